@@ -1,0 +1,181 @@
+/* policy_hyperbolic.c: hyperbolic caching, size-aware, by sampling.
+ *
+ * Source: Blankstein, Sen, Freedman, "Hyperbolic caching: flexible caching
+ * for web applications", USENIX ATC 2017. An object's priority is
+ * n / (t x size): n its accesses since it entered the cache, t the time it
+ * has been there, size its bytes (the paper's size-aware variant of
+ * n / t). Priorities change with time and are not kept in order;
+ * eviction draws `samples` cached objects at random (64 by default, as in
+ * the paper) and evicts the one with the lowest priority.
+ *
+ * Why hyperbolic rather than LHD (Beckmann, Chen, Cidon, NSDI 2018): both
+ * evict by sampling, but LHD's ranks come from hit and eviction age
+ * histograms per class, re-solved every so many accesses, with several
+ * tunables of its own; hyperbolic is a one-line priority that is easy to
+ * check by hand and, like LHD, is size-aware and frequency-aware with no
+ * list to maintain. It is the simpler defensible choice here.
+ *
+ * Time is this cache's own access count (inserts and hits), so priorities
+ * need no clock and runs are reproducible. t counts from just before the
+ * insert (an object is at least one access old), so a new object's
+ * priority is finite. Sampling is with replacement and uses the cache's
+ * random stream (p->rng); when the cache holds no more objects than
+ * `samples`, every object is examined instead, so small caches evict the
+ * exact minimum. Ties go to the object examined first.
+ *
+ * Cost: O(1) per insert, hit and remove (a dense array of cached objects,
+ * swap-remove, each object keeping its slot); O(samples) per victim.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "cache/cache.h"
+#include "util/parse.h"
+#include "util/xalloc.h"
+
+#define HYP_MAX_SAMPLES 4096
+
+struct hyp_obj {
+    uint64_t since; /* access count when inserted */
+    uint32_t n;     /* accesses since inserted, >= 1 */
+    uint32_t slot;  /* index in the dense array */
+};
+
+struct hyperbolic_state {
+    uint32_t samples; /* objects examined per eviction; 0 until set */
+    uint64_t now;     /* accesses seen */
+    uint32_t *dense;  /* the cached objects' indices, in any order */
+    uint32_t n, cap;
+};
+
+static inline struct hyp_obj *
+hyp_obj(struct cache_obj *o)
+{
+    return cache_obj_state(o);
+}
+
+static int
+hyp_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
+{
+    struct hyperbolic_state *s = p->state;
+    if (strcmp(kv->key, "samples") != 0)
+        return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
+                           kv->mark.col, kv->field,
+                           "policy \"hyperbolic\" has no parameter \"%s\" "
+                           "(it takes samples)",
+                           kv->key);
+    uint64_t v;
+    if (parse_u64(kv->value, &v) != 0 || v < 1 || v > HYP_MAX_SAMPLES)
+        return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
+                           kv->mark.col, kv->field,
+                           "expected a number of samples from 1 to %d, got "
+                           "\"%s\"",
+                           HYP_MAX_SAMPLES, kv->value);
+    s->samples = (uint32_t)v;
+    return 0;
+}
+
+static int
+hyp_start(struct policy *p, struct sim_err *err)
+{
+    (void)err;
+    struct hyperbolic_state *s = p->state;
+    if (s->samples == 0)
+        s->samples = 64;
+    s->cap = 1024;
+    s->dense = xmalloc((size_t)s->cap * sizeof *s->dense);
+    return 0;
+}
+
+static void
+hyp_stop(struct policy *p)
+{
+    struct hyperbolic_state *s = p->state;
+    free(s->dense);
+    s->dense = NULL;
+}
+
+static void
+hyp_on_insert(struct policy *p, struct cache_obj *o)
+{
+    struct hyperbolic_state *s = p->state;
+    struct hyp_obj *h = hyp_obj(o);
+    h->since = s->now++;
+    h->n = 1;
+    if (s->n == s->cap) {
+        SIM_ASSERT(s->cap < UINT32_MAX / 2);
+        s->cap *= 2;
+        s->dense = xrealloc(s->dense, (size_t)s->cap * sizeof *s->dense);
+    }
+    h->slot = s->n;
+    s->dense[s->n++] = cache_obj_index(p->store, o);
+}
+
+static void
+hyp_on_hit(struct policy *p, struct cache_obj *o)
+{
+    struct hyperbolic_state *s = p->state;
+    struct hyp_obj *h = hyp_obj(o);
+    s->now++;
+    if (h->n < UINT32_MAX)
+        h->n++;
+}
+
+static void
+hyp_on_remove(struct policy *p, struct cache_obj *o)
+{
+    struct hyperbolic_state *s = p->state;
+    uint32_t slot = hyp_obj(o)->slot, last = s->dense[--s->n];
+    s->dense[slot] = last;
+    hyp_obj(cache_obj_at(p->store, last))->slot = slot;
+}
+
+/* Is a's priority below b's? n_a / (t_a size_a) < n_b / (t_b size_b),
+ * cross-multiplied in double: the products overflow 64 bits. */
+static int
+hyp_lower(const struct hyperbolic_state *s, struct cache_obj *a,
+          struct cache_obj *b)
+{
+    const struct hyp_obj *x = hyp_obj(a), *y = hyp_obj(b);
+    double ta = (double)(s->now - x->since), tb = (double)(s->now - y->since);
+    double sa = a->size ? (double)a->size : 1.0;
+    double sb = b->size ? (double)b->size : 1.0;
+    return (double)x->n * tb * sb < (double)y->n * ta * sa;
+}
+
+static struct cache_obj *
+hyp_victim(struct policy *p)
+{
+    struct hyperbolic_state *s = p->state;
+    if (s->n == 0)
+        return NULL;
+    int all = s->n <= s->samples;
+    uint32_t k = all ? s->n : s->samples;
+    struct cache_obj *best = NULL;
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t slot = all ? i : (uint32_t)gsl_rng_uniform_int(p->rng, s->n);
+        struct cache_obj *o = cache_obj_at(p->store, s->dense[slot]);
+        if (best == NULL || hyp_lower(s, o, best))
+            best = o;
+    }
+    return best;
+}
+
+const struct policy_ops policy_hyperbolic_ops = {
+    .name = "hyperbolic",
+    .abi = POLICY_ABI,
+    .summary = "hyperbolic caching: evicts the lowest accesses / (time "
+               "cached x size) among random samples",
+    .params = "samples=64 (objects examined per eviction)",
+    .state_size = sizeof(struct hyperbolic_state),
+    .obj_state_size = sizeof(struct hyp_obj),
+    .configure = hyp_configure,
+    .start = hyp_start,
+    .stop = hyp_stop,
+    .on_insert = hyp_on_insert,
+    .on_hit = hyp_on_hit,
+    .on_remove = hyp_on_remove,
+    .victim = hyp_victim,
+};

@@ -1,0 +1,449 @@
+/* store.c: the object table, byte accounting and the eviction loop.
+ *
+ * Objects live in one array of fixed-stride records (struct cache_obj plus
+ * the policy's per-object state), recycled through a free list, so a cached
+ * object costs sizeof(struct cache_obj) + obj_state_size bytes plus 10 to
+ * 20 bytes of table. The table is open addressing with linear probing, load
+ * at most 0.8, and backward-shift deletion (Knuth, TAOCP vol. 3, 6.4
+ * Algorithm R), so it needs no tombstones. Each 8-byte slot holds the
+ * object's index and the low 32 bits of its key's hash: probes compare the
+ * hash before touching an object record, and deletion finds every entry's
+ * home slot without reading records at all, which is where the time went
+ * (records are random memory accesses).
+ */
+#include "cache/cache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "util/hash.h"
+#include "util/xalloc.h"
+
+struct cache_store {
+    struct policy policy;
+    int policy_started;     /* start() succeeded: stop() must run */
+    struct admit_filter admit;  /* admit.ops is never NULL ("always") */
+    int admit_started;
+    /* admit.ops->admit, or NULL when the filter admits everything: the
+     * miss path tests this pointer and makes no call for "always". */
+    int (*admit_fn)(struct admit_filter *f, uint64_t key, uint64_t size);
+    uint64_t capacity_bytes;
+    uint64_t used_bytes;
+    uint32_t n_objects;
+    /* Object records. */
+    char *objs;
+    size_t stride;          /* bytes per record, a multiple of 8 */
+    uint32_t objs_cap;      /* records allocated */
+    uint32_t objs_used;     /* records ever handed out (high-water mark) */
+    uint32_t free_head;     /* recycled record chain, through obj.key */
+    /* Table: slot = (hash32 << 32) | (object index + 1); 0 is empty. */
+    uint64_t *table;
+    uint32_t table_mask;
+    struct cache_stats stats;
+    int64_t next_access;    /* of the current access; see cache.h */
+};
+
+static inline struct cache_obj *
+obj_at(const struct cache_store *c, uint32_t i)
+{
+    return (struct cache_obj *)(c->objs + (size_t)i * c->stride);
+}
+
+uint32_t
+cache_obj_index(const struct cache_store *c, const struct cache_obj *o)
+{
+    return (uint32_t)(((const char *)o - c->objs) / (ptrdiff_t)c->stride);
+}
+
+struct cache_obj *
+cache_obj_at(const struct cache_store *c, uint32_t idx)
+{
+    return obj_at(c, idx);
+}
+
+static void
+table_alloc(struct cache_store *c, uint32_t n_slots)
+{
+    c->table = xcalloc(n_slots, sizeof *c->table);
+    c->table_mask = n_slots - 1;
+}
+
+/* Frees c and whatever of it exists; stop() hooks run only for the parts
+ * whose start() succeeded. The one cleanup path of construction. */
+static void
+store_destroy(struct cache_store *c)
+{
+    if (c->admit_started && c->admit.ops->stop)
+        c->admit.ops->stop(&c->admit);
+    if (c->policy_started && c->policy.ops->stop)
+        c->policy.ops->stop(&c->policy);
+    free(c->admit.state);
+    if (c->admit.rng)
+        gsl_rng_free(c->admit.rng);
+    free(c->policy.state);
+    if (c->policy.rng)
+        gsl_rng_free(c->policy.rng);
+    free(c->objs);
+    free(c->table);
+    free(c);
+}
+
+/* Hands one parameter to the filter, then, if it is not the filter's, to
+ * the policy. */
+static int
+store_configure(struct cache_store *c, const struct cfg_kv *kv,
+                struct sim_err *err)
+{
+    const struct admit_ops *adm = c->admit.ops;
+    if (adm->configure) {
+        int rc = adm->configure(&c->admit, kv, err);
+        if (rc != ADMIT_NOT_MINE)
+            return rc;
+    }
+    const struct policy_ops *ops = c->policy.ops;
+    if (ops->configure)
+        return ops->configure(&c->policy, kv, err);
+    if (adm->configure)
+        return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
+                           kv->mark.col, kv->field,
+                           "policy \"%s\" takes no parameters and admission "
+                           "\"%s\" has no parameter \"%s\" (it takes: %s)",
+                           ops->name, adm->name, kv->key, adm->params);
+    return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
+                       kv->mark.col, kv->field,
+                       "policy \"%s\" takes no parameters, got \"%s\"",
+                       ops->name, kv->key);
+}
+
+struct cache_store *
+cache_new(const struct policy_ops *ops, uint64_t capacity_bytes,
+          const struct cfg_kv *params, size_t n_params, uint64_t rng_seed,
+          struct sim_err *err)
+{
+    return cache_new_admit(ops, NULL, capacity_bytes, params, n_params,
+                           rng_seed, err);
+}
+
+struct cache_store *
+cache_new_admit(const struct policy_ops *ops, const struct admit_ops *adm,
+                uint64_t capacity_bytes, const struct cfg_kv *params,
+                size_t n_params, uint64_t rng_seed, struct sim_err *err)
+{
+    SIM_ASSERT(ops != NULL && ops->abi == POLICY_ABI);
+    SIM_ASSERT(capacity_bytes > 0);
+    if (adm == NULL)
+        adm = &admit_always_ops;
+    SIM_ASSERT(adm->abi == ADMIT_ABI);
+    struct cache_store *c = xcalloc(1, sizeof *c);
+    c->capacity_bytes = capacity_bytes;
+    c->stride = (sizeof(struct cache_obj) + ops->obj_state_size + 7) & ~7u;
+    c->free_head = CACHE_NIL;
+    c->next_access = INT64_MAX;
+    table_alloc(c, 1024);
+    c->policy.ops = ops;
+    c->policy.store = c;
+    c->policy.capacity_bytes = capacity_bytes;
+    c->policy.state = xcalloc(1, ops->state_size ? ops->state_size : 1);
+    c->policy.rng = sim_rng_new(rng_seed, SIM_RNG_ID(SIM_RNG_POLICY, 0));
+    c->admit.ops = adm;
+    c->admit.store = c;
+    c->admit.capacity_bytes = capacity_bytes;
+    c->admit.state = xcalloc(1, adm->state_size ? adm->state_size : 1);
+    /* A second stream of the same component: index 1 under the policy
+     * tag. Only a filter that decides anything needs one. */
+    if (adm->admit)
+        c->admit.rng = sim_rng_new(rng_seed, SIM_RNG_ID(SIM_RNG_POLICY, 1));
+    c->admit_fn = adm->admit;
+    for (size_t i = 0; i < n_params; i++)
+        if (store_configure(c, &params[i], err) != 0)
+            goto fail;
+    if (adm->start && adm->start(&c->admit, err) != 0)
+        goto fail;
+    c->admit_started = 1;
+    if (ops->start && ops->start(&c->policy, err) != 0)
+        goto fail;
+    c->policy_started = 1;
+    return c;
+fail:
+    store_destroy(c);
+    return NULL;
+}
+
+/* Gives an error that has no input position (from a start() hook) the
+ * position of the cache mapping, and its field path under the mapping. */
+static void
+locate_err(const struct cfg_cache *cc, struct sim_err *err)
+{
+    if (err == NULL || err->file[0] != '\0' || err->line != 0)
+        return;
+    char field[sizeof err->field + 256], msg[sizeof err->msg];
+    if (err->field[0])
+        snprintf(field, sizeof field, "%s.%s", cc->field, err->field);
+    else
+        snprintf(field, sizeof field, "%s", cc->field);
+    memcpy(msg, err->msg, sizeof msg);
+    sim_err_set(err, err->code, cc->policy_mark.file, cc->policy_mark.line,
+                cc->policy_mark.col, field, "%s", msg);
+}
+
+struct cache_store *
+cache_new_from_cfg(const struct cfg_cache *cc, uint64_t rng_seed,
+                   struct sim_err *err)
+{
+    const struct policy_ops *ops = policy_find(cc->policy);
+    if (ops == NULL) {
+        char names[1024];
+        policy_names(names, sizeof names);
+        char *field = xasprintf("%s.policy", cc->field);
+        sim_err_set(err, -SIM_EBADVAL, cc->policy_mark.file,
+                    cc->policy_mark.line, cc->policy_mark.col, field,
+                    "unknown policy \"%s\" (known: %s)", cc->policy, names);
+        free(field);
+        return NULL;
+    }
+    const struct admit_ops *adm = NULL;
+    if (cc->admission != NULL && (adm = admit_find(cc->admission)) == NULL) {
+        char names[1024];
+        admit_names(names, sizeof names);
+        char *field = xasprintf("%s.admission", cc->field);
+        sim_err_set(err, -SIM_EBADVAL, cc->policy_mark.file,
+                    cc->policy_mark.line, cc->policy_mark.col, field,
+                    "unknown admission \"%s\" (known: %s)", cc->admission,
+                    names);
+        free(field);
+        return NULL;
+    }
+    struct cache_store *c = cache_new_admit(ops, adm, cc->capacity_bytes,
+                                            cc->params, cc->n_params,
+                                            rng_seed, err);
+    if (c == NULL)
+        locate_err(cc, err);
+    return c;
+}
+
+void
+cache_set_next_access(struct cache_store *c, int64_t next_access)
+{
+    c->next_access = next_access;
+}
+
+int64_t
+cache_next_access(const struct cache_store *c)
+{
+    return c->next_access;
+}
+
+void
+cache_free(struct cache_store *c)
+{
+    if (c != NULL)
+        store_destroy(c);
+}
+
+static inline uint32_t
+hash32(uint64_t key)
+{
+    return (uint32_t)hash_mix64(key);
+}
+
+#define SLOT_HASH(v) ((uint32_t)((v) >> 32))
+#define SLOT_INDEX(v) ((uint32_t)(v) - 1)
+
+struct cache_obj *
+cache_find(struct cache_store *c, uint64_t key)
+{
+    uint32_t h = hash32(key);
+    for (uint32_t s = h & c->table_mask;; s = (s + 1) & c->table_mask) {
+        uint64_t v = c->table[s];
+        if (v == 0)
+            return NULL;
+        if (SLOT_HASH(v) == h) {
+            struct cache_obj *o = obj_at(c, SLOT_INDEX(v));
+            if (o->key == key)
+                return o;
+        }
+    }
+}
+
+void
+cache_prefetch(const struct cache_store *c, uint64_t key)
+{
+    __builtin_prefetch(&c->table[hash32(key) & c->table_mask]);
+}
+
+static void
+table_put_slot(struct cache_store *c, uint64_t v)
+{
+    uint32_t s = SLOT_HASH(v) & c->table_mask;
+    while (c->table[s] != 0)
+        s = (s + 1) & c->table_mask;
+    c->table[s] = v;
+}
+
+static void
+table_put(struct cache_store *c, uint32_t idx)
+{
+    uint64_t h = hash32(obj_at(c, idx)->key);
+    table_put_slot(c, (h << 32) | ((uint64_t)idx + 1));
+}
+
+static void
+table_grow(struct cache_store *c)
+{
+    uint64_t *old = c->table;
+    uint32_t old_n = c->table_mask + 1;
+    SIM_ASSERT(old_n < (1u << 31));
+    table_alloc(c, old_n * 2);
+    for (uint32_t s = 0; s < old_n; s++)
+        if (old[s] != 0)
+            table_put_slot(c, old[s]);
+    free(old);
+}
+
+static void
+table_delete(struct cache_store *c, uint32_t idx)
+{
+    uint32_t mask = c->table_mask;
+    uint32_t s = hash32(obj_at(c, idx)->key) & mask;
+    while (SLOT_INDEX(c->table[s]) != idx)
+        s = (s + 1) & mask;
+    /* Backward shift: pull later entries of the probe run into the hole
+     * unless their home slot lies cyclically in (hole, their slot]. */
+    uint32_t hole = s;
+    for (uint32_t j = (s + 1) & mask; c->table[j] != 0; j = (j + 1) & mask) {
+        uint32_t home = SLOT_HASH(c->table[j]) & mask;
+        int stays = hole <= j ? (hole < home && home <= j)
+                              : (hole < home || home <= j);
+        if (!stays) {
+            c->table[hole] = c->table[j];
+            hole = j;
+        }
+    }
+    c->table[hole] = 0;
+}
+
+void
+cache_hit(struct cache_store *c, struct cache_obj *o)
+{
+    c->policy.ops->on_hit(&c->policy, o);
+}
+
+struct cache_obj *
+cache_victim(struct cache_store *c)
+{
+    return c->n_objects ? c->policy.ops->victim(&c->policy) : NULL;
+}
+
+void
+cache_remove(struct cache_store *c, struct cache_obj *o)
+{
+    uint32_t idx = cache_obj_index(c, o);
+    c->policy.ops->on_remove(&c->policy, o);
+    table_delete(c, idx);
+    c->used_bytes -= o->size;
+    c->n_objects--;
+    o->key = c->free_head;
+    c->free_head = idx;
+}
+
+static uint32_t
+obj_alloc(struct cache_store *c)
+{
+    if (c->free_head != CACHE_NIL) {
+        uint32_t idx = c->free_head;
+        c->free_head = (uint32_t)obj_at(c, idx)->key;
+        return idx;
+    }
+    if (c->objs_used == c->objs_cap) {
+        uint32_t cap = c->objs_cap ? c->objs_cap * 2 : 1024;
+        SIM_ASSERT(cap > c->objs_cap && cap < CACHE_NIL);
+        c->objs = xrealloc(c->objs, (size_t)cap * c->stride);
+        c->objs_cap = cap;
+    }
+    return c->objs_used++;
+}
+
+struct cache_obj *
+cache_insert(struct cache_store *c, uint64_t key, uint64_t size,
+             int64_t expires_at)
+{
+    struct cache_obj *old = cache_find(c, key);
+    if (old != NULL)
+        cache_remove(c, old);
+    if (size > c->capacity_bytes ||
+        (c->admit_fn && !c->admit_fn(&c->admit, key, size)) ||
+        (c->policy.ops->admit &&
+         !c->policy.ops->admit(&c->policy, key, size))) {
+        c->stats.n_rejected++;
+        return NULL;
+    }
+    while (c->used_bytes + size > c->capacity_bytes) {
+        struct cache_obj *v = c->policy.ops->victim(&c->policy);
+        SIM_ASSERT(v != NULL);
+        c->stats.n_evictions++;
+        c->stats.bytes_evicted += v->size;
+        cache_remove(c, v);
+    }
+    if ((uint64_t)(c->n_objects + 1) * 10 > (uint64_t)(c->table_mask + 1) * 8)
+        table_grow(c);
+    uint32_t idx = obj_alloc(c);
+    struct cache_obj *o = obj_at(c, idx);
+    memset(o, 0, c->stride);
+    o->key = key;
+    o->size = size;
+    o->expires_at = expires_at;
+    table_put(c, idx);
+    c->used_bytes += size;
+    c->n_objects++;
+    c->stats.n_inserts++;
+    c->policy.ops->on_insert(&c->policy, o);
+    return o;
+}
+
+uint64_t
+cache_used_bytes(const struct cache_store *c)
+{
+    return c->used_bytes;
+}
+
+uint64_t
+cache_capacity_bytes(const struct cache_store *c)
+{
+    return c->capacity_bytes;
+}
+
+uint32_t
+cache_n_objects(const struct cache_store *c)
+{
+    return c->n_objects;
+}
+
+const struct cache_stats *
+cache_stats(const struct cache_store *c)
+{
+    return &c->stats;
+}
+
+const struct policy_ops *
+cache_ops(const struct cache_store *c)
+{
+    return c->policy.ops;
+}
+
+const struct admit_ops *
+cache_admit_ops(const struct cache_store *c)
+{
+    return c->admit.ops;
+}
+
+size_t
+cache_bytes_per_object(const struct cache_store *c)
+{
+    if (c->n_objects == 0)
+        return 0;
+    size_t total = (size_t)c->objs_cap * c->stride +
+                   (size_t)(c->table_mask + 1) * sizeof *c->table;
+    return total / c->n_objects;
+}

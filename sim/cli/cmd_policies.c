@@ -1,0 +1,33 @@
+/* cmd_policies.c: `cdnsim policies`: every registered policy, one line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cache/cache.h"
+#include "cli/cli.h"
+
+int
+cmd_policies(int argc, char **argv)
+{
+    if (argc > 0 && (strcmp(argv[0], "--help") == 0 ||
+                     strcmp(argv[0], "-h") == 0)) {
+        puts("usage: cdnsim policies\n\n"
+             "Lists every cache policy with a one-line description and its\n"
+             "parameters (set them in the topology: cache: {policy: NAME,\n"
+             "PARAM: VALUE}).");
+        return EXIT_OK;
+    }
+    if (argc > 0)
+        return cli_usage_error("policies takes no arguments, got \"%s\"",
+                               argv[0]);
+    size_t width = 0;
+    for (size_t i = 0; i < policy_count(); i++)
+        if (strlen(policy_at(i)->name) > width)
+            width = strlen(policy_at(i)->name);
+    for (size_t i = 0; i < policy_count(); i++) {
+        const struct policy_ops *ops = policy_at(i);
+        printf("%-*s  %s\n", (int)width, ops->name, ops->summary);
+        if (ops->params && ops->params[0])
+            printf("%-*s  params: %s\n", (int)width, "", ops->params);
+    }
+    return EXIT_OK;
+}

@@ -1,0 +1,347 @@
+/* cmd_run.c: `cdnsim run` and `cdnsim validate`. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "model/model.h"
+#include "util/parse.h"
+#include "util/xalloc.h"
+
+static const char run_usage[] =
+    "usage: cdnsim run TOPOLOGY WORKLOAD [options]\n"
+    "\n"
+    "Simulates WORKLOAD on TOPOLOGY and prints a summary table.\n"
+    "\n"
+    "options:\n"
+    "  --seed N            random seed (overrides the workload's seed)\n"
+    "  --requests N        client requests to simulate (overrides requests)\n"
+    "  --set PATH=VALUE    override any scalar of either file, repeatable:\n"
+    "                      --set nodes.edge-fra.cache.capacity=20GiB\n"
+    "                      --set catalog.zipf_alpha=1.0\n"
+    "                      (sequence items by name or index; prefix\n"
+    "                      topology. or workload. where a path is ambiguous)\n"
+    "  --json FILE         write the JSON summary to FILE ('-' = stdout,\n"
+    "                      which then carries only the JSON)\n"
+    "  --db FILE           append the run to an SQLite database\n"
+    "  --quiet             print no summary table\n"
+    "  --help              this text\n"
+    "\n"
+    "exit status: 0 ok, 1 the run failed or was interrupted, 2 usage error,\n"
+    "3 bad input.\n";
+
+static const char validate_usage[] =
+    "usage: cdnsim validate TOPOLOGY [WORKLOAD] [--set PATH=VALUE ...]\n"
+    "\n"
+    "Loads and checks the files (and the policies they name) without\n"
+    "running anything. Exit status 0 when valid, 3 with the first error.\n";
+
+struct run_args {
+    const char *topo;
+    const char *workload;
+    struct cfg_override *sets;
+    size_t n_sets;
+    char **owned;          /* strings made for --seed/--requests */
+    size_t n_owned;
+    const char *json;
+    const char *db;
+    int quiet;
+};
+
+static void
+run_args_fini(struct run_args *a)
+{
+    for (size_t i = 0; i < a->n_owned; i++)
+        free(a->owned[i]);
+    free(a->owned);
+    free(a->sets);
+}
+
+static void
+add_set(struct run_args *a, const char *text)
+{
+    a->sets = xrealloc(a->sets, (a->n_sets + 1) * sizeof *a->sets);
+    a->sets[a->n_sets++].text = text;
+}
+
+static void
+add_owned_set(struct run_args *a, char *text)
+{
+    a->owned = xrealloc(a->owned, (a->n_owned + 1) * sizeof *a->owned);
+    a->owned[a->n_owned++] = text;
+    add_set(a, text);
+}
+
+/*
+ * Parses "--opt VALUE" and "--opt=VALUE". Returns the value and advances *i,
+ * or NULL if argv[*i] is not this option; *missing is set if it is but has
+ * no value.
+ */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* Returns -1 to go on, or an exit status (help, usage error). */
+static int
+parse_args(int argc, char **argv, struct run_args *a, int is_run)
+{
+    int n_pos = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *v;
+        int missing = 0;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(is_run ? run_usage : validate_usage, stdout);
+            return EXIT_OK;
+        } else if ((v = opt_value(argc, argv, &i, "--set", &missing))) {
+            if (strchr(v, '=') == NULL)
+                return cli_usage_error("--set needs PATH=VALUE, got \"%s\"",
+                                       v);
+            add_set(a, v);
+        } else if (is_run &&
+                   (v = opt_value(argc, argv, &i, "--seed", &missing))) {
+            uint64_t x;
+            if (parse_u64(v, &x) != 0)
+                return cli_usage_error("--seed needs a whole number, got "
+                                       "\"%s\"", v);
+            add_owned_set(a, xasprintf("workload.seed=%s", v));
+        } else if (is_run &&
+                   (v = opt_value(argc, argv, &i, "--requests", &missing))) {
+            uint64_t x;
+            if (parse_u64(v, &x) != 0 || x == 0)
+                return cli_usage_error("--requests needs a positive whole "
+                                       "number, got \"%s\"", v);
+            add_owned_set(a, xasprintf("workload.requests=%s", v));
+        } else if (is_run &&
+                   (v = opt_value(argc, argv, &i, "--json", &missing))) {
+            a->json = v;
+        } else if (is_run &&
+                   (v = opt_value(argc, argv, &i, "--db", &missing))) {
+            a->db = v;
+        } else if (is_run && (strcmp(arg, "--quiet") == 0 ||
+                              strcmp(arg, "-q") == 0)) {
+            a->quiet = 1;
+        } else if (missing) {
+            return cli_usage_error("%s needs a value", arg);
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error("unknown option \"%s\"", arg);
+        } else if (n_pos == 0) {
+            a->topo = arg;
+            n_pos++;
+        } else if (n_pos == 1) {
+            a->workload = arg;
+            n_pos++;
+        } else {
+            return cli_usage_error("unexpected argument \"%s\"", arg);
+        }
+        if (missing)
+            return cli_usage_error("%s needs a value", arg);
+    }
+    if (a->topo == NULL)
+        return cli_usage_error("%s needs a TOPOLOGY file",
+                               is_run ? "run" : "validate");
+    if (is_run && a->workload == NULL)
+        return cli_usage_error("run needs a WORKLOAD file after the "
+                               "topology");
+    return -1;
+}
+
+int
+cmd_validate(int argc, char **argv)
+{
+    struct run_args a = {0};
+    int rc = parse_args(argc, argv, &a, 0);
+    if (rc >= 0) {
+        run_args_fini(&a);
+        return rc;
+    }
+    struct cfg_topology *t = NULL;
+    struct cfg_workload *w = NULL;
+    struct sim_err err = {0};
+    int code = cfg_load(a.topo, a.workload, a.sets, a.n_sets, &t, &w, &err);
+    struct cdn *c = NULL;
+    if (code == 0 && (c = cdn_new(t, w, &err)) == NULL)
+        code = err.code;
+    if (code != 0) {
+        cli_print_err(&err);
+    } else {
+        printf("%s: ok: topology \"%s\", %zu regions, %zu nodes\n", a.topo,
+               t->name, t->n_regions, t->n_nodes);
+        if (w)
+            printf("%s: ok: workload \"%s\", %llu requests over %llu "
+                   "objects\n", a.workload, w->name,
+                   (unsigned long long)w->n_requests,
+                   (unsigned long long)w->n_objects);
+    }
+    cdn_free(c);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    run_args_fini(&a);
+    return cli_exit_for(code);
+}
+
+/* Progress on stderr: only on a terminal, and only once a run is slow. */
+struct progress {
+    struct timespec start;
+    double last_print;
+    int printed;
+};
+
+static double
+since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) +
+           (double)(now.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void
+show_progress(void *ctx, uint64_t done, uint64_t total, int64_t sim_now_ns)
+{
+    struct progress *p = ctx;
+    double el = since(&p->start);
+    if (el < 2.0 || el - p->last_print < 0.25)
+        return;
+    p->last_print = el;
+    p->printed = 1;
+    double rps = done / el;
+    double eta = rps > 0 ? (double)(total - done) / rps : 0;
+    fprintf(stderr,
+            "\r%llu/%llu requests (%.0f%%), simulated %.1f s, %.2f M req/s, "
+            "ETA %.0f s   ",
+            (unsigned long long)done, (unsigned long long)total,
+            100.0 * (double)done / (double)total, (double)sim_now_ns / 1e9,
+            rps / 1e6, eta);
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static char *
+join_sets(const struct run_args *a)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < a->n_sets; i++)
+        len += strlen(a->sets[i].text) + 1;
+    char *s = xmalloc(len);
+    s[0] = '\0';
+    for (size_t i = 0; i < a->n_sets; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, a->sets[i].text);
+    }
+    return s;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+    struct run_args a = {0};
+    int rc = parse_args(argc, argv, &a, 1);
+    if (rc >= 0) {
+        run_args_fini(&a);
+        return rc;
+    }
+    struct cfg_topology *t = NULL;
+    struct cfg_workload *w = NULL;
+    struct cdn *c = NULL;
+    struct met_run m;
+    int have_run = 0;
+    char *overrides = NULL;
+    struct sim_err err = {0};
+    int status = EXIT_OK;
+
+    int code = cfg_load(a.topo, a.workload, a.sets, a.n_sets, &t, &w, &err);
+    if (code == 0 && (c = cdn_new(t, w, &err)) == NULL)
+        code = err.code;
+    if (code != 0) {
+        cli_print_err(&err);
+        status = cli_exit_for(code);
+        goto out;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    struct progress prog = {0};
+    clock_gettime(CLOCK_MONOTONIC, &prog.start);
+    struct cdn_run_opts opts = {
+        .stop = &stop_requested,
+        .progress = isatty(STDERR_FILENO) ? show_progress : NULL,
+        .progress_ctx = &prog,
+    };
+    code = cdn_run(c, &opts, &m);
+    have_run = 1;
+    if (prog.printed)
+        fputs("\r\033[K", stderr);
+    overrides = join_sets(&a);
+    m.overrides = overrides;
+    if (code == -SIM_EINTR) {
+        fputs("cdnsim: interrupted: results so far are marked incomplete\n",
+              stderr);
+        status = EXIT_RUN_FAILED;
+    }
+
+    int json_to_stdout = a.json && strcmp(a.json, "-") == 0;
+    if (!a.quiet && !json_to_stdout)
+        met_print_table(&m, stdout);
+    if (a.json) {
+        FILE *f = json_to_stdout ? stdout : fopen(a.json, "w");
+        if (f == NULL) {
+            fprintf(stderr, "cdnsim: %s: cannot write JSON: %s\n", a.json,
+                    strerror(errno));
+            status = EXIT_RUN_FAILED;
+        } else {
+            int jrc = met_write_json(&m, f);
+            if ((f != stdout && fclose(f) != 0) || jrc != 0) {
+                fprintf(stderr, "cdnsim: %s: error writing JSON\n", a.json);
+                status = EXIT_RUN_FAILED;
+            }
+        }
+    }
+    if (a.db) {
+        int64_t run_id;
+        if (met_write_db(&m, a.db, &run_id, &err) != 0) {
+            cli_print_err(&err);
+            status = EXIT_RUN_FAILED;
+        }
+    }
+out:
+    if (have_run)
+        met_run_fini(&m);
+    free(overrides);
+    cdn_free(c);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    run_args_fini(&a);
+    return status;
+}

@@ -1,0 +1,54 @@
+/* main.c: cdnsim's entry point: dispatches to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+    "usage: cdnsim COMMAND [ARGS]\n"
+    "\n"
+    "A discrete-event simulator of multi-tier content delivery networks.\n"
+    "\n"
+    "commands:\n"
+    "  run TOPOLOGY WORKLOAD [options]   simulate and report (run --help)\n"
+    "  validate TOPOLOGY [WORKLOAD]      check the files, run nothing\n"
+    "  policies                          list the cache policies\n"
+    "  replay TRACE [options]            a trace through single caches\n"
+    "\n"
+    "  cdnsim --help | --version\n"
+    "\n"
+    "exit status: 0 ok, 1 the run failed or was interrupted, 2 usage error,\n"
+    "3 bad input (configuration or trace).\n";
+
+int
+main(int argc, char **argv)
+{
+    /* GSL must report, not abort; callers check its status returns. */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("cdnsim %s\n", CDNSIM_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "policies") == 0)
+        return cmd_policies(argc - 2, argv + 2);
+    if (strcmp(cmd, "replay") == 0)
+        return cmd_replay(argc - 2, argv + 2);
+    fprintf(stderr, "cdnsim: unknown command \"%s\"\n\n%s", cmd, usage);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,135 @@
+/* config.h: topology and workload files, loaded from YAML into immutable
+ * structs. All validation happens here, at load time; later code trusts
+ * what it gets. */
+#ifndef SIM_CONFIG_CONFIG_H
+#define SIM_CONFIG_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+typedef int64_t cfg_time_ns; /* same representation as the engine's sim_time */
+
+/* Where a value came from, for error messages: a file position or "--set". */
+struct cfg_mark {
+    const char *file; /* borrowed from the owning topology/workload */
+    int line;         /* 1-based; 0 for command-line overrides */
+    int col;          /* 1-based */
+};
+
+/*
+ * One extra key of a mapping handed to a module that validates it itself,
+ * e.g. a cache's policy parameters ({policy: slru, segments: 4}).
+ */
+struct cfg_kv {
+    char *key;
+    char *value;          /* the scalar as written */
+    char *field;          /* full field path, e.g. "nodes[2].cache.segments" */
+    struct cfg_mark mark; /* of the value */
+};
+
+enum cfg_tier { CFG_TIER_EDGE, CFG_TIER_SHIELD, CFG_TIER_ORIGIN };
+
+/* "edge", "shield" or "origin". */
+const char *cfg_tier_name(enum cfg_tier t);
+
+struct cfg_cache {
+    uint64_t capacity_bytes; /* > 0 */
+    char *policy;            /* registered policy name; default "lru" */
+    char *admission;         /* admission filter name; default "always" */
+    struct cfg_kv *params;   /* every other key of the cache mapping */
+    size_t n_params;
+    struct cfg_mark policy_mark;
+    char *field;             /* "nodes[i].cache", for errors found later */
+};
+
+struct cfg_node {
+    char *name;
+    enum cfg_tier tier;
+    int has_cache;            /* edge and shield nodes: 1; origin: 0 */
+    struct cfg_cache cache;   /* valid only when has_cache */
+    int parent;               /* index into nodes[], -1 for an origin */
+    double egress_cost_per_gb;/* USD per GB (1e9 bytes) sent; default 0 */
+    int depth;                /* hops to its origin: origin 0, its child 1 */
+};
+
+struct cfg_region {
+    char *name;
+    double weight;            /* > 0; shares are weight / sum of weights */
+};
+
+/*
+ * A loaded topology. Latencies are round-trip times in nanoseconds (the
+ * file gives milliseconds), symmetric; -1 where the file gives none.
+ */
+struct cfg_topology {
+    char *path;
+    char *name;
+    struct cfg_region *regions;
+    size_t n_regions;
+    struct cfg_node *nodes;
+    size_t n_nodes;
+    cfg_time_ns *region_rtt_ns; /* [r * n_nodes + node], RTT or -1 */
+    cfg_time_ns *node_rtt_ns;   /* [a * n_nodes + b], symmetric, or -1 */
+    int *region_edge;           /* [r]: the edge each region uses (lowest
+                                   RTT, first listed on ties) */
+};
+
+enum cfg_size_dist { CFG_SIZE_FIXED, CFG_SIZE_LOGNORMAL };
+
+struct cfg_size {
+    enum cfg_size_dist dist;
+    uint64_t bytes;   /* fixed: the size; lognormal: the median */
+    double sigma;     /* lognormal only: sd of ln(size) */
+    uint64_t min_bytes, max_bytes; /* clamp for lognormal; default 1, 4GiB */
+};
+
+struct cfg_workload {
+    char *path;
+    char *name;
+    uint64_t seed;
+    uint64_t n_requests;    /* > 0 */
+    uint64_t warmup;        /* < n_requests */
+    double rate;            /* Poisson arrivals per second, all regions */
+    uint64_t n_objects;     /* catalog size, > 0 */
+    double zipf_alpha;      /* >= 0 */
+    struct cfg_size size;
+    cfg_time_ns ttl_ns;     /* 0 = objects never expire */
+    cfg_time_ns window_ns;  /* time-series window; default 1s */
+};
+
+/*
+ * A --set override: "PATH=VALUE". The path's first key decides the file
+ * (topology keys: regions, nodes, latency_ms; workload keys: seed, requests,
+ * warmup, arrival, catalog, metrics); "topology." or "workload." may
+ * prefix any path and is needed for "name". Sequence items are addressed by
+ * their name ("nodes.edge-fra.cache.capacity") or index ("regions.0.weight").
+ * A missing final key is added; a missing intermediate one is an error.
+ */
+struct cfg_override {
+    const char *text; /* the whole "PATH=VALUE", borrowed */
+};
+
+/*
+ * Loads and validates both files, applying the overrides. On success sets
+ * *topo and *wl (caller frees with cfg_topology_free / cfg_workload_free)
+ * and returns 0. On failure returns a negative SIM_E* code with err filled
+ * in (file, line, column, field path, message) and sets both to NULL.
+ * wl_path may be NULL to load only the topology (then *wl is NULL).
+ */
+int cfg_load(const char *topo_path, const char *wl_path,
+             const struct cfg_override *overrides, size_t n_overrides,
+             struct cfg_topology **topo, struct cfg_workload **wl,
+             struct sim_err *err);
+
+void cfg_topology_free(struct cfg_topology *t);
+void cfg_workload_free(struct cfg_workload *w);
+
+/* Index of the node named name, or -1. */
+int cfg_node_index(const struct cfg_topology *t, const char *name);
+
+/* RTT in ns between a node and its parent (always present once loaded). */
+cfg_time_ns cfg_parent_rtt(const struct cfg_topology *t, int node);
+
+#endif

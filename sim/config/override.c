@@ -1,0 +1,359 @@
+/* override.c: --set PATH=VALUE, applied to the YAML trees before they are
+ * read, so that an overridden value goes through exactly the validation a
+ * value in the file would.
+ *
+ * A replaced scalar is not edited in place: a new scalar node is added and
+ * the mapping pair or sequence slot is pointed at it. The old node stays
+ * in the document (and is freed with it); the new one is marked with the
+ * override's number so that errors about it name "--set". */
+#include "config/config_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+/* Top-level keys that say which file a path is in ("name" is in both). */
+static const char *const topo_roots[] = {"regions", "nodes", "latency_ms",
+                                         NULL};
+static const char *const wl_roots[] = {
+    "seed", "requests", "warmup", "arrival", "catalog", "metrics", NULL};
+
+/* Longest list of known names quoted in a message. */
+#define KNOWN_MAX 320
+
+/* One override being applied. */
+struct set_ctx {
+    const char *text;  /* "PATH=VALUE" as given */
+    char *path;        /* own copy of PATH */
+    const char *value; /* VALUE: points into text */
+    char **seg;        /* PATH split at '.'; point into seg_buf */
+    size_t *seg_end;   /* [k]: length of PATH up to the end of seg[k] */
+    size_t n_seg;      /* entries in seg and seg_end */
+    char *seg_buf;     /* a copy of PATH with each '.' made a '\0' */
+    int set_no;        /* 1-based position on the command line */
+};
+
+static int set_err(const struct set_ctx *s, int code, struct sim_err *err,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Reports a problem with an override: file "--set", field = its path. */
+static int
+set_err(const struct set_ctx *s, int code, struct sim_err *err, const char *fmt,
+        ...)
+{
+    char msg[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return sim_err_set(err, code, CFG_SET_FILE, 0, 0,
+                       s->path && s->path[0] ? s->path : s->text, "%s", msg);
+}
+
+/* Is key one of the NULL-terminated list? */
+static int
+is_root_of(const char *const *list, const char *key)
+{
+    for (; *list; list++)
+        if (strcmp(*list, key) == 0)
+            return 1;
+    return 0;
+}
+
+/* Appends name to a ", "-separated list, ending it with "..." once full. */
+static void
+known_add(char *buf, size_t *n, const char *name)
+{
+    if (*n >= KNOWN_MAX - 4)
+        return;
+    int k = snprintf(buf + *n, KNOWN_MAX - *n, "%s%s", *n ? ", " : "", name);
+    if (k < 0 || *n + (size_t)k >= KNOWN_MAX - 4) {
+        snprintf(buf + *n, KNOWN_MAX - *n, "%s...", *n ? ", " : "");
+        *n = KNOWN_MAX;
+        return;
+    }
+    *n += (size_t)k;
+}
+
+/* Splits "PATH=VALUE" and PATH into its segments. */
+static int
+set_split(struct set_ctx *s, struct sim_err *err)
+{
+    const char *eq = strchr(s->text, '=');
+    if (eq == NULL)
+        return set_err(s, -SIM_EBADVAL, err, "expected PATH=VALUE, got \"%s\"",
+                       s->text);
+    size_t len = (size_t)(eq - s->text);
+    s->path = xmalloc(len + 1);
+    memcpy(s->path, s->text, len);
+    s->path[len] = '\0';
+    s->value = eq + 1;
+    if (len == 0)
+        return set_err(s, -SIM_EBADVAL, err,
+                       "expected PATH=VALUE with a field path before '=', "
+                       "got \"%s\"",
+                       s->text);
+    s->seg_buf = xstrdup(s->path);
+    size_t max = 1;
+    for (const char *p = s->path; *p; p++)
+        max += *p == '.';
+    s->seg = xcalloc(max, sizeof *s->seg);
+    s->seg_end = xcalloc(max, sizeof *s->seg_end);
+    char *p = s->seg_buf;
+    for (;;) {
+        char *dot = strchr(p, '.');
+        if (dot)
+            *dot = '\0';
+        if (*p == '\0')
+            return set_err(s, -SIM_EBADVAL, err, "empty field name in \"%s\"",
+                           s->path);
+        s->seg[s->n_seg] = p;
+        s->seg_end[s->n_seg] = (size_t)(p - s->seg_buf) + strlen(p);
+        s->n_seg++;
+        if (dot == NULL)
+            break;
+        p = dot + 1;
+    }
+    return 0;
+}
+
+/* Chooses the document from the first segment; sets *first to the first
+ * segment inside that document. */
+static int
+set_pick_doc(const struct set_ctx *s, struct cfg_doc *topo, struct cfg_doc *wl,
+             struct cfg_doc **out, size_t *first, struct sim_err *err)
+{
+    const char *s0 = s->seg[0];
+    const char *which;
+    *first = 0;
+    if (strcmp(s0, "topology") == 0 || strcmp(s0, "workload") == 0) {
+        if (s->n_seg < 2)
+            return set_err(s, -SIM_EBADVAL, err,
+                           "\"%s\" needs a field after it, such as "
+                           "\"%s.name\"",
+                           s0, s0);
+        *first = 1;
+        which = s0;
+    } else if (strcmp(s0, "name") == 0) {
+        return set_err(s, -SIM_EBADVAL, err,
+                       "\"name\" is in both files: write \"topology.name\" "
+                       "or \"workload.name\"");
+    } else if (is_root_of(topo_roots, s0)) {
+        which = "topology";
+    } else if (is_root_of(wl_roots, s0)) {
+        which = "workload";
+    } else {
+        char known[KNOWN_MAX];
+        size_t n = 0;
+        known[0] = '\0';
+        known_add(known, &n, "name");
+        for (const char *const *r = topo_roots; *r; r++)
+            known_add(known, &n, *r);
+        for (const char *const *r = wl_roots; *r; r++)
+            known_add(known, &n, *r);
+        return set_err(s, -SIM_EBADVAL, err, "no such field \"%s\" (known: %s)",
+                       s0, known);
+    }
+    *out = strcmp(which, "topology") == 0 ? topo : wl;
+    if (*out == NULL || !(*out)->is_loaded)
+        return set_err(s, -SIM_EBADVAL, err,
+                       "no %s file was given, so \"%s\" cannot be set", which,
+                       s->path);
+    return 0;
+}
+
+/* The document's node id as a writable pointer (d is ours to edit). */
+static yaml_node_t *
+node_rw(struct cfg_doc *d, int id)
+{
+    return d->doc.nodes.start + (id - 1);
+}
+
+/* The item of a sequence whose "name" is seg, else the item at index seg;
+ * -1 when neither exists. */
+static long
+seq_find(const struct cfg_doc *d, const yaml_node_t *seq, const char *seg)
+{
+    const yaml_node_item_t *start = seq->data.sequence.items.start;
+    const yaml_node_item_t *top = seq->data.sequence.items.top;
+    for (const yaml_node_item_t *it = start; it < top; it++) {
+        const char *name =
+            cfg_doc_scalar(d, cfg_doc_lookup(d, *it, "name", NULL));
+        if (name != NULL && strcmp(name, seg) == 0)
+            return (long)(it - start);
+    }
+    if (seg[0] < '0' || seg[0] > '9' || strlen(seg) > 9)
+        return -1;
+    char *end;
+    long i = strtol(seg, &end, 10);
+    if (*end != '\0' || i >= (long)(top - start))
+        return -1;
+    return i;
+}
+
+/* Reports that segment k does not exist in node cur, listing what does. */
+static int
+set_no_field(const struct set_ctx *s, const struct cfg_doc *d, int cur,
+             size_t k, struct sim_err *err)
+{
+    const yaml_node_t *n = cfg_doc_node(d, cur);
+    char known[KNOWN_MAX];
+    size_t len = 0;
+    known[0] = '\0';
+    int prefix = (int)s->seg_end[k];
+    if (n->type == YAML_MAPPING_NODE) {
+        for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
+             p < n->data.mapping.pairs.top; p++) {
+            const char *key = cfg_doc_scalar(d, p->key);
+            if (key)
+                known_add(known, &len, key);
+        }
+        return set_err(s, -SIM_EBADVAL, err,
+                       "no such field \"%.*s\" (known: %s)", prefix, s->path,
+                       len ? known : "none");
+    }
+    const yaml_node_item_t *start = n->data.sequence.items.start;
+    const yaml_node_item_t *top = n->data.sequence.items.top;
+    for (const yaml_node_item_t *it = start; it < top; it++) {
+        const char *name =
+            cfg_doc_scalar(d, cfg_doc_lookup(d, *it, "name", NULL));
+        if (name)
+            known_add(known, &len, name);
+    }
+    /* The sequence is never the root, so a key led to it. */
+    return set_err(s, -SIM_EBADVAL, err,
+                   "no such field \"%.*s\" (known %s: %s; or an index "
+                   "below %ld)",
+                   prefix, s->path, s->seg[k - 1], len ? known : "none",
+                   (long)(top - start));
+}
+
+/* Adds the final key, missing from mapping map, with the override's
+ * value. */
+static int
+set_add_key(const struct set_ctx *s, struct cfg_doc *d, int map,
+            const char *key, struct sim_err *err)
+{
+    int key_id = cfg_doc_add_scalar(d, key, s->set_no);
+    int value_id = key_id ? cfg_doc_add_scalar(d, s->value, s->set_no) : 0;
+    if (value_id == 0)
+        return set_err(s, -SIM_EBADVAL, err,
+                       "the path or value is not valid UTF-8");
+    if (!yaml_document_append_mapping_pair(&d->doc, map, key_id, value_id))
+        return set_err(s, -SIM_EINTERNAL, err,
+                       "cannot add \"%s\" to the document", key);
+    return 0;
+}
+
+/* Points slot i of node parent (a mapping pair's value or a sequence
+ * item) at a new scalar holding the override's value. */
+static int
+set_replace(const struct set_ctx *s, struct cfg_doc *d, int parent, long i,
+            struct sim_err *err)
+{
+    const yaml_node_t *p = cfg_doc_node(d, parent);
+    int old = p->type == YAML_MAPPING_NODE
+                  ? p->data.mapping.pairs.start[i].value
+                  : p->data.sequence.items.start[i];
+    const yaml_node_t *o = cfg_doc_node(d, old);
+    if (o->type != YAML_SCALAR_NODE)
+        return set_err(s, -SIM_EBADTYPE, err,
+                       "\"%s\" is a %s; --set replaces only single values "
+                       "such as \"%s.NAME=VALUE\"",
+                       s->path,
+                       o->type == YAML_MAPPING_NODE ? "mapping" : "sequence",
+                       s->path);
+    int id = cfg_doc_add_scalar(d, s->value, s->set_no);
+    if (id == 0)
+        return set_err(s, -SIM_EBADVAL, err, "the value is not valid UTF-8");
+    /* Adding a node may have moved every node: look the parent up again. */
+    yaml_node_t *w = node_rw(d, parent);
+    if (w->type == YAML_MAPPING_NODE)
+        w->data.mapping.pairs.start[i].value = id;
+    else
+        w->data.sequence.items.start[i] = id;
+    return 0;
+}
+
+/* Follows the path from the document root and applies the value. */
+static int
+set_walk(const struct set_ctx *s, struct cfg_doc *d, size_t first,
+         struct sim_err *err)
+{
+    int cur = cfg_doc_root(d);
+    for (size_t k = first; k < s->n_seg; k++) {
+        const char *seg = s->seg[k];
+        int is_last = k + 1 == s->n_seg;
+        const yaml_node_t *n = cfg_doc_node(d, cur);
+        long i = -1;
+        if (n->type == YAML_MAPPING_NODE) {
+            const yaml_node_pair_t *start = n->data.mapping.pairs.start;
+            for (const yaml_node_pair_t *p = start;
+                 p < n->data.mapping.pairs.top; p++) {
+                const char *key = cfg_doc_scalar(d, p->key);
+                if (key != NULL && strcmp(key, seg) == 0) {
+                    i = (long)(p - start);
+                    break;
+                }
+            }
+            if (i < 0 && is_last)
+                return set_add_key(s, d, cur, seg, err);
+            if (i < 0)
+                return set_no_field(s, d, cur, k, err);
+            if (is_last)
+                return set_replace(s, d, cur, i, err);
+            cur = start[i].value;
+        } else if (n->type == YAML_SEQUENCE_NODE) {
+            i = seq_find(d, n, seg);
+            if (i < 0)
+                return set_no_field(s, d, cur, k, err);
+            if (is_last)
+                return set_replace(s, d, cur, i, err);
+            cur = n->data.sequence.items.start[i];
+        } else {
+            char got[96];
+            cfg_doc_describe(d, cur, got, sizeof got);
+            return set_err(s, -SIM_EBADVAL, err,
+                           "no such field \"%.*s\": \"%.*s\" is a single "
+                           "value (%s)",
+                           (int)s->seg_end[k], s->path, (int)s->seg_end[k - 1],
+                           s->path, got);
+        }
+    }
+    return 0; /* not reached: the last segment returns above */
+}
+
+/* Frees what set_split made. */
+static void
+set_fini(struct set_ctx *s)
+{
+    free(s->seg_end);
+    free(s->seg);
+    free(s->seg_buf);
+    free(s->path);
+}
+
+int
+cfg_apply_overrides(struct cfg_doc *topo, struct cfg_doc *wl,
+                    const struct cfg_override *ov, size_t n,
+                    struct sim_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        SIM_ASSERT(ov[i].text != NULL);
+        struct set_ctx s = {.text = ov[i].text, .set_no = (int)i + 1};
+        struct cfg_doc *d = NULL;
+        size_t first = 0;
+        int rc = set_split(&s, err);
+        if (rc == 0)
+            rc = set_pick_doc(&s, topo, wl, &d, &first, err);
+        if (rc == 0)
+            rc = set_walk(&s, d, first, err);
+        set_fini(&s);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,667 @@
+/* topology.c: the topology file: regions, nodes and their caches, the
+ * parent tree and the latency tables, validated as a whole.
+ *
+ * Sections are read in file order (name, regions, nodes, latency_ms), each
+ * mapping's keys before its values; the checks that relate sections
+ * (parents, cycles, missing latencies) come last. */
+#include "config/config_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+/* Longest list of names quoted in a message. */
+#define NAMES_MAX 320
+
+/* Largest accepted RTT in ms (11.6 days): far beyond any real link, and
+ * small enough that the nanosecond value cannot overflow. */
+#define RTT_MAX_MS 1e9
+
+static const char *const tier_names[] = {
+    [CFG_TIER_EDGE] = "edge",
+    [CFG_TIER_SHIELD] = "shield",
+    [CFG_TIER_ORIGIN] = "origin",
+};
+
+static const char *const root_keys[] = {"name", "regions", "nodes",
+                                        "latency_ms", NULL};
+static const char *const region_keys[] = {"name", "weight", NULL};
+static const char *const node_keys[] = {
+    "name", "tier", "cache", "parent", "egress_cost_per_gb", NULL};
+static const char *const node_required[] = {"name", "tier", NULL};
+static const char *const cache_required[] = {"capacity", NULL};
+
+/* State while one topology is read; the yaml ids let later checks point
+ * at the value they are about. */
+struct topo_build {
+    const struct cfg_doc *d;
+    struct cfg_topology *t;
+    int root;            /* the root mapping */
+    int *region_name_id; /* [r]: the region's name value */
+    int *node_name_id;   /* [i]: the node's name value */
+    int *parent_id;      /* [i]: the node's parent value, 0 if none */
+    int latency_id;      /* the latency_ms mapping */
+};
+
+const char *
+cfg_tier_name(enum cfg_tier t)
+{
+    SIM_ASSERT(t >= CFG_TIER_EDGE && t <= CFG_TIER_ORIGIN);
+    return tier_names[t];
+}
+
+/* The mark of a node, pointing at the topology's own copy of its path. */
+static struct cfg_mark
+tb_mark(const struct topo_build *b, int id)
+{
+    struct cfg_mark m = cfg_doc_mark(b->d, id);
+    if (m.file == b->d->path)
+        m.file = b->t->path;
+    return m;
+}
+
+/* Lists the node names, for "known nodes: ..." in a message. */
+static void
+node_names(const struct cfg_topology *t, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < t->n_nodes && t->nodes[i].name; i++) {
+        int k =
+            snprintf(buf + n, len - n, "%s%s", n ? ", " : "", t->nodes[i].name);
+        if (k < 0 || n + (size_t)k >= len - 4) {
+            snprintf(buf + n, len - n, "%s...", n ? ", " : "");
+            return;
+        }
+        n += (size_t)k;
+    }
+}
+
+/* Finds a name among the regions and the nodes read so far. Returns 1 for
+ * a region, 2 for a node (with *idx set) and 0 when unknown. */
+static int
+tb_lookup(const struct cfg_topology *t, const char *name, size_t *idx)
+{
+    for (size_t r = 0; r < t->n_regions; r++)
+        if (t->regions[r].name && strcmp(t->regions[r].name, name) == 0) {
+            *idx = r;
+            return 1;
+        }
+    for (size_t i = 0; i < t->n_nodes; i++)
+        if (t->nodes[i].name && strcmp(t->nodes[i].name, name) == 0) {
+            *idx = i;
+            return 2;
+        }
+    return 0;
+}
+
+/* Rejects a name already used: regions and nodes share one namespace,
+ * because latency_ms keys may be either. name_id is the new name's value;
+ * the new name is not yet stored in t. */
+static int
+tb_check_unique(const struct topo_build *b, const char *name, int name_id,
+                const char *field, struct sim_err *err)
+{
+    size_t idx;
+    int kind = tb_lookup(b->t, name, &idx);
+    if (kind == 0)
+        return 0;
+    int first_id = kind == 1 ? b->region_name_id[idx] : b->node_name_id[idx];
+    struct cfg_mark first = cfg_doc_mark(b->d, first_id);
+    char where[64] = "";
+    if (first.line > 0)
+        snprintf(where, sizeof where, " at line %d", first.line);
+    return cfg_doc_err(b->d, name_id, -SIM_EDUP, field, err,
+                       "duplicate name \"%s\": already used by %s[%zu]%s "
+                       "(regions and nodes share one namespace)",
+                       name, kind == 1 ? "regions" : "nodes", idx, where);
+}
+
+/* The top-level keys and the topology's name. */
+static int
+tb_root(struct topo_build *b, struct cfg_map *root, struct sim_err *err)
+{
+    int rc = cfg_map_open(root, b->d, b->root, "", err);
+    if (rc == 0)
+        rc = cfg_map_check_keys(root, root_keys, root_keys, err);
+    if (rc == 0)
+        rc = cfg_map_string(root, "name", NULL, &b->t->name, err);
+    return rc;
+}
+
+/* regions: a non-empty sequence of {name, weight > 0}. */
+static int
+tb_regions(struct topo_build *b, const struct cfg_map *root,
+           struct sim_err *err)
+{
+    int seq;
+    int rc = cfg_map_child(root, "regions", YAML_SEQUENCE_NODE, 1, &seq, err);
+    if (rc != 0)
+        return rc;
+    const yaml_node_t *n = cfg_doc_node(b->d, seq);
+    const yaml_node_item_t *items = n->data.sequence.items.start;
+    size_t count = (size_t)(n->data.sequence.items.top - items);
+    struct cfg_topology *t = b->t;
+    t->regions = xcalloc(count, sizeof *t->regions);
+    b->region_name_id = xcalloc(count, sizeof *b->region_name_id);
+    for (size_t r = 0; r < count && rc == 0; r++) {
+        char field[CFG_FIELD_MAX], name_field[CFG_FIELD_MAX];
+        struct cfg_map m;
+        char *name = NULL;
+        snprintf(field, sizeof field, "regions[%zu]", r);
+        rc = cfg_map_open(&m, b->d, items[r], field, err);
+        if (rc == 0)
+            rc = cfg_map_check_keys(&m, region_keys, region_keys, err);
+        if (rc == 0)
+            rc = cfg_map_name(&m, "name", 1, &name, err);
+        if (rc == 0) {
+            cfg_map_field(&m, "name", name_field, sizeof name_field);
+            rc = tb_check_unique(b, name, cfg_map_find(&m, "name"), name_field,
+                                 err);
+        }
+        if (rc != 0) {
+            free(name);
+            break;
+        }
+        t->regions[r].name = name;
+        b->region_name_id[r] = cfg_map_find(&m, "name");
+        t->n_regions = r + 1;
+        rc = cfg_map_number(&m, "weight", 1, 0, 0, 1, INFINITY,
+                            &t->regions[r].weight, err);
+    }
+    return rc;
+}
+
+/* Copies every key of the cache mapping other than the three it knows
+ * into params, for the cache module to validate. */
+static int
+tb_cache_params(const struct topo_build *b, const struct cfg_map *m,
+                struct cfg_cache *c, struct sim_err *err)
+{
+    static const char *const own[] = {"capacity", "policy", "admission"};
+    const yaml_node_t *n = cfg_doc_node(b->d, m->id);
+    const yaml_node_pair_t *start = n->data.mapping.pairs.start;
+    size_t count = (size_t)(n->data.mapping.pairs.top - start);
+    c->params = xcalloc(count, sizeof *c->params);
+    for (size_t i = 0; i < count; i++) {
+        const char *key = cfg_doc_scalar(b->d, start[i].key);
+        int is_own = 0;
+        for (size_t k = 0; k < sizeof own / sizeof own[0]; k++)
+            is_own |= strcmp(key, own[k]) == 0;
+        if (is_own)
+            continue;
+        const char *value = cfg_doc_scalar(b->d, start[i].value);
+        if (value == NULL)
+            return cfg_map_bad(m, key, start[i].value, "a single value", err);
+        struct cfg_kv *kv = &c->params[c->n_params++];
+        char field[CFG_FIELD_MAX];
+        cfg_map_field(m, key, field, sizeof field);
+        kv->key = xstrdup(key);
+        kv->value = xstrdup(value);
+        kv->field = xstrdup(field);
+        kv->mark = tb_mark(b, start[i].value);
+    }
+    return 0;
+}
+
+/* A node's cache: capacity > 0, policy and admission names, parameters. */
+static int
+tb_cache(const struct topo_build *b, const struct cfg_map *node,
+         struct cfg_cache *c, struct sim_err *err)
+{
+    int id;
+    int rc = cfg_map_child(node, "cache", YAML_MAPPING_NODE, 1, &id, err);
+    if (rc != 0)
+        return rc;
+    struct cfg_map m;
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(node, "cache", field, sizeof field);
+    c->field = xstrdup(field);
+    rc = cfg_map_open(&m, b->d, id, field, err);
+    if (rc == 0)
+        rc = cfg_map_check_keys(&m, NULL, cache_required, err);
+    if (rc == 0)
+        rc = cfg_map_size(&m, "capacity", 1, 0, &c->capacity_bytes, err);
+    if (rc == 0)
+        rc = cfg_map_string(&m, "policy", "lru", &c->policy, err);
+    if (rc == 0)
+        rc = cfg_map_string(&m, "admission", "always", &c->admission, err);
+    if (rc != 0)
+        return rc;
+    /* Errors about the policy (found later) point at its name, or at the
+     * cache mapping when the default is used. */
+    int policy_id = cfg_map_find(&m, "policy");
+    c->policy_mark = tb_mark(b, policy_id ? policy_id : id);
+    return tb_cache_params(b, &m, c, err);
+}
+
+/* Rejects a key an origin cannot have. */
+static int
+tb_origin_key(const struct topo_build *b, const struct cfg_map *m,
+              const char *key, const char *why, struct sim_err *err)
+{
+    int key_id = cfg_map_key_id(m, key);
+    if (key_id == 0)
+        return 0;
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(m, key, field, sizeof field);
+    return cfg_doc_err(b->d, key_id, -SIM_EBADKEY, field, err,
+                       "an origin has no %s: %s (allowed keys for an "
+                       "origin: name, tier, egress_cost_per_gb)",
+                       key, why);
+}
+
+/* One item of nodes. */
+static int
+tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
+{
+    struct cfg_node *node = &b->t->nodes[i];
+    char field[CFG_FIELD_MAX], name_field[CFG_FIELD_MAX];
+    struct cfg_map m;
+    char *name = NULL;
+    node->parent = -1;
+    snprintf(field, sizeof field, "nodes[%zu]", i);
+    int rc = cfg_map_open(&m, b->d, item, field, err);
+    if (rc == 0)
+        rc = cfg_map_check_keys(&m, node_keys, node_required, err);
+    if (rc == 0)
+        rc = cfg_map_name(&m, "name", 1, &name, err);
+    if (rc == 0) {
+        cfg_map_field(&m, "name", name_field, sizeof name_field);
+        rc =
+            tb_check_unique(b, name, cfg_map_find(&m, "name"), name_field, err);
+    }
+    if (rc != 0) {
+        free(name);
+        return rc;
+    }
+    node->name = name;
+    b->node_name_id[i] = cfg_map_find(&m, "name");
+
+    int tier_id = cfg_map_find(&m, "tier");
+    const char *tier = cfg_doc_scalar(b->d, tier_id);
+    size_t k = 0;
+    while (k < sizeof tier_names / sizeof tier_names[0] &&
+           (tier == NULL || strcmp(tier, tier_names[k]) != 0))
+        k++;
+    if (k == sizeof tier_names / sizeof tier_names[0])
+        return cfg_map_bad(&m, "tier", tier_id,
+                           "a tier: edge, shield or origin", err);
+    node->tier = (enum cfg_tier)k;
+
+    if (node->tier == CFG_TIER_ORIGIN) {
+        rc = tb_origin_key(b, &m, "cache", "requests end there", err);
+        if (rc == 0)
+            rc = tb_origin_key(b, &m, "parent", "it is the top of its tree",
+                               err);
+    } else {
+        node->has_cache = 1;
+        rc = tb_cache(b, &m, &node->cache, err);
+        /* The parent's name is resolved once every node is known. */
+        char *parent = NULL;
+        if (rc == 0)
+            rc = cfg_map_name(&m, "parent", 1, &parent, err);
+        free(parent);
+        b->parent_id[i] = cfg_map_find(&m, "parent");
+    }
+    if (rc == 0)
+        rc = cfg_map_number(&m, "egress_cost_per_gb", 0, 0, 0, 0, INFINITY,
+                            &node->egress_cost_per_gb, err);
+    return rc;
+}
+
+/* nodes: a non-empty sequence. */
+static int
+tb_nodes(struct topo_build *b, const struct cfg_map *root, struct sim_err *err)
+{
+    int seq;
+    int rc = cfg_map_child(root, "nodes", YAML_SEQUENCE_NODE, 1, &seq, err);
+    if (rc != 0)
+        return rc;
+    const yaml_node_t *n = cfg_doc_node(b->d, seq);
+    const yaml_node_item_t *items = n->data.sequence.items.start;
+    size_t count = (size_t)(n->data.sequence.items.top - items);
+    struct cfg_topology *t = b->t;
+    t->nodes = xcalloc(count, sizeof *t->nodes);
+    b->node_name_id = xcalloc(count, sizeof *b->node_name_id);
+    b->parent_id = xcalloc(count, sizeof *b->parent_id);
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        /* Counted before reading so that the free path sees the item. */
+        t->n_nodes = i + 1;
+        rc = tb_node(b, i, items[i], err);
+    }
+    return rc;
+}
+
+/* Resolves each parent name: an existing node, not itself, not an edge. */
+static int
+tb_parents(struct topo_build *b, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        int id = b->parent_id[i];
+        if (id == 0)
+            continue;
+        const char *name = cfg_doc_scalar(b->d, id);
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "nodes[%zu].parent", i);
+        size_t p;
+        int kind = tb_lookup(t, name, &p);
+        if (kind != 2) {
+            char names[NAMES_MAX];
+            node_names(t, names, sizeof names);
+            return cfg_doc_err(b->d, id, -SIM_ENOENT, field, err,
+                               "no node named \"%s\"%s (known nodes: %s)", name,
+                               kind == 1 ? " (it is a region)" : "", names);
+        }
+        if (p == i)
+            return cfg_doc_err(b->d, id, -SIM_ECYCLE, field, err,
+                               "node \"%s\" cannot be its own parent", name);
+        if (t->nodes[p].tier == CFG_TIER_EDGE)
+            return cfg_doc_err(b->d, id, -SIM_EBADVAL, field, err,
+                               "\"%s\" is an edge; an edge cannot be the "
+                               "parent of another node (use a shield or an "
+                               "origin)",
+                               name);
+        t->nodes[i].parent = (int)p;
+    }
+    return 0;
+}
+
+/* Rejects a cycle of parents (only shields can form one: an edge is
+ * nobody's parent and an origin has none), then sets every depth. */
+static int
+tb_cycles(struct topo_build *b, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    size_t n = t->n_nodes;
+    for (size_t i = 0; i < n; i++) {
+        /* A path of n steps that has not reached an origin has entered a
+         * cycle, and after n steps it is on it. */
+        int j = (int)i;
+        size_t steps = 0;
+        while (t->nodes[j].parent >= 0 && steps < n) {
+            j = t->nodes[j].parent;
+            steps++;
+        }
+        if (t->nodes[j].parent < 0) {
+            t->nodes[i].depth = (int)steps;
+            continue;
+        }
+        /* Report the cycle at its first-listed member. */
+        int first = j;
+        for (int k = t->nodes[j].parent; k != j; k = t->nodes[k].parent)
+            if (k < first)
+                first = k;
+        char path[NAMES_MAX];
+        size_t len = 0;
+        int k = first;
+        do {
+            int w = snprintf(path + len, sizeof path - len, "%s -> ",
+                             t->nodes[k].name);
+            if (w > 0 && len + (size_t)w < sizeof path)
+                len += (size_t)w;
+            k = t->nodes[k].parent;
+        } while (k != first);
+        snprintf(path + len, sizeof path - len, "%s", t->nodes[first].name);
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "nodes[%d].parent", first);
+        return cfg_doc_err(b->d, b->parent_id[first], -SIM_ECYCLE, field, err,
+                           "parent cycle: %s", path);
+    }
+    return 0;
+}
+
+/* Stores one RTT in its slot, rejecting a different value given before. */
+static int
+tb_set_rtt(const struct topo_build *b, cfg_time_ns *slot, cfg_time_ns rtt,
+           const char *a, const char *c, int value_id, const char *field,
+           struct sim_err *err)
+{
+    if (*slot >= 0 && *slot != rtt)
+        return cfg_doc_err(b->d, value_id, -SIM_EDUP, field, err,
+                           "latency between %s and %s given twice: %g ms "
+                           "here, %g ms before",
+                           a, c, (double)rtt / 1e6, (double)*slot / 1e6);
+    *slot = rtt;
+    return 0;
+}
+
+/* One entry latency_ms.A.B. */
+static int
+tb_latency(struct topo_build *b, const struct cfg_map *inner, const char *a,
+           int a_kind, size_t a_idx, int key_id, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    const char *c = cfg_doc_scalar(b->d, key_id);
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(inner, c, field, sizeof field);
+    size_t c_idx;
+    int c_kind = tb_lookup(t, c, &c_idx);
+    if (c_kind == 0)
+        return cfg_doc_err(b->d, key_id, -SIM_ENOENT, field, err,
+                           "no region or node named \"%s\"", c);
+    if (c_kind == a_kind && c_idx == a_idx)
+        return cfg_doc_err(b->d, key_id, -SIM_EBADVAL, field, err,
+                           "a latency from \"%s\" to itself", c);
+    if (a_kind == 1 && c_kind == 1)
+        return cfg_doc_err(b->d, key_id, -SIM_EBADVAL, field, err,
+                           "\"%s\" and \"%s\" are both regions; a latency "
+                           "is between a region and an edge or between "
+                           "two nodes",
+                           a, c);
+    /* Written either way round; a region only ever reaches edges. */
+    if (a_kind != c_kind) {
+        size_t r = a_kind == 1 ? a_idx : c_idx;
+        size_t node = a_kind == 1 ? c_idx : a_idx;
+        if (t->nodes[node].tier != CFG_TIER_EDGE)
+            return cfg_doc_err(b->d, key_id, -SIM_EBADVAL, field, err,
+                               "region \"%s\" can only have latencies to "
+                               "edge nodes; \"%s\" is %s %s",
+                               t->regions[r].name, t->nodes[node].name,
+                               t->nodes[node].tier == CFG_TIER_ORIGIN ? "an"
+                                                                      : "a",
+                               cfg_tier_name(t->nodes[node].tier));
+    }
+    double ms;
+    int rc = cfg_map_number(inner, c, 1, 0, 0, 0, RTT_MAX_MS, &ms, err);
+    if (rc != 0)
+        return rc;
+    cfg_time_ns rtt = (cfg_time_ns)llround(ms * 1e6);
+    int value_id = cfg_map_find(inner, c);
+    if (a_kind != c_kind) {
+        size_t r = a_kind == 1 ? a_idx : c_idx;
+        size_t node = a_kind == 1 ? c_idx : a_idx;
+        return tb_set_rtt(b, &t->region_rtt_ns[r * t->n_nodes + node], rtt, a,
+                          c, value_id, field, err);
+    }
+    rc = tb_set_rtt(b, &t->node_rtt_ns[a_idx * t->n_nodes + c_idx], rtt, a, c,
+                    value_id, field, err);
+    if (rc == 0)
+        t->node_rtt_ns[c_idx * t->n_nodes + a_idx] = rtt;
+    return rc;
+}
+
+/* latency_ms: NAME -> {NAME: ms}, filling both RTT matrices. */
+static int
+tb_latencies(struct topo_build *b, const struct cfg_map *root,
+             struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    size_t nn = t->n_nodes;
+    t->region_rtt_ns = xmalloc(t->n_regions * nn * sizeof(cfg_time_ns));
+    t->node_rtt_ns = xmalloc(nn * nn * sizeof(cfg_time_ns));
+    for (size_t k = 0; k < t->n_regions * nn; k++)
+        t->region_rtt_ns[k] = -1;
+    for (size_t k = 0; k < nn * nn; k++)
+        t->node_rtt_ns[k] = -1;
+
+    struct cfg_map lat;
+    int rc = cfg_map_child(root, "latency_ms", YAML_MAPPING_NODE, 1,
+                           &b->latency_id, err);
+    if (rc == 0)
+        rc = cfg_map_open(&lat, b->d, b->latency_id, "latency_ms", err);
+    if (rc == 0)
+        rc = cfg_map_check_keys(&lat, NULL, NULL, err);
+    if (rc != 0)
+        return rc;
+    const yaml_node_t *n = cfg_doc_node(b->d, lat.id);
+    for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        const char *a = cfg_doc_scalar(b->d, p->key);
+        char field[CFG_FIELD_MAX];
+        cfg_map_field(&lat, a, field, sizeof field);
+        size_t a_idx;
+        int a_kind = tb_lookup(t, a, &a_idx);
+        if (a_kind == 0)
+            return cfg_doc_err(b->d, p->key, -SIM_ENOENT, field, err,
+                               "no region or node named \"%s\"", a);
+        struct cfg_map inner;
+        rc = cfg_map_open(&inner, b->d, p->value, field, err);
+        if (rc == 0)
+            rc = cfg_map_check_keys(&inner, NULL, NULL, err);
+        if (rc != 0)
+            return rc;
+        const yaml_node_t *in = cfg_doc_node(b->d, inner.id);
+        for (const yaml_node_pair_t *q = in->data.mapping.pairs.start;
+             q < in->data.mapping.pairs.top; q++) {
+            rc = tb_latency(b, &inner, a, a_kind, a_idx, q->key, err);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* Every node with a parent needs the RTT to it. */
+static int
+tb_parent_latencies(const struct topo_build *b, struct sim_err *err)
+{
+    const struct cfg_topology *t = b->t;
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        int p = t->nodes[i].parent;
+        if (p < 0 || t->node_rtt_ns[i * t->n_nodes + (size_t)p] >= 0)
+            continue;
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "nodes[%zu].parent", i);
+        return cfg_doc_err(b->d, b->parent_id[i], -SIM_ENOKEY, field, err,
+                           "no latency_ms entry between %s and %s",
+                           t->nodes[i].name, t->nodes[p].name);
+    }
+    return 0;
+}
+
+/* Picks each region's edge: the lowest RTT, the first listed on ties. */
+static int
+tb_region_edges(const struct topo_build *b, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    t->region_edge = xmalloc(t->n_regions * sizeof *t->region_edge);
+    for (size_t r = 0; r < t->n_regions; r++) {
+        int best = -1;
+        const cfg_time_ns *rtt = &t->region_rtt_ns[r * t->n_nodes];
+        for (size_t i = 0; i < t->n_nodes; i++)
+            if (t->nodes[i].tier == CFG_TIER_EDGE && rtt[i] >= 0 &&
+                (best < 0 || rtt[i] < rtt[best]))
+                best = (int)i;
+        t->region_edge[r] = best;
+        if (best >= 0)
+            continue;
+        /* Point at the region's latency entry, or at the region. */
+        const char *name = t->regions[r].name;
+        int key_id;
+        cfg_doc_lookup(b->d, b->latency_id, name, &key_id);
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "latency_ms.%s", name);
+        return cfg_doc_err(b->d, key_id ? key_id : b->region_name_id[r],
+                           -SIM_ENOKEY, field, err,
+                           "region \"%s\" has no latency to any edge", name);
+    }
+    return 0;
+}
+
+int
+cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
+                   struct sim_err *err)
+{
+    *out = NULL;
+    struct topo_build b = {.d = d, .root = cfg_doc_root(d)};
+    b.t = xcalloc(1, sizeof *b.t);
+    b.t->path = xstrdup(d->path);
+    struct cfg_map root;
+    int rc = tb_root(&b, &root, err);
+    if (rc == 0)
+        rc = tb_regions(&b, &root, err);
+    if (rc == 0)
+        rc = tb_nodes(&b, &root, err);
+    if (rc == 0)
+        rc = tb_parents(&b, err);
+    if (rc == 0)
+        rc = tb_cycles(&b, err);
+    if (rc == 0)
+        rc = tb_latencies(&b, &root, err);
+    if (rc == 0)
+        rc = tb_parent_latencies(&b, err);
+    if (rc == 0)
+        rc = tb_region_edges(&b, err);
+    free(b.parent_id);
+    free(b.node_name_id);
+    free(b.region_name_id);
+    if (rc != 0) {
+        cfg_topology_free(b.t);
+        return rc;
+    }
+    *out = b.t;
+    return 0;
+}
+
+void
+cfg_topology_free(struct cfg_topology *t)
+{
+    if (t == NULL)
+        return;
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        struct cfg_cache *c = &t->nodes[i].cache;
+        for (size_t k = 0; k < c->n_params; k++) {
+            free(c->params[k].key);
+            free(c->params[k].value);
+            free(c->params[k].field);
+        }
+        free(c->params);
+        free(c->field);
+        free(c->admission);
+        free(c->policy);
+        free(t->nodes[i].name);
+    }
+    for (size_t r = 0; r < t->n_regions; r++)
+        free(t->regions[r].name);
+    free(t->region_edge);
+    free(t->node_rtt_ns);
+    free(t->region_rtt_ns);
+    free(t->nodes);
+    free(t->regions);
+    free(t->name);
+    free(t->path);
+    free(t);
+}
+
+int
+cfg_node_index(const struct cfg_topology *t, const char *name)
+{
+    for (size_t i = 0; i < t->n_nodes; i++)
+        if (strcmp(t->nodes[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+cfg_time_ns
+cfg_parent_rtt(const struct cfg_topology *t, int node)
+{
+    SIM_ASSERT(node >= 0 && (size_t)node < t->n_nodes);
+    int p = t->nodes[node].parent;
+    SIM_ASSERT(p >= 0);
+    return t->node_rtt_ns[(size_t)node * t->n_nodes + (size_t)p];
+}

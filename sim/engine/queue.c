@@ -1,0 +1,164 @@
+/* queue.c: the event queue: a 4-ary heap keyed by (time, sequence) over
+ * loose events and the heads of monotone channels. */
+#include "engine/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "util/xalloc.h"
+
+/* A heap entry of this kind stands for the head of channel `target`. */
+#define KIND_CHANNEL UINT32_MAX
+
+void
+sim_queue_init(struct sim_queue *q)
+{
+    memset(q, 0, sizeof *q);
+}
+
+void
+sim_queue_fini(struct sim_queue *q)
+{
+    for (uint32_t i = 0; i < q->n_channels; i++)
+        free(q->channels[i].ring);
+    free(q->channels);
+    free(q->heap);
+    memset(q, 0, sizeof *q);
+}
+
+/* Bitwise rather than short-circuit operators: heap comparisons are
+ * unpredictable, and this way the compiler emits no branch for them. */
+static inline int
+ev_before(const struct sim_event *a, const struct sim_event *b)
+{
+    return (a->at < b->at) | ((a->at == b->at) & (a->seq < b->seq));
+}
+
+static void
+heap_insert(struct sim_queue *q, const struct sim_event *ev)
+{
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 64;
+        q->heap = xrealloc(q->heap, q->cap * sizeof *q->heap);
+    }
+    size_t i = q->n++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 4;
+        if (!ev_before(ev, &q->heap[parent]))
+            break;
+        q->heap[i] = q->heap[parent];
+        i = parent;
+    }
+    q->heap[i] = *ev;
+}
+
+/* Puts ev at the root and sifts it down to its place. */
+static void
+heap_replace_root(struct sim_queue *q, const struct sim_event *ev)
+{
+    struct sim_event last = *ev;
+    size_t n = q->n, i = 0;
+    for (;;) {
+        size_t child = 4 * i + 1;
+        if (child >= n)
+            break;
+        size_t best = child;
+        size_t end = child + 4 < n ? child + 4 : n;
+        for (size_t c = child + 1; c < end; c++)
+            if (ev_before(&q->heap[c], &q->heap[best]))
+                best = c;
+        if (!ev_before(&q->heap[best], &last))
+            break;
+        q->heap[i] = q->heap[best];
+        i = best;
+    }
+    q->heap[i] = last;
+}
+
+/* Removes the heap's root. */
+static void
+heap_remove_root(struct sim_queue *q)
+{
+    if (--q->n > 0)
+        heap_replace_root(q, &q->heap[q->n]);
+}
+
+void
+sim_queue_push(struct sim_queue *q, sim_time at, uint32_t kind,
+               uint32_t target, uint64_t ref)
+{
+    SIM_ASSERT(kind != KIND_CHANNEL);
+    struct sim_event ev = {at, q->next_seq++, kind, target, ref};
+    heap_insert(q, &ev);
+    q->n_pending++;
+}
+
+uint32_t
+sim_queue_channel(struct sim_queue *q)
+{
+    if (q->n_channels == q->channels_cap) {
+        q->channels_cap = q->channels_cap ? q->channels_cap * 2 : 16;
+        q->channels = xrealloc(q->channels,
+                               q->channels_cap * sizeof *q->channels);
+    }
+    struct sim_channel *ch = &q->channels[q->n_channels];
+    memset(ch, 0, sizeof *ch);
+    ch->last_at = INT64_MIN;
+    return q->n_channels++;
+}
+
+void
+sim_queue_push_channel(struct sim_queue *q, uint32_t id, sim_time at,
+                       uint32_t kind, uint32_t target, uint64_t ref)
+{
+    SIM_ASSERT(id < q->n_channels && kind != KIND_CHANNEL);
+    struct sim_channel *ch = &q->channels[id];
+    SIM_ASSERT(at >= ch->last_at);
+    ch->last_at = at;
+    if (ch->n == ch->cap) {
+        /* Grow the ring, unrolling it so that head is 0 again. */
+        uint32_t cap = ch->cap ? ch->cap * 2 : 64;
+        struct sim_event *ring = xmalloc(cap * sizeof *ring);
+        for (uint32_t i = 0; i < ch->n; i++)
+            ring[i] = ch->ring[(ch->head + i) & (ch->cap - 1)];
+        free(ch->ring);
+        ch->ring = ring;
+        ch->cap = cap;
+        ch->head = 0;
+    }
+    struct sim_event ev = {at, q->next_seq++, kind, target, ref};
+    ch->ring[(ch->head + ch->n) & (ch->cap - 1)] = ev;
+    if (ch->n++ == 0) {
+        struct sim_event head = {at, ev.seq, KIND_CHANNEL, id, 0};
+        heap_insert(q, &head);
+    }
+    q->n_pending++;
+}
+
+int
+sim_queue_pop(struct sim_queue *q, struct sim_event *out)
+{
+    if (q->n == 0)
+        return 0;
+    struct sim_event top = q->heap[0];
+    q->n_pending--;
+    if (top.kind != KIND_CHANNEL) {
+        *out = top;
+        heap_remove_root(q);
+        return 1;
+    }
+    struct sim_channel *ch = &q->channels[top.target];
+    *out = ch->ring[ch->head];
+    ch->head = (ch->head + 1) & (ch->cap - 1);
+    if (--ch->n > 0) {
+        /* The channel's next event takes its place: one sift, not two. */
+        const struct sim_event *next = &ch->ring[ch->head];
+        struct sim_event head = {next->at, next->seq, KIND_CHANNEL,
+                                 top.target, 0};
+        heap_replace_root(q, &head);
+    } else {
+        heap_remove_root(q);
+    }
+    return 1;
+}

@@ -1,0 +1,246 @@
+/* json.c: the JSON summary of a run.
+ *
+ * The output is byte-stable: keys come in a fixed order, nodes in topology
+ * order, and every real number is printed with "%.6f" (never NaN or inf),
+ * so two runs with the same inputs and seed give identical files except for
+ * the "engine" object, which is last so that tools can drop it. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/metrics.h"
+#include "metrics/metrics_int.h"
+#include "util/xalloc.h"
+
+static void
+put_indent(FILE *out, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        fputs("  ", out);
+}
+
+/* A JSON string literal: quotes, backslashes and control characters are
+ * escaped; other bytes (UTF-8 included) pass through. */
+static void
+put_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)met_str(s); *p; p++) {
+        switch (*p) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\b':
+            fputs("\\b", out);
+            break;
+        case '\f':
+            fputs("\\f", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(out, "\\u%04x", (unsigned)*p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+/* The writer's position: nesting depth and whether a comma is due. */
+struct jw {
+    FILE *out;
+    int depth;
+    int has_item; /* the open object already has a member */
+};
+
+static void
+jw_key(struct jw *w, const char *key)
+{
+    fputs(w->has_item ? ",\n" : "\n", w->out);
+    put_indent(w->out, w->depth);
+    put_str(w->out, key);
+    fputs(": ", w->out);
+    w->has_item = 1;
+}
+
+static void
+jw_open(struct jw *w, const char *key)
+{
+    if (key)
+        jw_key(w, key);
+    fputc('{', w->out);
+    w->depth++;
+    w->has_item = 0;
+}
+
+static void
+jw_close(struct jw *w)
+{
+    w->depth--;
+    if (w->has_item) {
+        fputc('\n', w->out);
+        put_indent(w->out, w->depth);
+    }
+    fputc('}', w->out);
+    w->has_item = 1;
+}
+
+static void
+jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+    jw_key(w, key);
+    fprintf(w->out, "%" PRIu64, v);
+}
+
+/* Undefined figures (NaN, inf) become 0, and values that round to zero
+ * print as 0.000000, never -0.000000. */
+static void
+jw_real(struct jw *w, const char *key, double v)
+{
+    jw_key(w, key);
+    if (!isfinite(v) || fabs(v) < 5e-7)
+        v = 0.0;
+    fprintf(w->out, "%.6f", v);
+}
+
+static void
+jw_str(struct jw *w, const char *key, const char *s)
+{
+    jw_key(w, key);
+    put_str(w->out, s);
+}
+
+static void
+jw_bool(struct jw *w, const char *key, int b)
+{
+    jw_key(w, key);
+    fputs(b ? "true" : "false", w->out);
+}
+
+static void
+jw_latency(struct jw *w, const struct met_hist *h)
+{
+    struct met_lat l;
+    met_lat_summary(h, &l);
+    jw_open(w, "latency_ms");
+    jw_real(w, "mean", l.mean_ms);
+    jw_real(w, "p50", l.p50_ms);
+    jw_real(w, "p90", l.p90_ms);
+    jw_real(w, "p99", l.p99_ms);
+    jw_real(w, "p999", l.p999_ms);
+    jw_real(w, "max", l.max_ms);
+    jw_close(w);
+}
+
+/* The members nodes and tiers share. */
+static void
+jw_counters(struct jw *w, const struct met_counters *c)
+{
+    jw_u64(w, "requests", c->requests);
+    jw_u64(w, "hits", c->hits);
+    jw_u64(w, "misses", c->misses);
+    jw_u64(w, "coalesced", c->coalesced);
+    jw_u64(w, "expired", c->expired);
+    jw_real(w, "hit_ratio", met_ratio(c->hits, c->requests));
+    jw_real(w, "byte_hit_ratio", met_ratio(c->bytes_hit, c->bytes_requested));
+    jw_u64(w, "bytes_out", c->bytes_out);
+}
+
+int
+met_write_json(const struct met_run *r, FILE *out)
+{
+    struct jw w = {.out = out};
+    jw_open(&w, NULL);
+    jw_open(&w, "topology");
+    jw_str(&w, "name", r->topology_name);
+    jw_str(&w, "path", r->topology_path);
+    jw_close(&w);
+    jw_open(&w, "workload");
+    jw_str(&w, "name", r->workload_name);
+    jw_str(&w, "path", r->workload_path);
+    jw_close(&w);
+    jw_u64(&w, "seed", r->seed);
+    jw_str(&w, "overrides", r->overrides);
+    jw_bool(&w, "complete", r->is_complete);
+    jw_u64(&w, "requests", r->requests);
+    jw_u64(&w, "bytes", r->bytes);
+    jw_real(&w, "offload", met_offload(r));
+    jw_real(&w, "byte_offload", met_byte_offload(r));
+    jw_latency(&w, &r->latency);
+
+    jw_open(&w, "tiers");
+    const char **tiers = xcalloc(r->n_nodes, sizeof *tiers);
+    size_t n_tiers = met_tier_list(r, tiers);
+    for (size_t k = 0; k < n_tiers; k++) {
+        struct met_counters sum;
+        met_tier_sum(r, tiers[k], &sum);
+        jw_open(&w, tiers[k]);
+        jw_counters(&w, &sum);
+        jw_close(&w);
+    }
+    free(tiers);
+    jw_close(&w);
+
+    jw_open(&w, "nodes");
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        const struct met_node *n = &r->nodes[i];
+        jw_open(&w, met_str(n->name));
+        jw_str(&w, "tier", n->tier);
+        jw_counters(&w, &n->c);
+        jw_real(&w, "cost_usd", met_node_cost(n));
+        jw_close(&w);
+    }
+    jw_close(&w);
+
+    jw_open(&w, "regions");
+    for (size_t i = 0; i < r->n_regions; i++) {
+        const struct met_region *g = &r->regions[i];
+        jw_open(&w, met_str(g->name));
+        jw_u64(&w, "requests", g->requests);
+        jw_latency(&w, &g->latency);
+        jw_close(&w);
+    }
+    jw_close(&w);
+
+    jw_open(&w, "origin");
+    jw_u64(&w, "requests", r->origin_requests);
+    jw_u64(&w, "bytes", r->origin_bytes);
+    jw_u64(&w, "peak_rps", r->origin_peak_rps);
+    jw_close(&w);
+
+    jw_open(&w, "cost_usd");
+    jw_real(&w, "total", met_total_cost(r));
+    jw_close(&w);
+
+    /* Last, so that comparisons can cut it off: it varies run to run. */
+    jw_open(&w, "engine");
+    jw_u64(&w, "events", r->events);
+    jw_real(&w, "wall_s", r->wall_s);
+    jw_real(&w, "events_per_s",
+            r->wall_s > 0 ? (double)r->events / r->wall_s : 0.0);
+    /* Every client request the engine simulated, warm-up included. */
+    jw_real(&w, "requests_per_s",
+            r->wall_s > 0
+                ? (double)(r->requests + r->warmup_requests) / r->wall_s
+                : 0.0);
+    jw_real(&w, "peak_rss_mib", r->peak_rss_mib);
+    jw_close(&w);
+    jw_close(&w);
+    fputc('\n', out);
+    if (fflush(out) != 0 || ferror(out))
+        return -SIM_EIO;
+    return 0;
+}

@@ -1,0 +1,167 @@
+/* metrics.h: counters, latency histograms, time series, and the writers
+ * that turn a finished run into a table, JSON and SQLite rows. */
+#ifndef SIM_METRICS_METRICS_H
+#define SIM_METRICS_METRICS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/err.h"
+
+/*
+ * Log-linear latency histogram over integer nanoseconds (HdrHistogram's
+ * layout, written fresh): values below 2^MET_SUB_BITS are exact; above,
+ * each power of two is split into 2^(MET_SUB_BITS-1) equal buckets, so a
+ * bucket's width is at most 1/128 of its lower bound and any reported
+ * percentile is within 0.8% of the true value. Values up to 2^MET_MAX_BITS
+ * ns (about 9 days) are kept; larger ones are clamped into the top bucket.
+ */
+#define MET_SUB_BITS 8
+#define MET_MAX_BITS 50
+#define MET_HALF (1u << (MET_SUB_BITS - 1))
+#define MET_N_BUCKETS ((MET_MAX_BITS - MET_SUB_BITS + 2) * MET_HALF)
+
+struct met_hist {
+    uint64_t count;
+    uint64_t max;          /* largest value recorded, exact */
+    uint64_t min;          /* smallest value recorded, exact */
+    long double sum;       /* for the mean; long double keeps it exact far
+                              past 2^53 ns of total latency */
+    uint64_t bucket[MET_N_BUCKETS];
+};
+
+void met_hist_init(struct met_hist *h);
+void met_hist_record(struct met_hist *h, uint64_t value_ns);
+/* Adds every value of src into dst; exact. */
+void met_hist_merge(struct met_hist *dst, const struct met_hist *src);
+/* The value at quantile q in [0,1] (bucket midpoint, clamped to [min,max]);
+ * 0 when empty. */
+uint64_t met_hist_quantile(const struct met_hist *h, double q);
+double met_hist_mean(const struct met_hist *h);
+/* Bucket i's bounds: values v with lo <= v <= hi land in bucket i. */
+void met_hist_bucket_range(unsigned i, uint64_t *lo, uint64_t *hi);
+unsigned met_hist_bucket_of(uint64_t value_ns);
+
+/* What one node counted (measured requests only). Invariant, checked by
+ * tests: requests = hits + misses + expired + coalesced. */
+struct met_counters {
+    uint64_t requests;        /* requests that arrived at the node */
+    uint64_t hits;            /* answered from a fresh cached copy */
+    uint64_t misses;          /* not cached: fetched from the parent */
+    uint64_t expired;         /* cached but past its TTL: fetched again */
+    uint64_t coalesced;       /* joined a fetch already in flight */
+    uint64_t bytes_requested; /* sizes of all requests */
+    uint64_t bytes_hit;       /* sizes of the hits */
+    uint64_t bytes_out;       /* bytes sent downstream (one per response) */
+};
+
+/* One time-series window of one node. */
+struct met_window {
+    uint64_t requests;
+    uint64_t hits;
+    uint64_t misses;          /* misses + expired: requests sent upstream */
+    uint64_t bytes_out;
+};
+
+struct met_node {
+    const char *name;         /* borrowed from the topology */
+    const char *tier;         /* "edge", "shield" or "origin" */
+    int depth;                /* origin 0, its children 1, ... */
+    double egress_cost_per_gb;
+    struct met_counters c;
+    struct met_window *windows; /* [n_windows], owned */
+    uint64_t n_windows;
+    uint64_t windows_cap;
+};
+
+struct met_region {
+    const char *name;         /* borrowed */
+    uint64_t requests;
+    uint64_t bytes;
+    struct met_hist latency;
+};
+
+/* Everything a finished (or interrupted) run reports. */
+struct met_run {
+    /* Identity, borrowed. */
+    const char *topology_name;
+    const char *topology_path;
+    const char *workload_name;
+    const char *workload_path;
+    const char *overrides;    /* the --set arguments joined by spaces, or "" */
+    uint64_t seed;
+    int64_t window_ns;        /* time-series window */
+    int is_complete;          /* 0 if the run was interrupted */
+    /* Client view, measured requests only. */
+    uint64_t requests;
+    uint64_t bytes;
+    uint64_t warmup_requests; /* client requests left out as warm-up */
+    struct met_hist latency;  /* all regions */
+    struct met_region *regions;
+    size_t n_regions;
+    struct met_node *nodes;   /* in topology order */
+    size_t n_nodes;
+    /* Origin load, summed over origin nodes. */
+    uint64_t origin_requests;
+    uint64_t origin_bytes;
+    uint64_t origin_peak_rps; /* most origin requests in one 1 s window */
+    /* Simulated span of the measured requests. */
+    int64_t measured_start_ns;
+    int64_t measured_end_ns;
+    /* Engine figures: not part of the results (they vary run to run). */
+    uint64_t events;
+    double wall_s;
+    double peak_rss_mib;      /* the process's peak resident set so far */
+    char started[32];         /* UTC ISO 8601, wall clock */
+    char finished[32];
+};
+
+/* Zeroes all of *r, then allocates the per-region and per-node arrays
+ * (zeroed, histograms initialised); overrides is set to "". The caller
+ * fills names and frees with met_run_fini. */
+void met_run_init(struct met_run *r, size_t n_regions, size_t n_nodes);
+/* Frees what met_run_init and met_node_window allocated (not the borrowed
+ * strings) and zeroes the counts; *r may be initialised again. */
+void met_run_fini(struct met_run *r);
+
+/* Node n's time-series window w, for the caller to add one measured
+ * request's counts to. Grows the array geometrically; windows that did not
+ * exist are zero, and w may jump ahead. The pointer is valid until the next
+ * call for n. n_windows becomes at least w + 1. */
+struct met_window *met_node_window(struct met_node *n, uint64_t w);
+
+/* Derived figures. */
+double met_ratio(uint64_t num, uint64_t den); /* 0 when den is 0 */
+double met_offload(const struct met_run *r);  /* 1 - origin/client requests */
+double met_byte_offload(const struct met_run *r);
+double met_node_cost(const struct met_node *n); /* USD */
+double met_total_cost(const struct met_run *r);
+
+/* Writes the aligned summary table for people. */
+void met_print_table(const struct met_run *r, FILE *out);
+
+/*
+ * Writes the JSON summary object (keys documented in README.md). Byte-stable:
+ * the same run gives the same bytes, except the "engine" object's timings.
+ * Returns 0 or -SIM_EIO.
+ */
+int met_write_json(const struct met_run *r, FILE *out);
+
+/*
+ * Appends the run to the SQLite database at path (created if new), in one
+ * transaction: an interrupted write leaves no trace. Sets *run_id (OUT).
+ * Returns 0 or -SIM_EDB with err naming the file and SQLite's message.
+ */
+int met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
+                 struct sim_err *err);
+
+/* The database schema version met_write_db writes (PRAGMA user_version). */
+#define MET_DB_VERSION 1
+
+/*
+ * The CREATE statements of the results database (static text, with SQL
+ * comments giving units), as met_write_db runs them; README.md shows it.
+ */
+const char *met_db_schema(void);
+
+#endif

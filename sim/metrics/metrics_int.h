@@ -1,0 +1,49 @@
+/* metrics_int.h: helpers the metrics writers share (private to metrics/). */
+#ifndef SIM_METRICS_METRICS_INT_H
+#define SIM_METRICS_METRICS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics/metrics.h"
+
+/* A histogram's summary in milliseconds; every field is 0 when empty. */
+struct met_lat {
+    double mean_ms;
+    double p50_ms;
+    double p90_ms;
+    double p99_ms;
+    double p999_ms;
+    double max_ms;
+};
+
+/* Fills *out (OUT) from h. */
+void met_lat_summary(const struct met_hist *h, struct met_lat *out);
+
+/*
+ * The distinct tiers of r's nodes in report order: "edge", "shield",
+ * "origin" (those present), then any other tier in topology order. Returns
+ * the count; tiers (OUT) must have room for r->n_nodes entries and holds
+ * pointers borrowed from the nodes.
+ */
+size_t met_tier_list(const struct met_run *r, const char **tiers);
+
+/* Sums the counters of r's nodes whose tier is tier into *sum (OUT). */
+void met_tier_sum(const struct met_run *r, const char *tier,
+                  struct met_counters *sum);
+
+/* s, or "" for NULL: hand-built runs may leave names unset. */
+static inline const char *
+met_str(const char *s)
+{
+    return s ? s : "";
+}
+
+/* Simulated or measured nanoseconds as milliseconds. */
+static inline double
+met_ns_to_ms(uint64_t ns)
+{
+    return (double)ns / 1e6;
+}
+
+#endif

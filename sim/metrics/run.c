@@ -1,0 +1,146 @@
+/* run.c: the met_run record's lifetime, time-series windows, and the
+ * figures derived from its counters (ratios, offload, egress cost). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/metrics.h"
+#include "metrics/metrics_int.h"
+#include "util/xalloc.h"
+
+void
+met_run_init(struct met_run *r, size_t n_regions, size_t n_nodes)
+{
+    memset(r, 0, sizeof *r);
+    met_hist_init(&r->latency);
+    r->overrides = "";
+    r->regions = xcalloc(n_regions, sizeof *r->regions);
+    r->n_regions = n_regions;
+    for (size_t i = 0; i < n_regions; i++)
+        met_hist_init(&r->regions[i].latency);
+    r->nodes = xcalloc(n_nodes, sizeof *r->nodes);
+    r->n_nodes = n_nodes;
+}
+
+void
+met_run_fini(struct met_run *r)
+{
+    for (size_t i = 0; i < r->n_nodes; i++)
+        free(r->nodes[i].windows);
+    free(r->nodes);
+    free(r->regions);
+    r->nodes = NULL;
+    r->regions = NULL;
+    r->n_nodes = 0;
+    r->n_regions = 0;
+}
+
+struct met_window *
+met_node_window(struct met_node *n, uint64_t w)
+{
+    if (w >= n->windows_cap) {
+        /* Doubling keeps appends amortised O(1); a jump ahead (a node idle
+         * for a while) allocates straight to the index it needs. */
+        uint64_t cap = n->windows_cap ? n->windows_cap * 2 : 64;
+        if (cap <= w)
+            cap = w + 1;
+        SIM_ASSERT(cap <= SIZE_MAX / sizeof *n->windows);
+        n->windows = xrealloc(n->windows, (size_t)cap * sizeof *n->windows);
+        memset(n->windows + n->windows_cap, 0,
+               (size_t)(cap - n->windows_cap) * sizeof *n->windows);
+        n->windows_cap = cap;
+    }
+    if (w >= n->n_windows)
+        n->n_windows = w + 1;
+    return &n->windows[w];
+}
+
+double
+met_ratio(uint64_t num, uint64_t den)
+{
+    return den ? (double)num / (double)den : 0.0;
+}
+
+double
+met_offload(const struct met_run *r)
+{
+    return r->requests ? 1.0 - met_ratio(r->origin_requests, r->requests) : 0.0;
+}
+
+double
+met_byte_offload(const struct met_run *r)
+{
+    return r->bytes ? 1.0 - met_ratio(r->origin_bytes, r->bytes) : 0.0;
+}
+
+double
+met_node_cost(const struct met_node *n)
+{
+    return (double)n->c.bytes_out / 1e9 * n->egress_cost_per_gb;
+}
+
+double
+met_total_cost(const struct met_run *r)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < r->n_nodes; i++)
+        sum += met_node_cost(&r->nodes[i]);
+    return sum;
+}
+
+void
+met_lat_summary(const struct met_hist *h, struct met_lat *out)
+{
+    out->mean_ms = met_hist_mean(h) / 1e6;
+    out->p50_ms = met_ns_to_ms(met_hist_quantile(h, 0.5));
+    out->p90_ms = met_ns_to_ms(met_hist_quantile(h, 0.9));
+    out->p99_ms = met_ns_to_ms(met_hist_quantile(h, 0.99));
+    out->p999_ms = met_ns_to_ms(met_hist_quantile(h, 0.999));
+    out->max_ms = h->count ? met_ns_to_ms(h->max) : 0.0;
+}
+
+size_t
+met_tier_list(const struct met_run *r, const char **tiers)
+{
+    static const char *const order[] = {"edge", "shield", "origin"};
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        for (size_t i = 0; i < r->n_nodes; i++) {
+            if (strcmp(met_str(r->nodes[i].tier), order[k]) == 0) {
+                tiers[n++] = r->nodes[i].tier;
+                break;
+            }
+        }
+    }
+    /* Tiers outside the known three keep their topology order. */
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        const char *t = met_str(r->nodes[i].tier);
+        int seen = 0;
+        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+            seen |= strcmp(t, order[k]) == 0;
+        for (size_t j = 0; j < n && !seen; j++)
+            seen = strcmp(t, met_str(tiers[j])) == 0;
+        if (!seen)
+            tiers[n++] = t;
+    }
+    return n;
+}
+
+void
+met_tier_sum(const struct met_run *r, const char *tier,
+             struct met_counters *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        const struct met_counters *c = &r->nodes[i].c;
+        if (strcmp(met_str(r->nodes[i].tier), met_str(tier)) != 0)
+            continue;
+        sum->requests += c->requests;
+        sum->hits += c->hits;
+        sum->misses += c->misses;
+        sum->expired += c->expired;
+        sum->coalesced += c->coalesced;
+        sum->bytes_requested += c->bytes_requested;
+        sum->bytes_hit += c->bytes_hit;
+        sum->bytes_out += c->bytes_out;
+    }
+}

@@ -1,0 +1,257 @@
+/* table.c: the aligned summary a person reads after a run.
+ *
+ * Cells are formatted into strings first and the column widths taken from
+ * the longest cell, so long node or region names and large counts never
+ * break the alignment. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/metrics.h"
+#include "metrics/metrics_int.h"
+#include "util/xalloc.h"
+
+#define TBL_MAX_COLS 12
+
+/* A grid of owned strings; a row of NULLs prints as a rule. */
+struct tbl {
+    size_t n_cols;
+    size_t n_left; /* the first n_left columns align left */
+    char **cells;  /* [n_rows * n_cols] */
+    size_t n_rows;
+    size_t rows_cap;
+    size_t row_fill; /* cells filled in the current row */
+};
+
+static void
+tbl_init(struct tbl *t, size_t n_cols, size_t n_left)
+{
+    SIM_ASSERT(n_cols <= TBL_MAX_COLS);
+    memset(t, 0, sizeof *t);
+    t->n_cols = n_cols;
+    t->n_left = n_left;
+}
+
+static void
+tbl_fini(struct tbl *t)
+{
+    for (size_t i = 0; i < t->n_rows * t->n_cols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+}
+
+/* Starts a new row; its cells are NULL until tbl_cell fills them. */
+static void
+tbl_row(struct tbl *t)
+{
+    if (t->n_rows == t->rows_cap) {
+        t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 16;
+        t->cells =
+            xrealloc(t->cells, t->rows_cap * t->n_cols * sizeof *t->cells);
+    }
+    for (size_t c = 0; c < t->n_cols; c++)
+        t->cells[t->n_rows * t->n_cols + c] = NULL;
+    t->n_rows++;
+    t->row_fill = 0;
+}
+
+static void tbl_cell(struct tbl *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+tbl_cell(struct tbl *t, const char *fmt, ...)
+{
+    SIM_ASSERT(t->n_rows > 0 && t->row_fill < t->n_cols);
+    va_list ap;
+    va_start(ap, fmt);
+    char probe[1];
+    int n = vsnprintf(probe, sizeof probe, fmt, ap);
+    va_end(ap);
+    char *s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    va_start(ap, fmt);
+    vsnprintf(s, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    va_end(ap);
+    t->cells[(t->n_rows - 1) * t->n_cols + t->row_fill++] = s;
+}
+
+static void
+tbl_print(const struct tbl *t, FILE *out)
+{
+    size_t width[TBL_MAX_COLS] = {0};
+    size_t total = 0;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t c = 0; c < t->n_cols; c++) {
+            const char *s = t->cells[r * t->n_cols + c];
+            size_t len = s ? strlen(s) : 0;
+            if (len > width[c])
+                width[c] = len;
+        }
+    }
+    for (size_t c = 0; c < t->n_cols; c++)
+        total += width[c] + (c ? 2 : 0);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        char *const *row = &t->cells[r * t->n_cols];
+        if (row[0] == NULL) {
+            for (size_t i = 0; i < total; i++)
+                fputc('-', out);
+            fputc('\n', out);
+            continue;
+        }
+        for (size_t c = 0; c < t->n_cols; c++) {
+            const char *s = row[c] ? row[c] : "";
+            int w = (int)width[c];
+            if (c + 1 == t->n_cols && c < t->n_left)
+                fprintf(out, "%s%s", c ? "  " : "", s); /* no trailing pad */
+            else if (c < t->n_left)
+                fprintf(out, "%s%-*s", c ? "  " : "", w, s);
+            else
+                fprintf(out, "%s%*s", c ? "  " : "", w, s);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* Bytes in binary units, e.g. "58.4 MiB", into buf. */
+static const char *
+fmt_bytes(uint64_t bytes, char *buf, size_t len)
+{
+    static const char *const unit[] = {"KiB", "MiB", "GiB",
+                                       "TiB", "PiB", "EiB"};
+    if (bytes < 1024) {
+        snprintf(buf, len, "%" PRIu64 " B", bytes);
+        return buf;
+    }
+    double v = (double)bytes / 1024.0;
+    size_t u = 0;
+    while (v >= 1024.0 && u + 1 < sizeof unit / sizeof unit[0]) {
+        v /= 1024.0;
+        u++;
+    }
+    snprintf(buf, len, "%.1f %s", v, unit[u]);
+    return buf;
+}
+
+static void
+node_cells(struct tbl *t, const char *name, const char *tier,
+           const struct met_counters *c, double cost)
+{
+    tbl_row(t);
+    tbl_cell(t, "%s", name);
+    tbl_cell(t, "%s", tier);
+    tbl_cell(t, "%" PRIu64, c->requests);
+    tbl_cell(t, "%" PRIu64, c->hits);
+    tbl_cell(t, "%" PRIu64, c->misses);
+    tbl_cell(t, "%" PRIu64, c->expired);
+    tbl_cell(t, "%" PRIu64, c->coalesced);
+    tbl_cell(t, "%.2f", 100.0 * met_ratio(c->hits, c->requests));
+    tbl_cell(t, "%.2f", 100.0 * met_ratio(c->bytes_hit, c->bytes_requested));
+    tbl_cell(t, "%.3f", (double)c->bytes_out / (1024.0 * 1024.0 * 1024.0));
+    tbl_cell(t, "%.4f", cost);
+}
+
+static void
+print_nodes(const struct met_run *r, FILE *out)
+{
+    struct tbl t;
+    tbl_init(&t, 11, 2);
+    tbl_row(&t);
+    static const char *const head[] = {
+        "node",      "tier", "requests",  "hits",     "misses",  "expired",
+        "coalesced", "hit%", "byte-hit%", "out(GiB)", "cost($)",
+    };
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        tbl_cell(&t, "%s", head[i]);
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        const struct met_node *n = &r->nodes[i];
+        node_cells(&t, met_str(n->name), met_str(n->tier), &n->c,
+                   met_node_cost(n));
+    }
+    const char **tiers = xcalloc(r->n_nodes, sizeof *tiers);
+    size_t n_tiers = met_tier_list(r, tiers);
+    if (n_tiers > 0)
+        tbl_row(&t);
+    for (size_t k = 0; k < n_tiers; k++) {
+        struct met_counters sum;
+        met_tier_sum(r, tiers[k], &sum);
+        double cost = 0.0;
+        for (size_t i = 0; i < r->n_nodes; i++)
+            if (strcmp(met_str(r->nodes[i].tier), tiers[k]) == 0)
+                cost += met_node_cost(&r->nodes[i]);
+        node_cells(&t, "total", tiers[k], &sum, cost);
+    }
+    free(tiers);
+    tbl_print(&t, out);
+    tbl_fini(&t);
+}
+
+static void
+region_cells(struct tbl *t, const char *name, uint64_t requests,
+             const struct met_hist *h)
+{
+    struct met_lat l;
+    met_lat_summary(h, &l);
+    tbl_row(t);
+    tbl_cell(t, "%s", name);
+    tbl_cell(t, "%" PRIu64, requests);
+    tbl_cell(t, "%.3f", l.mean_ms);
+    tbl_cell(t, "%.3f", l.p50_ms);
+    tbl_cell(t, "%.3f", l.p90_ms);
+    tbl_cell(t, "%.3f", l.p99_ms);
+    tbl_cell(t, "%.3f", l.p999_ms);
+    tbl_cell(t, "%.3f", l.max_ms);
+}
+
+static void
+print_regions(const struct met_run *r, FILE *out)
+{
+    struct tbl t;
+    tbl_init(&t, 8, 1);
+    tbl_row(&t);
+    static const char *const head[] = {
+        "region", "requests", "mean(ms)", "p50", "p90", "p99", "p99.9", "max",
+    };
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        tbl_cell(&t, "%s", head[i]);
+    for (size_t i = 0; i < r->n_regions; i++) {
+        const struct met_region *g = &r->regions[i];
+        region_cells(&t, met_str(g->name), g->requests, &g->latency);
+    }
+    tbl_row(&t);
+    region_cells(&t, "all", r->requests, &r->latency);
+    tbl_print(&t, out);
+    tbl_fini(&t);
+}
+
+void
+met_print_table(const struct met_run *r, FILE *out)
+{
+    fprintf(out, "cdnsim: %s (%s) x %s (%s), seed %" PRIu64 "\n",
+            met_str(r->topology_name), met_str(r->topology_path),
+            met_str(r->workload_name), met_str(r->workload_path), r->seed);
+    if (r->overrides && r->overrides[0])
+        fprintf(out, "overrides: %s\n", r->overrides);
+    double span_s =
+        r->measured_end_ns > r->measured_start_ns
+            ? (double)(r->measured_end_ns - r->measured_start_ns) / 1e9
+            : 0.0;
+    fprintf(out, "requests %" PRIu64 " measured", r->requests);
+    if (r->warmup_requests)
+        fprintf(out, " (%" PRIu64 " warm-up excluded)", r->warmup_requests);
+    fprintf(out, " over %.1f s simulated\n", span_s);
+    char obytes[32];
+    fprintf(out,
+            "offload %.2f%%   byte offload %.2f%%   origin %" PRIu64
+            " req, %s, peak %" PRIu64 " req/s   cost $%.4f\n",
+            100.0 * met_offload(r), 100.0 * met_byte_offload(r),
+            r->origin_requests,
+            fmt_bytes(r->origin_bytes, obytes, sizeof obytes),
+            r->origin_peak_rps, met_total_cost(r));
+    if (!r->is_complete)
+        fputs("INTERRUPTED: these figures cover only part of the workload\n",
+              out);
+    fputc('\n', out);
+    print_nodes(r, out);
+    fputc('\n', out);
+    print_regions(r, out);
+}

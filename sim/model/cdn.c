@@ -1,0 +1,466 @@
+/* cdn.c: the request lifecycle through edges, shields and origins.
+ *
+ * Three kinds of event drive a run:
+ *   ARRIVAL(region)       a client request reaches its region's edge;
+ *   REQ_AT(node, slot)    a request (a client's, or a child's fetch)
+ *                         reaches a node, which answers it or fetches;
+ *   RESP_AT(node, slot)   the parent's answer to the fetch that the
+ *                         request in slot leads reaches the node.
+ * A request is one small record in a recycled pool; a node's in-flight map
+ * (object -> leading request) is how later requests coalesce onto a fetch
+ * already on its way. Links take half their RTT each way, so a request's
+ * latency is the sum of the round trips it waited for, including the
+ * client's own RTT to its edge. Arrival time is when the request reaches
+ * the edge, which is also what an edge's log records.
+ *
+ * Freshness follows HTTP's Age rule in its simplest form: a response carries
+ * the absolute time its content expires (origin fetch time + ttl), and every
+ * cache that stores it keeps that expiry, so a copy fetched from a shield is
+ * no fresher than the shield's.
+ */
+#include "model/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "cache/cache.h"
+#include "engine/engine.h"
+#include "util/hash.h"
+#include "util/idmap.h"
+#include "util/xalloc.h"
+#include "workload/workload.h"
+
+enum ev_kind { EV_ARRIVAL = 1, EV_REQ_AT, EV_RESP_AT };
+
+#define REQ_NIL UINT32_MAX
+
+/* One request at one node. */
+struct req {
+    uint64_t object;
+    uint64_t size;
+    int64_t t_arrive;     /* when it reached its node, ns */
+    int64_t expires_at;   /* of the content it carries back */
+    uint32_t node;
+    uint32_t child;       /* the child's leading request this one fetches
+                             for, or REQ_NIL for a client request */
+    uint32_t next;        /* next coalesced waiter; free-list link when free */
+    uint16_t region;
+    uint8_t measured;     /* not part of the warm-up */
+};
+
+struct node {
+    struct cache_store *cache;   /* NULL for an origin */
+    uint32_t parent;             /* REQ_NIL for an origin */
+    int64_t up_ns;               /* one-way delay to the parent */
+    int64_t down_ns;             /* and back; up + down = the RTT */
+    struct idmap inflight;       /* object -> leading request slot */
+    uint32_t up_channel;         /* requests to the parent */
+    uint32_t down_channel;       /* the parent's answers to this node */
+};
+
+struct cdn {
+    const struct cfg_topology *t;  /* borrowed */
+    const struct cfg_workload *w;  /* borrowed */
+    struct node *nodes;
+    uint32_t n_nodes;
+    int64_t *region_rtt_ns;        /* [region]: RTT to its edge */
+    struct sim_queue q;
+    struct wl_gen *gen;
+    struct wl_request *pending;    /* [region]: its next arrival */
+    uint32_t *arrival_channel;     /* [region] */
+    struct req *reqs;
+    uint32_t reqs_cap;
+    uint32_t reqs_used;
+    uint32_t req_free;
+    uint64_t generated;            /* client requests born so far */
+    int has_run;
+    /* Measurement. */
+    struct met_run *m;
+    int64_t measured_start;
+    int has_measured_start;
+    int64_t origin_second;         /* current 1 s window of origin load */
+    uint64_t origin_second_count;
+};
+
+struct cdn *
+cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
+        struct sim_err *err)
+{
+    struct cdn *c = xcalloc(1, sizeof *c);
+    c->t = t;
+    c->w = w;
+    c->n_nodes = (uint32_t)t->n_nodes;
+    c->nodes = xcalloc(c->n_nodes, sizeof *c->nodes);
+    for (uint32_t i = 0; i < c->n_nodes; i++) {
+        const struct cfg_node *cn = &t->nodes[i];
+        struct node *n = &c->nodes[i];
+        idmap_init(&n->inflight);
+        n->parent = cn->parent < 0 ? REQ_NIL : (uint32_t)cn->parent;
+        if (cn->parent >= 0) {
+            int64_t rtt = cfg_parent_rtt(t, (int)i);
+            n->up_ns = rtt / 2;
+            n->down_ns = rtt - rtt / 2;
+        }
+        if (!cn->has_cache)
+            continue;
+        n->cache = cache_new_from_cfg(&cn->cache,
+                                      hash_combine(w ? w->seed : 1, i), err);
+        if (n->cache == NULL) {
+            cdn_free(c);
+            return NULL;
+        }
+        if (cache_ops(n->cache)->needs_future) {
+            /* XXX: synthetic runs could precompute next accesses by
+             * generating ahead; until then offline policies are for replay. */
+            char *field = xasprintf("%s.policy", cn->cache.field);
+            sim_err_set(err, -SIM_EBADVAL, cn->cache.policy_mark.file,
+                        cn->cache.policy_mark.line, cn->cache.policy_mark.col,
+                        field, "policy \"%s\" needs to know future requests: "
+                        "use it with `cdnsim replay`", cn->cache.policy);
+            free(field);
+            cdn_free(c);
+            return NULL;
+        }
+    }
+    c->region_rtt_ns = xcalloc(t->n_regions, sizeof *c->region_rtt_ns);
+    for (size_t r = 0; r < t->n_regions; r++)
+        c->region_rtt_ns[r] =
+            t->region_rtt_ns[r * t->n_nodes + (size_t)t->region_edge[r]];
+    /* Every event travels on a channel whose times never decrease: a link
+     * direction (constant delay) or a region's arrivals. */
+    sim_queue_init(&c->q);
+    for (uint32_t i = 0; i < c->n_nodes; i++) {
+        c->nodes[i].up_channel = sim_queue_channel(&c->q);
+        c->nodes[i].down_channel = sim_queue_channel(&c->q);
+    }
+    c->arrival_channel = xcalloc(t->n_regions, sizeof *c->arrival_channel);
+    for (size_t r = 0; r < t->n_regions; r++)
+        c->arrival_channel[r] = sim_queue_channel(&c->q);
+    c->req_free = REQ_NIL;
+    return c;
+}
+
+void
+cdn_free(struct cdn *c)
+{
+    if (c == NULL)
+        return;
+    for (uint32_t i = 0; i < c->n_nodes; i++) {
+        cache_free(c->nodes[i].cache);
+        idmap_fini(&c->nodes[i].inflight);
+    }
+    free(c->nodes);
+    free(c->region_rtt_ns);
+    sim_queue_fini(&c->q);
+    wl_gen_free(c->gen);
+    free(c->pending);
+    free(c->arrival_channel);
+    free(c->reqs);
+    free(c);
+}
+
+static uint32_t
+req_alloc(struct cdn *c)
+{
+    if (c->req_free != REQ_NIL) {
+        uint32_t s = c->req_free;
+        c->req_free = c->reqs[s].next;
+        return s;
+    }
+    if (c->reqs_used == c->reqs_cap) {
+        c->reqs_cap = c->reqs_cap ? c->reqs_cap * 2 : 1024;
+        SIM_ASSERT(c->reqs_cap < REQ_NIL);
+        c->reqs = xrealloc(c->reqs, (size_t)c->reqs_cap * sizeof *c->reqs);
+    }
+    return c->reqs_used++;
+}
+
+static void
+req_release(struct cdn *c, uint32_t s)
+{
+    c->reqs[s].next = c->req_free;
+    c->req_free = s;
+}
+
+/* The measured window of time `now`; only called for measured requests. */
+static inline struct met_window *
+window_at(struct cdn *c, uint32_t node, int64_t now)
+{
+    uint64_t w = (uint64_t)((now - c->measured_start) / c->w->window_ns);
+    return met_node_window(&c->m->nodes[node], w);
+}
+
+static void
+count_origin_load(struct cdn *c, int64_t now, uint64_t size)
+{
+    struct met_run *m = c->m;
+    int64_t second = (now - c->measured_start) / SIM_S;
+    if (second != c->origin_second) {
+        if (c->origin_second_count > m->origin_peak_rps)
+            m->origin_peak_rps = c->origin_second_count;
+        c->origin_second = second;
+        c->origin_second_count = 0;
+    }
+    c->origin_second_count++;
+    m->origin_requests++;
+    m->origin_bytes += size;
+}
+
+/* The node of request s sends its response downstream and s is done. */
+static void
+respond(struct cdn *c, uint32_t s, int64_t now)
+{
+    struct req *r = &c->reqs[s];
+    if (r->measured) {
+        c->m->nodes[r->node].c.bytes_out += r->size;
+        window_at(c, r->node, now)->bytes_out += r->size;
+    }
+    if (r->child == REQ_NIL) {
+        if (r->measured) {
+            uint64_t lat = (uint64_t)(now - r->t_arrive +
+                                      c->region_rtt_ns[r->region]);
+            met_hist_record(&c->m->latency, lat);
+            met_hist_record(&c->m->regions[r->region].latency, lat);
+            if (now > c->m->measured_end_ns)
+                c->m->measured_end_ns = now;
+        }
+    } else {
+        struct req *child = &c->reqs[r->child];
+        child->expires_at = r->expires_at;
+        uint32_t child_node = child->node;
+        const struct node *cn = &c->nodes[child_node];
+        sim_queue_push_channel(&c->q, cn->down_channel, now + cn->down_ns,
+                               EV_RESP_AT, child_node, r->child);
+    }
+    req_release(c, s);
+}
+
+/* Request s has reached its node: answer it, join a fetch, or fetch. */
+static void
+node_request(struct cdn *c, uint32_t s, int64_t now)
+{
+    struct req *r = &c->reqs[s];
+    uint32_t ni = r->node;
+    struct node *n = &c->nodes[ni];
+    struct met_counters *mc = &c->m->nodes[ni].c;
+    struct met_window *win = NULL;
+    if (r->measured) {
+        win = window_at(c, ni, now);
+        mc->requests++;
+        mc->bytes_requested += r->size;
+        win->requests++;
+    }
+    if (n->cache == NULL) {
+        /* An origin has everything; what it serves starts a new TTL. */
+        if (r->measured) {
+            mc->hits++;
+            mc->bytes_hit += r->size;
+            win->hits++;
+            count_origin_load(c, now, r->size);
+        }
+        r->expires_at = c->w->ttl_ns ? now + c->w->ttl_ns : CACHE_NEVER;
+        respond(c, s, now);
+        return;
+    }
+    struct cache_obj *o = cache_find(n->cache, r->object);
+    if (o != NULL && o->expires_at > now) {
+        cache_hit(n->cache, o);
+        if (r->measured) {
+            mc->hits++;
+            mc->bytes_hit += r->size;
+            win->hits++;
+        }
+        r->expires_at = o->expires_at;
+        respond(c, s, now);
+        return;
+    }
+    uint32_t leader = idmap_get(&n->inflight, r->object);
+    if (leader != IDMAP_EMPTY) {
+        /* Wait for the fetch already on its way (LIFO chain; all waiters
+         * are answered at the same instant, so order changes nothing). */
+        if (r->measured)
+            mc->coalesced++;
+        r->next = c->reqs[leader].next;
+        c->reqs[leader].next = s;
+        return;
+    }
+    if (r->measured) {
+        if (o != NULL)
+            mc->expired++;
+        else
+            mc->misses++;
+        win->misses++;
+    }
+    r->next = REQ_NIL;
+    idmap_put(&n->inflight, r->object, s);
+    uint32_t u = req_alloc(c); /* may move c->reqs: r is stale from here */
+    struct req *up = &c->reqs[u];
+    *up = c->reqs[s];
+    up->node = n->parent;
+    up->child = s;
+    up->next = REQ_NIL;
+    up->t_arrive = now + n->up_ns;
+    if (c->nodes[n->parent].cache != NULL)
+        cache_prefetch(c->nodes[n->parent].cache, up->object);
+    sim_queue_push_channel(&c->q, n->up_channel, up->t_arrive, EV_REQ_AT,
+                           n->parent, u);
+}
+
+/* The parent's answer for leading request s has reached s's node. */
+static void
+node_response(struct cdn *c, uint32_t s, int64_t now)
+{
+    struct req *r = &c->reqs[s];
+    struct node *n = &c->nodes[r->node];
+    idmap_del(&n->inflight, r->object);
+    cache_insert(n->cache, r->object, r->size, r->expires_at);
+    int64_t expires_at = r->expires_at;
+    uint32_t w = r->next;
+    respond(c, s, now);
+    while (w != REQ_NIL) {
+        uint32_t next = c->reqs[w].next;
+        c->reqs[w].expires_at = expires_at;
+        respond(c, w, now);
+        w = next;
+    }
+}
+
+/* A client request of region reg reaches its edge. */
+static void
+client_arrival(struct cdn *c, uint32_t reg, int64_t now)
+{
+    const struct wl_request *p = &c->pending[reg];
+    int measured = c->generated >= c->w->warmup;
+    c->generated++;
+    if (measured && !c->has_measured_start) {
+        c->has_measured_start = 1;
+        c->measured_start = now;
+        c->m->measured_start_ns = now;
+    }
+    uint32_t s = req_alloc(c);
+    struct req *r = &c->reqs[s];
+    r->object = p->object;
+    r->size = p->size;
+    r->t_arrive = now;
+    r->expires_at = 0;
+    r->node = (uint32_t)c->t->region_edge[reg];
+    r->child = REQ_NIL;
+    r->next = REQ_NIL;
+    r->region = (uint16_t)reg;
+    r->measured = (uint8_t)measured;
+    if (measured) {
+        c->m->requests++;
+        c->m->bytes += p->size;
+        c->m->regions[reg].requests++;
+        c->m->regions[reg].bytes += p->size;
+    }
+    if (c->generated < c->w->n_requests) {
+        wl_gen_next(c->gen, reg, &c->pending[reg]);
+        cache_prefetch(c->nodes[c->t->region_edge[reg]].cache,
+                       c->pending[reg].object);
+        sim_queue_push_channel(&c->q, c->arrival_channel[reg],
+                               c->pending[reg].at, EV_ARRIVAL, reg, 0);
+    }
+    node_request(c, s, now);
+}
+
+static void
+iso_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static double
+wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int
+cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
+{
+    SIM_ASSERT(!c->has_run);
+    c->has_run = 1;
+    const struct cfg_topology *t = c->t;
+    met_run_init(m, t->n_regions, t->n_nodes);
+    c->m = m;
+    m->topology_name = t->name;
+    m->topology_path = t->path;
+    m->workload_name = c->w->name;
+    m->workload_path = c->w->path;
+    m->overrides = "";
+    m->seed = c->w->seed;
+    m->window_ns = c->w->window_ns;
+    for (size_t r = 0; r < t->n_regions; r++)
+        m->regions[r].name = t->regions[r].name;
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        m->nodes[i].name = t->nodes[i].name;
+        m->nodes[i].tier = cfg_tier_name(t->nodes[i].tier);
+        m->nodes[i].depth = t->nodes[i].depth;
+        m->nodes[i].egress_cost_per_gb = t->nodes[i].egress_cost_per_gb;
+    }
+    iso_now(m->started, sizeof m->started);
+    double wall0 = wall_seconds();
+
+    double *weights = xcalloc(t->n_regions, sizeof *weights);
+    for (size_t r = 0; r < t->n_regions; r++)
+        weights[r] = t->regions[r].weight;
+    c->gen = wl_gen_new(c->w, weights, (uint32_t)t->n_regions);
+    free(weights);
+    c->pending = xcalloc(t->n_regions, sizeof *c->pending);
+    for (uint32_t r = 0; r < t->n_regions; r++) {
+        wl_gen_next(c->gen, r, &c->pending[r]);
+        sim_queue_push_channel(&c->q, c->arrival_channel[r],
+                               c->pending[r].at, EV_ARRIVAL, r, 0);
+    }
+
+    int rc = 0;
+    uint64_t events = 0;
+    struct sim_event ev;
+    while (sim_queue_pop(&c->q, &ev)) {
+        events++;
+        switch (ev.kind) {
+        case EV_ARRIVAL:
+            /* Sources run ahead by one arrival; drop those past the end. */
+            if (c->generated < c->w->n_requests)
+                client_arrival(c, ev.target, ev.at);
+            break;
+        case EV_REQ_AT:
+            node_request(c, (uint32_t)ev.ref, ev.at);
+            break;
+        case EV_RESP_AT:
+            node_response(c, (uint32_t)ev.ref, ev.at);
+            break;
+        default:
+            SIM_ASSERT(!"unknown event kind");
+        }
+        if ((events & 0xffff) == 0) {
+            if (opts && opts->stop && *opts->stop) {
+                rc = -SIM_EINTR;
+                break;
+            }
+            if (opts && opts->progress)
+                opts->progress(opts->progress_ctx, c->generated,
+                               c->w->n_requests, ev.at);
+        }
+    }
+    if (c->origin_second_count > m->origin_peak_rps)
+        m->origin_peak_rps = c->origin_second_count;
+    m->is_complete = rc == 0;
+    m->warmup_requests =
+        c->generated < c->w->warmup ? c->generated : c->w->warmup;
+    m->events = events;
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        m->peak_rss_mib = (double)ru.ru_maxrss / 1024.0; /* KiB on Linux */
+    m->wall_s = wall_seconds() - wall0;
+    iso_now(m->finished, sizeof m->finished);
+    return rc;
+}

@@ -1,0 +1,278 @@
+/* check_cli.c: the cdnsim binary as a user runs it: exit statuses, error
+ * messages, outputs, determinism and interruption. */
+#define _XOPEN_SOURCE 700 /* kill, nanosleep */
+#include <signal.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "suites.h"
+#include "util/xalloc.h"
+
+#define TOPO "topologies/global.yaml"
+#define WL "workloads/zipf.yaml"
+
+/* Runs cdnsim with up to 15 arguments; returns the exit status. */
+static int
+cdnsim(char **out, char **err, const char *a1, ...)
+{
+    char *argv[17];
+    int n = 0;
+    argv[n++] = (char *)test_bin();
+    va_list ap;
+    va_start(ap, a1);
+    for (const char *a = a1; a != NULL && n < 16; a = va_arg(ap, const char *))
+        argv[n++] = (char *)a;
+    va_end(ap);
+    argv[n] = NULL;
+    return test_run(argv, out, err);
+}
+
+START_TEST(test_cli_help_and_version)
+{
+    char *out, *err;
+    ck_assert_int_eq(cdnsim(&out, &err, "--version", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "cdnsim "));
+    free(out), free(err);
+    ck_assert_int_eq(cdnsim(&out, &err, "--help", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "run TOPOLOGY WORKLOAD"));
+    free(out), free(err);
+    ck_assert_int_eq(cdnsim(&out, &err, "run", "--help", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "--set PATH=VALUE"));
+    free(out), free(err);
+    ck_assert_int_eq(cdnsim(&out, &err, "policies", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "lru"));
+    ck_assert_ptr_nonnull(strstr(out, "fifo"));
+    free(out), free(err);
+}
+END_TEST
+
+START_TEST(test_cli_usage_errors_exit_2)
+{
+    char *err;
+    ck_assert_int_eq(cdnsim(NULL, &err, NULL), 2);
+    free(err);
+    ck_assert_int_eq(cdnsim(NULL, &err, "frobnicate", NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "unknown command"));
+    free(err);
+    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "WORKLOAD"));
+    free(err);
+    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, WL, "--bogus", NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "--bogus"));
+    free(err);
+    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, WL, "--seed", "x", NULL),
+                     2);
+    free(err);
+    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, WL, "--json", NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "needs a value"));
+    free(err);
+}
+END_TEST
+
+START_TEST(test_cli_bad_input_exits_3)
+{
+    char *err;
+    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, "no/such.yaml", NULL), 3);
+    ck_assert_ptr_nonnull(strstr(err, "no/such.yaml"));
+    free(err);
+    /* An override names itself as the source of the error. */
+    ck_assert_int_eq(cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
+                            "nodes.edge-fra.cache.capacity=10 gigs", NULL),
+                     3);
+    ck_assert_ptr_nonnull(strstr(err, "--set"));
+    ck_assert_ptr_nonnull(strstr(err, "capacity"));
+    ck_assert_ptr_nonnull(strstr(err, "10 gigs"));
+    free(err);
+    /* An unknown policy lists the known ones. */
+    ck_assert_int_eq(cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
+                            "nodes.edge-fra.cache.policy=lruu", NULL),
+                     3);
+    ck_assert_ptr_nonnull(strstr(err, "lruu"));
+    ck_assert_ptr_nonnull(strstr(err, "known: "));
+    free(err);
+    /* An offline policy needs future knowledge: only replay has it. */
+    ck_assert_int_eq(cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
+                            "nodes.edge-fra.cache.policy=belady", NULL),
+                     3);
+    ck_assert_ptr_nonnull(strstr(err, "cdnsim replay"));
+    free(err);
+}
+END_TEST
+
+START_TEST(test_cli_validate_ok)
+{
+    char *out;
+    ck_assert_int_eq(cdnsim(&out, NULL, "validate", TOPO, WL, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "ok"));
+    free(out);
+}
+END_TEST
+
+/* The JSON text without its "engine" object (the only part that may vary
+ * between two runs with one seed: wall-clock timings). */
+static char *
+strip_engine(char *json)
+{
+    char *e = strstr(json, "\"engine\"");
+    ck_assert_ptr_nonnull(e);
+    *e = '\0';
+    return json;
+}
+
+static char *
+read_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = xmalloc((size_t)n + 1);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_cli_same_seed_same_results)
+{
+    char *dir = test_tmpdir();
+    char *a = xasprintf("%s/a.json", dir), *b = xasprintf("%s/b.json", dir),
+         *c = xasprintf("%s/c.json", dir);
+    ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+                            "--requests", "200000", "--set", "warmup=20000",
+                            "--json", a, NULL), 0);
+    ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+                            "--requests", "200000", "--set", "warmup=20000",
+                            "--json", b, NULL), 0);
+    ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+                            "--requests", "200000", "--set", "warmup=20000",
+                            "--seed", "2", "--json", c, NULL), 0);
+    char *ja = read_file(a), *jb = read_file(b), *jc = read_file(c);
+    strip_engine(ja);
+    strip_engine(jb);
+    strip_engine(jc);
+    ck_assert_str_eq(ja, jb);
+    ck_assert_str_ne(ja, jc);
+    free(ja), free(jb), free(jc);
+    free(a), free(b), free(c);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_cli_json_to_stdout_is_only_json)
+{
+    char *out;
+    ck_assert_int_eq(cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
+                            "20000", "--set", "warmup=1000", "--json", "-",
+                            NULL), 0);
+    /* One object and nothing else: no table before or after it. */
+    ck_assert_int_eq(out[0], '{');
+    size_t n = strlen(out);
+    while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+        n--;
+    ck_assert_int_eq(out[n - 1], '}');
+    ck_assert_ptr_nonnull(strstr(out, "\"offload\""));
+    ck_assert_ptr_null(strstr(out, "edge-fra  ")); /* a table row */
+    free(out);
+    /* Without --quiet and without JSON on stdout: the table. */
+    ck_assert_int_eq(cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
+                            "20000", "--set", "warmup=1000", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "edge-fra"));
+    ck_assert_ptr_nonnull(strstr(out, "shield-ams"));
+    free(out);
+}
+END_TEST
+
+static int
+count_rows(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+START_TEST(test_cli_db_appends_runs)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/r.db", dir);
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+                                "--requests", "20000", "--set",
+                                "warmup=1000", "--db", db, NULL), 0);
+    ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM runs WHERE "
+                                    "status = 'complete'"), 2);
+    ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM node_metrics "
+                                    "WHERE run_id = 2"), 6);
+    ck_assert_int_eq(count_rows(db, "SELECT sum(requests) FROM node_metrics "
+                                    "WHERE run_id = 1 AND tier = 'edge'"),
+                     19000);
+    ck_assert_int_gt(count_rows(db, "SELECT count(*) FROM timeseries"), 0);
+    free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_cli_interrupted_run_never_looks_complete)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/r.db", dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(test_bin(), test_bin(), "run", TOPO, WL, "--quiet",
+              "--requests", "500000000", "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    struct timespec ts = {0, 800 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    kill(pid, SIGINT);
+    int status;
+    waitpid(pid, &status, 0);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 1);
+    if (access(db, F_OK) == 0)
+        ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM runs WHERE "
+                                        "status = 'complete'"), 0);
+    free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+Suite *
+cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("usage");
+    tcase_add_test(tc, test_cli_help_and_version);
+    tcase_add_test(tc, test_cli_usage_errors_exit_2);
+    tcase_add_test(tc, test_cli_bad_input_exits_3);
+    tcase_add_test(tc, test_cli_validate_ok);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("outputs");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
+    tcase_add_test(tc, test_cli_same_seed_same_results);
+    tcase_add_test(tc, test_cli_json_to_stdout_is_only_json);
+    tcase_add_test(tc, test_cli_db_appends_runs);
+    tcase_add_test(tc, test_cli_interrupted_run_never_looks_complete);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,568 @@
+/* check_config.c: topology and workload files: parsed values, defaults,
+ * one fixture per class of bad input, and --set overrides. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "suites.h"
+
+#define DATA "tests/data/"
+#define TOPO DATA "two-tier.yaml"
+#define WL DATA "small-workload.yaml"
+
+#define MS 1000000LL     /* ns per ms */
+#define SEC 1000000000LL /* ns per s */
+#define KIB 1024ULL
+#define MIB (1024ULL * KIB)
+#define GIB (1024ULL * MIB)
+
+/* Loads topo and wl (may be NULL) with the overrides; fails the test with
+ * the formatted error unless the load succeeds. */
+static void
+load_ok(const char *topo, const char *wl, const char *const *sets,
+        size_t n_sets, struct cfg_topology **t, struct cfg_workload **w)
+{
+    struct cfg_override ov[16] = {{NULL}};
+    ck_assert_uint_le(n_sets, 16);
+    for (size_t i = 0; i < n_sets; i++)
+        ov[i].text = sets[i];
+    struct sim_err err = {0};
+    int rc = cfg_load(topo, wl, ov, n_sets, t, w, &err);
+    char buf[1024];
+    ck_assert_msg(rc == 0, "%s", sim_err_format(&err, buf, sizeof buf));
+    ck_assert_ptr_nonnull(*t);
+    if (wl)
+        ck_assert_ptr_nonnull(*w);
+}
+
+/* Loads expecting a failure: returns the code, with err filled in and both
+ * outputs checked to be NULL. */
+static int
+load_err(const char *topo, const char *wl, const char *const *sets,
+         size_t n_sets, struct sim_err *err)
+{
+    struct cfg_override ov[16] = {{NULL}};
+    ck_assert_uint_le(n_sets, 16);
+    for (size_t i = 0; i < n_sets; i++)
+        ov[i].text = sets[i];
+    struct cfg_topology *t = (struct cfg_topology *)1;
+    struct cfg_workload *w = (struct cfg_workload *)1;
+    memset(err, 0, sizeof *err);
+    int rc = cfg_load(topo, wl, ov, n_sets, &t, &w, err);
+    ck_assert_int_ne(rc, 0);
+    ck_assert_int_eq(rc, err->code);
+    ck_assert_ptr_null(t);
+    ck_assert_ptr_null(w);
+    return rc;
+}
+
+/* Asserts that s contains sub, showing both otherwise. */
+#define ck_assert_has(s, sub)                                                  \
+    ck_assert_msg(strstr((s), (sub)) != NULL, "\"%s\" lacks \"%s\"", (s), (sub))
+
+/* --- good files --- */
+
+START_TEST(test_config_loads_topology)
+{
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(TOPO, NULL, NULL, 0, &t, &w);
+    ck_assert_ptr_null(w);
+    ck_assert_str_eq(t->path, TOPO);
+    ck_assert_str_eq(t->name, "two-tier");
+
+    ck_assert_uint_eq(t->n_regions, 2);
+    ck_assert_str_eq(t->regions[0].name, "eu");
+    ck_assert_double_eq_tol(t->regions[0].weight, 0.6, 1e-12);
+    ck_assert_str_eq(t->regions[1].name, "us");
+    ck_assert_double_eq_tol(t->regions[1].weight, 0.4, 1e-12);
+
+    ck_assert_uint_eq(t->n_nodes, 4);
+    const struct cfg_node *fra = &t->nodes[0], *iad = &t->nodes[1];
+    const struct cfg_node *ams = &t->nodes[2], *origin = &t->nodes[3];
+    ck_assert_str_eq(fra->name, "edge-fra");
+    ck_assert_int_eq(fra->tier, CFG_TIER_EDGE);
+    ck_assert_int_eq(ams->tier, CFG_TIER_SHIELD);
+    ck_assert_int_eq(origin->tier, CFG_TIER_ORIGIN);
+    ck_assert_str_eq(cfg_tier_name(ams->tier), "shield");
+
+    /* Caches: capacities in bytes, defaults, parameters passed through. */
+    ck_assert_int_eq(fra->has_cache, 1);
+    ck_assert_int_eq(origin->has_cache, 0);
+    ck_assert_uint_eq(fra->cache.capacity_bytes, 10 * GIB);
+    ck_assert_uint_eq(iad->cache.capacity_bytes, 1 * MIB);
+    ck_assert_uint_eq(ams->cache.capacity_bytes, 100 * GIB);
+    ck_assert_str_eq(fra->cache.policy, "lru");
+    ck_assert_str_eq(iad->cache.policy, "slru");
+    ck_assert_str_eq(ams->cache.policy, "lru");
+    ck_assert_str_eq(fra->cache.admission, "always");
+    ck_assert_str_eq(ams->cache.admission, "second_hit");
+    ck_assert_str_eq(fra->cache.field, "nodes[0].cache");
+    ck_assert_str_eq(fra->cache.policy_mark.file, TOPO);
+    ck_assert_int_eq(fra->cache.policy_mark.line, 10);
+    ck_assert_uint_eq(fra->cache.n_params, 0);
+    ck_assert_uint_eq(ams->cache.n_params, 0);
+    ck_assert_uint_eq(iad->cache.n_params, 1);
+    const struct cfg_kv *kv = &iad->cache.params[0];
+    ck_assert_str_eq(kv->key, "segments");
+    ck_assert_str_eq(kv->value, "4");
+    ck_assert_str_eq(kv->field, "nodes[1].cache.segments");
+    ck_assert_str_eq(kv->mark.file, TOPO);
+    ck_assert_int_eq(kv->mark.line, 13);
+    ck_assert_int_eq(kv->mark.col, 82);
+
+    /* The tree. */
+    ck_assert_int_eq(fra->parent, 2);
+    ck_assert_int_eq(iad->parent, 2);
+    ck_assert_int_eq(ams->parent, 3);
+    ck_assert_int_eq(origin->parent, -1);
+    ck_assert_int_eq(fra->depth, 2);
+    ck_assert_int_eq(ams->depth, 1);
+    ck_assert_int_eq(origin->depth, 0);
+    ck_assert_double_eq_tol(fra->egress_cost_per_gb, 0.02, 1e-12);
+    ck_assert_double_eq(iad->egress_cost_per_gb, 0);
+    ck_assert_double_eq_tol(origin->egress_cost_per_gb, 0.09, 1e-12);
+    ck_assert_int_eq(cfg_node_index(t, "shield-ams"), 2);
+    ck_assert_int_eq(cfg_node_index(t, "eu"), -1);
+
+    /* RTTs in ns, symmetric, -1 where none was given. */
+    size_t n = t->n_nodes;
+    ck_assert_int_eq(t->region_rtt_ns[0 * n + 0], 8 * MS);
+    ck_assert_int_eq(t->region_rtt_ns[0 * n + 1], 90 * MS);
+    ck_assert_int_eq(t->region_rtt_ns[1 * n + 1], 10 * MS);
+    ck_assert_int_eq(t->region_rtt_ns[0 * n + 2], -1);
+    ck_assert_int_eq(t->node_rtt_ns[0 * n + 2], 10500000);
+    ck_assert_int_eq(t->node_rtt_ns[2 * n + 0], 10500000);
+    ck_assert_int_eq(t->node_rtt_ns[1 * n + 2], 80 * MS);
+    ck_assert_int_eq(t->node_rtt_ns[3 * n + 2], 30 * MS);
+    ck_assert_int_eq(t->node_rtt_ns[0 * n + 1], -1);
+    ck_assert_int_eq(cfg_parent_rtt(t, 1), 80 * MS);
+    ck_assert_int_eq(cfg_parent_rtt(t, 2), 30 * MS);
+
+    /* eu: fra is nearest; us: a tie, so the first in nodes order. */
+    ck_assert_int_eq(t->region_edge[0], 0);
+    ck_assert_int_eq(t->region_edge[1], 0);
+    cfg_topology_free(t);
+}
+END_TEST
+
+START_TEST(test_config_loads_workload)
+{
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(TOPO, WL, NULL, 0, &t, &w);
+    ck_assert_str_eq(w->path, WL);
+    ck_assert_str_eq(w->name, "small");
+    ck_assert_uint_eq(w->seed, 42);
+    ck_assert_uint_eq(w->n_requests, 1000000); /* written 1e6 */
+    ck_assert_uint_eq(w->warmup, 1000);
+    ck_assert_double_eq(w->rate, 2500.5);
+    ck_assert_uint_eq(w->n_objects, 5000);
+    ck_assert_double_eq_tol(w->zipf_alpha, 0.9, 1e-12);
+    ck_assert_int_eq(w->size.dist, CFG_SIZE_LOGNORMAL);
+    ck_assert_uint_eq(w->size.bytes, 20 * KIB);
+    ck_assert_double_eq(w->size.sigma, 1.5);
+    ck_assert_uint_eq(w->size.min_bytes, 1);
+    ck_assert_uint_eq(w->size.max_bytes, 1 * GIB);
+    ck_assert_int_eq(w->ttl_ns, 90 * SEC);
+    ck_assert_int_eq(w->window_ns, 250 * MS);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+END_TEST
+
+START_TEST(test_config_applies_defaults)
+{
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(DATA "three-tier.yaml", DATA "minimal-workload.yaml", NULL, 0, &t,
+            &w);
+    ck_assert_uint_eq(w->seed, 1);
+    ck_assert_uint_eq(w->warmup, 0);
+    ck_assert_double_eq(w->zipf_alpha, 0);
+    ck_assert_int_eq(w->size.dist, CFG_SIZE_FIXED);
+    ck_assert_uint_eq(w->size.bytes, 1);
+    ck_assert_int_eq(w->ttl_ns, 0);
+    ck_assert_int_eq(w->window_ns, 1 * SEC);
+
+    /* Shields above shields; parents listed before their children. */
+    ck_assert_int_eq(t->nodes[0].depth, 0);
+    ck_assert_int_eq(t->nodes[1].depth, 1);
+    ck_assert_int_eq(t->nodes[2].depth, 2);
+    ck_assert_int_eq(t->nodes[3].depth, 3);
+    ck_assert_int_eq(t->nodes[3].parent, 2);
+    ck_assert_int_eq(t->nodes[2].parent, 1);
+    ck_assert_uint_eq(t->nodes[3].cache.capacity_bytes, 1000);
+    ck_assert_uint_eq(t->nodes[1].cache.capacity_bytes, 1024 * GIB);
+    ck_assert_str_eq(t->nodes[3].cache.policy, "lru");
+    ck_assert_str_eq(t->nodes[3].cache.admission, "always");
+    /* No policy written: later errors point at the cache mapping. */
+    ck_assert_int_eq(t->nodes[3].cache.policy_mark.line, 9);
+    ck_assert_int_eq(cfg_parent_rtt(t, 1), 250000);
+    ck_assert_int_eq(t->region_edge[0], 3);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+END_TEST
+
+/* Loads every *.yaml in dir together with other, in the given role. */
+static void
+load_dir(const char *dir, const char *other, int is_topo_dir)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct cfg_topology *t;
+        struct cfg_workload *w;
+        if (is_topo_dir)
+            load_ok(path, other, NULL, 0, &t, &w);
+        else
+            load_ok(other, path, NULL, 0, &t, &w);
+        cfg_workload_free(w);
+        cfg_topology_free(t);
+        n++;
+    }
+    closedir(d);
+    ck_assert_int_gt(n, 0);
+}
+
+START_TEST(test_config_loads_examples)
+{
+    load_dir("topologies", "workloads/zipf.yaml", 1);
+    load_dir("workloads", "topologies/global.yaml", 0);
+}
+END_TEST
+
+/* --- one fixture per class of bad input --- */
+
+struct bad_case {
+    const char *file; /* under tests/data/bad/ */
+    int is_workload;  /* loaded as the workload, with a good topology */
+    int code;
+    int line, col;
+    const char *field; /* expected err.field */
+    const char *msg;   /* a substring of err.msg */
+};
+
+static const struct bad_case bad_cases[] = {
+    {"unknown-key.yaml", 0, -SIM_EBADKEY, 10, 5, "nodes[0].egress_cost",
+     "allowed: name, tier, cache, parent, egress_cost_per_gb"},
+    {"missing-key.yaml", 0, -SIM_ENOKEY, 7, 5, "nodes[1].tier",
+     "missing key \"tier\""},
+    {"wrong-type.yaml", 0, -SIM_EBADTYPE, 4, 3, "regions",
+     "expected a sequence"},
+    {"zero-capacity.yaml", 0, -SIM_EBADVAL, 6, 48, "nodes[0].cache.capacity",
+     "expected a positive size such as \"64GiB\", got \"0\""},
+    {"negative-capacity.yaml", 0, -SIM_EBADVAL, 9, 17,
+     "nodes[0].cache.capacity", "got \"-1GiB\""},
+    {"bad-size.yaml", 0, -SIM_EBADVAL, 7, 52, "nodes[1].cache.capacity",
+     "expected a positive size such as \"64GiB\", got \"10 gigs\""},
+    {"zero-weight.yaml", 0, -SIM_EBADVAL, 5, 24, "regions[1].weight",
+     "expected a number > 0, got \"0\""},
+    {"duplicate-name.yaml", 0, -SIM_EDUP, 8, 12, "nodes[2].name",
+     "duplicate name \"eu\": already used by regions[0] at line 4"},
+    {"duplicate-key.yaml", 0, -SIM_EDUP, 4, 27, "regions[0].weight",
+     "key \"weight\" given twice"},
+    {"unknown-parent.yaml", 0, -SIM_ENOENT, 6, 63, "nodes[0].parent",
+     "no node named \"shield-xx\" (known nodes: edge, origin)"},
+    {"parent-cycle.yaml", 0, -SIM_ECYCLE, 7, 69, "nodes[1].parent",
+     "parent cycle: shield-b -> shield-a -> shield-b"},
+    {"self-parent.yaml", 0, -SIM_ECYCLE, 7, 67, "nodes[1].parent",
+     "cannot be its own parent"},
+    {"edge-parent.yaml", 0, -SIM_EBADVAL, 7, 65, "nodes[1].parent",
+     "an edge cannot be the parent"},
+    {"origin-with-cache.yaml", 0, -SIM_EBADKEY, 7, 34, "nodes[1].cache",
+     "an origin has no cache"},
+    {"bad-tier.yaml", 0, -SIM_EBADVAL, 6, 24, "nodes[0].tier",
+     "edge, shield or origin, got \"egde\""},
+    {"no-nodes.yaml", 0, -SIM_EBADVAL, 5, 8, "nodes", "at least one item"},
+    {"latency-unknown-name.yaml", 0, -SIM_ENOENT, 9, 17,
+     "latency_ms.eu.edge-xxx", "no region or node named \"edge-xxx\""},
+    {"region-to-shield.yaml", 0, -SIM_EBADVAL, 10, 17, "latency_ms.eu.shield",
+     "only have latencies to edge nodes"},
+    {"conflicting-latency.yaml", 0, -SIM_EDUP, 11, 18, "latency_ms.origin.edge",
+     "given twice: 31 ms here, 30 ms before"},
+    {"missing-parent-latency.yaml", 0, -SIM_ENOKEY, 7, 67, "nodes[1].parent",
+     "no latency_ms entry between shield and origin"},
+    {"region-without-edge.yaml", 0, -SIM_ENOKEY, 5, 12, "latency_ms.us",
+     "region \"us\" has no latency to any edge"},
+    {"syntax-error.yaml", 0, -SIM_ESYNTAX, 5, 6, "",
+     "did not find expected ',' or '}'"},
+    {"empty.yaml", 0, -SIM_EBADTYPE, 1, 1, "", "the file is empty"},
+    {"root-sequence.yaml", 0, -SIM_EBADTYPE, 2, 1, "",
+     "expected a mapping at the top level, got a sequence"},
+    {"two-documents.yaml", 0, -SIM_ESYNTAX, 4, 1, "", "a second YAML document"},
+    {"warmup-not-below-requests.yaml", 1, -SIM_EBADVAL, 4, 9, "warmup",
+     "below requests (1000), got \"1000\""},
+    {"bad-duration.yaml", 1, -SIM_EBADVAL, 8, 8, "catalog.ttl",
+     "a unit is needed), got \"60\""},
+    {"bad-zipf-alpha.yaml", 1, -SIM_EBADVAL, 7, 15, "catalog.zipf_alpha",
+     "expected a number >= 0, got \"-0.5\""},
+    {"bad-rate.yaml", 1, -SIM_EBADVAL, 4, 17, "arrival.rate",
+     "expected a number > 0, got \"0\""},
+    {"bad-requests.yaml", 1, -SIM_EBADVAL, 3, 11, "requests",
+     "expected a positive whole number, got \"1500.5\""},
+    {"missing-sigma.yaml", 1, -SIM_ENOKEY, 8, 9, "catalog.size.sigma",
+     "missing key \"sigma\""},
+    {"unknown-size-dist.yaml", 1, -SIM_EBADVAL, 8, 16, "catalog.size.dist",
+     "fixed or lognormal, got \"pareto\""},
+    {"unknown-workload-key.yaml", 1, -SIM_EBADKEY, 4, 22, "arrival.burst",
+     "unknown key \"burst\" (allowed: rate)"},
+};
+
+START_TEST(test_config_rejects_bad_file)
+{
+    const struct bad_case *c = &bad_cases[_i];
+    char path[256];
+    snprintf(path, sizeof path, DATA "bad/%s", c->file);
+    struct sim_err err;
+    int rc = c->is_workload ? load_err(TOPO, path, NULL, 0, &err)
+                            : load_err(path, NULL, NULL, 0, &err);
+    char buf[1024];
+    sim_err_format(&err, buf, sizeof buf);
+    ck_assert_msg(rc == c->code, "%s: code %d (%s), want %d: %s", c->file, rc,
+                  sim_strerror(rc), c->code, buf);
+    ck_assert_str_eq(err.file, path);
+    ck_assert_msg(err.line == c->line && err.col == c->col,
+                  "%s: at %d:%d, want %d:%d: %s", c->file, err.line, err.col,
+                  c->line, c->col, buf);
+    ck_assert_str_eq(err.field, c->field);
+    ck_assert_has(err.msg, c->msg);
+}
+END_TEST
+
+START_TEST(test_config_rejects_missing_file)
+{
+    struct sim_err err;
+    ck_assert_int_eq(load_err(DATA "no/such.yaml", NULL, NULL, 0, &err),
+                     -SIM_EIO);
+    ck_assert_str_eq(err.file, DATA "no/such.yaml");
+    ck_assert_has(err.msg, "No such file or directory");
+    ck_assert_int_eq(load_err(TOPO, DATA "no/such.yaml", NULL, 0, &err),
+                     -SIM_EIO);
+    ck_assert_int_eq(load_err(DATA "bad", NULL, NULL, 0, &err), -SIM_EIO);
+    ck_assert_has(err.msg, "directory");
+}
+END_TEST
+
+/* --- --set overrides --- */
+
+START_TEST(test_config_set_overrides_capacity)
+{
+    const char *sets[] = {"nodes.edge-fra.cache.capacity=20GiB",
+                          "topology.nodes.edge-iad.cache.capacity=2MiB"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(TOPO, WL, sets, 2, &t, &w);
+    ck_assert_uint_eq(t->nodes[0].cache.capacity_bytes, 20 * GIB);
+    ck_assert_uint_eq(t->nodes[1].cache.capacity_bytes, 2 * MIB);
+    ck_assert_uint_eq(t->nodes[2].cache.capacity_bytes, 100 * GIB);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+END_TEST
+
+START_TEST(test_config_set_adds_missing_key)
+{
+    const char *sets[] = {"catalog.ttl=10m", "warmup=5",
+                          "workload.metrics.window=2s"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(TOPO, DATA "minimal-workload.yaml", sets, 2, &t, &w);
+    ck_assert_int_eq(w->ttl_ns, 600 * SEC);
+    ck_assert_uint_eq(w->warmup, 5);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    /* A missing intermediate key is not created. */
+    struct sim_err err;
+    ck_assert_int_eq(
+        load_err(TOPO, DATA "minimal-workload.yaml", sets + 2, 1, &err),
+        -SIM_EBADVAL);
+    ck_assert_str_eq(err.file, "--set");
+    ck_assert_str_eq(err.field, "workload.metrics.window");
+    ck_assert_has(err.msg, "no such field \"workload.metrics\"");
+}
+END_TEST
+
+START_TEST(test_config_set_selects_by_name_and_index)
+{
+    const char *sets[] = {"regions.us.weight=3", "regions.0.weight=2",
+                          "nodes.1.cache.policy=fifo",
+                          "nodes.shield-ams.egress_cost_per_gb=0.5"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(TOPO, WL, sets, 4, &t, &w);
+    ck_assert_double_eq(t->regions[0].weight, 2);
+    ck_assert_double_eq(t->regions[1].weight, 3);
+    ck_assert_str_eq(t->nodes[1].cache.policy, "fifo");
+    ck_assert_double_eq(t->nodes[2].egress_cost_per_gb, 0.5);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+END_TEST
+
+START_TEST(test_config_set_latency_and_order)
+{
+    /* eu's nearest edge becomes iad; the later of two settings wins. */
+    const char *sets[] = {"latency_ms.eu.edge-fra=500",
+                          "latency_ms.eu.edge-fra=100", "workload.name=renamed",
+                          "topology.name=t2", "seed=7"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(TOPO, WL, sets, 5, &t, &w);
+    ck_assert_int_eq(t->region_rtt_ns[0], 100 * MS);
+    ck_assert_int_eq(t->region_edge[0], 1);
+    ck_assert_str_eq(t->name, "t2");
+    ck_assert_str_eq(w->name, "renamed");
+    ck_assert_uint_eq(w->seed, 7);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+END_TEST
+
+START_TEST(test_config_set_param_comes_from_set)
+{
+    const char *sets[] = {"nodes.edge-iad.cache.segments=3",
+                          "nodes.edge-fra.cache.probation=0.2"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(TOPO, NULL, sets, 2, &t, &w);
+    const struct cfg_kv *kv = &t->nodes[1].cache.params[0];
+    ck_assert_str_eq(kv->value, "3");
+    ck_assert_str_eq(kv->mark.file, "--set");
+    ck_assert_int_eq(kv->mark.line, 0);
+    ck_assert_uint_eq(t->nodes[0].cache.n_params, 1);
+    ck_assert_str_eq(t->nodes[0].cache.params[0].key, "probation");
+    ck_assert_str_eq(t->nodes[0].cache.params[0].field,
+                     "nodes[0].cache.probation");
+    cfg_topology_free(t);
+}
+END_TEST
+
+START_TEST(test_config_set_bad_value_names_set)
+{
+    const char *sets[] = {"nodes.edge-fra.cache.capacity=10 gigs"};
+    struct sim_err err;
+    ck_assert_int_eq(load_err(TOPO, WL, sets, 1, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.file, "--set");
+    ck_assert_int_eq(err.line, 0);
+    ck_assert_int_eq(err.col, 0);
+    ck_assert_str_eq(err.field, "nodes[0].cache.capacity");
+    ck_assert_str_eq(err.msg, "expected a positive size such as \"64GiB\", "
+                              "got \"10 gigs\"");
+    char buf[1024];
+    ck_assert_str_eq(sim_err_format(&err, buf, sizeof buf),
+                     "--set: nodes[0].cache.capacity: expected a positive "
+                     "size such as \"64GiB\", got \"10 gigs\" (invalid "
+                     "value)");
+    /* A value the file had right is still reported at the file. */
+    const char *later[] = {"requests=10"};
+    ck_assert_int_eq(load_err(TOPO, WL, later, 1, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.file, WL);
+    ck_assert_str_eq(err.field, "warmup");
+    ck_assert_has(err.msg, "below requests (10, set by --set)");
+}
+END_TEST
+
+/* Overrides that cannot be applied at all. */
+struct bad_set {
+    const char *set;
+    int code;
+    const char *field;
+    const char *msg;
+};
+
+static const struct bad_set bad_sets[] = {
+    {"name=x", -SIM_EBADVAL, "name",
+     "write \"topology.name\" or \"workload.name\""},
+    {"nodes.edge-xxx.cache.capacity=1GiB", -SIM_EBADVAL,
+     "nodes.edge-xxx.cache.capacity",
+     "no such field \"nodes.edge-xxx\" (known nodes: edge-fra, edge-iad, "
+     "shield-ams, origin; or an index below 4)"},
+    {"regions.7.weight=1", -SIM_EBADVAL, "regions.7.weight",
+     "no such field \"regions.7\" (known regions: eu, us"},
+    {"colour=blue", -SIM_EBADVAL, "colour", "no such field \"colour\""},
+    {"latency_ms.asia.edge-fra=3", -SIM_EBADVAL, "latency_ms.asia.edge-fra",
+     "no such field \"latency_ms.asia\" (known: eu, us, edge-fra, "
+     "shield-ams)"},
+    {"nodes.edge-fra.tier.x=1", -SIM_EBADVAL, "nodes.edge-fra.tier.x",
+     "\"nodes.edge-fra.tier\" is a single value (\"edge\")"},
+    {"nodes.edge-fra.cache=1GiB", -SIM_EBADTYPE, "nodes.edge-fra.cache",
+     "is a mapping; --set replaces only single values"},
+    {"catalog.zipf=1", -SIM_EBADKEY, "catalog.zipf",
+     "unknown key \"zipf\" (allowed: objects, zipf_alpha, size, ttl)"},
+    {"catalog.zipf_alpha=-1", -SIM_EBADVAL, "catalog.zipf_alpha", "got \"-1\""},
+    {"nodes.edge-iad.parent=nowhere", -SIM_ENOENT, "nodes[1].parent",
+     "no node named \"nowhere\""},
+    {"workload", -SIM_EBADVAL, "workload", "expected PATH=VALUE"},
+    {"=1", -SIM_EBADVAL, "=1", "expected PATH=VALUE"},
+    {"catalog..ttl=1s", -SIM_EBADVAL, "catalog..ttl", "empty field name"},
+    {"topology=1", -SIM_EBADVAL, "topology", "needs a field after it"},
+};
+
+START_TEST(test_config_set_rejects_bad_override)
+{
+    const struct bad_set *c = &bad_sets[_i];
+    struct sim_err err;
+    int rc = load_err(TOPO, WL, &c->set, 1, &err);
+    char buf[1024];
+    sim_err_format(&err, buf, sizeof buf);
+    ck_assert_msg(rc == c->code, "%s: code %d, want %d: %s", c->set, rc,
+                  c->code, buf);
+    ck_assert_str_eq(err.file, "--set");
+    ck_assert_int_eq(err.line, 0);
+    ck_assert_str_eq(err.field, c->field);
+    ck_assert_has(err.msg, c->msg);
+}
+END_TEST
+
+START_TEST(test_config_set_needs_its_file)
+{
+    const char *sets[] = {"catalog.ttl=1h"};
+    struct sim_err err;
+    ck_assert_int_eq(load_err(TOPO, NULL, sets, 1, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.file, "--set");
+    ck_assert_has(err.msg, "no workload file was given");
+}
+END_TEST
+
+Suite *
+config_suite(void)
+{
+    Suite *s = suite_create("config");
+
+    TCase *tc = tcase_create("load");
+    tcase_add_test(tc, test_config_loads_topology);
+    tcase_add_test(tc, test_config_loads_workload);
+    tcase_add_test(tc, test_config_applies_defaults);
+    tcase_add_test(tc, test_config_loads_examples);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("errors");
+    tcase_add_loop_test(tc, test_config_rejects_bad_file, 0,
+                        (int)(sizeof bad_cases / sizeof bad_cases[0]));
+    tcase_add_test(tc, test_config_rejects_missing_file);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("overrides");
+    tcase_add_test(tc, test_config_set_overrides_capacity);
+    tcase_add_test(tc, test_config_set_adds_missing_key);
+    tcase_add_test(tc, test_config_set_selects_by_name_and_index);
+    tcase_add_test(tc, test_config_set_latency_and_order);
+    tcase_add_test(tc, test_config_set_param_comes_from_set);
+    tcase_add_test(tc, test_config_set_bad_value_names_set);
+    tcase_add_loop_test(tc, test_config_set_rejects_bad_override, 0,
+                        (int)(sizeof bad_sets / sizeof bad_sets[0]));
+    tcase_add_test(tc, test_config_set_needs_its_file);
+    suite_add_tcase(s, tc);
+    return s;
+}

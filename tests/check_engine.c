@@ -1,0 +1,169 @@
+/* check_engine.c: event ordering, ties and random streams. */
+#include <stdlib.h>
+
+#include "engine/engine.h"
+#include "suites.h"
+
+START_TEST(test_engine_orders_by_time)
+{
+    struct sim_queue q;
+    sim_queue_init(&q);
+    /* A pseudo-random schedule of 20000 events must pop sorted. */
+    uint64_t x = 12345;
+    for (uint32_t i = 0; i < 20000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        sim_queue_push(&q, (sim_time)(x >> 40), 0, i, 0);
+    }
+    struct sim_event ev, prev = {0};
+    size_t n = 0;
+    while (sim_queue_pop(&q, &ev)) {
+        if (n > 0) {
+            ck_assert(ev.at > prev.at ||
+                      (ev.at == prev.at && ev.seq > prev.seq));
+        }
+        prev = ev;
+        n++;
+    }
+    ck_assert_uint_eq(n, 20000);
+    sim_queue_fini(&q);
+}
+END_TEST
+
+START_TEST(test_engine_ties_fire_in_schedule_order)
+{
+    struct sim_queue q;
+    sim_queue_init(&q);
+    /* Interleave three times; events at the same time keep their order. */
+    for (uint32_t i = 0; i < 3000; i++)
+        sim_queue_push(&q, (sim_time)(i % 3) * SIM_MS, 7, i, i * 10);
+    struct sim_event ev;
+    uint32_t last[3] = {0, 0, 0};
+    int seen[3] = {0, 0, 0};
+    sim_time t = -1;
+    while (sim_queue_pop(&q, &ev)) {
+        ck_assert(ev.at >= t);
+        t = ev.at;
+        uint32_t k = ev.target % 3;
+        ck_assert_int_eq(ev.at, (sim_time)k * SIM_MS);
+        if (seen[k])
+            ck_assert_uint_gt(ev.target, last[k]);
+        seen[k] = 1;
+        last[k] = ev.target;
+        ck_assert_uint_eq(ev.ref, (uint64_t)ev.target * 10);
+        ck_assert_uint_eq(ev.kind, 7);
+    }
+    sim_queue_fini(&q);
+}
+END_TEST
+
+START_TEST(test_engine_pop_empty_and_interleaved)
+{
+    struct sim_queue q;
+    sim_queue_init(&q);
+    struct sim_event ev;
+    ck_assert_int_eq(sim_queue_pop(&q, &ev), 0);
+    ck_assert_uint_eq(sim_queue_size(&q), 0);
+    /* Scheduling while popping, as a run does: always the earliest. */
+    sim_queue_push(&q, 100, 0, 0, 0);
+    sim_queue_push(&q, 50, 0, 1, 0);
+    ck_assert_int_eq(sim_queue_pop(&q, &ev), 1);
+    ck_assert_uint_eq(ev.target, 1);
+    sim_queue_push(&q, 60, 0, 2, 0);
+    sim_queue_push(&q, 100, 0, 3, 0);
+    ck_assert_int_eq(sim_queue_pop(&q, &ev), 1);
+    ck_assert_uint_eq(ev.target, 2);
+    ck_assert_int_eq(sim_queue_pop(&q, &ev), 1);
+    ck_assert_uint_eq(ev.target, 0);
+    ck_assert_int_eq(sim_queue_pop(&q, &ev), 1);
+    ck_assert_uint_eq(ev.target, 3);
+    ck_assert_int_eq(sim_queue_pop(&q, &ev), 0);
+    sim_queue_fini(&q);
+}
+END_TEST
+
+/*
+ * Channels change nothing but speed: a random mix of loose events and
+ * events on monotone channels pops in exactly the (time, seq) order of a
+ * single heap holding all of them.
+ */
+START_TEST(test_engine_channels_keep_global_order)
+{
+    struct sim_queue mixed, plain;
+    sim_queue_init(&mixed);
+    sim_queue_init(&plain);
+    uint32_t ch[5];
+    for (int i = 0; i < 5; i++)
+        ch[i] = sim_queue_channel(&mixed);
+    sim_time now = 0;
+    uint64_t x = 7;
+    uint32_t id = 0;
+    struct sim_event a, b;
+    for (int step = 0; step < 50000; step++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(x >> 59);
+        if (r < 20) {
+            /* Schedule: constant per-channel delays, or a loose event. */
+            int c = (int)(r % 6);
+            sim_time at = c < 5 ? now + (sim_time)c * 7 : now + (sim_time)(r * 3);
+            if (c < 5)
+                sim_queue_push_channel(&mixed, ch[c], at, 1, id, 0);
+            else
+                sim_queue_push(&mixed, at, 1, id, 0);
+            sim_queue_push(&plain, at, 1, id, 0);
+            id++;
+        } else if (sim_queue_size(&plain) > 0) {
+            ck_assert_int_eq(sim_queue_pop(&mixed, &a), 1);
+            ck_assert_int_eq(sim_queue_pop(&plain, &b), 1);
+            ck_assert_int_eq(a.at, b.at);
+            ck_assert_uint_eq(a.target, b.target);
+            now = a.at;
+        }
+        ck_assert_uint_eq(sim_queue_size(&mixed), sim_queue_size(&plain));
+    }
+    while (sim_queue_pop(&plain, &b)) {
+        ck_assert_int_eq(sim_queue_pop(&mixed, &a), 1);
+        ck_assert_uint_eq(a.target, b.target);
+    }
+    ck_assert_int_eq(sim_queue_pop(&mixed, &a), 0);
+    sim_queue_fini(&mixed);
+    sim_queue_fini(&plain);
+}
+END_TEST
+
+START_TEST(test_engine_rng_streams)
+{
+    gsl_rng *a = sim_rng_new(1, SIM_RNG_ID(SIM_RNG_ARRIVAL, 0));
+    gsl_rng *b = sim_rng_new(1, SIM_RNG_ID(SIM_RNG_ARRIVAL, 0));
+    gsl_rng *c = sim_rng_new(1, SIM_RNG_ID(SIM_RNG_ARRIVAL, 1));
+    gsl_rng *d = sim_rng_new(2, SIM_RNG_ID(SIM_RNG_ARRIVAL, 0));
+    int same_c = 1, same_d = 1;
+    for (int i = 0; i < 100; i++) {
+        unsigned long x = gsl_rng_get(a);
+        ck_assert_uint_eq(x, gsl_rng_get(b));
+        same_c &= x == gsl_rng_get(c);
+        same_d &= x == gsl_rng_get(d);
+    }
+    ck_assert(!same_c);
+    ck_assert(!same_d);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+    gsl_rng_free(d);
+}
+END_TEST
+
+Suite *
+engine_suite(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("queue");
+    tcase_add_test(tc, test_engine_orders_by_time);
+    tcase_add_test(tc, test_engine_ties_fire_in_schedule_order);
+    tcase_add_test(tc, test_engine_pop_empty_and_interleaved);
+    tcase_add_test(tc, test_engine_channels_keep_global_order);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("rng");
+    tcase_add_test(tc, test_engine_rng_streams);
+    suite_add_tcase(s, tc);
+    return s;
+}

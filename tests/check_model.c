@@ -1,0 +1,297 @@
+/* check_model.c: the CDN model against theory, exact hand-checked cases,
+ * conservation of requests, and determinism. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "model/model.h"
+#include "suites.h"
+#include "util/xalloc.h"
+
+/* Loads, builds and runs; the caller frees *t, *w and m. */
+static void
+run_model(const char *topo, const char *wl, const char *const *sets,
+          size_t n_sets, struct cfg_topology **t, struct cfg_workload **w,
+          struct met_run *m)
+{
+    struct cfg_override ov[16];
+    ck_assert_uint_le(n_sets, 16);
+    for (size_t i = 0; i < n_sets; i++)
+        ov[i].text = sets[i];
+    struct sim_err err = {0};
+    char buf[1024];
+    int rc = cfg_load(topo, wl, ov, n_sets, t, w, &err);
+    ck_assert_msg(rc == 0, "%s", sim_err_format(&err, buf, sizeof buf));
+    struct cdn *c = cdn_new(*t, *w, &err);
+    ck_assert_msg(c != NULL, "%s", sim_err_format(&err, buf, sizeof buf));
+    ck_assert_int_eq(cdn_run(c, NULL, m), 0);
+    cdn_free(c);
+}
+
+static void
+free_run(struct cfg_topology *t, struct cfg_workload *w, struct met_run *m)
+{
+    met_run_fini(m);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+
+static const struct met_node *
+node_named(const struct met_run *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_nodes; i++)
+        if (strcmp(m->nodes[i].name, name) == 0)
+            return &m->nodes[i];
+    ck_abort_msg("no node %s", name);
+    return NULL;
+}
+
+/* --- theory: one LRU or FIFO cache under the independent reference model */
+
+/* Zipf probabilities p_i, i = 1..n. */
+static double *
+zipf_pmf(size_t n, double alpha)
+{
+    double *p = xmalloc(n * sizeof *p), sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += p[i] = pow((double)(i + 1), -alpha);
+    for (size_t i = 0; i < n; i++)
+        p[i] /= sum;
+    return p;
+}
+
+/*
+ * Characteristic-time approximations. LRU (Che, Tung, Wang, IEEE JSAC 2002;
+ * justified by Fricker, Robert, Roberts, ITC 2012): find T with
+ * sum(1 - exp(-p_i T)) = C; hit ratio sum p_i (1 - exp(-p_i T)).
+ * FIFO and RANDOM (Gelenbe 1973; Martina, Garetto, Leonardi, INFOCOM 2014):
+ * find T with sum p_i T / (1 + p_i T) = C; hit ratio sum p_i^2 T/(1+p_i T).
+ */
+static double
+occupancy(const double *p, size_t n, double T, int fifo)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += fifo ? p[i] * T / (1 + p[i] * T) : -expm1(-p[i] * T);
+    return s;
+}
+
+static double
+che_hit_ratio(const double *p, size_t n, double capacity, int fifo)
+{
+    double lo = 0, hi = 1;
+    while (occupancy(p, n, hi, fifo) < capacity)
+        hi *= 2;
+    for (int it = 0; it < 200; it++) {
+        double mid = (lo + hi) / 2;
+        if (occupancy(p, n, mid, fifo) < capacity)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double T = (lo + hi) / 2, h = 0;
+    for (size_t i = 0; i < n; i++)
+        h += p[i] * (fifo ? p[i] * T / (1 + p[i] * T) : -expm1(-p[i] * T));
+    return h;
+}
+
+static const struct {
+    const char *policy;
+    double alpha;
+    unsigned capacity; /* objects: 1% and 10% of 100,000 */
+} theory_cases[] = {
+    {"lru", 0.8, 1000},  {"lru", 0.8, 10000},  {"lru", 1.0, 1000},
+    {"lru", 1.0, 10000}, {"fifo", 0.8, 1000},  {"fifo", 0.8, 10000},
+    {"fifo", 1.0, 1000}, {"fifo", 1.0, 10000},
+};
+
+START_TEST(test_model_matches_che_approximation)
+{
+    char s_policy[64], s_alpha[64], s_cap[64];
+    snprintf(s_policy, sizeof s_policy, "nodes.edge.cache.policy=%s",
+             theory_cases[_i].policy);
+    snprintf(s_alpha, sizeof s_alpha, "catalog.zipf_alpha=%.2f",
+             theory_cases[_i].alpha);
+    snprintf(s_cap, sizeof s_cap, "nodes.edge.cache.capacity=%u",
+             theory_cases[_i].capacity);
+    const char *sets[] = {s_policy, s_alpha, s_cap};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/one-edge.yaml", "tests/scenarios/irm.yaml",
+              sets, 3, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.coalesced, 0); /* zero latency: none */
+    double sim = (double)edge->c.hits / (double)edge->c.requests;
+    double *p = zipf_pmf(100000, theory_cases[_i].alpha);
+    double want = che_hit_ratio(p, 100000, theory_cases[_i].capacity,
+                                strcmp(theory_cases[_i].policy, "fifo") == 0);
+    free(p);
+    ck_assert_msg(fabs(sim - want) < 0.01,
+                  "%s alpha %.1f C %u: simulated %.4f, theory %.4f",
+                  theory_cases[_i].policy, theory_cases[_i].alpha,
+                  theory_cases[_i].capacity, sim, want);
+    free_run(t, w, &m);
+}
+END_TEST
+
+/* --- exact, hand-checkable cases --- */
+
+START_TEST(test_model_coalesces_one_fetch)
+{
+    const char *sets[] = {"warmup=0"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/scenarios/one-object.yaml", sets, 1, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *origin = node_named(&m, "origin");
+    /* 100 requests within ~1 ms of an empty edge, 40 ms round trips: one
+     * goes upstream, later ones wait for it or hit once it is back. */
+    ck_assert_uint_eq(origin->c.requests, 1);
+    ck_assert_uint_eq(edge->c.misses, 1);
+    ck_assert_uint_eq(edge->c.hits + edge->c.coalesced + edge->c.misses, 100);
+    ck_assert_uint_eq(edge->c.coalesced, 99); /* all inside 30 ms */
+    ck_assert_uint_eq(m.origin_requests, 1);
+    /* Every waiter's latency ends when the one fetch returns. */
+    ck_assert_uint_eq(m.latency.max, 40 * 1000000ULL);
+    ck_assert_uint_gt(m.latency.min, 10 * 1000000ULL);
+    free_run(t, w, &m);
+}
+END_TEST
+
+START_TEST(test_model_latency_is_sum_of_round_trips)
+{
+    /* Requests 1 s apart: the first misses (10 + 30 ms), the rest hit. */
+    const char *sets[] = {"arrival.rate=1"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/scenarios/one-object.yaml", sets, 1, &t, &w, &m);
+    ck_assert_uint_eq(m.requests, 100);
+    ck_assert_uint_eq(m.latency.max, 40 * 1000000ULL);
+    ck_assert_uint_eq(m.latency.min, 10 * 1000000ULL);
+    ck_assert_uint_eq(met_hist_quantile(&m.latency, 0.5), 10 * 1000000ULL);
+    ck_assert_uint_eq(node_named(&m, "edge")->c.hits, 99);
+    ck_assert_uint_eq(node_named(&m, "edge")->c.bytes_out, 100 * 1000);
+    ck_assert_uint_eq(node_named(&m, "origin")->c.bytes_out, 1000);
+    free_run(t, w, &m);
+}
+END_TEST
+
+START_TEST(test_model_ttl_expires_copies)
+{
+    /* One object requested 1000 times a second for 5 s, TTL 100 ms. */
+    const char *sets[] = {"catalog.ttl=100ms", "arrival.rate=1000",
+                          "workload.requests=5000"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/scenarios/one-object.yaml", sets, 3, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.misses, 1);
+    ck_assert_uint_gt(edge->c.expired, 0);
+    ck_assert_uint_eq(edge->c.requests, edge->c.hits + edge->c.misses +
+                                            edge->c.expired +
+                                            edge->c.coalesced);
+    /* About 5 s of traffic. A copy expires 100 ms after the origin's
+     * answer, which reaches the edge 15 ms later, so the edge holds it
+     * fresh for 85 ms; the next request (about 1 ms later) refetches, and
+     * the 30 ms round trip's requests coalesce onto that fetch. One fetch
+     * per 85 + 1 + 30 = 116 ms: 5 s / 116 ms = 43 fetches. */
+    uint64_t fetches = edge->c.misses + edge->c.expired;
+    ck_assert_uint_eq(fetches, node_named(&m, "origin")->c.requests);
+    ck_assert_msg(fetches >= 41 && fetches <= 45, "%llu fetches",
+                  (unsigned long long)fetches);
+    free_run(t, w, &m);
+}
+END_TEST
+
+/* --- conservation on the default scenario --- */
+
+START_TEST(test_model_conserves_requests)
+{
+    const char *sets[] = {"workload.requests=300000", "warmup=50000"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("topologies/global.yaml", "workloads/zipf.yaml", sets, 2, &t,
+              &w, &m);
+    uint64_t edge_requests = 0, origin_requests = 0;
+    for (size_t i = 0; i < m.n_nodes; i++) {
+        const struct met_counters *c = &m.nodes[i].c;
+        ck_assert_msg(c->requests ==
+                          c->hits + c->misses + c->expired + c->coalesced,
+                      "node %s", m.nodes[i].name);
+        /* What the node's children sent up is what it received. */
+        uint64_t from_children = 0;
+        int has_children = 0;
+        for (size_t j = 0; j < t->n_nodes; j++) {
+            if (t->nodes[j].parent == (int)i) {
+                from_children += m.nodes[j].c.misses + m.nodes[j].c.expired;
+                has_children = 1;
+            }
+        }
+        if (has_children)
+            ck_assert_msg(c->requests == from_children, "node %s",
+                          m.nodes[i].name);
+        if (strcmp(m.nodes[i].tier, "edge") == 0)
+            edge_requests += c->requests;
+        if (strcmp(m.nodes[i].tier, "origin") == 0)
+            origin_requests += c->requests;
+        /* A node sends one response per request it receives. */
+        ck_assert_uint_le(c->bytes_hit, c->bytes_requested);
+        ck_assert_uint_eq(c->bytes_out, c->bytes_requested);
+    }
+    ck_assert_uint_eq(edge_requests, m.requests);
+    ck_assert_uint_eq(origin_requests, m.origin_requests);
+    ck_assert_uint_eq(m.requests, 250000);
+    /* Each region sends to its own edge here. */
+    ck_assert_uint_eq(node_named(&m, "edge-fra")->c.requests,
+                      m.regions[0].requests);
+    ck_assert_uint_eq(node_named(&m, "edge-iad")->c.requests,
+                      m.regions[1].requests);
+    ck_assert_uint_eq(node_named(&m, "edge-sin")->c.requests,
+                      m.regions[2].requests);
+    ck_assert_uint_eq(m.latency.count, m.requests);
+    /* The windows add up to the totals. */
+    for (size_t i = 0; i < m.n_nodes; i++) {
+        uint64_t req = 0, out = 0;
+        for (uint64_t k = 0; k < m.nodes[i].n_windows; k++) {
+            req += m.nodes[i].windows[k].requests;
+            out += m.nodes[i].windows[k].bytes_out;
+        }
+        ck_assert_uint_eq(req, m.nodes[i].c.requests);
+        ck_assert_uint_eq(out, m.nodes[i].c.bytes_out);
+    }
+    free_run(t, w, &m);
+}
+END_TEST
+
+Suite *
+model_suite(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("theory");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 120);
+    tcase_add_loop_test(tc, test_model_matches_che_approximation, 0,
+                        (int)(sizeof theory_cases / sizeof theory_cases[0]));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("exact");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_model_coalesces_one_fetch);
+    tcase_add_test(tc, test_model_latency_is_sum_of_round_trips);
+    tcase_add_test(tc, test_model_ttl_expires_copies);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("conservation");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
+    tcase_add_test(tc, test_model_conserves_requests);
+    suite_add_tcase(s, tc);
+    return s;
+}

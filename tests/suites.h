@@ -1,0 +1,47 @@
+/* suites.h: every Check suite, one line each (expanded by check_main.c). */
+#ifndef CDNSIM_TESTS_SUITES_H
+#define CDNSIM_TESTS_SUITES_H
+
+#include <check.h>
+
+#define CDNSIM_SUITES(X) \
+    X(parse)             \
+    X(engine)            \
+    X(config)            \
+    X(cache)             \
+    X(policies)          \
+    X(workload)          \
+    X(metrics)           \
+    X(model)             \
+    X(replay)            \
+    X(cli)
+
+#define X(name) Suite *name##_suite(void);
+CDNSIM_SUITES(X)
+#undef X
+
+/* Shared helpers (testutil.c). */
+
+/* Path of the cdnsim binary for exec tests ($CDNSIM_BIN, else ./cdnsim). */
+const char *test_bin(void);
+
+/* Is the slow tier enabled ($CDNSIM_SLOW)? Slow cases are skipped otherwise. */
+int test_slow_enabled(void);
+
+/* Runs under sanitizers ($CDNSIM_SANITIZE): heavy cases scale down. */
+int test_sanitized(void);
+
+/*
+ * Runs argv (argv[0] resolved by PATH rules; use test_bin()) with stdout and
+ * stderr captured into malloc'd strings (caller frees; either may be NULL
+ * to discard). Returns the exit status, or 128+signal.
+ */
+int test_run(char *const argv[], char **out, char **errout);
+
+/* A new empty directory under $TMPDIR (mkdtemp); caller removes it. */
+char *test_tmpdir(void);
+
+/* Removes a directory tree made by test_tmpdir(). */
+void test_rmtree(const char *dir);
+
+#endif

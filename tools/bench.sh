@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# bench.sh: throughput and memory of the engine (make bench). Not a test:
+# it prints figures for README.md and judges nothing.
+#
+#   1. the default scenario (3 regions, 3 edges, 2 shields, 1 origin) with
+#      1M and 10M client requests: requests/s, events/s, peak RSS;
+#   2. one LRU edge in front of an origin, Zipf(0.8) over 1M objects,
+#      cache of 100,000 objects, 10M requests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=./cdnsim
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+field() { # field FILE KEY: a number from the JSON's engine object
+    sed -n "s/.*\"$2\": \([0-9.e+-]*\).*/\1/p" "$1" | tail -1
+}
+
+report() { # report LABEL FILE
+    awk -v label="$1" -v rps="$(field "$2" requests_per_s)" \
+        -v eps="$(field "$2" events_per_s)" -v wall="$(field "$2" wall_s)" \
+        -v rss="$(field "$2" peak_rss_mib)" 'BEGIN {
+        printf "%-42s %6.2f M req/s %6.2f M events/s  wall %6.2f s  peak RSS %6.1f MiB\n",
+            label, rps / 1e6, eps / 1e6, wall, rss }'
+}
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+for n in 1000000 10000000; do
+    $bin run topologies/global.yaml workloads/zipf.yaml --quiet \
+        --requests $n --set warmup=100000 --json "$out/global-$n.json"
+    report "default scenario, $n requests" "$out/global-$n.json"
+done
+$bin run tests/scenarios/one-edge.yaml tests/scenarios/irm.yaml --quiet \
+    --requests 10000000 --set warmup=1000000 --set catalog.objects=1000000 \
+    --set nodes.edge.cache.capacity=100000 --json "$out/one-edge.json"
+report "one LRU edge, 1M objects, 10M requests" "$out/one-edge.json"
