@@ -41,7 +41,9 @@ struct req {
     uint64_t object;
     uint64_t size;
     int64_t t_arrive;     /* when it reached its node, ns */
-    int64_t expires_at;   /* of the content it carries back */
+    int64_t expires_at;   /* on the way up, the TTL the origin will give
+                             (0 = never expires); on the way back, the
+                             absolute expiry of the content it carries */
     uint32_t node;
     uint32_t child;       /* the child's leading request this one fetches
                              for, or REQ_NIL for a client request */
@@ -68,8 +70,8 @@ struct cdn {
     int64_t *region_rtt_ns;        /* [region]: RTT to its edge */
     struct sim_queue q;
     struct wl_gen *gen;
-    struct wl_request *pending;    /* [region]: its next arrival */
-    uint32_t *arrival_channel;     /* [region] */
+    struct wl_request pending;     /* the next client request */
+    uint32_t arrival_channel;
     struct req *reqs;
     uint32_t reqs_cap;
     uint32_t reqs_used;
@@ -135,9 +137,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         c->nodes[i].up_channel = sim_queue_channel(&c->q);
         c->nodes[i].down_channel = sim_queue_channel(&c->q);
     }
-    c->arrival_channel = xcalloc(t->n_regions, sizeof *c->arrival_channel);
-    for (size_t r = 0; r < t->n_regions; r++)
-        c->arrival_channel[r] = sim_queue_channel(&c->q);
+    c->arrival_channel = sim_queue_channel(&c->q);
     c->req_free = REQ_NIL;
     return c;
 }
@@ -155,8 +155,6 @@ cdn_free(struct cdn *c)
     free(c->region_rtt_ns);
     sim_queue_fini(&c->q);
     wl_gen_free(c->gen);
-    free(c->pending);
-    free(c->arrival_channel);
     free(c->reqs);
     free(c);
 }
@@ -260,7 +258,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
             win->hits++;
             count_origin_load(c, now, r->size);
         }
-        r->expires_at = c->w->ttl_ns ? now + c->w->ttl_ns : CACHE_NEVER;
+        r->expires_at = r->expires_at ? now + r->expires_at : CACHE_NEVER;
         respond(c, s, now);
         return;
     }
@@ -327,11 +325,24 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     }
 }
 
-/* A client request of region reg reaches its edge. */
+/* Takes the next request from the workload and schedules its arrival. */
 static void
-client_arrival(struct cdn *c, uint32_t reg, int64_t now)
+schedule_next_arrival(struct cdn *c)
 {
-    const struct wl_request *p = &c->pending[reg];
+    if (c->generated >= c->w->n_requests || !wl_gen_next(c->gen, &c->pending))
+        return;
+    const struct wl_request *p = &c->pending;
+    cache_prefetch(c->nodes[c->t->region_edge[p->region]].cache, p->object);
+    sim_queue_push_channel(&c->q, c->arrival_channel, p->at, EV_ARRIVAL,
+                           p->region, 0);
+}
+
+/* The pending client request reaches its edge. */
+static void
+client_arrival(struct cdn *c, int64_t now)
+{
+    const struct wl_request *p = &c->pending;
+    uint32_t reg = p->region;
     int measured = c->generated >= c->w->warmup;
     c->generated++;
     if (measured && !c->has_measured_start) {
@@ -344,7 +355,7 @@ client_arrival(struct cdn *c, uint32_t reg, int64_t now)
     r->object = p->object;
     r->size = p->size;
     r->t_arrive = now;
-    r->expires_at = 0;
+    r->expires_at = p->ttl_ns; /* a TTL on the way up: see struct req */
     r->node = (uint32_t)c->t->region_edge[reg];
     r->child = REQ_NIL;
     r->next = REQ_NIL;
@@ -356,13 +367,7 @@ client_arrival(struct cdn *c, uint32_t reg, int64_t now)
         c->m->regions[reg].requests++;
         c->m->regions[reg].bytes += p->size;
     }
-    if (c->generated < c->w->n_requests) {
-        wl_gen_next(c->gen, reg, &c->pending[reg]);
-        cache_prefetch(c->nodes[c->t->region_edge[reg]].cache,
-                       c->pending[reg].object);
-        sim_queue_push_channel(&c->q, c->arrival_channel[reg],
-                               c->pending[reg].at, EV_ARRIVAL, reg, 0);
-    }
+    schedule_next_arrival(c);
     node_request(c, s, now);
 }
 
@@ -414,12 +419,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
         weights[r] = t->regions[r].weight;
     c->gen = wl_gen_new(c->w, weights, (uint32_t)t->n_regions);
     free(weights);
-    c->pending = xcalloc(t->n_regions, sizeof *c->pending);
-    for (uint32_t r = 0; r < t->n_regions; r++) {
-        wl_gen_next(c->gen, r, &c->pending[r]);
-        sim_queue_push_channel(&c->q, c->arrival_channel[r],
-                               c->pending[r].at, EV_ARRIVAL, r, 0);
-    }
+    schedule_next_arrival(c);
 
     int rc = 0;
     uint64_t events = 0;
@@ -428,9 +428,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
         events++;
         switch (ev.kind) {
         case EV_ARRIVAL:
-            /* Sources run ahead by one arrival; drop those past the end. */
-            if (c->generated < c->w->n_requests)
-                client_arrival(c, ev.target, ev.at);
+            client_arrival(c, ev.at);
             break;
         case EV_REQ_AT:
             node_request(c, (uint32_t)ev.ref, ev.at);

@@ -147,6 +147,7 @@ struct wl_source {
     double mean_gap_ns;
     int64_t last_at;
     double carry_ns;     /* fractional nanoseconds not yet added */
+    struct wl_request next; /* this region's pending arrival */
 };
 
 struct wl_gen {
@@ -156,6 +157,8 @@ struct wl_gen {
     uint32_t n_src;
     struct wl_scrambler scrambler;
 };
+
+static void source_advance(struct wl_gen *g, uint32_t r);
 
 struct wl_gen *
 wl_gen_new(const struct cfg_workload *w, const double *region_weights,
@@ -178,6 +181,7 @@ wl_gen_new(const struct cfg_workload *w, const double *region_weights,
                                     SIM_RNG_ID(SIM_RNG_POPULARITY, r));
         double rate = w->rate * region_weights[r] / total;
         s->mean_gap_ns = 1e9 / rate;
+        source_advance(g, r);
     }
     return g;
 }
@@ -195,8 +199,9 @@ wl_gen_free(struct wl_gen *g)
     free(g);
 }
 
-void
-wl_gen_next(struct wl_gen *g, uint32_t r, struct wl_request *out)
+/* Draws region r's next arrival into its pending slot. */
+static void
+source_advance(struct wl_gen *g, uint32_t r)
 {
     struct wl_source *s = &g->src[r];
     /* Exponential gaps, with the sub-nanosecond remainder carried so that
@@ -206,8 +211,23 @@ wl_gen_next(struct wl_gen *g, uint32_t r, struct wl_request *out)
     s->carry_ns = gap - whole;
     s->last_at += (int64_t)whole;
     uint64_t rank = wl_zipf_sample(&g->zipf, s->popularity);
+    struct wl_request *out = &s->next;
     out->at = s->last_at;
     out->object = wl_scramble(&g->scrambler, rank - 1);
     out->size = wl_object_size(&g->w->size, out->object, g->w->seed);
+    out->ttl_ns = g->w->ttl_ns;
     out->region = r;
+}
+
+int
+wl_gen_next(struct wl_gen *g, struct wl_request *out)
+{
+    /* A linear scan: topologies have a handful of regions. */
+    uint32_t best = 0;
+    for (uint32_t r = 1; r < g->n_src; r++)
+        if (g->src[r].next.at < g->src[best].next.at)
+            best = r;
+    *out = g->src[best].next;
+    source_advance(g, best);
+    return 1;
 }

@@ -45,11 +45,13 @@ uint64_t wl_scramble(const struct wl_scrambler *sc, uint64_t x);
 uint64_t wl_object_size(const struct cfg_size *dist, uint64_t id,
                         uint64_t seed);
 
-/* One request as generated. */
+/* One client request, as a workload source produces it. */
 struct wl_request {
     int64_t at;        /* arrival time at the edge, ns */
     uint64_t object;   /* object id */
     uint64_t size;     /* bytes */
+    int64_t ttl_ns;    /* freshness lifetime given at the origin; 0 = the
+                          copy never expires */
     uint32_t region;   /* index into the topology's regions */
 };
 
@@ -57,6 +59,7 @@ struct wl_request {
  * A synthetic generator: one Poisson source per region (rate times the
  * region's share), each with its own random streams, so that sources are
  * independent and one pending arrival per source is all the state it keeps.
+ * The generator merges the regions into one stream in time order.
  */
 struct wl_gen;
 
@@ -65,9 +68,12 @@ struct wl_gen *wl_gen_new(const struct cfg_workload *w,
                           const double *region_weights, uint32_t n_regions);
 void wl_gen_free(struct wl_gen *g);
 
-/* Fills *out with the next request of region r (its time is after the
- * previous one's). Never fails. */
-void wl_gen_next(struct wl_gen *g, uint32_t r, struct wl_request *out);
+/*
+ * Fills *out with the next request over all regions, in time order (ties go
+ * to the lower region index). Returns 1, or 0 when the source has no more
+ * requests (a synthetic source never runs out).
+ */
+int wl_gen_next(struct wl_gen *g, struct wl_request *out);
 
 /* ---- Trace readers -------------------------------------------------------
  *
