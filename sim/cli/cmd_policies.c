@@ -11,9 +11,9 @@ cmd_policies(int argc, char **argv)
     if (argc > 0 && (strcmp(argv[0], "--help") == 0 ||
                      strcmp(argv[0], "-h") == 0)) {
         puts("usage: cdnsim policies\n\n"
-             "Lists every cache policy with a one-line description and its\n"
-             "parameters (set them in the topology: cache: {policy: NAME,\n"
-             "PARAM: VALUE}).");
+             "Lists every eviction policy and admission filter with a\n"
+             "one-line description and its parameters (set them in the\n"
+             "topology: cache: {policy: NAME, admission: NAME, PARAM: VALUE}).");
         return EXIT_OK;
     }
     if (argc > 0)
@@ -23,11 +23,22 @@ cmd_policies(int argc, char **argv)
     for (size_t i = 0; i < policy_count(); i++)
         if (strlen(policy_at(i)->name) > width)
             width = strlen(policy_at(i)->name);
+    for (size_t i = 0; i < admit_count(); i++)
+        if (strlen(admit_at(i)->name) > width)
+            width = strlen(admit_at(i)->name);
+    puts("eviction policies (cache: {policy: NAME, PARAM: VALUE}):");
     for (size_t i = 0; i < policy_count(); i++) {
         const struct policy_ops *ops = policy_at(i);
-        printf("%-*s  %s\n", (int)width, ops->name, ops->summary);
+        printf("  %-*s  %s\n", (int)width, ops->name, ops->summary);
         if (ops->params && ops->params[0])
-            printf("%-*s  params: %s\n", (int)width, "", ops->params);
+            printf("  %-*s  params: %s\n", (int)width, "", ops->params);
+    }
+    puts("\nadmission filters (cache: {admission: NAME, PARAM: VALUE}):");
+    for (size_t i = 0; i < admit_count(); i++) {
+        const struct admit_ops *ops = admit_at(i);
+        printf("  %-*s  %s\n", (int)width, ops->name, ops->summary);
+        if (ops->params && ops->params[0])
+            printf("  %-*s  params: %s\n", (int)width, "", ops->params);
     }
     return EXIT_OK;
 }
