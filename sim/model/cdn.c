@@ -229,6 +229,7 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         child->expires_at = r->expires_at;
         uint32_t child_node = child->node;
         const struct node *cn = &c->nodes[child_node];
+        cache_prefetch(cn->cache, r->object); /* its fill will look it up */
         sim_queue_push_channel(&c->q, cn->down_channel, now + cn->down_ns,
                                EV_RESP_AT, child_node, r->child);
     }
