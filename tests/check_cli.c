@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "metrics/metrics.h"
 #include "suites.h"
 #include "util/xalloc.h"
 
@@ -257,6 +258,19 @@ START_TEST(test_cli_interrupted_run_never_looks_complete)
 }
 END_TEST
 
+/* README.md shows the database schema: it must be the program's own. */
+START_TEST(test_cli_readme_shows_the_schema)
+{
+    char *readme = read_file("README.md");
+    char *schema = xstrdup(met_db_schema());
+    for (char *line = strtok(schema, "\n"); line; line = strtok(NULL, "\n"))
+        ck_assert_msg(strstr(readme, line) != NULL,
+                      "README.md lacks schema line: %s", line);
+    free(schema);
+    free(readme);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -266,6 +280,7 @@ cli_suite(void)
     tcase_add_test(tc, test_cli_usage_errors_exit_2);
     tcase_add_test(tc, test_cli_bad_input_exits_3);
     tcase_add_test(tc, test_cli_validate_ok);
+    tcase_add_test(tc, test_cli_readme_shows_the_schema);
     suite_add_tcase(s, tc);
     tc = tcase_create("outputs");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
