@@ -213,6 +213,90 @@ START_TEST(test_model_ttl_expires_copies)
 }
 END_TEST
 
+/* --- queueing: a node's servers against M/M/1 and M/M/c theory --- */
+
+/*
+ * Erlang's C formula: the probability that an arrival waits in an M/M/c
+ * queue with offered load a = lambda/mu < c (Erlang 1917; e.g. Kleinrock,
+ * Queueing Systems vol. 1, 1975, section 3.5).
+ */
+static double
+erlang_c(unsigned c, double a)
+{
+    double term = 1, sum = 1; /* a^k/k! for k = 0 .. c-1, summed */
+    for (unsigned k = 1; k < c; k++) {
+        term *= a / k;
+        sum += term;
+    }
+    double last = term * a / c / (1 - a / c); /* a^c/c! * c/(c-a) */
+    return last / (sum + last);
+}
+
+/*
+ * P(T > t) for the sojourn time T = W + S of M/M/c: W is 0 with
+ * probability 1 - C and else exponential with rate theta = c mu - lambda;
+ * S is exponential with rate mu.
+ */
+static double
+mmc_tail(double t, double C, double mu, double theta)
+{
+    double ws = fabs(theta - mu) < 1e-12
+                    ? (1 + mu * t) * exp(-mu * t)
+                    : (theta * exp(-mu * t) - mu * exp(-theta * t)) /
+                          (theta - mu);
+    return (1 - C) * exp(-mu * t) + C * ws;
+}
+
+static const struct {
+    unsigned servers;
+    double mean_ms;  /* service time */
+    double rate;     /* arrivals per second */
+} queue_cases[] = {
+    {1, 1.0, 700},   /* M/M/1, rho 0.7 */
+    {4, 4.0, 800},   /* M/M/4, rho 0.8 */
+};
+
+START_TEST(test_model_queue_matches_mmc)
+{
+    unsigned c = queue_cases[_i].servers;
+    char s_servers[64], s_mean[64], s_rate[64];
+    snprintf(s_servers, sizeof s_servers, "nodes.origin.servers=%u", c);
+    snprintf(s_mean, sizeof s_mean, "nodes.origin.service_time.mean=%gms",
+             queue_cases[_i].mean_ms);
+    snprintf(s_rate, sizeof s_rate, "arrival.rate=%g", queue_cases[_i].rate);
+    const char *sets[] = {s_servers, s_mean, s_rate};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/queue.yaml",
+              "tests/scenarios/poisson-unique.yaml", sets, 3, &t, &w, &m);
+    ck_assert_uint_eq(node_named(&m, "edge")->c.hits, 0);
+    double mu = 1000.0 / queue_cases[_i].mean_ms, lambda = queue_cases[_i].rate;
+    double C = erlang_c(c, lambda / mu), theta = c * mu - lambda;
+    double mean_s = C / theta + 1 / mu;
+    double lo = 0, hi = 10;
+    for (int it = 0; it < 200; it++) {
+        double mid = (lo + hi) / 2;
+        if (mmc_tail(mid, C, mu, theta) > 0.01)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double p99_s = (lo + hi) / 2;
+    double sim_mean = met_hist_mean(&m.latency) / 1e9;
+    double sim_p99 = (double)met_hist_quantile(&m.latency, 0.99) / 1e9;
+    ck_assert_msg(fabs(sim_mean / mean_s - 1) < 0.03,
+                  "M/M/%u: mean %.4f ms, theory %.4f ms", c, sim_mean * 1e3,
+                  mean_s * 1e3);
+    ck_assert_msg(fabs(sim_p99 / p99_s - 1) < 0.03,
+                  "M/M/%u: p99 %.4f ms, theory %.4f ms", c, sim_p99 * 1e3,
+                  p99_s * 1e3);
+    if (c == 1) /* the closed forms: 1/(mu-lambda) and ln(100)/(mu-lambda) */
+        ck_assert(fabs(p99_s - log(100) / (mu - lambda)) < 1e-9);
+    free_run(t, w, &m);
+}
+END_TEST
+
 /* --- conservation on the default scenario --- */
 
 START_TEST(test_model_conserves_requests)
@@ -288,6 +372,11 @@ model_suite(void)
     tcase_add_test(tc, test_model_coalesces_one_fetch);
     tcase_add_test(tc, test_model_latency_is_sum_of_round_trips);
     tcase_add_test(tc, test_model_ttl_expires_copies);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("queueing");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
+    tcase_add_loop_test(tc, test_model_queue_matches_mmc, 0,
+                        (int)(sizeof queue_cases / sizeof queue_cases[0]));
     suite_add_tcase(s, tc);
     tc = tcase_create("conservation");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

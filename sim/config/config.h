@@ -44,6 +44,26 @@ struct cfg_cache {
     char *field;             /* "nodes[i].cache", for errors found later */
 };
 
+enum cfg_service_dist {
+    CFG_SERVICE_FIXED,
+    CFG_SERVICE_EXPONENTIAL,
+    CFG_SERVICE_LOGNORMAL
+};
+
+/*
+ * A node's processing capacity: every request that reaches the node waits
+ * for one of `servers` and holds it for a service time drawn from the
+ * distribution, before the node looks the object up (or, at an origin,
+ * answers). FIFO queue, as in M/M/c.
+ */
+struct cfg_service {
+    int is_set;               /* service_time given; else no delay at all */
+    uint32_t servers;         /* 0 = as many as needed (a pure delay) */
+    enum cfg_service_dist dist;
+    cfg_time_ns mean_ns;      /* > 0 */
+    double sigma;             /* lognormal only: sd of ln(service time) */
+};
+
 struct cfg_node {
     char *name;
     enum cfg_tier tier;
@@ -52,6 +72,7 @@ struct cfg_node {
     int parent;               /* index into nodes[], -1 for an origin */
     double egress_cost_per_gb;/* USD per GB (1e9 bytes) sent; default 0 */
     int depth;                /* hops to its origin: origin 0, its child 1 */
+    struct cfg_service service;
 };
 
 struct cfg_region {

@@ -30,7 +30,10 @@ static const char *const root_keys[] = {"name", "regions", "nodes",
                                         "latency_ms", NULL};
 static const char *const region_keys[] = {"name", "weight", NULL};
 static const char *const node_keys[] = {
-    "name", "tier", "cache", "parent", "egress_cost_per_gb", NULL};
+    "name",    "tier",         "cache", "parent", "egress_cost_per_gb",
+    "servers", "service_time", NULL};
+static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
+static const char *const service_required[] = {"dist", "mean", NULL};
 static const char *const node_required[] = {"name", "tier", NULL};
 static const char *const cache_required[] = {"capacity", NULL};
 
@@ -250,8 +253,61 @@ tb_origin_key(const struct topo_build *b, const struct cfg_map *m,
     cfg_map_field(m, key, field, sizeof field);
     return cfg_doc_err(b->d, key_id, -SIM_EBADKEY, field, err,
                        "an origin has no %s: %s (allowed keys for an "
-                       "origin: name, tier, egress_cost_per_gb)",
+                       "origin: name, tier, egress_cost_per_gb, servers, "
+                       "service_time)",
                        key, why);
+}
+
+/* servers and service_time: the node's processing capacity. */
+static int
+tb_service(const struct topo_build *b, const struct cfg_map *node,
+           struct cfg_service *sv, struct sim_err *err)
+{
+    uint64_t servers = 0;
+    int rc = cfg_map_count(node, "servers", 0, 0, 1, &servers, err);
+    if (rc != 0)
+        return rc;
+    if (servers > UINT32_MAX)
+        return cfg_map_bad(node, "servers", cfg_map_find(node, "servers"),
+                           "a number of servers up to 4294967295", err);
+    sv->servers = (uint32_t)servers;
+    int id;
+    rc = cfg_map_child(node, "service_time", YAML_MAPPING_NODE, servers > 0,
+                       &id, err);
+    if (rc != 0 || id == 0)
+        return rc;
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(node, "service_time", field, sizeof field);
+    struct cfg_map m;
+    rc = cfg_map_open(&m, b->d, id, field, err);
+    if (rc == 0)
+        rc = cfg_map_check_keys(&m, service_keys, service_required, err);
+    if (rc != 0)
+        return rc;
+    static const char *const dists[] = {"fixed", "exponential", "lognormal"};
+    int dist_id = cfg_map_find(&m, "dist");
+    const char *dist = cfg_doc_scalar(b->d, dist_id);
+    size_t k = 0;
+    while (k < 3 && (dist == NULL || strcmp(dist, dists[k]) != 0))
+        k++;
+    if (k == 3)
+        return cfg_map_bad(&m, "dist", dist_id,
+                           "a distribution: fixed, exponential or lognormal",
+                           err);
+    sv->dist = (enum cfg_service_dist)k;
+    rc = cfg_map_duration(&m, "mean", 1, 0, &sv->mean_ns, err);
+    if (rc != 0)
+        return rc;
+    if (sv->dist == CFG_SERVICE_LOGNORMAL) {
+        rc = cfg_map_number(&m, "sigma", 1, 0, 0, 1, 10, &sv->sigma, err);
+    } else if (cfg_map_find(&m, "sigma") != 0) {
+        char sf[CFG_FIELD_MAX];
+        cfg_map_field(&m, "sigma", sf, sizeof sf);
+        rc = cfg_doc_err(b->d, cfg_map_key_id(&m, "sigma"), -SIM_EBADKEY, sf,
+                         err, "sigma applies only to dist: lognormal");
+    }
+    sv->is_set = rc == 0;
+    return rc;
 }
 
 /* One item of nodes. */
@@ -310,6 +366,8 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
     if (rc == 0)
         rc = cfg_map_number(&m, "egress_cost_per_gb", 0, 0, 0, 0, INFINITY,
                             &node->egress_cost_per_gb, err);
+    if (rc == 0)
+        rc = tb_service(b, &m, &node->service, err);
     return rc;
 }
 

@@ -5,7 +5,9 @@
  *   REQ_AT(node, slot)    a request (a client's, or a child's fetch)
  *                         reaches a node, which answers it or fetches;
  *   RESP_AT(node, slot)   the parent's answer to the fetch that the
- *                         request in slot leads reaches the node.
+ *                         request in slot leads reaches the node;
+ *   SERVED(node, slot)    a node with limited servers has finished its
+ *                         work on the request, which now proceeds.
  * A request is one small record in a recycled pool; a node's in-flight map
  * (object -> leading request) is how later requests coalesce onto a fetch
  * already on its way. Links take half their RTT each way, so a request's
@@ -20,10 +22,13 @@
  */
 #include "model/model.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+
+#include <gsl/gsl_randist.h>
 
 #include "cache/cache.h"
 #include "engine/engine.h"
@@ -32,7 +37,7 @@
 #include "util/xalloc.h"
 #include "workload/workload.h"
 
-enum ev_kind { EV_ARRIVAL = 1, EV_REQ_AT, EV_RESP_AT };
+enum ev_kind { EV_ARRIVAL = 1, EV_REQ_AT, EV_RESP_AT, EV_SERVED };
 
 #define REQ_NIL UINT32_MAX
 
@@ -60,6 +65,14 @@ struct node {
     struct idmap inflight;       /* object -> leading request slot */
     uint32_t up_channel;         /* requests to the parent */
     uint32_t down_channel;       /* the parent's answers to this node */
+    /* Processing capacity (cfg_service), when the node has one. */
+    const struct cfg_service *service; /* NULL: requests take no time */
+    gsl_rng *service_rng;
+    uint32_t busy;               /* servers at work */
+    uint32_t *waiting;           /* FIFO ring of request slots */
+    uint32_t waiting_cap;        /* a power of two */
+    uint32_t waiting_head;
+    uint32_t waiting_n;
 };
 
 struct cdn {
@@ -100,6 +113,11 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         struct node *n = &c->nodes[i];
         idmap_init(&n->inflight);
         n->parent = cn->parent < 0 ? REQ_NIL : (uint32_t)cn->parent;
+        if (cn->service.is_set) {
+            n->service = &cn->service;
+            n->service_rng = sim_rng_new(w ? w->seed : 1,
+                                         SIM_RNG_ID(SIM_RNG_SERVICE, i));
+        }
         if (cn->parent >= 0) {
             int64_t rtt = cfg_parent_rtt(t, (int)i);
             n->up_ns = rtt / 2;
@@ -150,6 +168,9 @@ cdn_free(struct cdn *c)
     for (uint32_t i = 0; i < c->n_nodes; i++) {
         cache_free(c->nodes[i].cache);
         idmap_fini(&c->nodes[i].inflight);
+        if (c->nodes[i].service_rng)
+            gsl_rng_free(c->nodes[i].service_rng);
+        free(c->nodes[i].waiting);
     }
     free(c->nodes);
     free(c->region_rtt_ns);
@@ -326,6 +347,77 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     }
 }
 
+/* A service time for node n, in ns (at least 1). */
+static int64_t
+service_draw(const struct node *n)
+{
+    const struct cfg_service *sv = n->service;
+    double mean = (double)sv->mean_ns, v = mean;
+    switch (sv->dist) {
+    case CFG_SERVICE_FIXED:
+        break;
+    case CFG_SERVICE_EXPONENTIAL:
+        v = gsl_ran_exponential(n->service_rng, mean);
+        break;
+    case CFG_SERVICE_LOGNORMAL:
+        /* The mean is the configured one: mu = ln(mean) - sigma^2 / 2. */
+        v = gsl_ran_lognormal(n->service_rng,
+                              log(mean) - sv->sigma * sv->sigma / 2,
+                              sv->sigma);
+        break;
+    }
+    int64_t ns = (int64_t)llround(v);
+    return ns > 0 ? ns : 1;
+}
+
+/*
+ * Request s reaches its node. A node with a processing capacity first
+ * queues it for a server (FIFO, as in M/M/c) and takes it up again when
+ * SERVED fires; otherwise it is looked at at once.
+ */
+static void
+node_arrive(struct cdn *c, uint32_t s, int64_t now)
+{
+    struct node *n = &c->nodes[c->reqs[s].node];
+    if (n->service == NULL) {
+        node_request(c, s, now);
+        return;
+    }
+    if (n->service->servers == 0 || n->busy < n->service->servers) {
+        n->busy++;
+        sim_queue_push(&c->q, now + service_draw(n), EV_SERVED,
+                       c->reqs[s].node, s);
+        return;
+    }
+    if (n->waiting_n == n->waiting_cap) {
+        uint32_t cap = n->waiting_cap ? n->waiting_cap * 2 : 64;
+        uint32_t *ring = xmalloc(cap * sizeof *ring);
+        for (uint32_t i = 0; i < n->waiting_n; i++)
+            ring[i] = n->waiting[(n->waiting_head + i) & (n->waiting_cap - 1)];
+        free(n->waiting);
+        n->waiting = ring;
+        n->waiting_cap = cap;
+        n->waiting_head = 0;
+    }
+    n->waiting[(n->waiting_head + n->waiting_n++) & (n->waiting_cap - 1)] = s;
+}
+
+/* Node ni has served request s: its server takes the next waiting one. */
+static void
+node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
+{
+    struct node *n = &c->nodes[ni];
+    if (n->waiting_n > 0) {
+        uint32_t next = n->waiting[n->waiting_head];
+        n->waiting_head = (n->waiting_head + 1) & (n->waiting_cap - 1);
+        n->waiting_n--;
+        sim_queue_push(&c->q, now + service_draw(n), EV_SERVED, ni, next);
+    } else {
+        n->busy--;
+    }
+    node_request(c, s, now);
+}
+
 /* Takes the next request from the workload and schedules its arrival. */
 static void
 schedule_next_arrival(struct cdn *c)
@@ -369,7 +461,7 @@ client_arrival(struct cdn *c, int64_t now)
         c->m->regions[reg].bytes += p->size;
     }
     schedule_next_arrival(c);
-    node_request(c, s, now);
+    node_arrive(c, s, now);
 }
 
 static void
@@ -432,7 +524,10 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
             client_arrival(c, ev.at);
             break;
         case EV_REQ_AT:
-            node_request(c, (uint32_t)ev.ref, ev.at);
+            node_arrive(c, (uint32_t)ev.ref, ev.at);
+            break;
+        case EV_SERVED:
+            node_served(c, ev.target, (uint32_t)ev.ref, ev.at);
             break;
         case EV_RESP_AT:
             node_response(c, (uint32_t)ev.ref, ev.at);
