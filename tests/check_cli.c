@@ -258,6 +258,26 @@ START_TEST(test_cli_interrupted_run_never_looks_complete)
 }
 END_TEST
 
+/* --explain narrates the first N measured requests, event by event. */
+START_TEST(test_cli_explain_narrates_requests)
+{
+    char *out;
+    ck_assert_int_eq(cdnsim(&out, NULL, "run",
+                            "tests/scenarios/slow-origin.yaml",
+                            "tests/scenarios/one-object.yaml", "--explain",
+                            "2", "--quiet", NULL), 0);
+    int n_requests = 0;
+    for (const char *p = out; (p = strstr(p, "  request ")) != NULL; p++)
+        n_requests++;
+    ck_assert_int_eq(n_requests, 2);
+    ck_assert_ptr_nonnull(strstr(out, "edge: MISS: fetches from origin"));
+    ck_assert_ptr_nonnull(strstr(out, "waits for that fetch (coalesced)"));
+    ck_assert_ptr_nonnull(strstr(out, "origin serves object 0"));
+    ck_assert_ptr_nonnull(strstr(out, "latency 40.000 ms"));
+    free(out);
+}
+END_TEST
+
 /* README.md shows the database schema: it must be the program's own. */
 START_TEST(test_cli_readme_shows_the_schema)
 {
@@ -281,6 +301,7 @@ cli_suite(void)
     tcase_add_test(tc, test_cli_bad_input_exits_3);
     tcase_add_test(tc, test_cli_validate_ok);
     tcase_add_test(tc, test_cli_readme_shows_the_schema);
+    tcase_add_test(tc, test_cli_explain_narrates_requests);
     suite_add_tcase(s, tc);
     tc = tcase_create("outputs");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

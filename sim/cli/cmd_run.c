@@ -31,6 +31,8 @@ static const char run_usage[] =
     "                      which then carries only the JSON)\n"
     "  --db FILE           append the run to an SQLite database\n"
     "  --quiet             print no summary table\n"
+    "  --explain N         narrate the life of the first N measured requests,\n"
+    "                      event by event, on stdout before the table\n"
     "  --help              this text\n"
     "\n"
     "exit status: 0 ok, 1 the run failed or was interrupted, 2 usage error,\n"
@@ -52,6 +54,7 @@ struct run_args {
     const char *json;
     const char *db;
     int quiet;
+    uint64_t explain_n;
 };
 
 static void
@@ -137,6 +140,11 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
         } else if (is_run &&
                    (v = opt_value(argc, argv, &i, "--db", &missing))) {
             a->db = v;
+        } else if (is_run &&
+                   (v = opt_value(argc, argv, &i, "--explain", &missing))) {
+            if (parse_u64(v, &a->explain_n) != 0)
+                return cli_usage_error("--explain needs a number of requests, "
+                                       "got \"%s\"", v);
         } else if (is_run && (strcmp(arg, "--quiet") == 0 ||
                               strcmp(arg, "-q") == 0)) {
             a->quiet = 1;
@@ -298,6 +306,8 @@ cmd_run(int argc, char **argv)
         .stop = &stop_requested,
         .progress = isatty(STDERR_FILENO) ? show_progress : NULL,
         .progress_ctx = &prog,
+        .explain = a.explain_n ? stdout : NULL,
+        .explain_n = a.explain_n,
     };
     code = cdn_run(c, &opts, &m);
     have_run = 1;

@@ -23,6 +23,8 @@
 #include "model/model.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -34,6 +36,7 @@
 #include "engine/engine.h"
 #include "util/hash.h"
 #include "util/idmap.h"
+#include "util/parse.h"
 #include "util/xalloc.h"
 #include "workload/workload.h"
 
@@ -55,6 +58,7 @@ struct req {
     uint32_t next;        /* next coalesced waiter; free-list link when free */
     uint16_t region;
     uint8_t measured;     /* not part of the warm-up */
+    uint8_t explain;      /* narrated by --explain */
 };
 
 struct node {
@@ -91,6 +95,9 @@ struct cdn {
     uint32_t req_free;
     uint64_t generated;            /* client requests born so far */
     int has_run;
+    /* --explain: narrate the life of the first measured requests. */
+    FILE *explain;
+    uint64_t explain_left;
     /* Measurement. */
     struct met_run *m;
     int64_t measured_start;
@@ -203,6 +210,24 @@ req_release(struct cdn *c, uint32_t s)
     c->req_free = s;
 }
 
+/* One line of --explain: the simulated time, then what happened. */
+static void __attribute__((format(printf, 3, 4)))
+narrate(const struct cdn *c, int64_t now, const char *fmt, ...)
+{
+    fprintf(c->explain, "%14.6f s  ", (double)now / 1e9);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->explain, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->explain);
+}
+
+static const char *
+node_name(const struct cdn *c, uint32_t i)
+{
+    return c->t->nodes[i].name;
+}
+
 /* The measured window of time `now`; only called for measured requests. */
 static inline struct met_window *
 window_at(struct cdn *c, uint32_t node, int64_t now)
@@ -237,6 +262,16 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         window_at(c, r->node, now)->bytes_out += r->size;
     }
     if (r->child == REQ_NIL) {
+        if (r->explain)
+            narrate(c, now, "  %s answers the client in %s with object %llu: "
+                    "latency %.3f ms (%.3f ms at the edge + %.3f ms round "
+                    "trip to the client)",
+                    node_name(c, r->node), c->t->regions[r->region].name,
+                    (unsigned long long)r->object,
+                    (double)(now - r->t_arrive + c->region_rtt_ns[r->region]) /
+                        1e6,
+                    (double)(now - r->t_arrive) / 1e6,
+                    (double)c->region_rtt_ns[r->region] / 1e6);
         if (r->measured) {
             uint64_t lat = (uint64_t)(now - r->t_arrive +
                                       c->region_rtt_ns[r->region]);
@@ -250,6 +285,11 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         child->expires_at = r->expires_at;
         uint32_t child_node = child->node;
         const struct node *cn = &c->nodes[child_node];
+        if (r->explain)
+            narrate(c, now, "  %s sends object %llu to %s, arriving at "
+                    "%.6f s", node_name(c, r->node),
+                    (unsigned long long)r->object, node_name(c, child_node),
+                    (double)(now + cn->down_ns) / 1e9);
         cache_prefetch(cn->cache, r->object); /* its fill will look it up */
         sim_queue_push_channel(&c->q, cn->down_channel, now + cn->down_ns,
                                EV_RESP_AT, child_node, r->child);
@@ -281,6 +321,9 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
             count_origin_load(c, now, r->size);
         }
         r->expires_at = r->expires_at ? now + r->expires_at : CACHE_NEVER;
+        if (r->explain)
+            narrate(c, now, "  %s serves object %llu", node_name(c, ni),
+                    (unsigned long long)r->object);
         respond(c, s, now);
         return;
     }
@@ -293,6 +336,8 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
             win->hits++;
         }
         r->expires_at = o->expires_at;
+        if (r->explain)
+            narrate(c, now, "  %s: HIT", node_name(c, ni));
         respond(c, s, now);
         return;
     }
@@ -302,6 +347,10 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
          * are answered at the same instant, so order changes nothing). */
         if (r->measured)
             mc->coalesced++;
+        if (r->explain)
+            narrate(c, now, "  %s: object %llu is already being fetched: "
+                    "waits for that fetch (coalesced)", node_name(c, ni),
+                    (unsigned long long)r->object);
         r->next = c->reqs[leader].next;
         c->reqs[leader].next = s;
         return;
@@ -322,6 +371,10 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     up->child = s;
     up->next = REQ_NIL;
     up->t_arrive = now + n->up_ns;
+    if (up->explain)
+        narrate(c, now, "  %s: %s: fetches from %s, arriving at %.6f s",
+                node_name(c, ni), o != NULL ? "EXPIRED" : "MISS",
+                node_name(c, n->parent), (double)up->t_arrive / 1e9);
     if (c->nodes[n->parent].cache != NULL)
         cache_prefetch(c->nodes[n->parent].cache, up->object);
     sim_queue_push_channel(&c->q, n->up_channel, up->t_arrive, EV_REQ_AT,
@@ -335,7 +388,21 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     struct req *r = &c->reqs[s];
     struct node *n = &c->nodes[r->node];
     idmap_del(&n->inflight, r->object);
-    cache_insert(n->cache, r->object, r->size, r->expires_at);
+    uint64_t evictions = cache_stats(n->cache)->n_evictions;
+    struct cache_obj *stored =
+        cache_insert(n->cache, r->object, r->size, r->expires_at);
+    if (r->explain) {
+        uint64_t evicted = cache_stats(n->cache)->n_evictions - evictions;
+        if (stored == NULL)
+            narrate(c, now, "  %s receives object %llu: does not store it "
+                    "(too large, or not admitted)", node_name(c, r->node),
+                    (unsigned long long)r->object);
+        else
+            narrate(c, now, "  %s receives object %llu: stores it, evicting "
+                    "%llu object%s", node_name(c, r->node),
+                    (unsigned long long)r->object,
+                    (unsigned long long)evicted, evicted == 1 ? "" : "s");
+    }
     int64_t expires_at = r->expires_at;
     uint32_t w = r->next;
     respond(c, s, now);
@@ -385,10 +452,17 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
     }
     if (n->service->servers == 0 || n->busy < n->service->servers) {
         n->busy++;
-        sim_queue_push(&c->q, now + service_draw(n), EV_SERVED,
-                       c->reqs[s].node, s);
+        int64_t done = now + service_draw(n);
+        if (c->reqs[s].explain)
+            narrate(c, now, "  %s: a server takes it, done at %.6f s",
+                    node_name(c, c->reqs[s].node), (double)done / 1e9);
+        sim_queue_push(&c->q, done, EV_SERVED, c->reqs[s].node, s);
         return;
     }
+    if (c->reqs[s].explain)
+        narrate(c, now, "  %s: all %u servers busy: waits, %u ahead in line",
+                node_name(c, c->reqs[s].node), n->service->servers,
+                n->waiting_n);
     if (n->waiting_n == n->waiting_cap) {
         uint32_t cap = n->waiting_cap ? n->waiting_cap * 2 : 64;
         uint32_t *ring = xmalloc(cap * sizeof *ring);
@@ -454,6 +528,17 @@ client_arrival(struct cdn *c, int64_t now)
     r->next = REQ_NIL;
     r->region = (uint16_t)reg;
     r->measured = (uint8_t)measured;
+    r->explain = 0;
+    if (measured && c->explain_left > 0) {
+        c->explain_left--;
+        r->explain = 1;
+        char size[32];
+        format_size(p->size, size, sizeof size);
+        narrate(c, now, "request %llu: object %llu (%s) from %s reaches %s",
+                (unsigned long long)c->generated,
+                (unsigned long long)p->object, size,
+                c->t->regions[reg].name, node_name(c, r->node));
+    }
     if (measured) {
         c->m->requests++;
         c->m->bytes += p->size;
@@ -489,6 +574,10 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     const struct cfg_topology *t = c->t;
     met_run_init(m, t->n_regions, t->n_nodes);
     c->m = m;
+    if (opts && opts->explain && opts->explain_n > 0) {
+        c->explain = opts->explain;
+        c->explain_left = opts->explain_n;
+    }
     m->topology_name = t->name;
     m->topology_path = t->path;
     m->workload_name = c->w->name;

@@ -32,6 +32,8 @@ struct cdn_run_opts {
     volatile sig_atomic_t *stop;  /* set non-zero to end the run early */
     cdn_progress_fn *progress;    /* may be NULL */
     void *progress_ctx;
+    FILE *explain;                /* narrate requests here, or NULL */
+    uint64_t explain_n;           /* how many measured requests to narrate */
 };
 
 /*
