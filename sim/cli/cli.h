@@ -26,6 +26,14 @@ void cli_print_err(const struct sim_err *err);
 /* Prints "cdnsim: <message>" to stderr and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Matches argv[*i] against option name in both spellings, "--opt VALUE"
+ * and "--opt=VALUE". Returns the value (advancing *i past it), or NULL if
+ * argv[*i] is not this option; sets *missing if it is but has no value.
+ */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name,
+                          int *missing);
+
 /* Maps an error code to an exit status: input errors give EXIT_BAD_INPUT. */
 int cli_exit_for(int code);
 

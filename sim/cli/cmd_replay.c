@@ -92,24 +92,6 @@ replay_args_fini(struct replay_args *a)
     free(a->adm_params);
 }
 
-/* "--opt VALUE" or "--opt=VALUE"; as in cmd_run.c. */
-static const char *
-opt_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 /* A fraction in (0, 1) of the working set, or a positive size. */
 static int
 parse_capacity(const char *s, struct replay_capacity *c)
@@ -224,26 +206,26 @@ parse_args(int argc, char **argv, struct replay_args *a)
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(replay_usage, stdout);
             return EXIT_OK;
-        } else if ((v = opt_value(argc, argv, &i, "--format", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--format", &missing))) {
             a->format = v;
-        } else if ((v = opt_value(argc, argv, &i, "--policy", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--policy", &missing))) {
             if ((rc = parse_policies(a, v)) != 0)
                 return rc;
-        } else if ((v = opt_value(argc, argv, &i, "--capacity",
+        } else if ((v = cli_opt_value(argc, argv, &i, "--capacity",
                                   &missing))) {
             if ((rc = parse_capacities(a, v)) != 0)
                 return rc;
-        } else if ((v = opt_value(argc, argv, &i, "--admission",
+        } else if ((v = cli_opt_value(argc, argv, &i, "--admission",
                                   &missing))) {
             if ((rc = parse_admission(a, v)) != 0)
                 return rc;
-        } else if ((v = opt_value(argc, argv, &i, "--warmup", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--warmup", &missing))) {
             if (parse_u64(v, &a->warmup) != 0)
                 return cli_usage_error("--warmup needs a whole number of "
                                        "requests, got \"%s\"", v);
-        } else if ((v = opt_value(argc, argv, &i, "--columns", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--columns", &missing))) {
             a->columns = v;
-        } else if ((v = opt_value(argc, argv, &i, "--json", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--json", &missing))) {
             a->json = v;
         } else if (strcmp(arg, "--unit-size") == 0) {
             a->unit_size = 1;

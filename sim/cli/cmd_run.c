@@ -81,28 +81,6 @@ add_owned_set(struct run_args *a, char *text)
     add_set(a, text);
 }
 
-/*
- * Parses "--opt VALUE" and "--opt=VALUE". Returns the value and advances *i,
- * or NULL if argv[*i] is not this option; *missing is set if it is but has
- * no value.
- */
-static const char *
-opt_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 /* Returns -1 to go on, or an exit status (help, usage error). */
 static int
 parse_args(int argc, char **argv, struct run_args *a, int is_run)
@@ -115,33 +93,33 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(is_run ? run_usage : validate_usage, stdout);
             return EXIT_OK;
-        } else if ((v = opt_value(argc, argv, &i, "--set", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--set", &missing))) {
             if (strchr(v, '=') == NULL)
                 return cli_usage_error("--set needs PATH=VALUE, got \"%s\"",
                                        v);
             add_set(a, v);
         } else if (is_run &&
-                   (v = opt_value(argc, argv, &i, "--seed", &missing))) {
+                   (v = cli_opt_value(argc, argv, &i, "--seed", &missing))) {
             uint64_t x;
             if (parse_u64(v, &x) != 0)
                 return cli_usage_error("--seed needs a whole number, got "
                                        "\"%s\"", v);
             add_owned_set(a, xasprintf("workload.seed=%s", v));
         } else if (is_run &&
-                   (v = opt_value(argc, argv, &i, "--requests", &missing))) {
+                   (v = cli_opt_value(argc, argv, &i, "--requests", &missing))) {
             uint64_t x;
             if (parse_u64(v, &x) != 0 || x == 0)
                 return cli_usage_error("--requests needs a positive whole "
                                        "number, got \"%s\"", v);
             add_owned_set(a, xasprintf("workload.requests=%s", v));
         } else if (is_run &&
-                   (v = opt_value(argc, argv, &i, "--json", &missing))) {
+                   (v = cli_opt_value(argc, argv, &i, "--json", &missing))) {
             a->json = v;
         } else if (is_run &&
-                   (v = opt_value(argc, argv, &i, "--db", &missing))) {
+                   (v = cli_opt_value(argc, argv, &i, "--db", &missing))) {
             a->db = v;
         } else if (is_run &&
-                   (v = opt_value(argc, argv, &i, "--explain", &missing))) {
+                   (v = cli_opt_value(argc, argv, &i, "--explain", &missing))) {
             if (parse_u64(v, &a->explain_n) != 0)
                 return cli_usage_error("--explain needs a number of requests, "
                                        "got \"%s\"", v);

@@ -1,6 +1,7 @@
 /* common.c: error printing and exit codes shared by the subcommands. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -21,6 +22,23 @@ cli_usage_error(const char *fmt, ...)
     fputs(" (try --help)\n", stderr);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+const char *
+cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
 }
 
 int
