@@ -285,6 +285,8 @@ static const struct bad_case bad_cases[] = {
     {"servers-without-service-time.yaml", 0, -SIM_ENOKEY, 7, 5,
      "nodes[1].service_time",
      "service_time"},
+    {"zero-bandwidth.yaml", 0, -SIM_EBADVAL, 12, 18,
+     "bandwidth_mbps.edge.origin", "got \"0\""},
     {"bad-service-dist.yaml", 0, -SIM_EBADVAL, 10, 26,
      "nodes[1].service_time.dist", "fixed, exponential or lognormal"},
     {"bad-tier.yaml", 0, -SIM_EBADVAL, 6, 24, "nodes[0].tier",

@@ -184,6 +184,21 @@ START_TEST(test_model_latency_is_sum_of_round_trips)
 }
 END_TEST
 
+START_TEST(test_model_bandwidth_adds_transfer_time)
+{
+    /* As above, plus 1 ms on the origin link and 0.1 ms on the client's. */
+    const char *sets[] = {"arrival.rate=1"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/thin-links.yaml",
+              "tests/scenarios/one-object.yaml", sets, 1, &t, &w, &m);
+    ck_assert_uint_eq(m.latency.max, 41100000ULL);
+    ck_assert_uint_eq(m.latency.min, 10100000ULL);
+    free_run(t, w, &m);
+}
+END_TEST
+
 START_TEST(test_model_ttl_expires_copies)
 {
     /* One object requested 1000 times a second for 5 s, TTL 100 ms. */
@@ -372,6 +387,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_coalesces_one_fetch);
     tcase_add_test(tc, test_model_latency_is_sum_of_round_trips);
     tcase_add_test(tc, test_model_ttl_expires_copies);
+    tcase_add_test(tc, test_model_bandwidth_adds_transfer_time);
     suite_add_tcase(s, tc);
     tc = tcase_create("queueing");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

@@ -95,6 +95,10 @@ struct cfg_topology {
     cfg_time_ns *node_rtt_ns;   /* [a * n_nodes + b], symmetric, or -1 */
     int *region_edge;           /* [r]: the edge each region uses (lowest
                                    RTT, first listed on ties) */
+    int64_t *region_bps;        /* [r * n_nodes + node]: bandwidth of the
+                                   region's link to an edge, bits/s, or -1
+                                   (unlimited) */
+    int64_t *node_bps;          /* [a * n_nodes + b], symmetric, or -1 */
 };
 
 enum cfg_size_dist { CFG_SIZE_FIXED, CFG_SIZE_LOGNORMAL };
@@ -122,7 +126,7 @@ struct cfg_workload {
 
 /*
  * A --set override: "PATH=VALUE". The path's first key decides the file
- * (topology keys: regions, nodes, latency_ms; workload keys: seed, requests,
+ * (topology keys: regions, nodes, latency_ms, bandwidth_mbps; workload keys: seed, requests,
  * warmup, arrival, catalog, metrics); "topology." or "workload." may
  * prefix any path and is needed for "name". Sequence items are addressed by
  * their name ("nodes.edge-fra.cache.capacity") or index ("regions.0.weight").
@@ -152,5 +156,9 @@ int cfg_node_index(const struct cfg_topology *t, const char *name);
 
 /* RTT in ns between a node and its parent (always present once loaded). */
 cfg_time_ns cfg_parent_rtt(const struct cfg_topology *t, int node);
+
+/* Bandwidth in bits/s of the link between a node and its parent, or -1
+ * when unlimited. */
+int64_t cfg_parent_bps(const struct cfg_topology *t, int node);
 
 #endif

@@ -17,7 +17,7 @@
 
 /* Top-level keys that say which file a path is in ("name" is in both). */
 static const char *const topo_roots[] = {"regions", "nodes", "latency_ms",
-                                         NULL};
+                                         "bandwidth_mbps", NULL};
 static const char *const wl_roots[] = {
     "seed", "requests", "warmup", "arrival", "catalog", "metrics", NULL};
 

@@ -27,7 +27,9 @@ static const char *const tier_names[] = {
 };
 
 static const char *const root_keys[] = {"name", "regions", "nodes",
-                                        "latency_ms", NULL};
+                                        "latency_ms", "bandwidth_mbps", NULL};
+static const char *const root_required[] = {"name", "regions", "nodes",
+                                            "latency_ms", NULL};
 static const char *const region_keys[] = {"name", "weight", NULL};
 static const char *const node_keys[] = {
     "name",    "tier",         "cache", "parent", "egress_cost_per_gb",
@@ -129,7 +131,7 @@ tb_root(struct topo_build *b, struct cfg_map *root, struct sim_err *err)
 {
     int rc = cfg_map_open(root, b->d, b->root, "", err);
     if (rc == 0)
-        rc = cfg_map_check_keys(root, root_keys, root_keys, err);
+        rc = cfg_map_check_keys(root, root_keys, root_required, err);
     if (rc == 0)
         rc = cfg_map_string(root, "name", NULL, &b->t->name, err);
     return rc;
@@ -473,25 +475,45 @@ tb_cycles(struct topo_build *b, struct sim_err *err)
     return 0;
 }
 
-/* Stores one RTT in its slot, rejecting a different value given before. */
+/*
+ * A per-link table of the topology file: latency_ms and bandwidth_mbps
+ * have the same shape (NAME -> {NAME: number}, symmetric, a region only
+ * ever linked to edges) and are read by the same code into two matrices.
+ */
+struct link_table {
+    const char *key;      /* "latency_ms" */
+    const char *what;     /* "latency", for messages */
+    const char *whats;    /* "latencies" */
+    const char *unit;     /* "ms" */
+    double scale;         /* file unit -> stored unit (ms -> ns: 1e6) */
+    double min;           /* smallest value allowed */
+    int is_min_excl;      /* min itself is not allowed */
+    double max;
+    int64_t *region;      /* [r * n_nodes + node], -1 where absent */
+    int64_t *node;        /* [a * n_nodes + b], symmetric, -1 where absent */
+};
+
+/* Stores one value in its slot, rejecting a different value given before. */
 static int
-tb_set_rtt(const struct topo_build *b, cfg_time_ns *slot, cfg_time_ns rtt,
-           const char *a, const char *c, int value_id, const char *field,
-           struct sim_err *err)
+tb_set_link(const struct topo_build *b, const struct link_table *lt,
+            int64_t *slot, int64_t v, const char *a, const char *c,
+            int value_id, const char *field, struct sim_err *err)
 {
-    if (*slot >= 0 && *slot != rtt)
+    if (*slot >= 0 && *slot != v)
         return cfg_doc_err(b->d, value_id, -SIM_EDUP, field, err,
-                           "latency between %s and %s given twice: %g ms "
-                           "here, %g ms before",
-                           a, c, (double)rtt / 1e6, (double)*slot / 1e6);
-    *slot = rtt;
+                           "%s between %s and %s given twice: %g %s "
+                           "here, %g %s before",
+                           lt->what, a, c, (double)v / lt->scale, lt->unit,
+                           (double)*slot / lt->scale, lt->unit);
+    *slot = v;
     return 0;
 }
 
-/* One entry latency_ms.A.B. */
+/* One entry KEY.A.B of a link table. */
 static int
-tb_latency(struct topo_build *b, const struct cfg_map *inner, const char *a,
-           int a_kind, size_t a_idx, int key_id, struct sim_err *err)
+tb_link(struct topo_build *b, const struct link_table *lt,
+        const struct cfg_map *inner, const char *a, int a_kind, size_t a_idx,
+        int key_id, struct sim_err *err)
 {
     struct cfg_topology *t = b->t;
     const char *c = cfg_doc_scalar(b->d, key_id);
@@ -504,74 +526,82 @@ tb_latency(struct topo_build *b, const struct cfg_map *inner, const char *a,
                            "no region or node named \"%s\"", c);
     if (c_kind == a_kind && c_idx == a_idx)
         return cfg_doc_err(b->d, key_id, -SIM_EBADVAL, field, err,
-                           "a latency from \"%s\" to itself", c);
+                           "a %s from \"%s\" to itself", lt->what, c);
     if (a_kind == 1 && c_kind == 1)
         return cfg_doc_err(b->d, key_id, -SIM_EBADVAL, field, err,
-                           "\"%s\" and \"%s\" are both regions; a latency "
+                           "\"%s\" and \"%s\" are both regions; a %s "
                            "is between a region and an edge or between "
                            "two nodes",
-                           a, c);
+                           a, c, lt->what);
     /* Written either way round; a region only ever reaches edges. */
     if (a_kind != c_kind) {
         size_t r = a_kind == 1 ? a_idx : c_idx;
         size_t node = a_kind == 1 ? c_idx : a_idx;
         if (t->nodes[node].tier != CFG_TIER_EDGE)
             return cfg_doc_err(b->d, key_id, -SIM_EBADVAL, field, err,
-                               "region \"%s\" can only have latencies to "
+                               "region \"%s\" can only have %s to "
                                "edge nodes; \"%s\" is %s %s",
-                               t->regions[r].name, t->nodes[node].name,
+                               t->regions[r].name, lt->whats,
+                               t->nodes[node].name,
                                t->nodes[node].tier == CFG_TIER_ORIGIN ? "an"
                                                                       : "a",
                                cfg_tier_name(t->nodes[node].tier));
     }
-    double ms;
-    int rc = cfg_map_number(inner, c, 1, 0, 0, 0, RTT_MAX_MS, &ms, err);
+    double x;
+    int rc = cfg_map_number(inner, c, 1, 0, lt->min, lt->is_min_excl, lt->max,
+                            &x, err);
     if (rc != 0)
         return rc;
-    cfg_time_ns rtt = (cfg_time_ns)llround(ms * 1e6);
+    int64_t v = (int64_t)llround(x * lt->scale);
     int value_id = cfg_map_find(inner, c);
     if (a_kind != c_kind) {
         size_t r = a_kind == 1 ? a_idx : c_idx;
         size_t node = a_kind == 1 ? c_idx : a_idx;
-        return tb_set_rtt(b, &t->region_rtt_ns[r * t->n_nodes + node], rtt, a,
-                          c, value_id, field, err);
+        return tb_set_link(b, lt, &lt->region[r * t->n_nodes + node], v, a, c,
+                           value_id, field, err);
     }
-    rc = tb_set_rtt(b, &t->node_rtt_ns[a_idx * t->n_nodes + c_idx], rtt, a, c,
-                    value_id, field, err);
+    rc = tb_set_link(b, lt, &lt->node[a_idx * t->n_nodes + c_idx], v, a, c,
+                     value_id, field, err);
     if (rc == 0)
-        t->node_rtt_ns[c_idx * t->n_nodes + a_idx] = rtt;
+        lt->node[c_idx * t->n_nodes + a_idx] = v;
     return rc;
 }
 
-/* latency_ms: NAME -> {NAME: ms}, filling both RTT matrices. */
+/*
+ * Reads link table lt (required or not) into its two matrices, which it
+ * allocates and fills with -1 first. *table_id is set to the table's yaml
+ * mapping, or 0 when it is absent.
+ */
 static int
-tb_latencies(struct topo_build *b, const struct cfg_map *root,
-             struct sim_err *err)
+tb_links(struct topo_build *b, const struct cfg_map *root,
+         struct link_table *lt, int required, int *table_id,
+         struct sim_err *err)
 {
     struct cfg_topology *t = b->t;
     size_t nn = t->n_nodes;
-    t->region_rtt_ns = xmalloc(t->n_regions * nn * sizeof(cfg_time_ns));
-    t->node_rtt_ns = xmalloc(nn * nn * sizeof(cfg_time_ns));
+    lt->region = xmalloc(t->n_regions * nn * sizeof *lt->region);
+    lt->node = xmalloc(nn * nn * sizeof *lt->node);
     for (size_t k = 0; k < t->n_regions * nn; k++)
-        t->region_rtt_ns[k] = -1;
+        lt->region[k] = -1;
     for (size_t k = 0; k < nn * nn; k++)
-        t->node_rtt_ns[k] = -1;
+        lt->node[k] = -1;
 
-    struct cfg_map lat;
-    int rc = cfg_map_child(root, "latency_ms", YAML_MAPPING_NODE, 1,
-                           &b->latency_id, err);
+    struct cfg_map table;
+    int rc = cfg_map_child(root, lt->key, YAML_MAPPING_NODE, required,
+                           table_id, err);
+    if (rc != 0 || *table_id == 0)
+        return rc;
+    rc = cfg_map_open(&table, b->d, *table_id, lt->key, err);
     if (rc == 0)
-        rc = cfg_map_open(&lat, b->d, b->latency_id, "latency_ms", err);
-    if (rc == 0)
-        rc = cfg_map_check_keys(&lat, NULL, NULL, err);
+        rc = cfg_map_check_keys(&table, NULL, NULL, err);
     if (rc != 0)
         return rc;
-    const yaml_node_t *n = cfg_doc_node(b->d, lat.id);
+    const yaml_node_t *n = cfg_doc_node(b->d, table.id);
     for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
          p < n->data.mapping.pairs.top; p++) {
         const char *a = cfg_doc_scalar(b->d, p->key);
         char field[CFG_FIELD_MAX];
-        cfg_map_field(&lat, a, field, sizeof field);
+        cfg_map_field(&table, a, field, sizeof field);
         size_t a_idx;
         int a_kind = tb_lookup(t, a, &a_idx);
         if (a_kind == 0)
@@ -586,12 +616,37 @@ tb_latencies(struct topo_build *b, const struct cfg_map *root,
         const yaml_node_t *in = cfg_doc_node(b->d, inner.id);
         for (const yaml_node_pair_t *q = in->data.mapping.pairs.start;
              q < in->data.mapping.pairs.top; q++) {
-            rc = tb_latency(b, &inner, a, a_kind, a_idx, q->key, err);
+            rc = tb_link(b, lt, &inner, a, a_kind, a_idx, q->key, err);
             if (rc != 0)
                 return rc;
         }
     }
     return 0;
+}
+
+/* latency_ms (required) and bandwidth_mbps (optional). */
+static int
+tb_latencies(struct topo_build *b, const struct cfg_map *root,
+             struct sim_err *err)
+{
+    struct link_table rtt = {
+        .key = "latency_ms", .what = "latency", .whats = "latencies",
+        .unit = "ms", .scale = 1e6, .min = 0, .is_min_excl = 0,
+        .max = RTT_MAX_MS};
+    int rc = tb_links(b, root, &rtt, 1, &b->latency_id, err);
+    b->t->region_rtt_ns = rtt.region;
+    b->t->node_rtt_ns = rtt.node;
+    if (rc != 0)
+        return rc;
+    struct link_table bw = {
+        .key = "bandwidth_mbps", .what = "bandwidth", .whats = "bandwidths",
+        .unit = "Mbps",
+        .scale = 1e6, .min = 0, .is_min_excl = 1, .max = 1e9};
+    int bw_id;
+    rc = tb_links(b, root, &bw, 0, &bw_id, err);
+    b->t->region_bps = bw.region;
+    b->t->node_bps = bw.node;
+    return rc;
 }
 
 /* Every node with a parent needs the RTT to it. */
@@ -697,6 +752,8 @@ cfg_topology_free(struct cfg_topology *t)
     for (size_t r = 0; r < t->n_regions; r++)
         free(t->regions[r].name);
     free(t->region_edge);
+    free(t->node_bps);
+    free(t->region_bps);
     free(t->node_rtt_ns);
     free(t->region_rtt_ns);
     free(t->nodes);
@@ -722,4 +779,13 @@ cfg_parent_rtt(const struct cfg_topology *t, int node)
     int p = t->nodes[node].parent;
     SIM_ASSERT(p >= 0);
     return t->node_rtt_ns[(size_t)node * t->n_nodes + (size_t)p];
+}
+
+int64_t
+cfg_parent_bps(const struct cfg_topology *t, int node)
+{
+    SIM_ASSERT(node >= 0 && (size_t)node < t->n_nodes);
+    int p = t->nodes[node].parent;
+    SIM_ASSERT(p >= 0);
+    return t->node_bps[(size_t)node * t->n_nodes + (size_t)p];
 }

@@ -66,6 +66,7 @@ struct node {
     uint32_t parent;             /* REQ_NIL for an origin */
     int64_t up_ns;               /* one-way delay to the parent */
     int64_t down_ns;             /* and back; up + down = the RTT */
+    int64_t down_bps;            /* the link's bandwidth, or -1: unlimited */
     struct idmap inflight;       /* object -> leading request slot */
     uint32_t up_channel;         /* requests to the parent */
     uint32_t down_channel;       /* the parent's answers to this node */
@@ -85,6 +86,7 @@ struct cdn {
     struct node *nodes;
     uint32_t n_nodes;
     int64_t *region_rtt_ns;        /* [region]: RTT to its edge */
+    int64_t *region_bps;           /* [region]: bandwidth to it, or -1 */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending;     /* the next client request */
@@ -120,6 +122,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         struct node *n = &c->nodes[i];
         idmap_init(&n->inflight);
         n->parent = cn->parent < 0 ? REQ_NIL : (uint32_t)cn->parent;
+        n->down_bps = -1;
         if (cn->service.is_set) {
             n->service = &cn->service;
             n->service_rng = sim_rng_new(w ? w->seed : 1,
@@ -129,6 +132,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
             int64_t rtt = cfg_parent_rtt(t, (int)i);
             n->up_ns = rtt / 2;
             n->down_ns = rtt - rtt / 2;
+            n->down_bps = cfg_parent_bps(t, (int)i);
         }
         if (!cn->has_cache)
             continue;
@@ -152,9 +156,12 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         }
     }
     c->region_rtt_ns = xcalloc(t->n_regions, sizeof *c->region_rtt_ns);
-    for (size_t r = 0; r < t->n_regions; r++)
-        c->region_rtt_ns[r] =
-            t->region_rtt_ns[r * t->n_nodes + (size_t)t->region_edge[r]];
+    c->region_bps = xcalloc(t->n_regions, sizeof *c->region_bps);
+    for (size_t r = 0; r < t->n_regions; r++) {
+        size_t k = r * t->n_nodes + (size_t)t->region_edge[r];
+        c->region_rtt_ns[r] = t->region_rtt_ns[k];
+        c->region_bps[r] = t->region_bps[k];
+    }
     /* Every event travels on a channel whose times never decrease: a link
      * direction (constant delay) or a region's arrivals. */
     sim_queue_init(&c->q);
@@ -181,6 +188,7 @@ cdn_free(struct cdn *c)
     }
     free(c->nodes);
     free(c->region_rtt_ns);
+    free(c->region_bps);
     sim_queue_fini(&c->q);
     wl_gen_free(c->gen);
     free(c->reqs);
@@ -252,6 +260,13 @@ count_origin_load(struct cdn *c, int64_t now, uint64_t size)
     m->origin_bytes += size;
 }
 
+/* How long size bytes take to cross a link of bps bits/s (-1: no time). */
+static inline int64_t
+transfer_ns(uint64_t size, int64_t bps)
+{
+    return bps < 0 ? 0 : (int64_t)llround((double)size * 8e9 / (double)bps);
+}
+
 /* The node of request s sends its response downstream and s is done. */
 static void
 respond(struct cdn *c, uint32_t s, int64_t now)
@@ -262,19 +277,20 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         window_at(c, r->node, now)->bytes_out += r->size;
     }
     if (r->child == REQ_NIL) {
+        /* The client's round trip, and the body's time on its link. */
+        int64_t last_mile = c->region_rtt_ns[r->region] +
+                            transfer_ns(r->size, c->region_bps[r->region]);
         if (r->explain)
             narrate(c, now, "  %s answers the client in %s with object %llu: "
-                    "latency %.3f ms (%.3f ms at the edge + %.3f ms round "
-                    "trip to the client)",
+                    "latency %.3f ms (%.3f ms at the edge + %.3f ms to and "
+                    "from the client)",
                     node_name(c, r->node), c->t->regions[r->region].name,
                     (unsigned long long)r->object,
-                    (double)(now - r->t_arrive + c->region_rtt_ns[r->region]) /
-                        1e6,
+                    (double)(now - r->t_arrive + last_mile) / 1e6,
                     (double)(now - r->t_arrive) / 1e6,
-                    (double)c->region_rtt_ns[r->region] / 1e6);
+                    (double)last_mile / 1e6);
         if (r->measured) {
-            uint64_t lat = (uint64_t)(now - r->t_arrive +
-                                      c->region_rtt_ns[r->region]);
+            uint64_t lat = (uint64_t)(now - r->t_arrive + last_mile);
             met_hist_record(&c->m->latency, lat);
             met_hist_record(&c->m->regions[r->region].latency, lat);
             if (now > c->m->measured_end_ns)
@@ -285,14 +301,18 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         child->expires_at = r->expires_at;
         uint32_t child_node = child->node;
         const struct node *cn = &c->nodes[child_node];
+        int64_t at = now + cn->down_ns + transfer_ns(r->size, cn->down_bps);
         if (r->explain)
             narrate(c, now, "  %s sends object %llu to %s, arriving at "
                     "%.6f s", node_name(c, r->node),
                     (unsigned long long)r->object, node_name(c, child_node),
-                    (double)(now + cn->down_ns) / 1e9);
+                    (double)at / 1e9);
         cache_prefetch(cn->cache, r->object); /* its fill will look it up */
-        sim_queue_push_channel(&c->q, cn->down_channel, now + cn->down_ns,
-                               EV_RESP_AT, child_node, r->child);
+        if (cn->down_bps < 0)
+            sim_queue_push_channel(&c->q, cn->down_channel, at, EV_RESP_AT,
+                                   child_node, r->child);
+        else /* times depend on sizes: not monotone, so not a channel */
+            sim_queue_push(&c->q, at, EV_RESP_AT, child_node, r->child);
     }
     req_release(c, s);
 }
