@@ -384,7 +384,8 @@ START_TEST(test_metrics_json_fields)
         "\"cost_usd\": {\n    \"total\": 0.170000\n  },\n",
         "\"origin\": {\n    \"requests\": 1,\n    \"bytes\": 100,\n"
         "    \"peak_rps\": 1\n  },\n",
-        "\"us\": {\n      \"requests\": 1,\n      \"latency_ms\": {\n",
+        "\"us\": {\n      \"requests\": 1,\n      \"errors\": 0,\n"
+        "      \"latency_ms\": {\n",
         "\"tier\": \"shield\",\n",
         "\"events\": 1000,\n",
         "\"events_per_s\": 2000.000000,\n",

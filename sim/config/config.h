@@ -73,7 +73,18 @@ struct cfg_node {
     double egress_cost_per_gb;/* USD per GB (1e9 bytes) sent; default 0 */
     int depth;                /* hops to its origin: origin 0, its child 1 */
     struct cfg_service service;
+    int backup_parent;        /* where misses go while the parent is known
+                                 to be down; index into nodes[], or -1 */
 };
+
+/* A scheduled outage of one node: it answers nothing in [at, at + for). */
+struct cfg_outage {
+    int node;                 /* index into nodes[] */
+    cfg_time_ns at;           /* simulated time from the start */
+    cfg_time_ns duration;     /* CFG_FOREVER: it never comes back */
+};
+
+#define CFG_FOREVER INT64_MAX
 
 struct cfg_region {
     char *name;
@@ -99,6 +110,11 @@ struct cfg_topology {
                                    region's link to an edge, bits/s, or -1
                                    (unlimited) */
     int64_t *node_bps;          /* [a * n_nodes + b], symmetric, or -1 */
+    struct cfg_outage *outages; /* sorted by node, then time; a node's
+                                   outages never overlap */
+    size_t n_outages;
+    cfg_time_ns detection_ns;   /* how long a failure or a recovery takes
+                                   to be noticed by routing; default 0 */
 };
 
 enum cfg_size_dist { CFG_SIZE_FIXED, CFG_SIZE_LOGNORMAL };

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/parse.h"
 #include "util/xalloc.h"
 
 /* Longest list of names quoted in a message. */
@@ -26,14 +27,17 @@ static const char *const tier_names[] = {
     [CFG_TIER_ORIGIN] = "origin",
 };
 
-static const char *const root_keys[] = {"name", "regions", "nodes",
-                                        "latency_ms", "bandwidth_mbps", NULL};
+static const char *const root_keys[] = {
+    "name",           "regions",  "nodes",           "latency_ms",
+    "bandwidth_mbps", "outages",  "failure_detection", NULL};
+static const char *const outage_keys[] = {"fail", "at", "for", NULL};
+static const char *const outage_required[] = {"fail", "at", NULL};
 static const char *const root_required[] = {"name", "regions", "nodes",
                                             "latency_ms", NULL};
 static const char *const region_keys[] = {"name", "weight", NULL};
 static const char *const node_keys[] = {
-    "name",    "tier",         "cache", "parent", "egress_cost_per_gb",
-    "servers", "service_time", NULL};
+    "name",    "tier",         "cache",         "parent", "egress_cost_per_gb",
+    "servers", "service_time", "backup_parent", NULL};
 static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
 static const char *const service_required[] = {"dist", "mean", NULL};
 static const char *const node_required[] = {"name", "tier", NULL};
@@ -48,6 +52,7 @@ struct topo_build {
     int *region_name_id; /* [r]: the region's name value */
     int *node_name_id;   /* [i]: the node's name value */
     int *parent_id;      /* [i]: the node's parent value, 0 if none */
+    int *backup_id;      /* [i]: the node's backup_parent value, 0 if none */
     int latency_id;      /* the latency_ms mapping */
 };
 
@@ -321,6 +326,7 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
     struct cfg_map m;
     char *name = NULL;
     node->parent = -1;
+    node->backup_parent = -1;
     snprintf(field, sizeof field, "nodes[%zu]", i);
     int rc = cfg_map_open(&m, b->d, item, field, err);
     if (rc == 0)
@@ -355,6 +361,9 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
         if (rc == 0)
             rc = tb_origin_key(b, &m, "parent", "it is the top of its tree",
                                err);
+        if (rc == 0)
+            rc = tb_origin_key(b, &m, "backup_parent",
+                               "it is the top of its tree", err);
     } else {
         node->has_cache = 1;
         rc = tb_cache(b, &m, &node->cache, err);
@@ -364,6 +373,11 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
             rc = cfg_map_name(&m, "parent", 1, &parent, err);
         free(parent);
         b->parent_id[i] = cfg_map_find(&m, "parent");
+        char *backup = NULL;
+        if (rc == 0)
+            rc = cfg_map_name(&m, "backup_parent", 0, &backup, err);
+        free(backup);
+        b->backup_id[i] = cfg_map_find(&m, "backup_parent");
     }
     if (rc == 0)
         rc = cfg_map_number(&m, "egress_cost_per_gb", 0, 0, 0, 0, INFINITY,
@@ -388,6 +402,7 @@ tb_nodes(struct topo_build *b, const struct cfg_map *root, struct sim_err *err)
     t->nodes = xcalloc(count, sizeof *t->nodes);
     b->node_name_id = xcalloc(count, sizeof *b->node_name_id);
     b->parent_id = xcalloc(count, sizeof *b->parent_id);
+    b->backup_id = xcalloc(count, sizeof *b->backup_id);
     for (size_t i = 0; i < count && rc == 0; i++) {
         /* Counted before reading so that the free path sees the item. */
         t->n_nodes = i + 1;
@@ -696,6 +711,179 @@ tb_region_edges(const struct topo_build *b, struct sim_err *err)
     return 0;
 }
 
+static int
+outage_cmp(const void *a, const void *b)
+{
+    const struct cfg_outage *x = a, *y = b;
+    if (x->node != y->node)
+        return x->node < y->node ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/*
+ * backup_parent: an existing non-edge node other than the node and its
+ * parent, with a latency to the node; and no loop through parents and
+ * backups together, or two nodes whose parents are both down could send
+ * each other the same fetch forever.
+ */
+static int
+tb_backups(const struct topo_build *b, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        int id = b->backup_id[i];
+        if (id == 0)
+            continue;
+        const char *name = cfg_doc_scalar(b->d, id);
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "nodes[%zu].backup_parent", i);
+        size_t p;
+        if (tb_lookup(t, name, &p) != 2) {
+            char names[NAMES_MAX];
+            node_names(t, names, sizeof names);
+            return cfg_doc_err(b->d, id, -SIM_ENOENT, field, err,
+                               "no node named \"%s\" (known nodes: %s)", name,
+                               names);
+        }
+        if (p == i || (int)p == t->nodes[i].parent)
+            return cfg_doc_err(b->d, id, -SIM_EBADVAL, field, err,
+                               "the backup must differ from the node and "
+                               "from its parent \"%s\"",
+                               t->nodes[t->nodes[i].parent].name);
+        if (t->nodes[p].tier == CFG_TIER_EDGE)
+            return cfg_doc_err(b->d, id, -SIM_EBADVAL, field, err,
+                               "\"%s\" is an edge; an edge cannot serve "
+                               "another node's misses", name);
+        if (t->node_rtt_ns[i * t->n_nodes + p] < 0)
+            return cfg_doc_err(b->d, id, -SIM_ENOKEY, field, err,
+                               "no latency_ms entry between %s and %s",
+                               t->nodes[i].name, name);
+        t->nodes[i].backup_parent = (int)p;
+    }
+    /* Kahn's algorithm over parent and backup edges: whatever cannot be
+     * peeled off, leaf side first, lies on a loop. */
+    size_t n = t->n_nodes, done = 0;
+    int *pending = xcalloc(n, sizeof *pending); /* children not yet peeled */
+    int *stack = xmalloc(n * sizeof *stack);
+    size_t top = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t->nodes[i].parent >= 0)
+            pending[t->nodes[i].parent]++;
+        if (t->nodes[i].backup_parent >= 0)
+            pending[t->nodes[i].backup_parent]++;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (pending[i] == 0)
+            stack[top++] = (int)i;
+    while (top > 0) {
+        int v = stack[--top];
+        done++;
+        int up[2] = {t->nodes[v].parent, t->nodes[v].backup_parent};
+        for (int k = 0; k < 2; k++)
+            if (up[k] >= 0 && --pending[up[k]] == 0)
+                stack[top++] = up[k];
+    }
+    int rc = 0;
+    if (done < n) {
+        size_t i = 0;
+        while (i < n && (pending[i] == 0 || b->backup_id[i] == 0))
+            i++;
+        if (i == n)
+            i = 0;
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "nodes[%zu].backup_parent", i);
+        rc = cfg_doc_err(b->d, b->backup_id[i] ? b->backup_id[i]
+                                                 : b->node_name_id[i],
+                         -SIM_ECYCLE, field, err,
+                         "parents and backup parents form a loop through "
+                         "\"%s\"", t->nodes[i].name);
+    }
+    free(stack);
+    free(pending);
+    return rc;
+}
+
+/* outages: [{fail: NODE, at: DURATION, for: DURATION}], and how long
+ * routing takes to notice (failure_detection). */
+static int
+tb_outages(struct topo_build *b, const struct cfg_map *root,
+           struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    int rc = cfg_map_duration(root, "failure_detection", 0, 0,
+                              &t->detection_ns, err);
+    int seq;
+    if (rc == 0)
+        rc = cfg_map_child(root, "outages", YAML_SEQUENCE_NODE, 0, &seq, err);
+    if (rc != 0 || seq == 0)
+        return rc;
+    const yaml_node_t *n = cfg_doc_node(b->d, seq);
+    size_t count = (size_t)(n->data.sequence.items.top -
+                            n->data.sequence.items.start);
+    t->outages = xcalloc(count ? count : 1, sizeof *t->outages);
+    int *item_ids = xmalloc((count ? count : 1) * sizeof *item_ids);
+    for (size_t k = 0; k < count; k++) {
+        int item = n->data.sequence.items.start[k];
+        item_ids[k] = item;
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "outages[%zu]", k);
+        struct cfg_map m;
+        rc = cfg_map_open(&m, b->d, item, field, err);
+        if (rc == 0)
+            rc = cfg_map_check_keys(&m, outage_keys, outage_required, err);
+        if (rc != 0)
+            break;
+        struct cfg_outage *o = &t->outages[t->n_outages];
+        const char *name = cfg_doc_scalar(b->d, cfg_map_find(&m, "fail"));
+        size_t idx;
+        if (name == NULL || tb_lookup(t, name, &idx) != 2) {
+            char names[NAMES_MAX];
+            node_names(t, names, sizeof names);
+            char what[NAMES_MAX + 32];
+            snprintf(what, sizeof what, "a node name (known nodes: %s)",
+                     names);
+            rc = cfg_map_bad(&m, "fail", cfg_map_find(&m, "fail"), what, err);
+            break;
+        }
+        o->node = (int)idx;
+        /* "at: 0s" is a valid start: parse it here, since durations in the
+         * config are otherwise > 0. */
+        const char *at = cfg_doc_scalar(b->d, cfg_map_find(&m, "at"));
+        if (at == NULL || parse_duration(at, &o->at) != 0) {
+            rc = cfg_map_bad(&m, "at", cfg_map_find(&m, "at"),
+                             "a time from the start such as \"10m\"", err);
+            break;
+        }
+        o->duration = CFG_FOREVER;
+        rc = cfg_map_duration(&m, "for", 0, CFG_FOREVER, &o->duration, err);
+        if (rc != 0)
+            break;
+        t->n_outages++;
+    }
+    /* A node's outages, in time order, must not overlap. */
+    for (size_t k = 0; rc == 0 && k < t->n_outages; k++) {
+        for (size_t j = 0; j < t->n_outages; j++) {
+            const struct cfg_outage *x = &t->outages[j], *y = &t->outages[k];
+            if (j == k || x->node != y->node || x->at > y->at ||
+                (x->at == y->at && j > k))
+                continue;
+            if (x->duration == CFG_FOREVER || x->at + x->duration > y->at) {
+                char field[CFG_FIELD_MAX];
+                snprintf(field, sizeof field, "outages[%zu].at", k);
+                rc = cfg_doc_err(b->d, cfg_doc_lookup(b->d, item_ids[k], "at",
+                                                      NULL),
+                                 -SIM_EBADVAL, field, err,
+                                 "overlaps outages[%zu] of the same node", j);
+                break;
+            }
+        }
+    }
+    free(item_ids);
+    if (rc == 0)
+        qsort(t->outages, t->n_outages, sizeof *t->outages, outage_cmp);
+    return rc;
+}
+
 int
 cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
                    struct sim_err *err)
@@ -720,7 +908,12 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
         rc = tb_parent_latencies(&b, err);
     if (rc == 0)
         rc = tb_region_edges(&b, err);
+    if (rc == 0)
+        rc = tb_backups(&b, err);
+    if (rc == 0)
+        rc = tb_outages(&b, &root, err);
     free(b.parent_id);
+    free(b.backup_id);
     free(b.node_name_id);
     free(b.region_name_id);
     if (rc != 0) {
@@ -752,6 +945,7 @@ cfg_topology_free(struct cfg_topology *t)
     for (size_t r = 0; r < t->n_regions; r++)
         free(t->regions[r].name);
     free(t->region_edge);
+    free(t->outages);
     free(t->node_bps);
     free(t->region_bps);
     free(t->node_rtt_ns);

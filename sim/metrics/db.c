@@ -35,6 +35,7 @@ static const char db_schema[] =
     "'interrupted'\n"
     "    requests         INTEGER NOT NULL,  -- measured client requests\n"
     "    bytes            INTEGER NOT NULL,  -- their sizes, summed\n"
+    "    errors           INTEGER NOT NULL,  -- answered with an error\n"
     "    offload          REAL NOT NULL,     -- 1 - origin/client requests\n"
     "    byte_offload     REAL NOT NULL,     -- 1 - origin/client bytes\n"
     "    origin_requests  INTEGER NOT NULL,\n"
@@ -66,6 +67,7 @@ static const char db_schema[] =
     "    bytes_requested  INTEGER NOT NULL,\n"
     "    bytes_hit        INTEGER NOT NULL,\n"
     "    bytes_out        INTEGER NOT NULL,  -- bytes sent downstream\n"
+    "    errors           INTEGER NOT NULL,  -- error responses sent\n"
     "    hit_ratio        REAL NOT NULL,     -- hits / requests\n"
     "    byte_hit_ratio   REAL NOT NULL,     -- bytes_hit / "
     "bytes_requested\n"
@@ -77,6 +79,7 @@ static const char db_schema[] =
     "    region           TEXT NOT NULL,\n"
     "    requests         INTEGER NOT NULL,\n"
     "    bytes            INTEGER NOT NULL,\n"
+    "    errors           INTEGER NOT NULL,  -- not in the latencies\n"
     "    latency_mean_ms  REAL NOT NULL,\n"
     "    latency_p50_ms   REAL NOT NULL,\n"
     "    latency_p90_ms   REAL NOT NULL,\n"
@@ -248,11 +251,11 @@ insert_run(struct db *d, const struct met_run *r, int64_t *id)
     static const char sql[] =
         "INSERT INTO runs (topology, topology_path, workload, workload_path,"
         " seed, overrides, started, finished, status, requests, bytes,"
-        " offload, byte_offload, origin_requests, origin_bytes,"
+        " errors, offload, byte_offload, origin_requests, origin_bytes,"
         " origin_peak_rps, cost_usd, latency_mean_ms, latency_p50_ms,"
         " latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms,"
         " window_s, events, wall_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     if (code != 0)
@@ -272,6 +275,7 @@ insert_run(struct db *d, const struct met_run *r, int64_t *id)
     bind_text(&w, r->is_complete ? "complete" : "interrupted");
     bind_u64(&w, r->requests);
     bind_u64(&w, r->bytes);
+    bind_u64(&w, r->errors);
     bind_real(&w, met_offload(r));
     bind_real(&w, met_byte_offload(r));
     bind_u64(&w, r->origin_requests);
@@ -300,8 +304,8 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
     static const char sql[] =
         "INSERT INTO node_metrics (run_id, node, tier, depth, requests,"
         " hits, misses, expired, coalesced, bytes_requested, bytes_hit,"
-        " bytes_out, hit_ratio, byte_hit_ratio, cost_usd)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " bytes_out, errors, hit_ratio, byte_hit_ratio, cost_usd)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
@@ -321,6 +325,7 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
         bind_u64(&w, c->bytes_requested);
         bind_u64(&w, c->bytes_hit);
         bind_u64(&w, c->bytes_out);
+        bind_u64(&w, c->errors);
         bind_real(&w, met_ratio(c->hits, c->requests));
         bind_real(&w, met_ratio(c->bytes_hit, c->bytes_requested));
         bind_real(&w, met_node_cost(n));
@@ -335,9 +340,9 @@ insert_regions(struct db *d, const struct met_run *r, int64_t id)
 {
     static const char sql[] =
         "INSERT INTO region_metrics (run_id, region, requests, bytes,"
-        " latency_mean_ms, latency_p50_ms, latency_p90_ms, latency_p99_ms,"
-        " latency_p999_ms, latency_max_ms)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " errors, latency_mean_ms, latency_p50_ms, latency_p90_ms,"
+        " latency_p99_ms, latency_p999_ms, latency_max_ms)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     for (size_t i = 0; code == 0 && i < r->n_regions; i++) {
@@ -350,6 +355,7 @@ insert_regions(struct db *d, const struct met_run *r, int64_t id)
         bind_text(&w, g->name);
         bind_u64(&w, g->requests);
         bind_u64(&w, g->bytes);
+        bind_u64(&w, g->errors);
         bind_real(&w, l.mean_ms);
         bind_real(&w, l.p50_ms);
         bind_real(&w, l.p90_ms);

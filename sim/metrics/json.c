@@ -157,6 +157,7 @@ jw_counters(struct jw *w, const struct met_counters *c)
     jw_real(w, "hit_ratio", met_ratio(c->hits, c->requests));
     jw_real(w, "byte_hit_ratio", met_ratio(c->bytes_hit, c->bytes_requested));
     jw_u64(w, "bytes_out", c->bytes_out);
+    jw_u64(w, "errors", c->errors);
 }
 
 int
@@ -177,6 +178,7 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_bool(&w, "complete", r->is_complete);
     jw_u64(&w, "requests", r->requests);
     jw_u64(&w, "bytes", r->bytes);
+    jw_u64(&w, "errors", r->errors);
     jw_real(&w, "offload", met_offload(r));
     jw_real(&w, "byte_offload", met_byte_offload(r));
     jw_latency(&w, &r->latency);
@@ -210,6 +212,7 @@ met_write_json(const struct met_run *r, FILE *out)
         const struct met_region *g = &r->regions[i];
         jw_open(&w, met_str(g->name));
         jw_u64(&w, "requests", g->requests);
+        jw_u64(&w, "errors", g->errors);
         jw_latency(&w, &g->latency);
         jw_close(&w);
     }

@@ -53,6 +53,8 @@ struct met_counters {
     uint64_t bytes_requested; /* sizes of all requests */
     uint64_t bytes_hit;       /* sizes of the hits */
     uint64_t bytes_out;       /* bytes sent downstream (one per response) */
+    uint64_t errors;          /* error responses sent downstream (an
+                                 upstream node was down) */
 };
 
 /* One time-series window of one node. */
@@ -76,7 +78,8 @@ struct met_node {
 
 struct met_region {
     const char *name;         /* borrowed */
-    uint64_t requests;
+    uint64_t requests;        /* all, errors included */
+    uint64_t errors;          /* answered with an error: not in latency */
     uint64_t bytes;
     struct met_hist latency;
 };
@@ -105,6 +108,7 @@ struct met_run {
     uint64_t origin_requests;
     uint64_t origin_bytes;
     uint64_t origin_peak_rps; /* most origin requests in one 1 s window */
+    uint64_t errors;          /* client requests answered with an error */
     /* Simulated span of the measured requests. */
     int64_t measured_start_ns;
     int64_t measured_end_ns;

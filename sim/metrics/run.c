@@ -142,5 +142,6 @@ met_tier_sum(const struct met_run *r, const char *tier,
         sum->bytes_requested += c->bytes_requested;
         sum->bytes_hit += c->bytes_hit;
         sum->bytes_out += c->bytes_out;
+        sum->errors += c->errors;
     }
 }

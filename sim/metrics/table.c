@@ -247,6 +247,11 @@ met_print_table(const struct met_run *r, FILE *out)
             r->origin_requests,
             fmt_bytes(r->origin_bytes, obytes, sizeof obytes),
             r->origin_peak_rps, met_total_cost(r));
+    if (r->errors > 0)
+        fprintf(out,
+                "errors %" PRIu64 " (%.2f%% of requests): a node on their "
+                "path was down; latencies cover the others\n",
+                r->errors, 100.0 * met_ratio(r->errors, r->requests));
     if (!r->is_complete)
         fputs("INTERRUPTED: these figures cover only part of the workload\n",
               out);

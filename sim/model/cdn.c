@@ -57,19 +57,30 @@ struct req {
                              for, or REQ_NIL for a client request */
     uint32_t next;        /* next coalesced waiter; free-list link when free */
     uint16_t region;
-    uint8_t measured;     /* not part of the warm-up */
-    uint8_t explain;      /* narrated by --explain */
+    uint8_t measured : 1; /* not part of the warm-up */
+    uint8_t explain : 1;  /* narrated by --explain */
+    uint8_t failed : 1;   /* on the way back: an error, not the object */
+};
+
+/* One direction pair of a link from a node to an upstream node. */
+struct link {
+    int64_t up_ns;               /* one-way delay upstream */
+    int64_t down_ns;             /* and back; up + down = the RTT */
+    int64_t down_bps;            /* bandwidth, or -1: unlimited */
+    uint32_t up_channel;         /* requests going up */
+    uint32_t down_channel;       /* answers coming down */
 };
 
 struct node {
     struct cache_store *cache;   /* NULL for an origin */
     uint32_t parent;             /* REQ_NIL for an origin */
-    int64_t up_ns;               /* one-way delay to the parent */
-    int64_t down_ns;             /* and back; up + down = the RTT */
-    int64_t down_bps;            /* the link's bandwidth, or -1: unlimited */
+    uint32_t backup;             /* backup parent, or REQ_NIL */
+    struct link to_parent;
+    struct link to_backup;       /* valid only when backup != REQ_NIL */
     struct idmap inflight;       /* object -> leading request slot */
-    uint32_t up_channel;         /* requests to the parent */
-    uint32_t down_channel;       /* the parent's answers to this node */
+    /* Scheduled outages (cfg_topology.outages): the current or next one. */
+    const struct cfg_outage *outage;
+    const struct cfg_outage *outage_end;
     /* Processing capacity (cfg_service), when the node has one. */
     const struct cfg_service *service; /* NULL: requests take no time */
     gsl_rng *service_rng;
@@ -85,8 +96,10 @@ struct cdn {
     const struct cfg_workload *w;  /* borrowed */
     struct node *nodes;
     uint32_t n_nodes;
-    int64_t *region_rtt_ns;        /* [region]: RTT to its edge */
-    int64_t *region_bps;           /* [region]: bandwidth to it, or -1 */
+    uint32_t *region_edges;        /* [region * n_nodes + k]: the edges a
+                                      region can reach, lowest RTT first */
+    uint32_t *n_region_edges;      /* [region] */
+    int has_outages;
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending;     /* the next client request */
@@ -108,6 +121,113 @@ struct cdn {
     uint64_t origin_second_count;
 };
 
+static void
+link_init(struct link *l, const struct cfg_topology *t, size_t from,
+          size_t to)
+{
+    int64_t rtt = t->node_rtt_ns[from * t->n_nodes + to];
+    l->up_ns = rtt / 2;
+    l->down_ns = rtt - rtt / 2;
+    l->down_bps = t->node_bps[from * t->n_nodes + to];
+}
+
+/* Each region's reachable edges, by RTT (the first listed on ties). */
+static void
+region_edges_init(struct cdn *c)
+{
+    const struct cfg_topology *t = c->t;
+    size_t nn = t->n_nodes;
+    c->region_edges = xcalloc(t->n_regions * nn, sizeof *c->region_edges);
+    c->n_region_edges = xcalloc(t->n_regions, sizeof *c->n_region_edges);
+    for (size_t r = 0; r < t->n_regions; r++) {
+        const int64_t *rtt = &t->region_rtt_ns[r * nn];
+        uint32_t *list = &c->region_edges[r * nn];
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < nn; i++) {
+            if (t->nodes[i].tier != CFG_TIER_EDGE || rtt[i] < 0)
+                continue;
+            uint32_t j = k++; /* insertion sort: stable, so ties keep order */
+            while (j > 0 && rtt[list[j - 1]] > rtt[i]) {
+                list[j] = list[j - 1];
+                j--;
+            }
+            list[j] = i;
+        }
+        c->n_region_edges[r] = k;
+        SIM_ASSERT(k > 0 && list[0] == (uint32_t)t->region_edge[r]);
+    }
+}
+
+static inline int64_t
+add_sat(int64_t a, int64_t b)
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+static inline int64_t
+outage_end(const struct cfg_outage *o)
+{
+    return o->duration == CFG_FOREVER ? INT64_MAX : o->at + o->duration;
+}
+
+/*
+ * The outage of node n that matters at `now`: the one under way or being
+ * noticed, or the next one; NULL when none is left. Time only moves
+ * forward, so the cursor only moves forward.
+ */
+static const struct cfg_outage *
+current_outage(const struct cdn *c, struct node *n, int64_t now)
+{
+    while (n->outage < n->outage_end &&
+           add_sat(outage_end(n->outage), c->t->detection_ns) <= now)
+        n->outage++;
+    return n->outage < n->outage_end ? n->outage : NULL;
+}
+
+/* Is node i down at `now` (it answers nothing)? */
+static int
+node_is_down(const struct cdn *c, uint32_t i, int64_t now)
+{
+    if (!c->has_outages)
+        return 0;
+    const struct cfg_outage *o = current_outage(c, &c->nodes[i], now);
+    return o != NULL && o->at <= now && now < outage_end(o);
+}
+
+/* Does routing believe node i is down? It notices failures and recoveries
+ * failure_detection late. */
+static int
+node_seems_down(const struct cdn *c, uint32_t i, int64_t now)
+{
+    if (!c->has_outages)
+        return 0;
+    const struct cfg_outage *o = current_outage(c, &c->nodes[i], now);
+    int64_t det = c->t->detection_ns;
+    return o != NULL && add_sat(o->at, det) <= now &&
+           now < add_sat(outage_end(o), det);
+}
+
+/* The edge a client of region r uses at `now`: the nearest that does not
+ * seem down, or the nearest of all when every one seems down. */
+static uint32_t
+route_client(const struct cdn *c, uint32_t r, int64_t now)
+{
+    const uint32_t *list = &c->region_edges[(size_t)r * c->n_nodes];
+    if (c->has_outages)
+        for (uint32_t k = 0; k < c->n_region_edges[r]; k++)
+            if (!node_seems_down(c, list[k], now))
+                return list[k];
+    return list[0];
+}
+
+/* The link from node i up to node up (its parent or its backup). */
+static const struct link *
+link_to(const struct cdn *c, uint32_t i, uint32_t up)
+{
+    const struct node *n = &c->nodes[i];
+    return up == n->parent ? &n->to_parent : &n->to_backup;
+}
+
 struct cdn *
 cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         struct sim_err *err)
@@ -122,18 +242,17 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         struct node *n = &c->nodes[i];
         idmap_init(&n->inflight);
         n->parent = cn->parent < 0 ? REQ_NIL : (uint32_t)cn->parent;
-        n->down_bps = -1;
+        n->backup = cn->backup_parent < 0 ? REQ_NIL
+                                          : (uint32_t)cn->backup_parent;
         if (cn->service.is_set) {
             n->service = &cn->service;
             n->service_rng = sim_rng_new(w ? w->seed : 1,
                                          SIM_RNG_ID(SIM_RNG_SERVICE, i));
         }
-        if (cn->parent >= 0) {
-            int64_t rtt = cfg_parent_rtt(t, (int)i);
-            n->up_ns = rtt / 2;
-            n->down_ns = rtt - rtt / 2;
-            n->down_bps = cfg_parent_bps(t, (int)i);
-        }
+        if (n->parent != REQ_NIL)
+            link_init(&n->to_parent, t, i, n->parent);
+        if (n->backup != REQ_NIL)
+            link_init(&n->to_backup, t, i, n->backup);
         if (!cn->has_cache)
             continue;
         n->cache = cache_new_from_cfg(&cn->cache,
@@ -155,19 +274,24 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
             return NULL;
         }
     }
-    c->region_rtt_ns = xcalloc(t->n_regions, sizeof *c->region_rtt_ns);
-    c->region_bps = xcalloc(t->n_regions, sizeof *c->region_bps);
-    for (size_t r = 0; r < t->n_regions; r++) {
-        size_t k = r * t->n_nodes + (size_t)t->region_edge[r];
-        c->region_rtt_ns[r] = t->region_rtt_ns[k];
-        c->region_bps[r] = t->region_bps[k];
+    region_edges_init(c);
+    /* Outages are sorted by node: each node gets its own run of them. */
+    c->has_outages = t->n_outages > 0;
+    for (size_t k = 0; k < t->n_outages; k++) {
+        struct node *n = &c->nodes[t->outages[k].node];
+        if (n->outage == NULL)
+            n->outage = &t->outages[k];
+        n->outage_end = &t->outages[k + 1];
     }
     /* Every event travels on a channel whose times never decrease: a link
      * direction (constant delay) or a region's arrivals. */
     sim_queue_init(&c->q);
     for (uint32_t i = 0; i < c->n_nodes; i++) {
-        c->nodes[i].up_channel = sim_queue_channel(&c->q);
-        c->nodes[i].down_channel = sim_queue_channel(&c->q);
+        struct node *n = &c->nodes[i];
+        n->to_parent.up_channel = sim_queue_channel(&c->q);
+        n->to_parent.down_channel = sim_queue_channel(&c->q);
+        n->to_backup.up_channel = sim_queue_channel(&c->q);
+        n->to_backup.down_channel = sim_queue_channel(&c->q);
     }
     c->arrival_channel = sim_queue_channel(&c->q);
     c->req_free = REQ_NIL;
@@ -187,8 +311,8 @@ cdn_free(struct cdn *c)
         free(c->nodes[i].waiting);
     }
     free(c->nodes);
-    free(c->region_rtt_ns);
-    free(c->region_bps);
+    free(c->region_edges);
+    free(c->n_region_edges);
     sim_queue_fini(&c->q);
     wl_gen_free(c->gen);
     free(c->reqs);
@@ -272,14 +396,25 @@ static void
 respond(struct cdn *c, uint32_t s, int64_t now)
 {
     struct req *r = &c->reqs[s];
-    if (r->measured) {
+    if (r->measured && r->failed) {
+        c->m->nodes[r->node].c.errors++;
+    } else if (r->measured) {
         c->m->nodes[r->node].c.bytes_out += r->size;
         window_at(c, r->node, now)->bytes_out += r->size;
     }
-    if (r->child == REQ_NIL) {
+    if (r->child == REQ_NIL && r->failed) {
+        if (r->explain)
+            narrate(c, now, "  %s answers the client in %s with an error",
+                    node_name(c, r->node), c->t->regions[r->region].name);
+        if (r->measured) {
+            c->m->errors++;
+            c->m->regions[r->region].errors++;
+        }
+    } else if (r->child == REQ_NIL) {
         /* The client's round trip, and the body's time on its link. */
-        int64_t last_mile = c->region_rtt_ns[r->region] +
-                            transfer_ns(r->size, c->region_bps[r->region]);
+        size_t k = (size_t)r->region * c->n_nodes + r->node;
+        int64_t last_mile = c->t->region_rtt_ns[k] +
+                            transfer_ns(r->size, c->t->region_bps[k]);
         if (r->explain)
             narrate(c, now, "  %s answers the client in %s with object %llu: "
                     "latency %.3f ms (%.3f ms at the edge + %.3f ms to and "
@@ -299,17 +434,22 @@ respond(struct cdn *c, uint32_t s, int64_t now)
     } else {
         struct req *child = &c->reqs[r->child];
         child->expires_at = r->expires_at;
+        child->failed = r->failed;
         uint32_t child_node = child->node;
         const struct node *cn = &c->nodes[child_node];
-        int64_t at = now + cn->down_ns + transfer_ns(r->size, cn->down_bps);
+        const struct link *lk = link_to(c, child_node, r->node);
+        int64_t at = now + lk->down_ns + transfer_ns(r->size, lk->down_bps);
+        if (r->failed)
+            at = now + lk->down_ns; /* an error carries no body */
         if (r->explain)
-            narrate(c, now, "  %s sends object %llu to %s, arriving at "
-                    "%.6f s", node_name(c, r->node),
+            narrate(c, now, "  %s sends %s %llu to %s, arriving at %.6f s",
+                    node_name(c, r->node),
+                    r->failed ? "an error for object" : "object",
                     (unsigned long long)r->object, node_name(c, child_node),
                     (double)at / 1e9);
         cache_prefetch(cn->cache, r->object); /* its fill will look it up */
-        if (cn->down_bps < 0)
-            sim_queue_push_channel(&c->q, cn->down_channel, at, EV_RESP_AT,
+        if (lk->down_bps < 0 || r->failed)
+            sim_queue_push_channel(&c->q, lk->down_channel, at, EV_RESP_AT,
                                    child_node, r->child);
         else /* times depend on sizes: not monotone, so not a channel */
             sim_queue_push(&c->q, at, EV_RESP_AT, child_node, r->child);
@@ -384,21 +524,29 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     }
     r->next = REQ_NIL;
     idmap_put(&n->inflight, r->object, s);
+    /* The parent, or the backup while the parent seems down and the
+     * backup does not. */
+    uint32_t target = n->parent;
+    if (n->backup != REQ_NIL && node_seems_down(c, n->parent, now) &&
+        !node_seems_down(c, n->backup, now))
+        target = n->backup;
+    const struct link *lk = link_to(c, ni, target);
     uint32_t u = req_alloc(c); /* may move c->reqs: r is stale from here */
     struct req *up = &c->reqs[u];
     *up = c->reqs[s];
-    up->node = n->parent;
+    up->node = target;
     up->child = s;
     up->next = REQ_NIL;
-    up->t_arrive = now + n->up_ns;
+    up->t_arrive = now + lk->up_ns;
     if (up->explain)
-        narrate(c, now, "  %s: %s: fetches from %s, arriving at %.6f s",
+        narrate(c, now, "  %s: %s: fetches from %s%s, arriving at %.6f s",
                 node_name(c, ni), o != NULL ? "EXPIRED" : "MISS",
-                node_name(c, n->parent), (double)up->t_arrive / 1e9);
-    if (c->nodes[n->parent].cache != NULL)
-        cache_prefetch(c->nodes[n->parent].cache, up->object);
-    sim_queue_push_channel(&c->q, n->up_channel, up->t_arrive, EV_REQ_AT,
-                           n->parent, u);
+                target == n->parent ? "" : "its backup parent ",
+                node_name(c, target), (double)up->t_arrive / 1e9);
+    if (c->nodes[target].cache != NULL)
+        cache_prefetch(c->nodes[target].cache, up->object);
+    sim_queue_push_channel(&c->q, lk->up_channel, up->t_arrive, EV_REQ_AT,
+                           target, u);
 }
 
 /* The parent's answer for leading request s has reached s's node. */
@@ -408,6 +556,22 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     struct req *r = &c->reqs[s];
     struct node *n = &c->nodes[r->node];
     idmap_del(&n->inflight, r->object);
+    if (r->failed) {
+        /* Nothing to store: the leader and every waiter get the error. */
+        if (r->explain)
+            narrate(c, now, "  %s receives an error for object %llu",
+                    node_name(c, r->node), (unsigned long long)r->object);
+        int failed = r->failed;
+        uint32_t w = r->next;
+        respond(c, s, now);
+        while (w != REQ_NIL) {
+            uint32_t next = c->reqs[w].next;
+            c->reqs[w].failed = (uint8_t)failed;
+            respond(c, w, now);
+            w = next;
+        }
+        return;
+    }
     uint64_t evictions = cache_stats(n->cache)->n_evictions;
     struct cache_obj *stored =
         cache_insert(n->cache, r->object, r->size, r->expires_at);
@@ -432,6 +596,36 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         respond(c, w, now);
         w = next;
     }
+}
+
+/*
+ * Request s has reached a node that is down. The node answers nothing and
+ * counts nothing; the sender learns of the failure one link delay later
+ * (as a refused connection, not a timeout) and passes an error down.
+ */
+static void
+node_refuse(struct cdn *c, uint32_t s, int64_t now)
+{
+    struct req *r = &c->reqs[s];
+    if (r->explain)
+        narrate(c, now, "  %s is down: the request fails",
+                node_name(c, r->node));
+    if (r->child == REQ_NIL) {
+        /* A client at a dead edge: an error, after its own round trip. */
+        if (r->measured) {
+            c->m->errors++;
+            c->m->regions[r->region].errors++;
+        }
+        req_release(c, s);
+        return;
+    }
+    struct req *child = &c->reqs[r->child];
+    child->failed = 1;
+    uint32_t child_node = child->node;
+    const struct link *lk = link_to(c, child_node, r->node);
+    sim_queue_push_channel(&c->q, lk->down_channel, now + lk->down_ns,
+                           EV_RESP_AT, child_node, r->child);
+    req_release(c, s);
 }
 
 /* A service time for node n, in ns (at least 1). */
@@ -466,6 +660,10 @@ static void
 node_arrive(struct cdn *c, uint32_t s, int64_t now)
 {
     struct node *n = &c->nodes[c->reqs[s].node];
+    if (node_is_down(c, c->reqs[s].node, now)) {
+        node_refuse(c, s, now);
+        return;
+    }
     if (n->service == NULL) {
         node_request(c, s, now);
         return;
@@ -543,12 +741,13 @@ client_arrival(struct cdn *c, int64_t now)
     r->size = p->size;
     r->t_arrive = now;
     r->expires_at = p->ttl_ns; /* a TTL on the way up: see struct req */
-    r->node = (uint32_t)c->t->region_edge[reg];
+    r->node = route_client(c, reg, now);
     r->child = REQ_NIL;
     r->next = REQ_NIL;
     r->region = (uint16_t)reg;
     r->measured = (uint8_t)measured;
     r->explain = 0;
+    r->failed = 0;
     if (measured && c->explain_left > 0) {
         c->explain_left--;
         r->explain = 1;
