@@ -373,6 +373,45 @@ START_TEST(test_model_backup_parent_takes_over)
 }
 END_TEST
 
+/* Multi-CDN steering (topologies/multi-cdn.yaml), 200 s of traffic at
+ * 5,000 requests/s, with a-fra down from 60 s to 120 s. */
+START_TEST(test_model_routes_by_cost_weight_and_pin)
+{
+    const char *sets[] = {"workload.requests=1000000", "warmup=0",
+                          "outages.0.for=60s"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("topologies/multi-cdn.yaml", "workloads/zipf.yaml", sets, 3, &t,
+              &w, &m);
+    const struct met_node *a_fra = node_named(&m, "a-fra"),
+                          *b_fra = node_named(&m, "b-fra"),
+                          *a_iad = node_named(&m, "a-iad"),
+                          *b_iad = node_named(&m, "b-iad"),
+                          *b_sin = node_named(&m, "b-sin");
+    const struct met_region *eu = &m.regions[0], *us = &m.regions[1],
+                            *asia = &m.regions[2];
+    /* Pinned: every Asian request goes to b-sin, though a-fra is cheaper. */
+    ck_assert_uint_eq(b_sin->c.requests, asia->requests);
+    /* Weighted 3:1. */
+    ck_assert_uint_eq(a_iad->c.requests + b_iad->c.requests, us->requests);
+    double share = (double)a_iad->c.requests / (double)us->requests;
+    ck_assert_msg(fabs(share - 0.75) < 0.01, "a-iad share %.4f", share);
+    /* Cost: cheap cdn-a (30 ms, within 40 ms) rather than nearer cdn-b,
+     * except while a-fra seems down (90 s to 150 s): b-fra then takes
+     * Europe, about 60 s x 2,500 requests/s, and the 30 s before the
+     * failure is noticed are refused (no edge answered them). */
+    uint64_t refused = m.errors - a_fra->c.errors - b_fra->c.errors;
+    ck_assert_uint_eq(eu->requests,
+                      a_fra->c.requests + b_fra->c.requests + refused);
+    ck_assert_msg(fabs((double)b_fra->c.requests / 150000.0 - 1) < 0.03,
+                  "b-fra %llu", (unsigned long long)b_fra->c.requests);
+    ck_assert_msg(fabs((double)refused / 75000.0 - 1) < 0.03, "refused %llu",
+                  (unsigned long long)refused);
+    free_run(t, w, &m);
+}
+END_TEST
+
 /* --- conservation on the default scenario --- */
 
 START_TEST(test_model_conserves_requests)
@@ -456,8 +495,10 @@ model_suite(void)
                         (int)(sizeof queue_cases / sizeof queue_cases[0]));
     suite_add_tcase(s, tc);
     tc = tcase_create("failures");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_model_fails_over_and_back);
     tcase_add_test(tc, test_model_backup_parent_takes_over);
+    tcase_add_test(tc, test_model_routes_by_cost_weight_and_pin);
     suite_add_tcase(s, tc);
     tc = tcase_create("conservation");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

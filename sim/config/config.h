@@ -34,6 +34,7 @@ enum cfg_tier { CFG_TIER_EDGE, CFG_TIER_SHIELD, CFG_TIER_ORIGIN };
 /* "edge", "shield" or "origin". */
 const char *cfg_tier_name(enum cfg_tier t);
 
+
 struct cfg_cache {
     uint64_t capacity_bytes; /* > 0 */
     char *policy;            /* registered policy name; default "lru" */
@@ -75,6 +76,7 @@ struct cfg_node {
     struct cfg_service service;
     int backup_parent;        /* where misses go while the parent is known
                                  to be down; index into nodes[], or -1 */
+    int provider;             /* index into providers[], or -1 */
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */
@@ -86,9 +88,31 @@ struct cfg_outage {
 
 #define CFG_FOREVER INT64_MAX
 
+/* How a region picks the edge for each request (cfg_region.routing). */
+enum cfg_routing {
+    CFG_ROUTE_NEAREST,   /* the lowest RTT (default) */
+    CFG_ROUTE_WEIGHTED,  /* at random, by the shares in edges: */
+    CFG_ROUTE_STATIC,    /* always edge: */
+    CFG_ROUTE_COST       /* the cheapest edge within max_latency_ms */
+};
+
 struct cfg_region {
     char *name;
     double weight;            /* > 0; shares are weight / sum of weights */
+    enum cfg_routing routing;
+    double *edge_share;       /* weighted: [node] share > 0 of each listed
+                                 edge, 0 elsewhere; NULL otherwise */
+    int static_edge;          /* static: index into nodes[]; else -1 */
+    cfg_time_ns max_rtt_ns;   /* cost: the RTT bound; else 0 */
+};
+
+/* "nearest", "weighted", "static" or "cost". */
+const char *cfg_routing_name(enum cfg_routing r);
+
+/* A CDN provider of a multi-CDN topology: its nodes' default price. */
+struct cfg_provider {
+    char *name;
+    double egress_cost_per_gb;
 };
 
 /*
@@ -110,6 +134,8 @@ struct cfg_topology {
                                    region's link to an edge, bits/s, or -1
                                    (unlimited) */
     int64_t *node_bps;          /* [a * n_nodes + b], symmetric, or -1 */
+    struct cfg_provider *providers;
+    size_t n_providers;
     struct cfg_outage *outages; /* sorted by node, then time; a node's
                                    outages never overlap */
     size_t n_outages;

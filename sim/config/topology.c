@@ -29,15 +29,25 @@ static const char *const tier_names[] = {
 
 static const char *const root_keys[] = {
     "name",           "regions",  "nodes",           "latency_ms",
-    "bandwidth_mbps", "outages",  "failure_detection", NULL};
+    "bandwidth_mbps", "outages",  "failure_detection", "providers", NULL};
 static const char *const outage_keys[] = {"fail", "at", "for", NULL};
 static const char *const outage_required[] = {"fail", "at", NULL};
 static const char *const root_required[] = {"name", "regions", "nodes",
                                             "latency_ms", NULL};
-static const char *const region_keys[] = {"name", "weight", NULL};
+static const char *const region_keys[] = {
+    "name", "weight", "routing", "edges", "edge", "max_latency_ms", NULL};
+static const char *const region_required[] = {"name", "weight", NULL};
+static const char *const routing_names[] = {
+    [CFG_ROUTE_NEAREST] = "nearest",
+    [CFG_ROUTE_WEIGHTED] = "weighted",
+    [CFG_ROUTE_STATIC] = "static",
+    [CFG_ROUTE_COST] = "cost",
+};
+static const char *const provider_keys[] = {"name", "egress_cost_per_gb",
+                                            NULL};
 static const char *const node_keys[] = {
     "name",    "tier",         "cache",         "parent", "egress_cost_per_gb",
-    "servers", "service_time", "backup_parent", NULL};
+    "servers", "service_time", "backup_parent", "provider", NULL};
 static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
 static const char *const service_required[] = {"dist", "mean", NULL};
 static const char *const node_required[] = {"name", "tier", NULL};
@@ -50,11 +60,19 @@ struct topo_build {
     struct cfg_topology *t;
     int root;            /* the root mapping */
     int *region_name_id; /* [r]: the region's name value */
+    int *region_item_id; /* [r]: the region's mapping */
     int *node_name_id;   /* [i]: the node's name value */
     int *parent_id;      /* [i]: the node's parent value, 0 if none */
     int *backup_id;      /* [i]: the node's backup_parent value, 0 if none */
     int latency_id;      /* the latency_ms mapping */
 };
+
+const char *
+cfg_routing_name(enum cfg_routing r)
+{
+    SIM_ASSERT(r >= CFG_ROUTE_NEAREST && r <= CFG_ROUTE_COST);
+    return routing_names[r];
+}
 
 const char *
 cfg_tier_name(enum cfg_tier t)
@@ -157,6 +175,7 @@ tb_regions(struct topo_build *b, const struct cfg_map *root,
     struct cfg_topology *t = b->t;
     t->regions = xcalloc(count, sizeof *t->regions);
     b->region_name_id = xcalloc(count, sizeof *b->region_name_id);
+    b->region_item_id = xcalloc(count, sizeof *b->region_item_id);
     for (size_t r = 0; r < count && rc == 0; r++) {
         char field[CFG_FIELD_MAX], name_field[CFG_FIELD_MAX];
         struct cfg_map m;
@@ -164,7 +183,7 @@ tb_regions(struct topo_build *b, const struct cfg_map *root,
         snprintf(field, sizeof field, "regions[%zu]", r);
         rc = cfg_map_open(&m, b->d, items[r], field, err);
         if (rc == 0)
-            rc = cfg_map_check_keys(&m, region_keys, region_keys, err);
+            rc = cfg_map_check_keys(&m, region_keys, region_required, err);
         if (rc == 0)
             rc = cfg_map_name(&m, "name", 1, &name, err);
         if (rc == 0) {
@@ -177,8 +196,25 @@ tb_regions(struct topo_build *b, const struct cfg_map *root,
             break;
         }
         t->regions[r].name = name;
+        t->regions[r].static_edge = -1;
         b->region_name_id[r] = cfg_map_find(&m, "name");
+        b->region_item_id[r] = items[r];
         t->n_regions = r + 1;
+        int routing_id = cfg_map_find(&m, "routing");
+        if (routing_id != 0) {
+            const char *name_r = cfg_doc_scalar(b->d, routing_id);
+            size_t k = 0;
+            while (k < 4 && (name_r == NULL ||
+                             strcmp(name_r, routing_names[k]) != 0))
+                k++;
+            if (k == 4) {
+                rc = cfg_map_bad(&m, "routing", routing_id,
+                                 "a routing: nearest, weighted, static or "
+                                 "cost", err);
+                break;
+            }
+            t->regions[r].routing = (enum cfg_routing)k;
+        }
         rc = cfg_map_number(&m, "weight", 1, 0, 0, 1, INFINITY,
                             &t->regions[r].weight, err);
     }
@@ -327,6 +363,7 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
     char *name = NULL;
     node->parent = -1;
     node->backup_parent = -1;
+    node->provider = -1;
     snprintf(field, sizeof field, "nodes[%zu]", i);
     int rc = cfg_map_open(&m, b->d, item, field, err);
     if (rc == 0)
@@ -379,9 +416,35 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
         free(backup);
         b->backup_id[i] = cfg_map_find(&m, "backup_parent");
     }
+    /* A node of a provider costs the provider's price unless it says. */
+    int provider_id = cfg_map_find(&m, "provider");
+    if (rc == 0 && provider_id != 0) {
+        const char *pname = cfg_doc_scalar(b->d, provider_id);
+        size_t pk = 0;
+        while (pk < b->t->n_providers &&
+               (pname == NULL || strcmp(pname, b->t->providers[pk].name) != 0))
+            pk++;
+        if (pk == b->t->n_providers) {
+            char what[NAMES_MAX];
+            size_t used = (size_t)snprintf(what, sizeof what,
+                                           "a provider listed in providers");
+            for (size_t j = 0; j < b->t->n_providers && used < sizeof what;
+                 j++)
+                used += (size_t)snprintf(what + used, sizeof what - used,
+                                         "%s%s", j ? ", " : " (",
+                                         b->t->providers[j].name);
+            if (b->t->n_providers && used < sizeof what)
+                snprintf(what + used, sizeof what - used, ")");
+            return cfg_map_bad(&m, "provider", provider_id, what, err);
+        }
+        node->provider = (int)pk;
+    }
+    double price = node->provider >= 0
+                       ? b->t->providers[node->provider].egress_cost_per_gb
+                       : 0;
     if (rc == 0)
-        rc = cfg_map_number(&m, "egress_cost_per_gb", 0, 0, 0, 0, INFINITY,
-                            &node->egress_cost_per_gb, err);
+        rc = cfg_map_number(&m, "egress_cost_per_gb", 0, price, 0, 0,
+                            INFINITY, &node->egress_cost_per_gb, err);
     if (rc == 0)
         rc = tb_service(b, &m, &node->service, err);
     return rc;
@@ -884,6 +947,158 @@ tb_outages(struct topo_build *b, const struct cfg_map *root,
     return rc;
 }
 
+/* providers: [{name, egress_cost_per_gb}], read before the nodes. */
+static int
+tb_providers(struct topo_build *b, const struct cfg_map *root,
+             struct sim_err *err)
+{
+    int seq;
+    int rc = cfg_map_child(root, "providers", YAML_SEQUENCE_NODE, 0, &seq, err);
+    if (rc != 0 || seq == 0)
+        return rc;
+    struct cfg_topology *t = b->t;
+    const yaml_node_t *n = cfg_doc_node(b->d, seq);
+    const yaml_node_item_t *items = n->data.sequence.items.start;
+    size_t count = (size_t)(n->data.sequence.items.top - items);
+    t->providers = xcalloc(count ? count : 1, sizeof *t->providers);
+    for (size_t k = 0; k < count && rc == 0; k++) {
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "providers[%zu]", k);
+        struct cfg_map m;
+        rc = cfg_map_open(&m, b->d, items[k], field, err);
+        if (rc == 0)
+            rc = cfg_map_check_keys(&m, provider_keys, provider_keys, err);
+        char *name = NULL;
+        if (rc == 0)
+            rc = cfg_map_name(&m, "name", 1, &name, err);
+        for (size_t j = 0; rc == 0 && j < t->n_providers; j++)
+            if (strcmp(t->providers[j].name, name) == 0) {
+                char nf[CFG_FIELD_MAX];
+                cfg_map_field(&m, "name", nf, sizeof nf);
+                rc = cfg_doc_err(b->d, cfg_map_find(&m, "name"), -SIM_EDUP,
+                                 nf, err, "provider \"%s\" is listed twice",
+                                 name);
+            }
+        if (rc != 0) {
+            free(name);
+            break;
+        }
+        t->providers[k].name = name;
+        t->n_providers = k + 1;
+        rc = cfg_map_number(&m, "egress_cost_per_gb", 1, 0, 0, 0, INFINITY,
+                            &t->providers[k].egress_cost_per_gb, err);
+    }
+    return rc;
+}
+
+/* An edge that region r names for its routing: it must be an edge the
+ * region has a latency to. Sets *idx. */
+static int
+tb_region_edge_ref(const struct topo_build *b, size_t r, int id,
+                   const char *field, size_t *idx, struct sim_err *err)
+{
+    const struct cfg_topology *t = b->t;
+    const char *name = cfg_doc_scalar(b->d, id);
+    if (name == NULL || tb_lookup(t, name, idx) != 2 ||
+        t->nodes[*idx].tier != CFG_TIER_EDGE)
+        return cfg_doc_err(b->d, id, -SIM_ENOENT, field, err,
+                           "expected an edge node, got \"%s\"",
+                           name ? name : "?");
+    if (t->region_rtt_ns[r * t->n_nodes + *idx] < 0)
+        return cfg_doc_err(b->d, id, -SIM_ENOKEY, field, err,
+                           "no latency_ms entry between %s and %s",
+                           t->regions[r].name, name);
+    return 0;
+}
+
+/* Each region's routing details, once nodes and latencies are known:
+ * edges (weighted), edge (static), max_latency_ms (cost), and only the
+ * one its routing uses. */
+static int
+tb_routing(const struct topo_build *b, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    static const char *const detail[] = {
+        [CFG_ROUTE_NEAREST] = NULL,
+        [CFG_ROUTE_WEIGHTED] = "edges",
+        [CFG_ROUTE_STATIC] = "edge",
+        [CFG_ROUTE_COST] = "max_latency_ms",
+    };
+    for (size_t r = 0; r < t->n_regions; r++) {
+        struct cfg_region *g = &t->regions[r];
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "regions[%zu]", r);
+        struct cfg_map m;
+        int rc = cfg_map_open(&m, b->d, b->region_item_id[r], field, err);
+        if (rc != 0)
+            return rc;
+        for (int k = CFG_ROUTE_WEIGHTED; k <= CFG_ROUTE_COST; k++) {
+            int present = cfg_map_find(&m, detail[k]) != 0;
+            if (present && k != (int)g->routing) {
+                char kf[CFG_FIELD_MAX];
+                cfg_map_field(&m, detail[k], kf, sizeof kf);
+                return cfg_doc_err(b->d, cfg_map_key_id(&m, detail[k]),
+                                   -SIM_EBADKEY, kf, err,
+                                   "%s belongs to routing: %s, and this "
+                                   "region's routing is %s",
+                                   detail[k], routing_names[k],
+                                   routing_names[g->routing]);
+            }
+            if (!present && k == (int)g->routing)
+                return cfg_map_missing(&m, detail[k], err);
+        }
+        if (g->routing == CFG_ROUTE_STATIC) {
+            char ef[CFG_FIELD_MAX];
+            cfg_map_field(&m, "edge", ef, sizeof ef);
+            size_t idx;
+            rc = tb_region_edge_ref(b, r, cfg_map_find(&m, "edge"), ef, &idx,
+                                    err);
+            if (rc != 0)
+                return rc;
+            g->static_edge = (int)idx;
+        } else if (g->routing == CFG_ROUTE_COST) {
+            double ms;
+            rc = cfg_map_number(&m, "max_latency_ms", 1, 0, 0, 0, RTT_MAX_MS,
+                                &ms, err);
+            if (rc != 0)
+                return rc;
+            g->max_rtt_ns = (cfg_time_ns)llround(ms * 1e6);
+        } else if (g->routing == CFG_ROUTE_WEIGHTED) {
+            int id;
+            rc = cfg_map_child(&m, "edges", YAML_MAPPING_NODE, 1, &id, err);
+            struct cfg_map em;
+            char ef[CFG_FIELD_MAX];
+            cfg_map_field(&m, "edges", ef, sizeof ef);
+            if (rc == 0)
+                rc = cfg_map_open(&em, b->d, id, ef, err);
+            if (rc == 0)
+                rc = cfg_map_check_keys(&em, NULL, NULL, err);
+            if (rc != 0)
+                return rc;
+            g->edge_share = xcalloc(t->n_nodes, sizeof *g->edge_share);
+            const yaml_node_t *n = cfg_doc_node(b->d, id);
+            if (n->data.mapping.pairs.start == n->data.mapping.pairs.top)
+                return cfg_doc_err(b->d, id, -SIM_EBADVAL, ef, err,
+                                   "expected at least one edge with its "
+                                   "share");
+            for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
+                 p < n->data.mapping.pairs.top; p++) {
+                const char *name = cfg_doc_scalar(b->d, p->key);
+                char pf[CFG_FIELD_MAX];
+                cfg_map_field(&em, name, pf, sizeof pf);
+                size_t idx;
+                rc = tb_region_edge_ref(b, r, p->key, pf, &idx, err);
+                if (rc == 0)
+                    rc = cfg_map_number(&em, name, 1, 0, 0, 1, INFINITY,
+                                        &g->edge_share[idx], err);
+                if (rc != 0)
+                    return rc;
+            }
+        }
+    }
+    return 0;
+}
+
 int
 cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
                    struct sim_err *err)
@@ -896,6 +1111,8 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
     int rc = tb_root(&b, &root, err);
     if (rc == 0)
         rc = tb_regions(&b, &root, err);
+    if (rc == 0)
+        rc = tb_providers(&b, &root, err);
     if (rc == 0)
         rc = tb_nodes(&b, &root, err);
     if (rc == 0)
@@ -912,10 +1129,13 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
         rc = tb_backups(&b, err);
     if (rc == 0)
         rc = tb_outages(&b, &root, err);
+    if (rc == 0)
+        rc = tb_routing(&b, err);
     free(b.parent_id);
     free(b.backup_id);
     free(b.node_name_id);
     free(b.region_name_id);
+    free(b.region_item_id);
     if (rc != 0) {
         cfg_topology_free(b.t);
         return rc;
@@ -942,8 +1162,13 @@ cfg_topology_free(struct cfg_topology *t)
         free(c->policy);
         free(t->nodes[i].name);
     }
-    for (size_t r = 0; r < t->n_regions; r++)
+    for (size_t r = 0; r < t->n_regions; r++) {
         free(t->regions[r].name);
+        free(t->regions[r].edge_share);
+    }
+    for (size_t k = 0; k < t->n_providers; k++)
+        free(t->providers[k].name);
+    free(t->providers);
     free(t->region_edge);
     free(t->outages);
     free(t->node_bps);

@@ -101,7 +101,8 @@ enum sim_rng_tag {
     SIM_RNG_POPULARITY,   /* one per arrival source */
     SIM_RNG_POLICY,       /* one per cache node (random eviction etc.) */
     SIM_RNG_CATALOG,      /* object sizes and other per-object draws */
-    SIM_RNG_SERVICE       /* one per node with a service time */
+    SIM_RNG_SERVICE,      /* one per node with a service time */
+    SIM_RNG_ROUTING       /* one per region with weighted routing */
 };
 
 #endif

@@ -99,6 +99,7 @@ struct cdn {
     uint32_t *region_edges;        /* [region * n_nodes + k]: the edges a
                                       region can reach, lowest RTT first */
     uint32_t *n_region_edges;      /* [region] */
+    gsl_rng **routing_rng;         /* [region]: weighted routing only */
     int has_outages;
     struct sim_queue q;
     struct wl_gen *gen;
@@ -207,16 +208,67 @@ node_seems_down(const struct cdn *c, uint32_t i, int64_t now)
            now < add_sat(outage_end(o), det);
 }
 
-/* The edge a client of region r uses at `now`: the nearest that does not
- * seem down, or the nearest of all when every one seems down. */
+/*
+ * The edge a client of region r uses at `now`, by the region's routing:
+ * static, its edge; weighted, one drawn by the shares; cost, the cheapest
+ * (by egress price) within the RTT bound, the nearer on a tie; nearest,
+ * the lowest RTT. Edges that seem down are passed over; when a rule finds
+ * nothing it falls back to the nearest edge that does not seem down, and
+ * when every edge seems down, to the nearest of all.
+ */
 static uint32_t
 route_client(const struct cdn *c, uint32_t r, int64_t now)
 {
+    const struct cfg_region *g = &c->t->regions[r];
     const uint32_t *list = &c->region_edges[(size_t)r * c->n_nodes];
-    if (c->has_outages)
-        for (uint32_t k = 0; k < c->n_region_edges[r]; k++)
-            if (!node_seems_down(c, list[k], now))
+    uint32_t n = c->n_region_edges[r];
+    switch (g->routing) {
+    case CFG_ROUTE_NEAREST:
+        if (!c->has_outages)
+            return list[0];
+        break;
+    case CFG_ROUTE_STATIC:
+        if (!node_seems_down(c, (uint32_t)g->static_edge, now))
+            return (uint32_t)g->static_edge;
+        break;
+    case CFG_ROUTE_WEIGHTED: {
+        double total = 0;
+        for (uint32_t k = 0; k < n; k++)
+            if (g->edge_share[list[k]] > 0 && !node_seems_down(c, list[k], now))
+                total += g->edge_share[list[k]];
+        if (total <= 0)
+            break;
+        double u = gsl_rng_uniform(c->routing_rng[r]) * total;
+        uint32_t last = list[0];
+        for (uint32_t k = 0; k < n; k++) {
+            if (g->edge_share[list[k]] <= 0 || node_seems_down(c, list[k], now))
+                continue;
+            last = list[k];
+            if (u < g->edge_share[list[k]])
                 return list[k];
+            u -= g->edge_share[list[k]];
+        }
+        return last; /* rounding left u just past the end */
+    }
+    case CFG_ROUTE_COST: {
+        const int64_t *rtt = &c->t->region_rtt_ns[(size_t)r * c->n_nodes];
+        int64_t best = -1;
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t e = list[k];
+            if (rtt[e] > g->max_rtt_ns || node_seems_down(c, e, now))
+                continue;
+            if (best < 0 || c->t->nodes[e].egress_cost_per_gb <
+                                c->t->nodes[best].egress_cost_per_gb)
+                best = e;
+        }
+        if (best >= 0)
+            return (uint32_t)best;
+        break;
+    }
+    }
+    for (uint32_t k = 0; k < n; k++)
+        if (!node_seems_down(c, list[k], now))
+            return list[k];
     return list[0];
 }
 
@@ -275,6 +327,11 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         }
     }
     region_edges_init(c);
+    c->routing_rng = xcalloc(t->n_regions, sizeof *c->routing_rng);
+    for (size_t r = 0; r < t->n_regions; r++)
+        if (t->regions[r].routing == CFG_ROUTE_WEIGHTED)
+            c->routing_rng[r] = sim_rng_new(w ? w->seed : 1,
+                                            SIM_RNG_ID(SIM_RNG_ROUTING, r));
     /* Outages are sorted by node: each node gets its own run of them. */
     c->has_outages = t->n_outages > 0;
     for (size_t k = 0; k < t->n_outages; k++) {
@@ -313,6 +370,10 @@ cdn_free(struct cdn *c)
     free(c->nodes);
     free(c->region_edges);
     free(c->n_region_edges);
+    for (uint32_t r = 0; c->routing_rng && r < c->t->n_regions; r++)
+        if (c->routing_rng[r])
+            gsl_rng_free(c->routing_rng[r]);
+    free(c->routing_rng);
     sim_queue_fini(&c->q);
     wl_gen_free(c->gen);
     free(c->reqs);
