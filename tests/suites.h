@@ -14,7 +14,8 @@
     X(metrics)           \
     X(model)             \
     X(replay)            \
-    X(cli)
+    X(cli)               \
+    X(lessons)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)

@@ -1,0 +1,196 @@
+/* check_lessons.c: every lesson of docs/tutorial.md runs and its claim
+ * holds (with the figures the tutorial quotes, where they are exact). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+
+#define ZIPF "workloads/zipf.yaml"
+#define EDGE_ONLY "topologies/teaching/edge-only.yaml"
+#define SHIELDED "topologies/teaching/shielded.yaml"
+
+/* Runs cdnsim with the lesson's arguments (NULL-terminated) plus
+ * "--json -" and returns the JSON (caller frees). */
+static char *
+lesson_json(const char *a1, ...)
+{
+    char *argv[24];
+    int n = 0;
+    argv[n++] = (char *)test_bin();
+    va_list ap;
+    va_start(ap, a1);
+    for (const char *a = a1; a != NULL && n < 20; a = va_arg(ap, const char *))
+        argv[n++] = (char *)a;
+    va_end(ap);
+    argv[n++] = (char *)"--json";
+    argv[n++] = (char *)"-";
+    argv[n] = NULL;
+    char *out = NULL, *err = NULL;
+    int rc = test_run(argv, &out, &err);
+    ck_assert_msg(rc == 0, "cdnsim exited %d: %s", rc, err);
+    free(err);
+    return out;
+}
+
+/*
+ * A number from the JSON text: the keys are found one after the other, so
+ * ("nodes", "edge-fra", "hit_ratio") reads that node's hit ratio.
+ */
+static double
+num(const char *json, int n_keys, ...)
+{
+    const char *p = json;
+    va_list ap;
+    va_start(ap, n_keys);
+    for (int i = 0; i < n_keys; i++) {
+        const char *key = va_arg(ap, const char *);
+        char quoted[128];
+        snprintf(quoted, sizeof quoted, "\"%s\":", key);
+        p = strstr(p, quoted);
+        ck_assert_msg(p != NULL, "no key %s", key);
+        p += strlen(quoted);
+    }
+    va_end(ap);
+    return strtod(p, NULL);
+}
+
+#define SHORT "--requests", "300000", "--set", "warmup=50000"
+
+START_TEST(test_lesson_pull_through)
+{
+    char *out = NULL;
+    char *argv[] = {(char *)test_bin(), (char *)"run", (char *)EDGE_ONLY,
+                    (char *)ZIPF, (char *)"--requests", (char *)"300000",
+                    (char *)"--set", (char *)"warmup=50000",
+                    (char *)"--explain", (char *)"3", (char *)"--quiet",
+                    NULL};
+    ck_assert_int_eq(test_run(argv, &out, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "MISS: fetches from origin"));
+    ck_assert_ptr_nonnull(strstr(out, "stores it"));
+    free(out);
+}
+END_TEST
+
+START_TEST(test_lesson_shield_saves_origin_load)
+{
+    char *a = lesson_json("run", EDGE_ONLY, ZIPF, SHORT, NULL);
+    char *b = lesson_json("run", SHIELDED, ZIPF, SHORT, NULL);
+    ck_assert_int_eq(num(a, 2, "origin", "requests"), 140916);
+    ck_assert_int_eq(num(b, 2, "origin", "requests"), 47846);
+    ck_assert(num(b, 2, "cost_usd", "total") < num(a, 2, "cost_usd", "total"));
+    ck_assert(num(b, 2, "latency_ms", "p50") < num(a, 2, "latency_ms", "p50"));
+    free(a);
+    free(b);
+}
+END_TEST
+
+START_TEST(test_lesson_short_ttl_costs_origin_load)
+{
+    char *a = lesson_json("run", SHIELDED, ZIPF, SHORT, "--set",
+                          "catalog.ttl=10s", NULL);
+    char *b = lesson_json("run", SHIELDED, ZIPF, SHORT, "--set",
+                          "catalog.ttl=10m", NULL);
+    ck_assert_int_eq(num(a, 2, "origin", "requests"), 108732);
+    ck_assert_int_eq(num(a, 3, "tiers", "edge", "expired"), 14400);
+    ck_assert_int_eq(num(b, 2, "origin", "requests"), 47846);
+    ck_assert_int_eq(num(b, 3, "tiers", "edge", "expired"), 0);
+    free(a);
+    free(b);
+}
+END_TEST
+
+START_TEST(test_lesson_coalescing)
+{
+    char *a = lesson_json("run", "topologies/teaching/burst.yaml",
+                          "workloads/burst.yaml", NULL);
+    ck_assert_int_eq(num(a, 2, "origin", "requests"), 1);
+    ck_assert_int_eq(num(a, 3, "nodes", "edge", "coalesced"), 199);
+    free(a);
+}
+END_TEST
+
+START_TEST(test_lesson_capacity_buys_hits)
+{
+    static const char *const caps[] = {"128MiB", "256MiB", "512MiB", "1GiB"};
+    static const double want[] = {0.342, 0.434, 0.548, 0.654};
+    for (int i = 0; i < 4; i++) {
+        char set[64];
+        snprintf(set, sizeof set, "nodes.edge-fra.cache.capacity=%s",
+                 caps[i]);
+        char *a = lesson_json("run", EDGE_ONLY, ZIPF, SHORT, "--set", set,
+                              NULL);
+        double h = num(a, 3, "nodes", "edge-fra", "hit_ratio");
+        ck_assert_msg(h > want[i] - 0.0006 && h < want[i] + 0.0006,
+                      "%s: hit ratio %.4f", caps[i], h);
+        free(a);
+    }
+}
+END_TEST
+
+START_TEST(test_lesson_failover)
+{
+    char *a = lesson_json("run", "topologies/teaching/failover.yaml", ZIPF,
+                          SHORT, NULL);
+    /* 5 s of detection at 5,000 requests/s. */
+    ck_assert_int_eq(num(a, 1, "errors"), 25392);
+    ck_assert_int_eq(num(a, 3, "nodes", "edge-far", "requests"), 150179);
+    free(a);
+}
+END_TEST
+
+START_TEST(test_lesson_eviction_policies)
+{
+    char *a = lesson_json("replay",
+                          "tests/data/cloudphysics.oracleGeneral.bin.zst",
+                          "--format", "oracle_general", "--policy",
+                          "fifo,lru,s3fifo,belady", "--capacity", "0.1",
+                          "--unit-size", NULL);
+    /* The rows come in the order asked. */
+    double fifo = num(a, 1, "miss_ratio");
+    const char *p = strstr(a, "\"lru\"");
+    ck_assert_ptr_nonnull(p);
+    double lru = num(p, 1, "miss_ratio");
+    p = strstr(a, "\"s3fifo\"");
+    ck_assert_ptr_nonnull(p);
+    double s3fifo = num(p, 1, "miss_ratio");
+    p = strstr(a, "\"belady\"");
+    ck_assert_ptr_nonnull(p);
+    double belady = num(p, 1, "miss_ratio");
+    ck_assert(belady < s3fifo && s3fifo < lru && lru < fifo);
+    ck_assert(belady > 0.6289 && belady < 0.6291);
+    free(a);
+}
+END_TEST
+
+START_TEST(test_lesson_latency_by_distance)
+{
+    char *a = lesson_json("run", EDGE_ONLY, ZIPF, SHORT, NULL);
+    double eu = num(a, 4, "regions", "eu", "latency_ms", "p50");
+    double us = num(a, 4, "regions", "us", "latency_ms", "p50");
+    double asia_max = num(a, 4, "regions", "asia", "latency_ms", "max");
+    double eu_max = num(a, 4, "regions", "eu", "latency_ms", "max");
+    ck_assert(us > eu);
+    ck_assert(asia_max == 208.0 && asia_max > eu_max);
+    free(a);
+}
+END_TEST
+
+Suite *
+lessons_suite(void)
+{
+    Suite *s = suite_create("lessons");
+    TCase *tc = tcase_create("tutorial");
+    tcase_set_timeout(tc, test_sanitized() ? 900 : 120);
+    tcase_add_test(tc, test_lesson_pull_through);
+    tcase_add_test(tc, test_lesson_shield_saves_origin_load);
+    tcase_add_test(tc, test_lesson_short_ttl_costs_origin_load);
+    tcase_add_test(tc, test_lesson_coalescing);
+    tcase_add_test(tc, test_lesson_capacity_buys_hits);
+    tcase_add_test(tc, test_lesson_failover);
+    tcase_add_test(tc, test_lesson_eviction_policies);
+    tcase_add_test(tc, test_lesson_latency_by_distance);
+    suite_add_tcase(s, tc);
+    return s;
+}
