@@ -1,5 +1,6 @@
 /* check_lessons.c: every lesson of docs/tutorial.md runs and its claim
  * holds (with the figures the tutorial quotes, where they are exact). */
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,32 @@ START_TEST(test_lesson_latency_by_distance)
 }
 END_TEST
 
+/* Every reference architecture runs briefly and keeps the books. */
+START_TEST(test_reference_architectures_run)
+{
+    glob_t g;
+    ck_assert_int_eq(glob("topologies/reference/*.yaml", 0, NULL, &g), 0);
+    ck_assert_uint_ge(g.gl_pathc, 6);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        char *a = lesson_json("run", g.gl_pathv[i], ZIPF, "--requests",
+                              "30000", "--set", "warmup=5000", NULL);
+        ck_assert_msg(num(a, 1, "requests") == 25000, "%s", g.gl_pathv[i]);
+        /* Per tier: requests = hits + misses + expired + coalesced. */
+        const char *p = strstr(a, "\"tiers\"");
+        ck_assert_ptr_nonnull(p);
+        double req = num(p, 1, "requests"), hits = num(p, 1, "hits"),
+               misses = num(p, 1, "misses"),
+               coalesced = num(p, 1, "coalesced"),
+               expired = num(p, 1, "expired");
+        ck_assert_msg(req == hits + misses + coalesced + expired, "%s",
+                      g.gl_pathv[i]);
+        ck_assert_msg(num(a, 1, "offload") > 0.3, "%s", g.gl_pathv[i]);
+        free(a);
+    }
+    globfree(&g);
+}
+END_TEST
+
 Suite *
 lessons_suite(void)
 {
@@ -191,6 +218,7 @@ lessons_suite(void)
     tcase_add_test(tc, test_lesson_failover);
     tcase_add_test(tc, test_lesson_eviction_policies);
     tcase_add_test(tc, test_lesson_latency_by_distance);
+    tcase_add_test(tc, test_reference_architectures_run);
     suite_add_tcase(s, tc);
     return s;
 }

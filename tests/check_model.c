@@ -373,7 +373,7 @@ START_TEST(test_model_backup_parent_takes_over)
 }
 END_TEST
 
-/* Multi-CDN steering (topologies/multi-cdn.yaml), 200 s of traffic at
+/* Multi-CDN steering (topologies/reference/multi-cdn.yaml), 200 s of traffic at
  * 5,000 requests/s, with a-fra down from 60 s to 120 s. */
 START_TEST(test_model_routes_by_cost_weight_and_pin)
 {
@@ -382,7 +382,7 @@ START_TEST(test_model_routes_by_cost_weight_and_pin)
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
-    run_model("topologies/multi-cdn.yaml", "workloads/zipf.yaml", sets, 3, &t,
+    run_model("topologies/reference/multi-cdn.yaml", "workloads/zipf.yaml", sets, 3, &t,
               &w, &m);
     const struct met_node *a_fra = node_named(&m, "a-fra"),
                           *b_fra = node_named(&m, "b-fra"),
