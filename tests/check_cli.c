@@ -258,6 +258,19 @@ START_TEST(test_cli_interrupted_run_never_looks_complete)
 }
 END_TEST
 
+/* Arrivals too sparse for the 64-bit clock end the run, with a warning:
+ * never an overflow, a crash or a time series as long as the run. */
+START_TEST(test_cli_sparse_arrivals_end_the_run)
+{
+    char *err;
+    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, WL, "--quiet",
+                            "--requests", "10", "--set", "warmup=0", "--set",
+                            "arrival.rate=1e-9", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(err, "warning: the workload ended after"));
+    free(err);
+}
+END_TEST
+
 /* --explain narrates the first N measured requests, event by event. */
 START_TEST(test_cli_explain_narrates_requests)
 {
@@ -302,6 +315,7 @@ cli_suite(void)
     tcase_add_test(tc, test_cli_validate_ok);
     tcase_add_test(tc, test_cli_readme_shows_the_schema);
     tcase_add_test(tc, test_cli_explain_narrates_requests);
+    tcase_add_test(tc, test_cli_sparse_arrivals_end_the_run);
     suite_add_tcase(s, tc);
     tc = tcase_create("outputs");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

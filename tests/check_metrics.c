@@ -746,6 +746,30 @@ START_TEST(test_metrics_db_errors)
 }
 END_TEST
 
+/* A long run's series coarsens instead of growing without bound. */
+START_TEST(test_metrics_series_coarsens)
+{
+    struct met_run r;
+    met_run_init(&r, 1, 2);
+    r.window_ns = 1000;
+    for (int64_t t = 0; t < (int64_t)MET_MAX_WINDOWS * 1000; t += 500)
+        met_run_window(&r, 0, t)->requests++;
+    ck_assert_int_eq(r.window_ns, 1000);
+    ck_assert_uint_eq(r.nodes[0].n_windows, MET_MAX_WINDOWS);
+    /* One step past the end: every window pair merges, totals stay. */
+    met_run_window(&r, 1, (int64_t)MET_MAX_WINDOWS * 1000)->requests++;
+    ck_assert_int_eq(r.window_ns, 2000);
+    ck_assert_uint_eq(r.nodes[0].n_windows, MET_MAX_WINDOWS / 2);
+    ck_assert_uint_eq(r.nodes[0].windows[0].requests, 4);
+    ck_assert_uint_eq(r.nodes[1].n_windows, MET_MAX_WINDOWS / 2 + 1);
+    uint64_t total = 0;
+    for (uint64_t k = 0; k < r.nodes[0].n_windows; k++)
+        total += r.nodes[0].windows[k].requests;
+    ck_assert_uint_eq(total, 2 * MET_MAX_WINDOWS);
+    met_run_fini(&r);
+}
+END_TEST
+
 Suite *
 metrics_suite(void)
 {
@@ -760,6 +784,7 @@ metrics_suite(void)
     tc = tcase_create("run");
     tcase_add_test(tc, test_metrics_windows_grow_and_zero);
     tcase_add_test(tc, test_metrics_derived_figures);
+    tcase_add_test(tc, test_metrics_series_coarsens);
     suite_add_tcase(s, tc);
     tc = tcase_create("writers");
     tcase_set_timeout(tc, 60);

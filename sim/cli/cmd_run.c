@@ -293,6 +293,13 @@ cmd_run(int argc, char **argv)
         fputs("\r\033[K", stderr);
     overrides = join_sets(&a);
     m.overrides = overrides;
+    if (code == 0 && m.requests + m.warmup_requests < w->n_requests)
+        fprintf(stderr,
+                "cdnsim: warning: the workload ended after %llu of %llu "
+                "requests (its arrivals grew too sparse for the simulated "
+                "clock)\n",
+                (unsigned long long)(m.requests + m.warmup_requests),
+                (unsigned long long)w->n_requests);
     if (code == -SIM_EINTR) {
         fputs("cdnsim: interrupted: results so far are marked incomplete\n",
               stderr);

@@ -134,6 +134,21 @@ void met_run_fini(struct met_run *r);
  * call for n. n_windows becomes at least w + 1. */
 struct met_window *met_node_window(struct met_node *n, uint64_t w);
 
+/*
+ * Most windows a node's time series keeps. A run longer than this many
+ * windows has its windows merged in pairs and r->window_ns doubled, as
+ * often as needed, so the series' memory is bounded however long the
+ * simulated span (about 1 MiB per node).
+ */
+#define MET_MAX_WINDOWS 32768
+
+/*
+ * The window of node i holding simulated time t_ns (counted from the first
+ * measured request, >= 0), coarsening every node's series first when t_ns
+ * lies past MET_MAX_WINDOWS windows.
+ */
+struct met_window *met_run_window(struct met_run *r, size_t i, int64_t t_ns);
+
 /* Derived figures. */
 double met_ratio(uint64_t num, uint64_t den); /* 0 when den is 0 */
 double met_offload(const struct met_run *r);  /* 1 - origin/client requests */

@@ -145,3 +145,39 @@ met_tier_sum(const struct met_run *r, const char *tier,
         sum->errors += c->errors;
     }
 }
+
+/* Halves the resolution of every node's series: window k of the new
+ * series is windows 2k and 2k + 1 of the old. */
+static void
+coarsen(struct met_run *r)
+{
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        struct met_node *n = &r->nodes[i];
+        uint64_t m = (n->n_windows + 1) / 2;
+        for (uint64_t k = 0; k < m; k++) {
+            struct met_window sum = n->windows[2 * k];
+            if (2 * k + 1 < n->n_windows) {
+                const struct met_window *b = &n->windows[2 * k + 1];
+                sum.requests += b->requests;
+                sum.hits += b->hits;
+                sum.misses += b->misses;
+                sum.bytes_out += b->bytes_out;
+            }
+            n->windows[k] = sum;
+        }
+        if (n->n_windows > m)
+            memset(n->windows + m, 0,
+                   (size_t)(n->n_windows - m) * sizeof *n->windows);
+        n->n_windows = m;
+    }
+    r->window_ns *= 2;
+}
+
+struct met_window *
+met_run_window(struct met_run *r, size_t i, int64_t t_ns)
+{
+    SIM_ASSERT(t_ns >= 0 && r->window_ns > 0);
+    while ((uint64_t)(t_ns / r->window_ns) >= MET_MAX_WINDOWS)
+        coarsen(r);
+    return met_node_window(&r->nodes[i], (uint64_t)(t_ns / r->window_ns));
+}

@@ -425,8 +425,7 @@ node_name(const struct cdn *c, uint32_t i)
 static inline struct met_window *
 window_at(struct cdn *c, uint32_t node, int64_t now)
 {
-    uint64_t w = (uint64_t)((now - c->measured_start) / c->w->window_ns);
-    return met_node_window(&c->m->nodes[node], w);
+    return met_run_window(c->m, node, now - c->measured_start);
 }
 
 static void

@@ -209,6 +209,14 @@ source_advance(struct wl_gen *g, uint32_t r)
     double gap = gsl_ran_exponential(s->arrivals, s->mean_gap_ns) + s->carry_ns;
     double whole = floor(gap);
     s->carry_ns = gap - whole;
+    /* A source so slow that its next arrival lies past the simulated
+     * clock's range (2^62 ns, 146 years) has no next arrival: it stays at
+     * WL_NEVER and the merge never picks it. */
+    if (whole >= (double)(WL_NEVER - s->last_at)) {
+        s->last_at = WL_NEVER;
+        s->next.at = WL_NEVER;
+        return;
+    }
     s->last_at += (int64_t)whole;
     uint64_t rank = wl_zipf_sample(&g->zipf, s->popularity);
     struct wl_request *out = &s->next;
@@ -227,6 +235,8 @@ wl_gen_next(struct wl_gen *g, struct wl_request *out)
     for (uint32_t r = 1; r < g->n_src; r++)
         if (g->src[r].next.at < g->src[best].next.at)
             best = r;
+    if (g->src[best].next.at >= WL_NEVER)
+        return 0; /* every source is too slow to produce another request */
     *out = g->src[best].next;
     source_advance(g, best);
     return 1;

@@ -45,6 +45,9 @@ uint64_t wl_scramble(const struct wl_scrambler *sc, uint64_t x);
 uint64_t wl_object_size(const struct cfg_size *dist, uint64_t id,
                         uint64_t seed);
 
+/* Later than any arrival: the end of the simulated clock's usable range. */
+#define WL_NEVER ((int64_t)1 << 62)
+
 /* One client request, as a workload source produces it. */
 struct wl_request {
     int64_t at;        /* arrival time at the edge, ns */
@@ -71,7 +74,8 @@ void wl_gen_free(struct wl_gen *g);
 /*
  * Fills *out with the next request over all regions, in time order (ties go
  * to the lower region index). Returns 1, or 0 when the source has no more
- * requests (a synthetic source never runs out).
+ * requests (a synthetic source runs out only when its rate is so low that
+ * the next arrival would come after WL_NEVER).
  */
 int wl_gen_next(struct wl_gen *g, struct wl_request *out);
 
