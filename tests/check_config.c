@@ -518,7 +518,7 @@ static const struct bad_set bad_sets[] = {
     {"nodes.edge-fra.cache=1GiB", -SIM_EBADTYPE, "nodes.edge-fra.cache",
      "is a mapping; --set replaces only single values"},
     {"catalog.zipf=1", -SIM_EBADKEY, "catalog.zipf",
-     "unknown key \"zipf\" (allowed: objects, zipf_alpha, size, ttl)"},
+     "unknown key \"zipf\" (allowed: objects, zipf_alpha, size, ttl, stale_while_revalidate"},
     {"catalog.zipf_alpha=-1", -SIM_EBADVAL, "catalog.zipf_alpha", "got \"-1\""},
     {"nodes.edge-iad.parent=nowhere", -SIM_ENOENT, "nodes[1].parent",
      "no node named \"nowhere\""},

@@ -228,6 +228,132 @@ START_TEST(test_model_ttl_expires_copies)
 }
 END_TEST
 
+/* --- HTTP freshness: TTL theory, 304s, stale-while-revalidate, -if-error */
+
+/*
+ * A TTL cache under Poisson requests at rate lambda, the TTL counted from
+ * the fetch and not reset by hits: each fetch is followed on average by
+ * lambda T hits, so the hit ratio is lambda T / (1 + lambda T) (e.g.
+ * Fofack, Nain, Neglia, Towsley, "Performance evaluation of hierarchical
+ * TTL-based cache networks", Computer Networks 2014).
+ */
+START_TEST(test_model_ttl_cache_matches_theory)
+{
+    static const struct { const char *ttl; double t_s; } cases[] = {
+        {"10ms", 0.01}, {"50ms", 0.05}};
+    char ttl[64];
+    snprintf(ttl, sizeof ttl, "catalog.ttl=%s", cases[_i].ttl);
+    const char *sets[] = {"catalog.objects=1", "arrival.rate=100",
+                          "workload.requests=300000", "warmup=1000", ttl};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/one-edge.yaml", "tests/scenarios/irm.yaml",
+              sets, 5, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    double lt = 100 * cases[_i].t_s;
+    double want = lt / (1 + lt);
+    double got = (double)edge->c.hits / (double)edge->c.requests;
+    ck_assert_msg(fabs(got - want) < 0.01, "TTL %s: %.4f, theory %.4f",
+                  cases[_i].ttl, got, want);
+    free_run(t, w, &m);
+}
+END_TEST
+
+START_TEST(test_model_revalidates_with_304)
+{
+    /* One object, 1,000 requests/s for 5 s, TTL 100 ms: ~43 refetches of
+     * the held copy. Unchanged objects come back as bodiless 304s. */
+    const char *sets[] = {"catalog.ttl=100ms", "arrival.rate=1000",
+                          "workload.requests=5000"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/scenarios/one-object.yaml", sets, 3, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *origin = node_named(&m, "origin");
+    ck_assert_uint_gt(edge->c.expired, 30);
+    ck_assert_uint_eq(edge->c.revalidated, edge->c.expired);
+    ck_assert_uint_eq(edge->c.bytes_saved, 1000 * edge->c.revalidated);
+    ck_assert_uint_eq(origin->c.bytes_out, 1000); /* the first fetch only */
+    free_run(t, w, &m);
+
+    /* An object that changes every 250 ms: some refetches bring a body. */
+    const char *sets2[] = {"catalog.ttl=100ms", "arrival.rate=1000",
+                           "workload.requests=5000",
+                           "catalog.change_interval=250ms"};
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/scenarios/one-object.yaml", sets2, 4, &t, &w, &m);
+    edge = node_named(&m, "edge");
+    origin = node_named(&m, "origin");
+    /* 5 s / 250 ms = 20 changes: about 20 full answers after the first. */
+    uint64_t full = edge->c.expired - edge->c.revalidated;
+    ck_assert_msg(full >= 15 && full <= 21, "%llu full refetches",
+                  (unsigned long long)full);
+    ck_assert_uint_eq(origin->c.bytes_out, 1000 * (1 + full));
+    free_run(t, w, &m);
+}
+END_TEST
+
+START_TEST(test_model_stale_while_revalidate)
+{
+    /* As above with a 1 s stale-while-revalidate window: after the first
+     * miss nobody waits; each expiry costs one background refresh. */
+    const char *sets[] = {"catalog.ttl=100ms", "arrival.rate=1000",
+                          "workload.requests=5000",
+                          "catalog.stale_while_revalidate=1s"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/scenarios/one-object.yaml", sets, 4, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *origin = node_named(&m, "origin");
+    ck_assert_uint_eq(edge->c.misses, 1);
+    ck_assert_uint_eq(edge->c.expired, 0);
+    ck_assert_uint_gt(edge->c.stale, edge->c.updates);
+    /* Refreshes take 30 ms and the copy lives 85 ms at the edge: one per
+     * ~116 ms, as many as the refetches without the window. */
+    ck_assert_msg(edge->c.updates >= 38 && edge->c.updates <= 46,
+                  "%llu refreshes", (unsigned long long)edge->c.updates);
+    ck_assert_uint_eq(origin->c.requests, 1 + edge->c.updates);
+    ck_assert_uint_eq(edge->c.requests, edge->c.hits + edge->c.misses +
+                                            edge->c.expired +
+                                            edge->c.coalesced +
+                                            edge->c.stale);
+    /* Only the first miss and the ~30 requests that waited for it took
+     * longer than the 10 ms client round trip. */
+    ck_assert_uint_le(edge->c.coalesced, 40);
+    ck_assert_uint_eq(met_hist_quantile(&m.latency, 0.99), 10 * 1000000ULL);
+    free_run(t, w, &m);
+}
+END_TEST
+
+START_TEST(test_model_stale_if_error)
+{
+    /* The shield is down from 4 s to 6 s; edges that hold a stale copy
+     * serve it instead of the error when it is at most 10 s stale. */
+    const char *plain[] = {"warmup=0"};
+    const char *sie[] = {"warmup=0", "catalog.stale_if_error=10s"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/failover.yaml",
+              "tests/scenarios/failover-workload.yaml", plain, 1, &t, &w, &m);
+    uint64_t errors_plain = m.errors;
+    free_run(t, w, &m);
+    run_model("tests/scenarios/failover.yaml",
+              "tests/scenarios/failover-workload.yaml", sie, 2, &t, &w, &m);
+    const struct met_node *a = node_named(&m, "edge-a");
+    ck_assert_uint_gt(a->c.stale_if_error, 20);
+    /* Expired copies are served; objects never fetched still fail. */
+    ck_assert_uint_lt(m.errors + a->c.stale_if_error / 2, errors_plain);
+    ck_assert_uint_gt(a->c.errors, 0);
+    free_run(t, w, &m);
+}
+END_TEST
+
 /* --- queueing: a node's servers against M/M/1 and M/M/c theory --- */
 
 /*
@@ -416,24 +542,28 @@ END_TEST
 
 START_TEST(test_model_conserves_requests)
 {
-    const char *sets[] = {"workload.requests=300000", "warmup=50000"};
+    /* With stale-while-revalidate, so that background refreshes are
+     * counted too. */
+    const char *sets[] = {"workload.requests=300000", "warmup=50000",
+                          "catalog.stale_while_revalidate=10s"};
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
-    run_model("topologies/global.yaml", "workloads/zipf.yaml", sets, 2, &t,
+    run_model("topologies/global.yaml", "workloads/zipf.yaml", sets, 3, &t,
               &w, &m);
     uint64_t edge_requests = 0, origin_requests = 0;
     for (size_t i = 0; i < m.n_nodes; i++) {
         const struct met_counters *c = &m.nodes[i].c;
-        ck_assert_msg(c->requests ==
-                          c->hits + c->misses + c->expired + c->coalesced,
+        ck_assert_msg(c->requests == c->hits + c->misses + c->expired +
+                                         c->coalesced + c->stale,
                       "node %s", m.nodes[i].name);
         /* What the node's children sent up is what it received. */
         uint64_t from_children = 0;
         int has_children = 0;
         for (size_t j = 0; j < t->n_nodes; j++) {
             if (t->nodes[j].parent == (int)i) {
-                from_children += m.nodes[j].c.misses + m.nodes[j].c.expired;
+                from_children += m.nodes[j].c.misses +
+                                 m.nodes[j].c.expired + m.nodes[j].c.updates;
                 has_children = 1;
             }
         }
@@ -488,6 +618,13 @@ model_suite(void)
     tcase_add_test(tc, test_model_latency_is_sum_of_round_trips);
     tcase_add_test(tc, test_model_ttl_expires_copies);
     tcase_add_test(tc, test_model_bandwidth_adds_transfer_time);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("freshness");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
+    tcase_add_loop_test(tc, test_model_ttl_cache_matches_theory, 0, 2);
+    tcase_add_test(tc, test_model_revalidates_with_304);
+    tcase_add_test(tc, test_model_stale_while_revalidate);
+    tcase_add_test(tc, test_model_stale_if_error);
     suite_add_tcase(s, tc);
     tc = tcase_create("queueing");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

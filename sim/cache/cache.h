@@ -30,6 +30,9 @@ struct cache_obj {
     uint64_t key;        /* object id */
     uint64_t size;       /* bytes charged against the capacity */
     int64_t expires_at;  /* simulated ns; CACHE_NEVER if it never expires */
+    uint32_t version;    /* the content's version; 0 on insert, set and
+                            read by the caller (HTTP revalidation) */
+    uint32_t spare;      /* keeps the record 8-byte aligned */
 };
 
 struct cache_store;

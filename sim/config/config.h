@@ -163,6 +163,10 @@ struct cfg_workload {
     double zipf_alpha;      /* >= 0 */
     struct cfg_size size;
     cfg_time_ns ttl_ns;     /* 0 = objects never expire */
+    cfg_time_ns swr_ns;     /* stale-while-revalidate window, 0 = none */
+    cfg_time_ns sie_ns;     /* stale-if-error window, 0 = none */
+    cfg_time_ns change_interval_ns; /* mean time between two versions of
+                                       an object; 0 = objects never change */
     cfg_time_ns window_ns;  /* time-series window; default 1s */
 };
 

@@ -19,8 +19,9 @@ static const char *const root_keys[] = {"name",    "seed",    "requests",
 static const char *const root_required[] = {"name", "requests", "arrival",
                                             "catalog", NULL};
 static const char *const arrival_keys[] = {"rate", NULL};
-static const char *const catalog_keys[] = {"objects", "zipf_alpha", "size",
-                                           "ttl", NULL};
+static const char *const catalog_keys[] = {
+    "objects", "zipf_alpha", "size", "ttl", "stale_while_revalidate",
+    "stale_if_error", "change_interval", NULL};
 static const char *const catalog_required[] = {"objects", "zipf_alpha", NULL};
 static const char *const size_keys[] = {"dist", "bytes", "median", "sigma",
                                         "min",  "max",   NULL};
@@ -122,6 +123,14 @@ wb_catalog(const struct cfg_map *root, struct cfg_workload *w,
         rc = wb_size(&size, &w->size, err);
     if (rc == 0)
         rc = cfg_map_duration(&m, "ttl", 0, 0, &w->ttl_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(&m, "stale_while_revalidate", 0, 0, &w->swr_ns,
+                              err);
+    if (rc == 0)
+        rc = cfg_map_duration(&m, "stale_if_error", 0, 0, &w->sie_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(&m, "change_interval", 0, 0,
+                              &w->change_interval_ns, err);
     return rc;
 }
 

@@ -59,7 +59,8 @@ static const char db_schema[] =
     "    tier             TEXT NOT NULL,     -- 'edge', 'shield', 'origin'\n"
     "    depth            INTEGER NOT NULL,  -- origin 0, its children 1, "
     "...\n"
-    "    requests         INTEGER NOT NULL,  -- hits+misses+expired+coalesced\n"
+    "    requests         INTEGER NOT NULL,  -- hits+misses+expired+\n"
+    "                                        -- coalesced+stale\n"
     "    hits             INTEGER NOT NULL,  -- from a fresh cached copy\n"
     "    misses           INTEGER NOT NULL,\n"
     "    expired          INTEGER NOT NULL,\n"
@@ -68,6 +69,11 @@ static const char db_schema[] =
     "    bytes_hit        INTEGER NOT NULL,\n"
     "    bytes_out        INTEGER NOT NULL,  -- bytes sent downstream\n"
     "    errors           INTEGER NOT NULL,  -- error responses sent\n"
+    "    stale            INTEGER NOT NULL,  -- stale-while-revalidate\n"
+    "    updates          INTEGER NOT NULL,  -- background refreshes\n"
+    "    revalidated      INTEGER NOT NULL,  -- 304s received\n"
+    "    bytes_saved      INTEGER NOT NULL,  -- bodies 304s spared\n"
+    "    stale_if_error   INTEGER NOT NULL,  -- stale instead of errors\n"
     "    hit_ratio        REAL NOT NULL,     -- hits / requests\n"
     "    byte_hit_ratio   REAL NOT NULL,     -- bytes_hit / "
     "bytes_requested\n"
@@ -304,8 +310,10 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
     static const char sql[] =
         "INSERT INTO node_metrics (run_id, node, tier, depth, requests,"
         " hits, misses, expired, coalesced, bytes_requested, bytes_hit,"
-        " bytes_out, errors, hit_ratio, byte_hit_ratio, cost_usd)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " bytes_out, errors, stale, updates, revalidated, bytes_saved,"
+        " stale_if_error, hit_ratio, byte_hit_ratio, cost_usd)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
@@ -326,6 +334,11 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
         bind_u64(&w, c->bytes_hit);
         bind_u64(&w, c->bytes_out);
         bind_u64(&w, c->errors);
+        bind_u64(&w, c->stale);
+        bind_u64(&w, c->updates);
+        bind_u64(&w, c->revalidated);
+        bind_u64(&w, c->bytes_saved);
+        bind_u64(&w, c->stale_if_error);
         bind_real(&w, met_ratio(c->hits, c->requests));
         bind_real(&w, met_ratio(c->bytes_hit, c->bytes_requested));
         bind_real(&w, met_node_cost(n));

@@ -158,6 +158,11 @@ jw_counters(struct jw *w, const struct met_counters *c)
     jw_real(w, "byte_hit_ratio", met_ratio(c->bytes_hit, c->bytes_requested));
     jw_u64(w, "bytes_out", c->bytes_out);
     jw_u64(w, "errors", c->errors);
+    jw_u64(w, "stale", c->stale);
+    jw_u64(w, "updates", c->updates);
+    jw_u64(w, "revalidated", c->revalidated);
+    jw_u64(w, "bytes_saved", c->bytes_saved);
+    jw_u64(w, "stale_if_error", c->stale_if_error);
 }
 
 int

@@ -43,7 +43,8 @@ void met_hist_bucket_range(unsigned i, uint64_t *lo, uint64_t *hi);
 unsigned met_hist_bucket_of(uint64_t value_ns);
 
 /* What one node counted (measured requests only). Invariant, checked by
- * tests: requests = hits + misses + expired + coalesced. */
+ * tests: requests = hits + misses + expired + coalesced + stale; what a
+ * node sends upstream = misses + expired + updates. */
 struct met_counters {
     uint64_t requests;        /* requests that arrived at the node */
     uint64_t hits;            /* answered from a fresh cached copy */
@@ -55,6 +56,14 @@ struct met_counters {
     uint64_t bytes_out;       /* bytes sent downstream (one per response) */
     uint64_t errors;          /* error responses sent downstream (an
                                  upstream node was down) */
+    uint64_t stale;           /* served a stale copy at once while one
+                                 background revalidation went upstream
+                                 (stale-while-revalidate) */
+    uint64_t updates;         /* background revalidations sent upstream */
+    uint64_t revalidated;     /* answers "304 Not Modified" received: the
+                                 stale copy was still good */
+    uint64_t bytes_saved;     /* bodies a 304 did not have to carry */
+    uint64_t stale_if_error;  /* served a stale copy instead of an error */
 };
 
 /* One time-series window of one node. */

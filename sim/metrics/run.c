@@ -143,6 +143,11 @@ met_tier_sum(const struct met_run *r, const char *tier,
         sum->bytes_hit += c->bytes_hit;
         sum->bytes_out += c->bytes_out;
         sum->errors += c->errors;
+        sum->stale += c->stale;
+        sum->updates += c->updates;
+        sum->revalidated += c->revalidated;
+        sum->bytes_saved += c->bytes_saved;
+        sum->stale_if_error += c->stale_if_error;
     }
 }
 

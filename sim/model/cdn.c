@@ -56,11 +56,19 @@ struct req {
     uint32_t child;       /* the child's leading request this one fetches
                              for, or REQ_NIL for a client request */
     uint32_t next;        /* next coalesced waiter; free-list link when free */
+    uint32_t version;     /* on the way back: the content's version */
+    uint32_t cond;        /* the version the requester holds and asks to
+                             revalidate, or NO_VERSION: a plain GET */
     uint16_t region;
     uint8_t measured : 1; /* not part of the warm-up */
     uint8_t explain : 1;  /* narrated by --explain */
     uint8_t failed : 1;   /* on the way back: an error, not the object */
+    uint8_t not_modified : 1; /* on the way back: a 304, no body */
+    uint8_t background : 1;   /* a stale-while-revalidate refresh: no
+                                 client waits for it */
 };
+
+#define NO_VERSION UINT32_MAX
 
 /* One direction pair of a link from a node to an upstream node. */
 struct link {
@@ -444,6 +452,22 @@ count_origin_load(struct cdn *c, int64_t now, uint64_t size)
     m->origin_bytes += size;
 }
 
+/*
+ * The version of an object at the origin at `now`. With a change interval
+ * I, each object changes every I at its own phase (a pure function of the
+ * id and seed, so no state is kept per object); without one, never.
+ */
+static uint32_t
+origin_version(const struct cdn *c, uint64_t object, int64_t now)
+{
+    int64_t interval = c->w->change_interval_ns;
+    if (interval <= 0)
+        return 0;
+    uint64_t phase = hash_combine(c->w->seed ^ 0x7e51015ULL, object) %
+                     (uint64_t)interval;
+    return (uint32_t)(((uint64_t)now + phase) / (uint64_t)interval);
+}
+
 /* How long size bytes take to cross a link of bps bits/s (-1: no time). */
 static inline int64_t
 transfer_ns(uint64_t size, int64_t bps)
@@ -456,9 +480,14 @@ static void
 respond(struct cdn *c, uint32_t s, int64_t now)
 {
     struct req *r = &c->reqs[s];
+    if (r->background) {
+        /* A refresh nobody waits for: the copy is updated, that is all. */
+        req_release(c, s);
+        return;
+    }
     if (r->measured && r->failed) {
         c->m->nodes[r->node].c.errors++;
-    } else if (r->measured) {
+    } else if (r->measured && !r->not_modified) {
         c->m->nodes[r->node].c.bytes_out += r->size;
         window_at(c, r->node, now)->bytes_out += r->size;
     }
@@ -495,26 +524,70 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         struct req *child = &c->reqs[r->child];
         child->expires_at = r->expires_at;
         child->failed = r->failed;
+        child->version = r->version;
+        child->not_modified = r->not_modified;
         uint32_t child_node = child->node;
         const struct node *cn = &c->nodes[child_node];
         const struct link *lk = link_to(c, child_node, r->node);
         int64_t at = now + lk->down_ns + transfer_ns(r->size, lk->down_bps);
-        if (r->failed)
-            at = now + lk->down_ns; /* an error carries no body */
+        if (r->failed || r->not_modified)
+            at = now + lk->down_ns; /* an error or a 304 carries no body */
         if (r->explain)
             narrate(c, now, "  %s sends %s %llu to %s, arriving at %.6f s",
                     node_name(c, r->node),
-                    r->failed ? "an error for object" : "object",
+                    r->failed         ? "an error for object"
+                    : r->not_modified ? "304 Not Modified for object"
+                                      : "object",
                     (unsigned long long)r->object, node_name(c, child_node),
                     (double)at / 1e9);
         cache_prefetch(cn->cache, r->object); /* its fill will look it up */
-        if (lk->down_bps < 0 || r->failed)
+        if (lk->down_bps < 0 || r->failed || r->not_modified)
             sim_queue_push_channel(&c->q, lk->down_channel, at, EV_RESP_AT,
                                    child_node, r->child);
         else /* times depend on sizes: not monotone, so not a channel */
             sim_queue_push(&c->q, at, EV_RESP_AT, child_node, r->child);
     }
     req_release(c, s);
+}
+
+/*
+ * Sends one fetch up from node ni on behalf of leading request s, which is
+ * now in ni's in-flight map. cond is the version ni holds (a conditional
+ * request that may come back as a 304) or NO_VERSION; why names it for
+ * --explain.
+ */
+static void
+fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
+               const char *why)
+{
+    uint32_t ni = c->reqs[s].node;
+    struct node *n = &c->nodes[ni];
+    /* The parent, or the backup while the parent seems down and the
+     * backup does not. */
+    uint32_t target = n->parent;
+    if (n->backup != REQ_NIL && node_seems_down(c, n->parent, now) &&
+        !node_seems_down(c, n->backup, now))
+        target = n->backup;
+    const struct link *lk = link_to(c, ni, target);
+    uint32_t u = req_alloc(c); /* may move c->reqs */
+    struct req *up = &c->reqs[u];
+    *up = c->reqs[s];
+    up->node = target;
+    up->child = s;
+    up->next = REQ_NIL;
+    up->cond = cond;
+    up->background = 0;
+    up->t_arrive = now + lk->up_ns;
+    if (up->explain)
+        narrate(c, now, "  %s: %s: %s from %s%s, arriving at %.6f s",
+                node_name(c, ni), why,
+                cond == NO_VERSION ? "fetches" : "revalidates",
+                target == n->parent ? "" : "its backup parent ",
+                node_name(c, target), (double)up->t_arrive / 1e9);
+    if (c->nodes[target].cache != NULL)
+        cache_prefetch(c->nodes[target].cache, up->object);
+    sim_queue_push_channel(&c->q, lk->up_channel, up->t_arrive, EV_REQ_AT,
+                           target, u);
 }
 
 /* Request s has reached its node: answer it, join a fetch, or fetch. */
@@ -533,7 +606,8 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         win->requests++;
     }
     if (n->cache == NULL) {
-        /* An origin has everything; what it serves starts a new TTL. */
+        /* An origin has everything; what it serves starts a new TTL, and a
+         * conditional request for the current version gets a 304. */
         if (r->measured) {
             mc->hits++;
             mc->bytes_hit += r->size;
@@ -541,9 +615,12 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
             count_origin_load(c, now, r->size);
         }
         r->expires_at = r->expires_at ? now + r->expires_at : CACHE_NEVER;
+        r->version = origin_version(c, r->object, now);
+        r->not_modified = r->cond == r->version;
         if (r->explain)
-            narrate(c, now, "  %s serves object %llu", node_name(c, ni),
-                    (unsigned long long)r->object);
+            narrate(c, now, "  %s serves object %llu%s", node_name(c, ni),
+                    (unsigned long long)r->object,
+                    r->not_modified ? ": not modified (304)" : "");
         respond(c, s, now);
         return;
     }
@@ -556,12 +633,53 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
             win->hits++;
         }
         r->expires_at = o->expires_at;
+        r->version = o->version;
+        r->not_modified = r->cond == o->version;
         if (r->explain)
             narrate(c, now, "  %s: HIT", node_name(c, ni));
         respond(c, s, now);
         return;
     }
     uint32_t leader = idmap_get(&n->inflight, r->object);
+    if (o != NULL && c->w->swr_ns > 0 &&
+        now < add_sat(o->expires_at, c->w->swr_ns)) {
+        /* stale-while-revalidate (RFC 5861): answer with the stale copy at
+         * once; the first such request also starts one background refresh,
+         * and while it is on its way later ones are served stale too. */
+        int64_t ttl = r->expires_at; /* on the way up: the TTL */
+        uint32_t held = o->version;
+        int start_refresh = leader == IDMAP_EMPTY;
+        if (r->measured) {
+            mc->stale++;
+            mc->bytes_hit += r->size;
+            mc->updates += (uint64_t)start_refresh;
+        }
+        if (r->explain)
+            narrate(c, now, "  %s: STALE: serves its stale copy%s",
+                    node_name(c, ni),
+                    start_refresh ? " and refreshes it in the background"
+                                  : " (a refresh is on its way)");
+        r->expires_at = o->expires_at;
+        r->version = held;
+        r->not_modified = r->cond == held;
+        if (!start_refresh) {
+            respond(c, s, now);
+            return;
+        }
+        uint32_t b = req_alloc(c); /* may move c->reqs */
+        r = &c->reqs[s];
+        struct req *bg = &c->reqs[b];
+        *bg = *r;
+        bg->expires_at = ttl;
+        bg->child = REQ_NIL;
+        bg->next = REQ_NIL;
+        bg->background = 1;
+        bg->explain = 0;
+        respond(c, s, now);
+        idmap_put(&n->inflight, c->reqs[b].object, b);
+        fetch_upstream(c, b, now, held, "refresh");
+        return;
+    }
     if (leader != IDMAP_EMPTY) {
         /* Wait for the fetch already on its way (LIFO chain; all waiters
          * are answered at the same instant, so order changes nothing). */
@@ -584,29 +702,8 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     }
     r->next = REQ_NIL;
     idmap_put(&n->inflight, r->object, s);
-    /* The parent, or the backup while the parent seems down and the
-     * backup does not. */
-    uint32_t target = n->parent;
-    if (n->backup != REQ_NIL && node_seems_down(c, n->parent, now) &&
-        !node_seems_down(c, n->backup, now))
-        target = n->backup;
-    const struct link *lk = link_to(c, ni, target);
-    uint32_t u = req_alloc(c); /* may move c->reqs: r is stale from here */
-    struct req *up = &c->reqs[u];
-    *up = c->reqs[s];
-    up->node = target;
-    up->child = s;
-    up->next = REQ_NIL;
-    up->t_arrive = now + lk->up_ns;
-    if (up->explain)
-        narrate(c, now, "  %s: %s: fetches from %s%s, arriving at %.6f s",
-                node_name(c, ni), o != NULL ? "EXPIRED" : "MISS",
-                target == n->parent ? "" : "its backup parent ",
-                node_name(c, target), (double)up->t_arrive / 1e9);
-    if (c->nodes[target].cache != NULL)
-        cache_prefetch(c->nodes[target].cache, up->object);
-    sim_queue_push_channel(&c->q, lk->up_channel, up->t_arrive, EV_REQ_AT,
-                           target, u);
+    fetch_upstream(c, s, now, o != NULL ? o->version : NO_VERSION,
+                   o != NULL ? "EXPIRED" : "MISS");
 }
 
 /* The parent's answer for leading request s has reached s's node. */
@@ -614,45 +711,77 @@ static void
 node_response(struct cdn *c, uint32_t s, int64_t now)
 {
     struct req *r = &c->reqs[s];
-    struct node *n = &c->nodes[r->node];
+    uint32_t ni = r->node;
+    struct node *n = &c->nodes[ni];
+    struct met_counters *mc = &c->m->nodes[ni].c;
     idmap_del(&n->inflight, r->object);
-    if (r->failed) {
-        /* Nothing to store: the leader and every waiter get the error. */
+    struct cache_obj *o = cache_find(n->cache, r->object);
+    int failed = r->failed;
+    if (failed && o != NULL && c->w->sie_ns > 0 &&
+        now < add_sat(o->expires_at, c->w->sie_ns)) {
+        /* stale-if-error (RFC 5861): the stale copy instead of the error,
+         * for the leader and every waiter. */
+        failed = 0;
+        if (r->explain)
+            narrate(c, now, "  %s receives an error for object %llu: serves "
+                    "its stale copy instead (stale-if-error)",
+                    node_name(c, ni), (unsigned long long)r->object);
+    } else if (failed) {
         if (r->explain)
             narrate(c, now, "  %s receives an error for object %llu",
-                    node_name(c, r->node), (unsigned long long)r->object);
-        int failed = r->failed;
-        uint32_t w = r->next;
-        respond(c, s, now);
-        while (w != REQ_NIL) {
-            uint32_t next = c->reqs[w].next;
-            c->reqs[w].failed = (uint8_t)failed;
-            respond(c, w, now);
-            w = next;
+                    node_name(c, ni), (unsigned long long)r->object);
+    } else if (r->not_modified && o != NULL && o->version == r->version) {
+        /* 304: the held copy is good for a new lifetime, and was just
+         * used; no body came. */
+        o->expires_at = r->expires_at;
+        cache_hit(n->cache, o);
+        if (r->measured) {
+            mc->revalidated++;
+            mc->bytes_saved += r->size;
         }
-        return;
-    }
-    uint64_t evictions = cache_stats(n->cache)->n_evictions;
-    struct cache_obj *stored =
-        cache_insert(n->cache, r->object, r->size, r->expires_at);
-    if (r->explain) {
-        uint64_t evicted = cache_stats(n->cache)->n_evictions - evictions;
-        if (stored == NULL)
-            narrate(c, now, "  %s receives object %llu: does not store it "
-                    "(too large, or not admitted)", node_name(c, r->node),
+        if (r->explain)
+            narrate(c, now, "  %s receives 304 Not Modified for object %llu: "
+                    "its copy is fresh again", node_name(c, ni),
                     (unsigned long long)r->object);
-        else
-            narrate(c, now, "  %s receives object %llu: stores it, evicting "
-                    "%llu object%s", node_name(c, r->node),
-                    (unsigned long long)r->object,
-                    (unsigned long long)evicted, evicted == 1 ? "" : "s");
+    } else {
+        /* XXX: a 304 for a copy evicted while its revalidation was in
+         * flight is stored as if the body had come: rare, and a real cache
+         * would refetch. */
+        if (r->not_modified && r->measured)
+            mc->revalidated++;
+        uint64_t evictions = cache_stats(n->cache)->n_evictions;
+        o = cache_insert(n->cache, r->object, r->size, r->expires_at);
+        if (o != NULL)
+            o->version = r->version;
+        if (r->explain) {
+            uint64_t evicted = cache_stats(n->cache)->n_evictions - evictions;
+            if (o == NULL)
+                narrate(c, now, "  %s receives object %llu: does not store "
+                        "it (too large, or not admitted)", node_name(c, ni),
+                        (unsigned long long)r->object);
+            else
+                narrate(c, now, "  %s receives object %llu: stores it, "
+                        "evicting %llu object%s", node_name(c, ni),
+                        (unsigned long long)r->object,
+                        (unsigned long long)evicted, evicted == 1 ? "" : "s");
+        }
     }
-    int64_t expires_at = r->expires_at;
-    uint32_t w = r->next;
-    respond(c, s, now);
+    /* What every request of the fetch gets: the error, or the content
+     * (stale or new) with its expiry and version; a 304 for those that
+     * asked to revalidate the version they hold. */
+    int stale_if_error = r->failed && !failed;
+    int64_t expires_at = stale_if_error ? o->expires_at : r->expires_at;
+    uint32_t version = stale_if_error ? o->version : r->version;
+    uint32_t w = s;
     while (w != REQ_NIL) {
-        uint32_t next = c->reqs[w].next;
-        c->reqs[w].expires_at = expires_at;
+        struct req *q = &c->reqs[w];
+        uint32_t next = w == s ? r->next : q->next;
+        q->failed = (uint8_t)failed;
+        q->expires_at = expires_at;
+        q->version = version;
+        q->not_modified = !failed && q->cond == version;
+        if (stale_if_error && q->measured && !q->background)
+            mc->stale_if_error++;
         respond(c, w, now);
         w = next;
     }
@@ -808,6 +937,10 @@ client_arrival(struct cdn *c, int64_t now)
     r->measured = (uint8_t)measured;
     r->explain = 0;
     r->failed = 0;
+    r->not_modified = 0;
+    r->background = 0;
+    r->version = 0;
+    r->cond = NO_VERSION; /* clients hold no copy */
     if (measured && c->explain_left > 0) {
         c->explain_left--;
         r->explain = 1;
