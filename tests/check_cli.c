@@ -97,6 +97,17 @@ START_TEST(test_cli_bad_input_exits_3)
     ck_assert_ptr_nonnull(strstr(err, "lruu"));
     ck_assert_ptr_nonnull(strstr(err, "known: "));
     free(err);
+    /* A push to a node the topology does not have names the workload's
+     * line. */
+    ck_assert_int_eq(cdnsim(NULL, &err, "validate",
+                            "tests/scenarios/one-edge.yaml",
+                            "tests/scenarios/events.yaml", NULL), 0);
+    free(err);
+    ck_assert_int_eq(cdnsim(NULL, &err, "validate", TOPO,
+                            "tests/scenarios/events.yaml", NULL), 3);
+    ck_assert_ptr_nonnull(strstr(err, "events.yaml:12:"));
+    ck_assert_ptr_nonnull(strstr(err, "events[0].to[0]"));
+    free(err);
     /* An offline policy needs future knowledge: only replay has it. */
     ck_assert_int_eq(cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
                             "nodes.edge-fra.cache.policy=belady", NULL),

@@ -354,6 +354,42 @@ START_TEST(test_model_stale_if_error)
 }
 END_TEST
 
+/* --- purge and push events --- */
+
+START_TEST(test_model_push_and_purge)
+{
+    /* Pushed at 0 s, the first request hits; after the hard purge at
+     * 3.5 s one request misses and refetches: the origin sends the pushed
+     * copy and that one. */
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml", "tests/scenarios/events.yaml",
+              NULL, 0, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *origin = node_named(&m, "origin");
+    ck_assert_uint_eq(edge->c.hits, 9);
+    ck_assert_uint_eq(edge->c.misses, 1);
+    ck_assert_uint_eq(edge->c.purged, 1);
+    ck_assert_uint_eq(edge->c.pushed_bytes, 1000);
+    ck_assert_uint_eq(origin->c.requests, 1);
+    ck_assert_uint_eq(origin->c.bytes_out, 2000);
+    free_run(t, w, &m);
+
+    /* A soft purge only marks the copy stale: it comes back as a 304. */
+    const char *soft[] = {"events.1.mode=soft"};
+    run_model("tests/scenarios/slow-origin.yaml", "tests/scenarios/events.yaml",
+              soft, 1, &t, &w, &m);
+    edge = node_named(&m, "edge");
+    origin = node_named(&m, "origin");
+    ck_assert_uint_eq(edge->c.misses, 0);
+    ck_assert_uint_eq(edge->c.expired, 1);
+    ck_assert_uint_eq(edge->c.revalidated, 1);
+    ck_assert_uint_eq(origin->c.bytes_out, 1000);
+    free_run(t, w, &m);
+}
+END_TEST
+
 /* --- queueing: a node's servers against M/M/1 and M/M/c theory --- */
 
 /*
@@ -625,6 +661,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_revalidates_with_304);
     tcase_add_test(tc, test_model_stale_while_revalidate);
     tcase_add_test(tc, test_model_stale_if_error);
+    tcase_add_test(tc, test_model_push_and_purge);
     suite_add_tcase(s, tc);
     tc = tcase_create("queueing");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

@@ -242,6 +242,11 @@ struct cache_obj *cache_insert(struct cache_store *c, uint64_t key,
  * and tools: it asks the policy exactly as the eviction loop does. */
 struct cache_obj *cache_victim(struct cache_store *c);
 
+/* Calls fn on every cached object, in no particular order; fn must not
+ * insert or remove objects. */
+void cache_each(struct cache_store *c, void (*fn)(struct cache_obj *, void *),
+                void *ctx);
+
 /* Removes o from the cache (calls on_remove). */
 void cache_remove(struct cache_store *c, struct cache_obj *o);
 

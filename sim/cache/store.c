@@ -330,6 +330,15 @@ cache_hit(struct cache_store *c, struct cache_obj *o)
     c->policy.ops->on_hit(&c->policy, o);
 }
 
+void
+cache_each(struct cache_store *c, void (*fn)(struct cache_obj *, void *),
+           void *ctx)
+{
+    for (uint32_t s = 0; s <= c->table_mask; s++)
+        if (c->table[s] != 0)
+            fn(obj_at(c, SLOT_INDEX(c->table[s])), ctx);
+}
+
 struct cache_obj *
 cache_victim(struct cache_store *c)
 {

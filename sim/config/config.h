@@ -152,6 +152,27 @@ struct cfg_size {
     uint64_t min_bytes, max_bytes; /* clamp for lognormal; default 1, 4GiB */
 };
 
+/* A scheduled content operation (the workload's events list). */
+enum cfg_event_kind { CFG_EVENT_PURGE, CFG_EVENT_PUSH };
+
+struct cfg_event {
+    enum cfg_event_kind kind;
+    cfg_time_ns at;             /* from the start of the run */
+    /* purge */
+    int is_all;                 /* every cached object */
+    uint64_t *objects;          /* else these ids */
+    size_t n_objects;
+    int is_soft;                /* mark stale (revalidate) rather than
+                                   delete */
+    cfg_time_ns propagation_ns; /* until the purge reaches every node */
+    /* push: the `top` most popular objects into the nodes named in to */
+    uint64_t top;
+    char **to;
+    struct cfg_mark *to_marks;
+    size_t n_to;
+    char *field;                /* "events[3]", for errors found later */
+};
+
 struct cfg_workload {
     char *path;
     char *name;
@@ -168,6 +189,8 @@ struct cfg_workload {
     cfg_time_ns change_interval_ns; /* mean time between two versions of
                                        an object; 0 = objects never change */
     cfg_time_ns window_ns;  /* time-series window; default 1s */
+    struct cfg_event *events; /* in file order */
+    size_t n_events;
 };
 
 /*

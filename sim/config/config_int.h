@@ -194,6 +194,15 @@ int cfg_apply_overrides(struct cfg_doc *topo, struct cfg_doc *wl,
 int cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
                        struct sim_err *err);
 
+/* --- events.c --- */
+
+/* Reads the workload's optional events list into w. */
+int cfg_events_build(const struct cfg_doc *d, const struct cfg_map *root,
+                     struct cfg_workload *w, struct sim_err *err);
+
+/* Frees w's events. */
+void cfg_events_free(struct cfg_workload *w);
+
 /* The same for a workload document (cfg_workload_free). */
 int cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
                        struct sim_err *err);

@@ -20,7 +20,8 @@ static const char *const topo_roots[] = {
     "regions", "nodes", "latency_ms", "bandwidth_mbps", "outages",
     "failure_detection", NULL};
 static const char *const wl_roots[] = {
-    "seed", "requests", "warmup", "arrival", "catalog", "metrics", NULL};
+    "seed", "requests", "warmup", "arrival", "catalog", "metrics", "events",
+    NULL};
 
 /* Longest list of known names quoted in a message. */
 #define KNOWN_MAX 320

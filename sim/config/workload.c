@@ -13,9 +13,9 @@
 #define GIB 1073741824ULL
 #define NS_PER_S 1000000000LL
 
-static const char *const root_keys[] = {"name",    "seed",    "requests",
-                                        "warmup",  "arrival", "catalog",
-                                        "metrics", NULL};
+static const char *const root_keys[] = {
+    "name", "seed", "requests", "warmup", "arrival", "catalog", "metrics",
+    "events", NULL};
 static const char *const root_required[] = {"name", "requests", "arrival",
                                             "catalog", NULL};
 static const char *const arrival_keys[] = {"rate", NULL};
@@ -189,6 +189,8 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
             rc = cfg_map_duration(&metrics, "window", 0, NS_PER_S,
                                   &w->window_ns, err);
     }
+    if (rc == 0)
+        rc = cfg_events_build(d, &root, w, err);
     if (rc != 0) {
         cfg_workload_free(w);
         return rc;
@@ -202,6 +204,7 @@ cfg_workload_free(struct cfg_workload *w)
 {
     if (w == NULL)
         return;
+    cfg_events_free(w);
     free(w->name);
     free(w->path);
     free(w);

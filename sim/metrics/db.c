@@ -74,6 +74,8 @@ static const char db_schema[] =
     "    revalidated      INTEGER NOT NULL,  -- 304s received\n"
     "    bytes_saved      INTEGER NOT NULL,  -- bodies 304s spared\n"
     "    stale_if_error   INTEGER NOT NULL,  -- stale instead of errors\n"
+    "    purged           INTEGER NOT NULL,  -- copies purged\n"
+    "    pushed_bytes     INTEGER NOT NULL,  -- bytes stored by pushes\n"
     "    hit_ratio        REAL NOT NULL,     -- hits / requests\n"
     "    byte_hit_ratio   REAL NOT NULL,     -- bytes_hit / "
     "bytes_requested\n"
@@ -311,9 +313,9 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
         "INSERT INTO node_metrics (run_id, node, tier, depth, requests,"
         " hits, misses, expired, coalesced, bytes_requested, bytes_hit,"
         " bytes_out, errors, stale, updates, revalidated, bytes_saved,"
-        " stale_if_error, hit_ratio, byte_hit_ratio, cost_usd)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?)";
+        " stale_if_error, purged, pushed_bytes, hit_ratio, byte_hit_ratio,"
+        " cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
@@ -339,6 +341,8 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
         bind_u64(&w, c->revalidated);
         bind_u64(&w, c->bytes_saved);
         bind_u64(&w, c->stale_if_error);
+        bind_u64(&w, c->purged);
+        bind_u64(&w, c->pushed_bytes);
         bind_real(&w, met_ratio(c->hits, c->requests));
         bind_real(&w, met_ratio(c->bytes_hit, c->bytes_requested));
         bind_real(&w, met_node_cost(n));

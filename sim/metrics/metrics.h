@@ -64,6 +64,8 @@ struct met_counters {
                                  stale copy was still good */
     uint64_t bytes_saved;     /* bodies a 304 did not have to carry */
     uint64_t stale_if_error;  /* served a stale copy instead of an error */
+    uint64_t purged;          /* copies deleted or marked stale by purges */
+    uint64_t pushed_bytes;    /* bytes stored by push events */
 };
 
 /* One time-series window of one node. */

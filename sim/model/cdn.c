@@ -7,7 +7,8 @@
  *   RESP_AT(node, slot)   the parent's answer to the fetch that the
  *                         request in slot leads reaches the node;
  *   SERVED(node, slot)    a node with limited servers has finished its
- *                         work on the request, which now proceeds.
+ *                         work on the request, which now proceeds;
+ *   PURGE / PUSH(node, k) workload event k reaches the node.
  * A request is one small record in a recycled pool; a node's in-flight map
  * (object -> leading request) is how later requests coalesce onto a fetch
  * already on its way. Links take half their RTT each way, so a request's
@@ -40,7 +41,14 @@
 #include "util/xalloc.h"
 #include "workload/workload.h"
 
-enum ev_kind { EV_ARRIVAL = 1, EV_REQ_AT, EV_RESP_AT, EV_SERVED };
+enum ev_kind {
+    EV_ARRIVAL = 1,
+    EV_REQ_AT,
+    EV_RESP_AT,
+    EV_SERVED,
+    EV_PURGE, /* target: node, ref: index of the workload event */
+    EV_PUSH   /* the same */
+};
 
 #define REQ_NIL UINT32_MAX
 
@@ -109,6 +117,7 @@ struct cdn {
     uint32_t *n_region_edges;      /* [region] */
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
     int has_outages;
+    int **push_nodes;              /* [event]: node indices of a push */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending;     /* the next client request */
@@ -288,6 +297,36 @@ link_to(const struct cdn *c, uint32_t i, uint32_t up)
     return up == n->parent ? &n->to_parent : &n->to_backup;
 }
 
+/* Resolves each push's target nodes: caching nodes of the topology. */
+static int
+events_init(struct cdn *c, struct sim_err *err)
+{
+    const struct cfg_workload *w = c->w;
+    c->push_nodes = xcalloc(w->n_events ? w->n_events : 1,
+                            sizeof *c->push_nodes);
+    for (size_t k = 0; k < w->n_events; k++) {
+        const struct cfg_event *e = &w->events[k];
+        if (e->kind != CFG_EVENT_PUSH)
+            continue;
+        c->push_nodes[k] = xcalloc(e->n_to, sizeof *c->push_nodes[k]);
+        for (size_t j = 0; j < e->n_to; j++) {
+            int i = cfg_node_index(c->t, e->to[j]);
+            if (i < 0 || !c->t->nodes[i].has_cache) {
+                char *field = xasprintf("%s.to[%zu]", e->field, j);
+                sim_err_set(err, -SIM_ENOENT, e->to_marks[j].file,
+                            e->to_marks[j].line, e->to_marks[j].col, field,
+                            "%s\"%s\" is not a caching node of topology "
+                            "\"%s\"", i < 0 ? "" : "the origin ",
+                            e->to[j], c->t->name);
+                free(field);
+                return -SIM_ENOENT;
+            }
+            c->push_nodes[k][j] = i;
+        }
+    }
+    return 0;
+}
+
 struct cdn *
 cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         struct sim_err *err)
@@ -335,6 +374,10 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         }
     }
     region_edges_init(c);
+    if (w != NULL && events_init(c, err) != 0) {
+        cdn_free(c);
+        return NULL;
+    }
     c->routing_rng = xcalloc(t->n_regions, sizeof *c->routing_rng);
     for (size_t r = 0; r < t->n_regions; r++)
         if (t->regions[r].routing == CFG_ROUTE_WEIGHTED)
@@ -378,6 +421,9 @@ cdn_free(struct cdn *c)
     free(c->nodes);
     free(c->region_edges);
     free(c->n_region_edges);
+    for (size_t k = 0; c->push_nodes && k < c->w->n_events; k++)
+        free(c->push_nodes[k]);
+    free(c->push_nodes);
     for (uint32_t r = 0; c->routing_rng && r < c->t->n_regions; r++)
         if (c->routing_rng[r])
             gsl_rng_free(c->routing_rng[r]);
@@ -961,6 +1007,112 @@ client_arrival(struct cdn *c, int64_t now)
     node_arrive(c, s, now);
 }
 
+struct purge_ctx {
+    int64_t now;
+    uint64_t n;
+};
+
+static void
+mark_stale(struct cache_obj *o, void *ctx)
+{
+    struct purge_ctx *p = ctx;
+    if (o->expires_at > p->now)
+        o->expires_at = p->now;
+    p->n++;
+}
+
+/*
+ * Purge event k reaches node ni: a hard purge deletes, a soft one marks
+ * the copies stale so that the next request revalidates them (and gets a
+ * 304 if the object did not change). A fetch already in flight still
+ * stores what it brings.
+ */
+static void
+node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
+{
+    const struct cfg_event *e = &c->w->events[k];
+    struct cache_store *cs = c->nodes[ni].cache;
+    struct purge_ctx p = {now, 0};
+    if (e->is_all && e->is_soft) {
+        cache_each(cs, mark_stale, &p);
+    } else if (e->is_all) {
+        for (struct cache_obj *o; (o = cache_victim(cs)) != NULL; p.n++)
+            cache_remove(cs, o);
+    } else {
+        for (size_t j = 0; j < e->n_objects; j++) {
+            struct cache_obj *o = cache_find(cs, e->objects[j]);
+            if (o == NULL)
+                continue;
+            if (e->is_soft)
+                mark_stale(o, &p);
+            else
+                cache_remove(cs, o), p.n++;
+        }
+    }
+    if (c->generated >= c->w->warmup) /* after the warm-up */
+        c->m->nodes[ni].c.purged += p.n;
+}
+
+/* The origin above node i (following parents). */
+static uint32_t
+origin_of(const struct cdn *c, uint32_t i)
+{
+    while (c->nodes[i].parent != REQ_NIL)
+        i = c->nodes[i].parent;
+    return i;
+}
+
+/*
+ * Push event k fills node ni with the `top` most popular objects, as an
+ * off-peak fill does: each is stored fresh (a new TTL) unless the node
+ * already holds it fresh. The bytes count as sent by the node's origin
+ * and received by the node (pushed_bytes).
+ */
+static void
+node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
+{
+    const struct cfg_event *e = &c->w->events[k];
+    struct cache_store *cs = c->nodes[ni].cache;
+    uint64_t bytes = 0;
+    uint64_t top = e->top < c->w->n_objects ? e->top : c->w->n_objects;
+    /* Least popular first, so that the most popular end up most recent. */
+    for (uint64_t rank = top; rank >= 1; rank--) {
+        uint64_t id = wl_gen_object_at_rank(c->gen, rank);
+        struct cache_obj *o = cache_find(cs, id);
+        if (o != NULL && o->expires_at > now)
+            continue;
+        uint64_t size = wl_gen_object_size(c->gen, id);
+        int64_t ttl = c->w->ttl_ns;
+        o = cache_insert(cs, id, size, ttl ? now + ttl : CACHE_NEVER);
+        if (o == NULL)
+            continue;
+        o->version = origin_version(c, id, now);
+        bytes += size;
+    }
+    if (c->generated >= c->w->warmup) { /* after the warm-up */
+        c->m->nodes[ni].c.pushed_bytes += bytes;
+        c->m->nodes[origin_of(c, ni)].c.bytes_out += bytes;
+    }
+}
+
+static void
+schedule_events(struct cdn *c)
+{
+    for (size_t k = 0; k < c->w->n_events; k++) {
+        const struct cfg_event *e = &c->w->events[k];
+        if (e->kind == CFG_EVENT_PUSH) {
+            for (size_t j = 0; j < e->n_to; j++)
+                sim_queue_push(&c->q, e->at, EV_PUSH,
+                               (uint32_t)c->push_nodes[k][j], k);
+            continue;
+        }
+        for (uint32_t i = 0; i < c->n_nodes; i++)
+            if (c->nodes[i].cache != NULL)
+                sim_queue_push(&c->q, add_sat(e->at, e->propagation_ns),
+                               EV_PURGE, i, k);
+    }
+}
+
 static void
 iso_now(char *buf, size_t len)
 {
@@ -1013,6 +1165,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
         weights[r] = t->regions[r].weight;
     c->gen = wl_gen_new(c->w, weights, (uint32_t)t->n_regions);
     free(weights);
+    schedule_events(c);
     schedule_next_arrival(c);
 
     int rc = 0;
@@ -1029,6 +1182,12 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
             break;
         case EV_SERVED:
             node_served(c, ev.target, (uint32_t)ev.ref, ev.at);
+            break;
+        case EV_PURGE:
+            node_purge(c, ev.target, (size_t)ev.ref, ev.at);
+            break;
+        case EV_PUSH:
+            node_push(c, ev.target, (size_t)ev.ref, ev.at);
             break;
         case EV_RESP_AT:
             node_response(c, (uint32_t)ev.ref, ev.at);

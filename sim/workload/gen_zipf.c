@@ -241,3 +241,15 @@ wl_gen_next(struct wl_gen *g, struct wl_request *out)
     source_advance(g, best);
     return 1;
 }
+
+uint64_t
+wl_gen_object_at_rank(const struct wl_gen *g, uint64_t rank)
+{
+    return wl_scramble(&g->scrambler, rank - 1);
+}
+
+uint64_t
+wl_gen_object_size(const struct wl_gen *g, uint64_t object)
+{
+    return wl_object_size(&g->w->size, object, g->w->seed);
+}

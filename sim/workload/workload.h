@@ -79,6 +79,11 @@ void wl_gen_free(struct wl_gen *g);
  */
 int wl_gen_next(struct wl_gen *g, struct wl_request *out);
 
+/* The id and size of the object of popularity rank (1 = most popular), for
+ * pushing the most popular objects ahead of demand. */
+uint64_t wl_gen_object_at_rank(const struct wl_gen *g, uint64_t rank);
+uint64_t wl_gen_object_size(const struct wl_gen *g, uint64_t object);
+
 /* ---- Trace readers -------------------------------------------------------
  *
  * Streaming readers of recorded request traces: constant memory (two 1 MiB
