@@ -354,6 +354,25 @@ START_TEST(test_model_stale_if_error)
 }
 END_TEST
 
+START_TEST(test_model_uncacheable_objects_bypass)
+{
+    /* Everything no-store: every request reaches the origin, nothing is
+     * stored and nothing coalesces, even a burst for one object. */
+    const char *sets[] = {"warmup=0", "catalog.uncacheable_share=1"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/scenarios/one-object.yaml", sets, 2, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.bypass, 100);
+    ck_assert_uint_eq(edge->c.coalesced, 0);
+    ck_assert_uint_eq(m.origin_requests, 100);
+    ck_assert_uint_eq(m.latency.min, 40 * 1000000ULL);
+    free_run(t, w, &m);
+}
+END_TEST
+
 /* --- purge and push events --- */
 
 START_TEST(test_model_push_and_purge)
@@ -581,17 +600,19 @@ START_TEST(test_model_conserves_requests)
     /* With stale-while-revalidate, so that background refreshes are
      * counted too. */
     const char *sets[] = {"workload.requests=300000", "warmup=50000",
-                          "catalog.stale_while_revalidate=10s"};
+                          "catalog.stale_while_revalidate=10s",
+                          "catalog.uncacheable_share=0.1"};
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
-    run_model("topologies/global.yaml", "workloads/zipf.yaml", sets, 3, &t,
+    run_model("topologies/global.yaml", "workloads/zipf.yaml", sets, 4, &t,
               &w, &m);
+    ck_assert_uint_gt(node_named(&m, "edge-fra")->c.bypass, 0);
     uint64_t edge_requests = 0, origin_requests = 0;
     for (size_t i = 0; i < m.n_nodes; i++) {
         const struct met_counters *c = &m.nodes[i].c;
         ck_assert_msg(c->requests == c->hits + c->misses + c->expired +
-                                         c->coalesced + c->stale,
+                                         c->coalesced + c->stale + c->bypass,
                       "node %s", m.nodes[i].name);
         /* What the node's children sent up is what it received. */
         uint64_t from_children = 0;
@@ -599,7 +620,8 @@ START_TEST(test_model_conserves_requests)
         for (size_t j = 0; j < t->n_nodes; j++) {
             if (t->nodes[j].parent == (int)i) {
                 from_children += m.nodes[j].c.misses +
-                                 m.nodes[j].c.expired + m.nodes[j].c.updates;
+                                 m.nodes[j].c.expired + m.nodes[j].c.updates +
+                                 m.nodes[j].c.bypass;
                 has_children = 1;
             }
         }
@@ -662,6 +684,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_stale_while_revalidate);
     tcase_add_test(tc, test_model_stale_if_error);
     tcase_add_test(tc, test_model_push_and_purge);
+    tcase_add_test(tc, test_model_uncacheable_objects_bypass);
     suite_add_tcase(s, tc);
     tc = tcase_create("queueing");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

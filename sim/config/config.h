@@ -188,6 +188,8 @@ struct cfg_workload {
     cfg_time_ns sie_ns;     /* stale-if-error window, 0 = none */
     cfg_time_ns change_interval_ns; /* mean time between two versions of
                                        an object; 0 = objects never change */
+    double uncacheable_share; /* objects sent with no-store/private: passed
+                                 through every cache (BYPASS); 0 to 1 */
     cfg_time_ns window_ns;  /* time-series window; default 1s */
     struct cfg_event *events; /* in file order */
     size_t n_events;

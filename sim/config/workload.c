@@ -21,7 +21,7 @@ static const char *const root_required[] = {"name", "requests", "arrival",
 static const char *const arrival_keys[] = {"rate", NULL};
 static const char *const catalog_keys[] = {
     "objects", "zipf_alpha", "size", "ttl", "stale_while_revalidate",
-    "stale_if_error", "change_interval", NULL};
+    "stale_if_error", "change_interval", "uncacheable_share", NULL};
 static const char *const catalog_required[] = {"objects", "zipf_alpha", NULL};
 static const char *const size_keys[] = {"dist", "bytes", "median", "sigma",
                                         "min",  "max",   NULL};
@@ -131,6 +131,9 @@ wb_catalog(const struct cfg_map *root, struct cfg_workload *w,
     if (rc == 0)
         rc = cfg_map_duration(&m, "change_interval", 0, 0,
                               &w->change_interval_ns, err);
+    if (rc == 0)
+        rc = cfg_map_number(&m, "uncacheable_share", 0, 0, 0, 0, 1,
+                            &w->uncacheable_share, err);
     return rc;
 }
 

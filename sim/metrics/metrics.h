@@ -43,8 +43,8 @@ void met_hist_bucket_range(unsigned i, uint64_t *lo, uint64_t *hi);
 unsigned met_hist_bucket_of(uint64_t value_ns);
 
 /* What one node counted (measured requests only). Invariant, checked by
- * tests: requests = hits + misses + expired + coalesced + stale; what a
- * node sends upstream = misses + expired + updates. */
+ * tests: requests = hits + misses + expired + coalesced + stale + bypass;
+ * what a node sends upstream = misses + expired + updates + bypass. */
 struct met_counters {
     uint64_t requests;        /* requests that arrived at the node */
     uint64_t hits;            /* answered from a fresh cached copy */
@@ -64,6 +64,8 @@ struct met_counters {
                                  stale copy was still good */
     uint64_t bytes_saved;     /* bodies a 304 did not have to carry */
     uint64_t stale_if_error;  /* served a stale copy instead of an error */
+    uint64_t bypass;          /* not cacheable (no-store): passed through
+                                 to the parent, never stored */
     uint64_t purged;          /* copies deleted or marked stale by purges */
     uint64_t pushed_bytes;    /* bytes stored by push events */
 };

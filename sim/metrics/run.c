@@ -148,6 +148,7 @@ met_tier_sum(const struct met_run *r, const char *tier,
         sum->revalidated += c->revalidated;
         sum->bytes_saved += c->bytes_saved;
         sum->stale_if_error += c->stale_if_error;
+        sum->bypass += c->bypass;
         sum->purged += c->purged;
         sum->pushed_bytes += c->pushed_bytes;
     }

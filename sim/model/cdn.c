@@ -74,6 +74,7 @@ struct req {
     uint8_t not_modified : 1; /* on the way back: a 304, no body */
     uint8_t background : 1;   /* a stale-while-revalidate refresh: no
                                  client waits for it */
+    uint8_t bypass : 1;       /* not cacheable: passed through, unstored */
 };
 
 #define NO_VERSION UINT32_MAX
@@ -514,6 +515,18 @@ origin_version(const struct cdn *c, uint64_t object, int64_t now)
     return (uint32_t)(((uint64_t)now + phase) / (uint64_t)interval);
 }
 
+/* Is object cacheable? A share of the catalog, fixed per object by its
+ * id, is sent with no-store and must pass every cache. */
+static inline int
+is_uncacheable(const struct cdn *c, uint64_t object)
+{
+    double share = c->w->uncacheable_share;
+    if (share <= 0)
+        return 0;
+    uint64_t h = hash_combine(c->w->seed ^ 0xb1a55ULL, object);
+    return (double)(h >> 11) * (1.0 / 9007199254740992.0) < share;
+}
+
 /* How long size bytes take to cross a link of bps bits/s (-1: no time). */
 static inline int64_t
 transfer_ns(uint64_t size, int64_t bps)
@@ -670,6 +683,14 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         respond(c, s, now);
         return;
     }
+    if (r->bypass) {
+        /* No-store: no lookup, no coalescing, straight to the parent. */
+        if (r->measured)
+            mc->bypass++;
+        r->next = REQ_NIL;
+        fetch_upstream(c, s, now, NO_VERSION, "BYPASS");
+        return;
+    }
     struct cache_obj *o = cache_find(n->cache, r->object);
     if (o != NULL && o->expires_at > now) {
         cache_hit(n->cache, o);
@@ -760,6 +781,16 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     uint32_t ni = r->node;
     struct node *n = &c->nodes[ni];
     struct met_counters *mc = &c->m->nodes[ni].c;
+    if (r->bypass) {
+        /* Passed through: nothing was in flight, nothing is stored. */
+        if (r->explain)
+            narrate(c, now, "  %s passes %s for object %llu on (not "
+                    "cacheable)", node_name(c, ni),
+                    r->failed ? "an error" : "the answer",
+                    (unsigned long long)r->object);
+        respond(c, s, now);
+        return;
+    }
     idmap_del(&n->inflight, r->object);
     struct cache_obj *o = cache_find(n->cache, r->object);
     int failed = r->failed;
@@ -987,6 +1018,7 @@ client_arrival(struct cdn *c, int64_t now)
     r->background = 0;
     r->version = 0;
     r->cond = NO_VERSION; /* clients hold no copy */
+    r->bypass = (uint8_t)is_uncacheable(c, p->object);
     if (measured && c->explain_left > 0) {
         c->explain_left--;
         r->explain = 1;
