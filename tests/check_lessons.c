@@ -178,6 +178,41 @@ START_TEST(test_lesson_latency_by_distance)
 }
 END_TEST
 
+/* The README's examples of CDN behaviour, with the figures it quotes. */
+START_TEST(test_examples_of_cdn_behaviour)
+{
+    char *a = lesson_json("run", "topologies/origin-outage.yaml", ZIPF, NULL);
+    char *b = lesson_json("run", "topologies/origin-outage.yaml", ZIPF,
+                          "--set", "catalog.stale_if_error=10m", NULL);
+    ck_assert_int_eq(num(a, 1, "errors"), 247050);
+    ck_assert_int_eq(num(b, 1, "errors"), 113957);
+    free(a);
+    free(b);
+    a = lesson_json("run", "topologies/global.yaml",
+                    "workloads/purge-storm.yaml", NULL);
+    b = lesson_json("run", "topologies/global.yaml",
+                    "workloads/purge-storm.yaml", "--set",
+                    "events.0.mode=soft", "--set", "events.1.mode=soft",
+                    "--set", "events.2.mode=soft", "--set",
+                    "events.3.mode=soft", "--set", "events.4.mode=soft",
+                    "--set", "events.5.mode=soft", NULL);
+    ck_assert(num(b, 2, "origin", "bytes") <
+              0.75 * num(a, 2, "origin", "bytes"));
+    ck_assert_int_eq(num(b, 3, "tiers", "edge", "revalidated"), 17409);
+    free(a);
+    free(b);
+    a = lesson_json("run", "topologies/global.yaml",
+                    "workloads/offpeak-push.yaml", NULL);
+    b = lesson_json("run", "topologies/global.yaml",
+                    "workloads/offpeak-push.yaml", "--set", "events.0.push=1",
+                    NULL);
+    ck_assert(num(a, 3, "tiers", "edge", "hit_ratio") >
+              num(b, 3, "tiers", "edge", "hit_ratio") + 0.02);
+    free(a);
+    free(b);
+}
+END_TEST
+
 /* Every reference architecture runs briefly and keeps the books. */
 START_TEST(test_reference_architectures_run)
 {
@@ -219,6 +254,7 @@ lessons_suite(void)
     tcase_add_test(tc, test_lesson_eviction_policies);
     tcase_add_test(tc, test_lesson_latency_by_distance);
     tcase_add_test(tc, test_reference_architectures_run);
+    tcase_add_test(tc, test_examples_of_cdn_behaviour);
     suite_add_tcase(s, tc);
     return s;
 }

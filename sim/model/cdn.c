@@ -667,15 +667,16 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     if (n->cache == NULL) {
         /* An origin has everything; what it serves starts a new TTL, and a
          * conditional request for the current version gets a 304. */
+        r->expires_at = r->expires_at ? now + r->expires_at : CACHE_NEVER;
+        r->version = origin_version(c, r->object, now);
+        r->not_modified = r->cond == r->version;
         if (r->measured) {
             mc->hits++;
             mc->bytes_hit += r->size;
             win->hits++;
-            count_origin_load(c, now, r->size);
+            /* A 304 sends no body: origin bytes count what left it. */
+            count_origin_load(c, now, r->not_modified ? 0 : r->size);
         }
-        r->expires_at = r->expires_at ? now + r->expires_at : CACHE_NEVER;
-        r->version = origin_version(c, r->object, now);
-        r->not_modified = r->cond == r->version;
         if (r->explain)
             narrate(c, now, "  %s serves object %llu%s", node_name(c, ni),
                     (unsigned long long)r->object,
