@@ -27,8 +27,9 @@
  * returned carries the decision out (trims and the ghost entry), while any
  * other removal (expiry, a new version) just leaves T1 or T2.
  *
- * B1 and B2 are the policy's own: a pool of 32-byte entries in two lists
- * plus an id map, allocated in start, grown in on_remove, freed in stop.
+ * B1 and B2 are the two lists of the policy's own ghost (ghost.h): 24-byte
+ * entries plus an id index, allocated in start, grown in on_remove, freed
+ * in stop.
  * Besides the paper's bound (ghost bytes at most 2c) they never hold more
  * ids than twice the number of cached objects, so their memory stays
  * proportional to the cache's whatever the sizes; with unit sizes that
@@ -41,38 +42,16 @@
  * 0.8275 / 0.8114 / 0.7728: the same algorithm, exactly. With real sizes
  * the two differ in how far p moves (libCacheSim: the ratio alone).
  */
-#include <stdlib.h>
-
+#include "cache/ghost.h"
 #include "cache/list.h"
-#include "util/idmap.h"
-#include "util/xalloc.h"
 
 enum { ARC_T1 = 0, ARC_T2 = 1 };
-enum { ARC_NONE = 0, ARC_B1 = 1, ARC_B2 = 2 }; /* ghost list ids */
-
-struct arc_ghost {
-    uint64_t key;
-    uint64_t size;
-    uint32_t prev; /* newer entry, CACHE_NIL at the head */
-    uint32_t next; /* older entry; free list link when unused */
-    uint8_t list;  /* ARC_B1 or ARC_B2 */
-};
-
-struct arc_glist {
-    uint32_t head; /* most recently evicted */
-    uint32_t tail; /* oldest: trimmed first */
-    uint32_t n;
-    uint64_t bytes;
-};
+enum { ARC_B1 = 0, ARC_B2 = 1, ARC_NONE = 2 }; /* ghost lists, or none */
 
 struct arc_state {
-    struct clist t[2];     /* T1, T2; head = most recent */
-    struct arc_glist b[3]; /* [ARC_B1], [ARC_B2]; [0] unused */
-    struct arc_ghost *ghosts;
-    uint32_t ghost_cap;
-    uint32_t ghost_free;
-    struct idmap ghost_map; /* key -> ghost entry */
-    double p;               /* target bytes of T1, 0..capacity */
+    struct clist t[2];  /* T1, T2; head = most recent */
+    struct ghost ghost; /* list [ARC_B1] is B1, [ARC_B2] is B2 */
+    double p;           /* target bytes of T1, 0..capacity */
     /* The miss being inserted, as admit saw it. */
     int has_req;
     uint64_t req_key;
@@ -95,15 +74,6 @@ arc_obj(struct cache_obj *o)
     return cache_obj_state(o);
 }
 
-static void
-arc_ghost_free_range(struct arc_state *s, uint32_t from, uint32_t to)
-{
-    for (uint32_t i = to; i-- > from;) {
-        s->ghosts[i].next = s->ghost_free;
-        s->ghost_free = i;
-    }
-}
-
 static int
 arc_start(struct policy *p, struct sim_err *err)
 {
@@ -111,13 +81,7 @@ arc_start(struct policy *p, struct sim_err *err)
     struct arc_state *s = p->state;
     clist_init(&s->t[ARC_T1]);
     clist_init(&s->t[ARC_T2]);
-    for (int i = 0; i < 3; i++)
-        s->b[i] = (struct arc_glist){CACHE_NIL, CACHE_NIL, 0, 0};
-    s->ghost_cap = 256;
-    s->ghosts = xmalloc((size_t)s->ghost_cap * sizeof *s->ghosts);
-    s->ghost_free = CACHE_NIL;
-    arc_ghost_free_range(s, 0, s->ghost_cap);
-    idmap_init(&s->ghost_map);
+    ghost_init(&s->ghost);
     s->p = 0;
     s->has_req = 0;
     s->chosen = CACHE_NIL;
@@ -128,64 +92,7 @@ static void
 arc_stop(struct policy *p)
 {
     struct arc_state *s = p->state;
-    idmap_fini(&s->ghost_map);
-    free(s->ghosts);
-    s->ghosts = NULL;
-}
-
-/* Unlinks ghost entry g from its list and frees it. */
-static void
-arc_ghost_drop(struct arc_state *s, uint32_t g)
-{
-    struct arc_ghost *e = &s->ghosts[g];
-    struct arc_glist *l = &s->b[e->list];
-    if (e->prev != CACHE_NIL)
-        s->ghosts[e->prev].next = e->next;
-    else
-        l->head = e->next;
-    if (e->next != CACHE_NIL)
-        s->ghosts[e->next].prev = e->prev;
-    else
-        l->tail = e->prev;
-    l->n--;
-    l->bytes -= e->size;
-    idmap_del(&s->ghost_map, e->key);
-    e->next = s->ghost_free;
-    s->ghost_free = g;
-}
-
-static void
-arc_ghost_push(struct arc_state *s, uint8_t list, uint64_t key, uint64_t size)
-{
-    if (s->ghost_free == CACHE_NIL) {
-        uint32_t old = s->ghost_cap;
-        SIM_ASSERT(old < UINT32_MAX / 2);
-        s->ghost_cap *= 2;
-        s->ghosts =
-            xrealloc(s->ghosts, (size_t)s->ghost_cap * sizeof *s->ghosts);
-        arc_ghost_free_range(s, old, s->ghost_cap);
-    }
-    struct arc_glist *l = &s->b[list];
-    /* An id is on the ghost lists at most once. */
-    uint32_t dup = idmap_get(&s->ghost_map, key);
-    if (dup != IDMAP_EMPTY)
-        arc_ghost_drop(s, dup);
-    uint32_t g = s->ghost_free;
-    struct arc_ghost *e = &s->ghosts[g];
-    s->ghost_free = e->next;
-    *e = (struct arc_ghost){.key = key,
-                            .size = size,
-                            .prev = CACHE_NIL,
-                            .next = l->head,
-                            .list = list};
-    if (l->head != CACHE_NIL)
-        s->ghosts[l->head].prev = g;
-    else
-        l->tail = g;
-    l->head = g;
-    l->n++;
-    l->bytes += size;
-    idmap_put(&s->ghost_map, key, g);
+    ghost_fini(&s->ghost);
 }
 
 static int
@@ -197,11 +104,13 @@ arc_admit(struct policy *p, uint64_t key, uint64_t size)
     s->req_key = key;
     s->req_size = size;
     s->req_ghost = ARC_NONE;
-    uint32_t g = idmap_get(&s->ghost_map, key);
-    if (g == IDMAP_EMPTY)
+    uint32_t g = ghost_find(&s->ghost, key);
+    if (g == GHOST_NONE)
         return 1;
-    double b1 = (double)s->b[ARC_B1].bytes, b2 = (double)s->b[ARC_B2].bytes;
-    if (s->ghosts[g].list == ARC_B1) {
+    double b1 = (double)s->ghost.list[ARC_B1].bytes;
+    double b2 = (double)s->ghost.list[ARC_B2].bytes;
+    s->req_ghost = (uint8_t)ghost_list_of(g);
+    if (s->req_ghost == ARC_B1) {
         /* Case II: T1 would have kept it; grow T1's target. */
         double delta = b1 > 0 && b2 / b1 > 1 ? b2 / b1 : 1;
         s->p = s->p + delta * (double)size;
@@ -214,8 +123,7 @@ arc_admit(struct policy *p, uint64_t key, uint64_t size)
         if (s->p < 0)
             s->p = 0;
     }
-    s->req_ghost = s->ghosts[g].list;
-    arc_ghost_drop(s, g);
+    ghost_drop(&s->ghost, g);
     return 1;
 }
 
@@ -243,21 +151,6 @@ arc_on_hit(struct policy *p, struct cache_obj *o)
     clist_push_head(p->store, &s->t[ARC_T2], o, 0);
 }
 
-/* Keeps the ghosts within 2c bytes and twice the cached objects' count,
- * taking from the list with more bytes. */
-static void
-arc_ghost_bound(struct policy *p, uint32_t n_cached)
-{
-    struct arc_state *s = p->state;
-    uint64_t max_n = 2 * (uint64_t)(n_cached ? n_cached : 1);
-    while (s->b[ARC_B1].n + s->b[ARC_B2].n > 0 &&
-           (s->b[ARC_B1].bytes + s->b[ARC_B2].bytes > 2 * p->capacity_bytes ||
-            (uint64_t)s->b[ARC_B1].n + s->b[ARC_B2].n > max_n)) {
-        int l = s->b[ARC_B1].bytes >= s->b[ARC_B2].bytes ? ARC_B1 : ARC_B2;
-        arc_ghost_drop(s, s->b[l].tail);
-    }
-}
-
 static void
 arc_on_remove(struct policy *p, struct cache_obj *o)
 {
@@ -267,11 +160,17 @@ arc_on_remove(struct policy *p, struct cache_obj *o)
     clist_remove(p->store, &s->t[arc_obj(o)->list], o, 0);
     if (!evicted)
         return;
-    if (s->chosen_trim != ARC_NONE && s->b[s->chosen_trim].n > 0)
-        arc_ghost_drop(s, s->b[s->chosen_trim].tail);
+    if (s->chosen_trim != ARC_NONE)
+        ghost_drop_oldest(&s->ghost, s->chosen_trim);
     if (s->chosen_to != ARC_NONE) {
-        arc_ghost_push(s, s->chosen_to, o->key, o->size);
-        arc_ghost_bound(p, cache_n_objects(p->store));
+        /* An id is on the ghost lists at most once. */
+        ghost_remove(&s->ghost, o->key);
+        ghost_push(&s->ghost, s->chosen_to, o->key, o->size);
+        /* Within 2c bytes and twice the cached objects' count, taking
+         * from the list with more bytes. */
+        uint32_t n_cached = cache_n_objects(p->store);
+        ghost_trim(&s->ghost, 2 * p->capacity_bytes,
+                   2 * (uint64_t)(n_cached ? n_cached : 1));
     }
 }
 
@@ -298,7 +197,8 @@ arc_victim(struct policy *p)
     uint64_t c = p->capacity_bytes;
     uint64_t size = s->has_req ? s->req_size : 0;
     uint8_t ghost = s->has_req ? s->req_ghost : ARC_NONE;
-    const struct arc_glist *b1 = &s->b[ARC_B1], *b2 = &s->b[ARC_B2];
+    const struct ghost_list *b1 = &s->ghost.list[ARC_B1];
+    const struct ghost_list *b2 = &s->ghost.list[ARC_B2];
     s->chosen_trim = ARC_NONE;
     if (ghost == ARC_NONE) {
         /* Case IV: make room in the directory first. */

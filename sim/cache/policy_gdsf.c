@@ -21,98 +21,55 @@
  * Only the object victim() last returned sets L when it is removed: a
  * purge or a new version is not an eviction and must not inflate L.
  *
- * Cost: O(log n) per insert, hit and remove (an indexed binary min-heap
- * keyed by (H, last update); each object keeps its heap position in its
- * state); victim() is O(1).
+ * Cost: O(log n) per insert, hit and remove (an indexed binary heap,
+ * heap.h, with the lowest (H, last update) on top; each object keeps its
+ * heap position in its state); victim() is O(1).
  */
-#include <stdlib.h>
 #include <string.h>
 
-#include "cache/cache.h"
-#include "util/xalloc.h"
+#include "cache/heap.h"
 
 struct gdsf_obj {
-    double h;      /* priority */
-    uint64_t seq;  /* when h was last set, for ties */
+    uint32_t pos;  /* index in the heap; first, for heap.h */
     uint32_t freq; /* accesses since insert */
-    uint32_t pos;  /* index in the heap */
 };
 
 struct gdsf_state {
-    int cost_packets; /* 0: cost 1; 1: 2 + size/536 */
-    double l;         /* inflation: H of the last evicted object */
-    uint64_t tick;    /* counts priority updates */
-    uint32_t *heap;   /* object indices; heap[0] has the lowest (h,seq) */
-    uint32_t n, cap;
+    int cost_packets;    /* 0: cost 1; 1: 2 + size/536 */
+    double l;            /* inflation: H of the last evicted object */
+    uint64_t tick;       /* counts priority updates */
+    struct heap heap;    /* entries keyed by (H, when H was set) */
     uint32_t victim_idx; /* the object victim() last returned */
     uint64_t victim_key;
 };
 
-static inline struct gdsf_obj *
-gd_obj(const struct cache_store *c, uint32_t idx)
+/* H as a heap priority and back. H is positive and finite, and positive
+ * doubles' IEEE 754 bit patterns order as the numbers do, so the heap's
+ * integer order is the order of H. */
+static inline uint64_t
+gd_prio(double h)
 {
-    return cache_obj_state(cache_obj_at(c, idx));
+    uint64_t prio;
+    memcpy(&prio, &h, sizeof prio);
+    return prio;
 }
 
-static inline int
-gd_less(const struct cache_store *c, uint32_t a, uint32_t b)
+static inline double
+gd_h(uint64_t prio)
 {
-    const struct gdsf_obj *x = gd_obj(c, a), *y = gd_obj(c, b);
-    return x->h < y->h || (x->h == y->h && x->seq < y->seq);
+    double h;
+    memcpy(&h, &prio, sizeof h);
+    return h;
 }
 
-static inline void
-gd_place(struct policy *p, uint32_t pos, uint32_t idx)
+/* H = L + freq x cost / size for o. */
+static double
+gd_h_of(const struct gdsf_state *s, const struct cache_obj *o, uint32_t freq)
 {
-    struct gdsf_state *s = p->state;
-    s->heap[pos] = idx;
-    gd_obj(p->store, idx)->pos = pos;
-}
-
-static void
-gd_sift_up(struct policy *p, uint32_t pos)
-{
-    struct gdsf_state *s = p->state;
-    uint32_t idx = s->heap[pos];
-    while (pos > 0) {
-        uint32_t parent = (pos - 1) / 2;
-        if (!gd_less(p->store, idx, s->heap[parent]))
-            break;
-        gd_place(p, pos, s->heap[parent]);
-        pos = parent;
-    }
-    gd_place(p, pos, idx);
-}
-
-static void
-gd_sift_down(struct policy *p, uint32_t pos)
-{
-    struct gdsf_state *s = p->state;
-    uint32_t idx = s->heap[pos];
-    for (;;) {
-        uint32_t kid = 2 * pos + 1;
-        if (kid >= s->n)
-            break;
-        if (kid + 1 < s->n && gd_less(p->store, s->heap[kid + 1], s->heap[kid]))
-            kid++;
-        if (!gd_less(p->store, s->heap[kid], idx))
-            break;
-        gd_place(p, pos, s->heap[kid]);
-        pos = kid;
-    }
-    gd_place(p, pos, idx);
-}
-
-static void
-gd_set_priority(struct policy *p, struct cache_obj *o)
-{
-    struct gdsf_state *s = p->state;
-    struct gdsf_obj *g = cache_obj_state(o);
     double cost = s->cost_packets ? (double)(2 + o->size / 536) : 1.0;
     /* A zero-byte object costs nothing to keep: count it as one byte. */
     double size = o->size ? (double)o->size : 1.0;
-    g->h = s->l + (double)g->freq * cost / size;
-    g->seq = ++s->tick;
+    return s->l + (double)freq * cost / size;
 }
 
 static int
@@ -141,8 +98,7 @@ gdsf_start(struct policy *p, struct sim_err *err)
 {
     (void)err;
     struct gdsf_state *s = p->state;
-    s->cap = 1024;
-    s->heap = xmalloc((size_t)s->cap * sizeof *s->heap);
+    heap_init(&s->heap);
     s->victim_idx = CACHE_NIL;
     return 0;
 }
@@ -151,8 +107,7 @@ static void
 gdsf_stop(struct policy *p)
 {
     struct gdsf_state *s = p->state;
-    free(s->heap);
-    s->heap = NULL;
+    heap_fini(&s->heap);
 }
 
 static void
@@ -161,25 +116,20 @@ gdsf_on_insert(struct policy *p, struct cache_obj *o)
     struct gdsf_state *s = p->state;
     struct gdsf_obj *g = cache_obj_state(o);
     g->freq = 1;
-    gd_set_priority(p, o);
-    if (s->n == s->cap) {
-        SIM_ASSERT(s->cap < UINT32_MAX / 2);
-        s->cap *= 2;
-        s->heap = xrealloc(s->heap, (size_t)s->cap * sizeof *s->heap);
-    }
-    s->heap[s->n] = cache_obj_index(p->store, o);
-    gd_sift_up(p, s->n++);
+    heap_push(&s->heap, p->store, o, gd_prio(gd_h_of(s, o, g->freq)),
+              ++s->tick);
 }
 
 static void
 gdsf_on_hit(struct policy *p, struct cache_obj *o)
 {
+    struct gdsf_state *s = p->state;
     struct gdsf_obj *g = cache_obj_state(o);
     if (g->freq < UINT32_MAX)
         g->freq++;
     /* H only grows (L never falls, freq rises), so it only sinks. */
-    gd_set_priority(p, o);
-    gd_sift_down(p, g->pos);
+    heap_update(&s->heap, p->store, g->pos, gd_prio(gd_h_of(s, o, g->freq)),
+                ++s->tick);
 }
 
 static void
@@ -189,28 +139,21 @@ gdsf_on_remove(struct policy *p, struct cache_obj *o)
     struct gdsf_obj *g = cache_obj_state(o);
     uint32_t idx = cache_obj_index(p->store, o);
     if (idx == s->victim_idx && o->key == s->victim_key) {
-        s->l = g->h;
+        s->l = gd_h(s->heap.e[g->pos].prio);
         s->victim_idx = CACHE_NIL;
     }
-    uint32_t pos = g->pos, last = s->heap[--s->n];
-    if (pos == s->n)
-        return;
-    gd_place(p, pos, last);
-    if (pos > 0 && gd_less(p->store, last, s->heap[(pos - 1) / 2]))
-        gd_sift_up(p, pos);
-    else
-        gd_sift_down(p, pos);
+    heap_remove(&s->heap, p->store, g->pos);
 }
 
 static struct cache_obj *
 gdsf_victim(struct policy *p)
 {
     struct gdsf_state *s = p->state;
-    if (s->n == 0)
-        return NULL;
-    struct cache_obj *o = cache_obj_at(p->store, s->heap[0]);
-    s->victim_idx = s->heap[0];
-    s->victim_key = o->key;
+    struct cache_obj *o = heap_top(&s->heap, p->store);
+    if (o != NULL) {
+        s->victim_idx = s->heap.e[0].obj;
+        s->victim_key = o->key;
+    }
     return o;
 }
 

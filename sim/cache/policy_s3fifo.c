@@ -36,16 +36,14 @@
  *
  * Cost: O(1) amortised per hook. A hit only bumps a counter; victim() may
  * move several objects, but each move is paid for by a hit (freq > 0).
- * The ghost is a ring of (id, size) with a hash index, O(1) per operation.
+ * The ghost (ghost.h) is a FIFO of (id, size) with an id index, O(1) per
+ * operation.
  */
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "cache/ghost.h"
 #include "cache/list.h"
-#include "util/idmap.h"
 #include "util/parse.h"
-#include "util/xalloc.h"
 
 #define S3_FREQ_MAX 3
 
@@ -55,24 +53,13 @@ struct s3_obj {
     uint8_t in_main; /* 0: on small; 1: on main */
 };
 
-struct s3_ghost_ent {
-    uint64_t key;
-    uint64_t size; /* 0 for an entry taken out early (a ghost hit) */
-};
-
 struct s3fifo_state {
     double small_ratio;       /* of the capacity; 0 until configured */
     unsigned move_threshold;  /* hits in small to move to main; 0 unset */
     uint64_t main_bytes_max;  /* main's share: capacity - small's */
     struct clist small, main; /* head = newest */
-    /* The ghost: ids in FIFO order in a ring, indexed by key -> slot. */
-    struct s3_ghost_ent *ring;
-    uint32_t ring_cap;    /* slots, a power of two */
-    uint32_t ring_head;   /* oldest entry's slot */
-    uint32_t ring_n;      /* entries, live or taken */
-    uint64_t ghost_bytes; /* sizes of the live entries */
-    uint64_t ghost_bytes_max;
-    struct idmap ghost_index; /* key -> slot of its live entry */
+    struct ghost ghost;       /* ids evicted from small (list 0) */
+    uint64_t ghost_bytes_max; /* capacity x (1 - small_ratio), truncated */
     /* Set by admit on a ghost hit, consumed by on_insert. */
     int ghost_hit;
     uint64_t ghost_hit_key;
@@ -87,76 +74,16 @@ s3_obj(struct cache_obj *o)
     return cache_obj_state(o);
 }
 
-/* --- the ghost --- */
-
-static void
-ghost_grow(struct s3fifo_state *s)
-{
-    uint32_t cap = s->ring_cap * 2;
-    SIM_ASSERT(cap > s->ring_cap);
-    struct s3_ghost_ent *r = xmalloc((size_t)cap * sizeof *r);
-    for (uint32_t i = 0; i < s->ring_n; i++) {
-        r[i] = s->ring[(s->ring_head + i) & (s->ring_cap - 1)];
-        if (r[i].size != 0)
-            idmap_put(&s->ghost_index, r[i].key, i);
-    }
-    free(s->ring);
-    s->ring = r;
-    s->ring_cap = cap;
-    s->ring_head = 0;
-}
-
-static void
-ghost_pop_oldest(struct s3fifo_state *s)
-{
-    struct s3_ghost_ent *e = &s->ring[s->ring_head];
-    if (e->size != 0) {
-        idmap_del(&s->ghost_index, e->key);
-        s->ghost_bytes -= e->size;
-    }
-    s->ring_head = (s->ring_head + 1) & (s->ring_cap - 1);
-    s->ring_n--;
-}
-
 /* Remembers key (an object evicted from small). Like libCacheSim's ghost
  * FIFO, an id already remembered keeps its place. */
 static void
-ghost_add(struct s3fifo_state *s, uint64_t key, uint64_t size)
+s3_ghost_add(struct s3fifo_state *s, uint64_t key, uint64_t size)
 {
-    if (size > s->ghost_bytes_max ||
-        idmap_get(&s->ghost_index, key) != IDMAP_EMPTY)
+    if (size > s->ghost_bytes_max || ghost_find(&s->ghost, key) != GHOST_NONE)
         return;
-    while (s->ring_n > 0 && s->ghost_bytes + size > s->ghost_bytes_max)
-        ghost_pop_oldest(s);
-    if (s->ring_n == s->ring_cap)
-        ghost_grow(s);
-    uint32_t slot = (s->ring_head + s->ring_n) & (s->ring_cap - 1);
-    s->ring[slot].key = key;
-    s->ring[slot].size = size;
-    s->ring_n++;
-    s->ghost_bytes += size;
-    idmap_put(&s->ghost_index, key, slot);
+    ghost_push(&s->ghost, 0, key, size);
+    ghost_trim(&s->ghost, s->ghost_bytes_max, UINT64_MAX);
 }
-
-/* Takes key out of the ghost; 1 if it was there. Its ring slot stays as a
- * dead entry until it reaches the head. */
-static int
-ghost_take(struct s3fifo_state *s, uint64_t key)
-{
-    uint32_t slot = idmap_del(&s->ghost_index, key);
-    if (slot == IDMAP_EMPTY)
-        return 0;
-    s->ghost_bytes -= s->ring[slot].size;
-    s->ring[slot].size = 0;
-    /* Dead entries at the head cost ring slots for nothing. */
-    while (s->ring_n > 0 && s->ring[s->ring_head].size == 0) {
-        s->ring_head = (s->ring_head + 1) & (s->ring_cap - 1);
-        s->ring_n--;
-    }
-    return 1;
-}
-
-/* --- hooks --- */
 
 static int
 s3fifo_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
@@ -207,9 +134,7 @@ s3fifo_start(struct policy *p, struct sim_err *err)
         (uint64_t)((double)p->capacity_bytes * (1.0 - s->small_ratio));
     clist_init(&s->small);
     clist_init(&s->main);
-    s->ring_cap = 1024;
-    s->ring = xmalloc((size_t)s->ring_cap * sizeof *s->ring);
-    idmap_init(&s->ghost_index);
+    ghost_init(&s->ghost);
     s->victim_idx = CACHE_NIL;
     return 0;
 }
@@ -218,9 +143,7 @@ static void
 s3fifo_stop(struct policy *p)
 {
     struct s3fifo_state *s = p->state;
-    free(s->ring);
-    s->ring = NULL;
-    idmap_fini(&s->ghost_index);
+    ghost_fini(&s->ghost);
 }
 
 static int
@@ -228,7 +151,7 @@ s3fifo_admit(struct policy *p, uint64_t key, uint64_t size)
 {
     (void)size;
     struct s3fifo_state *s = p->state;
-    s->ghost_hit = ghost_take(s, key);
+    s->ghost_hit = ghost_remove(&s->ghost, key);
     s->ghost_hit_key = key;
     return 1;
 }
@@ -270,7 +193,7 @@ s3fifo_on_remove(struct policy *p, struct cache_obj *o)
     } else {
         clist_remove(p->store, &s->small, o, 0);
         if (evicted)
-            ghost_add(s, o->key, o->size);
+            s3_ghost_add(s, o->key, o->size);
     }
 }
 

@@ -9,9 +9,9 @@
  * is in A1out was re-referenced after leaving A1in, so the object goes
  * into Am, an LRU; otherwise evictions come from Am's tail.
  *
- * A1out is the policy's own bounded structure, not objects of the store: a
- * pool of 24-byte entries in a FIFO plus an id map, allocated in start,
- * grown in on_remove when needed and freed in stop. It is bounded like
+ * A1out is the policy's own ghost (ghost.h), not objects of the store:
+ * 24-byte entries in a FIFO plus an id index, allocated in start, grown in
+ * on_remove when needed and freed in stop. It is bounded like
  * libCacheSim's Aout, by bytes (the remembered objects' sizes sum to at
  * most kout x capacity), and also by count (at most kout x the number of
  * cached objects), so its memory stays proportional to the cache's own
@@ -33,22 +33,13 @@
  * also refuses objects larger than Kin; we store them, which matters only
  * with real sizes.)
  */
-#include <stdlib.h>
 #include <string.h>
 
+#include "cache/ghost.h"
 #include "cache/list.h"
-#include "util/idmap.h"
 #include "util/parse.h"
-#include "util/xalloc.h"
 
 enum { TWOQ_A1IN = 0, TWOQ_AM = 1 };
-
-struct twoq_ghost {
-    uint64_t key;
-    uint64_t size;
-    uint32_t prev; /* newer entry, CACHE_NIL at the head */
-    uint32_t next; /* older entry; free list link when unused */
-};
 
 struct twoq_state {
     struct clist a1in; /* FIFO of first-time objects */
@@ -57,18 +48,10 @@ struct twoq_state {
     double kout;       /* A1out bound as a share; 0 until configured */
     uint64_t kin_bytes;
     uint64_t kout_bytes;
-    /* A1out: ids of objects evicted from A1in, newest at head. */
-    struct twoq_ghost *ghosts;
-    uint32_t ghost_cap;
-    uint32_t ghost_free;
-    uint32_t ghost_head;
-    uint32_t ghost_tail;
-    uint32_t n_ghosts;
-    uint64_t ghost_bytes;
-    struct idmap ghost_map; /* key -> entry */
-    uint32_t chosen;        /* object victim last returned, CACHE_NIL if none */
-    int has_hot;            /* the miss being inserted had its id in A1out */
-    uint64_t hot_key;       /* that id; valid only while has_hot */
+    struct ghost a1out; /* ids of objects evicted from A1in (list 0) */
+    uint32_t chosen;    /* object victim last returned, CACHE_NIL if none */
+    int has_hot;        /* the miss being inserted had its id in A1out */
+    uint64_t hot_key;   /* that id; valid only while has_hot */
 };
 
 struct twoq_obj {
@@ -116,15 +99,6 @@ twoq_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
     return 0;
 }
 
-static void
-twoq_ghost_free_range(struct twoq_state *s, uint32_t from, uint32_t to)
-{
-    for (uint32_t i = to; i-- > from;) {
-        s->ghosts[i].next = s->ghost_free;
-        s->ghost_free = i;
-    }
-}
-
 static int
 twoq_start(struct policy *p, struct sim_err *err)
 {
@@ -138,14 +112,7 @@ twoq_start(struct policy *p, struct sim_err *err)
     clist_init(&s->am);
     s->kin_bytes = (uint64_t)((double)p->capacity_bytes * s->kin);
     s->kout_bytes = (uint64_t)((double)p->capacity_bytes * s->kout);
-    s->ghost_cap = 256;
-    s->ghosts = xmalloc((size_t)s->ghost_cap * sizeof *s->ghosts);
-    s->ghost_free = CACHE_NIL;
-    twoq_ghost_free_range(s, 0, s->ghost_cap);
-    s->ghost_head = s->ghost_tail = CACHE_NIL;
-    s->n_ghosts = 0;
-    s->ghost_bytes = 0;
-    idmap_init(&s->ghost_map);
+    ghost_init(&s->a1out);
     s->chosen = CACHE_NIL;
     s->has_hot = 0;
     return 0;
@@ -155,29 +122,7 @@ static void
 twoq_stop(struct policy *p)
 {
     struct twoq_state *s = p->state;
-    idmap_fini(&s->ghost_map);
-    free(s->ghosts);
-    s->ghosts = NULL;
-}
-
-/* Unlinks ghost entry g from A1out and frees it. */
-static void
-twoq_ghost_drop(struct twoq_state *s, uint32_t g)
-{
-    struct twoq_ghost *e = &s->ghosts[g];
-    if (e->prev != CACHE_NIL)
-        s->ghosts[e->prev].next = e->next;
-    else
-        s->ghost_head = e->next;
-    if (e->next != CACHE_NIL)
-        s->ghosts[e->next].prev = e->prev;
-    else
-        s->ghost_tail = e->prev;
-    idmap_del(&s->ghost_map, e->key);
-    s->n_ghosts--;
-    s->ghost_bytes -= e->size;
-    e->next = s->ghost_free;
-    s->ghost_free = g;
+    ghost_fini(&s->a1out);
 }
 
 /* Remembers an object evicted from A1in at the head of A1out, dropping the
@@ -187,38 +132,12 @@ twoq_ghost_push(struct twoq_state *s, uint64_t key, uint64_t size,
                 uint32_t n_cached)
 {
     /* An id is in A1out at most once. */
-    uint32_t dup = idmap_get(&s->ghost_map, key);
-    if (dup != IDMAP_EMPTY)
-        twoq_ghost_drop(s, dup);
+    ghost_remove(&s->a1out, key);
     uint64_t max_n = (uint64_t)(s->kout * (double)n_cached);
     if (max_n == 0 || size > s->kout_bytes)
         return; /* it could never be held */
-    while (s->n_ghosts > 0 &&
-           (s->n_ghosts + 1 > max_n || s->ghost_bytes + size > s->kout_bytes))
-        twoq_ghost_drop(s, s->ghost_tail);
-    if (s->ghost_free == CACHE_NIL) {
-        uint32_t old = s->ghost_cap;
-        SIM_ASSERT(old < UINT32_MAX / 2);
-        s->ghost_cap *= 2;
-        s->ghosts =
-            xrealloc(s->ghosts, (size_t)s->ghost_cap * sizeof *s->ghosts);
-        twoq_ghost_free_range(s, old, s->ghost_cap);
-    }
-    uint32_t g = s->ghost_free;
-    struct twoq_ghost *e = &s->ghosts[g];
-    s->ghost_free = e->next;
-    e->key = key;
-    e->size = size;
-    e->prev = CACHE_NIL;
-    e->next = s->ghost_head;
-    if (s->ghost_head != CACHE_NIL)
-        s->ghosts[s->ghost_head].prev = g;
-    else
-        s->ghost_tail = g;
-    s->ghost_head = g;
-    s->n_ghosts++;
-    s->ghost_bytes += size;
-    idmap_put(&s->ghost_map, key, g);
+    ghost_push(&s->a1out, 0, key, size);
+    ghost_trim(&s->a1out, s->kout_bytes, max_n);
 }
 
 /* Every miss the store is about to insert comes here first, before the
@@ -229,12 +148,9 @@ twoq_admit(struct policy *p, uint64_t key, uint64_t size)
 {
     (void)size;
     struct twoq_state *s = p->state;
-    uint32_t g = idmap_get(&s->ghost_map, key);
-    s->has_hot = g != IDMAP_EMPTY;
-    if (s->has_hot) {
-        twoq_ghost_drop(s, g);
+    s->has_hot = ghost_remove(&s->a1out, key);
+    if (s->has_hot)
         s->hot_key = key;
-    }
     return 1;
 }
 
