@@ -27,12 +27,20 @@ sim_queue_fini(struct sim_queue *q)
     memset(q, 0, sizeof *q);
 }
 
-/* Bitwise rather than short-circuit operators: heap comparisons are
- * unpredictable, and this way the compiler emits no branch for them. */
+/* (at, seq) as one unsigned 128-bit key: a single compare, with no
+ * branch for the unpredictable heap comparisons. at is never negative. */
+__extension__ typedef unsigned __int128 ev_key;
+
+static inline ev_key
+key_of(const struct sim_event *e)
+{
+    return ((ev_key)(uint64_t)e->at << 64) | e->seq;
+}
+
 static inline int
 ev_before(const struct sim_event *a, const struct sim_event *b)
 {
-    return (a->at < b->at) | ((a->at == b->at) & (a->seq < b->seq));
+    return key_of(a) < key_of(b);
 }
 
 static void

@@ -793,7 +793,11 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         return;
     }
     idmap_del(&n->inflight, r->object);
-    struct cache_obj *o = cache_find(n->cache, r->object);
+    /* The held copy matters only for a 304 or an error; a full answer
+     * replaces it in cache_insert, which finds it itself. */
+    struct cache_obj *o = r->failed || r->not_modified
+                              ? cache_find(n->cache, r->object)
+                              : NULL;
     int failed = r->failed;
     if (failed && o != NULL && c->w->sie_ns > 0 &&
         now < add_sat(o->expires_at, c->w->sie_ns)) {
