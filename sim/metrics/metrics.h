@@ -129,6 +129,11 @@ struct met_run {
     uint64_t events;
     double wall_s;
     double peak_rss_mib;      /* the process's peak resident set so far */
+    /* met_run_window's memo of the last window used: [lo, hi) in ns and
+     * its index, so that most calls need no 64-bit division. */
+    int64_t window_lo_ns;
+    int64_t window_hi_ns;
+    uint64_t window_index;
     char started[32];         /* UTC ISO 8601, wall clock */
     char finished[32];
 };

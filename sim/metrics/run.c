@@ -179,13 +179,19 @@ coarsen(struct met_run *r)
         n->n_windows = m;
     }
     r->window_ns *= 2;
+    r->window_hi_ns = 0; /* the memo is stale */
 }
 
 struct met_window *
 met_run_window(struct met_run *r, size_t i, int64_t t_ns)
 {
     SIM_ASSERT(t_ns >= 0 && r->window_ns > 0);
-    while ((uint64_t)(t_ns / r->window_ns) >= MET_MAX_WINDOWS)
-        coarsen(r);
-    return met_node_window(&r->nodes[i], (uint64_t)(t_ns / r->window_ns));
+    if (t_ns < r->window_lo_ns || t_ns >= r->window_hi_ns) {
+        while ((uint64_t)(t_ns / r->window_ns) >= MET_MAX_WINDOWS)
+            coarsen(r);
+        r->window_index = (uint64_t)(t_ns / r->window_ns);
+        r->window_lo_ns = (int64_t)r->window_index * r->window_ns;
+        r->window_hi_ns = r->window_lo_ns + r->window_ns;
+    }
+    return met_node_window(&r->nodes[i], r->window_index);
 }
