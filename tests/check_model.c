@@ -373,6 +373,31 @@ START_TEST(test_model_uncacheable_objects_bypass)
 }
 END_TEST
 
+START_TEST(test_model_negative_caching)
+{
+    /* One object the origin does not have, asked 1,000 times a second for
+     * 5 s: its 404 is cached for 100 ms like any copy, so the origin sees
+     * about one request per 116 ms, as in the TTL test, and every answer
+     * is a 404 of 512 bytes. */
+    const char *sets[] = {"arrival.rate=1000", "workload.requests=5000",
+                          "catalog.missing_share=1",
+                          "catalog.negative_ttl=100ms"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/scenarios/one-object.yaml", sets, 4, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.negative, 5000);
+    ck_assert_uint_eq(edge->c.revalidated, 0); /* 404s have no validator */
+    ck_assert_msg(m.origin_requests >= 41 && m.origin_requests <= 45,
+                  "%llu origin requests",
+                  (unsigned long long)m.origin_requests);
+    ck_assert_uint_eq(m.bytes, 5000 * 512);
+    free_run(t, w, &m);
+}
+END_TEST
+
 /* --- purge and push events --- */
 
 START_TEST(test_model_push_and_purge)
@@ -685,6 +710,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_stale_if_error);
     tcase_add_test(tc, test_model_push_and_purge);
     tcase_add_test(tc, test_model_uncacheable_objects_bypass);
+    tcase_add_test(tc, test_model_negative_caching);
     suite_add_tcase(s, tc);
     tc = tcase_create("queueing");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

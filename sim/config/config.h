@@ -190,6 +190,10 @@ struct cfg_workload {
                                        an object; 0 = objects never change */
     double uncacheable_share; /* objects sent with no-store/private: passed
                                  through every cache (BYPASS); 0 to 1 */
+    double missing_share;     /* objects the origin does not have: it
+                                 answers 404, which caches store for
+                                 negative_ttl (negative caching); 0 to 1 */
+    cfg_time_ns negative_ttl_ns; /* default 10s */
     cfg_time_ns window_ns;  /* time-series window; default 1s */
     struct cfg_event *events; /* in file order */
     size_t n_events;

@@ -21,7 +21,8 @@ static const char *const root_required[] = {"name", "requests", "arrival",
 static const char *const arrival_keys[] = {"rate", NULL};
 static const char *const catalog_keys[] = {
     "objects", "zipf_alpha", "size", "ttl", "stale_while_revalidate",
-    "stale_if_error", "change_interval", "uncacheable_share", NULL};
+    "stale_if_error", "change_interval", "uncacheable_share",
+    "missing_share", "negative_ttl", NULL};
 static const char *const catalog_required[] = {"objects", "zipf_alpha", NULL};
 static const char *const size_keys[] = {"dist", "bytes", "median", "sigma",
                                         "min",  "max",   NULL};
@@ -134,6 +135,12 @@ wb_catalog(const struct cfg_map *root, struct cfg_workload *w,
     if (rc == 0)
         rc = cfg_map_number(&m, "uncacheable_share", 0, 0, 0, 0, 1,
                             &w->uncacheable_share, err);
+    if (rc == 0)
+        rc = cfg_map_number(&m, "missing_share", 0, 0, 0, 0, 1,
+                            &w->missing_share, err);
+    if (rc == 0)
+        rc = cfg_map_duration(&m, "negative_ttl", 0, 10 * NS_PER_S,
+                              &w->negative_ttl_ns, err);
     return rc;
 }
 

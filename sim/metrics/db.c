@@ -75,6 +75,7 @@ static const char db_schema[] =
     "    bytes_saved      INTEGER NOT NULL,  -- bodies 304s spared\n"
     "    stale_if_error   INTEGER NOT NULL,  -- stale instead of errors\n"
     "    bypass           INTEGER NOT NULL,  -- not cacheable\n"
+    "    negative         INTEGER NOT NULL,  -- 404 answers sent\n"
     "    purged           INTEGER NOT NULL,  -- copies purged\n"
     "    pushed_bytes     INTEGER NOT NULL,  -- bytes stored by pushes\n"
     "    hit_ratio        REAL NOT NULL,     -- hits / requests\n"
@@ -314,9 +315,9 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
         "INSERT INTO node_metrics (run_id, node, tier, depth, requests,"
         " hits, misses, expired, coalesced, bytes_requested, bytes_hit,"
         " bytes_out, errors, stale, updates, revalidated, bytes_saved,"
-        " stale_if_error, bypass, purged, pushed_bytes, hit_ratio,"
+        " stale_if_error, bypass, negative, purged, pushed_bytes, hit_ratio,"
         " byte_hit_ratio, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
@@ -343,6 +344,7 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
         bind_u64(&w, c->bytes_saved);
         bind_u64(&w, c->stale_if_error);
         bind_u64(&w, c->bypass);
+        bind_u64(&w, c->negative);
         bind_u64(&w, c->purged);
         bind_u64(&w, c->pushed_bytes);
         bind_real(&w, met_ratio(c->hits, c->requests));

@@ -164,6 +164,7 @@ jw_counters(struct jw *w, const struct met_counters *c)
     jw_u64(w, "bytes_saved", c->bytes_saved);
     jw_u64(w, "stale_if_error", c->stale_if_error);
     jw_u64(w, "bypass", c->bypass);
+    jw_u64(w, "negative", c->negative);
     jw_u64(w, "purged", c->purged);
     jw_u64(w, "pushed_bytes", c->pushed_bytes);
 }

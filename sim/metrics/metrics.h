@@ -66,6 +66,8 @@ struct met_counters {
     uint64_t stale_if_error;  /* served a stale copy instead of an error */
     uint64_t bypass;          /* not cacheable (no-store): passed through
                                  to the parent, never stored */
+    uint64_t negative;        /* 404 answers sent (objects the origin does
+                                 not have), cached or not */
     uint64_t purged;          /* copies deleted or marked stale by purges */
     uint64_t pushed_bytes;    /* bytes stored by push events */
 };

@@ -149,6 +149,7 @@ met_tier_sum(const struct met_run *r, const char *tier,
         sum->bytes_saved += c->bytes_saved;
         sum->stale_if_error += c->stale_if_error;
         sum->bypass += c->bypass;
+        sum->negative += c->negative;
         sum->purged += c->purged;
         sum->pushed_bytes += c->pushed_bytes;
     }

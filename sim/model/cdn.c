@@ -75,9 +75,16 @@ struct req {
     uint8_t background : 1;   /* a stale-while-revalidate refresh: no
                                  client waits for it */
     uint8_t bypass : 1;       /* not cacheable: passed through, unstored */
+    uint8_t negative : 1;     /* on the way back: a 404 */
 };
 
 #define NO_VERSION UINT32_MAX
+
+/* What a 404 weighs, headers and a short body, in cache and on links. */
+#define NEGATIVE_SIZE 512
+
+/* cache_obj.spare marks a cached 404 (negative caching). */
+#define OBJ_NEGATIVE 1u
 
 /* One direction pair of a link from a node to an upstream node. */
 struct link {
@@ -527,6 +534,18 @@ is_uncacheable(const struct cdn *c, uint64_t object)
     return (double)(h >> 11) * (1.0 / 9007199254740992.0) < share;
 }
 
+/* Does the origin lack this object? A share of the catalog, fixed per
+ * object by its id; requests for it get a 404. */
+static inline int
+is_missing(const struct cdn *c, uint64_t object)
+{
+    double share = c->w->missing_share;
+    if (share <= 0)
+        return 0;
+    uint64_t h = hash_combine(c->w->seed ^ 0x404404ULL, object);
+    return (double)(h >> 11) * (1.0 / 9007199254740992.0) < share;
+}
+
 /* How long size bytes take to cross a link of bps bits/s (-1: no time). */
 static inline int64_t
 transfer_ns(uint64_t size, int64_t bps)
@@ -544,6 +563,8 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         req_release(c, s);
         return;
     }
+    if (r->measured && r->negative && !r->failed)
+        c->m->nodes[r->node].c.negative++;
     if (r->measured && r->failed) {
         c->m->nodes[r->node].c.errors++;
     } else if (r->measured && !r->not_modified) {
@@ -585,6 +606,7 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         child->failed = r->failed;
         child->version = r->version;
         child->not_modified = r->not_modified;
+        child->negative = r->negative;
         uint32_t child_node = child->node;
         const struct node *cn = &c->nodes[child_node];
         const struct link *lk = link_to(c, child_node, r->node);
@@ -667,9 +689,14 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     if (n->cache == NULL) {
         /* An origin has everything; what it serves starts a new TTL, and a
          * conditional request for the current version gets a 304. */
-        r->expires_at = r->expires_at ? now + r->expires_at : CACHE_NEVER;
+        r->negative = (uint8_t)is_missing(c, r->object);
+        if (r->negative) /* 404s are cached for their own TTL */
+            r->expires_at = now + c->w->negative_ttl_ns;
+        else
+            r->expires_at = r->expires_at ? now + r->expires_at : CACHE_NEVER;
         r->version = origin_version(c, r->object, now);
-        r->not_modified = r->cond == r->version;
+        /* A 404 carries no validator: it is never answered with a 304. */
+        r->not_modified = !r->negative && r->cond == r->version;
         if (r->measured) {
             mc->hits++;
             mc->bytes_hit += r->size;
@@ -702,9 +729,11 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         }
         r->expires_at = o->expires_at;
         r->version = o->version;
-        r->not_modified = r->cond == o->version;
+        r->negative = (o->spare & OBJ_NEGATIVE) != 0;
+        r->not_modified = !r->negative && r->cond == o->version;
         if (r->explain)
-            narrate(c, now, "  %s: HIT", node_name(c, ni));
+            narrate(c, now, "  %s: HIT%s", node_name(c, ni),
+                    r->negative ? " (a cached 404)" : "");
         respond(c, s, now);
         return;
     }
@@ -730,6 +759,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         r->expires_at = o->expires_at;
         r->version = held;
         r->not_modified = r->cond == held;
+        r->negative = (o->spare & OBJ_NEGATIVE) != 0;
         if (!start_refresh) {
             respond(c, s, now);
             return;
@@ -833,8 +863,10 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
             mc->revalidated++;
         uint64_t evictions = cache_stats(n->cache)->n_evictions;
         o = cache_insert(n->cache, r->object, r->size, r->expires_at);
-        if (o != NULL)
+        if (o != NULL) {
             o->version = r->version;
+            o->spare = r->negative ? OBJ_NEGATIVE : 0;
+        }
         if (r->explain) {
             uint64_t evicted = cache_stats(n->cache)->n_evictions - evictions;
             if (o == NULL)
@@ -854,6 +886,8 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     int stale_if_error = r->failed && !failed;
     int64_t expires_at = stale_if_error ? o->expires_at : r->expires_at;
     uint32_t version = stale_if_error ? o->version : r->version;
+    int negative = stale_if_error ? (o->spare & OBJ_NEGATIVE) != 0
+                                  : r->negative;
     uint32_t w = s;
     while (w != REQ_NIL) {
         struct req *q = &c->reqs[w];
@@ -862,6 +896,7 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         q->expires_at = expires_at;
         q->version = version;
         q->not_modified = !failed && q->cond == version;
+        q->negative = (uint8_t)negative;
         if (stale_if_error && q->measured && !q->background)
             mc->stale_if_error++;
         respond(c, w, now);
@@ -1024,6 +1059,9 @@ client_arrival(struct cdn *c, int64_t now)
     r->version = 0;
     r->cond = NO_VERSION; /* clients hold no copy */
     r->bypass = (uint8_t)is_uncacheable(c, p->object);
+    r->negative = 0;
+    if (is_missing(c, p->object))
+        r->size = NEGATIVE_SIZE; /* what a 404 weighs, not the object */
     if (measured && c->explain_left > 0) {
         c->explain_left--;
         r->explain = 1;
@@ -1036,9 +1074,9 @@ client_arrival(struct cdn *c, int64_t now)
     }
     if (measured) {
         c->m->requests++;
-        c->m->bytes += p->size;
+        c->m->bytes += r->size;
         c->m->regions[reg].requests++;
-        c->m->regions[reg].bytes += p->size;
+        c->m->regions[reg].bytes += r->size;
     }
     schedule_next_arrival(c);
     node_arrive(c, s, now);
