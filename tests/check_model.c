@@ -275,6 +275,8 @@ START_TEST(test_model_revalidates_with_304)
     const struct met_node *origin = node_named(&m, "origin");
     ck_assert_uint_gt(edge->c.expired, 30);
     ck_assert_uint_eq(edge->c.revalidated, edge->c.expired);
+    ck_assert_uint_eq(edge->c.outcome[MET_OUT_REVALIDATED],
+                      edge->c.revalidated);
     ck_assert_uint_eq(edge->c.bytes_saved, 1000 * edge->c.revalidated);
     ck_assert_uint_eq(origin->c.bytes_out, 1000); /* the first fetch only */
     free_run(t, w, &m);
@@ -313,6 +315,7 @@ START_TEST(test_model_stale_while_revalidate)
     ck_assert_uint_eq(edge->c.misses, 1);
     ck_assert_uint_eq(edge->c.expired, 0);
     ck_assert_uint_gt(edge->c.stale, edge->c.updates);
+    ck_assert_uint_eq(edge->c.outcome[MET_OUT_UPDATING], edge->c.stale);
     /* Refreshes take 30 ms and the copy lives 85 ms at the edge: one per
      * ~116 ms, as many as the refetches without the window. */
     ck_assert_msg(edge->c.updates >= 38 && edge->c.updates <= 46,
@@ -347,6 +350,7 @@ START_TEST(test_model_stale_if_error)
               "tests/scenarios/failover-workload.yaml", sie, 2, &t, &w, &m);
     const struct met_node *a = node_named(&m, "edge-a");
     ck_assert_uint_gt(a->c.stale_if_error, 20);
+    ck_assert_uint_eq(a->c.outcome[MET_OUT_STALE], a->c.stale_if_error);
     /* Expired copies are served; objects never fetched still fail. */
     ck_assert_uint_lt(m.errors + a->c.stale_if_error / 2, errors_plain);
     ck_assert_uint_gt(a->c.errors, 0);
@@ -639,6 +643,11 @@ START_TEST(test_model_conserves_requests)
         ck_assert_msg(c->requests == c->hits + c->misses + c->expired +
                                          c->coalesced + c->stale + c->bypass,
                       "node %s", m.nodes[i].name);
+        /* Every request has exactly one outcome. */
+        uint64_t outcomes = 0;
+        for (int k = 0; k < MET_N_OUTCOMES; k++)
+            outcomes += c->outcome[k];
+        ck_assert_uint_eq(outcomes, c->requests);
         /* What the node's children sent up is what it received. */
         uint64_t from_children = 0;
         int has_children = 0;

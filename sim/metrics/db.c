@@ -84,6 +84,16 @@ static const char db_schema[] =
     "    cost_usd         REAL NOT NULL,     -- bytes_out egress cost\n"
     "    PRIMARY KEY (run_id, node)\n"
     ");\n"
+    "CREATE TABLE IF NOT EXISTS node_outcomes (\n"
+    "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
+    "    node             TEXT NOT NULL,\n"
+    "    outcome          TEXT NOT NULL,     -- HIT, MISS, EXPIRED,\n"
+    "                                        -- REVALIDATED, UPDATING,\n"
+    "                                        -- STALE, COALESCED, BYPASS,\n"
+    "                                        -- ERROR\n"
+    "    count            INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (run_id, node, outcome)\n"
+    ");\n"
     "CREATE TABLE IF NOT EXISTS region_metrics (\n"
     "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
     "    region           TEXT NOT NULL,\n"
@@ -356,6 +366,30 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
     return code;
 }
 
+/* Each node's outcome counts, zero ones included. */
+static int
+insert_outcomes(struct db *d, const struct met_run *r, int64_t id)
+{
+    static const char sql[] =
+        "INSERT INTO node_outcomes (run_id, node, outcome, count)"
+        " VALUES (?, ?, ?, ?)";
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
+        for (int k = 0; code == 0 && k < MET_N_OUTCOMES; k++) {
+            struct row w;
+            row_start(&w, st);
+            bind_i64(&w, id);
+            bind_text(&w, r->nodes[i].name);
+            bind_text(&w, met_outcome_name((enum met_outcome)k));
+            bind_u64(&w, r->nodes[i].c.outcome[k]);
+            code = row_insert(d, &w, "inserting into node_outcomes");
+        }
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
 static int
 insert_regions(struct db *d, const struct met_run *r, int64_t id)
 {
@@ -497,6 +531,7 @@ met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
     if ((code = db_schema_ensure(&d)) != 0 ||
         (code = insert_run(&d, r, &id)) != 0 ||
         (code = insert_nodes(&d, r, id)) != 0 ||
+        (code = insert_outcomes(&d, r, id)) != 0 ||
         (code = insert_regions(&d, r, id)) != 0 ||
         (code = insert_hists(&d, r, id)) != 0 ||
         (code = insert_timeseries(&d, r, id)) != 0)

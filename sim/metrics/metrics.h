@@ -42,6 +42,29 @@ double met_hist_mean(const struct met_hist *h);
 void met_hist_bucket_range(unsigned i, uint64_t *lo, uint64_t *hi);
 unsigned met_hist_bucket_of(uint64_t value_ns);
 
+/*
+ * The outcome of each request at a node, named as CDN logs name them:
+ * decided when the node answers it. HIT a fresh copy (a cached 404
+ * included); MISS fetched, no copy held; EXPIRED a stale copy, refetched
+ * with a new version; REVALIDATED a stale copy confirmed by a 304;
+ * UPDATING a stale copy served at once while a refresh runs; STALE a stale
+ * copy instead of an error; COALESCED answered by another request's fetch;
+ * BYPASS not cacheable; ERROR an error.
+ */
+#define MET_OUTCOMES(X)                                                \
+    X(HIT) X(MISS) X(EXPIRED) X(REVALIDATED) X(UPDATING) X(STALE)      \
+    X(COALESCED) X(BYPASS) X(ERROR)
+
+enum met_outcome {
+#define X(name) MET_OUT_##name,
+    MET_OUTCOMES(X)
+#undef X
+    MET_N_OUTCOMES
+};
+
+/* "HIT", "MISS", ... */
+const char *met_outcome_name(enum met_outcome o);
+
 /* What one node counted (measured requests only). Invariant, checked by
  * tests: requests = hits + misses + expired + coalesced + stale + bypass;
  * what a node sends upstream = misses + expired + updates + bypass. */
@@ -70,6 +93,7 @@ struct met_counters {
                                  not have), cached or not */
     uint64_t purged;          /* copies deleted or marked stale by purges */
     uint64_t pushed_bytes;    /* bytes stored by push events */
+    uint64_t outcome[MET_N_OUTCOMES]; /* sums to requests */
 };
 
 /* One time-series window of one node. */

@@ -150,6 +150,8 @@ met_tier_sum(const struct met_run *r, const char *tier,
         sum->stale_if_error += c->stale_if_error;
         sum->bypass += c->bypass;
         sum->negative += c->negative;
+        for (int k = 0; k < MET_N_OUTCOMES; k++)
+            sum->outcome[k] += c->outcome[k];
         sum->purged += c->purged;
         sum->pushed_bytes += c->pushed_bytes;
     }
@@ -195,4 +197,15 @@ met_run_window(struct met_run *r, size_t i, int64_t t_ns)
         r->window_hi_ns = r->window_lo_ns + r->window_ns;
     }
     return met_node_window(&r->nodes[i], r->window_index);
+}
+
+const char *
+met_outcome_name(enum met_outcome o)
+{
+    static const char *const names[] = {
+#define X(name) #name,
+        MET_OUTCOMES(X)
+#undef X
+    };
+    return o < MET_N_OUTCOMES ? names[o] : "?";
 }

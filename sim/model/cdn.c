@@ -76,6 +76,8 @@ struct req {
                                  client waits for it */
     uint8_t bypass : 1;       /* not cacheable: passed through, unstored */
     uint8_t negative : 1;     /* on the way back: a 404 */
+    uint8_t outcome : 4;      /* enum met_outcome as the lookup saw it;
+                                 settled when the node answers */
 };
 
 #define NO_VERSION UINT32_MAX
@@ -563,8 +565,12 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         req_release(c, s);
         return;
     }
-    if (r->measured && r->negative && !r->failed)
-        c->m->nodes[r->node].c.negative++;
+    if (r->measured) {
+        struct met_counters *mc = &c->m->nodes[r->node].c;
+        mc->outcome[r->failed ? MET_OUT_ERROR : r->outcome]++;
+        if (r->negative && !r->failed)
+            mc->negative++;
+    }
     if (r->measured && r->failed) {
         c->m->nodes[r->node].c.errors++;
     } else if (r->measured && !r->not_modified) {
@@ -697,6 +703,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         r->version = origin_version(c, r->object, now);
         /* A 404 carries no validator: it is never answered with a 304. */
         r->not_modified = !r->negative && r->cond == r->version;
+        r->outcome = MET_OUT_HIT;
         if (r->measured) {
             mc->hits++;
             mc->bytes_hit += r->size;
@@ -713,6 +720,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     }
     if (r->bypass) {
         /* No-store: no lookup, no coalescing, straight to the parent. */
+        r->outcome = MET_OUT_BYPASS;
         if (r->measured)
             mc->bypass++;
         r->next = REQ_NIL;
@@ -722,6 +730,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     struct cache_obj *o = cache_find(n->cache, r->object);
     if (o != NULL && o->expires_at > now) {
         cache_hit(n->cache, o);
+        r->outcome = MET_OUT_HIT;
         if (r->measured) {
             mc->hits++;
             mc->bytes_hit += r->size;
@@ -746,6 +755,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         int64_t ttl = r->expires_at; /* on the way up: the TTL */
         uint32_t held = o->version;
         int start_refresh = leader == IDMAP_EMPTY;
+        r->outcome = MET_OUT_UPDATING;
         if (r->measured) {
             mc->stale++;
             mc->bytes_hit += r->size;
@@ -781,6 +791,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     if (leader != IDMAP_EMPTY) {
         /* Wait for the fetch already on its way (LIFO chain; all waiters
          * are answered at the same instant, so order changes nothing). */
+        r->outcome = MET_OUT_COALESCED;
         if (r->measured)
             mc->coalesced++;
         if (r->explain)
@@ -791,6 +802,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         c->reqs[leader].next = s;
         return;
     }
+    r->outcome = o != NULL ? MET_OUT_EXPIRED : MET_OUT_MISS;
     if (r->measured) {
         if (o != NULL)
             mc->expired++;
@@ -884,6 +896,9 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
      * (stale or new) with its expiry and version; a 304 for those that
      * asked to revalidate the version they hold. */
     int stale_if_error = r->failed && !failed;
+    if (!failed && !stale_if_error && r->not_modified &&
+        r->outcome == MET_OUT_EXPIRED)
+        r->outcome = MET_OUT_REVALIDATED; /* the leader's own fetch: 304 */
     int64_t expires_at = stale_if_error ? o->expires_at : r->expires_at;
     uint32_t version = stale_if_error ? o->version : r->version;
     int negative = stale_if_error ? (o->spare & OBJ_NEGATIVE) != 0
@@ -897,8 +912,11 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         q->version = version;
         q->not_modified = !failed && q->cond == version;
         q->negative = (uint8_t)negative;
-        if (stale_if_error && q->measured && !q->background)
-            mc->stale_if_error++;
+        if (stale_if_error) {
+            q->outcome = MET_OUT_STALE;
+            if (q->measured && !q->background)
+                mc->stale_if_error++;
+        }
         respond(c, w, now);
         w = next;
     }
