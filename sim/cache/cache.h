@@ -27,13 +27,19 @@
  * (policy_ops.obj_state_size bytes, zeroed on insert): see cache_obj_state.
  */
 struct cache_obj {
-    uint64_t key;        /* object id */
-    uint64_t size;       /* bytes charged against the capacity */
-    int64_t expires_at;  /* simulated ns; CACHE_NEVER if it never expires */
-    uint32_t version;    /* the content's version; 0 on insert, set and
-                            read by the caller (HTTP revalidation) */
-    uint32_t spare;      /* keeps the record 8-byte aligned */
+    uint64_t key;              /* object id */
+    uint64_t size : 40;        /* bytes charged against the capacity; at
+                                  most CACHE_MAX_OBJECT_SIZE */
+    uint64_t version : 23;     /* the content's version (its low bits); 0
+                                  on insert, set and read by the caller */
+    uint64_t is_negative : 1;  /* a cached 404; set by the caller */
+    int64_t expires_at;        /* simulated ns; CACHE_NEVER if it never
+                                  expires */
 };
+
+/* Objects this large or larger are never stored (24 bytes per record). */
+#define CACHE_MAX_OBJECT_SIZE ((UINT64_C(1) << 40) - 1)
+#define CACHE_VERSION_MASK ((UINT32_C(1) << 23) - 1)
 
 struct cache_store;
 

@@ -381,7 +381,7 @@ cache_insert(struct cache_store *c, uint64_t key, uint64_t size,
     struct cache_obj *old = cache_find(c, key);
     if (old != NULL)
         cache_remove(c, old);
-    if (size > c->capacity_bytes ||
+    if (size > c->capacity_bytes || size > CACHE_MAX_OBJECT_SIZE ||
         (c->admit_fn && !c->admit_fn(&c->admit, key, size)) ||
         (c->policy.ops->admit &&
          !c->policy.ops->admit(&c->policy, key, size))) {

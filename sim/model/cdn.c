@@ -85,8 +85,6 @@ struct req {
 /* What a 404 weighs, headers and a short body, in cache and on links. */
 #define NEGATIVE_SIZE 512
 
-/* cache_obj.spare marks a cached 404 (negative caching). */
-#define OBJ_NEGATIVE 1u
 
 /* One direction pair of a link from a node to an upstream node. */
 struct link {
@@ -521,7 +519,9 @@ origin_version(const struct cdn *c, uint64_t object, int64_t now)
         return 0;
     uint64_t phase = hash_combine(c->w->seed ^ 0x7e51015ULL, object) %
                      (uint64_t)interval;
-    return (uint32_t)(((uint64_t)now + phase) / (uint64_t)interval);
+    /* Versions are compared modulo 2^23, as the store keeps them. */
+    return (uint32_t)(((uint64_t)now + phase) / (uint64_t)interval) &
+           CACHE_VERSION_MASK;
 }
 
 /* Is object cacheable? A share of the catalog, fixed per object by its
@@ -738,7 +738,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         }
         r->expires_at = o->expires_at;
         r->version = o->version;
-        r->negative = (o->spare & OBJ_NEGATIVE) != 0;
+        r->negative = o->is_negative;
         r->not_modified = !r->negative && r->cond == o->version;
         if (r->explain)
             narrate(c, now, "  %s: HIT%s", node_name(c, ni),
@@ -769,7 +769,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         r->expires_at = o->expires_at;
         r->version = held;
         r->not_modified = r->cond == held;
-        r->negative = (o->spare & OBJ_NEGATIVE) != 0;
+        r->negative = o->is_negative;
         if (!start_refresh) {
             respond(c, s, now);
             return;
@@ -877,7 +877,7 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         o = cache_insert(n->cache, r->object, r->size, r->expires_at);
         if (o != NULL) {
             o->version = r->version;
-            o->spare = r->negative ? OBJ_NEGATIVE : 0;
+            o->is_negative = r->negative;
         }
         if (r->explain) {
             uint64_t evicted = cache_stats(n->cache)->n_evictions - evictions;
@@ -901,7 +901,7 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         r->outcome = MET_OUT_REVALIDATED; /* the leader's own fetch: 304 */
     int64_t expires_at = stale_if_error ? o->expires_at : r->expires_at;
     uint32_t version = stale_if_error ? o->version : r->version;
-    int negative = stale_if_error ? (o->spare & OBJ_NEGATIVE) != 0
+    int negative = stale_if_error ? o->is_negative
                                   : r->negative;
     uint32_t w = s;
     while (w != REQ_NIL) {
