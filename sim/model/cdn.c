@@ -524,28 +524,31 @@ origin_version(const struct cdn *c, uint64_t object, int64_t now)
            CACHE_VERSION_MASK;
 }
 
-/* Is object cacheable? A share of the catalog, fixed per object by its
- * id, is sent with no-store and must pass every cache. */
+/*
+ * Is object among a share of the catalog picked by salt? Fixed per object
+ * (a hash of its id and the seed), so every request for it agrees.
+ */
 static inline int
-is_uncacheable(const struct cdn *c, uint64_t object)
+in_share(const struct cdn *c, uint64_t object, uint64_t salt, double share)
 {
-    double share = c->w->uncacheable_share;
     if (share <= 0)
         return 0;
-    uint64_t h = hash_combine(c->w->seed ^ 0xb1a55ULL, object);
+    uint64_t h = hash_combine(c->w->seed ^ salt, object);
     return (double)(h >> 11) * (1.0 / 9007199254740992.0) < share;
 }
 
-/* Does the origin lack this object? A share of the catalog, fixed per
- * object by its id; requests for it get a 404. */
+/* Objects sent with no-store, which must pass every cache. */
+static inline int
+is_uncacheable(const struct cdn *c, uint64_t object)
+{
+    return in_share(c, object, 0xb1a55ULL, c->w->uncacheable_share);
+}
+
+/* Objects the origin lacks: requests for them get a 404. */
 static inline int
 is_missing(const struct cdn *c, uint64_t object)
 {
-    double share = c->w->missing_share;
-    if (share <= 0)
-        return 0;
-    uint64_t h = hash_combine(c->w->seed ^ 0x404404ULL, object);
-    return (double)(h >> 11) * (1.0 / 9007199254740992.0) < share;
+    return in_share(c, object, 0x404404ULL, c->w->missing_share);
 }
 
 /* How long size bytes take to cross a link of bps bits/s (-1: no time). */
