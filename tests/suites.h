@@ -15,7 +15,8 @@
     X(model)             \
     X(replay)            \
     X(cli)               \
-    X(lessons)
+    X(lessons)           \
+    X(report)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)

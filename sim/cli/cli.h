@@ -19,6 +19,9 @@ int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Prints "cdnsim: <formatted err>" to stderr. */
 void cli_print_err(const struct sim_err *err);

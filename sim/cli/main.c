@@ -16,6 +16,10 @@ static const char usage[] =
     "  validate TOPOLOGY [WORKLOAD]      check the files, run nothing\n"
     "  policies                          list the cache policies\n"
     "  replay TRACE [options]            a trace through single caches\n"
+    "  sweep TOPOLOGY WORKLOAD --vary PATH=VALUES --db FILE\n"
+    "                                    run every combination of values\n"
+    "  report DB --out DIR               plots, HTML and Markdown reports\n"
+    "  export DB --csv DIR               every table of DB as CSV\n"
     "\n"
     "  cdnsim --help | --version\n"
     "\n"
@@ -49,6 +53,12 @@ main(int argc, char **argv)
         return cmd_policies(argc - 2, argv + 2);
     if (strcmp(cmd, "replay") == 0)
         return cmd_replay(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 2, argv + 2);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(argc - 2, argv + 2);
     fprintf(stderr, "cdnsim: unknown command \"%s\"\n\n%s", cmd, usage);
     return EXIT_USAGE;
 }

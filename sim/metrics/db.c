@@ -11,9 +11,11 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "metrics/metrics.h"
 #include "metrics/metrics_int.h"
+#include "util/xalloc.h"
 
 #define DB_BUSY_TIMEOUT_MS 30000
 
@@ -128,6 +130,52 @@ static const char db_schema[] =
     "    misses           INTEGER NOT NULL,  -- misses + expired\n"
     "    bytes_out        INTEGER NOT NULL,\n"
     "    PRIMARY KEY (run_id, node, window)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS sweeps (\n"
+    "    id               INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "    topology_path    TEXT NOT NULL,\n"
+    "    workload_path    TEXT NOT NULL,\n"
+    "    seed             INTEGER NOT NULL,  -- unless a --vary sets it\n"
+    "    vary             TEXT NOT NULL,     -- --vary arguments, one a "
+    "line\n"
+    "    overrides        TEXT NOT NULL,     -- --set arguments, or ''\n"
+    "    points           INTEGER NOT NULL,  -- product of the value "
+    "counts\n"
+    "    created          TEXT NOT NULL      -- UTC ISO 8601, wall clock\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS sweep_vary (\n"
+    "    sweep_id         INTEGER NOT NULL REFERENCES sweeps(id),\n"
+    "    position         INTEGER NOT NULL,  -- 0 = the first --vary\n"
+    "    path             TEXT NOT NULL,     -- as for --set\n"
+    "    spec             TEXT NOT NULL,     -- as given: "
+    "'1GiB..8GiB*2'\n"
+    "    kind             TEXT NOT NULL,     -- 'size', 'duration',\n"
+    "                                        -- 'number' or 'text'\n"
+    "    n_values         INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (sweep_id, position)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS sweep_points (\n"
+    "    sweep_id         INTEGER NOT NULL REFERENCES sweeps(id),\n"
+    "    point            INTEGER NOT NULL,  -- 0, 1, ...: the last "
+    "--vary\n"
+    "                                        -- changes fastest\n"
+    "    params           TEXT NOT NULL,     -- the point's --set "
+    "arguments\n"
+    "    params_json      TEXT NOT NULL,     -- {\"PATH\": \"VALUE\", "
+    "...}\n"
+    "    status           TEXT NOT NULL,     -- 'pending' or 'complete'\n"
+    "    run_id           INTEGER REFERENCES runs(id),  -- once complete\n"
+    "    PRIMARY KEY (sweep_id, point)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS sweep_params (\n"
+    "    sweep_id         INTEGER NOT NULL REFERENCES sweeps(id),\n"
+    "    point            INTEGER NOT NULL,\n"
+    "    position         INTEGER NOT NULL,  -- of the --vary\n"
+    "    path             TEXT NOT NULL,\n"
+    "    value            TEXT NOT NULL,     -- as passed to --set\n"
+    "    value_num        REAL,              -- bytes, seconds or the\n"
+    "                                        -- number; NULL for text\n"
+    "    PRIMARY KEY (sweep_id, point, position)\n"
     ");\n";
 
 const char *
@@ -141,6 +189,7 @@ struct db {
     sqlite3 *h;
     const char *path;
     struct sim_err *err;
+    int in_txn;            /* a transaction is open */
 };
 
 /* Records SQLite's message for the failed step `what`; returns -SIM_EDB. */
@@ -501,50 +550,653 @@ insert_timeseries(struct db *d, const struct met_run *r, int64_t id)
     return code;
 }
 
+/* Opens path for writing (created if new). On failure the caller still
+ * runs db_close. */
+static int
+db_open(struct db *d)
+{
+    int rc = sqlite3_open_v2(d->path, &d->h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(d, "cannot open database");
+    if (sqlite3_busy_timeout(d->h, DB_BUSY_TIMEOUT_MS) != SQLITE_OK)
+        return db_fail(d, "setting the busy timeout");
+    return db_exec(d, "PRAGMA foreign_keys = ON", "enabling foreign keys");
+}
+
+/* Starts an IMMEDIATE transaction with the schema in place. */
+static int
+db_begin_txn(struct db *d)
+{
+    int code = db_exec(d, "BEGIN IMMEDIATE", "starting a transaction");
+    if (code != 0)
+        return code;
+    d->in_txn = 1;
+    return db_schema_ensure(d);
+}
+
+/* Opens path and starts the write transaction. */
+static int
+db_begin(struct db *d)
+{
+    int code = db_open(d);
+    return code != 0 ? code : db_begin_txn(d);
+}
+
+/* Commits when code is 0, else rolls back; closes the connection. */
+static int
+db_close(struct db *d, int code)
+{
+    if (code == 0 && d->in_txn) {
+        code = db_exec(d, "COMMIT", "committing");
+        if (code == 0)
+            d->in_txn = 0;
+    }
+    /* A failed COMMIT may leave the transaction open; the error already
+     * recorded is the one to report, so ROLLBACK's own result is moot. */
+    if (d->in_txn && d->h && !sqlite3_get_autocommit(d->h))
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(d->h);
+    d->h = NULL;
+    return code;
+}
+
+static int
+insert_all(struct db *d, const struct met_run *r, int64_t *id)
+{
+    int code;
+    if ((code = insert_run(d, r, id)) != 0 ||
+        (code = insert_nodes(d, r, *id)) != 0 ||
+        (code = insert_outcomes(d, r, *id)) != 0 ||
+        (code = insert_regions(d, r, *id)) != 0 ||
+        (code = insert_hists(d, r, *id)) != 0 ||
+        (code = insert_timeseries(d, r, *id)) != 0)
+        return code;
+    return 0;
+}
+
 int
 met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
              struct sim_err *err)
 {
     struct db d = {.h = NULL, .path = path, .err = err};
     int64_t id = 0;
-    int in_txn = 0;
-    int code = 0;
     *run_id = 0;
-
-    int rc = sqlite3_open_v2(path, &d.h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    if (rc != SQLITE_OK) {
-        code = db_fail(&d, "cannot open database");
-        goto out;
-    }
-    if (sqlite3_busy_timeout(d.h, DB_BUSY_TIMEOUT_MS) != SQLITE_OK) {
-        code = db_fail(&d, "setting the busy timeout");
-        goto out;
-    }
-    code = db_exec(&d, "PRAGMA foreign_keys = ON", "enabling foreign keys");
-    if (code != 0)
-        goto out;
-    code = db_exec(&d, "BEGIN IMMEDIATE", "starting a transaction");
-    if (code != 0)
-        goto out;
-    in_txn = 1;
-    if ((code = db_schema_ensure(&d)) != 0 ||
-        (code = insert_run(&d, r, &id)) != 0 ||
-        (code = insert_nodes(&d, r, id)) != 0 ||
-        (code = insert_outcomes(&d, r, id)) != 0 ||
-        (code = insert_regions(&d, r, id)) != 0 ||
-        (code = insert_hists(&d, r, id)) != 0 ||
-        (code = insert_timeseries(&d, r, id)) != 0)
-        goto out;
-    code = db_exec(&d, "COMMIT", "committing the run");
+    int code = db_begin(&d);
     if (code == 0)
-        in_txn = 0;
+        code = insert_all(&d, r, &id);
+    code = db_close(&d, code);
+    if (code == 0)
+        *run_id = id;
+    return code;
+}
+
+/* ---- Sweeps ------------------------------------------------------------- */
+
+uint64_t
+met_sweep_n_points(const struct met_sweep *s)
+{
+    uint64_t n = 1;
+    for (size_t j = 0; j < s->n_vary; j++)
+        n *= s->vary[j].n_values;
+    return n;
+}
+
+size_t
+met_sweep_value(const struct met_sweep *s, uint64_t p, size_t j)
+{
+    /* Mixed radix, the last --vary the lowest digit. */
+    for (size_t k = s->n_vary; k-- > j + 1;)
+        p /= s->vary[k].n_values;
+    return (size_t)(p % s->vary[j].n_values);
+}
+
+char *
+met_sweep_params(const struct met_sweep *s, uint64_t p)
+{
+    size_t len = 1;
+    for (size_t j = 0; j < s->n_vary; j++)
+        len += strlen(s->vary[j].path) + 2 +
+               strlen(s->vary[j].values[met_sweep_value(s, p, j)]);
+    char *out = xmalloc(len);
+    size_t n = 0;
+    for (size_t j = 0; j < s->n_vary; j++)
+        n += (size_t)snprintf(out + n, len - n, "%s%s=%s", j ? " " : "",
+                              s->vary[j].path,
+                              s->vary[j].values[met_sweep_value(s, p, j)]);
+    out[n] = '\0';
+    return out;
+}
+
+/* A growing string. */
+struct sbuf {
+    char *s;
+    size_t n;
+    size_t cap;
+};
+
+static void
+sbuf_reserve(struct sbuf *b, size_t more)
+{
+    if (b->n + more + 1 > b->cap) {
+        b->cap = (b->n + more + 1) * 2;
+        b->s = xrealloc(b->s, b->cap);
+    }
+}
+
+static void
+sbuf_put(struct sbuf *b, const char *text)
+{
+    size_t len = strlen(text);
+    sbuf_reserve(b, len);
+    memcpy(b->s + b->n, text, len + 1);
+    b->n += len;
+}
+
+/* Appends text as a JSON string. */
+static void
+sbuf_json(struct sbuf *b, const char *text)
+{
+    sbuf_reserve(b, 6 * strlen(text) + 2);
+    char *o = b->s + b->n;
+    *o++ = '"';
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        if (*c == '"' || *c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)*c;
+        } else if (*c < 0x20) {
+            o += sprintf(o, "\\u%04x", *c);
+        } else {
+            *o++ = (char)*c;
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+    b->n = (size_t)(o - b->s);
+}
+
+/* Point p's assignments as a JSON object; caller frees. */
+static char *
+sweep_params_json(const struct met_sweep *s, uint64_t p)
+{
+    struct sbuf b = {0};
+    sbuf_put(&b, "{");
+    for (size_t j = 0; j < s->n_vary; j++) {
+        if (j)
+            sbuf_put(&b, ", ");
+        sbuf_json(&b, s->vary[j].path);
+        sbuf_put(&b, ": ");
+        sbuf_json(&b, s->vary[j].values[met_sweep_value(s, p, j)]);
+    }
+    sbuf_put(&b, "}");
+    return b.s;
+}
+
+/* The --vary arguments, one "PATH=SPEC" a line; caller frees. */
+static char *
+sweep_vary_text(const struct met_sweep *s)
+{
+    size_t len = 1;
+    for (size_t j = 0; j < s->n_vary; j++)
+        len += strlen(s->vary[j].path) + strlen(s->vary[j].spec) + 2;
+    char *out = xmalloc(len);
+    size_t n = 0;
+    for (size_t j = 0; j < s->n_vary; j++)
+        n += (size_t)snprintf(out + n, len - n, "%s%s=%s", j ? "\n" : "",
+                              s->vary[j].path, s->vary[j].spec);
+    out[n] = '\0';
+    return out;
+}
+
+static void
+utc_now(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Looks the sweep up by identity; *id = 0 if there is none. */
+static int
+sweep_find(struct db *d, const struct met_sweep *s, const char *vary,
+           int64_t *id, uint64_t *n_points)
+{
+    static const char sql[] =
+        "SELECT id, points FROM sweeps WHERE topology_path = ? AND"
+        " workload_path = ? AND vary = ? AND overrides = ?"
+        " ORDER BY id LIMIT 1";
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    struct row w;
+    row_start(&w, st);
+    bind_text(&w, s->topology_path);
+    bind_text(&w, s->workload_path);
+    bind_text(&w, vary);
+    bind_text(&w, s->overrides);
+    *id = 0;
+    int rc = w.rc == SQLITE_OK ? sqlite3_step(st) : w.rc;
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        *n_points = (uint64_t)sqlite3_column_int64(st, 1);
+    } else if (rc != SQLITE_DONE) {
+        code = db_fail(d, "looking up the sweep");
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
+static int
+sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
+             int64_t *id)
+{
+    static const char sql_sweep[] =
+        "INSERT INTO sweeps (topology_path, workload_path, seed, vary,"
+        " overrides, points, created) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    static const char sql_vary[] =
+        "INSERT INTO sweep_vary (sweep_id, position, path, spec, kind,"
+        " n_values) VALUES (?, ?, ?, ?, ?, ?)";
+    static const char sql_point[] =
+        "INSERT INTO sweep_points (sweep_id, point, params, params_json,"
+        " status, run_id) VALUES (?, ?, ?, ?, 'pending', NULL)";
+    static const char sql_param[] =
+        "INSERT INTO sweep_params (sweep_id, point, position, path, value,"
+        " value_num) VALUES (?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *st = NULL, *sp = NULL, *sa = NULL;
+    char created[32];
+    utc_now(created, sizeof created);
+    uint64_t n_points = met_sweep_n_points(s);
+    struct row w;
+    int code = db_prepare(d, sql_sweep, &st);
+    if (code != 0)
+        goto out;
+    row_start(&w, st);
+    bind_text(&w, s->topology_path);
+    bind_text(&w, s->workload_path);
+    bind_u64(&w, s->seed);
+    bind_text(&w, vary);
+    bind_text(&w, s->overrides);
+    bind_u64(&w, n_points);
+    bind_text(&w, created);
+    if ((code = row_insert(d, &w, "inserting into sweeps")) != 0)
+        goto out;
+    *id = (int64_t)sqlite3_last_insert_rowid(d->h);
+    sqlite3_finalize(st);
+    st = NULL;
+
+    if ((code = db_prepare(d, sql_vary, &st)) != 0)
+        goto out;
+    for (size_t j = 0; code == 0 && j < s->n_vary; j++) {
+        row_start(&w, st);
+        bind_i64(&w, *id);
+        bind_u64(&w, j);
+        bind_text(&w, s->vary[j].path);
+        bind_text(&w, s->vary[j].spec);
+        bind_text(&w, s->vary[j].kind);
+        bind_u64(&w, s->vary[j].n_values);
+        code = row_insert(d, &w, "inserting into sweep_vary");
+    }
+    if (code != 0 || (code = db_prepare(d, sql_point, &sp)) != 0 ||
+        (code = db_prepare(d, sql_param, &sa)) != 0)
+        goto out;
+    for (uint64_t p = 0; code == 0 && p < n_points; p++) {
+        char *params = met_sweep_params(s, p);
+        char *json = sweep_params_json(s, p);
+        row_start(&w, sp);
+        bind_i64(&w, *id);
+        bind_u64(&w, p);
+        bind_text(&w, params);
+        bind_text(&w, json);
+        code = row_insert(d, &w, "inserting into sweep_points");
+        free(json);
+        free(params);
+        for (size_t j = 0; code == 0 && j < s->n_vary; j++) {
+            const struct met_sweep_vary *v = &s->vary[j];
+            size_t k = met_sweep_value(s, p, j);
+            row_start(&w, sa);
+            bind_i64(&w, *id);
+            bind_u64(&w, p);
+            bind_u64(&w, j);
+            bind_text(&w, v->path);
+            bind_text(&w, v->values[k]);
+            if (v->nums)
+                bind_real(&w, v->nums[k]);
+            else if (w.rc == SQLITE_OK)
+                w.rc = sqlite3_bind_null(sa, ++w.col);
+            code = row_insert(d, &w, "inserting into sweep_params");
+        }
+    }
 out:
-    /* A failed COMMIT may leave the transaction open; the error already
-     * recorded is the one to report, so ROLLBACK's own result is moot. */
-    if (in_txn && d.h && !sqlite3_get_autocommit(d.h))
-        sqlite3_exec(d.h, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_close(d.h);
+    sqlite3_finalize(sa);
+    sqlite3_finalize(sp);
+    sqlite3_finalize(st);
+    return code;
+}
+
+static int
+sweep_done_points(struct db *d, int64_t id, uint64_t n_points,
+                  unsigned char *is_done)
+{
+    static const char sql[] =
+        "SELECT point FROM sweep_points WHERE sweep_id = ? AND"
+        " status = 'complete'";
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    int rc = sqlite3_bind_int64(st, 1, id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 p = sqlite3_column_int64(st, 0);
+        if (p >= 0 && (uint64_t)p < n_points)
+            is_done[p] = 1;
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE)
+        code = db_fail(d, "reading the sweep's points");
+    sqlite3_finalize(st);
+    return code;
+}
+
+int
+met_sweep_begin(const char *path, const struct met_sweep *s,
+                int64_t *sweep_id, unsigned char *is_done,
+                struct sim_err *err)
+{
+    struct db d = {.h = NULL, .path = path, .err = err};
+    uint64_t n_points = met_sweep_n_points(s);
+    char *vary = sweep_vary_text(s);
+    int64_t id = 0;
+    uint64_t n_recorded = 0;
+    *sweep_id = 0;
+    memset(is_done, 0, (size_t)n_points);
+    int code = db_begin(&d);
+    if (code == 0)
+        code = sweep_find(&d, s, vary, &id, &n_recorded);
+    if (code == 0 && id != 0 && n_recorded != n_points)
+        code = sim_err_set(err, -SIM_EDB, path, 0, 0, NULL,
+                           "sweep %lld is recorded with %llu points, but "
+                           "its --vary arguments now give %llu",
+                           (long long)id, (unsigned long long)n_recorded,
+                           (unsigned long long)n_points);
+    else if (code == 0 && id != 0)
+        code = sweep_done_points(&d, id, n_points, is_done);
+    else if (code == 0)
+        code = sweep_insert(&d, s, vary, &id);
+    code = db_close(&d, code);
+    free(vary);
+    if (code == 0)
+        *sweep_id = id;
+    else
+        memset(is_done, 0, (size_t)n_points);
+    return code;
+}
+
+/* The point's status and run: *exists 0 when the sweep has no such point. */
+static int
+point_status(struct db *d, int64_t sweep_id, uint64_t p, int *exists,
+             int *is_complete, int64_t *run_id)
+{
+    static const char sql[] =
+        "SELECT status = 'complete', run_id FROM sweep_points"
+        " WHERE sweep_id = ? AND point = ?";
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    *exists = 0;
+    struct row w;
+    row_start(&w, st);
+    bind_i64(&w, sweep_id);
+    bind_u64(&w, p);
+    int rc = w.rc == SQLITE_OK ? sqlite3_step(st) : w.rc;
+    if (rc == SQLITE_ROW) {
+        *exists = 1;
+        *is_complete = sqlite3_column_int(st, 0);
+        *run_id = sqlite3_column_int64(st, 1);
+    } else if (rc != SQLITE_DONE) {
+        code = db_fail(d, "reading a sweep point");
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
+static int
+point_complete(struct db *d, int64_t sweep_id, uint64_t p, int64_t run_id)
+{
+    static const char sql[] =
+        "UPDATE sweep_points SET status = 'complete', run_id = ?"
+        " WHERE sweep_id = ? AND point = ?";
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    struct row w;
+    row_start(&w, st);
+    bind_i64(&w, run_id);
+    bind_i64(&w, sweep_id);
+    bind_u64(&w, p);
+    code = row_insert(d, &w, "marking the sweep point complete");
+    sqlite3_finalize(st);
+    return code;
+}
+
+int
+met_write_db_point(const struct met_run *r, const char *path,
+                   int64_t sweep_id, uint64_t p, int64_t *run_id,
+                   struct sim_err *err)
+{
+    struct db d = {.h = NULL, .path = path, .err = err};
+    int64_t id = 0;
+    int exists = 0, is_complete = 0;
+    *run_id = 0;
+    int code = db_begin(&d);
+    if (code == 0)
+        code = point_status(&d, sweep_id, p, &exists, &is_complete, &id);
+    if (code == 0 && !exists)
+        code = sim_err_set(err, -SIM_EDB, path, 0, 0, NULL,
+                           "sweep %lld has no point %llu",
+                           (long long)sweep_id, (unsigned long long)p);
+    if (code == 0 && !is_complete) {
+        code = insert_all(&d, r, &id);
+        if (code == 0)
+            code = point_complete(&d, sweep_id, p, id);
+    }
+    code = db_close(&d, code);
+    if (code == 0)
+        *run_id = id;
+    return code;
+}
+
+/* ---- Run images ----------------------------------------------------------
+ *
+ * An image is a whole in-memory database (sqlite3_serialize) holding one
+ * run. Copying it into the destination goes table by table with column
+ * lists read from the image, so it needs no second list of the columns. */
+
+int
+met_run_image(const struct met_run *r, void **image, size_t *len,
+              struct sim_err *err)
+{
+    struct db d = {.h = NULL, .path = ":memory:", .err = err};
+    int64_t id = 0;
+    *image = NULL;
+    *len = 0;
+    int code = db_begin(&d);
+    if (code == 0)
+        code = insert_all(&d, r, &id);
+    if (code == 0) {
+        code = db_exec(&d, "COMMIT", "committing");
+        if (code == 0)
+            d.in_txn = 0;
+    }
+    if (code == 0) {
+        sqlite3_int64 n = 0;
+        unsigned char *bytes = sqlite3_serialize(d.h, "main", &n, 0);
+        if (bytes == NULL || n <= 0) {
+            code = db_fail(&d, "serialising the run");
+        } else {
+            *image = xmalloc((size_t)n);
+            memcpy(*image, bytes, (size_t)n);
+            *len = (size_t)n;
+        }
+        sqlite3_free(bytes);
+    }
+    return db_close(&d, code);
+}
+
+/* "a, b, c": the columns of img.<table> except skip; caller frees. */
+static int
+image_columns(struct db *d, const char *table, const char *skip, char **out)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA img.table_info(%s)", table);
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    struct sbuf b = {0};
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        if (name == NULL || strcmp(name, skip) == 0)
+            continue;
+        if (b.n)
+            sbuf_put(&b, ", ");
+        sbuf_put(&b, name);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || b.n == 0) {
+        free(b.s);
+        return sim_err_set(d->err, -SIM_EDB, d->path, 0, 0, NULL,
+                           "the run image has no table %s", table);
+    }
+    *out = b.s;
+    return 0;
+}
+
+/* Copies the image's rows of a per-run table under run id. */
+static int
+image_copy_table(struct db *d, const char *table, int64_t id)
+{
+    char *cols = NULL;
+    int code = image_columns(d, table, "run_id", &cols);
+    if (code != 0)
+        return code;
+    char *sql = xasprintf("INSERT INTO main.%s (run_id, %s) SELECT ?, %s"
+                          " FROM img.%s ORDER BY rowid",
+                          table, cols, cols, table);
+    sqlite3_stmt *st = NULL;
+    code = db_prepare(d, sql, &st);
+    if (code == 0) {
+        struct row w;
+        row_start(&w, st);
+        bind_i64(&w, id);
+        char what[64];
+        snprintf(what, sizeof what, "copying into %s", table);
+        code = row_insert(d, &w, what);
+    }
+    sqlite3_finalize(st);
+    free(sql);
+    free(cols);
+    return code;
+}
+
+/* Copies the image's one run; sets *id to its new id. */
+static int
+image_copy(struct db *d, int64_t *id)
+{
+    static const char *const tables[] = {"node_metrics", "node_outcomes",
+                                         "region_metrics",
+                                         "latency_histogram", "timeseries"};
+    char *cols = NULL;
+    int code = image_columns(d, "runs", "id", &cols);
+    if (code != 0)
+        return code;
+    char *sql = xasprintf("INSERT INTO main.runs (%s) SELECT %s FROM"
+                          " img.runs",
+                          cols, cols);
+    code = db_exec(d, sql, "copying the run");
+    free(sql);
+    free(cols);
+    if (code == 0 && sqlite3_changes(d->h) != 1)
+        code = sim_err_set(d->err, -SIM_EDB, d->path, 0, 0, NULL,
+                           "the run image holds %d runs, not one",
+                           sqlite3_changes(d->h));
+    if (code != 0)
+        return code;
+    *id = (int64_t)sqlite3_last_insert_rowid(d->h);
+    for (size_t i = 0; code == 0 && i < sizeof tables / sizeof *tables; i++)
+        code = image_copy_table(d, tables[i], *id);
+    return code;
+}
+
+/* Attaches a copy of image as schema img and checks that it
+ * is a results database of this version. */
+static int
+image_attach(struct db *d, const void *image, size_t len)
+{
+    /* ATTACH is refused inside a transaction, so this comes first. */
+    int code = db_exec(d, "ATTACH ':memory:' AS img",
+                       "attaching the run image");
+    if (code != 0)
+        return code;
+    /* SQLite frees the copy when the connection closes (or at once if
+     * it refuses the image). */
+    unsigned char *copy = sqlite3_malloc64(len ? len : 1);
+    if (copy == NULL)
+        return db_fail(d, "copying the run image");
+    memcpy(copy, image, len);
+    /* Not SQLITE_DESERIALIZE_READONLY: BEGIN IMMEDIATE would then refuse
+     * to start, since it locks every attached database. Nothing writes
+     * to the copy. */
+    if (sqlite3_deserialize(d->h, "img", copy, (sqlite3_int64)len,
+                            (sqlite3_int64)len,
+                            SQLITE_DESERIALIZE_FREEONCLOSE) != SQLITE_OK)
+        return db_fail(d, "reading the run image");
+    sqlite3_stmt *st = NULL;
+    code = db_prepare(d, "PRAGMA img.user_version", &st);
+    if (code != 0)
+        return code;
+    int rc = sqlite3_step(st);
+    int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return db_fail(d, "reading the run image");
+    if (version != MET_DB_VERSION)
+        return sim_err_set(d->err, -SIM_EDB, d->path, 0, 0, NULL,
+                           "the run image has schema version %d, not %d",
+                           version, MET_DB_VERSION);
+    return 0;
+}
+
+int
+met_write_db_point_image(const void *image, size_t len, const char *path,
+                         int64_t sweep_id, uint64_t p, int64_t *run_id,
+                         struct sim_err *err)
+{
+    struct db d = {.h = NULL, .path = path, .err = err};
+    int64_t id = 0;
+    int exists = 0, is_complete = 0;
+    *run_id = 0;
+    int code = db_open(&d);
+    if (code == 0)
+        code = image_attach(&d, image, len);
+    if (code == 0)
+        code = db_begin_txn(&d);
+    if (code == 0)
+        code = point_status(&d, sweep_id, p, &exists, &is_complete, &id);
+    if (code == 0 && !exists)
+        code = sim_err_set(err, -SIM_EDB, path, 0, 0, NULL,
+                           "sweep %lld has no point %llu",
+                           (long long)sweep_id, (unsigned long long)p);
+    if (code == 0 && !is_complete) {
+        code = image_copy(&d, &id);
+        if (code == 0)
+            code = point_complete(&d, sweep_id, p, id);
+    }
+    code = db_close(&d, code);
     if (code == 0)
         *run_id = id;
     return code;

@@ -218,8 +218,96 @@ int met_write_json(const struct met_run *r, FILE *out);
 int met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
                  struct sim_err *err);
 
-/* The database schema version met_write_db writes (PRAGMA user_version). */
+/*
+ * The database schema version met_write_db writes (PRAGMA user_version).
+ * It changes only when an existing table changes meaning; a new table
+ * (the sweep tables were one) is created in place on any file of this
+ * version, since a reader that does not know it never looks at it.
+ */
 #define MET_DB_VERSION 1
+
+/* ---- Sweeps ---------------------------------------------------------------
+ *
+ * A sweep runs one topology and workload at every point of the cartesian
+ * product of its --vary values. The database records the sweep, each
+ * --vary, each point with its --set assignments and, once the point's run
+ * is written, the run's id (one transaction with the run). A sweep is
+ * "the same" as an earlier one when topology path, workload path, --vary
+ * arguments and --set arguments all match: its points are then resumed.
+ */
+
+/* One --vary: a field path and the values it takes. */
+struct met_sweep_vary {
+    const char *path;           /* as for --set: "nodes.edge.cache.policy" */
+    const char *spec;           /* the values as given: "1GiB..8GiB*2" */
+    const char *kind;           /* "size", "duration", "number" or "text" */
+    const char *const *values;  /* [n_values], each as passed to --set */
+    const double *nums;         /* [n_values]: bytes, seconds or the number;
+                                   NULL when kind is "text" */
+    size_t n_values;            /* > 0 */
+};
+
+struct met_sweep {
+    const char *topology_path;
+    const char *workload_path;
+    const char *overrides;      /* the user's --set arguments joined by
+                                   spaces (--seed, --requests included), or
+                                   "" */
+    uint64_t seed;              /* every point's seed unless one varies it */
+    const struct met_sweep_vary *vary; /* borrowed, [n_vary] */
+    size_t n_vary;              /* > 0 */
+};
+
+/* Points in the sweep: the product of the value counts (caller makes sure
+ * it does not overflow). */
+uint64_t met_sweep_n_points(const struct met_sweep *s);
+
+/* Which of vary j's values point p takes. Points count like nested loops
+ * in --vary order: the last --vary changes fastest. */
+size_t met_sweep_value(const struct met_sweep *s, uint64_t p, size_t j);
+
+/* Point p's --set arguments, "PATH=VALUE" joined by spaces; caller frees. */
+char *met_sweep_params(const struct met_sweep *s, uint64_t p);
+
+/*
+ * Finds the same sweep in the database at path (created if new), or
+ * records it with all its points pending, in one transaction. Sets
+ * *sweep_id (OUT) and, for each point, is_done[p] (OUT, caller-allocated
+ * with met_sweep_n_points entries) to 1 if its run is already complete,
+ * else 0. Returns 0 or -SIM_EDB with err naming the file.
+ */
+int met_sweep_begin(const char *path, const struct met_sweep *s,
+                    int64_t *sweep_id, unsigned char *is_done,
+                    struct sim_err *err);
+
+/*
+ * Appends the complete run r as point p of sweep sweep_id, marking the
+ * point complete in the same transaction. A point some other process has
+ * completed meanwhile is left as it is and r is not written: *run_id (OUT)
+ * is then the earlier run's id. Returns 0 or -SIM_EDB.
+ */
+int met_write_db_point(const struct met_run *r, const char *path,
+                       int64_t sweep_id, uint64_t p, int64_t *run_id,
+                       struct sim_err *err);
+
+/*
+ * The run r as the bytes of a results database holding it alone (an
+ * SQLite image), for a process that cannot write the database itself to
+ * send to one that can (MPI ranks). Sets *image (OUT, caller frees) and
+ * *len. Returns 0 or -SIM_EDB.
+ */
+int met_run_image(const struct met_run *r, void **image, size_t *len,
+                  struct sim_err *err);
+
+/*
+ * Appends the run held in an image from met_run_image to the database at
+ * path as point p of sweep sweep_id, exactly as met_write_db_point would
+ * have written it (same rows in the same order, a new run id). Returns 0
+ * or -SIM_EDB (also for an image that is not a run of this schema).
+ */
+int met_write_db_point_image(const void *image, size_t len, const char *path,
+                             int64_t sweep_id, uint64_t p, int64_t *run_id,
+                             struct sim_err *err);
 
 /*
  * The CREATE statements of the results database (static text, with SQL

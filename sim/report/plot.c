@@ -1,0 +1,308 @@
+/* plot.c: data files, gnuplot driver scripts, and running gnuplot.
+ *
+ * Each plot is a data file (tab-separated, written by the caller), a
+ * template in reports/ that knows how to draw that kind of data, and a
+ * small driver script in out/data/ that sets the template's variables and
+ * loads it twice, once for PNG and once for SVG. The driver stays behind
+ * so that a plot can be restyled and redrawn with gnuplot alone.
+ *
+ * gnuplot is the one outside program cdnsim runs, and only from here:
+ * fork, exec, wait, with stdout discarded and stderr passed through so
+ * that its messages reach the user. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report/report_int.h"
+#include "util/xalloc.h"
+
+/* Is prog (a name looked up in PATH, or a path) executable? */
+static int
+program_exists(const char *prog)
+{
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0;
+    const char *path = getenv("PATH");
+    if (path == NULL || *path == '\0')
+        path = "/usr/local/bin:/usr/bin:/bin";
+    char *copy = xstrdup(path);
+    int found = 0;
+    for (char *dir = copy, *next; dir && !found; dir = next) {
+        next = strchr(dir, ':');
+        if (next)
+            *next++ = '\0';
+        char *full = xasprintf("%s/%s", *dir ? dir : ".", prog);
+        struct stat sb;
+        found = stat(full, &sb) == 0 && S_ISREG(sb.st_mode) &&
+                access(full, X_OK) == 0;
+        free(full);
+    }
+    free(copy);
+    return found;
+}
+
+/* An absolute form of path if it exists, else a copy; caller frees. */
+static char *
+abs_path(const char *path)
+{
+    char *r = realpath(path, NULL);
+    return r ? r : xstrdup(path);
+}
+
+int
+rep_plotter_init(struct rep_plotter *pl, const struct rep_opts *o,
+                 const char *templates, struct sim_err *err)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->out_dir = o->out_dir;
+    pl->templates = templates;
+    pl->width = o->width ? o->width : REP_DEFAULT_WIDTH;
+    pl->height = o->height ? o->height : REP_DEFAULT_HEIGHT;
+    pl->log = o->log;
+    pl->err = err;
+    const char *g = getenv("CDNSIM_GNUPLOT");
+    pl->gnuplot = g && *g ? g : "gnuplot";
+    if (!program_exists(pl->gnuplot))
+        return sim_err_set(err, -SIM_EIO, pl->gnuplot, 0, 0, NULL,
+                           "gnuplot is needed to draw the plots and was not "
+                           "found; install it (Debian: apt-get install "
+                           "gnuplot-nox, which `make deps` does)");
+    char *style = xasprintf("%s/style.gp", templates);
+    int ok = access(style, R_OK) == 0;
+    free(style);
+    if (!ok)
+        return sim_err_set(err, -SIM_ENOENT, templates, 0, 0, NULL,
+                           "no gnuplot templates here (style.gp is "
+                           "missing); give the reports/ directory of the "
+                           "source tree with --templates DIR");
+    pl->data_dir = xasprintf("%s/data", o->out_dir);
+    int code = rep_mkdir(o->out_dir, err);
+    if (code == 0)
+        code = rep_mkdir(pl->data_dir, err);
+    return code;
+}
+
+void
+rep_plotter_fini(struct rep_plotter *pl)
+{
+    free(pl->data_dir);
+    pl->data_dir = NULL;
+}
+
+/* Appends s as a gnuplot single-quoted string (a quote is doubled). */
+static void
+gp_quote(struct rep_buf *b, const char *s)
+{
+    rep_buf_put(b, "'");
+    for (; *s; s++) {
+        if (*s == '\'')
+            rep_buf_put(b, "''");
+        else if (*s == '\n')
+            rep_buf_put(b, " ");
+        else
+            rep_buf_putn(b, s, 1);
+    }
+    rep_buf_put(b, "'");
+}
+
+int
+rep_plot_begin(struct rep_plotter *pl, struct rep_plot *p, const char *name,
+               const char *tmpl)
+{
+    memset(p, 0, sizeof *p);
+    char *t = xasprintf("%s/%s", pl->templates, tmpl);
+    int ok = access(t, R_OK) == 0;
+    free(t);
+    if (!ok)
+        return sim_err_set(pl->err, -SIM_ENOENT, pl->templates, 0, 0, NULL,
+                           "template %s is missing", tmpl);
+    p->name = xstrdup(name);
+    p->template_name = xstrdup(tmpl);
+    p->data_path = xasprintf("%s/%s.dat", pl->data_dir, name);
+    p->data = fopen(p->data_path, "w");
+    if (p->data == NULL) {
+        int code = sim_err_set(pl->err, -SIM_EIO, p->data_path, 0, 0, NULL,
+                               "cannot write: %s", strerror(errno));
+        rep_plot_drop(p);
+        return code;
+    }
+    return 0;
+}
+
+void
+rep_plot_str(struct rep_plot *p, const char *var, const char *value)
+{
+    rep_buf_printf(&p->vars, "%s = ", var);
+    gp_quote(&p->vars, value);
+    rep_buf_put(&p->vars, "\n");
+}
+
+void
+rep_plot_num(struct rep_plot *p, const char *var, double value)
+{
+    rep_buf_printf(&p->vars, "%s = %.17g\n", var, value);
+}
+
+void
+rep_plot_strs(struct rep_plot *p, const char *var, const char *const *values,
+              size_t n)
+{
+    /* gnuplot arrays have at least one element. */
+    rep_buf_printf(&p->vars, "array %s[%zu] = [", var, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            rep_buf_put(&p->vars, ", ");
+        gp_quote(&p->vars, values[i]);
+    }
+    if (n == 0)
+        rep_buf_put(&p->vars, "''");
+    rep_buf_put(&p->vars, "]\n");
+}
+
+void
+rep_plot_drop(struct rep_plot *p)
+{
+    if (p->data)
+        fclose(p->data);
+    free(p->data_path);
+    free(p->template_name);
+    free(p->name);
+    rep_buf_fini(&p->vars);
+    memset(p, 0, sizeof *p);
+}
+
+/* Runs gnuplot on script; returns 0 or -SIM_EIO. */
+static int
+run_gnuplot(struct rep_plotter *pl, const char *script)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return sim_err_set(pl->err, -SIM_EIO, script, 0, 0, NULL,
+                           "cannot start gnuplot: %s", strerror(errno));
+    if (pid == 0) {
+        int nul = open("/dev/null", O_RDWR);
+        if (nul >= 0) {
+            dup2(nul, STDIN_FILENO);
+            dup2(nul, STDOUT_FILENO);
+        }
+        char *argv[] = {(char *)pl->gnuplot, (char *)script, NULL};
+        execvp(pl->gnuplot, argv);
+        fprintf(stderr, "cdnsim: cannot run %s: %s\n", pl->gnuplot,
+                strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return sim_err_set(pl->err, -SIM_EIO, script, 0, 0, NULL,
+                               "waiting for gnuplot: %s", strerror(errno));
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status))
+        return sim_err_set(pl->err, -SIM_EIO, script, 0, 0, NULL,
+                           "gnuplot failed (exit status %d); its messages "
+                           "are above",
+                           WEXITSTATUS(status));
+    return sim_err_set(pl->err, -SIM_EIO, script, 0, 0, NULL,
+                       "gnuplot was killed by signal %d", WTERMSIG(status));
+}
+
+/* Is path a file of at least one byte? */
+static int
+nonempty(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
+}
+
+int
+rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p)
+{
+    int code = 0;
+    char *script = xasprintf("%s/%s.gp", pl->data_dir, p->name);
+    char *tdir = abs_path(pl->templates);
+    char *odir = abs_path(pl->out_dir);
+    char *data = abs_path(p->data_path);
+    char *out[2] = {xasprintf("%s/%s.png", pl->out_dir, p->name),
+                    xasprintf("%s/%s.svg", pl->out_dir, p->name)};
+    static const char *const fmts[2] = {"png", "svg"};
+    struct rep_buf b = {0};
+
+    int bad = ferror(p->data);
+    bad |= fclose(p->data) != 0;
+    p->data = NULL;
+    if (bad) {
+        code = sim_err_set(pl->err, -SIM_EIO, p->data_path, 0, 0, NULL,
+                           "write error");
+        goto out;
+    }
+    rep_buf_printf(&b,
+                   "# %s.gp: written by cdnsim report. Draw again with:"
+                   " gnuplot %s\n",
+                   p->name, script);
+    rep_buf_put(&b, "tdir = ");
+    gp_quote(&b, tdir);
+    rep_buf_put(&b, "\ndata = ");
+    gp_quote(&b, data);
+    rep_buf_printf(&b, "\nwidth = %u\nheight = %u\n", pl->width, pl->height);
+    rep_buf_put(&b, rep_buf_str(&p->vars));
+    for (int i = 0; i < 2; i++) {
+        char *o = xasprintf("%s/%s.%s", odir, p->name, fmts[i]);
+        rep_buf_printf(&b, "fmt = '%s'\nout = ", fmts[i]);
+        gp_quote(&b, o);
+        rep_buf_put(&b, "\nload tdir . ");
+        char *t = xasprintf("/%s", p->template_name);
+        gp_quote(&b, t);
+        rep_buf_put(&b, "\n");
+        free(t);
+        free(o);
+    }
+    FILE *f = fopen(script, "w");
+    if (f == NULL) {
+        code = sim_err_set(pl->err, -SIM_EIO, script, 0, 0, NULL,
+                           "cannot write: %s", strerror(errno));
+        goto out;
+    }
+    fputs(rep_buf_str(&b), f);
+    bad = ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad) {
+        code =
+            sim_err_set(pl->err, -SIM_EIO, script, 0, 0, NULL, "write error");
+        goto out;
+    }
+    for (int i = 0; i < 2; i++)
+        unlink(out[i]);
+    if ((code = run_gnuplot(pl, script)) != 0)
+        goto out;
+    for (int i = 0; i < 2; i++) {
+        if (!nonempty(out[i])) {
+            code = sim_err_set(pl->err, -SIM_EIO, out[i], 0, 0, NULL,
+                               "gnuplot wrote nothing (template %s)",
+                               p->template_name);
+            goto out;
+        }
+        if (pl->log)
+            fprintf(pl->log, "%s\n", out[i]);
+    }
+out:
+    rep_buf_fini(&b);
+    free(out[1]);
+    free(out[0]);
+    free(data);
+    free(odir);
+    free(tdir);
+    free(script);
+    rep_plot_drop(p);
+    return code;
+}

@@ -1,0 +1,171 @@
+/* report_int.h: what the files of sim/report/ share (private). */
+#ifndef SIM_REPORT_REPORT_INT_H
+#define SIM_REPORT_REPORT_INT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "report/report.h"
+#include "util/err.h"
+
+/* ---- Reading the database (query.c) ------------------------------------ */
+
+/* A read-only connection and where its errors go. */
+struct rep_db {
+    sqlite3 *h;
+    const char *path;    /* borrowed */
+    struct sim_err *err; /* borrowed */
+};
+
+/*
+ * Opens path read-only and checks that it is a cdnsim results database (it
+ * has a runs table and a schema version this cdnsim reads). Returns 0 or
+ * -SIM_EDB; rep_db_close is safe either way.
+ */
+int rep_db_open(struct rep_db *d, const char *path, struct sim_err *err);
+void rep_db_close(struct rep_db *d);
+
+/* Records SQLite's message for the step `what`; returns -SIM_EDB. */
+int rep_db_fail(struct rep_db *d, const char *what);
+
+/* Prepares sql and binds the int64 arguments (n_args of them, in order).
+ * Sets *st (OUT) or returns -SIM_EDB. */
+int rep_db_query(struct rep_db *d, const char *sql, sqlite3_stmt **st,
+                 int n_args, ...);
+
+/* Steps st: 1 for a row, 0 at the end, or -SIM_EDB naming what. */
+int rep_db_step(struct rep_db *d, sqlite3_stmt *st, const char *what);
+
+/* Does the database have table name? */
+int rep_db_has_table(struct rep_db *d, const char *name);
+
+/* Column i as text, "" for NULL (valid until the next step). */
+const char *rep_col_text(sqlite3_stmt *st, int i);
+
+/* ---- Strings and numbers (text.c) ---------------------------------------- */
+
+/* A growing string, NUL-terminated once anything was put. */
+struct rep_buf {
+    char *s;
+    size_t n;
+    size_t cap;
+};
+
+void rep_buf_put(struct rep_buf *b, const char *text);
+void rep_buf_putn(struct rep_buf *b, const char *text, size_t n);
+void rep_buf_printf(struct rep_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The text, "" when nothing was put; valid until the next put. */
+const char *rep_buf_str(const struct rep_buf *b);
+void rep_buf_fini(struct rep_buf *b);
+
+/* A whole number with thousands separators: "900,000". Returns buf. */
+char *rep_fmt_count(int64_t n, char *buf, size_t len);
+
+/* A ratio as a percentage with two decimals: "66.59%". Returns buf. */
+char *rep_fmt_pct(double ratio, char *buf, size_t len);
+
+/* Bytes in the largest binary unit that keeps them readable. */
+char *rep_fmt_bytes(double bytes, char *buf, size_t len);
+
+/* Appends the RFC 4648 base64 encoding of data to b. */
+void rep_base64(struct rep_buf *b, const unsigned char *data, size_t n);
+
+/* Reads a whole file into *out (OUT, caller frees; NUL-terminated after
+ * *n bytes). Returns 0 or -SIM_EIO. */
+int rep_read_file(const char *path, char **out, size_t *n, struct sim_err *err);
+
+/* Makes directory path and its parents unless they exist. Returns 0 or
+ * -SIM_EIO. */
+int rep_mkdir(const char *path, struct sim_err *err);
+
+/* ---- HTML and Markdown at once (doc.c) --------------------------------- */
+
+/*
+ * A report document written as report.html and report.md side by side.
+ * Text is escaped for each format; paragraphs are built from plain, bold
+ * and code pieces. Write errors are remembered and reported by
+ * rep_doc_close.
+ */
+struct rep_doc;
+
+/* Creates dir/report.html and dir/report.md with a title. Returns the
+ * document (caller ends it with rep_doc_close) or NULL with err set. */
+struct rep_doc *rep_doc_open(const char *dir, const char *title,
+                             struct sim_err *err);
+void rep_doc_h2(struct rep_doc *d, const char *text);
+void rep_doc_p_begin(struct rep_doc *d);
+void rep_doc_text(struct rep_doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void rep_doc_bold(struct rep_doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void rep_doc_code(struct rep_doc *d, const char *text);
+void rep_doc_p_end(struct rep_doc *d);
+/* A table of n_cols columns; right[i] aligns column i right (numbers). */
+void rep_doc_table_begin(struct rep_doc *d, size_t n_cols,
+                         const char *const *head, const int *right);
+/* The next cell; a row ends after n_cols cells. */
+void rep_doc_cell(struct rep_doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void rep_doc_table_end(struct rep_doc *d);
+/* A figure: dir/<name>.png embedded in the HTML, linked from Markdown. */
+void rep_doc_figure(struct rep_doc *d, const char *name, const char *caption);
+/* Finishes and closes both files; frees d. Returns 0 or -SIM_EIO. */
+int rep_doc_close(struct rep_doc *d, struct sim_err *err);
+
+/* ---- Plots (plot.c) ------------------------------------------------------ */
+
+/* Where plots go and how they are drawn, for one report. */
+struct rep_plotter {
+    const char *out_dir;   /* borrowed */
+    char *data_dir;        /* out_dir/data, owned */
+    const char *templates; /* borrowed */
+    const char *gnuplot;   /* the program to run */
+    unsigned width, height;
+    FILE *log;           /* may be NULL */
+    struct sim_err *err; /* borrowed */
+};
+
+/* Checks that gnuplot can be run and the templates exist, and makes
+ * out_dir/data. Returns 0, -SIM_EIO (gnuplot missing, naming the package
+ * to install; a directory not writable) or -SIM_ENOENT (templates). */
+int rep_plotter_init(struct rep_plotter *pl, const struct rep_opts *o,
+                     const char *templates, struct sim_err *err);
+void rep_plotter_fini(struct rep_plotter *pl);
+
+/* One plot being prepared: its data file is open for the caller's rows. */
+struct rep_plot {
+    char *name;          /* output base name, owned: "hit-ratio" */
+    char *template_name; /* "hit-ratio.gp", owned */
+    char *data_path;     /* data_dir/<name>.dat, owned */
+    FILE *data;          /* open for writing */
+    struct rep_buf vars; /* gnuplot assignments for the template */
+};
+
+/* Starts plot name drawn by template tmpl (a file name in the templates
+ * directory). Returns 0 or -SIM_EIO. */
+int rep_plot_begin(struct rep_plotter *pl, struct rep_plot *p, const char *name,
+                   const char *tmpl);
+/* Template variables: a string, a number, an array of strings. */
+void rep_plot_str(struct rep_plot *p, const char *var, const char *value);
+void rep_plot_num(struct rep_plot *p, const char *var, double value);
+void rep_plot_strs(struct rep_plot *p, const char *var,
+                   const char *const *values, size_t n);
+/*
+ * Closes the data file, writes data/<name>.gp (which a user may run again
+ * with gnuplot) and runs gnuplot on it, drawing <name>.png and <name>.svg.
+ * Frees what rep_plot_begin made, on success or not. Returns 0 or -SIM_EIO.
+ */
+int rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p);
+/* Frees a plot that will not be drawn. */
+void rep_plot_drop(struct rep_plot *p);
+
+/* ---- The two kinds of report (run.c, sweep.c) ---------------------------- */
+
+int rep_run_report(struct rep_db *d, const struct rep_opts *o,
+                   struct rep_plotter *pl, int64_t run_id);
+int rep_sweep_report(struct rep_db *d, const struct rep_opts *o,
+                     struct rep_plotter *pl, int64_t sweep_id);
+
+#endif

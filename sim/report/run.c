@@ -1,0 +1,728 @@
+/* run.c: the report of one run: five plots, and the scenario and its key
+ * numbers described in words, in HTML and Markdown.
+ *
+ * Everything comes from the database rows the run wrote; nothing is
+ * recomputed from the model. Tiers are the sums of their nodes, in the
+ * order edge, shield, origin, then any other tier. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/metrics.h"
+#include "report/report_int.h"
+#include "util/xalloc.h"
+
+struct node_row {
+    char *name;
+    char *tier;
+    int64_t requests, hits, bytes_requested, bytes_hit, bytes_out;
+    double hit_ratio, byte_hit_ratio, cost_usd;
+};
+
+struct tier_row {
+    char *tier; /* borrowed from a node_row */
+    int n_nodes;
+    int64_t requests, hits, bytes_requested, bytes_hit, bytes_out;
+    double cost_usd;
+    int64_t outcome[MET_N_OUTCOMES];
+};
+
+struct region_row {
+    char *name;
+    int64_t requests, bytes, errors;
+    double mean, p50, p90, p99, p999, max; /* ms */
+};
+
+struct run_info {
+    int64_t id;
+    char *topology, *topology_path, *workload, *workload_path;
+    char *overrides, *status, *started;
+    int64_t seed, requests, bytes, errors;
+    int64_t origin_requests, origin_bytes, origin_peak_rps;
+    double offload, byte_offload, cost_usd;
+    double lat_mean, lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
+    double window_s;
+    struct node_row *nodes;
+    size_t n_nodes;
+    struct tier_row *tiers;
+    size_t n_tiers;
+    struct region_row *regions;
+    size_t n_regions;
+};
+
+static void
+run_info_fini(struct run_info *r)
+{
+    free(r->topology);
+    free(r->topology_path);
+    free(r->workload);
+    free(r->workload_path);
+    free(r->overrides);
+    free(r->status);
+    free(r->started);
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        free(r->nodes[i].name);
+        free(r->nodes[i].tier);
+    }
+    free(r->nodes);
+    free(r->tiers);
+    for (size_t i = 0; i < r->n_regions; i++)
+        free(r->regions[i].name);
+    free(r->regions);
+}
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+    return xstrdup(rep_col_text(st, i));
+}
+
+static int
+load_run(struct rep_db *d, int64_t id, struct run_info *r)
+{
+    static const char sql[] =
+        "SELECT topology, topology_path, workload, workload_path, overrides,"
+        " status, started, seed, requests, bytes, errors, origin_requests,"
+        " origin_bytes, origin_peak_rps, offload, byte_offload, cost_usd,"
+        " latency_mean_ms, latency_p50_ms, latency_p90_ms, latency_p99_ms,"
+        " latency_p999_ms, latency_max_ms, window_s FROM runs WHERE id = ?";
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d, sql, &st, 1, id);
+    if (code != 0)
+        return code;
+    code = rep_db_step(d, st, "reading the run");
+    if (code == 0)
+        code = sim_err_set(d->err, -SIM_ENOENT, d->path, 0, 0, NULL,
+                           "no run %lld in this database", (long long)id);
+    if (code < 0) {
+        sqlite3_finalize(st);
+        return code;
+    }
+    r->id = id;
+    r->topology = col_dup(st, 0);
+    r->topology_path = col_dup(st, 1);
+    r->workload = col_dup(st, 2);
+    r->workload_path = col_dup(st, 3);
+    r->overrides = col_dup(st, 4);
+    r->status = col_dup(st, 5);
+    r->started = col_dup(st, 6);
+    r->seed = sqlite3_column_int64(st, 7);
+    r->requests = sqlite3_column_int64(st, 8);
+    r->bytes = sqlite3_column_int64(st, 9);
+    r->errors = sqlite3_column_int64(st, 10);
+    r->origin_requests = sqlite3_column_int64(st, 11);
+    r->origin_bytes = sqlite3_column_int64(st, 12);
+    r->origin_peak_rps = sqlite3_column_int64(st, 13);
+    r->offload = sqlite3_column_double(st, 14);
+    r->byte_offload = sqlite3_column_double(st, 15);
+    r->cost_usd = sqlite3_column_double(st, 16);
+    r->lat_mean = sqlite3_column_double(st, 17);
+    r->lat_p50 = sqlite3_column_double(st, 18);
+    r->lat_p90 = sqlite3_column_double(st, 19);
+    r->lat_p99 = sqlite3_column_double(st, 20);
+    r->lat_p999 = sqlite3_column_double(st, 21);
+    r->lat_max = sqlite3_column_double(st, 22);
+    r->window_s = sqlite3_column_double(st, 23);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static struct tier_row *
+tier_of(struct run_info *r, const char *tier)
+{
+    for (size_t i = 0; i < r->n_tiers; i++)
+        if (strcmp(r->tiers[i].tier, tier) == 0)
+            return &r->tiers[i];
+    return NULL;
+}
+
+static int
+tier_rank(const char *tier)
+{
+    if (strcmp(tier, "edge") == 0)
+        return 0;
+    if (strcmp(tier, "shield") == 0)
+        return 1;
+    if (strcmp(tier, "origin") == 0)
+        return 2;
+    return 3;
+}
+
+static int
+load_nodes(struct rep_db *d, struct run_info *r)
+{
+    static const char sql[] =
+        "SELECT node, tier, requests, hits, bytes_requested, bytes_hit,"
+        " bytes_out, hit_ratio, byte_hit_ratio, cost_usd FROM node_metrics"
+        " WHERE run_id = ? ORDER BY rowid";
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d, sql, &st, 1, r->id);
+    size_t cap = 0;
+    while (code == 0 && (code = rep_db_step(d, st, "reading nodes")) == 1) {
+        code = 0;
+        if (r->n_nodes == cap) {
+            cap = cap ? 2 * cap : 8;
+            r->nodes = xrealloc(r->nodes, cap * sizeof *r->nodes);
+        }
+        struct node_row *n = &r->nodes[r->n_nodes++];
+        n->name = col_dup(st, 0);
+        n->tier = col_dup(st, 1);
+        n->requests = sqlite3_column_int64(st, 2);
+        n->hits = sqlite3_column_int64(st, 3);
+        n->bytes_requested = sqlite3_column_int64(st, 4);
+        n->bytes_hit = sqlite3_column_int64(st, 5);
+        n->bytes_out = sqlite3_column_int64(st, 6);
+        n->hit_ratio = sqlite3_column_double(st, 7);
+        n->byte_hit_ratio = sqlite3_column_double(st, 8);
+        n->cost_usd = sqlite3_column_double(st, 9);
+    }
+    sqlite3_finalize(st);
+    if (code != 0)
+        return code;
+    /* Tiers in report order; a node list is short, so a linear scan per
+     * node is fine. */
+    r->tiers = xcalloc(r->n_nodes ? r->n_nodes : 1, sizeof *r->tiers);
+    for (int rank = 0; rank <= 3; rank++) {
+        for (size_t i = 0; i < r->n_nodes; i++) {
+            struct node_row *n = &r->nodes[i];
+            if (tier_rank(n->tier) != rank)
+                continue;
+            struct tier_row *t = tier_of(r, n->tier);
+            if (t == NULL) {
+                t = &r->tiers[r->n_tiers++];
+                t->tier = n->tier;
+            }
+            t->n_nodes++;
+            t->requests += n->requests;
+            t->hits += n->hits;
+            t->bytes_requested += n->bytes_requested;
+            t->bytes_hit += n->bytes_hit;
+            t->bytes_out += n->bytes_out;
+            t->cost_usd += n->cost_usd;
+        }
+    }
+    return 0;
+}
+
+static int
+load_outcomes(struct rep_db *d, struct run_info *r)
+{
+    if (!rep_db_has_table(d, "node_outcomes"))
+        return 0;
+    static const char sql[] =
+        "SELECT n.tier, o.outcome, sum(o.count) FROM node_outcomes o"
+        " JOIN node_metrics n ON n.run_id = o.run_id AND n.node = o.node"
+        " WHERE o.run_id = ? GROUP BY n.tier, o.outcome";
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d, sql, &st, 1, r->id);
+    while (code == 0 && (code = rep_db_step(d, st, "reading outcomes")) == 1) {
+        code = 0;
+        struct tier_row *t = tier_of(r, rep_col_text(st, 0));
+        const char *name = rep_col_text(st, 1);
+        for (int k = 0; t && k < MET_N_OUTCOMES; k++)
+            if (strcmp(name, met_outcome_name((enum met_outcome)k)) == 0)
+                t->outcome[k] += sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
+static int
+load_regions(struct rep_db *d, struct run_info *r)
+{
+    static const char sql[] =
+        "SELECT region, requests, bytes, errors, latency_mean_ms,"
+        " latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_p999_ms,"
+        " latency_max_ms FROM region_metrics WHERE run_id = ?"
+        " ORDER BY rowid";
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d, sql, &st, 1, r->id);
+    size_t cap = 0;
+    while (code == 0 && (code = rep_db_step(d, st, "reading regions")) == 1) {
+        code = 0;
+        if (r->n_regions == cap) {
+            cap = cap ? 2 * cap : 8;
+            r->regions = xrealloc(r->regions, cap * sizeof *r->regions);
+        }
+        struct region_row *g = &r->regions[r->n_regions++];
+        g->name = col_dup(st, 0);
+        g->requests = sqlite3_column_int64(st, 1);
+        g->bytes = sqlite3_column_int64(st, 2);
+        g->errors = sqlite3_column_int64(st, 3);
+        g->mean = sqlite3_column_double(st, 4);
+        g->p50 = sqlite3_column_double(st, 5);
+        g->p90 = sqlite3_column_double(st, 6);
+        g->p99 = sqlite3_column_double(st, 7);
+        g->p999 = sqlite3_column_double(st, 8);
+        g->max = sqlite3_column_double(st, 9);
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
+static double
+ratio(int64_t num, int64_t den)
+{
+    return den > 0 ? (double)num / (double)den : 0.0;
+}
+
+/* ---- Plots --------------------------------------------------------------- */
+
+static int
+plot_hit_ratio(struct rep_plotter *pl, const struct run_info *r)
+{
+    struct rep_plot p;
+    int code = rep_plot_begin(pl, &p, "hit-ratio", "hit-ratio.gp");
+    if (code != 0)
+        return code;
+    int n = 0;
+    fputs("# label\thit ratio (%)\tbyte hit ratio (%)\n", p.data);
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        const struct node_row *x = &r->nodes[i];
+        if (strcmp(x->tier, "origin") == 0)
+            continue;
+        fprintf(p.data, "%s\t%.4f\t%.4f\n", x->name, 100 * x->hit_ratio,
+                100 * x->byte_hit_ratio);
+        n++;
+    }
+    for (size_t i = 0; i < r->n_tiers; i++) {
+        const struct tier_row *t = &r->tiers[i];
+        if (strcmp(t->tier, "origin") == 0)
+            continue;
+        fprintf(p.data, "%s (all)\t%.4f\t%.4f\n", t->tier,
+                100 * ratio(t->hits, t->requests),
+                100 * ratio(t->bytes_hit, t->bytes_requested));
+        n++;
+    }
+    if (n == 0) {
+        fputs("(no caches)\t0\t0\n", p.data);
+        n = 1;
+    }
+    rep_plot_num(&p, "nlabels", n);
+    return rep_plot_draw(pl, &p);
+}
+
+/* The latency CDF of one histogram, as an index block of the data file. */
+static int
+cdf_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
+          int *has_rows)
+{
+    static const char sql[] =
+        "SELECT bucket_lo_ns, bucket_hi_ns, count FROM latency_histogram"
+        " WHERE run_id = ? AND region = ? ORDER BY bucket_lo_ns";
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d, sql, &st, 1, run_id);
+    if (code != 0)
+        return code;
+    if (sqlite3_bind_text(st, 2, region, -1, SQLITE_STATIC) != SQLITE_OK) {
+        code = rep_db_fail(d, "reading the latency histogram");
+        sqlite3_finalize(st);
+        return code;
+    }
+    /* Two passes over a few hundred rows: the total, then the sums. */
+    int64_t total = 0;
+    while ((code = rep_db_step(d, st, "reading the latency histogram")) == 1)
+        total += sqlite3_column_int64(st, 2);
+    *has_rows = total > 0;
+    if (code == 0 && total > 0) {
+        sqlite3_reset(st);
+        int64_t cum = 0;
+        int first = 1;
+        fprintf(f, "# %s: latency (ms)\trequests within (%%)\n", region);
+        while ((code = rep_db_step(d, st, "reading the latency histogram")) ==
+               1) {
+            /* A log axis has no zero: the smallest x is 1 ns. */
+            double lo = (double)sqlite3_column_int64(st, 0);
+            double hi = (double)sqlite3_column_int64(st, 1);
+            if (first && lo > 0)
+                fprintf(f, "%.9g\t0\n", lo / 1e6);
+            first = 0;
+            cum += sqlite3_column_int64(st, 2);
+            fprintf(f, "%.9g\t%.6f\n", (hi > 1 ? hi : 1) / 1e6,
+                    100.0 * (double)cum / (double)total);
+        }
+        fputs("\n\n", f);
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
+static int
+plot_latency(struct rep_db *d, struct rep_plotter *pl, const struct run_info *r)
+{
+    struct rep_plot p;
+    int code = rep_plot_begin(pl, &p, "latency-cdf", "latency-cdf.gp");
+    if (code != 0)
+        return code;
+    const char **titles = xcalloc(r->n_regions + 1, sizeof *titles);
+    size_t n = 0;
+    for (size_t i = 0; code == 0 && i <= r->n_regions; i++) {
+        const char *name = i < r->n_regions ? r->regions[i].name : "*";
+        int has_rows = 0;
+        code = cdf_block(d, p.data, r->id, name, &has_rows);
+        if (has_rows)
+            titles[n++] = i < r->n_regions ? name : "all regions";
+    }
+    if (code == 0 && n == 0) {
+        /* Nothing measured: one flat line keeps gnuplot content. */
+        fputs("0.001\t0\n1\t0\n\n\n", p.data);
+        titles[n++] = "no requests measured";
+    }
+    if (code != 0) {
+        rep_plot_drop(&p);
+        free(titles);
+        return code;
+    }
+    rep_plot_num(&p, "n", (double)n);
+    rep_plot_strs(&p, "titles", titles, n);
+    free(titles);
+    return rep_plot_draw(pl, &p);
+}
+
+static int
+plot_origin(struct rep_db *d, struct rep_plotter *pl, const struct run_info *r)
+{
+    static const char sql[] =
+        "SELECT t.window, t.t_start_s, sum(t.requests), sum(t.bytes_out)"
+        " FROM timeseries t JOIN node_metrics n ON n.run_id = t.run_id"
+        " AND n.node = t.node WHERE t.run_id = ? AND n.tier = 'origin'"
+        " GROUP BY t.window ORDER BY t.window";
+    struct rep_plot p;
+    int code = rep_plot_begin(pl, &p, "origin", "origin.gp");
+    if (code != 0)
+        return code;
+    sqlite3_stmt *st = NULL;
+    code = rep_db_query(d, sql, &st, 1, r->id);
+    double w = r->window_s > 0 ? r->window_s : 1.0;
+    int rows = 0;
+    char held[128] = "";
+    fputs("# time (s)\torigin requests/s\torigin egress (Mbit/s)\n", p.data);
+    while (code == 0 &&
+           (code = rep_db_step(d, st, "reading the time series")) == 1) {
+        code = 0;
+        /* Each window is plotted at its middle. A row is held back until
+         * the next arrives: the last window, usually cut short by the end
+         * of the run, would look like a collapse of the load. */
+        if (rows > 0)
+            fputs(held, p.data);
+        snprintf(held, sizeof held, "%.6f\t%.6f\t%.6f\n",
+                 sqlite3_column_double(st, 1) + w / 2,
+                 (double)sqlite3_column_int64(st, 2) / w,
+                 (double)sqlite3_column_int64(st, 3) * 8 / w / 1e6);
+        rows++;
+    }
+    sqlite3_finalize(st);
+    if (code == 0 && rows <= 2)
+        fputs(rows > 0 ? held : "0\t0\t0\n", p.data);
+    if (code != 0) {
+        rep_plot_drop(&p);
+        return code;
+    }
+    rep_plot_num(&p, "window", w);
+    return rep_plot_draw(pl, &p);
+}
+
+static int
+plot_cost(struct rep_plotter *pl, const struct run_info *r)
+{
+    struct rep_plot p;
+    int code = rep_plot_begin(pl, &p, "cost", "cost.gp");
+    if (code != 0)
+        return code;
+    fputs("# label\tnode cost (USD)\ttier cost (USD)\n", p.data);
+    for (size_t i = 0; i < r->n_nodes; i++)
+        fprintf(p.data, "%s\t%.6f\t0\n", r->nodes[i].name,
+                r->nodes[i].cost_usd);
+    for (size_t i = 0; i < r->n_tiers; i++)
+        fprintf(p.data, "%s (all)\t0\t%.6f\n", r->tiers[i].tier,
+                r->tiers[i].cost_usd);
+    if (r->n_nodes == 0)
+        fputs("(no nodes)\t0\t0\n", p.data);
+    rep_plot_num(&p, "nlabels", (double)(r->n_nodes + r->n_tiers));
+    return rep_plot_draw(pl, &p);
+}
+
+static int
+plot_outcomes(struct rep_plotter *pl, const struct run_info *r)
+{
+    struct rep_plot p;
+    int code = rep_plot_begin(pl, &p, "outcomes", "outcomes.gp");
+    if (code != 0)
+        return code;
+    /* Only the outcomes some tier has: nine mostly empty stacks would
+     * crowd the legend. */
+    int used[MET_N_OUTCOMES] = {0};
+    const char *titles[MET_N_OUTCOMES];
+    size_t n = 0;
+    for (int k = 0; k < MET_N_OUTCOMES; k++) {
+        for (size_t i = 0; i < r->n_tiers; i++)
+            used[k] |= r->tiers[i].outcome[k] > 0;
+        if (used[k])
+            titles[n++] = met_outcome_name((enum met_outcome)k);
+    }
+    if (n == 0) {
+        used[MET_OUT_HIT] = 1;
+        titles[n++] = met_outcome_name(MET_OUT_HIT);
+    }
+    fputs("# tier", p.data);
+    for (size_t k = 0; k < n; k++)
+        fprintf(p.data, "\t%s (%%)", titles[k]);
+    fputc('\n', p.data);
+    for (size_t i = 0; i < r->n_tiers; i++) {
+        const struct tier_row *t = &r->tiers[i];
+        int64_t sum = 0;
+        for (int k = 0; k < MET_N_OUTCOMES; k++)
+            sum += t->outcome[k];
+        fputs(t->tier, p.data);
+        for (int k = 0; k < MET_N_OUTCOMES; k++)
+            if (used[k])
+                fprintf(p.data, "\t%.4f", 100 * ratio(t->outcome[k], sum));
+        fputc('\n', p.data);
+    }
+    if (r->n_tiers == 0)
+        fputs("(none)\t0\n", p.data);
+    rep_plot_num(&p, "n", (double)n);
+    rep_plot_strs(&p, "titles", titles, n);
+    return rep_plot_draw(pl, &p);
+}
+
+/* ---- The document -------------------------------------------------------- */
+
+static const char *
+plural(int64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+static void
+describe_scenario(struct rep_doc *doc, const struct run_info *r)
+{
+    char a[32], b[32];
+    rep_doc_h2(doc, "Scenario");
+    rep_doc_p_begin(doc);
+    rep_doc_text(doc, "Topology ");
+    rep_doc_bold(doc, "%s", r->topology);
+    rep_doc_text(doc, " (");
+    rep_doc_code(doc, r->topology_path);
+    rep_doc_text(
+        doc, "): %zu %s", r->n_regions,
+        plural((int64_t)r->n_regions, "client region", "client regions"));
+    for (size_t i = 0; i < r->n_regions; i++)
+        rep_doc_text(doc, "%s%s", i ? ", " : " (", r->regions[i].name);
+    rep_doc_text(doc, "%s", r->n_regions ? ")" : "");
+    for (size_t i = 0; i < r->n_tiers; i++) {
+        const struct tier_row *t = &r->tiers[i];
+        rep_doc_text(doc, "%s%d %s%s",
+                     i == 0                ? "; "
+                     : i + 1 == r->n_tiers ? " and "
+                                           : ", ",
+                     t->n_nodes, t->tier, t->n_nodes == 1 ? "" : "s");
+    }
+    rep_doc_text(doc, ". Workload ");
+    rep_doc_bold(doc, "%s", r->workload);
+    rep_doc_text(doc, " (");
+    rep_doc_code(doc, r->workload_path);
+    rep_doc_text(doc, "), seed %lld", (long long)r->seed);
+    if (r->overrides[0]) {
+        rep_doc_text(doc, ", with overrides ");
+        rep_doc_code(doc, r->overrides);
+    } else {
+        rep_doc_text(doc, ", no overrides");
+    }
+    rep_doc_text(doc, ". The run measured %s client requests (%s)",
+                 rep_fmt_count(r->requests, a, sizeof a),
+                 rep_fmt_bytes((double)r->bytes, b, sizeof b));
+    if (strcmp(r->status, "complete") == 0)
+        rep_doc_text(doc, " and is complete; it started %s.", r->started);
+    else
+        rep_doc_text(doc,
+                     "; it was interrupted (status %s), so these are "
+                     "partial results.",
+                     r->status);
+    rep_doc_p_end(doc);
+}
+
+static void
+describe_numbers(struct rep_doc *doc, const struct run_info *r)
+{
+    char a[32], b[32], c[32];
+    rep_doc_h2(doc, "Key numbers");
+    rep_doc_p_begin(doc);
+    rep_doc_text(doc, "The CDN answered ");
+    rep_doc_bold(doc, "%s", rep_fmt_pct(r->offload, a, sizeof a));
+    rep_doc_text(doc, " of the client requests without the origin (offload) "
+                      "and ");
+    rep_doc_bold(doc, "%s", rep_fmt_pct(r->byte_offload, b, sizeof b));
+    rep_doc_text(doc, " of the bytes (byte offload). ");
+    rep_doc_text(doc,
+                 "The origin served %s requests (%s), at most %s in one "
+                 "second. ",
+                 rep_fmt_count(r->origin_requests, a, sizeof a),
+                 rep_fmt_bytes((double)r->origin_bytes, b, sizeof b),
+                 rep_fmt_count(r->origin_peak_rps, c, sizeof c));
+    rep_doc_text(doc,
+                 "Clients waited %.1f ms on average; half of them at "
+                 "most %.1f ms, 99%% at most %.1f ms. ",
+                 r->lat_mean, r->lat_p50, r->lat_p99);
+    rep_doc_text(doc, "Egress cost $%.4f", r->cost_usd);
+    for (size_t i = 0; i < r->n_tiers; i++)
+        rep_doc_text(doc, "%s%s $%.4f", i ? ", " : " (", r->tiers[i].tier,
+                     r->tiers[i].cost_usd);
+    rep_doc_text(doc, "%s. ", r->n_tiers ? ")" : "");
+    if (r->errors > 0)
+        rep_doc_text(doc, "%s requests (%s) were answered with an error.",
+                     rep_fmt_count(r->errors, a, sizeof a),
+                     rep_fmt_pct(ratio(r->errors, r->requests), b, sizeof b));
+    else
+        rep_doc_text(doc, "No request failed.");
+    rep_doc_p_end(doc);
+
+    static const char *const head[] = {"figure", "value"};
+    static const int right[] = {0, 1};
+    rep_doc_table_begin(doc, 2, head, right);
+    rep_doc_cell(doc, "client requests (measured)");
+    rep_doc_cell(doc, "%s", rep_fmt_count(r->requests, a, sizeof a));
+    rep_doc_cell(doc, "offload (1 - origin/client requests)");
+    rep_doc_cell(doc, "%s", rep_fmt_pct(r->offload, a, sizeof a));
+    rep_doc_cell(doc, "byte offload");
+    rep_doc_cell(doc, "%s", rep_fmt_pct(r->byte_offload, a, sizeof a));
+    rep_doc_cell(doc, "origin requests");
+    rep_doc_cell(doc, "%s", rep_fmt_count(r->origin_requests, a, sizeof a));
+    rep_doc_cell(doc, "origin bytes");
+    rep_doc_cell(doc, "%s",
+                 rep_fmt_bytes((double)r->origin_bytes, a, sizeof a));
+    rep_doc_cell(doc, "origin peak (requests in one second)");
+    rep_doc_cell(doc, "%s", rep_fmt_count(r->origin_peak_rps, a, sizeof a));
+    rep_doc_cell(doc, "latency mean / p50 / p90 (ms)");
+    rep_doc_cell(doc, "%.3f / %.3f / %.3f", r->lat_mean, r->lat_p50,
+                 r->lat_p90);
+    rep_doc_cell(doc, "latency p99 / p99.9 / max (ms)");
+    rep_doc_cell(doc, "%.3f / %.3f / %.3f", r->lat_p99, r->lat_p999,
+                 r->lat_max);
+    rep_doc_cell(doc, "egress cost (USD)");
+    rep_doc_cell(doc, "%.4f", r->cost_usd);
+    rep_doc_cell(doc, "errors");
+    rep_doc_cell(doc, "%s", rep_fmt_count(r->errors, a, sizeof a));
+    rep_doc_table_end(doc);
+}
+
+static void
+node_tables(struct rep_doc *doc, const struct run_info *r)
+{
+    char a[32], b[32];
+    rep_doc_h2(doc, "Nodes and tiers");
+    static const char *const head[] = {
+        "node",           "tier",      "requests",  "hit ratio",
+        "byte hit ratio", "bytes out", "cost (USD)"};
+    static const int right[] = {0, 0, 1, 1, 1, 1, 1};
+    rep_doc_table_begin(doc, 7, head, right);
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        const struct node_row *n = &r->nodes[i];
+        rep_doc_cell(doc, "%s", n->name);
+        rep_doc_cell(doc, "%s", n->tier);
+        rep_doc_cell(doc, "%s", rep_fmt_count(n->requests, a, sizeof a));
+        rep_doc_cell(doc, "%s", rep_fmt_pct(n->hit_ratio, a, sizeof a));
+        rep_doc_cell(doc, "%s", rep_fmt_pct(n->byte_hit_ratio, b, sizeof b));
+        rep_doc_cell(doc, "%s",
+                     rep_fmt_bytes((double)n->bytes_out, a, sizeof a));
+        rep_doc_cell(doc, "%.4f", n->cost_usd);
+    }
+    for (size_t i = 0; i < r->n_tiers; i++) {
+        const struct tier_row *t = &r->tiers[i];
+        rep_doc_cell(doc, "all %d", t->n_nodes);
+        rep_doc_cell(doc, "%s", t->tier);
+        rep_doc_cell(doc, "%s", rep_fmt_count(t->requests, a, sizeof a));
+        rep_doc_cell(doc, "%s",
+                     rep_fmt_pct(ratio(t->hits, t->requests), a, sizeof a));
+        rep_doc_cell(
+            doc, "%s",
+            rep_fmt_pct(ratio(t->bytes_hit, t->bytes_requested), b, sizeof b));
+        rep_doc_cell(doc, "%s",
+                     rep_fmt_bytes((double)t->bytes_out, a, sizeof a));
+        rep_doc_cell(doc, "%.4f", t->cost_usd);
+    }
+    rep_doc_table_end(doc);
+
+    rep_doc_h2(doc, "Regions");
+    static const char *const rhead[] = {"region",    "requests", "errors",
+                                        "mean (ms)", "p50",      "p90",
+                                        "p99",       "p99.9",    "max"};
+    static const int rright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1};
+    rep_doc_table_begin(doc, 9, rhead, rright);
+    for (size_t i = 0; i < r->n_regions; i++) {
+        const struct region_row *g = &r->regions[i];
+        rep_doc_cell(doc, "%s", g->name);
+        rep_doc_cell(doc, "%s", rep_fmt_count(g->requests, a, sizeof a));
+        rep_doc_cell(doc, "%s", rep_fmt_count(g->errors, a, sizeof a));
+        rep_doc_cell(doc, "%.3f", g->mean);
+        rep_doc_cell(doc, "%.3f", g->p50);
+        rep_doc_cell(doc, "%.3f", g->p90);
+        rep_doc_cell(doc, "%.3f", g->p99);
+        rep_doc_cell(doc, "%.3f", g->p999);
+        rep_doc_cell(doc, "%.3f", g->max);
+    }
+    rep_doc_table_end(doc);
+}
+
+static void
+figures(struct rep_doc *doc)
+{
+    rep_doc_h2(doc, "Plots");
+    rep_doc_figure(doc, "hit-ratio",
+                   "Hit ratio and byte hit ratio of each caching node and "
+                   "of each tier as a whole");
+    rep_doc_figure(doc, "latency-cdf",
+                   "Client latency per region: the share of requests "
+                   "answered within a given time (log scale)");
+    rep_doc_figure(doc, "origin",
+                   "Requests per second and egress bandwidth at the origin "
+                   "over the run");
+    rep_doc_figure(doc, "cost", "Egress cost of each node and of each tier");
+    rep_doc_figure(doc, "outcomes",
+                   "What happened to the requests reaching each tier");
+}
+
+int
+rep_run_report(struct rep_db *d, const struct rep_opts *o,
+               struct rep_plotter *pl, int64_t run_id)
+{
+    struct run_info r;
+    memset(&r, 0, sizeof r);
+    int code = load_run(d, run_id, &r);
+    if (code == 0)
+        code = load_nodes(d, &r);
+    if (code == 0)
+        code = load_outcomes(d, &r);
+    if (code == 0)
+        code = load_regions(d, &r);
+    if (code == 0)
+        code = plot_hit_ratio(pl, &r);
+    if (code == 0)
+        code = plot_latency(d, pl, &r);
+    if (code == 0)
+        code = plot_origin(d, pl, &r);
+    if (code == 0)
+        code = plot_cost(pl, &r);
+    if (code == 0)
+        code = plot_outcomes(pl, &r);
+    if (code == 0) {
+        char *title = xasprintf("cdnsim run %lld: %s with %s", (long long)r.id,
+                                r.topology, r.workload);
+        struct rep_doc *doc = rep_doc_open(o->out_dir, title, d->err);
+        free(title);
+        if (doc == NULL) {
+            code = d->err->code;
+        } else {
+            describe_scenario(doc, &r);
+            describe_numbers(doc, &r);
+            figures(doc);
+            node_tables(doc, &r);
+            code = rep_doc_close(doc, d->err);
+        }
+        if (code == 0 && o->log)
+            fprintf(o->log, "%s/report.html\n%s/report.md\n", o->out_dir,
+                    o->out_dir);
+    }
+    run_info_fini(&r);
+    return code;
+}
