@@ -207,6 +207,79 @@ START_TEST(test_config_applies_defaults)
 }
 END_TEST
 
+START_TEST(test_config_loads_workload_features)
+{
+    /* Classes inherit the catalog's defaults and own consecutive id
+     * ranges; flash crowds and churn come after them. */
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(TOPO, DATA "classes-workload.yaml", NULL, 0, &t, &w);
+    ck_assert_uint_eq(w->n_classes, 4);
+    ck_assert_int_eq(w->has_explicit_classes, 1);
+    const struct cfg_class *c = w->classes;
+    ck_assert_str_eq(c[0].name, "static");
+    ck_assert_int_eq(c[0].ttl_ns, 30LL * 86400 * SEC);
+    ck_assert_int_eq(c[3].ttl_ns, 10LL * 60 * SEC); /* the catalog's */
+    ck_assert_int_eq(c[3].is_cacheable, 0);
+    ck_assert_int_eq(c[1].change_interval_ns, 60 * SEC);
+    ck_assert_int_eq(c[1].size.dist, CFG_SIZE_PARETO);
+    ck_assert_double_eq(c[1].size.alpha, 1.5);
+    ck_assert_uint_eq(c[1].size.max_bytes, 4 * MIB);
+    ck_assert_int_eq(c[3].size.dist, CFG_SIZE_EMPIRICAL);
+    ck_assert_uint_eq(c[3].size.n_table, 2);
+    ck_assert_uint_eq(c[3].size.table_bytes[1], 8 * KIB);
+    ck_assert_double_eq_tol(c[3].size.table_cdf[0], 0.25, 1e-12);
+    ck_assert_uint_eq(c[2].first_id, 24000);
+    ck_assert_uint_eq(w->n_objects, 125000);
+    ck_assert_uint_eq(w->flash[0].first_id, 125000);
+    ck_assert_uint_eq(w->flash[0].class_idx, 1);
+    ck_assert_int_eq(w->flash[0].at, 60 * SEC);
+    ck_assert_uint_eq(w->churn.first_id, 125003);
+    ck_assert_int_eq(w->churn.lifetime.kind, CFG_DIST_EXPONENTIAL);
+    ck_assert_double_eq(w->churn.lifetime.mean, 30e9);
+    ck_assert_double_eq(w->churn.volume.alpha, 1.5);
+    ck_assert_int_eq(w->rate_shape, CFG_RATE_SINUSOID);
+    ck_assert_double_eq(w->peak_to_trough, 3);
+    ck_assert_double_eq(w->overlap, 0.6);
+    ck_assert_uint_eq(w->n_overlaps, 1);
+    ck_assert_str_eq(w->overlaps[0].region, "asia");
+    ck_assert_double_eq(w->overlaps[0].overlap, 0.3);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+
+    /* A trace workload: requests default to the whole trace, the path is
+     * relative to the workload file, csv columns become the reader's
+     * spec. */
+    load_ok(TOPO, DATA "trace-workload.yaml", NULL, 0, &t, &w);
+    ck_assert_int_eq(w->trace.is_set, 1);
+    ck_assert_str_eq(w->trace.path, DATA "traces/regions.csv");
+    ck_assert_int_eq(w->trace.format, CFG_TRACE_CSV);
+    ck_assert_int_eq(w->trace.time_unit_ns, MS);
+    ck_assert_double_eq(w->trace.speedup, 4);
+    ck_assert_int_eq(w->trace.is_rebased, 0);
+    ck_assert_int_eq(w->trace.is_clamp_out_of_order, 1);
+    ck_assert_str_eq(w->trace.columns, "time=1,region=region");
+    ck_assert_uint_eq(w->n_requests, 0);
+    ck_assert_uint_eq(w->n_classes, 0);
+    ck_assert_int_eq(w->ttl_ns, 5 * 60 * SEC);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+
+    /* --set reaches into classes by name, and a path from --set is taken
+     * as given. */
+    const char *sets[] = {"catalog.classes.api.ttl=5s",
+                          "trace.path=tests/data/traces/tiny.csv"};
+    load_ok(TOPO, DATA "classes-workload.yaml", sets, 1, &t, &w);
+    ck_assert_int_eq(w->classes[2].ttl_ns, 5 * SEC);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    load_ok(TOPO, DATA "trace-workload.yaml", sets + 1, 1, &t, &w);
+    ck_assert_str_eq(w->trace.path, "tests/data/traces/tiny.csv");
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+END_TEST
+
 /* Loads every *.yaml in dir together with other, in the given role. */
 static void
 load_dir(const char *dir, const char *other, int is_topo_dir)
@@ -333,9 +406,32 @@ static const struct bad_case bad_cases[] = {
     {"missing-sigma.yaml", 1, -SIM_ENOKEY, 8, 9, "catalog.size.sigma",
      "missing key \"sigma\""},
     {"unknown-size-dist.yaml", 1, -SIM_EBADVAL, 8, 16, "catalog.size.dist",
-     "fixed or lognormal, got \"pareto\""},
+     "fixed, lognormal, pareto or empirical, got \"weibull\""},
     {"unknown-workload-key.yaml", 1, -SIM_EBADKEY, 4, 22, "arrival.burst",
-     "unknown key \"burst\" (allowed: rate)"},
+     "unknown key \"burst\" (allowed: rate, diurnal"},
+    {"trace-with-arrival.yaml", 1, -SIM_EBADKEY, 4, 1, "arrival",
+     "does not go with trace"},
+    {"trace-objects.yaml", 1, -SIM_EBADKEY, 4, 11, "catalog.objects",
+     "does not go with trace"},
+    {"push-with-trace.yaml", 1, -SIM_EBADKEY, 5, 14, "events[0].push",
+     "a trace has no popularity ranking"},
+    {"bad-time-unit.yaml", 1, -SIM_EBADVAL, 3, 59, "trace.time_unit",
+     "ns, us, ms or s, got \"minutes\""},
+    {"unknown-class.yaml", 1, -SIM_EBADVAL, 7, 65,
+     "arrival.flash_crowds[0].class",
+     "a class of catalog.classes (static, api), got \"news\""},
+    {"duplicate-class.yaml", 1, -SIM_EDUP, 8, 14, "catalog.classes[1].name",
+     "already used by catalog.classes[0]"},
+    {"objects-with-classes.yaml", 1, -SIM_EBADKEY, 6, 3, "catalog.objects",
+     "give objects for each class"},
+    {"bad-size-table.yaml", 1, -SIM_EBADVAL, 8, 53, "catalog.size.table",
+     "a weight > 0, got \"0\""},
+    {"hourly-and-rate.yaml", 1, -SIM_EBADKEY, 4, 11, "arrival.rate",
+     "does not go with hourly"},
+    {"bad-peak-to-trough.yaml", 1, -SIM_EBADVAL, 6, 44,
+     "arrival.diurnal.peak_to_trough", "expected a number >= 1"},
+    {"bad-churn-alpha.yaml", 1, -SIM_EBADVAL, 11, 58,
+     "catalog.churn.requests_per_object.alpha", "expected a number > 1"},
 };
 
 START_TEST(test_config_rejects_bad_file)
@@ -564,6 +660,7 @@ config_suite(void)
     tcase_add_test(tc, test_config_loads_workload);
     tcase_add_test(tc, test_config_applies_defaults);
     tcase_add_test(tc, test_config_loads_examples);
+    tcase_add_test(tc, test_config_loads_workload_features);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
@@ -695,6 +697,247 @@ START_TEST(test_model_conserves_requests)
 }
 END_TEST
 
+/* --- workloads: traces, classes, flash crowds ------------------------------ */
+
+/* The run's JSON without its identity and engine figures, which differ
+ * between a synthetic run and its trace's (caller frees). */
+static char *
+json_of(struct met_run *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    m->workload_name = "w";
+    m->workload_path = "w.yaml";
+    ck_assert_int_eq(met_write_json(m, f), 0);
+    fclose(f);
+    char *engine = strstr(buf, "\"engine\"");
+    ck_assert_ptr_nonnull(engine);
+    *engine = '\0';
+    return buf;
+}
+
+/* Runs with the cdn kept, for its workload's error. Returns cdn_run's
+ * code; the caller frees m (when 0 or an input error), *t and *w. */
+static int
+run_model_rc(const char *topo, const char *wl, struct cfg_topology **t,
+             struct cfg_workload **w, struct met_run *m, struct sim_err *err)
+{
+    char buf[1024];
+    int rc = cfg_load(topo, wl, NULL, 0, t, w, err);
+    ck_assert_msg(rc == 0, "%s", sim_err_format(err, buf, sizeof buf));
+    struct cdn *c = cdn_new(*t, *w, err);
+    if (c == NULL)
+        return err->code;
+    rc = cdn_run(c, NULL, m);
+    if (rc != 0)
+        *err = *wl_gen_error(cdn_workload(c));
+    cdn_free(c);
+    return rc;
+}
+
+START_TEST(test_model_trace_matches_synthetic)
+{
+    /* The classes workload as synthetic traffic, and as the trace
+     * `cdnsim trace gen` writes for it (ns times, regions, TTLs, versions,
+     * cacheability), give byte-identical results. */
+    const char *topo = "topologies/global.yaml";
+    const char *wl = "tests/data/classes-workload.yaml";
+    char *dir = test_tmpdir();
+    char *csv = xasprintf("%s/classes.csv", dir);
+    char *argv[] = {(char *)test_bin(), (char *)"trace", (char *)"gen",
+                    (char *)wl, (char *)"--topology", (char *)topo,
+                    (char *)"--out", csv, (char *)"--format", (char *)"csv",
+                    NULL};
+    char *out, *err;
+    ck_assert_msg(test_run(argv, &out, &err) == 0, "%s", err);
+    free(out);
+    free(err);
+    char *yaml = xasprintf("name: classes-trace\nseed: 7\nwarmup: 10000\n"
+                           "trace: {path: %s, format: csv, time_unit: ns,\n"
+                           "        rebase: false}\n"
+                           "catalog: {stale_while_revalidate: 5s}\n", csv);
+    char *trace_wl = test_write_file(dir, "trace.yaml", yaml);
+    struct cfg_topology *t1, *t2;
+    struct cfg_workload *w1, *w2;
+    struct met_run m1, m2;
+    run_model(topo, wl, NULL, 0, &t1, &w1, &m1);
+    run_model(topo, trace_wl, NULL, 0, &t2, &w2, &m2);
+    ck_assert_uint_eq(m1.requests, 50000);
+    ck_assert_uint_gt(node_named(&m1, "edge-fra")->c.bypass, 0);
+    ck_assert_uint_gt(node_named(&m1, "edge-fra")->c.revalidated +
+                          node_named(&m1, "shield-ams")->c.revalidated,
+                      0);
+    char *j1 = json_of(&m1), *j2 = json_of(&m2);
+    ck_assert_str_eq(j1, j2);
+    free(j1);
+    free(j2);
+    free_run(t1, w1, &m1);
+    free_run(t2, w2, &m2);
+    free(yaml);
+    free(trace_wl);
+    free(csv);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_model_trace_region_column)
+{
+    /* Each record goes to its region's edge; the one without a region is
+     * placed by weight. Times in seconds at a speedup of 2: the last
+     * record arrives at 3.5 s. */
+    char *dir = test_tmpdir();
+    char cwd[4096];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    char *yaml = xasprintf("name: regions\n"
+                           "trace: {path: %s/tests/data/traces/regions.csv,\n"
+                           "        format: csv, speedup: 2}\n", cwd);
+    char *path = test_write_file(dir, "r.yaml", yaml);
+    free(yaml);
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("topologies/global.yaml", path, NULL, 0, &t, &w, &m);
+    ck_assert_uint_eq(m.requests, 8);
+    ck_assert_uint_eq(m.regions[0].requests + m.regions[1].requests +
+                          m.regions[2].requests,
+                      8);
+    ck_assert_uint_ge(m.regions[0].requests, 3);   /* eu */
+    ck_assert_uint_ge(m.regions[1].requests, 2);   /* us */
+    ck_assert_uint_ge(m.regions[2].requests, 2);   /* asia */
+    ck_assert_uint_eq(node_named(&m, "edge-fra")->c.requests,
+                      m.regions[0].requests);
+    ck_assert_uint_eq(node_named(&m, "edge-iad")->c.requests,
+                      m.regions[1].requests);
+    ck_assert_uint_eq(node_named(&m, "edge-sin")->c.requests,
+                      m.regions[2].requests);
+    ck_assert_int_eq(m.measured_start_ns, 0);
+    /* The last request (3.5 s) hits at edge-fra (eu asked first). */
+    ck_assert_int_eq(m.measured_end_ns, 3500000000LL);
+    free_run(t, w, &m);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A trace workload over the given csv text, run on one-edge. */
+static int
+run_csv(const char *dir, const char *csv, const char *trace_opts,
+        struct met_run *m, struct sim_err *err, struct cfg_topology **t,
+        struct cfg_workload **w)
+{
+    char *cpath = test_write_file(dir, "t.csv", csv);
+    char *yaml = xasprintf("name: t\ntrace: {path: t.csv, format: csv%s}\n",
+                           trace_opts);
+    char *wpath = test_write_file(dir, "t.yaml", yaml);
+    int rc = run_model_rc("topologies/global.yaml", wpath, t, w, m, err);
+    free(cpath);
+    free(yaml);
+    free(wpath);
+    return rc;
+}
+
+START_TEST(test_model_trace_errors)
+{
+    /* Out-of-order times are an error naming the line, or, with clamp,
+     * moved up and counted; an unknown region is an error naming line and
+     * column. */
+    char *dir = test_tmpdir();
+    const char *ooo = "time,id,size\n10,1,5\n12,2,5\n11,3,5\n13,1,5\n";
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    struct sim_err err = {0};
+    int rc = run_csv(dir, ooo, "", &m, &err, &t, &w);
+    ck_assert_int_eq(rc, -SIM_ETRACE);
+    ck_assert_int_eq(err.line, 4);
+    ck_assert_int_eq(err.col, 1);
+    ck_assert_str_eq(err.field, "time");
+    ck_assert_ptr_nonnull(strstr(err.msg, "earlier than the time before"));
+    ck_assert_uint_eq(m.requests, 2); /* what came before it */
+    free_run(t, w, &m);
+
+    rc = run_csv(dir, ooo, ", out_of_order: clamp", &m, &err, &t, &w);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(m.requests, 4);
+    free_run(t, w, &m);
+
+    rc = run_csv(dir, "time,id,size,region\n1,1,5,eu\n2,1,5,mars\n", "", &m,
+                 &err, &t, &w);
+    ck_assert_int_eq(rc, -SIM_ETRACE);
+    ck_assert_int_eq(err.line, 3);
+    ck_assert_int_eq(err.col, 4);
+    ck_assert_str_eq(err.field, "region");
+    ck_assert_ptr_nonnull(strstr(err.msg, "no region \"mars\""));
+    ck_assert_ptr_nonnull(strstr(err.msg, "eu, us, asia"));
+    free_run(t, w, &m);
+
+    /* A bad first record fails when the run is built. */
+    rc = run_csv(dir, "time,id,size,region\n1,1,5,mars\n", "", &m, &err, &t,
+                 &w);
+    ck_assert_int_eq(rc, -SIM_ETRACE);
+    ck_assert_int_eq(err.line, 2);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_model_flash_crowd_in_time_series)
+{
+    /* 1,000 requests/s, tripled from 30 s to 40 s: the edge's 1 s windows
+     * show it there and nowhere else. */
+    const char *sets[] = {"warmup=0", "workload.requests=90000",
+                          "arrival.rate=1000",
+                          "arrival.flash_crowds.0.at=30s"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/one-edge.yaml", "tests/data/flash-workload.yaml",
+              sets, 4, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    ck_assert_uint_ge(edge->n_windows, 55);
+    for (uint64_t k = 1; k < 55; k++) {
+        double r = (double)edge->windows[k].requests;
+        /* Window k covers [k, k+1) s after the first request (~1 ms). */
+        double e = k >= 30 && k < 39 ? 3000 : k == 29 || k == 39 ? -1 : 1000;
+        if (e < 0)
+            continue;
+        ck_assert_msg(fabs(r - e) < 5 * sqrt(e), "window %llu: %.0f, want "
+                      "%.0f", (unsigned long long)k, r, e);
+    }
+    free_run(t, w, &m);
+}
+END_TEST
+
+START_TEST(test_model_classes_ttl_behaviour)
+{
+    /* Three classes of one object each, 1,000 requests/s for 5 s on one
+     * edge 30 ms from its origin: the 100 ms class is refetched about
+     * every 116 ms (as in the TTL test), the immutable one once, and the
+     * uncacheable one passes every request on. */
+    const char *sets[] = {"warmup=0"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/data/ttl-classes-workload.yaml", sets, 1, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    double share = (double)edge->c.bypass / (double)m.requests;
+    ck_assert_double_eq_tol(share, 0.2, 5 * sqrt(0.2 * 0.8 / 5000));
+    ck_assert_uint_eq(edge->c.misses, 2);       /* short and long, once */
+    ck_assert_msg(edge->c.expired >= 40 && edge->c.expired <= 44,
+                  "%llu expired", (unsigned long long)edge->c.expired);
+    ck_assert_uint_eq(m.origin_requests,
+                      edge->c.bypass + edge->c.misses + edge->c.expired);
+    free_run(t, w, &m);
+}
+END_TEST
+
 Suite *
 model_suite(void)
 {
@@ -735,6 +978,14 @@ model_suite(void)
     tc = tcase_create("conservation");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_model_conserves_requests);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("workloads");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
+    tcase_add_test(tc, test_model_trace_matches_synthetic);
+    tcase_add_test(tc, test_model_trace_region_column);
+    tcase_add_test(tc, test_model_trace_errors);
+    tcase_add_test(tc, test_model_flash_crowd_in_time_series);
+    tcase_add_test(tc, test_model_classes_ttl_behaviour);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -23,14 +23,18 @@
 
 /* ---- readers ------------------------------------------------------------ */
 
+/* A record as the readers return it (no optional fields). */
+#define REC(t, i, s, n, x)                                                    \
+    {.time = (t), .id = (i), .size = (s), .next_access = (n), .index = (x)}
+
 /* The six requests every tiny.* fixture holds. */
 static const struct trace_rec tiny[] = {
-    {10, 1, 100, 2, 0},
-    {11, 2, 200, 4, 1},
-    {12, 1, 100, 5, 2},
-    {13, (uint64_t)1 << 40, 300, -1, 3},
-    {14, 2, 200, -1, 4},
-    {15, 1, 100, -1, 5},
+    REC(10, 1, 100, 2, 0),
+    REC(11, 2, 200, 4, 1),
+    REC(12, 1, 100, 5, 2),
+    REC(13, (uint64_t)1 << 40, 300, -1, 3),
+    REC(14, 2, 200, -1, 4),
+    REC(15, 1, 100, -1, 5),
 };
 #define N_TINY (sizeof tiny / sizeof tiny[0])
 

@@ -14,6 +14,7 @@
     X(metrics)           \
     X(model)             \
     X(replay)            \
+    X(trace)             \
     X(cli)               \
     X(lessons)           \
     X(report)
@@ -45,5 +46,8 @@ char *test_tmpdir(void);
 
 /* Removes a directory tree made by test_tmpdir(). */
 void test_rmtree(const char *dir);
+
+/* Writes text to dir/name; returns the path (caller frees) or NULL. */
+char *test_write_file(const char *dir, const char *name, const char *text);
 
 #endif

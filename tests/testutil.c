@@ -120,3 +120,20 @@ test_rmtree(const char *dir)
     if (dir)
         nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+char *
+test_write_file(const char *dir, const char *name, const char *text)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        free(path);
+        return NULL;
+    }
+    fputs(text, f);
+    if (fclose(f) != 0) {
+        free(path);
+        return NULL;
+    }
+    return path;
+}

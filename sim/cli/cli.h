@@ -22,6 +22,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 /* Prints "cdnsim: <formatted err>" to stderr. */
 void cli_print_err(const struct sim_err *err);

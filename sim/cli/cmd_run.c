@@ -13,6 +13,7 @@
 #include "model/model.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
+#include "workload/workload.h"
 
 static const char run_usage[] =
     "usage: cdnsim run TOPOLOGY WORKLOAD [options]\n"
@@ -172,7 +173,14 @@ cmd_validate(int argc, char **argv)
     } else {
         printf("%s: ok: topology \"%s\", %zu regions, %zu nodes\n", a.topo,
                t->name, t->n_regions, t->n_nodes);
-        if (w)
+        if (w && w->trace.is_set && w->n_requests == 0)
+            printf("%s: ok: workload \"%s\", every request of trace %s\n",
+                   a.workload, w->name, w->trace.path);
+        else if (w && w->trace.is_set)
+            printf("%s: ok: workload \"%s\", %llu requests from trace "
+                   "%s\n", a.workload, w->name,
+                   (unsigned long long)w->n_requests, w->trace.path);
+        else if (w)
             printf("%s: ok: workload \"%s\", %llu requests over %llu "
                    "objects\n", a.workload, w->name,
                    (unsigned long long)w->n_requests,
@@ -211,6 +219,12 @@ show_progress(void *ctx, uint64_t done, uint64_t total, int64_t sim_now_ns)
     p->last_print = el;
     p->printed = 1;
     double rps = done / el;
+    if (total == 0) { /* a whole trace: its length is not known */
+        fprintf(stderr, "\r%llu requests, simulated %.1f s, %.2f M req/s   ",
+                (unsigned long long)done, (double)sim_now_ns / 1e9,
+                rps / 1e6);
+        return;
+    }
     double eta = rps > 0 ? (double)(total - done) / rps : 0;
     fprintf(stderr,
             "\r%llu/%llu requests (%.0f%%), simulated %.1f s, %.2f M req/s, "
@@ -293,7 +307,28 @@ cmd_run(int argc, char **argv)
         fputs("\r\033[K", stderr);
     overrides = join_sets(&a);
     m.overrides = overrides;
-    if (code == 0 && m.requests + m.warmup_requests < w->n_requests)
+    if (code != 0 && code != -SIM_EINTR) {
+        /* A bad trace record ended the run: no results to write. */
+        cli_print_err(wl_gen_error(cdn_workload(c)));
+        status = cli_exit_for(code);
+        goto out;
+    }
+    uint64_t n_reordered = wl_gen_n_reordered(cdn_workload(c));
+    if (n_reordered > 0)
+        fprintf(stderr,
+                "cdnsim: warning: %llu trace record%s came earlier than the "
+                "record before and %s moved up to its time "
+                "(trace.out_of_order: clamp)\n",
+                (unsigned long long)n_reordered, n_reordered == 1 ? "" : "s",
+                n_reordered == 1 ? "was" : "were");
+    if (code == 0 && w->trace.is_set && w->n_requests > 0 &&
+        m.requests + m.warmup_requests < w->n_requests)
+        fprintf(stderr,
+                "cdnsim: warning: the trace ended after %llu of %llu "
+                "requests\n",
+                (unsigned long long)(m.requests + m.warmup_requests),
+                (unsigned long long)w->n_requests);
+    else if (code == 0 && m.requests + m.warmup_requests < w->n_requests)
         fprintf(stderr,
                 "cdnsim: warning: the workload ended after %llu of %llu "
                 "requests (its arrivals grew too sparse for the simulated "

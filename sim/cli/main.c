@@ -20,6 +20,7 @@ static const char usage[] =
     "                                    run every combination of values\n"
     "  report DB --out DIR               plots, HTML and Markdown reports\n"
     "  export DB --csv DIR               every table of DB as CSV\n"
+    "  trace gen|stats|convert ...       make, characterise, convert traces\n"
     "\n"
     "  cdnsim --help | --version\n"
     "\n"
@@ -59,6 +60,8 @@ main(int argc, char **argv)
         return cmd_report(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "trace") == 0)
+        return cmd_trace(argc - 2, argv + 2);
     fprintf(stderr, "cdnsim: unknown command \"%s\"\n\n%s", cmd, usage);
     return EXIT_USAGE;
 }

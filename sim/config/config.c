@@ -42,3 +42,23 @@ cfg_load(const char *topo_path, const char *wl_path,
         cfg_workload_free(w);
     return 0;
 }
+
+int
+cfg_load_workload(const char *wl_path, const struct cfg_override *overrides,
+                  size_t n_overrides, struct cfg_workload **wl,
+                  struct sim_err *err)
+{
+    struct cfg_doc td = {0}, wd = {0}; /* td stays unloaded */
+    struct cfg_workload *w = NULL;
+    *wl = NULL;
+    int rc = cfg_doc_load(&wd, wl_path, err);
+    if (rc == 0)
+        rc = cfg_apply_overrides(&td, &wd, overrides, n_overrides, err);
+    if (rc == 0)
+        rc = cfg_workload_build(&wd, &w, err);
+    cfg_doc_fini(&wd);
+    if (rc != 0)
+        return rc;
+    *wl = w;
+    return 0;
+}

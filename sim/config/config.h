@@ -143,13 +143,132 @@ struct cfg_topology {
                                    to be noticed by routing; default 0 */
 };
 
-enum cfg_size_dist { CFG_SIZE_FIXED, CFG_SIZE_LOGNORMAL };
+enum cfg_size_dist {
+    CFG_SIZE_FIXED,
+    CFG_SIZE_LOGNORMAL,
+    CFG_SIZE_PARETO,
+    CFG_SIZE_EMPIRICAL
+};
 
+/* An object size distribution; each object draws its size once, from its
+ * id (wl_object_size). */
 struct cfg_size {
     enum cfg_size_dist dist;
-    uint64_t bytes;   /* fixed: the size; lognormal: the median */
+    uint64_t bytes;   /* fixed: the size; lognormal: the median; pareto:
+                         the scale (the smallest size) */
     double sigma;     /* lognormal only: sd of ln(size) */
-    uint64_t min_bytes, max_bytes; /* clamp for lognormal; default 1, 4GiB */
+    uint64_t min_bytes, max_bytes; /* clamp for lognormal and pareto;
+                                      default 1 (pareto: bytes), 4GiB */
+    double alpha;     /* pareto only: the shape, > 0 */
+    uint64_t *table_bytes; /* empirical only: the sizes, in file order */
+    double *table_cdf;     /* empirical only: cumulative shares, rising to
+                              exactly 1 */
+    size_t n_table;        /* entries in both tables; 0 otherwise */
+};
+
+/* A positive random quantity given by its mean: object lifetimes (ns) and
+ * request volumes of churn (cfg_churn). */
+enum cfg_dist_kind {
+    CFG_DIST_FIXED,
+    CFG_DIST_EXPONENTIAL,
+    CFG_DIST_LOGNORMAL,  /* mean and sigma (sd of the log) */
+    CFG_DIST_PARETO      /* mean and alpha > 1 (the shape) */
+};
+
+struct cfg_dist {
+    enum cfg_dist_kind kind;
+    double mean;      /* > 0, in the quantity's unit */
+    double sigma;     /* lognormal only */
+    double alpha;     /* pareto only */
+};
+
+/*
+ * A content class (catalog.classes): its own objects, popularity, sizes
+ * and freshness. A catalog without classes is one class built from the
+ * catalog's own keys, so every synthetic workload has at least one.
+ */
+struct cfg_class {
+    char *name;
+    double share;             /* > 0: share / sum of shares of requests */
+    uint64_t n_objects;       /* > 0 */
+    uint64_t first_id;        /* its objects are the ids [first_id,
+                                 first_id + n_objects); classes, flash
+                                 crowds and churn never share an id */
+    double zipf_alpha;        /* >= 0 */
+    struct cfg_size size;
+    cfg_time_ns ttl_ns;       /* 0 = never expires */
+    cfg_time_ns change_interval_ns; /* 0 = immutable (never changes) */
+    int is_cacheable;         /* 0: sent no-store, passes every cache */
+};
+
+/* A flash crowd (arrival.flash_crowds): for [at, at + duration) the
+ * request rate is multiplier times the normal rate, the extra requests
+ * going to n_objects objects of their own. */
+struct cfg_flash {
+    cfg_time_ns at;
+    cfg_time_ns duration_ns;  /* > 0 */
+    uint64_t n_objects;       /* > 0 */
+    uint64_t first_id;
+    double multiplier;        /* > 1 */
+    double zipf_alpha;        /* popularity among its objects; 0 uniform */
+    size_t class_idx;         /* sizes, TTL, cacheability of this class */
+};
+
+/* Catalog churn (catalog.churn), a shot-noise model: new objects are
+ * published as a Poisson process; each one draws how many requests it
+ * will get and a lifetime L, and its request rate decays as exp(-t/L). */
+struct cfg_churn {
+    int is_set;
+    double publish_rate;      /* new objects per second, > 0 */
+    struct cfg_dist lifetime; /* L, in ns */
+    struct cfg_dist volume;   /* expected requests over an object's life */
+    size_t class_idx;         /* sizes, TTL, cacheability of this class */
+    uint64_t first_id;        /* the n-th object published is first_id + n */
+};
+
+/* One region's own overlap (catalog.locality.regions); the region name is
+ * checked against the topology when the run is built. */
+struct cfg_overlap {
+    char *region;
+    double overlap;           /* 0 to 1 */
+    struct cfg_mark mark;     /* of the region's key */
+    char *field;              /* "catalog.locality.regions.asia" */
+};
+
+/* How the request rate varies in time (arrival). */
+enum cfg_rate_shape {
+    CFG_RATE_CONSTANT,        /* rate */
+    CFG_RATE_SINUSOID,        /* rate x (1 + a cos(2 pi (h - peak) / 24)) */
+    CFG_RATE_HOURLY           /* hourly[h mod n_hourly] */
+};
+
+/* The trace formats a trace workload can read (cfg_trace). */
+enum cfg_trace_format {
+    CFG_TRACE_ORACLE_GENERAL,
+    CFG_TRACE_CSV,
+    CFG_TRACE_WEBCACHESIM
+};
+
+/* A trace-driven workload (trace:): requests come from a recorded trace,
+ * at its timestamps, instead of from the catalog. */
+struct cfg_trace {
+    int is_set;
+    char *path;               /* resolved: relative to the workload file's
+                                 directory unless absolute or from --set */
+    enum cfg_trace_format format;
+    int64_t time_unit_ns;     /* 1 (ns), 1000 (us), 10^6 (ms), 10^9 (s) */
+    double speedup;           /* > 0: simulated time = trace time / speedup */
+    int is_rebased;           /* 1 (default): the first record arrives at
+                                 simulated time 0; 0: trace time 0 is
+                                 simulated time 0 */
+    int is_clamp_out_of_order;/* 1: an earlier timestamp than the previous
+                                 record's is moved up to it and counted;
+                                 0: it is an error */
+    char *columns;            /* csv: "role=column,..." for the reader, or
+                                 NULL (found by header name) */
+    struct cfg_mark mark;     /* of path, for errors found when the file
+                                 is opened */
+    struct cfg_mark columns_mark; /* of columns, when given */
 };
 
 /* A scheduled content operation (the workload's events list). */
@@ -177,9 +296,22 @@ struct cfg_workload {
     char *path;
     char *name;
     uint64_t seed;
-    uint64_t n_requests;    /* > 0 */
+    uint64_t n_requests;    /* > 0; 0 only for a trace: the whole trace */
     uint64_t warmup;        /* < n_requests */
-    double rate;            /* Poisson arrivals per second, all regions */
+    /* Arrivals (synthetic workloads). */
+    double rate;            /* mean Poisson arrivals per second, all
+                               regions (hourly: the mean of the table) */
+    enum cfg_rate_shape rate_shape;
+    double peak_hour;       /* sinusoid: the hour of the peak, [0, 24) */
+    double peak_to_trough;  /* sinusoid: peak rate / lowest rate, >= 1 */
+    double *hourly;         /* hourly: requests/s for each hour, cycling */
+    size_t n_hourly;
+    double start_hour;      /* the hour of day at simulated time 0 */
+    struct cfg_flash *flash; /* flash crowds, in file order */
+    size_t n_flash;
+    /* The catalog. With catalog.classes, n_objects is their sum and
+     * zipf_alpha, size and ttl_ns are the defaults the classes inherit;
+     * change_interval_ns is then 0 (each class has its own). */
     uint64_t n_objects;     /* catalog size, > 0 */
     double zipf_alpha;      /* >= 0 */
     struct cfg_size size;
@@ -194,6 +326,18 @@ struct cfg_workload {
                                  answers 404, which caches store for
                                  negative_ttl (negative caching); 0 to 1 */
     cfg_time_ns negative_ttl_ns; /* default 10s */
+    struct cfg_class *classes; /* >= 1 for a synthetic workload, 0 for a
+                                  trace; ids in file order */
+    size_t n_classes;
+    int has_explicit_classes; /* catalog.classes was given */
+    struct cfg_churn churn;
+    double overlap;           /* regional locality: the share of a region's
+                                 requests that follow the global ranking
+                                 (the rest follow the region's own); 1 =
+                                 every region ranks objects alike */
+    struct cfg_overlap *overlaps; /* per-region overlaps */
+    size_t n_overlaps;
+    struct cfg_trace trace;
     cfg_time_ns window_ns;  /* time-series window; default 1s */
     struct cfg_event *events; /* in file order */
     size_t n_events;
@@ -202,7 +346,7 @@ struct cfg_workload {
 /*
  * A --set override: "PATH=VALUE". The path's first key decides the file
  * (topology keys: regions, nodes, latency_ms, bandwidth_mbps; workload keys: seed, requests,
- * warmup, arrival, catalog, metrics); "topology." or "workload." may
+ * warmup, arrival, catalog, metrics, events, trace); "topology." or "workload." may
  * prefix any path and is needed for "name". Sequence items are addressed by
  * their name ("nodes.edge-fra.cache.capacity") or index ("regions.0.weight").
  * A missing final key is added; a missing intermediate one is an error.
@@ -222,6 +366,17 @@ int cfg_load(const char *topo_path, const char *wl_path,
              const struct cfg_override *overrides, size_t n_overrides,
              struct cfg_topology **topo, struct cfg_workload **wl,
              struct sim_err *err);
+
+/*
+ * Loads and validates a workload file alone (for tools that need no
+ * topology, such as `cdnsim trace gen`); overrides may only name workload
+ * fields. Same contract as cfg_load: 0 and *wl (caller frees with
+ * cfg_workload_free), or a negative code with err filled and *wl NULL.
+ */
+int cfg_load_workload(const char *wl_path,
+                      const struct cfg_override *overrides,
+                      size_t n_overrides, struct cfg_workload **wl,
+                      struct sim_err *err);
 
 void cfg_topology_free(struct cfg_topology *t);
 void cfg_workload_free(struct cfg_workload *w);

@@ -173,6 +173,25 @@ int cfg_map_number(const struct cfg_map *m, const char *key, int required,
 int cfg_map_duration(const struct cfg_map *m, const char *key, int required,
                      int64_t dflt, int64_t *out, struct sim_err *err);
 
+/*
+ * Opens the child mapping key of m into *out; *is_present says whether it
+ * was there (an absent optional mapping is not an error, an absent
+ * required one is -SIM_ENOKEY).
+ */
+int cfg_map_submap(const struct cfg_map *m, const char *key, int required,
+                   struct cfg_map *out, int *is_present, struct sim_err *err);
+
+/* true/false (or yes/no); dflt when absent. */
+int cfg_map_bool(const struct cfg_map *m, const char *key, int dflt, int *out,
+                 struct sim_err *err);
+
+/*
+ * Rejects key if m has it: -SIM_EBADKEY at the key, with the message
+ * "key \"KEY\" WHY" (why says what excludes it). 0 when absent.
+ */
+int cfg_map_forbid(const struct cfg_map *m, const char *key, const char *why,
+                   struct sim_err *err);
+
 /* --- override.c --- */
 
 /*
@@ -206,5 +225,38 @@ void cfg_events_free(struct cfg_workload *w);
 /* The same for a workload document (cfg_workload_free). */
 int cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
                        struct sim_err *err);
+
+/* --- catalog.c, arrival.c: the parts of a workload document --- */
+
+/*
+ * Reads catalog: (required unless the workload has a trace) into w: the
+ * legacy keys, classes (or the one class the legacy keys make), churn and
+ * locality. Object ids of the classes are assigned here; flash crowds and
+ * churn get theirs from cfg_workload_assign_ids.
+ */
+int cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
+                      struct sim_err *err);
+
+/* Reads arrival: rate and its shape, and flash crowds (which name
+ * classes, so the catalog is read first). */
+int cfg_arrival_build(const struct cfg_map *root, struct cfg_workload *w,
+                      struct sim_err *err);
+
+/* Gives flash crowds and churn their object ids, after the classes'. */
+void cfg_workload_assign_ids(struct cfg_workload *w);
+
+/* Frees what the two builders allocated. */
+void cfg_catalog_free(struct cfg_workload *w);
+void cfg_arrival_free(struct cfg_workload *w);
+
+/* The index of the class named by key's value in *out (0 when key is
+ * absent); an unknown name is -SIM_EBADVAL listing the classes. */
+int cfg_class_ref(const struct cfg_map *m, const char *key,
+                  const struct cfg_workload *w, size_t *out,
+                  struct sim_err *err);
+
+/* A deep copy of a size distribution, and freeing its tables. */
+void cfg_size_copy(struct cfg_size *dst, const struct cfg_size *src);
+void cfg_size_fini(struct cfg_size *s);
 
 #endif

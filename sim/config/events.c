@@ -141,6 +141,10 @@ cfg_events_build(const struct cfg_doc *d, const struct cfg_map *root,
             break;
         }
         rc = ev_at(&m, e, err);
+        if (rc == 0 && has_push && w->trace.is_set)
+            rc = cfg_map_forbid(&m, "push", "does not go with trace: a "
+                                "trace has no popularity ranking to push "
+                                "from", err);
         if (rc == 0)
             rc = has_purge ? ev_purge(&m, e, err) : ev_push(&m, e, err);
     }

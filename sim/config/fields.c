@@ -358,3 +358,50 @@ cfg_map_duration(const struct cfg_map *m, const char *key, int required,
     *out = v;
     return 0;
 }
+
+int
+cfg_map_submap(const struct cfg_map *m, const char *key, int required,
+               struct cfg_map *out, int *is_present, struct sim_err *err)
+{
+    int id;
+    *is_present = 0;
+    int rc = cfg_map_child(m, key, YAML_MAPPING_NODE, required, &id, err);
+    if (rc != 0 || id == 0)
+        return rc;
+    *is_present = 1;
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(m, key, field, sizeof field);
+    return cfg_map_open(out, m->d, id, field, err);
+}
+
+int
+cfg_map_bool(const struct cfg_map *m, const char *key, int dflt, int *out,
+             struct sim_err *err)
+{
+    static const char what[] = "true or false";
+    int id;
+    const char *text;
+    int rc = map_scalar(m, key, 0, what, &id, &text, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        *out = dflt;
+        return 0;
+    }
+    if (parse_bool(text, out) != 0)
+        return cfg_map_bad(m, key, id, what, err);
+    return 0;
+}
+
+int
+cfg_map_forbid(const struct cfg_map *m, const char *key, const char *why,
+               struct sim_err *err)
+{
+    int key_id = cfg_map_key_id(m, key);
+    if (key_id == 0)
+        return 0;
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(m, key, field, sizeof field);
+    return cfg_doc_err(m->d, key_id, -SIM_EBADKEY, field, err,
+                       "key \"%s\" %s", key, why);
+}

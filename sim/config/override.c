@@ -21,7 +21,7 @@ static const char *const topo_roots[] = {
     "failure_detection", NULL};
 static const char *const wl_roots[] = {
     "seed", "requests", "warmup", "arrival", "catalog", "metrics", "events",
-    NULL};
+    "trace", NULL};
 
 /* Longest list of known names quoted in a message. */
 #define KNOWN_MAX 320

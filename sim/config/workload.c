@@ -1,5 +1,6 @@
-/* workload.c: the workload file: request count, arrivals, the catalog
- * (popularity, sizes, TTL) and the metrics window. */
+/* workload.c: the workload file: request count, warm-up, the trace of a
+ * trace-driven workload, and the order in which the parts are read (the
+ * catalog in catalog.c, arrivals in arrival.c, events in events.c). */
 #include "config/config_int.h"
 
 #include <math.h>
@@ -15,132 +16,138 @@
 
 static const char *const root_keys[] = {
     "name", "seed", "requests", "warmup", "arrival", "catalog", "metrics",
-    "events", NULL};
-static const char *const root_required[] = {"name", "requests", "arrival",
-                                            "catalog", NULL};
-static const char *const arrival_keys[] = {"rate", NULL};
-static const char *const catalog_keys[] = {
-    "objects", "zipf_alpha", "size", "ttl", "stale_while_revalidate",
-    "stale_if_error", "change_interval", "uncacheable_share",
-    "missing_share", "negative_ttl", NULL};
-static const char *const catalog_required[] = {"objects", "zipf_alpha", NULL};
-static const char *const size_keys[] = {"dist", "bytes", "median", "sigma",
-                                        "min",  "max",   NULL};
-static const char *const dist_required[] = {"dist", NULL};
-static const char *const fixed_keys[] = {"dist", "bytes", NULL};
-static const char *const lognormal_keys[] = {"dist", "median", "sigma",
-                                             "min",  "max",    NULL};
-static const char *const lognormal_required[] = {"dist", "median", "sigma",
-                                                 NULL};
+    "events", "trace", NULL};
 static const char *const metrics_keys[] = {"window", NULL};
+static const char *const trace_keys[] = {
+    "path", "format", "time_unit", "speedup", "rebase", "out_of_order",
+    "columns", NULL};
+static const char *const trace_required[] = {"path", "format", NULL};
+/* Roles a csv trace's columns may name (trace_opts.columns). */
+static const char *const column_roles[] = {
+    "time", "id", "size", "region", "ttl", "tags", "version", "cacheable",
+    NULL};
 
-/* Opens the child mapping key of m into *out; *is_present says whether it
- * was there (an absent optional mapping is not an error). */
+/* One of names (NULL-terminated) by its index in *out. */
 static int
-wb_child_map(const struct cfg_map *m, const char *key, int required,
-             struct cfg_map *out, int *is_present, struct sim_err *err)
+wb_choice(const struct cfg_map *m, const char *key, const char *const *names,
+          const char *what, int dflt, int *out, struct sim_err *err)
 {
-    int id;
-    *is_present = 0;
-    int rc = cfg_map_child(m, key, YAML_MAPPING_NODE, required, &id, err);
-    if (rc != 0 || id == 0)
-        return rc;
-    *is_present = 1;
-    char field[CFG_FIELD_MAX];
-    cfg_map_field(m, key, field, sizeof field);
-    return cfg_map_open(out, m->d, id, field, err);
+    int id = cfg_map_find(m, key);
+    *out = dflt;
+    if (id == 0)
+        return 0;
+    const char *text = cfg_doc_scalar(m->d, id);
+    for (int k = 0; text != NULL && names[k] != NULL; k++) {
+        if (strcmp(text, names[k]) == 0) {
+            *out = k;
+            return 0;
+        }
+    }
+    return cfg_map_bad(m, key, id, what, err);
 }
 
-/* catalog.size: {dist: fixed, bytes} or {dist: lognormal, median, sigma,
- * min, max}. */
-static int
-wb_size(const struct cfg_map *m, struct cfg_size *s, struct sim_err *err)
+/* The trace's path: relative to the workload file's directory, so that a
+ * workload and its trace move together; a path from --set is taken as
+ * given (relative to the working directory, like every command-line
+ * path). */
+static char *
+resolve_path(const struct cfg_doc *d, int id, const char *path)
 {
-    int rc = cfg_map_check_keys(m, size_keys, dist_required, err);
+    struct cfg_mark mk = cfg_doc_mark(d, id);
+    const char *slash = strrchr(d->path, '/');
+    if (path[0] == '/' || mk.line == 0 || slash == NULL)
+        return xstrdup(path);
+    return xasprintf("%.*s/%s", (int)(slash - d->path), d->path, path);
+}
+
+/* trace.columns: {role: column number or header name, ...}, turned into
+ * the reader's "role=column,..." text. */
+static int
+wb_columns(const struct cfg_map *t, struct cfg_trace *tr, struct sim_err *err)
+{
+    struct cfg_map m;
+    int is_present;
+    int rc = cfg_map_submap(t, "columns", 0, &m, &is_present, err);
+    if (rc != 0 || !is_present)
+        return rc;
+    if (tr->format != CFG_TRACE_CSV)
+        return cfg_map_forbid(t, "columns", "is for format: csv only (the "
+                              "other formats have fixed fields)", err);
+    rc = cfg_map_check_keys(&m, column_roles, NULL, err);
     if (rc != 0)
         return rc;
-    int dist_id = cfg_map_find(m, "dist");
-    const char *dist = cfg_doc_scalar(m->d, dist_id);
-    if (dist != NULL && strcmp(dist, "fixed") == 0) {
-        s->dist = CFG_SIZE_FIXED;
-        rc = cfg_map_check_keys(m, fixed_keys, fixed_keys, err);
-        if (rc == 0)
-            rc = cfg_map_size(m, "bytes", 1, 0, &s->bytes, err);
-        return rc;
-    }
-    if (dist == NULL || strcmp(dist, "lognormal") != 0)
-        return cfg_map_bad(m, "dist", dist_id,
-                           "a size distribution: fixed or lognormal", err);
-    s->dist = CFG_SIZE_LOGNORMAL;
-    rc = cfg_map_check_keys(m, lognormal_keys, lognormal_required, err);
-    if (rc == 0)
-        rc = cfg_map_size(m, "median", 1, 0, &s->bytes, err);
-    if (rc == 0)
-        rc = cfg_map_number(m, "sigma", 1, 0, 0, 1, INFINITY, &s->sigma, err);
-    if (rc == 0)
-        rc = cfg_map_size(m, "min", 0, 1, &s->min_bytes, err);
-    if (rc == 0)
-        rc = cfg_map_size(m, "max", 0, 4 * GIB, &s->max_bytes, err);
-    if (rc != 0)
-        return rc;
-    /* The clamp must be a range and hold the median. */
-    char lo[32], hi[32], what[128];
-    format_size(s->min_bytes, lo, sizeof lo);
-    format_size(s->max_bytes, hi, sizeof hi);
-    if (s->max_bytes < s->min_bytes) {
-        if (cfg_map_find(m, "max") != 0) {
-            snprintf(what, sizeof what, "a size >= min (%s)", lo);
-            return cfg_map_bad(m, "max", cfg_map_find(m, "max"), what, err);
+    tr->columns_mark = cfg_doc_mark(m.d, m.id);
+    const yaml_node_t *n = cfg_doc_node(m.d, m.id);
+    char *spec = NULL;
+    for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        const char *role = cfg_doc_scalar(m.d, p->key);
+        const char *col = cfg_doc_scalar(m.d, p->value);
+        if (col == NULL || *col == '\0' || strpbrk(col, ",=") != NULL) {
+            free(spec);
+            return cfg_map_bad(&m, role, p->value,
+                               "a column number (from 1) or a header name "
+                               "without ',' or '='",
+                               err);
         }
-        snprintf(what, sizeof what, "a size <= max (%s by default)", hi);
-        return cfg_map_bad(m, "min", cfg_map_find(m, "min"), what, err);
+        char *next = xasprintf("%s%s%s=%s", spec ? spec : "",
+                               spec ? "," : "", role, col);
+        free(spec);
+        spec = next;
     }
-    if (s->bytes < s->min_bytes || s->bytes > s->max_bytes) {
-        snprintf(what, sizeof what, "a size between min and max (%s and %s)",
-                 lo, hi);
-        return cfg_map_bad(m, "median", cfg_map_find(m, "median"), what, err);
-    }
+    tr->columns = spec;
     return 0;
 }
 
-/* catalog: objects, zipf_alpha, size, ttl. */
+/* trace: {path, format, time_unit, speedup, rebase, out_of_order,
+ * columns}. */
 static int
-wb_catalog(const struct cfg_map *root, struct cfg_workload *w,
-           struct sim_err *err)
+wb_trace(const struct cfg_map *root, struct cfg_workload *w,
+         struct sim_err *err)
 {
-    struct cfg_map m, size;
+    static const char *const formats[] = {"oracle_general", "csv",
+                                          "webcachesim", NULL};
+    static const char *const units[] = {"ns", "us", "ms", "s", NULL};
+    static const int64_t unit_ns[] = {1, 1000, 1000000, NS_PER_S};
+    static const char *const orders[] = {"error", "clamp", NULL};
+    struct cfg_map m;
     int is_present;
-    int rc = wb_child_map(root, "catalog", 1, &m, &is_present, err);
+    int rc = cfg_map_submap(root, "trace", 0, &m, &is_present, err);
+    if (rc != 0 || !is_present)
+        return rc;
+    struct cfg_trace *tr = &w->trace;
+    tr->is_set = 1;
+    int fmt = 0, unit = 3, order = 0;
+    rc = cfg_map_check_keys(&m, trace_keys, trace_required, err);
+    tr->mark = cfg_doc_mark(m.d, cfg_map_find(&m, "path"));
     if (rc == 0)
-        rc = cfg_map_check_keys(&m, catalog_keys, catalog_required, err);
+        rc = cfg_map_string(&m, "path", NULL, &tr->path, err);
+    if (rc == 0) {
+        char *given = tr->path;
+        tr->path = resolve_path(m.d, cfg_map_find(&m, "path"), given);
+        free(given);
+    }
     if (rc == 0)
-        rc = cfg_map_count(&m, "objects", 1, 0, 1, &w->n_objects, err);
+        rc = wb_choice(&m, "format", formats,
+                       "a trace format: oracle_general, csv or webcachesim",
+                       0, &fmt, err);
     if (rc == 0)
-        rc = cfg_map_number(&m, "zipf_alpha", 1, 0, 0, 0, INFINITY,
-                            &w->zipf_alpha, err);
+        rc = wb_choice(&m, "time_unit", units,
+                       "the unit of the trace's timestamps: ns, us, ms or s",
+                       3, &unit, err);
     if (rc == 0)
-        rc = wb_child_map(&m, "size", 0, &size, &is_present, err);
-    if (rc == 0 && is_present)
-        rc = wb_size(&size, &w->size, err);
+        rc = cfg_map_number(&m, "speedup", 0, 1, 0, 1, INFINITY, &tr->speedup,
+                            err);
     if (rc == 0)
-        rc = cfg_map_duration(&m, "ttl", 0, 0, &w->ttl_ns, err);
+        rc = cfg_map_bool(&m, "rebase", 1, &tr->is_rebased, err);
     if (rc == 0)
-        rc = cfg_map_duration(&m, "stale_while_revalidate", 0, 0, &w->swr_ns,
-                              err);
+        rc = wb_choice(&m, "out_of_order", orders, "error or clamp", 0,
+                       &order, err);
+    tr->format = (enum cfg_trace_format)fmt;
+    tr->time_unit_ns = unit_ns[unit];
+    tr->is_clamp_out_of_order = order == 1;
     if (rc == 0)
-        rc = cfg_map_duration(&m, "stale_if_error", 0, 0, &w->sie_ns, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "change_interval", 0, 0,
-                              &w->change_interval_ns, err);
-    if (rc == 0)
-        rc = cfg_map_number(&m, "uncacheable_share", 0, 0, 0, 0, 1,
-                            &w->uncacheable_share, err);
-    if (rc == 0)
-        rc = cfg_map_number(&m, "missing_share", 0, 0, 0, 0, 1,
-                            &w->missing_share, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "negative_ttl", 0, 10 * NS_PER_S,
-                              &w->negative_ttl_ns, err);
+        rc = wb_columns(&m, tr, err);
     return rc;
 }
 
@@ -159,20 +166,27 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
     w->size.max_bytes = 4 * GIB;
     w->window_ns = NS_PER_S;
 
-    struct cfg_map root, arrival, metrics;
+    struct cfg_map root, metrics;
     int is_present;
     int rc = cfg_map_open(&root, d, cfg_doc_root(d), "", err);
+    int is_trace = cfg_map_find(&root, "trace") != 0;
     if (rc == 0)
-        rc = cfg_map_check_keys(&root, root_keys, root_required, err);
+        rc = cfg_map_check_keys(&root, root_keys,
+                                is_trace ? (const char *const[]){"name", NULL}
+                                         : (const char *const[]){
+                                               "name", "requests", "arrival",
+                                               "catalog", NULL},
+                                err);
     if (rc == 0)
         rc = cfg_map_string(&root, "name", NULL, &w->name, err);
     if (rc == 0)
         rc = cfg_map_count(&root, "seed", 0, 1, 0, &w->seed, err);
     if (rc == 0)
-        rc = cfg_map_count(&root, "requests", 1, 0, 1, &w->n_requests, err);
+        rc = cfg_map_count(&root, "requests", !is_trace, 0, 1,
+                           &w->n_requests, err);
     if (rc == 0)
         rc = cfg_map_count(&root, "warmup", 0, 0, 0, &w->warmup, err);
-    if (rc == 0 && w->warmup >= w->n_requests) {
+    if (rc == 0 && w->n_requests > 0 && w->warmup >= w->n_requests) {
         char what[96];
         /* Say so when requests, not warmup, is what came from --set. */
         struct cfg_mark req = cfg_doc_mark(d, cfg_map_find(&root, "requests"));
@@ -183,16 +197,15 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
                          err);
     }
     if (rc == 0)
-        rc = wb_child_map(&root, "arrival", 1, &arrival, &is_present, err);
+        rc = wb_trace(&root, w, err);
     if (rc == 0)
-        rc = cfg_map_check_keys(&arrival, arrival_keys, arrival_keys, err);
+        rc = cfg_catalog_build(&root, w, err);
     if (rc == 0)
-        rc = cfg_map_number(&arrival, "rate", 1, 0, 0, 1, INFINITY, &w->rate,
-                            err);
+        rc = cfg_arrival_build(&root, w, err);
     if (rc == 0)
-        rc = wb_catalog(&root, w, err);
+        cfg_workload_assign_ids(w);
     if (rc == 0)
-        rc = wb_child_map(&root, "metrics", 0, &metrics, &is_present, err);
+        rc = cfg_map_submap(&root, "metrics", 0, &metrics, &is_present, err);
     if (rc == 0 && is_present) {
         rc = cfg_map_check_keys(&metrics, metrics_keys, NULL, err);
         if (rc == 0)
@@ -210,11 +223,28 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
 }
 
 void
+cfg_workload_assign_ids(struct cfg_workload *w)
+{
+    /* After the classes: each flash crowd, then churn, which counts up
+     * from its first id for as long as the run publishes. */
+    uint64_t next = w->n_objects;
+    for (size_t k = 0; k < w->n_flash; k++) {
+        w->flash[k].first_id = next;
+        next += w->flash[k].n_objects;
+    }
+    w->churn.first_id = next;
+}
+
+void
 cfg_workload_free(struct cfg_workload *w)
 {
     if (w == NULL)
         return;
     cfg_events_free(w);
+    cfg_catalog_free(w);
+    cfg_arrival_free(w);
+    free(w->trace.path);
+    free(w->trace.columns);
     free(w->name);
     free(w->path);
     free(w);

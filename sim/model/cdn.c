@@ -129,6 +129,8 @@ struct cdn {
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending;     /* the next client request */
+    int gen_error;                 /* the workload's error code (a bad trace
+                                      record) that ended arrivals, or 0 */
     uint32_t arrival_channel;
     struct req *reqs;
     uint32_t reqs_cap;
@@ -386,6 +388,24 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         cdn_free(c);
         return NULL;
     }
+    if (w != NULL) {
+        /* The workload source opens its trace (if any) now, so that a
+         * missing or malformed one is reported before anything runs. */
+        const char **names = xcalloc(t->n_regions, sizeof *names);
+        double *weights = xcalloc(t->n_regions, sizeof *weights);
+        for (size_t r = 0; r < t->n_regions; r++) {
+            names[r] = t->regions[r].name;
+            weights[r] = t->regions[r].weight;
+        }
+        int rc = wl_gen_new(w, names, weights, (uint32_t)t->n_regions,
+                            &c->gen, err);
+        free(names);
+        free(weights);
+        if (rc != 0) {
+            cdn_free(c);
+            return NULL;
+        }
+    }
     c->routing_rng = xcalloc(t->n_regions, sizeof *c->routing_rng);
     for (size_t r = 0; r < t->n_regions; r++)
         if (t->regions[r].routing == CFG_ROUTE_WEIGHTED)
@@ -414,6 +434,12 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
     return c;
 }
 
+const struct wl_gen *
+cdn_workload(const struct cdn *c)
+{
+    return c->gen;
+}
+
 void
 cdn_free(struct cdn *c)
 {
@@ -429,7 +455,7 @@ cdn_free(struct cdn *c)
     free(c->nodes);
     free(c->region_edges);
     free(c->n_region_edges);
-    for (size_t k = 0; c->push_nodes && k < c->w->n_events; k++)
+    for (size_t k = 0; c->push_nodes && c->w && k < c->w->n_events; k++)
         free(c->push_nodes[k]);
     free(c->push_nodes);
     for (uint32_t r = 0; c->routing_rng && r < c->t->n_regions; r++)
@@ -703,7 +729,9 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
             r->expires_at = now + c->w->negative_ttl_ns;
         else
             r->expires_at = r->expires_at ? now + r->expires_at : CACHE_NEVER;
-        r->version = origin_version(c, r->object, now);
+        r->version = r->version != WL_NO_VERSION
+                         ? r->version & CACHE_VERSION_MASK
+                         : origin_version(c, r->object, now);
         /* A 404 carries no validator: it is never answered with a 304. */
         r->not_modified = !r->negative && r->cond == r->version;
         r->outcome = MET_OUT_HIT;
@@ -756,6 +784,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
          * once; the first such request also starts one background refresh,
          * and while it is on its way later ones are served stale too. */
         int64_t ttl = r->expires_at; /* on the way up: the TTL */
+        uint32_t wanted = r->version; /* on the way up: see client_arrival */
         uint32_t held = o->version;
         int start_refresh = leader == IDMAP_EMPTY;
         r->outcome = MET_OUT_UPDATING;
@@ -782,6 +811,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         struct req *bg = &c->reqs[b];
         *bg = *r;
         bg->expires_at = ttl;
+        bg->version = wanted;
         bg->child = REQ_NIL;
         bg->next = REQ_NIL;
         bg->background = 1;
@@ -1041,7 +1071,12 @@ node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
 static void
 schedule_next_arrival(struct cdn *c)
 {
-    if (c->generated >= c->w->n_requests || !wl_gen_next(c->gen, &c->pending))
+    if (c->w->n_requests > 0 && c->generated >= c->w->n_requests)
+        return; /* n_requests 0: a trace's every record */
+    int rc = wl_gen_next(c->gen, &c->pending);
+    if (rc < 0)
+        c->gen_error = rc; /* a bad trace record: no more arrivals */
+    if (rc <= 0)
         return;
     const struct wl_request *p = &c->pending;
     cache_prefetch(c->nodes[c->t->region_edge[p->region]].cache, p->object);
@@ -1077,9 +1112,10 @@ client_arrival(struct cdn *c, int64_t now)
     r->failed = 0;
     r->not_modified = 0;
     r->background = 0;
-    r->version = 0;
+    r->version = p->version; /* on the way up: the workload's version of
+                                the object, or WL_NO_VERSION */
     r->cond = NO_VERSION; /* clients hold no copy */
-    r->bypass = (uint8_t)is_uncacheable(c, p->object);
+    r->bypass = (uint8_t)(p->is_uncacheable || is_uncacheable(c, p->object));
     r->negative = 0;
     if (is_missing(c, p->object))
         r->size = NEGATIVE_SIZE; /* what a 404 weighs, not the object */
@@ -1170,7 +1206,8 @@ node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     const struct cfg_event *e = &c->w->events[k];
     struct cache_store *cs = c->nodes[ni].cache;
     uint64_t bytes = 0;
-    uint64_t top = e->top < c->w->n_objects ? e->top : c->w->n_objects;
+    uint64_t n = c->w->classes[0].n_objects; /* pushes rank the first class */
+    uint64_t top = e->top < n ? e->top : n;
     /* Least popular first, so that the most popular end up most recent. */
     for (uint64_t rank = top; rank >= 1; rank--) {
         uint64_t id = wl_gen_object_at_rank(c->gen, rank);
@@ -1178,11 +1215,13 @@ node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
         if (o != NULL && o->expires_at > now)
             continue;
         uint64_t size = wl_gen_object_size(c->gen, id);
-        int64_t ttl = c->w->ttl_ns;
+        int64_t ttl = wl_gen_object_ttl(c->gen, id);
         o = cache_insert(cs, id, size, ttl ? now + ttl : CACHE_NEVER);
         if (o == NULL)
             continue;
-        o->version = origin_version(c, id, now);
+        uint32_t v = wl_gen_object_version(c->gen, id, now);
+        o->version = v != WL_NO_VERSION ? v & CACHE_VERSION_MASK
+                                        : origin_version(c, id, now);
         bytes += size;
     }
     if (c->generated >= c->w->warmup) { /* after the warm-up */
@@ -1256,11 +1295,6 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     iso_now(m->started, sizeof m->started);
     double wall0 = wall_seconds();
 
-    double *weights = xcalloc(t->n_regions, sizeof *weights);
-    for (size_t r = 0; r < t->n_regions; r++)
-        weights[r] = t->regions[r].weight;
-    c->gen = wl_gen_new(c->w, weights, (uint32_t)t->n_regions);
-    free(weights);
     schedule_events(c);
     schedule_next_arrival(c);
 
@@ -1303,6 +1337,8 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     }
     if (c->origin_second_count > m->origin_peak_rps)
         m->origin_peak_rps = c->origin_second_count;
+    if (rc == 0 && c->gen_error != 0)
+        rc = c->gen_error;
     m->is_complete = rc == 0;
     m->warmup_requests =
         c->generated < c->w->warmup ? c->generated : c->w->warmup;

@@ -24,6 +24,10 @@ struct cdn *cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
                     struct sim_err *err);
 void cdn_free(struct cdn *c);
 
+/* The cdn's workload source (for its error and warning counts), or NULL
+ * when the cdn was built without a workload. */
+const struct wl_gen *cdn_workload(const struct cdn *c);
+
 /* Called now and then during a run (about every 2^16 events). */
 typedef void cdn_progress_fn(void *ctx, uint64_t requests_done,
                              uint64_t requests_total, int64_t sim_now_ns);
@@ -39,8 +43,10 @@ struct cdn_run_opts {
 /*
  * Runs the workload (once per cdn) to the end (every request answered) or until *stop,
  * filling out (initialised here; caller frees with met_run_fini). Returns 0,
- * or -SIM_EINTR if stopped early (out then holds what was measured and
- * out->is_complete is 0).
+ * -SIM_EINTR if stopped early (out then holds what was measured and
+ * out->is_complete is 0), or the workload's error code when a bad trace
+ * record ended the arrivals (wl_gen_error(cdn_workload(c)) has the
+ * details; out holds what came before it and is_complete is 0).
  */
 int cdn_run(struct cdn *c, const struct cdn_run_opts *opts,
             struct met_run *out);

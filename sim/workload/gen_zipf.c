@@ -1,16 +1,11 @@
-/* gen_zipf.c: Zipf popularity, rank scrambling, object sizes and the
- * Poisson-per-region synthetic generator. */
+/* gen_zipf.c: Zipf popularity by rejection-inversion, and the rank
+ * scrambler that maps popularity ranks to object ids. */
 #include "workload/workload.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
-
-#include "engine/engine.h"
 #include "util/hash.h"
-#include "util/xalloc.h"
 
 /* log1p(x)/x, accurate near 0 (Taylor series there). */
 static double
@@ -121,135 +116,4 @@ wl_scramble(const struct wl_scrambler *sc, uint64_t x)
         x = (left << sc->half) | right;
     } while (x >= sc->n);
     return x;
-}
-
-uint64_t
-wl_object_size(const struct cfg_size *dist, uint64_t id, uint64_t seed)
-{
-    if (dist->dist == CFG_SIZE_FIXED)
-        return dist->bytes;
-    /* A uniform in (0,1) from the id alone, so an object keeps its size
-     * wherever and however often it is drawn. */
-    uint64_t h = hash_combine(seed ^ 0x51a3e5c0ffeeULL, id);
-    double u = ((double)(h >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-    double v = (double)dist->bytes * exp(dist->sigma * gsl_cdf_ugaussian_Pinv(u));
-    if (v < (double)dist->min_bytes)
-        return dist->min_bytes;
-    if (v > (double)dist->max_bytes)
-        return dist->max_bytes;
-    uint64_t s = (uint64_t)llround(v);
-    return s ? s : 1;
-}
-
-struct wl_source {
-    gsl_rng *arrivals;
-    gsl_rng *popularity;
-    double mean_gap_ns;
-    int64_t last_at;
-    double carry_ns;     /* fractional nanoseconds not yet added */
-    struct wl_request next; /* this region's pending arrival */
-};
-
-struct wl_gen {
-    const struct cfg_workload *w;  /* borrowed */
-    struct wl_zipf zipf;
-    struct wl_source *src;
-    uint32_t n_src;
-    struct wl_scrambler scrambler;
-};
-
-static void source_advance(struct wl_gen *g, uint32_t r);
-
-struct wl_gen *
-wl_gen_new(const struct cfg_workload *w, const double *region_weights,
-           uint32_t n_regions)
-{
-    struct wl_gen *g = xcalloc(1, sizeof *g);
-    g->w = w;
-    wl_zipf_init(&g->zipf, w->n_objects, w->zipf_alpha);
-    g->n_src = n_regions;
-    g->src = xcalloc(n_regions, sizeof *g->src);
-    wl_scrambler_init(&g->scrambler, w->n_objects,
-                      hash_combine(w->seed, 0x5c7a3b1e));
-    double total = 0;
-    for (uint32_t r = 0; r < n_regions; r++)
-        total += region_weights[r];
-    for (uint32_t r = 0; r < n_regions; r++) {
-        struct wl_source *s = &g->src[r];
-        s->arrivals = sim_rng_new(w->seed, SIM_RNG_ID(SIM_RNG_ARRIVAL, r));
-        s->popularity = sim_rng_new(w->seed,
-                                    SIM_RNG_ID(SIM_RNG_POPULARITY, r));
-        double rate = w->rate * region_weights[r] / total;
-        s->mean_gap_ns = 1e9 / rate;
-        source_advance(g, r);
-    }
-    return g;
-}
-
-void
-wl_gen_free(struct wl_gen *g)
-{
-    if (g == NULL)
-        return;
-    for (uint32_t r = 0; r < g->n_src; r++) {
-        gsl_rng_free(g->src[r].arrivals);
-        gsl_rng_free(g->src[r].popularity);
-    }
-    free(g->src);
-    free(g);
-}
-
-/* Draws region r's next arrival into its pending slot. */
-static void
-source_advance(struct wl_gen *g, uint32_t r)
-{
-    struct wl_source *s = &g->src[r];
-    /* Exponential gaps, with the sub-nanosecond remainder carried so that
-     * high rates do not drift. */
-    double gap = gsl_ran_exponential(s->arrivals, s->mean_gap_ns) + s->carry_ns;
-    double whole = floor(gap);
-    s->carry_ns = gap - whole;
-    /* A source so slow that its next arrival lies past the simulated
-     * clock's range (2^62 ns, 146 years) has no next arrival: it stays at
-     * WL_NEVER and the merge never picks it. */
-    if (whole >= (double)(WL_NEVER - s->last_at)) {
-        s->last_at = WL_NEVER;
-        s->next.at = WL_NEVER;
-        return;
-    }
-    s->last_at += (int64_t)whole;
-    uint64_t rank = wl_zipf_sample(&g->zipf, s->popularity);
-    struct wl_request *out = &s->next;
-    out->at = s->last_at;
-    out->object = wl_scramble(&g->scrambler, rank - 1);
-    out->size = wl_object_size(&g->w->size, out->object, g->w->seed);
-    out->ttl_ns = g->w->ttl_ns;
-    out->region = r;
-}
-
-int
-wl_gen_next(struct wl_gen *g, struct wl_request *out)
-{
-    /* A linear scan: topologies have a handful of regions. */
-    uint32_t best = 0;
-    for (uint32_t r = 1; r < g->n_src; r++)
-        if (g->src[r].next.at < g->src[best].next.at)
-            best = r;
-    if (g->src[best].next.at >= WL_NEVER)
-        return 0; /* every source is too slow to produce another request */
-    *out = g->src[best].next;
-    source_advance(g, best);
-    return 1;
-}
-
-uint64_t
-wl_gen_object_at_rank(const struct wl_gen *g, uint64_t rank)
-{
-    return wl_scramble(&g->scrambler, rank - 1);
-}
-
-uint64_t
-wl_gen_object_size(const struct wl_gen *g, uint64_t object)
-{
-    return wl_object_size(&g->w->size, object, g->w->seed);
 }

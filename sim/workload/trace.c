@@ -28,6 +28,11 @@ const char *const trace_role_names[TRACE_N_ROLES] = {
     [TRACE_COL_TIME] = "time",
     [TRACE_COL_ID] = "id",
     [TRACE_COL_SIZE] = "size",
+    [TRACE_COL_REGION] = "region",
+    [TRACE_COL_TTL] = "ttl",
+    [TRACE_COL_TAGS] = "tags",
+    [TRACE_COL_VERSION] = "version",
+    [TRACE_COL_CACHEABLE] = "cacheable",
 };
 
 int
@@ -47,6 +52,31 @@ const char *
 trace_format_name(enum trace_format f)
 {
     return format_names[f];
+}
+
+unsigned
+trace_columns(const struct trace_reader *r)
+{
+    unsigned has = 0;
+    if (r->format != TRACE_CSV)
+        return 0;
+    if (r->col[TRACE_COL_REGION] >= 0)
+        has |= TRACE_HAS_REGION;
+    if (r->col[TRACE_COL_TTL] >= 0)
+        has |= TRACE_HAS_TTL;
+    if (r->col[TRACE_COL_TAGS] >= 0)
+        has |= TRACE_HAS_TAGS;
+    if (r->col[TRACE_COL_VERSION] >= 0)
+        has |= TRACE_HAS_VERSION;
+    if (r->col[TRACE_COL_CACHEABLE] >= 0)
+        has |= TRACE_HAS_CACHEABLE;
+    return has;
+}
+
+const char *
+trace_path(const struct trace_reader *r)
+{
+    return r->path;
 }
 
 int
@@ -328,6 +358,7 @@ trace_next(struct trace_reader *r, struct trace_rec *rec)
 {
     if (r->state != 0)
         return r->state < 0 ? r->state : 0;
+    rec->has = 0;
     int rc = r->next(r, rec);
     if (rc == 1) {
         rec->index = r->n_records++;

@@ -10,18 +10,32 @@
  * skipped. A missing size column makes every size 1 (a trace of object
  * keys, such as cache2k's); a missing time column makes a record's time
  * its index. Any bad field is an error naming the line and the column.
+ *
+ * Optional columns, found by header name or given in --columns: region
+ * (a region's name), ttl (seconds, "1.5", or a duration with a unit,
+ * "250ms"), tags (kept as text), version (a whole number) and cacheable
+ * (1/0, true/false, yes/no). An empty optional field means "not given"
+ * for that record.
  */
 #include "workload/trace_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include "util/parse.h"
 
 /* Header names recognised for each role when --columns does not say. */
 static const char *const role_aliases[TRACE_N_ROLES][6] = {
     [TRACE_COL_TIME] = {"time", "timestamp", "clock_time", "ts", NULL},
     [TRACE_COL_ID] = {"id", "obj_id", "key", "object_id", "object", NULL},
     [TRACE_COL_SIZE] = {"size", "obj_size", "object_size", "bytes", NULL},
+    [TRACE_COL_REGION] = {"region", NULL},
+    [TRACE_COL_TTL] = {"ttl", "max_age", NULL},
+    [TRACE_COL_TAGS] = {"tags", "surrogate_keys", "surrogate_key", NULL},
+    [TRACE_COL_VERSION] = {"version", NULL},
+    [TRACE_COL_CACHEABLE] = {"cacheable", NULL},
 };
 
 #define CSV_MAX_HEADER 64 /* columns examined in a header */
@@ -128,7 +142,8 @@ csv_apply_columns(struct trace_reader *r, const struct csv_header *h,
                 role = i;
         if (role < 0)
             return trace_fail(r, -SIM_EUSAGE, 0, 0, "--columns",
-                              "unknown role \"%.*s\" (known: time, id, size)",
+                              "unknown role \"%.*s\" (known: time, id, size, "
+                              "region, ttl, tags, version, cacheable)",
                               (int)rlen, tok);
         if (r->col[role] != -2)
             return trace_fail(r, -SIM_EUSAGE, 0, 0, "--columns",
@@ -227,6 +242,90 @@ trace_csv_start(struct trace_reader *r, const char *columns)
     return 0;
 }
 
+/* A ttl field: a duration with a unit, or seconds ("60", "0.25"). */
+static int
+csv_ttl(const char *s, size_t n, int64_t *out)
+{
+    char buf[64];
+    if (n >= sizeof buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (parse_duration(buf, out) == 0)
+        return 0;
+    double v;
+    if (parse_double(buf, &v) != 0 || v < 0 || v > 9.2e9)
+        return -1;
+    *out = (int64_t)llround(v * 1e9);
+    return 0;
+}
+
+/* The optional fields of a record that has them. */
+static int
+csv_optional(struct trace_reader *r, struct trace_rec *rec,
+             const char *const *f, const size_t *n, unsigned long long ln)
+{
+    const char *v;
+    size_t k;
+    if ((k = n[TRACE_COL_REGION]) > 0) {
+        rec->has |= TRACE_HAS_REGION;
+        rec->region = f[TRACE_COL_REGION];
+        rec->region_len = k;
+    }
+    if ((k = n[TRACE_COL_TAGS]) > 0) {
+        rec->has |= TRACE_HAS_TAGS;
+        rec->tags = f[TRACE_COL_TAGS];
+        rec->tags_len = k;
+    }
+    if ((k = n[TRACE_COL_TTL]) > 0) {
+        v = f[TRACE_COL_TTL];
+        if (csv_ttl(v, k, &rec->ttl_ns) != 0)
+            return trace_fail(r, -SIM_ETRACE, ln, r->col[TRACE_COL_TTL] + 1,
+                              "ttl",
+                              "line %llu, column %d: expected a ttl in "
+                              "seconds or with a unit (\"90\", \"250ms\"), "
+                              "got \"%.*s\"", ln, r->col[TRACE_COL_TTL] + 1,
+                              (int)(k > 40 ? 40 : k), v);
+        rec->has |= TRACE_HAS_TTL;
+    }
+    if ((k = n[TRACE_COL_VERSION]) > 0) {
+        v = f[TRACE_COL_VERSION];
+        if (trace_parse_u64(v, k, &rec->version) != 0)
+            return trace_fail(r, -SIM_ETRACE, ln,
+                              r->col[TRACE_COL_VERSION] + 1, "version",
+                              "line %llu, column %d: expected a whole number "
+                              "for the version, got \"%.*s\"", ln,
+                              r->col[TRACE_COL_VERSION] + 1,
+                              (int)(k > 40 ? 40 : k), v);
+        rec->has |= TRACE_HAS_VERSION;
+    }
+    if ((k = n[TRACE_COL_CACHEABLE]) > 0) {
+        v = f[TRACE_COL_CACHEABLE];
+        char buf[8];
+        int b = -1;
+        if (k < sizeof buf) {
+            memcpy(buf, v, k);
+            buf[k] = '\0';
+            if (strcmp(buf, "1") == 0)
+                b = 1;
+            else if (strcmp(buf, "0") == 0)
+                b = 0;
+            else if (parse_bool(buf, &b) != 0)
+                b = -1;
+        }
+        if (b < 0)
+            return trace_fail(r, -SIM_ETRACE, ln,
+                              r->col[TRACE_COL_CACHEABLE] + 1, "cacheable",
+                              "line %llu, column %d: expected 1 or 0 (true "
+                              "or false) for cacheable, got \"%.*s\"", ln,
+                              r->col[TRACE_COL_CACHEABLE] + 1,
+                              (int)(k > 40 ? 40 : k), v);
+        rec->is_cacheable = b;
+        rec->has |= TRACE_HAS_CACHEABLE;
+    }
+    return 1;
+}
+
 int
 trace_csv_next(struct trace_reader *r, struct trace_rec *rec)
 {
@@ -240,8 +339,8 @@ trace_csv_next(struct trace_reader *r, struct trace_rec *rec)
     } while (len == 0);
 
     unsigned long long ln = (unsigned long long)r->n_lines;
-    const char *f[TRACE_N_ROLES] = {NULL, NULL, NULL};
-    size_t n[TRACE_N_ROLES] = {0, 0, 0};
+    const char *f[TRACE_N_ROLES] = {NULL};
+    size_t n[TRACE_N_ROLES] = {0};
     const char *p = line, *end = line + len;
     int k = 0;
     for (;;) {
@@ -262,7 +361,9 @@ trace_csv_next(struct trace_reader *r, struct trace_rec *rec)
             break;
         p++;
     }
-    for (int i = 0; i < TRACE_N_ROLES; i++)
+    /* A short line lacks nothing optional (those fields are empty), but a
+     * missing time, id or size is an error. */
+    for (int i = 0; i < TRACE_COL_REGION; i++)
         if (r->col[i] >= k)
             return trace_fail(r, -SIM_ETRACE, ln, r->col[i] + 1,
                               trace_role_names[i],
@@ -302,5 +403,5 @@ trace_csv_next(struct trace_reader *r, struct trace_rec *rec)
                           f[TRACE_COL_SIZE]);
     }
     rec->next_access = -1;
-    return 1;
+    return csv_optional(r, rec, f, n, ln);
 }

@@ -34,8 +34,20 @@ struct trace_src {
                               made progress: 0 = it ended a frame */
 };
 
-/* Which csv column holds each role, 0-based; -1 when absent. */
-enum { TRACE_COL_TIME, TRACE_COL_ID, TRACE_COL_SIZE, TRACE_N_ROLES };
+/* Which csv column holds each role, 0-based; -1 when absent. The roles
+ * after size are optional and never required (TRACE_HAS_* says which a
+ * record gives). */
+enum {
+    TRACE_COL_TIME,
+    TRACE_COL_ID,
+    TRACE_COL_SIZE,
+    TRACE_COL_REGION,
+    TRACE_COL_TTL,
+    TRACE_COL_TAGS,
+    TRACE_COL_VERSION,
+    TRACE_COL_CACHEABLE,
+    TRACE_N_ROLES
+};
 
 struct trace_reader {
     char *path;

@@ -48,6 +48,10 @@ uint64_t wl_object_size(const struct cfg_size *dist, uint64_t id,
 /* Later than any arrival: the end of the simulated clock's usable range. */
 #define WL_NEVER ((int64_t)1 << 62)
 
+/* wl_request.version when the workload does not say: the model's own rule
+ * (catalog.change_interval) decides the origin's version. */
+#define WL_NO_VERSION UINT32_MAX
+
 /* One client request, as a workload source produces it. */
 struct wl_request {
     int64_t at;        /* arrival time at the edge, ns */
@@ -56,33 +60,75 @@ struct wl_request {
     int64_t ttl_ns;    /* freshness lifetime given at the origin; 0 = the
                           copy never expires */
     uint32_t region;   /* index into the topology's regions */
+    uint32_t version;  /* the origin's version of the object when the
+                          request arrives, or WL_NO_VERSION */
+    uint16_t class_id; /* index into cfg_workload.classes; 0 for a trace */
+    uint8_t is_uncacheable; /* sent no-store: every cache passes it on */
 };
 
 /*
- * A synthetic generator: one Poisson source per region (rate times the
- * region's share), each with its own random streams, so that sources are
- * independent and one pending arrival per source is all the state it keeps.
- * The generator merges the regions into one stream in time order.
+ * A workload source: requests in time order, from one of two kinds.
+ *
+ * Synthetic (gen_synth.c): per region, a Poisson source whose rate follows
+ * the arrival shape (constant, a sinusoid over the day, or an hourly
+ * table), each request drawing a content class and a Zipf rank, mapped to
+ * an object by the class's (and, with locality, the region's) scrambled
+ * ranking; plus flash crowds and catalog churn (gen_churn.c) as further
+ * sources. Each source keeps one pending arrival and its own random
+ * streams, and the generator merges them in time order.
+ *
+ * Trace (gen_trace.c): the records of a trace file, read as they are
+ * needed, their timestamps turned into arrival times.
  */
 struct wl_gen;
 
-/* Caller frees with wl_gen_free. region_weights has n_regions entries. */
-struct wl_gen *wl_gen_new(const struct cfg_workload *w,
-                          const double *region_weights, uint32_t n_regions);
+/*
+ * Builds the source for workload w over the topology's regions (names and
+ * weights, n_regions entries each; borrowed for the call only). w is
+ * borrowed and must outlive the generator. Returns 0 and sets *out (caller
+ * frees with wl_gen_free), or a negative code with err filled and *out
+ * NULL: a trace that cannot be opened or read (-SIM_EIO, -SIM_ETRACE,
+ * naming the file), csv columns that do not fit its header (naming the
+ * workload's columns key), or a region in catalog.locality.regions that
+ * the topology lacks (-SIM_ENOENT at its key).
+ */
+int wl_gen_new(const struct cfg_workload *w, const char *const *region_names,
+               const double *region_weights, uint32_t n_regions,
+               struct wl_gen **out, struct sim_err *err);
 void wl_gen_free(struct wl_gen *g);
 
 /*
  * Fills *out with the next request over all regions, in time order (ties go
- * to the lower region index). Returns 1, or 0 when the source has no more
- * requests (a synthetic source runs out only when its rate is so low that
- * the next arrival would come after WL_NEVER).
+ * to the lower region index, then to earlier sources). Returns 1; 0 when
+ * the source has no more requests (a trace ended, or a synthetic source
+ * became so slow that its next arrival would come after WL_NEVER); or a
+ * negative code when a trace record is bad, with the details in
+ * wl_gen_error(). After 0 or an error every call returns the same.
  */
 int wl_gen_next(struct wl_gen *g, struct wl_request *out);
 
-/* The id and size of the object of popularity rank (1 = most popular), for
- * pushing the most popular objects ahead of demand. */
+/* The error that ended a trace (file, record line, field), code 0 if
+ * none. Valid until the generator is freed. */
+const struct sim_err *wl_gen_error(const struct wl_gen *g);
+
+/* A trace with out_of_order: clamp: how many records came earlier than
+ * the record before them and were moved up to its time. 0 otherwise. */
+uint64_t wl_gen_n_reordered(const struct wl_gen *g);
+
+/* The object of popularity rank (1 = most popular) in the first class, for
+ * pushing the most popular objects ahead of demand (synthetic only), and
+ * the size and TTL any object of the catalog would be served with. */
 uint64_t wl_gen_object_at_rank(const struct wl_gen *g, uint64_t rank);
 uint64_t wl_gen_object_size(const struct wl_gen *g, uint64_t object);
+int64_t wl_gen_object_ttl(const struct wl_gen *g, uint64_t object);
+/* The workload's version of object at time at (as a request made then
+ * would carry), or WL_NO_VERSION when the model's own rule applies. */
+uint32_t wl_gen_object_version(const struct wl_gen *g, uint64_t object,
+                               int64_t at);
+
+/* The diurnal factor: the arrival rate at simulated time t_ns divided by
+ * the workload's mean rate (1 for a constant rate). */
+double wl_rate_factor(const struct cfg_workload *w, int64_t t_ns);
 
 /* ---- Trace readers -------------------------------------------------------
  *
@@ -120,8 +166,20 @@ struct trace_opts {
      * object_id, object; size: size, obj_size, object_size, bytes; any
      * case). The id is required; without a size every request has size 1,
      * without a time a record's time is its index. NULL = all by name.
+     * The optional roles region, ttl (max_age), tags (surrogate_keys),
+     * version and cacheable are found the same way.
      */
     const char *columns;
+};
+
+/* Optional fields of a record (trace_rec.has) and optional columns of a
+ * trace (trace_columns); only csv traces have them. */
+enum {
+    TRACE_HAS_REGION = 1u << 0,
+    TRACE_HAS_TTL = 1u << 1,
+    TRACE_HAS_TAGS = 1u << 2,
+    TRACE_HAS_VERSION = 1u << 3,
+    TRACE_HAS_CACHEABLE = 1u << 4
 };
 
 /* One request as recorded. */
@@ -132,6 +190,19 @@ struct trace_rec {
     int64_t next_access; /* index of the next request for id, -1 when there
                             is none or the format does not say */
     uint64_t index;      /* 0-based record number in the trace */
+    unsigned has;        /* TRACE_HAS_* bits: the optional fields this
+                            record gives (a column with an empty field
+                            gives nothing) */
+    const char *region;  /* HAS_REGION: the region's name, region_len
+                            bytes, not NUL-terminated; valid until the next
+                            trace_next */
+    size_t region_len;
+    const char *tags;    /* HAS_TAGS: the field as written, tags_len bytes;
+                            valid until the next trace_next */
+    size_t tags_len;
+    int64_t ttl_ns;      /* HAS_TTL */
+    uint64_t version;    /* HAS_VERSION */
+    int is_cacheable;    /* HAS_CACHEABLE: 1 or 0 */
 };
 
 struct trace_reader;
@@ -166,10 +237,103 @@ int trace_next(struct trace_reader *r, struct trace_rec *rec);
  */
 const struct sim_err *trace_error(const struct trace_reader *r);
 
+/* The TRACE_HAS_* columns the trace has (csv only; 0 for the others). */
+unsigned trace_columns(const struct trace_reader *r);
+
+/* The path r was opened with. */
+const char *trace_path(const struct trace_reader *r);
+
 /* Does this format carry next_access (only oracle_general does)? */
 int trace_has_next_access(enum trace_format f);
 
 /* Closes r and frees everything it holds; trace_close(NULL) is a no-op. */
 void trace_close(struct trace_reader *r);
+
+/* ---- Trace writers (trace_write.c) ----------------------------------------
+ *
+ * Every format the readers read, zstd-compressed when the name ends in
+ * ".zst". Memory stays constant for the text formats; oracle_general keeps
+ * one id map entry per distinct object while it computes next_access at
+ * close (records wait in a temporary file beside the output).
+ */
+struct trace_writer;
+
+/*
+ * Creates path. columns (csv only) says which optional columns to write
+ * (TRACE_HAS_* bits); a record without one of them leaves it empty.
+ * Returns 0 and sets *out, or -SIM_EIO with err filled.
+ */
+int trace_writer_open(const char *path, enum trace_format f, unsigned columns,
+                      struct trace_writer **out, struct sim_err *err);
+
+/* Appends one record (its time in the trace's own unit; index and
+ * next_access are ignored). Returns 0, -SIM_EIO, or -SIM_EBADVAL for a
+ * time or size oracle_general cannot hold (32 bits). */
+int trace_write(struct trace_writer *w, const struct trace_rec *rec,
+                struct sim_err *err);
+
+/* Finishes the file (oracle_general: fills next_access) and frees w. On
+ * failure the partial output is removed. Returns 0 or a negative code. */
+int trace_writer_close(struct trace_writer *w, struct sim_err *err);
+
+/* Frees w and removes what it wrote; NULL is a no-op. */
+void trace_writer_abort(struct trace_writer *w);
+
+/* ---- Trace statistics (trace_stats.c) -----------------------------------
+ *
+ * One pass: request-level figures in constant memory, object-level ones
+ * with one small map entry per (sampled) distinct object, reuse distances
+ * with fixed-size SHARDS sampling. The file's comment gives the methods.
+ */
+#define TRACE_STATS_NQ 3              /* percentiles: p50, p90, p99 */
+#define TRACE_STATS_MAX_WINDOWS 128   /* rate series length, at most */
+#define TRACE_STATS_REUSE_OBJECTS 262144 /* default SHARDS size */
+
+struct trace_stats_opts {
+    double sample_rate;      /* (0, 1): objects sampled by hash for the
+                                object-level figures; 0 or 1: all */
+    uint64_t reuse_objects;  /* most objects tracked for reuse distances;
+                                0 = every object (exact, unbounded) */
+    uint64_t fit_min_count;  /* Zipf fit over objects with at least this
+                                many requests; 0 = 10 */
+};
+
+struct trace_stats {
+    uint64_t requests;
+    uint64_t bytes;
+    int64_t first_time, last_time;  /* in the trace's unit */
+    uint64_t n_out_of_order; /* records earlier than the one before */
+    double sample_rate;      /* of objects, as applied (1 = exact) */
+    double unique_objects;   /* distinct objects (sampled / rate) */
+    double wss_bytes;        /* working set: their sizes at first request */
+    double one_hit_ratio;    /* objects requested once / objects */
+    uint64_t request_size[TRACE_STATS_NQ]; /* p50, p90, p99 of requests */
+    uint64_t request_size_max;
+    uint64_t object_size[TRACE_STATS_NQ];  /* of distinct objects */
+    uint64_t reuse[TRACE_STATS_NQ]; /* reuse distances (distinct objects
+                                       between two requests for one) */
+    double reuses;           /* requests with a reuse distance (estimated) */
+    double cold;             /* first requests of an object (estimated) */
+    double reuse_rate;       /* SHARDS sampling rate at the end (1 = exact) */
+    uint64_t *windows;       /* requests per window, [n_windows] */
+    size_t n_windows;
+    int64_t window_len;      /* trace time units per window */
+    int has_fit;             /* fewer than 10 objects qualify: no fit */
+    double alpha;            /* fitted Zipf exponent */
+    double alpha_stderr;     /* its standard error (Fisher information) */
+    double fit_ks;           /* Kolmogorov-Smirnov distance of the fit */
+    double fit_requests;     /* requests of the objects fitted */
+    uint64_t fit_objects;    /* objects fitted (requested >= min count) */
+    uint64_t fit_min_count;
+};
+
+/*
+ * Reads r to its end and fills *st (caller frees with trace_stats_fini).
+ * Returns 0, or the reader's error code with err filled (then *st holds
+ * nothing to free).
+ */
+int trace_stats_run(struct trace_reader *r, const struct trace_stats_opts *o,
+                    struct trace_stats *st, struct sim_err *err);
+void trace_stats_fini(struct trace_stats *st);
 
 #endif

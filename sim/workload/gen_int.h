@@ -1,0 +1,162 @@
+/* gen_int.h: private to sim/workload/: the workload source (struct wl_gen)
+ * and its kinds: synthetic sources (gen_synth.c), churn (gen_churn.c) and
+ * a trace (gen_trace.c), which gen.c merges and dispatches to. */
+#ifndef SIM_WORKLOAD_GEN_INT_H
+#define SIM_WORKLOAD_GEN_INT_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "util/err.h"
+#include "workload/workload.h"
+
+/*
+ * Random stream tags of the workload's own components, for sim_rng_new
+ * (SIM_RNG_ID(tag, index)). They start far above the engine's tags so that
+ * the two lists can grow independently without sharing an id.
+ */
+enum wl_rng_tag {
+    WL_RNG_CLASS = 0x100, /* per region: the class of each request */
+    WL_RNG_LOCALITY,      /* per region: global or regional ranking */
+    WL_RNG_FLASH,         /* per flash crowd: times, ranks, regions */
+    WL_RNG_CHURN_PUBLISH, /* churn: publications and their draws */
+    WL_RNG_CHURN_REQUEST, /* churn: request times and regions */
+    WL_RNG_TRACE_REGION   /* trace: regions of records without one */
+};
+
+/*
+ * A Poisson clock: exponential gaps with the sub-nanosecond remainder
+ * carried, so that high rates do not drift. Time-varying rates thin it
+ * (Lewis and Shedler 1979): gaps are drawn at the highest rate and each
+ * candidate is kept with probability rate(t) / highest rate.
+ */
+struct wl_clock {
+    gsl_rng *rng;       /* gaps and thinning draws */
+    double mean_gap_ns; /* at the highest rate */
+    int64_t last_at;
+    double carry_ns;
+};
+
+/*
+ * Advances c past one arrival of a process whose rate is the clock's
+ * highest rate times rate_factor(t) / factor_max (no thinning when w has a
+ * constant rate). Returns 1, or 0 when the next arrival lies past
+ * WL_NEVER (then c->last_at is WL_NEVER).
+ */
+int wl_clock_step(struct wl_clock *c, const struct cfg_workload *w,
+                  double factor_max);
+
+/* The highest value of wl_rate_factor over time. */
+double wl_rate_factor_max(const struct cfg_workload *w);
+
+/* One region's base traffic: the catalog's classes. */
+struct wl_region_src {
+    struct wl_clock clock;    /* rng: SIM_RNG_ARRIVAL */
+    gsl_rng *popularity;      /* Zipf ranks: SIM_RNG_POPULARITY */
+    gsl_rng *class_rng;       /* only with more than one class */
+    gsl_rng *locality_rng;    /* only when overlap < 1 */
+    double overlap;           /* share of requests ranked globally */
+    struct wl_scrambler *own; /* [class]: this region's own rankings, or
+                                 NULL when overlap is 1 */
+};
+
+/* A flash crowd's extra traffic. */
+struct wl_flash_src {
+    struct wl_clock clock; /* rng: WL_RNG_FLASH */
+    int64_t end_at;        /* at + duration */
+    struct wl_zipf zipf;
+    struct wl_scrambler scrambler;
+};
+
+/* A published object of churn: its request rate decays from publication. */
+struct wl_churn_obj {
+    int64_t next_at; /* its next request; heap key (then id) */
+    uint64_t id;
+    int64_t published_at;
+    double volume;      /* expected requests over its whole life */
+    double remaining;   /* expected requests after next_at */
+    double lifetime_ns; /* decay time L */
+};
+
+struct wl_churn {
+    struct wl_clock publish; /* rng: WL_RNG_CHURN_PUBLISH (also draws the
+                                volume and lifetime of each object) */
+    gsl_rng *request_rng;    /* WL_RNG_CHURN_REQUEST */
+    uint64_t n_published;
+    int is_emitted;            /* the heap's top is the request last handed
+                                  out: move it on before the next */
+    struct wl_churn_obj *heap; /* min-heap on (next_at, id): the live
+                                  objects, each with its next request */
+    size_t n_heap, cap_heap;
+};
+
+/* The trace-driven source. */
+struct wl_trace_src {
+    struct trace_reader *reader;
+    gsl_rng *region_rng; /* regions of records without one */
+    int64_t base;        /* trace time of simulated time 0 */
+    int has_base;
+    int64_t last_time; /* the previous record's (clamped) time */
+    uint64_t n_reordered;
+};
+
+struct wl_gen {
+    const struct cfg_workload *w; /* borrowed */
+    uint32_t n_regions;
+    char **region_names;              /* owned copies */
+    gsl_ran_discrete_t *region_table; /* by weight; NULL with one region */
+    /* Pending requests of every source, merged by wl_gen_next: regions
+     * first, then flash crowds, then churn; ties go to the lower index. */
+    struct wl_request *next; /* [n_src] */
+    uint32_t n_src;
+    int state; /* 0 running, 1 ended, < 0 error code */
+    struct sim_err err;
+    /* Synthetic. */
+    struct wl_zipf *zipf;            /* [class] */
+    struct wl_scrambler *scrambler;  /* [class]: the global ranking */
+    gsl_ran_discrete_t *class_table; /* by share; NULL with one class */
+    double factor_max;
+    struct wl_region_src *regions; /* [n_regions] */
+    struct wl_flash_src *flash;    /* [w->n_flash] */
+    struct wl_churn *churn;        /* NULL without churn */
+    /* Trace. */
+    struct wl_trace_src *trace; /* NULL for a synthetic workload */
+};
+
+/* Index of the first churn source in next[] (after regions and crowds). */
+#define WL_SRC_FLASH(g, k) ((g)->n_regions + (uint32_t)(k))
+#define WL_SRC_CHURN(g) ((g)->n_regions + (uint32_t)(g)->w->n_flash)
+
+/* The class of object id (classes, then flash crowds, then churn). */
+const struct cfg_class *wl_class_of(const struct wl_gen *g, uint64_t id);
+
+/* Fills the object fields of *out (size, TTL, version, cacheability,
+ * class) for object id of class k requested at out->at. */
+void wl_fill_object(const struct wl_gen *g, size_t k, uint64_t id,
+                    struct wl_request *out);
+
+/* A region drawn by weight from rng (0 with one region). */
+uint32_t wl_pick_region(const struct wl_gen *g, gsl_rng *rng);
+
+/* gen_synth.c */
+void wl_synth_init(struct wl_gen *g, const double *region_weights);
+void wl_synth_fini(struct wl_gen *g);
+/* Draws the next request of source i (a region or a flash crowd) into
+ * g->next[i]; at WL_NEVER when it has no more. */
+void wl_synth_advance(struct wl_gen *g, uint32_t i);
+
+/* gen_churn.c */
+void wl_churn_init(struct wl_gen *g);
+void wl_churn_fini(struct wl_gen *g);
+void wl_churn_advance(struct wl_gen *g);
+
+/* gen_trace.c */
+int wl_trace_init(struct wl_gen *g, struct sim_err *err);
+void wl_trace_fini(struct wl_gen *g);
+/* Reads the next record into g->next[0]: 1, 0 at the end, or a negative
+ * code recorded in g->err. */
+int wl_trace_advance(struct wl_gen *g);
+
+#endif

@@ -1,0 +1,178 @@
+/* gen_synth.c: synthetic traffic: one Poisson source per region over the
+ * catalog's classes, and one per flash crowd.
+ *
+ * A region's request picks a class by share, a rank from the class's Zipf
+ * law, and maps the rank to an object through a scrambled ranking: the
+ * class's global one or, with regional locality, with probability
+ * 1 - overlap the region's own (an independent permutation). A region's
+ * popularity is so the mixture overlap x global + (1 - overlap) x own.
+ *
+ * Every draw comes from the source's own streams, in a fixed order, and a
+ * workload without classes, locality or a rate shape draws exactly what
+ * the generator drew before they existed: the same seed gives the same
+ * requests as in earlier versions.
+ */
+#include "workload/gen_int.h"
+
+#include <stdlib.h>
+
+#include "engine/engine.h"
+#include "util/hash.h"
+#include "util/xalloc.h"
+
+/* The scrambler key of class k's global ranking; class 0 keeps the key
+ * the one-catalog generator always used. */
+static uint64_t
+class_key(uint64_t seed, size_t k)
+{
+    uint64_t key = hash_combine(seed, 0x5c7a3b1e);
+    return k == 0 ? key : hash_combine(key, (uint64_t)k);
+}
+
+void
+wl_synth_init(struct wl_gen *g, const double *region_weights)
+{
+    const struct cfg_workload *w = g->w;
+    size_t nc = w->n_classes;
+    g->zipf = xcalloc(nc, sizeof *g->zipf);
+    g->scrambler = xcalloc(nc, sizeof *g->scrambler);
+    double *shares = xcalloc(nc, sizeof *shares);
+    for (size_t k = 0; k < nc; k++) {
+        const struct cfg_class *c = &w->classes[k];
+        wl_zipf_init(&g->zipf[k], c->n_objects, c->zipf_alpha);
+        wl_scrambler_init(&g->scrambler[k], c->n_objects,
+                          class_key(w->seed, k));
+        shares[k] = c->share;
+    }
+    if (nc > 1) {
+        g->class_table = gsl_ran_discrete_preproc(nc, shares);
+        SIM_ASSERT(g->class_table != NULL); /* shares are > 0 */
+    }
+    free(shares);
+    g->factor_max = wl_rate_factor_max(w);
+
+    double total = 0;
+    for (uint32_t r = 0; r < g->n_regions; r++)
+        total += region_weights[r];
+    g->regions = xcalloc(g->n_regions, sizeof *g->regions);
+    for (uint32_t r = 0; r < g->n_regions; r++) {
+        struct wl_region_src *s = &g->regions[r];
+        s->clock.rng = sim_rng_new(w->seed, SIM_RNG_ID(SIM_RNG_ARRIVAL, r));
+        s->popularity = sim_rng_new(w->seed, SIM_RNG_ID(SIM_RNG_POPULARITY, r));
+        double rate = w->rate * region_weights[r] / total * g->factor_max;
+        s->clock.mean_gap_ns = 1e9 / rate;
+        if (nc > 1)
+            s->class_rng = sim_rng_new(w->seed, SIM_RNG_ID(WL_RNG_CLASS, r));
+        s->overlap = 1;
+    }
+
+    g->flash = xcalloc(w->n_flash ? w->n_flash : 1, sizeof *g->flash);
+    for (size_t k = 0; k < w->n_flash; k++) {
+        const struct cfg_flash *f = &w->flash[k];
+        struct wl_flash_src *s = &g->flash[k];
+        s->clock.rng = sim_rng_new(w->seed, SIM_RNG_ID(WL_RNG_FLASH, k));
+        s->clock.mean_gap_ns =
+            1e9 / ((f->multiplier - 1) * w->rate * g->factor_max);
+        s->clock.last_at = f->at;
+        s->end_at = f->at > WL_NEVER - f->duration_ns ? WL_NEVER
+                                                      : f->at + f->duration_ns;
+        wl_zipf_init(&s->zipf, f->n_objects, f->zipf_alpha);
+        wl_scrambler_init(&s->scrambler, f->n_objects,
+                          hash_combine(w->seed ^ 0xf1a5c0dULL, k));
+    }
+}
+
+/* Called by gen.c once the overlaps are known: regions ranking objects
+ * partly their own way get their own scramblers and stream. */
+static void
+synth_locality(struct wl_gen *g, uint32_t r)
+{
+    const struct cfg_workload *w = g->w;
+    struct wl_region_src *s = &g->regions[r];
+    if (s->overlap >= 1 || s->own != NULL)
+        return;
+    s->locality_rng = sim_rng_new(w->seed, SIM_RNG_ID(WL_RNG_LOCALITY, r));
+    s->own = xcalloc(w->n_classes, sizeof *s->own);
+    for (size_t k = 0; k < w->n_classes; k++)
+        wl_scrambler_init(
+            &s->own[k], w->classes[k].n_objects,
+            hash_combine(class_key(w->seed, k) ^ 0x10ca1ULL, (uint64_t)r + 1));
+}
+
+void
+wl_synth_fini(struct wl_gen *g)
+{
+    for (uint32_t r = 0; g->regions != NULL && r < g->n_regions; r++) {
+        struct wl_region_src *s = &g->regions[r];
+        gsl_rng_free(s->clock.rng);
+        gsl_rng_free(s->popularity);
+        if (s->class_rng)
+            gsl_rng_free(s->class_rng);
+        if (s->locality_rng)
+            gsl_rng_free(s->locality_rng);
+        free(s->own);
+    }
+    free(g->regions);
+    for (size_t k = 0; g->flash != NULL && k < g->w->n_flash; k++)
+        gsl_rng_free(g->flash[k].clock.rng);
+    free(g->flash);
+    if (g->class_table)
+        gsl_ran_discrete_free(g->class_table);
+    free(g->zipf);
+    free(g->scrambler);
+}
+
+/* Region r's next request. */
+static void
+region_advance(struct wl_gen *g, uint32_t r)
+{
+    struct wl_region_src *s = &g->regions[r];
+    struct wl_request *out = &g->next[r];
+    if (s->overlap < 1 && s->own == NULL)
+        synth_locality(g, r);
+    if (!wl_clock_step(&s->clock, g->w, g->factor_max)) {
+        out->at = WL_NEVER;
+        return;
+    }
+    size_t k = 0;
+    if (g->class_table != NULL)
+        k = gsl_ran_discrete(s->class_rng, g->class_table);
+    uint64_t rank = wl_zipf_sample(&g->zipf[k], s->popularity);
+    const struct wl_scrambler *sc = &g->scrambler[k];
+    if (s->own != NULL && gsl_rng_uniform(s->locality_rng) >= s->overlap)
+        sc = &s->own[k];
+    out->at = s->clock.last_at;
+    wl_fill_object(g, k, g->w->classes[k].first_id + wl_scramble(sc, rank - 1),
+                   out);
+    out->region = r;
+}
+
+/* Flash crowd k's next extra request. */
+static void
+flash_advance(struct wl_gen *g, size_t k)
+{
+    const struct cfg_flash *f = &g->w->flash[k];
+    struct wl_flash_src *s = &g->flash[k];
+    struct wl_request *out = &g->next[WL_SRC_FLASH(g, k)];
+    if (s->clock.last_at >= s->end_at ||
+        !wl_clock_step(&s->clock, g->w, g->factor_max) ||
+        s->clock.last_at >= s->end_at) {
+        s->clock.last_at = s->end_at;
+        out->at = WL_NEVER;
+        return;
+    }
+    uint64_t rank = wl_zipf_sample(&s->zipf, s->clock.rng);
+    out->at = s->clock.last_at;
+    wl_fill_object(g, f->class_idx,
+                   f->first_id + wl_scramble(&s->scrambler, rank - 1), out);
+    out->region = wl_pick_region(g, s->clock.rng);
+}
+
+void
+wl_synth_advance(struct wl_gen *g, uint32_t i)
+{
+    if (i < g->n_regions)
+        region_advance(g, i);
+    else
+        flash_advance(g, i - g->n_regions);
+}
