@@ -2,6 +2,9 @@
 #ifndef SIM_CLI_CLI_H
 #define SIM_CLI_CLI_H
 
+#include <stddef.h>
+
+#include "config/config.h"
 #include "util/err.h"
 
 #define CDNSIM_VERSION "0.1.0"
@@ -37,6 +40,35 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name,
                           int *missing);
+
+/*
+ * The overrides of one command line: every --set PATH=VALUE in order, and
+ * --seed N / --requests N as the overrides they stand for.
+ */
+struct cli_sets {
+    struct cfg_override *v;  /* [n], in command-line order */
+    size_t n;
+    char **owned;            /* texts made for --seed and --requests */
+    size_t n_owned;
+};
+
+/* Frees what the list made (not the argv strings it points into). */
+void cli_sets_fini(struct cli_sets *s);
+
+/* Adds one PATH=VALUE override; text is borrowed, or owned if is_owned. */
+void cli_sets_add(struct cli_sets *s, const char *text, int is_owned);
+
+/*
+ * Takes argv[*i] if it is --set, or (with shorthands) --seed or
+ * --requests, advancing *i past its value. Returns 0 when taken, -1 when
+ * argv[*i] is none of them (or lacks its value: *missing is then set), or
+ * EXIT_USAGE after printing why the value is bad.
+ */
+int cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
+                    int shorthands, int *missing);
+
+/* The overrides joined by spaces, for the record of a run; caller frees. */
+char *cli_sets_join(const struct cfg_override *v, size_t n);
 
 /* Maps an error code to an exit status: input errors give EXIT_BAD_INPUT. */
 int cli_exit_for(int code);

@@ -48,10 +48,7 @@ static const char validate_usage[] =
 struct run_args {
     const char *topo;
     const char *workload;
-    struct cfg_override *sets;
-    size_t n_sets;
-    char **owned;          /* strings made for --seed/--requests */
-    size_t n_owned;
+    struct cli_sets sets;  /* --set, --seed, --requests */
     const char *json;
     const char *db;
     int quiet;
@@ -61,25 +58,7 @@ struct run_args {
 static void
 run_args_fini(struct run_args *a)
 {
-    for (size_t i = 0; i < a->n_owned; i++)
-        free(a->owned[i]);
-    free(a->owned);
-    free(a->sets);
-}
-
-static void
-add_set(struct run_args *a, const char *text)
-{
-    a->sets = xrealloc(a->sets, (a->n_sets + 1) * sizeof *a->sets);
-    a->sets[a->n_sets++].text = text;
-}
-
-static void
-add_owned_set(struct run_args *a, char *text)
-{
-    a->owned = xrealloc(a->owned, (a->n_owned + 1) * sizeof *a->owned);
-    a->owned[a->n_owned++] = text;
-    add_set(a, text);
+    cli_sets_fini(&a->sets);
 }
 
 /* Returns -1 to go on, or an exit status (help, usage error). */
@@ -90,29 +69,14 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *v;
-        int missing = 0;
+        int missing = 0, rc;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(is_run ? run_usage : validate_usage, stdout);
             return EXIT_OK;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--set", &missing))) {
-            if (strchr(v, '=') == NULL)
-                return cli_usage_error("--set needs PATH=VALUE, got \"%s\"",
-                                       v);
-            add_set(a, v);
-        } else if (is_run &&
-                   (v = cli_opt_value(argc, argv, &i, "--seed", &missing))) {
-            uint64_t x;
-            if (parse_u64(v, &x) != 0)
-                return cli_usage_error("--seed needs a whole number, got "
-                                       "\"%s\"", v);
-            add_owned_set(a, xasprintf("workload.seed=%s", v));
-        } else if (is_run &&
-                   (v = cli_opt_value(argc, argv, &i, "--requests", &missing))) {
-            uint64_t x;
-            if (parse_u64(v, &x) != 0 || x == 0)
-                return cli_usage_error("--requests needs a positive whole "
-                                       "number, got \"%s\"", v);
-            add_owned_set(a, xasprintf("workload.requests=%s", v));
+        } else if ((rc = cli_sets_option(&a->sets, argc, argv, &i, is_run,
+                                         &missing)) >= 0) {
+            if (rc != 0)
+                return rc;
         } else if (is_run &&
                    (v = cli_opt_value(argc, argv, &i, "--json", &missing))) {
             a->json = v;
@@ -164,7 +128,7 @@ cmd_validate(int argc, char **argv)
     struct cfg_topology *t = NULL;
     struct cfg_workload *w = NULL;
     struct sim_err err = {0};
-    int code = cfg_load(a.topo, a.workload, a.sets, a.n_sets, &t, &w, &err);
+    int code = cfg_load(a.topo, a.workload, a.sets.v, a.sets.n, &t, &w, &err);
     struct cdn *c = NULL;
     if (code == 0 && (c = cdn_new(t, w, &err)) == NULL)
         code = err.code;
@@ -243,22 +207,6 @@ on_signal(int sig)
     stop_requested = 1;
 }
 
-static char *
-join_sets(const struct run_args *a)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < a->n_sets; i++)
-        len += strlen(a->sets[i].text) + 1;
-    char *s = xmalloc(len);
-    s[0] = '\0';
-    for (size_t i = 0; i < a->n_sets; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, a->sets[i].text);
-    }
-    return s;
-}
-
 int
 cmd_run(int argc, char **argv)
 {
@@ -277,7 +225,7 @@ cmd_run(int argc, char **argv)
     struct sim_err err = {0};
     int status = EXIT_OK;
 
-    int code = cfg_load(a.topo, a.workload, a.sets, a.n_sets, &t, &w, &err);
+    int code = cfg_load(a.topo, a.workload, a.sets.v, a.sets.n, &t, &w, &err);
     if (code == 0 && (c = cdn_new(t, w, &err)) == NULL)
         code = err.code;
     if (code != 0) {
@@ -305,7 +253,7 @@ cmd_run(int argc, char **argv)
     have_run = 1;
     if (prog.printed)
         fputs("\r\033[K", stderr);
-    overrides = join_sets(&a);
+    overrides = cli_sets_join(a.sets.v, a.sets.n);
     m.overrides = overrides;
     if (code != 0 && code != -SIM_EINTR) {
         /* A bad trace record ended the run: no results to write. */

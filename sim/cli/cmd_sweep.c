@@ -88,10 +88,7 @@ struct sweep_args {
     const char *topo;
     const char *workload;
     const char *db;
-    struct cfg_override *sets; /* the user's, in order */
-    size_t n_sets;
-    char **owned; /* strings made for --seed/--requests */
-    size_t n_owned;
+    struct cli_sets sets; /* the user's --set, --seed, --requests */
     const char **vary_args; /* the --vary arguments as given */
     size_t n_vary_args;
     long jobs; /* 0 = one per core */
@@ -102,26 +99,8 @@ struct sweep_args {
 static void
 args_fini(struct sweep_args *a)
 {
-    for (size_t i = 0; i < a->n_owned; i++)
-        free(a->owned[i]);
-    free(a->owned);
-    free(a->sets);
+    cli_sets_fini(&a->sets);
     free(a->vary_args);
-}
-
-static void
-add_set(struct sweep_args *a, const char *text)
-{
-    a->sets = xrealloc(a->sets, (a->n_sets + 1) * sizeof *a->sets);
-    a->sets[a->n_sets++].text = text;
-}
-
-static void
-add_owned_set(struct sweep_args *a, char *text)
-{
-    a->owned = xrealloc(a->owned, (a->n_owned + 1) * sizeof *a->owned);
-    a->owned[a->n_owned++] = text;
-    add_set(a, text);
 }
 
 /* Returns -1 to go on, or an exit status (help, usage error). */
@@ -132,7 +111,7 @@ parse_args(int argc, char **argv, struct sweep_args *a)
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *v;
-        int missing = 0;
+        int missing = 0, rc;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(sweep_usage, stdout);
             return EXIT_OK;
@@ -146,25 +125,10 @@ parse_args(int argc, char **argv, struct sweep_args *a)
             a->vary_args = xrealloc(a->vary_args, (a->n_vary_args + 1) *
                                                       sizeof *a->vary_args);
             a->vary_args[a->n_vary_args++] = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--set", &missing))) {
-            if (strchr(v, '=') == NULL)
-                return cli_usage_error("--set needs PATH=VALUE, got \"%s\"", v);
-            add_set(a, v);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--seed", &missing))) {
-            uint64_t x;
-            if (parse_u64(v, &x) != 0)
-                return cli_usage_error("--seed needs a whole number, got "
-                                       "\"%s\"",
-                                       v);
-            add_owned_set(a, xasprintf("workload.seed=%s", v));
-        } else if ((v = cli_opt_value(argc, argv, &i, "--requests",
-                                      &missing))) {
-            uint64_t x;
-            if (parse_u64(v, &x) != 0 || x == 0)
-                return cli_usage_error("--requests needs a positive whole "
-                                       "number, got \"%s\"",
-                                       v);
-            add_owned_set(a, xasprintf("workload.requests=%s", v));
+        } else if ((rc = cli_sets_option(&a->sets, argc, argv, &i, 1,
+                                         &missing)) >= 0) {
+            if (rc != 0)
+                return rc;
         } else if ((v = cli_opt_value(argc, argv, &i, "--db", &missing))) {
             a->db = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--jobs", &missing))) {
@@ -581,33 +545,17 @@ sweep_fini(struct sweep *s)
     free(s->is_done);
 }
 
-static char *
-join_sets(const struct cfg_override *sets, size_t n)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += strlen(sets[i].text) + 1;
-    char *s = xmalloc(len);
-    s[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, sets[i].text);
-    }
-    return s;
-}
-
 /* The overrides of point p: the user's, then one per --vary. The texts
  * of the point's own (from texts[0]) are owned by the caller, as is the
  * array; free with free_point_sets. */
 static struct cfg_override *
 point_sets(const struct sweep *s, uint64_t p, char ***texts)
 {
-    size_t n_user = s->a->n_sets;
+    size_t n_user = s->a->sets.n;
     struct cfg_override *sets = xcalloc(n_user + s->n_vary + 1, sizeof *sets);
     *texts = xcalloc(s->n_vary + 1, sizeof **texts);
     for (size_t i = 0; i < n_user; i++)
-        sets[i] = s->a->sets[i];
+        sets[i] = s->a->sets.v[i];
     for (size_t j = 0; j < s->n_vary; j++) {
         size_t k = met_sweep_value(&s->ms, p, j);
         (*texts)[j] = xasprintf("%s=%s", s->vary[j].path, s->vary[j].values[k]);
@@ -634,11 +582,11 @@ static int
 check_sets(const struct sweep *s, const size_t *idx, uint64_t *seed,
            struct sim_err *err)
 {
-    size_t n_user = s->a->n_sets, n = n_user;
+    size_t n_user = s->a->sets.n, n = n_user;
     struct cfg_override *sets = xcalloc(n_user + s->n_vary + 1, sizeof *sets);
     char **texts = xcalloc(s->n_vary + 1, sizeof *texts);
     for (size_t i = 0; i < n_user; i++)
-        sets[i] = s->a->sets[i];
+        sets[i] = s->a->sets.v[i];
     for (size_t k = 0; k < s->n_vary; k++) {
         if (idx[k] == NO_VALUE)
             continue;
@@ -758,7 +706,7 @@ sweep_init(struct sweep *s, const struct sweep_args *a, int check,
             .n_values = s->vary[j].n,
         };
     }
-    s->user_overrides = join_sets(a->sets, a->n_sets);
+    s->user_overrides = cli_sets_join(a->sets.v, a->sets.n);
     s->ms = (struct met_sweep){
         .topology_path = a->topo,
         .workload_path = a->workload,
@@ -896,7 +844,7 @@ run_point(const struct sweep *s, uint64_t p, struct bar *bar, int64_t *run_id,
 {
     char **texts;
     struct cfg_override *sets = point_sets(s, p, &texts);
-    size_t n_sets = s->a->n_sets + s->n_vary;
+    size_t n_sets = s->a->sets.n + s->n_vary;
     struct cfg_topology *t = NULL;
     struct cfg_workload *w = NULL;
     struct cdn *c = NULL;
@@ -917,7 +865,7 @@ run_point(const struct sweep *s, uint64_t p, struct bar *bar, int64_t *run_id,
     have_run = 1;
     if (code != 0)
         goto out;
-    overrides = join_sets(sets, n_sets);
+    overrides = cli_sets_join(sets, n_sets);
     m.overrides = overrides;
     if (image)
         code = met_run_image(&m, image, image_len, err);

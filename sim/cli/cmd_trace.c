@@ -93,30 +93,15 @@ struct gen_args {
     const char *format;
     const char *topology;
     int64_t unit_ns;
-    struct cfg_override *sets;
-    size_t n_sets;
-    char **owned;
-    size_t n_owned;
+    struct cli_sets sets; /* --set, --seed, --requests */
 };
-
-static void
-gen_add_set(struct gen_args *a, const char *text, int is_owned)
-{
-    a->sets = xrealloc(a->sets, (a->n_sets + 1) * sizeof *a->sets);
-    a->sets[a->n_sets++].text = text;
-    if (is_owned) {
-        a->owned = xrealloc(a->owned, (a->n_owned + 1) * sizeof *a->owned);
-        a->owned[a->n_owned++] = (char *)text;
-    }
-}
 
 static int
 gen_parse(int argc, char **argv, struct gen_args *a)
 {
     for (int i = 0; i < argc; i++) {
         const char *v;
-        int missing = 0;
-        uint64_t x;
+        int missing = 0, rc;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(trace_usage, stdout);
             return EXIT_OK;
@@ -129,26 +114,12 @@ gen_parse(int argc, char **argv, struct gen_args *a)
             a->topology = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--time-unit",
                                       &missing))) {
-            int rc = parse_unit(v, &a->unit_ns);
-            if (rc >= 0)
+            if ((rc = parse_unit(v, &a->unit_ns)) >= 0)
                 return rc;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--set", &missing))) {
-            if (strchr(v, '=') == NULL)
-                return cli_usage_error("--set needs PATH=VALUE, got \"%s\"", v);
-            gen_add_set(a, v, 0);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--seed", &missing))) {
-            if (parse_u64(v, &x) != 0)
-                return cli_usage_error("--seed needs a whole number, got "
-                                       "\"%s\"",
-                                       v);
-            gen_add_set(a, xasprintf("workload.seed=%s", v), 1);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--requests",
-                                      &missing))) {
-            if (parse_u64(v, &x) != 0 || x == 0)
-                return cli_usage_error("--requests needs a positive whole "
-                                       "number, got \"%s\"",
-                                       v);
-            gen_add_set(a, xasprintf("workload.requests=%s", v), 1);
+        } else if ((rc = cli_sets_option(&a->sets, argc, argv, &i, 1,
+                                         &missing)) >= 0) {
+            if (rc != 0)
+                return rc;
         } else if (missing) {
             return cli_usage_error("%s needs a value", argv[i]);
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -185,8 +156,8 @@ trace_gen(int argc, char **argv)
         a.unit_ns = f == TRACE_CSV ? 1 : 1000000000;
     int rc =
         a.topology
-            ? cfg_load(a.topology, a.workload, a.sets, a.n_sets, &t, &w, &err)
-            : cfg_load_workload(a.workload, a.sets, a.n_sets, &w, &err);
+            ? cfg_load(a.topology, a.workload, a.sets.v, a.sets.n, &t, &w, &err)
+            : cfg_load_workload(a.workload, a.sets.v, a.sets.n, &w, &err);
     const char *one_region = "all";
     size_t n_regions = t ? t->n_regions : 1;
     const char **names = xcalloc(n_regions, sizeof *names);
@@ -275,10 +246,7 @@ out:
     wl_gen_free(g);
     cfg_workload_free(w);
     cfg_topology_free(t);
-    for (size_t i = 0; i < a.n_owned; i++)
-        free(a.owned[i]);
-    free(a.owned);
-    free(a.sets);
+    cli_sets_fini(&a.sets);
     return status;
 }
 

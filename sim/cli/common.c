@@ -1,9 +1,13 @@
 /* common.c: error printing and exit codes shared by the subcommands. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/parse.h"
+#include "util/xalloc.h"
 
 void
 cli_print_err(const struct sim_err *err)
@@ -39,6 +43,74 @@ cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing)
         return NULL;
     }
     return argv[++*i];
+}
+
+void
+cli_sets_fini(struct cli_sets *s)
+{
+    for (size_t i = 0; i < s->n_owned; i++)
+        free(s->owned[i]);
+    free(s->owned);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+void
+cli_sets_add(struct cli_sets *s, const char *text, int is_owned)
+{
+    s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+    s->v[s->n++].text = text;
+    if (is_owned) {
+        s->owned = xrealloc(s->owned, (s->n_owned + 1) * sizeof *s->owned);
+        s->owned[s->n_owned++] = (char *)text;
+    }
+}
+
+int
+cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
+                int shorthands, int *missing)
+{
+    const char *v;
+    uint64_t x;
+    if ((v = cli_opt_value(argc, argv, i, "--set", missing))) {
+        if (strchr(v, '=') == NULL)
+            return cli_usage_error("--set needs PATH=VALUE, got \"%s\"", v);
+        cli_sets_add(s, v, 0);
+        return 0;
+    }
+    if (!shorthands)
+        return -1;
+    if ((v = cli_opt_value(argc, argv, i, "--seed", missing))) {
+        if (parse_u64(v, &x) != 0)
+            return cli_usage_error("--seed needs a whole number, got \"%s\"",
+                                   v);
+        cli_sets_add(s, xasprintf("workload.seed=%s", v), 1);
+        return 0;
+    }
+    if ((v = cli_opt_value(argc, argv, i, "--requests", missing))) {
+        if (parse_u64(v, &x) != 0 || x == 0)
+            return cli_usage_error("--requests needs a positive whole "
+                                   "number, got \"%s\"", v);
+        cli_sets_add(s, xasprintf("workload.requests=%s", v), 1);
+        return 0;
+    }
+    return -1;
+}
+
+char *
+cli_sets_join(const struct cfg_override *v, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(v[i].text) + 1;
+    char *s = xmalloc(len);
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, v[i].text);
+    }
+    return s;
 }
 
 int
