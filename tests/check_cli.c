@@ -18,35 +18,19 @@
 #define TOPO "topologies/global.yaml"
 #define WL "workloads/zipf.yaml"
 
-/* Runs cdnsim with up to 15 arguments; returns the exit status. */
-static int
-cdnsim(char **out, char **err, const char *a1, ...)
-{
-    char *argv[17];
-    int n = 0;
-    argv[n++] = (char *)test_bin();
-    va_list ap;
-    va_start(ap, a1);
-    for (const char *a = a1; a != NULL && n < 16; a = va_arg(ap, const char *))
-        argv[n++] = (char *)a;
-    va_end(ap);
-    argv[n] = NULL;
-    return test_run(argv, out, err);
-}
-
 START_TEST(test_cli_help_and_version)
 {
     char *out, *err;
-    ck_assert_int_eq(cdnsim(&out, &err, "--version", NULL), 0);
+    ck_assert_int_eq(test_cdnsim(&out, &err, "--version", NULL), 0);
     ck_assert_ptr_nonnull(strstr(out, "cdnsim "));
     free(out), free(err);
-    ck_assert_int_eq(cdnsim(&out, &err, "--help", NULL), 0);
+    ck_assert_int_eq(test_cdnsim(&out, &err, "--help", NULL), 0);
     ck_assert_ptr_nonnull(strstr(out, "run TOPOLOGY WORKLOAD"));
     free(out), free(err);
-    ck_assert_int_eq(cdnsim(&out, &err, "run", "--help", NULL), 0);
+    ck_assert_int_eq(test_cdnsim(&out, &err, "run", "--help", NULL), 0);
     ck_assert_ptr_nonnull(strstr(out, "--set PATH=VALUE"));
     free(out), free(err);
-    ck_assert_int_eq(cdnsim(&out, &err, "policies", NULL), 0);
+    ck_assert_int_eq(test_cdnsim(&out, &err, "policies", NULL), 0);
     ck_assert_ptr_nonnull(strstr(out, "lru"));
     ck_assert_ptr_nonnull(strstr(out, "fifo"));
     free(out), free(err);
@@ -56,21 +40,21 @@ END_TEST
 START_TEST(test_cli_usage_errors_exit_2)
 {
     char *err;
-    ck_assert_int_eq(cdnsim(NULL, &err, NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, NULL), 2);
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "frobnicate", NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "frobnicate", NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "unknown command"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "WORKLOAD"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, WL, "--bogus", NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--bogus", NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "--bogus"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, WL, "--seed", "x", NULL),
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--seed", "x", NULL),
                      2);
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, WL, "--json", NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--json", NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "needs a value"));
     free(err);
 }
@@ -79,11 +63,11 @@ END_TEST
 START_TEST(test_cli_bad_input_exits_3)
 {
     char *err;
-    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, "no/such.yaml", NULL), 3);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, "no/such.yaml", NULL), 3);
     ck_assert_ptr_nonnull(strstr(err, "no/such.yaml"));
     free(err);
     /* An override names itself as the source of the error. */
-    ck_assert_int_eq(cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
                             "nodes.edge-fra.cache.capacity=10 gigs", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "--set"));
@@ -91,7 +75,7 @@ START_TEST(test_cli_bad_input_exits_3)
     ck_assert_ptr_nonnull(strstr(err, "10 gigs"));
     free(err);
     /* An unknown policy lists the known ones. */
-    ck_assert_int_eq(cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
                             "nodes.edge-fra.cache.policy=lruu", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "lruu"));
@@ -99,17 +83,17 @@ START_TEST(test_cli_bad_input_exits_3)
     free(err);
     /* A push to a node the topology does not have names the workload's
      * line. */
-    ck_assert_int_eq(cdnsim(NULL, &err, "validate",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "validate",
                             "tests/scenarios/one-edge.yaml",
                             "tests/scenarios/events.yaml", NULL), 0);
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "validate", TOPO,
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO,
                             "tests/scenarios/events.yaml", NULL), 3);
     ck_assert_ptr_nonnull(strstr(err, "events.yaml:12:"));
     ck_assert_ptr_nonnull(strstr(err, "events[0].to[0]"));
     free(err);
     /* An offline policy needs future knowledge: only replay has it. */
-    ck_assert_int_eq(cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
                             "nodes.edge-fra.cache.policy=belady", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "cdnsim replay"));
@@ -120,7 +104,7 @@ END_TEST
 START_TEST(test_cli_validate_ok)
 {
     char *out;
-    ck_assert_int_eq(cdnsim(&out, NULL, "validate", TOPO, WL, NULL), 0);
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "validate", TOPO, WL, NULL), 0);
     ck_assert_ptr_nonnull(strstr(out, "ok"));
     free(out);
 }
@@ -157,13 +141,13 @@ START_TEST(test_cli_same_seed_same_results)
     char *dir = test_tmpdir();
     char *a = xasprintf("%s/a.json", dir), *b = xasprintf("%s/b.json", dir),
          *c = xasprintf("%s/c.json", dir);
-    ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
                             "--requests", "200000", "--set", "warmup=20000",
                             "--json", a, NULL), 0);
-    ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
                             "--requests", "200000", "--set", "warmup=20000",
                             "--json", b, NULL), 0);
-    ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
                             "--requests", "200000", "--set", "warmup=20000",
                             "--seed", "2", "--json", c, NULL), 0);
     char *ja = read_file(a), *jb = read_file(b), *jc = read_file(c);
@@ -182,7 +166,7 @@ END_TEST
 START_TEST(test_cli_json_to_stdout_is_only_json)
 {
     char *out;
-    ck_assert_int_eq(cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
                             "20000", "--set", "warmup=1000", "--json", "-",
                             NULL), 0);
     /* One object and nothing else: no table before or after it. */
@@ -195,7 +179,7 @@ START_TEST(test_cli_json_to_stdout_is_only_json)
     ck_assert_ptr_null(strstr(out, "edge-fra  ")); /* a table row */
     free(out);
     /* Without --quiet and without JSON on stdout: the table. */
-    ck_assert_int_eq(cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
                             "20000", "--set", "warmup=1000", NULL), 0);
     ck_assert_ptr_nonnull(strstr(out, "edge-fra"));
     ck_assert_ptr_nonnull(strstr(out, "shield-ams"));
@@ -223,7 +207,7 @@ START_TEST(test_cli_db_appends_runs)
     char *dir = test_tmpdir();
     char *db = xasprintf("%s/r.db", dir);
     for (int i = 0; i < 2; i++)
-        ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+        ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
                                 "--requests", "20000", "--set",
                                 "warmup=1000", "--db", db, NULL), 0);
     ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM runs WHERE "
@@ -274,7 +258,7 @@ END_TEST
 START_TEST(test_cli_sparse_arrivals_end_the_run)
 {
     char *err;
-    ck_assert_int_eq(cdnsim(NULL, &err, "run", TOPO, WL, "--quiet",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--quiet",
                             "--requests", "10", "--set", "warmup=0", "--set",
                             "arrival.rate=1e-9", NULL), 0);
     ck_assert_ptr_nonnull(strstr(err, "warning: the workload ended after"));
@@ -286,7 +270,7 @@ END_TEST
 START_TEST(test_cli_explain_narrates_requests)
 {
     char *out;
-    ck_assert_int_eq(cdnsim(&out, NULL, "run",
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run",
                             "tests/scenarios/slow-origin.yaml",
                             "tests/scenarios/one-object.yaml", "--explain",
                             "2", "--quiet", NULL), 0);

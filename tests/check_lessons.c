@@ -17,19 +17,18 @@
 static char *
 lesson_json(const char *a1, ...)
 {
-    char *argv[24];
+    const char *args[24];
     int n = 0;
-    argv[n++] = (char *)test_bin();
     va_list ap;
     va_start(ap, a1);
-    for (const char *a = a1; a != NULL && n < 20; a = va_arg(ap, const char *))
-        argv[n++] = (char *)a;
+    for (const char *a = a1; a != NULL && n < 21; a = va_arg(ap, const char *))
+        args[n++] = a;
     va_end(ap);
-    argv[n++] = (char *)"--json";
-    argv[n++] = (char *)"-";
-    argv[n] = NULL;
+    args[n++] = "--json";
+    args[n++] = "-";
+    args[n] = NULL;
     char *out = NULL, *err = NULL;
-    int rc = test_run(argv, &out, &err);
+    int rc = test_cdnsim_argv(&out, &err, args);
     ck_assert_msg(rc == 0, "cdnsim exited %d: %s", rc, err);
     free(err);
     return out;

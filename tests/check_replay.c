@@ -657,22 +657,6 @@ END_TEST
 
 /* ---- the command line ---------------------------------------------------- */
 
-/* Runs cdnsim with up to 15 arguments; returns the exit status. */
-static int
-cdnsim(char **out, char **err, const char *a1, ...)
-{
-    char *argv[17];
-    int n = 0;
-    argv[n++] = (char *)test_bin();
-    va_list ap;
-    va_start(ap, a1);
-    for (const char *a = a1; a != NULL && n < 16; a = va_arg(ap, const char *))
-        argv[n++] = (char *)a;
-    va_end(ap);
-    argv[n] = NULL;
-    return test_run(argv, out, err);
-}
-
 static size_t
 count(const char *s, const char *needle)
 {
@@ -685,13 +669,13 @@ count(const char *s, const char *needle)
 START_TEST(test_replay_cli_ok)
 {
     char *out, *err;
-    ck_assert_int_eq(cdnsim(&out, &err, "replay", TRACES "tiny.tr",
+    ck_assert_int_eq(test_cdnsim(&out, &err, "replay", TRACES "tiny.tr",
                             "--format", "webcachesim", "--policy", "lru",
                             "--capacity", "1000", NULL), 0);
     ck_assert_ptr_nonnull(strstr(out, "miss_ratio"));
     ck_assert_ptr_nonnull(strstr(out, "0.500000"));
     free(out), free(err);
-    ck_assert_int_eq(cdnsim(&out, &err, "replay", TRACES "tiny.csv",
+    ck_assert_int_eq(test_cdnsim(&out, &err, "replay", TRACES "tiny.csv",
                             "--format", "csv", "--columns", "id=key",
                             "--policy", "lru,fifo", "--capacity",
                             "100,1000", "--json", "-", NULL), 0);
@@ -709,7 +693,7 @@ START_TEST(test_replay_cli_ok)
                                       "\"requests\": 6, \"misses\": 3"));
     free(out), free(err);
     /* A fraction with --unit-size, an admission filter and a warmup. */
-    ck_assert_int_eq(cdnsim(&out, &err, "replay",
+    ck_assert_int_eq(test_cdnsim(&out, &err, "replay",
                             TRACES "tiny.oracleGeneral.bin.zst", "--format",
                             "oracle_general", "--policy", "lru",
                             "--capacity", "0.5", "--unit-size",
@@ -723,30 +707,30 @@ END_TEST
 START_TEST(test_replay_cli_usage_errors_exit_2)
 {
     char *err;
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", NULL), 2);
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
                             "--policy", "lru", "--capacity", "10", NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "--format"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
                             "--format", "webcachesim", "--policy", "lru",
                             "--capacity", "lots", NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "lots"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
                             "--format", "webcachesim", "--policy", "lru",
                             "--capacity", "10", "--frobnicate", NULL), 2);
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
                             "--format", "pcap", "--policy", "lru",
                             "--capacity", "10", NULL), 2);
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
                             "--format", "webcachesim", "--columns", "id=1",
                             "--policy", "lru", "--capacity", "10", NULL), 2);
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", TRACES "tiny.csv",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.csv",
                             "--format", "csv", "--columns", "id",
                             "--policy", "lru", "--capacity", "10", NULL), 2);
     free(err);
@@ -756,19 +740,19 @@ END_TEST
 START_TEST(test_replay_cli_bad_input_exit_3)
 {
     char *err;
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
                             "--format", "webcachesim", "--policy",
                             "lru,nosuch", "--capacity", "10", NULL), 3);
     ck_assert_ptr_nonnull(strstr(err, "nosuch"));
     ck_assert_ptr_nonnull(strstr(err, "fifo")); /* lists the known ones */
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", TRACES "bad-size.csv",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "bad-size.csv",
                             "--format", "csv", "--policy", "lru",
                             "--capacity", "10", NULL), 3);
     ck_assert_ptr_nonnull(strstr(err, TRACES "bad-size.csv:4:3:"));
     ck_assert_ptr_nonnull(strstr(err, "line 4"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", TRACES "missing.bin",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "missing.bin",
                             "--format", "oracle_general", "--policy", "lru",
                             "--capacity", "10", NULL), 3);
     ck_assert_ptr_nonnull(strstr(err, "missing.bin"));
@@ -778,7 +762,7 @@ START_TEST(test_replay_cli_bad_input_exit_3)
     size_t n;
     char *bytes = slurp(TRACES "tiny.oracleGeneral.bin", &n);
     char *path = write_file(dir, "cut.bin", bytes, n - 1);
-    ck_assert_int_eq(cdnsim(NULL, &err, "replay", path, "--format",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", path, "--format",
                             "oracle_general", "--policy", "lru",
                             "--capacity", "10", NULL), 3);
     ck_assert_ptr_nonnull(strstr(err, path));

@@ -26,27 +26,11 @@
 #define CAP "nodes.edge-fra.cache.capacity"
 #define POL "nodes.edge-fra.cache.policy"
 
-/* Runs cdnsim with up to 23 arguments; returns the exit status. */
-static int
-cdnsim(char **out, char **err, const char *a1, ...)
-{
-    char *argv[25];
-    int n = 0;
-    argv[n++] = (char *)test_bin();
-    va_list ap;
-    va_start(ap, a1);
-    for (const char *a = a1; a != NULL && n < 24; a = va_arg(ap, const char *))
-        argv[n++] = (char *)a;
-    va_end(ap);
-    argv[n] = NULL;
-    return test_run(argv, out, err);
-}
-
 /* A sweep of 2 capacities x 2 policies into db; returns the exit status. */
 static int
 small_sweep(const char *db, const char *jobs, char **out)
 {
-    return cdnsim(out, NULL, "sweep", TOPO, WL, "--requests", "20000", "--set",
+    return test_cdnsim(out, NULL, "sweep", TOPO, WL, "--requests", "20000", "--set",
                   "warmup=2000", "--vary", CAP "=32MiB..64MiB*2", "--vary",
                   POL "=lru,s3fifo", "--jobs", jobs, "--db", db, NULL);
 }
@@ -120,7 +104,7 @@ count_of(const char *hay, const char *needle)
 START_TEST(test_report_vary_ranges)
 {
     char *out;
-    ck_assert_int_eq(cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run",
                             "--vary", CAP "=1GiB..8GiB*2", "--vary",
                             "catalog.ttl=1m..10m+3m", "--vary",
                             "catalog.zipf_alpha=0.6..1.0+0.2", "--vary",
@@ -140,7 +124,7 @@ START_TEST(test_report_vary_ranges)
     free(out);
     /* A start the unit cannot hold exactly, and a factor that is not 2:
      * every value still parses back to the bytes computed. */
-    ck_assert_int_eq(cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run",
                             "--vary", CAP "=1.5GiB..4GiB*1.5", NULL),
                      0);
     ck_assert_msg(strstr(out, "3 points") != NULL, "%s", out);
@@ -156,65 +140,65 @@ START_TEST(test_report_vary_errors)
     char *err;
     /* Usage errors: the shape of the command line. */
     ck_assert_int_eq(
-        cdnsim(NULL, &err, "sweep", TOPO, WL, "--db", "x.db", NULL), 2);
+        test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--db", "x.db", NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "--vary"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary", CAP,
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary", CAP,
                             "--db", "x.db", NULL),
                      2);
     ck_assert_ptr_nonnull(strstr(err, "PATH=VALUES"));
     free(err);
     ck_assert_int_eq(
-        cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary", CAP "=1GiB,2GiB", NULL),
+        test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary", CAP "=1GiB,2GiB", NULL),
         2);
     ck_assert_ptr_nonnull(strstr(err, "--db"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary",
                             CAP "=1GiB,2GiB", "--jobs", "0", "--db", "x.db",
                             NULL),
                      2);
     free(err);
     /* Input errors name --vary, the path and the bad part. */
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
                             "--vary", CAP "=1GiB..8GiB", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "--vary: " CAP ": a range needs a "
                                       "step"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
                             "--vary", CAP "=1GiB..8GiB*1", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "above 1"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
                             "--vary", CAP "=8GiB..1GiB*2", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "below its start"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
                             "--vary", CAP "=1GiB..1h+1m", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "not both"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
                             "--vary", POL "=lru,lru", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "listed twice"));
     free(err);
     /* A value the field refuses: found before anything runs. */
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
                             "--vary", CAP "=1GiB,10 gigs", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "--vary: " CAP ":"));
     ck_assert_ptr_nonnull(strstr(err, "10 gigs"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
                             "--vary", POL "=lru,lruu", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "--vary: " POL ": unknown policy "
                                       "\"lruu\""));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
                             "--vary", "nodes.edge-xyz.cache.capacity=1GiB",
                             NULL),
                      3);
@@ -260,7 +244,7 @@ START_TEST(test_report_sweep_jobs_agree)
     ck_assert_str_eq(ra, rb);
     free(ra), free(rb);
     /* A point equals `cdnsim run` with the same overrides. */
-    ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
                             "--requests", "20000", "--set", "warmup=2000",
                             "--set", CAP "=64MiB", "--set", POL "=s3fifo",
                             "--db", c, NULL),
@@ -329,7 +313,7 @@ START_TEST(test_report_sweep_resumes)
                                " point = 1"),
                      5);
     /* Another --vary is another sweep. */
-    ck_assert_int_eq(cdnsim(NULL, NULL, "sweep", TOPO, WL, "--requests",
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "sweep", TOPO, WL, "--requests",
                             "20000", "--set", "warmup=2000", "--vary",
                             POL "=lru,fifo", "--db", db, "--quiet", NULL),
                      0);
@@ -613,12 +597,12 @@ START_TEST(test_report_run_plots_and_numbers)
     char *dir = test_tmpdir();
     char *db = xasprintf("%s/run.db", dir);
     char *out_dir = xasprintf("%s/out", dir);
-    ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
                             "--requests", "20000", "--set", "warmup=2000",
                             "--db", db, NULL),
                      0);
     char *out;
-    ck_assert_int_eq(cdnsim(&out, NULL, "report", db, "--run", "1", "--out",
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "report", db, "--run", "1", "--out",
                             out_dir, "--size", "800x500", NULL),
                      0);
     ck_assert_ptr_nonnull(strstr(out, "report.html"));
@@ -682,7 +666,7 @@ START_TEST(test_report_sweep_plots_and_numbers)
     char *db = xasprintf("%s/s.db", dir);
     char *out_dir = xasprintf("%s/out", dir);
     ck_assert_int_eq(small_sweep(db, "2", NULL), 0);
-    ck_assert_int_eq(cdnsim(NULL, NULL, "report", db, "--sweep", "1", "--out",
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1", "--out",
                             out_dir, "--quiet", NULL),
                      0);
     static const char *const plots[] = {
@@ -725,7 +709,7 @@ START_TEST(test_report_sweep_plots_and_numbers)
     ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 5);
     /* --x picks the axis; a path the sweep does not vary is refused. */
     char *err;
-    ck_assert_int_eq(cdnsim(NULL, NULL, "report", db, "--sweep", "1", "--out",
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1", "--out",
                             out_dir, "--x", POL, "--quiet", NULL),
                      0);
     dat_path = xasprintf("%s/data/sweep-cost.dat", out_dir);
@@ -733,7 +717,7 @@ START_TEST(test_report_sweep_plots_and_numbers)
     ck_assert_int_eq(count_of(dat, "# series: capacity="), 2);
     ck_assert_ptr_nonnull(strstr(dat, "\ts3fifo\t"));
     free(dat), free(dat_path);
-    ck_assert_int_eq(cdnsim(NULL, &err, "report", db, "--sweep", "1", "--out",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--sweep", "1", "--out",
                             out_dir, "--x", "catalog.ttl", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "does not vary"));
@@ -752,39 +736,39 @@ START_TEST(test_report_errors)
     char *db = xasprintf("%s/e.db", dir);
     char *out_dir = xasprintf("%s/out", dir);
     char *err;
-    ck_assert_int_eq(cdnsim(NULL, &err, "report", db, NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "--out"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "report", db, "--out", out_dir,
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--out", out_dir,
                             "--size", "big", NULL),
                      2);
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "report", db, "--out", out_dir, NULL),
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--out", out_dir, NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, db));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
                             "--requests", "2000", "--set", "warmup=0", "--db",
                             db, NULL),
                      0);
     ck_assert_int_eq(
-        cdnsim(NULL, &err, "report", db, "--run", "7", "--out", out_dir, NULL),
+        test_cdnsim(NULL, &err, "report", db, "--run", "7", "--out", out_dir, NULL),
         3);
     ck_assert_ptr_nonnull(strstr(err, "no run 7"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "report", db, "--sweep", "1", "--out",
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--sweep", "1", "--out",
                             out_dir, NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "sweep"));
     free(err);
-    ck_assert_int_eq(cdnsim(NULL, &err, "report", db, "--out", out_dir,
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--out", out_dir,
                             "--templates", dir, NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "--templates"));
     free(err);
     /* Without gnuplot: a clear failure naming what to install. */
     setenv("CDNSIM_GNUPLOT", "/nonexistent/gnuplot", 1);
-    int rc = cdnsim(NULL, &err, "report", db, "--out", out_dir, NULL);
+    int rc = test_cdnsim(NULL, &err, "report", db, "--out", out_dir, NULL);
     unsetenv("CDNSIM_GNUPLOT");
     ck_assert_int_eq(rc, 1);
     ck_assert_ptr_nonnull(strstr(err, "gnuplot-nox"));
@@ -823,7 +807,7 @@ START_TEST(test_report_export_csv)
                  "INSERT INTO notes VALUES (1, 'a, \"b\"'), (2, 'two\nlines'),"
                  " (3, NULL)");
     char *out;
-    ck_assert_int_eq(cdnsim(&out, NULL, "export", db, "--csv", csv, NULL), 0);
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "export", db, "--csv", csv, NULL), 0);
     sqlite3 *h;
     ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
                      SQLITE_OK);
@@ -865,7 +849,7 @@ START_TEST(test_report_export_csv)
                      0);
     free(runs), free(runs_path);
     char *err;
-    ck_assert_int_eq(cdnsim(NULL, &err, "export", db, NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "export", db, NULL), 2);
     free(err);
     free(csv), free(db);
     test_rmtree(dir);

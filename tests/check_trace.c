@@ -364,21 +364,6 @@ START_TEST(test_trace_stats_fits_zipf_alpha)
 }
 END_TEST
 
-/* --- the commands ----------------------------------------------------------
- */
-
-static int
-cdnsim(char **out, char **err, const char *const *args)
-{
-    char *argv[24];
-    int n = 0;
-    argv[n++] = (char *)test_bin();
-    for (; *args != NULL && n < 23; args++)
-        argv[n++] = (char *)*args;
-    argv[n] = NULL;
-    return test_run(argv, out, err);
-}
-
 START_TEST(test_trace_commands)
 {
     char *dir = test_tmpdir();
@@ -401,24 +386,24 @@ START_TEST(test_trace_commands)
                          "--set",
                          "warmup=0",
                          NULL};
-    ck_assert_int_eq(cdnsim(&out, &err, gen), 0);
+    ck_assert_int_eq(test_cdnsim_argv(&out, &err, gen), 0);
     ck_assert_has(out, "2000 requests");
     free(out), free(err);
     /* convert to oracle_general (compressed) and back: region and ttl are
      * lost on the way (oracle_general has no such fields). */
     const char *conv[] = {"trace", "convert",        csv, bin, "--from", "csv",
                           "--to",  "oracle_general", NULL};
-    ck_assert_int_eq(cdnsim(&out, &err, conv), 0);
+    ck_assert_int_eq(test_cdnsim_argv(&out, &err, conv), 0);
     free(out), free(err);
     const char *conv2[] = {"trace",          "convert", bin,   back, "--from",
                            "oracle_general", "--to",    "csv", NULL};
-    ck_assert_int_eq(cdnsim(&out, &err, conv2), 0);
+    ck_assert_int_eq(test_cdnsim_argv(&out, &err, conv2), 0);
     free(out), free(err);
     /* stats: JSON with the figures. */
     const char *stats[] = {
         "trace",       "stats", bin,      "--format", "oracle_general",
         "--min-count", "3",     "--json", "-",        NULL};
-    ck_assert_int_eq(cdnsim(&out, &err, stats), 0);
+    ck_assert_int_eq(test_cdnsim_argv(&out, &err, stats), 0);
     ck_assert_has(out, "\"requests\": 2000,");
     ck_assert_has(out, "\"zipf\": {\"alpha\": ");
     ck_assert_has(out, "\"one_hit_wonder_ratio\": ");
@@ -426,16 +411,16 @@ START_TEST(test_trace_commands)
     /* Usage errors exit 2; a bad trace exits 3 naming the line. */
     const char *bad_fmt[] = {"trace",    "stats",   csv,
                              "--format", "parquet", NULL};
-    ck_assert_int_eq(cdnsim(&out, &err, bad_fmt), 2);
+    ck_assert_int_eq(test_cdnsim_argv(&out, &err, bad_fmt), 2);
     ck_assert_has(err, "unknown format");
     free(out), free(err);
     const char *no_out[] = {"trace",    "gen", "workloads/zipf.yaml",
                             "--format", "csv", NULL};
-    ck_assert_int_eq(cdnsim(&out, &err, no_out), 2);
+    ck_assert_int_eq(test_cdnsim_argv(&out, &err, no_out), 2);
     free(out), free(err);
     const char *bad[] = {"trace",    "stats", "tests/data/traces/bad-size.csv",
                          "--format", "csv",   NULL};
-    ck_assert_int_eq(cdnsim(&out, &err, bad), 3);
+    ck_assert_int_eq(test_cdnsim_argv(&out, &err, bad), 3);
     ck_assert_has(err, "bad-size.csv:4:3: size:");
     free(out), free(err);
     free(csv);

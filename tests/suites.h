@@ -41,6 +41,13 @@ int test_sanitized(void);
  */
 int test_run(char *const argv[], char **out, char **errout);
 
+/*
+ * Runs the cdnsim binary (test_bin()) with the arguments, NULL-terminated
+ * (at most 30), as test_run does: returns the exit status.
+ */
+int test_cdnsim(char **out, char **err, const char *a1, ...);
+int test_cdnsim_argv(char **out, char **err, const char *const *args);
+
 /* A new empty directory under $TMPDIR (mkdtemp); caller removes it. */
 char *test_tmpdir(void);
 

@@ -1,6 +1,7 @@
 /* testutil.c: helpers shared by the suites (exec, temp dirs, tiers). */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -136,4 +137,30 @@ test_write_file(const char *dir, const char *name, const char *text)
         return NULL;
     }
     return path;
+}
+
+int
+test_cdnsim_argv(char **out, char **err, const char *const *args)
+{
+    char *argv[32];
+    int n = 0;
+    argv[n++] = (char *)test_bin();
+    for (; *args != NULL && n < 31; args++)
+        argv[n++] = (char *)*args;
+    argv[n] = NULL;
+    return test_run(argv, out, err);
+}
+
+int
+test_cdnsim(char **out, char **err, const char *a1, ...)
+{
+    const char *args[32];
+    int n = 0;
+    va_list ap;
+    va_start(ap, a1);
+    for (const char *a = a1; a != NULL && n < 31; a = va_arg(ap, const char *))
+        args[n++] = a;
+    va_end(ap);
+    args[n] = NULL;
+    return test_cdnsim_argv(out, err, args);
 }
