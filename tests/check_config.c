@@ -222,6 +222,19 @@ START_TEST(test_config_loads_workload_features)
     ck_assert_int_eq(c[3].ttl_ns, 10LL * 60 * SEC); /* the catalog's */
     ck_assert_int_eq(c[3].is_cacheable, 0);
     ck_assert_int_eq(c[1].change_interval_ns, 60 * SEC);
+    /* Freshness: windows inherited unless given; s-maxage wins. */
+    ck_assert_int_eq(c[0].swr_ns, 5 * SEC);
+    ck_assert_int_eq(c[2].swr_ns, 1 * SEC);
+    ck_assert_int_eq(c[1].sie_ns, 3600 * SEC);
+    ck_assert_int_eq(c[0].sie_ns, 0);
+    ck_assert_int_eq(c[2].ttl_ns, 2 * SEC);
+    ck_assert_int_eq(cfg_class_ttl(&c[2]), 3 * SEC);
+    ck_assert_int_eq(cfg_class_ttl(&c[1]), 30 * SEC);
+    ck_assert_uint_eq(c[0].n_tags, 1);
+    ck_assert_str_eq(c[0].tags[0], "assets");
+    ck_assert_uint_eq(c[2].n_tags, 2);
+    ck_assert_str_eq(c[2].tags[1], "dynamic");
+    ck_assert_uint_eq(c[1].n_tags, 0);
     ck_assert_int_eq(c[1].size.dist, CFG_SIZE_PARETO);
     ck_assert_double_eq(c[1].size.alpha, 1.5);
     ck_assert_uint_eq(c[1].size.max_bytes, 4 * MIB);
@@ -417,6 +430,20 @@ static const struct bad_case bad_cases[] = {
      "a trace has no popularity ranking"},
     {"bad-time-unit.yaml", 1, -SIM_EBADVAL, 3, 59, "trace.time_unit",
      "ns, us, ms or s, got \"minutes\""},
+    {"purge-unknown-tag.yaml", 1, -SIM_EBADVAL, 9, 27, "events[0].purge.tag",
+     "no class carries tag \"sports\""},
+    {"purge-unknown-class.yaml", 1, -SIM_EBADVAL, 10, 36,
+     "events[0].purge.class",
+     "no class \"video\" in the catalog (its classes: news, api)"},
+    {"purge-two-selectors.yaml", 1, -SIM_EBADVAL, 9, 21, "events[0].purge",
+     "one of tag:, class: or prefix:, not several"},
+    {"purge-class-with-trace.yaml", 1, -SIM_EBADKEY, 5, 22,
+     "events[0].purge.class", "a trace's objects have no classes"},
+    {"immutable-changes.yaml", 1, -SIM_EBADKEY, 7, 63,
+     "catalog.classes[0].change_interval",
+     "does not go with immutable: true"},
+    {"push-unknown-object.yaml", 1, -SIM_EBADVAL, 7, 24, "events[0].push",
+     "expected object ids of the catalog (0 to 99), got \"100\""},
     {"unknown-class.yaml", 1, -SIM_EBADVAL, 7, 65,
      "arrival.flash_crowds[0].class",
      "a class of catalog.classes (static, api), got \"news\""},
@@ -614,7 +641,7 @@ static const struct bad_set bad_sets[] = {
     {"nodes.edge-fra.cache=1GiB", -SIM_EBADTYPE, "nodes.edge-fra.cache",
      "is a mapping; --set replaces only single values"},
     {"catalog.zipf=1", -SIM_EBADKEY, "catalog.zipf",
-     "unknown key \"zipf\" (allowed: objects, zipf_alpha, size, ttl, stale_while_revalidate"},
+     "unknown key \"zipf\" (allowed: objects, zipf_alpha, size, ttl, s_maxage, stale_while_revalidate"},
     {"catalog.zipf_alpha=-1", -SIM_EBADVAL, "catalog.zipf_alpha", "got \"-1\""},
     {"nodes.edge-iad.parent=nowhere", -SIM_ENOENT, "nodes[1].parent",
      "no node named \"nowhere\""},

@@ -440,6 +440,272 @@ START_TEST(test_model_push_and_purge)
 }
 END_TEST
 
+/* Two one-object classes, news (tagged front) and sport, each asked about
+ * 50 times a second for 10 s on slow-origin; `purge` is the event. */
+static void
+run_two_classes(const char *dir, const char *purge, const char *mode,
+                struct cfg_topology **t, struct cfg_workload **w,
+                struct met_run *m)
+{
+    char *yaml = xasprintf(
+        "name: two-classes\nseed: 5\nrequests: 1000\narrival: {rate: 100}\n"
+        "catalog:\n"
+        "  classes:\n"
+        "    - {name: news, share: 1, objects: 1, tags: [front, news],\n"
+        "       size: {dist: fixed, bytes: 1000}}\n"
+        "    - {name: sport, share: 1, objects: 1,\n"
+        "       size: {dist: fixed, bytes: 1000}}\n"
+        "events:\n  - {at: 5s, purge: %s, mode: %s}\n", purge, mode);
+    char *path = test_write_file(dir, "two.yaml", yaml);
+    run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, t, w, m);
+    free(path);
+    free(yaml);
+}
+
+START_TEST(test_model_purge_by_tag_class_prefix)
+{
+    /* Both objects are cached after their first miss. A hard purge that
+     * selects news removes exactly that copy: one more miss, one more
+     * origin fetch; sport never misses again. Selecting by tag, by class
+     * and by key prefix ("/<class>/<id>") gives the same counts; a prefix
+     * of "/" selects both. */
+    static const struct {
+        const char *purge;
+        uint64_t purged;
+    } cases[] = {
+        {"{tag: front}", 1},        {"{tag: [front, news]}", 1},
+        {"{class: news}", 1},       {"{prefix: /news/}", 1},
+        {"{prefix: /news/0}", 1},   {"{prefix: /}", 2},
+        {"{class: [news, sport]}", 2},
+    };
+    char *dir = test_tmpdir();
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct cfg_topology *t;
+        struct cfg_workload *w;
+        struct met_run m;
+        run_two_classes(dir, cases[k].purge, "hard", &t, &w, &m);
+        const struct met_node *edge = node_named(&m, "edge");
+        ck_assert_msg(edge->c.purged == cases[k].purged, "%s: purged %llu",
+                      cases[k].purge, (unsigned long long)edge->c.purged);
+        ck_assert_uint_eq(edge->c.misses, 2 + cases[k].purged);
+        ck_assert_uint_eq(edge->c.expired, 0);
+        ck_assert_uint_eq(m.origin_requests, 2 + cases[k].purged);
+        free_run(t, w, &m);
+    }
+    /* Soft: the copy is only marked stale and comes back as a 304. */
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_two_classes(dir, "{tag: front}", "soft", &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.purged, 1);
+    ck_assert_uint_eq(edge->c.misses, 2);
+    ck_assert_uint_eq(edge->c.expired, 1);
+    ck_assert_uint_eq(edge->c.revalidated, 1);
+    ck_assert_uint_eq(edge->c.bytes_saved, 1000);
+    ck_assert_uint_eq(m.origin_bytes, 2000);
+    free_run(t, w, &m);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_model_purge_by_tag_in_trace)
+{
+    /* A csv trace names its objects by URL and gives surrogate keys. At
+     * 0 s both are fetched, at 1 s both hit; the purge at 2 s selects the
+     * page tagged front (hard: a miss at 3 s; soft: a 304), or by prefix
+     * the same page, or by a tag no record gives, nothing. */
+    static const char csv[] =
+        "time,id,size,tags\n"
+        "0,/news/1.html,1000,front|news\n"
+        "0,/sport/2.html,1000,sport\n"
+        "1,/news/1.html,1000,front|news\n"
+        "1,/sport/2.html,1000,sport\n"
+        "3,/news/1.html,1000,front|news\n"
+        "3,/sport/2.html,1000,sport\n";
+    static const struct {
+        const char *purge, *mode;
+        uint64_t purged, misses, expired, origin_bytes;
+    } cases[] = {
+        {"{tag: front}", "hard", 1, 3, 0, 3000},
+        {"{tag: front}", "soft", 1, 2, 1, 2000},
+        {"{prefix: /news/}", "hard", 1, 3, 0, 3000},
+        {"{tag: [sport, news]}", "hard", 2, 4, 0, 4000},
+        {"{tag: video}", "hard", 0, 2, 0, 2000},
+    };
+    char *dir = test_tmpdir();
+    char *cpath = test_write_file(dir, "t.csv", csv);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *yaml = xasprintf("name: t\ntrace: {path: t.csv, format: csv, "
+                               "time_unit: s}\nevents:\n"
+                               "  - {at: 2s, purge: %s, mode: %s}\n",
+                               cases[k].purge, cases[k].mode);
+        char *path = test_write_file(dir, "t.yaml", yaml);
+        struct cfg_topology *t;
+        struct cfg_workload *w;
+        struct met_run m;
+        run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w,
+                  &m);
+        const struct met_node *edge = node_named(&m, "edge");
+        ck_assert_msg(edge->c.purged == cases[k].purged &&
+                          edge->c.misses == cases[k].misses &&
+                          edge->c.expired == cases[k].expired &&
+                          m.origin_bytes == cases[k].origin_bytes,
+                      "%s %s: purged %llu misses %llu expired %llu origin "
+                      "bytes %llu", cases[k].purge, cases[k].mode,
+                      (unsigned long long)edge->c.purged,
+                      (unsigned long long)edge->c.misses,
+                      (unsigned long long)edge->c.expired,
+                      (unsigned long long)m.origin_bytes);
+        ck_assert_uint_eq(edge->c.requests, 6);
+        free_run(t, w, &m);
+        free(path);
+        free(yaml);
+    }
+    free(cpath);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_model_push_named_objects)
+{
+    /* push: [0] loads object 0 itself: the first request is a hit. */
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    char *dir = test_tmpdir();
+    char *path = test_write_file(
+        dir, "push.yaml",
+        "name: push\nseed: 3\nrequests: 10\narrival: {rate: 1}\n"
+        "catalog: {objects: 1, zipf_alpha: 0, size: {dist: fixed, "
+        "bytes: 1000}}\n"
+        "events:\n  - {at: 0s, push: [0], to: [edge]}\n");
+    run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.hits, 10);
+    ck_assert_uint_eq(edge->c.pushed_bytes, 1000);
+    ck_assert_uint_eq(node_named(&m, "origin")->c.requests, 0);
+    free_run(t, w, &m);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* --- freshness per class and per record --- */
+
+START_TEST(test_model_freshness_per_class)
+{
+    /* Two one-object classes with a 100 ms TTL under 1,000 requests/s.
+     * With stale-while-revalidate on the catalog, no request ever waits
+     * for an expired copy; set on class a alone, b's expiries still wait
+     * (EXPIRED) while a's are served stale (UPDATING). */
+    static const char base[] =
+        "name: fresh\nseed: 9\nrequests: 5000\narrival: {rate: 1000}\n"
+        "catalog:\n  ttl: 100ms\n%s"
+        "  classes:\n"
+        "    - {name: a, share: 1, objects: 1, size: {dist: fixed, bytes: "
+        "1000}%s}\n"
+        "    - {name: b, share: 1, objects: 1, size: {dist: fixed, bytes: "
+        "1000}}\n"
+        "    - {name: c, share: 1, objects: 1, immutable: true, size: {dist: "
+        "fixed, bytes: 1000}}\n";
+    char *dir = test_tmpdir();
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    char *yaml = xasprintf(base, "  stale_while_revalidate: 1s\n", "");
+    char *path = test_write_file(dir, "f.yaml", yaml);
+    run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.misses, 3);
+    ck_assert_uint_eq(edge->c.expired, 0);
+    ck_assert_uint_gt(edge->c.outcome[MET_OUT_UPDATING], 0);
+    free_run(t, w, &m);
+    free(path);
+    free(yaml);
+
+    yaml = xasprintf(base, "", ", stale_while_revalidate: 1s");
+    path = test_write_file(dir, "f.yaml", yaml);
+    run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w, &m);
+    edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.misses, 3);
+    ck_assert_uint_gt(edge->c.expired, 20);            /* b's */
+    ck_assert_uint_gt(edge->c.outcome[MET_OUT_UPDATING], 20); /* a's */
+    ck_assert_uint_eq(m.origin_requests,
+                      3 + edge->c.updates + edge->c.expired);
+    free_run(t, w, &m);
+    free(path);
+    free(yaml);
+
+    /* An immutable class never expires despite the catalog's ttl. */
+    path = test_write_file(dir, "f.yaml",
+                           "name: immutable\nseed: 9\nrequests: 5000\n"
+                           "arrival: {rate: 1000}\ncatalog:\n  ttl: 100ms\n"
+                           "  classes:\n    - {name: c, share: 1, objects: "
+                           "1, immutable: true}\n");
+    run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w, &m);
+    edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.misses, 1);
+    ck_assert_uint_eq(edge->c.expired, 0);
+    ck_assert_uint_eq(m.origin_requests, 1);
+    free_run(t, w, &m);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_model_freshness_per_record)
+{
+    /* Trace columns override the catalog per record. ttl 1 s with
+     * s_maxage 2 s: the copy fetched at 0 s (expiring at 2.015 s) is fresh
+     * at 1.5 s and 1.8 s; without s_maxage it has expired at 1.5 s (and
+     * is revalidated, so 1.8 s hits). With stale_while_revalidate 10 s the
+     * 1.5 s request is served stale and refreshed in the background, so
+     * 1.6 s hits. */
+    static const struct {
+        const char *csv;
+        uint64_t hits, expired, stale;
+    } cases[] = {
+        {"time,id,size,ttl,s_maxage\n0,a,1000,1,2\n1500,a,1000,1,2\n"
+         "1800,a,1000,1,2\n", 2, 0, 0},
+        {"time,id,size,ttl\n0,a,1000,1\n1500,a,1000,1\n1800,a,1000,1\n", 1,
+         1, 0},
+        {"time,id,size,ttl,stale_while_revalidate\n0,a,1000,1,10\n"
+         "1500,a,1000,1,10\n1600,a,1000,1,10\n", 1, 0, 1},
+    };
+    char *dir = test_tmpdir();
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *cpath = test_write_file(dir, "t.csv", cases[k].csv);
+        char *path = test_write_file(dir, "t.yaml",
+                                     "name: t\ntrace: {path: t.csv, format: "
+                                     "csv, time_unit: ms}\n");
+        struct cfg_topology *t;
+        struct cfg_workload *w;
+        struct met_run m;
+        run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w,
+                  &m);
+        const struct met_node *edge = node_named(&m, "edge");
+        ck_assert_msg(edge->c.hits == cases[k].hits &&
+                          edge->c.expired == cases[k].expired &&
+                          edge->c.stale == cases[k].stale,
+                      "case %zu: hits %llu expired %llu stale %llu", k,
+                      (unsigned long long)edge->c.hits,
+                      (unsigned long long)edge->c.expired,
+                      (unsigned long long)edge->c.stale);
+        ck_assert_uint_eq(edge->c.misses, 1);
+        free_run(t, w, &m);
+        free(cpath);
+        free(path);
+    }
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* --- queueing: a node's servers against M/M/1 and M/M/c theory --- */
 
 /*
@@ -961,6 +1227,11 @@ model_suite(void)
     tcase_add_test(tc, test_model_stale_while_revalidate);
     tcase_add_test(tc, test_model_stale_if_error);
     tcase_add_test(tc, test_model_push_and_purge);
+    tcase_add_test(tc, test_model_purge_by_tag_class_prefix);
+    tcase_add_test(tc, test_model_purge_by_tag_in_trace);
+    tcase_add_test(tc, test_model_push_named_objects);
+    tcase_add_test(tc, test_model_freshness_per_class);
+    tcase_add_test(tc, test_model_freshness_per_record);
     tcase_add_test(tc, test_model_uncacheable_objects_bypass);
     tcase_add_test(tc, test_model_negative_caching);
     suite_add_tcase(s, tc);

@@ -43,8 +43,9 @@ static const char trace_usage[] =
     "                      (default 10)\n"
     "  --json FILE         write the figures as JSON ('-' = stdout only)\n"
     "\n"
-    "convert reads IN and writes OUT in another format (csv keeps its\n"
-    "optional columns; oracle_general output gets next_access).\n"
+    "convert reads IN and writes OUT in another format (csv to csv keeps\n"
+    "the optional columns and the ids as written; oracle_general output\n"
+    "gets next_access).\n"
     "\n"
     "exit status: 0 ok, 1 the output could not be written, 2 usage error,\n"
     "3 bad input (configuration or trace).\n";
@@ -171,15 +172,20 @@ trace_gen(int argc, char **argv)
     /* Columns that carry what the workload says about each request. */
     unsigned cols = 0;
     for (size_t k = 0; rc == 0 && k < w->n_classes; k++) {
-        if (w->classes[k].ttl_ns > 0)
-            cols |= TRACE_HAS_TTL;
+        if (cfg_class_ttl(&w->classes[k]) > 0)
+            cols |= TRACE_HAS_TTL; /* the lifetime caches give */
+        if (w->classes[k].swr_ns > 0)
+            cols |= TRACE_HAS_SWR;
+        if (w->classes[k].sie_ns > 0)
+            cols |= TRACE_HAS_SIE;
         if (!w->classes[k].is_cacheable)
             cols |= TRACE_HAS_CACHEABLE;
     }
     if (rc == 0 && w->has_explicit_classes)
         cols |= TRACE_HAS_VERSION;
     if (rc == 0 && w->trace.is_set)
-        cols |= TRACE_HAS_TTL | TRACE_HAS_VERSION | TRACE_HAS_CACHEABLE;
+        cols |= TRACE_HAS_TTL | TRACE_HAS_VERSION | TRACE_HAS_CACHEABLE |
+                TRACE_HAS_SWR | TRACE_HAS_SIE;
     if (t != NULL)
         cols |= TRACE_HAS_REGION;
     if (rc != 0) {
@@ -207,6 +213,14 @@ trace_gen(int argc, char **argv)
         if (q.ttl_ns > 0) {
             rec.has |= TRACE_HAS_TTL;
             rec.ttl_ns = q.ttl_ns;
+        }
+        if (q.swr_ns > 0) {
+            rec.has |= TRACE_HAS_SWR;
+            rec.swr_ns = q.swr_ns;
+        }
+        if (q.sie_ns > 0) {
+            rec.has |= TRACE_HAS_SIE;
+            rec.sie_ns = q.sie_ns;
         }
         if (q.version != WL_NO_VERSION) {
             rec.has |= TRACE_HAS_VERSION;

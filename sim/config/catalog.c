@@ -8,7 +8,9 @@
  *       - {name: static, share: 0.5, objects: 1e5, zipf_alpha: 0.9,
  *          size: {dist: lognormal, median: 16KiB, sigma: 1.2}, ttl: 30d}
  *       - {name: api, share: 0.3, objects: 2e4, ttl: 10s,
- *          change_interval: 30s}
+ *          change_interval: 30s, stale_while_revalidate: 30s,
+ *          tags: [api]}
+ *       - {name: assets, share: 0.1, objects: 1e4, immutable: true}
  *       - {name: personal, share: 0.2, objects: 1e6, cacheable: false}
  *     churn: {publish_rate: 0.5, lifetime: {dist: exponential, mean: 2h},
  *             requests_per_object: {dist: pareto, mean: 400, alpha: 1.5},
@@ -34,6 +36,7 @@ static const char *const catalog_keys[] = {"objects",
                                            "zipf_alpha",
                                            "size",
                                            "ttl",
+                                           "s_maxage",
                                            "stale_while_revalidate",
                                            "stale_if_error",
                                            "change_interval",
@@ -57,8 +60,10 @@ static const char *const pareto_keys[] = {"dist", "min", "alpha", "max", NULL};
 static const char *const pareto_required[] = {"dist", "min", "alpha", NULL};
 static const char *const empirical_keys[] = {"dist", "table", NULL};
 static const char *const class_keys[] = {
-    "name", "share",           "objects",   "zipf_alpha", "size",
-    "ttl",  "change_interval", "cacheable", NULL};
+    "name",      "share",     "objects",  "zipf_alpha",
+    "size",      "ttl",       "s_maxage", "stale_while_revalidate",
+    "stale_if_error", "change_interval", "immutable", "cacheable",
+    "tags",      NULL};
 static const char *const class_required[] = {"name", "share", "objects", NULL};
 static const char *const churn_keys[] = {"publish_rate", "lifetime",
                                          "requests_per_object", "class", NULL};
@@ -317,12 +322,34 @@ wb_class(const struct cfg_map *m, const struct cfg_workload *w,
     if (rc == 0 && is_present)
         rc = wb_size(&size, &c->size, err);
     if (rc == 0)
-        rc = cfg_map_duration(m, "ttl", 0, w->ttl_ns, &c->ttl_ns, err);
+        rc = cfg_map_bool(m, "immutable", 0, &c->is_immutable, err);
+    if (rc == 0 && c->is_immutable)
+        rc = cfg_map_forbid(m, "change_interval", "does not go with "
+                            "immutable: true (an immutable object never "
+                            "changes)", err);
+    /* An immutable class never expires unless it says otherwise: the
+     * catalog's ttl is for objects that may change. */
+    if (rc == 0)
+        rc = cfg_map_duration(m, "ttl", 0, c->is_immutable ? 0 : w->ttl_ns,
+                              &c->ttl_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "s_maxage", 0,
+                              c->is_immutable ? 0 : w->s_maxage_ns,
+                              &c->s_maxage_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "stale_while_revalidate", 0, w->swr_ns,
+                              &c->swr_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "stale_if_error", 0, w->sie_ns, &c->sie_ns,
+                              err);
     if (rc == 0)
         rc = cfg_map_duration(m, "change_interval", 0, w->change_interval_ns,
                               &c->change_interval_ns, err);
     if (rc == 0)
         rc = cfg_map_bool(m, "cacheable", 1, &c->is_cacheable, err);
+    if (rc == 0)
+        rc = cfg_map_strings(m, "tags", "a tag or a list of tags (surrogate "
+                             "keys)", &c->tags, &c->n_tags, err);
     return rc;
 }
 
@@ -478,6 +505,8 @@ cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
     if (rc == 0)
         rc = cfg_map_duration(&m, "ttl", 0, 0, &w->ttl_ns, err);
     if (rc == 0)
+        rc = cfg_map_duration(&m, "s_maxage", 0, 0, &w->s_maxage_ns, err);
+    if (rc == 0)
         rc = cfg_map_duration(&m, "stale_while_revalidate", 0, 0, &w->swr_ns,
                               err);
     if (rc == 0)
@@ -508,6 +537,9 @@ cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
         c->zipf_alpha = w->zipf_alpha;
         cfg_size_copy(&c->size, &w->size);
         c->ttl_ns = w->ttl_ns;
+        c->s_maxage_ns = w->s_maxage_ns;
+        c->swr_ns = w->swr_ns;
+        c->sie_ns = w->sie_ns;
         c->is_cacheable = 1;
     }
     w->has_explicit_classes = has_classes;
@@ -524,6 +556,7 @@ cfg_catalog_free(struct cfg_workload *w)
     for (size_t k = 0; k < w->n_classes; k++) {
         free(w->classes[k].name);
         cfg_size_fini(&w->classes[k].size);
+        cfg_strings_free(w->classes[k].tags, w->classes[k].n_tags);
     }
     free(w->classes);
     for (size_t k = 0; k < w->n_overlaps; k++) {

@@ -196,10 +196,28 @@ struct cfg_class {
                                  crowds and churn never share an id */
     double zipf_alpha;        /* >= 0 */
     struct cfg_size size;
-    cfg_time_ns ttl_ns;       /* 0 = never expires */
-    cfg_time_ns change_interval_ns; /* 0 = immutable (never changes) */
+    cfg_time_ns ttl_ns;       /* max-age; 0 = never expires */
+    cfg_time_ns s_maxage_ns;  /* s-maxage, 0 = not given; every cache of a
+                                 CDN is a shared cache, so it replaces ttl
+                                 (RFC 9111 5.2.2.10): see cfg_class_ttl */
+    cfg_time_ns swr_ns;       /* stale-while-revalidate window, 0 = none */
+    cfg_time_ns sie_ns;       /* stale-if-error window, 0 = none */
+    cfg_time_ns change_interval_ns; /* 0 = never changes */
+    int is_immutable;         /* immutable: true: never changes and, unless
+                                 the class gives a ttl, never expires */
     int is_cacheable;         /* 0: sent no-store, passes every cache */
+    char **tags;              /* surrogate keys every object of the class
+                                 carries, for purges by tag */
+    size_t n_tags;
 };
+
+/* The lifetime caches give an object of class c: s-maxage when given,
+ * else max-age (ttl). */
+static inline cfg_time_ns
+cfg_class_ttl(const struct cfg_class *c)
+{
+    return c->s_maxage_ns > 0 ? c->s_maxage_ns : c->ttl_ns;
+}
 
 /* A flash crowd (arrival.flash_crowds): for [at, at + duration) the
  * request rate is multiplier times the normal rate, the extra requests
@@ -274,17 +292,32 @@ struct cfg_trace {
 /* A scheduled content operation (the workload's events list). */
 enum cfg_event_kind { CFG_EVENT_PURGE, CFG_EVENT_PUSH };
 
+/* What a purge selects (cfg_event.purge_by). */
+enum cfg_purge_by {
+    CFG_PURGE_ALL,      /* every cached object */
+    CFG_PURGE_OBJECTS,  /* the ids in objects */
+    CFG_PURGE_TAG,      /* objects carrying any of the tags in names */
+    CFG_PURGE_CLASS,    /* objects of the classes in class_idx */
+    CFG_PURGE_PREFIX    /* objects whose key starts with one of names */
+};
+
 struct cfg_event {
     enum cfg_event_kind kind;
     cfg_time_ns at;             /* from the start of the run */
     /* purge */
-    int is_all;                 /* every cached object */
-    uint64_t *objects;          /* else these ids */
+    enum cfg_purge_by purge_by;
+    uint64_t *objects;          /* OBJECTS (and a push of named objects):
+                                   these ids */
     size_t n_objects;
+    char **names;               /* TAG: tags; CLASS: class names; PREFIX:
+                                   key prefixes */
+    size_t n_names;
+    size_t *class_idx;          /* CLASS: [n_names] indices into classes */
     int is_soft;                /* mark stale (revalidate) rather than
                                    delete */
     cfg_time_ns propagation_ns; /* until the purge reaches every node */
-    /* push: the `top` most popular objects into the nodes named in to */
+    /* push: the `top` most popular objects (or, when top is 0, the ids in
+     * objects) into the nodes named in to */
     uint64_t top;
     char **to;
     struct cfg_mark *to_marks;
@@ -316,6 +349,7 @@ struct cfg_workload {
     double zipf_alpha;      /* >= 0 */
     struct cfg_size size;
     cfg_time_ns ttl_ns;     /* 0 = objects never expire */
+    cfg_time_ns s_maxage_ns;/* 0 = none; see cfg_class.s_maxage_ns */
     cfg_time_ns swr_ns;     /* stale-while-revalidate window, 0 = none */
     cfg_time_ns sie_ns;     /* stale-if-error window, 0 = none */
     cfg_time_ns change_interval_ns; /* mean time between two versions of

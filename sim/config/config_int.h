@@ -155,6 +155,15 @@ int cfg_map_name(const struct cfg_map *m, const char *key, int required,
 int cfg_map_string(const struct cfg_map *m, const char *key, const char *dflt,
                    char **out, struct sim_err *err);
 
+/*
+ * One non-empty string or a non-empty list of them, copied into *out
+ * (*n_out entries; free with cfg_strings_free, also after an error). Absent:
+ * *out NULL, *n_out 0. what says what was expected, for the message.
+ */
+int cfg_map_strings(const struct cfg_map *m, const char *key, const char *what,
+                    char ***out, size_t *n_out, struct sim_err *err);
+void cfg_strings_free(char **v, size_t n);
+
 /* A size > 0 (parse_size); dflt when absent and not required. */
 int cfg_map_size(const struct cfg_map *m, const char *key, int required,
                  uint64_t dflt, uint64_t *out, struct sim_err *err);

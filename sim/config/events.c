@@ -3,7 +3,11 @@
  *   events:
  *     - {at: 2m, purge: all}
  *     - {at: 2m, purge: [17, 42], mode: soft, propagation: 150ms}
+ *     - {at: 3m, purge: {tag: [news, sport]}}    # surrogate keys
+ *     - {at: 3m, purge: {class: api}}
+ *     - {at: 3m, purge: {prefix: /images/}}
  *     - {at: 5m, push: 1000, to: [edge-fra, shield-ams]}
+ *     - {at: 5m, push: [17, 42], to: [edge-fra]}
  *
  * Node names in `to` are checked by the model, which knows the topology;
  * their marks are kept for its messages. */
@@ -19,6 +23,126 @@
 static const char *const purge_keys[] = {"at", "purge", "mode",
                                          "propagation", NULL};
 static const char *const push_keys[] = {"at", "push", "to", NULL};
+static const char *const selector_keys[] = {"tag", "class", "prefix", NULL};
+
+/* A list of object ids (purge: [..], push: [..]) into e->objects. */
+static int
+ev_ids(const struct cfg_map *m, const char *key, struct cfg_event *e,
+       struct sim_err *err)
+{
+    int id = cfg_map_find(m, key);
+    const yaml_node_t *n = cfg_doc_node(m->d, id);
+    size_t count = (size_t)(n->data.sequence.items.top -
+                            n->data.sequence.items.start);
+    e->objects = xcalloc(count, sizeof *e->objects);
+    for (size_t k = 0; k < count; k++) {
+        int item = n->data.sequence.items.start[k];
+        const char *v = cfg_doc_scalar(m->d, item);
+        if (v == NULL || parse_u64(v, &e->objects[k]) != 0)
+            return cfg_map_bad(m, key, item, "object ids (whole numbers)",
+                               err);
+        e->n_objects++;
+    }
+    return 0;
+}
+
+/* Is tag carried by some class of w? */
+static int
+some_class_has_tag(const struct cfg_workload *w, const char *tag)
+{
+    for (size_t k = 0; k < w->n_classes; k++)
+        for (size_t t = 0; t < w->classes[k].n_tags; t++)
+            if (strcmp(w->classes[k].tags[t], tag) == 0)
+                return 1;
+    return 0;
+}
+
+/*
+ * purge: {tag: T | [T, ..]} or {class: C | [..]} or {prefix: P | [..]}.
+ * Tags and classes of a synthetic workload are checked against its
+ * classes, so a misspelt one is an error rather than a purge of nothing.
+ */
+static int
+ev_selector(const struct cfg_map *ev, int id, const struct cfg_workload *w,
+            struct cfg_event *e, struct sim_err *err)
+{
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(ev, "purge", field, sizeof field);
+    struct cfg_map m;
+    int rc = cfg_map_open(&m, ev->d, id, field, err);
+    if (rc == 0)
+        rc = cfg_map_check_keys(&m, selector_keys, NULL, err);
+    if (rc != 0)
+        return rc;
+    int n_given = 0;
+    for (int k = 0; selector_keys[k] != NULL; k++) {
+        if (cfg_map_find(&m, selector_keys[k]) == 0)
+            continue;
+        n_given++;
+        e->purge_by = k == 0 ? CFG_PURGE_TAG
+                      : k == 1 ? CFG_PURGE_CLASS
+                               : CFG_PURGE_PREFIX;
+        rc = cfg_map_strings(&m, selector_keys[k],
+                             k == 0   ? "a tag or a list of tags"
+                             : k == 1 ? "a class name or a list of them"
+                                      : "a key prefix or a list of them",
+                             &e->names, &e->n_names, err);
+        if (rc != 0)
+            return rc;
+        if (n_given > 1)
+            return cfg_doc_err(ev->d, id, -SIM_EBADVAL, field, err,
+                               "a purge selects by one of tag:, class: or "
+                               "prefix:, not several");
+    }
+    if (n_given == 0)
+        return cfg_doc_err(ev->d, id, -SIM_ENOKEY, field, err,
+                           "a purge mapping needs one of tag:, class: or "
+                           "prefix:");
+    const char *key = selector_keys[e->purge_by == CFG_PURGE_TAG     ? 0
+                                    : e->purge_by == CFG_PURGE_CLASS ? 1
+                                                                     : 2];
+    int key_id = cfg_map_find(&m, key);
+    char key_field[CFG_FIELD_MAX];
+    cfg_map_field(&m, key, key_field, sizeof key_field);
+    const yaml_node_t *kn = cfg_doc_node(m.d, key_id);
+    if (e->purge_by == CFG_PURGE_CLASS && w->trace.is_set)
+        return cfg_map_forbid(&m, "class", "does not go with trace: a "
+                              "trace's objects have no classes (purge by "
+                              "tag or prefix)", err);
+    if (e->purge_by == CFG_PURGE_CLASS)
+        e->class_idx = xcalloc(e->n_names, sizeof *e->class_idx);
+    for (size_t j = 0; j < e->n_names; j++) {
+        /* Errors point at the name itself, in a list or alone. */
+        int at = kn->type == YAML_SEQUENCE_NODE
+                     ? kn->data.sequence.items.start[j]
+                     : key_id;
+        if (e->purge_by == CFG_PURGE_TAG && !w->trace.is_set &&
+            !some_class_has_tag(w, e->names[j]))
+            return cfg_doc_err(ev->d, at, -SIM_EBADVAL, key_field, err,
+                               "no class carries tag \"%s\" (give classes "
+                               "their tags with catalog.classes[].tags)",
+                               e->names[j]);
+        if (e->purge_by != CFG_PURGE_CLASS)
+            continue;
+        size_t k = 0;
+        while (k < w->n_classes &&
+               strcmp(w->classes[k].name, e->names[j]) != 0)
+            k++;
+        if (k == w->n_classes) {
+            char known[256];
+            size_t n = 0;
+            known[0] = '\0';
+            for (size_t c = 0; c < w->n_classes && n < sizeof known; c++)
+                n += (size_t)snprintf(known + n, sizeof known - n, "%s%s",
+                                      c ? ", " : "", w->classes[c].name);
+            return cfg_doc_err(ev->d, at, -SIM_EBADVAL, key_field, err,
+                               "no class \"%s\" in the catalog (its "
+                               "classes: %s)", e->names[j], known);
+        }
+        e->class_idx[j] = k;
+    }
+    return 0;
+}
 
 /* "at": a time from the start, 0s allowed. */
 static int
@@ -35,7 +159,8 @@ ev_at(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
 }
 
 static int
-ev_purge(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
+ev_purge(const struct cfg_map *m, const struct cfg_workload *w,
+         struct cfg_event *e, struct sim_err *err)
 {
     int rc = cfg_map_check_keys(m, purge_keys, NULL, err);
     if (rc != 0)
@@ -45,24 +170,20 @@ ev_purge(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
     const yaml_node_t *n = cfg_doc_node(m->d, id);
     const char *text = cfg_doc_scalar(m->d, id);
     if (text != NULL && strcmp(text, "all") == 0) {
-        e->is_all = 1;
+        e->purge_by = CFG_PURGE_ALL;
     } else if (n->type == YAML_SEQUENCE_NODE &&
                n->data.sequence.items.top > n->data.sequence.items.start) {
-        size_t count = (size_t)(n->data.sequence.items.top -
-                                n->data.sequence.items.start);
-        e->objects = xcalloc(count, sizeof *e->objects);
-        for (size_t k = 0; k < count; k++) {
-            int item = n->data.sequence.items.start[k];
-            const char *v = cfg_doc_scalar(m->d, item);
-            if (v == NULL || parse_u64(v, &e->objects[k]) != 0)
-                return cfg_map_bad(m, "purge", item,
-                                   "object ids (whole numbers)", err);
-            e->n_objects++;
-        }
+        e->purge_by = CFG_PURGE_OBJECTS;
+        rc = ev_ids(m, "purge", e, err);
+    } else if (n->type == YAML_MAPPING_NODE) {
+        rc = ev_selector(m, id, w, e, err);
     } else {
         return cfg_map_bad(m, "purge", id,
-                           "\"all\" or a list of object ids", err);
+                           "\"all\", a list of object ids, or {tag: ..}, "
+                           "{class: ..} or {prefix: ..}", err);
     }
+    if (rc != 0)
+        return rc;
     int mode_id = cfg_map_find(m, "mode");
     if (mode_id != 0) {
         const char *mode = cfg_doc_scalar(m->d, mode_id);
@@ -82,12 +203,27 @@ ev_purge(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
 }
 
 static int
-ev_push(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
+ev_push(const struct cfg_map *m, const struct cfg_workload *w,
+        struct cfg_event *e, struct sim_err *err)
 {
     int rc = cfg_map_check_keys(m, push_keys, (const char *const[]){
                                     "to", NULL}, err);
-    if (rc == 0)
+    const yaml_node_t *list = cfg_doc_node(m->d, cfg_map_find(m, "push"));
+    int is_list = list->type == YAML_SEQUENCE_NODE &&
+                  list->data.sequence.items.top > list->data.sequence.items.start;
+    if (rc == 0 && is_list)
+        rc = ev_ids(m, "push", e, err); /* named objects */
+    else if (rc == 0)
         rc = cfg_map_count(m, "push", 1, 0, 1, &e->top, err);
+    for (size_t k = 0; rc == 0 && k < e->n_objects; k++) {
+        if (e->objects[k] < w->n_objects)
+            continue;
+        char what[96];
+        snprintf(what, sizeof what, "object ids of the catalog (0 to %llu)",
+                 (unsigned long long)w->n_objects - 1);
+        rc = cfg_map_bad(m, "push", list->data.sequence.items.start[k], what,
+                         err);
+    }
     int seq = 0;
     if (rc == 0)
         rc = cfg_map_child(m, "to", YAML_SEQUENCE_NODE, 1, &seq, err);
@@ -146,7 +282,7 @@ cfg_events_build(const struct cfg_doc *d, const struct cfg_map *root,
                                 "trace has no popularity ranking to push "
                                 "from", err);
         if (rc == 0)
-            rc = has_purge ? ev_purge(&m, e, err) : ev_push(&m, e, err);
+            rc = has_purge ? ev_purge(&m, w, e, err) : ev_push(&m, w, e, err);
     }
     return rc;
 }
@@ -157,6 +293,8 @@ cfg_events_free(struct cfg_workload *w)
     for (size_t k = 0; k < w->n_events; k++) {
         struct cfg_event *e = &w->events[k];
         free(e->objects);
+        cfg_strings_free(e->names, e->n_names);
+        free(e->class_idx);
         for (size_t j = 0; j < e->n_to; j++)
             free(e->to[j]);
         free(e->to);

@@ -234,6 +234,50 @@ cfg_map_string(const struct cfg_map *m, const char *key, const char *dflt,
 }
 
 int
+cfg_map_strings(const struct cfg_map *m, const char *key, const char *what,
+                char ***out, size_t *n_out, struct sim_err *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    int id = cfg_map_find(m, key);
+    if (id == 0)
+        return 0;
+    const yaml_node_t *n = cfg_doc_node(m->d, id);
+    const char *text = cfg_doc_scalar(m->d, id);
+    if (text != NULL) {
+        if (*text == '\0')
+            return cfg_map_bad(m, key, id, what, err);
+        *out = xcalloc(1, sizeof **out);
+        (*out)[0] = xstrdup(text);
+        *n_out = 1;
+        return 0;
+    }
+    if (n->type != YAML_SEQUENCE_NODE ||
+        n->data.sequence.items.top == n->data.sequence.items.start)
+        return cfg_map_bad(m, key, id, what, err);
+    size_t count = (size_t)(n->data.sequence.items.top -
+                            n->data.sequence.items.start);
+    *out = xcalloc(count, sizeof **out);
+    for (size_t k = 0; k < count; k++) {
+        int item = n->data.sequence.items.start[k];
+        const char *v = cfg_doc_scalar(m->d, item);
+        if (v == NULL || *v == '\0')
+            return cfg_map_bad(m, key, item, what, err);
+        (*out)[k] = xstrdup(v);
+        *n_out = k + 1;
+    }
+    return 0;
+}
+
+void
+cfg_strings_free(char **v, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        free(v[k]);
+    free(v);
+}
+
+int
 cfg_map_size(const struct cfg_map *m, const char *key, int required,
              uint64_t dflt, uint64_t *out, struct sim_err *err)
 {

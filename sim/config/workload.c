@@ -25,7 +25,7 @@ static const char *const trace_required[] = {"path", "format", NULL};
 /* Roles a csv trace's columns may name (trace_opts.columns). */
 static const char *const column_roles[] = {
     "time", "id", "size", "region", "ttl", "tags", "version", "cacheable",
-    NULL};
+    "s_maxage", "stale_while_revalidate", "stale_if_error", NULL};
 
 /* One of names (NULL-terminated) by its index in *out. */
 static int

@@ -60,6 +60,9 @@ struct req {
     int64_t expires_at;   /* on the way up, the TTL the origin will give
                              (0 = never expires); on the way back, the
                              absolute expiry of the content it carries */
+    int64_t swr_ns;       /* the object's stale-while-revalidate and */
+    int64_t sie_ns;       /* stale-if-error windows (0 = none), as the
+                             workload gives them when the request is made */
     uint32_t node;
     uint32_t child;       /* the child's leading request this one fetches
                              for, or REQ_NIL for a client request */
@@ -778,8 +781,8 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         return;
     }
     uint32_t leader = idmap_get(&n->inflight, r->object);
-    if (o != NULL && c->w->swr_ns > 0 &&
-        now < add_sat(o->expires_at, c->w->swr_ns)) {
+    if (o != NULL && r->swr_ns > 0 &&
+        now < add_sat(o->expires_at, r->swr_ns)) {
         /* stale-while-revalidate (RFC 5861): answer with the stale copy at
          * once; the first such request also starts one background refresh,
          * and while it is on its way later ones are served stale too. */
@@ -874,8 +877,8 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
                               ? cache_find(n->cache, r->object)
                               : NULL;
     int failed = r->failed;
-    if (failed && o != NULL && c->w->sie_ns > 0 &&
-        now < add_sat(o->expires_at, c->w->sie_ns)) {
+    if (failed && o != NULL && r->sie_ns > 0 &&
+        now < add_sat(o->expires_at, r->sie_ns)) {
         /* stale-if-error (RFC 5861): the stale copy instead of the error,
          * for the leader and every waiter. */
         failed = 0;
@@ -1103,6 +1106,8 @@ client_arrival(struct cdn *c, int64_t now)
     r->size = p->size;
     r->t_arrive = now;
     r->expires_at = p->ttl_ns; /* a TTL on the way up: see struct req */
+    r->swr_ns = p->swr_ns;
+    r->sie_ns = p->sie_ns;
     r->node = route_client(c, reg, now);
     r->child = REQ_NIL;
     r->next = REQ_NIL;
@@ -1140,8 +1145,12 @@ client_arrival(struct cdn *c, int64_t now)
 }
 
 struct purge_ctx {
+    const struct cdn *c;
+    size_t event;
     int64_t now;
     uint64_t n;
+    uint64_t *ids;      /* hard purge by selector: the ids to remove */
+    size_t n_ids, cap_ids;
 };
 
 static void
@@ -1153,24 +1162,48 @@ mark_stale(struct cache_obj *o, void *ctx)
     p->n++;
 }
 
+/* A purge by tag, class or prefix, at one cached object: a soft purge
+ * marks it at once; a hard one collects it (the store may not change
+ * while it is walked). */
+static void
+purge_selected(struct cache_obj *o, void *ctx)
+{
+    struct purge_ctx *p = ctx;
+    if (!wl_gen_purge_selects(p->c->gen, p->event, o->key))
+        return;
+    if (p->c->w->events[p->event].is_soft) {
+        mark_stale(o, p);
+        return;
+    }
+    if (p->n_ids == p->cap_ids) {
+        p->cap_ids = p->cap_ids ? 2 * p->cap_ids : 256;
+        p->ids = xrealloc(p->ids, p->cap_ids * sizeof *p->ids);
+    }
+    p->ids[p->n_ids++] = o->key;
+}
+
 /*
  * Purge event k reaches node ni: a hard purge deletes, a soft one marks
  * the copies stale so that the next request revalidates them (and gets a
  * 304 if the object did not change). A fetch already in flight still
- * stores what it brings.
+ * stores what it brings. A purge by tag, class or prefix looks at every
+ * object the node holds (as a CDN's surrogate-key index would find them).
  */
 static void
 node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
 {
     const struct cfg_event *e = &c->w->events[k];
     struct cache_store *cs = c->nodes[ni].cache;
-    struct purge_ctx p = {now, 0};
-    if (e->is_all && e->is_soft) {
-        cache_each(cs, mark_stale, &p);
-    } else if (e->is_all) {
-        for (struct cache_obj *o; (o = cache_victim(cs)) != NULL; p.n++)
-            cache_remove(cs, o);
-    } else {
+    struct purge_ctx p = {.c = c, .event = k, .now = now};
+    switch (e->purge_by) {
+    case CFG_PURGE_ALL:
+        if (e->is_soft)
+            cache_each(cs, mark_stale, &p);
+        else
+            for (struct cache_obj *o; (o = cache_victim(cs)) != NULL; p.n++)
+                cache_remove(cs, o);
+        break;
+    case CFG_PURGE_OBJECTS:
         for (size_t j = 0; j < e->n_objects; j++) {
             struct cache_obj *o = cache_find(cs, e->objects[j]);
             if (o == NULL)
@@ -1180,6 +1213,15 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
             else
                 cache_remove(cs, o), p.n++;
         }
+        break;
+    case CFG_PURGE_TAG:
+    case CFG_PURGE_CLASS:
+    case CFG_PURGE_PREFIX:
+        cache_each(cs, purge_selected, &p);
+        for (size_t j = 0; j < p.n_ids; j++)
+            cache_remove(cs, cache_find(cs, p.ids[j])), p.n++;
+        free(p.ids);
+        break;
     }
     if (c->generated >= c->w->warmup) /* after the warm-up */
         c->m->nodes[ni].c.purged += p.n;
@@ -1194,11 +1236,30 @@ origin_of(const struct cdn *c, uint32_t i)
     return i;
 }
 
+/* Pushes one object into a node's cache; returns the bytes sent (0 when
+ * the node already held it fresh or did not store it). */
+static uint64_t
+push_object(struct cdn *c, struct cache_store *cs, uint64_t id, int64_t now)
+{
+    struct cache_obj *o = cache_find(cs, id);
+    if (o != NULL && o->expires_at > now)
+        return 0;
+    uint64_t size = wl_gen_object_size(c->gen, id);
+    int64_t ttl = wl_gen_object_ttl(c->gen, id);
+    o = cache_insert(cs, id, size, ttl ? now + ttl : CACHE_NEVER);
+    if (o == NULL)
+        return 0;
+    uint32_t v = wl_gen_object_version(c->gen, id, now);
+    o->version = v != WL_NO_VERSION ? v & CACHE_VERSION_MASK
+                                    : origin_version(c, id, now);
+    return size;
+}
+
 /*
- * Push event k fills node ni with the `top` most popular objects, as an
- * off-peak fill does: each is stored fresh (a new TTL) unless the node
- * already holds it fresh. The bytes count as sent by the node's origin
- * and received by the node (pushed_bytes).
+ * Push event k fills node ni with the `top` most popular objects (or the
+ * objects it names), as an off-peak fill does: each is stored fresh (a
+ * new TTL) unless the node already holds it fresh. The bytes count as
+ * sent by the node's origin and received by the node (pushed_bytes).
  */
 static void
 node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
@@ -1209,21 +1270,11 @@ node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     uint64_t n = c->w->classes[0].n_objects; /* pushes rank the first class */
     uint64_t top = e->top < n ? e->top : n;
     /* Least popular first, so that the most popular end up most recent. */
-    for (uint64_t rank = top; rank >= 1; rank--) {
-        uint64_t id = wl_gen_object_at_rank(c->gen, rank);
-        struct cache_obj *o = cache_find(cs, id);
-        if (o != NULL && o->expires_at > now)
-            continue;
-        uint64_t size = wl_gen_object_size(c->gen, id);
-        int64_t ttl = wl_gen_object_ttl(c->gen, id);
-        o = cache_insert(cs, id, size, ttl ? now + ttl : CACHE_NEVER);
-        if (o == NULL)
-            continue;
-        uint32_t v = wl_gen_object_version(c->gen, id, now);
-        o->version = v != WL_NO_VERSION ? v & CACHE_VERSION_MASK
-                                        : origin_version(c, id, now);
-        bytes += size;
-    }
+    for (uint64_t rank = top; rank >= 1; rank--)
+        bytes += push_object(c, cs, wl_gen_object_at_rank(c->gen, rank), now);
+    /* Named objects in the order given: the last is the most recent. */
+    for (size_t j = 0; e->top == 0 && j < e->n_objects; j++)
+        bytes += push_object(c, cs, e->objects[j], now);
     if (c->generated >= c->w->warmup) { /* after the warm-up */
         c->m->nodes[ni].c.pushed_bytes += bytes;
         c->m->nodes[origin_of(c, ni)].c.bytes_out += bytes;

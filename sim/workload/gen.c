@@ -99,7 +99,9 @@ wl_fill_object(const struct wl_gen *g, size_t k, uint64_t id,
     const struct cfg_class *c = &w->classes[k];
     out->object = id;
     out->size = wl_object_size(&c->size, id, w->seed);
-    out->ttl_ns = c->ttl_ns;
+    out->ttl_ns = cfg_class_ttl(c);
+    out->swr_ns = c->swr_ns;
+    out->sie_ns = c->sie_ns;
     out->class_id = (uint16_t)k;
     out->is_uncacheable = !c->is_cacheable;
     if (!w->has_explicit_classes) {
@@ -176,6 +178,7 @@ wl_gen_new(const struct cfg_workload *w, const char *const *region_names,
     if (w->trace.is_set) {
         g->n_src = 1;
         g->next = xcalloc(1, sizeof *g->next);
+        wl_purge_index_init(g); /* before the first record is read */
         rc = wl_trace_init(g, err);
         if (rc == 0 && (rc = wl_trace_advance(g)) < 0)
             *err = g->err;
@@ -214,6 +217,7 @@ wl_gen_free(struct wl_gen *g)
     if (g == NULL)
         return;
     wl_trace_fini(g);
+    wl_purge_index_fini(g);
     wl_churn_fini(g);
     wl_synth_fini(g);
     if (g->region_table)
@@ -294,6 +298,6 @@ int64_t
 wl_gen_object_ttl(const struct wl_gen *g, uint64_t object)
 {
     if (g->w->n_classes == 0)
-        return g->w->ttl_ns;
-    return wl_class_of(g, object)->ttl_ns;
+        return g->w->s_maxage_ns > 0 ? g->w->s_maxage_ns : g->w->ttl_ns;
+    return cfg_class_ttl(wl_class_of(g, object));
 }

@@ -123,6 +123,8 @@ struct wl_gen {
     struct wl_churn *churn;        /* NULL without churn */
     /* Trace. */
     struct wl_trace_src *trace; /* NULL for a synthetic workload */
+    struct wl_purge_index *purge_index; /* a trace's tags and keys that
+                                           purges name; else NULL */
 };
 
 /* Index of the first churn source in next[] (after regions and crowds). */
@@ -151,6 +153,15 @@ void wl_synth_advance(struct wl_gen *g, uint32_t i);
 void wl_churn_init(struct wl_gen *g);
 void wl_churn_fini(struct wl_gen *g);
 void wl_churn_advance(struct wl_gen *g);
+
+/* purge_select.c: a trace workload's index of the objects that carry the
+ * tags (or keys with the prefixes) its purges name. init builds nothing
+ * unless the workload is a trace with such purges. */
+struct trace_rec;
+void wl_purge_index_init(struct wl_gen *g);
+void wl_purge_index_fini(struct wl_gen *g);
+/* Notes what a trace record says about its object. */
+void wl_purge_index_add(struct wl_gen *g, const struct trace_rec *rec);
 
 /* gen_trace.c */
 int wl_trace_init(struct wl_gen *g, struct sim_err *err);

@@ -11,10 +11,13 @@
  *
  * Each record gives the object and its size (a size of 0 counts as 1
  * byte); csv traces may add a region (a topology region's name: the
- * request comes from that region), a ttl (replacing catalog.ttl), a
- * version (the origin's version of the object at that time) and
- * cacheable (0: sent no-store). Records without a region are spread over
- * the regions by weight, from a seeded stream.
+ * request comes from that region), a ttl (replacing catalog.ttl), an
+ * s_maxage (replacing both: caches are shared), stale_while_revalidate
+ * and stale_if_error windows (replacing the catalog's), tags (surrogate
+ * keys, for purges by tag: purge_select.c), a version (the origin's
+ * version of the object at that time) and cacheable (0: sent no-store).
+ * Records without a region are spread over the regions by weight, from a
+ * seeded stream.
  */
 #include "workload/gen_int.h"
 
@@ -186,7 +189,17 @@ wl_trace_advance(struct wl_gen *g)
     out->at = (int64_t)at;
     out->object = rec.id;
     out->size = rec.size ? rec.size : 1;
-    out->ttl_ns = rec.has & TRACE_HAS_TTL ? rec.ttl_ns : g->w->ttl_ns;
+    /* s-maxage wins at shared caches; the catalog's keys are defaults for
+     * the records that give nothing. */
+    const struct cfg_workload *w = g->w;
+    if (rec.has & TRACE_HAS_S_MAXAGE)
+        out->ttl_ns = rec.s_maxage_ns;
+    else if (w->s_maxage_ns > 0)
+        out->ttl_ns = w->s_maxage_ns;
+    else
+        out->ttl_ns = rec.has & TRACE_HAS_TTL ? rec.ttl_ns : w->ttl_ns;
+    out->swr_ns = rec.has & TRACE_HAS_SWR ? rec.swr_ns : w->swr_ns;
+    out->sie_ns = rec.has & TRACE_HAS_SIE ? rec.sie_ns : w->sie_ns;
     out->version = rec.has & TRACE_HAS_VERSION
                        ? (uint32_t)(rec.version & 0x7fffffffu)
                        : WL_NO_VERSION;
@@ -202,6 +215,7 @@ wl_trace_advance(struct wl_gen *g)
     } else {
         out->region = wl_pick_region(g, t->region_rng);
     }
+    wl_purge_index_add(g, &rec);
     return 1;
 fail:
     out->at = WL_NEVER;

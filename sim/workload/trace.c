@@ -33,6 +33,9 @@ const char *const trace_role_names[TRACE_N_ROLES] = {
     [TRACE_COL_TAGS] = "tags",
     [TRACE_COL_VERSION] = "version",
     [TRACE_COL_CACHEABLE] = "cacheable",
+    [TRACE_COL_S_MAXAGE] = "s_maxage",
+    [TRACE_COL_SWR] = "stale_while_revalidate",
+    [TRACE_COL_SIE] = "stale_if_error",
 };
 
 int
@@ -70,6 +73,12 @@ trace_columns(const struct trace_reader *r)
         has |= TRACE_HAS_VERSION;
     if (r->col[TRACE_COL_CACHEABLE] >= 0)
         has |= TRACE_HAS_CACHEABLE;
+    if (r->col[TRACE_COL_S_MAXAGE] >= 0)
+        has |= TRACE_HAS_S_MAXAGE;
+    if (r->col[TRACE_COL_SWR] >= 0)
+        has |= TRACE_HAS_SWR;
+    if (r->col[TRACE_COL_SIE] >= 0)
+        has |= TRACE_HAS_SIE;
     return has;
 }
 
@@ -359,6 +368,8 @@ trace_next(struct trace_reader *r, struct trace_rec *rec)
     if (r->state != 0)
         return r->state < 0 ? r->state : 0;
     rec->has = 0;
+    rec->key = NULL;
+    rec->key_len = 0;
     int rc = r->next(r, rec);
     if (rc == 1) {
         rec->index = r->n_records++;

@@ -14,12 +14,14 @@
  * Optional columns, found by header name or given in --columns: region
  * (a region's name), ttl (seconds, "1.5", or a duration with a unit,
  * "250ms"), tags (kept as text), version (a whole number) and cacheable
- * (1/0, true/false, yes/no). An empty optional field means "not given"
- * for that record.
+ * (1/0, true/false, yes/no), and the durations s_maxage,
+ * stale_while_revalidate and stale_if_error (like ttl). An empty optional
+ * field means "not given" for that record.
  */
 #include "workload/trace_int.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -36,6 +38,9 @@ static const char *const role_aliases[TRACE_N_ROLES][6] = {
     [TRACE_COL_TAGS] = {"tags", "surrogate_keys", "surrogate_key", NULL},
     [TRACE_COL_VERSION] = {"version", NULL},
     [TRACE_COL_CACHEABLE] = {"cacheable", NULL},
+    [TRACE_COL_S_MAXAGE] = {"s_maxage", "s-maxage", NULL},
+    [TRACE_COL_SWR] = {"stale_while_revalidate", "swr", NULL},
+    [TRACE_COL_SIE] = {"stale_if_error", "sie", NULL},
 };
 
 #define CSV_MAX_HEADER 64 /* columns examined in a header */
@@ -288,6 +293,32 @@ csv_optional(struct trace_reader *r, struct trace_rec *rec,
                               (int)(k > 40 ? 40 : k), v);
         rec->has |= TRACE_HAS_TTL;
     }
+    static const struct {
+        int col;
+        unsigned bit;
+        size_t offset;
+    } durations[] = {
+        {TRACE_COL_S_MAXAGE, TRACE_HAS_S_MAXAGE,
+         offsetof(struct trace_rec, s_maxage_ns)},
+        {TRACE_COL_SWR, TRACE_HAS_SWR, offsetof(struct trace_rec, swr_ns)},
+        {TRACE_COL_SIE, TRACE_HAS_SIE, offsetof(struct trace_rec, sie_ns)},
+    };
+    for (size_t d = 0; d < sizeof durations / sizeof durations[0]; d++) {
+        int col = durations[d].col;
+        if ((k = n[col]) == 0)
+            continue;
+        v = f[col];
+        int64_t *dst = (int64_t *)((char *)rec + durations[d].offset);
+        if (csv_ttl(v, k, dst) != 0)
+            return trace_fail(r, -SIM_ETRACE, ln, r->col[col] + 1,
+                              trace_role_names[col],
+                              "line %llu, column %d: expected %s in seconds "
+                              "or with a unit (\"90\", \"250ms\"), got "
+                              "\"%.*s\"", ln, r->col[col] + 1,
+                              trace_role_names[col], (int)(k > 40 ? 40 : k),
+                              v);
+        rec->has |= durations[d].bit;
+    }
     if ((k = n[TRACE_COL_VERSION]) > 0) {
         v = f[TRACE_COL_VERSION];
         if (trace_parse_u64(v, k, &rec->version) != 0)
@@ -376,6 +407,8 @@ trace_csv_next(struct trace_reader *r, struct trace_rec *rec)
         return trace_fail(r, -SIM_ETRACE, ln, c + 1, "id",
                           "line %llu, column %d: the id is empty", ln, c + 1);
     rec->id = trace_parse_id(f[TRACE_COL_ID], n[TRACE_COL_ID]);
+    rec->key = f[TRACE_COL_ID];
+    rec->key_len = n[TRACE_COL_ID];
 
     c = r->col[TRACE_COL_TIME];
     if (c < 0) {

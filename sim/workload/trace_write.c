@@ -163,7 +163,7 @@ fail_errno(const struct trace_writer *w, const char *what, struct sim_err *err)
 static int
 csv_header(struct trace_writer *w)
 {
-    char line[128] = "time,id,size";
+    char line[192] = "time,id,size";
     static const struct {
         unsigned bit;
         const char *name;
@@ -171,7 +171,10 @@ csv_header(struct trace_writer *w)
                 {TRACE_HAS_TTL, "ttl"},
                 {TRACE_HAS_TAGS, "tags"},
                 {TRACE_HAS_VERSION, "version"},
-                {TRACE_HAS_CACHEABLE, "cacheable"}};
+                {TRACE_HAS_CACHEABLE, "cacheable"},
+                {TRACE_HAS_S_MAXAGE, "s_maxage"},
+                {TRACE_HAS_SWR, "stale_while_revalidate"},
+                {TRACE_HAS_SIE, "stale_if_error"}};
     for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
         if (w->columns & cols[k].bit) {
             strcat(line, ",");
@@ -293,13 +296,22 @@ trace_write(struct trace_writer *w, const struct trace_rec *rec,
         w->n_records++;
         return 0;
     }
-    /* Text: the optional fields are short; tags and regions are cut at
-     * 1,000 bytes each, far beyond any real value. */
-    char line[2300];
-    int n = snprintf(line, sizeof line, "%" PRId64 "%c%" PRIu64 "%c%" PRIu64,
-                     rec->time, w->format == TRACE_CSV ? ',' : ' ', rec->id,
-                     w->format == TRACE_CSV ? ',' : ' ', rec->size);
-    size_t k = (size_t)n;
+    /* Text: the optional fields are short; tags, regions and keys are cut
+     * at 500 bytes each, far beyond any real value. A csv key (a URL) is
+     * kept as written, so that purges by prefix still find it. */
+    char line[2900];
+    size_t k;
+    if (w->format == TRACE_CSV && rec->key != NULL) {
+        k = (size_t)snprintf(line, sizeof line, "%" PRId64 ",", rec->time);
+        k += put_text(line + k, rec->key,
+                      rec->key_len > 500 ? 500 : rec->key_len);
+        k += (size_t)snprintf(line + k, 24, ",%" PRIu64, rec->size);
+    } else {
+        k = (size_t)snprintf(line, sizeof line,
+                             "%" PRId64 "%c%" PRIu64 "%c%" PRIu64, rec->time,
+                             w->format == TRACE_CSV ? ',' : ' ', rec->id,
+                             w->format == TRACE_CSV ? ',' : ' ', rec->size);
+    }
     if (w->columns & TRACE_HAS_REGION) {
         line[k++] = ',';
         if (rec->has & TRACE_HAS_REGION)
@@ -328,6 +340,21 @@ trace_write(struct trace_writer *w, const struct trace_rec *rec,
         line[k++] = ',';
         if (rec->has & TRACE_HAS_CACHEABLE)
             line[k++] = rec->is_cacheable ? '1' : '0';
+    }
+    const struct {
+        unsigned bit;
+        int64_t ns;
+    } durations[] = {{TRACE_HAS_S_MAXAGE, rec->s_maxage_ns},
+                     {TRACE_HAS_SWR, rec->swr_ns},
+                     {TRACE_HAS_SIE, rec->sie_ns}};
+    for (size_t d = 0; d < sizeof durations / sizeof durations[0]; d++) {
+        if (!(w->columns & durations[d].bit))
+            continue;
+        line[k++] = ',';
+        if (rec->has & durations[d].bit) {
+            format_ttl(durations[d].ns, line + k, 32);
+            k += strlen(line + k);
+        }
     }
     line[k++] = '\n';
     if (wbuf_write(&w->out, line, k) != 0)

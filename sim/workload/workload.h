@@ -57,8 +57,11 @@ struct wl_request {
     int64_t at;        /* arrival time at the edge, ns */
     uint64_t object;   /* object id */
     uint64_t size;     /* bytes */
-    int64_t ttl_ns;    /* freshness lifetime given at the origin; 0 = the
+    int64_t ttl_ns;    /* freshness lifetime caches give it (s-maxage
+                          when the object has one, else max-age); 0 = the
                           copy never expires */
+    int64_t swr_ns;    /* its stale-while-revalidate window, 0 = none */
+    int64_t sie_ns;    /* its stale-if-error window, 0 = none */
     uint32_t region;   /* index into the topology's regions */
     uint32_t version;  /* the origin's version of the object when the
                           request arrives, or WL_NO_VERSION */
@@ -126,6 +129,14 @@ int64_t wl_gen_object_ttl(const struct wl_gen *g, uint64_t object);
 uint32_t wl_gen_object_version(const struct wl_gen *g, uint64_t object,
                                int64_t at);
 
+/*
+ * Does purge event k, a purge by tag, class or prefix, select object? A
+ * synthetic object carries its class's tags and the key "/<class>/<id>";
+ * a trace object, the tags and key its records read so far gave it
+ * (purge_select.c). 0 for any other event.
+ */
+int wl_gen_purge_selects(const struct wl_gen *g, size_t k, uint64_t object);
+
 /* The diurnal factor: the arrival rate at simulated time t_ns divided by
  * the workload's mean rate (1 for a constant rate). */
 double wl_rate_factor(const struct cfg_workload *w, int64_t t_ns);
@@ -167,7 +178,8 @@ struct trace_opts {
      * case). The id is required; without a size every request has size 1,
      * without a time a record's time is its index. NULL = all by name.
      * The optional roles region, ttl (max_age), tags (surrogate_keys),
-     * version and cacheable are found the same way.
+     * version, cacheable, s_maxage, stale_while_revalidate and
+     * stale_if_error are found the same way.
      */
     const char *columns;
 };
@@ -179,7 +191,10 @@ enum {
     TRACE_HAS_TTL = 1u << 1,
     TRACE_HAS_TAGS = 1u << 2,
     TRACE_HAS_VERSION = 1u << 3,
-    TRACE_HAS_CACHEABLE = 1u << 4
+    TRACE_HAS_CACHEABLE = 1u << 4,
+    TRACE_HAS_S_MAXAGE = 1u << 5,
+    TRACE_HAS_SWR = 1u << 6,     /* stale_while_revalidate */
+    TRACE_HAS_SIE = 1u << 7      /* stale_if_error */
 };
 
 /* One request as recorded. */
@@ -203,6 +218,13 @@ struct trace_rec {
     int64_t ttl_ns;      /* HAS_TTL */
     uint64_t version;    /* HAS_VERSION */
     int is_cacheable;    /* HAS_CACHEABLE: 1 or 0 */
+    int64_t s_maxage_ns; /* HAS_S_MAXAGE */
+    int64_t swr_ns;      /* HAS_SWR */
+    int64_t sie_ns;      /* HAS_SIE */
+    const char *key;     /* csv: the id field as written, key_len bytes
+                            (valid until the next trace_next); NULL for the
+                            binary and webcachesim formats */
+    size_t key_len;
 };
 
 struct trace_reader;
