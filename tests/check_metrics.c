@@ -385,7 +385,7 @@ START_TEST(test_metrics_json_fields)
         "\"origin\": {\n    \"requests\": 1,\n    \"bytes\": 100,\n"
         "    \"peak_rps\": 1\n  },\n",
         "\"us\": {\n      \"requests\": 1,\n      \"errors\": 0,\n"
-        "      \"latency_ms\": {\n",
+        "      \"outdated\": 0,\n      \"latency_ms\": {\n",
         "\"tier\": \"shield\",\n",
         "\"events\": 1000,\n",
         "\"events_per_s\": 2000.000000,\n",
@@ -680,6 +680,45 @@ START_TEST(test_metrics_db_rows)
 }
 END_TEST
 
+START_TEST(test_metrics_db_upgrades_version_1)
+{
+    /* A file written by schema version 1 (without the outdated columns)
+     * gets them, and the old run reads 0 there. */
+    char *dir = test_tmpdir();
+    char *path = xasprintf("%s/old.db", dir);
+    struct met_run *m = sample_run();
+    m->outdated = 7;
+    m->regions[0].outdated = 7;
+    struct sim_err err = {0};
+    int64_t id = -1;
+    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db,
+                                  "ALTER TABLE runs DROP COLUMN outdated;"
+                                  "ALTER TABLE region_metrics DROP COLUMN "
+                                  "outdated; PRAGMA user_version = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    ck_assert_int_eq(id, 2);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(q_int(db, "PRAGMA user_version"), MET_DB_VERSION);
+    ck_assert_int_eq(q_int(db, "SELECT sum(outdated) FROM runs"), 7);
+    ck_assert_int_eq(q_int(db, "SELECT outdated FROM runs WHERE id = 1"), 0);
+    ck_assert_int_eq(q_int(db, "SELECT sum(outdated) FROM region_metrics"
+                               " WHERE run_id = 2"),
+                     7);
+    sqlite3_close(db);
+    met_run_fini(m);
+    free(m);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_metrics_db_errors)
 {
     char *dir = test_tmpdir();
@@ -704,7 +743,7 @@ START_TEST(test_metrics_db_errors)
     sqlite3 *db = NULL;
     ck_assert_int_eq(sqlite3_open(newer, &db), SQLITE_OK);
     ck_assert_int_eq(
-        sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL),
+        sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
     sim_err_clear(&err);
@@ -793,6 +832,7 @@ metrics_suite(void)
     tcase_add_test(tc, test_metrics_table_aligned);
     tcase_add_test(tc, test_metrics_db_rows);
     tcase_add_test(tc, test_metrics_db_errors);
+    tcase_add_test(tc, test_metrics_db_upgrades_version_1);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -706,6 +706,76 @@ START_TEST(test_model_freshness_per_record)
 }
 END_TEST
 
+START_TEST(test_model_outdated_answers_theory)
+{
+    /* One object changing every I = 1 s, cached for T = 100 ms, asked
+     * 1,000 times a second. A fetch is served by the origin at o and the
+     * copy lives until o + T; the next fetch is served 15 ms (half the
+     * RTT) plus ~1 ms (the next request) later, a cycle of L = 116 ms. A
+     * change at x in (o, o + T), which happens in a cycle with probability
+     * T / I at a uniform point, leaves the copy outdated for o + T - x: on
+     * average T / 2. So the outdated share of requests is
+     * T^2 / (2 I L) = 0.0431. */
+    const char *sets[] = {"catalog.ttl=100ms", "catalog.change_interval=1s",
+                          "arrival.rate=1000", "workload.requests=200000"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("tests/scenarios/slow-origin.yaml",
+              "tests/scenarios/one-object.yaml", sets, 4, &t, &w, &m);
+    double share = (double)m.outdated / (double)m.requests;
+    double want = 0.1 * 0.1 / (2 * 1.0 * 0.116);
+    ck_assert_msg(fabs(share - want) < 0.006, "outdated %.4f, theory %.4f",
+                  share, want);
+    ck_assert_uint_eq(m.regions[0].outdated, m.outdated);
+    free_run(t, w, &m);
+}
+END_TEST
+
+START_TEST(test_model_outdated_answers_exact)
+{
+    /* A trace: version 1 at 0 s, version 2 from 1 s on, a TTL of 10 s.
+     * Without a purge the requests at 1 s and 2 s hit the old copy; a
+     * purge at 1.5 s (hard, or soft: the revalidation finds a new
+     * version) leaves only the 1 s one outdated. */
+    static const char csv[] = "time,id,size,ttl,version\n"
+                              "0,a,1000,10,1\n"
+                              "1,a,1000,10,2\n"
+                              "2,a,1000,10,2\n";
+    static const struct {
+        const char *events;
+        uint64_t outdated, origin_bytes;
+    } cases[] = {
+        {"", 2, 1000},
+        {"events: [{at: 1500ms, purge: all}]\n", 1, 2000},
+        {"events: [{at: 1500ms, purge: all, mode: soft}]\n", 1, 2000},
+    };
+    char *dir = test_tmpdir();
+    char *cpath = test_write_file(dir, "t.csv", csv);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *yaml = xasprintf("name: t\ntrace: {path: t.csv, format: csv, "
+                               "time_unit: s}\n%s", cases[k].events);
+        char *path = test_write_file(dir, "t.yaml", yaml);
+        struct cfg_topology *t;
+        struct cfg_workload *w;
+        struct met_run m;
+        run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w,
+                  &m);
+        ck_assert_msg(m.outdated == cases[k].outdated &&
+                          m.origin_bytes == cases[k].origin_bytes,
+                      "case %zu: outdated %llu, origin bytes %llu", k,
+                      (unsigned long long)m.outdated,
+                      (unsigned long long)m.origin_bytes);
+        free_run(t, w, &m);
+        free(path);
+        free(yaml);
+    }
+    free(cpath);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* --- queueing: a node's servers against M/M/1 and M/M/c theory --- */
 
 /*
@@ -1232,6 +1302,8 @@ model_suite(void)
     tcase_add_test(tc, test_model_push_named_objects);
     tcase_add_test(tc, test_model_freshness_per_class);
     tcase_add_test(tc, test_model_freshness_per_record);
+    tcase_add_test(tc, test_model_outdated_answers_theory);
+    tcase_add_test(tc, test_model_outdated_answers_exact);
     tcase_add_test(tc, test_model_uncacheable_objects_bypass);
     tcase_add_test(tc, test_model_negative_caching);
     suite_add_tcase(s, tc);

@@ -660,6 +660,48 @@ START_TEST(test_report_run_plots_and_numbers)
 }
 END_TEST
 
+START_TEST(test_report_reads_version_1)
+{
+    /* A database from before the outdated columns (schema version 1) is
+     * reported as it is (read-only: no upgrade), with no outdated answers;
+     * the next run written to it upgrades it. */
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/old.db", dir);
+    char *out_dir = xasprintf("%s/out", dir);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+                                 "--requests", "2000", "--set", "warmup=0",
+                                 "--db", db, NULL),
+                     0);
+    sqlite3 *h = NULL;
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h,
+                                  "ALTER TABLE runs DROP COLUMN outdated;"
+                                  "ALTER TABLE region_metrics DROP COLUMN "
+                                  "outdated; PRAGMA user_version = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    char *out = NULL, *err = NULL;
+    int rc = test_cdnsim(&out, &err, "report", db, "--run", "1", "--out",
+                         out_dir, "--size", "320x200", NULL);
+    ck_assert_msg(rc == 0, "report: %s", err);
+    char *md_path = xasprintf("%s/report.md", out_dir);
+    char *md = slurp(md_path, NULL);
+    ck_assert_ptr_nonnull(strstr(md, "| outdated answers | 0 |"));
+    free(md), free(md_path), free(out), free(err);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+                                 "--requests", "2000", "--set", "warmup=0",
+                                 "--db", db, NULL),
+                     0);
+    char *v = q_text(db, "PRAGMA user_version");
+    ck_assert_str_eq(v, "2");
+    free(v);
+    free(out_dir), free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_report_sweep_plots_and_numbers)
 {
     char *dir = test_tmpdir();
@@ -875,6 +917,7 @@ report_suite(void)
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_report_run_plots_and_numbers);
     tcase_add_test(tc, test_report_sweep_plots_and_numbers);
+    tcase_add_test(tc, test_report_reads_version_1);
     tcase_add_test(tc, test_report_errors);
     tcase_add_test(tc, test_report_export_csv);
     suite_add_tcase(s, tc);

@@ -53,7 +53,10 @@ static const char db_schema[] =
     "    latency_max_ms   REAL NOT NULL,\n"
     "    window_s         REAL NOT NULL,     -- time-series window length\n"
     "    events           INTEGER NOT NULL,  -- engine events processed\n"
-    "    wall_s           REAL NOT NULL      -- wall-clock run time\n"
+    "    wall_s           REAL NOT NULL,     -- wall-clock run time\n"
+    "    outdated         INTEGER NOT NULL DEFAULT 0 -- answered with an\n"
+    "                                        -- older version than the\n"
+    "                                        -- origin's at request time\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS node_metrics (\n"
     "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
@@ -108,6 +111,7 @@ static const char db_schema[] =
     "    latency_p99_ms   REAL NOT NULL,\n"
     "    latency_p999_ms  REAL NOT NULL,\n"
     "    latency_max_ms   REAL NOT NULL,\n"
+    "    outdated         INTEGER NOT NULL DEFAULT 0, -- as runs.outdated\n"
     "    PRIMARY KEY (run_id, region)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS latency_histogram (\n"
@@ -304,8 +308,17 @@ db_schema_ensure(struct db *d)
                            "another file",
                            version, MET_DB_VERSION);
     /* A version-0 file may be new or may predate versioning: the IF NOT
-     * EXISTS statements settle both. */
-    code = db_exec(d, db_schema, "creating the schema");
+     * EXISTS statements settle both. A version-1 file lacks the columns
+     * version 2 added (at the ends of their tables, as here). */
+    if (version == 1)
+        code = db_exec(d,
+                       "ALTER TABLE runs ADD COLUMN outdated INTEGER NOT "
+                       "NULL DEFAULT 0;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN outdated "
+                       "INTEGER NOT NULL DEFAULT 0;\n",
+                       "upgrading the schema from version 1");
+    if (code == 0)
+        code = db_exec(d, db_schema, "creating the schema");
     if (code == 0 && version < MET_DB_VERSION) {
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d", MET_DB_VERSION);
@@ -323,8 +336,8 @@ insert_run(struct db *d, const struct met_run *r, int64_t *id)
         " errors, offload, byte_offload, origin_requests, origin_bytes,"
         " origin_peak_rps, cost_usd, latency_mean_ms, latency_p50_ms,"
         " latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms,"
-        " window_s, events, wall_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " window_s, events, wall_s, outdated) VALUES (?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     if (code != 0)
@@ -360,6 +373,7 @@ insert_run(struct db *d, const struct met_run *r, int64_t *id)
     bind_real(&w, (double)r->window_ns / 1e9);
     bind_u64(&w, r->events);
     bind_real(&w, r->wall_s);
+    bind_u64(&w, r->outdated);
     code = row_insert(d, &w, "inserting into runs");
     if (code == 0)
         *id = (int64_t)sqlite3_last_insert_rowid(d->h);
@@ -445,8 +459,8 @@ insert_regions(struct db *d, const struct met_run *r, int64_t id)
     static const char sql[] =
         "INSERT INTO region_metrics (run_id, region, requests, bytes,"
         " errors, latency_mean_ms, latency_p50_ms, latency_p90_ms,"
-        " latency_p99_ms, latency_p999_ms, latency_max_ms)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " latency_p99_ms, latency_p999_ms, latency_max_ms, outdated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     for (size_t i = 0; code == 0 && i < r->n_regions; i++) {
@@ -466,6 +480,7 @@ insert_regions(struct db *d, const struct met_run *r, int64_t id)
         bind_real(&w, l.p99_ms);
         bind_real(&w, l.p999_ms);
         bind_real(&w, l.max_ms);
+        bind_u64(&w, g->outdated);
         code = row_insert(d, &w, "inserting into region_metrics");
     }
     sqlite3_finalize(st);

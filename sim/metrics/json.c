@@ -192,6 +192,7 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_u64(&w, "requests", r->requests);
     jw_u64(&w, "bytes", r->bytes);
     jw_u64(&w, "errors", r->errors);
+    jw_u64(&w, "outdated", r->outdated);
     jw_real(&w, "offload", met_offload(r));
     jw_real(&w, "byte_offload", met_byte_offload(r));
     jw_latency(&w, &r->latency);
@@ -226,6 +227,7 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_open(&w, met_str(g->name));
         jw_u64(&w, "requests", g->requests);
         jw_u64(&w, "errors", g->errors);
+        jw_u64(&w, "outdated", g->outdated);
         jw_latency(&w, &g->latency);
         jw_close(&w);
     }

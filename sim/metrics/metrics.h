@@ -119,6 +119,8 @@ struct met_region {
     const char *name;         /* borrowed */
     uint64_t requests;        /* all, errors included */
     uint64_t errors;          /* answered with an error: not in latency */
+    uint64_t outdated;        /* answered with content older than the
+                                 origin's when the request was made */
     uint64_t bytes;
     struct met_hist latency;
 };
@@ -148,6 +150,10 @@ struct met_run {
     uint64_t origin_bytes;
     uint64_t origin_peak_rps; /* most origin requests in one 1 s window */
     uint64_t errors;          /* client requests answered with an error */
+    uint64_t outdated;        /* client requests answered with an older
+                                 version of the object than the origin had
+                                 when they were made (served from a copy
+                                 that was fresh by its TTL, or stale) */
     /* Simulated span of the measured requests. */
     int64_t measured_start_ns;
     int64_t measured_end_ns;
@@ -224,7 +230,7 @@ int met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
  * (the sweep tables were one) is created in place on any file of this
  * version, since a reader that does not know it never looks at it.
  */
-#define MET_DB_VERSION 1
+#define MET_DB_VERSION 2 /* 2 added runs.outdated, region_metrics.outdated */
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

@@ -252,6 +252,11 @@ met_print_table(const struct met_run *r, FILE *out)
                 "errors %" PRIu64 " (%.2f%% of requests): a node on their "
                 "path was down; latencies cover the others\n",
                 r->errors, 100.0 * met_ratio(r->errors, r->requests));
+    if (r->outdated > 0)
+        fprintf(out,
+                "outdated %" PRIu64 " (%.2f%% of requests): answered with an "
+                "older version than the origin had when asked\n",
+                r->outdated, 100.0 * met_ratio(r->outdated, r->requests));
     if (!r->is_complete)
         fputs("INTERRUPTED: these figures cover only part of the workload\n",
               out);

@@ -70,6 +70,9 @@ struct req {
     uint32_t version;     /* on the way back: the content's version */
     uint32_t cond;        /* the version the requester holds and asks to
                              revalidate, or NO_VERSION: a plain GET */
+    uint32_t current;     /* a client request: the origin's version when it
+                             was made, to tell an outdated answer; or
+                             NO_VERSION when objects never change */
     uint16_t region;
     uint8_t measured : 1; /* not part of the warm-up */
     uint8_t explain : 1;  /* narrated by --explain */
@@ -79,6 +82,9 @@ struct req {
                                  client waits for it */
     uint8_t bypass : 1;       /* not cacheable: passed through, unstored */
     uint8_t negative : 1;     /* on the way back: a 404 */
+    uint8_t current_rises : 1; /* current is the model's own version, which
+                                  only rises: a newer answer (the object
+                                  changed during the fetch) is not old */
     uint8_t outcome : 4;      /* enum met_outcome as the lookup saw it;
                                  settled when the node answers */
 };
@@ -633,6 +639,12 @@ respond(struct cdn *c, uint32_t s, int64_t now)
                     (double)last_mile / 1e6);
         if (r->measured) {
             uint64_t lat = (uint64_t)(now - r->t_arrive + last_mile);
+            uint32_t behind = (r->current - r->version) & CACHE_VERSION_MASK;
+            if (r->current != NO_VERSION && !r->negative && behind != 0 &&
+                (!r->current_rises || behind < CACHE_VERSION_MASK / 2)) {
+                c->m->outdated++;
+                c->m->regions[r->region].outdated++;
+            }
             met_hist_record(&c->m->latency, lat);
             met_hist_record(&c->m->regions[r->region].latency, lat);
             if (now > c->m->measured_end_ns)
@@ -1120,6 +1132,11 @@ client_arrival(struct cdn *c, int64_t now)
     r->version = p->version; /* on the way up: the workload's version of
                                 the object, or WL_NO_VERSION */
     r->cond = NO_VERSION; /* clients hold no copy */
+    r->current = p->version != WL_NO_VERSION ? p->version
+                 : c->w->change_interval_ns > 0
+                     ? origin_version(c, p->object, now)
+                     : NO_VERSION;
+    r->current_rises = p->version == WL_NO_VERSION;
     r->bypass = (uint8_t)(p->is_uncacheable || is_uncacheable(c, p->object));
     r->negative = 0;
     if (is_missing(c, p->object))

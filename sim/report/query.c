@@ -93,6 +93,7 @@ rep_db_open(struct rep_db *d, const char *path, struct sim_err *err)
     sqlite3_finalize(st);
     if (code != 0)
         return code;
+    d->version = version;
     if (version > MET_DB_VERSION)
         return sim_err_set(err, -SIM_EDB, path, 0, 0, NULL,
                            "database schema version %d is newer than this "

@@ -16,6 +16,7 @@ struct rep_db {
     sqlite3 *h;
     const char *path;    /* borrowed */
     struct sim_err *err; /* borrowed */
+    int version;         /* the file's schema version (PRAGMA user_version) */
 };
 
 /*

@@ -37,7 +37,7 @@ struct run_info {
     int64_t id;
     char *topology, *topology_path, *workload, *workload_path;
     char *overrides, *status, *started;
-    int64_t seed, requests, bytes, errors;
+    int64_t seed, requests, bytes, errors, outdated;
     int64_t origin_requests, origin_bytes, origin_peak_rps;
     double offload, byte_offload, cost_usd;
     double lat_mean, lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
@@ -80,12 +80,17 @@ col_dup(sqlite3_stmt *st, int i)
 static int
 load_run(struct rep_db *d, int64_t id, struct run_info *r)
 {
-    static const char sql[] =
-        "SELECT topology, topology_path, workload, workload_path, overrides,"
-        " status, started, seed, requests, bytes, errors, origin_requests,"
-        " origin_bytes, origin_peak_rps, offload, byte_offload, cost_usd,"
-        " latency_mean_ms, latency_p50_ms, latency_p90_ms, latency_p99_ms,"
-        " latency_p999_ms, latency_max_ms, window_s FROM runs WHERE id = ?";
+    /* A version-1 file (opened read-only, so not upgraded) has no
+     * outdated column: its runs counted none. */
+    char sql[512];
+    snprintf(sql, sizeof sql, "%s%s FROM runs WHERE id = ?",
+             "SELECT topology, topology_path, workload, workload_path,"
+             " overrides, status, started, seed, requests, bytes, errors,"
+             " origin_requests, origin_bytes, origin_peak_rps, offload,"
+             " byte_offload, cost_usd, latency_mean_ms, latency_p50_ms,"
+             " latency_p90_ms, latency_p99_ms, latency_p999_ms,"
+             " latency_max_ms, window_s, ",
+             d->version >= 2 ? "outdated" : "0");
     sqlite3_stmt *st = NULL;
     int code = rep_db_query(d, sql, &st, 1, id);
     if (code != 0)
@@ -123,6 +128,7 @@ load_run(struct rep_db *d, int64_t id, struct run_info *r)
     r->lat_p999 = sqlite3_column_double(st, 21);
     r->lat_max = sqlite3_column_double(st, 22);
     r->window_s = sqlite3_column_double(st, 23);
+    r->outdated = sqlite3_column_int64(st, 24);
     sqlite3_finalize(st);
     return 0;
 }
@@ -575,6 +581,12 @@ describe_numbers(struct rep_doc *doc, const struct run_info *r)
                      rep_fmt_pct(ratio(r->errors, r->requests), b, sizeof b));
     else
         rep_doc_text(doc, "No request failed.");
+    if (r->outdated > 0)
+        rep_doc_text(doc, " %s requests (%s) got an older version of the "
+                     "object than the origin had when they were made.",
+                     rep_fmt_count(r->outdated, a, sizeof a),
+                     rep_fmt_pct(ratio(r->outdated, r->requests), b,
+                                 sizeof b));
     rep_doc_p_end(doc);
 
     static const char *const head[] = {"figure", "value"};
@@ -603,6 +615,8 @@ describe_numbers(struct rep_doc *doc, const struct run_info *r)
     rep_doc_cell(doc, "%.4f", r->cost_usd);
     rep_doc_cell(doc, "errors");
     rep_doc_cell(doc, "%s", rep_fmt_count(r->errors, a, sizeof a));
+    rep_doc_cell(doc, "outdated answers");
+    rep_doc_cell(doc, "%s", rep_fmt_count(r->outdated, a, sizeof a));
     rep_doc_table_end(doc);
 }
 
