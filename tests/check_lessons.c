@@ -212,6 +212,29 @@ START_TEST(test_examples_of_cdn_behaviour)
 }
 END_TEST
 
+START_TEST(test_lesson_purge_on_change)
+{
+    static const char *const wl = "workloads/news-site.yaml";
+    char *a = lesson_json("run", "topologies/global.yaml", wl, NULL);
+    char *b = lesson_json("run", "topologies/global.yaml", wl, "--set",
+                          "catalog.classes.articles.ttl=10s", NULL);
+    char *c = lesson_json("run", "topologies/global.yaml", wl, "--set",
+                          "catalog.classes.articles.purge_on_change=true",
+                          NULL);
+    ck_assert_int_eq(num(a, 1, "outdated"), 217533);
+    ck_assert_int_eq(num(b, 1, "outdated"), 10415);
+    ck_assert_int_eq(num(c, 1, "outdated"), 377);
+    ck_assert_double_eq_tol(num(a, 1, "offload"), 0.882959, 1e-6);
+    ck_assert_double_eq_tol(num(b, 1, "offload"), 0.815777, 1e-6);
+    ck_assert_double_eq_tol(num(b, 1, "byte_offload"), 0.874382, 1e-6);
+    ck_assert_double_eq_tol(num(c, 1, "offload"), 0.873916, 1e-6);
+    ck_assert_int_eq(num(b, 3, "tiers", "edge", "revalidated"), 10789);
+    free(a);
+    free(b);
+    free(c);
+}
+END_TEST
+
 /* Every reference architecture runs briefly and keeps the books. */
 START_TEST(test_reference_architectures_run)
 {
@@ -254,6 +277,7 @@ lessons_suite(void)
     tcase_add_test(tc, test_lesson_latency_by_distance);
     tcase_add_test(tc, test_reference_architectures_run);
     tcase_add_test(tc, test_examples_of_cdn_behaviour);
+    tcase_add_test(tc, test_lesson_purge_on_change);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -776,6 +776,50 @@ START_TEST(test_model_outdated_answers_exact)
 }
 END_TEST
 
+START_TEST(test_model_purge_on_change)
+{
+    /* The object changes 20 times in the run. Without purges the edge
+     * keeps its first copy for the hour: every answer after the first
+     * change is outdated. With purge_on_change each change removes the
+     * copy: the next request misses and nothing is outdated (changes are
+     * 1 s apart, fetches take 30 ms). With a 100 ms purge delay the
+     * requests of the 100 ms after each change (about 100 each) are. */
+    static const struct {
+        const char *sets[2];
+        size_t n_sets;
+    } cases[] = {
+        {{NULL, NULL}, 0},
+        {{"catalog.classes.a.purge_on_change=true", NULL}, 1},
+        {{"catalog.classes.a.purge_on_change=true",
+          "catalog.classes.a.purge_delay=100ms"}, 2},
+    };
+    for (size_t k = 0; k < 3; k++) {
+        struct cfg_topology *t;
+        struct cfg_workload *w;
+        struct met_run m;
+        run_model("tests/scenarios/slow-origin.yaml",
+                  "tests/scenarios/changing-object.yaml", cases[k].sets,
+                  cases[k].n_sets, &t, &w, &m);
+        const struct met_node *edge = node_named(&m, "edge");
+        if (k == 0) {
+            ck_assert_uint_eq(edge->c.misses, 1);
+            ck_assert_uint_gt(m.outdated, 19000);
+        } else {
+            ck_assert_uint_ge(edge->c.purged, 19);
+            ck_assert_uint_le(edge->c.purged, 20);
+            ck_assert_uint_eq(edge->c.misses, 1 + edge->c.purged);
+            ck_assert_uint_eq(m.origin_requests, edge->c.misses);
+        }
+        if (k == 1)
+            ck_assert_uint_eq(m.outdated, 0);
+        if (k == 2)
+            ck_assert_msg(m.outdated > 1700 && m.outdated < 2300,
+                          "%llu outdated", (unsigned long long)m.outdated);
+        free_run(t, w, &m);
+    }
+}
+END_TEST
+
 /* --- queueing: a node's servers against M/M/1 and M/M/c theory --- */
 
 /*
@@ -1304,6 +1348,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_freshness_per_record);
     tcase_add_test(tc, test_model_outdated_answers_theory);
     tcase_add_test(tc, test_model_outdated_answers_exact);
+    tcase_add_test(tc, test_model_purge_on_change);
     tcase_add_test(tc, test_model_uncacheable_objects_bypass);
     tcase_add_test(tc, test_model_negative_caching);
     suite_add_tcase(s, tc);

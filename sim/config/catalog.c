@@ -63,7 +63,7 @@ static const char *const class_keys[] = {
     "name",      "share",     "objects",  "zipf_alpha",
     "size",      "ttl",       "s_maxage", "stale_while_revalidate",
     "stale_if_error", "change_interval", "immutable", "cacheable",
-    "tags",      NULL};
+    "tags",      "purge_on_change", "purge_delay", NULL};
 static const char *const class_required[] = {"name", "share", "objects", NULL};
 static const char *const churn_keys[] = {"publish_rate", "lifetime",
                                          "requests_per_object", "class", NULL};
@@ -350,6 +350,18 @@ wb_class(const struct cfg_map *m, const struct cfg_workload *w,
     if (rc == 0)
         rc = cfg_map_strings(m, "tags", "a tag or a list of tags (surrogate "
                              "keys)", &c->tags, &c->n_tags, err);
+    if (rc == 0)
+        rc = cfg_map_bool(m, "purge_on_change", 0, &c->is_purged_on_change,
+                          err);
+    if (rc == 0 && c->is_purged_on_change && c->change_interval_ns == 0)
+        rc = cfg_map_bad(m, "purge_on_change",
+                         cfg_map_find(m, "purge_on_change"),
+                         "false for objects that never change (give the "
+                         "class a change_interval)", err);
+    /* purge_delay alone is allowed, so that --set or --vary can turn
+     * purge_on_change on and off around it. */
+    if (rc == 0)
+        rc = cfg_map_duration(m, "purge_delay", 0, 0, &c->purge_delay_ns, err);
     return rc;
 }
 

@@ -206,6 +206,10 @@ struct cfg_class {
     int is_immutable;         /* immutable: true: never changes and, unless
                                  the class gives a ttl, never expires */
     int is_cacheable;         /* 0: sent no-store, passes every cache */
+    int is_purged_on_change;  /* purge_on_change: the origin purges each
+                                 object from every cache when it changes */
+    cfg_time_ns purge_delay_ns; /* ... and the purge takes this long to
+                                   reach the caches */
     char **tags;              /* surrogate keys every object of the class
                                  carries, for purges by tag */
     size_t n_tags;

@@ -82,6 +82,7 @@ struct req {
                                  client waits for it */
     uint8_t bypass : 1;       /* not cacheable: passed through, unstored */
     uint8_t negative : 1;     /* on the way back: a 404 */
+    uint8_t purged_on_change : 1; /* its class has purge_on_change */
     uint8_t current_rises : 1; /* current is the model's own version, which
                                   only rises: a newer answer (the object
                                   changed during the fetch) is not old */
@@ -721,6 +722,29 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
                            target, u);
 }
 
+/*
+ * purge_on_change, evaluated lazily: has the origin purged copy o (of a
+ * class whose objects the origin purges when they change) by `now`? It
+ * has if the object changed after o's content was made and the purge has
+ * had its delay to arrive: o's version is behind the version of
+ * now - delay (class versions only rise). The result is the one purging
+ * at each change would give, except that a purged copy holds its cache
+ * space until it is next asked for, and a copy fetched between a change
+ * and its purge's arrival survives the purge (it has the new content).
+ */
+static int
+purged_since_stored(const struct cdn *c, const struct cache_obj *o,
+                    int64_t now)
+{
+    const struct cfg_class *cl = wl_gen_class_of(c->gen, o->key);
+    if (o->is_negative || now < cl->purge_delay_ns)
+        return 0;
+    uint32_t then = wl_gen_object_version(c->gen, o->key,
+                                          now - cl->purge_delay_ns);
+    uint32_t behind = (then - (uint32_t)o->version) & CACHE_VERSION_MASK;
+    return behind != 0 && behind < CACHE_VERSION_MASK / 2;
+}
+
 /* Request s has reached its node: answer it, join a fetch, or fetch. */
 static void
 node_request(struct cdn *c, uint32_t s, int64_t now)
@@ -774,6 +798,16 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         return;
     }
     struct cache_obj *o = cache_find(n->cache, r->object);
+    if (o != NULL && r->purged_on_change && purged_since_stored(c, o, now)) {
+        if (r->explain)
+            narrate(c, now, "  %s: its copy was purged when object %llu "
+                    "changed", node_name(c, ni),
+                    (unsigned long long)r->object);
+        cache_remove(n->cache, o);
+        o = NULL;
+        if (r->measured)
+            mc->purged++;
+    }
     if (o != NULL && o->expires_at > now) {
         cache_hit(n->cache, o);
         r->outcome = MET_OUT_HIT;
@@ -1137,6 +1171,8 @@ client_arrival(struct cdn *c, int64_t now)
                      ? origin_version(c, p->object, now)
                      : NO_VERSION;
     r->current_rises = p->version == WL_NO_VERSION;
+    r->purged_on_change = c->w->n_classes > 0 &&
+                          c->w->classes[p->class_id].is_purged_on_change;
     r->bypass = (uint8_t)(p->is_uncacheable || is_uncacheable(c, p->object));
     r->negative = 0;
     if (is_missing(c, p->object))

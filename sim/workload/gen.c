@@ -294,6 +294,12 @@ wl_gen_object_version(const struct wl_gen *g, uint64_t object, int64_t at)
     return q.version;
 }
 
+const struct cfg_class *
+wl_gen_class_of(const struct wl_gen *g, uint64_t object)
+{
+    return g->w->n_classes == 0 ? NULL : wl_class_of(g, object);
+}
+
 int64_t
 wl_gen_object_ttl(const struct wl_gen *g, uint64_t object)
 {

@@ -128,6 +128,9 @@ int64_t wl_gen_object_ttl(const struct wl_gen *g, uint64_t object);
  * would carry), or WL_NO_VERSION when the model's own rule applies. */
 uint32_t wl_gen_object_version(const struct wl_gen *g, uint64_t object,
                                int64_t at);
+/* The class of an object of a synthetic workload (NULL for a trace). */
+const struct cfg_class *wl_gen_class_of(const struct wl_gen *g,
+                                        uint64_t object);
 
 /*
  * Does purge event k, a purge by tag, class or prefix, select object? A
