@@ -78,7 +78,10 @@ ev_selector(const struct cfg_map *ev, int id, const struct cfg_workload *w,
     for (int k = 0; selector_keys[k] != NULL; k++) {
         if (cfg_map_find(&m, selector_keys[k]) == 0)
             continue;
-        n_given++;
+        if (++n_given > 1)
+            return cfg_doc_err(ev->d, id, -SIM_EBADVAL, field, err,
+                               "a purge selects by one of tag:, class: or "
+                               "prefix:, not several");
         e->purge_by = k == 0 ? CFG_PURGE_TAG
                       : k == 1 ? CFG_PURGE_CLASS
                                : CFG_PURGE_PREFIX;
@@ -89,10 +92,6 @@ ev_selector(const struct cfg_map *ev, int id, const struct cfg_workload *w,
                              &e->names, &e->n_names, err);
         if (rc != 0)
             return rc;
-        if (n_given > 1)
-            return cfg_doc_err(ev->d, id, -SIM_EBADVAL, field, err,
-                               "a purge selects by one of tag:, class: or "
-                               "prefix:, not several");
     }
     if (n_given == 0)
         return cfg_doc_err(ev->d, id, -SIM_ENOKEY, field, err,
