@@ -1120,8 +1120,9 @@ run_model_rc(const char *topo, const char *wl, struct cfg_topology **t,
 START_TEST(test_model_trace_matches_synthetic)
 {
     /* The classes workload as synthetic traffic, and as the trace
-     * `cdnsim trace gen` writes for it (ns times, regions, TTLs, versions,
-     * cacheability), give byte-identical results. */
+     * `cdnsim trace gen` writes for it (ns times, regions, TTLs, windows,
+     * tags, versions, cacheability), give byte-identical results, purges
+     * by tag included. */
     const char *topo = "topologies/global.yaml";
     const char *wl = "tests/data/classes-workload.yaml";
     char *dir = test_tmpdir();
@@ -1137,7 +1138,10 @@ START_TEST(test_model_trace_matches_synthetic)
     char *yaml = xasprintf("name: classes-trace\nseed: 7\nwarmup: 10000\n"
                            "trace: {path: %s, format: csv, time_unit: ns,\n"
                            "        rebase: false}\n"
-                           "catalog: {stale_while_revalidate: 5s}\n", csv);
+                           "catalog: {stale_while_revalidate: 5s}\n"
+                           "events:\n"
+                           "  - {at: 90s, purge: {tag: dynamic}, mode: soft}\n"
+                           "  - {at: 100s, purge: {tag: assets}}\n", csv);
     char *trace_wl = test_write_file(dir, "trace.yaml", yaml);
     struct cfg_topology *t1, *t2;
     struct cfg_workload *w1, *w2;
@@ -1149,6 +1153,7 @@ START_TEST(test_model_trace_matches_synthetic)
     ck_assert_uint_gt(node_named(&m1, "edge-fra")->c.revalidated +
                           node_named(&m1, "shield-ams")->c.revalidated,
                       0);
+    ck_assert_uint_gt(node_named(&m1, "edge-fra")->c.purged, 100);
     char *j1 = json_of(&m1), *j2 = json_of(&m2);
     ck_assert_str_eq(j1, j2);
     free(j1);

@@ -178,6 +178,8 @@ trace_gen(int argc, char **argv)
             cols |= TRACE_HAS_SWR;
         if (w->classes[k].sie_ns > 0)
             cols |= TRACE_HAS_SIE;
+        if (w->classes[k].n_tags > 0)
+            cols |= TRACE_HAS_TAGS;
         if (!w->classes[k].is_cacheable)
             cols |= TRACE_HAS_CACHEABLE;
     }
@@ -213,6 +215,22 @@ trace_gen(int argc, char **argv)
         if (q.ttl_ns > 0) {
             rec.has |= TRACE_HAS_TTL;
             rec.ttl_ns = q.ttl_ns;
+        }
+        char tags[512];
+        if (cols & TRACE_HAS_TAGS) {
+            const struct cfg_class *cl = &w->classes[q.class_id];
+            size_t len = 0;
+            tags[0] = '\0';
+            for (size_t j = 0; j < cl->n_tags && len < sizeof tags; j++)
+                len += (size_t)snprintf(tags + len, sizeof tags - len, "%s%s",
+                                        j ? "|" : "", cl->tags[j]);
+            if (len >= sizeof tags)
+                len = sizeof tags - 1;
+            if (len > 0) {
+                rec.has |= TRACE_HAS_TAGS;
+                rec.tags = tags;
+                rec.tags_len = len;
+            }
         }
         if (q.swr_ns > 0) {
             rec.has |= TRACE_HAS_SWR;
