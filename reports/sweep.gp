@@ -1,7 +1,8 @@
 # sweep.gp: one figure of a sweep against the varied parameter, one line
 # per combination of the other varied values.
 # Data: one index block per line: x, x tick label, offload (%), byte
-# offload (%), p99 latency (ms), origin peak (req/s), cost (USD), point.
+# offload (%), p99 latency (ms), origin peak (req/s), cost (USD), point,
+# outdated answers (% of requests).
 # Variables: n, titles[n], col (the column to draw), ptitle, xtitle,
 # ytitle, logx (1 for a log2 x axis).
 load tdir . '/style.gp'

@@ -702,6 +702,52 @@ START_TEST(test_report_reads_version_1)
 }
 END_TEST
 
+START_TEST(test_report_sweep_outdated)
+{
+    /* Content that changes: a TTL sweep draws the outdated answers too,
+     * rising with the TTL, and the points' table shows them. */
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/s.db", dir);
+    char *out_dir = xasprintf("%s/out", dir);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "sweep",
+                                 "tests/scenarios/slow-origin.yaml",
+                                 "tests/scenarios/changing-object.yaml",
+                                 "--requests", "5000", "--vary",
+                                 "catalog.classes.a.ttl=100ms,1s,10s",
+                                 "--db", db, NULL),
+                     0);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1",
+                                 "--out", out_dir, "--quiet", "--size",
+                                 "320x200", NULL),
+                     0);
+    size_t n;
+    free(check_plot(out_dir, "sweep-outdated", 320, 200, &n));
+    char *dat_path = xasprintf("%s/data/sweep-outdated.dat", out_dir);
+    char *dat = slurp(dat_path, NULL);
+    double share[3];
+    const char *p = dat;
+    for (int k = 0; k < 3; k++) {
+        p = strstr(p, k == 0 ? "100ms\t" : k == 1 ? "\t1s\t" : "\t10s\t");
+        ck_assert_ptr_nonnull(p);
+        /* The last column of the row. */
+        const char *eol = strchr(p, '\n');
+        const char *tab = eol;
+        while (tab > p && tab[-1] != '\t')
+            tab--;
+        share[k] = strtod(tab, NULL);
+    }
+    ck_assert_msg(share[0] < share[1] && share[1] < share[2],
+                  "outdated %% %g %g %g", share[0], share[1], share[2]);
+    char *md_path = xasprintf("%s/report.md", out_dir);
+    char *md = slurp(md_path, NULL);
+    ck_assert_ptr_nonnull(strstr(md, "The share of outdated answers ranges"));
+    free(md), free(md_path), free(dat), free(dat_path);
+    free(out_dir), free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_report_sweep_plots_and_numbers)
 {
     char *dir = test_tmpdir();
@@ -918,6 +964,7 @@ report_suite(void)
     tcase_add_test(tc, test_report_run_plots_and_numbers);
     tcase_add_test(tc, test_report_sweep_plots_and_numbers);
     tcase_add_test(tc, test_report_reads_version_1);
+    tcase_add_test(tc, test_report_sweep_outdated);
     tcase_add_test(tc, test_report_errors);
     tcase_add_test(tc, test_report_export_csv);
     suite_add_tcase(s, tc);

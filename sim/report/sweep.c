@@ -32,6 +32,7 @@ struct sw_point {
     int is_complete;
     int64_t run_id;
     double offload, byte_offload, p99_ms, cost_usd;
+    double outdated;  /* share of requests answered with old content */
     int64_t origin_peak_rps, origin_requests, origin_bytes, requests;
     char **value; /* [n_vary] as passed to --set */
     double *num;  /* [n_vary], NAN for text */
@@ -163,15 +164,18 @@ load_sweep(struct rep_db *d, int64_t id, struct sw_info *s)
         s->points[p].value = xcalloc(s->n_vary + 1, sizeof(char *));
         s->points[p].num = xcalloc(s->n_vary + 1, sizeof(double));
     }
-    code = rep_db_query(d,
-                        "SELECT p.point, p.params, p.status, p.run_id,"
-                        " r.offload, r.byte_offload, r.latency_p99_ms,"
-                        " r.cost_usd, r.origin_peak_rps, r.origin_requests,"
-                        " r.origin_bytes, r.requests, r.topology,"
-                        " r.workload, r.status FROM sweep_points p"
-                        " LEFT JOIN runs r ON r.id = p.run_id"
-                        " WHERE p.sweep_id = ? ORDER BY p.point",
-                        &st, 1, id);
+    /* A version-1 file has no outdated column: its runs counted none. */
+    char sql[512];
+    snprintf(sql, sizeof sql, "%s%s%s",
+             "SELECT p.point, p.params, p.status, p.run_id,"
+             " r.offload, r.byte_offload, r.latency_p99_ms,"
+             " r.cost_usd, r.origin_peak_rps, r.origin_requests,"
+             " r.origin_bytes, r.requests, r.topology,"
+             " r.workload, r.status, ",
+             d->version >= 2 ? "r.outdated" : "0",
+             " FROM sweep_points p LEFT JOIN runs r ON r.id = p.run_id"
+             " WHERE p.sweep_id = ? ORDER BY p.point");
+    code = rep_db_query(d, sql, &st, 1, id);
     while (code == 0 && (code = rep_db_step(d, st, "reading the sweep")) == 1) {
         code = 0;
         int64_t p = sqlite3_column_int64(st, 0);
@@ -194,6 +198,9 @@ load_sweep(struct rep_db *d, int64_t id, struct sw_info *s)
         x->origin_requests = sqlite3_column_int64(st, 9);
         x->origin_bytes = sqlite3_column_int64(st, 10);
         x->requests = sqlite3_column_int64(st, 11);
+        x->outdated = x->requests > 0 ? (double)sqlite3_column_int64(st, 15) /
+                                            (double)x->requests
+                                      : 0;
         if (s->topology == NULL) {
             s->topology = dup_col(st, 12);
             s->workload = dup_col(st, 13);
@@ -415,7 +422,32 @@ static const struct sw_metric sw_metrics[] = {
      "Peak origin requests in one second"},
     {"sweep-cost", 7, "Egress cost", "egress cost (USD)",
      "Egress cost of all nodes"},
+    /* Last: drawn only when some point has outdated answers (content
+     * that changes), see has_outdated. */
+    {"sweep-outdated", 9, "Outdated answers",
+     "outdated answers (% of requests)",
+     "Answers older than the origin's version when asked"},
 };
+
+#define SW_N_METRICS (sizeof sw_metrics / sizeof *sw_metrics)
+
+/* Does any complete point have outdated answers? Without, the outdated
+ * plot would be a flat line at 0 and is left out. */
+static int
+has_outdated(const struct sw_info *s)
+{
+    for (int64_t p = 0; p < s->n_points; p++)
+        if (s->points[p].is_complete && s->points[p].outdated > 0)
+            return 1;
+    return 0;
+}
+
+/* How many of sw_metrics this sweep draws. */
+static size_t
+n_metrics(const struct sw_info *s)
+{
+    return has_outdated(s) ? SW_N_METRICS : SW_N_METRICS - 1;
+}
 
 static int
 sweep_plots(struct rep_plotter *pl, const struct sw_info *s, size_t x,
@@ -431,25 +463,25 @@ sweep_plots(struct rep_plotter *pl, const struct sw_info *s, size_t x,
     else
         xlabel = xasprintf("%s%s", v->path, l->logx ? " (log scale)" : "");
     int code = 0;
-    for (size_t m = 0; code == 0 && m < sizeof sw_metrics / sizeof *sw_metrics;
-         m++) {
+    for (size_t m = 0; code == 0 && m < n_metrics(s); m++) {
         struct rep_plot p;
         code = rep_plot_begin(pl, &p, sw_metrics[m].name, "sweep.gp");
         if (code != 0)
             break;
         fputs("# x\tx label\toffload (%)\tbyte offload (%)\tp99 (ms)\t"
-              "origin peak (req/s)\tcost (USD)\tpoint\n",
+              "origin peak (req/s)\tcost (USD)\tpoint\toutdated (%)\n",
               p.data);
         for (size_t i = 0; i < l->n_series; i++) {
             fprintf(p.data, "# series: %s\n", l->titles[i]);
             for (size_t k = l->start[i]; k < l->start[i + 1]; k++) {
                 const struct sw_point *q = &s->points[l->order[k]];
                 fprintf(p.data,
-                        "%.17g\t%s\t%.6f\t%.6f\t%.6f\t%lld\t%.6f\t%lld\n",
+                        "%.17g\t%s\t%.6f\t%.6f\t%.6f\t%lld\t%.6f\t%lld\t"
+                        "%.6f\n",
                         x_coord(s, q, x), q->value[x], 100 * q->offload,
                         100 * q->byte_offload, q->p99_ms,
                         (long long)q->origin_peak_rps, q->cost_usd,
-                        (long long)q->point);
+                        (long long)q->point, 100 * q->outdated);
             }
             fputs("\n\n", p.data);
         }
@@ -513,13 +545,16 @@ point_row(struct rep_doc *doc, const struct sw_info *s,
     rep_doc_cell(doc, "%.3f", q->p99_ms);
     rep_doc_cell(doc, "%s", rep_fmt_count(q->origin_peak_rps, a, sizeof a));
     rep_doc_cell(doc, "%.4f", q->cost_usd);
+    rep_doc_cell(doc, "%s", rep_fmt_pct(q->outdated, a, sizeof a));
     rep_doc_cell(doc, "%lld", (long long)q->run_id);
 }
 
 static const char *const point_head[] = {
-    "point",    "parameters",          "offload",    "byte offload",
-    "p99 (ms)", "origin peak (req/s)", "cost (USD)", "run"};
-static const int point_right[] = {1, 0, 1, 1, 1, 1, 1, 1};
+    "point",      "parameters", "offload",
+    "byte offload", "p99 (ms)", "origin peak (req/s)",
+    "cost (USD)", "outdated",   "run"};
+static const int point_right[] = {1, 0, 1, 1, 1, 1, 1, 1, 1};
+#define POINT_COLS (sizeof point_head / sizeof *point_head)
 
 /* The extreme points of one figure, for the findings paragraph. */
 static void
@@ -577,6 +612,11 @@ static double
 get_cost(const struct sw_point *q)
 {
     return q->cost_usd;
+}
+static double
+get_outdated(const struct sw_point *q)
+{
+    return q->outdated;
 }
 
 static int
@@ -689,6 +729,9 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
     describe_range(doc, s, "Byte offload", get_bytes, "%");
     describe_range(doc, s, "The p99 latency", get_p99, "%.1f ms");
     describe_range(doc, s, "Egress cost", get_cost, "$%.4f");
+    if (has_outdated(s))
+        describe_range(doc, s, "The share of outdated answers", get_outdated,
+                       "%");
     rep_doc_text(doc, "The plots put ");
     rep_doc_code(doc, s->vary[x].path);
     rep_doc_text(doc, " on the x axis");
@@ -703,18 +746,18 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
     rep_doc_text(doc, "Ranked by offload as shown (to 0.01%%), the cheaper "
                       "point first where that is equal.");
     rep_doc_p_end(doc);
-    rep_doc_table_begin(doc, 8, point_head, point_right);
+    rep_doc_table_begin(doc, POINT_COLS, point_head, point_right);
     for (size_t i = 0; i < s->n_complete && i < SWEEP_BEST; i++)
         point_row(doc, s, &s->points[rank[i]]);
     rep_doc_table_end(doc);
     free(rank);
 
     rep_doc_h2(doc, "Plots");
-    for (size_t m = 0; m < sizeof sw_metrics / sizeof *sw_metrics; m++)
+    for (size_t m = 0; m < n_metrics(s); m++)
         rep_doc_figure(doc, sw_metrics[m].name, sw_metrics[m].caption);
 
     rep_doc_h2(doc, "All points");
-    rep_doc_table_begin(doc, 8, point_head, point_right);
+    rep_doc_table_begin(doc, POINT_COLS, point_head, point_right);
     for (int64_t p = 0; p < s->n_points; p++) {
         const struct sw_point *q = &s->points[p];
         if (q->is_complete) {
