@@ -776,6 +776,47 @@ START_TEST(test_model_outdated_answers_exact)
 }
 END_TEST
 
+START_TEST(test_model_304_for_an_evicted_copy)
+{
+    /* The edge holds one object. a is fetched at 0 s (expiring at
+     * 1.015 s); b, asked at 1.99 s, arrives at 2.02 s and evicts a, whose
+     * revalidation (asked at 2 s) comes back as a 304 at 2.03 s for a copy
+     * that is gone: the edge fetches the body, so the client waits two
+     * round trips to the origin (70 ms) and the origin sends a twice. */
+    static const char csv[] = "time,id,size,ttl\n"
+                              "0,a,1000,1\n"
+                              "1990,b,1000,1\n"
+                              "2000,a,1000,1\n";
+    char *dir = test_tmpdir();
+    char *topo = test_write_file(
+        dir, "one-slot.yaml",
+        "name: one-slot\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: edge, tier: edge, cache: {capacity: 1500}, parent: "
+        "origin}\n  - {name: origin, tier: origin}\n"
+        "latency_ms: {r: {edge: 10}, edge: {origin: 30}}\n");
+    char *cpath = test_write_file(dir, "t.csv", csv);
+    char *path = test_write_file(dir, "t.yaml", "name: t\ntrace: {path: "
+                                 "t.csv, format: csv, time_unit: ms}\n");
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model(topo, path, NULL, 0, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.misses, 2);
+    ck_assert_uint_eq(edge->c.expired, 1);
+    ck_assert_uint_eq(edge->c.revalidated, 0);
+    ck_assert_uint_eq(m.origin_requests, 4);
+    ck_assert_uint_eq(m.origin_bytes, 3000);
+    ck_assert_uint_eq(met_hist_quantile(&m.latency, 1.0), 70 * 1000000ULL);
+    free_run(t, w, &m);
+    free(topo);
+    free(cpath);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_model_purge_on_change)
 {
     /* The object changes 20 times in the run. Without purges the edge
@@ -1354,6 +1395,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_outdated_answers_theory);
     tcase_add_test(tc, test_model_outdated_answers_exact);
     tcase_add_test(tc, test_model_purge_on_change);
+    tcase_add_test(tc, test_model_304_for_an_evicted_copy);
     tcase_add_test(tc, test_model_uncacheable_objects_bypass);
     tcase_add_test(tc, test_model_negative_caching);
     suite_add_tcase(s, tc);
