@@ -697,7 +697,8 @@ START_TEST(test_metrics_db_upgrades_version_1)
     ck_assert_int_eq(sqlite3_exec(db,
                                   "ALTER TABLE runs DROP COLUMN outdated;"
                                   "ALTER TABLE region_metrics DROP COLUMN "
-                                  "outdated; PRAGMA user_version = 1",
+                                  "outdated; ALTER TABLE node_metrics DROP "
+                                  "COLUMN refetched; PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);

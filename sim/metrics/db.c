@@ -87,6 +87,9 @@ static const char db_schema[] =
     "    byte_hit_ratio   REAL NOT NULL,     -- bytes_hit / "
     "bytes_requested\n"
     "    cost_usd         REAL NOT NULL,     -- bytes_out egress cost\n"
+    "    refetched        INTEGER NOT NULL DEFAULT 0, -- bodies fetched\n"
+    "                                        -- after a 304 for a copy\n"
+    "                                        -- evicted meanwhile\n"
     "    PRIMARY KEY (run_id, node)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS node_outcomes (\n"
@@ -315,6 +318,8 @@ db_schema_ensure(struct db *d)
                        "ALTER TABLE runs ADD COLUMN outdated INTEGER NOT "
                        "NULL DEFAULT 0;\n"
                        "ALTER TABLE region_metrics ADD COLUMN outdated "
+                       "INTEGER NOT NULL DEFAULT 0;\n"
+                       "ALTER TABLE node_metrics ADD COLUMN refetched "
                        "INTEGER NOT NULL DEFAULT 0;\n",
                        "upgrading the schema from version 1");
     if (code == 0)
@@ -389,8 +394,8 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
         " hits, misses, expired, coalesced, bytes_requested, bytes_hit,"
         " bytes_out, errors, stale, updates, revalidated, bytes_saved,"
         " stale_if_error, bypass, negative, purged, pushed_bytes, hit_ratio,"
-        " byte_hit_ratio, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " byte_hit_ratio, cost_usd, refetched) VALUES (?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
@@ -423,6 +428,7 @@ insert_nodes(struct db *d, const struct met_run *r, int64_t id)
         bind_real(&w, met_ratio(c->hits, c->requests));
         bind_real(&w, met_ratio(c->bytes_hit, c->bytes_requested));
         bind_real(&w, met_node_cost(n));
+        bind_u64(&w, c->refetched);
         code = row_insert(d, &w, "inserting into node_metrics");
     }
     sqlite3_finalize(st);

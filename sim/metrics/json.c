@@ -167,6 +167,7 @@ jw_counters(struct jw *w, const struct met_counters *c)
     jw_u64(w, "negative", c->negative);
     jw_u64(w, "purged", c->purged);
     jw_u64(w, "pushed_bytes", c->pushed_bytes);
+    jw_u64(w, "refetched", c->refetched);
     jw_open(w, "outcomes");
     for (int k = 0; k < MET_N_OUTCOMES; k++)
         jw_u64(w, met_outcome_name((enum met_outcome)k), c->outcome[k]);

@@ -67,7 +67,8 @@ const char *met_outcome_name(enum met_outcome o);
 
 /* What one node counted (measured requests only). Invariant, checked by
  * tests: requests = hits + misses + expired + coalesced + stale + bypass;
- * what a node sends upstream = misses + expired + updates + bypass. */
+ * what a node sends upstream = misses + expired + updates + bypass +
+ * refetched. */
 struct met_counters {
     uint64_t requests;        /* requests that arrived at the node */
     uint64_t hits;            /* answered from a fresh cached copy */
@@ -93,6 +94,8 @@ struct met_counters {
                                  not have), cached or not */
     uint64_t purged;          /* copies deleted or marked stale by purges */
     uint64_t pushed_bytes;    /* bytes stored by push events */
+    uint64_t refetched;       /* bodies fetched because a 304 came for a
+                                 copy evicted meanwhile */
     uint64_t outcome[MET_N_OUTCOMES]; /* sums to requests */
 };
 
@@ -230,7 +233,8 @@ int met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
  * (the sweep tables were one) is created in place on any file of this
  * version, since a reader that does not know it never looks at it.
  */
-#define MET_DB_VERSION 2 /* 2 added runs.outdated, region_metrics.outdated */
+#define MET_DB_VERSION 2 /* 2 added runs.outdated, region_metrics.outdated,
+                            node_metrics.refetched */
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

@@ -154,6 +154,7 @@ met_tier_sum(const struct met_run *r, const char *tier,
             sum->outcome[k] += c->outcome[k];
         sum->purged += c->purged;
         sum->pushed_bytes += c->pushed_bytes;
+        sum->refetched += c->refetched;
     }
 }
 

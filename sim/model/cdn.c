@@ -960,6 +960,8 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
                     "but its copy is gone", node_name(c, ni),
                     (unsigned long long)r->object);
         r->not_modified = 0;
+        if (r->measured)
+            mc->refetched++;
         idmap_put(&n->inflight, r->object, s);
         fetch_upstream(c, s, now, NO_VERSION, "its copy was evicted");
         return;
