@@ -676,6 +676,13 @@ START_TEST(test_model_freshness_per_record)
          1, 0},
         {"time,id,size,ttl,stale_while_revalidate\n0,a,1000,1,10\n"
          "1500,a,1000,1,10\n1600,a,1000,1,10\n", 1, 0, 1},
+        /* The same from Cache-Control headers; no-cache (and max-age=0)
+         * revalidates every use. */
+        {"time,id,size,cache_control\n0,a,1000,\"max-age=1, s-maxage=2\"\n"
+         "1500,a,1000,\"max-age=1, s-maxage=2\"\n"
+         "1800,a,1000,\"max-age=1, s-maxage=2\"\n", 2, 0, 0},
+        {"time,id,size,cache_control\n0,a,1000,no-cache\n"
+         "1500,a,1000,no-cache\n1800,a,1000,max-age=0\n", 0, 2, 0},
     };
     char *dir = test_tmpdir();
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {

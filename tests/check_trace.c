@@ -168,6 +168,12 @@ static const struct {
     {"time,id,size,version\n1,1,10,v2\n", 2, 4, "version",
      "a whole number for the version"},
     {"id,cacheable\n1,maybe\n", 2, 2, "cacheable", "1 or 0"},
+    {"id,swr\n1,2,\n1,soon\n", 3, 2, "stale_while_revalidate",
+     "expected stale_while_revalidate in seconds"},
+    {"id,cache_control\n1,\"public, max-age=ten\"\n", 2, 2,
+     "cache_control", "a whole number of seconds in \"max-age=ten\""},
+    {"id,Cache-Control\n1,s-maxage\n", 2, 2, "cache_control",
+     "seconds in \"s-maxage\""},
 };
 
 START_TEST(test_trace_csv_bad_optional_field)
@@ -215,6 +221,56 @@ START_TEST(test_trace_csv_optional_columns_by_name)
     ck_assert_int_eq(trace_next(r, &rec), 1);
     ck_assert_int_eq(rec.ttl_ns, 90000000);
     ck_assert(rec.region_len == 2 && memcmp(rec.region, "us", 2) == 0);
+    trace_close(r);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_trace_csv_cache_control)
+{
+    /* A Cache-Control header fills the freshness fields; the fields' own
+     * columns win; unknown directives are skipped. */
+    char *dir = test_tmpdir();
+    char *path = test_write_file(
+        dir, "cc.csv",
+        "time,id,size,cache_control,sie\n"
+        "1,a,10,\"public, max-age=60, S-Maxage=3600, immutable\",\n"
+        "2,b,10,\"max-age=5, stale-while-revalidate=30, "
+        "stale-if-error=86400\",2h\n"
+        "3,c,10,\"private, max-age=10\",\n"
+        "4,d,10,no-store,\n"
+        "5,e,10,no-cache,\n"
+        "6,f,10,\"max-age=\"\"7\"\"\",\n"
+        "7,g,10,,\n");
+    struct trace_reader *r = open_ok(path, TRACE_CSV);
+    const unsigned cc = TRACE_HAS_TTL | TRACE_HAS_S_MAXAGE | TRACE_HAS_SWR |
+                        TRACE_HAS_SIE | TRACE_HAS_CACHEABLE;
+    ck_assert_uint_eq(trace_columns(r), cc);
+    struct trace_rec rec;
+    ck_assert_int_eq(trace_next(r, &rec), 1);
+    ck_assert_uint_eq(rec.has, TRACE_HAS_TTL | TRACE_HAS_S_MAXAGE);
+    ck_assert_int_eq(rec.ttl_ns, 60 * 1000000000LL);
+    ck_assert_int_eq(rec.s_maxage_ns, 3600 * 1000000000LL);
+    ck_assert_int_eq(trace_next(r, &rec), 1);
+    ck_assert_uint_eq(rec.has, TRACE_HAS_TTL | TRACE_HAS_SWR | TRACE_HAS_SIE);
+    ck_assert_int_eq(rec.swr_ns, 30 * 1000000000LL);
+    ck_assert_int_eq(rec.sie_ns, 7200 * 1000000000LL); /* the sie column */
+    ck_assert_int_eq(trace_next(r, &rec), 1);
+    ck_assert_uint_eq(rec.has, TRACE_HAS_TTL | TRACE_HAS_CACHEABLE);
+    ck_assert_int_eq(rec.is_cacheable, 0);
+    ck_assert_int_eq(trace_next(r, &rec), 1);
+    ck_assert_uint_eq(rec.has, TRACE_HAS_CACHEABLE);
+    ck_assert_int_eq(rec.is_cacheable, 0);
+    ck_assert_int_eq(trace_next(r, &rec), 1);
+    ck_assert_uint_eq(rec.has, TRACE_HAS_TTL);
+    ck_assert_int_eq(rec.ttl_ns, 0);
+    ck_assert_int_eq(trace_next(r, &rec), 1);
+    ck_assert_int_eq(rec.ttl_ns, 7 * 1000000000LL); /* a quoted value */
+    ck_assert_int_eq(trace_next(r, &rec), 1);
+    ck_assert_uint_eq(rec.has, 0);
+    ck_assert_int_eq(trace_next(r, &rec), 0);
     trace_close(r);
     free(path);
     test_rmtree(dir);
@@ -442,6 +498,7 @@ trace_suite(void)
     tcase_add_loop_test(tc, test_trace_csv_bad_optional_field, 0,
                         sizeof bad_fields / sizeof bad_fields[0]);
     tcase_add_test(tc, test_trace_csv_optional_columns_by_name);
+    tcase_add_test(tc, test_trace_csv_cache_control);
     suite_add_tcase(s, tc);
     tc = tcase_create("stats");
     tcase_set_timeout(tc, 60);

@@ -25,7 +25,8 @@ static const char *const trace_required[] = {"path", "format", NULL};
 /* Roles a csv trace's columns may name (trace_opts.columns). */
 static const char *const column_roles[] = {
     "time", "id", "size", "region", "ttl", "tags", "version", "cacheable",
-    "s_maxage", "stale_while_revalidate", "stale_if_error", NULL};
+    "s_maxage", "stale_while_revalidate", "stale_if_error", "cache_control",
+    NULL};
 
 /* One of names (NULL-terminated) by its index in *out. */
 static int

@@ -190,14 +190,18 @@ wl_trace_advance(struct wl_gen *g)
     out->object = rec.id;
     out->size = rec.size ? rec.size : 1;
     /* s-maxage wins at shared caches; the catalog's keys are defaults for
-     * the records that give nothing. */
+     * the records that give nothing. A record's 0 (max-age=0, no-cache)
+     * means stale at once, every use revalidated: a lifetime of 1 ns, as
+     * 0 stands for "never expires" inside. */
     const struct cfg_workload *w = g->w;
     if (rec.has & TRACE_HAS_S_MAXAGE)
-        out->ttl_ns = rec.s_maxage_ns;
+        out->ttl_ns = rec.s_maxage_ns > 0 ? rec.s_maxage_ns : 1;
     else if (w->s_maxage_ns > 0)
         out->ttl_ns = w->s_maxage_ns;
+    else if (rec.has & TRACE_HAS_TTL)
+        out->ttl_ns = rec.ttl_ns > 0 ? rec.ttl_ns : 1;
     else
-        out->ttl_ns = rec.has & TRACE_HAS_TTL ? rec.ttl_ns : w->ttl_ns;
+        out->ttl_ns = w->ttl_ns;
     out->swr_ns = rec.has & TRACE_HAS_SWR ? rec.swr_ns : w->swr_ns;
     out->sie_ns = rec.has & TRACE_HAS_SIE ? rec.sie_ns : w->sie_ns;
     out->version = rec.has & TRACE_HAS_VERSION

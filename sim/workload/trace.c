@@ -36,6 +36,7 @@ const char *const trace_role_names[TRACE_N_ROLES] = {
     [TRACE_COL_S_MAXAGE] = "s_maxage",
     [TRACE_COL_SWR] = "stale_while_revalidate",
     [TRACE_COL_SIE] = "stale_if_error",
+    [TRACE_COL_CACHE_CONTROL] = "cache_control",
 };
 
 int
@@ -79,6 +80,10 @@ trace_columns(const struct trace_reader *r)
         has |= TRACE_HAS_SWR;
     if (r->col[TRACE_COL_SIE] >= 0)
         has |= TRACE_HAS_SIE;
+    /* A Cache-Control header is read into the fields it can set. */
+    if (r->col[TRACE_COL_CACHE_CONTROL] >= 0)
+        has |= TRACE_HAS_TTL | TRACE_HAS_S_MAXAGE | TRACE_HAS_SWR |
+               TRACE_HAS_SIE | TRACE_HAS_CACHEABLE;
     return has;
 }
 

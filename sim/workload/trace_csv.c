@@ -15,8 +15,10 @@
  * (a region's name), ttl (seconds, "1.5", or a duration with a unit,
  * "250ms"), tags (kept as text), version (a whole number) and cacheable
  * (1/0, true/false, yes/no), and the durations s_maxage,
- * stale_while_revalidate and stale_if_error (like ttl). An empty optional
- * field means "not given" for that record.
+ * stale_while_revalidate and stale_if_error (like ttl). A cache_control
+ * column holds a response's Cache-Control header, read into those fields
+ * (csv_cache_control); the fields' own columns, when also present, win.
+ * An empty optional field means "not given" for that record.
  */
 #include "workload/trace_int.h"
 
@@ -41,6 +43,8 @@ static const char *const role_aliases[TRACE_N_ROLES][6] = {
     [TRACE_COL_S_MAXAGE] = {"s_maxage", "s-maxage", NULL},
     [TRACE_COL_SWR] = {"stale_while_revalidate", "swr", NULL},
     [TRACE_COL_SIE] = {"stale_if_error", "sie", NULL},
+    [TRACE_COL_CACHE_CONTROL] = {"cache_control", "cache-control",
+                                 "cachecontrol", NULL},
 };
 
 #define CSV_MAX_HEADER 64 /* columns examined in a header */
@@ -265,6 +269,86 @@ csv_ttl(const char *s, size_t n, int64_t *out)
     return 0;
 }
 
+/*
+ * A Cache-Control header (RFC 9111 5.2.2) into rec: max-age is the ttl,
+ * s-maxage, stale-while-revalidate and stale-if-error (RFC 5861) their
+ * fields, no-cache a ttl of 0 (stored, revalidated at every use), no-store
+ * and private make the response uncacheable (by a shared cache). Other
+ * directives (public, must-revalidate, immutable, ...) change nothing
+ * cdnsim models and are skipped; directive names are case-insensitive.
+ * Returns 0, or -1 with *bad pointing at a directive whose value is not a
+ * number of seconds.
+ */
+static int
+csv_cache_control(const char *s, size_t n, struct trace_rec *rec,
+                  const char **bad, size_t *bad_len)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+        size_t offset;
+    } timed[] = {
+        {"max-age", TRACE_HAS_TTL, offsetof(struct trace_rec, ttl_ns)},
+        {"s-maxage", TRACE_HAS_S_MAXAGE,
+         offsetof(struct trace_rec, s_maxage_ns)},
+        {"stale-while-revalidate", TRACE_HAS_SWR,
+         offsetof(struct trace_rec, swr_ns)},
+        {"stale-if-error", TRACE_HAS_SIE, offsetof(struct trace_rec, sie_ns)},
+    };
+    const char *p = s, *end = s + n;
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == ','))
+            p++;
+        const char *d = p;
+        while (p < end && *p != ',')
+            p++;
+        const char *e = p;
+        while (e > d && e[-1] == ' ')
+            e--;
+        if (e == d)
+            continue;
+        const char *eq = memchr(d, '=', (size_t)(e - d));
+        size_t name_len = (size_t)((eq ? eq : e) - d);
+        while (name_len > 0 && d[name_len - 1] == ' ')
+            name_len--;
+        int known = 0;
+        for (size_t k = 0; k < sizeof timed / sizeof timed[0]; k++) {
+            if (strlen(timed[k].name) != name_len ||
+                strncasecmp(d, timed[k].name, name_len) != 0)
+                continue;
+            known = 1;
+            const char *v = eq ? eq + 1 : e;
+            while (v < e && *v == ' ')
+                v++;
+            /* A quoted value (its quotes doubled inside a quoted csv
+             * field, which csv_field keeps as written). */
+            while (v < e && *v == '"' && e[-1] == '"' && e - v >= 2)
+                v++, e--;
+            uint64_t secs;
+            if (eq == NULL || trace_parse_u64(v, (size_t)(e - v), &secs) != 0 ||
+                secs > 9200000000ULL) {
+                *bad = d;
+                *bad_len = (size_t)(p - d);
+                return -1;
+            }
+            *(int64_t *)((char *)rec + timed[k].offset) =
+                (int64_t)secs * 1000000000LL;
+            rec->has |= timed[k].bit;
+        }
+        if (known)
+            continue;
+        if (name_len == 8 && strncasecmp(d, "no-cache", 8) == 0) {
+            rec->ttl_ns = 0;
+            rec->has |= TRACE_HAS_TTL;
+        } else if ((name_len == 8 && strncasecmp(d, "no-store", 8) == 0) ||
+                   (name_len == 7 && strncasecmp(d, "private", 7) == 0)) {
+            rec->is_cacheable = 0;
+            rec->has |= TRACE_HAS_CACHEABLE;
+        }
+    }
+    return 0;
+}
+
 /* The optional fields of a record that has them. */
 static int
 csv_optional(struct trace_reader *r, struct trace_rec *rec,
@@ -272,6 +356,20 @@ csv_optional(struct trace_reader *r, struct trace_rec *rec,
 {
     const char *v;
     size_t k;
+    /* First, so that the fields' own columns override what it says. */
+    if ((k = n[TRACE_COL_CACHE_CONTROL]) > 0) {
+        const char *bad;
+        size_t bad_len;
+        if (csv_cache_control(f[TRACE_COL_CACHE_CONTROL], k, rec, &bad,
+                              &bad_len) != 0)
+            return trace_fail(r, -SIM_ETRACE, ln,
+                              r->col[TRACE_COL_CACHE_CONTROL] + 1,
+                              "cache_control",
+                              "line %llu, column %d: expected a whole "
+                              "number of seconds in \"%.*s\"",
+                              ln, r->col[TRACE_COL_CACHE_CONTROL] + 1,
+                              (int)(bad_len > 60 ? 60 : bad_len), bad);
+    }
     if ((k = n[TRACE_COL_REGION]) > 0) {
         rec->has |= TRACE_HAS_REGION;
         rec->region = f[TRACE_COL_REGION];
