@@ -5,7 +5,9 @@
 #   1. the default scenario (3 regions, 3 edges, 2 shields, 1 origin) with
 #      1M and 10M client requests: requests/s, events/s, peak RSS;
 #   2. one LRU edge in front of an origin, Zipf(0.8) over 1M objects,
-#      cache of 100,000 objects, 10M requests.
+#      cache of 100,000 objects, 10M requests;
+#   3. with CACHESIM=path/to/cachesim, one cache replayed by cdnsim and by
+#      libCacheSim's cachesim (see the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=./cdnsim
@@ -34,3 +36,35 @@ $bin run tests/scenarios/one-edge.yaml tests/scenarios/irm.yaml --quiet \
     --requests 10000000 --set warmup=1000000 --set catalog.objects=1000000 \
     --set nodes.edge.cache.capacity=100000 --json "$out/one-edge.json"
 report "one LRU edge, 1M objects, 10M requests" "$out/one-edge.json"
+
+# 3. Against libCacheSim's cachesim, when CACHESIM names its binary: one
+#    LRU and one S3-FIFO cache, unit sizes, over a 20M-request Zipf(0.9)
+#    trace of 10^6 objects that cdnsim writes in oracleGeneral format.
+#    Whole-process wall time and peak RSS of each (/usr/bin/time).
+if [ -n "${CACHESIM:-}" ]; then
+    cat >"$out/zipf.yaml" <<'YAML'
+name: zipf-0.9-replay
+seed: 1
+requests: 20000000
+arrival: {rate: 10000}
+catalog: {objects: 1000000, zipf_alpha: 0.9, size: {dist: fixed, bytes: 1}}
+YAML
+    trace="$out/zipf.oracleGeneral.bin"
+    $bin trace gen "$out/zipf.yaml" --out "$trace" --format oracle_general \
+        >/dev/null
+    for pc in "lru 100000" "lru 10000" "s3fifo 100000" "s3fifo 10000"; do
+        set -- $pc
+        /usr/bin/time -f "%e %M" -o "$out/t" $bin replay "$trace" \
+            --format oracle_general --policy "$1" --capacity "$2" \
+            --unit-size >/dev/null 2>&1
+        read -r a_s a_kib <"$out/t"
+        /usr/bin/time -f "%e %M" -o "$out/t" "$CACHESIM" "$trace" \
+            oracleGeneral "$1" "$2" --ignore-obj-size 1 --num-thread 1 \
+            >/dev/null 2>&1
+        read -r b_s b_kib <"$out/t"
+        awk -v p="$1" -v c="$2" -v as="$a_s" -v ak="$a_kib" -v bs="$b_s" \
+            -v bk="$b_kib" 'BEGIN {
+            printf "%-8s %7s objects: cdnsim %5.2f s %7.1f MiB   cachesim %5.2f s %7.1f MiB\n",
+                p, c, as, ak / 1024, bs, bk / 1024 }'
+    done
+fi
