@@ -73,6 +73,15 @@ wbuf_open(struct wbuf *b, const char *path, int is_zstd, int is_tmp,
     if (is_tmp) {
         *tmp_path = xasprintf("%s.tmp-XXXXXX", path);
         b->fd = mkstemp(*tmp_path);
+        /* mkstemp makes it 0600; the trace it becomes gets the mode any
+         * new file would (0666 less the umask). */
+        mode_t mask = umask(0);
+        umask(mask);
+        if (b->fd >= 0 && fchmod(b->fd, 0666 & ~mask) != 0) {
+            close(b->fd);
+            unlink(*tmp_path);
+            b->fd = -1;
+        }
     } else {
         b->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     }
