@@ -385,7 +385,9 @@ START_TEST(test_metrics_json_fields)
         "\"origin\": {\n    \"requests\": 1,\n    \"bytes\": 100,\n"
         "    \"peak_rps\": 1\n  },\n",
         "\"us\": {\n      \"requests\": 1,\n      \"errors\": 0,\n"
-        "      \"outdated\": 0,\n      \"latency_ms\": {\n",
+        "      \"outdated\": 0,\n      \"hits\": 0,\n"
+        "      \"hit_ratio\": 0.000000,\n      \"byte_hit_ratio\": 0.000000,\n"
+        "      \"latency_ms\": {\n",
         "\"tier\": \"shield\",\n",
         "\"events\": 1000,\n",
         "\"events_per_s\": 2000.000000,\n",
@@ -698,7 +700,13 @@ START_TEST(test_metrics_db_upgrades_version_1)
                                   "ALTER TABLE runs DROP COLUMN outdated;"
                                   "ALTER TABLE region_metrics DROP COLUMN "
                                   "outdated; ALTER TABLE node_metrics DROP "
-                                  "COLUMN refetched; PRAGMA user_version = 1",
+                                  "COLUMN refetched; ALTER TABLE "
+                                  "region_metrics DROP COLUMN hits; ALTER "
+                                  "TABLE region_metrics DROP COLUMN "
+                                  "bytes_hit; ALTER TABLE region_metrics "
+                                  "DROP COLUMN hit_ratio; ALTER TABLE "
+                                  "region_metrics DROP COLUMN byte_hit_ratio;"
+                                  " PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
@@ -707,7 +715,9 @@ START_TEST(test_metrics_db_upgrades_version_1)
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
     ck_assert_int_eq(q_int(db, "PRAGMA user_version"), MET_DB_VERSION);
     ck_assert_int_eq(q_int(db, "SELECT sum(outdated) FROM runs"), 7);
-    ck_assert_int_eq(q_int(db, "SELECT outdated FROM runs WHERE id = 1"), 0);
+    ck_assert_int_eq(q_int(db, "SELECT outdated IS NULL FROM runs WHERE"
+                               " id = 1"),
+                     1);
     ck_assert_int_eq(q_int(db, "SELECT sum(outdated) FROM region_metrics"
                                " WHERE run_id = 2"),
                      7);

@@ -783,6 +783,57 @@ START_TEST(test_model_outdated_answers_exact)
 }
 END_TEST
 
+START_TEST(test_model_region_hit_ratios)
+{
+    /* Two regions, each with its edge, behind one shield. x is fetched
+     * from the origin for a (0 ms), found at the shield for b (100 ms)
+     * and at a's edge for a (200 ms); y goes to the origin for b; z twice
+     * for a, the second waiting for the first's origin fetch (coalesced):
+     * neither is a hit. A region's hits are the answers no origin request
+     * was made for. */
+    static const char csv[] = "time,id,size,region\n"
+                              "0,x,1000,a\n"
+                              "100,x,1000,b\n"
+                              "200,x,1000,a\n"
+                              "300,y,500,b\n"
+                              "400,z,100,a\n"
+                              "401,z,100,a\n";
+    char *dir = test_tmpdir();
+    char *topo = test_write_file(
+        dir, "two.yaml",
+        "name: two\nregions: [{name: a, weight: 1}, {name: b, weight: 1}]\n"
+        "nodes:\n"
+        "  - {name: ea, tier: edge, cache: {capacity: 1MiB}, parent: s}\n"
+        "  - {name: eb, tier: edge, cache: {capacity: 1MiB}, parent: s}\n"
+        "  - {name: s, tier: shield, cache: {capacity: 1MiB}, parent: o}\n"
+        "  - {name: o, tier: origin}\n"
+        "latency_ms: {a: {ea: 5}, b: {eb: 5}, ea: {s: 10}, eb: {s: 10},\n"
+        "             s: {o: 20}}\n");
+    char *cpath = test_write_file(dir, "t.csv", csv);
+    char *path = test_write_file(dir, "t.yaml", "name: t\ntrace: {path: "
+                                 "t.csv, format: csv, time_unit: ms}\n");
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model(topo, path, NULL, 0, &t, &w, &m);
+    ck_assert_uint_eq(m.regions[0].requests, 4);
+    ck_assert_uint_eq(m.regions[0].hits, 1);
+    ck_assert_uint_eq(m.regions[0].bytes_hit, 1000);
+    ck_assert_uint_eq(m.regions[1].requests, 2);
+    ck_assert_uint_eq(m.regions[1].hits, 1);
+    ck_assert_uint_eq(m.regions[1].bytes_hit, 1000);
+    ck_assert_uint_eq(m.regions[1].bytes, 1500);
+    ck_assert_uint_eq(node_named(&m, "ea")->c.coalesced, 1);
+    ck_assert_uint_eq(m.origin_requests, 3);
+    free_run(t, w, &m);
+    free(topo);
+    free(cpath);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_model_304_for_an_evicted_copy)
 {
     /* The edge holds one object. a is fetched at 0 s (expiring at
@@ -1414,6 +1465,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_outdated_answers_exact);
     tcase_add_test(tc, test_model_purge_on_change);
     tcase_add_test(tc, test_model_304_for_an_evicted_copy);
+    tcase_add_test(tc, test_model_region_hit_ratios);
     tcase_add_test(tc, test_model_uncacheable_objects_bypass);
     tcase_add_test(tc, test_model_negative_caching);
     suite_add_tcase(s, tc);

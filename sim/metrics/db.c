@@ -54,9 +54,10 @@ static const char db_schema[] =
     "    window_s         REAL NOT NULL,     -- time-series window length\n"
     "    events           INTEGER NOT NULL,  -- engine events processed\n"
     "    wall_s           REAL NOT NULL,     -- wall-clock run time\n"
-    "    outdated         INTEGER NOT NULL DEFAULT 0 -- answered with an\n"
-    "                                        -- older version than the\n"
-    "                                        -- origin's at request time\n"
+    "    outdated         INTEGER            -- answered with an older\n"
+    "                                        -- version than the origin's\n"
+    "                                        -- at request time; NULL:\n"
+    "                                        -- not measured (version 1)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS node_metrics (\n"
     "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
@@ -87,9 +88,9 @@ static const char db_schema[] =
     "    byte_hit_ratio   REAL NOT NULL,     -- bytes_hit / "
     "bytes_requested\n"
     "    cost_usd         REAL NOT NULL,     -- bytes_out egress cost\n"
-    "    refetched        INTEGER NOT NULL DEFAULT 0, -- bodies fetched\n"
-    "                                        -- after a 304 for a copy\n"
-    "                                        -- evicted meanwhile\n"
+    "    refetched        INTEGER,           -- bodies fetched after a 304\n"
+    "                                        -- for a copy evicted\n"
+    "                                        -- meanwhile; NULL as above\n"
     "    PRIMARY KEY (run_id, node)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS node_outcomes (\n"
@@ -114,7 +115,13 @@ static const char db_schema[] =
     "    latency_p99_ms   REAL NOT NULL,\n"
     "    latency_p999_ms  REAL NOT NULL,\n"
     "    latency_max_ms   REAL NOT NULL,\n"
-    "    outdated         INTEGER NOT NULL DEFAULT 0, -- as runs.outdated\n"
+    "    outdated         INTEGER,           -- as runs.outdated\n"
+    "    hits             INTEGER,           -- answered by a cache, the\n"
+    "                                        -- origin not asked; NULL as\n"
+    "                                        -- runs.outdated\n"
+    "    bytes_hit        INTEGER,\n"
+    "    hit_ratio        REAL,              -- hits / requests\n"
+    "    byte_hit_ratio   REAL,              -- bytes_hit / bytes\n"
     "    PRIMARY KEY (run_id, region)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS latency_histogram (\n"
@@ -315,12 +322,18 @@ db_schema_ensure(struct db *d)
      * version 2 added (at the ends of their tables, as here). */
     if (version == 1)
         code = db_exec(d,
-                       "ALTER TABLE runs ADD COLUMN outdated INTEGER NOT "
-                       "NULL DEFAULT 0;\n"
-                       "ALTER TABLE region_metrics ADD COLUMN outdated "
-                       "INTEGER NOT NULL DEFAULT 0;\n"
+                       "ALTER TABLE runs ADD COLUMN outdated INTEGER;\n"
                        "ALTER TABLE node_metrics ADD COLUMN refetched "
-                       "INTEGER NOT NULL DEFAULT 0;\n",
+                       "INTEGER;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN outdated "
+                       "INTEGER;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN hits INTEGER;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN bytes_hit "
+                       "INTEGER;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN hit_ratio "
+                       "REAL;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN byte_hit_ratio "
+                       "REAL;\n",
                        "upgrading the schema from version 1");
     if (code == 0)
         code = db_exec(d, db_schema, "creating the schema");
@@ -465,8 +478,9 @@ insert_regions(struct db *d, const struct met_run *r, int64_t id)
     static const char sql[] =
         "INSERT INTO region_metrics (run_id, region, requests, bytes,"
         " errors, latency_mean_ms, latency_p50_ms, latency_p90_ms,"
-        " latency_p99_ms, latency_p999_ms, latency_max_ms, outdated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " latency_p99_ms, latency_p999_ms, latency_max_ms, outdated, hits,"
+        " bytes_hit, hit_ratio, byte_hit_ratio)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     for (size_t i = 0; code == 0 && i < r->n_regions; i++) {
@@ -487,6 +501,10 @@ insert_regions(struct db *d, const struct met_run *r, int64_t id)
         bind_real(&w, l.p999_ms);
         bind_real(&w, l.max_ms);
         bind_u64(&w, g->outdated);
+        bind_u64(&w, g->hits);
+        bind_u64(&w, g->bytes_hit);
+        bind_real(&w, met_ratio(g->hits, g->requests));
+        bind_real(&w, met_ratio(g->bytes_hit, g->bytes));
         code = row_insert(d, &w, "inserting into region_metrics");
     }
     sqlite3_finalize(st);

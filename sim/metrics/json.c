@@ -229,6 +229,9 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_u64(&w, "requests", g->requests);
         jw_u64(&w, "errors", g->errors);
         jw_u64(&w, "outdated", g->outdated);
+        jw_u64(&w, "hits", g->hits);
+        jw_real(&w, "hit_ratio", met_ratio(g->hits, g->requests));
+        jw_real(&w, "byte_hit_ratio", met_ratio(g->bytes_hit, g->bytes));
         jw_latency(&w, &g->latency);
         jw_close(&w);
     }

@@ -124,6 +124,10 @@ struct met_region {
     uint64_t errors;          /* answered with an error: not in latency */
     uint64_t outdated;        /* answered with content older than the
                                  origin's when the request was made */
+    uint64_t hits;            /* answered from a cached copy (an edge's or
+                                 a shield's, fresh or served stale) with no
+                                 request to the origin on their behalf */
+    uint64_t bytes_hit;       /* their sizes */
     uint64_t bytes;
     struct met_hist latency;
 };
@@ -233,8 +237,9 @@ int met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
  * (the sweep tables were one) is created in place on any file of this
  * version, since a reader that does not know it never looks at it.
  */
-#define MET_DB_VERSION 2 /* 2 added runs.outdated, region_metrics.outdated,
-                            node_metrics.refetched */
+#define MET_DB_VERSION 2 /* 2 added runs.outdated, node_metrics.refetched,
+                            region_metrics.outdated, hits, bytes_hit,
+                            hit_ratio and byte_hit_ratio */
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

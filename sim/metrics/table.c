@@ -186,14 +186,16 @@ print_nodes(const struct met_run *r, FILE *out)
 }
 
 static void
-region_cells(struct tbl *t, const char *name, uint64_t requests,
+region_cells(struct tbl *t, const char *name, const struct met_region *g,
              const struct met_hist *h)
 {
     struct met_lat l;
     met_lat_summary(h, &l);
     tbl_row(t);
     tbl_cell(t, "%s", name);
-    tbl_cell(t, "%" PRIu64, requests);
+    tbl_cell(t, "%" PRIu64, g->requests);
+    tbl_cell(t, "%.2f", 100.0 * met_ratio(g->hits, g->requests));
+    tbl_cell(t, "%.2f", 100.0 * met_ratio(g->bytes_hit, g->bytes));
     tbl_cell(t, "%.3f", l.mean_ms);
     tbl_cell(t, "%.3f", l.p50_ms);
     tbl_cell(t, "%.3f", l.p90_ms);
@@ -206,19 +208,23 @@ static void
 print_regions(const struct met_run *r, FILE *out)
 {
     struct tbl t;
-    tbl_init(&t, 8, 1);
+    tbl_init(&t, 10, 1);
     tbl_row(&t);
     static const char *const head[] = {
-        "region", "requests", "mean(ms)", "p50", "p90", "p99", "p99.9", "max",
+        "region", "requests", "hit%", "byte-hit%", "mean(ms)",
+        "p50",    "p90",      "p99",  "p99.9",     "max",
     };
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         tbl_cell(&t, "%s", head[i]);
+    struct met_region all = {.requests = r->requests, .bytes = r->bytes};
     for (size_t i = 0; i < r->n_regions; i++) {
         const struct met_region *g = &r->regions[i];
-        region_cells(&t, met_str(g->name), g->requests, &g->latency);
+        region_cells(&t, met_str(g->name), g, &g->latency);
+        all.hits += g->hits;
+        all.bytes_hit += g->bytes_hit;
     }
     tbl_row(&t);
-    region_cells(&t, "all", r->requests, &r->latency);
+    region_cells(&t, "all", &all, &r->latency);
     tbl_print(&t, out);
     tbl_fini(&t);
 }

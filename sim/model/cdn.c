@@ -88,6 +88,8 @@ struct req {
     uint8_t bypass : 1;       /* not cacheable: passed through, unstored */
     uint8_t negative : 1;     /* on the way back: a 404 */
     uint8_t purged_on_change : 1; /* its class has purge_on_change */
+    uint8_t via_origin : 1;   /* on the way back: the origin answered (a
+                                 body or a 304), not a cached copy */
     uint8_t current_rises : 1; /* current is the model's own version, which
                                   only rises: a newer answer (the object
                                   changed during the fetch) is not old */
@@ -651,6 +653,10 @@ respond(struct cdn *c, uint32_t s, int64_t now)
                 c->m->outdated++;
                 c->m->regions[r->region].outdated++;
             }
+            if (!r->via_origin) {
+                c->m->regions[r->region].hits++;
+                c->m->regions[r->region].bytes_hit += r->size;
+            }
             met_hist_record(&c->m->latency, lat);
             met_hist_record(&c->m->regions[r->region].latency, lat);
             if (now > c->m->measured_end_ns)
@@ -663,6 +669,7 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         child->version = r->version;
         child->not_modified = r->not_modified;
         child->negative = r->negative;
+        child->via_origin = r->via_origin;
         uint32_t child_node = child->node;
         const struct node *cn = &c->nodes[child_node];
         const struct link *lk = link_to(c, child_node, r->node);
@@ -779,6 +786,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         /* A 404 carries no validator: it is never answered with a 304. */
         r->not_modified = !r->negative && r->cond == r->version;
         r->outcome = MET_OUT_HIT;
+        r->via_origin = 1;
         if (r->measured) {
             mc->hits++;
             mc->bytes_hit += r->size;
@@ -824,6 +832,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         r->expires_at = o->expires_at;
         r->version = o->version;
         r->negative = o->is_negative;
+        r->via_origin = 0;
         r->not_modified = !r->negative && r->cond == o->version;
         if (r->explain)
             narrate(c, now, "  %s: HIT%s", node_name(c, ni),
@@ -854,6 +863,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         r->version = held;
         r->not_modified = r->cond == held;
         r->negative = o->is_negative;
+        r->via_origin = 0;
         if (!start_refresh) {
             respond(c, s, now);
             return;
@@ -996,6 +1006,7 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     uint32_t version = stale_if_error ? o->version : r->version;
     int negative = stale_if_error ? o->is_negative
                                   : r->negative;
+    int via_origin = !stale_if_error && r->via_origin;
     uint32_t w = s;
     while (w != REQ_NIL) {
         struct req *q = &c->reqs[w];
@@ -1005,6 +1016,7 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         q->version = version;
         q->not_modified = !failed && q->cond == version;
         q->negative = (uint8_t)negative;
+        q->via_origin = (uint8_t)via_origin;
         if (stale_if_error) {
             q->outcome = MET_OUT_STALE;
             if (q->measured && !q->background)
@@ -1187,6 +1199,7 @@ client_arrival(struct cdn *c, int64_t now)
                           c->w->classes[p->class_id].is_purged_on_change;
     r->bypass = (uint8_t)(p->is_uncacheable || is_uncacheable(c, p->object));
     r->negative = 0;
+    r->via_origin = 0;
     if (is_missing(c, p->object))
         r->size = NEGATIVE_SIZE; /* what a 404 weighs, not the object */
     if (measured && c->explain_left > 0) {

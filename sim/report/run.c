@@ -30,6 +30,7 @@ struct tier_row {
 struct region_row {
     char *name;
     int64_t requests, bytes, errors;
+    double hit_ratio, byte_hit_ratio;      /* answered by a cache */
     double mean, p50, p90, p99, p999, max; /* ms */
 };
 
@@ -81,7 +82,8 @@ static int
 load_run(struct rep_db *d, int64_t id, struct run_info *r)
 {
     /* A version-1 file (opened read-only, so not upgraded) has no
-     * outdated column: its runs counted none. */
+     * outdated column, and runs written before an upgrade hold NULL:
+     * -1, not measured. */
     char sql[512];
     snprintf(sql, sizeof sql, "%s%s FROM runs WHERE id = ?",
              "SELECT topology, topology_path, workload, workload_path,"
@@ -90,7 +92,7 @@ load_run(struct rep_db *d, int64_t id, struct run_info *r)
              " byte_offload, cost_usd, latency_mean_ms, latency_p50_ms,"
              " latency_p90_ms, latency_p99_ms, latency_p999_ms,"
              " latency_max_ms, window_s, ",
-             d->version >= 2 ? "outdated" : "0");
+             d->version >= 2 ? "coalesce(outdated, -1)" : "-1");
     sqlite3_stmt *st = NULL;
     int code = rep_db_query(d, sql, &st, 1, id);
     if (code != 0)
@@ -236,11 +238,17 @@ load_outcomes(struct rep_db *d, struct run_info *r)
 static int
 load_regions(struct rep_db *d, struct run_info *r)
 {
-    static const char sql[] =
-        "SELECT region, requests, bytes, errors, latency_mean_ms,"
-        " latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_p999_ms,"
-        " latency_max_ms FROM region_metrics WHERE run_id = ?"
-        " ORDER BY rowid";
+    /* A version-1 file has no regional hit ratios, and runs written
+     * before an upgrade hold NULL: -1, not measured, shown as such. */
+    char sql[512];
+    snprintf(sql, sizeof sql, "%s%s%s",
+             "SELECT region, requests, bytes, errors, latency_mean_ms,"
+             " latency_p50_ms, latency_p90_ms, latency_p99_ms,"
+             " latency_p999_ms, latency_max_ms, ",
+             d->version >= 2
+                 ? "coalesce(hit_ratio, -1), coalesce(byte_hit_ratio, -1)"
+                 : "-1, -1",
+             " FROM region_metrics WHERE run_id = ? ORDER BY rowid");
     sqlite3_stmt *st = NULL;
     int code = rep_db_query(d, sql, &st, 1, r->id);
     size_t cap = 0;
@@ -261,6 +269,8 @@ load_regions(struct rep_db *d, struct run_info *r)
         g->p99 = sqlite3_column_double(st, 7);
         g->p999 = sqlite3_column_double(st, 8);
         g->max = sqlite3_column_double(st, 9);
+        g->hit_ratio = sqlite3_column_double(st, 10);
+        g->byte_hit_ratio = sqlite3_column_double(st, 11);
     }
     sqlite3_finalize(st);
     return code;
@@ -616,7 +626,10 @@ describe_numbers(struct rep_doc *doc, const struct run_info *r)
     rep_doc_cell(doc, "errors");
     rep_doc_cell(doc, "%s", rep_fmt_count(r->errors, a, sizeof a));
     rep_doc_cell(doc, "outdated answers");
-    rep_doc_cell(doc, "%s", rep_fmt_count(r->outdated, a, sizeof a));
+    if (r->outdated < 0) /* not measured (schema version 1) */
+        rep_doc_cell(doc, "n/a");
+    else
+        rep_doc_cell(doc, "%s", rep_fmt_count(r->outdated, a, sizeof a));
     rep_doc_table_end(doc);
 }
 
@@ -658,16 +671,24 @@ node_tables(struct rep_doc *doc, const struct run_info *r)
     rep_doc_table_end(doc);
 
     rep_doc_h2(doc, "Regions");
-    static const char *const rhead[] = {"region",    "requests", "errors",
-                                        "mean (ms)", "p50",      "p90",
-                                        "p99",       "p99.9",    "max"};
-    static const int rright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1};
-    rep_doc_table_begin(doc, 9, rhead, rright);
+    static const char *const rhead[] = {
+        "region", "requests", "errors", "hit ratio", "byte hit ratio",
+        "mean (ms)", "p50", "p90", "p99", "p99.9", "max"};
+    static const int rright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    rep_doc_table_begin(doc, 11, rhead, rright);
     for (size_t i = 0; i < r->n_regions; i++) {
         const struct region_row *g = &r->regions[i];
         rep_doc_cell(doc, "%s", g->name);
         rep_doc_cell(doc, "%s", rep_fmt_count(g->requests, a, sizeof a));
         rep_doc_cell(doc, "%s", rep_fmt_count(g->errors, a, sizeof a));
+        if (g->hit_ratio < 0) { /* a version-1 file did not measure them */
+            rep_doc_cell(doc, "n/a");
+            rep_doc_cell(doc, "n/a");
+        } else {
+            rep_doc_cell(doc, "%s", rep_fmt_pct(g->hit_ratio, a, sizeof a));
+            rep_doc_cell(doc, "%s",
+                         rep_fmt_pct(g->byte_hit_ratio, a, sizeof a));
+        }
         rep_doc_cell(doc, "%.3f", g->mean);
         rep_doc_cell(doc, "%.3f", g->p50);
         rep_doc_cell(doc, "%.3f", g->p90);

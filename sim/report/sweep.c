@@ -172,7 +172,7 @@ load_sweep(struct rep_db *d, int64_t id, struct sw_info *s)
              " r.cost_usd, r.origin_peak_rps, r.origin_requests,"
              " r.origin_bytes, r.requests, r.topology,"
              " r.workload, r.status, ",
-             d->version >= 2 ? "r.outdated" : "0",
+             d->version >= 2 ? "coalesce(r.outdated, 0)" : "0",
              " FROM sweep_points p LEFT JOIN runs r ON r.id = p.run_id"
              " WHERE p.sweep_id = ? ORDER BY p.point");
     code = rep_db_query(d, sql, &st, 1, id);
