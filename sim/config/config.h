@@ -383,9 +383,9 @@ struct cfg_workload {
 
 /*
  * A --set override: "PATH=VALUE". The path's first key decides the file
- * (topology keys: regions, nodes, latency_ms, bandwidth_mbps; workload keys: seed, requests,
- * warmup, arrival, catalog, metrics, events, trace); "topology." or "workload." may
- * prefix any path and is needed for "name". Sequence items are addressed by
+ * (topology keys: regions, nodes, latency_ms, bandwidth_mbps; workload keys:
+ * seed, requests, warmup, arrival, catalog, metrics, events, trace);
+ * "topology." or "workload." may prefix any path and is needed for "name". Sequence items are addressed by
  * their name ("nodes.edge-fra.cache.capacity") or index ("regions.0.weight").
  * A missing final key is added; a missing intermediate one is an error.
  */

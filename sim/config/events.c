@@ -208,8 +208,9 @@ ev_push(const struct cfg_map *m, const struct cfg_workload *w,
     int rc = cfg_map_check_keys(m, push_keys, (const char *const[]){
                                     "to", NULL}, err);
     const yaml_node_t *list = cfg_doc_node(m->d, cfg_map_find(m, "push"));
-    int is_list = list->type == YAML_SEQUENCE_NODE &&
-                  list->data.sequence.items.top > list->data.sequence.items.start;
+    int is_list =
+        list->type == YAML_SEQUENCE_NODE &&
+        list->data.sequence.items.top > list->data.sequence.items.start;
     if (rc == 0 && is_list)
         rc = ev_ids(m, "push", e, err); /* named objects */
     else if (rc == 0)
