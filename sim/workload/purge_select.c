@@ -29,19 +29,19 @@
 
 /* The selectors of a trace workload. */
 struct wl_selector {
-    const char *text;       /* a tag or a prefix, borrowed from the event */
+    const char *text; /* a tag or a prefix, borrowed from the event */
     size_t len;
     int is_prefix;
-    struct idmap objects;   /* the set of objects that match: id -> 1 */
+    struct idmap objects; /* the set of objects that match: id -> 1 */
 };
 
 struct wl_purge_index {
     struct wl_selector *sel;
     size_t n_sel;
-    struct idmap tag_by_hash;   /* hash_bytes(tag) -> selector index */
-    size_t *event_first;        /* [event]: its selectors are */
-    size_t *event_sel;          /* event_sel[event_first[k] ..
-                                   event_first[k + 1]) */
+    struct idmap tag_by_hash; /* hash_bytes(tag) -> selector index */
+    size_t *event_first;      /* [event]: its selectors are */
+    size_t *event_sel;        /* event_sel[event_first[k] ..
+                                 event_first[k + 1]) */
     int has_prefix;
 };
 
