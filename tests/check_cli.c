@@ -286,6 +286,28 @@ START_TEST(test_cli_explain_narrates_requests)
 }
 END_TEST
 
+/* README.md shows what `make demo`'s run prints: it must be what the
+ * program prints now. */
+START_TEST(test_cli_readme_shows_the_demo_output)
+{
+    char *readme = read_file("README.md");
+    const char *start = strstr(readme, "What it prints:\n\n```\n");
+    ck_assert_ptr_nonnull(start);
+    start += strlen("What it prints:\n\n```\n");
+    const char *end = strstr(start, "```");
+    ck_assert_ptr_nonnull(end);
+    char *shown = xasprintf("%.*s", (int)(end - start), start);
+    char *out = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", "topologies/global.yaml",
+                                 "workloads/zipf.yaml", NULL),
+                     0);
+    ck_assert_str_eq(shown, out);
+    free(out);
+    free(shown);
+    free(readme);
+}
+END_TEST
+
 /* README.md shows the database schema: it must be the program's own. */
 START_TEST(test_cli_readme_shows_the_schema)
 {
@@ -309,6 +331,7 @@ cli_suite(void)
     tcase_add_test(tc, test_cli_bad_input_exits_3);
     tcase_add_test(tc, test_cli_validate_ok);
     tcase_add_test(tc, test_cli_readme_shows_the_schema);
+    tcase_add_test(tc, test_cli_readme_shows_the_demo_output);
     tcase_add_test(tc, test_cli_explain_narrates_requests);
     tcase_add_test(tc, test_cli_sparse_arrivals_end_the_run);
     suite_add_tcase(s, tc);
