@@ -834,6 +834,64 @@ START_TEST(test_model_region_hit_ratios)
 }
 END_TEST
 
+START_TEST(test_model_failure_loses_held_requests)
+{
+    /* a at 0 ms: the edge fetches from the shield (there at 10 ms), which
+     * fetches from the origin (answer back at 110 ms). The shield fails
+     * at 50 ms for 10 ms: the fetch it held is lost and the client gets
+     * an error; b at 200 ms is served normally. In the second topology
+     * the origin takes 100 ms to serve a (from 10 ms) and fails at 50 ms:
+     * the request in service is lost too. */
+    static const char csv[] = "time,id,size\n0,a,1000\n200,b,1000\n";
+    static const char *const topos[] = {
+        "name: t\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: e, tier: edge, cache: {capacity: 1MiB}, parent: s}\n"
+        "  - {name: s, tier: shield, cache: {capacity: 1MiB}, parent: o}\n"
+        "  - {name: o, tier: origin}\n"
+        "latency_ms: {r: {e: 10}, e: {s: 20}, s: {o: 100}}\n"
+        "outages: [{fail: s, at: 50ms, for: 10ms}]\n",
+        "name: t\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: e, tier: edge, cache: {capacity: 1MiB}, parent: o}\n"
+        "  - {name: o, tier: origin, servers: 1,\n"
+        "     service_time: {dist: fixed, mean: 100ms}}\n"
+        "latency_ms: {r: {e: 10}, e: {o: 20}}\n"
+        "outages: [{fail: o, at: 50ms, for: 10ms}]\n",
+    };
+    char *dir = test_tmpdir();
+    char *cpath = test_write_file(dir, "t.csv", csv);
+    char *path = test_write_file(dir, "t.yaml", "name: t\ntrace: {path: "
+                                 "t.csv, format: csv, time_unit: ms}\n");
+    for (size_t k = 0; k < 2; k++) {
+        char *topo = test_write_file(dir, "topo.yaml", topos[k]);
+        struct cfg_topology *t;
+        struct cfg_workload *w;
+        struct met_run m;
+        run_model(topo, path, NULL, 0, &t, &w, &m);
+        const struct met_node *e = node_named(&m, "e");
+        ck_assert_msg(m.errors == 1, "topology %zu: %llu errors", k,
+                      (unsigned long long)m.errors);
+        ck_assert_uint_eq(e->c.outcome[MET_OUT_ERROR], 1);
+        ck_assert_uint_eq(e->c.misses, 2);
+        ck_assert_uint_eq(m.latency.count, 1); /* b's */
+        if (k == 0) {
+            /* The shield had counted a: its outcome is ERROR. */
+            ck_assert_uint_eq(node_named(&m, "s")->c.outcome[MET_OUT_ERROR],
+                              1);
+            ck_assert_uint_eq(m.origin_requests, 2);
+        } else {
+            /* The origin never finished a: it counted only b. */
+            ck_assert_uint_eq(m.origin_requests, 1);
+        }
+        free_run(t, w, &m);
+        free(topo);
+    }
+    free(cpath);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_model_304_for_an_evicted_copy)
 {
     /* The edge holds one object. a is fetched at 0 s (expiring at
@@ -1466,6 +1524,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_purge_on_change);
     tcase_add_test(tc, test_model_304_for_an_evicted_copy);
     tcase_add_test(tc, test_model_region_hit_ratios);
+    tcase_add_test(tc, test_model_failure_loses_held_requests);
     tcase_add_test(tc, test_model_uncacheable_objects_bypass);
     tcase_add_test(tc, test_model_negative_caching);
     suite_add_tcase(s, tc);

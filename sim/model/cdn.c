@@ -122,6 +122,7 @@ struct node {
     /* Scheduled outages (cfg_topology.outages): the current or next one. */
     const struct cfg_outage *outage;
     const struct cfg_outage *outage_end;
+    const struct cfg_outage *outage_first; /* the node's first outage */
     /* Processing capacity (cfg_service), when the node has one. */
     const struct cfg_service *service; /* NULL: requests take no time */
     gsl_rng *service_rng;
@@ -237,6 +238,24 @@ node_is_down(const struct cdn *c, uint32_t i, int64_t now)
         return 0;
     const struct cfg_outage *o = current_outage(c, &c->nodes[i], now);
     return o != NULL && o->at <= now && now < outage_end(o);
+}
+
+/*
+ * Did node i fail after `since` (when a request reached it) and by `now`?
+ * A node that fails loses the requests it holds: those waiting for a
+ * server or in service, and those waiting for an answer from upstream.
+ */
+static int
+node_failed_since(const struct cdn *c, uint32_t i, int64_t since, int64_t now)
+{
+    if (!c->has_outages)
+        return 0;
+    const struct node *n = &c->nodes[i];
+    for (const struct cfg_outage *o = n->outage_first;
+         o != NULL && o < n->outage_end && o->at <= now; o++)
+        if (o->at > since)
+            return 1;
+    return 0;
 }
 
 /* Does routing believe node i is down? It notices failures and recoveries
@@ -433,7 +452,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
     for (size_t k = 0; k < t->n_outages; k++) {
         struct node *n = &c->nodes[t->outages[k].node];
         if (n->outage == NULL)
-            n->outage = &t->outages[k];
+            n->outage = n->outage_first = &t->outages[k];
         n->outage_end = &t->outages[k + 1];
     }
     /* Every event travels on a channel whose times never decrease: a link
@@ -917,6 +936,25 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     uint32_t ni = r->node;
     struct node *n = &c->nodes[ni];
     struct met_counters *mc = &c->m->nodes[ni].c;
+    if (node_failed_since(c, ni, r->t_arrive, now)) {
+        /* The node failed while this fetch was on its way: it lost the
+         * requests waiting for it, which get an error (a reset
+         * connection), and stores nothing. */
+        if (!r->bypass)
+            idmap_del(&n->inflight, r->object);
+        if (r->explain)
+            narrate(c, now, "  %s failed while fetching object %llu: its "
+                    "waiting requests get an error", node_name(c, ni),
+                    (unsigned long long)r->object);
+        for (uint32_t w = s; w != REQ_NIL;) {
+            uint32_t next = c->reqs[w].next;
+            c->reqs[w].failed = 1;
+            c->reqs[w].not_modified = 0;
+            respond(c, w, now);
+            w = next;
+        }
+        return;
+    }
     if (r->bypass) {
         /* Passed through: nothing was in flight, nothing is stored. */
         if (r->explain)
@@ -1136,7 +1174,10 @@ node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
     } else {
         n->busy--;
     }
-    node_request(c, s, now);
+    if (node_failed_since(c, ni, c->reqs[s].t_arrive, now))
+        node_refuse(c, s, now); /* lost in the failure, never looked at */
+    else
+        node_request(c, s, now);
 }
 
 /* Takes the next request from the workload and schedules its arrival. */
