@@ -283,6 +283,18 @@ START_TEST(test_cli_explain_narrates_requests)
     ck_assert_ptr_nonnull(strstr(out, "origin serves object 0"));
     ck_assert_ptr_nonnull(strstr(out, "latency 40.000 ms"));
     free(out);
+    /* Purges and pushes that happen meanwhile are narrated too. */
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run",
+                                 "tests/scenarios/slow-origin.yaml",
+                                 "tests/scenarios/events.yaml", "--explain",
+                                 "5", "--quiet", NULL),
+                     0);
+    ck_assert_ptr_nonnull(
+        strstr(out, "0.000000 s  events[0]: a push fills edge with 1000 B"));
+    ck_assert_ptr_nonnull(strstr(
+        out, "3.500000 s  events[1] reaches edge: a purge removes 1 cached "
+             "copy"));
+    free(out);
 }
 END_TEST
 

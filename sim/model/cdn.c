@@ -1344,6 +1344,11 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     }
     if (c->generated >= c->w->warmup) /* after the warm-up */
         c->m->nodes[ni].c.purged += p.n;
+    if (c->explain != NULL && c->explain_left > 0)
+        narrate(c, now, "%s reaches %s: %s %llu cached cop%s",
+                e->field, node_name(c, ni),
+                e->is_soft ? "a soft purge marks stale" : "a purge removes",
+                (unsigned long long)p.n, p.n == 1 ? "y" : "ies");
 }
 
 /* The origin above node i (following parents). */
@@ -1397,6 +1402,12 @@ node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     if (c->generated >= c->w->warmup) { /* after the warm-up */
         c->m->nodes[ni].c.pushed_bytes += bytes;
         c->m->nodes[origin_of(c, ni)].c.bytes_out += bytes;
+    }
+    if (c->explain != NULL && c->explain_left > 0) {
+        char size[32];
+        format_size(bytes, size, sizeof size);
+        narrate(c, now, "%s: a push fills %s with %s", e->field,
+                node_name(c, ni), size);
     }
 }
 
