@@ -842,7 +842,6 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     }
     if (o != NULL && o->expires_at > now) {
         cache_hit(n->cache, o);
-        r->outcome = MET_OUT_HIT;
         if (r->measured) {
             mc->hits++;
             mc->bytes_hit += r->size;
@@ -850,9 +849,12 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         }
         r->expires_at = o->expires_at;
         r->version = o->version;
-        r->negative = o->is_negative;
+        int negative = o->is_negative;
+        /* The flags together: one read-modify-write of their bytes. */
+        r->outcome = MET_OUT_HIT;
+        r->negative = (uint8_t)negative;
         r->via_origin = 0;
-        r->not_modified = !r->negative && r->cond == o->version;
+        r->not_modified = !negative && r->cond == o->version;
         if (r->explain)
             narrate(c, now, "  %s: HIT%s", node_name(c, ni),
                     r->negative ? " (a cached 404)" : "");
@@ -1049,10 +1051,14 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     while (w != REQ_NIL) {
         struct req *q = &c->reqs[w];
         uint32_t next = w == s ? r->next : q->next;
-        q->failed = (uint8_t)failed;
+        int not_modified = !failed && q->cond == version;
         q->expires_at = expires_at;
         q->version = version;
-        q->not_modified = !failed && q->cond == version;
+        /* The flags together, so that they are one read-modify-write of
+         * their bytes (one at a time, each would read back a byte just
+         * stored, which stalls). */
+        q->failed = (uint8_t)failed;
+        q->not_modified = (uint8_t)not_modified;
         q->negative = (uint8_t)negative;
         q->via_origin = (uint8_t)via_origin;
         if (stale_if_error) {
@@ -1222,12 +1228,6 @@ client_arrival(struct cdn *c, int64_t now)
     r->node = route_client(c, reg, now);
     r->child = REQ_NIL;
     r->next = REQ_NIL;
-    r->region = (uint16_t)reg;
-    r->measured = (uint8_t)measured;
-    r->explain = 0;
-    r->failed = 0;
-    r->not_modified = 0;
-    r->background = 0;
     r->asked = p->version;
     r->version = 0;
     r->cond = NO_VERSION; /* clients hold no copy */
@@ -1235,12 +1235,23 @@ client_arrival(struct cdn *c, int64_t now)
                  : c->w->change_interval_ns > 0
                      ? origin_version(c, p->object, now)
                      : NO_VERSION;
-    r->current_rises = p->version == WL_NO_VERSION;
-    r->purged_on_change = c->w->n_classes > 0 &&
-                          c->w->classes[p->class_id].is_purged_on_change;
-    r->bypass = (uint8_t)(p->is_uncacheable || is_uncacheable(c, p->object));
+    r->region = (uint16_t)reg;
+    int bypass = p->is_uncacheable || is_uncacheable(c, p->object);
+    int purged_on_change = c->w->n_classes > 0 &&
+                           c->w->classes[p->class_id].is_purged_on_change;
+    /* The flags together, so that they are one read-modify-write of their
+     * bytes (one at a time, each would read back a byte just stored). */
+    r->measured = (uint8_t)measured;
+    r->explain = 0;
+    r->failed = 0;
+    r->not_modified = 0;
+    r->background = 0;
+    r->bypass = (uint8_t)bypass;
     r->negative = 0;
+    r->purged_on_change = (uint8_t)purged_on_change;
     r->via_origin = 0;
+    r->current_rises = p->version == WL_NO_VERSION;
+    r->outcome = 0;
     if (is_missing(c, p->object))
         r->size = NEGATIVE_SIZE; /* what a 404 weighs, not the object */
     if (measured && c->explain_left > 0) {
