@@ -22,11 +22,39 @@ B        ?= build
 O        ?= -O2
 SAN      ?=
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wpointer-arith -Wwrite-strings
-CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -g $(O) $(WARN) $(SAN) \
-            $(MPIFLAGS) -Isim $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
-LDFLAGS  += $(SAN)
+            -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings
+
+# pkg-config is asked when something is first compiled or linked, not
+# when the Makefile is read (`make test` installs packages with `make
+# deps` before it builds), and a missing package stops the build with
+# pkg-config's own message. Each result is kept for the rest of the run.
+pkg_config = $(shell pkg-config $(1) 2>&1 || echo PKG-CONFIG-FAILED)
+pkg_checked = $(if $(findstring PKG-CONFIG-FAILED,$(1)),$(error \
+    pkg-config $(2): $(strip $(subst PKG-CONFIG-FAILED,,$(1))); `make deps` \
+    installs the packages),$(1))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg_checked,$(call \
+    pkg_config,--cflags $(PKGS)),--cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $(call pkg_checked,$(call \
+    pkg_config,--libs $(PKGS)),--libs $(PKGS)))$(PKG_LIBS)
+CHECK_LIBS = $(eval CHECK_LIBS := $(call pkg_checked,$(call \
+    pkg_config,--libs check),--libs check))$(CHECK_LIBS)
+
+# The project's flags live in ALL_CFLAGS, ahead of the user's CFLAGS and
+# CPPFLAGS, so that `make CFLAGS=-O0` adds to them instead of dropping the
+# language standard, the warnings and the include path.
+ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -g $(O) $(WARN) $(SAN) \
+              $(MPIFLAGS) -Isim $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+LDLIBS      = $(PKG_LIBS) -lm
+
+# make install: the binary in $(PREFIX)/bin and the gnuplot templates in
+# $(PREFIX)/share/cdnsim/reports, where `cdnsim report` looks for them
+# relative to its own executable (rep_find_templates in
+# sim/report/report.c), so an installed tree can be moved as a whole.
+# DESTDIR stages the tree for packaging and is not part of that path.
+PREFIX  ?= /usr/local
+INSTALL ?= install
+CLANG_FORMAT ?= clang-format
 
 ifeq ($(V),1)
 Q :=
@@ -41,7 +69,8 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 
-.PHONY: all deps demo test test-all sanitize bench clean format
+.PHONY: all deps demo test test-all sanitize bench install uninstall \
+        clean format format-check
 
 all: cdnsim
 
@@ -52,18 +81,18 @@ $(B)/libsim.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/cdnsim: $(CLI_OBJ) $(B)/libsim.a
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The CLI objects (minus main.c) are linked into the tests so that the
 # command-line behaviour can be tested in-process as well as by exec.
 $(B)/check_all: $(TEST_OBJ) $(filter-out $(B)/sim/cli/main.o,$(CLI_OBJ)) \
                 $(B)/libsim.a
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) \
-	    $(shell pkg-config --libs check 2>/dev/null)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS) \
+	    $(CHECK_LIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
@@ -111,8 +140,24 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory cdnsim
 	tools/bench.sh
 
+install: cdnsim
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/cdnsim/reports
+	$(INSTALL) -m 755 cdnsim $(DESTDIR)$(PREFIX)/bin/cdnsim
+	$(INSTALL) -m 644 $(wildcard reports/*.gp) \
+	    $(DESTDIR)$(PREFIX)/share/cdnsim/reports/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/cdnsim
+	rm -rf $(DESTDIR)$(PREFIX)/share/cdnsim
+
+# .clang-format holds the style; the sources are every .c and .h under
+# sim/ and tests/. format-check changes nothing and fails on a difference.
+FORMAT_SRC := $(sort $(wildcard sim/*/*.[ch] tests/*.[ch]))
 format:
-	clang-format -i $(wildcard sim/*/*.[ch] tests/*.[ch])
+	$(CLANG_FORMAT) -i $(FORMAT_SRC)
+
+format-check:
+	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build build-san build-mpi cdnsim

@@ -276,8 +276,8 @@ END_TEST
 
 START_TEST(test_cache_unknown_param_is_an_error)
 {
-    struct cfg_kv kv = {.key = (char *)"segments", .value = (char *)"4",
-                        .field = (char *)"nodes[0].cache.segments",
+    struct cfg_kv kv = {.key = test_str("segments"), .value = test_str("4"),
+                        .field = test_str("nodes[0].cache.segments"),
                         .mark = {"t.yaml", 7, 15}};
     struct sim_err err = {0};
     struct cache_store *c =

@@ -61,11 +61,9 @@ num(const char *json, int n_keys, ...)
 START_TEST(test_lesson_pull_through)
 {
     char *out = NULL;
-    char *argv[] = {(char *)test_bin(), (char *)"run", (char *)EDGE_ONLY,
-                    (char *)ZIPF, (char *)"--requests", (char *)"300000",
-                    (char *)"--set", (char *)"warmup=50000",
-                    (char *)"--explain", (char *)"3", (char *)"--quiet",
-                    NULL};
+    const char *argv[] = {test_bin(), "run",       EDGE_ONLY, ZIPF,
+                          "--requests", "300000",  "--set",   "warmup=50000",
+                          "--explain",  "3",       "--quiet", NULL};
     ck_assert_int_eq(test_run(argv, &out, NULL), 0);
     ck_assert_ptr_nonnull(strstr(out, "MISS: fetches from origin"));
     ck_assert_ptr_nonnull(strstr(out, "stores it"));

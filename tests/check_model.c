@@ -1295,10 +1295,9 @@ START_TEST(test_model_trace_matches_synthetic)
     const char *wl = "tests/data/classes-workload.yaml";
     char *dir = test_tmpdir();
     char *csv = xasprintf("%s/classes.csv", dir);
-    char *argv[] = {(char *)test_bin(), (char *)"trace", (char *)"gen",
-                    (char *)wl, (char *)"--topology", (char *)topo,
-                    (char *)"--out", csv, (char *)"--format", (char *)"csv",
-                    NULL};
+    const char *argv[] = {test_bin(), "trace",  "gen", wl,    "--topology",
+                          topo,       "--out", csv,   "--format", "csv",
+                          NULL};
     char *out, *err;
     ck_assert_msg(test_run(argv, &out, &err) == 0, "%s", err);
     free(out);

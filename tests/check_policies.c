@@ -28,8 +28,8 @@ pol_kv(const char *key, const char *value)
 {
     static char field[64];
     snprintf(field, sizeof field, "nodes[0].cache.%s", key);
-    return (struct cfg_kv){.key = (char *)key,
-                           .value = (char *)value,
+    return (struct cfg_kv){.key = test_str(key),
+                           .value = test_str(value),
                            .field = field,
                            .mark = {"t.yaml", 7, 15}};
 }
@@ -610,9 +610,9 @@ pb_cache(const char *policy, uint64_t capacity, const struct cfg_kv *kv,
 static struct cfg_kv
 pb_kv(const char *key, const char *value, const char *field, int line)
 {
-    struct cfg_kv kv = {.key = (char *)key,
-                        .value = (char *)value,
-                        .field = (char *)field,
+    struct cfg_kv kv = {.key = test_str(key),
+                        .value = test_str(value),
+                        .field = test_str(field),
                         .mark = {"t.yaml", line, 9}};
     return kv;
 }
@@ -921,12 +921,12 @@ pb_cfg(const char *policy, const char *admission, uint64_t capacity,
        struct cfg_kv *params, size_t n_params)
 {
     struct cfg_cache cc = {.capacity_bytes = capacity,
-                           .policy = (char *)policy,
-                           .admission = (char *)admission,
+                           .policy = test_str(policy),
+                           .admission = test_str(admission),
                            .params = params,
                            .n_params = n_params,
                            .policy_mark = {"t.yaml", 3, 13},
-                           .field = (char *)"nodes[0].cache"};
+                           .field = test_str("nodes[0].cache")};
     return cc;
 }
 

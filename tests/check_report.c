@@ -467,14 +467,14 @@ START_TEST(test_report_sweep_mpi_equals_jobs_1)
     }
     char *dir = test_tmpdir();
     char *a = xasprintf("%s/mpi.db", dir), *b = xasprintf("%s/one.db", dir);
-    char *argv[32];
+    const char *argv[32];
     int n = 0;
-    argv[n++] = (char *)"mpirun";
+    argv[n++] = "mpirun";
     if (geteuid() == 0)
-        argv[n++] = (char *)"--allow-run-as-root";
-    argv[n++] = (char *)"--oversubscribe";
-    argv[n++] = (char *)"-n";
-    argv[n++] = (char *)"2";
+        argv[n++] = "--allow-run-as-root";
+    argv[n++] = "--oversubscribe";
+    argv[n++] = "-n";
+    argv[n++] = "2";
     const char *rest[] = {bin,          "sweep",
                           TOPO,         WL,
                           "--requests", "20000",
@@ -484,7 +484,7 @@ START_TEST(test_report_sweep_mpi_equals_jobs_1)
                           "--db",       a,
                           NULL};
     for (int i = 0; rest[i]; i++)
-        argv[n++] = (char *)rest[i];
+        argv[n++] = rest[i];
     argv[n] = NULL;
     char *out, *err;
     int rc = test_run(argv, &out, &err);
@@ -953,6 +953,51 @@ START_TEST(test_report_export_csv)
 }
 END_TEST
 
+/*
+ * An installed cdnsim (`make install`: PREFIX/bin/cdnsim and the templates
+ * in PREFIX/share/cdnsim/reports) finds its templates from any working
+ * directory; a copy of the binary with no templates near it says so.
+ */
+START_TEST(test_report_finds_installed_templates)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/run.db", dir);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+                                 "--requests", "2000", "--set", "warmup=0",
+                                 "--db", db, NULL),
+                     0);
+    /* The layout `make install PREFIX=dir/prefix` makes, by hand. */
+    char *script = xasprintf(
+        "set -e; p=%s/prefix; mkdir -p $p/bin $p/share/cdnsim/reports "
+        "%s/alone; cp %s $p/bin/cdnsim; cp %s $p/../alone/cdnsim; "
+        "cp reports/*.gp $p/share/cdnsim/reports/",
+        dir, dir, test_bin(), test_bin());
+    const char *install[] = {"sh", "-c", script, NULL};
+    ck_assert_int_eq(test_run(install, NULL, NULL), 0);
+    /* Run from dir, where no reports/ directory is. */
+    char *run = xasprintf("cd %s && exec prefix/bin/cdnsim report run.db "
+                          "--out out",
+                          dir);
+    const char *argv[] = {"sh", "-c", run, NULL};
+    char *err;
+    int rc = test_run(argv, NULL, &err);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    free(err);
+    char *html = xasprintf("%s/out/report.html", dir);
+    ck_assert_int_eq(access(html, R_OK), 0);
+    char *alone = xasprintf("cd %s && exec alone/cdnsim report run.db "
+                            "--out out2",
+                            dir);
+    argv[2] = alone;
+    ck_assert_int_eq(test_run(argv, NULL, &err), 3);
+    ck_assert_msg(strstr(err, "--templates") != NULL, "%s", err);
+    free(err);
+    free(alone), free(html), free(run), free(script), free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *
 report_suite(void)
 {
@@ -974,6 +1019,7 @@ report_suite(void)
     tcase_add_test(tc, test_report_reads_version_1);
     tcase_add_test(tc, test_report_sweep_outdated);
     tcase_add_test(tc, test_report_errors);
+    tcase_add_test(tc, test_report_finds_installed_templates);
     tcase_add_test(tc, test_report_export_csv);
     suite_add_tcase(s, tc);
     return s;

@@ -39,7 +39,12 @@ int test_sanitized(void);
  * stderr captured into malloc'd strings (caller frees; either may be NULL
  * to discard). Returns the exit status, or 128+signal.
  */
-int test_run(char *const argv[], char **out, char **errout);
+int test_run(const char *const argv[], char **out, char **errout);
+
+/* A writable copy of s that lives as long as the process, for the char *
+ * fields of configuration records (struct cfg_kv, struct cfg_cache) that
+ * tests fill in from literals. */
+char *test_str(const char *s);
 
 /*
  * Runs the cdnsim binary (test_bin()) with the arguments, NULL-terminated

@@ -55,8 +55,18 @@ slurp_fd(int fd)
     return buf;
 }
 
+char *
+test_str(const char *s)
+{
+    /* Kept reachable from here, so that leak checkers see no leak. */
+    static char **kept;
+    static size_t n_kept;
+    kept = xrealloc(kept, (n_kept + 1) * sizeof *kept);
+    return kept[n_kept++] = xstrdup(s);
+}
+
 int
-test_run(char *const argv[], char **out, char **errout)
+test_run(const char *const argv[], char **out, char **errout)
 {
     /* Temporary files rather than pipes: no deadlock on large output. */
     char out_path[] = "/tmp/cdnsim-out-XXXXXX";
@@ -72,7 +82,15 @@ test_run(char *const argv[], char **out, char **errout)
         int nul = open("/dev/null", O_RDONLY);
         if (nul >= 0)
             dup2(nul, 0);
-        execvp(argv[0], argv);
+        /* execvp wants writable strings: copies, which the exec (or the
+         * _exit) releases. */
+        size_t n = 0;
+        while (argv[n] != NULL)
+            n++;
+        char **copy = xcalloc(n + 1, sizeof *copy);
+        for (size_t i = 0; i < n; i++)
+            copy[i] = xstrdup(argv[i]);
+        execvp(copy[0], copy);
         _exit(127);
     }
     int status = 0;
@@ -142,11 +160,11 @@ test_write_file(const char *dir, const char *name, const char *text)
 int
 test_cdnsim_argv(char **out, char **err, const char *const *args)
 {
-    char *argv[32];
+    const char *argv[32];
     int n = 0;
-    argv[n++] = (char *)test_bin();
+    argv[n++] = test_bin();
     for (; *args != NULL && n < 31; args++)
-        argv[n++] = (char *)*args;
+        argv[n++] = *args;
     argv[n] = NULL;
     return test_run(argv, out, err);
 }

@@ -55,8 +55,11 @@ struct cli_sets {
 /* Frees what the list made (not the argv strings it points into). */
 void cli_sets_fini(struct cli_sets *s);
 
-/* Adds one PATH=VALUE override; text is borrowed, or owned if is_owned. */
-void cli_sets_add(struct cli_sets *s, const char *text, int is_owned);
+/* Adds one PATH=VALUE override; text is borrowed and must outlive s. */
+void cli_sets_add(struct cli_sets *s, const char *text);
+
+/* Adds one PATH=VALUE override made with malloc; s takes it over. */
+void cli_sets_add_owned(struct cli_sets *s, char *text);
 
 /*
  * Takes argv[*i] if it is --set, or (with shorthands) --seed or

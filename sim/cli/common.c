@@ -56,14 +56,18 @@ cli_sets_fini(struct cli_sets *s)
 }
 
 void
-cli_sets_add(struct cli_sets *s, const char *text, int is_owned)
+cli_sets_add(struct cli_sets *s, const char *text)
 {
     s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
     s->v[s->n++].text = text;
-    if (is_owned) {
-        s->owned = xrealloc(s->owned, (s->n_owned + 1) * sizeof *s->owned);
-        s->owned[s->n_owned++] = (char *)text;
-    }
+}
+
+void
+cli_sets_add_owned(struct cli_sets *s, char *text)
+{
+    cli_sets_add(s, text);
+    s->owned = xrealloc(s->owned, (s->n_owned + 1) * sizeof *s->owned);
+    s->owned[s->n_owned++] = text;
 }
 
 int
@@ -75,7 +79,7 @@ cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
     if ((v = cli_opt_value(argc, argv, i, "--set", missing))) {
         if (strchr(v, '=') == NULL)
             return cli_usage_error("--set needs PATH=VALUE, got \"%s\"", v);
-        cli_sets_add(s, v, 0);
+        cli_sets_add(s, v);
         return 0;
     }
     if (!shorthands)
@@ -84,14 +88,14 @@ cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
         if (parse_u64(v, &x) != 0)
             return cli_usage_error("--seed needs a whole number, got \"%s\"",
                                    v);
-        cli_sets_add(s, xasprintf("workload.seed=%s", v), 1);
+        cli_sets_add_owned(s, xasprintf("workload.seed=%s", v));
         return 0;
     }
     if ((v = cli_opt_value(argc, argv, i, "--requests", missing))) {
         if (parse_u64(v, &x) != 0 || x == 0)
             return cli_usage_error("--requests needs a positive whole "
                                    "number, got \"%s\"", v);
-        cli_sets_add(s, xasprintf("workload.requests=%s", v), 1);
+        cli_sets_add_owned(s, xasprintf("workload.requests=%s", v));
         return 0;
     }
     return -1;

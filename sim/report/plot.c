@@ -194,7 +194,9 @@ run_gnuplot(struct rep_plotter *pl, const char *script)
             dup2(nul, STDIN_FILENO);
             dup2(nul, STDOUT_FILENO);
         }
-        char *argv[] = {(char *)pl->gnuplot, (char *)script, NULL};
+        /* execvp wants writable strings: copies, which the exec (or the
+         * _exit) below releases. */
+        char *argv[] = {xstrdup(pl->gnuplot), xstrdup(script), NULL};
         execvp(pl->gnuplot, argv);
         fprintf(stderr, "cdnsim: cannot run %s: %s\n", pl->gnuplot,
                 strerror(errno));
