@@ -1,6 +1,7 @@
 /* check_policies.c: each eviction policy's order on small hand-checked
  * sequences, its parameters, and the determinism of random choices. The
  * contract every policy keeps is tested over all of them in check_cache.c. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,63 +468,6 @@ START_TEST(test_policies_random_is_deterministic)
     }
     cache_free(x);
     cache_free(y);
-}
-END_TEST
-
-/* Batch A's policies, for the mixed-operation loop below. */
-static const char *const batch_a[] = {"arc",    "clock", "lfu",  "lfuda",
-                                      "random", "sieve", "slru", "2q"};
-
-/*
- * Variable sizes, explicit removals and new versions mixed with the usual
- * accesses: every removal path (not only eviction) must leave the policy
- * consistent, and a drain by victims must empty the cache.
- */
-START_TEST(test_policies_mixed_operations)
-{
-    const char *name = batch_a[_i];
-    const uint64_t cap = 3000;
-    struct cache_store *c = pol_new(name, cap);
-    uint64_t x = 2024;
-    for (int i = 0; i < 60000; i++) {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        uint64_t r = x >> 33;
-        uint64_t key = (r % 1500) * (r % 1500) % 1499;
-        uint64_t size = 1 + (key * 7919) % 200;
-        struct cache_obj *o = cache_find(c, key);
-        switch (r % 23) {
-        case 0: /* expiry or purge */
-            if (o != NULL)
-                cache_remove(c, o);
-            break;
-        case 1: /* a new version with another size */
-            cache_insert(c, key, size + 1 + r % 50, CACHE_NEVER);
-            break;
-        default:
-            if (o != NULL)
-                cache_hit(c, o);
-            else
-                cache_insert(c, key, size, CACHE_NEVER);
-        }
-        ck_assert_uint_le(cache_used_bytes(c), cap);
-        if (r % 101 == 0 && cache_n_objects(c) > 0) {
-            struct cache_obj *v = cache_victim(c);
-            ck_assert_ptr_nonnull(v);
-            ck_assert_ptr_eq(cache_find(c, v->key), v);
-        }
-    }
-    while (cache_n_objects(c) > 0) {
-        struct cache_obj *v = cache_victim(c);
-        ck_assert_ptr_nonnull(v);
-        ck_assert_ptr_eq(cache_find(c, v->key), v);
-        cache_remove(c, v);
-    }
-    ck_assert_ptr_null(cache_victim(c));
-    /* The emptied cache works again. */
-    for (uint64_t k = 0; k < 100; k++)
-        pol_access(c, k);
-    ck_assert_uint_eq(cache_n_objects(c), 100);
-    cache_free(c);
 }
 END_TEST
 
@@ -1106,35 +1050,35 @@ START_TEST(test_policies_admit_routing)
 }
 END_TEST
 
-/* Batch B's policies, for the mixed-operation loop below. */
-static const char *const pb_batch[] = {"belady", "gdsf", "hyperbolic", "s3fifo",
-                                       "wtinylfu"};
-
 /*
  * Variable sizes, explicit removals (not evictions) and new versions mixed
  * with accesses, with some victims asked for and not removed: every path
- * must leave the policy's queues, ghost, heap or sample array consistent.
+ * must leave the policy's lists, queues, ghost, heap or sample array
+ * consistent, a drain by victims must empty the cache, and the emptied
+ * cache must work again. Each access also sets a next access (not the
+ * true future, but a changing one) for the offline policies.
  */
-START_TEST(test_policies_b_mixed_operations)
+static void
+stress_policy(const struct policy_ops *ops, int n_ops, uint64_t seed)
 {
-    const char *name = pb_batch[_i];
     const uint64_t cap = 3000;
-    struct cache_store *c = pb_cache(name, cap, NULL, 0);
-    uint64_t x = 99;
-    for (int i = 0; i < 60000; i++) {
+    struct sim_err err = {0};
+    struct cache_store *c = cache_new(ops, cap, NULL, 0, seed, &err);
+    ck_assert_msg(c != NULL, "%s: %s", ops->name, err.msg);
+    uint64_t x = seed;
+    for (int i = 0; i < n_ops; i++) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
         uint64_t r = x >> 33;
         uint64_t key = (r % 1500) * (r % 1500) % 1499;
         uint64_t size = 1 + (key * 7919) % 200;
-        /* Not the true future, but a changing one. */
         cache_set_next_access(c, (int64_t)(i + (int)(r % 5000)));
         struct cache_obj *o = cache_find(c, key);
         switch (r % 23) {
-        case 0:
+        case 0: /* expiry or purge */
             if (o != NULL)
                 cache_remove(c, o);
             break;
-        case 1:
+        case 1: /* a new version with another size */
             cache_insert(c, key, size + 1 + r % 50, CACHE_NEVER);
             break;
         default:
@@ -1143,20 +1087,39 @@ START_TEST(test_policies_b_mixed_operations)
             else
                 cache_insert(c, key, size, CACHE_NEVER);
         }
-        ck_assert_uint_le(cache_used_bytes(c), cap);
+        /* Checked with plain ifs: each passing ck_assert costs a message
+         * to Check's parent process, which would dominate the long run. */
+        if (cache_used_bytes(c) > cap)
+            ck_abort_msg("%s: op %d: %" PRIu64 " bytes over %" PRIu64,
+                         ops->name, i, cache_used_bytes(c), cap);
         if (r % 101 == 0 && cache_n_objects(c) > 0) {
             struct cache_obj *v = cache_victim(c);
-            ck_assert_ptr_nonnull(v);
-            ck_assert_ptr_eq(cache_find(c, v->key), v);
+            if (v == NULL || cache_find(c, v->key) != v)
+                ck_abort_msg("%s: op %d: a bad victim", ops->name, i);
         }
     }
     while (cache_n_objects(c) > 0)
         pb_evict(c);
+    ck_assert_uint_eq(cache_used_bytes(c), 0);
     ck_assert_ptr_null(cache_victim(c));
     for (uint64_t k = 0; k < 100; k++)
         pb_access(c, k, 1);
     ck_assert_uint_eq(cache_n_objects(c), 100);
     cache_free(c);
+}
+
+/* Every registered policy (policies.def), two seeds. */
+START_TEST(test_policies_mixed_operations)
+{
+    stress_policy(policy_at((size_t)_i), 60000, 2024);
+    stress_policy(policy_at((size_t)_i), 60000, 99);
+}
+END_TEST
+
+/* The same, 50 times longer, for `make test-all` (tagged slow). */
+START_TEST(test_policies_mixed_operations_long)
+{
+    stress_policy(policy_at((size_t)_i), 3000000, 7);
 }
 END_TEST
 
@@ -1183,7 +1146,13 @@ policies_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("mixed");
     tcase_add_loop_test(tc, test_policies_mixed_operations, 0,
-                        (int)(sizeof batch_a / sizeof batch_a[0]));
+                        (int)policy_count());
+    suite_add_tcase(s, tc);
+    tc = tcase_create("mixed_long");
+    tcase_set_tags(tc, "slow");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, test_policies_mixed_operations_long, 0,
+                        (int)policy_count());
     suite_add_tcase(s, tc);
     tc = tcase_create("params");
     tcase_add_loop_test(tc, test_policies_params, 0,
@@ -1198,10 +1167,6 @@ policies_suite(void)
     tcase_add_test(tc, test_policies_hyperbolic_order);
     tcase_add_test(tc, test_policies_belady_order);
     tcase_add_test(tc, test_policies_belady_is_optimal);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("mixed_b");
-    tcase_add_loop_test(tc, test_policies_b_mixed_operations, 0,
-                        (int)(sizeof pb_batch / sizeof pb_batch[0]));
     suite_add_tcase(s, tc);
     tc = tcase_create("admission");
     tcase_add_test(tc, test_policies_admit_registry);
