@@ -41,7 +41,12 @@ report "one LRU edge, 1M objects, 10M requests" "$out/one-edge.json"
 #    LRU and one S3-FIFO cache, unit sizes, over a 20M-request Zipf(0.9)
 #    trace of 10^6 objects that cdnsim writes in oracleGeneral format.
 #    Whole-process wall time and peak RSS of each (/usr/bin/time).
+#    cachesim writes its results as <trace>.cachesim into the current
+#    directory, so it runs in the temporary one, removed at the end.
 if [ -n "${CACHESIM:-}" ]; then
+    cachesim=$(command -v "$CACHESIM") ||
+        { echo "bench.sh: CACHESIM=$CACHESIM: not found" >&2; exit 1; }
+    case $cachesim in /*) ;; *) cachesim=$PWD/$cachesim ;; esac
     cat >"$out/zipf.yaml" <<'YAML'
 name: zipf-0.9-replay
 seed: 1
@@ -58,9 +63,9 @@ YAML
             --format oracle_general --policy "$1" --capacity "$2" \
             --unit-size >/dev/null 2>&1
         read -r a_s a_kib <"$out/t"
-        /usr/bin/time -f "%e %M" -o "$out/t" "$CACHESIM" "$trace" \
-            oracleGeneral "$1" "$2" --ignore-obj-size 1 --num-thread 1 \
-            >/dev/null 2>&1
+        (cd "$out" && /usr/bin/time -f "%e %M" -o "$out/t" "$cachesim" \
+            "$trace" oracleGeneral "$1" "$2" --ignore-obj-size 1 \
+            --num-thread 1 >/dev/null 2>&1)
         read -r b_s b_kib <"$out/t"
         awk -v p="$1" -v c="$2" -v as="$a_s" -v ak="$a_kib" -v bs="$b_s" \
             -v bk="$b_kib" 'BEGIN {
