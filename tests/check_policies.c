@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cache/cache.h"
+#include "model/model.h" /* cache_new_from_cfg */
 #include "suites.h"
 
 /* --- helpers --- */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cache/cache.h"
-#include "model/model.h"
+#include "replay/replay.h"
 #include "suites.h"
 #include "util/hash.h"
 #include "util/xalloc.h"

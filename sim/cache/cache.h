@@ -15,8 +15,8 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "config/config.h" /* struct cfg_kv, for policy parameters only */
 #include "util/err.h"
+#include "util/kv.h" /* struct cfg_kv, for policy parameters */
 
 #define CACHE_NIL UINT32_MAX /* "no object" for 32-bit object indices */
 #define CACHE_NEVER INT64_MAX /* expires_at of an object that never expires */
@@ -198,18 +198,6 @@ struct cache_store *cache_new_admit(const struct policy_ops *ops,
                                     size_t n_params, uint64_t rng_seed,
                                     struct sim_err *err);
 void cache_free(struct cache_store *c);
-
-/*
- * Creates the store a topology's cache mapping describes: looks up the
- * policy and the admission filter by name and configures them from the
- * mapping's other keys. An unknown name is an input error that lists the
- * known ones and names cc's file, line and field; an error from a start()
- * hook, which has no position (a missing required key), gets the position
- * of cc's policy and its field path under cc. Same ownership as cache_new.
- */
-struct cache_store *cache_new_from_cfg(const struct cfg_cache *cc,
-                                       uint64_t rng_seed,
-                                       struct sim_err *err);
 
 /*
  * For offline policies (belady): the position in the request sequence of

@@ -1,6 +1,6 @@
 /* cmd_replay.c: `cdnsim replay`: a trace through single caches, as
  * libCacheSim's cachesim runs it. Options and output here; the replay
- * itself is replay_run() in sim/model/replay.c. */
+ * itself is replay_run() in sim/replay/replay.c. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 
 #include "cache/cache.h"
 #include "cli/cli.h"
-#include "model/model.h"
+#include "replay/replay.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 

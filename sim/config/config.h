@@ -8,26 +8,9 @@
 #include <stdint.h>
 
 #include "util/err.h"
+#include "util/kv.h" /* struct cfg_mark, struct cfg_kv */
 
 typedef int64_t cfg_time_ns; /* same representation as the engine's sim_time */
-
-/* Where a value came from, for error messages: a file position or "--set". */
-struct cfg_mark {
-    const char *file; /* borrowed from the owning topology/workload */
-    int line;         /* 1-based; 0 for command-line overrides */
-    int col;          /* 1-based */
-};
-
-/*
- * One extra key of a mapping handed to a module that validates it itself,
- * e.g. a cache's policy parameters ({policy: slru, segments: 4}).
- */
-struct cfg_kv {
-    char *key;
-    char *value;          /* the scalar as written */
-    char *field;          /* full field path, e.g. "nodes[2].cache.segments" */
-    struct cfg_mark mark; /* of the value */
-};
 
 enum cfg_tier { CFG_TIER_EDGE, CFG_TIER_SHIELD, CFG_TIER_ORIGIN };
 

@@ -5,10 +5,10 @@
  * batches of REPLAY_BATCH and each batch runs through every cache in turn:
  * one read of the trace serves all caches, the per-cache timing costs two
  * clock reads per batch rather than per request, and a cache's table and
- * lists stay in the CPU cache for a whole batch. See model.h for the
+ * lists stay in the CPU cache for a whole batch. See replay.h for the
  * first pass and its memory.
  */
-#include "model/model.h"
+#include "replay/replay.h"
 
 #include <math.h>
 #include <stdio.h>
