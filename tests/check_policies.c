@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cache/cache.h"
+#include "cache/cache_int.h" /* cache_param_set */
 #include "model/model.h" /* cache_new_from_cfg */
 #include "suites.h"
 
@@ -882,7 +883,7 @@ START_TEST(test_policies_admit_registry)
         const struct admit_ops *a = admit_at(i);
         ck_assert_ptr_nonnull(a);
         ck_assert_uint_eq(a->abi, ADMIT_ABI);
-        ck_assert(a->name && a->summary && a->params);
+        ck_assert(a->name && a->summary);
         ck_assert_ptr_eq(admit_find(a->name), a);
         if (i > 0)
             ck_assert_int_lt(strcmp(admit_at(i - 1)->name, a->name), 0);
@@ -1124,6 +1125,146 @@ START_TEST(test_policies_mixed_operations_long)
 }
 END_TEST
 
+/* --- parameter tables, over every registered policy and filter --- */
+
+/* Creates a store with name=value as the one parameter of the policy or
+ * filter (with lru, or with the always filter); 1 if it was accepted. */
+static int
+param_accepted(const struct policy_ops *ops, const struct admit_ops *adm,
+               const char *name, const char *value)
+{
+    struct cfg_kv kv[2] = {pb_kv(name, value, "nodes[0].cache.x", 4),
+                           pb_kv("max_object_size", "1GiB",
+                                 "nodes[0].cache.max_object_size", 5)};
+    /* The size filter's required parameter, unless it is the one tried. */
+    size_t n = adm != NULL && strcmp(adm->name, "size") == 0 &&
+                       strcmp(name, "max_object_size") != 0
+                   ? 2
+                   : 1;
+    struct sim_err err = {0};
+    struct cache_store *c = cache_new_admit(ops, adm, 1000, kv, n, 1, &err);
+    if (c == NULL) {
+        ck_assert_int_eq(err.code, -SIM_EBADVAL);
+        ck_assert_str_eq(err.field, "nodes[0].cache.x");
+        ck_assert_ptr_nonnull(strstr(err.msg, value));
+        return 0;
+    }
+    cache_free(c);
+    return 1;
+}
+
+/* Does p take value? Parsed into a scratch state, as the store does,
+ * without starting anything (the largest bloom_bits would allocate
+ * 128 GiB). */
+static int
+param_ok(const struct cache_param *p, const char *value)
+{
+    struct cfg_kv kv = pb_kv(p->name, value, "nodes[0].cache.x", 4);
+    uint64_t state[64] = {0};
+    ck_assert_uint_le(p->offset + sizeof(double), sizeof state);
+    struct sim_err err = {0};
+    if (cache_param_set(p, &kv, state, &err) == 0)
+        return 1;
+    ck_assert_int_eq(err.code, -SIM_EBADVAL);
+    ck_assert_str_eq(err.field, "nodes[0].cache.x");
+    ck_assert_int_eq(err.line, 4);
+    ck_assert_ptr_nonnull(strstr(err.msg, value));
+    return 0;
+}
+
+/* Whole numbers and sizes: the ends are in, one past them is not. */
+static void
+check_whole_range(const struct cache_param *p)
+{
+    char v[32];
+    snprintf(v, sizeof v, "%.0f", p->min);
+    ck_assert_msg(param_ok(p, v), "%s=%s", p->name, v);
+    if (p->min >= 1) {
+        snprintf(v, sizeof v, "%.0f", p->min - 1);
+        ck_assert_msg(!param_ok(p, v), "%s=%s", p->name, v);
+    }
+    if (p->max < 1e15) {
+        snprintf(v, sizeof v, "%.0f", p->max);
+        ck_assert_msg(param_ok(p, v), "%s=%s", p->name, v);
+        snprintf(v, sizeof v, "%.0f", p->max + 1);
+        ck_assert_msg(!param_ok(p, v), "%s=%s", p->name, v);
+    }
+    ck_assert(!param_ok(p, "x"));
+}
+
+/* One table: well formed, its default accepted as a value, its range
+ * enforced at the ends, and its description printable. */
+static void
+check_param_table(const struct policy_ops *ops, const struct admit_ops *adm,
+                  const struct cache_param *t, size_t n)
+{
+    ck_assert((t == NULL) == (n == 0));
+    for (size_t i = 0; i < n; i++) {
+        const struct cache_param *p = &t[i];
+        ck_assert(p->name != NULL && p->help != NULL && p->help[0]);
+        for (const char *c = p->name; *c; c++)
+            ck_assert((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+                      *c == '_');
+        for (size_t k = 0; k < i; k++)
+            ck_assert_str_ne(t[k].name, p->name);
+        ck_assert(!((p->flags & CACHE_PARAM_REQUIRED) && p->def != NULL));
+        /* The default, given as a value, makes a working store. */
+        if (p->def != NULL)
+            ck_assert_msg(param_accepted(ops, adm, p->name, p->def), "%s=%s",
+                          p->name, p->def);
+        switch (p->type) {
+        case CACHE_PARAM_UINT:
+        case CACHE_PARAM_U64:
+        case CACHE_PARAM_SIZE:
+            check_whole_range(p);
+            break;
+        case CACHE_PARAM_REAL: {
+            char v[32];
+            snprintf(v, sizeof v, "%.17g", p->min);
+            ck_assert_int_eq(param_ok(p, v),
+                             !(p->flags & CACHE_PARAM_MIN_OPEN));
+            snprintf(v, sizeof v, "%.17g", p->max);
+            ck_assert_int_eq(param_ok(p, v),
+                             !(p->flags & CACHE_PARAM_MAX_OPEN));
+            ck_assert(!param_ok(p, "25%"));
+            break;
+        }
+        case CACHE_PARAM_CHOICE:
+            ck_assert_ptr_nonnull(p->choices);
+            for (size_t k = 0; p->choices[k] != NULL; k++)
+                ck_assert(param_ok(p, p->choices[k]));
+            ck_assert(!param_ok(p, "bogus"));
+            break;
+        }
+        char line[512];
+        cache_param_describe(p, line, sizeof line);
+        ck_assert_ptr_eq(strstr(line, p->name), line);
+        ck_assert_ptr_nonnull(strstr(line, p->help));
+    }
+}
+
+START_TEST(test_policies_param_tables)
+{
+    for (size_t i = 0; i < policy_count(); i++) {
+        const struct policy_ops *ops = policy_at(i);
+        check_param_table(ops, NULL, ops->params, ops->n_params);
+    }
+    const struct policy_ops *lru = policy_find("lru");
+    for (size_t i = 0; i < admit_count(); i++) {
+        const struct admit_ops *adm = admit_at(i);
+        check_param_table(lru, adm, adm->params, adm->n_params);
+        /* A filter's key would hide a policy's key of the same name. */
+        for (size_t k = 0; k < adm->n_params; k++)
+            for (size_t j = 0; j < policy_count(); j++) {
+                const struct policy_ops *ops = policy_at(j);
+                for (size_t m = 0; m < ops->n_params; m++)
+                    ck_assert_str_ne(adm->params[k].name,
+                                     ops->params[m].name);
+            }
+    }
+}
+END_TEST
+
 Suite *
 policies_suite(void)
 {
@@ -1156,6 +1297,7 @@ policies_suite(void)
                         (int)policy_count());
     suite_add_tcase(s, tc);
     tc = tcase_create("params");
+    tcase_add_test(tc, test_policies_param_tables);
     tcase_add_loop_test(tc, test_policies_params, 0,
                         (int)(sizeof param_cases / sizeof param_cases[0]));
     suite_add_tcase(s, tc);

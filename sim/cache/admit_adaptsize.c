@@ -18,39 +18,10 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "util/parse.h"
 
 struct adaptsize_state {
-    uint64_t c_bytes; /* the size scale c; 0 until configured or started */
+    uint64_t c_bytes; /* the size scale c (parameter) */
 };
-
-static int
-adaptsize_configure(struct admit_filter *f, const struct cfg_kv *kv,
-                    struct sim_err *err)
-{
-    struct adaptsize_state *s = f->state;
-    if (strcmp(kv->key, "c") != 0)
-        return ADMIT_NOT_MINE;
-    uint64_t v;
-    if (parse_size(kv->value, &v) != 0 || v == 0)
-        return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "expected a positive size such as \"256KiB\", "
-                           "got \"%s\"",
-                           kv->value);
-    s->c_bytes = v;
-    return 0;
-}
-
-static int
-adaptsize_start(struct admit_filter *f, struct sim_err *err)
-{
-    (void)err;
-    struct adaptsize_state *s = f->state;
-    if (s->c_bytes == 0)
-        s->c_bytes = 256 * 1024;
-    return 0;
-}
 
 static int
 adaptsize_admit(struct admit_filter *f, uint64_t key, uint64_t size)
@@ -61,14 +32,20 @@ adaptsize_admit(struct admit_filter *f, uint64_t key, uint64_t size)
     return gsl_rng_uniform(f->rng) < p;
 }
 
+static const struct cache_param adaptsize_params[] = {
+    {.name = "c", .type = CACHE_PARAM_SIZE, .min = 1, .max = 0x1p64,
+     .def = "256KiB",
+     .help = "the size scale: larger objects are rarely stored",
+     .offset = offsetof(struct adaptsize_state, c_bytes)},
+};
+
 const struct admit_ops admit_adaptsize_ops = {
     .name = "adaptsize",
     .abi = ADMIT_ABI,
     .summary = "stores an object of size s with probability exp(-s/c) "
                "(AdaptSize, fixed c)",
-    .params = "c=256KiB (size scale: larger objects are rarely stored)",
+    .params = adaptsize_params,
+    .n_params = sizeof adaptsize_params / sizeof adaptsize_params[0],
     .state_size = sizeof(struct adaptsize_state),
-    .configure = adaptsize_configure,
-    .start = adaptsize_start,
     .admit = adaptsize_admit,
 };

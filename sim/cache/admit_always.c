@@ -9,5 +9,4 @@ const struct admit_ops admit_always_ops = {
     .name = "always",
     .abi = ADMIT_ABI,
     .summary = "stores every missed object (the default)",
-    .params = "",
 };

@@ -36,7 +36,6 @@
 #include <string.h>
 
 #include "util/hash.h"
-#include "util/parse.h"
 #include "util/xalloc.h"
 
 #define SH_PROBES 7        /* bit probes per id: ~1% at 9.6 bits/id */
@@ -61,37 +60,6 @@ pow2_at_least(uint64_t x)
     while (p < x && p < (UINT64_C(1) << 40))
         p <<= 1;
     return p;
-}
-
-static int
-bad_count(const struct cfg_kv *kv, struct sim_err *err)
-{
-    return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                       kv->mark.col, kv->field,
-                       "expected a positive whole number such as "
-                       "\"1000000\", got \"%s\"",
-                       kv->value);
-}
-
-static int
-sh_configure(struct admit_filter *f, const struct cfg_kv *kv,
-             struct sim_err *err)
-{
-    struct second_hit_state *s = f->state;
-    uint64_t v;
-    if (strcmp(kv->key, "window_requests") == 0) {
-        if (parse_u64(kv->value, &v) != 0 || v < 2)
-            return bad_count(kv, err);
-        s->window = v;
-        return 0;
-    }
-    if (strcmp(kv->key, "bloom_bits") == 0) {
-        if (parse_u64(kv->value, &v) != 0 || v == 0 || v > (UINT64_C(1) << 40))
-            return bad_count(kv, err);
-        s->bits = v;
-        return 0;
-    }
-    return ADMIT_NOT_MINE;
 }
 
 /* The length of the generation starting now. */
@@ -186,16 +154,27 @@ sh_admit(struct admit_filter *f, uint64_t key, uint64_t size)
     return seen;
 }
 
+static const struct cache_param sh_params[] = {
+    {.name = "window_requests", .type = CACHE_PARAM_U64, .min = 2,
+     .max = 0x1p64,
+     .help = "misses an id is remembered for; by default 10x the cached "
+             "objects",
+     .offset = offsetof(struct second_hit_state, window)},
+    {.name = "bloom_bits", .type = CACHE_PARAM_U64, .min = 1,
+     .max = 0x1p40,
+     .help = "bits per filter, rounded up to a power of two; by default "
+             "2^20, or 9.6 per id of half a window",
+     .offset = offsetof(struct second_hit_state, bits)},
+};
+
 const struct admit_ops admit_second_hit_ops = {
     .name = "second_hit",
     .abi = ADMIT_ABI,
     .summary = "stores an object on its second request within a window of "
                "misses (two rotating Bloom filters)",
-    .params = "window_requests=10x cached objects (misses an id is "
-              "remembered for), bloom_bits=2^20 or 9.6 per id of half a "
-              "window (per filter)",
+    .params = sh_params,
+    .n_params = sizeof sh_params / sizeof sh_params[0],
     .state_size = sizeof(struct second_hit_state),
-    .configure = sh_configure,
     .start = sh_start,
     .stop = sh_stop,
     .admit = sh_admit,

@@ -9,40 +9,10 @@
 
 #include <string.h>
 
-#include "util/parse.h"
 
 struct size_state {
-    uint64_t max_bytes; /* largest object stored; 0 until configured */
+    uint64_t max_bytes; /* largest object stored (required parameter) */
 };
-
-static int
-size_configure(struct admit_filter *f, const struct cfg_kv *kv,
-               struct sim_err *err)
-{
-    struct size_state *s = f->state;
-    if (strcmp(kv->key, "max_object_size") != 0)
-        return ADMIT_NOT_MINE;
-    uint64_t v;
-    if (parse_size(kv->value, &v) != 0 || v == 0)
-        return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "expected a positive size such as \"1GiB\", "
-                           "got \"%s\"",
-                           kv->value);
-    s->max_bytes = v;
-    return 0;
-}
-
-static int
-size_start(struct admit_filter *f, struct sim_err *err)
-{
-    struct size_state *s = f->state;
-    if (s->max_bytes == 0)
-        return sim_err_set(err, -SIM_ENOKEY, NULL, 0, 0, "max_object_size",
-                           "admission \"size\" needs max_object_size, e.g. "
-                           "\"max_object_size: 1GiB\"");
-    return 0;
-}
 
 static int
 size_admit(struct admit_filter *f, uint64_t key, uint64_t size)
@@ -52,14 +22,19 @@ size_admit(struct admit_filter *f, uint64_t key, uint64_t size)
     return size <= s->max_bytes;
 }
 
+static const struct cache_param size_params[] = {
+    {.name = "max_object_size", .type = CACHE_PARAM_SIZE,
+     .flags = CACHE_PARAM_REQUIRED, .min = 1, .max = 0x1p64,
+     .help = "the largest object stored, e.g. \"max_object_size: 1GiB\"",
+     .offset = offsetof(struct size_state, max_bytes)},
+};
+
 const struct admit_ops admit_size_ops = {
     .name = "size",
     .abi = ADMIT_ABI,
     .summary = "stores only objects of at most max_object_size bytes",
-    .params = "max_object_size=SIZE (required; larger objects are not "
-              "stored)",
+    .params = size_params,
+    .n_params = sizeof size_params / sizeof size_params[0],
     .state_size = sizeof(struct size_state),
-    .configure = size_configure,
-    .start = size_start,
     .admit = size_admit,
 };

@@ -53,22 +53,66 @@ struct policy {
                                     choices; owned by the store */
 };
 
-#define POLICY_ABI 2 /* bump when struct policy_ops changes */
+/*
+ * Parameters. A policy or admission filter declares its tunables in one
+ * table of struct cache_param; the store parses, range-checks and
+ * defaults them from it (before start() runs, into the zeroed state), and
+ * `cdnsim policies` prints it, so a parameter's default, range and
+ * meaning are written once.
+ */
+enum cache_param_type {
+    CACHE_PARAM_UINT,   /* whole number in [min, max], stored as unsigned */
+    CACHE_PARAM_U64,    /* whole number in [min, max], stored as uint64_t */
+    CACHE_PARAM_REAL,   /* number between min and max (ends closed unless
+                           flagged open), stored as double */
+    CACHE_PARAM_SIZE,   /* bytes such as "256KiB" in [min, max], stored as
+                           uint64_t */
+    CACHE_PARAM_CHOICE, /* one of choices, stored as its index (unsigned) */
+};
+
+#define CACHE_PARAM_MIN_OPEN 1u /* min itself is out of range */
+#define CACHE_PARAM_MAX_OPEN 2u /* max itself is out of range */
+#define CACHE_PARAM_REQUIRED 4u /* no default: leaving it out is an error */
+
+struct cache_param {
+    const char *name;            /* the YAML key, [a-z0-9_]+ */
+    enum cache_param_type type;
+    unsigned flags;              /* CACHE_PARAM_* above */
+    double min, max;             /* the range; unused for CHOICE */
+    const char *const *choices;  /* CHOICE: the spellings, NULL-ended */
+    const char *def;             /* the default as a user would write it,
+                                    set before any given value; NULL when
+                                    REQUIRED, or when start() derives the
+                                    default from a field left at 0 (help
+                                    then says how) */
+    const char *help;            /* what it means, for `cdnsim policies` */
+    size_t offset;               /* of the value in the state */
+};
+
+/* The n parameters of a table declared as a static array. */
+#define CACHE_PARAMS(table) (table), (sizeof(table) / sizeof((table)[0]))
+
+/*
+ * Writes one line describing p into buf: name, default, accepted values
+ * and help, e.g. "bits=1 (a whole number from 1 to 8): counter width".
+ */
+void cache_param_describe(const struct cache_param *p, char *buf,
+                          size_t len);
+
+#define POLICY_ABI 3 /* bump when struct policy_ops changes */
 
 struct policy_ops {
     const char *name;         /* YAML spelling, [a-z0-9_]+ */
     unsigned abi;             /* MUST equal POLICY_ABI */
     const char *summary;      /* one line for `cdnsim policies` */
-    const char *params;       /* parameters with defaults, "" if none */
-    size_t state_size;        /* per-cache state, zeroed */
+    const struct cache_param *params; /* its parameters, NULL if none */
+    size_t n_params;
+    size_t state_size;        /* per-cache state, zeroed, then defaults */
     size_t obj_state_size;    /* per-object state, zeroed on insert */
     int needs_future; /* offline: needs cache_set_next_access before each
                          access (belady); 0 for every online policy */
     /* Optional hooks may be NULL. */
-    /* Reads one parameter; an unknown key is an error naming it. */
-    int (*configure)(struct policy *p, const struct cfg_kv *kv,
-                     struct sim_err *err);
-    /* After every parameter is read; may allocate what stop() frees. */
+    /* After every parameter is set; may allocate what stop() frees. */
     int (*start)(struct policy *p, struct sim_err *err);
     void (*stop)(struct policy *p);
     /* Called on a miss before anything is evicted; 0 = do not store. */
@@ -117,28 +161,23 @@ struct admit_filter {
                                     policy's; owned by the store */
 };
 
-#define ADMIT_ABI 1 /* bump when struct admit_ops changes */
-
-/* configure's answer for a key that is not the filter's: the store then
- * offers the key to the policy. */
-#define ADMIT_NOT_MINE 1
+#define ADMIT_ABI 2 /* bump when struct admit_ops changes */
 
 struct admit_ops {
     const char *name;         /* YAML spelling, [a-z0-9_]+ */
     unsigned abi;             /* MUST equal ADMIT_ABI */
     const char *summary;      /* one line for `cdnsim policies` */
-    const char *params;       /* parameters with defaults, "" if none */
-    size_t state_size;        /* per-cache state, zeroed */
+    const struct cache_param *params; /* its parameters, NULL if none; a
+                                         key of the cache mapping goes to
+                                         the filter if it is here, else to
+                                         the policy */
+    size_t n_params;
+    size_t state_size;        /* per-cache state, zeroed, then defaults */
     /* Optional hooks may be NULL. */
-    /* Reads one parameter of the cache mapping: 0 if it is the filter's
-     * and valid, ADMIT_NOT_MINE if it is not the filter's key, or a
-     * negative SIM_E* code with err naming kv's file, line and field.
-     * Must not allocate: start() does. */
-    int (*configure)(struct admit_filter *f, const struct cfg_kv *kv,
-                     struct sim_err *err);
-    /* After every parameter is read; may allocate what stop() frees. A
-     * missing required key is reported with no file position and the key
-     * alone as the field (cache_new_from_cfg adds the mapping's). */
+    /* After every parameter is set; may allocate what stop() frees. An
+     * error it finds in the parameters is reported with no file position
+     * and the key alone as the field (cache_new_from_cfg adds the
+     * mapping's). */
     int (*start)(struct admit_filter *f, struct sim_err *err);
     void (*stop)(struct admit_filter *f);
     /* 1 = store the object, 0 = do not. NULL only for a filter that
@@ -184,9 +223,10 @@ struct cache_store *cache_new(const struct policy_ops *ops,
 /*
  * Like cache_new, with an admission filter in front of the policy (adm
  * NULL means "always"; cache_new is this with adm NULL). Each parameter
- * is offered to the filter's configure first and, if the filter answers
- * ADMIT_NOT_MINE, to the policy's; a key neither takes is an error naming
- * it. The filter's random stream is seeded from rng_seed apart from the
+ * goes to the filter if its table has the key, else to the policy; a key
+ * neither has is an error naming it, and so is a value outside the
+ * parameter's range or a required parameter left out (with no file
+ * position: see cache_new_from_cfg). The filter's random stream is seeded from rng_seed apart from the
  * policy's, so adding a filter never shifts the policy's draws. Errors from
  * a start() hook carry no file position (see struct admit_ops). Same
  * ownership as cache_new.

@@ -228,7 +228,6 @@ const struct policy_ops policy_arc_ops = {
     .abi = POLICY_ABI,
     .summary = "ARC: recency and frequency lists with ghost ids steering an "
                "adaptive split (bytes)",
-    .params = "",
     .state_size = sizeof(struct arc_state),
     .obj_state_size = sizeof(struct arc_obj),
     .start = arc_start,

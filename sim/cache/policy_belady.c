@@ -100,7 +100,6 @@ const struct policy_ops policy_belady_ops = {
     .abi = POLICY_ABI,
     .summary = "Belady's MIN (offline): evicts the object requested "
                "farthest in the future; needs the trace's next accesses",
-    .params = "",
     .state_size = sizeof(struct belady_state),
     .obj_state_size = sizeof(struct belady_obj),
     .needs_future = 1,

@@ -23,13 +23,12 @@
 #include <string.h>
 
 #include "cache/list.h"
-#include "util/parse.h"
 
 #define CLOCK_MAX_BITS 8 /* the counter is a uint8_t */
 
 struct clock_state {
     struct clist order; /* head = newest; tail = where the hand points */
-    unsigned bits;      /* counter width; 0 until configured = default 1 */
+    unsigned bits;      /* counter width (parameter) */
     uint8_t max_count;  /* 2^bits - 1 */
 };
 
@@ -45,34 +44,11 @@ clock_obj(struct cache_obj *o)
 }
 
 static int
-clock_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
-{
-    struct clock_state *s = p->state;
-    if (strcmp(kv->key, "bits") != 0)
-        return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "policy \"clock\" has no parameter \"%s\" (it "
-                           "takes: bits)",
-                           kv->key);
-    uint64_t v;
-    if (parse_u64(kv->value, &v) != 0 || v < 1 || v > CLOCK_MAX_BITS)
-        return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "expected a whole number of counter bits from 1 "
-                           "to %d, got \"%s\"",
-                           CLOCK_MAX_BITS, kv->value);
-    s->bits = (unsigned)v;
-    return 0;
-}
-
-static int
 clock_start(struct policy *p, struct sim_err *err)
 {
     (void)err;
     struct clock_state *s = p->state;
     clist_init(&s->order);
-    if (s->bits == 0)
-        s->bits = 1;
     s->max_count = (uint8_t)((1u << s->bits) - 1);
     return 0;
 }
@@ -115,15 +91,22 @@ clock_victim(struct policy *p)
     return o;
 }
 
+static const struct cache_param clock_params[] = {
+    {.name = "bits", .type = CACHE_PARAM_UINT, .min = 1,
+     .max = CLOCK_MAX_BITS, .def = "1",
+     .help = "counter width; a hit counts up to 2^bits-1",
+     .offset = offsetof(struct clock_state, bits)},
+};
+
 const struct policy_ops policy_clock_ops = {
     .name = "clock",
     .abi = POLICY_ABI,
     .summary = "CLOCK: FIFO whose hand spares objects with a non-zero "
                "reference counter, decrementing it",
-    .params = "bits=1 (counter width, 1..8; a hit counts up to 2^bits-1)",
+    .params = clock_params,
+    .n_params = sizeof clock_params / sizeof clock_params[0],
     .state_size = sizeof(struct clock_state),
     .obj_state_size = sizeof(struct clock_obj),
-    .configure = clock_configure,
     .start = clock_start,
     .on_insert = clock_on_insert,
     .on_hit = clock_on_hit,

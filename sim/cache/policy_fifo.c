@@ -52,7 +52,6 @@ const struct policy_ops policy_fifo_ops = {
     .abi = POLICY_ABI,
     .summary = "first in, first out: evicts the oldest insert; hits change "
                "nothing",
-    .params = "",
     .state_size = sizeof(struct fifo_state),
     .obj_state_size = sizeof(struct clist_link),
     .start = fifo_start,

@@ -35,7 +35,8 @@ struct gdsf_obj {
 };
 
 struct gdsf_state {
-    int cost_packets;    /* 0: cost 1; 1: 2 + size/536 */
+    unsigned cost_packets; /* parameter "cost": 0 for "1", 1 for
+                              "packets" (2 + size/536) */
     double l;            /* inflation: H of the last evicted object */
     uint64_t tick;       /* counts priority updates */
     struct heap heap;    /* entries keyed by (H, when H was set) */
@@ -70,27 +71,6 @@ gd_h_of(const struct gdsf_state *s, const struct cache_obj *o, uint32_t freq)
     /* A zero-byte object costs nothing to keep: count it as one byte. */
     double size = o->size ? (double)o->size : 1.0;
     return s->l + (double)freq * cost / size;
-}
-
-static int
-gdsf_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
-{
-    struct gdsf_state *s = p->state;
-    if (strcmp(kv->key, "cost") != 0)
-        return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "policy \"gdsf\" has no parameter \"%s\" (it "
-                           "takes cost)",
-                           kv->key);
-    if (strcmp(kv->value, "1") == 0)
-        s->cost_packets = 0;
-    else if (strcmp(kv->value, "packets") == 0)
-        s->cost_packets = 1;
-    else
-        return sim_err_set(
-            err, -SIM_EBADVAL, kv->mark.file, kv->mark.line, kv->mark.col,
-            kv->field, "expected \"1\" or \"packets\", got \"%s\"", kv->value);
-    return 0;
 }
 
 static int
@@ -157,15 +137,25 @@ gdsf_victim(struct policy *p)
     return o;
 }
 
+static const char *const gdsf_costs[] = {"1", "packets", NULL};
+
+static const struct cache_param gdsf_params[] = {
+    {.name = "cost", .type = CACHE_PARAM_CHOICE, .choices = gdsf_costs,
+     .def = "1",
+     .help = "an object's cost: 1 for the hit ratio, packets (2 + "
+             "size/536) for the byte hit ratio",
+     .offset = offsetof(struct gdsf_state, cost_packets)},
+};
+
 const struct policy_ops policy_gdsf_ops = {
     .name = "gdsf",
     .abi = POLICY_ABI,
     .summary = "GreedyDual-Size-Frequency: evicts the lowest L + freq x "
                "cost / size, with L inflating to each victim's value",
-    .params = "cost=1 (or packets: 2 + size/536)",
+    .params = gdsf_params,
+    .n_params = sizeof gdsf_params / sizeof gdsf_params[0],
     .state_size = sizeof(struct gdsf_state),
     .obj_state_size = sizeof(struct gdsf_obj),
-    .configure = gdsf_configure,
     .start = gdsf_start,
     .stop = gdsf_stop,
     .on_insert = gdsf_on_insert,

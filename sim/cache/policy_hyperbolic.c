@@ -32,7 +32,6 @@
 #include <gsl/gsl_rng.h>
 
 #include "cache/cache.h"
-#include "util/parse.h"
 #include "util/xalloc.h"
 
 #define HYP_MAX_SAMPLES 4096
@@ -44,7 +43,7 @@ struct hyp_obj {
 };
 
 struct hyperbolic_state {
-    uint32_t samples; /* objects examined per eviction; 0 until set */
+    unsigned samples; /* objects examined per eviction (parameter) */
     uint64_t now;     /* accesses seen */
     uint32_t *dense;  /* the cached objects' indices, in any order */
     uint32_t n, cap;
@@ -57,33 +56,10 @@ hyp_obj(struct cache_obj *o)
 }
 
 static int
-hyp_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
-{
-    struct hyperbolic_state *s = p->state;
-    if (strcmp(kv->key, "samples") != 0)
-        return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "policy \"hyperbolic\" has no parameter \"%s\" "
-                           "(it takes samples)",
-                           kv->key);
-    uint64_t v;
-    if (parse_u64(kv->value, &v) != 0 || v < 1 || v > HYP_MAX_SAMPLES)
-        return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "expected a number of samples from 1 to %d, got "
-                           "\"%s\"",
-                           HYP_MAX_SAMPLES, kv->value);
-    s->samples = (uint32_t)v;
-    return 0;
-}
-
-static int
 hyp_start(struct policy *p, struct sim_err *err)
 {
     (void)err;
     struct hyperbolic_state *s = p->state;
-    if (s->samples == 0)
-        s->samples = 64;
     s->cap = 1024;
     s->dense = xmalloc((size_t)s->cap * sizeof *s->dense);
     return 0;
@@ -163,15 +139,22 @@ hyp_victim(struct policy *p)
     return best;
 }
 
+static const struct cache_param hyp_params[] = {
+    {.name = "samples", .type = CACHE_PARAM_UINT, .min = 1,
+     .max = HYP_MAX_SAMPLES, .def = "64",
+     .help = "objects examined per eviction",
+     .offset = offsetof(struct hyperbolic_state, samples)},
+};
+
 const struct policy_ops policy_hyperbolic_ops = {
     .name = "hyperbolic",
     .abi = POLICY_ABI,
     .summary = "hyperbolic caching: evicts the lowest accesses / (time "
                "cached x size) among random samples",
-    .params = "samples=64 (objects examined per eviction)",
+    .params = hyp_params,
+    .n_params = sizeof hyp_params / sizeof hyp_params[0],
     .state_size = sizeof(struct hyperbolic_state),
     .obj_state_size = sizeof(struct hyp_obj),
-    .configure = hyp_configure,
     .start = hyp_start,
     .stop = hyp_stop,
     .on_insert = hyp_on_insert,

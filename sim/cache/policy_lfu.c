@@ -175,7 +175,6 @@ const struct policy_ops policy_lfu_ops = {
     .abi = POLICY_ABI,
     .summary = "LFU: evicts the least frequently used object (LRU among "
                "ties), O(1) frequency lists",
-    .params = "",
     .state_size = sizeof(struct lfu_state),
     .obj_state_size = sizeof(struct lfu_obj),
     .start = lfu_start,

@@ -119,7 +119,6 @@ const struct policy_ops policy_lfuda_ops = {
     .abi = POLICY_ABI,
     .summary = "LFU with dynamic aging: key = count + age of the last "
                "eviction, smallest key goes",
-    .params = "",
     .state_size = sizeof(struct lfuda_state),
     .obj_state_size = sizeof(struct lfuda_obj),
     .start = lfuda_start,

@@ -51,7 +51,6 @@ const struct policy_ops policy_lru_ops = {
     .name = "lru",
     .abi = POLICY_ABI,
     .summary = "least recently used: evicts the object unused the longest",
-    .params = "",
     .state_size = sizeof(struct lru_state),
     .obj_state_size = sizeof(struct clist_link),
     .start = lru_start,

@@ -106,7 +106,6 @@ const struct policy_ops policy_random_ops = {
     .abi = POLICY_ABI,
     .summary = "random: evicts a uniformly random cached object (seeded, "
                "reproducible)",
-    .params = "",
     .state_size = sizeof(struct random_state),
     .obj_state_size = sizeof(struct random_obj),
     .start = random_start,

@@ -43,7 +43,6 @@
 
 #include "cache/ghost.h"
 #include "cache/list.h"
-#include "util/parse.h"
 
 #define S3_FREQ_MAX 3
 
@@ -54,8 +53,8 @@ struct s3_obj {
 };
 
 struct s3fifo_state {
-    double small_ratio;       /* of the capacity; 0 until configured */
-    unsigned move_threshold;  /* hits in small to move to main; 0 unset */
+    double small_ratio;       /* of the capacity (parameter) */
+    unsigned move_threshold;  /* hits in small to move to main (parameter) */
     uint64_t main_bytes_max;  /* main's share: capacity - small's */
     struct clist small, main; /* head = newest */
     struct ghost ghost;       /* ids evicted from small (list 0) */
@@ -86,47 +85,10 @@ s3_ghost_add(struct s3fifo_state *s, uint64_t key, uint64_t size)
 }
 
 static int
-s3fifo_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
-{
-    struct s3fifo_state *s = p->state;
-    if (strcmp(kv->key, "small_ratio") == 0) {
-        double v;
-        if (parse_double(kv->value, &v) != 0 || !(v > 0 && v < 1))
-            return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                               kv->mark.col, kv->field,
-                               "expected a fraction of the capacity in "
-                               "(0, 1) such as 0.1, got \"%s\"",
-                               kv->value);
-        s->small_ratio = v;
-        return 0;
-    }
-    if (strcmp(kv->key, "move_threshold") == 0) {
-        uint64_t v;
-        if (parse_u64(kv->value, &v) != 0 || v < 1 || v > S3_FREQ_MAX)
-            return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                               kv->mark.col, kv->field,
-                               "expected a number of hits from 1 to %d, "
-                               "got \"%s\"",
-                               S3_FREQ_MAX, kv->value);
-        s->move_threshold = (unsigned)v;
-        return 0;
-    }
-    return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
-                       kv->mark.col, kv->field,
-                       "policy \"s3fifo\" has no parameter \"%s\" (it "
-                       "takes small_ratio, move_threshold)",
-                       kv->key);
-}
-
-static int
 s3fifo_start(struct policy *p, struct sim_err *err)
 {
     (void)err;
     struct s3fifo_state *s = p->state;
-    if (s->small_ratio == 0)
-        s->small_ratio = 0.10;
-    if (s->move_threshold == 0)
-        s->move_threshold = 2;
     /* Truncations as libCacheSim's, so that unit-size runs match it. */
     uint64_t small_max = (uint64_t)((double)p->capacity_bytes * s->small_ratio);
     s->main_bytes_max = p->capacity_bytes - small_max;
@@ -237,16 +199,26 @@ s3fifo_victim(struct policy *p)
     }
 }
 
+static const struct cache_param s3fifo_params[] = {
+    {.name = "small_ratio", .type = CACHE_PARAM_REAL,
+     .flags = CACHE_PARAM_MIN_OPEN | CACHE_PARAM_MAX_OPEN, .min = 0, .max = 1,
+     .def = "0.1", .help = "the small FIFO's share of the capacity",
+     .offset = offsetof(struct s3fifo_state, small_ratio)},
+    {.name = "move_threshold", .type = CACHE_PARAM_UINT, .min = 1,
+     .max = S3_FREQ_MAX, .def = "2",
+     .help = "hits on small that move an object to main",
+     .offset = offsetof(struct s3fifo_state, move_threshold)},
+};
+
 const struct policy_ops policy_s3fifo_ops = {
     .name = "s3fifo",
     .abi = POLICY_ABI,
     .summary = "S3-FIFO: small FIFO filters one-hit objects, main FIFO "
                "with reinsertion, ghost of recent ids",
-    .params = "small_ratio=0.1 (small FIFO's share of the capacity), "
-              "move_threshold=2 (hits in small to move to main, 1-3)",
+    .params = s3fifo_params,
+    .n_params = sizeof s3fifo_params / sizeof s3fifo_params[0],
     .state_size = sizeof(struct s3fifo_state),
     .obj_state_size = sizeof(struct s3_obj),
-    .configure = s3fifo_configure,
     .start = s3fifo_start,
     .stop = s3fifo_stop,
     .admit = s3fifo_admit,

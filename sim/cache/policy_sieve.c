@@ -96,7 +96,6 @@ const struct policy_ops policy_sieve_ops = {
     .abi = POLICY_ABI,
     .summary = "SIEVE: FIFO with a visited bit and a hand that evicts "
                "unvisited objects in place",
-    .params = "",
     .state_size = sizeof(struct sieve_state),
     .obj_state_size = sizeof(struct sieve_obj),
     .start = sieve_start,

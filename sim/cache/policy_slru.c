@@ -27,13 +27,12 @@
 #include <string.h>
 
 #include "cache/list.h"
-#include "util/parse.h"
 
 #define SLRU_MAX_SEGMENTS 16
 
 struct slru_state {
     struct clist seg[SLRU_MAX_SEGMENTS]; /* [0] = probationary, lowest */
-    unsigned n_segments;                 /* 0 until configured = default 4 */
+    unsigned n_segments;                 /* parameter "segments" */
     uint64_t share_bytes; /* capacity / n_segments: limit of seg[1..] */
 };
 
@@ -46,27 +45,6 @@ static inline struct slru_obj *
 slru_obj(struct cache_obj *o)
 {
     return cache_obj_state(o);
-}
-
-static int
-slru_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
-{
-    struct slru_state *s = p->state;
-    if (strcmp(kv->key, "segments") != 0)
-        return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "policy \"slru\" has no parameter \"%s\" (it "
-                           "takes: segments)",
-                           kv->key);
-    uint64_t v;
-    if (parse_u64(kv->value, &v) != 0 || v < 1 || v > SLRU_MAX_SEGMENTS)
-        return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "expected a whole number of segments from 1 to "
-                           "%d, got \"%s\"",
-                           SLRU_MAX_SEGMENTS, kv->value);
-    s->n_segments = (unsigned)v;
-    return 0;
 }
 
 static int
@@ -133,16 +111,22 @@ slru_victim(struct policy *p)
     return NULL;
 }
 
+static const struct cache_param slru_params[] = {
+    {.name = "segments", .type = CACHE_PARAM_UINT, .min = 1,
+     .max = SLRU_MAX_SEGMENTS, .def = "4",
+     .help = "number of LRU segments, with equal byte shares",
+     .offset = offsetof(struct slru_state, n_segments)},
+};
+
 const struct policy_ops policy_slru_ops = {
     .name = "slru",
     .abi = POLICY_ABI,
     .summary = "segmented LRU: a hit promotes one segment up, overflow "
                "demotes, eviction from the lowest",
-    .params = "segments=4 (number of LRU segments, 1..16, equal byte "
-              "shares)",
+    .params = slru_params,
+    .n_params = sizeof slru_params / sizeof slru_params[0],
     .state_size = sizeof(struct slru_state),
     .obj_state_size = sizeof(struct slru_obj),
-    .configure = slru_configure,
     .start = slru_start,
     .on_insert = slru_on_insert,
     .on_hit = slru_on_hit,

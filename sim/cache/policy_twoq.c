@@ -37,15 +37,14 @@
 
 #include "cache/ghost.h"
 #include "cache/list.h"
-#include "util/parse.h"
 
 enum { TWOQ_A1IN = 0, TWOQ_AM = 1 };
 
 struct twoq_state {
     struct clist a1in; /* FIFO of first-time objects */
     struct clist am;   /* LRU of re-referenced objects */
-    double kin;        /* A1in share of capacity; 0 until configured */
-    double kout;       /* A1out bound as a share; 0 until configured */
+    double kin;        /* A1in share of capacity (parameter) */
+    double kout;       /* A1out bound as a share (parameter) */
     uint64_t kin_bytes;
     uint64_t kout_bytes;
     struct ghost a1out; /* ids of objects evicted from A1in (list 0) */
@@ -66,48 +65,10 @@ twoq_obj(struct cache_obj *o)
 }
 
 static int
-twoq_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
-{
-    struct twoq_state *s = p->state;
-    double v;
-    int is_kin = strcmp(kv->key, "kin") == 0;
-    if (!is_kin && strcmp(kv->key, "kout") != 0)
-        return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "policy \"2q\" has no parameter \"%s\" (it "
-                           "takes: kin, kout)",
-                           kv->key);
-    if (is_kin) {
-        if (parse_double(kv->value, &v) != 0 || !(v > 0 && v < 1))
-            return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                               kv->mark.col, kv->field,
-                               "expected the A1in share of the capacity, a "
-                               "number between 0 and 1 such as 0.25, got "
-                               "\"%s\"",
-                               kv->value);
-        s->kin = v;
-    } else {
-        if (parse_double(kv->value, &v) != 0 || !(v > 0 && v <= 4))
-            return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                               kv->mark.col, kv->field,
-                               "expected the A1out size as a share of the "
-                               "capacity, a number above 0 and at most 4 "
-                               "such as 0.5, got \"%s\"",
-                               kv->value);
-        s->kout = v;
-    }
-    return 0;
-}
-
-static int
 twoq_start(struct policy *p, struct sim_err *err)
 {
     (void)err;
     struct twoq_state *s = p->state;
-    if (s->kin == 0)
-        s->kin = 0.25;
-    if (s->kout == 0)
-        s->kout = 0.5;
     clist_init(&s->a1in);
     clist_init(&s->am);
     s->kin_bytes = (uint64_t)((double)p->capacity_bytes * s->kin);
@@ -206,16 +167,26 @@ twoq_victim(struct policy *p)
     return o;
 }
 
+static const struct cache_param twoq_params[] = {
+    {.name = "kin", .type = CACHE_PARAM_REAL,
+     .flags = CACHE_PARAM_MIN_OPEN | CACHE_PARAM_MAX_OPEN, .min = 0, .max = 1,
+     .def = "0.25", .help = "A1in's share of the capacity",
+     .offset = offsetof(struct twoq_state, kin)},
+    {.name = "kout", .type = CACHE_PARAM_REAL,
+     .flags = CACHE_PARAM_MIN_OPEN, .min = 0, .max = 4, .def = "0.5",
+     .help = "A1out's ghost ids, as a share of the capacity",
+     .offset = offsetof(struct twoq_state, kout)},
+};
+
 const struct policy_ops policy_twoq_ops = {
     .name = "2q",
     .abi = POLICY_ABI,
     .summary = "2Q: FIFO for new objects, ghost ids of its evictions, LRU "
                "for objects seen again",
-    .params = "kin=0.25 (A1in share of capacity), kout=0.5 (A1out ghost "
-              "ids, share of capacity)",
+    .params = twoq_params,
+    .n_params = sizeof twoq_params / sizeof twoq_params[0],
     .state_size = sizeof(struct twoq_state),
     .obj_state_size = sizeof(struct twoq_obj),
-    .configure = twoq_configure,
     .start = twoq_start,
     .stop = twoq_stop,
     .admit = twoq_admit,

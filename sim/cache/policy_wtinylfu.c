@@ -59,7 +59,6 @@
 
 #include "cache/list.h"
 #include "util/hash.h"
-#include "util/parse.h"
 #include "util/xalloc.h"
 
 #define WT_ROWS 4
@@ -74,8 +73,7 @@ struct wt_obj {
 };
 
 struct wtinylfu_state {
-    double window_ratio;    /* of the capacity; set by configure or start */
-    int window_set;         /* configure gave window */
+    double window_ratio;    /* of the capacity (parameter "window") */
     uint64_t window_max;    /* bytes */
     uint64_t main_max;      /* bytes: capacity - window_max */
     uint64_t protected_max; /* bytes: 80% of main_max */
@@ -263,34 +261,10 @@ main_victim(struct policy *p)
 /* --- hooks --- */
 
 static int
-wt_configure(struct policy *p, const struct cfg_kv *kv, struct sim_err *err)
-{
-    struct wtinylfu_state *s = p->state;
-    if (strcmp(kv->key, "window") != 0)
-        return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "policy \"wtinylfu\" has no parameter \"%s\" (it "
-                           "takes window)",
-                           kv->key);
-    double v;
-    if (parse_double(kv->value, &v) != 0 || !(v >= 0 && v < 1))
-        return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                           kv->mark.col, kv->field,
-                           "expected a fraction of the capacity in [0, 1) "
-                           "such as 0.01, got \"%s\"",
-                           kv->value);
-    s->window_ratio = v;
-    s->window_set = 1;
-    return 0;
-}
-
-static int
 wt_start(struct policy *p, struct sim_err *err)
 {
     (void)err;
     struct wtinylfu_state *s = p->state;
-    if (!s->window_set)
-        s->window_ratio = 0.01;
     s->window_max = (uint64_t)((double)p->capacity_bytes * s->window_ratio);
     s->main_max = p->capacity_bytes - s->window_max;
     s->protected_max = (uint64_t)((double)s->main_max * 0.8);
@@ -393,15 +367,22 @@ wt_victim(struct policy *p)
     }
 }
 
+static const struct cache_param wt_params[] = {
+    {.name = "window", .type = CACHE_PARAM_REAL,
+     .flags = CACHE_PARAM_MAX_OPEN, .min = 0, .max = 1, .def = "0.01",
+     .help = "the window LRU's share of the capacity",
+     .offset = offsetof(struct wtinylfu_state, window_ratio)},
+};
+
 const struct policy_ops policy_wtinylfu_ops = {
     .name = "wtinylfu",
     .abi = POLICY_ABI,
     .summary = "W-TinyLFU: LRU window, then SLRU main admitted by a "
                "count-min frequency sketch",
-    .params = "window=0.01 (window LRU's share of the capacity)",
+    .params = wt_params,
+    .n_params = sizeof wt_params / sizeof wt_params[0],
     .state_size = sizeof(struct wtinylfu_state),
     .obj_state_size = sizeof(struct wt_obj),
-    .configure = wt_configure,
     .start = wt_start,
     .stop = wt_stop,
     .admit = wt_admit,

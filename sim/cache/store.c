@@ -11,7 +11,7 @@
  * home slot without reading records at all, which is where the time went
  * (records are random memory accesses).
  */
-#include "cache/cache.h"
+#include "cache/cache_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,31 +90,60 @@ store_destroy(struct cache_store *c)
     free(c);
 }
 
-/* Hands one parameter to the filter, then, if it is not the filter's, to
- * the policy. */
+/* Hands one parameter to the filter if it is the filter's, else to the
+ * policy. given[0] (the filter's) and given[1] (the policy's) note which
+ * parameters were given, bit i for params[i], for the required ones. */
 static int
 store_configure(struct cache_store *c, const struct cfg_kv *kv,
-                struct sim_err *err)
+                uint64_t given[2], struct sim_err *err)
 {
     const struct admit_ops *adm = c->admit.ops;
-    if (adm->configure) {
-        int rc = adm->configure(&c->admit, kv, err);
-        if (rc != ADMIT_NOT_MINE)
-            return rc;
-    }
     const struct policy_ops *ops = c->policy.ops;
-    if (ops->configure)
-        return ops->configure(&c->policy, kv, err);
-    if (adm->configure)
+    const struct cache_param *p =
+        cache_param_find(adm->params, adm->n_params, kv->key);
+    if (p != NULL) {
+        given[0] |= UINT64_C(1) << (p - adm->params);
+        return cache_param_set(p, kv, c->admit.state, err);
+    }
+    p = cache_param_find(ops->params, ops->n_params, kv->key);
+    if (p != NULL) {
+        given[1] |= UINT64_C(1) << (p - ops->params);
+        return cache_param_set(p, kv, c->policy.state, err);
+    }
+    char names[512];
+    cache_param_names(ops->params, ops->n_params, names, sizeof names);
+    if (adm->n_params == 0)
         return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
                            kv->mark.col, kv->field,
-                           "policy \"%s\" takes no parameters and admission "
-                           "\"%s\" has no parameter \"%s\" (it takes: %s)",
-                           ops->name, adm->name, kv->key, adm->params);
+                           "policy \"%s\" has no parameter \"%s\" (it "
+                           "takes: %s)",
+                           ops->name, kv->key, names);
+    char adm_names[512];
+    cache_param_names(adm->params, adm->n_params, adm_names,
+                      sizeof adm_names);
     return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
                        kv->mark.col, kv->field,
-                       "policy \"%s\" takes no parameters, got \"%s\"",
-                       ops->name, kv->key);
+                       "neither policy \"%s\" (it takes: %s) nor admission "
+                       "\"%s\" (it takes: %s) has a parameter \"%s\"",
+                       ops->name, names, adm->name, adm_names, kv->key);
+}
+
+/* A required parameter that was not given is an error with no file
+ * position (cache_new_from_cfg adds the mapping's). kind and name say
+ * whose table t is ("admission", "size"). */
+static int
+store_check_required(const char *kind, const char *name,
+                     const struct cache_param *t, size_t n, uint64_t given,
+                     struct sim_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if ((t[i].flags & CACHE_PARAM_REQUIRED) &&
+            !(given & (UINT64_C(1) << i)))
+            return sim_err_set(err, -SIM_ENOKEY, NULL, 0, 0, t[i].name,
+                               "%s \"%s\" needs %s (%s)", kind, name,
+                               t[i].name, t[i].help);
+    }
+    return 0;
 }
 
 struct cache_store *
@@ -136,6 +165,8 @@ cache_new_admit(const struct policy_ops *ops, const struct admit_ops *adm,
     if (adm == NULL)
         adm = &admit_always_ops;
     SIM_ASSERT(adm->abi == ADMIT_ABI);
+    /* Which parameters were given is kept in one 64-bit mask each. */
+    SIM_ASSERT(ops->n_params <= 64 && adm->n_params <= 64);
     struct cache_store *c = xcalloc(1, sizeof *c);
     c->capacity_bytes = capacity_bytes;
     c->stride = (sizeof(struct cache_obj) + ops->obj_state_size + 7) & ~7u;
@@ -156,9 +187,17 @@ cache_new_admit(const struct policy_ops *ops, const struct admit_ops *adm,
     if (adm->admit)
         c->admit.rng = sim_rng_new(rng_seed, SIM_RNG_ID(SIM_RNG_POLICY, 1));
     c->admit_fn = adm->admit;
+    cache_param_defaults(ops->params, ops->n_params, c->policy.state);
+    cache_param_defaults(adm->params, adm->n_params, c->admit.state);
+    uint64_t given[2] = {0, 0};
     for (size_t i = 0; i < n_params; i++)
-        if (store_configure(c, &params[i], err) != 0)
+        if (store_configure(c, &params[i], given, err) != 0)
             goto fail;
+    if (store_check_required("admission", adm->name, adm->params,
+                             adm->n_params, given[0], err) != 0 ||
+        store_check_required("policy", ops->name, ops->params, ops->n_params,
+                             given[1], err) != 0)
+        goto fail;
     if (adm->start && adm->start(&c->admit, err) != 0)
         goto fail;
     c->admit_started = 1;

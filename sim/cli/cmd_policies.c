@@ -5,6 +5,18 @@
 #include "cache/cache.h"
 #include "cli/cli.h"
 
+/* One line per parameter, under the summary. */
+static void
+print_params(const struct cache_param *t, size_t n, size_t width)
+{
+    for (size_t i = 0; i < n; i++) {
+        char line[512];
+        cache_param_describe(&t[i], line, sizeof line);
+        printf("  %-*s  %s %s\n", (int)width, "", i ? "       " : "params:",
+               line);
+    }
+}
+
 int
 cmd_policies(int argc, char **argv)
 {
@@ -30,15 +42,13 @@ cmd_policies(int argc, char **argv)
     for (size_t i = 0; i < policy_count(); i++) {
         const struct policy_ops *ops = policy_at(i);
         printf("  %-*s  %s\n", (int)width, ops->name, ops->summary);
-        if (ops->params && ops->params[0])
-            printf("  %-*s  params: %s\n", (int)width, "", ops->params);
+        print_params(ops->params, ops->n_params, width);
     }
     puts("\nadmission filters (cache: {admission: NAME, PARAM: VALUE}):");
     for (size_t i = 0; i < admit_count(); i++) {
         const struct admit_ops *ops = admit_at(i);
         printf("  %-*s  %s\n", (int)width, ops->name, ops->summary);
-        if (ops->params && ops->params[0])
-            printf("  %-*s  params: %s\n", (int)width, "", ops->params);
+        print_params(ops->params, ops->n_params, width);
     }
     return EXIT_OK;
 }
