@@ -6,6 +6,7 @@
 
 #define CDNSIM_SUITES(X) \
     X(parse)             \
+    X(util)              \
     X(engine)            \
     X(config)            \
     X(cache)             \

@@ -10,6 +10,7 @@
 #include "cache/cache.h"
 #include "cli/cli.h"
 #include "replay/replay.h"
+#include "util/json_escape.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
@@ -251,23 +252,6 @@ parse_args(int argc, char **argv, struct replay_args *a)
     return -1;
 }
 
-/* Writes s as a JSON string. */
-static void
-json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static void
 json_ratio(FILE *f, uint64_t num, uint64_t den)
 {
@@ -284,9 +268,9 @@ write_json(const struct replay_summary *s, FILE *f)
     for (size_t i = 0; i < s->n_results; i++) {
         const struct replay_result *r = &s->results[i];
         fputs("  {\"policy\": ", f);
-        json_str(f, r->policy);
+        json_fputs(f, r->policy);
         fputs(", \"admission\": ", f);
-        json_str(f, r->admission);
+        json_fputs(f, r->admission);
         fprintf(f, ", \"capacity\": %llu, \"requests\": %llu, "
                    "\"misses\": %llu, \"miss_ratio\": ",
                 (unsigned long long)r->capacity,

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "config/config.h"
+#include "util/json_escape.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 #include "workload/workload.h"
@@ -293,29 +294,13 @@ json_q(FILE *f, const char *key, const uint64_t *q, const char *extra)
             key, q[0], q[1], q[2], extra);
 }
 
-/* Writes a string as a JSON literal. */
-static void
-json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            fprintf(f, "\\u%04x", *s);
-        else
-            fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void
 stats_json(FILE *f, const char *path, enum trace_format fmt, int64_t unit_ns,
            const struct trace_stats *st)
 {
     double unit_s = (double)unit_ns / 1e9;
     fputs("{\n  \"trace\": ", f);
-    json_str(f, path);
+    json_fputs(f, path);
     fprintf(f, ",\n  \"format\": \"%s\",\n", trace_format_name(fmt));
     fprintf(f, "  \"requests\": %" PRIu64 ",\n  \"bytes\": %" PRIu64 ",\n",
             st->requests, st->bytes);

@@ -11,10 +11,11 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "metrics/metrics.h"
 #include "metrics/metrics_int.h"
+#include "util/strbuf.h"
+#include "util/utc.h"
 #include "util/xalloc.h"
 
 #define DB_BUSY_TIMEOUT_MS 30000
@@ -707,68 +708,21 @@ met_sweep_params(const struct met_sweep *s, uint64_t p)
     return out;
 }
 
-/* A growing string. */
-struct sbuf {
-    char *s;
-    size_t n;
-    size_t cap;
-};
-
-static void
-sbuf_reserve(struct sbuf *b, size_t more)
-{
-    if (b->n + more + 1 > b->cap) {
-        b->cap = (b->n + more + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-}
-
-static void
-sbuf_put(struct sbuf *b, const char *text)
-{
-    size_t len = strlen(text);
-    sbuf_reserve(b, len);
-    memcpy(b->s + b->n, text, len + 1);
-    b->n += len;
-}
-
-/* Appends text as a JSON string. */
-static void
-sbuf_json(struct sbuf *b, const char *text)
-{
-    sbuf_reserve(b, 6 * strlen(text) + 2);
-    char *o = b->s + b->n;
-    *o++ = '"';
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        if (*c == '"' || *c == '\\') {
-            *o++ = '\\';
-            *o++ = (char)*c;
-        } else if (*c < 0x20) {
-            o += sprintf(o, "\\u%04x", *c);
-        } else {
-            *o++ = (char)*c;
-        }
-    }
-    *o++ = '"';
-    *o = '\0';
-    b->n = (size_t)(o - b->s);
-}
-
 /* Point p's assignments as a JSON object; caller frees. */
 static char *
 sweep_params_json(const struct met_sweep *s, uint64_t p)
 {
-    struct sbuf b = {0};
-    sbuf_put(&b, "{");
+    struct strbuf b = {0};
+    strbuf_put(&b, "{");
     for (size_t j = 0; j < s->n_vary; j++) {
         if (j)
-            sbuf_put(&b, ", ");
-        sbuf_json(&b, s->vary[j].path);
-        sbuf_put(&b, ": ");
-        sbuf_json(&b, s->vary[j].values[met_sweep_value(s, p, j)]);
+            strbuf_put(&b, ", ");
+        strbuf_put_json(&b, s->vary[j].path);
+        strbuf_put(&b, ": ");
+        strbuf_put_json(&b, s->vary[j].values[met_sweep_value(s, p, j)]);
     }
-    sbuf_put(&b, "}");
-    return b.s;
+    strbuf_put(&b, "}");
+    return strbuf_take(&b);
 }
 
 /* The --vary arguments, one "PATH=SPEC" a line; caller frees. */
@@ -785,15 +739,6 @@ sweep_vary_text(const struct met_sweep *s)
                               s->vary[j].path, s->vary[j].spec);
     out[n] = '\0';
     return out;
-}
-
-static void
-utc_now(char *buf, size_t len)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* Looks the sweep up by identity; *id = 0 if there is none. */
@@ -844,8 +789,8 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
         "INSERT INTO sweep_params (sweep_id, point, position, path, value,"
         " value_num) VALUES (?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL, *sp = NULL, *sa = NULL;
-    char created[32];
-    utc_now(created, sizeof created);
+    char created[UTC_TEXT_LEN];
+    utc_now(created);
     uint64_t n_points = met_sweep_n_points(s);
     struct row w;
     int code = db_prepare(d, sql_sweep, &st);
@@ -1095,23 +1040,23 @@ image_columns(struct db *d, const char *table, const char *skip, char **out)
     int code = db_prepare(d, sql, &st);
     if (code != 0)
         return code;
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 1);
         if (name == NULL || strcmp(name, skip) == 0)
             continue;
         if (b.n)
-            sbuf_put(&b, ", ");
-        sbuf_put(&b, name);
+            strbuf_put(&b, ", ");
+        strbuf_put(&b, name);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE || b.n == 0) {
-        free(b.s);
+        strbuf_fini(&b);
         return sim_err_set(d->err, -SIM_EDB, d->path, 0, 0, NULL,
                            "the run image has no table %s", table);
     }
-    *out = b.s;
+    *out = strbuf_take(&b);
     return 0;
 }
 

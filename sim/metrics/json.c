@@ -11,6 +11,7 @@
 
 #include "metrics/metrics.h"
 #include "metrics/metrics_int.h"
+#include "util/json_escape.h"
 #include "util/xalloc.h"
 
 static void
@@ -20,43 +21,11 @@ put_indent(FILE *out, int depth)
         fputs("  ", out);
 }
 
-/* A JSON string literal: quotes, backslashes and control characters are
- * escaped; other bytes (UTF-8 included) pass through. */
+/* A JSON string literal (util/json_escape.h); NULL is written as "". */
 static void
 put_str(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)met_str(s); *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\b':
-            fputs("\\b", out);
-            break;
-        case '\f':
-            fputs("\\f", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\r':
-            fputs("\\r", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                fprintf(out, "\\u%04x", (unsigned)*p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
+    json_fputs(out, met_str(s));
 }
 
 /* The writer's position: nesting depth and whether a comma is due. */

@@ -79,19 +79,6 @@ md_esc(FILE *f, const char *s)
     }
 }
 
-static char *
-vfmt(const char *fmt, va_list ap)
-{
-    va_list aq;
-    va_copy(aq, ap);
-    int k = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    SIM_ASSERT(k >= 0);
-    char *s = xmalloc((size_t)k + 1);
-    vsnprintf(s, (size_t)k + 1, fmt, ap);
-    return s;
-}
-
 struct rep_doc *
 rep_doc_open(const char *dir, const char *title, struct sim_err *err)
 {
@@ -148,7 +135,7 @@ rep_doc_text(struct rep_doc *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vfmt(fmt, ap);
+    char *s = xvasprintf(fmt, ap);
     va_end(ap);
     html_esc(d->html, s);
     md_esc(d->md, s);
@@ -160,7 +147,7 @@ rep_doc_bold(struct rep_doc *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vfmt(fmt, ap);
+    char *s = xvasprintf(fmt, ap);
     va_end(ap);
     fputs("<strong>", d->html);
     html_esc(d->html, s);
@@ -223,7 +210,7 @@ rep_doc_cell(struct rep_doc *d, const char *fmt, ...)
     SIM_ASSERT(d->n_cols > 0);
     va_list ap;
     va_start(ap, fmt);
-    char *s = vfmt(fmt, ap);
+    char *s = xvasprintf(fmt, ap);
     va_end(ap);
     if (d->col == 0) {
         fputs("<tr>", d->html);
@@ -265,12 +252,12 @@ rep_doc_figure(struct rep_doc *d, const char *name, const char *caption)
         free(png);
         return;
     }
-    struct rep_buf b = {0};
+    struct strbuf b = {0};
     rep_base64(&b, (const unsigned char *)bytes, n);
     fputs("<figure>\n<img alt=\"", d->html);
     html_esc(d->html, caption);
     fprintf(d->html, "\" src=\"data:image/png;base64,%s\">\n<figcaption>",
-            rep_buf_str(&b));
+            strbuf_str(&b));
     html_esc(d->html, caption);
     fputs("</figcaption>\n</figure>\n", d->html);
     fputs("![", d->md);
@@ -278,7 +265,7 @@ rep_doc_figure(struct rep_doc *d, const char *name, const char *caption)
     fprintf(d->md, "](%s.png)\n\n*", name);
     md_esc(d->md, caption);
     fprintf(d->md, "* (vector: [%s.svg](%s.svg))\n\n", name, name);
-    rep_buf_fini(&b);
+    strbuf_fini(&b);
     free(bytes);
     free(png);
 }

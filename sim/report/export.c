@@ -33,17 +33,17 @@ export_table(struct rep_db *d, const char *table, const char *path)
 {
     /* The name comes from sqlite_master; quoting it as an identifier
      * keeps any name safe. */
-    struct rep_buf sql = {0};
-    rep_buf_put(&sql, "SELECT * FROM \"");
+    struct strbuf sql = {0};
+    strbuf_put(&sql, "SELECT * FROM \"");
     for (const char *c = table; *c; c++) {
         if (*c == '"')
-            rep_buf_put(&sql, "\"");
-        rep_buf_putn(&sql, c, 1);
+            strbuf_put(&sql, "\"");
+        strbuf_putn(&sql, c, 1);
     }
-    rep_buf_put(&sql, "\" ORDER BY rowid");
+    strbuf_put(&sql, "\" ORDER BY rowid");
     sqlite3_stmt *st = NULL;
-    int code = rep_db_query(d, rep_buf_str(&sql), &st, 0);
-    rep_buf_fini(&sql);
+    int code = rep_db_query(d, strbuf_str(&sql), &st, 0);
+    strbuf_fini(&sql);
     if (code != 0)
         return code;
     FILE *f = fopen(path, "w");

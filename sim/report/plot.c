@@ -99,18 +99,18 @@ rep_plotter_fini(struct rep_plotter *pl)
 
 /* Appends s as a gnuplot single-quoted string (a quote is doubled). */
 static void
-gp_quote(struct rep_buf *b, const char *s)
+gp_quote(struct strbuf *b, const char *s)
 {
-    rep_buf_put(b, "'");
+    strbuf_put(b, "'");
     for (; *s; s++) {
         if (*s == '\'')
-            rep_buf_put(b, "''");
+            strbuf_put(b, "''");
         else if (*s == '\n')
-            rep_buf_put(b, " ");
+            strbuf_put(b, " ");
         else
-            rep_buf_putn(b, s, 1);
+            strbuf_putn(b, s, 1);
     }
-    rep_buf_put(b, "'");
+    strbuf_put(b, "'");
 }
 
 int
@@ -140,15 +140,15 @@ rep_plot_begin(struct rep_plotter *pl, struct rep_plot *p, const char *name,
 void
 rep_plot_str(struct rep_plot *p, const char *var, const char *value)
 {
-    rep_buf_printf(&p->vars, "%s = ", var);
+    strbuf_printf(&p->vars, "%s = ", var);
     gp_quote(&p->vars, value);
-    rep_buf_put(&p->vars, "\n");
+    strbuf_put(&p->vars, "\n");
 }
 
 void
 rep_plot_num(struct rep_plot *p, const char *var, double value)
 {
-    rep_buf_printf(&p->vars, "%s = %.17g\n", var, value);
+    strbuf_printf(&p->vars, "%s = %.17g\n", var, value);
 }
 
 void
@@ -156,15 +156,15 @@ rep_plot_strs(struct rep_plot *p, const char *var, const char *const *values,
               size_t n)
 {
     /* gnuplot arrays have at least one element. */
-    rep_buf_printf(&p->vars, "array %s[%zu] = [", var, n ? n : 1);
+    strbuf_printf(&p->vars, "array %s[%zu] = [", var, n ? n : 1);
     for (size_t i = 0; i < n; i++) {
         if (i)
-            rep_buf_put(&p->vars, ", ");
+            strbuf_put(&p->vars, ", ");
         gp_quote(&p->vars, values[i]);
     }
     if (n == 0)
-        rep_buf_put(&p->vars, "''");
-    rep_buf_put(&p->vars, "]\n");
+        strbuf_put(&p->vars, "''");
+    strbuf_put(&p->vars, "]\n");
 }
 
 void
@@ -175,7 +175,7 @@ rep_plot_drop(struct rep_plot *p)
     free(p->data_path);
     free(p->template_name);
     free(p->name);
-    rep_buf_fini(&p->vars);
+    strbuf_fini(&p->vars);
     memset(p, 0, sizeof *p);
 }
 
@@ -238,7 +238,7 @@ rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p)
     char *out[2] = {xasprintf("%s/%s.png", pl->out_dir, p->name),
                     xasprintf("%s/%s.svg", pl->out_dir, p->name)};
     static const char *const fmts[2] = {"png", "svg"};
-    struct rep_buf b = {0};
+    struct strbuf b = {0};
 
     int bad = ferror(p->data);
     bad |= fclose(p->data) != 0;
@@ -248,24 +248,24 @@ rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p)
                            "write error");
         goto out;
     }
-    rep_buf_printf(&b,
+    strbuf_printf(&b,
                    "# %s.gp: written by cdnsim report. Draw again with:"
                    " gnuplot %s\n",
                    p->name, script);
-    rep_buf_put(&b, "tdir = ");
+    strbuf_put(&b, "tdir = ");
     gp_quote(&b, tdir);
-    rep_buf_put(&b, "\ndata = ");
+    strbuf_put(&b, "\ndata = ");
     gp_quote(&b, data);
-    rep_buf_printf(&b, "\nwidth = %u\nheight = %u\n", pl->width, pl->height);
-    rep_buf_put(&b, rep_buf_str(&p->vars));
+    strbuf_printf(&b, "\nwidth = %u\nheight = %u\n", pl->width, pl->height);
+    strbuf_put(&b, strbuf_str(&p->vars));
     for (int i = 0; i < 2; i++) {
         char *o = xasprintf("%s/%s.%s", odir, p->name, fmts[i]);
-        rep_buf_printf(&b, "fmt = '%s'\nout = ", fmts[i]);
+        strbuf_printf(&b, "fmt = '%s'\nout = ", fmts[i]);
         gp_quote(&b, o);
-        rep_buf_put(&b, "\nload tdir . ");
+        strbuf_put(&b, "\nload tdir . ");
         char *t = xasprintf("/%s", p->template_name);
         gp_quote(&b, t);
-        rep_buf_put(&b, "\n");
+        strbuf_put(&b, "\n");
         free(t);
         free(o);
     }
@@ -275,7 +275,7 @@ rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p)
                            "cannot write: %s", strerror(errno));
         goto out;
     }
-    fputs(rep_buf_str(&b), f);
+    fputs(strbuf_str(&b), f);
     bad = ferror(f);
     bad |= fclose(f) != 0;
     if (bad) {
@@ -298,7 +298,7 @@ rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p)
             fprintf(pl->log, "%s\n", out[i]);
     }
 out:
-    rep_buf_fini(&b);
+    strbuf_fini(&b);
     free(out[1]);
     free(out[0]);
     free(data);

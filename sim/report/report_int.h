@@ -8,6 +8,7 @@
 
 #include "report/report.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 
 /* ---- Reading the database (query.c) ------------------------------------ */
 
@@ -44,22 +45,7 @@ int rep_db_has_table(struct rep_db *d, const char *name);
 /* Column i as text, "" for NULL (valid until the next step). */
 const char *rep_col_text(sqlite3_stmt *st, int i);
 
-/* ---- Strings and numbers (text.c) ---------------------------------------- */
-
-/* A growing string, NUL-terminated once anything was put. */
-struct rep_buf {
-    char *s;
-    size_t n;
-    size_t cap;
-};
-
-void rep_buf_put(struct rep_buf *b, const char *text);
-void rep_buf_putn(struct rep_buf *b, const char *text, size_t n);
-void rep_buf_printf(struct rep_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* The text, "" when nothing was put; valid until the next put. */
-const char *rep_buf_str(const struct rep_buf *b);
-void rep_buf_fini(struct rep_buf *b);
+/* ---- Numbers and text (text.c); growing strings are util/strbuf.h ------- */
 
 /* A whole number with thousands separators: "900,000". Returns buf. */
 char *rep_fmt_count(int64_t n, char *buf, size_t len);
@@ -71,7 +57,7 @@ char *rep_fmt_pct(double ratio, char *buf, size_t len);
 char *rep_fmt_bytes(double bytes, char *buf, size_t len);
 
 /* Appends the RFC 4648 base64 encoding of data to b. */
-void rep_base64(struct rep_buf *b, const unsigned char *data, size_t n);
+void rep_base64(struct strbuf *b, const unsigned char *data, size_t n);
 
 /* Reads a whole file into *out (OUT, caller frees; NUL-terminated after
  * *n bytes). Returns 0 or -SIM_EIO. */
@@ -141,7 +127,7 @@ struct rep_plot {
     char *template_name; /* "hit-ratio.gp", owned */
     char *data_path;     /* data_dir/<name>.dat, owned */
     FILE *data;          /* open for writing */
-    struct rep_buf vars; /* gnuplot assignments for the template */
+    struct strbuf vars; /* gnuplot assignments for the template */
 };
 
 /* Starts plot name drawn by template tmpl (a file name in the templates

@@ -268,14 +268,14 @@ pick_x(struct rep_db *d, const struct sw_info *s, const char *x_path, size_t *x)
                 *x = j;
                 return 0;
             }
-        struct rep_buf b = {0};
+        struct strbuf b = {0};
         for (size_t j = 0; j < s->n_vary; j++)
-            rep_buf_printf(&b, "%s%s", j ? ", " : "", s->vary[j].path);
+            strbuf_printf(&b, "%s%s", j ? ", " : "", s->vary[j].path);
         int code = sim_err_set(d->err, -SIM_EBADVAL, "--x", 0, 0, NULL,
                                "sweep %lld does not vary \"%s\"; it varies "
                                "%s",
-                               (long long)s->id, x_path, rep_buf_str(&b));
-        rep_buf_fini(&b);
+                               (long long)s->id, x_path, strbuf_str(&b));
+        strbuf_fini(&b);
         return code;
     }
     *x = 0;
@@ -297,17 +297,17 @@ pick_x(struct rep_db *d, const struct sw_info *s, const char *x_path, size_t *x)
 static char *
 series_title(const struct sw_info *s, const struct sw_point *p, size_t x)
 {
-    struct rep_buf b = {0};
+    struct strbuf b = {0};
     for (size_t j = 0; j < s->n_vary; j++) {
         if (j == x)
             continue;
-        rep_buf_printf(&b, "%s%s=%s", b.n ? ", " : "", s->vary[j].label,
+        strbuf_printf(&b, "%s%s=%s", b.n ? ", " : "", s->vary[j].label,
                        p->value[j]);
     }
     if (b.n == 0)
-        rep_buf_put(&b, "all points");
-    char *t = xstrdup(rep_buf_str(&b));
-    rep_buf_fini(&b);
+        strbuf_put(&b, "all points");
+    char *t = xstrdup(strbuf_str(&b));
+    strbuf_fini(&b);
     return t;
 }
 
@@ -620,7 +620,7 @@ get_outdated(const struct sw_point *q)
 }
 
 static int
-count_tiers(struct rep_db *d, const struct sw_info *s, struct rep_buf *out)
+count_tiers(struct rep_db *d, const struct sw_info *s, struct strbuf *out)
 {
     int64_t run = 0;
     for (int64_t p = 0; p < s->n_points && run == 0; p++)
@@ -633,7 +633,7 @@ count_tiers(struct rep_db *d, const struct sw_info *s, struct rep_buf *out)
                             &st, 1, run);
     if (code == 0 && (code = rep_db_step(d, st, "reading regions")) == 1) {
         int64_t n = sqlite3_column_int64(st, 0);
-        rep_buf_printf(out, "%lld %s", (long long)n,
+        strbuf_printf(out, "%lld %s", (long long)n,
                        n == 1 ? "client region" : "client regions");
         code = 0;
     }
@@ -650,7 +650,7 @@ count_tiers(struct rep_db *d, const struct sw_info *s, struct rep_buf *out)
     while (code == 0 && (code = rep_db_step(d, st, "reading nodes")) == 1) {
         code = 0;
         int64_t n = sqlite3_column_int64(st, 1);
-        rep_buf_printf(out, ", %lld %s%s", (long long)n, rep_col_text(st, 0),
+        strbuf_printf(out, ", %lld %s%s", (long long)n, rep_col_text(st, 0),
                        n == 1 ? "" : "s");
     }
     sqlite3_finalize(st);
@@ -661,10 +661,10 @@ static int
 sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
           size_t x, const struct sw_layout *l)
 {
-    struct rep_buf shape = {0};
+    struct strbuf shape = {0};
     int code = count_tiers(d, s, &shape);
     if (code != 0) {
-        rep_buf_fini(&shape);
+        strbuf_fini(&shape);
         return code;
     }
     char *title = xasprintf("cdnsim sweep %lld: %s with %s", (long long)s->id,
@@ -672,7 +672,7 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
     struct rep_doc *doc = rep_doc_open(o->out_dir, title, d->err);
     free(title);
     if (doc == NULL) {
-        rep_buf_fini(&shape);
+        strbuf_fini(&shape);
         return d->err->code;
     }
     char a[32], b[32];
@@ -683,7 +683,7 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
     rep_doc_bold(doc, "%s", s->topology);
     rep_doc_text(doc, " (");
     rep_doc_code(doc, s->topology_path);
-    rep_doc_text(doc, "; %s) with workload ", rep_buf_str(&shape));
+    rep_doc_text(doc, "; %s) with workload ", strbuf_str(&shape));
     rep_doc_bold(doc, "%s", s->workload);
     rep_doc_text(doc, " (");
     rep_doc_code(doc, s->workload_path);
@@ -771,7 +771,7 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
         rep_doc_cell(doc, "%s", "");
     }
     rep_doc_table_end(doc);
-    rep_buf_fini(&shape);
+    strbuf_fini(&shape);
     code = rep_doc_close(doc, d->err);
     if (code == 0 && o->log)
         fprintf(o->log, "%s/report.html\n%s/report.md\n", o->out_dir,

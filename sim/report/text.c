@@ -1,4 +1,4 @@
-/* text.c: growing strings, number formats, base64, small file helpers. */
+/* text.c: number formats, base64, small file helpers. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -9,59 +9,6 @@
 
 #include "report/report_int.h"
 #include "util/xalloc.h"
-
-static void
-buf_reserve(struct rep_buf *b, size_t more)
-{
-    if (b->n + more + 1 > b->cap) {
-        b->cap = (b->n + more + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-}
-
-void
-rep_buf_putn(struct rep_buf *b, const char *text, size_t n)
-{
-    buf_reserve(b, n);
-    memcpy(b->s + b->n, text, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-void
-rep_buf_put(struct rep_buf *b, const char *text)
-{
-    rep_buf_putn(b, text, strlen(text));
-}
-
-void
-rep_buf_printf(struct rep_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    SIM_ASSERT(k >= 0);
-    buf_reserve(b, (size_t)k);
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
-
-const char *
-rep_buf_str(const struct rep_buf *b)
-{
-    return b->s ? b->s : "";
-}
-
-void
-rep_buf_fini(struct rep_buf *b)
-{
-    free(b->s);
-    b->s = NULL;
-    b->n = b->cap = 0;
-}
 
 char *
 rep_fmt_count(int64_t n, char *buf, size_t len)
@@ -107,11 +54,11 @@ rep_fmt_bytes(double bytes, char *buf, size_t len)
 }
 
 void
-rep_base64(struct rep_buf *b, const unsigned char *data, size_t n)
+rep_base64(struct strbuf *b, const unsigned char *data, size_t n)
 {
     static const char abc[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    buf_reserve(b, (n + 2) / 3 * 4);
+    strbuf_reserve(b, (n + 2) / 3 * 4);
     char *o = b->s + b->n;
     size_t i = 0;
     for (; i + 3 <= n; i += 3) {
@@ -144,19 +91,19 @@ rep_read_file(const char *path, char **out, size_t *n, struct sim_err *err)
     if (f == NULL)
         return sim_err_set(err, -SIM_EIO, path, 0, 0, NULL, "cannot read: %s",
                            strerror(errno));
-    struct rep_buf b = {0};
+    struct strbuf b = {0};
     char chunk[65536];
     size_t k;
     while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rep_buf_putn(&b, chunk, k);
+        strbuf_putn(&b, chunk, k);
     int bad = ferror(f);
     fclose(f);
     if (bad) {
-        rep_buf_fini(&b);
+        strbuf_fini(&b);
         return sim_err_set(err, -SIM_EIO, path, 0, 0, NULL, "read error");
     }
     if (b.s == NULL)
-        rep_buf_put(&b, "");
+        strbuf_put(&b, "");
     *out = b.s;
     *n = b.n;
     return 0;

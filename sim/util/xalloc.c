@@ -2,6 +2,7 @@
 #include "util/xalloc.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,16 +51,16 @@ xstrdup(const char *s)
 }
 
 char *
-xasprintf(const char *fmt, ...)
+xvasprintf(const char *fmt, va_list ap)
 {
     /* Format into a guess first; most strings here are short. */
     size_t cap = 128;
     for (;;) {
         char *s = xmalloc(cap);
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(s, cap, fmt, ap);
-        va_end(ap);
+        va_list aq;
+        va_copy(aq, ap);
+        int n = vsnprintf(s, cap, fmt, aq);
+        va_end(aq);
         if (n < 0)
             n = 0, s[0] = '\0';
         if ((size_t)n < cap)
@@ -67,4 +68,31 @@ xasprintf(const char *fmt, ...)
         free(s);
         cap = (size_t)n + 1;
     }
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+void *
+xgrow_slow(void *p, size_t *cap, size_t need, size_t elem_size,
+           size_t first)
+{
+    size_t n = *cap ? *cap : first;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            oom(SIZE_MAX);
+        n *= 2;
+    }
+    if (elem_size != 0 && n > SIZE_MAX / elem_size)
+        oom(SIZE_MAX);
+    p = xrealloc(p, n * elem_size);
+    *cap = n;
+    return p;
 }
