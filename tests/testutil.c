@@ -37,13 +37,11 @@ test_sanitized(void)
 static char *
 slurp_fd(int fd)
 {
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
     for (;;) {
-        if (n + 1 >= cap) {
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
+        /* Room for at least one byte more and the NUL. */
+        buf = xgrow(buf, &cap, n + 2, 1, 4096);
         ssize_t k = read(fd, buf + n, cap - n - 1);
         if (k < 0 && errno == EINTR)
             continue;

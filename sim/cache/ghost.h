@@ -51,7 +51,7 @@ struct ghost_list {
 struct ghost {
     struct ghost_list list[GHOST_LISTS]; /* read-only for policies */
     struct ghost_entry *pool;            /* cap entries */
-    uint32_t cap;                        /* a power of two, <= 2^30 */
+    size_t cap;                          /* a power of two, <= 2^30 */
     uint32_t free;    /* unused entries, chained; GHOST_NONE if none */
     struct idmap map; /* id -> handle */
 };
@@ -73,9 +73,9 @@ ghost_init(struct ghost *g)
     for (unsigned l = 0; l < GHOST_LISTS; l++)
         g->list[l] = (struct ghost_list){GHOST_NONE, GHOST_NONE, 0, 0};
     g->cap = 256;
-    g->pool = xmalloc((size_t)g->cap * sizeof *g->pool);
+    g->pool = xmalloc(g->cap * sizeof *g->pool);
     g->free = GHOST_NONE;
-    ghost_free_range(g, 0, g->cap);
+    ghost_free_range(g, 0, (uint32_t)g->cap);
     idmap_init(&g->map);
 }
 
@@ -150,11 +150,10 @@ static inline void
 ghost_push(struct ghost *g, unsigned l, uint64_t key, uint64_t size)
 {
     if (g->free == GHOST_NONE) {
-        uint32_t old = g->cap;
+        size_t old = g->cap;
         SIM_ASSERT(old <= GHOST_MAX_ENTRIES / 2);
-        g->cap *= 2;
-        g->pool = xrealloc(g->pool, (size_t)g->cap * sizeof *g->pool);
-        ghost_free_range(g, old, g->cap);
+        g->pool = xgrow(g->pool, &g->cap, old + 1, sizeof *g->pool, 256);
+        ghost_free_range(g, (uint32_t)old, (uint32_t)g->cap);
     }
     struct ghost_list *gl = &g->list[l];
     uint32_t i = g->free;

@@ -34,7 +34,7 @@ struct heap_entry {
 struct heap {
     struct heap_entry *e; /* [0, n) in use; e[0] is the top */
     uint32_t n;           /* entries: the objects on the heap */
-    uint32_t cap;         /* entries allocated */
+    size_t cap;           /* entries allocated */
 };
 
 /* Does a leave before b? */
@@ -102,7 +102,7 @@ static inline void
 heap_init(struct heap *h)
 {
     h->cap = 1024;
-    h->e = xmalloc((size_t)h->cap * sizeof *h->e);
+    h->e = xmalloc(h->cap * sizeof *h->e);
     h->n = 0;
 }
 
@@ -120,11 +120,8 @@ static inline void
 heap_push(struct heap *h, struct cache_store *c, struct cache_obj *o,
           uint64_t prio, uint64_t tie)
 {
-    if (h->n == h->cap) {
-        SIM_ASSERT(h->cap < UINT32_MAX / 2);
-        h->cap *= 2;
-        h->e = xrealloc(h->e, (size_t)h->cap * sizeof *h->e);
-    }
+    SIM_ASSERT(h->n < UINT32_MAX);
+    h->e = xgrow(h->e, &h->cap, (size_t)h->n + 1, sizeof *h->e, 1024);
     h->e[h->n] = (struct heap_entry){
         .prio = prio, .tie = tie, .obj = cache_obj_index(c, o)};
     heap_sift_up(h, c, h->n++);

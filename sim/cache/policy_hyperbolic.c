@@ -46,7 +46,8 @@ struct hyperbolic_state {
     unsigned samples; /* objects examined per eviction (parameter) */
     uint64_t now;     /* accesses seen */
     uint32_t *dense;  /* the cached objects' indices, in any order */
-    uint32_t n, cap;
+    uint32_t n;
+    size_t cap;
 };
 
 static inline struct hyp_obj *
@@ -61,7 +62,7 @@ hyp_start(struct policy *p, struct sim_err *err)
     (void)err;
     struct hyperbolic_state *s = p->state;
     s->cap = 1024;
-    s->dense = xmalloc((size_t)s->cap * sizeof *s->dense);
+    s->dense = xmalloc(s->cap * sizeof *s->dense);
     return 0;
 }
 
@@ -80,11 +81,9 @@ hyp_on_insert(struct policy *p, struct cache_obj *o)
     struct hyp_obj *h = hyp_obj(o);
     h->since = s->now++;
     h->n = 1;
-    if (s->n == s->cap) {
-        SIM_ASSERT(s->cap < UINT32_MAX / 2);
-        s->cap *= 2;
-        s->dense = xrealloc(s->dense, (size_t)s->cap * sizeof *s->dense);
-    }
+    SIM_ASSERT(s->n < UINT32_MAX);
+    s->dense = xgrow(s->dense, &s->cap, (size_t)s->n + 1, sizeof *s->dense,
+                     1024);
     h->slot = s->n;
     s->dense[s->n++] = cache_obj_index(p->store, o);
 }

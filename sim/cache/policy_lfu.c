@@ -34,7 +34,7 @@ struct lfu_bucket {
 
 struct lfu_state {
     struct lfu_bucket *pool;
-    uint32_t pool_cap;
+    size_t pool_cap;
     uint32_t free;  /* unused buckets, chained through next */
     uint32_t first; /* lowest-count bucket, CACHE_NIL when empty */
 };
@@ -66,9 +66,9 @@ lfu_start(struct policy *p, struct sim_err *err)
     (void)err;
     struct lfu_state *s = p->state;
     s->pool_cap = 64;
-    s->pool = xmalloc((size_t)s->pool_cap * sizeof *s->pool);
+    s->pool = xmalloc(s->pool_cap * sizeof *s->pool);
     s->free = CACHE_NIL;
-    lfu_free_range(s, 0, s->pool_cap);
+    lfu_free_range(s, 0, (uint32_t)s->pool_cap);
     s->first = CACHE_NIL;
     return 0;
 }
@@ -87,11 +87,10 @@ lfu_bucket_new(struct lfu_state *s, uint64_t count, uint32_t prev,
                uint32_t next)
 {
     if (s->free == CACHE_NIL) {
-        uint32_t old = s->pool_cap;
+        size_t old = s->pool_cap;
         SIM_ASSERT(old < UINT32_MAX / 2);
-        s->pool_cap *= 2;
-        s->pool = xrealloc(s->pool, (size_t)s->pool_cap * sizeof *s->pool);
-        lfu_free_range(s, old, s->pool_cap);
+        s->pool = xgrow(s->pool, &s->pool_cap, old + 1, sizeof *s->pool, 64);
+        lfu_free_range(s, (uint32_t)old, (uint32_t)s->pool_cap);
     }
     uint32_t b = s->free;
     struct lfu_bucket *nb = &s->pool[b];

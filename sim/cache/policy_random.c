@@ -22,7 +22,7 @@
 struct random_state {
     uint32_t *slots; /* object indices, [0, n) in use */
     uint32_t n;
-    uint32_t cap;
+    size_t cap;
     uint32_t chosen; /* object drawn by victim, CACHE_NIL if none: kept
                         until the next insert or remove, so that asking
                         twice gives the same answer */
@@ -44,7 +44,7 @@ random_start(struct policy *p, struct sim_err *err)
     (void)err;
     struct random_state *s = p->state;
     s->cap = 1024;
-    s->slots = xmalloc((size_t)s->cap * sizeof *s->slots);
+    s->slots = xmalloc(s->cap * sizeof *s->slots);
     s->n = 0;
     s->chosen = CACHE_NIL;
     return 0;
@@ -62,11 +62,9 @@ static void
 random_on_insert(struct policy *p, struct cache_obj *o)
 {
     struct random_state *s = p->state;
-    if (s->n == s->cap) {
-        SIM_ASSERT(s->cap < UINT32_MAX / 2);
-        s->cap *= 2;
-        s->slots = xrealloc(s->slots, (size_t)s->cap * sizeof *s->slots);
-    }
+    SIM_ASSERT(s->n < UINT32_MAX);
+    s->slots = xgrow(s->slots, &s->cap, (size_t)s->n + 1, sizeof *s->slots,
+                     1024);
     random_obj(o)->slot = s->n;
     s->slots[s->n++] = cache_obj_index(p->store, o);
     s->chosen = CACHE_NIL; /* the draw must include the newcomer */

@@ -35,7 +35,7 @@ struct cache_store {
     /* Object records. */
     char *objs;
     size_t stride;          /* bytes per record, a multiple of 8 */
-    uint32_t objs_cap;      /* records allocated */
+    size_t objs_cap;        /* records allocated */
     uint32_t objs_used;     /* records ever handed out (high-water mark) */
     uint32_t free_head;     /* recycled record chain, through obj.key */
     /* Table: slot = (hash32 << 32) | (object index + 1); 0 is empty. */
@@ -352,12 +352,10 @@ obj_alloc(struct cache_store *c)
         c->free_head = (uint32_t)obj_at(c, idx)->key;
         return idx;
     }
-    if (c->objs_used == c->objs_cap) {
-        uint32_t cap = c->objs_cap ? c->objs_cap * 2 : 1024;
-        SIM_ASSERT(cap > c->objs_cap && cap < CACHE_NIL);
-        c->objs = xrealloc(c->objs, (size_t)cap * c->stride);
-        c->objs_cap = cap;
-    }
+    /* Indices are 32-bit, and CACHE_NIL is none of them. */
+    SIM_ASSERT(c->objs_used < CACHE_NIL - 1);
+    c->objs = xgrow(c->objs, &c->objs_cap, (size_t)c->objs_used + 1,
+                    c->stride, 1024);
     return c->objs_used++;
 }
 

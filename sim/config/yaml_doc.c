@@ -233,13 +233,10 @@ cfg_doc_add_scalar(struct cfg_doc *d, const char *text, int set_no)
                                       -1, YAML_PLAIN_SCALAR_STYLE);
     if (id == 0)
         return 0;
-    if ((size_t)id >= d->n_set_of) {
-        size_t n = (size_t)id * 2;
-        d->set_of = xrealloc(d->set_of, n * sizeof *d->set_of);
-        memset(d->set_of + d->n_set_of, 0,
-               (n - d->n_set_of) * sizeof *d->set_of);
-        d->n_set_of = n;
-    }
+    size_t old = d->n_set_of;
+    d->set_of = xgrow(d->set_of, &d->n_set_of, (size_t)id + 1,
+                      sizeof *d->set_of, 64);
+    memset(d->set_of + old, 0, (d->n_set_of - old) * sizeof *d->set_of);
     d->set_of[id] = set_no;
     return id;
 }

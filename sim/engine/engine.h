@@ -55,7 +55,7 @@ struct sim_queue {
     uint64_t next_seq;
     struct sim_channel *channels;
     uint32_t n_channels;
-    uint32_t channels_cap;
+    size_t channels_cap;
     uint64_t n_pending;  /* events in the heap and in every channel */
 };
 

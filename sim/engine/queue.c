@@ -46,10 +46,7 @@ ev_before(const struct sim_event *a, const struct sim_event *b)
 static void
 heap_insert(struct sim_queue *q, const struct sim_event *ev)
 {
-    if (q->n == q->cap) {
-        q->cap = q->cap ? q->cap * 2 : 64;
-        q->heap = xrealloc(q->heap, q->cap * sizeof *q->heap);
-    }
+    q->heap = xgrow(q->heap, &q->cap, q->n + 1, sizeof *q->heap, 64);
     size_t i = q->n++;
     while (i > 0) {
         size_t parent = (i - 1) / 4;
@@ -105,11 +102,9 @@ sim_queue_push(struct sim_queue *q, sim_time at, uint32_t kind,
 uint32_t
 sim_queue_channel(struct sim_queue *q)
 {
-    if (q->n_channels == q->channels_cap) {
-        q->channels_cap = q->channels_cap ? q->channels_cap * 2 : 16;
-        q->channels = xrealloc(q->channels,
-                               q->channels_cap * sizeof *q->channels);
-    }
+    SIM_ASSERT(q->n_channels < UINT32_MAX);
+    q->channels = xgrow(q->channels, &q->channels_cap,
+                        (size_t)q->n_channels + 1, sizeof *q->channels, 16);
     struct sim_channel *ch = &q->channels[q->n_channels];
     memset(ch, 0, sizeof *ch);
     ch->last_at = INT64_MIN;

@@ -45,11 +45,9 @@ tbl_fini(struct tbl *t)
 static void
 tbl_row(struct tbl *t)
 {
-    if (t->n_rows == t->rows_cap) {
-        t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 16;
-        t->cells =
-            xrealloc(t->cells, t->rows_cap * t->n_cols * sizeof *t->cells);
-    }
+    /* Rows of n_cols cells are the elements that grow. */
+    t->cells = xgrow(t->cells, &t->rows_cap, t->n_rows + 1,
+                     t->n_cols * sizeof *t->cells, 16);
     for (size_t c = 0; c < t->n_cols; c++)
         t->cells[t->n_rows * t->n_cols + c] = NULL;
     t->n_rows++;

@@ -81,10 +81,8 @@ run_prepass(const struct replay_opts *o, int want_next, struct prepass *pp,
     struct trace_rec rec;
     while ((rc = trace_next(r, &rec)) == 1) {
         if (want_next) {
-            if (rec.index >= next_cap) {
-                next_cap = next_cap ? next_cap * 2 : 1 << 16;
-                pp->next = xrealloc(pp->next, next_cap * sizeof *pp->next);
-            }
+            pp->next = xgrow(pp->next, &next_cap, (size_t)rec.index + 1,
+                             sizeof *pp->next, 1 << 16);
             pp->next[rec.index] = -1;
         }
         uint32_t obj = idmap_get(&ids, rec.id);
@@ -99,10 +97,9 @@ run_prepass(const struct replay_opts *o, int want_next, struct prepass *pp,
             idmap_put(&ids, rec.id, obj);
             pp->wss_objects++;
             pp->wss_bytes += rec.size;
-            if (want_next && obj >= last_cap) {
-                last_cap = last_cap ? last_cap * 2 : 1 << 16;
-                last = xrealloc(last, last_cap * sizeof *last);
-            }
+            if (want_next)
+                last = xgrow(last, &last_cap, (size_t)obj + 1, sizeof *last,
+                             1 << 16);
         } else if (want_next) {
             pp->next[last[obj]] = (int64_t)rec.index;
         }

@@ -93,10 +93,7 @@ rep_export_csv(const char *db_path, const char *dir, FILE *log,
                             &st, 0);
     while (code == 0 && (code = rep_db_step(&d, st, "listing tables")) == 1) {
         code = 0;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            tables = xrealloc(tables, cap * sizeof *tables);
-        }
+        tables = xgrow(tables, &cap, n + 1, sizeof *tables, 16);
         tables[n++] = xstrdup(rep_col_text(st, 0));
     }
     sqlite3_finalize(st);

@@ -168,10 +168,7 @@ load_nodes(struct rep_db *d, struct run_info *r)
     size_t cap = 0;
     while (code == 0 && (code = rep_db_step(d, st, "reading nodes")) == 1) {
         code = 0;
-        if (r->n_nodes == cap) {
-            cap = cap ? 2 * cap : 8;
-            r->nodes = xrealloc(r->nodes, cap * sizeof *r->nodes);
-        }
+        r->nodes = xgrow(r->nodes, &cap, r->n_nodes + 1, sizeof *r->nodes, 8);
         struct node_row *n = &r->nodes[r->n_nodes++];
         n->name = col_dup(st, 0);
         n->tier = col_dup(st, 1);
@@ -254,10 +251,8 @@ load_regions(struct rep_db *d, struct run_info *r)
     size_t cap = 0;
     while (code == 0 && (code = rep_db_step(d, st, "reading regions")) == 1) {
         code = 0;
-        if (r->n_regions == cap) {
-            cap = cap ? 2 * cap : 8;
-            r->regions = xrealloc(r->regions, cap * sizeof *r->regions);
-        }
+        r->regions =
+            xgrow(r->regions, &cap, r->n_regions + 1, sizeof *r->regions, 8);
         struct region_row *g = &r->regions[r->n_regions++];
         g->name = col_dup(st, 0);
         g->requests = sqlite3_column_int64(st, 1);

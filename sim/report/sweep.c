@@ -139,10 +139,7 @@ load_sweep(struct rep_db *d, int64_t id, struct sw_info *s)
     size_t cap = 0;
     while (code == 0 && (code = rep_db_step(d, st, "reading the sweep")) == 1) {
         code = 0;
-        if (s->n_vary == cap) {
-            cap = cap ? 2 * cap : 4;
-            s->vary = xrealloc(s->vary, cap * sizeof *s->vary);
-        }
+        s->vary = xgrow(s->vary, &cap, s->n_vary + 1, sizeof *s->vary, 4);
         struct sw_vary *v = &s->vary[s->n_vary++];
         v->path = dup_col(st, 0);
         v->spec = dup_col(st, 1);

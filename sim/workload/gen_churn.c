@@ -73,10 +73,8 @@ heap_down(struct wl_churn *ch, size_t i)
 static void
 heap_push(struct wl_churn *ch, const struct wl_churn_obj *o)
 {
-    if (ch->n_heap == ch->cap_heap) {
-        ch->cap_heap = ch->cap_heap ? 2 * ch->cap_heap : 256;
-        ch->heap = xrealloc(ch->heap, ch->cap_heap * sizeof *ch->heap);
-    }
+    ch->heap =
+        xgrow(ch->heap, &ch->cap_heap, ch->n_heap + 1, sizeof *ch->heap, 256);
     size_t i = ch->n_heap++;
     while (i > 0 && obj_before(o, &ch->heap[(i - 1) / 2])) {
         ch->heap[i] = ch->heap[(i - 1) / 2];

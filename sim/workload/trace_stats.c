@@ -124,7 +124,8 @@ struct shards {
     uint32_t *slot_hash;
     uint32_t *free_slots;
     uint32_t n_free;
-    uint32_t n_slots, cap; /* slots used (live + free), allocated */
+    uint32_t n_slots; /* slots used (live + free) */
+    size_t cap;       /* slots allocated in each per-slot array */
     uint32_t n_live;
     uint32_t *heap; /* max-heap of live slots by hash */
     int32_t *fen;   /* Fenwick tree over times, 1-based */
@@ -291,8 +292,9 @@ shards_access(struct shards *s, uint64_t id)
             slot = s->free_slots[--s->n_free];
         } else {
             if (s->n_slots == s->cap) {
-                s->cap = s->cap ? 2 * s->cap : 1024;
-                s->slot_id = xrealloc(s->slot_id, s->cap * sizeof *s->slot_id);
+                /* slot_id sets the capacity; the other arrays follow. */
+                s->slot_id = xgrow(s->slot_id, &s->cap, (size_t)s->n_slots + 1,
+                                   sizeof *s->slot_id, 1024);
                 s->slot_time =
                     xrealloc(s->slot_time, s->cap * sizeof *s->slot_time);
                 s->slot_hash =
