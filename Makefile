@@ -4,8 +4,15 @@
 # make deps       install the Debian packages the project needs, if missing
 # make demo       deps + build + run the default scenario
 # make test       deps + build + run every test (Check)
+# make test-all   the same with the TCases tagged slow (CDNSIM_SLOW=1)
 # make sanitize   the tests under ASan + UBSan
 # make bench      throughput and memory benchmark (not a test)
+# make install    PREFIX/bin/cdnsim and PREFIX/share/cdnsim/reports/*.gp
+#                 (PREFIX=/usr/local; DESTDIR stages)
+# make format     clang-format the sources; format-check only reports
+#
+# Knobs: O=-O2 (optimisation), SAN= (sanitizer flags), V=1 (echo commands),
+# CC=clang; CFLAGS, CPPFLAGS and LDFLAGS add to the project's flags.
 # make MPI=1      ./cdnsim built with mpicc, so that `mpirun -n K ./cdnsim
 #                 sweep ...` spreads a sweep over K ranks (objects in
 #                 build-mpi/)

@@ -72,14 +72,29 @@ static void
 expected_escape(unsigned c, char *out)
 {
     switch (c) {
-    case '"': strcpy(out, "\\\""); return;
-    case '\\': strcpy(out, "\\\\"); return;
-    case '\b': strcpy(out, "\\b"); return;
-    case '\f': strcpy(out, "\\f"); return;
-    case '\n': strcpy(out, "\\n"); return;
-    case '\r': strcpy(out, "\\r"); return;
-    case '\t': strcpy(out, "\\t"); return;
-    default: break;
+    case '"':
+        strcpy(out, "\\\"");
+        return;
+    case '\\':
+        strcpy(out, "\\\\");
+        return;
+    case '\b':
+        strcpy(out, "\\b");
+        return;
+    case '\f':
+        strcpy(out, "\\f");
+        return;
+    case '\n':
+        strcpy(out, "\\n");
+        return;
+    case '\r':
+        strcpy(out, "\\r");
+        return;
+    case '\t':
+        strcpy(out, "\\t");
+        return;
+    default:
+        break;
     }
     if (c < 0x20 || c == 0x7f)
         snprintf(out, 8, "\\u%04x", c);

@@ -226,10 +226,10 @@ struct cache_store *cache_new(const struct policy_ops *ops,
  * goes to the filter if its table has the key, else to the policy; a key
  * neither has is an error naming it, and so is a value outside the
  * parameter's range or a required parameter left out (with no file
- * position: see cache_new_from_cfg). The filter's random stream is seeded from rng_seed apart from the
- * policy's, so adding a filter never shifts the policy's draws. Errors from
- * a start() hook carry no file position (see struct admit_ops). Same
- * ownership as cache_new.
+ * position: see cache_new_from_cfg). The filter's random stream is seeded
+ * from rng_seed apart from the policy's, so adding a filter never shifts
+ * the policy's draws. Errors from a start() hook carry no file position
+ * either (see struct admit_ops). Same ownership as cache_new.
  */
 struct cache_store *cache_new_admit(const struct policy_ops *ops,
                                     const struct admit_ops *adm,

@@ -115,8 +115,8 @@ param_range(const struct cache_param *p, char *buf, size_t len)
         return;
     case CACHE_PARAM_REAL:
         snprintf(buf, len, "a number in %c%.15g, %.15g%c",
-                 (p->flags & CACHE_PARAM_MIN_OPEN) ? '(' : '[', p->min,
-                 p->max, (p->flags & CACHE_PARAM_MAX_OPEN) ? ')' : ']');
+                 (p->flags & CACHE_PARAM_MIN_OPEN) ? '(' : '[', p->min, p->max,
+                 (p->flags & CACHE_PARAM_MAX_OPEN) ? ')' : ']');
         return;
     case CACHE_PARAM_CHOICE: {
         size_t used = 0;
@@ -148,12 +148,11 @@ cache_param_set(const struct cache_param *p, const struct cfg_kv *kv,
     char range[160];
     param_range(p, range, sizeof range);
     int has_example = p->def != NULL && p->type != CACHE_PARAM_CHOICE;
-    return sim_err_set(err, -SIM_EBADVAL, kv->mark.file, kv->mark.line,
-                       kv->mark.col, kv->field,
-                       "%s (%s) must be %s%s%s%s, got \"%s\"", p->name,
-                       p->help, range, has_example ? " such as \"" : "",
-                       has_example ? p->def : "", has_example ? "\"" : "",
-                       kv->value);
+    return sim_err_set(
+        err, -SIM_EBADVAL, kv->mark.file, kv->mark.line, kv->mark.col,
+        kv->field, "%s (%s) must be %s%s%s%s, got \"%s\"", p->name, p->help,
+        range, has_example ? " such as \"" : "", has_example ? p->def : "",
+        has_example ? "\"" : "", kv->value);
 }
 
 void
@@ -162,8 +161,7 @@ cache_param_describe(const struct cache_param *p, char *buf, size_t len)
     char range[160];
     param_range(p, range, sizeof range);
     if (p->def != NULL)
-        snprintf(buf, len, "%s=%s: %s (%s)", p->name, p->def, p->help,
-                 range);
+        snprintf(buf, len, "%s=%s: %s (%s)", p->name, p->def, p->help, range);
     else if (p->flags & CACHE_PARAM_REQUIRED)
         snprintf(buf, len, "%s (required): %s (%s)", p->name, p->help, range);
     else
@@ -171,14 +169,13 @@ cache_param_describe(const struct cache_param *p, char *buf, size_t len)
 }
 
 void
-cache_param_names(const struct cache_param *t, size_t n, char *buf,
-                  size_t len)
+cache_param_names(const struct cache_param *t, size_t n, char *buf, size_t len)
 {
     size_t used = 0;
     snprintf(buf, len, "none");
     for (size_t i = 0; i < n && used < len; i++) {
-        int k = snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-                         t[i].name);
+        int k =
+            snprintf(buf + used, len - used, "%s%s", i ? ", " : "", t[i].name);
         if (k > 0)
             used += (size_t)k;
     }

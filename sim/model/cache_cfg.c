@@ -58,11 +58,9 @@ cache_new_from_cfg(const struct cfg_cache *cc, uint64_t rng_seed,
         free(field);
         return NULL;
     }
-    struct cache_store *c = cache_new_admit(ops, adm, cc->capacity_bytes,
-                                            cc->params, cc->n_params,
-                                            rng_seed, err);
+    struct cache_store *c = cache_new_admit(
+        ops, adm, cc->capacity_bytes, cc->params, cc->n_params, rng_seed, err);
     if (c == NULL)
         locate_err(cc, err);
     return c;
 }
-

@@ -1,13 +1,14 @@
 /* replay.h: trace replay through single caches (`cdnsim replay`).
  *
  * libCacheSim's cachesim loop, apart from the CDN model: every request of
- * a trace goes to one cache, with no topology and no latency: lookup, then a hit
- * (cache_hit) or a miss (cache_insert, evicting as needed). A cached object
- * whose size differs from the request's is a miss and is stored anew (a
- * new version). Several caches, one per policy and capacity, are fed from
- * ONE pass over the trace: records are read in batches of a few thousand
- * and each batch goes through every cache in turn, which also keeps each
- * cache's memory warm in the CPU cache for the length of a batch.
+ * a trace goes to one cache, with no topology and no latency: lookup,
+ * then a hit (cache_hit) or a miss (cache_insert, evicting as needed). A
+ * cached object whose size differs from the request's is a miss and is
+ * stored anew (a new version). Several caches, one per policy and
+ * capacity, are fed from ONE pass over the trace: records are read in
+ * batches of a few thousand and each batch goes through every cache in
+ * turn, which also keeps each cache's memory warm in the CPU cache for
+ * the length of a batch.
  *
  * A first pass over the trace runs only when something needs the whole
  * trace before the replay: a capacity given as a fraction of the working
