@@ -892,6 +892,65 @@ START_TEST(test_model_failure_loses_held_requests)
 }
 END_TEST
 
+START_TEST(test_regress_11_failure_drops_the_queue)
+{
+    /* 100 requests at 0 ms queue for the origin's one server (10 ms
+     * each); it fails at 100 ms for 100 ms. Nine are answered (at 10 ..
+     * 90 ms); the one finishing at the instant of the failure and the 90
+     * waiting are lost with it. The 5 requests of region late, at 300 ms,
+     * find an idle origin: 10, 20, 30, 40 and 50 ms, not queued behind
+     * requests failing one service time at a time. */
+    char *csv = xstrdup("time,id,size,region\n");
+    for (int i = 0; i < 100; i++) {
+        char *more = xasprintf("%s0,o%d,1000,early\n", csv, i);
+        free(csv);
+        csv = more;
+    }
+    for (int i = 0; i < 5; i++) {
+        char *more = xasprintf("%s300,late%d,1000,late\n", csv, i);
+        free(csv);
+        csv = more;
+    }
+    char *dir = test_tmpdir();
+    char *topo = test_write_file(
+        dir, "q.yaml",
+        "name: q\nregions: [{name: early, weight: 1}, {name: late, "
+        "weight: 1}]\nnodes:\n"
+        "  - {name: e, tier: edge, cache: {capacity: 1MiB}, parent: o}\n"
+        "  - {name: o, tier: origin, servers: 1,\n"
+        "     service_time: {dist: fixed, mean: 10ms}}\n"
+        "latency_ms: {early: {e: 0}, late: {e: 0}, e: {o: 0}}\n"
+        "outages: [{fail: o, at: 100ms, for: 100ms}]\n");
+    char *cpath = test_write_file(dir, "t.csv", csv);
+    char *path = test_write_file(dir, "t.yaml", "name: t\ntrace: {path: "
+                                 "t.csv, format: csv, time_unit: ms}\n");
+    const char *sets[] = {"warmup=0"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model(topo, path, sets, 1, &t, &w, &m);
+    ck_assert_uint_eq(m.requests, 105);
+    ck_assert_uint_eq(m.errors, 91);
+    ck_assert_uint_eq(m.regions[0].errors, 91);
+    ck_assert_uint_eq(m.regions[0].latency.count, 9);
+    ck_assert_uint_eq(m.regions[0].latency.max, 90 * 1000000ULL);
+    const struct met_hist *late = &m.regions[1].latency;
+    ck_assert_uint_eq(m.regions[1].errors, 0);
+    ck_assert_uint_eq(late->count, 5);
+    ck_assert_uint_eq(late->min, 10 * 1000000ULL);
+    ck_assert_uint_eq(late->max, 50 * 1000000ULL);
+    ck_assert_double_eq_tol(met_hist_mean(late), 30e6, 1e-3);
+    ck_assert_uint_eq(node_named(&m, "o")->c.requests, 9 + 5);
+    free_run(t, w, &m);
+    free(topo);
+    free(cpath);
+    free(path);
+    free(csv);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_model_304_for_an_evicted_copy)
 {
     /* The edge holds one object. a is fetched at 0 s (expiring at
@@ -1524,6 +1583,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_304_for_an_evicted_copy);
     tcase_add_test(tc, test_model_region_hit_ratios);
     tcase_add_test(tc, test_model_failure_loses_held_requests);
+    tcase_add_test(tc, test_regress_11_failure_drops_the_queue);
     tcase_add_test(tc, test_model_uncacheable_objects_bypass);
     tcase_add_test(tc, test_model_negative_caching);
     suite_add_tcase(s, tc);

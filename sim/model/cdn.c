@@ -8,7 +8,9 @@
  *                         request in slot leads reaches the node;
  *   SERVED(node, slot)    a node with limited servers has finished its
  *                         work on the request, which now proceeds;
- *   PURGE / PUSH(node, k) workload event k reaches the node.
+ *   PURGE / PUSH(node, k) workload event k reaches the node;
+ *   FAIL(node)            an outage of a node with servers starts: its
+ *                         queue is dropped and its servers freed.
  * A request is one small record in a recycled pool; a node's in-flight map
  * (object -> leading request) is how later requests coalesce onto a fetch
  * already on its way. Links take half their RTT each way, so a request's
@@ -47,7 +49,8 @@ enum ev_kind {
     EV_RESP_AT,
     EV_SERVED,
     EV_PURGE, /* target: node, ref: index of the workload event */
-    EV_PUSH   /* the same */
+    EV_PUSH,  /* the same */
+    EV_FAIL   /* target: a node with servers, at the start of an outage */
 };
 
 #define REQ_NIL UINT32_MAX
@@ -1167,11 +1170,40 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
     n->waiting[(n->waiting_head + n->waiting_n++) & (n->waiting_cap - 1)] = s;
 }
 
+/*
+ * Node ni fails (an outage starts): the requests waiting for a server are
+ * lost at once, and so are those in service, whose servers are free from
+ * now on, so that requests arriving after the recovery find an idle node.
+ * The ones in service are refused when their SERVED fires (node_served
+ * sees the failure): their events cannot be found in the queue now.
+ */
+static void
+node_fail(struct cdn *c, uint32_t ni, int64_t now)
+{
+    struct node *n = &c->nodes[ni];
+    if (c->explain != NULL && c->explain_left > 0 && n->waiting_n > 0)
+        narrate(c, now, "%s fails: %u waiting requests are lost",
+                node_name(c, ni), n->waiting_n);
+    while (n->waiting_n > 0) {
+        uint32_t s = n->waiting[n->waiting_head];
+        n->waiting_head = (n->waiting_head + 1) & (n->waiting_cap - 1);
+        n->waiting_n--;
+        node_refuse(c, s, now);
+    }
+    n->busy = 0;
+}
+
 /* Node ni has served request s: its server takes the next waiting one. */
 static void
 node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
 {
     struct node *n = &c->nodes[ni];
+    if (node_failed_since(c, ni, c->reqs[s].t_arrive, now)) {
+        /* Lost in the failure, which freed its server and dropped the
+         * queue (node_fail): the server is not this request's any more. */
+        node_refuse(c, s, now);
+        return;
+    }
     if (n->waiting_n > 0) {
         uint32_t next = n->waiting[n->waiting_head];
         n->waiting_head = (n->waiting_head + 1) & (n->waiting_cap - 1);
@@ -1180,10 +1212,7 @@ node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
     } else {
         n->busy--;
     }
-    if (node_failed_since(c, ni, c->reqs[s].t_arrive, now))
-        node_refuse(c, s, now); /* lost in the failure, never looked at */
-    else
-        node_request(c, s, now);
+    node_request(c, s, now);
 }
 
 /* Takes the next request from the workload and schedules its arrival. */
@@ -1425,6 +1454,11 @@ node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
 static void
 schedule_events(struct cdn *c)
 {
+    for (size_t k = 0; k < c->t->n_outages; k++) {
+        const struct cfg_outage *o = &c->t->outages[k];
+        if (c->nodes[o->node].service != NULL)
+            sim_queue_push(&c->q, o->at, EV_FAIL, (uint32_t)o->node, 0);
+    }
     for (size_t k = 0; k < c->w->n_events; k++) {
         const struct cfg_event *e = &c->w->events[k];
         if (e->kind == CFG_EVENT_PUSH) {
@@ -1513,6 +1547,9 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
             break;
         case EV_RESP_AT:
             node_response(c, (uint32_t)ev.ref, ev.at);
+            break;
+        case EV_FAIL:
+            node_fail(c, ev.target, ev.at);
             break;
         default:
             SIM_ASSERT(!"unknown event kind");
