@@ -323,10 +323,12 @@ START_TEST(test_model_stale_while_revalidate)
     ck_assert_msg(edge->c.updates >= 38 && edge->c.updates <= 46,
                   "%llu refreshes", (unsigned long long)edge->c.updates);
     ck_assert_uint_eq(origin->c.requests, 1 + edge->c.updates);
+    /* Stale answers are hits (met_counters.hits). */
     ck_assert_uint_eq(edge->c.requests, edge->c.hits + edge->c.misses +
                                             edge->c.expired +
-                                            edge->c.coalesced +
-                                            edge->c.stale);
+                                            edge->c.coalesced);
+    ck_assert_uint_eq(edge->c.hits, edge->c.outcome[MET_OUT_HIT] +
+                                        edge->c.stale);
     /* Only the first miss and the ~30 requests that waited for it took
      * longer than the 10 ms client round trip. */
     ck_assert_uint_le(edge->c.coalesced, 40);
@@ -357,6 +359,79 @@ START_TEST(test_model_stale_if_error)
     ck_assert_uint_lt(m.errors + a->c.stale_if_error / 2, errors_plain);
     ck_assert_uint_gt(a->c.errors, 0);
     free_run(t, w, &m);
+}
+END_TEST
+
+START_TEST(test_regress_11_stale_answers_are_hits)
+{
+    /* Every object weighs 20 KiB, so a node's hit ratio and byte hit
+     * ratio must be equal, exactly: a stale answer (stale-while-
+     * revalidate at the edges, stale-if-error at the shields while the
+     * origin is down from 60 s to 120 s) is a hit in both terms. */
+    char *dir = test_tmpdir();
+    char *path = test_write_file(
+        dir, "fixed.yaml",
+        "name: fixed\nseed: 1\nrequests: 700000\nwarmup: 50000\n"
+        "arrival: {rate: 5000}\ncatalog:\n  objects: 100000\n"
+        "  zipf_alpha: 0.8\n  size: {dist: fixed, bytes: 20KiB}\n"
+        "  ttl: 20s\n  stale_while_revalidate: 30s\n"
+        "  stale_if_error: 10m\n");
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model("topologies/origin-outage.yaml", path, NULL, 0, &t, &w, &m);
+    ck_assert_uint_gt(m.errors, 0);
+    struct met_counters sums[3];
+    const char *tiers[] = {"edge", "shield", "origin"};
+    memset(sums, 0, sizeof sums);
+    for (size_t i = 0; i < m.n_nodes; i++) {
+        size_t k = 0;
+        while (k < 2 && strcmp(m.nodes[i].tier, tiers[k]) != 0)
+            k++;
+        const struct met_counters *c = &m.nodes[i].c;
+        sums[k].requests += c->requests;
+        sums[k].hits += c->hits;
+        sums[k].misses += c->misses;
+        sums[k].expired += c->expired;
+        sums[k].coalesced += c->coalesced;
+        sums[k].bypass += c->bypass;
+        sums[k].stale += c->stale;
+        sums[k].stale_if_error += c->stale_if_error;
+        sums[k].bytes_requested += c->bytes_requested;
+        sums[k].bytes_hit += c->bytes_hit;
+        for (int o = 0; o < MET_N_OUTCOMES; o++)
+            sums[k].outcome[o] += c->outcome[o];
+    }
+    ck_assert_uint_gt(sums[0].stale, 0);
+    ck_assert_uint_gt(sums[1].stale_if_error, 0);
+    for (size_t i = 0; i < m.n_nodes + 3; i++) {
+        const struct met_counters *c =
+            i < m.n_nodes ? &m.nodes[i].c : &sums[i - m.n_nodes];
+        const char *name = i < m.n_nodes ? m.nodes[i].name
+                                         : tiers[i - m.n_nodes];
+        ck_assert_msg(c->hits == c->outcome[MET_OUT_HIT] +
+                                     c->outcome[MET_OUT_UPDATING] +
+                                     c->outcome[MET_OUT_STALE],
+                      "%s", name);
+        ck_assert_msg(c->bytes_hit == c->hits * 20480, "%s", name);
+        ck_assert_msg(c->bytes_requested == c->requests * 20480, "%s", name);
+        ck_assert_msg(met_ratio(c->hits, c->requests) ==
+                          met_ratio(c->bytes_hit, c->bytes_requested),
+                      "%s: hit ratio %.6f, byte hit ratio %.6f", name,
+                      met_ratio(c->hits, c->requests),
+                      met_ratio(c->bytes_hit, c->bytes_requested));
+        ck_assert_msg(c->requests + c->stale_if_error ==
+                          c->hits + c->misses + c->expired + c->coalesced +
+                              c->bypass,
+                      "%s", name);
+    }
+    for (size_t i = 0; i < m.n_regions; i++)
+        ck_assert(met_ratio(m.regions[i].hits, m.regions[i].requests) ==
+                  met_ratio(m.regions[i].bytes_hit, m.regions[i].bytes));
+    free_run(t, w, &m);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -696,7 +771,8 @@ START_TEST(test_model_freshness_per_record)
         run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w,
                   &m);
         const struct met_node *edge = node_named(&m, "edge");
-        ck_assert_msg(edge->c.hits == cases[k].hits &&
+        /* cases[k].hits are the fresh ones; stale answers are hits too. */
+        ck_assert_msg(edge->c.hits == cases[k].hits + cases[k].stale &&
                           edge->c.expired == cases[k].expired &&
                           edge->c.stale == cases[k].stale,
                       "case %zu: hits %llu expired %llu stale %llu", k,
@@ -1245,8 +1321,13 @@ START_TEST(test_model_conserves_requests)
     uint64_t edge_requests = 0, origin_requests = 0;
     for (size_t i = 0; i < m.n_nodes; i++) {
         const struct met_counters *c = &m.nodes[i].c;
-        ck_assert_msg(c->requests == c->hits + c->misses + c->expired +
-                                         c->coalesced + c->stale + c->bypass,
+        ck_assert_msg(c->requests + c->stale_if_error ==
+                          c->hits + c->misses + c->expired + c->coalesced +
+                              c->bypass,
+                      "node %s", m.nodes[i].name);
+        ck_assert_msg(c->hits == c->outcome[MET_OUT_HIT] +
+                                     c->outcome[MET_OUT_UPDATING] +
+                                     c->outcome[MET_OUT_STALE],
                       "node %s", m.nodes[i].name);
         /* Every request has exactly one outcome. */
         uint64_t outcomes = 0;
@@ -1571,6 +1652,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_revalidates_with_304);
     tcase_add_test(tc, test_model_stale_while_revalidate);
     tcase_add_test(tc, test_model_stale_if_error);
+    tcase_add_test(tc, test_regress_11_stale_answers_are_hits);
     tcase_add_test(tc, test_model_push_and_purge);
     tcase_add_test(tc, test_model_purge_by_tag_class_prefix);
     tcase_add_test(tc, test_model_purge_by_tag_in_trace);

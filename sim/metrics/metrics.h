@@ -65,13 +65,19 @@ enum met_outcome {
 /* "HIT", "MISS", ... */
 const char *met_outcome_name(enum met_outcome o);
 
-/* What one node counted (measured requests only). Invariant, checked by
- * tests: requests = hits + misses + expired + coalesced + stale + bypass;
- * what a node sends upstream = misses + expired + updates + bypass +
- * refetched. */
+/* What one node counted (measured requests only). A hit is a request the
+ * node answered from its own copy: fresh (HIT), or stale (UPDATING under
+ * stale-while-revalidate, STALE under stale-if-error), so that hits =
+ * outcome[HIT] + outcome[UPDATING] + outcome[STALE] and bytes_hit are the
+ * sizes of the same requests. Invariants, checked by tests: requests +
+ * stale_if_error = hits + misses + expired + coalesced + bypass (a
+ * stale-if-error answer was first a miss, an expiry or a coalesced
+ * request); what a node sends upstream = misses + expired + updates +
+ * bypass + refetched. */
 struct met_counters {
     uint64_t requests;        /* requests that arrived at the node */
-    uint64_t hits;            /* answered from a fresh cached copy */
+    uint64_t hits;            /* answered from the node's own copy, fresh
+                                 or stale (see above) */
     uint64_t misses;          /* not cached: fetched from the parent */
     uint64_t expired;         /* cached but past its TTL: fetched again */
     uint64_t coalesced;       /* joined a fetch already in flight */
@@ -82,12 +88,13 @@ struct met_counters {
                                  upstream node was down) */
     uint64_t stale;           /* served a stale copy at once while one
                                  background revalidation went upstream
-                                 (stale-while-revalidate) */
+                                 (stale-while-revalidate); in hits */
     uint64_t updates;         /* background revalidations sent upstream */
     uint64_t revalidated;     /* answers "304 Not Modified" received: the
                                  stale copy was still good */
     uint64_t bytes_saved;     /* bodies a 304 did not have to carry */
-    uint64_t stale_if_error;  /* served a stale copy instead of an error */
+    uint64_t stale_if_error;  /* served a stale copy instead of an error;
+                                 in hits */
     uint64_t bypass;          /* not cacheable (no-store): passed through
                                  to the parent, never stored */
     uint64_t negative;        /* 404 answers sent (objects the origin does

@@ -874,8 +874,12 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         int start_refresh = leader == IDMAP_EMPTY;
         r->outcome = MET_OUT_UPDATING;
         if (r->measured) {
+            /* Answered from this node's copy: a hit, in requests and in
+             * bytes alike (met_counters.hits). */
+            mc->hits++;
             mc->stale++;
             mc->bytes_hit += r->size;
+            win->hits++;
             mc->updates += (uint64_t)start_refresh;
         }
         if (r->explain)
@@ -1066,8 +1070,13 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         q->via_origin = (uint8_t)via_origin;
         if (stale_if_error) {
             q->outcome = MET_OUT_STALE;
-            if (q->measured && !q->background)
+            if (q->measured && !q->background) {
+                /* Answered from this node's copy after all: a hit. */
                 mc->stale_if_error++;
+                mc->hits++;
+                mc->bytes_hit += q->size;
+                window_at(c, ni, now)->hits++;
+            }
         }
         respond(c, w, now);
         w = next;
