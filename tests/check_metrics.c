@@ -383,7 +383,7 @@ START_TEST(test_metrics_json_fields)
         "\"cost_usd\": 0.170000\n",
         "\"cost_usd\": {\n    \"total\": 0.170000\n  },\n",
         "\"origin\": {\n    \"requests\": 1,\n    \"bytes\": 100,\n"
-        "    \"peak_rps\": 1\n  },\n",
+        "    \"pushed_bytes\": 0,\n    \"peak_rps\": 1\n  },\n",
         "\"us\": {\n      \"requests\": 1,\n      \"errors\": 0,\n"
         "      \"outdated\": 0,\n      \"hits\": 0,\n"
         "      \"hit_ratio\": 0.000000,\n      \"byte_hit_ratio\": 0.000000,\n"

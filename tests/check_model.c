@@ -499,6 +499,10 @@ START_TEST(test_model_push_and_purge)
     ck_assert_uint_eq(edge->c.pushed_bytes, 1000);
     ck_assert_uint_eq(origin->c.requests, 1);
     ck_assert_uint_eq(origin->c.bytes_out, 2000);
+    /* The push is origin load too: in its bytes and its time series. */
+    ck_assert_uint_eq(m.origin_bytes, 2000);
+    ck_assert_uint_eq(m.origin_pushed_bytes, 1000);
+    ck_assert_uint_eq(origin->windows[0].bytes_out, 1000);
     free_run(t, w, &m);
 
     /* A soft purge only marks the copy stale: it comes back as a 304. */
@@ -512,6 +516,44 @@ START_TEST(test_model_push_and_purge)
     ck_assert_uint_eq(edge->c.revalidated, 1);
     ck_assert_uint_eq(origin->c.bytes_out, 1000);
     free_run(t, w, &m);
+}
+END_TEST
+
+START_TEST(test_regress_11_push_fits_the_cache)
+{
+    /* A push of the 50 most popular of 100 objects of 1,000 bytes into
+     * an edge of 10,000 bytes sends the 10 that fit (ranks 1..10), not 50
+     * of which 40 would be evicted by the push itself. A second push into
+     * a node that holds them fresh sends nothing. */
+    char *dir = test_tmpdir();
+    char *topo = test_write_file(
+        dir, "t.yaml",
+        "name: t\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: edge, tier: edge, cache: {capacity: 10000, policy: lru},"
+        "\n     parent: origin}\n  - {name: origin, tier: origin}\n"
+        "latency_ms: {r: {edge: 10}, edge: {origin: 30}}\n");
+    char *path = test_write_file(
+        dir, "w.yaml",
+        "name: w\nseed: 3\nrequests: 1\narrival: {rate: 1}\ncatalog:\n"
+        "  objects: 100\n  zipf_alpha: 0\n  size: {dist: fixed, bytes: "
+        "1000}\n  ttl: 1h\n"
+        "events:\n  - {at: 0s, push: 50, to: [edge]}\n"
+        "  - {at: 0.5s, push: 50, to: [edge]}\n");
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_model(topo, path, NULL, 0, &t, &w, &m);
+    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *origin = node_named(&m, "origin");
+    ck_assert_uint_eq(edge->c.pushed_bytes, 10000);
+    ck_assert_uint_eq(m.origin_pushed_bytes, 10000);
+    ck_assert_uint_eq(m.origin_bytes, 10000 + 1000 * m.origin_requests);
+    ck_assert_uint_eq(origin->c.bytes_out, m.origin_bytes);
+    free_run(t, w, &m);
+    free(topo);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -1297,15 +1339,29 @@ START_TEST(test_model_routes_by_cost_weight_and_pin)
 }
 END_TEST
 
-/* --- conservation on the default scenario --- */
+/* --- conservation --- */
 
-/* With stale-while-revalidate, so that background refreshes are counted
- * too; and with a short TTL, so that some 304s find their copy evicted. */
-static const char *const conserve_sets[][4] = {
-    {"workload.requests=300000", "warmup=50000",
-     "catalog.stale_while_revalidate=10s", "catalog.uncacheable_share=0.1"},
-    {"workload.requests=300000", "warmup=50000", "catalog.ttl=5s",
-     "catalog.uncacheable_share=0.1"},
+/* The default scenario with stale-while-revalidate, so that background
+ * refreshes are counted too; with a short TTL, so that some 304s find
+ * their copy evicted; with the origin down from 60 s to 120 s and
+ * stale-if-error, so that failures are counted; and with a push into
+ * every edge. */
+static const struct {
+    const char *topology, *workload;
+    const char *sets[4];
+} conserve_cases[] = {
+    {"topologies/global.yaml", "workloads/zipf.yaml",
+     {"workload.requests=300000", "warmup=50000",
+      "catalog.stale_while_revalidate=10s", "catalog.uncacheable_share=0.1"}},
+    {"topologies/global.yaml", "workloads/zipf.yaml",
+     {"workload.requests=300000", "warmup=50000", "catalog.ttl=5s",
+      "catalog.uncacheable_share=0.1"}},
+    {"topologies/origin-outage.yaml", "workloads/zipf.yaml",
+     {"workload.requests=700000", "warmup=50000",
+      "catalog.stale_if_error=30s", "catalog.uncacheable_share=0.1"}},
+    {"topologies/global.yaml", "workloads/offpeak-push.yaml",
+     {"workload.requests=100000", "warmup=0", "catalog.ttl=1m",
+      "catalog.uncacheable_share=0.1"}},
 };
 
 START_TEST(test_model_conserves_requests)
@@ -1313,12 +1369,20 @@ START_TEST(test_model_conserves_requests)
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
-    run_model("topologies/global.yaml", "workloads/zipf.yaml",
-              conserve_sets[_i], 4, &t, &w, &m);
+    run_model(conserve_cases[_i].topology, conserve_cases[_i].workload,
+              conserve_cases[_i].sets, 4, &t, &w, &m);
+    int has_outages = t->n_outages > 0;
     if (_i == 1)
         ck_assert_uint_gt(node_named(&m, "edge-fra")->c.refetched, 0);
+    if (has_outages)
+        ck_assert_uint_gt(m.errors, 0);
+    else
+        ck_assert_uint_eq(m.errors, 0);
+    if (_i == 3)
+        ck_assert_uint_gt(m.origin_pushed_bytes, 0);
     ck_assert_uint_gt(node_named(&m, "edge-fra")->c.bypass, 0);
-    uint64_t edge_requests = 0, origin_requests = 0;
+    uint64_t edge_requests = 0, origin_requests = 0, origin_bytes = 0;
+    uint64_t pushed = 0;
     for (size_t i = 0; i < m.n_nodes; i++) {
         const struct met_counters *c = &m.nodes[i].c;
         ck_assert_msg(c->requests + c->stale_if_error ==
@@ -1334,7 +1398,9 @@ START_TEST(test_model_conserves_requests)
         for (int k = 0; k < MET_N_OUTCOMES; k++)
             outcomes += c->outcome[k];
         ck_assert_uint_eq(outcomes, c->requests);
-        /* What the node's children sent up is what it received. */
+        ck_assert_uint_eq(c->outcome[MET_OUT_ERROR], c->errors);
+        /* What the node's children sent up is what it received; a node
+         * that is down counts nothing of what reaches it. */
         uint64_t from_children = 0;
         int has_children = 0;
         for (size_t j = 0; j < t->n_nodes; j++) {
@@ -1345,24 +1411,38 @@ START_TEST(test_model_conserves_requests)
                 has_children = 1;
             }
         }
-        if (has_children)
+        if (has_children && has_outages)
+            ck_assert_msg(c->requests <= from_children, "node %s",
+                          m.nodes[i].name);
+        else if (has_children)
             ck_assert_msg(c->requests == from_children, "node %s",
                           m.nodes[i].name);
         if (strcmp(m.nodes[i].tier, "edge") == 0)
             edge_requests += c->requests;
-        if (strcmp(m.nodes[i].tier, "origin") == 0)
+        if (strcmp(m.nodes[i].tier, "origin") == 0) {
             origin_requests += c->requests;
+            origin_bytes += c->bytes_out;
+        }
+        /* A push leaves at most a cache's capacity stored. */
+        pushed += c->pushed_bytes;
+        if (t->nodes[i].has_cache)
+            ck_assert_uint_le(c->pushed_bytes, t->nodes[i].cache.capacity_bytes);
         /* A node sends one response per request it receives, with a body
-         * but for a 304 (which clients never get: they hold no copy). */
+         * but for a 304 (which clients never get: they hold no copy) or
+         * an error. */
         ck_assert_uint_le(c->bytes_hit, c->bytes_requested);
-        if (strcmp(m.nodes[i].tier, "edge") == 0)
+        if (strcmp(m.nodes[i].tier, "edge") == 0 && !has_outages)
             ck_assert_uint_eq(c->bytes_out, c->bytes_requested);
-        else
+        else if (strcmp(m.nodes[i].tier, "origin") != 0)
             ck_assert_uint_le(c->bytes_out, c->bytes_requested);
     }
     ck_assert_uint_eq(edge_requests, m.requests);
     ck_assert_uint_eq(origin_requests, m.origin_requests);
-    ck_assert_uint_eq(m.requests, 250000);
+    /* The origin's bytes are its answers' and its pushes'. */
+    ck_assert_uint_eq(origin_bytes, m.origin_bytes);
+    ck_assert_uint_le(pushed, m.origin_pushed_bytes);
+    ck_assert_uint_eq(m.requests, _i == 2 ? 650000 : _i == 3 ? 100000
+                                                             : 250000);
     /* Each region sends to its own edge here. */
     ck_assert_uint_eq(node_named(&m, "edge-fra")->c.requests,
                       m.regions[0].requests);
@@ -1370,15 +1450,18 @@ START_TEST(test_model_conserves_requests)
                       m.regions[1].requests);
     ck_assert_uint_eq(node_named(&m, "edge-sin")->c.requests,
                       m.regions[2].requests);
-    ck_assert_uint_eq(m.latency.count, m.requests);
+    /* Errors are left out of the latencies. */
+    ck_assert_uint_eq(m.latency.count, m.requests - m.errors);
     /* The windows add up to the totals. */
     for (size_t i = 0; i < m.n_nodes; i++) {
-        uint64_t req = 0, out = 0;
+        uint64_t req = 0, hits = 0, out = 0;
         for (uint64_t k = 0; k < m.nodes[i].n_windows; k++) {
             req += m.nodes[i].windows[k].requests;
+            hits += m.nodes[i].windows[k].hits;
             out += m.nodes[i].windows[k].bytes_out;
         }
         ck_assert_uint_eq(req, m.nodes[i].c.requests);
+        ck_assert_uint_eq(hits, m.nodes[i].c.hits);
         ck_assert_uint_eq(out, m.nodes[i].c.bytes_out);
     }
     free_run(t, w, &m);
@@ -1654,6 +1737,7 @@ model_suite(void)
     tcase_add_test(tc, test_model_stale_if_error);
     tcase_add_test(tc, test_regress_11_stale_answers_are_hits);
     tcase_add_test(tc, test_model_push_and_purge);
+    tcase_add_test(tc, test_regress_11_push_fits_the_cache);
     tcase_add_test(tc, test_model_purge_by_tag_class_prefix);
     tcase_add_test(tc, test_model_purge_by_tag_in_trace);
     tcase_add_test(tc, test_model_push_named_objects);
@@ -1683,7 +1767,7 @@ model_suite(void)
     tc = tcase_create("conservation");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_loop_test(tc, test_model_conserves_requests, 0,
-                        sizeof conserve_sets / sizeof conserve_sets[0]);
+                        sizeof conserve_cases / sizeof conserve_cases[0]);
     suite_add_tcase(s, tc);
     tc = tcase_create("workloads");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

@@ -209,6 +209,7 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_open(&w, "origin");
     jw_u64(&w, "requests", r->origin_requests);
     jw_u64(&w, "bytes", r->origin_bytes);
+    jw_u64(&w, "pushed_bytes", r->origin_pushed_bytes);
     jw_u64(&w, "peak_rps", r->origin_peak_rps);
     jw_close(&w);
 

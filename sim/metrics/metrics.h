@@ -100,7 +100,8 @@ struct met_counters {
     uint64_t negative;        /* 404 answers sent (objects the origin does
                                  not have), cached or not */
     uint64_t purged;          /* copies deleted or marked stale by purges */
-    uint64_t pushed_bytes;    /* bytes stored by push events */
+    uint64_t pushed_bytes;    /* bytes push events left stored at the
+                                 node (at most its capacity per push) */
     uint64_t refetched;       /* bodies fetched because a 304 came for a
                                  copy evicted meanwhile */
     uint64_t outcome[MET_N_OUTCOMES]; /* sums to requests */
@@ -161,7 +162,10 @@ struct met_run {
     size_t n_nodes;
     /* Origin load, summed over origin nodes. */
     uint64_t origin_requests;
-    uint64_t origin_bytes;
+    uint64_t origin_bytes;    /* bytes the origins sent: answers and
+                                 pushes */
+    uint64_t origin_pushed_bytes; /* of which pushes (sent, whether or not
+                                     the node kept them) */
     uint64_t origin_peak_rps; /* most origin requests in one 1 s window */
     uint64_t errors;          /* client requests answered with an error */
     uint64_t outdated;        /* client requests answered with an older

@@ -1409,15 +1409,22 @@ origin_of(const struct cdn *c, uint32_t i)
     return i;
 }
 
-/* Pushes one object into a node's cache; returns the bytes sent (0 when
- * the node already held it fresh or did not store it). */
-static uint64_t
-push_object(struct cdn *c, struct cache_store *cs, uint64_t id, int64_t now)
+/* One object a push sends. */
+struct push_item {
+    uint64_t id;
+    uint64_t size;
+    int is_sent;          /* stored when it arrived */
+};
+
+/* Pushes one object into a node's cache; returns whether it was stored
+ * (not when the node already held it fresh, or did not admit it). */
+static int
+push_object(struct cdn *c, struct cache_store *cs, uint64_t id,
+            uint64_t size, int64_t now)
 {
     struct cache_obj *o = cache_find(cs, id);
     if (o != NULL && o->expires_at > now)
         return 0;
-    uint64_t size = wl_gen_object_size(c->gen, id);
     int64_t ttl = wl_gen_object_ttl(c->gen, id);
     o = cache_insert(cs, id, size, ttl ? now + ttl : CACHE_NEVER);
     if (o == NULL)
@@ -1425,36 +1432,82 @@ push_object(struct cdn *c, struct cache_store *cs, uint64_t id, int64_t now)
     uint32_t v = wl_gen_object_version(c->gen, id, now);
     o->version = v != WL_NO_VERSION ? v & CACHE_VERSION_MASK
                                     : origin_version(c, id, now);
-    return size;
+    return 1;
+}
+
+/* Adds object id to the push list if it fits in what is left of the
+ * node's capacity (*room); a copy held fresh stays and takes its room. */
+static void
+push_select(struct cdn *c, struct cache_store *cs, uint64_t id, int64_t now,
+            uint64_t *room, struct push_item *items, size_t *n_items)
+{
+    const struct cache_obj *o = cache_find(cs, id);
+    int is_held = o != NULL && o->expires_at > now;
+    uint64_t size = is_held ? o->size : wl_gen_object_size(c->gen, id);
+    if (size > *room)
+        return;
+    *room -= size;
+    if (!is_held)
+        items[(*n_items)++] = (struct push_item){.id = id, .size = size};
 }
 
 /*
  * Push event k fills node ni with the `top` most popular objects (or the
  * objects it names), as an off-peak fill does: each is stored fresh (a
- * new TTL) unless the node already holds it fresh. The bytes count as
- * sent by the node's origin and received by the node (pushed_bytes).
+ * new TTL) unless the node already holds it fresh. A fill is planned to
+ * fit the node: objects are taken most popular first (or in the order
+ * named) while they fit in its capacity, the fresh copies it holds
+ * counted, so that the push does not evict what it has just sent. What
+ * the origin sent counts as its bytes out (origin.bytes, its time series,
+ * origin.pushed_bytes); what is still stored when the push is done counts
+ * as the node's pushed_bytes, never more than its capacity (a policy may
+ * still evict some of the push, e.g. S3-FIFO's small queue).
  */
 static void
 node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
 {
     const struct cfg_event *e = &c->w->events[k];
     struct cache_store *cs = c->nodes[ni].cache;
-    uint64_t bytes = 0;
     uint64_t n = c->w->classes[0].n_objects; /* pushes rank the first class */
     uint64_t top = e->top < n ? e->top : n;
-    /* Least popular first, so that the most popular end up most recent. */
-    for (uint64_t rank = top; rank >= 1; rank--)
-        bytes += push_object(c, cs, wl_gen_object_at_rank(c->gen, rank), now);
-    /* Named objects in the order given: the last is the most recent. */
+    size_t n_wanted = e->top != 0 ? (size_t)top : e->n_objects;
+    struct push_item *items = xcalloc(n_wanted ? n_wanted : 1, sizeof *items);
+    size_t n_items = 0;
+    uint64_t room = cache_capacity_bytes(cs);
+    for (uint64_t rank = 1; rank <= top; rank++)
+        push_select(c, cs, wl_gen_object_at_rank(c->gen, rank), now, &room,
+                    items, &n_items);
     for (size_t j = 0; e->top == 0 && j < e->n_objects; j++)
-        bytes += push_object(c, cs, e->objects[j], now);
+        push_select(c, cs, e->objects[j], now, &room, items, &n_items);
+    /* Least popular (or last named) first, so that the most popular (the
+     * first named) end up most recent. */
+    uint64_t sent = 0, stored = 0;
+    for (size_t j = n_items; j-- > 0;) {
+        items[j].is_sent = push_object(c, cs, items[j].id, items[j].size, now);
+        if (items[j].is_sent)
+            sent += items[j].size;
+    }
+    for (size_t j = 0; j < n_items; j++) {
+        const struct cache_obj *o =
+            items[j].is_sent ? cache_find(cs, items[j].id) : NULL;
+        if (o != NULL)
+            stored += items[j].size;
+    }
+    free(items);
     if (c->generated >= c->w->warmup) { /* after the warm-up */
-        c->m->nodes[ni].c.pushed_bytes += bytes;
-        c->m->nodes[origin_of(c, ni)].c.bytes_out += bytes;
+        uint32_t origin = origin_of(c, ni);
+        struct met_run *m = c->m;
+        m->nodes[ni].c.pushed_bytes += stored;
+        m->nodes[origin].c.bytes_out += sent;
+        m->origin_bytes += sent;
+        m->origin_pushed_bytes += sent;
+        /* A push before the first measured request falls in window 0. */
+        int64_t t = c->has_measured_start ? now - c->measured_start : 0;
+        met_run_window(m, origin, t > 0 ? t : 0)->bytes_out += sent;
     }
     if (c->explain != NULL && c->explain_left > 0) {
         char size[32];
-        format_size(bytes, size, sizeof size);
+        format_size(stored, size, sizeof size);
         narrate(c, now, "%s: a push fills %s with %s", e->field,
                 node_name(c, ni), size);
     }
