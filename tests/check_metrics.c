@@ -226,12 +226,23 @@ START_TEST(test_metrics_derived_figures)
     ck_assert(met_ratio(1, 4) == 0.25);
     ck_assert(met_offload(m) == 0.0);
     ck_assert(met_byte_offload(m) == 0.0);
+    /* Offload is the share served from a cache: failures lower it, and
+     * the origin's own request count does not enter. */
     m->requests = 200;
-    m->origin_requests = 50;
+    m->from_cache = 140;
+    m->from_origin = 40;
+    m->errors = 20;
+    m->origin_requests = 30;
     m->bytes = 1000;
+    m->bytes_from_cache = 900;
     m->origin_bytes = 100;
-    ck_assert(fabs(met_offload(m) - 0.75) < 1e-12);
+    ck_assert(fabs(met_offload(m) - 0.7) < 1e-12);
     ck_assert(fabs(met_byte_offload(m) - 0.9) < 1e-12);
+    /* Bytes pushed into the caches count against byte offload. */
+    m->origin_pushed_bytes = 100;
+    ck_assert(fabs(met_byte_offload(m) - 0.8) < 1e-12);
+    m->origin_pushed_bytes = 1000;
+    ck_assert(fabs(met_byte_offload(m) + 0.1) < 1e-12);
     m->nodes[0].egress_cost_per_gb = 0.08;
     m->nodes[0].c.bytes_out = 3000000000ULL;
     m->nodes[1].egress_cost_per_gb = 0.02;
@@ -273,6 +284,12 @@ sample_run(void)
     m->origin_requests = 1;
     m->origin_bytes = 100;
     m->origin_peak_rps = 1;
+    /* eu's three requests were served from a cache, us's one from the
+     * origin. */
+    m->from_cache = 3;
+    m->bytes_from_cache = 300;
+    m->from_origin = 1;
+    m->bytes_from_origin = 100;
     m->measured_start_ns = 1000000000;
     m->measured_end_ns = 6000000000;
     m->events = 1000;
@@ -283,9 +300,13 @@ sample_run(void)
     m->regions[0].name = "eu";
     m->regions[0].requests = 3;
     m->regions[0].bytes = 300;
+    m->regions[0].hits = 3;
+    m->regions[0].bytes_hit = 300;
     m->regions[1].name = "us";
     m->regions[1].requests = 1;
     m->regions[1].bytes = 100;
+    m->regions[1].from_origin = 1;
+    m->regions[1].bytes_from_origin = 100;
     static const uint64_t eu_ms[] = {1, 2, 3};
     for (size_t i = 0; i < 3; i++)
         met_hist_record(&m->regions[0].latency, eu_ms[i] * 1000000);
@@ -384,10 +405,16 @@ START_TEST(test_metrics_json_fields)
         "\"cost_usd\": {\n    \"total\": 0.170000\n  },\n",
         "\"origin\": {\n    \"requests\": 1,\n    \"bytes\": 100,\n"
         "    \"pushed_bytes\": 0,\n    \"peak_rps\": 1\n  },\n",
-        "\"us\": {\n      \"requests\": 1,\n      \"errors\": 0,\n"
-        "      \"outdated\": 0,\n      \"hits\": 0,\n"
+        "\"us\": {\n      \"requests\": 1,\n      \"bytes\": 100,\n"
+        "      \"served_from_cache\": 0,\n"
+        "      \"served_from_origin\": 1,\n      \"errors\": 0,\n"
+        "      \"bytes_from_cache\": 0,\n      \"bytes_from_origin\": 100,\n"
+        "      \"bytes_failed\": 0,\n      \"outdated\": 0,\n"
         "      \"hit_ratio\": 0.000000,\n      \"byte_hit_ratio\": 0.000000,\n"
         "      \"latency_ms\": {\n",
+        "\"served_from_cache\": 3,\n  \"served_from_origin\": 1,\n"
+        "  \"errors\": 0,\n  \"bytes_from_cache\": 300,\n"
+        "  \"bytes_from_origin\": 100,\n  \"bytes_failed\": 0,\n",
         "\"tier\": \"shield\",\n",
         "\"events\": 1000,\n",
         "\"events_per_s\": 2000.000000,\n",
@@ -682,6 +709,67 @@ START_TEST(test_metrics_db_rows)
 }
 END_TEST
 
+/* SQL that removes what schema version 3 added. */
+#define DROP_VERSION_3                                                      \
+    "ALTER TABLE runs DROP COLUMN served_from_cache;"                       \
+    "ALTER TABLE runs DROP COLUMN served_from_origin;"                      \
+    "ALTER TABLE runs DROP COLUMN bytes_from_cache;"                        \
+    "ALTER TABLE runs DROP COLUMN bytes_from_origin;"                       \
+    "ALTER TABLE runs DROP COLUMN bytes_failed;"                            \
+    "ALTER TABLE runs DROP COLUMN pushed_bytes;"                            \
+    "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"            \
+    "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"             \
+    "ALTER TABLE region_metrics DROP COLUMN bytes_failed;"
+
+START_TEST(test_metrics_db_upgrades_version_2)
+{
+    /* A file written by schema version 2 gets the answer split; its old
+     * run holds NULL there, the new one its counts. */
+    char *dir = test_tmpdir();
+    char *path = xasprintf("%s/old.db", dir);
+    struct met_run *m = sample_run();
+    m->from_cache = 3;
+    m->from_origin = 1;
+    m->origin_pushed_bytes = 5;
+    m->regions[0].bytes_failed = 9;
+    struct sim_err err = {0};
+    int64_t id = -1;
+    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, DROP_VERSION_3
+                                  " PRAGMA user_version = 2",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    ck_assert_int_eq(id, 2);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(q_int(db, "PRAGMA user_version"), 3);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE id = 1 AND"
+                               " served_from_cache IS NULL AND"
+                               " pushed_bytes IS NULL"),
+                     1);
+    ck_assert_int_eq(q_int(db, "SELECT served_from_cache * 100 +"
+                               " served_from_origin * 10 + pushed_bytes"
+                               " FROM runs WHERE id = 2"),
+                     315);
+    ck_assert_int_eq(q_int(db, "SELECT sum(served_from_origin) * 100 +"
+                               " sum(bytes_failed) FROM region_metrics"
+                               " WHERE run_id = 2"),
+                     109);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM region_metrics"
+                               " WHERE run_id = 1 AND bytes_failed IS NULL"),
+                     2);
+    sqlite3_close(db);
+    met_run_fini(m);
+    free(m);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_metrics_db_upgrades_version_1)
 {
     /* A file written by schema version 1 (without the outdated columns)
@@ -706,7 +794,7 @@ START_TEST(test_metrics_db_upgrades_version_1)
                                   "bytes_hit; ALTER TABLE region_metrics "
                                   "DROP COLUMN hit_ratio; ALTER TABLE "
                                   "region_metrics DROP COLUMN byte_hit_ratio;"
-                                  " PRAGMA user_version = 1",
+                                  DROP_VERSION_3 " PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
@@ -844,6 +932,7 @@ metrics_suite(void)
     tcase_add_test(tc, test_metrics_db_rows);
     tcase_add_test(tc, test_metrics_db_errors);
     tcase_add_test(tc, test_metrics_db_upgrades_version_1);
+    tcase_add_test(tc, test_metrics_db_upgrades_version_2);
     suite_add_tcase(s, tc);
     return s;
 }

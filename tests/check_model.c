@@ -1452,6 +1452,27 @@ START_TEST(test_model_conserves_requests)
                       m.regions[2].requests);
     /* Errors are left out of the latencies. */
     ck_assert_uint_eq(m.latency.count, m.requests - m.errors);
+    /* Every client request is served from a cache, from the origin, or
+     * fails; in requests and in bytes, per region and in all. */
+    ck_assert_uint_eq(m.requests, m.from_cache + m.from_origin + m.errors);
+    ck_assert_uint_eq(m.bytes, m.bytes_from_cache + m.bytes_from_origin +
+                                   m.bytes_failed);
+    struct met_region all = {0};
+    for (size_t g = 0; g < m.n_regions; g++) {
+        const struct met_region *r = &m.regions[g];
+        ck_assert_uint_eq(r->requests, r->hits + r->from_origin + r->errors);
+        ck_assert_uint_eq(r->bytes, r->bytes_hit + r->bytes_from_origin +
+                                        r->bytes_failed);
+        all.hits += r->hits;
+        all.bytes_hit += r->bytes_hit;
+        all.from_origin += r->from_origin;
+        all.errors += r->errors;
+    }
+    ck_assert_uint_eq(all.hits, m.from_cache);
+    ck_assert_uint_eq(all.bytes_hit, m.bytes_from_cache);
+    ck_assert_uint_eq(all.from_origin, m.from_origin);
+    ck_assert_uint_eq(all.errors, m.errors);
+    ck_assert(met_offload(&m) == met_ratio(m.from_cache, m.requests));
     /* The windows add up to the totals. */
     for (size_t i = 0; i < m.n_nodes; i++) {
         uint64_t req = 0, hits = 0, out = 0;

@@ -660,6 +660,18 @@ START_TEST(test_report_run_plots_and_numbers)
 }
 END_TEST
 
+/* SQL that removes what schema version 3 added. */
+#define DROP_VERSION_3                                                      \
+    "ALTER TABLE runs DROP COLUMN served_from_cache;"                       \
+    "ALTER TABLE runs DROP COLUMN served_from_origin;"                      \
+    "ALTER TABLE runs DROP COLUMN bytes_from_cache;"                        \
+    "ALTER TABLE runs DROP COLUMN bytes_from_origin;"                       \
+    "ALTER TABLE runs DROP COLUMN bytes_failed;"                            \
+    "ALTER TABLE runs DROP COLUMN pushed_bytes;"                            \
+    "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"            \
+    "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"             \
+    "ALTER TABLE region_metrics DROP COLUMN bytes_failed;"
+
 START_TEST(test_report_reads_version_1)
 {
     /* A database from before the outdated columns (schema version 1) is
@@ -684,7 +696,7 @@ START_TEST(test_report_reads_version_1)
                                   "bytes_hit; ALTER TABLE region_metrics "
                                   "DROP COLUMN hit_ratio; ALTER TABLE "
                                   "region_metrics DROP COLUMN byte_hit_ratio;"
-                                  " PRAGMA user_version = 1",
+                                  DROP_VERSION_3 " PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(h);
@@ -695,6 +707,10 @@ START_TEST(test_report_reads_version_1)
     char *md_path = xasprintf("%s/report.md", out_dir);
     char *md = slurp(md_path, NULL);
     ck_assert_ptr_nonnull(strstr(md, "| outdated answers | n/a |"));
+    /* Its offload is labelled with the definition it was written with. */
+    ck_assert_ptr_nonnull(strstr(md, "Offload as an older cdnsim measured "
+                                     "it"));
+    ck_assert_ptr_nonnull(strstr(md, "| errors | "));
     ck_assert_ptr_nonnull(strstr(md, "| n/a | n/a |")); /* region hits */
     free(md), free(md_path), free(out), free(err);
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
@@ -702,7 +718,7 @@ START_TEST(test_report_reads_version_1)
                                  "--db", db, NULL),
                      0);
     char *v = q_text(db, "PRAGMA user_version");
-    ck_assert_str_eq(v, "2");
+    ck_assert_str_eq(v, "3");
     free(v);
     free(out_dir), free(db);
     test_rmtree(dir);
@@ -998,6 +1014,49 @@ START_TEST(test_report_finds_installed_templates)
 }
 END_TEST
 
+START_TEST(test_regress_11_report_outage_answers)
+{
+    /* The origin is down from 2 s to 4 s: failed requests lower the
+     * offload, and the report says how the requests were answered (cache,
+     * origin, failed), never that failures were answered "without the
+     * origin". */
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/run.db", dir);
+    char *out_dir = xasprintf("%s/out", dir);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run",
+                                 "topologies/origin-outage.yaml", WL,
+                                 "--quiet", "--requests", "30000", "--set",
+                                 "warmup=2000", "--set", "outages.0.at=2s",
+                                 "--set", "outages.0.for=2s", "--db", db,
+                                 NULL),
+                     0);
+    ck_assert_int_eq(q_int(db, "SELECT served_from_cache + served_from_origin"
+                               " + errors - requests FROM runs"),
+                     0);
+    ck_assert_int_eq(q_int(db, "SELECT errors FROM runs"), 6811);
+    ck_assert_int_eq(q_int(db, "SELECT served_from_cache FROM runs"), 9292);
+    ck_assert_int_eq(q_int(db, "SELECT served_from_origin FROM runs"), 11897);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM region_metrics WHERE"
+                               " hits + served_from_origin + errors !="
+                               " requests OR bytes_hit + bytes_from_origin"
+                               " + bytes_failed != bytes"),
+                     0);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--out", out_dir,
+                                 NULL),
+                     0);
+    char *md_path = xasprintf("%s/report.md", out_dir);
+    char *md = slurp(md_path, NULL);
+    ck_assert_ptr_nonnull(strstr(md, "Caches answered **33.19%** of the "
+                                     "client requests (offload), the origin "
+                                     "42.49%, and 24.32% failed."));
+    ck_assert_ptr_null(strstr(md, "without the origin"));
+    ck_assert_ptr_nonnull(strstr(md, "| failed (errors) | 6,811 |"));
+    free(md), free(md_path), free(out_dir), free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *
 report_suite(void)
 {
@@ -1015,6 +1074,7 @@ report_suite(void)
     tc = tcase_create("report");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_report_run_plots_and_numbers);
+    tcase_add_test(tc, test_regress_11_report_outage_answers);
     tcase_add_test(tc, test_report_sweep_plots_and_numbers);
     tcase_add_test(tc, test_report_reads_version_1);
     tcase_add_test(tc, test_report_sweep_outdated);

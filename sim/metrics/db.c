@@ -38,11 +38,18 @@ static const char db_schema[] =
     "'interrupted'\n"
     "    requests         INTEGER NOT NULL,  -- measured client requests\n"
     "    bytes            INTEGER NOT NULL,  -- their sizes, summed\n"
-    "    errors           INTEGER NOT NULL,  -- answered with an error\n"
-    "    offload          REAL NOT NULL,     -- 1 - origin/client requests\n"
-    "    byte_offload     REAL NOT NULL,     -- 1 - origin/client bytes\n"
+    "    errors           INTEGER NOT NULL,  -- failed: answered with an\n"
+    "                                        -- error\n"
+    "    offload          REAL NOT NULL,     -- served_from_cache /\n"
+    "                                        -- requests (version 3; 1 -\n"
+    "                                        -- origin/client requests\n"
+    "                                        -- before)\n"
+    "    byte_offload     REAL NOT NULL,     -- (bytes_from_cache -\n"
+    "                                        -- pushed_bytes) / bytes\n"
+    "                                        -- (version 3; 1 - origin/\n"
+    "                                        -- client bytes before)\n"
     "    origin_requests  INTEGER NOT NULL,\n"
-    "    origin_bytes     INTEGER NOT NULL,\n"
+    "    origin_bytes     INTEGER NOT NULL,  -- answers and pushes\n"
     "    origin_peak_rps  INTEGER NOT NULL,  -- most in one 1 s window\n"
     "    cost_usd         REAL NOT NULL,     -- egress cost, all nodes\n"
     "    latency_mean_ms  REAL NOT NULL,     -- client latency, all "
@@ -55,10 +62,22 @@ static const char db_schema[] =
     "    window_s         REAL NOT NULL,     -- time-series window length\n"
     "    events           INTEGER NOT NULL,  -- engine events processed\n"
     "    wall_s           REAL NOT NULL,     -- wall-clock run time\n"
-    "    outdated         INTEGER            -- answered with an older\n"
+    "    outdated         INTEGER,           -- answered with an older\n"
     "                                        -- version than the origin's\n"
     "                                        -- at request time; NULL:\n"
     "                                        -- not measured (version 1)\n"
+    "    served_from_cache INTEGER,          -- client requests answered\n"
+    "                                        -- by a cache, no origin\n"
+    "                                        -- request made for them\n"
+    "    served_from_origin INTEGER,         -- answered by the origin;\n"
+    "                                        -- + served_from_cache +\n"
+    "                                        -- errors = requests\n"
+    "    bytes_from_cache INTEGER,           -- their sizes; the three\n"
+    "    bytes_from_origin INTEGER,          -- add up to bytes\n"
+    "    bytes_failed     INTEGER,\n"
+    "    pushed_bytes     INTEGER            -- bytes the origins pushed;\n"
+    "                                        -- these six NULL: not\n"
+    "                                        -- measured (version < 3)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS node_metrics (\n"
     "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
@@ -120,12 +139,17 @@ static const char db_schema[] =
     "    latency_p999_ms  REAL NOT NULL,\n"
     "    latency_max_ms   REAL NOT NULL,\n"
     "    outdated         INTEGER,           -- as runs.outdated\n"
-    "    hits             INTEGER,           -- answered by a cache, the\n"
-    "                                        -- origin not asked; NULL as\n"
-    "                                        -- runs.outdated\n"
+    "    hits             INTEGER,           -- served from a cache, as\n"
+    "                                        -- runs.served_from_cache;\n"
+    "                                        -- NULL as runs.outdated\n"
     "    bytes_hit        INTEGER,\n"
     "    hit_ratio        REAL,              -- hits / requests\n"
     "    byte_hit_ratio   REAL,              -- bytes_hit / bytes\n"
+    "    served_from_origin INTEGER,         -- as in runs: + hits +\n"
+    "                                        -- errors = requests; NULL\n"
+    "                                        -- as runs.pushed_bytes\n"
+    "    bytes_from_origin INTEGER,\n"
+    "    bytes_failed     INTEGER,\n"
     "    PRIMARY KEY (run_id, region)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS latency_histogram (\n"
@@ -339,6 +363,27 @@ db_schema_ensure(struct db *d)
                        "ALTER TABLE region_metrics ADD COLUMN byte_hit_ratio "
                        "REAL;\n",
                        "upgrading the schema from version 1");
+    /* Version 3 added the answer split (and redefined offload, which
+     * older rows keep as they were written). */
+    if (code == 0 && (version == 1 || version == 2))
+        code = db_exec(d,
+                       "ALTER TABLE runs ADD COLUMN served_from_cache "
+                       "INTEGER;\n"
+                       "ALTER TABLE runs ADD COLUMN served_from_origin "
+                       "INTEGER;\n"
+                       "ALTER TABLE runs ADD COLUMN bytes_from_cache "
+                       "INTEGER;\n"
+                       "ALTER TABLE runs ADD COLUMN bytes_from_origin "
+                       "INTEGER;\n"
+                       "ALTER TABLE runs ADD COLUMN bytes_failed INTEGER;\n"
+                       "ALTER TABLE runs ADD COLUMN pushed_bytes INTEGER;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN "
+                       "served_from_origin INTEGER;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN "
+                       "bytes_from_origin INTEGER;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN bytes_failed "
+                       "INTEGER;\n",
+                       "upgrading the schema to version 3");
     if (code == 0)
         code = db_exec(d, db_schema, "creating the schema");
     if (code == 0 && version < MET_DB_VERSION) {
@@ -358,8 +403,11 @@ insert_run(struct db *d, const struct met_run *r, int64_t *id)
         " errors, offload, byte_offload, origin_requests, origin_bytes,"
         " origin_peak_rps, cost_usd, latency_mean_ms, latency_p50_ms,"
         " latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms,"
-        " window_s, events, wall_s, outdated) VALUES (?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " window_s, events, wall_s, outdated, served_from_cache,"
+        " served_from_origin, bytes_from_cache, bytes_from_origin,"
+        " bytes_failed, pushed_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     if (code != 0)
@@ -396,6 +444,12 @@ insert_run(struct db *d, const struct met_run *r, int64_t *id)
     bind_u64(&w, r->events);
     bind_real(&w, r->wall_s);
     bind_u64(&w, r->outdated);
+    bind_u64(&w, r->from_cache);
+    bind_u64(&w, r->from_origin);
+    bind_u64(&w, r->bytes_from_cache);
+    bind_u64(&w, r->bytes_from_origin);
+    bind_u64(&w, r->bytes_failed);
+    bind_u64(&w, r->origin_pushed_bytes);
     code = row_insert(d, &w, "inserting into runs");
     if (code == 0)
         *id = (int64_t)sqlite3_last_insert_rowid(d->h);
@@ -483,8 +537,9 @@ insert_regions(struct db *d, const struct met_run *r, int64_t id)
         "INSERT INTO region_metrics (run_id, region, requests, bytes,"
         " errors, latency_mean_ms, latency_p50_ms, latency_p90_ms,"
         " latency_p99_ms, latency_p999_ms, latency_max_ms, outdated, hits,"
-        " bytes_hit, hit_ratio, byte_hit_ratio)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " bytes_hit, hit_ratio, byte_hit_ratio, served_from_origin,"
+        " bytes_from_origin, bytes_failed)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     for (size_t i = 0; code == 0 && i < r->n_regions; i++) {
@@ -509,6 +564,9 @@ insert_regions(struct db *d, const struct met_run *r, int64_t id)
         bind_u64(&w, g->bytes_hit);
         bind_real(&w, met_ratio(g->hits, g->requests));
         bind_real(&w, met_ratio(g->bytes_hit, g->bytes));
+        bind_u64(&w, g->from_origin);
+        bind_u64(&w, g->bytes_from_origin);
+        bind_u64(&w, g->bytes_failed);
         code = row_insert(d, &w, "inserting into region_metrics");
     }
     sqlite3_finalize(st);

@@ -161,7 +161,12 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_bool(&w, "complete", r->is_complete);
     jw_u64(&w, "requests", r->requests);
     jw_u64(&w, "bytes", r->bytes);
+    jw_u64(&w, "served_from_cache", r->from_cache);
+    jw_u64(&w, "served_from_origin", r->from_origin);
     jw_u64(&w, "errors", r->errors);
+    jw_u64(&w, "bytes_from_cache", r->bytes_from_cache);
+    jw_u64(&w, "bytes_from_origin", r->bytes_from_origin);
+    jw_u64(&w, "bytes_failed", r->bytes_failed);
     jw_u64(&w, "outdated", r->outdated);
     jw_real(&w, "offload", met_offload(r));
     jw_real(&w, "byte_offload", met_byte_offload(r));
@@ -196,9 +201,14 @@ met_write_json(const struct met_run *r, FILE *out)
         const struct met_region *g = &r->regions[i];
         jw_open(&w, met_str(g->name));
         jw_u64(&w, "requests", g->requests);
+        jw_u64(&w, "bytes", g->bytes);
+        jw_u64(&w, "served_from_cache", g->hits);
+        jw_u64(&w, "served_from_origin", g->from_origin);
         jw_u64(&w, "errors", g->errors);
+        jw_u64(&w, "bytes_from_cache", g->bytes_hit);
+        jw_u64(&w, "bytes_from_origin", g->bytes_from_origin);
+        jw_u64(&w, "bytes_failed", g->bytes_failed);
         jw_u64(&w, "outdated", g->outdated);
-        jw_u64(&w, "hits", g->hits);
         jw_real(&w, "hit_ratio", met_ratio(g->hits, g->requests));
         jw_real(&w, "byte_hit_ratio", met_ratio(g->bytes_hit, g->bytes));
         jw_latency(&w, &g->latency);

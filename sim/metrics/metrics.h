@@ -126,16 +126,28 @@ struct met_node {
     uint64_t windows_cap;
 };
 
+/*
+ * How client requests were answered, at run and at region level. Every
+ * measured client request is exactly one of: served from a cache (an
+ * edge's or a shield's copy, fresh or stale, with no request to the
+ * origin made on its behalf), served from the origin (the origin's
+ * answer, a body or a 304, reached it, by its own fetch or by joining
+ * another's), or failed (answered with an error). Invariants, checked by
+ * tests: requests = from_cache + from_origin + errors, and likewise in
+ * bytes.
+ */
 struct met_region {
     const char *name;         /* borrowed */
     uint64_t requests;        /* all, errors included */
-    uint64_t errors;          /* answered with an error: not in latency */
+    uint64_t errors;          /* failed: answered with an error, not in
+                                 the latencies */
     uint64_t outdated;        /* answered with content older than the
                                  origin's when the request was made */
-    uint64_t hits;            /* answered from a cached copy (an edge's or
-                                 a shield's, fresh or served stale) with no
-                                 request to the origin on their behalf */
+    uint64_t hits;            /* served from a cache (see above) */
     uint64_t bytes_hit;       /* their sizes */
+    uint64_t from_origin;     /* served from the origin */
+    uint64_t bytes_from_origin;
+    uint64_t bytes_failed;    /* sizes of the failed requests */
     uint64_t bytes;
     struct met_hist latency;
 };
@@ -167,7 +179,13 @@ struct met_run {
     uint64_t origin_pushed_bytes; /* of which pushes (sent, whether or not
                                      the node kept them) */
     uint64_t origin_peak_rps; /* most origin requests in one 1 s window */
-    uint64_t errors;          /* client requests answered with an error */
+    uint64_t errors;          /* client requests answered with an error
+                                 (failed) */
+    uint64_t from_cache;      /* served from a cache (met_region) */
+    uint64_t bytes_from_cache;
+    uint64_t from_origin;     /* served from the origin */
+    uint64_t bytes_from_origin;
+    uint64_t bytes_failed;
     uint64_t outdated;        /* client requests answered with an older
                                  version of the object than the origin had
                                  when they were made (served from a copy
@@ -219,7 +237,12 @@ struct met_window *met_run_window(struct met_run *r, size_t i, int64_t t_ns);
 
 /* Derived figures. */
 double met_ratio(uint64_t num, uint64_t den); /* 0 when den is 0 */
-double met_offload(const struct met_run *r);  /* 1 - origin/client requests */
+/* Offload: the share of client requests served from a cache,
+ * from_cache / requests; failures lower it. */
+double met_offload(const struct met_run *r);
+/* Byte offload: the share of client bytes served from a cache, less what
+ * pushes cost the origin: (bytes_from_cache - origin_pushed_bytes) /
+ * bytes. Negative when pushes sent more than the caches answered. */
 double met_byte_offload(const struct met_run *r);
 double met_node_cost(const struct met_node *n); /* USD */
 double met_total_cost(const struct met_run *r);
@@ -248,9 +271,14 @@ int met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
  * (the sweep tables were one) is created in place on any file of this
  * version, since a reader that does not know it never looks at it.
  */
-#define MET_DB_VERSION 2 /* 2 added runs.outdated, node_metrics.refetched,
+#define MET_DB_VERSION 3 /* 2 added runs.outdated, node_metrics.refetched,
                             region_metrics.outdated, hits, bytes_hit,
-                            hit_ratio and byte_hit_ratio */
+                            hit_ratio and byte_hit_ratio; 3 redefined
+                            offload and byte_offload (failures lower
+                            them), node hits (stale answers count) and
+                            origin_bytes (pushes count), and added the
+                            answer split (served_from_cache, ...) to runs
+                            and region_metrics and runs.pushed_bytes */
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

@@ -63,13 +63,16 @@ met_ratio(uint64_t num, uint64_t den)
 double
 met_offload(const struct met_run *r)
 {
-    return r->requests ? 1.0 - met_ratio(r->origin_requests, r->requests) : 0.0;
+    return met_ratio(r->from_cache, r->requests);
 }
 
 double
 met_byte_offload(const struct met_run *r)
 {
-    return r->bytes ? 1.0 - met_ratio(r->origin_bytes, r->bytes) : 0.0;
+    if (r->bytes == 0)
+        return 0.0;
+    return ((double)r->bytes_from_cache - (double)r->origin_pushed_bytes) /
+           (double)r->bytes;
 }
 
 double

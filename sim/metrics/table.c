@@ -193,6 +193,8 @@ region_cells(struct tbl *t, const char *name, const struct met_region *g,
     tbl_cell(t, "%s", name);
     tbl_cell(t, "%" PRIu64, g->requests);
     tbl_cell(t, "%.2f", 100.0 * met_ratio(g->hits, g->requests));
+    tbl_cell(t, "%.2f", 100.0 * met_ratio(g->from_origin, g->requests));
+    tbl_cell(t, "%.2f", 100.0 * met_ratio(g->errors, g->requests));
     tbl_cell(t, "%.2f", 100.0 * met_ratio(g->bytes_hit, g->bytes));
     tbl_cell(t, "%.3f", l.mean_ms);
     tbl_cell(t, "%.3f", l.p50_ms);
@@ -206,11 +208,12 @@ static void
 print_regions(const struct met_run *r, FILE *out)
 {
     struct tbl t;
-    tbl_init(&t, 10, 1);
+    tbl_init(&t, 12, 1);
     tbl_row(&t);
+    /* hit% (served from a cache) + origin% + failed% = 100. */
     static const char *const head[] = {
-        "region", "requests", "hit%", "byte-hit%", "mean(ms)",
-        "p50",    "p90",      "p99",  "p99.9",     "max",
+        "region", "requests", "hit%", "origin%", "failed%", "byte-hit%",
+        "mean(ms)", "p50", "p90", "p99", "p99.9", "max",
     };
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         tbl_cell(&t, "%s", head[i]);
@@ -220,6 +223,8 @@ print_regions(const struct met_run *r, FILE *out)
         region_cells(&t, met_str(g->name), g, &g->latency);
         all.hits += g->hits;
         all.bytes_hit += g->bytes_hit;
+        all.from_origin += g->from_origin;
+        all.errors += g->errors;
     }
     tbl_row(&t);
     region_cells(&t, "all", &all, &r->latency);
@@ -243,14 +248,23 @@ met_print_table(const struct met_run *r, FILE *out)
     if (r->warmup_requests)
         fprintf(out, " (%" PRIu64 " warm-up excluded)", r->warmup_requests);
     fprintf(out, " over %.1f s simulated\n", span_s);
-    char obytes[32];
+    char obytes[32], pbytes[32], pushed[64] = "";
+    if (r->origin_pushed_bytes > 0)
+        snprintf(pushed, sizeof pushed, " (%s pushed)",
+                 fmt_bytes(r->origin_pushed_bytes, pbytes, sizeof pbytes));
     fprintf(out,
             "offload %.2f%%   byte offload %.2f%%   origin %" PRIu64
-            " req, %s, peak %" PRIu64 " req/s   cost $%.4f\n",
+            " req, %s%s, peak %" PRIu64 " req/s   cost $%.4f\n",
             100.0 * met_offload(r), 100.0 * met_byte_offload(r),
             r->origin_requests,
-            fmt_bytes(r->origin_bytes, obytes, sizeof obytes),
+            fmt_bytes(r->origin_bytes, obytes, sizeof obytes), pushed,
             r->origin_peak_rps, met_total_cost(r));
+    fprintf(out,
+            "answered from a cache %" PRIu64 " (%.2f%%), from the origin %"
+            PRIu64 " (%.2f%%), failed %" PRIu64 " (%.2f%%)\n",
+            r->from_cache, 100.0 * met_ratio(r->from_cache, r->requests),
+            r->from_origin, 100.0 * met_ratio(r->from_origin, r->requests),
+            r->errors, 100.0 * met_ratio(r->errors, r->requests));
     if (r->errors > 0)
         fprintf(out,
                 "errors %" PRIu64 " (%.2f%% of requests): a node on their "

@@ -623,6 +623,16 @@ transfer_ns(uint64_t size, int64_t bps)
     return bps < 0 ? 0 : (int64_t)llround((double)size * 8e9 / (double)bps);
 }
 
+/* Client request r was answered with an error. */
+static void
+count_failed(struct cdn *c, const struct req *r)
+{
+    c->m->errors++;
+    c->m->bytes_failed += r->size;
+    c->m->regions[r->region].errors++;
+    c->m->regions[r->region].bytes_failed += r->size;
+}
+
 /* The node of request s sends its response downstream and s is done. */
 static void
 respond(struct cdn *c, uint32_t s, int64_t now)
@@ -649,10 +659,8 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         if (r->explain)
             narrate(c, now, "  %s answers the client in %s with an error",
                     node_name(c, r->node), c->t->regions[r->region].name);
-        if (r->measured) {
-            c->m->errors++;
-            c->m->regions[r->region].errors++;
-        }
+        if (r->measured)
+            count_failed(c, r);
     } else if (r->child == REQ_NIL) {
         /* The client's round trip, and the body's time on its link. */
         size_t k = (size_t)r->region * c->n_nodes + r->node;
@@ -675,9 +683,17 @@ respond(struct cdn *c, uint32_t s, int64_t now)
                 c->m->outdated++;
                 c->m->regions[r->region].outdated++;
             }
-            if (!r->via_origin) {
-                c->m->regions[r->region].hits++;
-                c->m->regions[r->region].bytes_hit += r->size;
+            struct met_region *g = &c->m->regions[r->region];
+            if (r->via_origin) {
+                c->m->from_origin++;
+                c->m->bytes_from_origin += r->size;
+                g->from_origin++;
+                g->bytes_from_origin += r->size;
+            } else {
+                c->m->from_cache++;
+                c->m->bytes_from_cache += r->size;
+                g->hits++;
+                g->bytes_hit += r->size;
             }
             met_hist_record(&c->m->latency, lat);
             met_hist_record(&c->m->regions[r->region].latency, lat);
@@ -1097,10 +1113,8 @@ node_refuse(struct cdn *c, uint32_t s, int64_t now)
                 node_name(c, r->node));
     if (r->child == REQ_NIL) {
         /* A client at a dead edge: an error, after its own round trip. */
-        if (r->measured) {
-            c->m->errors++;
-            c->m->regions[r->region].errors++;
-        }
+        if (r->measured)
+            count_failed(c, r);
         req_release(c, s);
         return;
     }

@@ -30,6 +30,7 @@ struct tier_row {
 struct region_row {
     char *name;
     int64_t requests, bytes, errors;
+    int64_t from_origin;                   /* -1: not measured */
     double hit_ratio, byte_hit_ratio;      /* answered by a cache */
     double mean, p50, p90, p99, p999, max; /* ms */
 };
@@ -39,6 +40,8 @@ struct run_info {
     char *topology, *topology_path, *workload, *workload_path;
     char *overrides, *status, *started;
     int64_t seed, requests, bytes, errors, outdated;
+    int64_t from_cache, from_origin; /* -1: not measured (version < 3) */
+    int64_t pushed_bytes;
     int64_t origin_requests, origin_bytes, origin_peak_rps;
     double offload, byte_offload, cost_usd;
     double lat_mean, lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
@@ -84,15 +87,19 @@ load_run(struct rep_db *d, int64_t id, struct run_info *r)
     /* A version-1 file (opened read-only, so not upgraded) has no
      * outdated column, and runs written before an upgrade hold NULL:
      * -1, not measured. */
-    char sql[512];
-    snprintf(sql, sizeof sql, "%s%s FROM runs WHERE id = ?",
+    char sql[768];
+    snprintf(sql, sizeof sql, "%s%s, %s FROM runs WHERE id = ?",
              "SELECT topology, topology_path, workload, workload_path,"
              " overrides, status, started, seed, requests, bytes, errors,"
              " origin_requests, origin_bytes, origin_peak_rps, offload,"
              " byte_offload, cost_usd, latency_mean_ms, latency_p50_ms,"
              " latency_p90_ms, latency_p99_ms, latency_p999_ms,"
              " latency_max_ms, window_s, ",
-             d->version >= 2 ? "coalesce(outdated, -1)" : "-1");
+             d->version >= 2 ? "coalesce(outdated, -1)" : "-1",
+             d->version >= 3 ? "coalesce(served_from_cache, -1),"
+                               " coalesce(served_from_origin, -1),"
+                               " coalesce(pushed_bytes, 0)"
+                             : "-1, -1, 0");
     sqlite3_stmt *st = NULL;
     int code = rep_db_query(d, sql, &st, 1, id);
     if (code != 0)
@@ -131,6 +138,9 @@ load_run(struct rep_db *d, int64_t id, struct run_info *r)
     r->lat_max = sqlite3_column_double(st, 22);
     r->window_s = sqlite3_column_double(st, 23);
     r->outdated = sqlite3_column_int64(st, 24);
+    r->from_cache = sqlite3_column_int64(st, 25);
+    r->from_origin = sqlite3_column_int64(st, 26);
+    r->pushed_bytes = sqlite3_column_int64(st, 27);
     sqlite3_finalize(st);
     return 0;
 }
@@ -238,13 +248,14 @@ load_regions(struct rep_db *d, struct run_info *r)
     /* A version-1 file has no regional hit ratios, and runs written
      * before an upgrade hold NULL: -1, not measured, shown as such. */
     char sql[512];
-    snprintf(sql, sizeof sql, "%s%s%s",
+    snprintf(sql, sizeof sql, "%s%s, %s%s",
              "SELECT region, requests, bytes, errors, latency_mean_ms,"
              " latency_p50_ms, latency_p90_ms, latency_p99_ms,"
              " latency_p999_ms, latency_max_ms, ",
              d->version >= 2
                  ? "coalesce(hit_ratio, -1), coalesce(byte_hit_ratio, -1)"
                  : "-1, -1",
+             d->version >= 3 ? "coalesce(served_from_origin, -1)" : "-1",
              " FROM region_metrics WHERE run_id = ? ORDER BY rowid");
     sqlite3_stmt *st = NULL;
     int code = rep_db_query(d, sql, &st, 1, r->id);
@@ -266,6 +277,7 @@ load_regions(struct rep_db *d, struct run_info *r)
         g->max = sqlite3_column_double(st, 9);
         g->hit_ratio = sqlite3_column_double(st, 10);
         g->byte_hit_ratio = sqlite3_column_double(st, 11);
+        g->from_origin = sqlite3_column_int64(st, 12);
     }
     sqlite3_finalize(st);
     return code;
@@ -559,18 +571,47 @@ describe_numbers(struct rep_doc *doc, const struct run_info *r)
     char a[32], b[32], c[32];
     rep_doc_h2(doc, "Key numbers");
     rep_doc_p_begin(doc);
-    rep_doc_text(doc, "The CDN answered ");
-    rep_doc_bold(doc, "%s", rep_fmt_pct(r->offload, a, sizeof a));
-    rep_doc_text(doc, " of the client requests without the origin (offload) "
-                      "and ");
-    rep_doc_bold(doc, "%s", rep_fmt_pct(r->byte_offload, b, sizeof b));
-    rep_doc_text(doc, " of the bytes (byte offload). ");
+    if (r->from_cache >= 0) {
+        /* Every client request is answered by a cache, by the origin, or
+         * with an error: three shares that add up to all of them. */
+        rep_doc_text(doc, "Caches answered ");
+        rep_doc_bold(doc, "%s",
+                     rep_fmt_pct(ratio(r->from_cache, r->requests), a,
+                                 sizeof a));
+        rep_doc_text(doc, " of the client requests (offload), the origin "
+                          "%s",
+                     rep_fmt_pct(ratio(r->from_origin, r->requests), b,
+                                 sizeof b));
+        rep_doc_text(doc, ", and %s failed. ",
+                     rep_fmt_pct(ratio(r->errors, r->requests), c, sizeof c));
+        rep_doc_text(doc, "Byte offload (bytes answered by a cache%s, of "
+                          "all bytes asked for) was ",
+                     r->pushed_bytes > 0 ? ", less the bytes pushed into "
+                                           "the caches"
+                                         : "");
+        rep_doc_bold(doc, "%s", rep_fmt_pct(r->byte_offload, b, sizeof b));
+        rep_doc_text(doc, ". ");
+    } else {
+        /* A run written before version 3: offload then was 1 - origin
+         * requests / client requests, which failures raised. */
+        rep_doc_text(doc, "Offload as an older cdnsim measured it (1 - "
+                          "origin/client requests, which failed requests "
+                          "raise) was ");
+        rep_doc_bold(doc, "%s", rep_fmt_pct(r->offload, a, sizeof a));
+        rep_doc_text(doc, ", byte offload ");
+        rep_doc_bold(doc, "%s", rep_fmt_pct(r->byte_offload, b, sizeof b));
+        rep_doc_text(doc, ". ");
+    }
     rep_doc_text(doc,
                  "The origin served %s requests (%s), at most %s in one "
-                 "second. ",
+                 "second",
                  rep_fmt_count(r->origin_requests, a, sizeof a),
                  rep_fmt_bytes((double)r->origin_bytes, b, sizeof b),
                  rep_fmt_count(r->origin_peak_rps, c, sizeof c));
+    if (r->pushed_bytes > 0)
+        rep_doc_text(doc, "; its bytes include %s pushed into caches",
+                     rep_fmt_bytes((double)r->pushed_bytes, a, sizeof a));
+    rep_doc_text(doc, ". ");
     rep_doc_text(doc,
                  "Clients waited %.1f ms on average; half of them at "
                  "most %.1f ms, 99%% at most %.1f ms. ",
@@ -599,7 +640,19 @@ describe_numbers(struct rep_doc *doc, const struct run_info *r)
     rep_doc_table_begin(doc, 2, head, right);
     rep_doc_cell(doc, "client requests (measured)");
     rep_doc_cell(doc, "%s", rep_fmt_count(r->requests, a, sizeof a));
-    rep_doc_cell(doc, "offload (1 - origin/client requests)");
+    if (r->from_cache >= 0) {
+        rep_doc_cell(doc, "served from a cache");
+        rep_doc_cell(doc, "%s", rep_fmt_count(r->from_cache, a, sizeof a));
+        rep_doc_cell(doc, "served from the origin");
+        rep_doc_cell(doc, "%s", rep_fmt_count(r->from_origin, a, sizeof a));
+        rep_doc_cell(doc, "failed (errors)");
+        rep_doc_cell(doc, "%s", rep_fmt_count(r->errors, a, sizeof a));
+        rep_doc_cell(doc, "offload (served from a cache / client "
+                          "requests)");
+    } else {
+        rep_doc_cell(doc, "offload (1 - origin/client requests; before "
+                          "version 3)");
+    }
     rep_doc_cell(doc, "%s", rep_fmt_pct(r->offload, a, sizeof a));
     rep_doc_cell(doc, "byte offload");
     rep_doc_cell(doc, "%s", rep_fmt_pct(r->byte_offload, a, sizeof a));
@@ -618,8 +671,10 @@ describe_numbers(struct rep_doc *doc, const struct run_info *r)
                  r->lat_max);
     rep_doc_cell(doc, "egress cost (USD)");
     rep_doc_cell(doc, "%.4f", r->cost_usd);
-    rep_doc_cell(doc, "errors");
-    rep_doc_cell(doc, "%s", rep_fmt_count(r->errors, a, sizeof a));
+    if (r->from_cache < 0) {
+        rep_doc_cell(doc, "errors");
+        rep_doc_cell(doc, "%s", rep_fmt_count(r->errors, a, sizeof a));
+    }
     rep_doc_cell(doc, "outdated answers");
     if (r->outdated < 0) /* not measured (schema version 1) */
         rep_doc_cell(doc, "n/a");
@@ -666,16 +721,23 @@ node_tables(struct rep_doc *doc, const struct run_info *r)
     rep_doc_table_end(doc);
 
     rep_doc_h2(doc, "Regions");
+    /* The hit ratio is the share served from a cache; with the share
+     * served from the origin and the failures it makes up the requests. */
     static const char *const rhead[] = {
-        "region", "requests", "errors", "hit ratio", "byte hit ratio",
-        "mean (ms)", "p50", "p90", "p99", "p99.9", "max"};
-    static const int rright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-    rep_doc_table_begin(doc, 11, rhead, rright);
+        "region", "requests", "failed", "from the origin", "hit ratio",
+        "byte hit ratio", "mean (ms)", "p50", "p90", "p99", "p99.9", "max"};
+    static const int rright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    rep_doc_table_begin(doc, 12, rhead, rright);
     for (size_t i = 0; i < r->n_regions; i++) {
         const struct region_row *g = &r->regions[i];
         rep_doc_cell(doc, "%s", g->name);
         rep_doc_cell(doc, "%s", rep_fmt_count(g->requests, a, sizeof a));
         rep_doc_cell(doc, "%s", rep_fmt_count(g->errors, a, sizeof a));
+        if (g->from_origin < 0)
+            rep_doc_cell(doc, "n/a");
+        else
+            rep_doc_cell(doc, "%s", rep_fmt_count(g->from_origin, a,
+                                                  sizeof a));
         if (g->hit_ratio < 0) { /* a version-1 file did not measure them */
             rep_doc_cell(doc, "n/a");
             rep_doc_cell(doc, "n/a");

@@ -407,11 +407,11 @@ struct sw_metric {
 
 static const struct sw_metric sw_metrics[] = {
     {"sweep-hit-ratio", 3, "Hit ratio of the CDN (offload)",
-     "offload: requests kept from the origin (%)",
-     "Offload (1 - origin requests / client requests) against the varied "
-     "parameter"},
+     "offload: requests served from a cache (%)",
+     "Offload (client requests served from a cache / all client "
+     "requests) against the varied parameter"},
     {"sweep-byte-hit-ratio", 4, "Byte hit ratio of the CDN (byte offload)",
-     "byte offload: bytes kept from the origin (%)",
+     "byte offload: bytes served from a cache (%)",
      "Byte offload against the varied parameter"},
     {"sweep-p99-latency", 5, "Client latency, 99th percentile",
      "p99 latency (ms)", "99th percentile of client latency"},
