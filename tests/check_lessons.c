@@ -225,10 +225,10 @@ START_TEST(test_examples_of_cdn_behaviour)
     ck_assert(num(b, 3, "regions", "origin", "bytes") <
               0.75 * num(a, 3, "regions", "origin", "bytes"));
     ck_assert_int_eq(num(b, 3, "tiers", "edge", "revalidated"), 17107);
-    ck_assert_double_eq_tol(num(a, 3, "regions", "origin", "bytes") / 1e9,
-                            13.3, 0.05);
-    ck_assert_double_eq_tol(num(b, 3, "regions", "origin", "bytes") / 1e9,
-                            9.4, 0.05);
+    ck_assert_double_eq_tol(num(a, 3, "regions", "origin", "bytes") / 1e9, 13.3,
+                            0.05);
+    ck_assert_double_eq_tol(num(b, 3, "regions", "origin", "bytes") / 1e9, 9.4,
+                            0.05);
     ck_assert_double_eq_tol(num(a, 1, "offload"), 0.5582, 0.00005);
     ck_assert_double_eq_tol(num(a, 1, "byte_offload"), 0.5498, 0.00005);
     ck_assert_double_eq_tol(num(b, 1, "offload"), 0.5585, 0.00005);
@@ -259,13 +259,10 @@ START_TEST(test_examples_of_cdn_behaviour)
     ck_assert_double_eq_tol(num(b, 2, "latency_ms", "mean"), 55.6, 0.05);
     /* The fill: 472.0 MB, all of it stored; edge-sin's 128 MiB limits
      * its share to 134.2 MB. */
-    ck_assert_int_eq(num(a, 3, "regions", "origin", "pushed_bytes"),
-                     471996403);
+    ck_assert_int_eq(num(a, 3, "regions", "origin", "pushed_bytes"), 471996403);
     ck_assert_int_eq(num(a, 3, "tiers", "edge", "pushed_bytes"), 471996403);
-    ck_assert_int_eq(num(a, 3, "nodes", "edge-fra", "pushed_bytes"),
-                     168889606);
-    ck_assert_int_eq(num(a, 3, "nodes", "edge-sin", "pushed_bytes"),
-                     134217191);
+    ck_assert_int_eq(num(a, 3, "nodes", "edge-fra", "pushed_bytes"), 168889606);
+    ck_assert_int_eq(num(a, 3, "nodes", "edge-sin", "pushed_bytes"), 134217191);
     free(a);
     free(b);
 }
@@ -287,10 +284,10 @@ START_TEST(test_lesson_purge_on_change)
     ck_assert_double_eq_tol(num(b, 1, "offload"), 0.813242, 1e-6);
     ck_assert_double_eq_tol(num(b, 1, "byte_offload"), 0.799193, 1e-6);
     ck_assert_double_eq_tol(num(c, 1, "offload"), 0.873284, 1e-6);
-    ck_assert_double_eq_tol(num(a, 3, "regions", "origin", "bytes") / 1e9,
-                            7.1, 0.05);
-    ck_assert_double_eq_tol(num(b, 3, "regions", "origin", "bytes") / 1e9,
-                            7.8, 0.05);
+    ck_assert_double_eq_tol(num(a, 3, "regions", "origin", "bytes") / 1e9, 7.1,
+                            0.05);
+    ck_assert_double_eq_tol(num(b, 3, "regions", "origin", "bytes") / 1e9, 7.8,
+                            0.05);
     ck_assert_double_eq_tol(num(a, 1, "outdated") / num(a, 1, "requests"),
                             0.242, 0.0005);
     ck_assert_int_eq(num(b, 3, "tiers", "edge", "revalidated"), 10545);
@@ -316,8 +313,8 @@ START_TEST(test_examples_realistic_workloads)
     ck_assert_int_eq(num(a, 3, "regions", "origin", "peak_rps"), 803);
     ck_assert_int_eq(num(a, 3, "tiers", "edge", "coalesced"), 3429);
     free(a);
-    a = lesson_json("run", "topologies/global.yaml",
-                    "workloads/trace-web.yaml", NULL);
+    a = lesson_json("run", "topologies/global.yaml", "workloads/trace-web.yaml",
+                    NULL);
     ck_assert_int_eq(num(a, 1, "requests"), 56987);
     ck_assert_double_eq_tol(num(a, 1, "offload"), 0.3588, 0.00005);
     ck_assert_double_eq_tol(num(a, 1, "byte_offload"), 0.3321, 0.00005);

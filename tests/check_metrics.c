@@ -710,15 +710,15 @@ START_TEST(test_metrics_db_rows)
 END_TEST
 
 /* SQL that removes what schema version 3 added. */
-#define DROP_VERSION_3                                                      \
-    "ALTER TABLE runs DROP COLUMN served_from_cache;"                       \
-    "ALTER TABLE runs DROP COLUMN served_from_origin;"                      \
-    "ALTER TABLE runs DROP COLUMN bytes_from_cache;"                        \
-    "ALTER TABLE runs DROP COLUMN bytes_from_origin;"                       \
-    "ALTER TABLE runs DROP COLUMN bytes_failed;"                            \
-    "ALTER TABLE runs DROP COLUMN pushed_bytes;"                            \
-    "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"            \
-    "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"             \
+#define DROP_VERSION_3                                                         \
+    "ALTER TABLE runs DROP COLUMN served_from_cache;"                          \
+    "ALTER TABLE runs DROP COLUMN served_from_origin;"                         \
+    "ALTER TABLE runs DROP COLUMN bytes_from_cache;"                           \
+    "ALTER TABLE runs DROP COLUMN bytes_from_origin;"                          \
+    "ALTER TABLE runs DROP COLUMN bytes_failed;"                               \
+    "ALTER TABLE runs DROP COLUMN pushed_bytes;"                               \
+    "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"               \
+    "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"                \
     "ALTER TABLE region_metrics DROP COLUMN bytes_failed;"
 
 START_TEST(test_metrics_db_upgrades_version_2)
@@ -737,8 +737,7 @@ START_TEST(test_metrics_db_upgrades_version_2)
     ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
     sqlite3 *db = NULL;
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db, DROP_VERSION_3
-                                  " PRAGMA user_version = 2",
+    ck_assert_int_eq(sqlite3_exec(db, DROP_VERSION_3 " PRAGMA user_version = 2",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
@@ -784,19 +783,20 @@ START_TEST(test_metrics_db_upgrades_version_1)
     ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
     sqlite3 *db = NULL;
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db,
-                                  "ALTER TABLE runs DROP COLUMN outdated;"
-                                  "ALTER TABLE region_metrics DROP COLUMN "
-                                  "outdated; ALTER TABLE node_metrics DROP "
-                                  "COLUMN refetched; ALTER TABLE "
-                                  "region_metrics DROP COLUMN hits; ALTER "
-                                  "TABLE region_metrics DROP COLUMN "
-                                  "bytes_hit; ALTER TABLE region_metrics "
-                                  "DROP COLUMN hit_ratio; ALTER TABLE "
-                                  "region_metrics DROP COLUMN byte_hit_ratio;"
-                                  DROP_VERSION_3 " PRAGMA user_version = 1",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(db,
+                     "ALTER TABLE runs DROP COLUMN outdated;"
+                     "ALTER TABLE region_metrics DROP COLUMN "
+                     "outdated; ALTER TABLE node_metrics DROP "
+                     "COLUMN refetched; ALTER TABLE "
+                     "region_metrics DROP COLUMN hits; ALTER "
+                     "TABLE region_metrics DROP COLUMN "
+                     "bytes_hit; ALTER TABLE region_metrics "
+                     "DROP COLUMN hit_ratio; ALTER TABLE "
+                     "region_metrics DROP COLUMN byte_hit_ratio;" DROP_VERSION_3
+                     " PRAGMA user_version = 1",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
     ck_assert_int_eq(id, 2);

@@ -327,8 +327,8 @@ START_TEST(test_model_stale_while_revalidate)
     ck_assert_uint_eq(edge->c.requests, edge->c.hits + edge->c.misses +
                                             edge->c.expired +
                                             edge->c.coalesced);
-    ck_assert_uint_eq(edge->c.hits, edge->c.outcome[MET_OUT_HIT] +
-                                        edge->c.stale);
+    ck_assert_uint_eq(edge->c.hits,
+                      edge->c.outcome[MET_OUT_HIT] + edge->c.stale);
     /* Only the first miss and the ~30 requests that waited for it took
      * longer than the 10 ms client round trip. */
     ck_assert_uint_le(edge->c.coalesced, 40);
@@ -407,8 +407,8 @@ START_TEST(test_regress_11_stale_answers_are_hits)
     for (size_t i = 0; i < m.n_nodes + 3; i++) {
         const struct met_counters *c =
             i < m.n_nodes ? &m.nodes[i].c : &sums[i - m.n_nodes];
-        const char *name = i < m.n_nodes ? m.nodes[i].name
-                                         : tiers[i - m.n_nodes];
+        const char *name =
+            i < m.n_nodes ? m.nodes[i].name : tiers[i - m.n_nodes];
         ck_assert_msg(c->hits == c->outcome[MET_OUT_HIT] +
                                      c->outcome[MET_OUT_UPDATING] +
                                      c->outcome[MET_OUT_STALE],
@@ -1040,7 +1040,8 @@ START_TEST(test_regress_11_failure_drops_the_queue)
         "latency_ms: {early: {e: 0}, late: {e: 0}, e: {o: 0}}\n"
         "outages: [{fail: o, at: 100ms, for: 100ms}]\n");
     char *cpath = test_write_file(dir, "t.csv", csv);
-    char *path = test_write_file(dir, "t.yaml", "name: t\ntrace: {path: "
+    char *path = test_write_file(dir, "t.yaml",
+                                 "name: t\ntrace: {path: "
                                  "t.csv, format: csv, time_unit: ms}\n");
     const char *sets[] = {"warmup=0"};
     struct cfg_topology *t;
@@ -1350,16 +1351,20 @@ static const struct {
     const char *topology, *workload;
     const char *sets[4];
 } conserve_cases[] = {
-    {"topologies/global.yaml", "workloads/zipf.yaml",
+    {"topologies/global.yaml",
+     "workloads/zipf.yaml",
      {"workload.requests=300000", "warmup=50000",
       "catalog.stale_while_revalidate=10s", "catalog.uncacheable_share=0.1"}},
-    {"topologies/global.yaml", "workloads/zipf.yaml",
+    {"topologies/global.yaml",
+     "workloads/zipf.yaml",
      {"workload.requests=300000", "warmup=50000", "catalog.ttl=5s",
       "catalog.uncacheable_share=0.1"}},
-    {"topologies/origin-outage.yaml", "workloads/zipf.yaml",
-     {"workload.requests=700000", "warmup=50000",
-      "catalog.stale_if_error=30s", "catalog.uncacheable_share=0.1"}},
-    {"topologies/global.yaml", "workloads/offpeak-push.yaml",
+    {"topologies/origin-outage.yaml",
+     "workloads/zipf.yaml",
+     {"workload.requests=700000", "warmup=50000", "catalog.stale_if_error=30s",
+      "catalog.uncacheable_share=0.1"}},
+    {"topologies/global.yaml",
+     "workloads/offpeak-push.yaml",
      {"workload.requests=100000", "warmup=0", "catalog.ttl=1m",
       "catalog.uncacheable_share=0.1"}},
 };
@@ -1426,7 +1431,8 @@ START_TEST(test_model_conserves_requests)
         /* A push leaves at most a cache's capacity stored. */
         pushed += c->pushed_bytes;
         if (t->nodes[i].has_cache)
-            ck_assert_uint_le(c->pushed_bytes, t->nodes[i].cache.capacity_bytes);
+            ck_assert_uint_le(c->pushed_bytes,
+                              t->nodes[i].cache.capacity_bytes);
         /* A node sends one response per request it receives, with a body
          * but for a 304 (which clients never get: they hold no copy) or
          * an error. */
@@ -1441,8 +1447,7 @@ START_TEST(test_model_conserves_requests)
     /* The origin's bytes are its answers' and its pushes'. */
     ck_assert_uint_eq(origin_bytes, m.origin_bytes);
     ck_assert_uint_le(pushed, m.origin_pushed_bytes);
-    ck_assert_uint_eq(m.requests, _i == 2 ? 650000 : _i == 3 ? 100000
-                                                             : 250000);
+    ck_assert_uint_eq(m.requests, _i == 2 ? 650000 : _i == 3 ? 100000 : 250000);
     /* Each region sends to its own edge here. */
     ck_assert_uint_eq(node_named(&m, "edge-fra")->c.requests,
                       m.regions[0].requests);

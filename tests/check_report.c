@@ -661,15 +661,15 @@ START_TEST(test_report_run_plots_and_numbers)
 END_TEST
 
 /* SQL that removes what schema version 3 added. */
-#define DROP_VERSION_3                                                      \
-    "ALTER TABLE runs DROP COLUMN served_from_cache;"                       \
-    "ALTER TABLE runs DROP COLUMN served_from_origin;"                      \
-    "ALTER TABLE runs DROP COLUMN bytes_from_cache;"                        \
-    "ALTER TABLE runs DROP COLUMN bytes_from_origin;"                       \
-    "ALTER TABLE runs DROP COLUMN bytes_failed;"                            \
-    "ALTER TABLE runs DROP COLUMN pushed_bytes;"                            \
-    "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"            \
-    "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"             \
+#define DROP_VERSION_3                                                         \
+    "ALTER TABLE runs DROP COLUMN served_from_cache;"                          \
+    "ALTER TABLE runs DROP COLUMN served_from_origin;"                         \
+    "ALTER TABLE runs DROP COLUMN bytes_from_cache;"                           \
+    "ALTER TABLE runs DROP COLUMN bytes_from_origin;"                          \
+    "ALTER TABLE runs DROP COLUMN bytes_failed;"                               \
+    "ALTER TABLE runs DROP COLUMN pushed_bytes;"                               \
+    "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"               \
+    "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"                \
     "ALTER TABLE region_metrics DROP COLUMN bytes_failed;"
 
 START_TEST(test_report_reads_version_1)
@@ -686,19 +686,20 @@ START_TEST(test_report_reads_version_1)
                      0);
     sqlite3 *h = NULL;
     ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(h,
-                                  "ALTER TABLE runs DROP COLUMN outdated;"
-                                  "ALTER TABLE region_metrics DROP COLUMN "
-                                  "outdated; ALTER TABLE node_metrics DROP "
-                                  "COLUMN refetched; ALTER TABLE "
-                                  "region_metrics DROP COLUMN hits; ALTER "
-                                  "TABLE region_metrics DROP COLUMN "
-                                  "bytes_hit; ALTER TABLE region_metrics "
-                                  "DROP COLUMN hit_ratio; ALTER TABLE "
-                                  "region_metrics DROP COLUMN byte_hit_ratio;"
-                                  DROP_VERSION_3 " PRAGMA user_version = 1",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(h,
+                     "ALTER TABLE runs DROP COLUMN outdated;"
+                     "ALTER TABLE region_metrics DROP COLUMN "
+                     "outdated; ALTER TABLE node_metrics DROP "
+                     "COLUMN refetched; ALTER TABLE "
+                     "region_metrics DROP COLUMN hits; ALTER "
+                     "TABLE region_metrics DROP COLUMN "
+                     "bytes_hit; ALTER TABLE region_metrics "
+                     "DROP COLUMN hit_ratio; ALTER TABLE "
+                     "region_metrics DROP COLUMN byte_hit_ratio;" DROP_VERSION_3
+                     " PRAGMA user_version = 1",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(h);
     char *out = NULL, *err = NULL;
     int rc = test_cdnsim(&out, &err, "report", db, "--run", "1", "--out",
@@ -1024,11 +1025,10 @@ START_TEST(test_regress_11_report_outage_answers)
     char *db = xasprintf("%s/run.db", dir);
     char *out_dir = xasprintf("%s/out", dir);
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run",
-                                 "topologies/origin-outage.yaml", WL,
-                                 "--quiet", "--requests", "30000", "--set",
-                                 "warmup=2000", "--set", "outages.0.at=2s",
-                                 "--set", "outages.0.for=2s", "--db", db,
-                                 NULL),
+                                 "topologies/origin-outage.yaml", WL, "--quiet",
+                                 "--requests", "30000", "--set", "warmup=2000",
+                                 "--set", "outages.0.at=2s", "--set",
+                                 "outages.0.for=2s", "--db", db, NULL),
                      0);
     ck_assert_int_eq(q_int(db, "SELECT served_from_cache + served_from_origin"
                                " + errors - requests FROM runs"),
@@ -1041,9 +1041,8 @@ START_TEST(test_regress_11_report_outage_answers)
                                " requests OR bytes_hit + bytes_from_origin"
                                " + bytes_failed != bytes"),
                      0);
-    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--out", out_dir,
-                                 NULL),
-                     0);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "report", db, "--out", out_dir, NULL), 0);
     char *md_path = xasprintf("%s/report.md", out_dir);
     char *md = slurp(md_path, NULL);
     ck_assert_ptr_nonnull(strstr(md, "Caches answered **33.19%** of the "

@@ -147,7 +147,7 @@ struct met_region {
     uint64_t bytes_hit;       /* their sizes */
     uint64_t from_origin;     /* served from the origin */
     uint64_t bytes_from_origin;
-    uint64_t bytes_failed;    /* sizes of the failed requests */
+    uint64_t bytes_failed; /* sizes of the failed requests */
     uint64_t bytes;
     struct met_hist latency;
 };
@@ -174,8 +174,8 @@ struct met_run {
     size_t n_nodes;
     /* Origin load, summed over origin nodes. */
     uint64_t origin_requests;
-    uint64_t origin_bytes;    /* bytes the origins sent: answers and
-                                 pushes */
+    uint64_t origin_bytes;        /* bytes the origins sent: answers and
+                                     pushes */
     uint64_t origin_pushed_bytes; /* of which pushes (sent, whether or not
                                      the node kept them) */
     uint64_t origin_peak_rps; /* most origin requests in one 1 s window */
@@ -183,7 +183,7 @@ struct met_run {
                                  (failed) */
     uint64_t from_cache;      /* served from a cache (met_region) */
     uint64_t bytes_from_cache;
-    uint64_t from_origin;     /* served from the origin */
+    uint64_t from_origin; /* served from the origin */
     uint64_t bytes_from_origin;
     uint64_t bytes_failed;
     uint64_t outdated;        /* client requests answered with an older
@@ -271,14 +271,13 @@ int met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
  * (the sweep tables were one) is created in place on any file of this
  * version, since a reader that does not know it never looks at it.
  */
-#define MET_DB_VERSION 3 /* 2 added runs.outdated, node_metrics.refetched,
-                            region_metrics.outdated, hits, bytes_hit,
-                            hit_ratio and byte_hit_ratio; 3 redefined
-                            offload and byte_offload (failures lower
-                            them), node hits (stale answers count) and
-                            origin_bytes (pushes count), and added the
-                            answer split (served_from_cache, ...) to runs
-                            and region_metrics and runs.pushed_bytes */
+/* Version 2 added runs.outdated, node_metrics.refetched,
+ * region_metrics.outdated, hits, bytes_hit, hit_ratio and byte_hit_ratio;
+ * 3 redefined offload and byte_offload (failures lower them), node hits
+ * (stale answers count) and origin_bytes (pushes count), and added the
+ * answer split (served_from_cache, ...) to runs and region_metrics and
+ * runs.pushed_bytes. */
+#define MET_DB_VERSION 3
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

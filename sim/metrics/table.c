@@ -212,8 +212,8 @@ print_regions(const struct met_run *r, FILE *out)
     tbl_row(&t);
     /* hit% (served from a cache) + origin% + failed% = 100. */
     static const char *const head[] = {
-        "region", "requests", "hit%", "origin%", "failed%", "byte-hit%",
-        "mean(ms)", "p50", "p90", "p99", "p99.9", "max",
+        "region",   "requests", "hit%", "origin%", "failed%", "byte-hit%",
+        "mean(ms)", "p50",      "p90",  "p99",     "p99.9",   "max",
     };
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         tbl_cell(&t, "%s", head[i]);
@@ -260,8 +260,9 @@ met_print_table(const struct met_run *r, FILE *out)
             fmt_bytes(r->origin_bytes, obytes, sizeof obytes), pushed,
             r->origin_peak_rps, met_total_cost(r));
     fprintf(out,
-            "answered from a cache %" PRIu64 " (%.2f%%), from the origin %"
-            PRIu64 " (%.2f%%), failed %" PRIu64 " (%.2f%%)\n",
+            "answered from a cache %" PRIu64
+            " (%.2f%%), from the origin %" PRIu64 " (%.2f%%), failed %" PRIu64
+            " (%.2f%%)\n",
             r->from_cache, 100.0 * met_ratio(r->from_cache, r->requests),
             r->from_origin, 100.0 * met_ratio(r->from_origin, r->requests),
             r->errors, 100.0 * met_ratio(r->errors, r->requests));

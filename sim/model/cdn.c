@@ -1427,14 +1427,14 @@ origin_of(const struct cdn *c, uint32_t i)
 struct push_item {
     uint64_t id;
     uint64_t size;
-    int is_sent;          /* stored when it arrived */
+    int is_sent; /* stored when it arrived */
 };
 
 /* Pushes one object into a node's cache; returns whether it was stored
  * (not when the node already held it fresh, or did not admit it). */
 static int
-push_object(struct cdn *c, struct cache_store *cs, uint64_t id,
-            uint64_t size, int64_t now)
+push_object(struct cdn *c, struct cache_store *cs, uint64_t id, uint64_t size,
+            int64_t now)
 {
     struct cache_obj *o = cache_find(cs, id);
     if (o != NULL && o->expires_at > now)

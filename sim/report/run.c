@@ -575,17 +575,19 @@ describe_numbers(struct rep_doc *doc, const struct run_info *r)
         /* Every client request is answered by a cache, by the origin, or
          * with an error: three shares that add up to all of them. */
         rep_doc_text(doc, "Caches answered ");
-        rep_doc_bold(doc, "%s",
-                     rep_fmt_pct(ratio(r->from_cache, r->requests), a,
-                                 sizeof a));
-        rep_doc_text(doc, " of the client requests (offload), the origin "
-                          "%s",
-                     rep_fmt_pct(ratio(r->from_origin, r->requests), b,
-                                 sizeof b));
+        rep_doc_bold(
+            doc, "%s",
+            rep_fmt_pct(ratio(r->from_cache, r->requests), a, sizeof a));
+        rep_doc_text(
+            doc,
+            " of the client requests (offload), the origin "
+            "%s",
+            rep_fmt_pct(ratio(r->from_origin, r->requests), b, sizeof b));
         rep_doc_text(doc, ", and %s failed. ",
                      rep_fmt_pct(ratio(r->errors, r->requests), c, sizeof c));
-        rep_doc_text(doc, "Byte offload (bytes answered by a cache%s, of "
-                          "all bytes asked for) was ",
+        rep_doc_text(doc,
+                     "Byte offload (bytes answered by a cache%s, of "
+                     "all bytes asked for) was ",
                      r->pushed_bytes > 0 ? ", less the bytes pushed into "
                                            "the caches"
                                          : "");
@@ -723,9 +725,12 @@ node_tables(struct rep_doc *doc, const struct run_info *r)
     rep_doc_h2(doc, "Regions");
     /* The hit ratio is the share served from a cache; with the share
      * served from the origin and the failures it makes up the requests. */
-    static const char *const rhead[] = {
-        "region", "requests", "failed", "from the origin", "hit ratio",
-        "byte hit ratio", "mean (ms)", "p50", "p90", "p99", "p99.9", "max"};
+    static const char *const rhead[] = {"region",    "requests",
+                                        "failed",    "from the origin",
+                                        "hit ratio", "byte hit ratio",
+                                        "mean (ms)", "p50",
+                                        "p90",       "p99",
+                                        "p99.9",     "max"};
     static const int rright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     rep_doc_table_begin(doc, 12, rhead, rright);
     for (size_t i = 0; i < r->n_regions; i++) {
@@ -736,8 +741,7 @@ node_tables(struct rep_doc *doc, const struct run_info *r)
         if (g->from_origin < 0)
             rep_doc_cell(doc, "n/a");
         else
-            rep_doc_cell(doc, "%s", rep_fmt_count(g->from_origin, a,
-                                                  sizeof a));
+            rep_doc_cell(doc, "%s", rep_fmt_count(g->from_origin, a, sizeof a));
         if (g->hit_ratio < 0) { /* a version-1 file did not measure them */
             rep_doc_cell(doc, "n/a");
             rep_doc_cell(doc, "n/a");
