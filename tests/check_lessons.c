@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "suites.h"
+#include "util/xalloc.h"
 
 #define ZIPF "workloads/zipf.yaml"
 #define EDGE_ONLY "topologies/teaching/edge-only.yaml"
@@ -297,11 +300,43 @@ START_TEST(test_lesson_purge_on_change)
 }
 END_TEST
 
+/* The first column of the first row of sql on the database at path. */
+static double
+db_num(const char *path, const char *sql)
+{
+    sqlite3 *h = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK,
+                  "%s: %s", sql, sqlite3_errmsg(h));
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    double v = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
 /* The README's realistic examples: a day, a flash crowd, a real trace. */
 START_TEST(test_examples_realistic_workloads)
 {
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/day.db", dir);
     char *a = lesson_json("run", "topologies/global.yaml",
-                          "workloads/daily-mix.yaml", NULL);
+                          "workloads/daily-mix.yaml", "--db", db, NULL);
+    /* Per hour at the edges (hour 0 is 01:00, after the warm-up). */
+#define EDGE_HOURS                                                             \
+    " FROM (SELECT CAST(t_start_s / 3600 AS INT) h, SUM(requests) n,"          \
+    " round(1.0 * SUM(hits) / SUM(requests), 3) r FROM timeseries"             \
+    " WHERE run_id = 1 AND node LIKE 'edge%' GROUP BY h)"
+    ck_assert_int_eq(db_num(db, "SELECT n" EDGE_HOURS " WHERE h = 7"), 161560);
+    ck_assert_int_eq(db_num(db, "SELECT n" EDGE_HOURS " WHERE h = 18"), 627177);
+    ck_assert(db_num(db, "SELECT min(r)" EDGE_HOURS) == 0.319);
+    ck_assert(db_num(db, "SELECT max(r)" EDGE_HOURS) == 0.364);
+#undef EDGE_HOURS
+    test_rmtree(dir);
+    free(db);
+    free(dir);
     ck_assert_int_eq(num(a, 1, "requests"), 8280000);
     ck_assert_double_eq_tol(num(a, 1, "offload"), 0.5211, 0.00005);
     ck_assert_double_eq_tol(num(a, 1, "byte_offload"), 0.5698, 0.00005);
