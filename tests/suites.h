@@ -18,7 +18,8 @@
     X(trace)             \
     X(cli)               \
     X(lessons)           \
-    X(report)
+    X(report)            \
+    X(hardening)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)

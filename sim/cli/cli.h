@@ -27,8 +27,12 @@ int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 
-/* Prints "cdnsim: <formatted err>" to stderr. */
+/* Prints "cdnsim: <formatted err>" to stderr. Every printer of errors
+ * escapes control bytes (util/escape.h): messages quote user data. */
 void cli_print_err(const struct sim_err *err);
+
+/* Prints "cdnsim: <message>" and a newline to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints "cdnsim: <message>" to stderr and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

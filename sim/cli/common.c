@@ -6,14 +6,50 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/escape.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
+
+/* Prints "cdnsim: " and the text, control bytes escaped, and a newline. */
+static void
+print_escaped(const char *text, const char *suffix)
+{
+    char *safe = esc_term_dup(text);
+    fprintf(stderr, "cdnsim: %s%s\n", safe, suffix);
+    free(safe);
+}
+
+static char *
+vformat(const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    if (n > 0)
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+    else
+        s[0] = '\0';
+    return s;
+}
 
 void
 cli_print_err(const struct sim_err *err)
 {
     char buf[1024];
-    fprintf(stderr, "cdnsim: %s\n", sim_err_format(err, buf, sizeof buf));
+    print_escaped(sim_err_format(err, buf, sizeof buf), "");
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = vformat(fmt, ap);
+    va_end(ap);
+    print_escaped(text, "");
+    free(text);
 }
 
 int
@@ -21,10 +57,10 @@ cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("cdnsim: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (try --help)\n", stderr);
+    char *text = vformat(fmt, ap);
     va_end(ap);
+    print_escaped(text, " (try --help)");
+    free(text);
     return EXIT_USAGE;
 }
 

@@ -62,6 +62,8 @@ main(int argc, char **argv)
         return cmd_export(argc - 2, argv + 2);
     if (strcmp(cmd, "trace") == 0)
         return cmd_trace(argc - 2, argv + 2);
-    fprintf(stderr, "cdnsim: unknown command \"%s\"\n\n%s", cmd, usage);
+    cli_error("unknown command \"%s\"", cmd);
+    fputc('\n', stderr);
+    fputs(usage, stderr);
     return EXIT_USAGE;
 }

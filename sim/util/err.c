@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/escape.h"
+
 const char *
 sim_strerror(int code)
 {
@@ -24,15 +26,25 @@ sim_err_set(struct sim_err *err, int code, const char *file, int line,
 {
     if (err == NULL)
         return code;
+    /* Messages quote user data (trace bytes, file names, YAML values):
+     * control bytes are escaped here, where every error is made, so that
+     * no printer can forget it. */
     err->code = code;
-    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    file = file ? file : "";
+    esc_term(err->file, sizeof err->file, file, strlen(file));
     err->line = line;
     err->col = col;
-    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    field = field ? field : "";
+    esc_term(err->field, sizeof err->field, field, strlen(field));
+    char msg[sizeof err->msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    size_t len = n < 0 ? 0 : (size_t)n;
+    if (len >= sizeof msg)
+        len = sizeof msg - 1;
+    esc_term(err->msg, sizeof err->msg, msg, len);
     return code;
 }
 
