@@ -6,13 +6,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <dirent.h>
 
 #include "suites.h"
 #include "util/escape.h"
+#include "util/outfile.h"
 #include "util/xalloc.h"
 
 #define TOPO "topologies/global.yaml"
 #define WL "workloads/zipf.yaml"
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    size_t cap = 4096, n = 0;
+    char *s = xmalloc(cap);
+    size_t k;
+    while ((k = fread(s + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (n + 1 == cap)
+            s = xrealloc(s, cap *= 2);
+    }
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static int
+count_entries(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+/* A small run of the default scenario into dir/r.db; returns the path. */
 
 /* ---- Issue 12.9: control bytes in error messages ------------------------- */
 
@@ -82,6 +119,225 @@ START_TEST(test_regress_12_trace_errors_escape_control_bytes)
 }
 END_TEST
 
+/* ---- Issue 12.6: write errors on stdout ---------------------------------- */
+
+/* Runs cdnsim with stdout on /dev/full; returns the exit status and sets
+ * *err to its stderr. */
+static int
+to_dev_full(char **err, const char *const *args)
+{
+    const char *argv[40];
+    size_t n = 0;
+    argv[n++] = "sh";
+    argv[n++] = "-c";
+    argv[n++] = "exec \"$0\" \"$@\" >/dev/full";
+    argv[n++] = test_bin();
+    for (; *args && n < 39; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    return test_run(argv, NULL, err);
+}
+
+START_TEST(test_regress_12_stdout_write_errors_fail)
+{
+    if (access("/dev/full", W_OK) != 0)
+        return; /* no /dev/full on this system */
+    char *dir = test_tmpdir();
+    char *trace_path = xasprintf("%s/t.csv", dir);
+    char *err = NULL;
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "trace", "gen",
+                                 "tests/data/minimal-workload.yaml", "--out",
+                                 trace_path, "--format", "csv", NULL),
+                     0);
+    free(err);
+    const char *const cmds[][16] = {
+        {"policies", NULL},
+        {"--version", NULL},
+        {"run", "--help", NULL},
+        {"validate", TOPO, WL, NULL},
+        {"run", TOPO, WL, "--requests", "2000", "--set", "warmup=200", NULL},
+        {"run", TOPO, WL, "--requests", "2000", "--set", "warmup=200",
+         "--json", "-", NULL},
+        {"replay", trace_path, "--format", "csv", "--policy", "lru",
+         "--capacity", "1MiB", NULL},
+        {"trace", "stats", trace_path, "--format", "csv", NULL},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        int rc = to_dev_full(&err, cmds[i]);
+        ck_assert_msg(rc == 1, "%s: exit %d, stderr %s", cmds[i][0], rc, err);
+        ck_assert_msg(strstr(err, "standard output") != NULL, "%s: %s",
+                      cmds[i][0], err);
+        free(err);
+    }
+    free(trace_path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* ---- Issue 12.7: outputs whole or not at all ----------------------------- */
+
+/* Runs cdnsim with a file size limit of limit_kib KiB (writes past it
+ * fail with EFBIG), capturing stderr. */
+static int
+with_file_limit(char **err, int limit_kib, const char *const *args)
+{
+    char *script = xasprintf("trap '' XFSZ; ulimit -f %d; exec \"$0\" \"$@\"",
+                             limit_kib);
+    const char *argv[40];
+    size_t n = 0;
+    argv[n++] = "sh";
+    argv[n++] = "-c";
+    argv[n++] = script;
+    argv[n++] = test_bin();
+    for (; *args && n < 39; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    int rc = test_run(argv, NULL, err);
+    free(script);
+    return rc;
+}
+
+START_TEST(test_regress_12_failed_outputs_leave_old_files)
+{
+    char *dir = test_tmpdir();
+    char *json = test_write_file(dir, "r.json", "old\n");
+    char *trace = test_write_file(dir, "t.csv", "old\n");
+    char *err = NULL;
+    /* The JSON of a run is tens of KiB: past a 4 KiB limit it fails. */
+    const char *const run[] = {"run",    TOPO,         WL,         "--requests",
+                               "2000",   "--set",      "warmup=200",
+                               "--json", json,         "--quiet",  NULL};
+    int rc = with_file_limit(&err, 4, run);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
+    ck_assert_ptr_nonnull(strstr(err, json));
+    free(err);
+    char *text = slurp(json);
+    ck_assert_str_eq(text, "old\n");
+    free(text);
+    const char *const gen[] = {"trace",      "gen",   "workloads/zipf.yaml",
+                               "--out",      trace,   "--format",
+                               "csv",        "--requests", "20000",
+                               "--set",      "warmup=2000", NULL};
+    rc = with_file_limit(&err, 4, gen);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
+    free(err);
+    text = slurp(trace);
+    ck_assert_str_eq(text, "old\n");
+    free(text);
+    /* No temporary file stays behind. */
+    ck_assert_int_eq(count_entries(dir, "r.json.tmp"), 0);
+    ck_assert_int_eq(count_entries(dir, "t.csv.tmp"), 0);
+    /* Without the limit both are replaced whole. */
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, run), 0);
+    text = slurp(json);
+    ck_assert_int_eq(text[0], '{');
+    ck_assert_str_eq(text + strlen(text) - 2, "}\n");
+    free(text);
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, gen), 0);
+    text = slurp(trace);
+    ck_assert_ptr_nonnull(strstr(text, "time,id,size"));
+    free(text);
+    ck_assert_int_eq(count_entries(dir, "r.json.tmp"), 0);
+    ck_assert_int_eq(count_entries(dir, "t.csv.tmp"), 0);
+    free(trace), free(json);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_outfile_commit_and_abort)
+{
+    char *dir = test_tmpdir();
+    char *path = test_write_file(dir, "f.txt", "old\n");
+    struct sim_err err = {0};
+    struct outfile o;
+    ck_assert_int_eq(outfile_open(&o, path, 0, &err), 0);
+    fputs("new\n", o.f);
+    outfile_abort(&o);
+    char *text = slurp(path);
+    ck_assert_str_eq(text, "old\n");
+    free(text);
+    ck_assert_int_eq(outfile_open(&o, path, 0, &err), 0);
+    fputs("new\n", o.f);
+    ck_assert_int_eq(outfile_commit(&o, &err), 0);
+    text = slurp(path);
+    ck_assert_str_eq(text, "new\n");
+    free(text);
+    ck_assert_int_eq(count_entries(dir, "f.txt.tmp"), 0);
+    /* A directory, or a directory that is not there, fails at open. */
+    ck_assert_int_eq(outfile_open(&o, dir, 0, &err), -SIM_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "directory"));
+    char *missing = xasprintf("%s/no/such/file", dir);
+    ck_assert_int_eq(outfile_open(&o, missing, 0, &err), -SIM_EIO);
+    ck_assert_str_eq(err.file, missing);
+    /* A link to a file stays a link: the file it names is replaced. */
+    char *link = xasprintf("%s/link.txt", dir);
+    ck_assert_int_eq(symlink("f.txt", link), 0);
+    ck_assert_int_eq(outfile_open(&o, link, 0, &err), 0);
+    fputs("newer\n", o.f);
+    ck_assert_int_eq(outfile_commit(&o, &err), 0);
+    struct stat sb;
+    ck_assert_int_eq(lstat(link, &sb), 0);
+    ck_assert(S_ISLNK(sb.st_mode));
+    text = slurp(path);
+    ck_assert_str_eq(text, "newer\n");
+    free(text);
+    /* A device is written in place, never renamed over. */
+    int is_direct = 0;
+    char *target = outfile_resolve("/dev/null", &is_direct);
+    ck_assert_int_eq(is_direct, 1);
+    free(target);
+    target = outfile_resolve(path, &is_direct);
+    ck_assert_int_eq(is_direct, 0);
+    ck_assert_str_eq(target, path);
+    free(target);
+    free(link), free(missing), free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* ---- Issue 11: outputs checked before running ---------------------------- */
+
+START_TEST(test_regress_11_outputs_checked_before_running)
+{
+    char *out = NULL, *err = NULL;
+    /* --explain would print on stdout at once if the run started. */
+    const char *bad[][2] = {{"--json", "/nonexistent-dir/x.json"},
+                            {"--db", "/nonexistent-dir/x.db"}};
+    for (size_t i = 0; i < 2; i++) {
+        int rc = test_cdnsim(&out, &err, "run", TOPO, WL, "--requests",
+                             "20000", "--set", "warmup=2000", "--explain",
+                             "1", bad[i][0], bad[i][1], NULL);
+        ck_assert_msg(rc == 1, "%s: exit %d", bad[i][0], rc);
+        ck_assert_msg(strstr(err, bad[i][1]) != NULL, "%s", err);
+        ck_assert_msg(out[0] == '\0', "the run started: %s", out);
+        free(out), free(err);
+    }
+    /* A file that is not a database is refused before running too. */
+    char *dir = test_tmpdir();
+    char *junk = test_write_file(dir, "junk.db", "not a database\n");
+    ck_assert_int_eq(test_cdnsim(&out, &err, "run", TOPO, WL, "--requests",
+                                 "20000", "--set", "warmup=2000", "--explain",
+                                 "1", "--db", junk, NULL),
+                     1);
+    ck_assert_msg(out[0] == '\0', "the run started: %s", out);
+    ck_assert_ptr_nonnull(strstr(err, junk));
+    free(out), free(err), free(junk);
+    /* replay and trace stats check --json first as well. */
+    ck_assert_int_eq(test_cdnsim(&out, &err, "trace", "stats",
+                                 "tests/data/webcachesim-test.tr", "--format",
+                                 "webcachesim", "--json",
+                                 "/nonexistent-dir/s.json", NULL),
+                     1);
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent-dir/s.json"));
+    free(out), free(err);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *
 hardening_suite(void)
 {
@@ -90,6 +346,13 @@ hardening_suite(void)
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_regress_12_escape_keeps_text_and_escapes_controls);
     tcase_add_test(tc, test_regress_12_trace_errors_escape_control_bytes);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("outputs");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
+    tcase_add_test(tc, test_regress_12_stdout_write_errors_fail);
+    tcase_add_test(tc, test_regress_12_failed_outputs_leave_old_files);
+    tcase_add_test(tc, test_outfile_commit_and_abort);
+    tcase_add_test(tc, test_regress_11_outputs_checked_before_running);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "replay/replay.h"
 #include "util/json_escape.h"
+#include "util/outfile.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
@@ -400,6 +401,13 @@ cmd_replay(int argc, char **argv)
     struct replay_summary s;
     struct sim_err err;
     sim_err_clear(&err);
+    /* The output is checked before the replay, which may take long. */
+    struct outfile json = {0};
+    if (a.json && outfile_open(&json, a.json, 1, &err) != 0) {
+        cli_print_err(&err);
+        replay_args_fini(&a);
+        return EXIT_RUN_FAILED;
+    }
     int code = replay_run(&o, &s, &err);
     if (code == -SIM_EINTR && s.n_results > 0) {
         fputs("cdnsim: interrupted: the results cover only the requests "
@@ -407,6 +415,7 @@ cmd_replay(int argc, char **argv)
         status = EXIT_RUN_FAILED;
     } else if (code != 0) {
         cli_print_err(&err);
+        outfile_abort(&json);
         replay_args_fini(&a);
         return cli_exit_for(code);
     } else {
@@ -417,17 +426,10 @@ cmd_replay(int argc, char **argv)
     if (!json_to_stdout)
         print_table(&a, &s);
     if (a.json) {
-        FILE *f = json_to_stdout ? stdout : fopen(a.json, "w");
-        if (f == NULL) {
-            fprintf(stderr, "cdnsim: %s: cannot write JSON: %s\n", a.json,
-                    strerror(errno));
+        write_json(&s, json.f); /* errors stay in the stream: below */
+        if (outfile_commit(&json, &err) != 0) {
+            cli_print_err(&err);
             status = EXIT_RUN_FAILED;
-        } else {
-            int jrc = write_json(&s, f);
-            if ((f != stdout && fclose(f) != 0) || jrc != 0) {
-                fprintf(stderr, "cdnsim: %s: error writing JSON\n", a.json);
-                status = EXIT_RUN_FAILED;
-            }
         }
     }
     replay_summary_fini(&s);

@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
+#include "util/outfile.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 #include "workload/workload.h"
@@ -225,12 +226,22 @@ cmd_run(int argc, char **argv)
     struct sim_err err = {0};
     int status = EXIT_OK;
 
+    struct outfile json = {0};
+    int json_to_stdout = a.json && strcmp(a.json, "-") == 0;
     int code = cfg_load(a.topo, a.workload, a.sets.v, a.sets.n, &t, &w, &err);
     if (code == 0 && (c = cdn_new(t, w, &err)) == NULL)
         code = err.code;
     if (code != 0) {
         cli_print_err(&err);
         status = cli_exit_for(code);
+        goto out;
+    }
+    /* The outputs are checked before the run, which may take long: an
+     * unwritable --json or --db fails now, not after the simulation. */
+    if ((a.json && outfile_open(&json, a.json, 1, &err) != 0) ||
+        (a.db && met_check_db(a.db, &err) != 0)) {
+        cli_print_err(&err);
+        status = EXIT_RUN_FAILED;
         goto out;
     }
 
@@ -289,21 +300,13 @@ cmd_run(int argc, char **argv)
         status = EXIT_RUN_FAILED;
     }
 
-    int json_to_stdout = a.json && strcmp(a.json, "-") == 0;
     if (!a.quiet && !json_to_stdout)
         met_print_table(&m, stdout);
     if (a.json) {
-        FILE *f = json_to_stdout ? stdout : fopen(a.json, "w");
-        if (f == NULL) {
-            fprintf(stderr, "cdnsim: %s: cannot write JSON: %s\n", a.json,
-                    strerror(errno));
+        met_write_json(&m, json.f); /* errors stay in the stream: below */
+        if (outfile_commit(&json, &err) != 0) {
+            cli_print_err(&err);
             status = EXIT_RUN_FAILED;
-        } else {
-            int jrc = met_write_json(&m, f);
-            if ((f != stdout && fclose(f) != 0) || jrc != 0) {
-                fprintf(stderr, "cdnsim: %s: error writing JSON\n", a.json);
-                status = EXIT_RUN_FAILED;
-            }
         }
     }
     if (a.db) {
@@ -314,6 +317,7 @@ cmd_run(int argc, char **argv)
         }
     }
 out:
+    outfile_abort(&json);
     if (have_run)
         met_run_fini(&m);
     free(overrides);

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "util/json_escape.h"
+#include "util/outfile.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 #include "workload/workload.h"
@@ -462,29 +463,29 @@ trace_stats_cmd(int argc, char **argv)
     struct trace_reader *r = NULL;
     struct sim_err err = {0};
     struct trace_stats st;
-    if (trace_open(path, f, &topts, &r, &err) != 0)
+    /* The output is checked before the trace is read, which may take
+     * long. */
+    struct outfile jf = {0};
+    if (json && outfile_open(&jf, json, 1, &err) != 0)
+        return report(&err, 1);
+    if (trace_open(path, f, &topts, &r, &err) != 0) {
+        outfile_abort(&jf);
         return report(&err, 0);
+    }
     int rc = trace_stats_run(r, &o, &st, &err);
     trace_close(r);
-    if (rc != 0)
+    if (rc != 0) {
+        outfile_abort(&jf);
         return report(&err, 0);
+    }
     status = EXIT_OK;
     int json_to_stdout = json && strcmp(json, "-") == 0;
     if (!json_to_stdout)
         stats_table(stdout, path, f, unit_ns, &st);
     if (json) {
-        FILE *jf = json_to_stdout ? stdout : fopen(json, "w");
-        if (jf == NULL) {
-            fprintf(stderr, "cdnsim: %s: cannot write JSON: %s\n", json,
-                    strerror(errno));
-            status = EXIT_RUN_FAILED;
-        } else {
-            stats_json(jf, path, f, unit_ns, &st);
-            if (jf != stdout && fclose(jf) != 0) {
-                fprintf(stderr, "cdnsim: %s: error writing JSON\n", json);
-                status = EXIT_RUN_FAILED;
-            }
-        }
+        stats_json(jf.f, path, f, unit_ns, &st);
+        if (outfile_commit(&jf, &err) != 0)
+            status = report(&err, 1);
     }
     trace_stats_fini(&st);
     return status;

@@ -1,4 +1,5 @@
 /* main.c: cdnsim's entry point: dispatches to a subcommand. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,11 +28,9 @@ static const char usage[] =
     "exit status: 0 ok, 1 the run failed or was interrupted, 2 usage error,\n"
     "3 bad input (configuration or trace).\n";
 
-int
-main(int argc, char **argv)
+static int
+dispatch(int argc, char **argv)
 {
-    /* GSL must report, not abort; callers check its status returns. */
-    gsl_set_error_handler_off();
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;
@@ -66,4 +65,31 @@ main(int argc, char **argv)
     fputc('\n', stderr);
     fputs(usage, stderr);
     return EXIT_USAGE;
+}
+
+/*
+ * Whatever a command printed is only known to have arrived once stdout is
+ * flushed: a full disk or a closed file shows up here, and a command
+ * whose output was lost has failed (exit 1), as with any output file.
+ */
+static int
+check_stdout(int status)
+{
+    errno = 0;
+    int bad = fflush(stdout) != 0;
+    int e = errno;
+    bad |= ferror(stdout) != 0;
+    if (!bad)
+        return status;
+    cli_error("error writing to standard output: %s",
+              e ? strerror(e) : "output lost");
+    return status == EXIT_OK ? EXIT_RUN_FAILED : status;
+}
+
+int
+main(int argc, char **argv)
+{
+    /* GSL must report, not abort; callers check its status returns. */
+    gsl_set_error_handler_off();
+    return check_stdout(dispatch(argc, argv));
 }

@@ -732,6 +732,21 @@ met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
     return code;
 }
 
+int
+met_check_db(const char *path, struct sim_err *err)
+{
+    struct db d = {.h = NULL, .path = path, .err = err};
+    /* Opening for writing, locking and checking the schema version is
+     * what met_write_db does first; rolled back, it leaves the file as it
+     * was (or a new, empty database). */
+    int code = db_begin(&d);
+    if (code == 0) {
+        code = db_exec(&d, "ROLLBACK", "rolling back the check");
+        d.in_txn = 0;
+    }
+    return db_close(&d, code);
+}
+
 /* ---- Sweeps ------------------------------------------------------------- */
 
 uint64_t

@@ -266,6 +266,14 @@ int met_write_db(const struct met_run *r, const char *path, int64_t *run_id,
                  struct sim_err *err);
 
 /*
+ * Checks that met_write_db could write to path: opens it for writing
+ * (creating an empty database if there is none), takes the write lock
+ * and checks the schema version, then rolls back. For commands to fail
+ * before a long run rather than after it. Returns 0 or -SIM_EDB.
+ */
+int met_check_db(const char *path, struct sim_err *err);
+
+/*
  * The database schema version met_write_db writes (PRAGMA user_version).
  * It changes only when an existing table changes meaning; a new table
  * (the sweep tables were one) is created in place on any file of this

@@ -9,16 +9,17 @@
 #include <string.h>
 
 #include "report/report_int.h"
+#include "util/outfile.h"
 #include "util/xalloc.h"
 
 #define DOC_MAX_COLS 16
 
 struct rep_doc {
-    FILE *html;
-    FILE *md;
+    FILE *html; /* html_out.f */
+    FILE *md;   /* md_out.f */
     char *dir;
-    char *html_path;
-    char *md_path;
+    struct outfile html_out; /* renamed into place by rep_doc_close */
+    struct outfile md_out;
     size_t n_cols; /* of the open table, 0 when none */
     size_t col;    /* cells written in the current row */
     int right[DOC_MAX_COLS];
@@ -84,21 +85,20 @@ rep_doc_open(const char *dir, const char *title, struct sim_err *err)
 {
     struct rep_doc *d = xcalloc(1, sizeof *d);
     d->dir = xstrdup(dir);
-    d->html_path = xasprintf("%s/report.html", dir);
-    d->md_path = xasprintf("%s/report.md", dir);
-    d->html = fopen(d->html_path, "w");
-    d->md = d->html ? fopen(d->md_path, "w") : NULL;
-    if (d->md == NULL) {
-        sim_err_set(err, -SIM_EIO, d->html ? d->md_path : d->html_path, 0, 0,
-                    NULL, "cannot write: %s", strerror(errno));
-        if (d->html)
-            fclose(d->html);
-        free(d->md_path);
-        free(d->html_path);
+    char *html_path = xasprintf("%s/report.html", dir);
+    char *md_path = xasprintf("%s/report.md", dir);
+    int code = outfile_open(&d->html_out, html_path, 0, err);
+    if (code == 0 && (code = outfile_open(&d->md_out, md_path, 0, err)) != 0)
+        outfile_abort(&d->html_out);
+    free(md_path);
+    free(html_path);
+    if (code != 0) {
         free(d->dir);
         free(d);
         return NULL;
     }
+    d->html = d->html_out.f;
+    d->md = d->md_out.f;
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
           "<meta charset=\"utf-8\">\n<title>",
           d->html);
@@ -274,20 +274,19 @@ int
 rep_doc_close(struct rep_doc *d, struct sim_err *err)
 {
     fputs("</body>\n</html>\n", d->html);
-    int bad_html = ferror(d->html);
-    bad_html |= fclose(d->html) != 0;
-    int bad_md = ferror(d->md);
-    bad_md |= fclose(d->md) != 0;
     int code = 0;
     if (d->err.code != 0) {
         *err = d->err;
         code = d->err.code;
-    } else if (bad_html || bad_md) {
-        code = sim_err_set(err, -SIM_EIO, bad_html ? d->html_path : d->md_path,
-                           0, 0, NULL, "write error");
+        outfile_abort(&d->html_out);
+        outfile_abort(&d->md_out);
+    } else {
+        code = outfile_commit(&d->html_out, err);
+        if (code == 0)
+            code = outfile_commit(&d->md_out, err);
+        else
+            outfile_abort(&d->md_out);
     }
-    free(d->md_path);
-    free(d->html_path);
     free(d->dir);
     free(d);
     return code;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report/report_int.h"
+#include "util/outfile.h"
 #include "util/xalloc.h"
 
 /* Writes one field, quoted when it holds a comma, quote, CR or LF. */
@@ -46,13 +47,12 @@ export_table(struct rep_db *d, const char *table, const char *path)
     strbuf_fini(&sql);
     if (code != 0)
         return code;
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
-        code = sim_err_set(d->err, -SIM_EIO, path, 0, 0, NULL,
-                           "cannot write: %s", strerror(errno));
+    struct outfile out;
+    if ((code = outfile_open(&out, path, 0, d->err)) != 0) {
         sqlite3_finalize(st);
         return code;
     }
+    FILE *f = out.f;
     int n = sqlite3_column_count(st);
     for (int i = 0; i < n; i++) {
         if (i)
@@ -69,10 +69,10 @@ export_table(struct rep_db *d, const char *table, const char *path)
         fputs("\r\n", f);
     }
     sqlite3_finalize(st);
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (code == 0 && bad)
-        code = sim_err_set(d->err, -SIM_EIO, path, 0, 0, NULL, "write error");
+    if (code == 0)
+        code = outfile_commit(&out, d->err);
+    else
+        outfile_abort(&out);
     return code;
 }
 

@@ -127,13 +127,12 @@ rep_plot_begin(struct rep_plotter *pl, struct rep_plot *p, const char *name,
     p->name = xstrdup(name);
     p->template_name = xstrdup(tmpl);
     p->data_path = xasprintf("%s/%s.dat", pl->data_dir, name);
-    p->data = fopen(p->data_path, "w");
-    if (p->data == NULL) {
-        int code = sim_err_set(pl->err, -SIM_EIO, p->data_path, 0, 0, NULL,
-                               "cannot write: %s", strerror(errno));
+    int code = outfile_open(&p->data_out, p->data_path, 0, pl->err);
+    if (code != 0) {
         rep_plot_drop(p);
         return code;
     }
+    p->data = p->data_out.f;
     return 0;
 }
 
@@ -170,8 +169,7 @@ rep_plot_strs(struct rep_plot *p, const char *var, const char *const *values,
 void
 rep_plot_drop(struct rep_plot *p)
 {
-    if (p->data)
-        fclose(p->data);
+    outfile_abort(&p->data_out);
     free(p->data_path);
     free(p->template_name);
     free(p->name);
@@ -239,15 +237,11 @@ rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p)
                     xasprintf("%s/%s.svg", pl->out_dir, p->name)};
     static const char *const fmts[2] = {"png", "svg"};
     struct strbuf b = {0};
+    int has_run = 0; /* gnuplot was started (and the old images removed) */
 
-    int bad = ferror(p->data);
-    bad |= fclose(p->data) != 0;
     p->data = NULL;
-    if (bad) {
-        code = sim_err_set(pl->err, -SIM_EIO, p->data_path, 0, 0, NULL,
-                           "write error");
+    if ((code = outfile_commit(&p->data_out, pl->err)) != 0)
         goto out;
-    }
     strbuf_printf(&b,
                    "# %s.gp: written by cdnsim report. Draw again with:"
                    " gnuplot %s\n",
@@ -269,22 +263,15 @@ rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p)
         free(t);
         free(o);
     }
-    FILE *f = fopen(script, "w");
-    if (f == NULL) {
-        code = sim_err_set(pl->err, -SIM_EIO, script, 0, 0, NULL,
-                           "cannot write: %s", strerror(errno));
+    struct outfile gp;
+    if ((code = outfile_open(&gp, script, 0, pl->err)) != 0)
         goto out;
-    }
-    fputs(strbuf_str(&b), f);
-    bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad) {
-        code =
-            sim_err_set(pl->err, -SIM_EIO, script, 0, 0, NULL, "write error");
+    fputs(strbuf_str(&b), gp.f);
+    if ((code = outfile_commit(&gp, pl->err)) != 0)
         goto out;
-    }
     for (int i = 0; i < 2; i++)
         unlink(out[i]);
+    has_run = 1;
     if ((code = run_gnuplot(pl, script)) != 0)
         goto out;
     for (int i = 0; i < 2; i++) {
@@ -298,6 +285,10 @@ rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p)
             fprintf(pl->log, "%s\n", out[i]);
     }
 out:
+    /* gnuplot writes the images itself: after a failure, what it left
+     * may be cut short, and goes. */
+    for (int i = 0; has_run && code != 0 && i < 2; i++)
+        unlink(out[i]);
     strbuf_fini(&b);
     free(out[1]);
     free(out[0]);

@@ -8,6 +8,7 @@
 
 #include "report/report.h"
 #include "util/err.h"
+#include "util/outfile.h"
 #include "util/strbuf.h"
 
 /* ---- Reading the database (query.c) ------------------------------------ */
@@ -126,7 +127,8 @@ struct rep_plot {
     char *name;          /* output base name, owned: "hit-ratio" */
     char *template_name; /* "hit-ratio.gp", owned */
     char *data_path;     /* data_dir/<name>.dat, owned */
-    FILE *data;          /* open for writing */
+    FILE *data;          /* open for writing (data_out.f) */
+    struct outfile data_out; /* renamed into place by rep_plot_draw */
     struct strbuf vars; /* gnuplot assignments for the template */
 };
 

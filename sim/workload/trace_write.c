@@ -1,14 +1,20 @@
 /* trace_write.c: writing traces in every format the readers read, plain or
  * zstd-compressed (a name ending in ".zst").
  *
- * Text formats stream straight out. oracle_general records carry each
- * request's next access, which only the future knows: records go to a
- * temporary file beside the output first, and trace_writer_close walks it
- * backwards in blocks, keeping for each object the position of its next
- * request (one id map entry per distinct object, never one per request),
- * fills the field in place, then renames or compresses the file into
- * place. libCacheSim counts those positions from 1 and marks "never
- * again" with -1; so do we (trace_oracle.c reads them back 0-based).
+ * Every format is written to a temporary file beside the output and
+ * renamed into place by trace_writer_close, so that a failed or stopped
+ * write never leaves a shorter trace that looks whole (and an old file of
+ * the same name stays until the new one is complete). A device or pipe
+ * (/dev/stdout, a FIFO) is written in place instead; oracle_general then
+ * keeps its records in $TMPDIR until they are copied out. Text formats stream
+ * out, one field at a time: no field is cut, however long.
+ * oracle_general records carry each request's next access, which only the
+ * future knows: trace_writer_close walks the temporary file backwards in
+ * blocks, keeping for each object the position of its next request (one
+ * id map entry per distinct object, never one per request), fills the
+ * field in place, then renames or compresses the file into place.
+ * libCacheSim counts those positions from 1 and marks "never again" with
+ * -1; so do we (trace_oracle.c reads them back 0-based).
  */
 #include "workload/trace_int.h"
 
@@ -22,6 +28,7 @@
 #include <unistd.h>
 
 #include "util/idmap.h"
+#include "util/outfile.h"
 #include "util/xalloc.h"
 
 #define WBUF_SIZE ((size_t)1 << 20)
@@ -38,12 +45,15 @@ struct wbuf {
 };
 
 struct trace_writer {
-    char *path;     /* the final file */
-    char *tmp_path; /* oracle_general: the records before the pass */
+    char *path;      /* the output as named, for messages */
+    char *target;    /* what the last rename replaces (outfile_resolve) */
+    int is_direct;   /* path is a device or pipe, written in place */
+    char *tmp_path;  /* the records until then (uncompressed for oracle);
+                        NULL for text written directly */
+    char *ztmp_path; /* oracle_general .zst: the compressed copy */
     enum trace_format format;
     unsigned columns; /* csv: TRACE_HAS_* columns written */
     int is_zstd;
-    int is_created; /* path was created (and is removed on abort) */
     struct wbuf out;
     uint64_t n_records;
 };
@@ -65,26 +75,12 @@ write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
+/* Opens the new file tmp_path for writing through b. */
 static int
-wbuf_open(struct wbuf *b, const char *path, int is_zstd, int is_tmp,
-          char **tmp_path)
+wbuf_open(struct wbuf *b, const char *tmp_path, int is_zstd)
 {
     memset(b, 0, sizeof *b);
-    if (is_tmp) {
-        *tmp_path = xasprintf("%s.tmp-XXXXXX", path);
-        b->fd = mkstemp(*tmp_path);
-        /* mkstemp makes it 0600; the trace it becomes gets the mode any
-         * new file would (0666 less the umask). */
-        mode_t mask = umask(0);
-        umask(mask);
-        if (b->fd >= 0 && fchmod(b->fd, 0666 & ~mask) != 0) {
-            close(b->fd);
-            unlink(*tmp_path);
-            b->fd = -1;
-        }
-    } else {
-        b->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    }
+    b->fd = open(tmp_path, O_WRONLY | O_TRUNC);
     if (b->fd < 0)
         return -1;
     b->buf = xmalloc(WBUF_SIZE);
@@ -125,14 +121,33 @@ wbuf_flush(struct wbuf *b, int is_end)
     return 0;
 }
 
+/* Appends n bytes, of any length. */
 static int
 wbuf_write(struct wbuf *b, const void *p, size_t n)
 {
-    if (b->len + n > WBUF_SIZE && wbuf_flush(b, 0) != 0)
-        return -1;
-    memcpy(b->buf + b->len, p, n);
-    b->len += n;
+    const char *s = p;
+    while (n > 0) {
+        if (b->len == WBUF_SIZE && wbuf_flush(b, 0) != 0)
+            return -1;
+        size_t k = WBUF_SIZE - b->len < n ? WBUF_SIZE - b->len : n;
+        memcpy(b->buf + b->len, s, k);
+        b->len += k;
+        s += k;
+        n -= k;
+    }
     return 0;
+}
+
+static int
+wbuf_putc(struct wbuf *b, char ch)
+{
+    return wbuf_write(b, &ch, 1);
+}
+
+static int
+wbuf_puts(struct wbuf *b, const char *s)
+{
+    return wbuf_write(b, s, strlen(s));
 }
 
 /* Flushes everything and closes; the buffers are freed either way. */
@@ -172,7 +187,7 @@ fail_errno(const struct trace_writer *w, const char *what, struct sim_err *err)
 static int
 csv_header(struct trace_writer *w)
 {
-    char line[192] = "time,id,size";
+    char line[192] = "time,id,size"; /* fixed names, 111 bytes at most */
     static const struct {
         unsigned bit;
         const char *name;
@@ -206,16 +221,24 @@ trace_writer_open(const char *path, enum trace_format f, unsigned columns,
     w->is_zstd = ends_with(path, ".zst");
     w->out.fd = -1;
     int is_oracle = f == TRACE_ORACLE_GENERAL;
-    int rc = wbuf_open(&w->out, path, w->is_zstd && !is_oracle, is_oracle,
-                       &w->tmp_path);
-    if (rc != 0) {
-        rc = fail_errno(w, "create the trace", err);
+    w->target = outfile_resolve(path, &w->is_direct);
+    if (w->is_direct && is_oracle) {
+        const char *dir = getenv("TMPDIR");
+        char *base = xasprintf("%s/cdnsim-trace", dir && *dir ? dir : "/tmp");
+        w->tmp_path = outfile_make_tmp(base);
+        free(base);
+    } else if (!w->is_direct) {
+        w->tmp_path = outfile_make_tmp(w->target);
+    }
+    const char *first = w->is_direct && !is_oracle ? path : w->tmp_path;
+    if (first == NULL ||
+        wbuf_open(&w->out, first, w->is_zstd && !is_oracle) != 0) {
+        int rc = fail_errno(w, "create the trace", err);
         trace_writer_abort(w);
         return rc;
     }
-    w->is_created = !is_oracle;
     if (f == TRACE_CSV && csv_header(w) != 0) {
-        rc = fail_errno(w, "write the trace", err);
+        int rc = fail_errno(w, "write the trace", err);
         trace_writer_abort(w);
         return rc;
     }
@@ -261,24 +284,27 @@ format_ttl(int64_t ns, char *buf, size_t len)
         snprintf(buf, len, "%" PRId64 "ns", ns);
 }
 
-/* Appends a text field, quoted when it holds a delimiter or a quote. */
-static size_t
-put_text(char *dst, const char *s, size_t n)
+/* Appends a text field, quoted when it holds a delimiter, a quote or a
+ * line end (a quote doubled, as RFC 4180 says). */
+static int
+put_text(struct wbuf *b, const char *s, size_t n)
 {
-    if (memchr(s, ',', n) == NULL && memchr(s, '"', n) == NULL &&
-        memchr(s, '\t', n) == NULL) {
-        memcpy(dst, s, n);
-        return n;
+    int is_quoted = 0;
+    for (size_t i = 0; i < n && !is_quoted; i++)
+        is_quoted = s[i] == ',' || s[i] == '"' || s[i] == '\t' ||
+                    s[i] == '\n' || s[i] == '\r';
+    if (!is_quoted)
+        return wbuf_write(b, s, n);
+    int rc = wbuf_putc(b, '"');
+    for (size_t i = 0; i < n && rc == 0;) {
+        const char *q = memchr(s + i, '"', n - i);
+        size_t k = q ? (size_t)(q - (s + i)) + 1 : n - i;
+        rc = wbuf_write(b, s + i, k);
+        if (rc == 0 && q)
+            rc = wbuf_putc(b, '"');
+        i += k;
     }
-    size_t k = 0;
-    dst[k++] = '"';
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            dst[k++] = '"';
-        dst[k++] = s[i];
-    }
-    dst[k++] = '"';
-    return k;
+    return rc == 0 ? wbuf_putc(b, '"') : rc;
 }
 
 int
@@ -305,50 +331,54 @@ trace_write(struct trace_writer *w, const struct trace_rec *rec,
         w->n_records++;
         return 0;
     }
-    /* Text: the optional fields are short; tags, regions and keys are cut
-     * at 500 bytes each, far beyond any real value. A csv key (a URL) is
-     * kept as written, so that purges by prefix still find it. */
-    char line[2900];
-    size_t k;
+    /* Text, a field at a time. Numbers fit num (a 64-bit integer and a
+     * unit); text fields (a csv key, a URL, is kept as written so that
+     * purges by prefix still find it) go out whole. */
+    struct wbuf *b = &w->out;
+    char num[48];
+    int rc;
+    char sep = w->format == TRACE_CSV ? ',' : ' ';
     if (w->format == TRACE_CSV && rec->key != NULL) {
-        k = (size_t)snprintf(line, sizeof line, "%" PRId64 ",", rec->time);
-        k += put_text(line + k, rec->key,
-                      rec->key_len > 500 ? 500 : rec->key_len);
-        k += (size_t)snprintf(line + k, 24, ",%" PRIu64, rec->size);
+        snprintf(num, sizeof num, "%" PRId64 ",", rec->time);
+        rc = wbuf_puts(b, num);
+        if (rc == 0)
+            rc = put_text(b, rec->key, rec->key_len);
+        snprintf(num, sizeof num, ",%" PRIu64, rec->size);
+        if (rc == 0)
+            rc = wbuf_puts(b, num);
     } else {
-        k = (size_t)snprintf(line, sizeof line,
-                             "%" PRId64 "%c%" PRIu64 "%c%" PRIu64, rec->time,
-                             w->format == TRACE_CSV ? ',' : ' ', rec->id,
-                             w->format == TRACE_CSV ? ',' : ' ', rec->size);
+        snprintf(num, sizeof num, "%" PRId64 "%c%" PRIu64 "%c%" PRIu64,
+                 rec->time, sep, rec->id, sep, rec->size);
+        rc = wbuf_puts(b, num);
     }
-    if (w->columns & TRACE_HAS_REGION) {
-        line[k++] = ',';
-        if (rec->has & TRACE_HAS_REGION)
-            k += put_text(line + k, rec->region,
-                          rec->region_len > 500 ? 500 : rec->region_len);
+    if (rc == 0 && (w->columns & TRACE_HAS_REGION)) {
+        rc = wbuf_putc(b, ',');
+        if (rc == 0 && (rec->has & TRACE_HAS_REGION))
+            rc = put_text(b, rec->region, rec->region_len);
     }
-    if (w->columns & TRACE_HAS_TTL) {
-        line[k++] = ',';
-        if (rec->has & TRACE_HAS_TTL) {
-            format_ttl(rec->ttl_ns, line + k, 32);
-            k += strlen(line + k);
+    if (rc == 0 && (w->columns & TRACE_HAS_TTL)) {
+        rc = wbuf_putc(b, ',');
+        if (rc == 0 && (rec->has & TRACE_HAS_TTL)) {
+            format_ttl(rec->ttl_ns, num, sizeof num);
+            rc = wbuf_puts(b, num);
         }
     }
-    if (w->columns & TRACE_HAS_TAGS) {
-        line[k++] = ',';
-        if (rec->has & TRACE_HAS_TAGS)
-            k += put_text(line + k, rec->tags,
-                          rec->tags_len > 500 ? 500 : rec->tags_len);
+    if (rc == 0 && (w->columns & TRACE_HAS_TAGS)) {
+        rc = wbuf_putc(b, ',');
+        if (rc == 0 && (rec->has & TRACE_HAS_TAGS))
+            rc = put_text(b, rec->tags, rec->tags_len);
     }
-    if (w->columns & TRACE_HAS_VERSION) {
-        line[k++] = ',';
-        if (rec->has & TRACE_HAS_VERSION)
-            k += (size_t)snprintf(line + k, 24, "%" PRIu64, rec->version);
+    if (rc == 0 && (w->columns & TRACE_HAS_VERSION)) {
+        rc = wbuf_putc(b, ',');
+        if (rc == 0 && (rec->has & TRACE_HAS_VERSION)) {
+            snprintf(num, sizeof num, "%" PRIu64, rec->version);
+            rc = wbuf_puts(b, num);
+        }
     }
-    if (w->columns & TRACE_HAS_CACHEABLE) {
-        line[k++] = ',';
-        if (rec->has & TRACE_HAS_CACHEABLE)
-            line[k++] = rec->is_cacheable ? '1' : '0';
+    if (rc == 0 && (w->columns & TRACE_HAS_CACHEABLE)) {
+        rc = wbuf_putc(b, ',');
+        if (rc == 0 && (rec->has & TRACE_HAS_CACHEABLE))
+            rc = wbuf_putc(b, rec->is_cacheable ? '1' : '0');
     }
     const struct {
         unsigned bit;
@@ -357,16 +387,17 @@ trace_write(struct trace_writer *w, const struct trace_rec *rec,
                      {TRACE_HAS_SWR, rec->swr_ns},
                      {TRACE_HAS_SIE, rec->sie_ns}};
     for (size_t d = 0; d < sizeof durations / sizeof durations[0]; d++) {
-        if (!(w->columns & durations[d].bit))
+        if (rc != 0 || !(w->columns & durations[d].bit))
             continue;
-        line[k++] = ',';
-        if (rec->has & durations[d].bit) {
-            format_ttl(durations[d].ns, line + k, 32);
-            k += strlen(line + k);
+        rc = wbuf_putc(b, ',');
+        if (rc == 0 && (rec->has & durations[d].bit)) {
+            format_ttl(durations[d].ns, num, sizeof num);
+            rc = wbuf_puts(b, num);
         }
     }
-    line[k++] = '\n';
-    if (wbuf_write(&w->out, line, k) != 0)
+    if (rc == 0)
+        rc = wbuf_putc(b, '\n');
+    if (rc != 0)
         return fail_errno(w, "write the trace", err);
     w->n_records++;
     return 0;
@@ -439,19 +470,20 @@ oracle_next_access(struct trace_writer *w, struct sim_err *err)
     return rc;
 }
 
-/* Compresses the finished temporary file into the final one. */
+/* Copies the finished temporary file to dest (an existing file),
+ * compressing it when is_zstd. */
 static int
-oracle_compress(struct trace_writer *w, struct sim_err *err)
+oracle_copy_out(struct trace_writer *w, const char *dest, int is_zstd,
+                struct sim_err *err)
 {
     int in = open(w->tmp_path, O_RDONLY);
     if (in < 0)
         return fail_errno(w, "reopen the temporary trace", err);
     struct wbuf out;
-    if (wbuf_open(&out, w->path, 1, 0, NULL) != 0) {
+    if (wbuf_open(&out, dest, is_zstd) != 0) {
         close(in);
         return fail_errno(w, "create the trace", err);
     }
-    w->is_created = 1;
     int rc = 0;
     for (;;) {
         ssize_t k = read(in, out.buf, WBUF_SIZE);
@@ -475,6 +507,16 @@ oracle_compress(struct trace_writer *w, struct sim_err *err)
     return rc;
 }
 
+static void
+writer_free(struct trace_writer *w)
+{
+    free(w->ztmp_path);
+    free(w->tmp_path);
+    free(w->target);
+    free(w->path);
+    free(w);
+}
+
 int
 trace_writer_close(struct trace_writer *w, struct sim_err *err)
 {
@@ -483,20 +525,25 @@ trace_writer_close(struct trace_writer *w, struct sim_err *err)
         rc = fail_errno(w, "write the trace", err);
     if (rc == 0 && w->format == TRACE_ORACLE_GENERAL) {
         rc = oracle_next_access(w, err);
-        if (rc == 0 && w->is_zstd)
-            rc = oracle_compress(w, err);
-        else if (rc == 0 && rename(w->tmp_path, w->path) != 0)
-            rc = fail_errno(w, "rename the temporary trace", err);
+        if (rc == 0 && w->is_direct) {
+            rc = oracle_copy_out(w, w->path, w->is_zstd, err);
+        } else if (rc == 0 && w->is_zstd) {
+            w->ztmp_path = outfile_make_tmp(w->target);
+            rc = w->ztmp_path == NULL
+                     ? fail_errno(w, "create the trace", err)
+                     : oracle_copy_out(w, w->ztmp_path, 1, err);
+        }
     }
+    if (rc == 0 && !w->is_direct &&
+        rename(w->ztmp_path ? w->ztmp_path : w->tmp_path, w->target) != 0)
+        rc = fail_errno(w, "rename the temporary trace into place", err);
     if (rc != 0) {
         trace_writer_abort(w);
         return rc;
     }
-    if (w->tmp_path)
+    if (w->tmp_path && (w->ztmp_path || w->is_direct))
         unlink(w->tmp_path);
-    free(w->tmp_path);
-    free(w->path);
-    free(w);
+    writer_free(w);
     return 0;
 }
 
@@ -508,9 +555,7 @@ trace_writer_abort(struct trace_writer *w)
     wbuf_close(&w->out);
     if (w->tmp_path)
         unlink(w->tmp_path);
-    if (w->is_created)
-        unlink(w->path);
-    free(w->tmp_path);
-    free(w->path);
-    free(w);
+    if (w->ztmp_path)
+        unlink(w->ztmp_path);
+    writer_free(w);
 }

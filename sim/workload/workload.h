@@ -279,13 +279,16 @@ void trace_close(struct trace_reader *r);
  * Every format the readers read, zstd-compressed when the name ends in
  * ".zst". Memory stays constant for the text formats; oracle_general keeps
  * one id map entry per distinct object while it computes next_access at
- * close (records wait in a temporary file beside the output).
+ * close. Records go to a temporary file beside the output, renamed into
+ * place by trace_writer_close: the output appears whole or not at all.
  */
 struct trace_writer;
 
 /*
- * Creates path. columns (csv only) says which optional columns to write
- * (TRACE_HAS_* bits); a record without one of them leaves it empty.
+ * Starts writing path (a temporary file beside it, made now: an output
+ * that cannot be written fails here). columns (csv only) says which
+ * optional columns to write (TRACE_HAS_* bits); a record without one of
+ * them leaves it empty.
  * Returns 0 and sets *out, or -SIM_EIO with err filled.
  */
 int trace_writer_open(const char *path, enum trace_format f, unsigned columns,
@@ -297,11 +300,13 @@ int trace_writer_open(const char *path, enum trace_format f, unsigned columns,
 int trace_write(struct trace_writer *w, const struct trace_rec *rec,
                 struct sim_err *err);
 
-/* Finishes the file (oracle_general: fills next_access) and frees w. On
- * failure the partial output is removed. Returns 0 or a negative code. */
+/* Finishes the file (oracle_general: fills next_access), renames it to
+ * its name and frees w. On failure the temporary file is removed and the
+ * name left as it was. Returns 0 or a negative code. */
 int trace_writer_close(struct trace_writer *w, struct sim_err *err);
 
-/* Frees w and removes what it wrote; NULL is a no-op. */
+/* Frees w and removes its temporary file (an older file of the output's
+ * name is kept); NULL is a no-op. */
 void trace_writer_abort(struct trace_writer *w);
 
 /* ---- Trace statistics (trace_stats.c) -----------------------------------
