@@ -4,7 +4,9 @@
 # offload (%), p99 latency (ms), origin peak (req/s), cost (USD), point,
 # outdated answers (% of requests).
 # Variables: n, titles[n], col (the column to draw), ptitle, xtitle,
-# ytitle, logx (1 for a log2 x axis).
+# ytitle, logx (1 for a log2 x axis), xlabels[] (the tick label of each
+# point, by point number: exact, where the data's label column may have
+# lost a double quote).
 load tdir . '/style.gp'
 set title ptitle
 set xlabel xtitle
@@ -27,6 +29,7 @@ if (logx) {
 ypad = yhi > ylo ? (yhi - ylo) * 0.06 : (abs(ylo) > 0 ? abs(ylo) * 0.05 : 1)
 set yrange [ylo - ypad : yhi + ypad]
 set key below horizontal left Left reverse noopaque nobox maxcols 2
-plot for [i=1:n] data index (i-1) using 1:col:xtic(2) with linespoints \
+plot for [i=1:n] data index (i-1) \
+     using 1:col:xtic(xlabels[int(column(8)) + 1]) with linespoints \
      lt i title titles[i]
 set output

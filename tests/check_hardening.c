@@ -3,6 +3,7 @@
  * escape control bytes, write errors fail the command, output files
  * appear whole or not at all, and outputs are checked before a run. */
 #define _XOPEN_SOURCE 700 /* symlink, lstat */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,14 @@ slurp(const char *path)
 }
 
 static int
+exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/* How many entries of dir have names starting with prefix? */
+static int
 count_entries(const char *dir, const char *prefix)
 {
     DIR *d = opendir(dir);
@@ -50,6 +59,148 @@ count_entries(const char *dir, const char *prefix)
 }
 
 /* A small run of the default scenario into dir/r.db; returns the path. */
+static char *
+small_db(const char *dir, const char *topo)
+{
+    char *db = xasprintf("%s/r.db", dir);
+    char *err = NULL;
+    int rc = test_cdnsim(NULL, &err, "run", topo, WL, "--requests", "4000",
+                         "--set", "warmup=400", "--db", db, "--quiet", NULL);
+    ck_assert_msg(rc == 0, "run failed: %s", err);
+    free(err);
+    return db;
+}
+
+static void
+exec_sql(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: %s",
+                  sql, sqlite3_errmsg(h));
+    sqlite3_close(h);
+}
+
+/* ---- Issue 12.1: nothing reaches a gnuplot script as code ---------------- */
+
+/* An --out path with a newline used to end the script's first comment
+ * line, and the next line ran as gnuplot: system() made a file. */
+START_TEST(test_regress_12_report_out_newline_runs_nothing)
+{
+    char *dir = test_tmpdir();
+    char *db = small_db(dir, TOPO);
+    char *marker = xasprintf("%s/pwned", dir);
+    char *out = xasprintf("%s/o\nsystem(\"touch %s\")\n#", dir, marker);
+    char *err = NULL;
+    int rc = test_cdnsim(NULL, &err, "report", db, "--out", out, "--quiet",
+                         NULL);
+    ck_assert_int_eq(rc, 1);
+    ck_assert_msg(!exists(marker), "gnuplot ran a command from --out");
+    ck_assert_ptr_nonnull(strstr(err, "--out"));
+    ck_assert_ptr_nonnull(strstr(err, "control character"));
+    /* The path is quoted with its newline escaped, on one line. */
+    ck_assert_ptr_nonnull(strstr(err, "/o\\x0asystem("));
+    ck_assert_ptr_eq(strchr(err, '\n'), err + strlen(err) - 1);
+    free(err), free(out), free(marker), free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* Names come from the database, which may be anyone's: a node name with
+ * line ends and gnuplot commands stays a string in the scripts. */
+START_TEST(test_regress_12_report_names_run_nothing)
+{
+    char *dir = test_tmpdir();
+    char *db = small_db(dir, TOPO);
+    char *marker = xasprintf("%s/pwned", dir);
+    char *sql = xasprintf(
+        "UPDATE node_metrics SET node = 'edge''x' || char(10) ||"
+        " 'system(\"touch %s\")' || char(13) || 'print 1' WHERE node ="
+        " 'edge-fra';"
+        "UPDATE region_metrics SET region = 'eu' || char(10) ||"
+        " 'system(\"touch %s\")' WHERE region = 'eu';"
+        "UPDATE latency_histogram SET region = 'eu' || char(10) ||"
+        " 'system(\"touch %s\")' WHERE region = 'eu';",
+        marker, marker, marker);
+    exec_sql(db, sql);
+    char *out = xasprintf("%s/out", dir);
+    char *err = NULL;
+    int rc = test_cdnsim(NULL, &err, "report", db, "--out", out, "--quiet",
+                         NULL);
+    ck_assert_msg(rc == 0, "report failed: %s", err);
+    ck_assert_msg(!exists(marker), "gnuplot ran a command from a name");
+    char *gp_path = xasprintf("%s/data/hit-ratio.gp", out);
+    char *gp = slurp(gp_path);
+    /* The name is one quoted string: quote doubled, line ends blanked. */
+    char *want = xasprintf("= 'edge''x system(\"touch %s\") print 1'\n",
+                           marker);
+    ck_assert_msg(strstr(gp, want) != NULL, "%s", gp);
+    free(want), free(gp), free(gp_path);
+    free(err), free(out), free(sql), free(marker), free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* ---- Issue 12.11: names in plot data files ------------------------------- */
+
+/* A name holding a double quote, a single quote or starting with '#'
+ * keeps its row and column in the data file, and is drawn exactly. */
+START_TEST(test_regress_12_plot_data_quotes_names)
+{
+    char *dir = test_tmpdir();
+    char *topo_text = slurp(TOPO);
+    /* Rename edge-fra and edge-iad everywhere they appear. */
+    struct {
+        const char *from, *to;
+    } renames[] = {{"edge-fra", "'ed\"ge''s'"}, {"edge-iad", "'#iad'"}};
+    for (size_t r = 0; r < 2; r++) {
+        char *p;
+        while ((p = strstr(topo_text, renames[r].from)) != NULL) {
+            char *t = xasprintf("%.*s%s%s", (int)(p - topo_text), topo_text,
+                                renames[r].to, p + strlen(renames[r].from));
+            free(topo_text);
+            topo_text = t;
+        }
+    }
+    char *topo = test_write_file(dir, "odd-names.yaml", topo_text);
+    ck_assert_ptr_nonnull(topo);
+    char *db = small_db(dir, topo);
+    char *out = xasprintf("%s/out", dir);
+    char *err = NULL;
+    int rc = test_cdnsim(NULL, &err, "report", db, "--out", out, "--quiet",
+                         NULL);
+    ck_assert_msg(rc == 0, "report failed: %s", err);
+    char *dat_path = xasprintf("%s/data/hit-ratio.dat", out);
+    char *dat = slurp(dat_path);
+    /* Every row but the header has three columns; no row became a
+     * comment. */
+    int rows = 0;
+    for (char *line = strtok(dat, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#')
+            continue;
+        rows++;
+        int tabs = 0;
+        for (char *c = line; *c; c++)
+            tabs += *c == '\t';
+        ck_assert_msg(tabs == 2, "row \"%s\"", line);
+    }
+    ck_assert_int_eq(rows, 7); /* 5 caching nodes, 2 tiers */
+    free(dat);
+    dat = slurp(dat_path);
+    ck_assert_ptr_nonnull(strstr(dat, "\n\"ed'ge's\"\t"));
+    ck_assert_ptr_nonnull(strstr(dat, "\n\"#iad\"\t"));
+    char *gp_path = xasprintf("%s/data/hit-ratio.gp", out);
+    char *gp = slurp(gp_path);
+    ck_assert_msg(strstr(gp, "labels[1] = 'ed\"ge''s'\n") != NULL, "%s", gp);
+    ck_assert_ptr_nonnull(strstr(gp, "labels[2] = '#iad'\n"));
+    free(gp), free(gp_path), free(dat), free(dat_path);
+    free(err), free(out), free(db), free(topo), free(topo_text);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
 
 /* ---- Issue 12.9: control bytes in error messages ------------------------- */
 
@@ -342,7 +493,13 @@ Suite *
 hardening_suite(void)
 {
     Suite *s = suite_create("hardening");
-    TCase *tc = tcase_create("messages");
+    TCase *tc = tcase_create("report");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
+    tcase_add_test(tc, test_regress_12_report_out_newline_runs_nothing);
+    tcase_add_test(tc, test_regress_12_report_names_run_nothing);
+    tcase_add_test(tc, test_regress_12_plot_data_quotes_names);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("messages");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_regress_12_escape_keeps_text_and_escapes_controls);
     tcase_add_test(tc, test_regress_12_trace_errors_escape_control_bytes);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "report/report_int.h"
+#include "util/escape.h"
 #include "util/xalloc.h"
 
 /* Is prog (a name looked up in PATH, or a path) executable? */
@@ -57,6 +58,38 @@ abs_path(const char *path)
     return r ? r : xstrdup(path);
 }
 
+/*
+ * A gnuplot script is read line by line, and no quoting carries a line
+ * end or other control character through: a newline in a path would end
+ * the string (or the comment) it is in, and the rest of the line would
+ * run as gnuplot commands, system() included. Such paths are refused;
+ * what names the option the path came from.
+ */
+static int
+check_script_path(struct rep_plotter *pl, const char *what, const char *path)
+{
+    size_t at = esc_find_control(path);
+    if (at == 0)
+        return 0;
+    return sim_err_set(pl->err, -SIM_EIO, path, 0, 0, NULL,
+                       "%s: byte %zu of this path is a control character "
+                       "(0x%02x), which the gnuplot scripts cannot hold "
+                       "safely; use a path without one",
+                       what, at, (unsigned char)path[at - 1]);
+}
+
+/* check_script_path on the absolute form of path, which the scripts
+ * hold (the working directory may bring the control character). */
+static int
+check_script_abs_path(struct rep_plotter *pl, const char *what,
+                      const char *path)
+{
+    char *abs = abs_path(path);
+    int code = check_script_path(pl, what, abs);
+    free(abs);
+    return code;
+}
+
 int
 rep_plotter_init(struct rep_plotter *pl, const struct rep_opts *o,
                  const char *templates, struct sim_err *err)
@@ -84,7 +117,13 @@ rep_plotter_init(struct rep_plotter *pl, const struct rep_opts *o,
                            "missing); give the reports/ directory of the "
                            "source tree with --templates DIR");
     pl->data_dir = xasprintf("%s/data", o->out_dir);
-    int code = rep_mkdir(o->out_dir, err);
+    int code = check_script_path(pl, "--out", o->out_dir);
+    if (code == 0)
+        code = check_script_abs_path(pl, "--templates", templates);
+    if (code == 0)
+        code = rep_mkdir(o->out_dir, err);
+    if (code == 0)
+        code = check_script_abs_path(pl, "--out", o->out_dir);
     if (code == 0)
         code = rep_mkdir(pl->data_dir, err);
     return code;
@@ -97,7 +136,14 @@ rep_plotter_fini(struct rep_plotter *pl)
     pl->data_dir = NULL;
 }
 
-/* Appends s as a gnuplot single-quoted string (a quote is doubled). */
+/*
+ * Appends s as a gnuplot single-quoted string: a quote is doubled, and a
+ * control character, which would end the script line (and let the rest
+ * of it run as commands), becomes a space. Single quotes also keep
+ * gnuplot from running `backquoted` text, which it does in double
+ * quotes. Every string from the user (a name, a title, a label) reaches
+ * a script only through here; paths are checked by check_script_path.
+ */
 static void
 gp_quote(struct strbuf *b, const char *s)
 {
@@ -105,7 +151,7 @@ gp_quote(struct strbuf *b, const char *s)
     for (; *s; s++) {
         if (*s == '\'')
             strbuf_put(b, "''");
-        else if (*s == '\n')
+        else if (esc_is_control((unsigned char)*s))
             strbuf_put(b, " ");
         else
             strbuf_putn(b, s, 1);
@@ -154,16 +200,37 @@ void
 rep_plot_strs(struct rep_plot *p, const char *var, const char *const *values,
               size_t n)
 {
-    /* gnuplot arrays have at least one element. */
-    strbuf_printf(&p->vars, "array %s[%zu] = [", var, n ? n : 1);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strbuf_put(&p->vars, ", ");
-        gp_quote(&p->vars, values[i]);
+    /* gnuplot arrays have at least one element. One line per element
+     * keeps the lines short however many there are. */
+    strbuf_printf(&p->vars, "array %s[%zu]\n", var, n ? n : 1);
+    for (size_t i = 0; i < n || i == 0; i++) {
+        strbuf_printf(&p->vars, "%s[%zu] = ", var, i + 1);
+        gp_quote(&p->vars, i < n && values[i] ? values[i] : "");
+        strbuf_put(&p->vars, "\n");
     }
-    if (n == 0)
-        strbuf_put(&p->vars, "''");
-    strbuf_put(&p->vars, "]\n");
+}
+
+void
+rep_dat_label(FILE *f, const char *s)
+{
+    int is_quoted = *s == '\0';
+    for (const char *c = s; *c && !is_quoted; c++)
+        is_quoted = *c == ' ' || *c == '#' || *c == '"' ||
+                    esc_is_control((unsigned char)*c);
+    if (!is_quoted) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('\'', f);
+        else if (esc_is_control((unsigned char)*s))
+            fputc(' ', f);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
 }
 
 void
@@ -196,8 +263,9 @@ run_gnuplot(struct rep_plotter *pl, const char *script)
          * _exit) below releases. */
         char *argv[] = {xstrdup(pl->gnuplot), xstrdup(script), NULL};
         execvp(pl->gnuplot, argv);
-        fprintf(stderr, "cdnsim: cannot run %s: %s\n", pl->gnuplot,
-                strerror(errno));
+        char name[256];
+        esc_term(name, sizeof name, pl->gnuplot, strlen(pl->gnuplot));
+        fprintf(stderr, "cdnsim: cannot run %s: %s\n", name, strerror(errno));
         _exit(127);
     }
     int status = 0;

@@ -136,11 +136,23 @@ struct rep_plot {
  * directory). Returns 0 or -SIM_EIO. */
 int rep_plot_begin(struct rep_plotter *pl, struct rep_plot *p, const char *name,
                    const char *tmpl);
-/* Template variables: a string, a number, an array of strings. */
+/* Template variables: a string, a number, an array of strings (a NULL
+ * element is ""). Strings keep every character but control characters,
+ * which become spaces. */
 void rep_plot_str(struct rep_plot *p, const char *var, const char *value);
 void rep_plot_num(struct rep_plot *p, const char *var, double value);
 void rep_plot_strs(struct rep_plot *p, const char *var,
                    const char *const *values, size_t n);
+/*
+ * Writes s as a text column of a data file, double-quoted when it is
+ * empty or holds a blank, '#', a double quote or a control character, so
+ * that it stays one column and no row reads as a comment. gnuplot reads
+ * no escape in a data file: a double quote in s becomes ' and a control
+ * character a space. Templates therefore take tick labels from arrays
+ * (rep_plot_strs), which hold names exactly; this column is for people
+ * reading the file.
+ */
+void rep_dat_label(FILE *f, const char *s);
 /*
  * Closes the data file, writes data/<name>.gp (which a user may run again
  * with gnuplot) and runs gnuplot on it, drawing <name>.png and <name>.svg.

@@ -291,6 +291,36 @@ ratio(int64_t num, int64_t den)
 
 /* ---- Plots --------------------------------------------------------------- */
 
+/* The tick labels of a bar chart, one per data row, handed to the
+ * template as the array "labels" (names kept exactly; see
+ * rep_dat_label). */
+struct labels {
+    char **v; /* [n], owned */
+    size_t n;
+};
+
+/* Starts a data row with its label, which lb takes (owned). */
+static void
+label_row(struct labels *lb, FILE *data, char *label)
+{
+    rep_dat_label(data, label);
+    lb->v = xrealloc(lb->v, (lb->n + 1) * sizeof *lb->v);
+    lb->v[lb->n++] = label;
+}
+
+/* Passes the labels (and their count, nlabels) and draws; frees lb. */
+static int
+draw_with_labels(struct rep_plotter *pl, struct rep_plot *p,
+                 struct labels *lb)
+{
+    rep_plot_num(p, "nlabels", (double)lb->n);
+    rep_plot_strs(p, "labels", (const char *const *)lb->v, lb->n);
+    for (size_t i = 0; i < lb->n; i++)
+        free(lb->v[i]);
+    free(lb->v);
+    return rep_plot_draw(pl, p);
+}
+
 static int
 plot_hit_ratio(struct rep_plotter *pl, const struct run_info *r)
 {
@@ -298,31 +328,29 @@ plot_hit_ratio(struct rep_plotter *pl, const struct run_info *r)
     int code = rep_plot_begin(pl, &p, "hit-ratio", "hit-ratio.gp");
     if (code != 0)
         return code;
-    int n = 0;
+    struct labels lb = {0};
     fputs("# label\thit ratio (%)\tbyte hit ratio (%)\n", p.data);
     for (size_t i = 0; i < r->n_nodes; i++) {
         const struct node_row *x = &r->nodes[i];
         if (strcmp(x->tier, "origin") == 0)
             continue;
-        fprintf(p.data, "%s\t%.4f\t%.4f\n", x->name, 100 * x->hit_ratio,
+        label_row(&lb, p.data, xstrdup(x->name));
+        fprintf(p.data, "\t%.4f\t%.4f\n", 100 * x->hit_ratio,
                 100 * x->byte_hit_ratio);
-        n++;
     }
     for (size_t i = 0; i < r->n_tiers; i++) {
         const struct tier_row *t = &r->tiers[i];
         if (strcmp(t->tier, "origin") == 0)
             continue;
-        fprintf(p.data, "%s (all)\t%.4f\t%.4f\n", t->tier,
-                100 * ratio(t->hits, t->requests),
+        label_row(&lb, p.data, xasprintf("%s (all)", t->tier));
+        fprintf(p.data, "\t%.4f\t%.4f\n", 100 * ratio(t->hits, t->requests),
                 100 * ratio(t->bytes_hit, t->bytes_requested));
-        n++;
     }
-    if (n == 0) {
-        fputs("(no caches)\t0\t0\n", p.data);
-        n = 1;
+    if (lb.n == 0) {
+        label_row(&lb, p.data, xstrdup("(no caches)"));
+        fputs("\t0\t0\n", p.data);
     }
-    rep_plot_num(&p, "nlabels", n);
-    return rep_plot_draw(pl, &p);
+    return draw_with_labels(pl, &p, &lb);
 }
 
 /* The latency CDF of one histogram, as an index block of the data file. */
@@ -452,17 +480,21 @@ plot_cost(struct rep_plotter *pl, const struct run_info *r)
     int code = rep_plot_begin(pl, &p, "cost", "cost.gp");
     if (code != 0)
         return code;
+    struct labels lb = {0};
     fputs("# label\tnode cost (USD)\ttier cost (USD)\n", p.data);
-    for (size_t i = 0; i < r->n_nodes; i++)
-        fprintf(p.data, "%s\t%.6f\t0\n", r->nodes[i].name,
-                r->nodes[i].cost_usd);
-    for (size_t i = 0; i < r->n_tiers; i++)
-        fprintf(p.data, "%s (all)\t0\t%.6f\n", r->tiers[i].tier,
-                r->tiers[i].cost_usd);
-    if (r->n_nodes == 0)
-        fputs("(no nodes)\t0\t0\n", p.data);
-    rep_plot_num(&p, "nlabels", (double)(r->n_nodes + r->n_tiers));
-    return rep_plot_draw(pl, &p);
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        label_row(&lb, p.data, xstrdup(r->nodes[i].name));
+        fprintf(p.data, "\t%.6f\t0\n", r->nodes[i].cost_usd);
+    }
+    for (size_t i = 0; i < r->n_tiers; i++) {
+        label_row(&lb, p.data, xasprintf("%s (all)", r->tiers[i].tier));
+        fprintf(p.data, "\t0\t%.6f\n", r->tiers[i].cost_usd);
+    }
+    if (lb.n == 0) {
+        label_row(&lb, p.data, xstrdup("(no nodes)"));
+        fputs("\t0\t0\n", p.data);
+    }
+    return draw_with_labels(pl, &p, &lb);
 }
 
 static int
@@ -491,22 +523,25 @@ plot_outcomes(struct rep_plotter *pl, const struct run_info *r)
     for (size_t k = 0; k < n; k++)
         fprintf(p.data, "\t%s (%%)", titles[k]);
     fputc('\n', p.data);
+    struct labels lb = {0};
     for (size_t i = 0; i < r->n_tiers; i++) {
         const struct tier_row *t = &r->tiers[i];
         int64_t sum = 0;
         for (int k = 0; k < MET_N_OUTCOMES; k++)
             sum += t->outcome[k];
-        fputs(t->tier, p.data);
+        label_row(&lb, p.data, xstrdup(t->tier));
         for (int k = 0; k < MET_N_OUTCOMES; k++)
             if (used[k])
                 fprintf(p.data, "\t%.4f", 100 * ratio(t->outcome[k], sum));
         fputc('\n', p.data);
     }
-    if (r->n_tiers == 0)
-        fputs("(none)\t0\n", p.data);
+    if (lb.n == 0) {
+        label_row(&lb, p.data, xstrdup("(none)"));
+        fputs("\t0\n", p.data);
+    }
     rep_plot_num(&p, "n", (double)n);
     rep_plot_strs(&p, "titles", titles, n);
-    return rep_plot_draw(pl, &p);
+    return draw_with_labels(pl, &p, &lb);
 }
 
 /* ---- The document -------------------------------------------------------- */

@@ -459,6 +459,9 @@ sweep_plots(struct rep_plotter *pl, const struct sw_info *s, size_t x,
                            l->logx ? ", log scale" : "");
     else
         xlabel = xasprintf("%s%s", v->path, l->logx ? " (log scale)" : "");
+    const char **xlabels = xcalloc((size_t)s->n_points + 1, sizeof *xlabels);
+    for (int64_t p = 0; p < s->n_points; p++)
+        xlabels[p] = s->points[p].value[x];
     int code = 0;
     for (size_t m = 0; code == 0 && m < n_metrics(s); m++) {
         struct rep_plot p;
@@ -469,19 +472,25 @@ sweep_plots(struct rep_plotter *pl, const struct sw_info *s, size_t x,
               "origin peak (req/s)\tcost (USD)\tpoint\toutdated (%)\n",
               p.data);
         for (size_t i = 0; i < l->n_series; i++) {
-            fprintf(p.data, "# series: %s\n", l->titles[i]);
+            fputs("# series: ", p.data);
+            rep_dat_label(p.data, l->titles[i]);
+            fputc('\n', p.data);
             for (size_t k = l->start[i]; k < l->start[i + 1]; k++) {
                 const struct sw_point *q = &s->points[l->order[k]];
+                fprintf(p.data, "%.17g\t", x_coord(s, q, x));
+                rep_dat_label(p.data, q->value[x] ? q->value[x] : "");
                 fprintf(p.data,
-                        "%.17g\t%s\t%.6f\t%.6f\t%.6f\t%lld\t%.6f\t%lld\t"
+                        "\t%.6f\t%.6f\t%.6f\t%lld\t%.6f\t%lld\t"
                         "%.6f\n",
-                        x_coord(s, q, x), q->value[x], 100 * q->offload,
+                        100 * q->offload,
                         100 * q->byte_offload, q->p99_ms,
                         (long long)q->origin_peak_rps, q->cost_usd,
                         (long long)q->point, 100 * q->outdated);
             }
             fputs("\n\n", p.data);
         }
+        /* Tick labels by point number (column 8), exactly as given. */
+        rep_plot_strs(&p, "xlabels", xlabels, (size_t)s->n_points);
         rep_plot_num(&p, "n", (double)l->n_series);
         rep_plot_strs(&p, "titles", (const char *const *)l->titles,
                       l->n_series);
@@ -492,6 +501,7 @@ sweep_plots(struct rep_plotter *pl, const struct sw_info *s, size_t x,
         rep_plot_num(&p, "logx", l->logx);
         code = rep_plot_draw(pl, &p);
     }
+    free(xlabels);
     free(xlabel);
     return code;
 }
