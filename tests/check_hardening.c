@@ -449,6 +449,81 @@ START_TEST(test_outfile_commit_and_abort)
 }
 END_TEST
 
+/* ---- Issue 12.10: trace gen keeps every tag ------------------------------ */
+
+START_TEST(test_regress_12_trace_gen_keeps_every_tag)
+{
+    char *dir = test_tmpdir();
+    /* 31 tags of 47 bytes each (1,487 bytes joined) and a long class
+     * name: the fixed 512-byte buffer kept 10 and cut the 11th. */
+    char tags[2048] = "";
+    for (int i = 0; i < 31; i++) {
+        char t[64];
+        snprintf(t, sizeof t, "%stag-%02d-%040d", i ? ", " : "", i, 0);
+        strcat(tags, t);
+    }
+    char class_name[301];
+    memset(class_name, 'c', 300);
+    class_name[300] = '\0';
+    char *yaml = xasprintf(
+        "name: many-tags\nseed: 1\nrequests: 50\narrival: {rate: 100}\n"
+        "catalog:\n  ttl: 1m\n  classes:\n"
+        "    - {name: %s, share: 1, objects: 10, zipf_alpha: 0.8,\n"
+        "       size: {dist: fixed, bytes: 1KiB}, tags: [%s]}\n",
+        class_name, tags);
+    char *wl = test_write_file(dir, "tags.yaml", yaml);
+    char *out = xasprintf("%s/t.csv", dir);
+    char *err = NULL;
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "trace", "gen", wl, "--out", out,
+                                 "--format", "csv", NULL),
+                     0);
+    free(err);
+    char *csv = slurp(out);
+    char *line = strchr(csv, '\n') + 1; /* the first record */
+    char *eol = strchr(line, '\n');
+    *eol = '\0';
+    for (int i = 0; i < 31; i++) {
+        char t[64];
+        snprintf(t, sizeof t, "%stag-%02d-%040d%s", i ? "|" : ",", i, 0,
+                 i == 30 ? "," : "|");
+        ck_assert_msg(strstr(line, t) != NULL, "tag %d missing: %s", i, line);
+    }
+    free(csv), free(out), free(wl), free(yaml);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A purge by prefix of a class whose name is longer than the 256-byte
+ * buffer the synthetic key was built in purged nothing. */
+START_TEST(test_regress_12_prefix_purge_of_long_class_name)
+{
+    char *dir = test_tmpdir();
+    char class_name[301];
+    memset(class_name, 'c', 300);
+    class_name[300] = '\0';
+    char *yaml = xasprintf(
+        "name: long-prefix\nseed: 1\nrequests: 3000\nwarmup: 0\n"
+        "arrival: {rate: 100}\ncatalog:\n  ttl: 1h\n  classes:\n"
+        "    - {name: %s, share: 1, objects: 20, zipf_alpha: 0.8,\n"
+        "       size: {dist: fixed, bytes: 1KiB}}\n"
+        "events:\n  - {at: 10s, purge: {prefix: /%s/}}\n",
+        class_name, class_name);
+    char *wl = test_write_file(dir, "long-prefix.yaml", yaml);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, &err, "run", "tests/data/two-tier.yaml",
+                                 wl, "--json", "-", NULL),
+                     0);
+    /* The edge tier comes first; by 10 s all 20 objects were requested. */
+    const char *p = strstr(out, "\"purged\": ");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(strtol(p + strlen("\"purged\": "), NULL, 10), 20);
+    free(out), free(err), free(wl), free(yaml);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* ---- Issue 11: outputs checked before running ---------------------------- */
 
 START_TEST(test_regress_11_outputs_checked_before_running)
@@ -509,6 +584,8 @@ hardening_suite(void)
     tcase_add_test(tc, test_regress_12_stdout_write_errors_fail);
     tcase_add_test(tc, test_regress_12_failed_outputs_leave_old_files);
     tcase_add_test(tc, test_outfile_commit_and_abort);
+    tcase_add_test(tc, test_regress_12_trace_gen_keeps_every_tag);
+    tcase_add_test(tc, test_regress_12_prefix_purge_of_long_class_name);
     tcase_add_test(tc, test_regress_11_outputs_checked_before_running);
     suite_add_tcase(s, tc);
     return s;

@@ -140,6 +140,25 @@ gen_parse(int argc, char **argv, struct gen_args *a)
     return -1;
 }
 
+/* A class's tags joined by "|"; caller frees. */
+static char *
+join_tags(const struct cfg_class *cl)
+{
+    size_t len = 1;
+    for (size_t j = 0; j < cl->n_tags; j++)
+        len += strlen(cl->tags[j]) + 1;
+    char *s = xmalloc(len), *p = s;
+    for (size_t j = 0; j < cl->n_tags; j++) {
+        if (j)
+            *p++ = '|';
+        size_t n = strlen(cl->tags[j]);
+        memcpy(p, cl->tags[j], n);
+        p += n;
+    }
+    *p = '\0';
+    return s;
+}
+
 static int
 trace_gen(int argc, char **argv)
 {
@@ -148,6 +167,7 @@ trace_gen(int argc, char **argv)
     struct cfg_workload *w = NULL;
     struct wl_gen *g = NULL;
     struct trace_writer *tw = NULL;
+    char **class_tags = NULL; /* [w->n_classes] when tags are written */
     struct sim_err err = {0};
     enum trace_format f = TRACE_CSV;
     int status = gen_parse(argc, argv, &a);
@@ -200,6 +220,14 @@ trace_gen(int argc, char **argv)
         status = report(&err, 1);
         goto out_free;
     }
+    /* Each class's tags as the trace carries them, "a|b|c", made once
+     * and as long as they are: a trace has to purge what the synthetic
+     * workload purges. */
+    if (cols & TRACE_HAS_TAGS) {
+        class_tags = xcalloc(w->n_classes, sizeof *class_tags);
+        for (size_t k = 0; k < w->n_classes; k++)
+            class_tags[k] = join_tags(&w->classes[k]);
+    }
     uint64_t n = 0, bytes = 0;
     int64_t last_at = 0;
     struct wl_request q;
@@ -218,21 +246,10 @@ trace_gen(int argc, char **argv)
             rec.has |= TRACE_HAS_TTL;
             rec.ttl_ns = q.ttl_ns;
         }
-        char tags[512];
-        if (cols & TRACE_HAS_TAGS) {
-            const struct cfg_class *cl = &w->classes[q.class_id];
-            size_t len = 0;
-            tags[0] = '\0';
-            for (size_t j = 0; j < cl->n_tags && len < sizeof tags; j++)
-                len += (size_t)snprintf(tags + len, sizeof tags - len, "%s%s",
-                                        j ? "|" : "", cl->tags[j]);
-            if (len >= sizeof tags)
-                len = sizeof tags - 1;
-            if (len > 0) {
-                rec.has |= TRACE_HAS_TAGS;
-                rec.tags = tags;
-                rec.tags_len = len;
-            }
+        if (class_tags != NULL && class_tags[q.class_id][0] != '\0') {
+            rec.has |= TRACE_HAS_TAGS;
+            rec.tags = class_tags[q.class_id];
+            rec.tags_len = strlen(class_tags[q.class_id]);
         }
         if (q.swr_ns > 0) {
             rec.has |= TRACE_HAS_SWR;
@@ -274,6 +291,9 @@ trace_gen(int argc, char **argv)
            (double)last_at / 1e9, trace_format_name(f));
     status = EXIT_OK;
 out_free:
+    for (size_t k = 0; class_tags != NULL && k < w->n_classes; k++)
+        free(class_tags[k]);
+    free(class_tags);
     free(names);
     free(weights);
 out:

@@ -161,14 +161,25 @@ wl_purge_index_add(struct wl_gen *g, const struct trace_rec *rec)
     }
 }
 
-/* The key cdnsim gives a synthetic object: "/<class>/<id>". */
+/* Does prefix start the key cdnsim gives a synthetic object,
+ * "/<class>/<id>"? Compared piece by piece: a class name has no length
+ * limit. */
 static int
 synthetic_key_starts(const struct cfg_class *c, uint64_t object,
                      const char *prefix)
 {
-    char key[256];
-    snprintf(key, sizeof key, "/%s/%" PRIu64, c->name, object);
-    return strncmp(key, prefix, strlen(prefix)) == 0;
+    char digits[24];
+    snprintf(digits, sizeof digits, "%" PRIu64, object);
+    const char *const parts[] = {"/", c->name, "/", digits};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t n = strlen(parts[i]), left = strlen(prefix);
+        if (left <= n)
+            return strncmp(parts[i], prefix, left) == 0;
+        if (strncmp(parts[i], prefix, n) != 0)
+            return 0;
+        prefix += n;
+    }
+    return *prefix == '\0';
 }
 
 int
