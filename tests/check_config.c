@@ -614,7 +614,8 @@ START_TEST(test_config_set_bad_value_names_set)
     ck_assert_int_eq(load_err(TOPO, WL, later, 1, &err), -SIM_EBADVAL);
     ck_assert_str_eq(err.file, WL);
     ck_assert_str_eq(err.field, "warmup");
-    ck_assert_has(err.msg, "below requests (10, set by --set)");
+    ck_assert_has(err.msg, "add --set warmup=M with M below 10 (such as "
+                           "--set warmup=1)");
 }
 END_TEST
 

@@ -564,6 +564,38 @@ START_TEST(test_regress_11_outputs_checked_before_running)
 }
 END_TEST
 
+/* ---- Issue 11: --json - with --explain, the warm-up hint ----------------- */
+
+START_TEST(test_regress_11_json_stdout_with_explain_is_pure_json)
+{
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, &err, "run", TOPO, WL, "--requests",
+                                 "2000", "--set", "warmup=200", "--json", "-",
+                                 "--explain", "3", NULL),
+                     0);
+    ck_assert_int_eq(out[0], '{');
+    ck_assert_str_eq(out + strlen(out) - 2, "}\n");
+    ck_assert_ptr_null(strstr(out, "reaches"));
+    ck_assert_ptr_nonnull(strstr(err, "request 201: object"));
+    ck_assert_ptr_nonnull(strstr(err, "reaches"));
+    free(out), free(err);
+}
+END_TEST
+
+START_TEST(test_regress_11_requests_below_warmup_suggests_fix)
+{
+    char *err = NULL;
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--requests",
+                                 "1000", NULL),
+                     3);
+    ck_assert_msg(strstr(err, "add --set warmup=M with M below 1000 (such as "
+                              "--set warmup=100)") != NULL,
+                  "%s", err);
+    ck_assert_ptr_nonnull(strstr(err, "workloads/zipf.yaml:6:"));
+    free(err);
+}
+END_TEST
+
 Suite *
 hardening_suite(void)
 {
@@ -578,6 +610,7 @@ hardening_suite(void)
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_regress_12_escape_keeps_text_and_escapes_controls);
     tcase_add_test(tc, test_regress_12_trace_errors_escape_control_bytes);
+    tcase_add_test(tc, test_regress_11_requests_below_warmup_suggests_fix);
     suite_add_tcase(s, tc);
     tc = tcase_create("outputs");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
@@ -587,6 +620,7 @@ hardening_suite(void)
     tcase_add_test(tc, test_regress_12_trace_gen_keeps_every_tag);
     tcase_add_test(tc, test_regress_12_prefix_purge_of_long_class_name);
     tcase_add_test(tc, test_regress_11_outputs_checked_before_running);
+    tcase_add_test(tc, test_regress_11_json_stdout_with_explain_is_pure_json);
     suite_add_tcase(s, tc);
     return s;
 }

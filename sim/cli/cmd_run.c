@@ -34,7 +34,8 @@ static const char run_usage[] =
     "  --db FILE           append the run to an SQLite database\n"
     "  --quiet             print no summary table\n"
     "  --explain N         narrate the life of the first N measured requests,\n"
-    "                      event by event, on stdout before the table\n"
+    "                      event by event, on stdout before the table (on\n"
+    "                      stderr with --json -)\n"
     "  --help              this text\n"
     "\n"
     "exit status: 0 ok, 1 the run failed or was interrupted, 2 usage error,\n"
@@ -257,7 +258,8 @@ cmd_run(int argc, char **argv)
         .stop = &stop_requested,
         .progress = isatty(STDERR_FILENO) ? show_progress : NULL,
         .progress_ctx = &prog,
-        .explain = a.explain_n ? stdout : NULL,
+        /* With --json -, stdout carries the JSON alone. */
+        .explain = !a.explain_n ? NULL : json_to_stdout ? stderr : stdout,
         .explain_n = a.explain_n,
     };
     code = cdn_run(c, &opts, &m);

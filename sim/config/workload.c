@@ -188,14 +188,28 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
     if (rc == 0)
         rc = cfg_map_count(&root, "warmup", 0, 0, 0, &w->warmup, err);
     if (rc == 0 && w->n_requests > 0 && w->warmup >= w->n_requests) {
-        char what[96];
-        /* Say so when requests, not warmup, is what came from --set. */
+        int warmup_id = cfg_map_find(&root, "warmup");
         struct cfg_mark req = cfg_doc_mark(d, cfg_map_find(&root, "requests"));
-        snprintf(what, sizeof what, "a whole number below requests (%llu%s)",
-                 (unsigned long long)w->n_requests,
-                 req.line == 0 ? ", set by --set" : "");
-        rc = cfg_map_bad(&root, "warmup", cfg_map_find(&root, "warmup"), what,
-                         err);
+        struct cfg_mark wu = cfg_doc_mark(d, warmup_id);
+        if (req.line == 0 && wu.line > 0) {
+            /* A short run asked for on the command line (--requests) is
+             * not wrong; the file's warm-up is too long for it, so say
+             * how to shorten that too. */
+            rc = cfg_doc_err(d, warmup_id, -SIM_EBADVAL, "warmup", err,
+                             "the file's warm-up of %llu requests leaves "
+                             "nothing to measure of the %llu requests asked "
+                             "for: add --set warmup=M with M below %llu "
+                             "(such as --set warmup=%llu)",
+                             (unsigned long long)w->warmup,
+                             (unsigned long long)w->n_requests,
+                             (unsigned long long)w->n_requests,
+                             (unsigned long long)(w->n_requests / 10));
+        } else {
+            char what[96];
+            snprintf(what, sizeof what, "a whole number below requests (%llu)",
+                     (unsigned long long)w->n_requests);
+            rc = cfg_map_bad(&root, "warmup", warmup_id, what, err);
+        }
     }
     if (rc == 0)
         rc = wb_trace(&root, w, err);
