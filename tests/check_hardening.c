@@ -494,6 +494,31 @@ START_TEST(test_regress_12_trace_gen_keeps_every_tag)
 }
 END_TEST
 
+/* A tag holding a separator of the trace's tags field could be purged in
+ * a synthetic run but never in its generated trace: refused. */
+START_TEST(test_regress_12_tags_with_separators_are_refused)
+{
+    char *dir = test_tmpdir();
+    char *wl = test_write_file(
+        dir, "bad-tag.yaml",
+        "name: bad-tag\nrequests: 100\narrival: {rate: 10}\ncatalog:\n"
+        "  ttl: 1m\n  classes:\n"
+        "    - {name: a, share: 1, objects: 10, zipf_alpha: 0,\n"
+        "       size: {dist: fixed, bytes: 1KiB}, tags: [ok, \"two words\"]}\n");
+    char *err = NULL;
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "validate",
+                                 "tests/data/two-tier.yaml", wl, NULL),
+                     3);
+    ck_assert_msg(strstr(err, ":8:") != NULL &&
+                      strstr(err, "catalog.classes[0].tags: tag \"two "
+                                  "words\" holds a blank") != NULL,
+                  "%s", err);
+    free(err), free(wl);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* A purge by prefix of a class whose name is longer than the 256-byte
  * buffer the synthetic key was built in purged nothing. */
 START_TEST(test_regress_12_prefix_purge_of_long_class_name)
@@ -619,6 +644,7 @@ hardening_suite(void)
     tcase_add_test(tc, test_outfile_commit_and_abort);
     tcase_add_test(tc, test_regress_12_trace_gen_keeps_every_tag);
     tcase_add_test(tc, test_regress_12_prefix_purge_of_long_class_name);
+    tcase_add_test(tc, test_regress_12_tags_with_separators_are_refused);
     tcase_add_test(tc, test_regress_11_outputs_checked_before_running);
     tcase_add_test(tc, test_regress_11_json_stdout_with_explain_is_pure_json);
     suite_add_tcase(s, tc);

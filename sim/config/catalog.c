@@ -293,6 +293,41 @@ cfg_class_ref(const struct cfg_map *m, const char *key,
     return cfg_map_bad(m, key, id, what, err);
 }
 
+/* Is ch a byte that separates tags in a trace's tags field (see
+ * workload/purge_select.c), or a control character? */
+static int
+is_tag_separator(char ch)
+{
+    return (unsigned char)ch <= ' ' || ch == ',' || ch == ';' || ch == '|' ||
+           ch == 0x7f;
+}
+
+/*
+ * A trace keeps a request's tags in one field, split at blanks, ',', ';'
+ * and '|' when read: a tag holding one of them could be purged in a
+ * synthetic run but never in its generated trace. Such tags are refused.
+ */
+static int
+check_tags(const struct cfg_map *m, const struct cfg_class *c,
+           struct sim_err *err)
+{
+    for (size_t k = 0; k < c->n_tags; k++) {
+        for (const char *t = c->tags[k]; *t; t++) {
+            if (!is_tag_separator(*t))
+                continue;
+            char field[CFG_FIELD_MAX];
+            cfg_map_field(m, "tags", field, sizeof field);
+            return cfg_doc_err(m->d, cfg_map_find(m, "tags"), -SIM_EBADVAL,
+                               field, err,
+                               "tag \"%s\" holds a blank, ',', ';', '|' or "
+                               "a control character, which separate tags "
+                               "in a trace; use '-' or '_' instead",
+                               c->tags[k]);
+        }
+    }
+    return 0;
+}
+
 /* One item of catalog.classes; the defaults come from the catalog. */
 static int
 wb_class(const struct cfg_map *m, const struct cfg_workload *w,
@@ -350,6 +385,8 @@ wb_class(const struct cfg_map *m, const struct cfg_workload *w,
     if (rc == 0)
         rc = cfg_map_strings(m, "tags", "a tag or a list of tags (surrogate "
                              "keys)", &c->tags, &c->n_tags, err);
+    if (rc == 0)
+        rc = check_tags(m, c, err);
     if (rc == 0)
         rc = cfg_map_bool(m, "purge_on_change", 0, &c->is_purged_on_change,
                           err);
