@@ -2,12 +2,16 @@
  * no file name or stored name runs gnuplot commands, error messages
  * escape control bytes, write errors fail the command, output files
  * appear whole or not at all, and outputs are checked before a run. */
-#define _XOPEN_SOURCE 700 /* symlink, lstat */
+#define _XOPEN_SOURCE 700 /* symlink, lstat, kill */
+#include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <dirent.h>
 
@@ -397,6 +401,49 @@ START_TEST(test_regress_12_failed_outputs_leave_old_files)
 }
 END_TEST
 
+static void
+sleep_ms(long ms)
+{
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* Ctrl-C during trace gen leaves the old file and no temporary. */
+START_TEST(test_regress_12_interrupted_trace_gen_leaves_old_file)
+{
+    char *dir = test_tmpdir();
+    char *trace = test_write_file(dir, "big.csv", "old\n");
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int nul = open("/dev/null", O_RDWR);
+        dup2(nul, 1);
+        dup2(nul, 2);
+        execl(test_bin(), test_bin(), "trace", "gen", "workloads/zipf.yaml",
+              "--out", trace, "--format", "csv", "--requests", "5000000",
+              (char *)NULL);
+        _exit(127);
+    }
+    /* Interrupt once the temporary file exists (writing has begun). */
+    for (int i = 0; i < 2000 && count_entries(dir, "big.csv.tmp") == 0; i++)
+        sleep_ms(5);
+    ck_assert_int_eq(count_entries(dir, "big.csv.tmp"), 1);
+    sleep_ms(50);
+    kill(pid, SIGINT);
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d",
+                  status);
+    char *text = slurp(trace);
+    ck_assert_str_eq(text, "old\n");
+    free(text);
+    ck_assert_int_eq(count_entries(dir, "big.csv.tmp"), 0);
+    free(trace);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_outfile_commit_and_abort)
 {
     char *dir = test_tmpdir();
@@ -642,6 +689,7 @@ hardening_suite(void)
     tcase_add_test(tc, test_regress_12_stdout_write_errors_fail);
     tcase_add_test(tc, test_regress_12_failed_outputs_leave_old_files);
     tcase_add_test(tc, test_outfile_commit_and_abort);
+    tcase_add_test(tc, test_regress_12_interrupted_trace_gen_leaves_old_file);
     tcase_add_test(tc, test_regress_12_trace_gen_keeps_every_tag);
     tcase_add_test(tc, test_regress_12_prefix_purge_of_long_class_name);
     tcase_add_test(tc, test_regress_12_tags_with_separators_are_refused);
