@@ -305,6 +305,10 @@ START_TEST(test_regress_12_stdout_write_errors_fail)
                                  trace_path, "--format", "csv", NULL),
                      0);
     free(err);
+    char *db = small_db(dir, TOPO);
+    char *sweep_db = xasprintf("%s/sweep.db", dir);
+    char *csv_dir = xasprintf("%s/csv", dir);
+    char *report_dir = xasprintf("%s/report", dir);
     const char *const cmds[][16] = {
         {"policies", NULL},
         {"--version", NULL},
@@ -316,6 +320,10 @@ START_TEST(test_regress_12_stdout_write_errors_fail)
         {"replay", trace_path, "--format", "csv", "--policy", "lru",
          "--capacity", "1MiB", NULL},
         {"trace", "stats", trace_path, "--format", "csv", NULL},
+        {"sweep", TOPO, WL, "--vary", "nodes.edge-fra.cache.policy=lru,fifo",
+         "--db", sweep_db, "--dry-run", NULL},
+        {"export", db, "--csv", csv_dir, NULL},
+        {"report", db, "--out", report_dir, NULL},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         int rc = to_dev_full(&err, cmds[i]);
@@ -324,6 +332,7 @@ START_TEST(test_regress_12_stdout_write_errors_fail)
                       cmds[i][0], err);
         free(err);
     }
+    free(report_dir), free(csv_dir), free(sweep_db), free(db);
     free(trace_path);
     test_rmtree(dir);
     free(dir);
