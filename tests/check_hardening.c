@@ -632,6 +632,19 @@ START_TEST(test_regress_11_outputs_checked_before_running)
     ck_assert_msg(out[0] == '\0', "the run started: %s", out);
     ck_assert_ptr_nonnull(strstr(err, junk));
     free(out), free(err), free(junk);
+    /* The check creates a new database; a run that then fails on a bad
+     * trace record removes it again rather than leave it empty. */
+    char *wl = test_write_file(dir, "bad-trace.yaml",
+                               "name: bad\ntrace: {path: bad.csv, format: "
+                               "csv}\ncatalog: {ttl: 5m}\n");
+    char *bad_trace = test_write_file(dir, "bad.csv",
+                                      "time,id,size\n1,1,10\n2,2,1x\n");
+    char *new_db = xasprintf("%s/new.db", dir);
+    ck_assert_int_eq(test_cdnsim(&out, &err, "run", "tests/data/two-tier.yaml",
+                                 wl, "--db", new_db, "--quiet", NULL),
+                     3);
+    ck_assert_msg(access(new_db, F_OK) != 0, "empty %s left", new_db);
+    free(out), free(err), free(new_db), free(bad_trace), free(wl);
     /* replay and trace stats check --json first as well. */
     ck_assert_int_eq(test_cdnsim(&out, &err, "trace", "stats",
                                  "tests/data/webcachesim-test.tr", "--format",

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -239,6 +240,8 @@ cmd_run(int argc, char **argv)
     }
     /* The outputs are checked before the run, which may take long: an
      * unwritable --json or --db fails now, not after the simulation. */
+    struct stat db_sb;
+    int is_new_db = a.db && stat(a.db, &db_sb) != 0;
     if ((a.json && outfile_open(&json, a.json, 1, &err) != 0) ||
         (a.db && met_check_db(a.db, &err) != 0)) {
         cli_print_err(&err);
@@ -269,9 +272,12 @@ cmd_run(int argc, char **argv)
     overrides = cli_sets_join(a.sets.v, a.sets.n);
     m.overrides = overrides;
     if (code != 0 && code != -SIM_EINTR) {
-        /* A bad trace record ended the run: no results to write. */
+        /* A bad trace record ended the run: no results to write, and no
+         * empty database left by the check above. */
         cli_print_err(wl_gen_error(cdn_workload(c)));
         status = cli_exit_for(code);
+        if (is_new_db && stat(a.db, &db_sb) == 0 && db_sb.st_size == 0)
+            unlink(a.db);
         goto out;
     }
     uint64_t n_reordered = wl_gen_n_reordered(cdn_workload(c));
