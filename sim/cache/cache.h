@@ -49,9 +49,17 @@ struct policy {
     struct cache_store *store;   /* borrowed; outlives the policy */
     void *state;                 /* ops->state_size zeroed bytes */
     uint64_t capacity_bytes;
-    gsl_rng *rng;                /* this cache's own stream, for random
-                                    choices; owned by the store */
+    gsl_rng *rng;                /* this cache's own stream, made on
+                                    first use by policy_rng(); owned by
+                                    the store */
+    uint64_t rng_seed;           /* seeds rng */
 };
+
+/* The policy's own random stream, made on its first use (a stream's state
+ * is 5 KB, and most policies draw nothing: a topology of many caches
+ * should not pay for them). The same seed gives the same stream however
+ * late it is made. */
+gsl_rng *policy_rng(struct policy *p);
 
 /*
  * Parameters. A policy or admission filter declares its tunables in one

@@ -72,7 +72,7 @@ ghost_init(struct ghost *g)
 {
     for (unsigned l = 0; l < GHOST_LISTS; l++)
         g->list[l] = (struct ghost_list){GHOST_NONE, GHOST_NONE, 0, 0};
-    g->cap = 256;
+    g->cap = 16; /* grows by doubling: small caches stay small */
     g->pool = xmalloc(g->cap * sizeof *g->pool);
     g->free = GHOST_NONE;
     ghost_free_range(g, 0, (uint32_t)g->cap);

@@ -19,7 +19,7 @@
  * need no clock and runs are reproducible. t counts from just before the
  * insert (an object is at least one access old), so a new object's
  * priority is finite. Sampling is with replacement and uses the cache's
- * random stream (p->rng); when the cache holds no more objects than
+ * random stream (policy_rng); when the cache holds no more objects than
  * `samples`, every object is examined instead, so small caches evict the
  * exact minimum. Ties go to the object examined first.
  *
@@ -130,7 +130,8 @@ hyp_victim(struct policy *p)
     uint32_t k = all ? s->n : s->samples;
     struct cache_obj *best = NULL;
     for (uint32_t i = 0; i < k; i++) {
-        uint32_t slot = all ? i : (uint32_t)gsl_rng_uniform_int(p->rng, s->n);
+        uint32_t slot =
+            all ? i : (uint32_t)gsl_rng_uniform_int(policy_rng(p), s->n);
         struct cache_obj *o = cache_obj_at(p->store, s->dense[slot]);
         if (best == NULL || hyp_lower(s, o, best))
             best = o;

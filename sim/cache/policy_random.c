@@ -7,7 +7,7 @@
  *
  * The cached objects' indices sit in one dense array and each object
  * remembers its slot, so removal is a swap with the last slot and a choice
- * is one draw of gsl_rng_uniform_int on the cache's own stream (p->rng):
+ * is one draw of gsl_rng_uniform_int on the cache's own stream (policy_rng):
  * the same seed and the same requests give the same evictions.
  *
  * Cost: O(1) per hook (insert amortised: the array doubles when full).
@@ -95,7 +95,7 @@ random_victim(struct policy *p)
     if (s->n == 0)
         return NULL;
     if (s->chosen == CACHE_NIL)
-        s->chosen = s->slots[gsl_rng_uniform_int(p->rng, s->n)];
+        s->chosen = s->slots[gsl_rng_uniform_int(policy_rng(p), s->n)];
     return cache_obj_at(p->store, s->chosen);
 }
 

@@ -63,6 +63,22 @@ cache_obj_at(const struct cache_store *c, uint32_t idx)
     return obj_at(c, idx);
 }
 
+gsl_rng *
+policy_rng(struct policy *p)
+{
+    if (p->rng == NULL)
+        p->rng = sim_rng_new(p->rng_seed, SIM_RNG_ID(SIM_RNG_POLICY, 0));
+    return p->rng;
+}
+
+/* The table of a store that has held nothing yet: one empty slot, never
+ * written (the first insert grows it), so that a topology of many caches
+ * costs no table until a cache is used. */
+static uint64_t no_slots[1];
+
+/* Slots of a store's first table. */
+#define TABLE_FIRST_SLOTS 1024
+
 static void
 table_alloc(struct cache_store *c, uint32_t n_slots)
 {
@@ -86,7 +102,8 @@ store_destroy(struct cache_store *c)
     if (c->policy.rng)
         gsl_rng_free(c->policy.rng);
     free(c->objs);
-    free(c->table);
+    if (c->table != no_slots)
+        free(c->table);
     free(c);
 }
 
@@ -172,12 +189,13 @@ cache_new_admit(const struct policy_ops *ops, const struct admit_ops *adm,
     c->stride = (sizeof(struct cache_obj) + ops->obj_state_size + 7) & ~7u;
     c->free_head = CACHE_NIL;
     c->next_access = INT64_MAX;
-    table_alloc(c, 1024);
+    c->table = no_slots;
+    c->table_mask = 0;
     c->policy.ops = ops;
     c->policy.store = c;
     c->policy.capacity_bytes = capacity_bytes;
     c->policy.state = xcalloc(1, ops->state_size ? ops->state_size : 1);
-    c->policy.rng = sim_rng_new(rng_seed, SIM_RNG_ID(SIM_RNG_POLICY, 0));
+    c->policy.rng_seed = rng_seed;
     c->admit.ops = adm;
     c->admit.store = c;
     c->admit.capacity_bytes = capacity_bytes;
@@ -281,6 +299,10 @@ table_grow(struct cache_store *c)
 {
     uint64_t *old = c->table;
     uint32_t old_n = c->table_mask + 1;
+    if (old == no_slots) {
+        table_alloc(c, TABLE_FIRST_SLOTS);
+        return;
+    }
     SIM_ASSERT(old_n < (1u << 31));
     table_alloc(c, old_n * 2);
     for (uint32_t s = 0; s < old_n; s++)
