@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+#include "util/idmap.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
@@ -65,6 +67,69 @@ join_list(const char *const *list, char *buf, size_t len)
     }
 }
 
+/* Mappings with more keys than this find repeated keys through a hash
+ * table, so that a topology's latency table with thousands of names is not
+ * checked pair by pair. */
+#define KEY_SCAN_MAX 16
+
+/* The earlier pair of the mapping starting at start whose key is key, or
+ * NULL. With seen (a map from key hashes to pair indices, one per hash),
+ * records key there when it is new. */
+static const yaml_node_pair_t *
+earlier_key(const struct cfg_map *m, const yaml_node_pair_t *start,
+            const yaml_node_pair_t *p, const char *key, struct idmap *seen)
+{
+    if (seen != NULL) {
+        uint64_t h = hash_bytes(key, strlen(key));
+        uint32_t k = idmap_get(seen, h);
+        if (k == IDMAP_EMPTY) {
+            idmap_put(seen, h, (uint32_t)(p - start));
+            return NULL;
+        }
+        const char *prev = cfg_doc_scalar(m->d, start[k].key);
+        if (prev != NULL && strcmp(prev, key) == 0)
+            return &start[k];
+        /* Two keys share a hash: compare them all. */
+    }
+    for (const yaml_node_pair_t *q = start; q < p; q++) {
+        const char *prev = cfg_doc_scalar(m->d, q->key);
+        if (prev != NULL && strcmp(prev, key) == 0)
+            return q;
+    }
+    return NULL;
+}
+
+/* One key of a mapping: a name, not given before, allowed. */
+static int
+check_key(const struct cfg_map *m, const yaml_node_pair_t *start,
+          const yaml_node_pair_t *p, const char *const *allowed,
+          struct idmap *seen, struct sim_err *err)
+{
+    const char *key = cfg_doc_scalar(m->d, p->key);
+    char field[CFG_FIELD_MAX];
+    if (key == NULL) {
+        char got[96];
+        cfg_doc_describe(m->d, p->key, got, sizeof got);
+        return cfg_doc_err(m->d, p->key, -SIM_EBADTYPE, m->field, err,
+                           "expected a key name, got %s", got);
+    }
+    cfg_map_field(m, key, field, sizeof field);
+    const yaml_node_pair_t *q = earlier_key(m, start, p, key, seen);
+    if (q != NULL) {
+        struct cfg_mark first = cfg_doc_mark(m->d, q->key);
+        return cfg_doc_err(m->d, p->key, -SIM_EDUP, field, err,
+                           "key \"%s\" given twice (first at line %d)", key,
+                           first.line);
+    }
+    if (allowed != NULL && !is_listed(allowed, key)) {
+        char list[400];
+        join_list(allowed, list, sizeof list);
+        return cfg_doc_err(m->d, p->key, -SIM_EBADKEY, field, err,
+                           "unknown key \"%s\" (allowed: %s)", key, list);
+    }
+    return 0;
+}
+
 int
 cfg_map_check_keys(const struct cfg_map *m, const char *const *allowed,
                    const char *const *required, struct sim_err *err)
@@ -72,32 +137,18 @@ cfg_map_check_keys(const struct cfg_map *m, const char *const *allowed,
     const yaml_node_t *n = cfg_doc_node(m->d, m->id);
     const yaml_node_pair_t *start = n->data.mapping.pairs.start;
     const yaml_node_pair_t *top = n->data.mapping.pairs.top;
-    for (const yaml_node_pair_t *p = start; p < top; p++) {
-        const char *key = cfg_doc_scalar(m->d, p->key);
-        char field[CFG_FIELD_MAX];
-        if (key == NULL) {
-            char got[96];
-            cfg_doc_describe(m->d, p->key, got, sizeof got);
-            return cfg_doc_err(m->d, p->key, -SIM_EBADTYPE, m->field, err,
-                               "expected a key name, got %s", got);
-        }
-        cfg_map_field(m, key, field, sizeof field);
-        for (const yaml_node_pair_t *q = start; q < p; q++) {
-            const char *prev = cfg_doc_scalar(m->d, q->key);
-            if (prev == NULL || strcmp(prev, key) != 0)
-                continue;
-            struct cfg_mark first = cfg_doc_mark(m->d, q->key);
-            return cfg_doc_err(m->d, p->key, -SIM_EDUP, field, err,
-                               "key \"%s\" given twice (first at line %d)", key,
-                               first.line);
-        }
-        if (allowed != NULL && !is_listed(allowed, key)) {
-            char list[400];
-            join_list(allowed, list, sizeof list);
-            return cfg_doc_err(m->d, p->key, -SIM_EBADKEY, field, err,
-                               "unknown key \"%s\" (allowed: %s)", key, list);
-        }
+    struct idmap seen, *seen_p = NULL;
+    if (top - start > KEY_SCAN_MAX) {
+        idmap_init(&seen);
+        seen_p = &seen;
     }
+    int rc = 0;
+    for (const yaml_node_pair_t *p = start; p < top && rc == 0; p++)
+        rc = check_key(m, start, p, allowed, seen_p, err);
+    if (seen_p != NULL)
+        idmap_fini(seen_p);
+    if (rc != 0)
+        return rc;
     for (; required && *required; required++)
         if (cfg_map_find(m, *required) == 0)
             return cfg_map_missing(m, *required, err);
