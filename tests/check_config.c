@@ -127,17 +127,18 @@ START_TEST(test_config_loads_topology)
     ck_assert_int_eq(cfg_node_index(t, "shield-ams"), 2);
     ck_assert_int_eq(cfg_node_index(t, "eu"), -1);
 
-    /* RTTs in ns, symmetric, -1 where none was given. */
-    size_t n = t->n_nodes;
-    ck_assert_int_eq(t->region_rtt_ns[0 * n + 0], 8 * MS);
-    ck_assert_int_eq(t->region_rtt_ns[0 * n + 1], 90 * MS);
-    ck_assert_int_eq(t->region_rtt_ns[1 * n + 1], 10 * MS);
-    ck_assert_int_eq(t->region_rtt_ns[0 * n + 2], -1);
-    ck_assert_int_eq(t->node_rtt_ns[0 * n + 2], 10500000);
-    ck_assert_int_eq(t->node_rtt_ns[2 * n + 0], 10500000);
-    ck_assert_int_eq(t->node_rtt_ns[1 * n + 2], 80 * MS);
-    ck_assert_int_eq(t->node_rtt_ns[3 * n + 2], 30 * MS);
-    ck_assert_int_eq(t->node_rtt_ns[0 * n + 1], -1);
+    /* RTTs in ns, -1 where none was given; a parent link either way
+     * round. */
+    ck_assert_int_eq(cfg_region_rtt(t, 0, 0), 8 * MS);
+    ck_assert_int_eq(cfg_region_rtt(t, 0, 1), 90 * MS);
+    ck_assert_int_eq(cfg_region_rtt(t, 1, 1), 10 * MS);
+    ck_assert_int_eq(cfg_region_rtt(t, 0, 2), -1);
+    ck_assert_int_eq(t->regions[0].n_links, 2);
+    ck_assert_int_eq(cfg_region_bps(t, 0, 0), -1);
+    ck_assert_int_eq(cfg_link_rtt(t, 0, 2), 10500000);
+    ck_assert_int_eq(cfg_parent_rtt(t, 0), 10500000);
+    ck_assert_int_eq(cfg_link_rtt(t, 1, 2), 80 * MS);
+    ck_assert_int_eq(cfg_link_bps(t, 1, 2), -1);
     ck_assert_int_eq(cfg_parent_rtt(t, 1), 80 * MS);
     ck_assert_int_eq(cfg_parent_rtt(t, 2), 30 * MS);
 
@@ -564,7 +565,7 @@ START_TEST(test_config_set_latency_and_order)
     struct cfg_topology *t;
     struct cfg_workload *w;
     load_ok(TOPO, WL, sets, 5, &t, &w);
-    ck_assert_int_eq(t->region_rtt_ns[0], 100 * MS);
+    ck_assert_int_eq(cfg_region_rtt(t, 0, 0), 100 * MS);
     ck_assert_int_eq(t->region_edge[0], 1);
     ck_assert_str_eq(t->name, "t2");
     ck_assert_str_eq(w->name, "renamed");

@@ -60,6 +60,11 @@ struct cfg_node {
     int backup_parent;        /* where misses go while the parent is known
                                  to be down; index into nodes[], or -1 */
     int provider;             /* index into providers[], or -1 */
+    cfg_time_ns parent_rtt_ns;/* RTT to parent; valid when parent >= 0 */
+    int64_t parent_bps;       /* bandwidth to parent, bits/s, or -1
+                                 (unlimited) */
+    cfg_time_ns backup_rtt_ns;/* RTT to backup_parent, when it is >= 0 */
+    int64_t backup_bps;       /* bandwidth to backup_parent, or -1 */
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */
@@ -79,6 +84,13 @@ enum cfg_routing {
     CFG_ROUTE_COST       /* the cheapest edge within max_latency_ms */
 };
 
+/* A region's link to an edge it has a latency to. */
+struct cfg_region_link {
+    int node;                 /* index into nodes[]: an edge */
+    cfg_time_ns rtt_ns;       /* round-trip time, >= 0 */
+    int64_t bps;              /* bandwidth, bits/s, or -1 (unlimited) */
+};
+
 struct cfg_region {
     char *name;
     double weight;            /* > 0; shares are weight / sum of weights */
@@ -87,6 +99,8 @@ struct cfg_region {
                                  edge, 0 elsewhere; NULL otherwise */
     int static_edge;          /* static: index into nodes[]; else -1 */
     cfg_time_ns max_rtt_ns;   /* cost: the RTT bound; else 0 */
+    struct cfg_region_link *links; /* the edges it reaches, by node index */
+    size_t n_links;           /* >= 1 */
 };
 
 /* "nearest", "weighted", "static" or "cost". */
@@ -100,7 +114,11 @@ struct cfg_provider {
 
 /*
  * A loaded topology. Latencies are round-trip times in nanoseconds (the
- * file gives milliseconds), symmetric; -1 where the file gives none.
+ * file gives milliseconds), symmetric. They are kept only where a request
+ * can travel (a region's links to its edges, each node's link to its
+ * parent and backup parent), so memory grows with the links, not with
+ * the square of the nodes; latency_ms entries between other nodes are
+ * checked and then dropped.
  */
 struct cfg_topology {
     char *path;
@@ -109,14 +127,8 @@ struct cfg_topology {
     size_t n_regions;
     struct cfg_node *nodes;
     size_t n_nodes;
-    cfg_time_ns *region_rtt_ns; /* [r * n_nodes + node], RTT or -1 */
-    cfg_time_ns *node_rtt_ns;   /* [a * n_nodes + b], symmetric, or -1 */
     int *region_edge;           /* [r]: the edge each region uses (lowest
                                    RTT, first listed on ties) */
-    int64_t *region_bps;        /* [r * n_nodes + node]: bandwidth of the
-                                   region's link to an edge, bits/s, or -1
-                                   (unlimited) */
-    int64_t *node_bps;          /* [a * n_nodes + b], symmetric, or -1 */
     struct cfg_provider *providers;
     size_t n_providers;
     struct cfg_outage *outages; /* sorted by node, then time; a node's
@@ -404,6 +416,23 @@ void cfg_workload_free(struct cfg_workload *w);
 
 /* Index of the node named name, or -1. */
 int cfg_node_index(const struct cfg_topology *t, const char *name);
+
+/* RTT in ns of region r's link to node, or -1 when it has none
+ * (O(log links)). */
+cfg_time_ns cfg_region_rtt(const struct cfg_topology *t, size_t r,
+                           size_t node);
+
+/* Bandwidth in bits/s of region r's link to node, or -1 when unlimited or
+ * when there is no link. */
+int64_t cfg_region_bps(const struct cfg_topology *t, size_t r, size_t node);
+
+/* RTT in ns of the link from node up to `up`, which must be its parent or
+ * its backup parent. */
+cfg_time_ns cfg_link_rtt(const struct cfg_topology *t, size_t node,
+                         size_t up);
+
+/* Bandwidth in bits/s of that link, or -1 when unlimited. */
+int64_t cfg_link_bps(const struct cfg_topology *t, size_t node, size_t up);
 
 /* RTT in ns between a node and its parent (always present once loaded). */
 cfg_time_ns cfg_parent_rtt(const struct cfg_topology *t, int node);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+#include "util/idmap.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
@@ -53,6 +55,15 @@ static const char *const service_required[] = {"dist", "mean", NULL};
 static const char *const node_required[] = {"name", "tier", NULL};
 static const char *const cache_required[] = {"capacity", NULL};
 
+/* One link's values while the tables are read: a region to an edge, or
+ * two nodes. */
+struct link_entry {
+    uint64_t key;     /* link_key() */
+    int64_t value[2]; /* [LINK_RTT] ns and [LINK_BPS] bits/s; -1 absent */
+};
+
+enum { LINK_RTT, LINK_BPS };
+
 /* State while one topology is read; the yaml ids let later checks point
  * at the value they are about. */
 struct topo_build {
@@ -65,7 +76,53 @@ struct topo_build {
     int *parent_id;      /* [i]: the node's parent value, 0 if none */
     int *backup_id;      /* [i]: the node's backup_parent value, 0 if none */
     int latency_id;      /* the latency_ms mapping */
+    /* Names of regions and nodes by hash (hash_bytes): code 2 * index +
+     * (1 for a node). A hash two names share keeps the first; lookups
+     * missing in the map then scan the names. */
+    struct idmap names;
+    int has_name_collision;
+    /* The links the tables give, found by link_key(). */
+    struct idmap link_index;
+    struct link_entry *links;
+    size_t n_links, cap_links;
 };
+
+/* The key of the link between region r and a node, or between two nodes
+ * (either way round). */
+static uint64_t
+link_key(int is_region, size_t a, size_t b)
+{
+    if (!is_region && a > b) {
+        size_t x = a;
+        a = b;
+        b = x;
+    }
+    return (is_region ? 1ULL << 63 : 0) | (uint64_t)a << 32 | (uint64_t)b;
+}
+
+/* The entry of a link, created with absent values if new. */
+static struct link_entry *
+tb_link_entry(struct topo_build *b, uint64_t key)
+{
+    uint32_t k = idmap_get(&b->link_index, key);
+    if (k != IDMAP_EMPTY)
+        return &b->links[k];
+    b->links = xgrow(b->links, &b->cap_links, b->n_links + 1, sizeof *b->links,
+                     64);
+    struct link_entry *e = &b->links[b->n_links];
+    e->key = key;
+    e->value[LINK_RTT] = e->value[LINK_BPS] = -1;
+    idmap_put(&b->link_index, key, (uint32_t)b->n_links++);
+    return e;
+}
+
+/* The value of one link, or -1 when the tables do not give it. */
+static int64_t
+tb_link_value(const struct topo_build *b, uint64_t key, int what)
+{
+    uint32_t k = idmap_get(&b->link_index, key);
+    return k == IDMAP_EMPTY ? -1 : b->links[k].value[what];
+}
 
 const char *
 cfg_routing_name(enum cfg_routing r)
@@ -108,11 +165,26 @@ node_names(const struct cfg_topology *t, char *buf, size_t len)
     }
 }
 
+static const char *
+code_name(const struct cfg_topology *t, uint32_t code)
+{
+    size_t idx = code >> 1;
+    return code & 1 ? t->nodes[idx].name : t->regions[idx].name;
+}
+
 /* Finds a name among the regions and the nodes read so far. Returns 1 for
  * a region, 2 for a node (with *idx set) and 0 when unknown. */
 static int
-tb_lookup(const struct cfg_topology *t, const char *name, size_t *idx)
+tb_lookup(const struct topo_build *b, const char *name, size_t *idx)
 {
+    const struct cfg_topology *t = b->t;
+    uint32_t code = idmap_get(&b->names, hash_bytes(name, strlen(name)));
+    if (code != IDMAP_EMPTY && strcmp(code_name(t, code), name) == 0) {
+        *idx = code >> 1;
+        return code & 1 ? 2 : 1;
+    }
+    if (!b->has_name_collision)
+        return 0;
     for (size_t r = 0; r < t->n_regions; r++)
         if (t->regions[r].name && strcmp(t->regions[r].name, name) == 0) {
             *idx = r;
@@ -126,6 +198,19 @@ tb_lookup(const struct cfg_topology *t, const char *name, size_t *idx)
     return 0;
 }
 
+/* Indexes a name just stored in t (a region's, or a node's). */
+static void
+tb_index_name(struct topo_build *b, const char *name, int is_node,
+              size_t idx)
+{
+    uint64_t h = hash_bytes(name, strlen(name));
+    if (idmap_get(&b->names, h) != IDMAP_EMPTY) {
+        b->has_name_collision = 1;
+        return;
+    }
+    idmap_put(&b->names, h, (uint32_t)(2 * idx + (is_node ? 1 : 0)));
+}
+
 /* Rejects a name already used: regions and nodes share one namespace,
  * because latency_ms keys may be either. name_id is the new name's value;
  * the new name is not yet stored in t. */
@@ -134,7 +219,7 @@ tb_check_unique(const struct topo_build *b, const char *name, int name_id,
                 const char *field, struct sim_err *err)
 {
     size_t idx;
-    int kind = tb_lookup(b->t, name, &idx);
+    int kind = tb_lookup(b, name, &idx);
     if (kind == 0)
         return 0;
     int first_id = kind == 1 ? b->region_name_id[idx] : b->node_name_id[idx];
@@ -196,6 +281,7 @@ tb_regions(struct topo_build *b, const struct cfg_map *root,
             break;
         }
         t->regions[r].name = name;
+        tb_index_name(b, name, 0, r);
         t->regions[r].static_edge = -1;
         b->region_name_id[r] = cfg_map_find(&m, "name");
         b->region_item_id[r] = items[r];
@@ -380,6 +466,7 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
         return rc;
     }
     node->name = name;
+    tb_index_name(b, name, 1, i);
     b->node_name_id[i] = cfg_map_find(&m, "name");
 
     int tier_id = cfg_map_find(&m, "tier");
@@ -487,7 +574,7 @@ tb_parents(struct topo_build *b, struct sim_err *err)
         char field[CFG_FIELD_MAX];
         snprintf(field, sizeof field, "nodes[%zu].parent", i);
         size_t p;
-        int kind = tb_lookup(t, name, &p);
+        int kind = tb_lookup(b, name, &p);
         if (kind != 2) {
             char names[NAMES_MAX];
             node_names(t, names, sizeof names);
@@ -556,7 +643,8 @@ tb_cycles(struct topo_build *b, struct sim_err *err)
 /*
  * A per-link table of the topology file: latency_ms and bandwidth_mbps
  * have the same shape (NAME -> {NAME: number}, symmetric, a region only
- * ever linked to edges) and are read by the same code into two matrices.
+ * ever linked to edges) and are read by the same code into the links
+ * (one value of each link_entry).
  */
 struct link_table {
     const char *key;      /* "latency_ms" */
@@ -567,8 +655,7 @@ struct link_table {
     double min;           /* smallest value allowed */
     int is_min_excl;      /* min itself is not allowed */
     double max;
-    int64_t *region;      /* [r * n_nodes + node], -1 where absent */
-    int64_t *node;        /* [a * n_nodes + b], symmetric, -1 where absent */
+    int slot;             /* LINK_RTT or LINK_BPS */
 };
 
 /* Stores one value in its slot, rejecting a different value given before. */
@@ -598,7 +685,7 @@ tb_link(struct topo_build *b, const struct link_table *lt,
     char field[CFG_FIELD_MAX];
     cfg_map_field(inner, c, field, sizeof field);
     size_t c_idx;
-    int c_kind = tb_lookup(t, c, &c_idx);
+    int c_kind = tb_lookup(b, c, &c_idx);
     if (c_kind == 0)
         return cfg_doc_err(b->d, key_id, -SIM_ENOENT, field, err,
                            "no region or node named \"%s\"", c);
@@ -632,38 +719,26 @@ tb_link(struct topo_build *b, const struct link_table *lt,
         return rc;
     int64_t v = (int64_t)llround(x * lt->scale);
     int value_id = cfg_map_find(inner, c);
-    if (a_kind != c_kind) {
-        size_t r = a_kind == 1 ? a_idx : c_idx;
-        size_t node = a_kind == 1 ? c_idx : a_idx;
-        return tb_set_link(b, lt, &lt->region[r * t->n_nodes + node], v, a, c,
-                           value_id, field, err);
-    }
-    rc = tb_set_link(b, lt, &lt->node[a_idx * t->n_nodes + c_idx], v, a, c,
-                     value_id, field, err);
-    if (rc == 0)
-        lt->node[c_idx * t->n_nodes + a_idx] = v;
-    return rc;
+    uint64_t key;
+    if (a_kind != c_kind)
+        key = link_key(1, a_kind == 1 ? a_idx : c_idx,
+                       a_kind == 1 ? c_idx : a_idx);
+    else
+        key = link_key(0, a_idx, c_idx);
+    struct link_entry *e = tb_link_entry(b, key);
+    return tb_set_link(b, lt, &e->value[lt->slot], v, a, c, value_id, field,
+                       err);
 }
 
 /*
- * Reads link table lt (required or not) into its two matrices, which it
- * allocates and fills with -1 first. *table_id is set to the table's yaml
- * mapping, or 0 when it is absent.
+ * Reads link table lt (required or not) into the links. *table_id is set
+ * to the table's yaml mapping, or 0 when it is absent.
  */
 static int
 tb_links(struct topo_build *b, const struct cfg_map *root,
-         struct link_table *lt, int required, int *table_id,
+         const struct link_table *lt, int required, int *table_id,
          struct sim_err *err)
 {
-    struct cfg_topology *t = b->t;
-    size_t nn = t->n_nodes;
-    lt->region = xmalloc(t->n_regions * nn * sizeof *lt->region);
-    lt->node = xmalloc(nn * nn * sizeof *lt->node);
-    for (size_t k = 0; k < t->n_regions * nn; k++)
-        lt->region[k] = -1;
-    for (size_t k = 0; k < nn * nn; k++)
-        lt->node[k] = -1;
-
     struct cfg_map table;
     int rc = cfg_map_child(root, lt->key, YAML_MAPPING_NODE, required,
                            table_id, err);
@@ -681,7 +756,7 @@ tb_links(struct topo_build *b, const struct cfg_map *root,
         char field[CFG_FIELD_MAX];
         cfg_map_field(&table, a, field, sizeof field);
         size_t a_idx;
-        int a_kind = tb_lookup(t, a, &a_idx);
+        int a_kind = tb_lookup(b, a, &a_idx);
         if (a_kind == 0)
             return cfg_doc_err(b->d, p->key, -SIM_ENOENT, field, err,
                                "no region or node named \"%s\"", a);
@@ -707,34 +782,35 @@ static int
 tb_latencies(struct topo_build *b, const struct cfg_map *root,
              struct sim_err *err)
 {
-    struct link_table rtt = {
+    static const struct link_table rtt = {
         .key = "latency_ms", .what = "latency", .whats = "latencies",
         .unit = "ms", .scale = 1e6, .min = 0, .is_min_excl = 0,
-        .max = RTT_MAX_MS};
+        .max = RTT_MAX_MS, .slot = LINK_RTT};
     int rc = tb_links(b, root, &rtt, 1, &b->latency_id, err);
-    b->t->region_rtt_ns = rtt.region;
-    b->t->node_rtt_ns = rtt.node;
     if (rc != 0)
         return rc;
-    struct link_table bw = {
+    static const struct link_table bw = {
         .key = "bandwidth_mbps", .what = "bandwidth", .whats = "bandwidths",
         .unit = "Mbps",
-        .scale = 1e6, .min = 0, .is_min_excl = 1, .max = 1e9};
+        .scale = 1e6, .min = 0, .is_min_excl = 1, .max = 1e9,
+        .slot = LINK_BPS};
     int bw_id;
-    rc = tb_links(b, root, &bw, 0, &bw_id, err);
-    b->t->region_bps = bw.region;
-    b->t->node_bps = bw.node;
-    return rc;
+    return tb_links(b, root, &bw, 0, &bw_id, err);
 }
 
 /* Every node with a parent needs the RTT to it. */
 static int
 tb_parent_latencies(const struct topo_build *b, struct sim_err *err)
 {
-    const struct cfg_topology *t = b->t;
+    struct cfg_topology *t = b->t;
     for (size_t i = 0; i < t->n_nodes; i++) {
         int p = t->nodes[i].parent;
-        if (p < 0 || t->node_rtt_ns[i * t->n_nodes + (size_t)p] >= 0)
+        if (p < 0)
+            continue;
+        uint64_t key = link_key(0, i, (size_t)p);
+        t->nodes[i].parent_rtt_ns = tb_link_value(b, key, LINK_RTT);
+        t->nodes[i].parent_bps = tb_link_value(b, key, LINK_BPS);
+        if (t->nodes[i].parent_rtt_ns >= 0)
             continue;
         char field[CFG_FIELD_MAX];
         snprintf(field, sizeof field, "nodes[%zu].parent", i);
@@ -745,19 +821,51 @@ tb_parent_latencies(const struct topo_build *b, struct sim_err *err)
     return 0;
 }
 
-/* Picks each region's edge: the lowest RTT, the first listed on ties. */
+static int
+region_link_cmp(const void *a, const void *b)
+{
+    const struct cfg_region_link *x = a, *y = b;
+    return (x->node > y->node) - (x->node < y->node);
+}
+
+/* Gives each region its links (those with a latency; tb_link let a region
+ * reach only edges), by node index, and picks its edge: the lowest RTT,
+ * the first listed in nodes on ties. */
 static int
 tb_region_edges(const struct topo_build *b, struct sim_err *err)
 {
     struct cfg_topology *t = b->t;
     t->region_edge = xmalloc(t->n_regions * sizeof *t->region_edge);
+    for (size_t k = 0; k < b->n_links; k++) {
+        const struct link_entry *e = &b->links[k];
+        if ((e->key >> 63) && e->value[LINK_RTT] >= 0)
+            t->regions[(e->key >> 32) & 0x7fffffffu].n_links++;
+    }
     for (size_t r = 0; r < t->n_regions; r++) {
+        struct cfg_region *g = &t->regions[r];
+        g->links = xcalloc(g->n_links ? g->n_links : 1, sizeof *g->links);
+        g->n_links = 0;
+    }
+    for (size_t k = 0; k < b->n_links; k++) {
+        const struct link_entry *e = &b->links[k];
+        if (!(e->key >> 63) || e->value[LINK_RTT] < 0)
+            continue;
+        struct cfg_region *g = &t->regions[(e->key >> 32) & 0x7fffffffu];
+        struct cfg_region_link *l = &g->links[g->n_links++];
+        l->node = (int)(e->key & 0xffffffffu);
+        l->rtt_ns = e->value[LINK_RTT];
+        l->bps = e->value[LINK_BPS];
+    }
+    for (size_t r = 0; r < t->n_regions; r++) {
+        struct cfg_region *g = &t->regions[r];
+        qsort(g->links, g->n_links, sizeof *g->links, region_link_cmp);
         int best = -1;
-        const cfg_time_ns *rtt = &t->region_rtt_ns[r * t->n_nodes];
-        for (size_t i = 0; i < t->n_nodes; i++)
-            if (t->nodes[i].tier == CFG_TIER_EDGE && rtt[i] >= 0 &&
-                (best < 0 || rtt[i] < rtt[best]))
-                best = (int)i;
+        cfg_time_ns best_rtt = 0;
+        for (size_t k = 0; k < g->n_links; k++)
+            if (best < 0 || g->links[k].rtt_ns < best_rtt) {
+                best = g->links[k].node;
+                best_rtt = g->links[k].rtt_ns;
+            }
         t->region_edge[r] = best;
         if (best >= 0)
             continue;
@@ -772,6 +880,24 @@ tb_region_edges(const struct topo_build *b, struct sim_err *err)
                            "region \"%s\" has no latency to any edge", name);
     }
     return 0;
+}
+
+/* An outage and its place in the file, for the overlap check. */
+struct outage_ref {
+    struct cfg_outage o;
+    size_t idx;
+};
+
+/* By node, then start, then file order. */
+static int
+outage_ref_cmp(const void *a, const void *b)
+{
+    const struct outage_ref *x = a, *y = b;
+    if (x->o.node != y->o.node)
+        return x->o.node < y->o.node ? -1 : 1;
+    if (x->o.at != y->o.at)
+        return x->o.at < y->o.at ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 static int
@@ -801,7 +927,7 @@ tb_backups(const struct topo_build *b, struct sim_err *err)
         char field[CFG_FIELD_MAX];
         snprintf(field, sizeof field, "nodes[%zu].backup_parent", i);
         size_t p;
-        if (tb_lookup(t, name, &p) != 2) {
+        if (tb_lookup(b, name, &p) != 2) {
             char names[NAMES_MAX];
             node_names(t, names, sizeof names);
             return cfg_doc_err(b->d, id, -SIM_ENOENT, field, err,
@@ -817,7 +943,10 @@ tb_backups(const struct topo_build *b, struct sim_err *err)
             return cfg_doc_err(b->d, id, -SIM_EBADVAL, field, err,
                                "\"%s\" is an edge; an edge cannot serve "
                                "another node's misses", name);
-        if (t->node_rtt_ns[i * t->n_nodes + p] < 0)
+        uint64_t key = link_key(0, i, p);
+        t->nodes[i].backup_rtt_ns = tb_link_value(b, key, LINK_RTT);
+        t->nodes[i].backup_bps = tb_link_value(b, key, LINK_BPS);
+        if (t->nodes[i].backup_rtt_ns < 0)
             return cfg_doc_err(b->d, id, -SIM_ENOKEY, field, err,
                                "no latency_ms entry between %s and %s",
                                t->nodes[i].name, name);
@@ -899,7 +1028,7 @@ tb_outages(struct topo_build *b, const struct cfg_map *root,
         struct cfg_outage *o = &t->outages[t->n_outages];
         const char *name = cfg_doc_scalar(b->d, cfg_map_find(&m, "fail"));
         size_t idx;
-        if (name == NULL || tb_lookup(t, name, &idx) != 2) {
+        if (name == NULL || tb_lookup(b, name, &idx) != 2) {
             char names[NAMES_MAX];
             node_names(t, names, sizeof names);
             char what[NAMES_MAX + 32];
@@ -923,24 +1052,34 @@ tb_outages(struct topo_build *b, const struct cfg_map *root,
             break;
         t->n_outages++;
     }
-    /* A node's outages, in time order, must not overlap. */
-    for (size_t k = 0; rc == 0 && k < t->n_outages; k++) {
-        for (size_t j = 0; j < t->n_outages; j++) {
-            const struct cfg_outage *x = &t->outages[j], *y = &t->outages[k];
-            if (j == k || x->node != y->node || x->at > y->at ||
-                (x->at == y->at && j > k))
-                continue;
-            if (x->duration == CFG_FOREVER || x->at + x->duration > y->at) {
-                char field[CFG_FIELD_MAX];
-                snprintf(field, sizeof field, "outages[%zu].at", k);
-                rc = cfg_doc_err(b->d, cfg_doc_lookup(b->d, item_ids[k], "at",
-                                                      NULL),
-                                 -SIM_EBADVAL, field, err,
-                                 "overlaps outages[%zu] of the same node", j);
-                break;
-            }
+    /* A node's outages, in time order, must not overlap: sorted by node
+     * and time (file order on ties), any overlap shows between
+     * neighbours. The one reported is the first in file order that
+     * overlaps an outage starting no later. */
+    struct outage_ref *order =
+        xmalloc((t->n_outages ? t->n_outages : 1) * sizeof *order);
+    for (size_t k = 0; k < t->n_outages; k++)
+        order[k] = (struct outage_ref){.o = t->outages[k], .idx = k};
+    if (rc == 0)
+        qsort(order, t->n_outages, sizeof *order, outage_ref_cmp);
+    size_t bad = SIZE_MAX, bad_prev = 0;
+    for (size_t k = 1; rc == 0 && k < t->n_outages; k++) {
+        const struct cfg_outage *x = &order[k - 1].o, *y = &order[k].o;
+        if (x->node == y->node &&
+            (x->duration == CFG_FOREVER || x->duration > y->at - x->at) &&
+            order[k].idx < bad) {
+            bad = order[k].idx;
+            bad_prev = order[k - 1].idx;
         }
     }
+    if (bad != SIZE_MAX) {
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "outages[%zu].at", bad);
+        rc = cfg_doc_err(b->d, cfg_doc_lookup(b->d, item_ids[bad], "at", NULL),
+                         -SIM_EBADVAL, field, err,
+                         "overlaps outages[%zu] of the same node", bad_prev);
+    }
+    free(order);
     free(item_ids);
     if (rc == 0)
         qsort(t->outages, t->n_outages, sizeof *t->outages, outage_cmp);
@@ -999,12 +1138,12 @@ tb_region_edge_ref(const struct topo_build *b, size_t r, int id,
 {
     const struct cfg_topology *t = b->t;
     const char *name = cfg_doc_scalar(b->d, id);
-    if (name == NULL || tb_lookup(t, name, idx) != 2 ||
+    if (name == NULL || tb_lookup(b, name, idx) != 2 ||
         t->nodes[*idx].tier != CFG_TIER_EDGE)
         return cfg_doc_err(b->d, id, -SIM_ENOENT, field, err,
                            "expected an edge node, got \"%s\"",
                            name ? name : "?");
-    if (t->region_rtt_ns[r * t->n_nodes + *idx] < 0)
+    if (cfg_region_rtt(t, r, *idx) < 0)
         return cfg_doc_err(b->d, id, -SIM_ENOKEY, field, err,
                            "no latency_ms entry between %s and %s",
                            t->regions[r].name, name);
@@ -1105,6 +1244,8 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
 {
     *out = NULL;
     struct topo_build b = {.d = d, .root = cfg_doc_root(d)};
+    idmap_init(&b.names);
+    idmap_init(&b.link_index);
     b.t = xcalloc(1, sizeof *b.t);
     b.t->path = xstrdup(d->path);
     struct cfg_map root;
@@ -1131,6 +1272,9 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
         rc = tb_outages(&b, &root, err);
     if (rc == 0)
         rc = tb_routing(&b, err);
+    idmap_fini(&b.names);
+    idmap_fini(&b.link_index);
+    free(b.links);
     free(b.parent_id);
     free(b.backup_id);
     free(b.node_name_id);
@@ -1165,16 +1309,13 @@ cfg_topology_free(struct cfg_topology *t)
     for (size_t r = 0; r < t->n_regions; r++) {
         free(t->regions[r].name);
         free(t->regions[r].edge_share);
+        free(t->regions[r].links);
     }
     for (size_t k = 0; k < t->n_providers; k++)
         free(t->providers[k].name);
     free(t->providers);
     free(t->region_edge);
     free(t->outages);
-    free(t->node_bps);
-    free(t->region_bps);
-    free(t->node_rtt_ns);
-    free(t->region_rtt_ns);
     free(t->nodes);
     free(t->regions);
     free(t->name);
@@ -1191,20 +1332,72 @@ cfg_node_index(const struct cfg_topology *t, const char *name)
     return -1;
 }
 
+/* Region r's link to node, or NULL. */
+static const struct cfg_region_link *
+region_link(const struct cfg_topology *t, size_t r, size_t node)
+{
+    SIM_ASSERT(r < t->n_regions && node < t->n_nodes);
+    const struct cfg_region *g = &t->regions[r];
+    size_t lo = 0, hi = g->n_links;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((size_t)g->links[mid].node < node)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->n_links && (size_t)g->links[lo].node == node ? &g->links[lo]
+                                                               : NULL;
+}
+
+cfg_time_ns
+cfg_region_rtt(const struct cfg_topology *t, size_t r, size_t node)
+{
+    const struct cfg_region_link *l = region_link(t, r, node);
+    return l ? l->rtt_ns : -1;
+}
+
+int64_t
+cfg_region_bps(const struct cfg_topology *t, size_t r, size_t node)
+{
+    const struct cfg_region_link *l = region_link(t, r, node);
+    return l ? l->bps : -1;
+}
+
+cfg_time_ns
+cfg_link_rtt(const struct cfg_topology *t, size_t node, size_t up)
+{
+    SIM_ASSERT(node < t->n_nodes);
+    const struct cfg_node *n = &t->nodes[node];
+    if (n->parent >= 0 && (size_t)n->parent == up)
+        return n->parent_rtt_ns;
+    SIM_ASSERT(n->backup_parent >= 0 && (size_t)n->backup_parent == up);
+    return n->backup_rtt_ns;
+}
+
+int64_t
+cfg_link_bps(const struct cfg_topology *t, size_t node, size_t up)
+{
+    SIM_ASSERT(node < t->n_nodes);
+    const struct cfg_node *n = &t->nodes[node];
+    if (n->parent >= 0 && (size_t)n->parent == up)
+        return n->parent_bps;
+    SIM_ASSERT(n->backup_parent >= 0 && (size_t)n->backup_parent == up);
+    return n->backup_bps;
+}
+
 cfg_time_ns
 cfg_parent_rtt(const struct cfg_topology *t, int node)
 {
     SIM_ASSERT(node >= 0 && (size_t)node < t->n_nodes);
-    int p = t->nodes[node].parent;
-    SIM_ASSERT(p >= 0);
-    return t->node_rtt_ns[(size_t)node * t->n_nodes + (size_t)p];
+    SIM_ASSERT(t->nodes[node].parent >= 0);
+    return t->nodes[node].parent_rtt_ns;
 }
 
 int64_t
 cfg_parent_bps(const struct cfg_topology *t, int node)
 {
     SIM_ASSERT(node >= 0 && (size_t)node < t->n_nodes);
-    int p = t->nodes[node].parent;
-    SIM_ASSERT(p >= 0);
-    return t->node_bps[(size_t)node * t->n_nodes + (size_t)p];
+    SIM_ASSERT(t->nodes[node].parent >= 0);
+    return t->nodes[node].parent_bps;
 }

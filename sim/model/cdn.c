@@ -141,8 +141,10 @@ struct cdn {
     const struct cfg_workload *w;  /* borrowed */
     struct node *nodes;
     uint32_t n_nodes;
-    uint32_t *region_edges;        /* [region * n_nodes + k]: the edges a
-                                      region can reach, lowest RTT first */
+    uint32_t *region_edges;        /* [region_edges_at[region] + k]: the
+                                      edges a region can reach, lowest RTT
+                                      first */
+    size_t *region_edges_at;       /* [region] */
     uint32_t *n_region_edges;      /* [region] */
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
     int has_outages;
@@ -174,10 +176,19 @@ static void
 link_init(struct link *l, const struct cfg_topology *t, size_t from,
           size_t to)
 {
-    int64_t rtt = t->node_rtt_ns[from * t->n_nodes + to];
+    int64_t rtt = cfg_link_rtt(t, from, to);
     l->up_ns = rtt / 2;
     l->down_ns = rtt - rtt / 2;
-    l->down_bps = t->node_bps[from * t->n_nodes + to];
+    l->down_bps = cfg_link_bps(t, from, to);
+}
+
+static int
+link_by_rtt(const void *a, const void *b)
+{
+    const struct cfg_region_link *x = a, *y = b;
+    if (x->rtt_ns != y->rtt_ns)
+        return x->rtt_ns < y->rtt_ns ? -1 : 1;
+    return (x->node > y->node) - (x->node < y->node);
 }
 
 /* Each region's reachable edges, by RTT (the first listed on ties). */
@@ -185,23 +196,26 @@ static void
 region_edges_init(struct cdn *c)
 {
     const struct cfg_topology *t = c->t;
-    size_t nn = t->n_nodes;
-    c->region_edges = xcalloc(t->n_regions * nn, sizeof *c->region_edges);
+    size_t n_links = 0;
+    c->region_edges_at = xcalloc(t->n_regions, sizeof *c->region_edges_at);
+    for (size_t r = 0; r < t->n_regions; r++) {
+        c->region_edges_at[r] = n_links;
+        n_links += t->regions[r].n_links;
+    }
+    c->region_edges = xcalloc(n_links ? n_links : 1, sizeof *c->region_edges);
     c->n_region_edges = xcalloc(t->n_regions, sizeof *c->n_region_edges);
     for (size_t r = 0; r < t->n_regions; r++) {
-        const int64_t *rtt = &t->region_rtt_ns[r * nn];
-        uint32_t *list = &c->region_edges[r * nn];
+        /* The region's links reach only edges, and come by node index:
+         * sorted by RTT then node, ties keep the nodes' order. */
+        size_t n = t->regions[r].n_links;
+        struct cfg_region_link *links = xmalloc(n * sizeof *links);
+        memcpy(links, t->regions[r].links, n * sizeof *links);
+        qsort(links, n, sizeof *links, link_by_rtt);
+        uint32_t *list = &c->region_edges[c->region_edges_at[r]];
         uint32_t k = 0;
-        for (uint32_t i = 0; i < nn; i++) {
-            if (t->nodes[i].tier != CFG_TIER_EDGE || rtt[i] < 0)
-                continue;
-            uint32_t j = k++; /* insertion sort: stable, so ties keep order */
-            while (j > 0 && rtt[list[j - 1]] > rtt[i]) {
-                list[j] = list[j - 1];
-                j--;
-            }
-            list[j] = i;
-        }
+        for (; k < n; k++)
+            list[k] = (uint32_t)links[k].node;
+        free(links);
         c->n_region_edges[r] = k;
         SIM_ASSERT(k > 0 && list[0] == (uint32_t)t->region_edge[r]);
     }
@@ -286,7 +300,7 @@ static uint32_t
 route_client(const struct cdn *c, uint32_t r, int64_t now)
 {
     const struct cfg_region *g = &c->t->regions[r];
-    const uint32_t *list = &c->region_edges[(size_t)r * c->n_nodes];
+    const uint32_t *list = &c->region_edges[c->region_edges_at[r]];
     uint32_t n = c->n_region_edges[r];
     switch (g->routing) {
     case CFG_ROUTE_NEAREST:
@@ -317,11 +331,11 @@ route_client(const struct cdn *c, uint32_t r, int64_t now)
         return last; /* rounding left u just past the end */
     }
     case CFG_ROUTE_COST: {
-        const int64_t *rtt = &c->t->region_rtt_ns[(size_t)r * c->n_nodes];
         int64_t best = -1;
         for (uint32_t k = 0; k < n; k++) {
             uint32_t e = list[k];
-            if (rtt[e] > g->max_rtt_ns || node_seems_down(c, e, now))
+            if (cfg_region_rtt(c->t, r, e) > g->max_rtt_ns ||
+                node_seems_down(c, e, now))
                 continue;
             if (best < 0 || c->t->nodes[e].egress_cost_per_gb <
                                 c->t->nodes[best].egress_cost_per_gb)
@@ -493,6 +507,7 @@ cdn_free(struct cdn *c)
     }
     free(c->nodes);
     free(c->region_edges);
+    free(c->region_edges_at);
     free(c->n_region_edges);
     for (size_t k = 0; c->push_nodes && c->w && k < c->w->n_events; k++)
         free(c->push_nodes[k]);
@@ -663,9 +678,9 @@ respond(struct cdn *c, uint32_t s, int64_t now)
             count_failed(c, r);
     } else if (r->child == REQ_NIL) {
         /* The client's round trip, and the body's time on its link. */
-        size_t k = (size_t)r->region * c->n_nodes + r->node;
-        int64_t last_mile = c->t->region_rtt_ns[k] +
-                            transfer_ns(r->size, c->t->region_bps[k]);
+        int64_t last_mile =
+            cfg_region_rtt(c->t, r->region, r->node) +
+            transfer_ns(r->size, cfg_region_bps(c->t, r->region, r->node));
         if (r->explain)
             narrate(c, now, "  %s answers the client in %s with object %llu: "
                     "latency %.3f ms (%.3f ms at the edge + %.3f ms to and "
