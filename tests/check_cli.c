@@ -403,6 +403,51 @@ START_TEST(test_regress_12_large_topology_is_sparse)
 }
 END_TEST
 
+/* Issue 12, item 2: weights that each fit a double but sum to infinity
+ * made the rate NaN and the run abort on an assertion. validate and run
+ * now reject them (exit 3) naming the file, line, column and field. */
+START_TEST(test_regress_12_huge_weights_exit_3)
+{
+    char *err;
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "validate",
+                                 "tests/data/bad/huge-weights.yaml", NULL),
+                     3);
+    ck_assert_ptr_nonnull(
+        strstr(err, "huge-weights.yaml:5:24: regions[0].weight:"));
+    free(err);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--set",
+                                 "regions.eu.weight=1e308", "--set",
+                                 "regions.us.weight=1e308", "--quiet", NULL),
+                     3);
+    ck_assert_ptr_nonnull(strstr(err, "--set: regions[0].weight:"));
+    free(err);
+}
+END_TEST
+
+/* Values at the limits run to the end: a body that would take 270 years
+ * on a 1 bit/s link (its time is clamped to 3650 days), service times
+ * of 3650 days, TTLs as long. Under make sanitize this checks that no
+ * sum overflows. */
+START_TEST(test_regress_12_limits_run)
+{
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "run", "tests/scenarios/thin-links.yaml",
+                    "tests/data/small-workload.yaml", "--requests", "300",
+                    "--set", "warmup=0", "--set", "catalog.size.median=1GiB",
+                    "--set", "bandwidth_mbps.edge.origin=1e-6", "--set",
+                    "bandwidth_mbps.r.edge=1e-6", "--set", "catalog.ttl=3650d",
+                    "--quiet", NULL),
+        0);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "run", "tests/scenarios/queue.yaml",
+                    "tests/data/small-workload.yaml", "--requests", "5",
+                    "--set", "warmup=0", "--set",
+                    "nodes.origin.service_time.mean=3650d", "--set",
+                    "catalog.stale_if_error=3650d", "--quiet", NULL),
+        0);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -418,9 +463,11 @@ cli_suite(void)
     tcase_add_test(tc, test_cli_sparse_arrivals_end_the_run);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("scale");
+    tc = tcase_create("issue12");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_regress_12_large_topology_is_sparse);
+    tcase_add_test(tc, test_regress_12_huge_weights_exit_3);
+    tcase_add_test(tc, test_regress_12_limits_run);
     suite_add_tcase(s, tc);
     tc = tcase_create("outputs");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

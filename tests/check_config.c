@@ -353,8 +353,10 @@ static const struct bad_case bad_cases[] = {
      "nodes[0].cache.capacity", "got \"-1GiB\""},
     {"bad-size.yaml", 0, -SIM_EBADVAL, 7, 52, "nodes[1].cache.capacity",
      "expected a positive size such as \"64GiB\", got \"10 gigs\""},
+    {"huge-weights.yaml", 0, -SIM_EBADVAL, 5, 24, "regions[0].weight",
+     "expected a number > 0 and <= 1e+12, got \"1e308\""},
     {"zero-weight.yaml", 0, -SIM_EBADVAL, 5, 24, "regions[1].weight",
-     "expected a number > 0, got \"0\""},
+     "expected a number > 0 and <= 1e+12, got \"0\""},
     {"duplicate-name.yaml", 0, -SIM_EDUP, 8, 12, "nodes[2].name",
      "duplicate name \"eu\": already used by regions[0] at line 4"},
     {"duplicate-key.yaml", 0, -SIM_EDUP, 4, 27, "regions[0].weight",
@@ -410,11 +412,11 @@ static const struct bad_case bad_cases[] = {
     {"warmup-not-below-requests.yaml", 1, -SIM_EBADVAL, 4, 9, "warmup",
      "below requests (1000), got \"1000\""},
     {"bad-duration.yaml", 1, -SIM_EBADVAL, 8, 8, "catalog.ttl",
-     "a unit is needed), got \"60\""},
+     "a unit is needed) up to 3650d, got \"60\""},
     {"bad-zipf-alpha.yaml", 1, -SIM_EBADVAL, 7, 15, "catalog.zipf_alpha",
      "expected a number >= 0, got \"-0.5\""},
     {"bad-rate.yaml", 1, -SIM_EBADVAL, 4, 17, "arrival.rate",
-     "expected a number > 0, got \"0\""},
+     "expected a number > 0 and <= 1e+09, got \"0\""},
     {"bad-requests.yaml", 1, -SIM_EBADVAL, 3, 11, "requests",
      "expected a positive whole number, got \"1500.5\""},
     {"missing-sigma.yaml", 1, -SIM_ENOKEY, 8, 9, "catalog.size.sigma",
@@ -456,7 +458,7 @@ static const struct bad_case bad_cases[] = {
     {"objects-with-classes.yaml", 1, -SIM_EBADKEY, 6, 3, "catalog.objects",
      "give objects for each class"},
     {"bad-size-table.yaml", 1, -SIM_EBADVAL, 8, 53, "catalog.size.table",
-     "a weight > 0, got \"0\""},
+     "a weight > 0 and <= 1e+12, got \"0\""},
     {"hourly-and-rate.yaml", 1, -SIM_EBADKEY, 4, 11, "arrival.rate",
      "does not go with hourly"},
     {"bad-peak-to-trough.yaml", 1, -SIM_EBADVAL, 6, 44,
@@ -656,6 +658,77 @@ static const struct bad_set bad_sets[] = {
     {"topology=1", -SIM_EBADVAL, "topology", "needs a field after it"},
 };
 
+/*
+ * Issue 12, item 2: numbers whose sums or products feed the simulated
+ * clock are bounded at load time (see CFG_TIME_MAX_NS and the others in
+ * config.h), each error naming the field. Each case is one or two --set
+ * values on the good files (and the topology's service times for the
+ * last ones).
+ */
+struct unsafe_case {
+    const char *topo; /* NULL: TOPO */
+    const char *sets[3];
+    const char *field;
+    const char *msg;
+};
+
+#define THIN "tests/scenarios/thin-links.yaml"
+#define QUEUE "tests/scenarios/queue.yaml"
+
+static const struct unsafe_case unsafe_cases[] = {
+    {NULL, {"regions.eu.weight=1e308", "regions.us.weight=1e308"},
+     "regions[0].weight", "<= 1e+12, got \"1e308\""},
+    {NULL, {"arrival.rate=1e308"}, "arrival.rate", "<= 1e+09"},
+    {NULL, {"catalog.ttl=100000d"}, "catalog.ttl", "up to 3650d"},
+    {NULL, {"catalog.stale_if_error=3651d"}, "catalog.stale_if_error",
+     "up to 3650d"},
+    {NULL, {"metrics.window=10000d"}, "metrics.window", "up to 3650d"},
+    {NULL, {"nodes.edge-fra.egress_cost_per_gb=1e308"},
+     "nodes[0].egress_cost_per_gb", "<= 1e+06"},
+    {THIN, {"bandwidth_mbps.edge.origin=1e-9"}, "bandwidth_mbps.edge.origin",
+     ">= 1e-06"},
+    {QUEUE, {"nodes.origin.service_time.mean=100000d"},
+     "nodes[1].service_time.mean", "up to 3650d"},
+    /* Each fits; their product (the work queued at one server) does
+     * not: 10^6 requests of 1,000 days. */
+    {QUEUE, {"nodes.origin.service_time.mean=1000d"},
+     "nodes[1].service_time.mean",
+     "1000000 requests of 8.64e+07 s each on 1 server are"},
+};
+
+START_TEST(test_regress_12_rejects_unsafe_numbers)
+{
+    const struct unsafe_case *c = &unsafe_cases[_i];
+    size_t n = 0;
+    while (n < 3 && c->sets[n] != NULL)
+        n++;
+    struct sim_err err;
+    ck_assert_int_eq(load_err(c->topo ? c->topo : TOPO, WL, c->sets, n, &err),
+                     -SIM_EBADVAL);
+    ck_assert_str_eq(err.field, c->field);
+    ck_assert_has(err.msg, c->msg);
+}
+END_TEST
+
+/* The same numbers at their limits load, and the run uses them with no
+ * overflow (sanitizers check that in make sanitize). */
+START_TEST(test_regress_12_limits_load)
+{
+    const char *sets[] = {"catalog.ttl=3650d",
+                          "catalog.stale_while_revalidate=3650d",
+                          "bandwidth_mbps.edge.origin=1e-6",
+                          "arrival.rate=1e9", "regions.r.weight=1e12",
+                          "nodes.edge.egress_cost_per_gb=1e6"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(THIN, WL, sets, 6, &t, &w);
+    ck_assert_int_eq(w->ttl_ns, CFG_TIME_MAX_NS);
+    ck_assert_int_eq(cfg_parent_bps(t, 0), 1);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+END_TEST
+
 START_TEST(test_config_set_rejects_bad_override)
 {
     const struct bad_set *c = &bad_sets[_i];
@@ -699,6 +772,12 @@ config_suite(void)
     tcase_add_loop_test(tc, test_config_rejects_bad_file, 0,
                         (int)(sizeof bad_cases / sizeof bad_cases[0]));
     tcase_add_test(tc, test_config_rejects_missing_file);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("ranges");
+    tcase_add_loop_test(tc, test_regress_12_rejects_unsafe_numbers, 0,
+                        sizeof unsafe_cases / sizeof unsafe_cases[0]);
+    tcase_add_test(tc, test_regress_12_limits_load);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("overrides");

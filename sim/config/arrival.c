@@ -47,9 +47,11 @@ wb_hourly(const struct cfg_map *m, struct cfg_workload *w, struct sim_err *err)
         int item = n->data.sequence.items.start[k];
         const char *text = cfg_doc_scalar(m->d, item);
         double v;
-        if (text == NULL || parse_double(text, &v) != 0 || v < 0)
+        if (text == NULL || parse_double(text, &v) != 0 || v < 0 ||
+            v > CFG_RATE_MAX)
             return cfg_map_bad(m, "hourly", item,
-                               "a rate >= 0 in requests per second", err);
+                               "a rate >= 0 and <= 1e+09 in requests per "
+                               "second", err);
         w->hourly[w->n_hourly++] = v;
         sum += v;
     }
@@ -70,9 +72,11 @@ wb_flash(const struct cfg_map *m, struct cfg_workload *w, struct cfg_flash *f,
         return rc;
     int at_id = cfg_map_find(m, "at");
     const char *at = cfg_doc_scalar(m->d, at_id);
-    if (at == NULL || parse_duration(at, &f->at) != 0)
+    if (at == NULL || parse_duration(at, &f->at) != 0 ||
+        f->at > CFG_TIME_MAX_NS)
         return cfg_map_bad(m, "at", at_id,
-                           "a time from the start such as \"10m\"", err);
+                           "a time from the start such as \"10m\", up to "
+                           CFG_TIME_MAX_TEXT, err);
     rc = cfg_map_duration(m, "duration", 1, 0, &f->duration_ns, err);
     if (rc == 0)
         rc = cfg_map_count(m, "objects", 1, 0, 1, &f->n_objects, err);
@@ -80,7 +84,7 @@ wb_flash(const struct cfg_map *m, struct cfg_workload *w, struct cfg_flash *f,
         rc = cfg_map_bad(m, "objects", cfg_map_find(m, "objects"),
                          "a whole number from 1 to 2^40", err);
     if (rc == 0)
-        rc = cfg_map_number(m, "multiplier", 1, 0, 1, 1, INFINITY,
+        rc = cfg_map_number(m, "multiplier", 1, 0, 1, 1, CFG_FACTOR_MAX,
                             &f->multiplier, err);
     if (rc == 0)
         rc = cfg_map_number(m, "zipf_alpha", 0, 0, 0, 0, INFINITY,
@@ -148,7 +152,8 @@ cfg_arrival_build(const struct cfg_map *root, struct cfg_workload *w,
     if (rc == 0 && has_hourly)
         rc = wb_hourly(&m, w, err);
     if (rc == 0 && !has_hourly)
-        rc = cfg_map_number(&m, "rate", 1, 0, 0, 1, INFINITY, &w->rate, err);
+        rc = cfg_map_number(&m, "rate", 1, 0, 0, 1, CFG_RATE_MAX, &w->rate,
+                            err);
     if (rc == 0)
         rc = cfg_map_submap(&m, "diurnal", 0, &diurnal, &is_present, err);
     if (rc == 0 && is_present) {
@@ -163,7 +168,7 @@ cfg_arrival_build(const struct cfg_map *root, struct cfg_workload *w,
                              "an hour >= 0 and < 24", err);
         if (rc == 0)
             rc = cfg_map_number(&diurnal, "peak_to_trough", 1, 0, 1, 0,
-                                INFINITY, &w->peak_to_trough, err);
+                                CFG_FACTOR_MAX, &w->peak_to_trough, err);
     }
     if (rc == 0)
         rc = cfg_map_number(&m, "start_hour", 0, 0, 0, 0, 24, &w->start_hour,

@@ -159,8 +159,10 @@ size_table(const struct cfg_map *m, struct cfg_size *s, struct sim_err *err)
             s->table_bytes[k] == 0)
             return cfg_map_bad(m, "table", size_id,
                                "a positive size such as \"4KiB\"", err);
-        if (weight == NULL || parse_double(weight, &wv) != 0 || !(wv > 0))
-            return cfg_map_bad(m, "table", weight_id, "a weight > 0", err);
+        if (weight == NULL || parse_double(weight, &wv) != 0 || !(wv > 0) ||
+            wv > CFG_WEIGHT_MAX)
+            return cfg_map_bad(m, "table", weight_id,
+                               "a weight > 0 and <= 1e+12", err);
         total += wv;
         s->table_cdf[k] = total;
     }
@@ -253,12 +255,14 @@ wb_qdist(const struct cfg_map *m, int is_time, struct cfg_dist *q,
         rc = cfg_map_duration(m, "mean", 1, 0, &ns, err);
         q->mean = (double)ns;
     } else {
-        rc = cfg_map_number(m, "mean", 1, 0, 0, 1, INFINITY, &q->mean, err);
+        rc = cfg_map_number(m, "mean", 1, 0, 0, 1, CFG_WEIGHT_MAX, &q->mean,
+                            err);
     }
     if (rc == 0 && q->kind == CFG_DIST_PARETO)
-        rc = cfg_map_number(m, "alpha", 1, 0, 1, 1, INFINITY, &q->alpha, err);
+        rc = cfg_map_number(m, "alpha", 1, 0, 1, 1, CFG_FACTOR_MAX,
+                            &q->alpha, err);
     if (rc == 0 && q->kind == CFG_DIST_LOGNORMAL)
-        rc = cfg_map_number(m, "sigma", 1, 0, 0, 1, INFINITY, &q->sigma, err);
+        rc = cfg_map_number(m, "sigma", 1, 0, 0, 1, 10, &q->sigma, err);
     if (rc == 0 && q->kind != CFG_DIST_PARETO)
         rc = cfg_map_forbid(m, "alpha", "belongs to dist: pareto", err);
     if (rc == 0 && q->kind != CFG_DIST_LOGNORMAL)
@@ -341,7 +345,8 @@ wb_class(const struct cfg_map *m, const struct cfg_workload *w,
     if (rc == 0)
         rc = cfg_map_name(m, "name", 1, &c->name, err);
     if (rc == 0)
-        rc = cfg_map_number(m, "share", 1, 0, 0, 1, INFINITY, &c->share, err);
+        rc = cfg_map_number(m, "share", 1, 0, 0, 1, CFG_WEIGHT_MAX, &c->share,
+                            err);
     if (rc == 0)
         rc = cfg_map_count(m, "objects", 1, 0, 1, &c->n_objects, err);
     if (rc == 0 && c->n_objects > ((uint64_t)1 << 40)) {
@@ -458,7 +463,7 @@ wb_churn(const struct cfg_map *cat, struct cfg_workload *w, struct sim_err *err)
     ch->is_set = 1;
     rc = cfg_map_check_keys(&m, churn_keys, churn_required, err);
     if (rc == 0)
-        rc = cfg_map_number(&m, "publish_rate", 1, 0, 0, 1, INFINITY,
+        rc = cfg_map_number(&m, "publish_rate", 1, 0, 0, 1, CFG_RATE_MAX,
                             &ch->publish_rate, err);
     if (rc == 0)
         rc = cfg_map_submap(&m, "lifetime", 1, &sub, &is_present, err);

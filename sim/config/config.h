@@ -12,6 +12,27 @@
 
 typedef int64_t cfg_time_ns; /* same representation as the engine's sim_time */
 
+/*
+ * Ranges of the numbers a configuration may give, so that every sum and
+ * product the simulation makes of them stays finite and inside the
+ * simulated clock (2^62 ns, about 146 years):
+ * - a duration or a time (TTLs, windows, service times, outage and event
+ *   times, lifetimes, ...) is at most 3650 days: a time below 2^62 plus a
+ *   few of them cannot overflow 64 bits;
+ * - a rate (requests or publications per second) is at most 10^9;
+ * - a weight or share (regions, edges, classes, size tables) is at most
+ *   10^12, so that sums of them stay finite;
+ * - a multiplier or ratio (flash crowds, peak_to_trough) is at most 10^6;
+ * - a price (egress_cost_per_gb) is at most 10^6 USD per GB.
+ */
+#define CFG_TIME_MAX_NS ((cfg_time_ns)3650 * 86400 * 1000000000)
+#define CFG_CLOCK_END_NS ((cfg_time_ns)1 << 62) /* the simulated clock's end */
+#define CFG_TIME_MAX_TEXT "3650d"
+#define CFG_RATE_MAX 1e9
+#define CFG_WEIGHT_MAX 1e12
+#define CFG_FACTOR_MAX 1e6
+#define CFG_PRICE_MAX 1e6
+
 enum cfg_tier { CFG_TIER_EDGE, CFG_TIER_SHIELD, CFG_TIER_ORIGIN };
 
 /* "edge", "shield" or "origin". */
@@ -46,6 +67,8 @@ struct cfg_service {
     enum cfg_service_dist dist;
     cfg_time_ns mean_ns;      /* > 0 */
     double sigma;             /* lognormal only: sd of ln(service time) */
+    struct cfg_mark mean_mark;/* of mean, for errors found with the
+                                 workload */
 };
 
 struct cfg_node {

@@ -151,9 +151,10 @@ ev_at(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
     if (id == 0)
         return cfg_map_missing(m, "at", err);
     const char *text = cfg_doc_scalar(m->d, id);
-    if (text == NULL || parse_duration(text, &e->at) != 0)
+    if (text == NULL || parse_duration(text, &e->at) != 0 ||
+        e->at > CFG_TIME_MAX_NS)
         return cfg_map_bad(m, "at", id, "a time from the start such as "
-                           "\"10m\"", err);
+                           "\"10m\", up to " CFG_TIME_MAX_TEXT, err);
     return 0;
 }
 
@@ -194,9 +195,11 @@ ev_purge(const struct cfg_map *m, const struct cfg_workload *w,
     int prop_id = cfg_map_find(m, "propagation");
     if (prop_id != 0) {
         const char *p = cfg_doc_scalar(m->d, prop_id);
-        if (p == NULL || parse_duration(p, &e->propagation_ns) != 0)
+        if (p == NULL || parse_duration(p, &e->propagation_ns) != 0 ||
+            e->propagation_ns > CFG_TIME_MAX_NS)
             return cfg_map_bad(m, "propagation", prop_id,
-                               "a duration such as \"150ms\"", err);
+                               "a duration such as \"150ms\", up to "
+                               CFG_TIME_MAX_TEXT, err);
     }
     return 0;
 }

@@ -437,7 +437,8 @@ cfg_map_duration(const struct cfg_map *m, const char *key, int required,
                  int64_t dflt, int64_t *out, struct sim_err *err)
 {
     static const char what[] =
-        "a positive duration such as \"1s\" or \"250ms\" (a unit is needed)";
+        "a positive duration such as \"1s\" or \"250ms\" (a unit is "
+        "needed) up to " CFG_TIME_MAX_TEXT;
     int id;
     const char *text;
     int rc = map_scalar(m, key, required, what, &id, &text, err);
@@ -448,7 +449,7 @@ cfg_map_duration(const struct cfg_map *m, const char *key, int required,
         return 0;
     }
     int64_t v;
-    if (parse_duration(text, &v) != 0 || v <= 0)
+    if (parse_duration(text, &v) != 0 || v <= 0 || v > CFG_TIME_MAX_NS)
         return cfg_map_bad(m, key, id, what, err);
     *out = v;
     return 0;

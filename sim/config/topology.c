@@ -301,7 +301,7 @@ tb_regions(struct topo_build *b, const struct cfg_map *root,
             }
             t->regions[r].routing = (enum cfg_routing)k;
         }
-        rc = cfg_map_number(&m, "weight", 1, 0, 0, 1, INFINITY,
+        rc = cfg_map_number(&m, "weight", 1, 0, 0, 1, CFG_WEIGHT_MAX,
                             &t->regions[r].weight, err);
     }
     return rc;
@@ -427,6 +427,7 @@ tb_service(const struct topo_build *b, const struct cfg_map *node,
     rc = cfg_map_duration(&m, "mean", 1, 0, &sv->mean_ns, err);
     if (rc != 0)
         return rc;
+    sv->mean_mark = tb_mark(b, cfg_map_find(&m, "mean"));
     if (sv->dist == CFG_SERVICE_LOGNORMAL) {
         rc = cfg_map_number(&m, "sigma", 1, 0, 0, 1, 10, &sv->sigma, err);
     } else if (cfg_map_find(&m, "sigma") != 0) {
@@ -531,7 +532,7 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
                        : 0;
     if (rc == 0)
         rc = cfg_map_number(&m, "egress_cost_per_gb", 0, price, 0, 0,
-                            INFINITY, &node->egress_cost_per_gb, err);
+                            CFG_PRICE_MAX, &node->egress_cost_per_gb, err);
     if (rc == 0)
         rc = tb_service(b, &m, &node->service, err);
     return rc;
@@ -792,7 +793,7 @@ tb_latencies(struct topo_build *b, const struct cfg_map *root,
     static const struct link_table bw = {
         .key = "bandwidth_mbps", .what = "bandwidth", .whats = "bandwidths",
         .unit = "Mbps",
-        .scale = 1e6, .min = 0, .is_min_excl = 1, .max = 1e9,
+        .scale = 1e6, .min = 1e-6, .is_min_excl = 0, .max = 1e9,
         .slot = LINK_BPS};
     int bw_id;
     return tb_links(b, root, &bw, 0, &bw_id, err);
@@ -1041,9 +1042,11 @@ tb_outages(struct topo_build *b, const struct cfg_map *root,
         /* "at: 0s" is a valid start: parse it here, since durations in the
          * config are otherwise > 0. */
         const char *at = cfg_doc_scalar(b->d, cfg_map_find(&m, "at"));
-        if (at == NULL || parse_duration(at, &o->at) != 0) {
+        if (at == NULL || parse_duration(at, &o->at) != 0 ||
+            o->at > CFG_TIME_MAX_NS) {
             rc = cfg_map_bad(&m, "at", cfg_map_find(&m, "at"),
-                             "a time from the start such as \"10m\"", err);
+                             "a time from the start such as \"10m\", up to "
+                             CFG_TIME_MAX_TEXT, err);
             break;
         }
         o->duration = CFG_FOREVER;
@@ -1124,7 +1127,8 @@ tb_providers(struct topo_build *b, const struct cfg_map *root,
         }
         t->providers[k].name = name;
         t->n_providers = k + 1;
-        rc = cfg_map_number(&m, "egress_cost_per_gb", 1, 0, 0, 0, INFINITY,
+        rc = cfg_map_number(&m, "egress_cost_per_gb", 1, 0, 0, 0,
+                            CFG_PRICE_MAX,
                             &t->providers[k].egress_cost_per_gb, err);
     }
     return rc;
@@ -1228,8 +1232,9 @@ tb_routing(const struct topo_build *b, struct sim_err *err)
                 size_t idx;
                 rc = tb_region_edge_ref(b, r, p->key, pf, &idx, err);
                 if (rc == 0)
-                    rc = cfg_map_number(&em, name, 1, 0, 0, 1, INFINITY,
-                                        &g->edge_share[idx], err);
+                    rc = cfg_map_number(&em, name, 1, 0, 0, 1,
+                                        CFG_WEIGHT_MAX, &g->edge_share[idx],
+                                        err);
                 if (rc != 0)
                     return rc;
             }

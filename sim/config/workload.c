@@ -137,8 +137,8 @@ wb_trace(const struct cfg_map *root, struct cfg_workload *w,
                        "the unit of the trace's timestamps: ns, us, ms or s",
                        3, &unit, err);
     if (rc == 0)
-        rc = cfg_map_number(&m, "speedup", 0, 1, 0, 1, INFINITY, &tr->speedup,
-                            err);
+        rc = cfg_map_number(&m, "speedup", 0, 1, 0, 1, CFG_FACTOR_MAX,
+                            &tr->speedup, err);
     if (rc == 0)
         rc = cfg_map_bool(&m, "rebase", 1, &tr->is_rebased, err);
     if (rc == 0)

@@ -635,7 +635,13 @@ is_missing(const struct cdn *c, uint64_t object)
 static inline int64_t
 transfer_ns(uint64_t size, int64_t bps)
 {
-    return bps < 0 ? 0 : (int64_t)llround((double)size * 8e9 / (double)bps);
+    if (bps < 0)
+        return 0;
+    /* Clamped like every delay (see cdn_run), for a huge object on a
+     * slow link. */
+    double ns = (double)size * 8e9 / (double)bps;
+    return ns < (double)CFG_TIME_MAX_NS ? (int64_t)llround(ns)
+                                         : CFG_TIME_MAX_NS;
 }
 
 /* Client request r was answered with an error. */
@@ -1161,6 +1167,8 @@ service_draw(const struct node *n)
                               sv->sigma);
         break;
     }
+    if (!(v < (double)CFG_TIME_MAX_NS)) /* a far tail: see cdn_run */
+        return CFG_TIME_MAX_NS;
     int64_t ns = (int64_t)llround(v);
     return ns > 0 ? ns : 1;
 }
@@ -1619,6 +1627,12 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     uint64_t events = 0;
     struct sim_event ev;
     while (sim_queue_pop(&c->q, &ev)) {
+        /* The end of the simulated clock (2^62 ns, 146 years), as for the
+         * workload's arrivals. Every delay added to an event's time is at
+         * most CFG_TIME_MAX_NS, so no time computed from one before it
+         * can overflow; validation keeps runs far from it. */
+        if (ev.at >= WL_NEVER)
+            break;
         events++;
         switch (ev.kind) {
         case EV_ARRIVAL:

@@ -89,6 +89,13 @@ wl_trace_fini(struct wl_gen *g)
 
 /* Where a record is, for messages: "line N" for text formats, "record N"
  * for oracle_general; and the 1-based line (or record) number. */
+/* t, or CFG_TIME_MAX_NS when longer: 3650 days is as good as forever. */
+static int64_t
+clamp_time(int64_t t)
+{
+    return t < CFG_TIME_MAX_NS ? t : CFG_TIME_MAX_NS;
+}
+
 static uint64_t
 rec_where(const struct trace_reader *r, const struct trace_rec *rec, char *buf,
           size_t len)
@@ -204,6 +211,11 @@ wl_trace_advance(struct wl_gen *g)
         out->ttl_ns = w->ttl_ns;
     out->swr_ns = rec.has & TRACE_HAS_SWR ? rec.swr_ns : w->swr_ns;
     out->sie_ns = rec.has & TRACE_HAS_SIE ? rec.sie_ns : w->sie_ns;
+    /* A record's lifetimes are clamped to the longest a configuration may
+     * give (config.h), so that the model's sums of them stay in range. */
+    out->ttl_ns = clamp_time(out->ttl_ns);
+    out->swr_ns = clamp_time(out->swr_ns);
+    out->sie_ns = clamp_time(out->sie_ns);
     out->version = rec.has & TRACE_HAS_VERSION
                        ? (uint32_t)(rec.version & 0x7fffffffu)
                        : WL_NO_VERSION;
