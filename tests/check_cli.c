@@ -448,6 +448,84 @@ START_TEST(test_regress_12_limits_run)
 }
 END_TEST
 
+/* Issue 12, item 3: churn publishing 10^12 objects a second grew to
+ * 2.5 GB. What a run would publish is now bounded at load time. */
+START_TEST(test_regress_12_churn_is_bounded)
+{
+    char *err;
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO,
+                                 "workloads/daily-mix.yaml", "--set",
+                                 "catalog.churn.publish_rate=1e9", NULL),
+                     3);
+    ck_assert_ptr_nonnull(strstr(err, "catalog.churn.publish_rate: expected "
+                                      "a rate that publishes at most"));
+    free(err);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO,
+                                 "workloads/daily-mix.yaml", "--set",
+                                 "catalog.churn.publish_rate=1e12", NULL),
+                     3);
+    free(err);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "validate", TOPO,
+                                 "workloads/daily-mix.yaml", NULL),
+                     0);
+}
+END_TEST
+
+/* Issue 12, item 3: Ctrl-C reaches the generator's own loops. An hour
+ * at rate 0 in an hourly table of 10^9 requests/s is crossed by thinning
+ * 3.6 x 10^12 candidates: the run must still stop at once. */
+/* Runs workload text wl on TOPO, interrupts it after half a second and
+ * returns its exit status (128 + signal when a signal ended it). */
+static int
+interrupted_status(const char *wl_text)
+{
+    char *dir = test_tmpdir();
+    char *wl = test_write_file(dir, "w.yaml", wl_text);
+    ck_assert_ptr_nonnull(wl);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(test_bin(), test_bin(), "run", TOPO, wl, "--quiet",
+              (char *)NULL);
+        _exit(127);
+    }
+    struct timespec ts = {0, 500 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    kill(pid, SIGINT);
+    int status;
+    waitpid(pid, &status, 0);
+    free(wl);
+    test_rmtree(dir);
+    free(dir);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Issue 12, item 3: Ctrl-C reaches long loops inside one step of the run.
+ * An hour at rate 0 in an hourly table of 10^9 requests/s is crossed by
+ * thinning 3.6 x 10^12 candidates; a push of 10^12 objects is one event.
+ * Each run must stop at once, interrupted (exit 1). */
+START_TEST(test_regress_12_interrupt_reaches_long_loops)
+{
+    ck_assert_int_eq(interrupted_status("name: slow-hour\n"
+                                        "requests: 1000\n"
+                                        "arrival: {hourly: [0, 1e9]}\n"
+                                        "catalog: {objects: 100, "
+                                        "zipf_alpha: 0}\n"),
+                     1);
+    ck_assert_int_eq(interrupted_status("name: big-push\n"
+                                        "requests: 1000\n"
+                                        "arrival: {rate: 100}\n"
+                                        "catalog: {objects: 1e12, "
+                                        "zipf_alpha: 0.8}\n"
+                                        "events:\n"
+                                        "  - {at: 1s, push: 1e12, "
+                                        "to: [edge-fra]}\n"),
+                     1);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -468,6 +546,8 @@ cli_suite(void)
     tcase_add_test(tc, test_regress_12_large_topology_is_sparse);
     tcase_add_test(tc, test_regress_12_huge_weights_exit_3);
     tcase_add_test(tc, test_regress_12_limits_run);
+    tcase_add_test(tc, test_regress_12_churn_is_bounded);
+    tcase_add_test(tc, test_regress_12_interrupt_reaches_long_loops);
     suite_add_tcase(s, tc);
     tc = tcase_create("outputs");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

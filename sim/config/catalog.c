@@ -518,6 +518,61 @@ wb_locality(const struct cfg_map *cat, struct cfg_workload *w,
     return 0;
 }
 
+/*
+ * The simulated time the run lasts, estimated: the t at which the catalog's
+ * mean rate and churn together have sent every request. Churn objects
+ * published at rate p, each expected to get V requests spread as
+ * exp(-age / L) / L, have sent p V (t - L (1 - exp(-t / L))) requests by
+ * t: it starts cold and reaches p V per second after a few lifetimes.
+ * Bisection: the total only grows with t.
+ */
+static double
+run_seconds(const struct cfg_workload *w)
+{
+    const struct cfg_churn *ch = &w->churn;
+    double n = (double)w->n_requests, p = ch->publish_rate;
+    double v = ch->volume.mean, l = ch->lifetime.mean / 1e9;
+    double lo = 0, hi = fmin(n / w->rate, n / (p * v) + l);
+    for (int k = 0; k < 200 && hi > lo * (1 + 1e-9); k++) {
+        double t = lo + (hi - lo) / 2;
+        double sent = w->rate * t + p * v * (t - l * -expm1(-t / l));
+        if (sent < n)
+            lo = t;
+        else
+            hi = t;
+    }
+    return hi;
+}
+
+int
+cfg_churn_check_run(const struct cfg_map *root, const struct cfg_workload *w,
+                    struct sim_err *err)
+{
+    /* The generator publishes every object due before the next request
+     * of churn: all of them stay in memory while they may be requested,
+     * so what a run can publish is what it may have to hold. */
+    double seconds = run_seconds(w);
+    double published = w->churn.publish_rate * seconds;
+    if (published <= CFG_CHURN_MAX_PUBLISHED)
+        return 0;
+    struct cfg_map cat, churn;
+    int is_present;
+    int rc = cfg_map_submap(root, "catalog", 1, &cat, &is_present, err);
+    if (rc == 0)
+        rc = cfg_map_submap(&cat, "churn", 1, &churn, &is_present, err);
+    if (rc != 0)
+        return rc;
+    char what[320];
+    snprintf(what, sizeof what,
+             "a rate that publishes at most %g objects over the run (this "
+             "one would publish about %.3g over the %.3g s of simulated "
+             "time that %llu requests take)",
+             CFG_CHURN_MAX_PUBLISHED, published, seconds,
+             (unsigned long long)w->n_requests);
+    return cfg_map_bad(&churn, "publish_rate",
+                       cfg_map_find(&churn, "publish_rate"), what, err);
+}
+
 int
 cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
                   struct sim_err *err)

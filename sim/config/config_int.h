@@ -248,6 +248,15 @@ int cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
 
 /* Reads arrival: rate and its shape, and flash crowds (which name
  * classes, so the catalog is read first). */
+/* Rejects churn that would publish more objects over the run than memory
+ * should hold (CFG_CHURN_MAX_PUBLISHED); needs arrival and catalog read. */
+int cfg_churn_check_run(const struct cfg_map *root,
+                        const struct cfg_workload *w, struct sim_err *err);
+
+/* The most objects churn may publish over a run (about 48 bytes each while
+ * they are requested). */
+#define CFG_CHURN_MAX_PUBLISHED 4e6
+
 int cfg_arrival_build(const struct cfg_map *root, struct cfg_workload *w,
                       struct sim_err *err);
 

@@ -217,6 +217,8 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
         rc = cfg_catalog_build(&root, w, err);
     if (rc == 0)
         rc = cfg_arrival_build(&root, w, err);
+    if (rc == 0 && w->churn.is_set)
+        rc = cfg_churn_check_run(&root, w, err);
     if (rc == 0)
         cfg_workload_assign_ids(w);
     if (rc == 0)

@@ -161,6 +161,7 @@ struct cdn {
     uint32_t req_free;
     uint64_t generated;            /* client requests born so far */
     int has_run;
+    volatile sig_atomic_t *stop;   /* cdn_run's opts->stop, or NULL */
     /* --explain: narrate the life of the first measured requests. */
     FILE *explain;
     uint64_t explain_left;
@@ -1476,7 +1477,8 @@ push_object(struct cdn *c, struct cache_store *cs, uint64_t id, uint64_t size,
  * node's capacity (*room); a copy held fresh stays and takes its room. */
 static void
 push_select(struct cdn *c, struct cache_store *cs, uint64_t id, int64_t now,
-            uint64_t *room, struct push_item *items, size_t *n_items)
+            uint64_t *room, struct push_item **items, size_t *cap_items,
+            size_t *n_items)
 {
     const struct cache_obj *o = cache_find(cs, id);
     int is_held = o != NULL && o->expires_at > now;
@@ -1484,8 +1486,10 @@ push_select(struct cdn *c, struct cache_store *cs, uint64_t id, int64_t now,
     if (size > *room)
         return;
     *room -= size;
-    if (!is_held)
-        items[(*n_items)++] = (struct push_item){.id = id, .size = size};
+    if (is_held)
+        return;
+    *items = xgrow(*items, cap_items, *n_items + 1, sizeof **items, 64);
+    (*items)[(*n_items)++] = (struct push_item){.id = id, .size = size};
 }
 
 /*
@@ -1507,15 +1511,20 @@ node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     struct cache_store *cs = c->nodes[ni].cache;
     uint64_t n = c->w->classes[0].n_objects; /* pushes rank the first class */
     uint64_t top = e->top < n ? e->top : n;
-    size_t n_wanted = e->top != 0 ? (size_t)top : e->n_objects;
-    struct push_item *items = xcalloc(n_wanted ? n_wanted : 1, sizeof *items);
-    size_t n_items = 0;
+    /* A push may name 2^40 objects: the list grows with what fits, the
+     * walk ends when nothing more can, and a stop ends it early. */
+    struct push_item *items = NULL;
+    size_t n_items = 0, cap_items = 0;
     uint64_t room = cache_capacity_bytes(cs);
-    for (uint64_t rank = 1; rank <= top; rank++)
+    for (uint64_t rank = 1; rank <= top && room > 0; rank++) {
+        if ((rank & 0xffff) == 0 && c->stop != NULL && *c->stop)
+            break;
         push_select(c, cs, wl_gen_object_at_rank(c->gen, rank), now, &room,
-                    items, &n_items);
+                    &items, &cap_items, &n_items);
+    }
     for (size_t j = 0; e->top == 0 && j < e->n_objects; j++)
-        push_select(c, cs, e->objects[j], now, &room, items, &n_items);
+        push_select(c, cs, e->objects[j], now, &room, &items, &cap_items,
+                    &n_items);
     /* Least popular (or last named) first, so that the most popular (the
      * first named) end up most recent. */
     uint64_t sent = 0, stored = 0;
@@ -1620,6 +1629,8 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     iso_now(m->started, sizeof m->started);
     double wall0 = wall_seconds();
 
+    c->stop = opts ? opts->stop : NULL;
+    wl_gen_set_stop(c->gen, c->stop);
     schedule_events(c);
     schedule_next_arrival(c);
 
@@ -1673,6 +1684,9 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
         m->origin_peak_rps = c->origin_second_count;
     if (rc == 0 && c->gen_error != 0)
         rc = c->gen_error;
+    /* A stop can also end the workload early (wl_gen_set_stop). */
+    if (rc == 0 && opts && opts->stop && *opts->stop)
+        rc = -SIM_EINTR;
     m->is_complete = rc == 0;
     m->warmup_requests =
         c->generated < c->w->warmup ? c->generated : c->w->warmup;

@@ -49,9 +49,15 @@ wl_rate_factor_max(const struct cfg_workload *w)
 
 int
 wl_clock_step(struct wl_clock *c, const struct cfg_workload *w,
-              double factor_max)
+              double factor_max, volatile sig_atomic_t *stop)
 {
-    for (;;) {
+    for (uint64_t candidates = 1;; candidates++) {
+        /* Thinning through a long stretch of a very low rate can take
+         * many candidates per arrival. */
+        if (candidates % WL_STOP_EVERY == 0 && WL_STOPPED(stop)) {
+            c->last_at = WL_NEVER;
+            return 0;
+        }
         double gap = gsl_ran_exponential(c->rng, c->mean_gap_ns) + c->carry_ns;
         double whole = floor(gap);
         c->carry_ns = gap - whole;
@@ -194,12 +200,6 @@ wl_gen_new(const struct cfg_workload *w, const char *const *region_names,
             wl_synth_init(g, region_weights);
             for (uint32_t r = 0; r < n_regions; r++)
                 g->regions[r].overlap = overlap[r];
-            for (uint32_t i = 0; i < n_regions + w->n_flash; i++)
-                wl_synth_advance(g, i);
-            if (w->churn.is_set) {
-                wl_churn_init(g);
-                wl_churn_advance(g);
-            }
         }
         free(overlap);
     }
@@ -229,9 +229,32 @@ wl_gen_free(struct wl_gen *g)
     free(g);
 }
 
+void
+wl_gen_set_stop(struct wl_gen *g, volatile sig_atomic_t *stop)
+{
+    g->stop = stop;
+}
+
+/* Draws every synthetic source's first request, in source order. */
+static void
+synth_prime(struct wl_gen *g)
+{
+    for (uint32_t i = 0; i < g->n_regions + g->w->n_flash; i++)
+        wl_synth_advance(g, i);
+    if (g->w->churn.is_set) {
+        wl_churn_init(g);
+        wl_churn_advance(g);
+    }
+}
+
 int
 wl_gen_next(struct wl_gen *g, struct wl_request *out)
 {
+    if (!g->is_primed) {
+        g->is_primed = 1;
+        if (g->trace == NULL)
+            synth_prime(g);
+    }
     if (g->state != 0)
         return g->state < 0 ? g->state : 0;
     /* A linear scan: a handful of regions, crowds and one churn source. */

@@ -118,7 +118,7 @@ wl_churn_init(struct wl_gen *g)
     ch->publish.rng = sim_rng_new(w->seed, SIM_RNG_ID(WL_RNG_CHURN_PUBLISH, 0));
     ch->publish.mean_gap_ns = 1e9 / (cc->publish_rate * g->factor_max);
     ch->request_rng = sim_rng_new(w->seed, SIM_RNG_ID(WL_RNG_CHURN_REQUEST, 0));
-    wl_clock_step(&ch->publish, w, g->factor_max);
+    wl_clock_step(&ch->publish, w, g->factor_max, g->stop);
 }
 
 void
@@ -147,9 +147,16 @@ wl_churn_advance(struct wl_gen *g)
         else
             heap_pop(ch);
     }
-    /* Publish everything due before the earliest pending request. */
-    while (ch->publish.last_at < WL_NEVER &&
-           (ch->n_heap == 0 || ch->publish.last_at <= ch->heap[0].next_at)) {
+    /* Publish everything due before the earliest pending request. A stop
+     * ends publishing (what is published goes on in time order). */
+    for (uint64_t k = 1;
+         ch->publish.last_at < WL_NEVER &&
+         (ch->n_heap == 0 || ch->publish.last_at <= ch->heap[0].next_at);
+         k++) {
+        if (k % WL_STOP_EVERY == 0 && WL_STOPPED(g->stop)) {
+            ch->publish.last_at = WL_NEVER;
+            break;
+        }
         struct wl_churn_obj o = {0};
         o.id = cc->first_id + ch->n_published++;
         o.published_at = ch->publish.last_at;
@@ -161,7 +168,7 @@ wl_churn_advance(struct wl_gen *g)
         o.remaining = o.volume;
         if (o.volume > 0 && obj_step(ch, &o))
             heap_push(ch, &o);
-        wl_clock_step(&ch->publish, g->w, g->factor_max);
+        wl_clock_step(&ch->publish, g->w, g->factor_max, g->stop);
     }
     ch->is_emitted = ch->n_heap > 0;
     if (ch->n_heap == 0) {

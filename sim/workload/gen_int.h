@@ -46,7 +46,12 @@ struct wl_clock {
  * WL_NEVER (then c->last_at is WL_NEVER).
  */
 int wl_clock_step(struct wl_clock *c, const struct cfg_workload *w,
-                  double factor_max);
+                  double factor_max, volatile sig_atomic_t *stop);
+
+/* Is *stop set (stop may be NULL)? Looked at every WL_STOP_EVERY steps
+ * of a long loop. */
+#define WL_STOP_EVERY 65536
+#define WL_STOPPED(stop) ((stop) != NULL && *(stop) != 0)
 
 /* The highest value of wl_rate_factor over time. */
 double wl_rate_factor_max(const struct cfg_workload *w);
@@ -113,6 +118,8 @@ struct wl_gen {
     uint32_t n_src;
     int state; /* 0 running, 1 ended, < 0 error code */
     struct sim_err err;
+    volatile sig_atomic_t *stop; /* borrowed, may be NULL */
+    int is_primed;   /* the sources' first requests are drawn */
     /* Synthetic. */
     struct wl_zipf *zipf;            /* [class] */
     struct wl_scrambler *scrambler;  /* [class]: the global ranking */

@@ -130,7 +130,7 @@ region_advance(struct wl_gen *g, uint32_t r)
     struct wl_request *out = &g->next[r];
     if (s->overlap < 1 && s->own == NULL)
         synth_locality(g, r);
-    if (!wl_clock_step(&s->clock, g->w, g->factor_max)) {
+    if (!wl_clock_step(&s->clock, g->w, g->factor_max, g->stop)) {
         out->at = WL_NEVER;
         return;
     }
@@ -155,7 +155,7 @@ flash_advance(struct wl_gen *g, size_t k)
     struct wl_flash_src *s = &g->flash[k];
     struct wl_request *out = &g->next[WL_SRC_FLASH(g, k)];
     if (s->clock.last_at >= s->end_at ||
-        !wl_clock_step(&s->clock, g->w, g->factor_max) ||
+        !wl_clock_step(&s->clock, g->w, g->factor_max, g->stop) ||
         s->clock.last_at >= s->end_at) {
         s->clock.last_at = s->end_at;
         out->at = WL_NEVER;

@@ -2,6 +2,7 @@
 #ifndef SIM_WORKLOAD_WORKLOAD_H
 #define SIM_WORKLOAD_WORKLOAD_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -109,6 +110,16 @@ void wl_gen_free(struct wl_gen *g);
  * wl_gen_error(). After 0 or an error every call returns the same.
  */
 int wl_gen_next(struct wl_gen *g, struct wl_request *out);
+
+/*
+ * Lets the generator's long loops (thinning through hours of a rate near
+ * zero, publishing churn) look at *stop now and then: once it is set, the
+ * synthetic sources end, as if their next arrivals lay past WL_NEVER, and
+ * wl_gen_next soon returns 0. stop is borrowed (NULL: never stop). A
+ * synthetic generator draws nothing before its first wl_gen_next, so
+ * building one (validate) never loops.
+ */
+void wl_gen_set_stop(struct wl_gen *g, volatile sig_atomic_t *stop);
 
 /* The error that ended a trace (file, record line, field), code 0 if
  * none. Valid until the generator is freed. */
