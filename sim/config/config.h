@@ -112,14 +112,14 @@ struct cfg_region_link {
     int node;                 /* index into nodes[]: an edge */
     cfg_time_ns rtt_ns;       /* round-trip time, >= 0 */
     int64_t bps;              /* bandwidth, bits/s, or -1 (unlimited) */
+    double share;             /* weighted routing: its share (> 0) when
+                                 listed in edges, else 0 */
 };
 
 struct cfg_region {
     char *name;
     double weight;            /* > 0; shares are weight / sum of weights */
     enum cfg_routing routing;
-    double *edge_share;       /* weighted: [node] share > 0 of each listed
-                                 edge, 0 elsewhere; NULL otherwise */
     int static_edge;          /* static: index into nodes[]; else -1 */
     cfg_time_ns max_rtt_ns;   /* cost: the RTT bound; else 0 */
     struct cfg_region_link *links; /* the edges it reaches, by node index */
@@ -448,6 +448,10 @@ cfg_time_ns cfg_region_rtt(const struct cfg_topology *t, size_t r,
 /* Bandwidth in bits/s of region r's link to node, or -1 when unlimited or
  * when there is no link. */
 int64_t cfg_region_bps(const struct cfg_topology *t, size_t r, size_t node);
+
+/* Weighted routing: region r's share of node (> 0 for the edges it lists
+ * in edges), else 0. */
+double cfg_region_share(const struct cfg_topology *t, size_t r, size_t node);
 
 /* RTT in ns of the link from node up to `up`, which must be its parent or
  * its backup parent. */

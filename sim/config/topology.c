@@ -822,6 +822,32 @@ tb_parent_latencies(const struct topo_build *b, struct sim_err *err)
     return 0;
 }
 
+/* The index of region r's link to node in its links, or SIZE_MAX. */
+static size_t
+region_link_index(const struct cfg_topology *t, size_t r, size_t node)
+{
+    SIM_ASSERT(r < t->n_regions && node < t->n_nodes);
+    const struct cfg_region *g = &t->regions[r];
+    size_t lo = 0, hi = g->n_links;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((size_t)g->links[mid].node < node)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->n_links && (size_t)g->links[lo].node == node ? lo
+                                                               : SIZE_MAX;
+}
+
+/* Region r's link to node, or NULL. */
+static const struct cfg_region_link *
+region_link(const struct cfg_topology *t, size_t r, size_t node)
+{
+    size_t k = region_link_index(t, r, node);
+    return k == SIZE_MAX ? NULL : &t->regions[r].links[k];
+}
+
 static int
 region_link_cmp(const void *a, const void *b)
 {
@@ -1218,7 +1244,6 @@ tb_routing(const struct topo_build *b, struct sim_err *err)
                 rc = cfg_map_check_keys(&em, NULL, NULL, err);
             if (rc != 0)
                 return rc;
-            g->edge_share = xcalloc(t->n_nodes, sizeof *g->edge_share);
             const yaml_node_t *n = cfg_doc_node(b->d, id);
             if (n->data.mapping.pairs.start == n->data.mapping.pairs.top)
                 return cfg_doc_err(b->d, id, -SIM_EBADVAL, ef, err,
@@ -1231,10 +1256,12 @@ tb_routing(const struct topo_build *b, struct sim_err *err)
                 cfg_map_field(&em, name, pf, sizeof pf);
                 size_t idx;
                 rc = tb_region_edge_ref(b, r, p->key, pf, &idx, err);
+                /* The edge has a latency: it is one of the region's links. */
+                struct cfg_region_link *l =
+                    rc == 0 ? &g->links[region_link_index(t, r, idx)] : NULL;
                 if (rc == 0)
                     rc = cfg_map_number(&em, name, 1, 0, 0, 1,
-                                        CFG_WEIGHT_MAX, &g->edge_share[idx],
-                                        err);
+                                        CFG_WEIGHT_MAX, &l->share, err);
                 if (rc != 0)
                     return rc;
             }
@@ -1313,7 +1340,6 @@ cfg_topology_free(struct cfg_topology *t)
     }
     for (size_t r = 0; r < t->n_regions; r++) {
         free(t->regions[r].name);
-        free(t->regions[r].edge_share);
         free(t->regions[r].links);
     }
     for (size_t k = 0; k < t->n_providers; k++)
@@ -1337,24 +1363,6 @@ cfg_node_index(const struct cfg_topology *t, const char *name)
     return -1;
 }
 
-/* Region r's link to node, or NULL. */
-static const struct cfg_region_link *
-region_link(const struct cfg_topology *t, size_t r, size_t node)
-{
-    SIM_ASSERT(r < t->n_regions && node < t->n_nodes);
-    const struct cfg_region *g = &t->regions[r];
-    size_t lo = 0, hi = g->n_links;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if ((size_t)g->links[mid].node < node)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < g->n_links && (size_t)g->links[lo].node == node ? &g->links[lo]
-                                                               : NULL;
-}
-
 cfg_time_ns
 cfg_region_rtt(const struct cfg_topology *t, size_t r, size_t node)
 {
@@ -1367,6 +1375,13 @@ cfg_region_bps(const struct cfg_topology *t, size_t r, size_t node)
 {
     const struct cfg_region_link *l = region_link(t, r, node);
     return l ? l->bps : -1;
+}
+
+double
+cfg_region_share(const struct cfg_topology *t, size_t r, size_t node)
+{
+    const struct cfg_region_link *l = region_link(t, r, node);
+    return l ? l->share : 0;
 }
 
 cfg_time_ns

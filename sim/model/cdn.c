@@ -315,19 +315,21 @@ route_client(const struct cdn *c, uint32_t r, int64_t now)
     case CFG_ROUTE_WEIGHTED: {
         double total = 0;
         for (uint32_t k = 0; k < n; k++)
-            if (g->edge_share[list[k]] > 0 && !node_seems_down(c, list[k], now))
-                total += g->edge_share[list[k]];
+            if (cfg_region_share(c->t, r, list[k]) > 0 &&
+                !node_seems_down(c, list[k], now))
+                total += cfg_region_share(c->t, r, list[k]);
         if (total <= 0)
             break;
         double u = gsl_rng_uniform(c->routing_rng[r]) * total;
         uint32_t last = list[0];
         for (uint32_t k = 0; k < n; k++) {
-            if (g->edge_share[list[k]] <= 0 || node_seems_down(c, list[k], now))
+            double share = cfg_region_share(c->t, r, list[k]);
+            if (share <= 0 || node_seems_down(c, list[k], now))
                 continue;
             last = list[k];
-            if (u < g->edge_share[list[k]])
+            if (u < share)
                 return list[k];
-            u -= g->edge_share[list[k]];
+            u -= share;
         }
         return last; /* rounding left u just past the end */
     }
