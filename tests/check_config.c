@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "suites.h"
+#include "util/xalloc.h"
 
 #define DATA "tests/data/"
 #define TOPO DATA "two-tier.yaml"
@@ -729,6 +730,58 @@ START_TEST(test_regress_12_limits_load)
 }
 END_TEST
 
+/* A chain of n shields 10^9 ms apart (the largest RTT) above one edge. */
+static char *
+chain_topology(int n)
+{
+    size_t cap = 4096 + (size_t)n * 160, len = 0;
+    char *s = xmalloc(cap);
+    len += (size_t)snprintf(s + len, cap - len,
+                            "name: chain\nregions: [{name: r, weight: 1}]\n"
+                            "nodes:\n  - {name: e, tier: edge, cache: "
+                            "{capacity: 1MiB}, parent: s0}\n");
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(s + len, cap - len,
+                                "  - {name: s%d, tier: shield, cache: "
+                                "{capacity: 1MiB}, parent: s%d}\n",
+                                i, i + 1);
+    len += (size_t)snprintf(s + len, cap - len,
+                            "  - {name: s%d, tier: origin}\nlatency_ms:\n"
+                            "  r: {e: 1}\n  e: {s0: 1e9}\n", n);
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(s + len, cap - len, "  s%d: {s%d: 1e9}\n", i,
+                                i + 1);
+    return s;
+}
+
+/* Round trips add up along a chain of parents: 400 links of 11.6 days
+ * overflowed the metrics' window arithmetic and aborted the run. The
+ * longest chain may take 3650 days, as any duration. */
+START_TEST(test_regress_12_rejects_long_chains)
+{
+    char *dir = test_tmpdir();
+    char *text = chain_topology(400);
+    char *path = test_write_file(dir, "chain.yaml", text);
+    struct sim_err err;
+    ck_assert_int_eq(load_err(path, NULL, NULL, 0, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.field, "nodes[0].parent");
+    ck_assert_has(err.msg, "the round trips from e up its parents and "
+                           "backups add up to more than 3650d");
+    free(path);
+    free(text);
+    text = chain_topology(300); /* 3,472 days */
+    path = test_write_file(dir, "chain.yaml", text);
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(path, NULL, NULL, 0, &t, &w);
+    cfg_topology_free(t);
+    free(path);
+    free(text);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_config_set_rejects_bad_override)
 {
     const struct bad_set *c = &bad_sets[_i];
@@ -778,6 +831,7 @@ config_suite(void)
     tcase_add_loop_test(tc, test_regress_12_rejects_unsafe_numbers, 0,
                         sizeof unsafe_cases / sizeof unsafe_cases[0]);
     tcase_add_test(tc, test_regress_12_limits_load);
+    tcase_add_test(tc, test_regress_12_rejects_long_chains);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("overrides");

@@ -1022,6 +1022,63 @@ tb_backups(const struct topo_build *b, struct sim_err *err)
     return rc;
 }
 
+/*
+ * A request's round trips up a chain of parents and backups add up: the
+ * longest chain from any node must stay within CFG_TIME_MAX_NS, like any
+ * other duration. Parents and backups form no loop (tb_backups), so an
+ * explicit depth-first walk computes each node's longest chain once.
+ */
+static int
+tb_chain_rtts(const struct topo_build *b, struct sim_err *err)
+{
+    const struct cfg_topology *t = b->t;
+    size_t n = t->n_nodes;
+    cfg_time_ns *longest = xmalloc(n * sizeof *longest);
+    for (size_t i = 0; i < n; i++)
+        longest[i] = -1; /* not yet known */
+    /* The stack holds at most two entries per level of the walk. */
+    int *stack = xmalloc((2 * n + 2) * sizeof *stack);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t top = 0;
+        if (longest[i] < 0)
+            stack[top++] = (int)i;
+        while (top > 0) {
+            const struct cfg_node *v = &t->nodes[stack[top - 1]];
+            int up[2] = {v->parent, v->backup_parent};
+            cfg_time_ns rtt[2] = {v->parent_rtt_ns, v->backup_rtt_ns};
+            cfg_time_ns best = 0;
+            int is_ready = 1;
+            for (int k = 0; k < 2; k++) {
+                if (up[k] < 0)
+                    continue;
+                if (longest[up[k]] < 0) {
+                    stack[top++] = up[k];
+                    is_ready = 0;
+                } else if (rtt[k] + longest[up[k]] > best) {
+                    best = rtt[k] + longest[up[k]];
+                }
+            }
+            if (!is_ready)
+                continue;
+            /* Kept just past the limit, so that sums cannot overflow. */
+            longest[stack[--top]] =
+                best > CFG_TIME_MAX_NS ? CFG_TIME_MAX_NS + 1 : best;
+        }
+        if (longest[i] > CFG_TIME_MAX_NS) {
+            char field[CFG_FIELD_MAX];
+            snprintf(field, sizeof field, "nodes[%zu].parent", i);
+            rc = cfg_doc_err(b->d, b->parent_id[i], -SIM_EBADVAL, field, err,
+                             "the round trips from %s up its parents and "
+                             "backups add up to more than "
+                             CFG_TIME_MAX_TEXT, t->nodes[i].name);
+        }
+    }
+    free(stack);
+    free(longest);
+    return rc;
+}
+
 /* outages: [{fail: NODE, at: DURATION, for: DURATION}], and how long
  * routing takes to notice (failure_detection). */
 static int
@@ -1300,6 +1357,8 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
         rc = tb_region_edges(&b, err);
     if (rc == 0)
         rc = tb_backups(&b, err);
+    if (rc == 0)
+        rc = tb_chain_rtts(&b, err);
     if (rc == 0)
         rc = tb_outages(&b, &root, err);
     if (rc == 0)
