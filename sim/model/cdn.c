@@ -183,6 +183,7 @@ link_init(struct link *l, const struct cfg_topology *t, size_t from,
     l->down_bps = cfg_link_bps(t, from, to);
 }
 
+/* Orders a region's links by RTT, then by node index. */
 static int
 link_by_rtt(const void *a, const void *b)
 {
@@ -213,8 +214,8 @@ region_edges_init(struct cdn *c)
         memcpy(links, t->regions[r].links, n * sizeof *links);
         qsort(links, n, sizeof *links, link_by_rtt);
         uint32_t *list = &c->region_edges[c->region_edges_at[r]];
-        uint32_t k = 0;
-        for (; k < n; k++)
+        uint32_t k;
+        for (k = 0; k < n; k++)
             list[k] = (uint32_t)links[k].node;
         free(links);
         c->n_region_edges[r] = k;
