@@ -19,7 +19,8 @@
     X(cli)               \
     X(lessons)           \
     X(report)            \
-    X(hardening)
+    X(hardening)         \
+    X(sweep)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)

@@ -74,9 +74,6 @@ void cli_sets_add_owned(struct cli_sets *s, char *text);
 int cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
                     int shorthands, int *missing);
 
-/* The overrides joined by spaces, for the record of a run; caller frees. */
-char *cli_sets_join(const struct cfg_override *v, size_t n);
-
 /* Maps an error code to an exit status: input errors give EXIT_BAD_INPUT. */
 int cli_exit_for(int code);
 

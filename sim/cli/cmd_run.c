@@ -1,5 +1,4 @@
 /* cmd_run.c: `cdnsim run` and `cdnsim validate`. */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
+#include "run/run.h"
 #include "util/outfile.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
@@ -128,13 +128,15 @@ cmd_validate(int argc, char **argv)
         run_args_fini(&a);
         return rc;
     }
-    struct cfg_topology *t = NULL;
-    struct cfg_workload *w = NULL;
+    struct run_input in = {.topology_path = a.topo,
+                           .workload_path = a.workload,
+                           .sets = a.sets.v,
+                           .n_sets = a.sets.n};
+    struct run_result r;
     struct sim_err err = {0};
-    int code = cfg_load(a.topo, a.workload, a.sets.v, a.sets.n, &t, &w, &err);
-    struct cdn *c = NULL;
-    if (code == 0 && (c = cdn_new(t, w, &err)) == NULL)
-        code = err.code;
+    int code = run_prepare(&in, &r, &err);
+    const struct cfg_topology *t = r.t;
+    const struct cfg_workload *w = r.w;
     if (code != 0) {
         cli_print_err(&err);
     } else {
@@ -153,9 +155,7 @@ cmd_validate(int argc, char **argv)
                    (unsigned long long)w->n_requests,
                    (unsigned long long)w->n_objects);
     }
-    cdn_free(c);
-    cfg_workload_free(w);
-    cfg_topology_free(t);
+    run_result_fini(&r);
     run_args_fini(&a);
     return cli_exit_for(code);
 }
@@ -210,6 +210,68 @@ on_signal(int sig)
     stop_requested = 1;
 }
 
+/* Prints the run's warnings, and that it was interrupted. */
+static void
+print_warnings(const struct run_warnings *warn, int code)
+{
+    char msg[512];
+    for (unsigned i = 0; run_warning_text(warn, i, msg, sizeof msg); i++)
+        fprintf(stderr, "cdnsim: warning: %s\n", msg);
+    if (code == -SIM_EINTR)
+        fputs("cdnsim: interrupted: results so far are marked incomplete\n",
+              stderr);
+}
+
+/* Is --json "-", stdout, which then carries the JSON alone? */
+static int
+is_json_to_stdout(const struct run_args *a)
+{
+    return a->json && strcmp(a->json, "-") == 0;
+}
+
+/* The outputs are checked before the run, which may take long: an
+ * unwritable --json or --db fails now, not after the simulation. Opens
+ * json (when --json is given) and notes whether --db is a new file. */
+static int
+open_outputs(const struct run_args *a, struct outfile *json, int *is_new_db,
+             struct sim_err *err)
+{
+    struct stat db_sb;
+    *is_new_db = a->db && stat(a->db, &db_sb) != 0;
+    if ((a->json && outfile_open(json, a->json, 1, err) != 0) ||
+        (a->db && met_check_db(a->db, err) != 0))
+        return -1;
+    return 0;
+}
+
+/* The table, the JSON (into json, opened by open_outputs) and the
+ * database row of run m, as the options say. Returns EXIT_OK or
+ * EXIT_RUN_FAILED. */
+static int
+write_outputs(const struct run_args *a, const struct met_run *m,
+              struct outfile *json)
+{
+    int status = EXIT_OK;
+    struct sim_err err = {0};
+    if (!a->quiet && !is_json_to_stdout(a))
+        met_print_table(m, stdout);
+    if (a->json) {
+        met_write_json(m, json->f); /* errors stay in the stream: below */
+        if (outfile_commit(json, &err) != 0) {
+            cli_print_err(&err);
+            status = EXIT_RUN_FAILED;
+        }
+    }
+    if (a->db) {
+        int64_t run_id;
+        if (met_write_db(m, a->db, &run_id, &err) != 0) {
+            cli_print_err(&err);
+            status = EXIT_RUN_FAILED;
+        }
+    }
+    return status;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -219,31 +281,21 @@ cmd_run(int argc, char **argv)
         run_args_fini(&a);
         return rc;
     }
-    struct cfg_topology *t = NULL;
-    struct cfg_workload *w = NULL;
-    struct cdn *c = NULL;
-    struct met_run m;
-    int have_run = 0;
-    char *overrides = NULL;
+    struct run_input in = {.topology_path = a.topo,
+                           .workload_path = a.workload,
+                           .sets = a.sets.v,
+                           .n_sets = a.sets.n};
+    struct run_result r;
     struct sim_err err = {0};
-    int status = EXIT_OK;
-
     struct outfile json = {0};
-    int json_to_stdout = a.json && strcmp(a.json, "-") == 0;
-    int code = cfg_load(a.topo, a.workload, a.sets.v, a.sets.n, &t, &w, &err);
-    if (code == 0 && (c = cdn_new(t, w, &err)) == NULL)
-        code = err.code;
+    int status = EXIT_OK, is_new_db = 0;
+    int code = run_prepare(&in, &r, &err);
     if (code != 0) {
         cli_print_err(&err);
         status = cli_exit_for(code);
         goto out;
     }
-    /* The outputs are checked before the run, which may take long: an
-     * unwritable --json or --db fails now, not after the simulation. */
-    struct stat db_sb;
-    int is_new_db = a.db && stat(a.db, &db_sb) != 0;
-    if ((a.json && outfile_open(&json, a.json, 1, &err) != 0) ||
-        (a.db && met_check_db(a.db, &err) != 0)) {
+    if (open_outputs(&a, &json, &is_new_db, &err) != 0) {
         cli_print_err(&err);
         status = EXIT_RUN_FAILED;
         goto out;
@@ -262,76 +314,31 @@ cmd_run(int argc, char **argv)
         .progress = isatty(STDERR_FILENO) ? show_progress : NULL,
         .progress_ctx = &prog,
         /* With --json -, stdout carries the JSON alone. */
-        .explain = !a.explain_n ? NULL : json_to_stdout ? stderr : stdout,
+        .explain = !a.explain_n           ? NULL
+                   : is_json_to_stdout(&a) ? stderr
+                                           : stdout,
         .explain_n = a.explain_n,
     };
-    code = cdn_run(c, &opts, &m);
-    have_run = 1;
+    code = run_execute(&r, &opts, &err);
     if (prog.printed)
         fputs("\r\033[K", stderr);
-    overrides = cli_sets_join(a.sets.v, a.sets.n);
-    m.overrides = overrides;
     if (code != 0 && code != -SIM_EINTR) {
         /* A bad trace record ended the run: no results to write, and no
          * empty database left by the check above. */
-        cli_print_err(wl_gen_error(cdn_workload(c)));
+        struct stat db_sb;
+        cli_print_err(&err);
         status = cli_exit_for(code);
         if (is_new_db && stat(a.db, &db_sb) == 0 && db_sb.st_size == 0)
             unlink(a.db);
         goto out;
     }
-    uint64_t n_reordered = wl_gen_n_reordered(cdn_workload(c));
-    if (n_reordered > 0)
-        fprintf(stderr,
-                "cdnsim: warning: %llu trace record%s came earlier than the "
-                "record before and %s moved up to its time "
-                "(trace.out_of_order: clamp)\n",
-                (unsigned long long)n_reordered, n_reordered == 1 ? "" : "s",
-                n_reordered == 1 ? "was" : "were");
-    if (code == 0 && w->trace.is_set && w->n_requests > 0 &&
-        m.requests + m.warmup_requests < w->n_requests)
-        fprintf(stderr,
-                "cdnsim: warning: the trace ended after %llu of %llu "
-                "requests\n",
-                (unsigned long long)(m.requests + m.warmup_requests),
-                (unsigned long long)w->n_requests);
-    else if (code == 0 && m.requests + m.warmup_requests < w->n_requests)
-        fprintf(stderr,
-                "cdnsim: warning: the workload ended after %llu of %llu "
-                "requests (its arrivals grew too sparse for the simulated "
-                "clock)\n",
-                (unsigned long long)(m.requests + m.warmup_requests),
-                (unsigned long long)w->n_requests);
-    if (code == -SIM_EINTR) {
-        fputs("cdnsim: interrupted: results so far are marked incomplete\n",
-              stderr);
+    print_warnings(&r.warn, code);
+    status = write_outputs(&a, &r.m, &json);
+    if (code == -SIM_EINTR)
         status = EXIT_RUN_FAILED;
-    }
-
-    if (!a.quiet && !json_to_stdout)
-        met_print_table(&m, stdout);
-    if (a.json) {
-        met_write_json(&m, json.f); /* errors stay in the stream: below */
-        if (outfile_commit(&json, &err) != 0) {
-            cli_print_err(&err);
-            status = EXIT_RUN_FAILED;
-        }
-    }
-    if (a.db) {
-        int64_t run_id;
-        if (met_write_db(&m, a.db, &run_id, &err) != 0) {
-            cli_print_err(&err);
-            status = EXIT_RUN_FAILED;
-        }
-    }
 out:
     outfile_abort(&json);
-    if (have_run)
-        met_run_fini(&m);
-    free(overrides);
-    cdn_free(c);
-    cfg_workload_free(w);
-    cfg_topology_free(t);
+    run_result_fini(&r);
     run_args_fini(&a);
     return status;
 }

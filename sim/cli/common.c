@@ -137,22 +137,6 @@ cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
     return -1;
 }
 
-char *
-cli_sets_join(const struct cfg_override *v, size_t n)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += strlen(v[i].text) + 1;
-    char *s = xmalloc(len);
-    s[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, v[i].text);
-    }
-    return s;
-}
-
 int
 cli_exit_for(int code)
 {

@@ -1,0 +1,253 @@
+/* sweep.c: a sweep: one base run at every point of a plan, recorded in
+ * one database, and the in-process executor.
+ *
+ * A point is the base files plus the user's --set arguments plus the
+ * point's own assignments, run through run_point exactly as `cdnsim run`
+ * runs (same seed, same overrides), so a point's rows equal those of the
+ * equivalent run. The database records the sweep and each point; a point
+ * counts as done only when its run is written, in the same transaction,
+ * so an interrupted sweep is resumed by running the same command again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/run.h"
+#include "util/xalloc.h"
+
+/* No value of this --vary: the base configuration's own. */
+#define NO_VALUE ((size_t)-1)
+
+/*
+ * The overrides of a point: the user's, then "PATH=VALUE" for each --vary
+ * k whose idx[k] is not NO_VALUE. *texts (OUT) holds the texts made here;
+ * free both with free_sets.
+ */
+static struct cfg_override *
+make_sets(const struct run_sweep *s, const size_t *idx, size_t *n_sets,
+          char ***texts)
+{
+    const struct run_plan *pl = &s->plan;
+    size_t n = s->base.n_sets;
+    struct cfg_override *sets = xcalloc(n + pl->n_vary + 1, sizeof *sets);
+    *texts = xcalloc(pl->n_vary + 1, sizeof **texts);
+    for (size_t i = 0; i < n; i++)
+        sets[i] = s->base.sets[i];
+    for (size_t k = 0; k < pl->n_vary; k++) {
+        if (idx[k] == NO_VALUE)
+            continue;
+        (*texts)[k] = xasprintf("%s=%s", pl->vary[k].path,
+                                pl->vary[k].values[idx[k]]);
+        sets[n++].text = (*texts)[k];
+    }
+    *n_sets = n;
+    return sets;
+}
+
+static void
+free_sets(const struct run_sweep *s, struct cfg_override *sets, char **texts)
+{
+    for (size_t k = 0; k < s->plan.n_vary; k++)
+        free(texts[k]);
+    free(texts);
+    free(sets);
+}
+
+/* Loads the configuration of the values idx and builds the CDN, running
+ * nothing; sets *seed (if not NULL) to the workload's seed. */
+static int
+check_sets(const struct run_sweep *s, const size_t *idx, uint64_t *seed,
+           struct sim_err *err)
+{
+    char **texts;
+    struct run_input in = s->base;
+    struct cfg_override *sets = make_sets(s, idx, &in.n_sets, &texts);
+    in.sets = sets;
+    struct run_result r;
+    int code = run_prepare(&in, &r, err);
+    if (code == 0 && seed)
+        *seed = r.w->seed;
+    run_result_fini(&r);
+    free_sets(s, sets, texts);
+    return code;
+}
+
+/* An override error caused by --vary k: it names --vary and the path as
+ * the user wrote it. */
+static void
+blame_vary(const struct run_sweep *s, size_t k, struct sim_err *err)
+{
+    if (strcmp(err->file, "--set") != 0)
+        return;
+    snprintf(err->file, sizeof err->file, "--vary");
+    snprintf(err->field, sizeof err->field, "%s", s->plan.vary[k].path);
+}
+
+/* The first values of all --vary together fail on an override: finds the
+ * --vary that fails alone and puts the error on it. */
+static int
+blame_first_values(const struct run_sweep *s, size_t *idx, int code,
+                   struct sim_err *err)
+{
+    struct sim_err e2 = {0};
+    size_t n_vary = s->plan.n_vary;
+    for (size_t k = 0; k < n_vary; k++)
+        idx[k] = NO_VALUE;
+    if (check_sets(s, idx, NULL, &e2) != 0)
+        return code; /* the user's own overrides fail */
+    for (size_t k = 0; k < n_vary; k++) {
+        idx[k] = 0;
+        int c2 = check_sets(s, idx, NULL, &e2);
+        idx[k] = NO_VALUE;
+        if (c2 != 0) {
+            *err = e2;
+            blame_vary(s, k, err);
+            return c2;
+        }
+    }
+    return code;
+}
+
+/*
+ * Checks every value of every --vary once, the others at their first
+ * value: the sum of the value counts rather than their product, which
+ * catches a bad path or value before anything runs. A combination that
+ * only fails together is reported when its point runs.
+ */
+static int
+check_values(const struct run_sweep *s, uint64_t *seed, struct sim_err *err)
+{
+    size_t n_vary = s->plan.n_vary;
+    size_t *idx = xcalloc(n_vary + 1, sizeof *idx);
+    int code = check_sets(s, idx, seed, err);
+    if (code != 0 && strcmp(err->file, "--set") == 0)
+        code = blame_first_values(s, idx, code, err);
+    for (size_t k = 0; k < n_vary; k++)
+        idx[k] = 0;
+    for (size_t j = 0; code == 0 && j < n_vary; j++) {
+        for (size_t i = 1; code == 0 && i < s->plan.vary[j].n; i++) {
+            idx[j] = i;
+            code = check_sets(s, idx, NULL, err);
+            if (code != 0)
+                blame_vary(s, j, err);
+        }
+        idx[j] = 0;
+    }
+    free(idx);
+    return code;
+}
+
+int
+run_sweep_init(struct run_sweep *s, const struct run_input *base,
+               const char *db_path, const char *const *vary_args,
+               size_t n_vary_args, int check, struct sim_err *err)
+{
+    memset(s, 0, sizeof *s);
+    s->base = *base;
+    s->db_path = db_path;
+    int code = run_plan_parse(vary_args, n_vary_args, &s->plan, err);
+    if (code != 0)
+        return code;
+    s->mv = xcalloc(s->plan.n_vary, sizeof *s->mv);
+    for (size_t j = 0; j < s->plan.n_vary; j++) {
+        const struct run_vary *v = &s->plan.vary[j];
+        s->mv[j] = (struct met_sweep_vary){
+            .path = v->path,
+            .spec = v->spec,
+            .kind = v->kind,
+            .values = (const char *const *)v->values,
+            .nums = v->nums,
+            .n_values = v->n,
+        };
+    }
+    s->user_overrides = run_overrides_join(base->sets, base->n_sets);
+    s->ms = (struct met_sweep){
+        .topology_path = base->topology_path,
+        .workload_path = base->workload_path,
+        .overrides = s->user_overrides,
+        .vary = s->mv,
+        .n_vary = s->plan.n_vary,
+    };
+    s->is_done = xcalloc((size_t)s->plan.n_points, 1);
+    return check ? check_values(s, &s->ms.seed, err) : 0;
+}
+
+void
+run_sweep_fini(struct run_sweep *s)
+{
+    run_plan_fini(&s->plan);
+    free(s->mv);
+    free(s->user_overrides);
+    free(s->is_done);
+    memset(s, 0, sizeof *s);
+}
+
+int
+run_sweep_begin(struct run_sweep *s, struct sim_err *err)
+{
+    return met_sweep_begin(s->db_path, &s->ms, &s->id, s->is_done, err);
+}
+
+int
+run_sweep_point(const struct run_sweep *s, uint64_t p,
+                const struct cdn_run_opts *opts, struct run_warnings *warn,
+                int64_t *run_id, void **image, size_t *image_len,
+                struct sim_err *err)
+{
+    size_t *idx = xcalloc(s->plan.n_vary + 1, sizeof *idx);
+    for (size_t j = 0; j < s->plan.n_vary; j++)
+        idx[j] = met_sweep_value(&s->ms, p, j);
+    char **texts;
+    struct run_input in = s->base;
+    struct cfg_override *sets = make_sets(s, idx, &in.n_sets, &texts);
+    in.sets = sets;
+    struct run_result r;
+    memset(warn, 0, sizeof *warn);
+    *run_id = 0;
+    int code = run_point(&in, opts, &r, err);
+    if (code == 0) {
+        *warn = r.warn;
+        if (image)
+            code = met_run_image(&r.m, image, image_len, err);
+        else
+            code = met_write_db_point(&r.m, s->db_path, s->id, p, run_id,
+                                      err);
+    }
+    run_result_fini(&r);
+    free_sets(s, sets, texts);
+    free(idx);
+    return code;
+}
+
+void
+run_exec_serial(const struct run_sweep *s, const uint64_t *pending, size_t n,
+                volatile sig_atomic_t *stop, const struct run_observer *obs,
+                struct run_tally *tally)
+{
+    for (size_t i = 0; i < n && !*stop; i++) {
+        struct sim_err err = {0};
+        struct run_warnings warn;
+        int64_t run_id = 0;
+        obs->tick(obs->ctx, 1, 1);
+        struct cdn_run_opts opts = {
+            .stop = stop,
+            .progress = obs->point_progress,
+            .progress_ctx = obs->ctx,
+        };
+        int code = run_sweep_point(s, pending[i], &opts, &warn, &run_id, NULL,
+                                   NULL, &err);
+        char text[1024];
+        sim_err_format(&err, text, sizeof text);
+        if (code == 0)
+            tally->done++;
+        else if (code == -SIM_EINTR)
+            tally->is_interrupted = 1;
+        else
+            tally->failed++;
+        obs->tick(obs->ctx, 0, 1);
+        obs->point_done(obs->ctx, pending[i], code, text, &warn);
+        obs->tick(obs->ctx, 0, 1);
+    }
+    if (*stop)
+        tally->is_interrupted = 1;
+}

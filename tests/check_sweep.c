@@ -1,0 +1,229 @@
+/* check_sweep.c: the run library (sim/run/): the --vary plan parser as a
+ * pure function, the run pipeline's warnings, and the sweep's executors
+ * as a user meets them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run/run.h"
+#include "suites.h"
+#include "util/xalloc.h"
+
+#define TOPO "topologies/global.yaml"
+#define WL "workloads/zipf.yaml"
+#define CAP "nodes.edge-fra.cache.capacity"
+
+/* Parses arg, which must succeed, into v. */
+static void
+vary_ok(const char *arg, struct run_vary *v)
+{
+    struct sim_err err = {0};
+    int rc = run_vary_parse(arg, v, &err);
+    ck_assert_msg(rc == 0, "%s: %s", arg, err.msg);
+}
+
+/* The values of v joined by spaces; caller frees. */
+static char *
+joined(const struct run_vary *v)
+{
+    struct cfg_override *o = xcalloc(v->n + 1, sizeof *o);
+    for (size_t i = 0; i < v->n; i++)
+        o[i].text = v->values[i];
+    char *s = run_overrides_join(o, v->n);
+    free(o);
+    return s;
+}
+
+/* arg gives exactly the values want (space-separated) of kind. */
+static void
+expect_values(const char *arg, const char *kind, const char *want)
+{
+    struct run_vary v;
+    vary_ok(arg, &v);
+    char *got = joined(&v);
+    ck_assert_msg(strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"", arg,
+                  got, want);
+    ck_assert_str_eq(v.kind, kind);
+    free(got);
+    run_vary_fini(&v);
+}
+
+START_TEST(test_sweep_plan_lists)
+{
+    struct run_vary v;
+    vary_ok("nodes.edge.cache.policy=lru,s3fifo", &v);
+    ck_assert_str_eq(v.path, "nodes.edge.cache.policy");
+    ck_assert_str_eq(v.spec, "lru,s3fifo");
+    ck_assert_str_eq(v.kind, "text");
+    ck_assert_uint_eq(v.n, 2);
+    ck_assert_ptr_null(v.nums); /* text has no numbers */
+    run_vary_fini(&v);
+    /* A list's kind is the first that fits every item: a bare number is
+     * a number, "5m" a duration, "5MB" a size. */
+    vary_ok("x=5m,90s", &v);
+    ck_assert_str_eq(v.kind, "duration");
+    ck_assert(v.nums[0] == 300 && v.nums[1] == 90);
+    run_vary_fini(&v);
+    vary_ok("x=1KiB,2", &v);
+    ck_assert_str_eq(v.kind, "size");
+    ck_assert(v.nums[0] == 1024 && v.nums[1] == 2);
+    run_vary_fini(&v);
+    expect_values("x=0.5,1e3,7", "number", "0.5 1e3 7");
+    /* Items are kept as written. */
+    expect_values("x=a b,c=d", "text", "a b c=d");
+}
+END_TEST
+
+START_TEST(test_sweep_plan_ranges)
+{
+    expect_values("x=1GiB..8GiB*2", "size", "1GiB 2GiB 4GiB 8GiB");
+    expect_values("x=512MiB..2GiB*2", "size", "512MiB 1GiB 2GiB");
+    expect_values("x=1.5GiB..4GiB*1.5", "size", "1.5GiB 2.25GiB 3.375GiB");
+    expect_values("x=1m..10m+3m", "duration", "1m 4m 7m 10m");
+    expect_values("x=30s..2m+30s", "duration", "30s 1m 1.5m 2m");
+    expect_values("x=0.6..1.0+0.2", "number", "0.6 0.8 1");
+    expect_values("x=0.1..0.3+0.1", "number", "0.1 0.2 0.3");
+    expect_values("x=0.001..1*10", "number", "0.001 0.01 0.1 1");
+    expect_values("x=-3..3+2", "number", "-3 -1 1 3");
+    expect_values("x=1..10+4", "number", "1 5 9");
+    /* Sizes step in whole bytes, exactly. */
+    expect_values("x=1KB..3500B+1KB", "size", "1KB 2KB 3KB");
+    struct run_vary v;
+    vary_ok("x=1GiB..3GiB+512MiB", &v);
+    ck_assert_uint_eq(v.n, 5);
+    ck_assert(v.nums[4] == 3.0 * 1024 * 1024 * 1024);
+    run_vary_fini(&v);
+}
+END_TEST
+
+/* arg is refused with a message holding want, naming --vary and field. */
+static void
+expect_error(const char *arg, const char *field, const char *want)
+{
+    struct run_vary v;
+    struct sim_err err = {0};
+    ck_assert_int_eq(run_vary_parse(arg, &v, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.file, "--vary");
+    ck_assert_str_eq(err.field, field);
+    ck_assert_msg(strstr(err.msg, want) != NULL, "%s: \"%s\" lacks \"%s\"",
+                  arg, err.msg, want);
+    run_vary_fini(&v);
+}
+
+START_TEST(test_sweep_plan_errors)
+{
+    expect_error("x", "", "PATH=VALUES");
+    expect_error("=1,2", "", "PATH=VALUES");
+    expect_error("x=", "", "PATH=VALUES");
+    expect_error("x=1GiB..8GiB", "x", "a range needs a step");
+    expect_error("x=..8GiB*2", "x", "a range is A..B*F or A..B+S");
+    expect_error("x=1GiB..8GiB*", "x", "a range is A..B*F or A..B+S");
+    expect_error("x=1GiB..8GiB*1", "x", "the factor after '*' must be a "
+                                        "number above 1, got \"1\"");
+    expect_error("x=1m..8m+0s", "x", "the step after '+' must be a duration "
+                                     "above 0, got \"0s\"");
+    expect_error("x=8GiB..1GiB*2", "x", "ends below its start");
+    expect_error("x=1GiB..1h+1m", "x", "not both sizes, durations or "
+                                       "numbers");
+    expect_error("x=0..8*2", "x", "must start above 0");
+    expect_error("x=lru,lru", "x", "\"lru\" is listed twice");
+    expect_error("x=lru,,fifo", "x", "empty value");
+    expect_error("x=1..20000+1", "x", "gives more than 10000 values");
+    expect_error("x=1..1e300*1.0000001", "x", "gives more than 10000 values");
+    expect_error("x=1GiB..1e30GiB*2", "x", "not both");
+
+    /* A plan: no path twice, and a bounded number of points. */
+    struct run_plan plan;
+    struct sim_err err = {0};
+    const char *twice[] = {"x=1,2", "y=a,b", "x=3"};
+    ck_assert_int_eq(run_plan_parse(twice, 3, &plan, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.field, "x");
+    ck_assert_ptr_nonnull(strstr(err.msg, "varied twice"));
+    run_plan_fini(&plan);
+    const char *big[] = {"x=1..1000+1", "y=1..1000+1"};
+    ck_assert_int_eq(run_plan_parse(big, 2, &plan, &err), -SIM_EBADVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "more than 100000 points"));
+    run_plan_fini(&plan);
+    const char *ok[] = {"x=1..3+1", "y=a,b"};
+    ck_assert_int_eq(run_plan_parse(ok, 2, &plan, &err), 0);
+    ck_assert_uint_eq(plan.n_points, 6);
+    ck_assert_uint_eq(plan.n_vary, 2);
+    run_plan_fini(&plan);
+}
+END_TEST
+
+/* A trace whose third record is earlier than the second, clamped. */
+static const char reordered_csv[] =
+    "time,id,size\n10,1,5\n12,2,5\n11,3,5\n13,1,5\n";
+
+static char *
+write_reordered_trace(const char *dir)
+{
+    free(test_write_file(dir, "t.csv", reordered_csv));
+    return test_write_file(dir, "t.yaml",
+                           "name: t\ntrace: {path: t.csv, format: csv, "
+                           "out_of_order: clamp}\n");
+}
+
+/* One pipeline: run_point reports the reordered records as a warning,
+ * and `cdnsim run` and every sweep point print it. */
+START_TEST(test_sweep_run_point_warnings)
+{
+    char *dir = test_tmpdir();
+    char *wl = write_reordered_trace(dir);
+    struct run_input in = {.topology_path = TOPO, .workload_path = wl};
+    struct run_result r;
+    struct sim_err err = {0};
+    ck_assert_int_eq(run_point(&in, NULL, &r, &err), 0);
+    ck_assert_uint_eq(r.warn.n_reordered, 1);
+    ck_assert_int_eq(r.warn.ended_early, RUN_ENDED_IN_FULL);
+    char msg[256];
+    ck_assert_int_eq(run_warning_text(&r.warn, 0, msg, sizeof msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "1 trace record came earlier"));
+    ck_assert_int_eq(run_warning_text(&r.warn, 1, msg, sizeof msg), 0);
+    ck_assert_uint_eq(r.m.requests + r.m.warmup_requests, 4);
+    run_result_fini(&r);
+
+    char *errout = NULL;
+    ck_assert_int_eq(test_cdnsim(NULL, &errout, "run", TOPO, wl, "--quiet",
+                                 NULL),
+                     0);
+    ck_assert_ptr_nonnull(strstr(errout, "cdnsim: warning: 1 trace record "
+                                         "came earlier"));
+    free(errout);
+    char *db = xasprintf("%s/w.db", dir);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        ck_assert_int_eq(test_cdnsim(NULL, &errout, "sweep", TOPO, wl,
+                                     "--vary", CAP "=1MiB,2MiB", "--jobs",
+                                     jobs == 1 ? "1" : "2", "--db", db,
+                                     "--quiet", NULL),
+                         0);
+        ck_assert_msg(strstr(errout, "cdnsim: point 1: warning: 1 trace "
+                                     "record came earlier") != NULL,
+                      "%s", errout);
+        free(errout);
+        unlink(db);
+    }
+    free(db);
+    free(wl);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+Suite *
+sweep_suite(void)
+{
+    Suite *s = suite_create("sweep");
+    TCase *tc = tcase_create("plan");
+    tcase_add_test(tc, test_sweep_plan_lists);
+    tcase_add_test(tc, test_sweep_plan_ranges);
+    tcase_add_test(tc, test_sweep_plan_errors);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("run");
+    tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
+    tcase_add_test(tc, test_sweep_run_point_warnings);
+    suite_add_tcase(s, tc);
+    return s;
+}
