@@ -97,6 +97,42 @@ START_TEST(test_sweep_plan_ranges)
 }
 END_TEST
 
+/* Issue 12 item 4: A..B+S overshot B for a large A (the end had a slack
+ * of a billionth of B, more than the step), and values above 1e15 were
+ * written as "1e+15", which a size field refuses. */
+START_TEST(test_regress_12_vary_integer_ranges)
+{
+    expect_values("seed=5000000000..5000000002+1", "number",
+                  "5000000000 5000000001 5000000002");
+    expect_values("seed=18446744073709551613..18446744073709551615+1",
+                  "number",
+                  "18446744073709551613 18446744073709551614 "
+                  "18446744073709551615");
+    expect_values("x=9007199254740993..9007199254740995+1", "number",
+                  "9007199254740993 9007199254740994 9007199254740995");
+    expect_values("x=100000000000000..10000000000000000*10", "number",
+                  "100000000000000 1000000000000000 10000000000000000");
+    /* Ends a double cannot tell apart are still ordered exactly. */
+    struct run_vary v;
+    struct sim_err err = {0};
+    ck_assert_int_eq(run_vary_parse("x=9007199254740993..9007199254740992+1",
+                                    &v, &err),
+                     -SIM_EBADVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "below its start"));
+    run_vary_fini(&v);
+    /* As a size, each value is accepted as written. */
+    char *out = NULL, *errout = NULL;
+    int st = test_cdnsim(&out, &errout, "sweep", TOPO, WL, "--dry-run",
+                         "--vary", CAP "=10000000000000..1000000000000000*10",
+                         NULL);
+    ck_assert_msg(st == 0, "%s", errout);
+    ck_assert_ptr_nonnull(strstr(out, "3 points"));
+    ck_assert_ptr_nonnull(strstr(out, CAP "=1000000000000000\n"));
+    free(out);
+    free(errout);
+}
+END_TEST
+
 /* arg is refused with a message holding want, naming --vary and field. */
 static void
 expect_error(const char *arg, const char *field, const char *want)
@@ -220,6 +256,7 @@ sweep_suite(void)
     tcase_add_test(tc, test_sweep_plan_lists);
     tcase_add_test(tc, test_sweep_plan_ranges);
     tcase_add_test(tc, test_sweep_plan_errors);
+    tcase_add_test(tc, test_regress_12_vary_integer_ranges);
     suite_add_tcase(s, tc);
     tc = tcase_create("run");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);

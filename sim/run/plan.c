@@ -3,7 +3,11 @@
  *
  * Every value is kept as the text passed to --set, and its number is what
  * that text parses to, so the database records exactly what the run saw.
+ * Ranges of whole numbers, sizes and durations are stepped in exact
+ * integer arithmetic (a double cannot hold every seed or byte count);
+ * only a range with a fractional number or factor steps in doubles.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -241,7 +245,15 @@ format_in_unit(enum vkind k, uint64_t v, const char *unit)
                         : xasprintf("%lluns", (unsigned long long)v);
 }
 
-/* ---- Ranges ------------------------------------------------------------- */
+/* ---- Ranges ---------------------------------------------------------------
+ *
+ * Exact ranges work on "keys": unsigned integers in the order of the
+ * values. Sizes and durations are their bytes and nanoseconds; whole
+ * numbers are themselves, or, when a range has a negative end, offset by
+ * 2^63 so that order and differences survive.
+ */
+
+#define KEY_BIAS ((uint64_t)1 << 63)
 
 struct range {
     enum vkind k;
@@ -249,46 +261,143 @@ struct range {
     char *a, *b;      /* the ends as written, owned */
     const char *step; /* F or S as written */
     double fa, fb, fs;
+    int is_exact;     /* keys below are valid */
+    int is_biased;    /* number keys are offset by KEY_BIAS */
+    uint64_t ka, kb, ks; /* start, end and step (or factor) as keys */
 };
 
-/*
- * The values of a checked range. Sizes and durations step in whole bytes
- * and nanoseconds, from the exact start; numbers step in doubles and are
- * written with 15 digits, which is what --set then reads.
- */
+/* A whole number as written: an optional '-' and digits only. */
 static int
-range_values(struct run_vary *v, const struct range *r, struct sim_err *err)
+whole_number(const char *s, int *is_neg, uint64_t *magnitude)
 {
-    uint64_t a_int = 0, s_int = 0;
+    *is_neg = *s == '-';
+    s += *is_neg;
+    if (*s < '0' || *s > '9')
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    char *end;
+    *magnitude = strtoull(s, &end, 10);
+    return errno == 0 && *end == '\0' ? 0 : -1;
+}
+
+/* Sets the keys of a range of whole numbers, if its ends and step are
+ * whole numbers that fit. */
+static void
+number_keys(struct range *r)
+{
+    int neg[3];
+    uint64_t mag[3];
+    const char *texts[3] = {r->a, r->b, r->step};
+    for (int i = 0; i < 3; i++)
+        if (whole_number(texts[i], &neg[i], &mag[i]) != 0)
+            return;
+    r->is_biased = neg[0] || neg[1];
+    if (r->is_biased) {
+        for (int i = 0; i < 2; i++) {
+            if (neg[i] ? mag[i] > KEY_BIAS : mag[i] >= KEY_BIAS)
+                return;
+        }
+        r->ka = neg[0] ? KEY_BIAS - mag[0] : KEY_BIAS + mag[0];
+        r->kb = neg[1] ? KEY_BIAS - mag[1] : KEY_BIAS + mag[1];
+    } else {
+        r->ka = mag[0];
+        r->kb = mag[1];
+    }
+    if (neg[2] || (r->geometric && r->is_biased))
+        return;
+    r->ks = mag[2];
+    r->is_exact = 1;
+}
+
+/* Sets the keys of a range of sizes or durations: the bytes or
+ * nanoseconds of its ends, and of its step (a factor must be whole). */
+static void
+unit_keys(struct range *r)
+{
     int64_t ns;
     if (r->k == VK_SIZE) {
-        parse_size(r->a, &a_int);
-        if (!r->geometric)
-            parse_size(r->step, &s_int);
-    } else if (r->k == VK_DURATION) {
+        parse_size(r->a, &r->ka);
+        parse_size(r->b, &r->kb);
+    } else {
         parse_duration(r->a, &ns);
-        a_int = (uint64_t)ns;
-        if (!r->geometric) {
-            parse_duration(r->step, &ns);
-            s_int = (uint64_t)ns;
-        }
+        r->ka = (uint64_t)ns;
+        parse_duration(r->b, &ns);
+        r->kb = (uint64_t)ns;
     }
+    int neg;
+    if (r->geometric) {
+        r->is_exact = whole_number(r->step, &neg, &r->ks) == 0 && !neg;
+    } else if (r->k == VK_SIZE) {
+        r->is_exact = parse_size(r->step, &r->ks) == 0;
+    } else {
+        r->is_exact = parse_duration(r->step, &ns) == 0;
+        r->ks = (uint64_t)ns;
+    }
+}
+
+/* The text --set gets for key x. */
+static char *
+key_text(const struct range *r, uint64_t x)
+{
+    if (r->k != VK_NUMBER)
+        return format_in_unit(r->k, x, unit_of(r->a));
+    if (!r->is_biased)
+        return xasprintf("%llu", (unsigned long long)x);
+    if (x >= KEY_BIAS)
+        return xasprintf("%llu", (unsigned long long)(x - KEY_BIAS));
+    return xasprintf("-%llu", (unsigned long long)(KEY_BIAS - x));
+}
+
+/* A range stepped exactly: A, A+S, ... or A, A*F, ... up to B. */
+static int
+range_exact(struct run_vary *v, const struct range *r, struct sim_err *err)
+{
+    uint64_t x = r->ka;
+    int code = 0;
+    if (r->ka > r->kb) /* ends that a double cannot tell apart */
+        return vary_err(err, v, "the range ends below its start (\"%s\" < "
+                                "\"%s\")",
+                        r->b, r->a);
+    for (;;) {
+        code = add_value(v, r->k, key_text(r, x), err);
+        if (code != 0)
+            break;
+        if (r->geometric ? x > r->kb / r->ks : r->kb - x < r->ks)
+            break; /* the next value would pass B */
+        x = r->geometric ? x * r->ks : x + r->ks;
+    }
+    return code;
+}
+
+/*
+ * A range with a fractional number or factor, in doubles. Adding, the
+ * count of steps is what fits in B - A with a little slack for rounding
+ * (0.1..0.3+0.1 has 3 values); multiplying, a value may pass B by a
+ * billionth. Numbers are written with 15 digits, which --set reads.
+ */
+static int
+range_double(struct run_vary *v, const struct range *r, struct sim_err *err)
+{
+    double n_steps = r->geometric ? HUGE_VAL
+                                  : floor((r->fb - r->fa) / r->fs + 1e-9);
+    if (!r->geometric && n_steps >= RUN_VARY_MAX_VALUES)
+        return vary_err(err, v, "\"%s\" gives more than %d values", v->spec,
+                        RUN_VARY_MAX_VALUES);
     double hi = r->fb * (1 + 1e-9);
     for (size_t i = 0;; i++) {
         double x = r->geometric ? r->fa * pow(r->fs, (double)i)
                                 : r->fa + (double)i * r->fs;
-        if (x > hi)
+        if (r->geometric ? x > hi : (double)i > n_steps)
             break;
-        if (i >= RUN_VARY_MAX_VALUES)
-            return vary_err(err, v, "\"%s\" gives more than %d values",
-                            v->spec, RUN_VARY_MAX_VALUES);
         char *text;
         if (r->k == VK_NUMBER) {
             text = xasprintf("%.15g", x);
         } else {
-            double base = r->geometric
-                              ? (double)a_int * pow(r->fs, (double)i)
-                              : (double)a_int + (double)i * (double)s_int;
+            /* Only a fractional factor gets here. */
+            double base = (double)r->ka * pow(r->fs, (double)i);
             if (base >= 1.8e19)
                 return vary_err(err, v, "\"%s\" overflows", v->spec);
             text = format_in_unit(r->k, (uint64_t)llround(base), unit_of(r->a));
@@ -378,8 +487,14 @@ parse_range(struct run_vary *v, const char *dots, struct sim_err *err)
     struct range r;
     memset(&r, 0, sizeof r);
     int code = range_parse(v, dots, &r, err);
-    if (code == 0)
-        code = range_values(v, &r, err);
+    if (code == 0) {
+        if (r.k == VK_NUMBER)
+            number_keys(&r);
+        else
+            unit_keys(&r);
+        code = r.is_exact ? range_exact(v, &r, err)
+                          : range_double(v, &r, err);
+    }
     free(r.a);
     free(r.b);
     return code;

@@ -103,8 +103,9 @@ char *run_overrides_join(const struct cfg_override *v, size_t n);
  *
  * "PATH=VALUES" where VALUES is a list "a,b,c" (taken as written) or a
  * range "A..B*F" (multiplying by F > 1) or "A..B+S" (adding S > 0), up to
- * B, of sizes, durations or plain numbers. A range's values are written
- * so that --set reads back exactly the number recorded.
+ * B, of sizes, durations or plain numbers. Whole numbers, sizes and
+ * durations step exactly in integers; a range's values are written so
+ * that --set reads back exactly the number recorded.
  */
 
 #define RUN_VARY_MAX_VALUES 10000   /* most values one --vary may take */
