@@ -1,10 +1,19 @@
 /* check_sweep.c: the run library (sim/run/): the --vary plan parser as a
  * pure function, the run pipeline's warnings, and the sweep's executors
  * as a user meets them. */
+#define _XOPEN_SOURCE 700 /* kill, nanosleep */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "run/run.h"
 #include "suites.h"
@@ -248,6 +257,103 @@ START_TEST(test_sweep_run_point_warnings)
 }
 END_TEST
 
+/* The pids of the processes whose parent is ppid, from /proc. */
+static size_t
+children_of(pid_t ppid, pid_t *pids, size_t max)
+{
+    DIR *d = opendir("/proc");
+    size_t n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL && n < max) {
+        char *path = xasprintf("/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        free(path);
+        if (f == NULL)
+            continue;
+        char line[512];
+        if (fgets(line, sizeof line, f)) {
+            /* pid (comm) state ppid: comm may hold spaces, so look after
+             * its last ')'. */
+            char *close_paren = strrchr(line, ')');
+            int pp = 0;
+            char state;
+            if (close_paren &&
+                sscanf(close_paren + 1, " %c %d", &state, &pp) == 2 &&
+                pp == ppid && state != 'Z')
+                pids[n++] = (pid_t)atoi(e->d_name);
+        }
+        fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void
+sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Issue 12 item 8: a sweep's workers stop when the parent is SIGKILLed,
+ * even in the middle of a long point, instead of computing on. */
+START_TEST(test_regress_12_sweep_workers_die_with_parent)
+{
+#ifndef __linux__
+    return; /* the test reads /proc and adopts orphans (Linux only) */
+#else
+    /* Orphans are reparented to this process, which can then reap them
+     * and tell when they have all ended. */
+    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/k.db", dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(test_bin(), test_bin(), "sweep", TOPO, WL, "--requests",
+              "500000000", "--vary", CAP "=1GiB,2GiB", "--jobs", "2", "--db",
+              db, (char *)NULL);
+        _exit(127);
+    }
+    /* Wait for both workers to start (at most 10 s). */
+    pid_t workers[8];
+    size_t n = 0;
+    for (int i = 0; i < 200 && n < 2; i++) {
+        sleep_ms(50);
+        n = children_of(pid, workers, 8);
+    }
+    ck_assert_uint_eq(n, 2);
+    sleep_ms(300); /* into the points' runs */
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    /* The workers must end within 5 s (a point takes minutes). */
+    size_t reaped = 0;
+    for (int i = 0; i < 100 && reaped < n; i++) {
+        pid_t w;
+        while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
+            reaped++;
+        if (reaped < n)
+            sleep_ms(50);
+    }
+    size_t left = n - reaped;
+    if (left > 0)
+        kill(-pid, SIGKILL); /* the workers are in pid's process group */
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+    ck_assert_msg(left == 0, "%zu sweep workers outlived their parent",
+                  left);
+    free(db);
+    test_rmtree(dir);
+    free(dir);
+#endif
+}
+END_TEST
+
 Suite *
 sweep_suite(void)
 {
@@ -261,6 +367,7 @@ sweep_suite(void)
     tc = tcase_create("run");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_sweep_run_point_warnings);
+    tcase_add_test(tc, test_regress_12_sweep_workers_die_with_parent);
     suite_add_tcase(s, tc);
     return s;
 }

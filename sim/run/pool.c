@@ -6,6 +6,12 @@
  * queues the writers. The parent only schedules and tells its observer.
  * These forks and gnuplot (sim/report/) are the only processes cdnsim
  * starts.
+ *
+ * A worker must not outlive its parent: an idle one sees the point pipe
+ * close, and a busy one is sent SIGTERM by the kernel when the parent
+ * dies (PR_SET_PDEATHSIG on Linux), which sets the stop flag its run
+ * polls. Elsewhere, and as a second guard, the worker's run checks that
+ * its parent is still the one that forked it.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,6 +21,9 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "run/run.h"
 #include "util/xalloc.h"
@@ -58,13 +67,45 @@ write_full(int fd, const void *buf, size_t n)
     return 0;
 }
 
+/* What a worker's run checks now and then. */
+struct orphan_watch {
+    pid_t parent;
+    volatile sig_atomic_t *stop;
+};
+
+/* The run's progress hook in a worker: a parent gone (the worker has
+ * been adopted by another process) stops the run. */
+static void
+watch_parent(void *ctx, uint64_t done, uint64_t total, int64_t sim_now_ns)
+{
+    struct orphan_watch *ow = ctx;
+    (void)done, (void)total, (void)sim_now_ns;
+    if (getppid() != ow->parent)
+        *ow->stop = 1;
+}
+
+/* Asks the kernel to stop this worker when the parent dies; the parent
+ * may have died before the request, hence the check after it. */
+static void
+die_with_parent(pid_t parent, volatile sig_atomic_t *stop)
+{
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+    if (getppid() != parent)
+        *stop = 1;
+}
+
 /* A forked worker: runs the points the parent sends until it closes the
  * pipe, answering each. */
 static void
-worker_loop(const struct run_sweep *s, int in, int out,
+worker_loop(const struct run_sweep *s, int in, int out, pid_t parent,
             volatile sig_atomic_t *stop)
 {
-    struct cdn_run_opts opts = {.stop = stop};
+    struct orphan_watch ow = {.parent = parent, .stop = stop};
+    struct cdn_run_opts opts = {
+        .stop = stop, .progress = watch_parent, .progress_ctx = &ow};
+    die_with_parent(parent, stop);
     uint64_t p;
     while (!*stop && read_full(in, &p, sizeof p) == 0) {
         struct point_msg m;
@@ -144,6 +185,7 @@ start_worker(struct pool *pl, unsigned i)
         close(to[0]), close(to[1]);
         return -1;
     }
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(to[0]), close(to[1]), close(from[0]), close(from[1]);
@@ -157,7 +199,7 @@ start_worker(struct pool *pl, unsigned i)
         }
         close(to[1]);
         close(from[0]);
-        worker_loop(pl->s, to[0], from[1], pl->stop);
+        worker_loop(pl->s, to[0], from[1], parent, pl->stop);
         close(to[0]);
         close(from[1]);
         return 1;

@@ -230,7 +230,7 @@ void run_exec_serial(const struct run_sweep *s, const uint64_t *pending,
 
 /*
  * Runs the points on n_workers forked workers, handing out one point at
- * a time. Returns 1 in
+ * a time. A worker stops when the parent dies, even mid-run. Returns 1 in
  * a worker once its work is done (the caller cleans up and exits with
  * status 0, printing nothing), 0 in the parent. Falls back to
  * run_exec_serial when no worker can be started.
