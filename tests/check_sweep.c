@@ -1,6 +1,7 @@
 /* check_sweep.c: the run library (sim/run/): the --vary plan parser as a
  * pure function, the run pipeline's warnings, and the sweep's executors
- * as a user meets them. */
+ * as a user meets them (warnings per point, escaped names, workers that
+ * do not outlive a killed parent). */
 #define _XOPEN_SOURCE 700 /* kill, nanosleep */
 #include <dirent.h>
 #include <errno.h>
@@ -257,6 +258,34 @@ START_TEST(test_sweep_run_point_warnings)
 }
 END_TEST
 
+/* Issue 12 item 11: a value holding a newline or an escape sequence is
+ * printed escaped in the table of results and the dry run's listing. */
+START_TEST(test_regress_12_sweep_table_escapes)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/e.db", dir);
+    char *out = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--requests",
+                                 "2000", "--set", "warmup=100", "--vary",
+                                 "workload.name=a\nb,c\033[2J", "--jobs", "1",
+                                 "--db", db, NULL),
+                     0);
+    ck_assert_msg(strstr(out, "workload.name=a\\x0ab ") != NULL, "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "workload.name=c\\x1b[2J "));
+    ck_assert_ptr_null(strchr(out, '\033'));
+    ck_assert_ptr_null(strstr(out, "=a\n"));
+    free(out);
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", "workload.name=a\nb,c", NULL),
+                     0);
+    ck_assert_ptr_nonnull(strstr(out, "    0  workload.name=a\\x0ab\n"));
+    free(out);
+    free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* The pids of the processes whose parent is ppid, from /proc. */
 static size_t
 children_of(pid_t ppid, pid_t *pids, size_t max)
@@ -367,6 +396,7 @@ sweep_suite(void)
     tc = tcase_create("run");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_sweep_run_point_warnings);
+    tcase_add_test(tc, test_regress_12_sweep_table_escapes);
     tcase_add_test(tc, test_regress_12_sweep_workers_die_with_parent);
     suite_add_tcase(s, tc);
     return s;

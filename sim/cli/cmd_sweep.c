@@ -266,13 +266,16 @@ bar_clear(struct bar *b)
     b->drawn = 0;
 }
 
-/* Prints text about point p above the bar. */
+/* Prints text about point p above the bar, its control characters
+ * escaped. */
 static void
 bar_print(struct bar *b, const char *prefix, uint64_t p, const char *text)
 {
     bar_clear(b);
+    char *safe = cli_escape(text);
     fprintf(stderr, "cdnsim: point %llu: %s%s\n", (unsigned long long)p,
-            prefix, text);
+            prefix, safe);
+    free(safe);
     bar_draw(b, 1);
 }
 
@@ -340,7 +343,9 @@ print_dry_run(const struct run_sweep *s, const struct sweep_args *a)
            a->topo, a->workload);
     for (uint64_t p = 0; p < s->plan.n_points; p++) {
         char *params = met_sweep_params(&s->ms, p);
-        printf("%5llu  %s\n", (unsigned long long)p, params);
+        char *safe = cli_escape(params);
+        printf("%5llu  %s\n", (unsigned long long)p, safe);
+        free(safe);
         free(params);
     }
 }

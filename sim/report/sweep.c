@@ -819,6 +819,24 @@ rep_sweep_report(struct rep_db *d, const struct rep_opts *o,
 
 /* ---- The table `cdnsim sweep` prints ----------------------------------- */
 
+/* s with its control characters written as \xHH: a value holding a
+ * newline or an escape sequence stays on its row of the table and cannot
+ * drive the terminal. Caller frees. */
+static char *
+escape_controls(const char *s)
+{
+    char *out = xmalloc(4 * strlen(s) + 1);
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            n += (size_t)sprintf(out + n, "\\x%02x", *p);
+        else
+            out[n++] = (char)*p;
+    }
+    out[n] = '\0';
+    return out;
+}
+
 int
 rep_print_sweep(const char *db_path, int64_t sweep_id, FILE *out,
                 struct sim_err *err)
@@ -832,11 +850,14 @@ rep_print_sweep(const char *db_path, int64_t sweep_id, FILE *out,
                            "the database holds no sweeps");
     if (code == 0)
         code = load_sweep(&d, sweep_id, &s);
+    char **shown = NULL; /* [n_points]: params with controls escaped */
     if (code == 0) {
         /* Column widths from the longest cell. */
         int wp = (int)strlen("parameters");
+        shown = xcalloc((size_t)s.n_points + 1, sizeof *shown);
         for (int64_t p = 0; p < s.n_points; p++) {
-            int n = (int)strlen(s.points[p].params);
+            shown[p] = escape_controls(s.points[p].params);
+            int n = (int)strlen(shown[p]);
             wp = n > wp ? n : wp;
         }
         fprintf(out, "%5s  %-*s  %8s  %9s  %9s  %11s  %9s  %5s\n", "point", wp,
@@ -846,17 +867,20 @@ rep_print_sweep(const char *db_path, int64_t sweep_id, FILE *out,
             const struct sw_point *q = &s.points[p];
             if (!q->is_complete) {
                 fprintf(out, "%5lld  %-*s  %8s\n", (long long)q->point, wp,
-                        q->params, "pending");
+                        shown[p], "pending");
                 continue;
             }
             fprintf(out,
                     "%5lld  %-*s  %8.2f  %9.2f  %9.3f  %11lld  %9.4f"
                     "  %5lld\n",
-                    (long long)q->point, wp, q->params, 100 * q->offload,
+                    (long long)q->point, wp, shown[p], 100 * q->offload,
                     100 * q->byte_offload, q->p99_ms,
                     (long long)q->origin_peak_rps, q->cost_usd,
                     (long long)q->run_id);
         }
+        for (int64_t p = 0; p < s.n_points; p++)
+            free(shown[p]);
+        free(shown);
     }
     sw_fini(&s);
     rep_db_close(&d);
