@@ -372,6 +372,14 @@ range_exact(struct run_vary *v, const struct range *r, struct sim_err *err)
     return code;
 }
 
+/* base (>= 0, < 2^64) rounded to whole bytes or nanoseconds. llround
+ * cannot hold 2^63 and above, where doubles are whole numbers anyway. */
+static uint64_t
+whole_units(double base)
+{
+    return base < 9.2e18 ? (uint64_t)llround(base) : (uint64_t)base;
+}
+
 /*
  * A range with a fractional number or factor, in doubles. Adding, the
  * count of steps is what fits in B - A with a little slack for rounding
@@ -400,7 +408,7 @@ range_double(struct run_vary *v, const struct range *r, struct sim_err *err)
             double base = (double)r->ka * pow(r->fs, (double)i);
             if (base >= 1.8e19)
                 return vary_err(err, v, "\"%s\" overflows", v->spec);
-            text = format_in_unit(r->k, (uint64_t)llround(base), unit_of(r->a));
+            text = format_in_unit(r->k, whole_units(base), unit_of(r->a));
         }
         int code = add_value(v, r->k, text, err);
         if (code != 0)
