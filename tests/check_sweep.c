@@ -114,8 +114,7 @@ START_TEST(test_regress_12_vary_integer_ranges)
 {
     expect_values("seed=5000000000..5000000002+1", "number",
                   "5000000000 5000000001 5000000002");
-    expect_values("seed=18446744073709551613..18446744073709551615+1",
-                  "number",
+    expect_values("seed=18446744073709551613..18446744073709551615+1", "number",
                   "18446744073709551613 18446744073709551614 "
                   "18446744073709551615");
     expect_values("x=9007199254740993..9007199254740995+1", "number",
@@ -125,16 +124,16 @@ START_TEST(test_regress_12_vary_integer_ranges)
     /* Ends a double cannot tell apart are still ordered exactly. */
     struct run_vary v;
     struct sim_err err = {0};
-    ck_assert_int_eq(run_vary_parse("x=9007199254740993..9007199254740992+1",
-                                    &v, &err),
-                     -SIM_EBADVAL);
+    ck_assert_int_eq(
+        run_vary_parse("x=9007199254740993..9007199254740992+1", &v, &err),
+        -SIM_EBADVAL);
     ck_assert_ptr_nonnull(strstr(err.msg, "below its start"));
     run_vary_fini(&v);
     /* As a size, each value is accepted as written. */
     char *out = NULL, *errout = NULL;
-    int st = test_cdnsim(&out, &errout, "sweep", TOPO, WL, "--dry-run",
-                         "--vary", CAP "=10000000000000..1000000000000000*10",
-                         NULL);
+    int st =
+        test_cdnsim(&out, &errout, "sweep", TOPO, WL, "--dry-run", "--vary",
+                    CAP "=10000000000000..1000000000000000*10", NULL);
     ck_assert_msg(st == 0, "%s", errout);
     ck_assert_ptr_nonnull(strstr(out, "3 points"));
     ck_assert_ptr_nonnull(strstr(out, CAP "=1000000000000000\n"));
@@ -152,8 +151,8 @@ expect_error(const char *arg, const char *field, const char *want)
     ck_assert_int_eq(run_vary_parse(arg, &v, &err), -SIM_EBADVAL);
     ck_assert_str_eq(err.file, "--vary");
     ck_assert_str_eq(err.field, field);
-    ck_assert_msg(strstr(err.msg, want) != NULL, "%s: \"%s\" lacks \"%s\"",
-                  arg, err.msg, want);
+    ck_assert_msg(strstr(err.msg, want) != NULL, "%s: \"%s\" lacks \"%s\"", arg,
+                  err.msg, want);
     run_vary_fini(&v);
 }
 
@@ -165,13 +164,16 @@ START_TEST(test_sweep_plan_errors)
     expect_error("x=1GiB..8GiB", "x", "a range needs a step");
     expect_error("x=..8GiB*2", "x", "a range is A..B*F or A..B+S");
     expect_error("x=1GiB..8GiB*", "x", "a range is A..B*F or A..B+S");
-    expect_error("x=1GiB..8GiB*1", "x", "the factor after '*' must be a "
-                                        "number above 1, got \"1\"");
-    expect_error("x=1m..8m+0s", "x", "the step after '+' must be a duration "
-                                     "above 0, got \"0s\"");
+    expect_error("x=1GiB..8GiB*1", "x",
+                 "the factor after '*' must be a "
+                 "number above 1, got \"1\"");
+    expect_error("x=1m..8m+0s", "x",
+                 "the step after '+' must be a duration "
+                 "above 0, got \"0s\"");
     expect_error("x=8GiB..1GiB*2", "x", "ends below its start");
-    expect_error("x=1GiB..1h+1m", "x", "not both sizes, durations or "
-                                       "numbers");
+    expect_error("x=1GiB..1h+1m", "x",
+                 "not both sizes, durations or "
+                 "numbers");
     expect_error("x=0..8*2", "x", "must start above 0");
     expect_error("x=lru,lru", "x", "\"lru\" is listed twice");
     expect_error("x=lru,,fifo", "x", "empty value");
@@ -232,16 +234,15 @@ START_TEST(test_sweep_run_point_warnings)
     run_result_fini(&r);
 
     char *errout = NULL;
-    ck_assert_int_eq(test_cdnsim(NULL, &errout, "run", TOPO, wl, "--quiet",
-                                 NULL),
-                     0);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, &errout, "run", TOPO, wl, "--quiet", NULL), 0);
     ck_assert_ptr_nonnull(strstr(errout, "cdnsim: warning: 1 trace record "
                                          "came earlier"));
     free(errout);
     char *db = xasprintf("%s/w.db", dir);
     for (int jobs = 1; jobs <= 2; jobs++) {
-        ck_assert_int_eq(test_cdnsim(NULL, &errout, "sweep", TOPO, wl,
-                                     "--vary", CAP "=1MiB,2MiB", "--jobs",
+        ck_assert_int_eq(test_cdnsim(NULL, &errout, "sweep", TOPO, wl, "--vary",
+                                     CAP "=1MiB,2MiB", "--jobs",
                                      jobs == 1 ? "1" : "2", "--db", db,
                                      "--quiet", NULL),
                          0);
@@ -374,8 +375,7 @@ START_TEST(test_regress_12_sweep_workers_die_with_parent)
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
         ;
     prctl(PR_SET_CHILD_SUBREAPER, 0);
-    ck_assert_msg(left == 0, "%zu sweep workers outlived their parent",
-                  left);
+    ck_assert_msg(left == 0, "%zu sweep workers outlived their parent", left);
     free(db);
     test_rmtree(dir);
     free(dir);

@@ -72,8 +72,7 @@ args_fini(struct sweep_args *a)
  * no option of sweep's (or lacks its value: *missing), or an exit
  * status after printing a usage error. */
 static int
-parse_option(int argc, char **argv, int *i, struct sweep_args *a,
-             int *missing)
+parse_option(int argc, char **argv, int *i, struct sweep_args *a, int *missing)
 {
     const char *arg = argv[*i];
     const char *v;
@@ -85,8 +84,8 @@ parse_option(int argc, char **argv, int *i, struct sweep_args *a,
                                    "nodes.edge.cache.policy=lru,fifo; "
                                    "got \"%s\"",
                                    v);
-        a->vary_args = xrealloc(a->vary_args,
-                                (a->n_vary_args + 1) * sizeof *a->vary_args);
+        a->vary_args =
+            xrealloc(a->vary_args, (a->n_vary_args + 1) * sizeof *a->vary_args);
         a->vary_args[a->n_vary_args++] = v;
     } else if ((rc = cli_sets_option(&a->sets, argc, argv, i, 1, missing)) >=
                0) {
@@ -161,8 +160,8 @@ sweep_init(struct run_sweep *s, const struct sweep_args *a, int check,
         .sets = a->sets.v,
         .n_sets = a->sets.n,
     };
-    return run_sweep_init(s, &base, a->db, a->vary_args, a->n_vary_args,
-                          check, err);
+    return run_sweep_init(s, &base, a->db, a->vary_args, a->n_vary_args, check,
+                          err);
 }
 
 /* ---- Progress -------------------------------------------------------------
@@ -273,8 +272,8 @@ bar_print(struct bar *b, const char *prefix, uint64_t p, const char *text)
 {
     bar_clear(b);
     char *safe = cli_escape(text);
-    fprintf(stderr, "cdnsim: point %llu: %s%s\n", (unsigned long long)p,
-            prefix, safe);
+    fprintf(stderr, "cdnsim: point %llu: %s%s\n", (unsigned long long)p, prefix,
+            safe);
     free(safe);
     bar_draw(b, 1);
 }
@@ -292,8 +291,8 @@ on_point_done(void *ctx, uint64_t p, int code, const char *text,
     if (code != 0 && code != -SIM_EINTR)
         bar_print(b, "", p, text);
     char msg[512];
-    for (unsigned i = 0; code == 0 && run_warning_text(warn, i, msg,
-                                                       sizeof msg); i++)
+    for (unsigned i = 0;
+         code == 0 && run_warning_text(warn, i, msg, sizeof msg); i++)
         bar_print(b, "warning: ", p, msg);
 }
 
@@ -363,8 +362,7 @@ print_summary(const struct run_sweep *s, const struct sweep_args *a,
         printf("sweep %lld: %llu points: %llu run now, %llu already "
                "complete",
                (long long)s->id, (unsigned long long)n_points,
-               (unsigned long long)o->done,
-               (unsigned long long)b->done_before);
+               (unsigned long long)o->done, (unsigned long long)b->done_before);
         if (o->failed)
             printf(", %llu failed", (unsigned long long)o->failed);
         printf("; results in %s\n\n", a->db);
@@ -396,8 +394,8 @@ print_summary(const struct run_sweep *s, const struct sweep_args *a,
  * in a forked worker once its work is done, else 0. */
 static int
 execute(const struct run_sweep *s, const struct sweep_args *a,
-        const uint64_t *pending, size_t n_pending, int n_ranks,
-        struct bar *bar, struct run_tally *o)
+        const uint64_t *pending, size_t n_pending, int n_ranks, struct bar *bar,
+        struct run_tally *o)
 {
     const struct run_observer obs = {
         .ctx = bar,
@@ -409,15 +407,14 @@ execute(const struct run_sweep *s, const struct sweep_args *a,
     long jobs = a->jobs ? a->jobs : default_jobs();
     if (n_ranks > 1) {
         run_mpi_announce(s->id);
-        run_exec_mpi(s, pending, n_pending, n_ranks, &stop_requested, &obs,
-                     o);
+        run_exec_mpi(s, pending, n_pending, n_ranks, &stop_requested, &obs, o);
     } else if (n_pending > 0 && (jobs == 1 || n_pending == 1)) {
         run_exec_serial(s, pending, n_pending, &stop_requested, &obs, o);
     } else if (n_pending > 0) {
         unsigned n_workers =
             (unsigned)((size_t)jobs < n_pending ? (size_t)jobs : n_pending);
-        return run_exec_pool(s, pending, n_pending, n_workers,
-                             &stop_requested, &obs, o);
+        return run_exec_pool(s, pending, n_pending, n_workers, &stop_requested,
+                             &obs, o);
     }
     return 0;
 }

@@ -162,8 +162,8 @@ take_answer(const struct run_sweep *s, const char *msg, int len,
         struct sim_err err = {0};
         int64_t run_id;
         code = met_write_db_point_image(msg + sizeof h + h.text_len,
-                                        (size_t)h.image_len, s->db_path,
-                                        s->id, h.point, &run_id, &err);
+                                        (size_t)h.image_len, s->db_path, s->id,
+                                        h.point, &run_id, &err);
         if (code != 0)
             sim_err_format(&err, text, sizeof text);
     }
@@ -247,8 +247,8 @@ serve_point(const struct run_sweep *s, uint64_t p,
     int64_t run_id = 0;
     struct sim_err err = {0};
     struct mpi_head h = {.point = p};
-    h.code = run_sweep_point(s, p, opts, &h.warn, &run_id, &image, &image_len,
-                             &err);
+    h.code =
+        run_sweep_point(s, p, opts, &h.warn, &run_id, &image, &image_len, &err);
     char text[1024] = "";
     if (h.code != 0)
         sim_err_format(&err, text, sizeof text);

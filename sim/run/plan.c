@@ -135,8 +135,7 @@ split_list(struct run_vary *v, char *copy, char ***items, size_t *n,
             if (strcmp((*items)[i], p) == 0)
                 return vary_err(err, v, "\"%s\" is listed twice", p);
         if (*n >= RUN_VARY_MAX_VALUES)
-            return vary_err(err, v, "more than %d values",
-                            RUN_VARY_MAX_VALUES);
+            return vary_err(err, v, "more than %d values", RUN_VARY_MAX_VALUES);
         *items = xrealloc(*items, (*n + 1) * sizeof **items);
         (*items)[(*n)++] = p;
     }
@@ -261,8 +260,8 @@ struct range {
     char *a, *b;      /* the ends as written, owned */
     const char *step; /* F or S as written */
     double fa, fb, fs;
-    int is_exact;     /* keys below are valid */
-    int is_biased;    /* number keys are offset by KEY_BIAS */
+    int is_exact;        /* keys below are valid */
+    int is_biased;       /* number keys are offset by KEY_BIAS */
     uint64_t ka, kb, ks; /* start, end and step (or factor) as keys */
 };
 
@@ -358,8 +357,9 @@ range_exact(struct run_vary *v, const struct range *r, struct sim_err *err)
     uint64_t x = r->ka;
     int code = 0;
     if (r->ka > r->kb) /* ends that a double cannot tell apart */
-        return vary_err(err, v, "the range ends below its start (\"%s\" < "
-                                "\"%s\")",
+        return vary_err(err, v,
+                        "the range ends below its start (\"%s\" < "
+                        "\"%s\")",
                         r->b, r->a);
     for (;;) {
         code = add_value(v, r->k, key_text(r, x), err);
@@ -389,8 +389,8 @@ whole_units(double base)
 static int
 range_double(struct run_vary *v, const struct range *r, struct sim_err *err)
 {
-    double n_steps = r->geometric ? HUGE_VAL
-                                  : floor((r->fb - r->fa) / r->fs + 1e-9);
+    double n_steps =
+        r->geometric ? HUGE_VAL : floor((r->fb - r->fa) / r->fs + 1e-9);
     if (!r->geometric && n_steps >= RUN_VARY_MAX_VALUES)
         return vary_err(err, v, "\"%s\" gives more than %d values", v->spec,
                         RUN_VARY_MAX_VALUES);
@@ -423,8 +423,7 @@ range_check(struct run_vary *v, struct range *r, struct sim_err *err)
 {
     value_num(r->k, r->a, &r->fa);
     value_num(r->k, r->b, &r->fb);
-    if (r->geometric &&
-        (parse_double(r->step, &r->fs) != 0 || !(r->fs > 1)))
+    if (r->geometric && (parse_double(r->step, &r->fs) != 0 || !(r->fs > 1)))
         return vary_err(err, v,
                         "the factor after '*' must be a number above 1, "
                         "got \"%s\"",
@@ -435,13 +434,13 @@ range_check(struct run_vary *v, struct range *r, struct sim_err *err)
                         "the step after '+' must be a %s above 0, got \"%s\"",
                         vkind_name[r->k], r->step);
     if (r->fb < r->fa)
-        return vary_err(err, v, "the range ends below its start (\"%s\" < "
-                                "\"%s\")",
+        return vary_err(err, v,
+                        "the range ends below its start (\"%s\" < "
+                        "\"%s\")",
                         r->b, r->a);
     if (r->geometric && !(r->fa > 0))
-        return vary_err(err, v,
-                        "a multiplying range must start above 0, got \"%s\"",
-                        r->a);
+        return vary_err(
+            err, v, "a multiplying range must start above 0, got \"%s\"", r->a);
     return 0;
 }
 
@@ -500,8 +499,7 @@ parse_range(struct run_vary *v, const char *dots, struct sim_err *err)
             number_keys(&r);
         else
             unit_keys(&r);
-        code = r.is_exact ? range_exact(v, &r, err)
-                          : range_double(v, &r, err);
+        code = r.is_exact ? range_exact(v, &r, err) : range_double(v, &r, err);
     }
     free(r.a);
     free(r.b);

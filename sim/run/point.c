@@ -99,8 +99,7 @@ run_execute(struct run_result *r, const struct cdn_run_opts *opts,
         *err = *wl_gen_error(cdn_workload(r->c));
         if (err->code == 0)
             sim_err_set(err, code, r->w->path, 0, 0, NULL,
-                        "the workload ended the run: %s",
-                        sim_strerror(code));
+                        "the workload ended the run: %s", sim_strerror(code));
         return code;
     }
     note_warnings(r, code);

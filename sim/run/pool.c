@@ -112,8 +112,8 @@ worker_loop(const struct run_sweep *s, int in, int out, pid_t parent,
         memset(&m, 0, sizeof m);
         struct sim_err err = {0};
         m.point = p;
-        m.code = run_sweep_point(s, p, &opts, &m.warn, &m.run_id, NULL, NULL,
-                                 &err);
+        m.code =
+            run_sweep_point(s, p, &opts, &m.warn, &m.run_id, NULL, NULL, &err);
         if (m.code != 0)
             sim_err_format(&err, m.text, sizeof m.text);
         if (write_full(out, &m, sizeof m) != 0)
@@ -132,8 +132,8 @@ struct worker {
 struct pool {
     const struct run_sweep *s;
     const uint64_t *pending;
-    size_t n, next;           /* pending[next..n) not yet handed out */
-    struct worker *ws;        /* [started] */
+    size_t n, next;    /* pending[next..n) not yet handed out */
+    struct worker *ws; /* [started] */
     unsigned started, alive, running;
     volatile sig_atomic_t *stop;
     const struct run_observer *obs;
@@ -206,8 +206,8 @@ start_worker(struct pool *pl, unsigned i)
     }
     close(to[0]);
     close(from[1]);
-    pl->ws[i] = (struct worker){
-        .pid = pid, .to = to[1], .from = from[0], .point = -1};
+    pl->ws[i] =
+        (struct worker){.pid = pid, .to = to[1], .from = from[0], .point = -1};
     return 0;
 }
 
@@ -272,8 +272,12 @@ run_exec_pool(const struct run_sweep *s, const uint64_t *pending, size_t n,
               unsigned n_workers, volatile sig_atomic_t *stop,
               const struct run_observer *obs, struct run_tally *tally)
 {
-    struct pool pl = {.s = s, .pending = pending, .n = n, .stop = stop,
-                      .obs = obs, .tally = tally};
+    struct pool pl = {.s = s,
+                      .pending = pending,
+                      .n = n,
+                      .stop = stop,
+                      .obs = obs,
+                      .tally = tally};
     pl.ws = xcalloc(n_workers, sizeof *pl.ws);
     for (unsigned i = 0; i < n_workers; i++)
         pl.ws[i].to = pl.ws[i].from = -1;

@@ -26,7 +26,7 @@
 /* The inputs of one run; every pointer is borrowed for the call. */
 struct run_input {
     const char *topology_path;
-    const char *workload_path;      /* NULL: the topology alone (validate) */
+    const char *workload_path;       /* NULL: the topology alone (validate) */
     const struct cfg_override *sets; /* [n_sets], applied in order */
     size_t n_sets;
 };
@@ -34,17 +34,17 @@ struct run_input {
 /* Why a run made fewer requests than its workload asked for. */
 enum run_ended_early {
     RUN_ENDED_IN_FULL = 0,
-    RUN_ENDED_TRACE,    /* the trace ran out of records */
-    RUN_ENDED_WORKLOAD  /* arrivals grew too sparse for the simulated clock */
+    RUN_ENDED_TRACE,   /* the trace ran out of records */
+    RUN_ENDED_WORKLOAD /* arrivals grew too sparse for the simulated clock */
 };
 
 /* What a run noticed that its user should hear about. Plain data without
  * pointers, so that a worker process can send it whole. */
 struct run_warnings {
-    uint64_t n_reordered;  /* trace records moved up to the time before */
-    uint64_t n_made;       /* requests made, warm-up included */
-    uint64_t n_requested;  /* requests the workload asked for */
-    int32_t ended_early;   /* enum run_ended_early */
+    uint64_t n_reordered; /* trace records moved up to the time before */
+    uint64_t n_made;      /* requests made, warm-up included */
+    uint64_t n_requested; /* requests the workload asked for */
+    int32_t ended_early;  /* enum run_ended_early */
 };
 
 /*
@@ -60,11 +60,11 @@ struct run_result {
     struct cfg_topology *t;
     struct cfg_workload *w; /* NULL without a workload */
     struct cdn *c;
-    struct met_run m;       /* valid when has_metrics; its names point
-                               into t and w */
+    struct met_run m; /* valid when has_metrics; its names point
+                         into t and w */
     int has_metrics;
     struct run_warnings warn;
-    char *overrides;        /* the overrides joined, m.overrides */
+    char *overrides; /* the overrides joined, m.overrides */
 };
 
 /*
@@ -136,7 +136,7 @@ void run_vary_fini(struct run_vary *v);
 struct run_plan {
     struct run_vary *vary; /* [n_vary], owned */
     size_t n_vary;
-    uint64_t n_points;     /* product of the value counts */
+    uint64_t n_points; /* product of the value counts */
 };
 
 /*
@@ -153,14 +153,14 @@ void run_plan_fini(struct run_plan *plan);
 /* ---- Sweeps ------------------------------------------------------------- */
 
 struct run_sweep {
-    struct run_input base;      /* files and the user's overrides */
-    const char *db_path;        /* borrowed */
+    struct run_input base; /* files and the user's overrides */
+    const char *db_path;   /* borrowed */
     struct run_plan plan;
-    struct met_sweep_vary *mv;  /* [plan.n_vary], as the database sees it */
-    struct met_sweep ms;        /* the sweep as the database records it */
-    char *user_overrides;       /* base.sets joined */
-    int64_t id;                 /* in the database, once begun */
-    unsigned char *is_done;     /* [plan.n_points], once begun */
+    struct met_sweep_vary *mv; /* [plan.n_vary], as the database sees it */
+    struct met_sweep ms;       /* the sweep as the database records it */
+    char *user_overrides;      /* base.sets joined */
+    int64_t id;                /* in the database, once begun */
+    unsigned char *is_done;    /* [plan.n_points], once begun */
 };
 
 /*
@@ -235,8 +235,8 @@ void run_exec_serial(const struct run_sweep *s, const uint64_t *pending,
  * status 0, printing nothing), 0 in the parent. Falls back to
  * run_exec_serial when no worker can be started.
  */
-int run_exec_pool(const struct run_sweep *s, const uint64_t *pending,
-                  size_t n, unsigned n_workers, volatile sig_atomic_t *stop,
+int run_exec_pool(const struct run_sweep *s, const uint64_t *pending, size_t n,
+                  unsigned n_workers, volatile sig_atomic_t *stop,
                   const struct run_observer *obs, struct run_tally *tally);
 
 /*
@@ -264,8 +264,8 @@ void run_mpi_announce(int64_t sweep_id);
 int64_t run_mpi_listen(void);
 
 /* Rank 0: hands the points to ranks 1..n_ranks-1 and writes their runs. */
-void run_exec_mpi(const struct run_sweep *s, const uint64_t *pending,
-                  size_t n, int n_ranks, volatile sig_atomic_t *stop,
+void run_exec_mpi(const struct run_sweep *s, const uint64_t *pending, size_t n,
+                  int n_ranks, volatile sig_atomic_t *stop,
                   const struct run_observer *obs, struct run_tally *tally);
 
 /* Ranks above 0: runs the points rank 0 sends until it says stop. */

@@ -36,8 +36,8 @@ make_sets(const struct run_sweep *s, const size_t *idx, size_t *n_sets,
     for (size_t k = 0; k < pl->n_vary; k++) {
         if (idx[k] == NO_VALUE)
             continue;
-        (*texts)[k] = xasprintf("%s=%s", pl->vary[k].path,
-                                pl->vary[k].values[idx[k]]);
+        (*texts)[k] =
+            xasprintf("%s=%s", pl->vary[k].path, pl->vary[k].values[idx[k]]);
         sets[n++].text = (*texts)[k];
     }
     *n_sets = n;
@@ -210,8 +210,7 @@ run_sweep_point(const struct run_sweep *s, uint64_t p,
         if (image)
             code = met_run_image(&r.m, image, image_len, err);
         else
-            code = met_write_db_point(&r.m, s->db_path, s->id, p, run_id,
-                                      err);
+            code = met_write_db_point(&r.m, s->db_path, s->id, p, run_id, err);
     }
     run_result_fini(&r);
     free_sets(s, sets, texts);
