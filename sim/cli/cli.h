@@ -74,11 +74,6 @@ void cli_sets_add_owned(struct cli_sets *s, char *text);
 int cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
                     int shorthands, int *missing);
 
-/* s with its control characters (newline, ESC, DEL...) written as \xHH,
- * so that user text printed on a terminal stays on its line and cannot
- * drive the terminal; caller frees. */
-char *cli_escape(const char *s);
-
 /* Maps an error code to an exit status: input errors give EXIT_BAD_INPUT. */
 int cli_exit_for(int code);
 

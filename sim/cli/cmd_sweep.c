@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "report/report.h"
 #include "run/run.h"
+#include "util/escape.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
@@ -271,7 +272,7 @@ static void
 bar_print(struct bar *b, const char *prefix, uint64_t p, const char *text)
 {
     bar_clear(b);
-    char *safe = cli_escape(text);
+    char *safe = esc_term_dup(text);
     fprintf(stderr, "cdnsim: point %llu: %s%s\n", (unsigned long long)p, prefix,
             safe);
     free(safe);
@@ -342,7 +343,7 @@ print_dry_run(const struct run_sweep *s, const struct sweep_args *a)
            a->topo, a->workload);
     for (uint64_t p = 0; p < s->plan.n_points; p++) {
         char *params = met_sweep_params(&s->ms, p);
-        char *safe = cli_escape(params);
+        char *safe = esc_term_dup(params);
         printf("%5llu  %s\n", (unsigned long long)p, safe);
         free(safe);
         free(params);

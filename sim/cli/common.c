@@ -137,21 +137,6 @@ cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
     return -1;
 }
 
-char *
-cli_escape(const char *s)
-{
-    char *out = xmalloc(4 * strlen(s) + 1);
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            n += (size_t)sprintf(out + n, "\\x%02x", *p);
-        else
-            out[n++] = (char)*p;
-    }
-    out[n] = '\0';
-    return out;
-}
-
 int
 cli_exit_for(int code)
 {

@@ -13,6 +13,7 @@
 
 #include "metrics/metrics.h"
 #include "report/report_int.h"
+#include "util/escape.h"
 #include "util/xalloc.h"
 
 /* Points in the best-points table. */
@@ -819,24 +820,6 @@ rep_sweep_report(struct rep_db *d, const struct rep_opts *o,
 
 /* ---- The table `cdnsim sweep` prints ----------------------------------- */
 
-/* s with its control characters written as \xHH: a value holding a
- * newline or an escape sequence stays on its row of the table and cannot
- * drive the terminal. Caller frees. */
-static char *
-escape_controls(const char *s)
-{
-    char *out = xmalloc(4 * strlen(s) + 1);
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            n += (size_t)sprintf(out + n, "\\x%02x", *p);
-        else
-            out[n++] = (char)*p;
-    }
-    out[n] = '\0';
-    return out;
-}
-
 int
 rep_print_sweep(const char *db_path, int64_t sweep_id, FILE *out,
                 struct sim_err *err)
@@ -850,13 +833,15 @@ rep_print_sweep(const char *db_path, int64_t sweep_id, FILE *out,
                            "the database holds no sweeps");
     if (code == 0)
         code = load_sweep(&d, sweep_id, &s);
-    char **shown = NULL; /* [n_points]: params with controls escaped */
+    /* Values may hold newlines or escape sequences: shown escaped, so
+     * that each point keeps its row and the terminal is not driven. */
+    char **shown = NULL; /* [n_points]: params as esc_term writes them */
     if (code == 0) {
         /* Column widths from the longest cell. */
         int wp = (int)strlen("parameters");
         shown = xcalloc((size_t)s.n_points + 1, sizeof *shown);
         for (int64_t p = 0; p < s.n_points; p++) {
-            shown[p] = escape_controls(s.points[p].params);
+            shown[p] = esc_term_dup(s.points[p].params);
             int n = (int)strlen(shown[p]);
             wp = n > wp ? n : wp;
         }
