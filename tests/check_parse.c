@@ -30,6 +30,20 @@ START_TEST(test_parse_sizes)
 }
 END_TEST
 
+/* Issue 12 (found by make fuzz): sizes of 2^63 bytes and more came out as
+ * 2^63, llround's failure value. */
+START_TEST(test_regress_12_size_above_2_63)
+{
+    uint64_t v = 0;
+    ck_assert_int_eq(parse_size("10000000TiB", &v), 0);
+    ck_assert_uint_eq(v, 10995116277760000000ULL);
+    ck_assert_int_eq(parse_size("9.5EB", &v), -SIM_EBADVAL);
+    ck_assert_int_eq(parse_size("16777216TiB", &v), -SIM_EBADVAL);
+    ck_assert_int_eq(parse_size("16777215TiB", &v), 0);
+    ck_assert_uint_eq(v, 16777215ULL * 1099511627776ULL);
+}
+END_TEST
+
 START_TEST(test_parse_durations)
 {
     static const struct { const char *text; int64_t ns; } ok[] = {
@@ -78,6 +92,7 @@ parse_suite(void)
     Suite *s = suite_create("parse");
     TCase *tc = tcase_create("units");
     tcase_add_test(tc, test_parse_sizes);
+    tcase_add_test(tc, test_regress_12_size_above_2_63);
     tcase_add_test(tc, test_parse_durations);
     tcase_add_test(tc, test_parse_numbers);
     suite_add_tcase(s, tc);

@@ -73,7 +73,9 @@ parse_size(const char *s, uint64_t *out)
         double v = num * units[i].mult;
         if (v >= 18446744073709551615.0)
             return -SIM_EBADVAL;
-        *out = (uint64_t)llround(v);
+        /* llround returns a long long, so it fails from 2^63 on; a double
+         * of 2^53 or more is a whole number already. */
+        *out = v < 9007199254740992.0 ? (uint64_t)llround(v) : (uint64_t)v;
         return 0;
     }
     return -SIM_EBADVAL;
