@@ -168,3 +168,119 @@ format-check:
 
 clean:
 	rm -rf build build-san build-mpi cdnsim
+
+# ---- fuzzing: make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="..."] ------------
+#
+# libFuzzer harnesses (tests/fuzz/, see README.md "Fuzzing") built with
+# clang and ASan+UBSan into build-fuzz/fuzz/, each run for FUZZ_SECONDS
+# (default 30) one after the other over its corpus: build-fuzz/corpus/NAME
+# (what the fuzzer finds; kept between runs), then the seeds committed in
+# tests/fuzz/corpus/NAME and those taken from tests/data (and the example
+# files). FUZZ_FLAGS passes more libFuzzer options (-jobs=N -workers=N).
+# A crash, leak or sanitizer report leaves the input in
+# build-fuzz/artifacts/ and fails the target.
+
+DEB_PKGS      += clang libclang-rt-14-dev
+FUZZ_SECONDS  ?= 30
+FUZZ_FLAGS    ?=
+FUZZ_B        := build-fuzz
+FUZZ_SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+                 -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_ALL      := topology workload set vary parse cache_control \
+                 trace_oracle_general trace_oracle_general_zst \
+                 trace_csv trace_csv_zst trace_webcachesim \
+                 trace_webcachesim_zst
+FUZZ_TARGETS  ?= $(FUZZ_ALL)
+
+# Seeds from the tree, per harness (shell globs).
+FUZZ_YAML_SEEDS := tests/data/*.yaml tests/data/bad/*.yaml \
+                   tests/scenarios/*.yaml topologies/*.yaml \
+                   topologies/reference/*.yaml workloads/*.yaml
+FUZZ_SEEDS_topology                 := $(FUZZ_YAML_SEEDS)
+FUZZ_SEEDS_workload                 := $(FUZZ_YAML_SEEDS)
+FUZZ_SEEDS_trace_csv                := tests/data/traces/*.csv \
+                                       tests/data/traces/*.tsv
+FUZZ_SEEDS_trace_csv_zst            := tests/data/traces/*.csv.zst \
+                                       $(FUZZ_SEEDS_trace_csv)
+FUZZ_SEEDS_trace_oracle_general     := tests/data/traces/*.oracleGeneral.bin
+FUZZ_SEEDS_trace_oracle_general_zst := \
+    tests/data/traces/*.oracleGeneral.bin.zst \
+    $(FUZZ_SEEDS_trace_oracle_general)
+FUZZ_SEEDS_trace_webcachesim        := tests/data/traces/*.tr \
+                                       tests/data/webcachesim-test.tr
+FUZZ_SEEDS_trace_webcachesim_zst    := tests/data/traces/*.tr.zst \
+                                       tests/data/traces/*.tr
+
+# libFuzzer's -close_fd_mask: stdout is closed (1); the sweep also prints
+# every refused --vary on stderr, closed too (3) to keep its log small.
+FUZZ_MASK_vary := 3
+
+.PHONY: fuzz fuzz-build fuzz-clean
+
+# One harness's run, as shell text: its seeds are copied together (libFuzzer
+# takes directories), and a failure is noted in $$failed.
+fuzz_one = h=$(1); seeds=$(FUZZ_B)/seeds/$$h; rm -rf $$seeds; \
+    mkdir -p $$seeds $(FUZZ_B)/corpus/$$h $(FUZZ_B)/artifacts; \
+    $(if $(FUZZ_SEEDS_$(1)),cp $(wildcard $(FUZZ_SEEDS_$(1))) $$seeds/;) \
+    echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
+    $(FUZZ_B)/fuzz/$$h -max_total_time=$(FUZZ_SECONDS) \
+        -print_final_stats=1 -close_fd_mask=$(or $(FUZZ_MASK_$(1)),1) \
+        -artifact_prefix=$(FUZZ_B)/artifacts/$$h- $(FUZZ_FLAGS) \
+        $(FUZZ_B)/corpus/$$h $(wildcard tests/fuzz/corpus/$(1)) $$seeds \
+        >$(FUZZ_B)/$$h.log 2>&1 || failed="$$failed $$h"; \
+    grep -E '^(stat::number_of_executed_units|INFO: seed corpus|==[0-9]+==|SUMMARY|fuzz:)' \
+        $(FUZZ_B)/$$h.log | sed 's/^/    /';
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang O=-O1 \
+	    SAN="$(FUZZ_SANFLAGS)" fuzz-build
+	$(Q)failed=""; $(foreach h,$(FUZZ_TARGETS),$(call fuzz_one,$(h))) \
+	if [ -n "$$failed" ]; then \
+	    echo "fuzz: FAILED:$$failed (logs: $(FUZZ_B)/NAME.log; inputs in" \
+	         "$(FUZZ_B)/artifacts/)"; exit 1; fi
+
+clean: fuzz-clean
+fuzz-clean:
+	rm -rf $(FUZZ_B)
+
+# Made by the recursive make of `fuzz`, with B=build-fuzz and the
+# sanitizer flags in SAN (-fsanitize=fuzzer-no-link: coverage without
+# libFuzzer's main, which only the harnesses link).
+FUZZ_HOBJ  = $(B)/tests/fuzz/fuzz_util.o \
+             $(filter-out $(B)/sim/cli/main.o,$(CLI_OBJ)) $(B)/libsim.a
+FUZZ_CFLAGS = $(CFLAGS) -Itests/fuzz
+
+fuzz-build: $(FUZZ_ALL:%=$(B)/fuzz/%)
+
+# Kept, so that a second `make fuzz` relinks nothing.
+.SECONDARY: $(FUZZ_ALL:%=$(B)/tests/fuzz/h_%.o)
+
+$(B)/fuzz/%: $(B)/tests/fuzz/h_%.o $(FUZZ_HOBJ)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+$(B)/tests/fuzz/h_topology.o: FUZZ_DEFS := -DFUZZ_CONFIG=1
+$(B)/tests/fuzz/h_workload.o: FUZZ_DEFS := -DFUZZ_CONFIG=2
+$(B)/tests/fuzz/h_set.o:      FUZZ_DEFS := -DFUZZ_CONFIG=3
+$(B)/tests/fuzz/h_topology.o $(B)/tests/fuzz/h_workload.o \
+$(B)/tests/fuzz/h_set.o: tests/fuzz/fuzz_config.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/fuzz/h_trace_%.o: FUZZ_DEFS = \
+    -DFUZZ_FORMAT=TRACE_$(shell echo $(patsubst %_zst,%,$*) | tr a-z A-Z) \
+    -DFUZZ_ZSTD=$(if $(filter %_zst,$*),1,0)
+$(B)/tests/fuzz/h_trace_%.o: tests/fuzz/fuzz_trace.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/fuzz/h_%.o: tests/fuzz/fuzz_%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/fuzz/fuzz_util.o: tests/fuzz/fuzz_util.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(wildcard $(B)/tests/fuzz/*.d)
+# ---- end of fuzzing --------------------------------------------------------
