@@ -20,7 +20,8 @@
     X(lessons)           \
     X(report)            \
     X(hardening)         \
-    X(sweep)
+    X(sweep)             \
+    X(fault)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
