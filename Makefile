@@ -239,9 +239,10 @@ fuzz: deps
 	    echo "fuzz: FAILED:$$failed (logs: $(FUZZ_B)/NAME.log; inputs in" \
 	         "$(FUZZ_B)/artifacts/)"; exit 1; fi
 
+# Also the clang build of .ci/run (CC=clang B=build-clang).
 clean: fuzz-clean
 fuzz-clean:
-	rm -rf $(FUZZ_B)
+	rm -rf $(FUZZ_B) build-clang
 
 # Made by the recursive make of `fuzz`, with B=build-fuzz and the
 # sanitizer flags in SAN (-fsanitize=fuzzer-no-link: coverage without
