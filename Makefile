@@ -186,7 +186,7 @@ FUZZ_FLAGS    ?=
 FUZZ_B        := build-fuzz
 FUZZ_SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
                  -fno-omit-frame-pointer -fno-sanitize-recover=all
-FUZZ_ALL      := topology workload set vary parse cache_control \
+FUZZ_ALL      := topology workload set run vary parse cache_control \
                  trace_oracle_general trace_oracle_general_zst \
                  trace_csv trace_csv_zst trace_webcachesim \
                  trace_webcachesim_zst
@@ -198,6 +198,7 @@ FUZZ_YAML_SEEDS := tests/data/*.yaml tests/data/bad/*.yaml \
                    topologies/reference/*.yaml workloads/*.yaml
 FUZZ_SEEDS_topology                 := $(FUZZ_YAML_SEEDS)
 FUZZ_SEEDS_workload                 := $(FUZZ_YAML_SEEDS)
+FUZZ_SEEDS_run                      := $(FUZZ_YAML_SEEDS)
 FUZZ_SEEDS_trace_csv                := tests/data/traces/*.csv \
                                        tests/data/traces/*.tsv
 FUZZ_SEEDS_trace_csv_zst            := tests/data/traces/*.csv.zst \
@@ -214,6 +215,9 @@ FUZZ_SEEDS_trace_webcachesim_zst    := tests/data/traces/*.tr.zst \
 # libFuzzer's -close_fd_mask: stdout is closed (1); the sweep also prints
 # every refused --vary on stderr, closed too (3) to keep its log small.
 FUZZ_MASK_vary := 3
+# -timeout: an input that takes longer (s) is a failure, a hang. The
+# sweep loads the files once per --vary value, up to 3 x 10,000 of them.
+FUZZ_TIMEOUT_vary := 300
 
 .PHONY: fuzz fuzz-build fuzz-clean
 
@@ -225,6 +229,7 @@ fuzz_one = h=$(1); seeds=$(FUZZ_B)/seeds/$$h; rm -rf $$seeds; \
     echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
     $(FUZZ_B)/fuzz/$$h -max_total_time=$(FUZZ_SECONDS) \
         -print_final_stats=1 -close_fd_mask=$(or $(FUZZ_MASK_$(1)),1) \
+        -timeout=$(or $(FUZZ_TIMEOUT_$(1)),30) \
         -artifact_prefix=$(FUZZ_B)/artifacts/$$h- $(FUZZ_FLAGS) \
         $(FUZZ_B)/corpus/$$h $(wildcard tests/fuzz/corpus/$(1)) $$seeds \
         >$(FUZZ_B)/$$h.log 2>&1 || failed="$$failed $$h"; \
@@ -263,8 +268,9 @@ $(B)/fuzz/%: $(B)/tests/fuzz/h_%.o $(FUZZ_HOBJ)
 $(B)/tests/fuzz/h_topology.o: FUZZ_DEFS := -DFUZZ_CONFIG=1
 $(B)/tests/fuzz/h_workload.o: FUZZ_DEFS := -DFUZZ_CONFIG=2
 $(B)/tests/fuzz/h_set.o:      FUZZ_DEFS := -DFUZZ_CONFIG=3
+$(B)/tests/fuzz/h_run.o:      FUZZ_DEFS := -DFUZZ_CONFIG=4
 $(B)/tests/fuzz/h_topology.o $(B)/tests/fuzz/h_workload.o \
-$(B)/tests/fuzz/h_set.o: tests/fuzz/fuzz_config.c
+$(B)/tests/fuzz/h_set.o $(B)/tests/fuzz/h_run.o: tests/fuzz/fuzz_config.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -MMD -MP -c -o $@ $<
 

@@ -5,9 +5,14 @@
  *   topology  the input is a topology file (with a fixed workload);
  *   workload  the input is a workload file (with a fixed topology);
  *   set       the input's lines are --set PATH=VALUE overrides (at most
- *             8) of the fixed files.
+ *             8) of the fixed files;
+ *   run       the input is a workload file, as for workload, or a
+ *             topology, a line "---" and a workload; what loads is also
+ *             run, cut to 200 requests (--set requests=200 warmup=0):
+ *             `cdnsim run` on a small scale.
  * An input the loader refuses must come back as an error with a message;
- * one it accepts must build a CDN or be refused the same way. */
+ * one it accepts must build a CDN or be refused the same way (and run,
+ * or end with an error that says why). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +26,7 @@
 #define FUZZ_TOPOLOGY 1
 #define FUZZ_WORKLOAD 2
 #define FUZZ_SET 3
+#define FUZZ_RUN 4
 
 #ifndef FUZZ_CONFIG
 #error "FUZZ_CONFIG must say which loader this harness drives"
@@ -73,10 +79,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static char input_path[FUZZ_PATH_MAX];
     fuzz_file(input_path, "input.yaml", data, size);
     topo = input_path;
-#else
+#elif FUZZ_CONFIG == FUZZ_WORKLOAD
     static char input_path[FUZZ_PATH_MAX];
     fuzz_file(input_path, "input.yaml", data, size);
     wl = input_path;
+#else
+    static char input_topo[FUZZ_PATH_MAX], input_wl[FUZZ_PATH_MAX];
+    static const char sep[] = "\n---\n";
+    const uint8_t *split = NULL;
+    for (size_t i = 0; split == NULL && i + sizeof sep - 1 <= size; i++)
+        if (memcmp(data + i, sep, sizeof sep - 1) == 0)
+            split = data + i;
+    if (split != NULL) {
+        size_t n_topo = (size_t)(split - data) + 1;
+        fuzz_file(input_topo, "input-topology.yaml", data, n_topo);
+        topo = input_topo;
+        data += n_topo + sizeof sep - 2;
+        size -= n_topo + sizeof sep - 2;
+    }
+    fuzz_file(input_wl, "input.yaml", data, size);
+    wl = input_wl;
+    sets[n_sets++].text = "workload.requests=200";
+    sets[n_sets++].text = "workload.warmup=0";
 #endif
     struct cfg_topology *t = NULL;
     struct cfg_workload *w = NULL;
@@ -88,6 +112,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct cdn *c = cdn_new(t, w, &err);
         if (c == NULL)
             check_error(err.code, &err);
+#if FUZZ_CONFIG == FUZZ_RUN
+        if (c != NULL) {
+            struct cdn_run_opts opts = {0};
+            struct met_run out;
+            int rc = cdn_run(c, &opts, &out);
+            if (rc != 0) {
+                const struct sim_err *e = wl_gen_error(cdn_workload(c));
+                check_error(rc, e);
+            }
+            met_run_fini(&out);
+        }
+#endif
         cdn_free(c);
     }
     cfg_workload_free(w);
