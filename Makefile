@@ -219,6 +219,13 @@ FUZZ_MASK_vary := 3
 # sweep loads the files once per --vary value, up to 3 x 10,000 of them.
 FUZZ_TIMEOUT_vary := 300
 
+# Dictionaries: words the mutations splice in.
+FUZZ_DICT_topology := tests/fuzz/config.dict
+FUZZ_DICT_workload := tests/fuzz/config.dict
+FUZZ_DICT_run      := tests/fuzz/config.dict
+FUZZ_DICT_set      := tests/fuzz/config.dict
+FUZZ_DICT_vary     := tests/fuzz/config.dict
+
 .PHONY: fuzz fuzz-build fuzz-clean
 
 # One harness's run, as shell text: its seeds are copied together (libFuzzer
@@ -230,6 +237,7 @@ fuzz_one = h=$(1); seeds=$(FUZZ_B)/seeds/$$h; rm -rf $$seeds; \
     $(FUZZ_B)/fuzz/$$h -max_total_time=$(FUZZ_SECONDS) \
         -print_final_stats=1 -close_fd_mask=$(or $(FUZZ_MASK_$(1)),1) \
         -timeout=$(or $(FUZZ_TIMEOUT_$(1)),30) \
+        $(if $(FUZZ_DICT_$(1)),-dict=$(FUZZ_DICT_$(1))) \
         -artifact_prefix=$(FUZZ_B)/artifacts/$$h- $(FUZZ_FLAGS) \
         $(FUZZ_B)/corpus/$$h $(wildcard tests/fuzz/corpus/$(1)) $$seeds \
         >$(FUZZ_B)/$$h.log 2>&1 || failed="$$failed $$h"; \
