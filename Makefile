@@ -181,6 +181,7 @@ clean:
 # build-fuzz/artifacts/ and fails the target.
 
 DEB_PKGS      += clang libclang-rt-14-dev
+FORMAT_SRC    += $(sort $(wildcard tests/fuzz/*.[ch]))
 FUZZ_SECONDS  ?= 30
 FUZZ_FLAGS    ?=
 FUZZ_B        := build-fuzz
@@ -262,7 +263,7 @@ fuzz-clean:
 # libFuzzer's main, which only the harnesses link).
 FUZZ_HOBJ  = $(B)/tests/fuzz/fuzz_util.o \
              $(filter-out $(B)/sim/cli/main.o,$(CLI_OBJ)) $(B)/libsim.a
-FUZZ_CFLAGS = $(CFLAGS) -Itests/fuzz
+FUZZ_CFLAGS = $(ALL_CFLAGS) -Itests/fuzz
 
 fuzz-build: $(FUZZ_ALL:%=$(B)/fuzz/%)
 
@@ -271,7 +272,7 @@ fuzz-build: $(FUZZ_ALL:%=$(B)/fuzz/%)
 
 $(B)/fuzz/%: $(B)/tests/fuzz/h_%.o $(FUZZ_HOBJ)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 $(B)/tests/fuzz/h_topology.o: FUZZ_DEFS := -DFUZZ_CONFIG=1
 $(B)/tests/fuzz/h_workload.o: FUZZ_DEFS := -DFUZZ_CONFIG=2
@@ -297,5 +298,8 @@ $(B)/tests/fuzz/fuzz_util.o: tests/fuzz/fuzz_util.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The compiler writes these; without a rule of their own make would try
+# to remake them through the harness rules above.
+$(B)/tests/fuzz/%.d: ;
 -include $(wildcard $(B)/tests/fuzz/*.d)
 # ---- end of fuzzing --------------------------------------------------------

@@ -88,12 +88,6 @@ sleep_s(double s)
 static pid_t
 spawn(const char *const *args)
 {
-    char *argv[32];
-    int n = 0;
-    argv[n++] = (char *)test_bin();
-    for (; *args && n < 31; args++)
-        argv[n++] = (char *)*args;
-    argv[n] = NULL;
     fflush(NULL);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
@@ -105,6 +99,14 @@ spawn(const char *const *args)
             dup2(null, 1);
             dup2(null, 2);
         }
+        /* execv wants writable strings: copies, which the exec (or the
+         * _exit) releases. */
+        char *argv[32];
+        int n = 0;
+        argv[n++] = xstrdup(test_bin());
+        for (; *args && n < 31; args++)
+            argv[n++] = xstrdup(*args);
+        argv[n] = NULL;
         execv(argv[0], argv);
         _exit(127);
     }
@@ -183,9 +185,9 @@ open_checked(const char *path)
                      SQLITE_OK);
     sqlite3_busy_timeout(h, 10000);
     sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st,
-                                        NULL),
-                     SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL),
+        SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
     ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
     ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
@@ -269,8 +271,8 @@ START_TEST(test_fault_run_killed)
     char *wl = test_write_file(dir, "fault.yaml", fault_workload);
     char *base_db = xasprintf("%s/base.db", dir);
     char *db = xasprintf("%s/killed.db", dir);
-    const char *base_args[] = {"run", TOPO, wl, "--quiet", "--db", base_db,
-                               NULL};
+    const char *base_args[] = {"run",  TOPO,    wl,  "--quiet",
+                               "--db", base_db, NULL};
     double t_full = run_timed(base_args);
     ck_assert_int_eq(check_db(base_db, 0).runs, 1);
 
@@ -284,8 +286,8 @@ START_TEST(test_fault_run_killed)
         sleep_s(at);
         kill(pid, SIGKILL);
         int status = wait_for(pid);
-        ck_assert_msg(status == 0 || status == 128 + SIGKILL,
-                      "run exited %d", status);
+        ck_assert_msg(status == 0 || status == 128 + SIGKILL, "run exited %d",
+                      status);
         n_finished += status == 0;
         struct db_counts c = check_db(db, 0);
         ck_assert_int_ge(c.runs, n_finished);
@@ -309,17 +311,35 @@ START_TEST(test_fault_sweep_killed_resumes)
     char *wl = test_write_file(dir, "fault.yaml", fault_workload);
     char *base_db = xasprintf("%s/base.db", dir);
     char *db = xasprintf("%s/killed.db", dir);
-    const char *base_args[] = {
-        "sweep", TOPO, wl, "--vary", "catalog.zipf_alpha=0.6,0.8,1.0",
-        "--vary", "nodes.edge-fra.cache.policy=lru,fifo", "--jobs", "2",
-        "--quiet", "--db", base_db, NULL};
+    const char *base_args[] = {"sweep",
+                               TOPO,
+                               wl,
+                               "--vary",
+                               "catalog.zipf_alpha=0.6,0.8,1.0",
+                               "--vary",
+                               "nodes.edge-fra.cache.policy=lru,fifo",
+                               "--jobs",
+                               "2",
+                               "--quiet",
+                               "--db",
+                               base_db,
+                               NULL};
     double t_full = run_timed(base_args);
     ck_assert_int_eq(check_db(base_db, 1).points_complete, SWEEP_POINTS);
 
-    const char *args[] = {
-        "sweep", TOPO, wl, "--vary", "catalog.zipf_alpha=0.6,0.8,1.0",
-        "--vary", "nodes.edge-fra.cache.policy=lru,fifo", "--jobs", "2",
-        "--quiet", "--db", db, NULL};
+    const char *args[] = {"sweep",
+                          TOPO,
+                          wl,
+                          "--vary",
+                          "catalog.zipf_alpha=0.6,0.8,1.0",
+                          "--vary",
+                          "nodes.edge-fra.cache.policy=lru,fifo",
+                          "--jobs",
+                          "2",
+                          "--quiet",
+                          "--db",
+                          db,
+                          NULL};
     uint64_t rng = 7;
     int n = n_kills(9);
     for (int i = 0; i < n; i++) {
@@ -328,8 +348,8 @@ START_TEST(test_fault_sweep_killed_resumes)
         sleep_s(at);
         kill(pid, SIGKILL); /* the parent only, as a crash would */
         int status = wait_for(pid);
-        ck_assert_msg(status == 0 || status == 128 + SIGKILL,
-                      "sweep exited %d", status);
+        ck_assert_msg(status == 0 || status == 128 + SIGKILL, "sweep exited %d",
+                      status);
         /* Workers still running write their point's run; wait for them
          * (test_fault_sweep_leaves_no_worker checks they stop at once). */
         if (!reap_all(30)) {
@@ -366,9 +386,17 @@ START_TEST(test_fault_sweep_leaves_no_worker)
     char *dir = test_tmpdir();
     char *db = xasprintf("%s/long.db", dir);
     /* Two points of several seconds each. */
-    const char *args[] = {"sweep", TOPO, "workloads/zipf.yaml", "--vary",
-                          "requests=5000000,5000001", "--jobs", "2",
-                          "--quiet", "--db", db, NULL};
+    const char *args[] = {"sweep",
+                          TOPO,
+                          "workloads/zipf.yaml",
+                          "--vary",
+                          "requests=5000000,5000001",
+                          "--jobs",
+                          "2",
+                          "--quiet",
+                          "--db",
+                          db,
+                          NULL};
     pid_t pid = spawn(args);
     /* The sweep is recorded before the workers start; give them a moment
      * to be well into their points. */

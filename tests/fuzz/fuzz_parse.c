@@ -46,15 +46,25 @@ is_rounded(long double want, long double got)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const size_units[] = {
-        "",   "B",   "k",   "K",   "KB",  "kB", "MB",
-        "GB", "TB",  "KiB", "MiB", "GiB", "TiB", NULL};
-    static const long double size_mults[] = {
-        1, 1, 1e3L, 1e3L, 1e3L, 1e3L, 1e6L,
-        1e9L, 1e12L, 1024.0L, 1048576.0L, 1073741824.0L, 1099511627776.0L};
+    static const char *const size_units[] = {"",    "B",   "k",   "K",  "KB",
+                                             "kB",  "MB",  "GB",  "TB", "KiB",
+                                             "MiB", "GiB", "TiB", NULL};
+    static const long double size_mults[] = {1,
+                                             1,
+                                             1e3L,
+                                             1e3L,
+                                             1e3L,
+                                             1e3L,
+                                             1e6L,
+                                             1e9L,
+                                             1e12L,
+                                             1024.0L,
+                                             1048576.0L,
+                                             1073741824.0L,
+                                             1099511627776.0L};
     static const char *const time_units[] = {"ns", "us", "ms", "s",
                                              "m",  "h",  "d",  NULL};
-    static const long double time_mults[] = {1, 1e3L, 1e6L, 1e9L,
+    static const long double time_mults[] = {1,     1e3L,    1e6L,    1e9L,
                                              60e9L, 3600e9L, 86400e9L};
     char *s = fuzz_cstr(data, size);
     uint64_t bytes, u;

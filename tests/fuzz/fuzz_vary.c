@@ -40,25 +40,25 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static char dry_run[] = "--dry-run", vary[] = "--vary";
     char *text = fuzz_cstr(data, size);
     char *argv[4 + 2 * FUZZ_MAX_VARY];
     int argc = 0;
     argv[argc++] = topo_path;
     argv[argc++] = wl_path;
-    argv[argc++] = (char *)"--dry-run";
+    argv[argc++] = dry_run;
     int n_vary = 0;
     for (char *p = text, *nl; p && n_vary < FUZZ_MAX_VARY; p = nl) {
         nl = strchr(p, '\n');
         if (nl)
             *nl++ = '\0';
-        argv[argc++] = (char *)"--vary";
+        argv[argc++] = vary;
         argv[argc++] = p;
         n_vary++;
     }
     argv[argc] = NULL;
     int status = cmd_sweep(argc, argv);
-    if (status != EXIT_OK && status != EXIT_USAGE &&
-        status != EXIT_BAD_INPUT) {
+    if (status != EXIT_OK && status != EXIT_USAGE && status != EXIT_BAD_INPUT) {
         fprintf(stderr, "fuzz: sweep --dry-run exited %d\n", status);
         abort();
     }
