@@ -2,6 +2,7 @@
 #ifndef SIM_CLI_CLI_H
 #define SIM_CLI_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "config/config.h"
@@ -30,6 +31,15 @@ int cmd_trace(int argc, char **argv);
 /* Prints "cdnsim: <formatted err>" to stderr. Every printer of errors
  * escapes control bytes (util/escape.h): messages quote user data. */
 void cli_print_err(const struct sim_err *err);
+
+/* Set by SIGINT or SIGTERM once cli_catch_stop_signals() has run: long
+ * commands poll it, stop cleanly and exit 1 (an interrupted run is never
+ * marked complete). */
+extern volatile sig_atomic_t cli_stop_requested;
+
+/* Clears cli_stop_requested and routes SIGINT and SIGTERM to it. Call it
+ * before creating anything a stop must clean up (a temporary file). */
+void cli_catch_stop_signals(void);
 
 /* Prints "cdnsim: <message>" and a newline to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -345,15 +345,6 @@ print_table(const struct replay_args *a, const struct replay_summary *s)
                s->computed_next_access ? "; next accesses computed" : "");
 }
 
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
 int
 cmd_replay(int argc, char **argv)
 {
@@ -390,13 +381,9 @@ cmd_replay(int argc, char **argv)
     o.unit_size = a.unit_size;
     o.warmup = a.warmup;
     o.seed = 1;
-    o.stop = &stop_requested;
+    o.stop = &cli_stop_requested;
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_stop_signals();
 
     struct replay_summary s;
     struct sim_err err;

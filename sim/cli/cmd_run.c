@@ -201,15 +201,6 @@ show_progress(void *ctx, uint64_t done, uint64_t total, int64_t sim_now_ns)
             rps / 1e6, eta);
 }
 
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
 /* Prints the run's warnings, and that it was interrupted. */
 static void
 print_warnings(const struct run_warnings *warn, int code)
@@ -301,16 +292,12 @@ cmd_run(int argc, char **argv)
         goto out;
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_stop_signals();
 
     struct progress prog = {0};
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
     struct cdn_run_opts opts = {
-        .stop = &stop_requested,
+        .stop = &cli_stop_requested,
         .progress = isatty(STDERR_FILENO) ? show_progress : NULL,
         .progress_ctx = &prog,
         /* With --json -, stdout carries the JSON alone. */

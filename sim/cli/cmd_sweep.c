@@ -168,25 +168,6 @@ sweep_init(struct run_sweep *s, const struct sweep_args *a, int check,
 /* ---- Progress -------------------------------------------------------------
  */
 
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
-static void
-catch_stop_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
 struct bar {
     int is_on; /* stderr is a terminal */
     struct timespec t0;
@@ -408,14 +389,15 @@ execute(const struct run_sweep *s, const struct sweep_args *a,
     long jobs = a->jobs ? a->jobs : default_jobs();
     if (n_ranks > 1) {
         run_mpi_announce(s->id);
-        run_exec_mpi(s, pending, n_pending, n_ranks, &stop_requested, &obs, o);
+        run_exec_mpi(s, pending, n_pending, n_ranks, &cli_stop_requested, &obs,
+                     o);
     } else if (n_pending > 0 && (jobs == 1 || n_pending == 1)) {
-        run_exec_serial(s, pending, n_pending, &stop_requested, &obs, o);
+        run_exec_serial(s, pending, n_pending, &cli_stop_requested, &obs, o);
     } else if (n_pending > 0) {
         unsigned n_workers =
             (unsigned)((size_t)jobs < n_pending ? (size_t)jobs : n_pending);
-        return run_exec_pool(s, pending, n_pending, n_workers, &stop_requested,
-                             &obs, o);
+        return run_exec_pool(s, pending, n_pending, n_workers,
+                             &cli_stop_requested, &obs, o);
     }
     return 0;
 }
@@ -451,7 +433,7 @@ sweep_main(struct sweep_args *a, int n_ranks, int *is_worker,
     for (uint64_t p = 0; p < n_points; p++)
         if (!s.is_done[p])
             pending[n_pending++] = p;
-    catch_stop_signals();
+    cli_catch_stop_signals();
     signal(SIGPIPE, SIG_IGN);
     struct bar bar = {.is_on = isatty(STDERR_FILENO),
                       .total = n_points,
@@ -484,8 +466,8 @@ mpi_rank_main(int argc, char **argv)
     if (parse_args(argc, argv, &a) >= 0 || sweep_init(&s, &a, 0, &err) != 0)
         run_mpi_abort(EXIT_BAD_INPUT);
     s.id = sweep_id;
-    catch_stop_signals();
-    run_mpi_serve(&s, &stop_requested);
+    cli_catch_stop_signals();
+    run_mpi_serve(&s, &cli_stop_requested);
     run_sweep_fini(&s);
     args_fini(&a);
     return EXIT_OK;

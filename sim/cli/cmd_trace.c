@@ -91,25 +91,6 @@ report(const struct sim_err *err, int is_output)
 
 /* Ctrl-C while a trace is written: the loop stops, the writer removes
  * its temporary file, and the output is left as it was. */
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
-static void
-catch_stop_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
 /* Reports an interrupted write; the exit status. */
 static int
 interrupted(struct trace_writer *w, const char *out)
@@ -248,7 +229,7 @@ trace_gen(int argc, char **argv)
         status = report(&err, 0);
         goto out_free;
     }
-    catch_stop_signals(); /* before the temporary file exists */
+    cli_catch_stop_signals(); /* before the temporary file exists */
     if ((rc = trace_writer_open(a.out, f, cols, &tw, &err)) != 0) {
         status = report(&err, 1);
         goto out_free;
@@ -264,7 +245,7 @@ trace_gen(int argc, char **argv)
     uint64_t n = 0, bytes = 0;
     int64_t last_at = 0;
     struct wl_request q;
-    while ((w->n_requests == 0 || n < w->n_requests) && !stop_requested &&
+    while ((w->n_requests == 0 || n < w->n_requests) && !cli_stop_requested &&
            (rc = wl_gen_next(g, &q)) == 1) {
         struct trace_rec rec = {0};
         rec.time = q.at / a.unit_ns;
@@ -306,7 +287,7 @@ trace_gen(int argc, char **argv)
         bytes += q.size;
         last_at = q.at;
     }
-    if (stop_requested) {
+    if (cli_stop_requested) {
         status = interrupted(tw, a.out);
         goto out_free;
     }
@@ -593,7 +574,7 @@ trace_convert(int argc, char **argv)
     struct sim_err err = {0};
     if (trace_open(in, ff, &topts, &r, &err) != 0)
         return report(&err, 0);
-    catch_stop_signals(); /* before the temporary file exists */
+    cli_catch_stop_signals(); /* before the temporary file exists */
     int rc = trace_writer_open(out, tf, trace_columns(r), &w, &err);
     if (rc != 0) {
         trace_close(r);
@@ -601,12 +582,12 @@ trace_convert(int argc, char **argv)
     }
     uint64_t n = 0;
     struct trace_rec rec;
-    while (!stop_requested && (rc = trace_next(r, &rec)) == 1) {
+    while (!cli_stop_requested && (rc = trace_next(r, &rec)) == 1) {
         if ((rc = trace_write(w, &rec, &err)) != 0)
             break;
         n++;
     }
-    if (stop_requested) {
+    if (cli_stop_requested) {
         trace_close(r);
         return interrupted(w, out);
     }

@@ -1,4 +1,5 @@
 /* common.c: error printing and exit codes shared by the subcommands. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +40,26 @@ cli_print_err(const struct sim_err *err)
 {
     char buf[1024];
     print_escaped(sim_err_format(err, buf, sizeof buf), "");
+}
+
+volatile sig_atomic_t cli_stop_requested;
+
+static void
+on_stop_signal(int sig)
+{
+    (void)sig;
+    cli_stop_requested = 1;
+}
+
+void
+cli_catch_stop_signals(void)
+{
+    cli_stop_requested = 0; /* the tests run several commands in-process */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 void
