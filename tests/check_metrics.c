@@ -709,18 +709,6 @@ START_TEST(test_metrics_db_rows)
 }
 END_TEST
 
-/* SQL that removes what schema version 3 added. */
-#define DROP_VERSION_3                                                         \
-    "ALTER TABLE runs DROP COLUMN served_from_cache;"                          \
-    "ALTER TABLE runs DROP COLUMN served_from_origin;"                         \
-    "ALTER TABLE runs DROP COLUMN bytes_from_cache;"                           \
-    "ALTER TABLE runs DROP COLUMN bytes_from_origin;"                          \
-    "ALTER TABLE runs DROP COLUMN bytes_failed;"                               \
-    "ALTER TABLE runs DROP COLUMN pushed_bytes;"                               \
-    "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"               \
-    "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"                \
-    "ALTER TABLE region_metrics DROP COLUMN bytes_failed;"
-
 START_TEST(test_metrics_db_upgrades_version_2)
 {
     /* A file written by schema version 2 gets the answer split; its old

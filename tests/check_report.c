@@ -660,18 +660,6 @@ START_TEST(test_report_run_plots_and_numbers)
 }
 END_TEST
 
-/* SQL that removes what schema version 3 added. */
-#define DROP_VERSION_3                                                         \
-    "ALTER TABLE runs DROP COLUMN served_from_cache;"                          \
-    "ALTER TABLE runs DROP COLUMN served_from_origin;"                         \
-    "ALTER TABLE runs DROP COLUMN bytes_from_cache;"                           \
-    "ALTER TABLE runs DROP COLUMN bytes_from_origin;"                          \
-    "ALTER TABLE runs DROP COLUMN bytes_failed;"                               \
-    "ALTER TABLE runs DROP COLUMN pushed_bytes;"                               \
-    "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"               \
-    "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"                \
-    "ALTER TABLE region_metrics DROP COLUMN bytes_failed;"
-
 START_TEST(test_report_reads_version_1)
 {
     /* A database from before the outdated columns (schema version 1) is

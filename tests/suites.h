@@ -66,4 +66,17 @@ void test_rmtree(const char *dir);
 /* Writes text to dir/name; returns the path (caller frees) or NULL. */
 char *test_write_file(const char *dir, const char *name, const char *text);
 
+/* SQL that removes what schema version 3 added: turns a
+ * database written today into one of version 2 (the upgrade tests). */
+#define DROP_VERSION_3                                                         \
+    "ALTER TABLE runs DROP COLUMN served_from_cache;"                          \
+    "ALTER TABLE runs DROP COLUMN served_from_origin;"                         \
+    "ALTER TABLE runs DROP COLUMN bytes_from_cache;"                           \
+    "ALTER TABLE runs DROP COLUMN bytes_from_origin;"                          \
+    "ALTER TABLE runs DROP COLUMN bytes_failed;"                               \
+    "ALTER TABLE runs DROP COLUMN pushed_bytes;"                               \
+    "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"               \
+    "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"                \
+    "ALTER TABLE region_metrics DROP COLUMN bytes_failed;"
+
 #endif
