@@ -141,11 +141,11 @@ struct cdn {
     const struct cfg_workload *w;  /* borrowed */
     struct node *nodes;
     uint32_t n_nodes;
-    uint32_t *region_edges;        /* [region_edges_at[region] + k]: the
-                                      edges a region can reach, lowest RTT
-                                      first */
-    size_t *region_edges_at;       /* [region] */
-    uint32_t *n_region_edges;      /* [region] */
+    struct cfg_region_link *region_links; /* [region_links_at[region] + k]:
+                                      the links to the edges a region can
+                                      reach (RTT, bandwidth, share), lowest
+                                      RTT first; n_links in its cfg_region */
+    size_t *region_links_at;       /* [region] */
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
     int has_outages;
     int **push_nodes;              /* [event]: node indices of a push */
@@ -193,34 +193,44 @@ link_by_rtt(const void *a, const void *b)
     return (x->node > y->node) - (x->node < y->node);
 }
 
-/* Each region's reachable edges, by RTT (the first listed on ties). */
+/* Each region's links to the edges it can reach, by RTT (the first
+ * listed in nodes on ties), so that routing and the client's last mile read
+ * them in place. */
 static void
-region_edges_init(struct cdn *c)
+region_links_init(struct cdn *c)
 {
     const struct cfg_topology *t = c->t;
     size_t n_links = 0;
-    c->region_edges_at = xcalloc(t->n_regions, sizeof *c->region_edges_at);
+    c->region_links_at = xcalloc(t->n_regions, sizeof *c->region_links_at);
     for (size_t r = 0; r < t->n_regions; r++) {
-        c->region_edges_at[r] = n_links;
+        c->region_links_at[r] = n_links;
         n_links += t->regions[r].n_links;
     }
-    c->region_edges = xcalloc(n_links ? n_links : 1, sizeof *c->region_edges);
-    c->n_region_edges = xcalloc(t->n_regions, sizeof *c->n_region_edges);
+    c->region_links = xcalloc(n_links ? n_links : 1, sizeof *c->region_links);
     for (size_t r = 0; r < t->n_regions; r++) {
-        /* The region's links reach only edges, and come by node index:
-         * sorted by RTT then node, ties keep the nodes' order. */
+        /* The config keeps them by node index; qsort is not stable, but
+         * link_by_rtt orders ties by node index, which is the same. */
         size_t n = t->regions[r].n_links;
-        struct cfg_region_link *links = xmalloc(n * sizeof *links);
-        memcpy(links, t->regions[r].links, n * sizeof *links);
-        qsort(links, n, sizeof *links, link_by_rtt);
-        uint32_t *list = &c->region_edges[c->region_edges_at[r]];
-        uint32_t k;
-        for (k = 0; k < n; k++)
-            list[k] = (uint32_t)links[k].node;
-        free(links);
-        c->n_region_edges[r] = k;
-        SIM_ASSERT(k > 0 && list[0] == (uint32_t)t->region_edge[r]);
+        struct cfg_region_link *list = &c->region_links[c->region_links_at[r]];
+        memcpy(list, t->regions[r].links, n * sizeof *list);
+        qsort(list, n, sizeof *list, link_by_rtt);
+        SIM_ASSERT(n > 0 && list[0].node == t->region_edge[r]);
     }
+}
+
+/* Region r's link to edge e. A linear walk from the nearest: clients go to
+ * the nearest edge unless routing or failures say otherwise, so it ends at
+ * once on the common path, where a binary search by node would not. */
+static const struct cfg_region_link *
+region_link_to(const struct cdn *c, uint32_t r, uint32_t e)
+{
+    const struct cfg_region_link *list = &c->region_links[c->region_links_at[r]];
+    size_t n = c->t->regions[r].n_links;
+    for (size_t k = 0; k < n; k++)
+        if ((uint32_t)list[k].node == e)
+            return &list[k];
+    SIM_ASSERT(!"a client was routed to an edge its region cannot reach");
+    return list;
 }
 
 static inline int64_t
@@ -302,12 +312,13 @@ static uint32_t
 route_client(const struct cdn *c, uint32_t r, int64_t now)
 {
     const struct cfg_region *g = &c->t->regions[r];
-    const uint32_t *list = &c->region_edges[c->region_edges_at[r]];
-    uint32_t n = c->n_region_edges[r];
+    const struct cfg_region_link *list =
+        &c->region_links[c->region_links_at[r]];
+    uint32_t n = (uint32_t)g->n_links;
     switch (g->routing) {
     case CFG_ROUTE_NEAREST:
         if (!c->has_outages)
-            return list[0];
+            return (uint32_t)list[0].node;
         break;
     case CFG_ROUTE_STATIC:
         if (!node_seems_down(c, (uint32_t)g->static_edge, now))
@@ -316,30 +327,29 @@ route_client(const struct cdn *c, uint32_t r, int64_t now)
     case CFG_ROUTE_WEIGHTED: {
         double total = 0;
         for (uint32_t k = 0; k < n; k++)
-            if (cfg_region_share(c->t, r, list[k]) > 0 &&
-                !node_seems_down(c, list[k], now))
-                total += cfg_region_share(c->t, r, list[k]);
+            if (list[k].share > 0 &&
+                !node_seems_down(c, (uint32_t)list[k].node, now))
+                total += list[k].share;
         if (total <= 0)
             break;
         double u = gsl_rng_uniform(c->routing_rng[r]) * total;
-        uint32_t last = list[0];
+        uint32_t last = (uint32_t)list[0].node;
         for (uint32_t k = 0; k < n; k++) {
-            double share = cfg_region_share(c->t, r, list[k]);
-            if (share <= 0 || node_seems_down(c, list[k], now))
+            uint32_t e = (uint32_t)list[k].node;
+            if (list[k].share <= 0 || node_seems_down(c, e, now))
                 continue;
-            last = list[k];
-            if (u < share)
-                return list[k];
-            u -= share;
+            last = e;
+            if (u < list[k].share)
+                return e;
+            u -= list[k].share;
         }
         return last; /* rounding left u just past the end */
     }
     case CFG_ROUTE_COST: {
         int64_t best = -1;
         for (uint32_t k = 0; k < n; k++) {
-            uint32_t e = list[k];
-            if (cfg_region_rtt(c->t, r, e) > g->max_rtt_ns ||
-                node_seems_down(c, e, now))
+            uint32_t e = (uint32_t)list[k].node;
+            if (list[k].rtt_ns > g->max_rtt_ns || node_seems_down(c, e, now))
                 continue;
             if (best < 0 || c->t->nodes[e].egress_cost_per_gb <
                                 c->t->nodes[best].egress_cost_per_gb)
@@ -351,9 +361,9 @@ route_client(const struct cdn *c, uint32_t r, int64_t now)
     }
     }
     for (uint32_t k = 0; k < n; k++)
-        if (!node_seems_down(c, list[k], now))
-            return list[k];
-    return list[0];
+        if (!node_seems_down(c, (uint32_t)list[k].node, now))
+            return (uint32_t)list[k].node;
+    return (uint32_t)list[0].node;
 }
 
 /* The link from node i up to node up (its parent or its backup). */
@@ -440,7 +450,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
             return NULL;
         }
     }
-    region_edges_init(c);
+    region_links_init(c);
     if (w != NULL && events_init(c, err) != 0) {
         cdn_free(c);
         return NULL;
@@ -510,9 +520,8 @@ cdn_free(struct cdn *c)
         free(c->nodes[i].waiting);
     }
     free(c->nodes);
-    free(c->region_edges);
-    free(c->region_edges_at);
-    free(c->n_region_edges);
+    free(c->region_links);
+    free(c->region_links_at);
     for (size_t k = 0; c->push_nodes && c->w && k < c->w->n_events; k++)
         free(c->push_nodes[k]);
     free(c->push_nodes);
@@ -688,9 +697,9 @@ respond(struct cdn *c, uint32_t s, int64_t now)
             count_failed(c, r);
     } else if (r->child == REQ_NIL) {
         /* The client's round trip, and the body's time on its link. */
-        int64_t last_mile =
-            cfg_region_rtt(c->t, r->region, r->node) +
-            transfer_ns(r->size, cfg_region_bps(c->t, r->region, r->node));
+        const struct cfg_region_link *l =
+            region_link_to(c, r->region, r->node);
+        int64_t last_mile = l->rtt_ns + transfer_ns(r->size, l->bps);
         if (r->explain)
             narrate(c, now, "  %s answers the client in %s with object %llu: "
                     "latency %.3f ms (%.3f ms at the edge + %.3f ms to and "
