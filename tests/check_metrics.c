@@ -404,7 +404,12 @@ START_TEST(test_metrics_json_fields)
         "\"cost_usd\": 0.170000\n",
         "\"cost_usd\": {\n    \"total\": 0.170000\n  },\n",
         "\"origin\": {\n    \"requests\": 1,\n    \"bytes\": 100,\n"
-        "    \"pushed_bytes\": 0,\n    \"peak_rps\": 1\n  },\n",
+        "    \"pushed_bytes\": 0,\n    \"peak_rps\": 1,\n"
+        /* One origin request in 5 s; two whole 2 s windows (0 and 1
+         * requests), too few to cut any. */
+        "    \"mean_rps\": 0.200000,\n    \"settle_s\": 0.000000,\n"
+        "    \"steady_mean_rps\": 0.250000,\n"
+        "    \"steady_peak_rps\": 0.500000\n  },\n",
         "\"us\": {\n      \"requests\": 1,\n      \"bytes\": 100,\n"
         "      \"served_from_cache\": 0,\n"
         "      \"served_from_origin\": 1,\n      \"errors\": 0,\n"
@@ -629,6 +634,14 @@ START_TEST(test_metrics_db_rows)
                         "tiny|topologies/tiny.yaml|zipf-0.8|"
                         "workloads/zipf.yaml||2024-01-01T00:00:00Z"));
     ck_assert_int_eq(q_int(db, "SELECT seed FROM runs WHERE id = 1"), 7);
+    /* The origin's steady state, as the JSON test works it out. */
+    ck_assert(fabs(q_real(db, "SELECT mean_rps FROM origin_load"
+                              " WHERE run_id = 1") -
+                   0.2) < 1e-12);
+    ck_assert(fabs(q_real(db, "SELECT steady_peak_rps FROM origin_load"
+                              " WHERE run_id = 1") -
+                   0.5) < 1e-12);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM origin_load"), 2);
     ck_assert_int_eq(q_int(db, "SELECT requests FROM runs WHERE id = 1"), 4);
     ck_assert_int_eq(q_int(db, "SELECT events FROM runs WHERE id = 1"), 1000);
     ck_assert(fabs(q_real(db, "SELECT offload FROM runs WHERE id = 1") - 0.75) <
@@ -896,6 +909,56 @@ START_TEST(test_metrics_series_coarsens)
 }
 END_TEST
 
+/* The origin's steady state, by hand: 5 cold windows of 100 requests,
+ * then 15 of 10, 12, 10, ... (batch means 10.8, 11.2, 10.8), then a
+ * window the run cut short. MSER-5 over y = 100, 10.8, 11.2, 10.8 scores
+ * d = 1: ((2/15)^2 * 2 + (4/15)^2) / 3^2 = 0.0119 against d = 2:
+ * (0.2^2 * 2) / 2^2 = 0.02, so the first batch (5 windows) is cut. */
+START_TEST(test_metrics_origin_steady_state)
+{
+    struct met_run r;
+    met_run_init(&r, 1, 2);
+    r.window_ns = 1000000000;
+    r.nodes[0].depth = 0; /* the origin */
+    r.nodes[1].depth = 1;
+    r.measured_start_ns = 7;
+    r.measured_end_ns = 7 + 20500000000;
+    uint64_t total = 0;
+    for (int64_t k = 0; k < 21; k++) {
+        uint64_t n = k < 5 ? 100 : k == 20 ? 3 : (k % 2 ? 10 : 12);
+        met_run_window(&r, 0, k * r.window_ns)->requests = n;
+        met_run_window(&r, 1, k * r.window_ns)->requests = 1000;
+        total += n;
+    }
+    r.origin_requests = total;
+    ck_assert_uint_eq(total, 500 + 164 + 3);
+    struct met_origin_load ol;
+    met_origin_load(&r, &ol);
+    ck_assert_uint_eq(ol.settle_windows, 5);
+    ck_assert_double_eq_tol(ol.settle_s, 5.0, 1e-12);
+    ck_assert_uint_eq(ol.steady_windows, 15);
+    ck_assert_double_eq_tol(ol.steady_peak_rps, 12.0, 1e-12);
+    ck_assert_double_eq_tol(ol.steady_mean_rps, 164.0 / 15, 1e-12);
+    ck_assert_double_eq_tol(ol.mean_rps, 667 / 20.5, 1e-12);
+
+    /* Windows of 2 s: rates are per second. */
+    r.window_ns *= 2;
+    r.measured_end_ns = 7 + 41000000000;
+    met_origin_load(&r, &ol);
+    ck_assert_double_eq_tol(ol.settle_s, 10.0, 1e-12);
+    ck_assert_double_eq_tol(ol.steady_peak_rps, 6.0, 1e-12);
+
+    /* Under 10 whole windows: nothing is cut. */
+    r.window_ns /= 2;
+    r.measured_end_ns = 7 + 9000000000;
+    met_origin_load(&r, &ol);
+    ck_assert_uint_eq(ol.settle_windows, 0);
+    ck_assert_uint_eq(ol.steady_windows, 9);
+    ck_assert_double_eq_tol(ol.steady_peak_rps, 100.0, 1e-12);
+    met_run_fini(&r);
+}
+END_TEST
+
 Suite *
 metrics_suite(void)
 {
@@ -911,6 +974,7 @@ metrics_suite(void)
     tcase_add_test(tc, test_metrics_windows_grow_and_zero);
     tcase_add_test(tc, test_metrics_derived_figures);
     tcase_add_test(tc, test_metrics_series_coarsens);
+    tcase_add_test(tc, test_metrics_origin_steady_state);
     suite_add_tcase(s, tc);
     tc = tcase_create("writers");
     tcase_set_timeout(tc, 60);

@@ -173,6 +173,15 @@ static const char db_schema[] =
     "    bytes_out        INTEGER NOT NULL,\n"
     "    PRIMARY KEY (run_id, node, window)\n"
     ");\n"
+    "CREATE TABLE IF NOT EXISTS origin_load (\n"
+    "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
+    "    mean_rps         REAL NOT NULL,     -- origin_requests / measured\n"
+    "                                        -- span\n"
+    "    settle_s         REAL NOT NULL,     -- cold start MSER-5 cut off\n"
+    "    steady_mean_rps  REAL NOT NULL,     -- over the whole windows\n"
+    "    steady_peak_rps  REAL NOT NULL,     -- after settle_s\n"
+    "    PRIMARY KEY (run_id)\n"
+    ");\n"
     "CREATE TABLE IF NOT EXISTS sweeps (\n"
     "    id               INTEGER PRIMARY KEY AUTOINCREMENT,\n"
     "    topology_path    TEXT NOT NULL,\n"
@@ -703,6 +712,30 @@ db_close(struct db *d, int code)
 }
 
 static int
+insert_origin_load(struct db *d, const struct met_run *r, int64_t id)
+{
+    static const char sql[] =
+        "INSERT INTO origin_load (run_id, mean_rps, settle_s,"
+        " steady_mean_rps, steady_peak_rps) VALUES (?, ?, ?, ?, ?)";
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    struct met_origin_load ol;
+    met_origin_load(r, &ol);
+    struct row w;
+    row_start(&w, st);
+    bind_i64(&w, id);
+    bind_real(&w, ol.mean_rps);
+    bind_real(&w, ol.settle_s);
+    bind_real(&w, ol.steady_mean_rps);
+    bind_real(&w, ol.steady_peak_rps);
+    code = row_insert(d, &w, "inserting into origin_load");
+    sqlite3_finalize(st);
+    return code;
+}
+
+static int
 insert_all(struct db *d, const struct met_run *r, int64_t *id)
 {
     int code;
@@ -711,7 +744,8 @@ insert_all(struct db *d, const struct met_run *r, int64_t *id)
         (code = insert_outcomes(d, r, *id)) != 0 ||
         (code = insert_regions(d, r, *id)) != 0 ||
         (code = insert_hists(d, r, *id)) != 0 ||
-        (code = insert_timeseries(d, r, *id)) != 0)
+        (code = insert_timeseries(d, r, *id)) != 0 ||
+        (code = insert_origin_load(d, r, *id)) != 0)
         return code;
     return 0;
 }
@@ -1169,7 +1203,8 @@ image_copy(struct db *d, int64_t *id)
 {
     static const char *const tables[] = {"node_metrics", "node_outcomes",
                                          "region_metrics",
-                                         "latency_histogram", "timeseries"};
+                                         "latency_histogram", "timeseries",
+                                         "origin_load"};
     char *cols = NULL;
     int code = image_columns(d, "runs", "id", &cols);
     if (code != 0)

@@ -221,6 +221,12 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_u64(&w, "bytes", r->origin_bytes);
     jw_u64(&w, "pushed_bytes", r->origin_pushed_bytes);
     jw_u64(&w, "peak_rps", r->origin_peak_rps);
+    struct met_origin_load ol;
+    met_origin_load(r, &ol);
+    jw_real(&w, "mean_rps", ol.mean_rps);
+    jw_real(&w, "settle_s", ol.settle_s);
+    jw_real(&w, "steady_mean_rps", ol.steady_mean_rps);
+    jw_real(&w, "steady_peak_rps", ol.steady_peak_rps);
     jw_close(&w);
 
     jw_open(&w, "cost_usd");

@@ -244,6 +244,26 @@ double met_offload(const struct met_run *r);
  * pushes cost the origin: (bytes_from_cache - origin_pushed_bytes) /
  * bytes. Negative when pushes sent more than the caches answered. */
 double met_byte_offload(const struct met_run *r);
+/*
+ * The origin's load in steady state (sim/metrics/origin.c): the
+ * settling time is the cold start after the warm-up that MSER-5 cuts
+ * off the origin's time series (whole windows only, at most half of
+ * them; 0 for runs under 10 whole windows), and the peak and mean are
+ * over the whole windows after it. Rates are origin requests per second
+ * of simulated time, a window's count divided by the window length.
+ */
+struct met_origin_load {
+    double mean_rps;          /* origin requests / measured span, all of it */
+    uint64_t settle_windows;  /* windows cut off as the cold start */
+    double settle_s;          /* their length in seconds */
+    uint64_t steady_windows;  /* whole windows after them */
+    double steady_peak_rps;   /* the busiest of those, per second */
+    double steady_mean_rps;   /* their mean */
+};
+
+/* Fills *out (OUT) from r's origin time series. */
+void met_origin_load(const struct met_run *r, struct met_origin_load *out);
+
 double met_node_cost(const struct met_node *n); /* USD */
 double met_total_cost(const struct met_run *r);
 

@@ -259,6 +259,12 @@ met_print_table(const struct met_run *r, FILE *out)
             r->origin_requests,
             fmt_bytes(r->origin_bytes, obytes, sizeof obytes), pushed,
             r->origin_peak_rps, met_total_cost(r));
+    struct met_origin_load ol;
+    met_origin_load(r, &ol);
+    fprintf(out,
+            "origin load: mean %.1f req/s; after settling %.1f s: mean "
+            "%.1f req/s, peak %.0f req/s\n",
+            ol.mean_rps, ol.settle_s, ol.steady_mean_rps, ol.steady_peak_rps);
     fprintf(out,
             "answered from a cache %" PRIu64
             " (%.2f%%), from the origin %" PRIu64 " (%.2f%%), failed %" PRIu64
