@@ -770,10 +770,23 @@ START_TEST(test_report_sweep_plots_and_numbers)
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1", "--out",
                             out_dir, "--quiet", NULL),
                      0);
+    /* The fixed figures, then the defaults: the hit ratio of the node
+     * the sweep varies, of each caching tier, and each region's p99. */
     static const char *const plots[] = {
-        "sweep-hit-ratio", "sweep-byte-hit-ratio", "sweep-p99-latency",
-        "sweep-origin-load", "sweep-cost"};
-    for (size_t i = 0; i < 5; i++) {
+        "sweep-hit-ratio",
+        "sweep-byte-hit-ratio",
+        "sweep-p99-latency",
+        "sweep-origin-load",
+        "sweep-origin-steady-peak",
+        "sweep-origin-mean",
+        "sweep-cost",
+        "sweep-nodes-edge-fra-hit_ratio",
+        "sweep-tiers-edge-hit_ratio",
+        "sweep-tiers-shield-hit_ratio",
+        "sweep-regions-eu-latency_ms-p99",
+        "sweep-regions-us-latency_ms-p99",
+        "sweep-regions-asia-latency_ms-p99"};
+    for (size_t i = 0; i < sizeof plots / sizeof *plots; i++) {
         size_t n;
         free(check_plot(out_dir, plots[i], 960, 600, &n));
     }
@@ -807,7 +820,7 @@ START_TEST(test_report_sweep_plots_and_numbers)
                            best);
     ck_assert_ptr_nonnull(strstr(html, lead));
     free(lead);
-    ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 5);
+    ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 13);
     /* --x picks the axis; a path the sweep does not vary is refused. */
     char *err;
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1", "--out",
@@ -936,8 +949,9 @@ START_TEST(test_report_export_csv)
     }
     sqlite3_finalize(st);
     sqlite3_close(h);
-    /* The 11 of the schema (origin_load among them) and notes. */
-    ck_assert_int_eq(n_tables, 12);
+    /* The 12 of the schema (origin_load and sweep_summary among them)
+     * and notes. */
+    ck_assert_int_eq(n_tables, 13);
     free(out);
     char *notes_path = xasprintf("%s/notes.csv", csv);
     char *notes = slurp(notes_path, NULL);

@@ -87,4 +87,13 @@ int cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
 /* Maps an error code to an exit status: input errors give EXIT_BAD_INPUT. */
 int cli_exit_for(int code);
 
+/*
+ * Checks that every --metric path (paths[0..n)) parses and names a
+ * node, tier or region of t. Returns 0 or -SIM_EUSAGE with err listing
+ * what there is.
+ */
+int cli_check_metric_names(const struct cfg_topology *t,
+                           const char *const *paths, size_t n,
+                           struct sim_err *err);
+
 #endif

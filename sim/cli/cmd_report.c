@@ -24,6 +24,9 @@ static const char report_usage[] =
     "                    data and gnuplot scripts go to DIR/data/\n"
     "  --x PATH          sweeps: the --vary path for the x axis (default:\n"
     "                    the first numeric one)\n"
+    "  --metric PATH     sweeps: also draw this figure of the runs,\n"
+    "                    repeatable (a path in a run's JSON, such as\n"
+    "                    nodes.edge-fra.byte_hit_ratio)\n"
     "  --size WxH        plot size, pixels for PNG and points for SVG\n"
     "                    (default 960x600)\n"
     "  --templates DIR   the gnuplot templates (default: reports/ next to\n"
@@ -83,6 +86,8 @@ cmd_report(int argc, char **argv)
     struct rep_opts o = {.width = REP_DEFAULT_WIDTH,
                          .height = REP_DEFAULT_HEIGHT,
                          .log = stdout};
+    enum { MAX_METRICS = 64 };
+    const char *metrics[MAX_METRICS];
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *v;
@@ -104,6 +109,20 @@ cmd_report(int argc, char **argv)
             o.out_dir = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--x", &missing))) {
             o.x_path = v;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--metric",
+                                      &missing))) {
+            struct rep_metric m;
+            struct sim_err merr = {0};
+            int mcode = rep_metric_parse(v, &m, &merr);
+            rep_metric_fini(&m);
+            if (mcode != 0) {
+                cli_print_err(&merr);
+                return EXIT_USAGE;
+            }
+            if (o.n_metrics == MAX_METRICS)
+                return cli_usage_error("at most %d --metric", MAX_METRICS);
+            metrics[o.n_metrics++] = v;
+            o.metrics = metrics;
         } else if ((v = cli_opt_value(argc, argv, &i, "--templates",
                                       &missing))) {
             o.templates = v;
@@ -133,6 +152,8 @@ cmd_report(int argc, char **argv)
         return cli_usage_error("give --run or --sweep, not both");
     if (o.x_path && !o.sweep_id)
         return cli_usage_error("--x applies to sweeps (--sweep ID)");
+    if (o.n_metrics && !o.sweep_id)
+        return cli_usage_error("--metric applies to sweeps (--sweep ID)");
     struct sim_err err = {0};
     int code = rep_report(&o, &err);
     if (code != 0)

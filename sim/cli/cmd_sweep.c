@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "run/run.h"
 #include "util/escape.h"
+#include "util/outfile.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
@@ -40,6 +41,16 @@ static const char sweep_usage[] =
     "                      of the same path wins\n"
     "  --seed N            shorthand for --set seed=N\n"
     "  --requests N        shorthand for --set requests=N\n"
+    "  --replications N    run every point N times (2 to 1000) with seeds\n"
+    "                      derived from the base seed; the table, JSON,\n"
+    "                      database summary and plots give each figure's\n"
+    "                      mean and 95% confidence interval\n"
+    "  --metric PATH       also show this figure of each run, repeatable: a\n"
+    "                      path in the run's JSON, such as\n"
+    "                      nodes.edge-fra.hit_ratio, tiers.edge.hit_ratio,\n"
+    "                      regions.eu.latency_ms.p99, origin.steady_peak_rps\n"
+    "  --json FILE         write the sweep's points and figures as JSON\n"
+    "                      ('-' = stdout, which then carries it alone)\n"
     "  --dry-run           check everything and list the points; run nothing\n"
     "  --quiet             no table of results at the end\n"
     "  --help              this text\n"
@@ -58,6 +69,10 @@ struct sweep_args {
     const char **vary_args; /* the --vary arguments as given */
     size_t n_vary_args;
     long jobs; /* 0 = one per core */
+    unsigned replications; /* 0: none */
+    const char **metrics;  /* the --metric paths, parsed once here */
+    size_t n_metrics;
+    const char *json;
     int quiet;
     int dry_run;
 };
@@ -67,6 +82,7 @@ args_fini(struct sweep_args *a)
 {
     cli_sets_fini(&a->sets);
     free(a->vary_args);
+    free(a->metrics);
 }
 
 /* Takes one option at argv[*i]: returns -1 when taken, 0 when argv[*i] is
@@ -100,6 +116,28 @@ parse_option(int argc, char **argv, int *i, struct sweep_args *a, int *missing)
                                    "from 1 to 4096, got \"%s\"",
                                    v);
         a->jobs = (long)x;
+    } else if ((v = cli_opt_value(argc, argv, i, "--replications",
+                                  missing))) {
+        uint64_t x;
+        if (parse_u64(v, &x) != 0 || x < 2 || x > 1000)
+            return cli_usage_error("--replications needs a number of runs "
+                                   "per point from 2 to 1000, got \"%s\"",
+                                   v);
+        a->replications = (unsigned)x;
+    } else if ((v = cli_opt_value(argc, argv, i, "--metric", missing))) {
+        struct rep_metric m;
+        struct sim_err err = {0};
+        int code = rep_metric_parse(v, &m, &err);
+        rep_metric_fini(&m);
+        if (code != 0) {
+            cli_print_err(&err);
+            return EXIT_USAGE;
+        }
+        a->metrics =
+            xrealloc(a->metrics, (a->n_metrics + 1) * sizeof *a->metrics);
+        a->metrics[a->n_metrics++] = v;
+    } else if ((v = cli_opt_value(argc, argv, i, "--json", missing))) {
+        a->json = v;
     } else if (strcmp(arg, "--dry-run") == 0) {
         a->dry_run = 1;
     } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
@@ -141,9 +179,9 @@ parse_args(int argc, char **argv, struct sweep_args *a)
     }
     if (a->topo == NULL || a->workload == NULL)
         return cli_usage_error("sweep needs a TOPOLOGY and a WORKLOAD file");
-    if (a->n_vary_args == 0)
+    if (a->n_vary_args == 0 && a->replications == 0)
         return cli_usage_error("sweep needs at least one --vary "
-                               "PATH=VALUES");
+                               "PATH=VALUES (or --replications N)");
     if (a->db == NULL && !a->dry_run)
         return cli_usage_error("sweep needs --db FILE for its results");
     return -1;
@@ -161,8 +199,8 @@ sweep_init(struct run_sweep *s, const struct sweep_args *a, int check,
         .sets = a->sets.v,
         .n_sets = a->sets.n,
     };
-    return run_sweep_init(s, &base, a->db, a->vary_args, a->n_vary_args, check,
-                          err);
+    return run_sweep_init(s, &base, a->db, a->vary_args, a->n_vary_args,
+                          a->replications, check, err);
 }
 
 /* ---- Progress -------------------------------------------------------------
@@ -331,15 +369,71 @@ print_dry_run(const struct run_sweep *s, const struct sweep_args *a)
     }
 }
 
+/* The --metric paths name nodes, tiers and regions of the topology (as
+ * the user's overrides leave it): checked before anything runs. */
+static int
+check_metrics(const struct sweep_args *a, struct sim_err *err)
+{
+    struct run_input base = {
+        .topology_path = a->topo,
+        .workload_path = a->workload,
+        .sets = a->sets.v,
+        .n_sets = a->sets.n,
+    };
+    struct run_result r;
+    int code = run_prepare(&base, &r, err);
+    if (code == 0)
+        code = cli_check_metric_names(r.t, a->metrics, a->n_metrics, err);
+    run_result_fini(&r);
+    return code;
+}
+
+/* Is --json "-": stdout then carries the JSON alone. */
+static int
+is_json_to_stdout(const struct sweep_args *a)
+{
+    return a->json && strcmp(a->json, "-") == 0;
+}
+
+/* Records the aggregate of every complete point in the database
+ * (sweep_summary) and writes --json. Returns 0 or an exit status. */
+static int
+write_aggregate(const struct run_sweep *s, const struct sweep_args *a)
+{
+    struct sim_err err = {0};
+    struct met_summary_row *rows = NULL;
+    size_t n_rows = 0;
+    int code = rep_sweep_summary(a->db, s->id, a->metrics, a->n_metrics,
+                                 &rows, &n_rows, &err);
+    if (code == 0)
+        code = met_sweep_write_summary(a->db, s->id, rows, n_rows, &err);
+    met_summary_rows_free(rows, n_rows);
+    if (code == 0 && a->json) {
+        struct outfile out = {0};
+        code = outfile_open(&out, a->json, 1, &err);
+        if (code == 0)
+            code = rep_sweep_json(a->db, s->id, a->metrics, a->n_metrics,
+                                  out.f, &err);
+        if (code == 0)
+            code = outfile_commit(&out, &err);
+        outfile_abort(&out);
+    }
+    if (code != 0) {
+        cli_print_err(&err);
+        return code == -SIM_EUSAGE ? EXIT_USAGE : EXIT_RUN_FAILED;
+    }
+    return EXIT_OK;
+}
+
 /* The summary after the points: the table of results, or why some are
  * missing. Returns the exit status. */
 static int
 print_summary(const struct run_sweep *s, const struct sweep_args *a,
               const struct bar *b, const struct run_tally *o)
 {
-    int status = EXIT_OK;
     uint64_t n_points = s->plan.n_points;
-    if (!a->quiet) {
+    int status = write_aggregate(s, a);
+    if (!a->quiet && !is_json_to_stdout(a)) {
         struct sim_err err = {0};
         printf("sweep %lld: %llu points: %llu run now, %llu already "
                "complete",
@@ -349,7 +443,8 @@ print_summary(const struct run_sweep *s, const struct sweep_args *a,
             printf(", %llu failed", (unsigned long long)o->failed);
         printf("; results in %s\n\n", a->db);
         fflush(stdout);
-        if (rep_print_sweep(a->db, s->id, stdout, &err) != 0) {
+        if (rep_print_sweep(a->db, s->id, a->metrics, a->n_metrics, stdout,
+                            &err) != 0) {
             cli_print_err(&err);
             status = EXIT_RUN_FAILED;
         }
@@ -413,6 +508,11 @@ sweep_main(struct sweep_args *a, int n_ranks, int *is_worker,
     int status = EXIT_OK;
     int code = sweep_init(&s, a, 1, &err);
     if (code != 0) {
+        cli_print_err(&err);
+        status = cli_exit_for(code);
+        goto out;
+    }
+    if (a->n_metrics > 0 && (code = check_metrics(a, &err)) != 0) {
         cli_print_err(&err);
         status = cli_exit_for(code);
         goto out;

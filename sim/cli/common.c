@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "report/report.h"
 #include "util/escape.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
@@ -173,4 +174,42 @@ cli_exit_for(int code)
     default:
         return EXIT_BAD_INPUT; /* every input error, IO on inputs included */
     }
+}
+
+int
+cli_check_metric_names(const struct cfg_topology *t,
+                       const char *const *paths, size_t n,
+                       struct sim_err *err)
+{
+    const char **nodes = xcalloc(t->n_nodes + 1, sizeof *nodes);
+    const char **tiers = xcalloc(t->n_nodes + 1, sizeof *tiers);
+    const char **regions = xcalloc(t->n_regions + 1, sizeof *regions);
+    size_t n_tiers = 0;
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        nodes[i] = t->nodes[i].name;
+        const char *tier = cfg_tier_name(t->nodes[i].tier);
+        size_t k = 0;
+        while (k < n_tiers && strcmp(tiers[k], tier) != 0)
+            k++;
+        if (k == n_tiers)
+            tiers[n_tiers++] = tier;
+    }
+    for (size_t i = 0; i < t->n_regions; i++)
+        regions[i] = t->regions[i].name;
+    int code = 0;
+    for (size_t i = 0; code == 0 && i < n; i++) {
+        struct rep_metric m;
+        code = rep_metric_parse(paths[i], &m, err);
+        if (code == 0 && m.scope == REP_SCOPE_NODE)
+            code = rep_metric_check_name(&m, nodes, t->n_nodes, err);
+        else if (code == 0 && m.scope == REP_SCOPE_TIER)
+            code = rep_metric_check_name(&m, tiers, n_tiers, err);
+        else if (code == 0 && m.scope == REP_SCOPE_REGION)
+            code = rep_metric_check_name(&m, regions, t->n_regions, err);
+        rep_metric_fini(&m);
+    }
+    free(nodes);
+    free(tiers);
+    free(regions);
+    return code;
 }

@@ -8,6 +8,7 @@
  * the schema version; a file from a newer cdnsim is refused rather than
  * written with rows it might misread. */
 #include <inttypes.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,21 @@ static const char db_schema[] =
     "    value_num        REAL,              -- bytes, seconds or the\n"
     "                                        -- number; NULL for text\n"
     "    PRIMARY KEY (sweep_id, point, position)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS sweep_summary (\n"
+    "    sweep_id         INTEGER NOT NULL REFERENCES sweeps(id),\n"
+    "    point            INTEGER NOT NULL,  -- with --replications: the\n"
+    "                                        -- combination of the other\n"
+    "                                        -- values, 0, 1, ...\n"
+    "    params           TEXT NOT NULL,     -- its --set arguments\n"
+    "    metric           TEXT NOT NULL,     -- JSON path: 'offload',\n"
+    "                                        -- 'nodes.edge.hit_ratio'\n"
+    "    runs             INTEGER NOT NULL,  -- replications measured\n"
+    "    mean             REAL NOT NULL,\n"
+    "    stddev           REAL,              -- sample; NULL for 1 run\n"
+    "    ci95             REAL,              -- 95% half-width, Student\n"
+    "                                        -- t; NULL for 1 run\n"
+    "    PRIMARY KEY (sweep_id, point, metric)\n"
     ");\n";
 
 const char *
@@ -1295,4 +1311,62 @@ met_write_db_point_image(const void *image, size_t len, const char *path,
     if (code == 0)
         *run_id = id;
     return code;
+}
+
+void
+met_summary_rows_free(struct met_summary_row *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++) {
+        free(rows[i].params);
+        free(rows[i].metric);
+    }
+    free(rows);
+}
+
+int
+met_sweep_write_summary(const char *path, int64_t sweep_id,
+                        const struct met_summary_row *rows, size_t n,
+                        struct sim_err *err)
+{
+    struct db d = {.h = NULL, .path = path, .err = err};
+    sqlite3_stmt *del = NULL, *ins = NULL;
+    int code = db_begin(&d);
+    if (code == 0)
+        code = db_prepare(&d, "DELETE FROM sweep_summary WHERE sweep_id = ?",
+                          &del);
+    if (code == 0) {
+        struct row w;
+        row_start(&w, del);
+        bind_i64(&w, sweep_id);
+        code = row_insert(&d, &w, "clearing sweep_summary");
+    }
+    if (code == 0)
+        code = db_prepare(&d,
+                          "INSERT INTO sweep_summary (sweep_id, point, params,"
+                          " metric, runs, mean, stddev, ci95) VALUES (?, ?,"
+                          " ?, ?, ?, ?, ?, ?)",
+                          &ins);
+    for (size_t i = 0; code == 0 && i < n; i++) {
+        const struct met_summary_row *r = &rows[i];
+        struct row w;
+        row_start(&w, ins);
+        bind_i64(&w, sweep_id);
+        bind_i64(&w, r->point);
+        bind_text(&w, r->params);
+        bind_text(&w, r->metric);
+        bind_i64(&w, r->n);
+        bind_real(&w, r->mean);
+        if (w.rc == SQLITE_OK)
+            w.rc = isfinite(r->stddev)
+                       ? sqlite3_bind_double(ins, ++w.col, r->stddev)
+                       : sqlite3_bind_null(ins, ++w.col);
+        if (w.rc == SQLITE_OK)
+            w.rc = isfinite(r->ci95)
+                       ? sqlite3_bind_double(ins, ++w.col, r->ci95)
+                       : sqlite3_bind_null(ins, ++w.col);
+        code = row_insert(&d, &w, "inserting into sweep_summary");
+    }
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    return db_close(&d, code);
 }

@@ -390,6 +390,30 @@ int met_write_db_point_image(const void *image, size_t len, const char *path,
                              int64_t sweep_id, uint64_t p, int64_t *run_id,
                              struct sim_err *err);
 
+/* The aggregate of one metric at one point of a sweep (one combination
+ * of the other values, with replications): what sweep_summary holds. */
+struct met_summary_row {
+    int64_t point;   /* the combination's number (the point's without
+                        replications) */
+    char *params;    /* its --set arguments, owned */
+    char *metric;    /* the metric's JSON path, owned */
+    int64_t n;       /* runs measured */
+    double mean;
+    double stddev;   /* sample standard deviation; NAN for one run */
+    double ci95;     /* 95% confidence half-width (Student's t); NAN for
+                        one run */
+};
+
+void met_summary_rows_free(struct met_summary_row *rows, size_t n);
+
+/*
+ * Replaces the summary rows of sweep sweep_id in the database at path
+ * with rows[0..n), in one transaction. Returns 0 or -SIM_EDB.
+ */
+int met_sweep_write_summary(const char *path, int64_t sweep_id,
+                            const struct met_summary_row *rows, size_t n,
+                            struct sim_err *err);
+
 /*
  * The CREATE statements of the results database (static text, with SQL
  * comments giving units), as met_write_db runs them; README.md shows it.

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "metrics/metrics.h"
 #include "util/err.h"
 
 /* Default plot size, pixels for PNG and points for SVG. */
@@ -28,6 +29,9 @@ struct rep_opts {
                               rep_find_templates) */
     const char *x_path;    /* sweeps: the --vary path on the x axis, or
                               NULL to pick the first numeric one */
+    const char *const *metrics; /* sweeps: --metric paths to draw too,
+                                   [n_metrics] */
+    size_t n_metrics;
     unsigned width;        /* plot size; > 0 */
     unsigned height;
     FILE *log; /* each file written is named here, or NULL */
@@ -65,10 +69,79 @@ int rep_export_csv(const char *db_path, const char *dir, FILE *log,
 
 /*
  * Prints the points of sweep sweep_id as an aligned table (parameters,
- * status, offload, byte offload, p99 latency, origin peak, cost). Returns
- * 0, -SIM_EDB or -SIM_ENOENT.
+ * status, offload, byte offload, p99 latency, origin peak, steady-state
+ * origin peak, mean origin rate, cost, then the metrics paths[0..n), a
+ * column each). A sweep with replications shows one row per combination
+ * of the other values, each figure as "mean±half-width" of its 95%
+ * confidence interval. Returns 0, -SIM_EDB, -SIM_ENOENT or -SIM_EUSAGE
+ * (a metric that does not parse, or names no node, tier or region of
+ * the sweep's runs).
  */
-int rep_print_sweep(const char *db_path, int64_t sweep_id, FILE *out,
+int rep_print_sweep(const char *db_path, int64_t sweep_id,
+                    const char *const *metrics, size_t n_metrics, FILE *out,
                     struct sim_err *err);
+
+/*
+ * Writes sweep sweep_id as JSON: its files, seed, overrides, --vary
+ * dimensions and replications, the metric paths (the table's, the
+ * report's defaults and metrics[0..n)), and for each point (each
+ * combination, with replications) its parameters, run ids and, per
+ * metric, mean, ci95 (the 95% half-width, null for one run), stddev and
+ * each run's value. Returns as rep_print_sweep, or -SIM_EIO.
+ */
+int rep_sweep_json(const char *db_path, int64_t sweep_id,
+                   const char *const *metrics, size_t n_metrics, FILE *out,
+                   struct sim_err *err);
+
+/*
+ * The aggregate of every complete point of sweep sweep_id for the
+ * metrics rep_sweep_json writes, as rows for met_sweep_write_summary.
+ * Sets *rows (OUT; free with met_summary_rows_free) and *n_rows. Returns
+ * as rep_print_sweep.
+ */
+int rep_sweep_summary(const char *db_path, int64_t sweep_id,
+                      const char *const *metrics, size_t n_metrics,
+                      struct met_summary_row **rows, size_t *n_rows,
+                      struct sim_err *err);
+
+/* ---- Metrics: any figure of a run by its JSON path ------------------------
+ */
+
+enum rep_scope {
+    REP_SCOPE_RUN,    /* the run as a whole: "offload", "origin.peak_rps" */
+    REP_SCOPE_NODE,   /* "nodes.NAME.FIELD" */
+    REP_SCOPE_TIER,   /* "tiers.NAME.FIELD" */
+    REP_SCOPE_REGION, /* "regions.NAME.FIELD" */
+};
+
+/* One metric: a path of the run's JSON and how to read it back. */
+struct rep_metric {
+    char *path;     /* as given, owned */
+    char *sql;      /* SELECT of its value for run ?1 and name ?2, owned;
+                       no row or NULL: not measured (no such name) */
+    char *name;     /* the node, tier or region, owned; NULL for a run's */
+    enum rep_scope scope;
+    int is_ratio;   /* a share from 0 to 1 (shown in percent) */
+};
+
+/*
+ * Parses path into m (initialised here): a number of the run's JSON
+ * (README.md, Outputs), such as "offload", "latency_ms.p99",
+ * "origin.steady_peak_rps", "tiers.edge.hit_ratio",
+ * "nodes.edge-fra.outcomes.MISS" or "regions.eu.latency_ms.p99". A pure
+ * function: names are checked by rep_metric_check_name. Returns 0, or
+ * -SIM_EUSAGE with err (file "--metric") giving valid examples. Free m
+ * with rep_metric_fini either way.
+ */
+int rep_metric_parse(const char *path, struct rep_metric *m,
+                     struct sim_err *err);
+
+void rep_metric_fini(struct rep_metric *m);
+
+/* Checks that m's name (a node's, tier's or region's, as its scope says)
+ * is one of names[0..n). Returns 0, or -SIM_EUSAGE with err listing the
+ * names. */
+int rep_metric_check_name(const struct rep_metric *m, const char *const *names,
+                          size_t n_names, struct sim_err *err);
 
 #endif

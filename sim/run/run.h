@@ -165,7 +165,11 @@ struct run_sweep {
 
 /*
  * Parses the --vary arguments over base (borrowed: must outlive s) into
- * s. With check, also loads every value of every --vary once (the others
+ * s. With n_replications > 1 every combination of values runs that many
+ * times: a last dimension, path "seed" and kind "replication", whose
+ * values are the seeds run_replication_seed derives from the base
+ * seed (then no --vary may set the seed: -SIM_EUSAGE; and no --vary is
+ * needed). With check, also loads every value of every --vary once (the others
  * at their first value) to report a bad path or value before anything
  * runs, and sets s->ms.seed. Returns 0 or an input error code with err
  * filled (file "--vary" and the path for an error a --vary causes). Free
@@ -173,7 +177,13 @@ struct run_sweep {
  */
 int run_sweep_init(struct run_sweep *s, const struct run_input *base,
                    const char *db_path, const char *const *vary_args,
-                   size_t n_vary_args, int check, struct sim_err *err);
+                   size_t n_vary_args, unsigned n_replications, int check,
+                   struct sim_err *err);
+
+/* The seed of replication i of a run whose files give base_seed:
+ * base_seed itself for i = 0, else splitmix64 of base_seed and i, below
+ * 2^63. Deterministic. */
+uint64_t run_replication_seed(uint64_t base_seed, uint64_t i);
 
 void run_sweep_fini(struct run_sweep *s);
 

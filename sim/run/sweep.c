@@ -137,15 +137,82 @@ check_values(const struct run_sweep *s, uint64_t *seed, struct sim_err *err)
     return code;
 }
 
+uint64_t
+run_replication_seed(uint64_t base_seed, uint64_t i)
+{
+    if (i == 0)
+        return base_seed;
+    /* splitmix64's output function over base + i * golden ratio. */
+    uint64_t z = base_seed + i * 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return z >> 1; /* below 2^63: the database keeps seeds signed */
+}
+
+/*
+ * Appends the replications as the last, fastest dimension of the plan:
+ * path "seed", kind "replication", the seeds of replications 0 .. n-1
+ * as values, their numbers as nums. The base seed is the one the user's
+ * files and --set arguments give.
+ */
+static int
+add_replications(struct run_sweep *s, unsigned n, struct sim_err *err)
+{
+    struct run_plan *pl = &s->plan;
+    for (size_t j = 0; j < pl->n_vary; j++)
+        if (strcmp(pl->vary[j].path, "seed") == 0 ||
+            strcmp(pl->vary[j].path, "workload.seed") == 0)
+            return sim_err_set(err, -SIM_EUSAGE, "--replications", 0, 0,
+                               NULL,
+                               "--replications chooses the seeds: do not "
+                               "also --vary %s",
+                               pl->vary[j].path);
+    size_t *idx = xcalloc(pl->n_vary + 1, sizeof *idx);
+    for (size_t j = 0; j < pl->n_vary; j++)
+        idx[j] = NO_VALUE;
+    uint64_t base_seed = 0;
+    int code = check_sets(s, idx, &base_seed, err);
+    free(idx);
+    if (code != 0)
+        return code;
+    if (pl->n_points > RUN_SWEEP_MAX_POINTS / n)
+        return sim_err_set(err, -SIM_EUSAGE, "--replications", 0, 0, NULL,
+                           "the --vary values times %u replications make "
+                           "more than %d points",
+                           n, RUN_SWEEP_MAX_POINTS);
+    pl->vary = xrealloc(pl->vary, (pl->n_vary + 1) * sizeof *pl->vary);
+    struct run_vary *v = &pl->vary[pl->n_vary++];
+    memset(v, 0, sizeof *v);
+    v->path = xstrdup("seed");
+    v->spec = xasprintf("%u replications", n);
+    v->kind = "replication";
+    v->n = n;
+    v->values = xcalloc(n, sizeof *v->values);
+    v->nums = xcalloc(n, sizeof *v->nums);
+    for (unsigned i = 0; i < n; i++) {
+        v->values[i] = xasprintf(
+            "%llu", (unsigned long long)run_replication_seed(base_seed, i));
+        v->nums[i] = i;
+    }
+    pl->n_points = (pl->n_points ? pl->n_points : 1) * n;
+    return 0;
+}
+
 int
 run_sweep_init(struct run_sweep *s, const struct run_input *base,
                const char *db_path, const char *const *vary_args,
-               size_t n_vary_args, int check, struct sim_err *err)
+               size_t n_vary_args, unsigned n_replications, int check,
+               struct sim_err *err)
 {
     memset(s, 0, sizeof *s);
     s->base = *base;
     s->db_path = db_path;
-    int code = run_plan_parse(vary_args, n_vary_args, &s->plan, err);
+    int code = 0;
+    if (n_vary_args > 0 || n_replications < 2)
+        code = run_plan_parse(vary_args, n_vary_args, &s->plan, err);
+    if (code == 0 && n_replications > 1)
+        code = add_replications(s, n_replications, err);
     if (code != 0)
         return code;
     s->mv = xcalloc(s->plan.n_vary, sizeof *s->mv);
