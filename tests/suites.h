@@ -21,6 +21,7 @@
     X(report)            \
     X(hardening)         \
     X(sweep)             \
+    X(replicate)         \
     X(fault)
 
 #define X(name) Suite *name##_suite(void);
