@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "report/report.h"
@@ -394,6 +395,66 @@ START_TEST(test_replicate_metric_errors)
 }
 END_TEST
 
+/* `cdnsim run --replications`: a sweep of the seeds alone; its first
+ * replication is the plain run. */
+START_TEST(test_replicate_run)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/r.db", dir);
+    char *json = xasprintf("%s/r.json", dir);
+    char *one = xasprintf("%s/one.json", dir);
+    char *out = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
+                                 "20000", "--set", "warmup=2000",
+                                 "--replications", "3", "--metric",
+                                 "nodes.edge-fra.hit_ratio", "--db", db,
+                                 "--json", json, NULL),
+                     0);
+    ck_assert_ptr_nonnull(strstr(out, "3 replications (sweep 1 in "));
+    ck_assert_ptr_nonnull(strstr(out, "(the base run)"));
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--requests",
+                                 "20000", "--set", "warmup=2000", "--json",
+                                 one, "--quiet", NULL),
+                     0);
+    sqlite3 *h = open_db(db);
+    ck_assert(q_real(h, "SELECT count(*) FROM runs") == 3);
+    double first = q_real(h, "SELECT r.offload FROM runs r JOIN sweep_points"
+                             " p ON p.run_id = r.id WHERE p.point = 0");
+    double mean = q_real(h, "SELECT avg(offload) FROM runs");
+    ck_assert(fabs(q_real(h, "SELECT mean FROM sweep_summary WHERE metric ="
+                             " 'offload'") -
+                   mean) < 1e-12);
+    sqlite3_close(h);
+    char *j1 = slurp(one);
+    char *want = xasprintf("\"offload\": %.6f,", first);
+    ck_assert_msg(strstr(j1, want) != NULL, "the plain run is not "
+                                            "replication 0: no %s", want);
+    free(want), free(j1);
+    char *j = slurp(json);
+    ck_assert_ptr_nonnull(strstr(j, "\"nodes.edge-fra.hit_ratio\": {"));
+    free(j);
+    free(out);
+    /* Without --db the runs live in a temporary database, removed. */
+    char *tmp = xasprintf("%s/tmp", dir);
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    setenv("TMPDIR", tmp, 1);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--requests",
+                                 "20000", "--set", "warmup=2000",
+                                 "--replications", "2", "--quiet", NULL),
+                     0);
+    ck_assert_int_eq(rmdir(tmp), 0); /* empty */
+    char *err = NULL;
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--metric",
+                                 "offload", NULL),
+                     2);
+    ck_assert_ptr_nonnull(strstr(err, "--metric needs --replications"));
+    free(err);
+    free(tmp), free(one), free(json), free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *
 replicate_suite(void)
 {
@@ -403,6 +464,7 @@ replicate_suite(void)
     tcase_add_test(tc, test_replicate_ci_by_hand);
     tcase_add_test(tc, test_replicate_report_error_bars);
     tcase_add_test(tc, test_replicate_metric_errors);
+    tcase_add_test(tc, test_replicate_run);
     suite_add_tcase(s, tc);
     return s;
 }

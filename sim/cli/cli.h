@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config/config.h"
 #include "util/err.h"
@@ -95,5 +96,15 @@ int cli_exit_for(int code);
 int cli_check_metric_names(const struct cfg_topology *t,
                            const char *const *paths, size_t n,
                            struct sim_err *err);
+
+/*
+ * After a sweep's points (or `run --replications`): records the
+ * aggregate of every complete point in the database (sweep_summary) and
+ * writes the sweep's JSON to json (NULL: none; "-": stdout). Prints any
+ * error; returns an exit status.
+ */
+int cli_write_sweep_aggregate(const char *db, int64_t sweep_id,
+                              const char *const *metrics, size_t n_metrics,
+                              const char *json);
 
 #endif

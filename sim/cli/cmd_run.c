@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
+#include "report/report.h"
 #include "run/run.h"
 #include "util/outfile.h"
 #include "util/parse.h"
@@ -37,6 +38,12 @@ static const char run_usage[] =
     "  --explain N         narrate the life of the first N measured requests,\n"
     "                      event by event, on stdout before the table (on\n"
     "                      stderr with --json -)\n"
+    "  --replications N    run N times (2 to 1000) with seeds derived from\n"
+    "                      the seed, and give each figure's mean and 95%\n"
+    "                      confidence interval (table, --json, and with\n"
+    "                      --db every run and the summary, as a sweep)\n"
+    "  --metric PATH       with --replications: also this figure, such as\n"
+    "                      nodes.edge-fra.hit_ratio (repeatable)\n"
     "  --help              this text\n"
     "\n"
     "exit status: 0 ok, 1 the run failed or was interrupted, 2 usage error,\n"
@@ -56,12 +63,16 @@ struct run_args {
     const char *db;
     int quiet;
     uint64_t explain_n;
+    unsigned replications; /* 0: one run */
+    const char **metrics;  /* --metric paths, each parsed once */
+    size_t n_metrics;
 };
 
 static void
 run_args_fini(struct run_args *a)
 {
     cli_sets_fini(&a->sets);
+    free(a->metrics);
 }
 
 /* Returns -1 to go on, or an exit status (help, usage error). */
@@ -91,6 +102,28 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
             if (parse_u64(v, &a->explain_n) != 0)
                 return cli_usage_error("--explain needs a number of requests, "
                                        "got \"%s\"", v);
+        } else if (is_run && (v = cli_opt_value(argc, argv, &i,
+                                                "--replications",
+                                                &missing))) {
+            uint64_t x;
+            if (parse_u64(v, &x) != 0 || x < 2 || x > 1000)
+                return cli_usage_error("--replications needs a number of "
+                                       "runs from 2 to 1000, got \"%s\"",
+                                       v);
+            a->replications = (unsigned)x;
+        } else if (is_run && (v = cli_opt_value(argc, argv, &i, "--metric",
+                                                &missing))) {
+            struct rep_metric m;
+            struct sim_err merr = {0};
+            int mcode = rep_metric_parse(v, &m, &merr);
+            rep_metric_fini(&m);
+            if (mcode != 0) {
+                cli_print_err(&merr);
+                return EXIT_USAGE;
+            }
+            a->metrics =
+                xrealloc(a->metrics, (a->n_metrics + 1) * sizeof *a->metrics);
+            a->metrics[a->n_metrics++] = v;
         } else if (is_run && (strcmp(arg, "--quiet") == 0 ||
                               strcmp(arg, "-q") == 0)) {
             a->quiet = 1;
@@ -116,6 +149,12 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
     if (is_run && a->workload == NULL)
         return cli_usage_error("run needs a WORKLOAD file after the "
                                "topology");
+    if (a->n_metrics && !a->replications)
+        return cli_usage_error("--metric needs --replications (one run's "
+                               "--json holds every metric)");
+    if (a->replications && a->explain_n)
+        return cli_usage_error("--explain narrates one run: leave out "
+                               "--replications");
     return -1;
 }
 
@@ -263,12 +302,148 @@ write_outputs(const struct run_args *a, const struct met_run *m,
     return status;
 }
 
+/* ---- --replications: a sweep of the seeds alone ------------------------ */
+
+static void
+rep_point_done(void *ctx, uint64_t p, int code, const char *text,
+               const struct run_warnings *warn)
+{
+    (void)ctx;
+    char msg[512];
+    if (code != 0 && code != -SIM_EINTR)
+        fprintf(stderr, "cdnsim: replication %llu: %s\n",
+                (unsigned long long)p, text);
+    for (unsigned i = 0;
+         code == 0 && run_warning_text(warn, i, msg, sizeof msg); i++)
+        fprintf(stderr, "cdnsim: replication %llu: warning: %s\n",
+                (unsigned long long)p, msg);
+}
+
+static void
+rep_tick(void *ctx, unsigned n_running, int force)
+{
+    (void)ctx, (void)n_running, (void)force;
+}
+
+static void
+rep_notice(void *ctx, const char *text)
+{
+    (void)ctx;
+    fprintf(stderr, "cdnsim: %s\n", text);
+}
+
+/*
+ * Runs the replications as a sweep with no --vary (so --db holds every
+ * run, the sweep and its summary, and `cdnsim sweep` can resume it),
+ * one after another in this process. Without --db the sweep lives in a
+ * temporary database, removed at the end.
+ */
+static int
+run_replications(const struct run_args *a)
+{
+    struct run_input base = {.topology_path = a->topo,
+                             .workload_path = a->workload,
+                             .sets = a->sets.v,
+                             .n_sets = a->sets.n};
+    struct sim_err err = {0};
+    struct run_sweep s;
+    memset(&s, 0, sizeof s);
+    char *tmp_dir = NULL, *db = NULL;
+    int status = EXIT_OK, code;
+    if (a->db) {
+        db = xstrdup(a->db);
+    } else {
+        const char *t = getenv("TMPDIR");
+        tmp_dir = xasprintf("%s/cdnsim-run-XXXXXX", t && *t ? t : "/tmp");
+        if (mkdtemp(tmp_dir) == NULL) {
+            fprintf(stderr, "cdnsim: cannot make a temporary directory "
+                            "for the replications\n");
+            free(tmp_dir);
+            return EXIT_RUN_FAILED;
+        }
+        db = xasprintf("%s/runs.db", tmp_dir);
+    }
+    struct run_result r;
+    code = run_prepare(&base, &r, &err);
+    if (code == 0)
+        code = cli_check_metric_names(r.t, a->metrics, a->n_metrics, &err);
+    run_result_fini(&r);
+    if (code == 0)
+        code = run_sweep_init(&s, &base, db, NULL, 0, a->replications, 1,
+                              &err);
+    if (code != 0) {
+        cli_print_err(&err);
+        status = cli_exit_for(code);
+        goto out;
+    }
+    struct outfile json = {0};
+    if ((a->json && outfile_open(&json, a->json, 1, &err) != 0) ||
+        met_check_db(db, &err) != 0 || run_sweep_begin(&s, &err) != 0) {
+        outfile_abort(&json);
+        cli_print_err(&err);
+        status = EXIT_RUN_FAILED;
+        goto out;
+    }
+    outfile_abort(&json); /* written whole at the end */
+    uint64_t *pending = xcalloc((size_t)s.plan.n_points, sizeof *pending);
+    size_t n_pending = 0;
+    for (uint64_t p = 0; p < s.plan.n_points; p++)
+        if (!s.is_done[p])
+            pending[n_pending++] = p;
+    cli_catch_stop_signals();
+    const struct run_observer obs = {
+        .point_done = rep_point_done,
+        .tick = rep_tick,
+        .notice = rep_notice,
+    };
+    struct run_tally tally = {0};
+    run_exec_serial(&s, pending, n_pending, &cli_stop_requested, &obs,
+                    &tally);
+    free(pending);
+    if (tally.failed || tally.is_interrupted) {
+        fprintf(stderr, "cdnsim: %s: %llu of %u replications complete\n",
+                tally.is_interrupted ? "interrupted" : "failed",
+                (unsigned long long)(tally.done + s.plan.n_points -
+                                     n_pending),
+                a->replications);
+        status = EXIT_RUN_FAILED;
+        goto out;
+    }
+    status = cli_write_sweep_aggregate(db, s.id, a->metrics, a->n_metrics,
+                                       a->json);
+    if (status == EXIT_OK && !a->quiet &&
+        !(a->json && strcmp(a->json, "-") == 0)) {
+        printf("cdnsim: %s x %s, %u replications (sweep %lld%s%s)\n\n",
+               a->topo, a->workload, a->replications, (long long)s.id,
+               a->db ? " in " : "", a->db ? a->db : "");
+        if (rep_print_sweep(db, s.id, a->metrics, a->n_metrics, stdout,
+                            &err) != 0) {
+            cli_print_err(&err);
+            status = EXIT_RUN_FAILED;
+        }
+    }
+out:
+    run_sweep_fini(&s);
+    if (tmp_dir) {
+        unlink(db);
+        rmdir(tmp_dir);
+    }
+    free(db);
+    free(tmp_dir);
+    return status;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
     struct run_args a = {0};
     int rc = parse_args(argc, argv, &a, 1);
     if (rc >= 0) {
+        run_args_fini(&a);
+        return rc;
+    }
+    if (a.replications) {
+        rc = run_replications(&a);
         run_args_fini(&a);
         return rc;
     }

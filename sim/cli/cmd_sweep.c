@@ -12,7 +12,6 @@
 #include "report/report.h"
 #include "run/run.h"
 #include "util/escape.h"
-#include "util/outfile.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
@@ -395,36 +394,6 @@ is_json_to_stdout(const struct sweep_args *a)
     return a->json && strcmp(a->json, "-") == 0;
 }
 
-/* Records the aggregate of every complete point in the database
- * (sweep_summary) and writes --json. Returns 0 or an exit status. */
-static int
-write_aggregate(const struct run_sweep *s, const struct sweep_args *a)
-{
-    struct sim_err err = {0};
-    struct met_summary_row *rows = NULL;
-    size_t n_rows = 0;
-    int code = rep_sweep_summary(a->db, s->id, a->metrics, a->n_metrics,
-                                 &rows, &n_rows, &err);
-    if (code == 0)
-        code = met_sweep_write_summary(a->db, s->id, rows, n_rows, &err);
-    met_summary_rows_free(rows, n_rows);
-    if (code == 0 && a->json) {
-        struct outfile out = {0};
-        code = outfile_open(&out, a->json, 1, &err);
-        if (code == 0)
-            code = rep_sweep_json(a->db, s->id, a->metrics, a->n_metrics,
-                                  out.f, &err);
-        if (code == 0)
-            code = outfile_commit(&out, &err);
-        outfile_abort(&out);
-    }
-    if (code != 0) {
-        cli_print_err(&err);
-        return code == -SIM_EUSAGE ? EXIT_USAGE : EXIT_RUN_FAILED;
-    }
-    return EXIT_OK;
-}
-
 /* The summary after the points: the table of results, or why some are
  * missing. Returns the exit status. */
 static int
@@ -432,7 +401,8 @@ print_summary(const struct run_sweep *s, const struct sweep_args *a,
               const struct bar *b, const struct run_tally *o)
 {
     uint64_t n_points = s->plan.n_points;
-    int status = write_aggregate(s, a);
+    int status = cli_write_sweep_aggregate(a->db, s->id, a->metrics,
+                                           a->n_metrics, a->json);
     if (!a->quiet && !is_json_to_stdout(a)) {
         struct sim_err err = {0};
         printf("sweep %lld: %llu points: %llu run now, %llu already "

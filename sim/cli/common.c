@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "report/report.h"
+#include "util/outfile.h"
 #include "util/escape.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
@@ -212,4 +213,34 @@ cli_check_metric_names(const struct cfg_topology *t,
     free(tiers);
     free(regions);
     return code;
+}
+
+int
+cli_write_sweep_aggregate(const char *db, int64_t sweep_id,
+                          const char *const *metrics, size_t n_metrics,
+                          const char *json)
+{
+    struct sim_err err = {0};
+    struct met_summary_row *rows = NULL;
+    size_t n_rows = 0;
+    int code = rep_sweep_summary(db, sweep_id, metrics, n_metrics, &rows,
+                                 &n_rows, &err);
+    if (code == 0)
+        code = met_sweep_write_summary(db, sweep_id, rows, n_rows, &err);
+    met_summary_rows_free(rows, n_rows);
+    if (code == 0 && json) {
+        struct outfile out = {0};
+        code = outfile_open(&out, json, 1, &err);
+        if (code == 0)
+            code = rep_sweep_json(db, sweep_id, metrics, n_metrics, out.f,
+                                  &err);
+        if (code == 0)
+            code = outfile_commit(&out, &err);
+        outfile_abort(&out);
+    }
+    if (code != 0) {
+        cli_print_err(&err);
+        return code == -SIM_EUSAGE ? EXIT_USAGE : EXIT_RUN_FAILED;
+    }
+    return EXIT_OK;
 }

@@ -39,6 +39,11 @@ static const struct field run_fields[] = {
      0},
     {"bytes_failed", "SELECT bytes_failed FROM runs WHERE id = ?1", 0},
     {"outdated", "SELECT outdated FROM runs WHERE id = ?1", 0},
+    /* Not in the JSON: outdated / requests, as the sweep report shows. */
+    {"outdated_share",
+     "SELECT CASE WHEN requests > 0 THEN CAST(coalesce(outdated, 0) AS"
+     " REAL) / requests ELSE 0 END FROM runs WHERE id = ?1",
+     1},
     {"offload", "SELECT offload FROM runs WHERE id = ?1", 1},
     {"byte_offload", "SELECT byte_offload FROM runs WHERE id = ?1", 1},
     {"latency_ms.mean", "SELECT latency_mean_ms FROM runs WHERE id = ?1", 0},

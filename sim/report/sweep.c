@@ -284,7 +284,7 @@ static const struct {
      "Egress cost of all nodes"},
     /* Drawn only when some point has outdated answers (content that
      * changes), see has_outdated. */
-    {"outdated", "sweep-outdated", "Outdated answers",
+    {"outdated_share", "sweep-outdated", "Outdated answers",
      "outdated answers (% of requests)",
      "Answers older than the origin's version when asked"},
 };
@@ -380,15 +380,11 @@ build_metrics(struct rep_db *d, struct sw_info *s, const struct sw_want *w)
         x->ylabel = xstrdup(fixed_metrics[k].ylabel);
         x->caption = xstrdup(fixed_metrics[k].caption);
     }
-    /* The table shows the share of outdated answers; the JSON's
-     * "outdated" is their count. */
-    free(v[M_OUTDATED].m.sql);
-    v[M_OUTDATED].m.sql = xstrdup(
-        d->version >= 2 ? "SELECT CASE WHEN requests > 0 THEN CAST("
-                          "coalesce(outdated, 0) AS REAL) / requests ELSE 0"
-                          " END FROM runs WHERE id = ?1"
-                        : "SELECT 0 FROM runs WHERE id = ?1");
-    v[M_OUTDATED].m.is_ratio = 1;
+    /* A version-1 file has no outdated column: its runs counted none. */
+    if (d->version < 2) {
+        free(v[M_OUTDATED].m.sql);
+        v[M_OUTDATED].m.sql = xstrdup("SELECT 0 FROM runs WHERE id = ?1");
+    }
     v[M_OUTDATED].in_table = 0;
     v[M_MEAN_RPS].in_table = 1;
     int64_t run = w->defaults ? first_run(d, s->id) : 0;
