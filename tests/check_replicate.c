@@ -455,6 +455,93 @@ START_TEST(test_replicate_run)
 }
 END_TEST
 
+/* The table block of text that starts at the first "point  parameters"
+ * after marker, up to a blank line; with drop_last, each line less its
+ * last column (run ids depend on which worker finishes first). Caller
+ * frees. */
+static char *
+table_after(const char *text, const char *marker, int drop_last)
+{
+    const char *at = strstr(text, marker);
+    ck_assert_msg(at != NULL, "no %s", marker);
+    at = strstr(at, "point  parameters");
+    ck_assert_ptr_nonnull(at);
+    const char *end = strstr(at, "\n\n");
+    ck_assert_ptr_nonnull(end);
+    char *out = xcalloc((size_t)(end - at) + 2, 1);
+    size_t n = 0;
+    while (at < end) {
+        size_t len = strcspn(at, "\n");
+        size_t keep = len;
+        if (drop_last) {
+            while (keep > 0 && at[keep - 1] == ' ')
+                keep--;
+            while (keep > 0 && at[keep - 1] != ' ')
+                keep--;
+            while (keep > 0 && at[keep - 1] == ' ')
+                keep--;
+        }
+        memcpy(out + n, at, keep);
+        n += keep;
+        out[n++] = '\n';
+        at += len + (at[len] == '\n');
+    }
+    return out;
+}
+
+/* The README's sweep figures: the shield sweep (but its run ids), the
+ * replicated study and run --replications, as printed. */
+START_TEST(test_replicate_readme_figures)
+{
+    char *dir = test_tmpdir();
+    char *readme = slurp("README.md");
+    char *db = xasprintf("%s/s.db", dir);
+    char *out = NULL;
+    ck_assert_int_eq(
+        test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--requests", "300000",
+                    "--set", "warmup=30000", "--vary",
+                    "nodes.shield-ams.cache.capacity=256MiB..4GiB*2",
+                    "--vary", "nodes.shield-ams.cache.policy=lru,s3fifo",
+                    "--db", db, "--jobs", "2", NULL),
+        0);
+    char *want = table_after(readme, "--vary nodes.shield-ams.cache.policy="
+                                     "lru,s3fifo --db results/sweep.db", 1);
+    char *got = table_after(out, "sweep 1:", 1);
+    ck_assert_str_eq(got, want);
+    free(want), free(got), free(out);
+    char *db2 = xasprintf("%s/t.db", dir);
+    char *json = xasprintf("%s/t.json", dir);
+    ck_assert_int_eq(
+        test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--requests", "100000",
+                    "--set", "warmup=10000", "--vary",
+                    CAP "=128MiB..512MiB*2", "--vary", POL "=lru,s3fifo",
+                    "--replications", "3", "--metric",
+                    "nodes.edge-fra.hit_ratio", "--metric",
+                    "regions.eu.latency_ms.p99", "--db", db2, "--json", json,
+                    "--jobs", "2", NULL),
+        0);
+    want = table_after(readme, "--db results/study.db --json "
+                               "results/study.json",
+                       0);
+    got = table_after(out, "sweep 1:", 0);
+    ck_assert_str_eq(got, want);
+    ck_assert_ptr_nonnull(strstr(out, "means of 3 runs per point"));
+    free(want), free(got), free(out);
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
+                                 "100000", "--set", "warmup=10000",
+                                 "--replications", "5", NULL),
+                     0);
+    ck_assert_ptr_nonnull(strstr(readme, "offload 53.17%±0.19, origin "
+                                         "steady-state peak 2514±41"));
+    ck_assert_ptr_nonnull(strstr(out, "  53.17±0.19  "));
+    ck_assert_ptr_nonnull(strstr(out, "  2514±41  "));
+    free(out);
+    free(json), free(db2), free(db), free(readme);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *
 replicate_suite(void)
 {
@@ -465,6 +552,7 @@ replicate_suite(void)
     tcase_add_test(tc, test_replicate_report_error_bars);
     tcase_add_test(tc, test_replicate_metric_errors);
     tcase_add_test(tc, test_replicate_run);
+    tcase_add_test(tc, test_replicate_readme_figures);
     suite_add_tcase(s, tc);
     return s;
 }
