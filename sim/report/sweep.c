@@ -1329,9 +1329,11 @@ rep_sweep_report(struct rep_db *d, const struct rep_opts *o,
                            "sweep %lld has no complete points yet",
                            (long long)sweep_id);
     if (code == 0 && s.n_vary == 0)
-        code =
-            sim_err_set(d->err, -SIM_EDB, d->path, 0, 0, NULL,
-                        "sweep %lld has no --vary rows", (long long)sweep_id);
+        code = sim_err_set(d->err, -SIM_ENOENT, d->path, 0, 0, NULL,
+                           "sweep %lld varies nothing but the seed (cdnsim "
+                           "run --replications): nothing to plot against; "
+                           "its figures are in sweep_summary",
+                           (long long)sweep_id);
     if (code == 0)
         code = pick_x(d, &s, o->x_path, &x);
     if (code == 0) {
