@@ -129,8 +129,7 @@ without_lines(char *text, const char *key)
 
 /* A small two-policy edge-capacity sweep with 3 replications. */
 static int
-replicated_sweep(const char *db, const char *jobs, const char *json,
-                 char **out)
+replicated_sweep(const char *db, const char *jobs, const char *json, char **out)
 {
     return test_cdnsim(out, NULL, "sweep", TOPO, WL, "--requests", "20000",
                        "--set", "warmup=2000", "--vary", CAP "=32MiB,64MiB",
@@ -160,8 +159,8 @@ START_TEST(test_replicate_ci_by_hand)
                               " 'seed'",
                               r);
         char *seed = q_text(h, sql);
-        char *want = xasprintf("%llu", (unsigned long long)
-                                           run_replication_seed(1, (uint64_t)r));
+        char *want = xasprintf(
+            "%llu", (unsigned long long)run_replication_seed(1, (uint64_t)r));
         ck_assert_str_eq(seed, want);
         free(seed), free(want), free(sql);
     }
@@ -214,13 +213,13 @@ START_TEST(test_replicate_ci_by_hand)
             double tol = 1e-9 * (fabs(mean) + 1);
             ck_assert_msg(fabs(sqlite3_column_double(st, 0) - mean) < tol,
                           "%s point %d: mean %.12g, by hand %.12g",
-                          metric_sql[k][0], c,
-                          sqlite3_column_double(st, 0), mean);
+                          metric_sql[k][0], c, sqlite3_column_double(st, 0),
+                          mean);
             ck_assert(fabs(sqlite3_column_double(st, 1) - sd) < tol);
             ck_assert_msg(fabs(sqlite3_column_double(st, 2) - ci) < tol,
                           "%s point %d: ci %.12g, by hand %.12g",
-                          metric_sql[k][0], c,
-                          sqlite3_column_double(st, 2), ci);
+                          metric_sql[k][0], c, sqlite3_column_double(st, 2),
+                          ci);
             ck_assert_int_eq(sqlite3_column_int(st, 3), 3);
             sqlite3_finalize(st);
             free(sql);
@@ -239,8 +238,8 @@ START_TEST(test_replicate_ci_by_hand)
     free(cell);
     /* And the JSON, to six decimals, with each run's value. */
     char *j = slurp(json);
-    char *want = xasprintf("\"offload\": {\"mean\": %.6f, \"ci95\": %.6f",
-                           m0, c0);
+    char *want =
+        xasprintf("\"offload\": {\"mean\": %.6f, \"ci95\": %.6f", m0, c0);
     ck_assert_msg(strstr(j, want) != NULL, "no %s in the JSON", want);
     ck_assert_ptr_nonnull(strstr(j, "\"replications\": 3,"));
     ck_assert_ptr_nonnull(strstr(j, "\"tiers.edge.byte_hit_ratio\": {"));
@@ -294,8 +293,8 @@ START_TEST(test_replicate_report_error_bars)
                      0);
     char *png = xasprintf("%s/sweep-nodes-edge-fra-hit_ratio.png", out_dir);
     char *gp = xasprintf("%s/data/sweep-nodes-edge-fra-hit_ratio.gp", out_dir);
-    char *dat = xasprintf("%s/data/sweep-nodes-edge-fra-hit_ratio.dat",
-                          out_dir);
+    char *dat =
+        xasprintf("%s/data/sweep-nodes-edge-fra-hit_ratio.dat", out_dir);
     char *p = slurp(png), *g = slurp(gp), *d = slurp(dat);
     ck_assert(memcmp(p, "\x89PNG", 4) == 0);
     ck_assert_ptr_nonnull(strstr(g, "errorbars = 1\n"));
@@ -316,14 +315,14 @@ START_TEST(test_replicate_report_error_bars)
     double c = q_real(h, "SELECT ci95 FROM sweep_summary WHERE point = 1"
                          " AND metric = 'nodes.edge-fra.hit_ratio'");
     sqlite3_close(h);
-    char *row = xasprintf("33554432\t32MiB\t1\t3\t%.6f\t%.6f\n", 100 * c,
-                          100 * m);
+    char *row =
+        xasprintf("33554432\t32MiB\t1\t3\t%.6f\t%.6f\n", 100 * c, 100 * m);
     ck_assert_msg(strstr(d, row) != NULL, "no %s in\n%s", row, d);
     /* The defaults: each caching tier's hit ratio, each region's p99. */
     static const char *const defaults[] = {
-        "sweep-tiers-edge-hit_ratio", "sweep-tiers-shield-hit_ratio",
+        "sweep-tiers-edge-hit_ratio",      "sweep-tiers-shield-hit_ratio",
         "sweep-regions-eu-latency_ms-p99", "sweep-regions-asia-latency_ms-p99",
-        "sweep-origin-steady-peak", "sweep-origin-mean"};
+        "sweep-origin-steady-peak",        "sweep-origin-mean"};
     for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++) {
         char *f = xasprintf("%s/%s.svg", out_dir, defaults[i]);
         ck_assert_msg(access(f, R_OK) == 0, "no %s", f);
@@ -365,8 +364,8 @@ START_TEST(test_replicate_metric_errors)
                                       "regions are eu, us, asia"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary",
-                                 "seed=1,2", "--replications", "2",
-                                 "--dry-run", NULL),
+                                 "seed=1,2", "--replications", "2", "--dry-run",
+                                 NULL),
                      2);
     ck_assert_ptr_nonnull(strstr(err, "do not also --vary seed"));
     free(err);
@@ -377,8 +376,7 @@ START_TEST(test_replicate_metric_errors)
     /* Names with dots are read from both ends. */
     struct rep_metric m;
     struct sim_err e = {0};
-    ck_assert_int_eq(rep_metric_parse("regions.eu.west.latency_ms.p99", &m,
-                                      &e),
+    ck_assert_int_eq(rep_metric_parse("regions.eu.west.latency_ms.p99", &m, &e),
                      0);
     ck_assert_str_eq(m.name, "eu.west");
     ck_assert_int_eq(m.scope, REP_SCOPE_REGION);
@@ -389,8 +387,7 @@ START_TEST(test_replicate_metric_errors)
     ck_assert_int_eq(rep_metric_parse("tiers.edge.hit_ratio", &m, &e), 0);
     ck_assert_int_eq(m.is_ratio, 1);
     rep_metric_fini(&m);
-    ck_assert_int_eq(rep_metric_parse("nodes..hit_ratio", &m, &e),
-                     -SIM_EUSAGE);
+    ck_assert_int_eq(rep_metric_parse("nodes..hit_ratio", &m, &e), -SIM_EUSAGE);
     rep_metric_fini(&m);
 }
 END_TEST
@@ -413,8 +410,8 @@ START_TEST(test_replicate_run)
     ck_assert_ptr_nonnull(strstr(out, "3 replications (sweep 1 in "));
     ck_assert_ptr_nonnull(strstr(out, "(the base run)"));
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--requests",
-                                 "20000", "--set", "warmup=2000", "--json",
-                                 one, "--quiet", NULL),
+                                 "20000", "--set", "warmup=2000", "--json", one,
+                                 "--quiet", NULL),
                      0);
     sqlite3 *h = open_db(db);
     ck_assert(q_real(h, "SELECT count(*) FROM runs") == 3);
@@ -427,8 +424,10 @@ START_TEST(test_replicate_run)
     sqlite3_close(h);
     char *j1 = slurp(one);
     char *want = xasprintf("\"offload\": %.6f,", first);
-    ck_assert_msg(strstr(j1, want) != NULL, "the plain run is not "
-                                            "replication 0: no %s", want);
+    ck_assert_msg(strstr(j1, want) != NULL,
+                  "the plain run is not "
+                  "replication 0: no %s",
+                  want);
     free(want), free(j1);
     char *j = slurp(json);
     ck_assert_ptr_nonnull(strstr(j, "\"nodes.edge-fra.hit_ratio\": {"));
@@ -444,9 +443,9 @@ START_TEST(test_replicate_run)
                      0);
     ck_assert_int_eq(rmdir(tmp), 0); /* empty */
     char *err = NULL;
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--metric",
-                                 "offload", NULL),
-                     2);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, &err, "run", TOPO, WL, "--metric", "offload", NULL),
+        2);
     ck_assert_ptr_nonnull(strstr(err, "--metric needs --replications"));
     free(err);
     free(tmp), free(one), free(json), free(db);
@@ -500,12 +499,14 @@ START_TEST(test_replicate_readme_figures)
     ck_assert_int_eq(
         test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--requests", "300000",
                     "--set", "warmup=30000", "--vary",
-                    "nodes.shield-ams.cache.capacity=256MiB..4GiB*2",
-                    "--vary", "nodes.shield-ams.cache.policy=lru,s3fifo",
-                    "--db", db, "--jobs", "2", NULL),
+                    "nodes.shield-ams.cache.capacity=256MiB..4GiB*2", "--vary",
+                    "nodes.shield-ams.cache.policy=lru,s3fifo", "--db", db,
+                    "--jobs", "2", NULL),
         0);
-    char *want = table_after(readme, "--vary nodes.shield-ams.cache.policy="
-                                     "lru,s3fifo --db results/sweep.db", 1);
+    char *want = table_after(readme,
+                             "--vary nodes.shield-ams.cache.policy="
+                             "lru,s3fifo --db results/sweep.db",
+                             1);
     char *got = table_after(out, "sweep 1:", 1);
     ck_assert_str_eq(got, want);
     free(want), free(got), free(out);
@@ -513,15 +514,15 @@ START_TEST(test_replicate_readme_figures)
     char *json = xasprintf("%s/t.json", dir);
     ck_assert_int_eq(
         test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--requests", "100000",
-                    "--set", "warmup=10000", "--vary",
-                    CAP "=128MiB..512MiB*2", "--vary", POL "=lru,s3fifo",
-                    "--replications", "3", "--metric",
-                    "nodes.edge-fra.hit_ratio", "--metric",
+                    "--set", "warmup=10000", "--vary", CAP "=128MiB..512MiB*2",
+                    "--vary", POL "=lru,s3fifo", "--replications", "3",
+                    "--metric", "nodes.edge-fra.hit_ratio", "--metric",
                     "regions.eu.latency_ms.p99", "--db", db2, "--json", json,
                     "--jobs", "2", NULL),
         0);
-    want = table_after(readme, "--db results/study.db --json "
-                               "results/study.json",
+    want = table_after(readme,
+                       "--db results/study.db --json "
+                       "results/study.json",
                        0);
     got = table_after(out, "sweep 1:", 0);
     ck_assert_str_eq(got, want);

@@ -96,6 +96,5 @@ met_origin_load(const struct met_run *r, struct met_origin_load *out)
     out->settle_s = (double)first * window_s;
     out->steady_windows = n_full - first;
     out->steady_peak_rps = (double)peak / window_s;
-    out->steady_mean_rps =
-        (double)sum / ((double)(n_full - first) * window_s);
+    out->steady_mean_rps = (double)sum / ((double)(n_full - first) * window_s);
 }

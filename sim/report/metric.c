@@ -30,11 +30,10 @@ static const struct field run_fields[] = {
     {"bytes", "SELECT bytes FROM runs WHERE id = ?1", 0},
     {"served_from_cache", "SELECT served_from_cache FROM runs WHERE id = ?1",
      0},
-    {"served_from_origin",
-     "SELECT served_from_origin FROM runs WHERE id = ?1", 0},
-    {"errors", "SELECT errors FROM runs WHERE id = ?1", 0},
-    {"bytes_from_cache", "SELECT bytes_from_cache FROM runs WHERE id = ?1",
+    {"served_from_origin", "SELECT served_from_origin FROM runs WHERE id = ?1",
      0},
+    {"errors", "SELECT errors FROM runs WHERE id = ?1", 0},
+    {"bytes_from_cache", "SELECT bytes_from_cache FROM runs WHERE id = ?1", 0},
     {"bytes_from_origin", "SELECT bytes_from_origin FROM runs WHERE id = ?1",
      0},
     {"bytes_failed", "SELECT bytes_failed FROM runs WHERE id = ?1", 0},
@@ -69,11 +68,13 @@ static const struct field run_fields[] = {
 
 /* The counters nodes and tiers share: column names as in JSON. */
 static const char *const counter_names[] = {
-    "requests",    "hits",           "misses",         "coalesced",
-    "expired",     "bytes_out",      "errors",         "stale",
-    "updates",     "revalidated",    "bytes_saved",    "stale_if_error",
-    "bypass",      "negative",       "purged",         "pushed_bytes",
-    "refetched",   "bytes_requested", "bytes_hit",
+    "requests",     "hits",        "misses",
+    "coalesced",    "expired",     "bytes_out",
+    "errors",       "stale",       "updates",
+    "revalidated",  "bytes_saved", "stale_if_error",
+    "bypass",       "negative",    "purged",
+    "pushed_bytes", "refetched",   "bytes_requested",
+    "bytes_hit",
 };
 
 static const struct field region_fields[] = {
@@ -130,14 +131,13 @@ static char *
 counter_sql(enum rep_scope scope, const char *f, int *is_ratio)
 {
     int is_node = scope == REP_SCOPE_NODE;
-    const char *where = is_node ? "run_id = ?1 AND node = ?2"
-                                : "run_id = ?1 AND tier = ?2";
+    const char *where =
+        is_node ? "run_id = ?1 AND node = ?2" : "run_id = ?1 AND tier = ?2";
     *is_ratio = 0;
     if (strcmp(f, "hit_ratio") == 0 || strcmp(f, "byte_hit_ratio") == 0) {
         *is_ratio = 1;
         if (is_node)
-            return xasprintf("SELECT %s FROM node_metrics WHERE %s", f,
-                             where);
+            return xasprintf("SELECT %s FROM node_metrics WHERE %s", f, where);
         const char *num = f[0] == 'h' ? "hits" : "bytes_hit";
         const char *den = f[0] == 'h' ? "requests" : "bytes_requested";
         /* No rows: no such tier (NULL); no requests: 0, as in JSON. */
@@ -173,8 +173,7 @@ counter_sql(enum rep_scope scope, const char *f, int *is_ratio)
         if (strcmp(f, counter_names[i]) != 0)
             continue;
         if (is_node)
-            return xasprintf("SELECT %s FROM node_metrics WHERE %s", f,
-                             where);
+            return xasprintf("SELECT %s FROM node_metrics WHERE %s", f, where);
         return xasprintf("SELECT CASE WHEN count(*) = 0 THEN NULL ELSE"
                          " sum(%s) END FROM node_metrics WHERE %s",
                          f, where);
@@ -283,8 +282,8 @@ rep_metric_check_name(const struct rep_metric *m, const char *const *names,
     for (size_t i = 0; i < n_names; i++)
         strbuf_printf(&b, "%s%s", i ? ", " : "", names[i]);
     int code = sim_err_set(err, -SIM_EUSAGE, "--metric", 0, 0, NULL,
-                           "%s: there is no %s \"%s\"; the %ss are %s",
-                           m->path, what[m->scope], m->name, what[m->scope],
+                           "%s: there is no %s \"%s\"; the %ss are %s", m->path,
+                           what[m->scope], m->name, what[m->scope],
                            n_names ? strbuf_str(&b) : "none");
     strbuf_fini(&b);
     return code;
