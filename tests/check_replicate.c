@@ -432,6 +432,25 @@ START_TEST(test_replicate_run)
     char *j = slurp(json);
     ck_assert_ptr_nonnull(strstr(j, "\"nodes.edge-fra.hit_ratio\": {"));
     free(j);
+    /* A run's report states the origin's steady state, as stored. */
+    char *rdir = xasprintf("%s/report", dir);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--run", "1",
+                                 "--out", rdir, "--quiet", "--size", "320x200",
+                                 NULL),
+                     0);
+    h = open_db(db);
+    char *line = xasprintf(
+        "| origin steady-state peak / mean (requests/s, after %.1f s) | "
+        "%.0f / %.1f |",
+        q_real(h, "SELECT settle_s FROM origin_load WHERE run_id = 1"),
+        q_real(h, "SELECT steady_peak_rps FROM origin_load WHERE run_id = 1"),
+        q_real(h, "SELECT steady_mean_rps FROM origin_load WHERE run_id = 1"));
+    sqlite3_close(h);
+    char *md_path = xasprintf("%s/report.md", rdir);
+    char *md = slurp(md_path);
+    ck_assert_msg(strstr(md, line) != NULL, "no %s", line);
+    ck_assert_ptr_nonnull(strstr(md, "(cut off by MSER-5)"));
+    free(md), free(md_path), free(line), free(rdir);
     free(out);
     /* Without --db the runs live in a temporary database, removed. */
     char *tmp = xasprintf("%s/tmp", dir);

@@ -46,6 +46,9 @@ struct run_info {
     double offload, byte_offload, cost_usd;
     double lat_mean, lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
     double window_s;
+    /* The origin's steady state (origin_load); settle_s < 0: not
+     * measured (a file from before the table). */
+    double settle_s, steady_peak_rps, steady_mean_rps, mean_rps;
     struct node_row *nodes;
     size_t n_nodes;
     struct tier_row *tiers;
@@ -143,6 +146,30 @@ load_run(struct rep_db *d, int64_t id, struct run_info *r)
     r->pushed_bytes = sqlite3_column_int64(st, 27);
     sqlite3_finalize(st);
     return 0;
+}
+
+/* The run's row of origin_load, if the file has the table. */
+static int
+load_origin_load(struct rep_db *d, struct run_info *r)
+{
+    r->settle_s = -1;
+    if (!rep_db_has_table(d, "origin_load"))
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d,
+                            "SELECT settle_s, steady_peak_rps,"
+                            " steady_mean_rps, mean_rps FROM origin_load"
+                            " WHERE run_id = ?",
+                            &st, 1, r->id);
+    if (code == 0 && (code = rep_db_step(d, st, "reading origin_load")) == 1) {
+        r->settle_s = sqlite3_column_double(st, 0);
+        r->steady_peak_rps = sqlite3_column_double(st, 1);
+        r->steady_mean_rps = sqlite3_column_double(st, 2);
+        r->mean_rps = sqlite3_column_double(st, 3);
+        code = 0;
+    }
+    sqlite3_finalize(st);
+    return code;
 }
 
 static struct tier_row *
@@ -649,6 +676,13 @@ describe_numbers(struct rep_doc *doc, const struct run_info *r)
         rep_doc_text(doc, "; its bytes include %s pushed into caches",
                      rep_fmt_bytes((double)r->pushed_bytes, a, sizeof a));
     rep_doc_text(doc, ". ");
+    if (r->settle_s >= 0)
+        rep_doc_text(doc,
+                     "On average it was asked %.1f requests per second; "
+                     "after the first %.1f s of cold start (cut off by "
+                     "MSER-5), %.1f on average and at most %.0f. ",
+                     r->mean_rps, r->settle_s, r->steady_mean_rps,
+                     r->steady_peak_rps);
     rep_doc_text(doc,
                  "Clients waited %.1f ms on average; half of them at "
                  "most %.1f ms, 99%% at most %.1f ms. ",
@@ -700,6 +734,15 @@ describe_numbers(struct rep_doc *doc, const struct run_info *r)
                  rep_fmt_bytes((double)r->origin_bytes, a, sizeof a));
     rep_doc_cell(doc, "origin peak (requests in one second)");
     rep_doc_cell(doc, "%s", rep_fmt_count(r->origin_peak_rps, a, sizeof a));
+    if (r->settle_s >= 0) {
+        rep_doc_cell(doc, "origin mean (requests/s)");
+        rep_doc_cell(doc, "%.1f", r->mean_rps);
+        rep_doc_cell(doc, "origin steady-state peak / mean (requests/s, "
+                          "after %.1f s)",
+                     r->settle_s);
+        rep_doc_cell(doc, "%.0f / %.1f", r->steady_peak_rps,
+                     r->steady_mean_rps);
+    }
     rep_doc_cell(doc, "latency mean / p50 / p90 (ms)");
     rep_doc_cell(doc, "%.3f / %.3f / %.3f", r->lat_mean, r->lat_p50,
                  r->lat_p90);
@@ -820,6 +863,8 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
     struct run_info r;
     memset(&r, 0, sizeof r);
     int code = load_run(d, run_id, &r);
+    if (code == 0)
+        code = load_origin_load(d, &r);
     if (code == 0)
         code = load_nodes(d, &r);
     if (code == 0)
