@@ -455,12 +455,22 @@ START_TEST(test_replicate_run)
     /* Without --db the runs live in a temporary database, removed. */
     char *tmp = xasprintf("%s/tmp", dir);
     ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    /* Restored below: without fork (CK_FORK=no) later tests share the
+     * environment. */
+    const char *old_tmp = getenv("TMPDIR");
+    char *saved_tmp = old_tmp ? xstrdup(old_tmp) : NULL;
     setenv("TMPDIR", tmp, 1);
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--requests",
                                  "20000", "--set", "warmup=2000",
                                  "--replications", "2", "--quiet", NULL),
                      0);
-    ck_assert_int_eq(rmdir(tmp), 0); /* empty */
+    int rmdir_rc = rmdir(tmp); /* only when empty */
+    if (saved_tmp)
+        setenv("TMPDIR", saved_tmp, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved_tmp);
+    ck_assert_int_eq(rmdir_rc, 0);
     char *err = NULL;
     ck_assert_int_eq(
         test_cdnsim(NULL, &err, "run", TOPO, WL, "--metric", "offload", NULL),
