@@ -373,6 +373,26 @@ START_TEST(test_replicate_metric_errors)
                                  CAP "=32MiB", "--replications", "1", NULL),
                      2);
     free(err);
+    /* An unwritable --json fails before any point runs. */
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary",
+                                 CAP "=32MiB,64MiB", "--json",
+                                 "/nonexistent/x.json", "--db",
+                                 "/nonexistent/x.db", NULL),
+                     1);
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent/x.json"));
+    free(err);
+    /* report --metric is checked as sweep's is, and only for sweeps. */
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", "x.db", "--sweep", "1",
+                                 "--out", "/nonexistent", "--metric",
+                                 "tiers.edge.hit", NULL),
+                     2);
+    ck_assert_ptr_nonnull(strstr(err, "unknown metric \"tiers.edge.hit\""));
+    free(err);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", "x.db", "--out",
+                                 "/nonexistent", "--metric", "offload", NULL),
+                     2);
+    ck_assert_ptr_nonnull(strstr(err, "--metric applies to sweeps"));
+    free(err);
     /* Names with dots are read from both ends. */
     struct rep_metric m;
     struct sim_err e = {0};

@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "run/run.h"
 #include "util/escape.h"
+#include "util/outfile.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
@@ -490,6 +491,16 @@ sweep_main(struct sweep_args *a, int n_ranks, int *is_worker,
     if (a->dry_run) {
         print_dry_run(&s, a);
         goto out;
+    }
+    if (a->json && !is_json_to_stdout(a)) {
+        /* An unwritable --json fails now, not after the points. */
+        struct outfile probe = {0};
+        if (outfile_open(&probe, a->json, 0, &err) != 0) {
+            cli_print_err(&err);
+            status = EXIT_RUN_FAILED;
+            goto out;
+        }
+        outfile_abort(&probe);
     }
     if (run_sweep_begin(&s, &err) != 0) {
         cli_print_err(&err);

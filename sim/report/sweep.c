@@ -6,7 +6,16 @@
  * numeric kind (size, duration, number) and more than one value, else the
  * first with more than one value. Every other --vary splits the points
  * into series, so a sweep of capacities x policies draws one miss-ratio
- * curve per policy. */
+ * curve per policy.
+ *
+ * Every figure is a metric (sim/report/metric.c) read for every complete
+ * point: the fixed ones, the defaults a report adds (the hit ratio of
+ * each node a --vary changes, of each caching tier, each region's p99)
+ * and the user's --metric paths. With --replications the last dimension
+ * is the seed: collapse_replications folds each combination's runs into
+ * one point holding means, standard deviations and 95% half-widths, and
+ * everything after (table, JSON, summary rows, plots, report) reads
+ * those. */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
