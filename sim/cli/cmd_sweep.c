@@ -19,6 +19,8 @@
 static const char sweep_usage[] =
     "usage: cdnsim sweep TOPOLOGY WORKLOAD --vary PATH=VALUES [--vary ...]\n"
     "                    --db FILE [options]\n"
+    "       cdnsim sweep TOPOLOGY WORKLOAD --replications N --db FILE "
+    "[options]\n"
     "\n"
     "Runs TOPOLOGY x WORKLOAD at every combination of the --vary values, all\n"
     "with the same seed, and records the runs, the sweep and each point in\n"
