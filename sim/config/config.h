@@ -405,7 +405,9 @@ struct cfg_workload {
  * seed, requests, warmup, arrival, catalog, metrics, events, trace);
  * "topology." or "workload." may prefix any path and is needed for "name". Sequence items are addressed by
  * their name ("nodes.edge-fra.cache.capacity") or index ("regions.0.weight").
- * A missing final key is added; a missing intermediate one is an error.
+ * Missing keys are added, intermediate ones as mappings (which the
+ * validation then checks as if the file had them); a missing sequence item
+ * is an error.
  */
 struct cfg_override {
     const char *text; /* the whole "PATH=VALUE", borrowed */

@@ -86,6 +86,10 @@ int cfg_doc_lookup(const struct cfg_doc *d, int map_id, const char *key,
  */
 int cfg_doc_add_scalar(struct cfg_doc *d, const char *text, int set_no);
 
+/* Adds an empty mapping made by override number set_no. Returns its id, or
+ * 0 if libyaml cannot. */
+int cfg_doc_add_mapping(struct cfg_doc *d, int set_no);
+
 /* --- fields.c: reading typed values out of one mapping --- */
 
 /* A mapping being read, with its field path for messages. */

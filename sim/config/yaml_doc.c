@@ -226,11 +226,10 @@ cfg_doc_lookup(const struct cfg_doc *d, int map_id, const char *key,
     return 0;
 }
 
-int
-cfg_doc_add_scalar(struct cfg_doc *d, const char *text, int set_no)
+/* Notes that override set_no made node id. */
+static int
+doc_mark_set(struct cfg_doc *d, int id, int set_no)
 {
-    int id = yaml_document_add_scalar(&d->doc, NULL, (const yaml_char_t *)text,
-                                      -1, YAML_PLAIN_SCALAR_STYLE);
     if (id == 0)
         return 0;
     size_t old = d->n_set_of;
@@ -239,4 +238,19 @@ cfg_doc_add_scalar(struct cfg_doc *d, const char *text, int set_no)
     memset(d->set_of + old, 0, (d->n_set_of - old) * sizeof *d->set_of);
     d->set_of[id] = set_no;
     return id;
+}
+
+int
+cfg_doc_add_scalar(struct cfg_doc *d, const char *text, int set_no)
+{
+    int id = yaml_document_add_scalar(&d->doc, NULL, (const yaml_char_t *)text,
+                                      -1, YAML_PLAIN_SCALAR_STYLE);
+    return doc_mark_set(d, id, set_no);
+}
+
+int
+cfg_doc_add_mapping(struct cfg_doc *d, int set_no)
+{
+    int id = yaml_document_add_mapping(&d->doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+    return doc_mark_set(d, id, set_no);
 }
