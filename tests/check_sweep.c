@@ -185,19 +185,190 @@ START_TEST(test_sweep_plan_errors)
     struct run_plan plan;
     struct sim_err err = {0};
     const char *twice[] = {"x=1,2", "y=a,b", "x=3"};
-    ck_assert_int_eq(run_plan_parse(twice, 3, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(twice, NULL, 3, &plan, &err), -SIM_EBADVAL);
     ck_assert_str_eq(err.field, "x");
     ck_assert_ptr_nonnull(strstr(err.msg, "varied twice"));
     run_plan_fini(&plan);
     const char *big[] = {"x=1..1000+1", "y=1..1000+1"};
-    ck_assert_int_eq(run_plan_parse(big, 2, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(big, NULL, 2, &plan, &err), -SIM_EBADVAL);
     ck_assert_ptr_nonnull(strstr(err.msg, "more than 100000 points"));
     run_plan_fini(&plan);
     const char *ok[] = {"x=1..3+1", "y=a,b"};
-    ck_assert_int_eq(run_plan_parse(ok, 2, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_parse(ok, NULL, 2, &plan, &err), 0);
     ck_assert_uint_eq(plan.n_points, 6);
     ck_assert_uint_eq(plan.n_vary, 2);
     run_plan_fini(&plan);
+}
+END_TEST
+
+/* Linked dimensions: a --vary-with takes the value number of the --vary
+ * before it, and the points are the product of the dimensions only. */
+START_TEST(test_sweep_plan_vary_with)
+{
+    struct run_plan plan;
+    struct sim_err err = {0};
+    const char *args[] = {"x=1,2,3", "y=a,b,c", "z=p,q", "w=10,20"};
+    const unsigned char with[] = {0, 1, 0, 1};
+    ck_assert_int_eq(run_plan_parse(args, with, 4, &plan, &err), 0);
+    ck_assert_uint_eq(plan.n_points, 6);
+    ck_assert_uint_eq(plan.n_dims, 2);
+    ck_assert_int_eq(plan.vary[1].is_with, 1);
+    struct met_sweep_vary mv[4];
+    for (size_t j = 0; j < 4; j++)
+        mv[j] = (struct met_sweep_vary){
+            .path = plan.vary[j].path,
+            .spec = plan.vary[j].spec,
+            .kind = plan.vary[j].kind,
+            .values = (const char *const *)plan.vary[j].values,
+            .nums = plan.vary[j].nums,
+            .n_values = plan.vary[j].n,
+            .is_with = plan.vary[j].is_with,
+        };
+    struct met_sweep ms = {.vary = mv, .n_vary = 4};
+    ck_assert_uint_eq(met_sweep_n_points(&ms), 6);
+    char *p3 = met_sweep_params(&ms, 3);
+    ck_assert_str_eq(p3, "x=2 y=b z=q w=20");
+    free(p3);
+    char *p4 = met_sweep_params(&ms, 4);
+    ck_assert_str_eq(p4, "x=3 y=c z=p w=10");
+    free(p4);
+    run_plan_fini(&plan);
+
+    /* Out of step, or with nothing to move with: usage errors. */
+    const char *uneven[] = {"x=1,2,3", "y=a,b"};
+    ck_assert_int_eq(run_plan_parse(uneven, with, 2, &plan, &err),
+                     -SIM_EUSAGE);
+    ck_assert_str_eq(err.file, "--vary-with");
+    ck_assert_str_eq(err.field, "y");
+    ck_assert_str_eq(err.msg, "\"a,b\" gives 2 values, but the --vary it "
+                              "moves with (x=1,2,3) gives 3");
+    run_plan_fini(&plan);
+    const unsigned char first[] = {1, 0};
+    ck_assert_int_eq(run_plan_parse(args, first, 2, &plan, &err),
+                     -SIM_EUSAGE);
+    ck_assert_str_eq(err.field, "x");
+    ck_assert_ptr_nonnull(strstr(err.msg, "give that --vary first"));
+    run_plan_fini(&plan);
+    /* A --vary-with's own error names it. */
+    const char *bad[] = {"x=1,2", "y=1..2"};
+    ck_assert_int_eq(run_plan_parse(bad, with, 2, &plan, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.file, "--vary-with");
+    run_plan_fini(&plan);
+}
+END_TEST
+
+/* Wildcards stand for node or region names, matched as shell globs in
+ * topology order; one that matches nothing is a usage error naming it. */
+START_TEST(test_sweep_plan_wildcards)
+{
+    static const char *const nodes[] = {"edge-fra", "edge-iad", "shield-ams",
+                                        "origin"};
+    static const char *const regions[] = {"eu", "us", "asia"};
+    const struct run_names names = {nodes, 4, regions, 3};
+    struct run_plan plan;
+    struct sim_err err = {0};
+    const char *args[] = {"nodes.edge-*.cache.capacity=1GiB,2GiB",
+                          "topology.regions.[ea]*.weight=1,2",
+                          "catalog.ttl=1m,2m"};
+    ck_assert_int_eq(run_plan_parse(args, NULL, 3, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_has_glob(&plan), 1);
+    ck_assert_int_eq(plan.vary[0].has_glob, 1);
+    ck_assert_int_eq(plan.vary[2].has_glob, 0);
+    ck_assert_uint_eq(plan.vary[2].n_paths, 1);
+    ck_assert_str_eq(plan.vary[2].paths[0], "catalog.ttl");
+    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), 0);
+    ck_assert_uint_eq(plan.vary[0].n_paths, 2);
+    ck_assert_str_eq(plan.vary[0].paths[0], "nodes.edge-fra.cache.capacity");
+    ck_assert_str_eq(plan.vary[0].paths[1], "nodes.edge-iad.cache.capacity");
+    ck_assert_uint_eq(plan.vary[1].n_paths, 2);
+    ck_assert_str_eq(plan.vary[1].paths[0], "topology.regions.eu.weight");
+    ck_assert_str_eq(plan.vary[1].paths[1], "topology.regions.asia.weight");
+    ck_assert_uint_eq(plan.n_points, 8);
+    run_plan_fini(&plan);
+
+    const char *none[] = {"nodes.cdn-?.cache.capacity=1GiB"};
+    ck_assert_int_eq(run_plan_parse(none, NULL, 1, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), -SIM_EUSAGE);
+    ck_assert_str_eq(err.file, "--vary");
+    ck_assert_str_eq(err.field, "nodes.cdn-?.cache.capacity");
+    ck_assert_str_eq(err.msg, "\"cdn-?\" matches no node name (nodes: "
+                              "edge-fra, edge-iad, shield-ams, origin)");
+    run_plan_fini(&plan);
+
+    /* A field set by two --vary, through a wildcard. */
+    const char *twice[] = {"nodes.*.cache.capacity=1GiB",
+                           "nodes.edge-iad.cache.capacity=2GiB"};
+    ck_assert_int_eq(run_plan_parse(twice, NULL, 2, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.field, "nodes.edge-iad.cache.capacity");
+    ck_assert_ptr_nonnull(strstr(err.msg, "which nodes.*.cache.capacity sets "
+                                          "too"));
+    run_plan_fini(&plan);
+
+    /* A wildcard must name a field of what it matches; elsewhere a '*' is
+     * taken as written. */
+    const char *bare[] = {"nodes.edge-*=1"};
+    ck_assert_int_eq(run_plan_parse(bare, NULL, 1, &plan, &err), -SIM_EUSAGE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "give the field after it"));
+    run_plan_fini(&plan);
+    const char *literal[] = {"workload.name=a*b,c"};
+    ck_assert_int_eq(run_plan_parse(literal, NULL, 1, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_has_glob(&plan), 0);
+    run_plan_fini(&plan);
+}
+END_TEST
+
+/* The command line: a wildcard --vary with a --vary-with, as a dry run
+ * lists it, and the usage errors (exit 2). */
+START_TEST(test_sweep_cli_wildcards_and_links)
+{
+    char *out = NULL, *errout = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary",
+                                 "nodes.edge-*.cache.capacity=128MiB..512MiB*2",
+                                 "--vary-with",
+                                 "nodes.shield-*.cache.capacity=1GiB,2GiB,4GiB",
+                                 NULL),
+                     0);
+    ck_assert_str_eq(out, "3 points of " TOPO " x " WL ":\n"
+                          "nodes.edge-*.cache.capacity sets "
+                          "nodes.edge-fra.cache.capacity, "
+                          "nodes.edge-iad.cache.capacity, "
+                          "nodes.edge-sin.cache.capacity\n"
+                          "nodes.shield-*.cache.capacity sets "
+                          "nodes.shield-ams.cache.capacity, "
+                          "nodes.shield-ord.cache.capacity\n"
+                          "    0  nodes.edge-*.cache.capacity=128MiB "
+                          "nodes.shield-*.cache.capacity=1GiB\n"
+                          "    1  nodes.edge-*.cache.capacity=256MiB "
+                          "nodes.shield-*.cache.capacity=2GiB\n"
+                          "    2  nodes.edge-*.cache.capacity=512MiB "
+                          "nodes.shield-*.cache.capacity=4GiB\n");
+    free(out);
+    ck_assert_int_eq(test_cdnsim(NULL, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", "nodes.cdn-*.cache.capacity=1GiB",
+                                 NULL),
+                     2);
+    ck_assert_ptr_nonnull(strstr(errout, "cdnsim: --vary: "
+                                         "nodes.cdn-*.cache.capacity: "
+                                         "\"cdn-*\" matches no node name"));
+    free(errout);
+    ck_assert_int_eq(test_cdnsim(NULL, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", "seed=1,2", "--vary-with",
+                                 "catalog.ttl=1m,2m,3m", NULL),
+                     2);
+    ck_assert_ptr_nonnull(strstr(errout, "cdnsim: --vary-with: catalog.ttl: "));
+    free(errout);
+    /* A bad value of a linked --vary names it. */
+    ck_assert_int_eq(test_cdnsim(NULL, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", "seed=1,2", "--vary-with",
+                                 "nodes.edge-*.cache.capacity=1GiB,0", NULL),
+                     3);
+    ck_assert_msg(strstr(errout, "cdnsim: --vary-with: "
+                                 "nodes.edge-*.cache.capacity: expected a "
+                                 "positive size") != NULL,
+                  "%s", errout);
+    free(errout);
 }
 END_TEST
 
@@ -392,11 +563,14 @@ sweep_suite(void)
     tcase_add_test(tc, test_sweep_plan_ranges);
     tcase_add_test(tc, test_sweep_plan_errors);
     tcase_add_test(tc, test_regress_12_vary_integer_ranges);
+    tcase_add_test(tc, test_sweep_plan_vary_with);
+    tcase_add_test(tc, test_sweep_plan_wildcards);
     suite_add_tcase(s, tc);
     tc = tcase_create("run");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_sweep_run_point_warnings);
     tcase_add_test(tc, test_regress_12_sweep_table_escapes);
+    tcase_add_test(tc, test_sweep_cli_wildcards_and_links);
     tcase_add_test(tc, test_regress_12_sweep_workers_die_with_parent);
     suite_add_tcase(s, tc);
     return s;

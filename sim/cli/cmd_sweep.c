@@ -32,7 +32,12 @@ static const char sweep_usage[] =
     "nodes.edge-fra.cache.capacity=1GiB..64GiB*2\n"
     "                      steps      catalog.ttl=1m..10m+3m\n"
     "                      (A..B*F multiplies by F, A..B+S adds S, up to B;\n"
-    "                      sizes, durations and plain numbers)\n"
+    "                      sizes, durations and plain numbers); a node or\n"
+    "                      region name may be a glob, setting every match:\n"
+    "                      nodes.edge-*.cache.capacity=128MiB..2GiB*2\n"
+    "  --vary-with PATH=VALUES\n"
+    "                      moves in lock-step with the --vary before it: its\n"
+    "                      i-th value with that one's i-th (as many values)\n"
     "  --db FILE           the results database (created if new)\n"
     "  --jobs N            points run in parallel (default: the number of\n"
     "                      cores)\n"
@@ -55,7 +60,8 @@ struct sweep_args {
     const char *workload;
     const char *db;
     struct cli_sets sets;   /* the user's --set, --seed, --requests */
-    const char **vary_args; /* the --vary arguments as given */
+    const char **vary_args; /* the --vary and --vary-with arguments */
+    unsigned char *is_with; /* [n_vary_args]: 1 for a --vary-with */
     size_t n_vary_args;
     long jobs; /* 0 = one per core */
     int quiet;
@@ -67,6 +73,7 @@ args_fini(struct sweep_args *a)
 {
     cli_sets_fini(&a->sets);
     free(a->vary_args);
+    free(a->is_with);
 }
 
 /* Takes one option at argv[*i]: returns -1 when taken, 0 when argv[*i] is
@@ -78,15 +85,21 @@ parse_option(int argc, char **argv, int *i, struct sweep_args *a, int *missing)
     const char *arg = argv[*i];
     const char *v;
     int rc;
-    if ((v = cli_opt_value(argc, argv, i, "--vary", missing))) {
+    int is_with = 0;
+    if ((v = cli_opt_value(argc, argv, i, "--vary", missing)) ||
+        (is_with = 1,
+         v = cli_opt_value(argc, argv, i, "--vary-with", missing))) {
         const char *eq = strchr(v, '=');
         if (eq == NULL || eq == v || eq[1] == '\0')
-            return cli_usage_error("--vary needs PATH=VALUES, such as "
+            return cli_usage_error("%s needs PATH=VALUES, such as "
                                    "nodes.edge.cache.policy=lru,fifo; "
                                    "got \"%s\"",
-                                   v);
+                                   is_with ? "--vary-with" : "--vary", v);
         a->vary_args =
             xrealloc(a->vary_args, (a->n_vary_args + 1) * sizeof *a->vary_args);
+        a->is_with =
+            xrealloc(a->is_with, (a->n_vary_args + 1) * sizeof *a->is_with);
+        a->is_with[a->n_vary_args] = (unsigned char)is_with;
         a->vary_args[a->n_vary_args++] = v;
     } else if ((rc = cli_sets_option(&a->sets, argc, argv, i, 1, missing)) >=
                0) {
@@ -161,8 +174,8 @@ sweep_init(struct run_sweep *s, const struct sweep_args *a, int check,
         .sets = a->sets.v,
         .n_sets = a->sets.n,
     };
-    return run_sweep_init(s, &base, a->db, a->vary_args, a->n_vary_args, check,
-                          err);
+    return run_sweep_init(s, &base, a->db, a->vary_args, a->is_with,
+                          a->n_vary_args, check, err);
 }
 
 /* ---- Progress -------------------------------------------------------------
@@ -322,6 +335,20 @@ print_dry_run(const struct run_sweep *s, const struct sweep_args *a)
 {
     printf("%llu points of %s x %s:\n", (unsigned long long)s->plan.n_points,
            a->topo, a->workload);
+    for (size_t j = 0; j < s->plan.n_vary; j++) {
+        const struct run_vary *v = &s->plan.vary[j];
+        if (!v->has_glob)
+            continue;
+        char *safe = esc_term_dup(v->path);
+        printf("%s sets", safe);
+        free(safe);
+        for (size_t i = 0; i < v->n_paths; i++) {
+            safe = esc_term_dup(v->paths[i]);
+            printf("%s %s", i ? "," : "", safe);
+            free(safe);
+        }
+        printf("\n");
+    }
     for (uint64_t p = 0; p < s->plan.n_points; p++) {
         char *params = met_sweep_params(&s->ms, p);
         char *safe = esc_term_dup(params);

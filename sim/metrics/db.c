@@ -754,16 +754,21 @@ met_sweep_n_points(const struct met_sweep *s)
 {
     uint64_t n = 1;
     for (size_t j = 0; j < s->n_vary; j++)
-        n *= s->vary[j].n_values;
+        if (!s->vary[j].is_with)
+            n *= s->vary[j].n_values;
     return n;
 }
 
 size_t
 met_sweep_value(const struct met_sweep *s, uint64_t p, size_t j)
 {
-    /* Mixed radix, the last --vary the lowest digit. */
+    /* Mixed radix over the dimensions, the last the lowest digit; a
+     * --vary-with is a digit of the --vary before it. */
+    while (j > 0 && s->vary[j].is_with)
+        j--;
     for (size_t k = s->n_vary; k-- > j + 1;)
-        p /= s->vary[k].n_values;
+        if (!s->vary[k].is_with)
+            p /= s->vary[k].n_values;
     return (size_t)(p % s->vary[j].n_values);
 }
 
@@ -801,20 +806,17 @@ sweep_params_json(const struct met_sweep *s, uint64_t p)
     return strbuf_take(&b);
 }
 
-/* The --vary arguments, one "PATH=SPEC" a line; caller frees. */
+/* The --vary arguments, one "PATH=SPEC" a line ("--vary-with PATH=SPEC"
+ * for a --vary-with); caller frees. */
 static char *
 sweep_vary_text(const struct met_sweep *s)
 {
-    size_t len = 1;
+    struct strbuf b = {0};
     for (size_t j = 0; j < s->n_vary; j++)
-        len += strlen(s->vary[j].path) + strlen(s->vary[j].spec) + 2;
-    char *out = xmalloc(len);
-    size_t n = 0;
-    for (size_t j = 0; j < s->n_vary; j++)
-        n += (size_t)snprintf(out + n, len - n, "%s%s=%s", j ? "\n" : "",
-                              s->vary[j].path, s->vary[j].spec);
-    out[n] = '\0';
-    return out;
+        strbuf_printf(&b, "%s%s%s=%s", j ? "\n" : "",
+                      s->vary[j].is_with ? "--vary-with " : "",
+                      s->vary[j].path, s->vary[j].spec);
+    return strbuf_take(&b);
 }
 
 /* Looks the sweep up by identity; *id = 0 if there is none. */

@@ -306,6 +306,8 @@ struct met_sweep_vary {
     const double *nums;         /* [n_values]: bytes, seconds or the number;
                                    NULL when kind is "text" */
     size_t n_values;            /* > 0 */
+    int is_with;                /* a --vary-with: takes the i-th value
+                                   whenever the --vary before it does */
 };
 
 struct met_sweep {
@@ -324,7 +326,8 @@ struct met_sweep {
 uint64_t met_sweep_n_points(const struct met_sweep *s);
 
 /* Which of vary j's values point p takes. Points count like nested loops
- * in --vary order: the last --vary changes fastest. */
+ * in --vary order: the last --vary changes fastest; a --vary-with takes
+ * the value number of the --vary it moves with. */
 size_t met_sweep_value(const struct met_sweep *s, uint64_t p, size_t j);
 
 /* Point p's --set arguments, "PATH=VALUE" joined by spaces; caller frees. */

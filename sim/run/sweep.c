@@ -28,26 +28,33 @@ make_sets(const struct run_sweep *s, const size_t *idx, size_t *n_sets,
           char ***texts)
 {
     const struct run_plan *pl = &s->plan;
-    size_t n = s->base.n_sets;
-    struct cfg_override *sets = xcalloc(n + pl->n_vary + 1, sizeof *sets);
-    *texts = xcalloc(pl->n_vary + 1, sizeof **texts);
+    size_t n = s->base.n_sets, n_texts = 0;
+    for (size_t k = 0; k < pl->n_vary; k++)
+        n_texts += pl->vary[k].n_paths;
+    struct cfg_override *sets = xcalloc(n + n_texts + 1, sizeof *sets);
+    *texts = xcalloc(n_texts + 1, sizeof **texts);
     for (size_t i = 0; i < n; i++)
         sets[i] = s->base.sets[i];
+    n_texts = 0;
     for (size_t k = 0; k < pl->n_vary; k++) {
         if (idx[k] == NO_VALUE)
             continue;
-        (*texts)[k] =
-            xasprintf("%s=%s", pl->vary[k].path, pl->vary[k].values[idx[k]]);
-        sets[n++].text = (*texts)[k];
+        /* A wildcard sets every field it matches. */
+        for (size_t i = 0; i < pl->vary[k].n_paths; i++) {
+            char *t = xasprintf("%s=%s", pl->vary[k].paths[i],
+                                pl->vary[k].values[idx[k]]);
+            (*texts)[n_texts++] = t;
+            sets[n++].text = t;
+        }
     }
     *n_sets = n;
     return sets;
 }
 
 static void
-free_sets(const struct run_sweep *s, struct cfg_override *sets, char **texts)
+free_sets(struct cfg_override *sets, char **texts)
 {
-    for (size_t k = 0; k < s->plan.n_vary; k++)
+    for (size_t k = 0; texts[k]; k++)
         free(texts[k]);
     free(texts);
     free(sets);
@@ -68,18 +75,19 @@ check_sets(const struct run_sweep *s, const size_t *idx, uint64_t *seed,
     if (code == 0 && seed)
         *seed = r.w->seed;
     run_result_fini(&r);
-    free_sets(s, sets, texts);
+    free_sets(sets, texts);
     return code;
 }
 
-/* An override error caused by --vary k: it names --vary and the path as
- * the user wrote it. */
+/* An override error caused by --vary k: it names --vary (or
+ * --vary-with) and the path as the user wrote it. */
 static void
 blame_vary(const struct run_sweep *s, size_t k, struct sim_err *err)
 {
     if (strcmp(err->file, "--set") != 0)
         return;
-    snprintf(err->file, sizeof err->file, "--vary");
+    snprintf(err->file, sizeof err->file, "%s",
+             s->plan.vary[k].is_with ? "--vary-with" : "--vary");
     snprintf(err->field, sizeof err->field, "%s", s->plan.vary[k].path);
 }
 
@@ -108,9 +116,41 @@ blame_first_values(const struct run_sweep *s, size_t *idx, int code,
     return code;
 }
 
+/* The first --vary after j that is no --vary-with, or n_vary. */
+static size_t
+next_dim(const struct run_sweep *s, size_t j)
+{
+    do
+        j++;
+    while (j < s->plan.n_vary && s->plan.vary[j].is_with);
+    return j;
+}
+
+/* Value i of the dimension [j, end) fails: puts the error on the one of
+ * its --vary that fails alone at value i, else on the --vary. */
+static void
+blame_linked(const struct run_sweep *s, size_t *idx, size_t j, size_t end,
+             size_t i, struct sim_err *err)
+{
+    size_t culprit = j;
+    for (size_t k = j; end > j + 1 && k < end; k++) {
+        struct sim_err e2 = {0};
+        for (size_t m = j; m < end; m++)
+            idx[m] = m == k ? i : 0;
+        if (check_sets(s, idx, NULL, &e2) != 0) {
+            culprit = k;
+            break;
+        }
+    }
+    for (size_t m = j; m < end; m++)
+        idx[m] = i;
+    blame_vary(s, culprit, err);
+}
+
 /*
- * Checks every value of every --vary once, the others at their first
- * value: the sum of the value counts rather than their product, which
+ * Checks every value of every dimension once (a --vary with its
+ * --vary-with), the others at their first value: the sum of the value
+ * counts rather than their product, which
  * catches a bad path or value before anything runs. A combination that
  * only fails together is reported when its point runs.
  */
@@ -124,28 +164,59 @@ check_values(const struct run_sweep *s, uint64_t *seed, struct sim_err *err)
         code = blame_first_values(s, idx, code, err);
     for (size_t k = 0; k < n_vary; k++)
         idx[k] = 0;
-    for (size_t j = 0; code == 0 && j < n_vary; j++) {
+    /* A dimension at a time: linked values only ever run together. */
+    for (size_t j = 0; code == 0 && j < n_vary; j = next_dim(s, j)) {
+        size_t end = next_dim(s, j);
         for (size_t i = 1; code == 0 && i < s->plan.vary[j].n; i++) {
-            idx[j] = i;
+            for (size_t k = j; k < end; k++)
+                idx[k] = i;
             code = check_sets(s, idx, NULL, err);
             if (code != 0)
-                blame_vary(s, j, err);
+                blame_linked(s, idx, j, end, i, err);
         }
-        idx[j] = 0;
+        for (size_t k = j; k < end; k++)
+            idx[k] = 0;
     }
     free(idx);
+    return code;
+}
+
+/* Expands the wildcards of the plan over the names of the base
+ * configuration's nodes and regions. */
+static int
+expand_globs(struct run_sweep *s, struct sim_err *err)
+{
+    struct run_result r;
+    int code = run_prepare(&s->base, &r, err);
+    if (code == 0) {
+        const struct cfg_topology *t = r.t;
+        const char **nodes = xcalloc(t->n_nodes + 1, sizeof *nodes);
+        const char **regions = xcalloc(t->n_regions + 1, sizeof *regions);
+        for (size_t i = 0; i < t->n_nodes; i++)
+            nodes[i] = t->nodes[i].name;
+        for (size_t i = 0; i < t->n_regions; i++)
+            regions[i] = t->regions[i].name;
+        struct run_names names = {nodes, t->n_nodes, regions, t->n_regions};
+        code = run_plan_expand(&s->plan, &names, err);
+        free(nodes);
+        free(regions);
+    }
+    run_result_fini(&r);
     return code;
 }
 
 int
 run_sweep_init(struct run_sweep *s, const struct run_input *base,
                const char *db_path, const char *const *vary_args,
-               size_t n_vary_args, int check, struct sim_err *err)
+               const unsigned char *is_with, size_t n_vary_args, int check,
+               struct sim_err *err)
 {
     memset(s, 0, sizeof *s);
     s->base = *base;
     s->db_path = db_path;
-    int code = run_plan_parse(vary_args, n_vary_args, &s->plan, err);
+    int code = run_plan_parse(vary_args, is_with, n_vary_args, &s->plan, err);
+    if (code == 0 && run_plan_has_glob(&s->plan))
+        code = expand_globs(s, err);
     if (code != 0)
         return code;
     s->mv = xcalloc(s->plan.n_vary, sizeof *s->mv);
@@ -158,6 +229,7 @@ run_sweep_init(struct run_sweep *s, const struct run_input *base,
             .values = (const char *const *)v->values,
             .nums = v->nums,
             .n_values = v->n,
+            .is_with = v->is_with,
         };
     }
     s->user_overrides = run_overrides_join(base->sets, base->n_sets);
@@ -213,7 +285,7 @@ run_sweep_point(const struct run_sweep *s, uint64_t p,
             code = met_write_db_point(&r.m, s->db_path, s->id, p, run_id, err);
     }
     run_result_fini(&r);
-    free_sets(s, sets, texts);
+    free_sets(sets, texts);
     free(idx);
     return code;
 }
