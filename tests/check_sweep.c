@@ -16,8 +16,12 @@
 #include <sys/prctl.h>
 #endif
 
+#include <sqlite3.h>
+
 #include "run/run.h"
 #include "suites.h"
+#include "util/sha256.h"
+#include "util/version.h"
 #include "util/xalloc.h"
 
 #define TOPO "topologies/global.yaml"
@@ -372,6 +376,168 @@ START_TEST(test_sweep_cli_wildcards_and_links)
 }
 END_TEST
 
+/* The first column of the first row of sql on db, as text; caller frees.
+ * NULL for SQL NULL or no row. */
+static char *
+db_text(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK,
+                  "%s: %s", sql, sqlite3_errmsg(h));
+    char *out = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        out = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
+}
+
+/* Known answers: FIPS 180-2's "abc" and the empty string. */
+START_TEST(test_sweep_sha256_vectors)
+{
+    char hex[SHA256_HEX_LEN + 1];
+    sha256_hex("abc", 3, hex);
+    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c"
+                          "b410ff61f20015ad");
+    sha256_hex("", 0, hex);
+    ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c"
+                          "a495991b7852b855");
+}
+END_TEST
+
+/* Provenance: a run and a sweep record both files' text and SHA-256 and
+ * the version (DB and JSON); resuming a sweep whose file changed is
+ * refused (exit 3) unless --force-new, which starts a new sweep that a
+ * later plain resume continues. */
+START_TEST(test_sweep_provenance)
+{
+    char *dir = test_tmpdir();
+    char *topo = test_write_file(
+        dir, "t.yaml",
+        "name: t\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: edge-a, tier: edge, cache: {capacity: 1MiB}, "
+        "parent: origin}\n"
+        "  - {name: edge-b, tier: edge, cache: {capacity: 1MiB}, "
+        "parent: origin}\n"
+        "  - {name: origin, tier: origin}\n"
+        "latency_ms: {r: {edge-a: 5, edge-b: 9}, edge-a: {origin: 20}, "
+        "edge-b: {origin: 20}}\n");
+    static const char wl_v1[] =
+        "name: w\nseed: 3\nrequests: 2000\nwarmup: 100\n"
+        "arrival: {rate: 1000}\ncatalog: {objects: 500, zipf_alpha: 0.9, "
+        "size: {dist: fixed, bytes: 1000}, ttl: 1m}\n";
+    char *wl = test_write_file(dir, "w.yaml", wl_v1);
+    char *db = xasprintf("%s/p.db", dir);
+    char *json = xasprintf("%s/p.json", dir);
+    char want_t[SHA256_HEX_LEN + 1], want_w[SHA256_HEX_LEN + 1];
+    FILE *f = fopen(topo, "rb");
+    char tbuf[2048];
+    size_t tlen = fread(tbuf, 1, sizeof tbuf - 1, f);
+    fclose(f);
+    tbuf[tlen] = '\0';
+    sha256_hex(tbuf, tlen, want_t);
+    sha256_hex(wl_v1, strlen(wl_v1), want_w);
+
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", topo, wl, "--db", db,
+                                 "--json", json, "--quiet", NULL),
+                     0);
+    char *got = db_text(db, "SELECT topology_sha256 FROM runs");
+    ck_assert_str_eq(got, want_t);
+    free(got);
+    got = db_text(db, "SELECT workload_sha256 || ' ' || cdnsim_version"
+                      " FROM runs");
+    char *want = xasprintf("%s %s", want_w, CDNSIM_VERSION);
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    got = db_text(db, "SELECT topology_text FROM runs");
+    ck_assert_str_eq(got, tbuf);
+    free(got);
+    got = db_text(db, "SELECT workload_text FROM runs");
+    ck_assert_str_eq(got, wl_v1);
+    free(got);
+    f = fopen(json, "rb");
+    char jbuf[16384];
+    size_t jlen = fread(jbuf, 1, sizeof jbuf - 1, f);
+    fclose(f);
+    jbuf[jlen] = '\0';
+    want = xasprintf("\"sha256\": \"%s\",\n    \"text\": \"name: w\\nseed: "
+                     "3\\nrequests: 2000",
+                     want_w);
+    ck_assert_msg(strstr(jbuf, want) != NULL, "%s lacks %s", jbuf, want);
+    free(want);
+    ck_assert_ptr_nonnull(strstr(jbuf, "\"cdnsim_version\": \"" CDNSIM_VERSION
+                                       "\""));
+    unlink(db);
+
+    /* A sweep records the same, and its wildcard's fields. */
+    const char *sweep[] = {"sweep", topo, wl, "--vary",
+                           "nodes.edge-*.cache.capacity=1MiB,2MiB", "--db", db,
+                           "--jobs", "1", "--quiet", NULL, NULL};
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    got = db_text(db, "SELECT topology_sha256 || ' ' || workload_sha256 || "
+                      "' ' || cdnsim_version FROM sweeps WHERE id = 1");
+    want = xasprintf("%s %s %s", want_t, want_w, CDNSIM_VERSION);
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    got = db_text(db, "SELECT workload_text FROM sweeps");
+    ck_assert_str_eq(got, wl_v1);
+    free(got);
+    got = db_text(db, "SELECT fields FROM sweep_vary");
+    ck_assert_str_eq(got, "nodes.edge-a.cache.capacity\n"
+                          "nodes.edge-b.cache.capacity");
+    free(got);
+    got = db_text(db, "SELECT overrides FROM runs WHERE id = 1");
+    ck_assert_str_eq(got, "nodes.edge-a.cache.capacity=1MiB "
+                          "nodes.edge-b.cache.capacity=1MiB");
+    free(got);
+
+    /* The workload changes: resuming is refused, naming the file. */
+    free(test_write_file(dir, "w.yaml", "# edited\n"));
+    FILE *a = fopen(wl, "ab");
+    fputs(wl_v1, a);
+    fclose(a);
+    char *errout = NULL;
+    ck_assert_int_eq(test_cdnsim_argv(NULL, &errout, sweep), 3);
+    want = xasprintf("cdnsim: %s: sweep 1 began with other contents of %s "
+                     "(SHA-256 %.12s..., now ",
+                     db, wl, want_w);
+    ck_assert_msg(strstr(errout, want) != NULL, "%s", errout);
+    ck_assert_ptr_nonnull(strstr(errout, "run with --force-new"));
+    free(want);
+    free(errout);
+    got = db_text(db, "SELECT count(*) FROM runs");
+    ck_assert_str_eq(got, "2");
+    free(got);
+    /* --force-new starts sweep 2; the same command again resumes it. */
+    sweep[10] = "--force-new";
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    sweep[10] = NULL;
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    got = db_text(db, "SELECT count(*) || ' ' || max(id) FROM sweeps");
+    ck_assert_str_eq(got, "2 2");
+    free(got);
+    got = db_text(db, "SELECT count(*) FROM runs");
+    ck_assert_str_eq(got, "4");
+    free(got);
+    got = db_text(db, "SELECT workload_sha256 = (SELECT workload_sha256"
+                      " FROM runs WHERE id = 4) FROM sweeps WHERE id = 2");
+    ck_assert_str_eq(got, "1");
+    free(got);
+
+    free(json);
+    free(db);
+    free(wl);
+    free(topo);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* A trace whose third record is earlier than the second, clamped. */
 static const char reordered_csv[] =
     "time,id,size\n10,1,5\n12,2,5\n11,3,5\n13,1,5\n";
@@ -571,6 +737,8 @@ sweep_suite(void)
     tcase_add_test(tc, test_sweep_run_point_warnings);
     tcase_add_test(tc, test_regress_12_sweep_table_escapes);
     tcase_add_test(tc, test_sweep_cli_wildcards_and_links);
+    tcase_add_test(tc, test_sweep_sha256_vectors);
+    tcase_add_test(tc, test_sweep_provenance);
     tcase_add_test(tc, test_regress_12_sweep_workers_die_with_parent);
     suite_add_tcase(s, tc);
     return s;

@@ -45,6 +45,9 @@ static const char sweep_usage[] =
     "                      of the same path wins\n"
     "  --seed N            shorthand for --set seed=N\n"
     "  --requests N        shorthand for --set requests=N\n"
+    "  --force-new         record a new sweep even if FILE holds the same\n"
+    "                      one (needed when the files changed since it\n"
+    "                      began: resuming it is refused then)\n"
     "  --dry-run           check everything and list the points; run nothing\n"
     "  --quiet             no table of results at the end\n"
     "  --help              this text\n"
@@ -66,6 +69,7 @@ struct sweep_args {
     long jobs; /* 0 = one per core */
     int quiet;
     int dry_run;
+    int force_new; /* a new sweep even if the file has the same one */
 };
 
 static void
@@ -113,6 +117,8 @@ parse_option(int argc, char **argv, int *i, struct sweep_args *a, int *missing)
                                    "from 1 to 4096, got \"%s\"",
                                    v);
         a->jobs = (long)x;
+    } else if (strcmp(arg, "--force-new") == 0) {
+        a->force_new = 1;
     } else if (strcmp(arg, "--dry-run") == 0) {
         a->dry_run = 1;
     } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
@@ -448,9 +454,10 @@ sweep_main(struct sweep_args *a, int n_ranks, int *is_worker,
         print_dry_run(&s, a);
         goto out;
     }
-    if (run_sweep_begin(&s, &err) != 0) {
+    s.ms.is_new = a->force_new;
+    if ((code = run_sweep_begin(&s, &err)) != 0) {
         cli_print_err(&err);
-        status = EXIT_RUN_FAILED;
+        status = cli_exit_for(code);
         goto out;
     }
     *announced = s.id;

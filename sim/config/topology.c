@@ -1337,6 +1337,7 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
     idmap_init(&b.link_index);
     b.t = xcalloc(1, sizeof *b.t);
     b.t->path = xstrdup(d->path);
+    cfg_source_copy(&b.t->source, d);
     struct cfg_map root;
     int rc = tb_root(&b, &root, err);
     if (rc == 0)
@@ -1384,6 +1385,7 @@ cfg_topology_free(struct cfg_topology *t)
 {
     if (t == NULL)
         return;
+    free(t->source.text);
     for (size_t i = 0; i < t->n_nodes; i++) {
         struct cfg_cache *c = &t->nodes[i].cache;
         for (size_t k = 0; k < c->n_params; k++) {

@@ -198,6 +198,8 @@ struct run_sweep {
     char *user_overrides;      /* base.sets joined */
     int64_t id;                /* in the database, once begun */
     unsigned char *is_done;    /* [plan.n_points], once begun */
+    struct cfg_source topology, workload; /* the files as checked, owned
+                                             (empty without check) */
 };
 
 /*

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "run/run.h"
+#include "util/version.h"
 #include "util/xalloc.h"
 
 /* No value of this --vary: the base configuration's own. */
@@ -60,10 +61,20 @@ free_sets(struct cfg_override *sets, char **texts)
     free(sets);
 }
 
+static void
+source_copy(struct cfg_source *to, const struct cfg_source *from)
+{
+    free(to->text);
+    *to = *from;
+    to->text = xmalloc(from->len + 1);
+    memcpy(to->text, from->text, from->len + 1);
+}
+
 /* Loads the configuration of the values idx and builds the CDN, running
- * nothing; sets *seed (if not NULL) to the workload's seed. */
+ * nothing; with seed not NULL, sets *seed to the workload's seed and
+ * keeps the files' text in s. */
 static int
-check_sets(const struct run_sweep *s, const size_t *idx, uint64_t *seed,
+check_sets(struct run_sweep *s, const size_t *idx, uint64_t *seed,
            struct sim_err *err)
 {
     char **texts;
@@ -72,8 +83,11 @@ check_sets(const struct run_sweep *s, const size_t *idx, uint64_t *seed,
     in.sets = sets;
     struct run_result r;
     int code = run_prepare(&in, &r, err);
-    if (code == 0 && seed)
+    if (code == 0 && seed) {
         *seed = r.w->seed;
+        source_copy(&s->topology, &r.t->source);
+        source_copy(&s->workload, &r.w->source);
+    }
     run_result_fini(&r);
     free_sets(sets, texts);
     return code;
@@ -94,7 +108,7 @@ blame_vary(const struct run_sweep *s, size_t k, struct sim_err *err)
 /* The first values of all --vary together fail on an override: finds the
  * --vary that fails alone and puts the error on it. */
 static int
-blame_first_values(const struct run_sweep *s, size_t *idx, int code,
+blame_first_values(struct run_sweep *s, size_t *idx, int code,
                    struct sim_err *err)
 {
     struct sim_err e2 = {0};
@@ -129,7 +143,7 @@ next_dim(const struct run_sweep *s, size_t j)
 /* Value i of the dimension [j, end) fails: puts the error on the one of
  * its --vary that fails alone at value i, else on the --vary. */
 static void
-blame_linked(const struct run_sweep *s, size_t *idx, size_t j, size_t end,
+blame_linked(struct run_sweep *s, size_t *idx, size_t j, size_t end,
              size_t i, struct sim_err *err)
 {
     size_t culprit = j;
@@ -155,7 +169,7 @@ blame_linked(const struct run_sweep *s, size_t *idx, size_t j, size_t end,
  * only fails together is reported when its point runs.
  */
 static int
-check_values(const struct run_sweep *s, uint64_t *seed, struct sim_err *err)
+check_values(struct run_sweep *s, uint64_t *seed, struct sim_err *err)
 {
     size_t n_vary = s->plan.n_vary;
     size_t *idx = xcalloc(n_vary + 1, sizeof *idx);
@@ -230,6 +244,8 @@ run_sweep_init(struct run_sweep *s, const struct run_input *base,
             .nums = v->nums,
             .n_values = v->n,
             .is_with = v->is_with,
+            .fields = (const char *const *)v->paths,
+            .n_fields = v->n_paths,
         };
     }
     s->user_overrides = run_overrides_join(base->sets, base->n_sets);
@@ -241,7 +257,17 @@ run_sweep_init(struct run_sweep *s, const struct run_input *base,
         .n_vary = s->plan.n_vary,
     };
     s->is_done = xcalloc((size_t)s->plan.n_points, 1);
-    return check ? check_values(s, &s->ms.seed, err) : 0;
+    if (!check)
+        return 0;
+    code = check_values(s, &s->ms.seed, err);
+    if (s->topology.text) {
+        s->ms.topology_text = s->topology.text;
+        s->ms.topology_sha256 = s->topology.sha256;
+        s->ms.workload_text = s->workload.text;
+        s->ms.workload_sha256 = s->workload.sha256;
+    }
+    s->ms.cdnsim_version = CDNSIM_VERSION;
+    return code;
 }
 
 void
@@ -251,6 +277,8 @@ run_sweep_fini(struct run_sweep *s)
     free(s->mv);
     free(s->user_overrides);
     free(s->is_done);
+    free(s->topology.text);
+    free(s->workload.text);
     memset(s, 0, sizeof *s);
 }
 
@@ -258,6 +286,24 @@ int
 run_sweep_begin(struct run_sweep *s, struct sim_err *err)
 {
     return met_sweep_begin(s->db_path, &s->ms, &s->id, s->is_done, err);
+}
+
+/* A file edited while the sweep runs would mix two studies in one: the
+ * point fails rather than record other inputs under this sweep. */
+static int
+check_unchanged(const struct run_sweep *s, const struct run_result *r,
+                struct sim_err *err)
+{
+    const char *was[2] = {s->ms.topology_sha256, s->ms.workload_sha256};
+    const struct cfg_source *now[2] = {&r->t->source, &r->w->source};
+    const char *path[2] = {s->base.topology_path, s->base.workload_path};
+    for (int i = 0; i < 2; i++)
+        if (was[i] && strcmp(was[i], now[i]->sha256) != 0)
+            return sim_err_set(err, -SIM_EBADVAL, path[i], 0, 0, NULL,
+                               "the file changed while the sweep ran "
+                               "(SHA-256 %.12s..., now %.12s...)",
+                               was[i], now[i]->sha256);
+    return 0;
 }
 
 int
@@ -277,6 +323,8 @@ run_sweep_point(const struct run_sweep *s, uint64_t p,
     memset(warn, 0, sizeof *warn);
     *run_id = 0;
     int code = run_point(&in, opts, &r, err);
+    if (code == 0)
+        code = check_unchanged(s, &r, err);
     if (code == 0) {
         *warn = r.warn;
         if (image)
