@@ -538,6 +538,53 @@ START_TEST(test_sweep_provenance)
 }
 END_TEST
 
+/* The sweep report keeps a --vary-with on the x axis with its --vary:
+ * one line per policy, not per policy and shield size. */
+START_TEST(test_sweep_report_links)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/l.db", dir);
+    char *out_dir = xasprintf("%s/r", dir);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "sweep", TOPO, WL, "--requests", "3000",
+                    "--set", "warmup=300", "--vary",
+                    "nodes.edge-*.cache.capacity=64MiB..256MiB*2",
+                    "--vary-with",
+                    "nodes.shield-*.cache.capacity=128MiB,512MiB,2GiB",
+                    "--vary", "nodes.edge-fra.cache.policy=lru,fifo", "--db",
+                    db, "--jobs", "1", "--quiet", NULL),
+        0);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1",
+                                 "--out", out_dir, "--quiet", NULL),
+                     0);
+    char *path = xasprintf("%s/data/sweep-hit-ratio.dat", out_dir);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    ck_assert_ptr_nonnull(strstr(buf, "# series: policy=lru\n67108864\t"));
+    ck_assert_ptr_nonnull(strstr(buf, "# series: policy=fifo\n"));
+    ck_assert_ptr_null(strstr(buf, "capacity="));
+    free(path);
+    path = xasprintf("%s/report.md", out_dir);
+    f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    ck_assert_ptr_nonnull(strstr(buf, "`nodes.shield-*.cache.capacity` over 3 "
+                                      "values (`128MiB,512MiB,2GiB`) in step "
+                                      "with `nodes.edge-*.cache.capacity`"));
+    free(path);
+    free(out_dir);
+    free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* A trace whose third record is earlier than the second, clamped. */
 static const char reordered_csv[] =
     "time,id,size\n10,1,5\n12,2,5\n11,3,5\n13,1,5\n";
@@ -739,6 +786,7 @@ sweep_suite(void)
     tcase_add_test(tc, test_sweep_cli_wildcards_and_links);
     tcase_add_test(tc, test_sweep_sha256_vectors);
     tcase_add_test(tc, test_sweep_provenance);
+    tcase_add_test(tc, test_sweep_report_links);
     tcase_add_test(tc, test_regress_12_sweep_workers_die_with_parent);
     suite_add_tcase(s, tc);
     return s;
