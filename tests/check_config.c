@@ -562,6 +562,16 @@ START_TEST(test_config_set_adds_missing_mapping)
     ck_assert_int_eq(load_err(TOPO, NULL, zero, 1, &err), -SIM_EBADVAL);
     ck_assert_str_eq(err.file, "--set");
     ck_assert_str_eq(err.field, "bandwidth_mbps.edge-fra.shield-ams");
+    /* A link's bandwidth on a node: refused, saying where it goes. */
+    const char *on_node[] = {"nodes.edge-fra.bandwidth_mbps=100"};
+    ck_assert_int_eq(load_err(TOPO, NULL, on_node, 1, &err), -SIM_EBADKEY);
+    ck_assert_str_eq(err.file, "--set");
+    ck_assert_str_eq(err.field, "nodes[0].bandwidth_mbps");
+    ck_assert_str_eq(err.msg, "bandwidth_mbps belongs to a link, not a node: "
+                              "give it in the top-level bandwidth_mbps table "
+                              "(bandwidth_mbps: {edge-fra: {shield-ams: N}}; "
+                              "with --set: "
+                              "bandwidth_mbps.edge-fra.shield-ams=N)");
     /* Unknown fields stay refused, the made mapping's key first. */
     const char *unknown[] = {"nodes.edge-fra.colour.red=1"};
     ck_assert_int_eq(load_err(TOPO, NULL, unknown, 1, &err), -SIM_EBADKEY);
