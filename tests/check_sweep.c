@@ -240,16 +240,14 @@ START_TEST(test_sweep_plan_vary_with)
 
     /* Out of step, or with nothing to move with: usage errors. */
     const char *uneven[] = {"x=1,2,3", "y=a,b"};
-    ck_assert_int_eq(run_plan_parse(uneven, with, 2, &plan, &err),
-                     -SIM_EUSAGE);
+    ck_assert_int_eq(run_plan_parse(uneven, with, 2, &plan, &err), -SIM_EUSAGE);
     ck_assert_str_eq(err.file, "--vary-with");
     ck_assert_str_eq(err.field, "y");
     ck_assert_str_eq(err.msg, "\"a,b\" gives 2 values, but the --vary it "
                               "moves with (x=1,2,3) gives 3");
     run_plan_fini(&plan);
     const unsigned char first[] = {1, 0};
-    ck_assert_int_eq(run_plan_parse(args, first, 2, &plan, &err),
-                     -SIM_EUSAGE);
+    ck_assert_int_eq(run_plan_parse(args, first, 2, &plan, &err), -SIM_EUSAGE);
     ck_assert_str_eq(err.field, "x");
     ck_assert_ptr_nonnull(strstr(err.msg, "give that --vary first"));
     run_plan_fini(&plan);
@@ -327,13 +325,12 @@ END_TEST
 START_TEST(test_sweep_cli_wildcards_and_links)
 {
     char *out = NULL, *errout = NULL;
-    ck_assert_int_eq(test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run",
-                                 "--vary",
-                                 "nodes.edge-*.cache.capacity=128MiB..512MiB*2",
-                                 "--vary-with",
-                                 "nodes.shield-*.cache.capacity=1GiB,2GiB,4GiB",
-                                 NULL),
-                     0);
+    ck_assert_int_eq(
+        test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run", "--vary",
+                    "nodes.edge-*.cache.capacity=128MiB..512MiB*2",
+                    "--vary-with",
+                    "nodes.shield-*.cache.capacity=1GiB,2GiB,4GiB", NULL),
+        0);
     ck_assert_str_eq(out, "3 points of " TOPO " x " WL ":\n"
                           "nodes.edge-*.cache.capacity sets "
                           "nodes.edge-fra.cache.capacity, "
@@ -469,14 +466,23 @@ START_TEST(test_sweep_provenance)
                      want_w);
     ck_assert_msg(strstr(jbuf, want) != NULL, "%s lacks %s", jbuf, want);
     free(want);
-    ck_assert_ptr_nonnull(strstr(jbuf, "\"cdnsim_version\": \"" CDNSIM_VERSION
-                                       "\""));
+    ck_assert_ptr_nonnull(
+        strstr(jbuf, "\"cdnsim_version\": \"" CDNSIM_VERSION "\""));
     unlink(db);
 
     /* A sweep records the same, and its wildcard's fields. */
-    const char *sweep[] = {"sweep", topo, wl, "--vary",
-                           "nodes.edge-*.cache.capacity=1MiB,2MiB", "--db", db,
-                           "--jobs", "1", "--quiet", NULL, NULL};
+    const char *sweep[] = {"sweep",
+                           topo,
+                           wl,
+                           "--vary",
+                           "nodes.edge-*.cache.capacity=1MiB,2MiB",
+                           "--db",
+                           db,
+                           "--jobs",
+                           "1",
+                           "--quiet",
+                           NULL,
+                           NULL};
     ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
     got = db_text(db, "SELECT topology_sha256 || ' ' || workload_sha256 || "
                       "' ' || cdnsim_version FROM sweeps WHERE id = 1");

@@ -30,7 +30,7 @@ struct cmp_row {
 };
 
 struct cmp {
-    struct run_info *runs; /* [n_runs] */
+    struct run_info *runs;               /* [n_runs] */
     char **sha_topology, **sha_workload; /* [n_runs], NULL: not recorded */
     size_t n_runs;
     struct cmp_row *rows;
@@ -210,9 +210,9 @@ fmt_diff(enum cmp_kind k, double base, double v, char *buf, size_t len)
 static char *
 run_title(const struct run_info *r)
 {
-    return r->overrides[0] ? xasprintf("run %lld: %s", (long long)r->id,
-                                       r->overrides)
-                           : xasprintf("run %lld", (long long)r->id);
+    return r->overrides[0]
+               ? xasprintf("run %lld: %s", (long long)r->id, r->overrides)
+               : xasprintf("run %lld", (long long)r->id);
 }
 
 /* The latency CDF over all regions, one line per run. */
@@ -402,14 +402,15 @@ describe_runs(struct rep_doc *doc, const struct cmp *c)
 {
     rep_doc_h2(doc, "Runs");
     rep_doc_p_begin(doc);
-    rep_doc_text(doc, "Differences are each run's value less run %lld's "
-                      "(ratios in percentage points, the rest also as a "
-                      "share of run %lld's value).",
+    rep_doc_text(doc,
+                 "Differences are each run's value less run %lld's "
+                 "(ratios in percentage points, the rest also as a "
+                 "share of run %lld's value).",
                  (long long)c->runs[0].id, (long long)c->runs[0].id);
     rep_doc_p_end(doc);
-    static const char *const head[] = {"run",  "topology", "workload",
-                                       "seed", "overrides", "topology SHA-256",
-                                       "workload SHA-256"};
+    static const char *const head[] = {
+        "run",       "topology",         "workload",        "seed",
+        "overrides", "topology SHA-256", "workload SHA-256"};
     static const int right[] = {1, 0, 0, 1, 0, 0, 0};
     rep_doc_table_begin(doc, 7, head, right);
     for (size_t i = 0; i < c->n_runs; i++) {
@@ -442,9 +443,9 @@ metric_table(struct rep_doc *doc, const struct cmp *c)
         right[1 + i] = 1;
     }
     for (size_t i = 1; i < c->n_runs; i++) {
-        head[c->n_runs + i] = xasprintf("run %lld - run %lld",
-                                        (long long)c->runs[i].id,
-                                        (long long)c->runs[0].id);
+        head[c->n_runs + i] =
+            xasprintf("run %lld - run %lld", (long long)c->runs[i].id,
+                      (long long)c->runs[0].id);
         right[c->n_runs + i] = 1;
     }
     rep_doc_table_begin(doc, n_cols, (const char *const *)head, right);
@@ -541,9 +542,9 @@ rep_compare_report(struct rep_db *d, const struct rep_opts *o,
         strbuf_put(&t, "cdnsim runs ");
         for (size_t i = 0; i < c.n_runs; i++)
             strbuf_printf(&t, "%s%lld",
-                          i == 0               ? ""
+                          i == 0              ? ""
                           : i + 1 == c.n_runs ? " and "
-                                               : ", ",
+                                              : ", ",
                           (long long)c.runs[i].id);
         strbuf_put(&t, " side by side");
         struct rep_doc *doc = rep_doc_open(o->out_dir, strbuf_str(&t), d->err);

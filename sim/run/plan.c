@@ -696,8 +696,8 @@ check_with(const struct run_plan *plan, size_t j, size_t lead,
 }
 
 int
-run_plan_parse(const char *const *args, const unsigned char *is_with,
-               size_t n, struct run_plan *plan, struct sim_err *err)
+run_plan_parse(const char *const *args, const unsigned char *is_with, size_t n,
+               struct run_plan *plan, struct sim_err *err)
 {
     memset(plan, 0, sizeof *plan);
     plan->vary = xcalloc(n + 1, sizeof *plan->vary);

@@ -205,16 +205,16 @@ struct run_sweep {
 /*
  * Parses the --vary arguments over base (borrowed: must outlive s) into
  * s (is_with as for run_plan_parse), expanding wildcards over the base
- * configuration's names. With check, also loads every value of every --vary once (the others
- * at their first value) to report a bad path or value before anything
- * runs, and sets s->ms.seed. Returns 0 or an input error code with err
+ * configuration's names. With check, also loads every value of every --vary
+ * once (the others at their first value) to report a bad path or value before
+ * anything runs, and sets s->ms.seed. Returns 0 or an input error code with err
  * filled (file "--vary" and the path for an error a --vary causes). Free
  * with run_sweep_fini either way.
  */
 int run_sweep_init(struct run_sweep *s, const struct run_input *base,
                    const char *db_path, const char *const *vary_args,
-                   const unsigned char *is_with, size_t n_vary_args,
-                   int check, struct sim_err *err);
+                   const unsigned char *is_with, size_t n_vary_args, int check,
+                   struct sim_err *err);
 
 void run_sweep_fini(struct run_sweep *s);
 

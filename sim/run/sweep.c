@@ -143,8 +143,8 @@ next_dim(const struct run_sweep *s, size_t j)
 /* Value i of the dimension [j, end) fails: puts the error on the one of
  * its --vary that fails alone at value i, else on the --vary. */
 static void
-blame_linked(struct run_sweep *s, size_t *idx, size_t j, size_t end,
-             size_t i, struct sim_err *err)
+blame_linked(struct run_sweep *s, size_t *idx, size_t j, size_t end, size_t i,
+             struct sim_err *err)
 {
     size_t culprit = j;
     for (size_t k = j; end > j + 1 && k < end; k++) {
