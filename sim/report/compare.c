@@ -449,7 +449,7 @@ metric_table(struct rep_doc *doc, const struct cmp *c)
         right[c->n_runs + i] = 1;
     }
     rep_doc_table_begin(doc, n_cols, (const char *const *)head, right);
-    char buf[64];
+    char buf[128];
     for (size_t k = 0; k < c->n_rows; k++) {
         const struct cmp_row *row = &c->rows[k];
         rep_doc_cell(doc, "%s", row->label);
