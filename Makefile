@@ -17,8 +17,8 @@
 #                 sweep ...` spreads a sweep over K ranks (objects in
 #                 build-mpi/)
 
-PKGS     := yaml-0.1 gsl sqlite3 libzstd
-DEB_PKGS := libyaml-dev libgsl-dev libsqlite3-dev libzstd-dev check \
+PKGS     := yaml-0.1 gsl sqlite3 libzstd nettle
+DEB_PKGS := libyaml-dev libgsl-dev libsqlite3-dev libzstd-dev nettle-dev check \
             pkg-config gnuplot-nox openmpi-bin libopenmpi-dev
 ifeq ($(MPI),1)
 CC       := mpicc

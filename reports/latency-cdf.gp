@@ -1,9 +1,11 @@
 # latency-cdf.gp: client latency as a cumulative distribution, one line
 # per region and one for all regions, on a log x axis.
 # Data: one index block per line: latency (ms), share answered within it
-# (%). Variables: n, titles[n].
+# (%). Variables: n, titles[n], and optionally plot_title.
 load tdir . '/style.gp'
-set title 'Client latency per region (cumulative distribution)'
+# plot_title, when set, replaces the title (runs side by side).
+if (!exists('plot_title')) plot_title = 'Client latency per region (cumulative distribution)'
+set title plot_title
 set xlabel 'latency (ms, log scale)'
 set ylabel 'requests answered within that time (%)'
 set logscale x 10

@@ -531,14 +531,53 @@ START_TEST(test_config_set_adds_missing_key)
     ck_assert_uint_eq(w->warmup, 5);
     cfg_workload_free(w);
     cfg_topology_free(t);
-    /* A missing intermediate key is not created. */
+}
+END_TEST
+
+/* A missing mapping on the way is added too, and checked as the file's
+ * own would be, with errors naming --set and the field. */
+START_TEST(test_config_set_adds_missing_mapping)
+{
+    const char *sets[] = {"workload.metrics.window=2s",
+                          "bandwidth_mbps.edge-fra.shield-ams=100",
+                          "nodes.origin.servers=2",
+                          "nodes.origin.service_time.dist=fixed",
+                          "nodes.origin.service_time.mean=5ms"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_ok(TOPO, DATA "minimal-workload.yaml", sets, 5, &t, &w);
+    ck_assert_int_eq(w->window_ns, 2 * SEC);
+    ck_assert_uint_eq(t->nodes[3].service.servers, 2);
+    ck_assert_int_eq(t->nodes[3].service.mean_ns, 5 * MS);
+    ck_assert_int_eq(t->nodes[3].service.dist, CFG_SERVICE_FIXED);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    /* What the new mapping lacks or has wrong is the --set's error. */
     struct sim_err err;
-    ck_assert_int_eq(
-        load_err(TOPO, DATA "minimal-workload.yaml", sets + 2, 1, &err),
-        -SIM_EBADVAL);
+    ck_assert_int_eq(load_err(TOPO, NULL, sets + 4, 1, &err), -SIM_ENOKEY);
     ck_assert_str_eq(err.file, "--set");
-    ck_assert_str_eq(err.field, "workload.metrics.window");
-    ck_assert_has(err.msg, "no such field \"workload.metrics\"");
+    ck_assert_str_eq(err.field, "nodes[3].service_time.dist");
+    ck_assert_has(err.msg, "missing key \"dist\"");
+    const char *zero[] = {"bandwidth_mbps.edge-fra.shield-ams=0"};
+    ck_assert_int_eq(load_err(TOPO, NULL, zero, 1, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.file, "--set");
+    ck_assert_str_eq(err.field, "bandwidth_mbps.edge-fra.shield-ams");
+    /* A link's bandwidth on a node: refused, saying where it goes. */
+    const char *on_node[] = {"nodes.edge-fra.bandwidth_mbps=100"};
+    ck_assert_int_eq(load_err(TOPO, NULL, on_node, 1, &err), -SIM_EBADKEY);
+    ck_assert_str_eq(err.file, "--set");
+    ck_assert_str_eq(err.field, "nodes[0].bandwidth_mbps");
+    ck_assert_str_eq(err.msg, "bandwidth_mbps belongs to a link, not a node: "
+                              "give it in the top-level bandwidth_mbps table "
+                              "(bandwidth_mbps: {edge-fra: {shield-ams: N}}; "
+                              "with --set: "
+                              "bandwidth_mbps.edge-fra.shield-ams=N)");
+    /* Unknown fields stay refused, the made mapping's key first. */
+    const char *unknown[] = {"nodes.edge-fra.colour.red=1"};
+    ck_assert_int_eq(load_err(TOPO, NULL, unknown, 1, &err), -SIM_EBADKEY);
+    ck_assert_str_eq(err.file, "--set");
+    ck_assert_str_eq(err.field, "nodes[0].colour");
+    ck_assert_has(err.msg, "unknown key \"colour\"");
 }
 END_TEST
 
@@ -641,9 +680,8 @@ static const struct bad_set bad_sets[] = {
     {"regions.7.weight=1", -SIM_EBADVAL, "regions.7.weight",
      "no such field \"regions.7\" (known regions: eu, us"},
     {"colour=blue", -SIM_EBADVAL, "colour", "no such field \"colour\""},
-    {"latency_ms.asia.edge-fra=3", -SIM_EBADVAL, "latency_ms.asia.edge-fra",
-     "no such field \"latency_ms.asia\" (known: eu, us, edge-fra, "
-     "shield-ams)"},
+    {"latency_ms.asia.edge-fra=3", -SIM_ENOENT, "latency_ms.asia",
+     "no region or node named \"asia\""},
     {"nodes.edge-fra.tier.x=1", -SIM_EBADVAL, "nodes.edge-fra.tier.x",
      "\"nodes.edge-fra.tier\" is a single value (\"edge\")"},
     {"nodes.edge-fra.cache=1GiB", -SIM_EBADTYPE, "nodes.edge-fra.cache",
@@ -837,6 +875,7 @@ config_suite(void)
     tc = tcase_create("overrides");
     tcase_add_test(tc, test_config_set_overrides_capacity);
     tcase_add_test(tc, test_config_set_adds_missing_key);
+    tcase_add_test(tc, test_config_set_adds_missing_mapping);
     tcase_add_test(tc, test_config_set_selects_by_name_and_index);
     tcase_add_test(tc, test_config_set_latency_and_order);
     tcase_add_test(tc, test_config_set_param_comes_from_set);

@@ -722,6 +722,52 @@ START_TEST(test_metrics_db_rows)
 }
 END_TEST
 
+START_TEST(test_metrics_db_upgrades_version_3)
+{
+    /* A file written by schema version 3 gets the provenance columns;
+     * its old run holds NULL there, the new one the files' record. */
+    char *dir = test_tmpdir();
+    char *path = xasprintf("%s/old.db", dir);
+    struct met_run *m = sample_run();
+    struct sim_err err = {0};
+    int64_t id = -1;
+    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, DROP_VERSION_4 " PRAGMA user_version = 3",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    m->topology_sha256 = "abc";
+    m->topology_text = "name: tiny\n";
+    m->cdnsim_version = "9.9";
+    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    ck_assert_int_eq(id, 2);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(q_int(db, "PRAGMA user_version"), MET_DB_VERSION);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE id = 1 AND"
+                               " topology_sha256 IS NULL AND"
+                               " cdnsim_version IS NULL"),
+                     1);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE id = 2 AND"
+                               " topology_sha256 = 'abc' AND topology_text ="
+                               " 'name: tiny' || char(10) AND"
+                               " workload_sha256 IS NULL AND"
+                               " cdnsim_version = '9.9'"),
+                     1);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM pragma_table_info("
+                               "'sweep_vary') WHERE name IN ('moves_with',"
+                               " 'fields')"),
+                     2);
+    sqlite3_close(db);
+    met_run_fini(m);
+    free(m);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_metrics_db_upgrades_version_2)
 {
     /* A file written by schema version 2 gets the answer split; its old
@@ -745,7 +791,7 @@ START_TEST(test_metrics_db_upgrades_version_2)
     ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
     ck_assert_int_eq(id, 2);
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(q_int(db, "PRAGMA user_version"), 3);
+    ck_assert_int_eq(q_int(db, "PRAGMA user_version"), MET_DB_VERSION);
     ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE id = 1 AND"
                                " served_from_cache IS NULL AND"
                                " pushed_bytes IS NULL"),
@@ -984,6 +1030,7 @@ metrics_suite(void)
     tcase_add_test(tc, test_metrics_db_rows);
     tcase_add_test(tc, test_metrics_db_errors);
     tcase_add_test(tc, test_metrics_db_upgrades_version_1);
+    tcase_add_test(tc, test_metrics_db_upgrades_version_3);
     tcase_add_test(tc, test_metrics_db_upgrades_version_2);
     suite_add_tcase(s, tc);
     return s;

@@ -707,7 +707,7 @@ START_TEST(test_report_reads_version_1)
                                  "--db", db, NULL),
                      0);
     char *v = q_text(db, "PRAGMA user_version");
-    ck_assert_str_eq(v, "3");
+    ck_assert_int_eq(atoi(v), MET_DB_VERSION);
     free(v);
     free(out_dir), free(db);
     test_rmtree(dir);
@@ -1059,6 +1059,94 @@ START_TEST(test_regress_11_report_outage_answers)
 }
 END_TEST
 
+/* report --run A,B: one column per run, the difference from the first,
+ * each figure as the runs' rows hold it, and the plots overlaid. */
+START_TEST(test_report_compare_runs)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/c.db", dir);
+    char *out_dir = xasprintf("%s/cmp", dir);
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
+                                     "--requests", "20000", "--set",
+                                     "warmup=2000", "--set",
+                                     i ? CAP "=1GiB" : CAP "=64MiB", "--db",
+                                     db, NULL),
+                         0);
+    char *out = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "report", db, "--run", "1,2",
+                                 "--out", out_dir, NULL),
+                     0);
+    free(out);
+    char *md_path = xasprintf("%s/report.md", out_dir);
+    char *md = slurp(md_path, NULL);
+    ck_assert_ptr_nonnull(strstr(md, "# cdnsim runs 1 and 2 side by side"));
+    ck_assert_ptr_nonnull(
+        strstr(md, "| metric | run 1 | run 2 | run 2 - run 1 |"));
+    /* Offload and the edge tier's hit ratio, as the rows hold them. */
+    char *want = q_text(
+        db, "SELECT printf('| offload | %.2f%% | %.2f%% | %+.2f pt |',"
+            " a.offload * 100, b.offload * 100,"
+            " (b.offload - a.offload) * 100)"
+            " FROM runs a, runs b WHERE a.id = 1 AND b.id = 2");
+    ck_assert_msg(strstr(md, want) != NULL, "%s lacks %s", md, want);
+    free(want);
+    want = q_text(
+        db, "WITH e AS (SELECT run_id, 1.0 * sum(hits) / sum(requests) AS h"
+            " FROM node_metrics WHERE tier = 'edge' GROUP BY run_id)"
+            " SELECT printf('| edge hit ratio | %.2f%% | %.2f%% | %+.2f pt |',"
+            " a.h * 100, b.h * 100, (b.h - a.h) * 100)"
+            " FROM e a, e b WHERE a.run_id = 1 AND b.run_id = 2");
+    ck_assert_msg(strstr(md, want) != NULL, "%s lacks %s", md, want);
+    free(want);
+    ck_assert_ptr_nonnull(strstr(md, "| origin requests | "));
+    ck_assert_ptr_nonnull(strstr(md, "| p99 latency, asia | "));
+    ck_assert_ptr_nonnull(strstr(md, CAP "=1GiB"));
+    ck_assert_ptr_nonnull(strstr(md, "![Client latency over all regions"));
+    free(md);
+    free(md_path);
+    /* One origin block and one latency block per run. */
+    char *dat_path = xasprintf("%s/data/compare-origin.dat", out_dir);
+    char *dat = slurp(dat_path, NULL);
+    ck_assert_ptr_nonnull(strstr(dat, "# run 1: time (s)"));
+    ck_assert_ptr_nonnull(strstr(dat, "# run 2: time (s)"));
+    free(dat);
+    free(dat_path);
+    dat_path = xasprintf("%s/data/compare-hit-ratio.dat", out_dir);
+    dat = slurp(dat_path, NULL);
+    ck_assert_ptr_nonnull(strstr(dat, "\trun 1 hit ratio (%)\trun 2 hit "
+                                      "ratio (%)\n"));
+    ck_assert_ptr_nonnull(strstr(dat, "\nedge-fra\t"));
+    free(dat);
+    free(dat_path);
+    for (int i = 0; i < 3; i++) {
+        char *png = xasprintf("%s/%s.png", out_dir,
+                              i == 0   ? "compare-hit-ratio"
+                              : i == 1 ? "compare-latency-cdf"
+                                       : "compare-origin");
+        ck_assert_msg(access(png, R_OK) == 0, "%s missing", png);
+        free(png);
+    }
+    /* A run that is not there, and ids that are not ids. */
+    char *err = NULL;
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--run", "1,9",
+                                 "--out", out_dir, NULL),
+                     3);
+    ck_assert_ptr_nonnull(strstr(err, "no run 9 in this database"));
+    free(err);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--run", "1,x",
+                                 "--out", out_dir, NULL),
+                     2);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--run", "1,,2",
+                                 "--out", out_dir, NULL),
+                     2);
+    free(out_dir);
+    free(db);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *
 report_suite(void)
 {
@@ -1076,6 +1164,7 @@ report_suite(void)
     tc = tcase_create("report");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_report_run_plots_and_numbers);
+    tcase_add_test(tc, test_report_compare_runs);
     tcase_add_test(tc, test_regress_11_report_outage_answers);
     tcase_add_test(tc, test_report_sweep_plots_and_numbers);
     tcase_add_test(tc, test_report_reads_version_1);

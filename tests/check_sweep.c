@@ -16,8 +16,12 @@
 #include <sys/prctl.h>
 #endif
 
+#include <sqlite3.h>
+
 #include "run/run.h"
 #include "suites.h"
+#include "util/sha256.h"
+#include "util/version.h"
 #include "util/xalloc.h"
 
 #define TOPO "topologies/global.yaml"
@@ -185,19 +189,405 @@ START_TEST(test_sweep_plan_errors)
     struct run_plan plan;
     struct sim_err err = {0};
     const char *twice[] = {"x=1,2", "y=a,b", "x=3"};
-    ck_assert_int_eq(run_plan_parse(twice, 3, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(twice, NULL, 3, &plan, &err), -SIM_EBADVAL);
     ck_assert_str_eq(err.field, "x");
     ck_assert_ptr_nonnull(strstr(err.msg, "varied twice"));
     run_plan_fini(&plan);
     const char *big[] = {"x=1..1000+1", "y=1..1000+1"};
-    ck_assert_int_eq(run_plan_parse(big, 2, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(big, NULL, 2, &plan, &err), -SIM_EBADVAL);
     ck_assert_ptr_nonnull(strstr(err.msg, "more than 100000 points"));
     run_plan_fini(&plan);
     const char *ok[] = {"x=1..3+1", "y=a,b"};
-    ck_assert_int_eq(run_plan_parse(ok, 2, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_parse(ok, NULL, 2, &plan, &err), 0);
     ck_assert_uint_eq(plan.n_points, 6);
     ck_assert_uint_eq(plan.n_vary, 2);
     run_plan_fini(&plan);
+}
+END_TEST
+
+/* Linked dimensions: a --vary-with takes the value number of the --vary
+ * before it, and the points are the product of the dimensions only. */
+START_TEST(test_sweep_plan_vary_with)
+{
+    struct run_plan plan;
+    struct sim_err err = {0};
+    const char *args[] = {"x=1,2,3", "y=a,b,c", "z=p,q", "w=10,20"};
+    const unsigned char with[] = {0, 1, 0, 1};
+    ck_assert_int_eq(run_plan_parse(args, with, 4, &plan, &err), 0);
+    ck_assert_uint_eq(plan.n_points, 6);
+    ck_assert_uint_eq(plan.n_dims, 2);
+    ck_assert_int_eq(plan.vary[1].is_with, 1);
+    struct met_sweep_vary mv[4];
+    for (size_t j = 0; j < 4; j++)
+        mv[j] = (struct met_sweep_vary){
+            .path = plan.vary[j].path,
+            .spec = plan.vary[j].spec,
+            .kind = plan.vary[j].kind,
+            .values = (const char *const *)plan.vary[j].values,
+            .nums = plan.vary[j].nums,
+            .n_values = plan.vary[j].n,
+            .is_with = plan.vary[j].is_with,
+        };
+    struct met_sweep ms = {.vary = mv, .n_vary = 4};
+    ck_assert_uint_eq(met_sweep_n_points(&ms), 6);
+    char *p3 = met_sweep_params(&ms, 3);
+    ck_assert_str_eq(p3, "x=2 y=b z=q w=20");
+    free(p3);
+    char *p4 = met_sweep_params(&ms, 4);
+    ck_assert_str_eq(p4, "x=3 y=c z=p w=10");
+    free(p4);
+    run_plan_fini(&plan);
+
+    /* Out of step, or with nothing to move with: usage errors. */
+    const char *uneven[] = {"x=1,2,3", "y=a,b"};
+    ck_assert_int_eq(run_plan_parse(uneven, with, 2, &plan, &err), -SIM_EUSAGE);
+    ck_assert_str_eq(err.file, "--vary-with");
+    ck_assert_str_eq(err.field, "y");
+    ck_assert_str_eq(err.msg, "\"a,b\" gives 2 values, but the --vary it "
+                              "moves with (x=1,2,3) gives 3");
+    run_plan_fini(&plan);
+    const unsigned char first[] = {1, 0};
+    ck_assert_int_eq(run_plan_parse(args, first, 2, &plan, &err), -SIM_EUSAGE);
+    ck_assert_str_eq(err.field, "x");
+    ck_assert_ptr_nonnull(strstr(err.msg, "give that --vary first"));
+    run_plan_fini(&plan);
+    /* A --vary-with's own error names it. */
+    const char *bad[] = {"x=1,2", "y=1..2"};
+    ck_assert_int_eq(run_plan_parse(bad, with, 2, &plan, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.file, "--vary-with");
+    run_plan_fini(&plan);
+}
+END_TEST
+
+/* Wildcards stand for node or region names, matched as shell globs in
+ * topology order; one that matches nothing is a usage error naming it. */
+START_TEST(test_sweep_plan_wildcards)
+{
+    static const char *const nodes[] = {"edge-fra", "edge-iad", "shield-ams",
+                                        "origin"};
+    static const char *const regions[] = {"eu", "us", "asia"};
+    const struct run_names names = {nodes, 4, regions, 3};
+    struct run_plan plan;
+    struct sim_err err = {0};
+    const char *args[] = {"nodes.edge-*.cache.capacity=1GiB,2GiB",
+                          "topology.regions.[ea]*.weight=1,2",
+                          "catalog.ttl=1m,2m"};
+    ck_assert_int_eq(run_plan_parse(args, NULL, 3, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_has_glob(&plan), 1);
+    ck_assert_int_eq(plan.vary[0].has_glob, 1);
+    ck_assert_int_eq(plan.vary[2].has_glob, 0);
+    ck_assert_uint_eq(plan.vary[2].n_paths, 1);
+    ck_assert_str_eq(plan.vary[2].paths[0], "catalog.ttl");
+    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), 0);
+    ck_assert_uint_eq(plan.vary[0].n_paths, 2);
+    ck_assert_str_eq(plan.vary[0].paths[0], "nodes.edge-fra.cache.capacity");
+    ck_assert_str_eq(plan.vary[0].paths[1], "nodes.edge-iad.cache.capacity");
+    ck_assert_uint_eq(plan.vary[1].n_paths, 2);
+    ck_assert_str_eq(plan.vary[1].paths[0], "topology.regions.eu.weight");
+    ck_assert_str_eq(plan.vary[1].paths[1], "topology.regions.asia.weight");
+    ck_assert_uint_eq(plan.n_points, 8);
+    run_plan_fini(&plan);
+
+    const char *none[] = {"nodes.cdn-?.cache.capacity=1GiB"};
+    ck_assert_int_eq(run_plan_parse(none, NULL, 1, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), -SIM_EUSAGE);
+    ck_assert_str_eq(err.file, "--vary");
+    ck_assert_str_eq(err.field, "nodes.cdn-?.cache.capacity");
+    ck_assert_str_eq(err.msg, "\"cdn-?\" matches no node name (nodes: "
+                              "edge-fra, edge-iad, shield-ams, origin)");
+    run_plan_fini(&plan);
+
+    /* A field set by two --vary, through a wildcard. */
+    const char *twice[] = {"nodes.*.cache.capacity=1GiB",
+                           "nodes.edge-iad.cache.capacity=2GiB"};
+    ck_assert_int_eq(run_plan_parse(twice, NULL, 2, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), -SIM_EBADVAL);
+    ck_assert_str_eq(err.field, "nodes.edge-iad.cache.capacity");
+    ck_assert_ptr_nonnull(strstr(err.msg, "which nodes.*.cache.capacity sets "
+                                          "too"));
+    run_plan_fini(&plan);
+
+    /* A wildcard must name a field of what it matches; elsewhere a '*' is
+     * taken as written. */
+    const char *bare[] = {"nodes.edge-*=1"};
+    ck_assert_int_eq(run_plan_parse(bare, NULL, 1, &plan, &err), -SIM_EUSAGE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "give the field after it"));
+    run_plan_fini(&plan);
+    const char *literal[] = {"workload.name=a*b,c"};
+    ck_assert_int_eq(run_plan_parse(literal, NULL, 1, &plan, &err), 0);
+    ck_assert_int_eq(run_plan_has_glob(&plan), 0);
+    run_plan_fini(&plan);
+}
+END_TEST
+
+/* The command line: a wildcard --vary with a --vary-with, as a dry run
+ * lists it, and the usage errors (exit 2). */
+START_TEST(test_sweep_cli_wildcards_and_links)
+{
+    char *out = NULL, *errout = NULL;
+    ck_assert_int_eq(
+        test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run", "--vary",
+                    "nodes.edge-*.cache.capacity=128MiB..512MiB*2",
+                    "--vary-with",
+                    "nodes.shield-*.cache.capacity=1GiB,2GiB,4GiB", NULL),
+        0);
+    ck_assert_str_eq(out, "3 points of " TOPO " x " WL ":\n"
+                          "nodes.edge-*.cache.capacity sets "
+                          "nodes.edge-fra.cache.capacity, "
+                          "nodes.edge-iad.cache.capacity, "
+                          "nodes.edge-sin.cache.capacity\n"
+                          "nodes.shield-*.cache.capacity sets "
+                          "nodes.shield-ams.cache.capacity, "
+                          "nodes.shield-ord.cache.capacity\n"
+                          "    0  nodes.edge-*.cache.capacity=128MiB "
+                          "nodes.shield-*.cache.capacity=1GiB\n"
+                          "    1  nodes.edge-*.cache.capacity=256MiB "
+                          "nodes.shield-*.cache.capacity=2GiB\n"
+                          "    2  nodes.edge-*.cache.capacity=512MiB "
+                          "nodes.shield-*.cache.capacity=4GiB\n");
+    free(out);
+    ck_assert_int_eq(test_cdnsim(NULL, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", "nodes.cdn-*.cache.capacity=1GiB",
+                                 NULL),
+                     2);
+    ck_assert_ptr_nonnull(strstr(errout, "cdnsim: --vary: "
+                                         "nodes.cdn-*.cache.capacity: "
+                                         "\"cdn-*\" matches no node name"));
+    free(errout);
+    ck_assert_int_eq(test_cdnsim(NULL, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", "seed=1,2", "--vary-with",
+                                 "catalog.ttl=1m,2m,3m", NULL),
+                     2);
+    ck_assert_ptr_nonnull(strstr(errout, "cdnsim: --vary-with: catalog.ttl: "));
+    free(errout);
+    /* A bad value of a linked --vary names it. */
+    ck_assert_int_eq(test_cdnsim(NULL, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", "seed=1,2", "--vary-with",
+                                 "nodes.edge-*.cache.capacity=1GiB,0", NULL),
+                     3);
+    ck_assert_msg(strstr(errout, "cdnsim: --vary-with: "
+                                 "nodes.edge-*.cache.capacity: expected a "
+                                 "positive size") != NULL,
+                  "%s", errout);
+    free(errout);
+}
+END_TEST
+
+/* The first column of the first row of sql on db, as text; caller frees.
+ * NULL for SQL NULL or no row. */
+static char *
+db_text(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK,
+                  "%s: %s", sql, sqlite3_errmsg(h));
+    char *out = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        out = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
+}
+
+/* Known answers: FIPS 180-2's "abc" and the empty string. */
+START_TEST(test_sweep_sha256_vectors)
+{
+    char hex[SHA256_HEX_LEN + 1];
+    sha256_hex("abc", 3, hex);
+    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c"
+                          "b410ff61f20015ad");
+    sha256_hex("", 0, hex);
+    ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c"
+                          "a495991b7852b855");
+}
+END_TEST
+
+/* Provenance: a run and a sweep record both files' text and SHA-256 and
+ * the version (DB and JSON); resuming a sweep whose file changed is
+ * refused (exit 3) unless --force-new, which starts a new sweep that a
+ * later plain resume continues. */
+START_TEST(test_sweep_provenance)
+{
+    char *dir = test_tmpdir();
+    char *topo = test_write_file(
+        dir, "t.yaml",
+        "name: t\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: edge-a, tier: edge, cache: {capacity: 1MiB}, "
+        "parent: origin}\n"
+        "  - {name: edge-b, tier: edge, cache: {capacity: 1MiB}, "
+        "parent: origin}\n"
+        "  - {name: origin, tier: origin}\n"
+        "latency_ms: {r: {edge-a: 5, edge-b: 9}, edge-a: {origin: 20}, "
+        "edge-b: {origin: 20}}\n");
+    static const char wl_v1[] =
+        "name: w\nseed: 3\nrequests: 2000\nwarmup: 100\n"
+        "arrival: {rate: 1000}\ncatalog: {objects: 500, zipf_alpha: 0.9, "
+        "size: {dist: fixed, bytes: 1000}, ttl: 1m}\n";
+    char *wl = test_write_file(dir, "w.yaml", wl_v1);
+    char *db = xasprintf("%s/p.db", dir);
+    char *json = xasprintf("%s/p.json", dir);
+    char want_t[SHA256_HEX_LEN + 1], want_w[SHA256_HEX_LEN + 1];
+    FILE *f = fopen(topo, "rb");
+    char tbuf[2048];
+    size_t tlen = fread(tbuf, 1, sizeof tbuf - 1, f);
+    fclose(f);
+    tbuf[tlen] = '\0';
+    sha256_hex(tbuf, tlen, want_t);
+    sha256_hex(wl_v1, strlen(wl_v1), want_w);
+
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", topo, wl, "--db", db,
+                                 "--json", json, "--quiet", NULL),
+                     0);
+    char *got = db_text(db, "SELECT topology_sha256 FROM runs");
+    ck_assert_str_eq(got, want_t);
+    free(got);
+    got = db_text(db, "SELECT workload_sha256 || ' ' || cdnsim_version"
+                      " FROM runs");
+    char *want = xasprintf("%s %s", want_w, CDNSIM_VERSION);
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    got = db_text(db, "SELECT topology_text FROM runs");
+    ck_assert_str_eq(got, tbuf);
+    free(got);
+    got = db_text(db, "SELECT workload_text FROM runs");
+    ck_assert_str_eq(got, wl_v1);
+    free(got);
+    f = fopen(json, "rb");
+    char jbuf[16384];
+    size_t jlen = fread(jbuf, 1, sizeof jbuf - 1, f);
+    fclose(f);
+    jbuf[jlen] = '\0';
+    want = xasprintf("\"sha256\": \"%s\",\n    \"text\": \"name: w\\nseed: "
+                     "3\\nrequests: 2000",
+                     want_w);
+    ck_assert_msg(strstr(jbuf, want) != NULL, "%s lacks %s", jbuf, want);
+    free(want);
+    ck_assert_ptr_nonnull(
+        strstr(jbuf, "\"cdnsim_version\": \"" CDNSIM_VERSION "\""));
+    unlink(db);
+
+    /* A sweep records the same, and its wildcard's fields. */
+    const char *sweep[] = {"sweep",
+                           topo,
+                           wl,
+                           "--vary",
+                           "nodes.edge-*.cache.capacity=1MiB,2MiB",
+                           "--db",
+                           db,
+                           "--jobs",
+                           "1",
+                           "--quiet",
+                           NULL,
+                           NULL};
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    got = db_text(db, "SELECT topology_sha256 || ' ' || workload_sha256 || "
+                      "' ' || cdnsim_version FROM sweeps WHERE id = 1");
+    want = xasprintf("%s %s %s", want_t, want_w, CDNSIM_VERSION);
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    got = db_text(db, "SELECT workload_text FROM sweeps");
+    ck_assert_str_eq(got, wl_v1);
+    free(got);
+    got = db_text(db, "SELECT fields FROM sweep_vary");
+    ck_assert_str_eq(got, "nodes.edge-a.cache.capacity\n"
+                          "nodes.edge-b.cache.capacity");
+    free(got);
+    got = db_text(db, "SELECT overrides FROM runs WHERE id = 1");
+    ck_assert_str_eq(got, "nodes.edge-a.cache.capacity=1MiB "
+                          "nodes.edge-b.cache.capacity=1MiB");
+    free(got);
+
+    /* The workload changes: resuming is refused, naming the file. */
+    free(test_write_file(dir, "w.yaml", "# edited\n"));
+    FILE *a = fopen(wl, "ab");
+    fputs(wl_v1, a);
+    fclose(a);
+    char *errout = NULL;
+    ck_assert_int_eq(test_cdnsim_argv(NULL, &errout, sweep), 3);
+    want = xasprintf("cdnsim: %s: sweep 1 began with other contents of %s "
+                     "(SHA-256 %.12s..., now ",
+                     db, wl, want_w);
+    ck_assert_msg(strstr(errout, want) != NULL, "%s", errout);
+    ck_assert_ptr_nonnull(strstr(errout, "run with --force-new"));
+    free(want);
+    free(errout);
+    got = db_text(db, "SELECT count(*) FROM runs");
+    ck_assert_str_eq(got, "2");
+    free(got);
+    /* --force-new starts sweep 2; the same command again resumes it. */
+    sweep[10] = "--force-new";
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    sweep[10] = NULL;
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    got = db_text(db, "SELECT count(*) || ' ' || max(id) FROM sweeps");
+    ck_assert_str_eq(got, "2 2");
+    free(got);
+    got = db_text(db, "SELECT count(*) FROM runs");
+    ck_assert_str_eq(got, "4");
+    free(got);
+    got = db_text(db, "SELECT workload_sha256 = (SELECT workload_sha256"
+                      " FROM runs WHERE id = 4) FROM sweeps WHERE id = 2");
+    ck_assert_str_eq(got, "1");
+    free(got);
+
+    free(json);
+    free(db);
+    free(wl);
+    free(topo);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* The sweep report keeps a --vary-with on the x axis with its --vary:
+ * one line per policy, not per policy and shield size. */
+START_TEST(test_sweep_report_links)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/l.db", dir);
+    char *out_dir = xasprintf("%s/r", dir);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "sweep", TOPO, WL, "--requests", "3000",
+                    "--set", "warmup=300", "--vary",
+                    "nodes.edge-*.cache.capacity=64MiB..256MiB*2",
+                    "--vary-with",
+                    "nodes.shield-*.cache.capacity=128MiB,512MiB,2GiB",
+                    "--vary", "nodes.edge-fra.cache.policy=lru,fifo", "--db",
+                    db, "--jobs", "1", "--quiet", NULL),
+        0);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1",
+                                 "--out", out_dir, "--quiet", NULL),
+                     0);
+    char *path = xasprintf("%s/data/sweep-hit-ratio.dat", out_dir);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    ck_assert_ptr_nonnull(strstr(buf, "# series: policy=lru\n67108864\t"));
+    ck_assert_ptr_nonnull(strstr(buf, "# series: policy=fifo\n"));
+    ck_assert_ptr_null(strstr(buf, "capacity="));
+    free(path);
+    path = xasprintf("%s/report.md", out_dir);
+    f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    ck_assert_ptr_nonnull(strstr(buf, "`nodes.shield-*.cache.capacity` over 3 "
+                                      "values (`128MiB,512MiB,2GiB`) in step "
+                                      "with `nodes.edge-*.cache.capacity`"));
+    free(path);
+    free(out_dir);
+    free(db);
+    test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -392,11 +782,17 @@ sweep_suite(void)
     tcase_add_test(tc, test_sweep_plan_ranges);
     tcase_add_test(tc, test_sweep_plan_errors);
     tcase_add_test(tc, test_regress_12_vary_integer_ranges);
+    tcase_add_test(tc, test_sweep_plan_vary_with);
+    tcase_add_test(tc, test_sweep_plan_wildcards);
     suite_add_tcase(s, tc);
     tc = tcase_create("run");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_sweep_run_point_warnings);
     tcase_add_test(tc, test_regress_12_sweep_table_escapes);
+    tcase_add_test(tc, test_sweep_cli_wildcards_and_links);
+    tcase_add_test(tc, test_sweep_sha256_vectors);
+    tcase_add_test(tc, test_sweep_provenance);
+    tcase_add_test(tc, test_sweep_report_links);
     tcase_add_test(tc, test_regress_12_sweep_workers_die_with_parent);
     suite_add_tcase(s, tc);
     return s;

@@ -78,6 +78,25 @@ char *test_write_file(const char *dir, const char *name, const char *text);
     "ALTER TABLE runs DROP COLUMN pushed_bytes;"                               \
     "ALTER TABLE region_metrics DROP COLUMN served_from_origin;"               \
     "ALTER TABLE region_metrics DROP COLUMN bytes_from_origin;"                \
-    "ALTER TABLE region_metrics DROP COLUMN bytes_failed;"
+    "ALTER TABLE region_metrics DROP COLUMN bytes_failed;" DROP_VERSION_4
+
+/* SQL that turns a new file into one of schema version 3 (provenance and
+ * linked --vary columns dropped; the sweep tables, empty in these tests,
+ * made again, since SQLite's DROP COLUMN trips over their comments). */
+#define DROP_VERSION_4                                                         \
+    "ALTER TABLE runs DROP COLUMN topology_sha256;"                            \
+    "ALTER TABLE runs DROP COLUMN topology_text;"                              \
+    "ALTER TABLE runs DROP COLUMN workload_sha256;"                            \
+    "ALTER TABLE runs DROP COLUMN workload_text;"                              \
+    "ALTER TABLE runs DROP COLUMN cdnsim_version;"                             \
+    "DROP TABLE sweeps; DROP TABLE sweep_vary;"                                \
+    "CREATE TABLE sweeps (id INTEGER PRIMARY KEY AUTOINCREMENT,"              \
+    " topology_path TEXT NOT NULL, workload_path TEXT NOT NULL,"               \
+    " seed INTEGER NOT NULL, vary TEXT NOT NULL, overrides TEXT NOT NULL,"     \
+    " points INTEGER NOT NULL, created TEXT NOT NULL);"                        \
+    "CREATE TABLE sweep_vary (sweep_id INTEGER NOT NULL REFERENCES"            \
+    " sweeps(id), position INTEGER NOT NULL, path TEXT NOT NULL,"              \
+    " spec TEXT NOT NULL, kind TEXT NOT NULL, n_values INTEGER NOT NULL,"      \
+    " PRIMARY KEY (sweep_id, position));"
 
 #endif

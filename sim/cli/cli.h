@@ -9,7 +9,7 @@
 #include "config/config.h"
 #include "util/err.h"
 
-#define CDNSIM_VERSION "0.1.0"
+#include "util/version.h" /* CDNSIM_VERSION */
 
 /* Exit statuses, documented in README.md (jq's explicit enum). */
 enum cli_exit {

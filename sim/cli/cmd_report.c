@@ -9,7 +9,8 @@
 #include "util/parse.h"
 
 static const char report_usage[] =
-    "usage: cdnsim report DB [--run ID | --sweep ID] --out DIR [options]\n"
+    "usage: cdnsim report DB [--run ID[,ID...] | --sweep ID] --out DIR\n"
+    "                     [options]\n"
     "\n"
     "Draws the plots of one run or one sweep of the results database DB\n"
     "with gnuplot (PNG and SVG) and writes DIR/report.html (self-contained,\n"
@@ -18,6 +19,8 @@ static const char report_usage[] =
     "\n"
     "options:\n"
     "  --run ID          report run ID (runs.id)\n"
+    "  --run A,B[,...]   compare runs side by side: headline metrics with\n"
+    "                    the differences from run A, plots overlaid\n"
     "  --sweep ID        report sweep ID (sweeps.id): figures against the\n"
     "                    varied parameter and the best points\n"
     "  --out DIR         where to write (created if missing); the plots'\n"
@@ -47,6 +50,31 @@ parse_id(const char *s)
     if (parse_u64(s, &v) != 0 || v == 0 || v > INT64_MAX)
         return 0;
     return (int64_t)v;
+}
+
+/* Most runs one report compares. */
+#define REPORT_MAX_COMPARE 16
+
+/* Parses "A,B,..." into ids (at most REPORT_MAX_COMPARE); returns how
+ * many, or 0 on error. */
+static size_t
+parse_ids(const char *s, int64_t *ids)
+{
+    size_t n = 0;
+    char buf[32];
+    for (const char *p = s;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == 0 || len >= sizeof buf || n == REPORT_MAX_COMPARE)
+            return 0;
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        if ((ids[n++] = parse_id(buf)) == 0)
+            return 0;
+        if (comma == NULL)
+            return n;
+        p = comma + 1;
+    }
 }
 
 /* Parses "WxH" with both in [64, 10000]. */
@@ -86,6 +114,7 @@ cmd_report(int argc, char **argv)
     struct rep_opts o = {.width = REP_DEFAULT_WIDTH,
                          .height = REP_DEFAULT_HEIGHT,
                          .log = stdout};
+    int64_t ids[REPORT_MAX_COMPARE];
     enum { MAX_METRICS = 64 };
     const char *metrics[MAX_METRICS];
     for (int i = 0; i < argc; i++) {
@@ -96,10 +125,15 @@ cmd_report(int argc, char **argv)
             fputs(report_usage, stdout);
             return EXIT_OK;
         } else if ((v = cli_opt_value(argc, argv, &i, "--run", &missing))) {
-            if ((o.run_id = parse_id(v)) == 0)
-                return cli_usage_error("--run needs a run id (1, 2, ...), "
-                                       "got \"%s\"",
-                                       v);
+            size_t n = parse_ids(v, ids);
+            if (n == 0)
+                return cli_usage_error("--run needs a run id (1, 2, ...) "
+                                       "or up to %d of them to compare "
+                                       "(1,2), got \"%s\"",
+                                       REPORT_MAX_COMPARE, v);
+            o.run_id = ids[0];
+            o.compare_ids = n > 1 ? ids : NULL;
+            o.n_compare = n > 1 ? n : 0;
         } else if ((v = cli_opt_value(argc, argv, &i, "--sweep", &missing))) {
             if ((o.sweep_id = parse_id(v)) == 0)
                 return cli_usage_error("--sweep needs a sweep id (1, 2, "

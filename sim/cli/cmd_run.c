@@ -369,8 +369,8 @@ run_replications(const struct run_args *a)
         code = cli_check_metric_names(r.t, a->metrics, a->n_metrics, &err);
     run_result_fini(&r);
     if (code == 0)
-        code = run_sweep_init(&s, &base, db, NULL, 0, a->replications, 1,
-                              &err);
+        code = run_sweep_init(&s, &base, db, NULL, NULL, 0,
+                              a->replications, 1, &err);
     if (code != 0) {
         cli_print_err(&err);
         status = cli_exit_for(code);

@@ -35,7 +35,12 @@ static const char sweep_usage[] =
     "nodes.edge-fra.cache.capacity=1GiB..64GiB*2\n"
     "                      steps      catalog.ttl=1m..10m+3m\n"
     "                      (A..B*F multiplies by F, A..B+S adds S, up to B;\n"
-    "                      sizes, durations and plain numbers)\n"
+    "                      sizes, durations and plain numbers); a node or\n"
+    "                      region name may be a glob, setting every match:\n"
+    "                      nodes.edge-*.cache.capacity=128MiB..2GiB*2\n"
+    "  --vary-with PATH=VALUES\n"
+    "                      moves in lock-step with the --vary before it: its\n"
+    "                      i-th value with that one's i-th (as many values)\n"
     "  --db FILE           the results database (created if new)\n"
     "  --jobs N            points run in parallel (default: the number of\n"
     "                      cores)\n"
@@ -53,6 +58,9 @@ static const char sweep_usage[] =
     "                      regions.eu.latency_ms.p99, origin.steady_peak_rps\n"
     "  --json FILE         write the sweep's points and figures as JSON\n"
     "                      ('-' = stdout, which then carries it alone)\n"
+    "  --force-new         record a new sweep even if FILE holds the same\n"
+    "                      one (needed when the files changed since it\n"
+    "                      began: resuming it is refused then)\n"
     "  --dry-run           check everything and list the points; run nothing\n"
     "  --quiet             no table of results at the end\n"
     "  --help              this text\n"
@@ -68,7 +76,8 @@ struct sweep_args {
     const char *workload;
     const char *db;
     struct cli_sets sets;   /* the user's --set, --seed, --requests */
-    const char **vary_args; /* the --vary arguments as given */
+    const char **vary_args; /* the --vary and --vary-with arguments */
+    unsigned char *is_with; /* [n_vary_args]: 1 for a --vary-with */
     size_t n_vary_args;
     long jobs; /* 0 = one per core */
     unsigned replications; /* 0: none */
@@ -77,6 +86,7 @@ struct sweep_args {
     const char *json;
     int quiet;
     int dry_run;
+    int force_new; /* a new sweep even if the file has the same one */
 };
 
 static void
@@ -84,6 +94,7 @@ args_fini(struct sweep_args *a)
 {
     cli_sets_fini(&a->sets);
     free(a->vary_args);
+    free(a->is_with);
     free(a->metrics);
 }
 
@@ -96,15 +107,21 @@ parse_option(int argc, char **argv, int *i, struct sweep_args *a, int *missing)
     const char *arg = argv[*i];
     const char *v;
     int rc;
-    if ((v = cli_opt_value(argc, argv, i, "--vary", missing))) {
+    int is_with = 0;
+    if ((v = cli_opt_value(argc, argv, i, "--vary", missing)) ||
+        (is_with = 1,
+         v = cli_opt_value(argc, argv, i, "--vary-with", missing))) {
         const char *eq = strchr(v, '=');
         if (eq == NULL || eq == v || eq[1] == '\0')
-            return cli_usage_error("--vary needs PATH=VALUES, such as "
+            return cli_usage_error("%s needs PATH=VALUES, such as "
                                    "nodes.edge.cache.policy=lru,fifo; "
                                    "got \"%s\"",
-                                   v);
+                                   is_with ? "--vary-with" : "--vary", v);
         a->vary_args =
             xrealloc(a->vary_args, (a->n_vary_args + 1) * sizeof *a->vary_args);
+        a->is_with =
+            xrealloc(a->is_with, (a->n_vary_args + 1) * sizeof *a->is_with);
+        a->is_with[a->n_vary_args] = (unsigned char)is_with;
         a->vary_args[a->n_vary_args++] = v;
     } else if ((rc = cli_sets_option(&a->sets, argc, argv, i, 1, missing)) >=
                0) {
@@ -118,6 +135,8 @@ parse_option(int argc, char **argv, int *i, struct sweep_args *a, int *missing)
                                    "from 1 to 4096, got \"%s\"",
                                    v);
         a->jobs = (long)x;
+    } else if (strcmp(arg, "--force-new") == 0) {
+        a->force_new = 1;
     } else if ((v = cli_opt_value(argc, argv, i, "--replications",
                                   missing))) {
         uint64_t x;
@@ -201,8 +220,8 @@ sweep_init(struct run_sweep *s, const struct sweep_args *a, int check,
         .sets = a->sets.v,
         .n_sets = a->sets.n,
     };
-    return run_sweep_init(s, &base, a->db, a->vary_args, a->n_vary_args,
-                          a->replications, check, err);
+    return run_sweep_init(s, &base, a->db, a->vary_args, a->is_with,
+                          a->n_vary_args, a->replications, check, err);
 }
 
 /* ---- Progress -------------------------------------------------------------
@@ -362,6 +381,20 @@ print_dry_run(const struct run_sweep *s, const struct sweep_args *a)
 {
     printf("%llu points of %s x %s:\n", (unsigned long long)s->plan.n_points,
            a->topo, a->workload);
+    for (size_t j = 0; j < s->plan.n_vary; j++) {
+        const struct run_vary *v = &s->plan.vary[j];
+        if (!v->has_glob)
+            continue;
+        char *safe = esc_term_dup(v->path);
+        printf("%s sets", safe);
+        free(safe);
+        for (size_t i = 0; i < v->n_paths; i++) {
+            safe = esc_term_dup(v->paths[i]);
+            printf("%s %s", i ? "," : "", safe);
+            free(safe);
+        }
+        printf("\n");
+    }
     for (uint64_t p = 0; p < s->plan.n_points; p++) {
         char *params = met_sweep_params(&s->ms, p);
         char *safe = esc_term_dup(params);
@@ -504,9 +537,10 @@ sweep_main(struct sweep_args *a, int n_ranks, int *is_worker,
         }
         outfile_abort(&probe);
     }
-    if (run_sweep_begin(&s, &err) != 0) {
+    s.ms.is_new = a->force_new;
+    if ((code = run_sweep_begin(&s, &err)) != 0) {
         cli_print_err(&err);
-        status = EXIT_RUN_FAILED;
+        status = cli_exit_for(code);
         goto out;
     }
     *announced = s.id;

@@ -9,6 +9,7 @@
 
 #include "util/err.h"
 #include "util/kv.h" /* struct cfg_mark, struct cfg_kv */
+#include "util/sha256.h"
 
 typedef int64_t cfg_time_ns; /* same representation as the engine's sim_time */
 
@@ -61,6 +62,13 @@ enum cfg_service_dist {
  * distribution, before the node looks the object up (or, at an origin,
  * answers). FIFO queue, as in M/M/c.
  */
+/* A configuration file as it was read, for the record of a run. */
+struct cfg_source {
+    char *text; /* every byte, NUL-terminated; owned */
+    size_t len;
+    char sha256[SHA256_HEX_LEN + 1]; /* of text, in hex */
+};
+
 struct cfg_service {
     int is_set;               /* service_time given; else no delay at all */
     uint32_t servers;         /* 0 = as many as needed (a pure delay) */
@@ -146,6 +154,7 @@ struct cfg_provider {
 struct cfg_topology {
     char *path;
     char *name;
+    struct cfg_source source; /* the file as read */
     struct cfg_region *regions;
     size_t n_regions;
     struct cfg_node *nodes;
@@ -350,6 +359,7 @@ struct cfg_event {
 struct cfg_workload {
     char *path;
     char *name;
+    struct cfg_source source; /* the file as read */
     uint64_t seed;
     uint64_t n_requests;    /* > 0; 0 only for a trace: the whole trace */
     uint64_t warmup;        /* < n_requests */
@@ -405,7 +415,9 @@ struct cfg_workload {
  * seed, requests, warmup, arrival, catalog, metrics, events, trace);
  * "topology." or "workload." may prefix any path and is needed for "name". Sequence items are addressed by
  * their name ("nodes.edge-fra.cache.capacity") or index ("regions.0.weight").
- * A missing final key is added; a missing intermediate one is an error.
+ * Missing keys are added, intermediate ones as mappings (which the
+ * validation then checks as if the file had them); a missing sequence item
+ * is an error.
  */
 struct cfg_override {
     const char *text; /* the whole "PATH=VALUE", borrowed */

@@ -32,6 +32,9 @@ struct cfg_doc {
     int *set_of;     /* [node id]: 1 + index of the --set that made
                         the node, 0 for a node read from the file */
     size_t n_set_of; /* entries in set_of */
+    char *text;      /* the file's bytes, NUL-terminated; owned */
+    size_t text_len;
+    char sha256[SHA256_HEX_LEN + 1]; /* of text */
 };
 
 /* --- yaml_doc.c --- */
@@ -43,6 +46,9 @@ struct cfg_doc {
  * document) or -SIM_EBADTYPE (empty, or the root is not a mapping).
  */
 int cfg_doc_load(struct cfg_doc *d, const char *path, struct sim_err *err);
+
+/* Copies d's text and its digest into src (which then owns a copy). */
+void cfg_source_copy(struct cfg_source *src, const struct cfg_doc *d);
 
 /* Frees the document tree. d may be all zero. */
 void cfg_doc_fini(struct cfg_doc *d);
@@ -85,6 +91,10 @@ int cfg_doc_lookup(const struct cfg_doc *d, int map_id, const char *key,
  * valid UTF-8).
  */
 int cfg_doc_add_scalar(struct cfg_doc *d, const char *text, int set_no);
+
+/* Adds an empty mapping made by override number set_no. Returns its id, or
+ * 0 if libyaml cannot. */
+int cfg_doc_add_mapping(struct cfg_doc *d, int set_no);
 
 /* --- fields.c: reading typed values out of one mapping --- */
 

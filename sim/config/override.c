@@ -196,7 +196,8 @@ seq_find(const struct cfg_doc *d, const yaml_node_t *seq, const char *seg)
     return i;
 }
 
-/* Reports that segment k does not exist in node cur, listing what does. */
+/* Reports that item seg k does not exist in sequence cur, listing the
+ * names there. (A missing key of a mapping is added instead.) */
 static int
 set_no_field(const struct set_ctx *s, const struct cfg_doc *d, int cur,
              size_t k, struct sim_err *err)
@@ -206,17 +207,6 @@ set_no_field(const struct set_ctx *s, const struct cfg_doc *d, int cur,
     size_t len = 0;
     known[0] = '\0';
     int prefix = (int)s->seg_end[k];
-    if (n->type == YAML_MAPPING_NODE) {
-        for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
-             p < n->data.mapping.pairs.top; p++) {
-            const char *key = cfg_doc_scalar(d, p->key);
-            if (key)
-                known_add(known, &len, key);
-        }
-        return set_err(s, -SIM_EBADVAL, err,
-                       "no such field \"%.*s\" (known: %s)", prefix, s->path,
-                       len ? known : "none");
-    }
     const yaml_node_item_t *start = n->data.sequence.items.start;
     const yaml_node_item_t *top = n->data.sequence.items.top;
     for (const yaml_node_item_t *it = start; it < top; it++) {
@@ -247,6 +237,28 @@ set_add_key(const struct set_ctx *s, struct cfg_doc *d, int map,
     if (!yaml_document_append_mapping_pair(&d->doc, map, key_id, value_id))
         return set_err(s, -SIM_EINTERNAL, err,
                        "cannot add \"%s\" to the document", key);
+    return 0;
+}
+
+/*
+ * Adds key, missing from mapping *map, holding a new empty mapping, and
+ * moves *map to it: the rest of the path is built inside. Whether the key
+ * may be there at all is for the validation of the file, which names
+ * "--set" as the source of what is made here.
+ */
+static int
+set_add_mapping(const struct set_ctx *s, struct cfg_doc *d, int *map,
+                const char *key, struct sim_err *err)
+{
+    int key_id = cfg_doc_add_scalar(d, key, s->set_no);
+    int value_id = key_id ? cfg_doc_add_mapping(d, s->set_no) : 0;
+    if (key_id == 0)
+        return set_err(s, -SIM_EBADVAL, err, "the path is not valid UTF-8");
+    if (value_id == 0 ||
+        !yaml_document_append_mapping_pair(&d->doc, *map, key_id, value_id))
+        return set_err(s, -SIM_EINTERNAL, err,
+                       "cannot add \"%s\" to the document", key);
+    *map = value_id;
     return 0;
 }
 
@@ -303,8 +315,12 @@ set_walk(const struct set_ctx *s, struct cfg_doc *d, size_t first,
             }
             if (i < 0 && is_last)
                 return set_add_key(s, d, cur, seg, err);
-            if (i < 0)
-                return set_no_field(s, d, cur, k, err);
+            if (i < 0) {
+                int rc = set_add_mapping(s, d, &cur, seg, err);
+                if (rc != 0)
+                    return rc;
+                continue;
+            }
             if (is_last)
                 return set_replace(s, d, cur, i, err);
             cur = start[i].value;

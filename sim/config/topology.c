@@ -440,6 +440,31 @@ tb_service(const struct topo_build *b, const struct cfg_map *node,
     return rc;
 }
 
+/* A link's bandwidth or latency written on a node: says where it goes. */
+static int
+tb_link_key_on_node(const struct topo_build *b, const struct cfg_map *m,
+                    struct sim_err *err)
+{
+    static const char *const link_keys[] = {"bandwidth_mbps", "latency_ms"};
+    for (size_t k = 0; k < 2; k++) {
+        int key_id = cfg_map_key_id(m, link_keys[k]);
+        if (key_id == 0)
+            continue;
+        char field[CFG_FIELD_MAX];
+        cfg_map_field(m, link_keys[k], field, sizeof field);
+        const char *name = cfg_doc_scalar(b->d, cfg_map_find(m, "name"));
+        const char *parent = cfg_doc_scalar(b->d, cfg_map_find(m, "parent"));
+        return cfg_doc_err(
+            b->d, key_id, -SIM_EBADKEY, field, err,
+            "%s belongs to a link, not a node: give it in the top-level "
+            "%s table (%s: {%s: {%s: N}}; with --set: %s.%s.%s=N)",
+            link_keys[k], link_keys[k], link_keys[k], name ? name : "NODE",
+            parent ? parent : "PARENT", link_keys[k], name ? name : "NODE",
+            parent ? parent : "PARENT");
+    }
+    return 0;
+}
+
 /* One item of nodes. */
 static int
 tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
@@ -453,6 +478,8 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
     node->provider = -1;
     snprintf(field, sizeof field, "nodes[%zu]", i);
     int rc = cfg_map_open(&m, b->d, item, field, err);
+    if (rc == 0)
+        rc = tb_link_key_on_node(b, &m, err);
     if (rc == 0)
         rc = cfg_map_check_keys(&m, node_keys, node_required, err);
     if (rc == 0)
@@ -1337,6 +1364,7 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
     idmap_init(&b.link_index);
     b.t = xcalloc(1, sizeof *b.t);
     b.t->path = xstrdup(d->path);
+    cfg_source_copy(&b.t->source, d);
     struct cfg_map root;
     int rc = tb_root(&b, &root, err);
     if (rc == 0)
@@ -1384,6 +1412,7 @@ cfg_topology_free(struct cfg_topology *t)
 {
     if (t == NULL)
         return;
+    free(t->source.text);
     for (size_t i = 0; i < t->n_nodes; i++) {
         struct cfg_cache *c = &t->nodes[i].cache;
         for (size_t k = 0; k < c->n_params; k++) {

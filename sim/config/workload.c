@@ -159,6 +159,7 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
     *out = NULL;
     struct cfg_workload *w = xcalloc(1, sizeof *w);
     w->path = xstrdup(d->path);
+    cfg_source_copy(&w->source, d);
     /* Defaults of the optional fields. */
     w->seed = 1;
     w->size.dist = CFG_SIZE_FIXED;
@@ -257,6 +258,7 @@ cfg_workload_free(struct cfg_workload *w)
 {
     if (w == NULL)
         return;
+    free(w->source.text);
     cfg_events_free(w);
     cfg_catalog_free(w);
     cfg_arrival_free(w);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/sha256.h"
 #include "util/xalloc.h"
 
 /* Fills err from a libyaml parser failure and returns its code. */
@@ -63,6 +64,33 @@ doc_check_single(yaml_parser_t *p, const char *path, struct sim_err *err)
     return rc;
 }
 
+/* Reads all of f into d->text (NUL-terminated) and hashes it. */
+static int
+doc_read_all(struct cfg_doc *d, FILE *f, const char *path,
+             struct sim_err *err)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap)
+            buf = xrealloc(buf, cap *= 2);
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        return sim_err_set(err, -SIM_EIO, path, 0, 0, NULL, "cannot read: %s",
+                           strerror(errno));
+    }
+    buf[n] = '\0';
+    d->text = buf;
+    d->text_len = n;
+    sha256_hex(buf, n, d->sha256);
+    return 0;
+}
+
 int
 cfg_doc_load(struct cfg_doc *d, const char *path, struct sim_err *err)
 {
@@ -87,7 +115,13 @@ cfg_doc_load(struct cfg_doc *d, const char *path, struct sim_err *err)
         goto out;
     }
     has_parser = 1;
-    yaml_parser_set_input_file(&parser, f);
+    /* Parsed from the bytes kept for the record, so the text a run
+     * records is exactly the text it read. */
+    rc = doc_read_all(d, f, path, err);
+    if (rc != 0)
+        goto out;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)d->text,
+                                 d->text_len);
     /* On failure yaml_parser_load leaves nothing to delete. */
     if (!yaml_parser_load(&parser, &d->doc)) {
         rc = doc_syntax_err(&parser, path, err);
@@ -126,6 +160,9 @@ cfg_doc_fini(struct cfg_doc *d)
         yaml_document_delete(&d->doc);
     free(d->set_of);
     d->set_of = NULL;
+    free(d->text);
+    d->text = NULL;
+    d->text_len = 0;
     d->n_set_of = 0;
     d->is_loaded = 0;
 }
@@ -226,11 +263,10 @@ cfg_doc_lookup(const struct cfg_doc *d, int map_id, const char *key,
     return 0;
 }
 
-int
-cfg_doc_add_scalar(struct cfg_doc *d, const char *text, int set_no)
+/* Notes that override set_no made node id. */
+static int
+doc_mark_set(struct cfg_doc *d, int id, int set_no)
 {
-    int id = yaml_document_add_scalar(&d->doc, NULL, (const yaml_char_t *)text,
-                                      -1, YAML_PLAIN_SCALAR_STYLE);
     if (id == 0)
         return 0;
     size_t old = d->n_set_of;
@@ -239,4 +275,30 @@ cfg_doc_add_scalar(struct cfg_doc *d, const char *text, int set_no)
     memset(d->set_of + old, 0, (d->n_set_of - old) * sizeof *d->set_of);
     d->set_of[id] = set_no;
     return id;
+}
+
+int
+cfg_doc_add_scalar(struct cfg_doc *d, const char *text, int set_no)
+{
+    int id = yaml_document_add_scalar(&d->doc, NULL, (const yaml_char_t *)text,
+                                      -1, YAML_PLAIN_SCALAR_STYLE);
+    return doc_mark_set(d, id, set_no);
+}
+
+int
+cfg_doc_add_mapping(struct cfg_doc *d, int set_no)
+{
+    int id = yaml_document_add_mapping(&d->doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+    return doc_mark_set(d, id, set_no);
+}
+
+void
+cfg_source_copy(struct cfg_source *src, const struct cfg_doc *d)
+{
+    src->len = d->text_len;
+    src->text = xmalloc(d->text_len + 1);
+    if (d->text_len)
+        memcpy(src->text, d->text, d->text_len);
+    src->text[d->text_len] = '\0';
+    memcpy(src->sha256, d->sha256, sizeof src->sha256);
 }

@@ -76,9 +76,16 @@ static const char db_schema[] =
     "    bytes_from_cache INTEGER,           -- their sizes; the three\n"
     "    bytes_from_origin INTEGER,          -- add up to bytes\n"
     "    bytes_failed     INTEGER,\n"
-    "    pushed_bytes     INTEGER            -- bytes the origins pushed;\n"
+    "    pushed_bytes     INTEGER,           -- bytes the origins pushed;\n"
     "                                        -- these six NULL: not\n"
     "                                        -- measured (version < 3)\n"
+    "    topology_sha256  TEXT,              -- SHA-256 (hex) of the\n"
+    "                                        -- topology file as read\n"
+    "    topology_text    TEXT,              -- and its full text\n"
+    "    workload_sha256  TEXT,\n"
+    "    workload_text    TEXT,\n"
+    "    cdnsim_version   TEXT               -- these five NULL: not\n"
+    "                                        -- recorded (version < 4)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS node_metrics (\n"
     "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
@@ -193,7 +200,12 @@ static const char db_schema[] =
     "    overrides        TEXT NOT NULL,     -- --set arguments, or ''\n"
     "    points           INTEGER NOT NULL,  -- product of the value "
     "counts\n"
-    "    created          TEXT NOT NULL      -- UTC ISO 8601, wall clock\n"
+    "    created          TEXT NOT NULL,     -- UTC ISO 8601, wall clock\n"
+    "    topology_sha256  TEXT,              -- the files the sweep\n"
+    "    topology_text    TEXT,              -- began with, as in runs;\n"
+    "    workload_sha256  TEXT,              -- resuming with other\n"
+    "    workload_text    TEXT,              -- contents is refused\n"
+    "    cdnsim_version   TEXT               -- NULL before version 4\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS sweep_vary (\n"
     "    sweep_id         INTEGER NOT NULL REFERENCES sweeps(id),\n"
@@ -204,6 +216,13 @@ static const char db_schema[] =
     "    kind             TEXT NOT NULL,     -- 'size', 'duration',\n"
     "                                        -- 'number' or 'text'\n"
     "    n_values         INTEGER NOT NULL,\n"
+    "    moves_with       INTEGER,           -- a --vary-with: position of\n"
+    "                                        -- the --vary it moves with;\n"
+    "                                        -- NULL: its own dimension\n"
+    "    fields           TEXT,              -- the fields a wildcard path\n"
+    "                                        -- sets, one a line (else\n"
+    "                                        -- path); NULL before\n"
+    "                                        -- version 4\n"
     "    PRIMARY KEY (sweep_id, position)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS sweep_points (\n"
@@ -319,6 +338,15 @@ bind_text(struct row *w, const char *s)
             sqlite3_bind_text(w->st, ++w->col, met_str(s), -1, SQLITE_STATIC);
 }
 
+/* Text, or NULL for a value not known. */
+static void
+bind_opt_text(struct row *w, const char *s)
+{
+    if (w->rc == SQLITE_OK)
+        w->rc = s ? sqlite3_bind_text(w->st, ++w->col, s, -1, SQLITE_STATIC)
+                  : sqlite3_bind_null(w->st, ++w->col);
+}
+
 /* Runs the bound statement once and resets it for the next row. */
 static int
 row_insert(struct db *d, struct row *w, const char *what)
@@ -344,6 +372,21 @@ db_prepare(struct db *d, const char *sql, sqlite3_stmt **st)
         return db_fail(d, "preparing a statement");
     }
     return 0;
+}
+
+/* Does the file have the sweep tables (an older file may not)? */
+static int
+db_has_sweeps(struct db *d)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->h,
+                           "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                           " AND name = 'sweeps'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    int has = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return has;
 }
 
 /* Creates the schema on a new file, or checks the version of an old one.
@@ -409,6 +452,26 @@ db_schema_ensure(struct db *d)
                        "ALTER TABLE region_metrics ADD COLUMN bytes_failed "
                        "INTEGER;\n",
                        "upgrading the schema to version 3");
+    /* Version 4 added provenance and linked and wildcard --vary. */
+    if (code == 0 && version >= 1 && version <= 3)
+        code = db_exec(d,
+                       "ALTER TABLE runs ADD COLUMN topology_sha256 TEXT;\n"
+                       "ALTER TABLE runs ADD COLUMN topology_text TEXT;\n"
+                       "ALTER TABLE runs ADD COLUMN workload_sha256 TEXT;\n"
+                       "ALTER TABLE runs ADD COLUMN workload_text TEXT;\n"
+                       "ALTER TABLE runs ADD COLUMN cdnsim_version TEXT;\n",
+                       "upgrading the schema to version 4");
+    if (code == 0 && version >= 1 && version <= 3 && db_has_sweeps(d))
+        code = db_exec(d,
+                       "ALTER TABLE sweeps ADD COLUMN topology_sha256 TEXT;\n"
+                       "ALTER TABLE sweeps ADD COLUMN topology_text TEXT;\n"
+                       "ALTER TABLE sweeps ADD COLUMN workload_sha256 TEXT;\n"
+                       "ALTER TABLE sweeps ADD COLUMN workload_text TEXT;\n"
+                       "ALTER TABLE sweeps ADD COLUMN cdnsim_version TEXT;\n"
+                       "ALTER TABLE sweep_vary ADD COLUMN moves_with "
+                       "INTEGER;\n"
+                       "ALTER TABLE sweep_vary ADD COLUMN fields TEXT;\n",
+                       "upgrading the sweeps to version 4");
     if (code == 0)
         code = db_exec(d, db_schema, "creating the schema");
     if (code == 0 && version < MET_DB_VERSION) {
@@ -430,9 +493,10 @@ insert_run(struct db *d, const struct met_run *r, int64_t *id)
         " latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms,"
         " window_s, events, wall_s, outdated, served_from_cache,"
         " served_from_origin, bytes_from_cache, bytes_from_origin,"
-        " bytes_failed, pushed_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " bytes_failed, pushed_bytes, topology_sha256, topology_text,"
+        " workload_sha256, workload_text, cdnsim_version) VALUES (?, ?, ?,"
         " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?)";
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     if (code != 0)
@@ -475,6 +539,11 @@ insert_run(struct db *d, const struct met_run *r, int64_t *id)
     bind_u64(&w, r->bytes_from_origin);
     bind_u64(&w, r->bytes_failed);
     bind_u64(&w, r->origin_pushed_bytes);
+    bind_opt_text(&w, r->topology_sha256);
+    bind_opt_text(&w, r->topology_text);
+    bind_opt_text(&w, r->workload_sha256);
+    bind_opt_text(&w, r->workload_text);
+    bind_opt_text(&w, r->cdnsim_version);
     code = row_insert(d, &w, "inserting into runs");
     if (code == 0)
         *id = (int64_t)sqlite3_last_insert_rowid(d->h);
@@ -804,16 +873,21 @@ met_sweep_n_points(const struct met_sweep *s)
 {
     uint64_t n = 1;
     for (size_t j = 0; j < s->n_vary; j++)
-        n *= s->vary[j].n_values;
+        if (!s->vary[j].is_with)
+            n *= s->vary[j].n_values;
     return n;
 }
 
 size_t
 met_sweep_value(const struct met_sweep *s, uint64_t p, size_t j)
 {
-    /* Mixed radix, the last --vary the lowest digit. */
+    /* Mixed radix over the dimensions, the last the lowest digit; a
+     * --vary-with is a digit of the --vary before it. */
+    while (j > 0 && s->vary[j].is_with)
+        j--;
     for (size_t k = s->n_vary; k-- > j + 1;)
-        p /= s->vary[k].n_values;
+        if (!s->vary[k].is_with)
+            p /= s->vary[k].n_values;
     return (size_t)(p % s->vary[j].n_values);
 }
 
@@ -851,31 +925,42 @@ sweep_params_json(const struct met_sweep *s, uint64_t p)
     return strbuf_take(&b);
 }
 
-/* The --vary arguments, one "PATH=SPEC" a line; caller frees. */
+/* The --vary arguments, one "PATH=SPEC" a line ("--vary-with PATH=SPEC"
+ * for a --vary-with); caller frees. */
 static char *
 sweep_vary_text(const struct met_sweep *s)
 {
-    size_t len = 1;
+    struct strbuf b = {0};
     for (size_t j = 0; j < s->n_vary; j++)
-        len += strlen(s->vary[j].path) + strlen(s->vary[j].spec) + 2;
-    char *out = xmalloc(len);
-    size_t n = 0;
-    for (size_t j = 0; j < s->n_vary; j++)
-        n += (size_t)snprintf(out + n, len - n, "%s%s=%s", j ? "\n" : "",
-                              s->vary[j].path, s->vary[j].spec);
-    out[n] = '\0';
-    return out;
+        strbuf_printf(&b, "%s%s%s=%s", j ? "\n" : "",
+                      s->vary[j].is_with ? "--vary-with " : "",
+                      s->vary[j].path, s->vary[j].spec);
+    return strbuf_take(&b);
 }
 
-/* Looks the sweep up by identity; *id = 0 if there is none. */
+/* The newest sweep of this identity, and the digests it began with. */
+struct sweep_found {
+    int64_t id; /* 0: none */
+    uint64_t n_points;
+    char *topology_sha256, *workload_sha256; /* NULL: not recorded */
+};
+
+static char *
+col_dup_or_null(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* Looks the sweep up by identity; f->id = 0 if there is none. */
 static int
 sweep_find(struct db *d, const struct met_sweep *s, const char *vary,
-           int64_t *id, uint64_t *n_points)
+           struct sweep_found *f)
 {
     static const char sql[] =
-        "SELECT id, points FROM sweeps WHERE topology_path = ? AND"
-        " workload_path = ? AND vary = ? AND overrides = ?"
-        " ORDER BY id LIMIT 1";
+        "SELECT id, points, topology_sha256, workload_sha256 FROM sweeps"
+        " WHERE topology_path = ? AND workload_path = ? AND vary = ? AND"
+        " overrides = ? ORDER BY id DESC LIMIT 1";
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
     if (code != 0)
@@ -886,16 +971,50 @@ sweep_find(struct db *d, const struct met_sweep *s, const char *vary,
     bind_text(&w, s->workload_path);
     bind_text(&w, vary);
     bind_text(&w, s->overrides);
-    *id = 0;
+    memset(f, 0, sizeof *f);
     int rc = w.rc == SQLITE_OK ? sqlite3_step(st) : w.rc;
     if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        *n_points = (uint64_t)sqlite3_column_int64(st, 1);
+        f->id = sqlite3_column_int64(st, 0);
+        f->n_points = (uint64_t)sqlite3_column_int64(st, 1);
+        f->topology_sha256 = col_dup_or_null(st, 2);
+        f->workload_sha256 = col_dup_or_null(st, 3);
     } else if (rc != SQLITE_DONE) {
         code = db_fail(d, "looking up the sweep");
     }
     sqlite3_finalize(st);
     return code;
+}
+
+/* A recorded digest that differs from now's (neither unknown). */
+static int
+digest_differs(const char *recorded, const char *now)
+{
+    return recorded && now && strcmp(recorded, now) != 0;
+}
+
+/* Refuses to resume sweep f when a file changed since it began. */
+static int
+sweep_check_files(struct db *d, const struct met_sweep *s,
+                  const struct sweep_found *f)
+{
+    const char *file = NULL, *was = NULL, *now = NULL;
+    if (digest_differs(f->topology_sha256, s->topology_sha256)) {
+        file = s->topology_path;
+        was = f->topology_sha256;
+        now = s->topology_sha256;
+    } else if (digest_differs(f->workload_sha256, s->workload_sha256)) {
+        file = s->workload_path;
+        was = f->workload_sha256;
+        now = s->workload_sha256;
+    }
+    if (file == NULL)
+        return 0;
+    return sim_err_set(d->err, -SIM_EBADVAL, d->path, 0, 0, NULL,
+                       "sweep %lld began with other contents of %s (SHA-256 "
+                       "%.12s..., now %.12s...), so its points cannot be "
+                       "resumed: run with --force-new to start a new sweep "
+                       "in this file, or restore the file",
+                       (long long)f->id, file, was, now);
 }
 
 static int
@@ -904,10 +1023,12 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
 {
     static const char sql_sweep[] =
         "INSERT INTO sweeps (topology_path, workload_path, seed, vary,"
-        " overrides, points, created) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        " overrides, points, created, topology_sha256, topology_text,"
+        " workload_sha256, workload_text, cdnsim_version)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     static const char sql_vary[] =
         "INSERT INTO sweep_vary (sweep_id, position, path, spec, kind,"
-        " n_values) VALUES (?, ?, ?, ?, ?, ?)";
+        " n_values, moves_with, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     static const char sql_point[] =
         "INSERT INTO sweep_points (sweep_id, point, params, params_json,"
         " status, run_id) VALUES (?, ?, ?, ?, 'pending', NULL)";
@@ -930,6 +1051,11 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
     bind_text(&w, s->overrides);
     bind_u64(&w, n_points);
     bind_text(&w, created);
+    bind_opt_text(&w, s->topology_sha256);
+    bind_opt_text(&w, s->topology_text);
+    bind_opt_text(&w, s->workload_sha256);
+    bind_opt_text(&w, s->workload_text);
+    bind_opt_text(&w, s->cdnsim_version);
     if ((code = row_insert(d, &w, "inserting into sweeps")) != 0)
         goto out;
     *id = (int64_t)sqlite3_last_insert_rowid(d->h);
@@ -946,7 +1072,22 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
         bind_text(&w, s->vary[j].spec);
         bind_text(&w, s->vary[j].kind);
         bind_u64(&w, s->vary[j].n_values);
+        size_t lead = j;
+        while (lead > 0 && s->vary[lead].is_with)
+            lead--;
+        if (lead != j)
+            bind_u64(&w, lead);
+        else if (w.rc == SQLITE_OK)
+            w.rc = sqlite3_bind_null(st, ++w.col);
+        struct strbuf fields = {0};
+        for (size_t i = 0; i < s->vary[j].n_fields; i++)
+            strbuf_printf(&fields, "%s%s", i ? "\n" : "",
+                          s->vary[j].fields[i]);
+        char *ftext = s->vary[j].n_fields ? strbuf_take(&fields)
+                                          : xstrdup(s->vary[j].path);
+        bind_text(&w, ftext);
         code = row_insert(d, &w, "inserting into sweep_vary");
+        free(ftext);
     }
     if (code != 0 || (code = db_prepare(d, sql_point, &sp)) != 0 ||
         (code = db_prepare(d, sql_param, &sa)) != 0)
@@ -1018,23 +1159,28 @@ met_sweep_begin(const char *path, const struct met_sweep *s,
     uint64_t n_points = met_sweep_n_points(s);
     char *vary = sweep_vary_text(s);
     int64_t id = 0;
-    uint64_t n_recorded = 0;
+    struct sweep_found f = {0};
     *sweep_id = 0;
     memset(is_done, 0, (size_t)n_points);
     int code = db_begin(&d);
-    if (code == 0)
-        code = sweep_find(&d, s, vary, &id, &n_recorded);
-    if (code == 0 && id != 0 && n_recorded != n_points)
+    if (code == 0 && !s->is_new)
+        code = sweep_find(&d, s, vary, &f);
+    if (code == 0 && f.id != 0)
+        code = sweep_check_files(&d, s, &f);
+    id = f.id;
+    if (code == 0 && id != 0 && f.n_points != n_points)
         code = sim_err_set(err, -SIM_EDB, path, 0, 0, NULL,
                            "sweep %lld is recorded with %llu points, but "
                            "its --vary arguments now give %llu",
-                           (long long)id, (unsigned long long)n_recorded,
+                           (long long)id, (unsigned long long)f.n_points,
                            (unsigned long long)n_points);
     else if (code == 0 && id != 0)
         code = sweep_done_points(&d, id, n_points, is_done);
     else if (code == 0)
         code = sweep_insert(&d, s, vary, &id);
     code = db_close(&d, code);
+    free(f.topology_sha256);
+    free(f.workload_sha256);
     free(vary);
     if (code == 0)
         *sweep_id = id;

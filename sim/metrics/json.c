@@ -92,6 +92,15 @@ jw_str(struct jw *w, const char *key, const char *s)
     put_str(w->out, s);
 }
 
+/* A member only when its value is known (provenance of a run written
+ * by something other than the run pipeline may be missing). */
+static void
+jw_known_str(struct jw *w, const char *key, const char *s)
+{
+    if (s)
+        jw_str(w, key, s);
+}
+
 static void
 jw_bool(struct jw *w, const char *key, int b)
 {
@@ -151,11 +160,16 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_open(&w, "topology");
     jw_str(&w, "name", r->topology_name);
     jw_str(&w, "path", r->topology_path);
+    jw_known_str(&w, "sha256", r->topology_sha256);
+    jw_known_str(&w, "text", r->topology_text);
     jw_close(&w);
     jw_open(&w, "workload");
     jw_str(&w, "name", r->workload_name);
     jw_str(&w, "path", r->workload_path);
+    jw_known_str(&w, "sha256", r->workload_sha256);
+    jw_known_str(&w, "text", r->workload_text);
     jw_close(&w);
+    jw_known_str(&w, "cdnsim_version", r->cdnsim_version);
     jw_u64(&w, "seed", r->seed);
     jw_str(&w, "overrides", r->overrides);
     jw_bool(&w, "complete", r->is_complete);

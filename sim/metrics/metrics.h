@@ -160,6 +160,11 @@ struct met_run {
     const char *workload_name;
     const char *workload_path;
     const char *overrides;    /* the --set arguments joined by spaces, or "" */
+    /* Provenance, borrowed, NULL when unknown: the files' full text and
+     * SHA-256 (hex), and the cdnsim that ran. */
+    const char *topology_text, *topology_sha256;
+    const char *workload_text, *workload_sha256;
+    const char *cdnsim_version;
     uint64_t seed;
     int64_t window_ns;        /* time-series window */
     int is_complete;          /* 0 if the run was interrupted */
@@ -304,8 +309,10 @@ int met_check_db(const char *path, struct sim_err *err);
  * 3 redefined offload and byte_offload (failures lower them), node hits
  * (stale answers count) and origin_bytes (pushes count), and added the
  * answer split (served_from_cache, ...) to runs and region_metrics and
- * runs.pushed_bytes. */
-#define MET_DB_VERSION 3
+ * runs.pushed_bytes; 4 added provenance (the files' text and SHA-256
+ * and the cdnsim version) to runs and sweeps, and sweep_vary.moves_with
+ * and fields. */
+#define MET_DB_VERSION 4
 
 /* ---- Sweeps ---------------------------------------------------------------
  *
@@ -326,6 +333,11 @@ struct met_sweep_vary {
     const double *nums;         /* [n_values]: bytes, seconds or the number;
                                    NULL when kind is "text" */
     size_t n_values;            /* > 0 */
+    int is_with;                /* a --vary-with: takes the i-th value
+                                   whenever the --vary before it does */
+    const char *const *fields;  /* [n_fields]: the fields a wildcard path
+                                   sets (NULL: path itself) */
+    size_t n_fields;
 };
 
 struct met_sweep {
@@ -337,6 +349,12 @@ struct met_sweep {
     uint64_t seed;              /* every point's seed unless one varies it */
     const struct met_sweep_vary *vary; /* borrowed, [n_vary] */
     size_t n_vary;              /* > 0 */
+    /* Provenance, borrowed, as in struct met_run (NULL: unknown). */
+    const char *topology_text, *topology_sha256;
+    const char *workload_text, *workload_sha256;
+    const char *cdnsim_version;
+    int is_new;                 /* --force-new: record a new sweep even
+                                   when the same one is in the file */
 };
 
 /* Points in the sweep: the product of the value counts (caller makes sure
@@ -344,7 +362,8 @@ struct met_sweep {
 uint64_t met_sweep_n_points(const struct met_sweep *s);
 
 /* Which of vary j's values point p takes. Points count like nested loops
- * in --vary order: the last --vary changes fastest. */
+ * in --vary order: the last --vary changes fastest; a --vary-with takes
+ * the value number of the --vary it moves with. */
 size_t met_sweep_value(const struct met_sweep *s, uint64_t p, size_t j);
 
 /* Point p's --set arguments, "PATH=VALUE" joined by spaces; caller frees. */
@@ -355,7 +374,10 @@ char *met_sweep_params(const struct met_sweep *s, uint64_t p);
  * records it with all its points pending, in one transaction. Sets
  * *sweep_id (OUT) and, for each point, is_done[p] (OUT, caller-allocated
  * with met_sweep_n_points entries) to 1 if its run is already complete,
- * else 0. Returns 0 or -SIM_EDB with err naming the file.
+ * else 0. The newest same sweep is resumed only if it began with the
+ * same file contents (SHA-256); otherwise -SIM_EBADVAL says so, unless
+ * s->is_new, which always records a new sweep. Returns 0, -SIM_EBADVAL or
+ * -SIM_EDB with err naming the file.
  */
 int met_sweep_begin(const char *path, const struct met_sweep *s,
                     int64_t *sweep_id, unsigned char *is_done,

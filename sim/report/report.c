@@ -101,7 +101,10 @@ rep_report(const struct rep_opts *o, struct sim_err *err)
     if (code == 0 && o->sweep_id > 0 && !rep_db_has_table(&d, "sweeps"))
         code = sim_err_set(err, -SIM_ENOENT, o->db_path, 0, 0, NULL,
                            "the database holds no sweeps");
-    if (code == 0 && o->sweep_id > 0)
+    if (code == 0 && o->n_compare >= 2) {
+        for (size_t i = 0; code == 0 && i < o->n_compare; i++)
+            code = row_exists(&d, "runs", o->compare_ids[i]);
+    } else if (code == 0 && o->sweep_id > 0)
         code = row_exists(&d, "sweeps", o->sweep_id);
     else if (code == 0 && run_id > 0)
         code = row_exists(&d, "runs", run_id);
@@ -109,7 +112,9 @@ rep_report(const struct rep_opts *o, struct sim_err *err)
         code = newest_run(&d, &run_id);
     if (code == 0)
         code = rep_plotter_init(&pl, o, templates, err);
-    if (code == 0 && o->sweep_id > 0)
+    if (code == 0 && o->n_compare >= 2)
+        code = rep_compare_report(&d, o, &pl);
+    else if (code == 0 && o->sweep_id > 0)
         code = rep_sweep_report(&d, o, &pl, o->sweep_id);
     else if (code == 0)
         code = rep_run_report(&d, o, &pl, run_id);

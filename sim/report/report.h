@@ -21,6 +21,9 @@
 struct rep_opts {
     const char *db_path;
     int64_t run_id;        /* > 0: report this run */
+    const int64_t *compare_ids; /* [n_compare] >= 2: compare these runs
+                                   side by side instead */
+    size_t n_compare;
     int64_t sweep_id;      /* > 0: report this sweep; with run_id also 0,
                               the newest run */
     const char *out_dir;   /* created, parents too, if missing */
@@ -38,7 +41,8 @@ struct rep_opts {
 };
 
 /*
- * Writes the report of one run or one sweep into o->out_dir: the plots as
+ * Writes the report of one run, of runs side by side (o->compare_ids) or
+ * of one sweep into o->out_dir: the plots as
  * PNG and SVG, their data and gnuplot scripts under data/, report.html
  * (self-contained: PNGs embedded as data URIs) and report.md (linking the
  * PNGs). Returns 0 or, with err filled:

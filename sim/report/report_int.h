@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "metrics/metrics.h" /* MET_N_OUTCOMES */
 #include "report/report.h"
 #include "util/err.h"
 #include "util/outfile.h"
@@ -162,11 +163,72 @@ int rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p);
 /* Frees a plot that will not be drawn. */
 void rep_plot_drop(struct rep_plot *p);
 
-/* ---- The two kinds of report (run.c, sweep.c) ---------------------------- */
+/* ---- One run, as the database holds it (run.c) -------------------------- */
+
+struct node_row {
+    char *name;
+    char *tier;
+    int64_t requests, hits, bytes_requested, bytes_hit, bytes_out;
+    double hit_ratio, byte_hit_ratio, cost_usd;
+};
+
+struct tier_row {
+    char *tier; /* borrowed from a node_row */
+    int n_nodes;
+    int64_t requests, hits, bytes_requested, bytes_hit, bytes_out;
+    double cost_usd;
+    int64_t outcome[MET_N_OUTCOMES];
+};
+
+struct region_row {
+    char *name;
+    int64_t requests, bytes, errors;
+    int64_t from_origin;                   /* -1: not measured */
+    double hit_ratio, byte_hit_ratio;      /* answered by a cache */
+    double mean, p50, p90, p99, p999, max; /* ms */
+};
+
+struct run_info {
+    int64_t id;
+    char *topology, *topology_path, *workload, *workload_path;
+    char *overrides, *status, *started;
+    int64_t seed, requests, bytes, errors, outdated;
+    int64_t from_cache, from_origin; /* -1: not measured (version < 3) */
+    int64_t pushed_bytes;
+    int64_t origin_requests, origin_bytes, origin_peak_rps;
+    double offload, byte_offload, cost_usd;
+    double lat_mean, lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
+    double window_s;
+    /* The origin's steady state (origin_load); settle_s < 0: not
+     * measured (a file from before the table). */
+    double settle_s, steady_peak_rps, steady_mean_rps, mean_rps;
+    struct node_row *nodes;
+    size_t n_nodes;
+    struct tier_row *tiers;
+    size_t n_tiers;
+    struct region_row *regions;
+    size_t n_regions;
+};
+
+/* Reads run run_id with its nodes (and tiers), outcomes and regions into
+ * r (initialised here). Returns 0, -SIM_ENOENT or -SIM_EDB; free r with
+ * rep_run_info_fini either way. */
+int rep_run_load(struct rep_db *d, int64_t run_id, struct run_info *r);
+void rep_run_info_fini(struct run_info *r);
+
+/* Writes the latency CDF of run_id's histogram of region ("*": all) as an
+ * index block of f; *has_rows 0 when it is empty. Returns 0 or -SIM_EDB. */
+int rep_cdf_block(struct rep_db *d, FILE *f, int64_t run_id,
+                  const char *region, int *has_rows);
+
+/* ---- The kinds of report (run.c, sweep.c, compare.c) --------------------- */
 
 int rep_run_report(struct rep_db *d, const struct rep_opts *o,
                    struct rep_plotter *pl, int64_t run_id);
 int rep_sweep_report(struct rep_db *d, const struct rep_opts *o,
                      struct rep_plotter *pl, int64_t sweep_id);
+/* Runs o->compare_ids side by side. */
+int rep_compare_report(struct rep_db *d, const struct rep_opts *o,
+                       struct rep_plotter *pl);
 
 #endif

@@ -12,53 +12,8 @@
 #include "report/report_int.h"
 #include "util/xalloc.h"
 
-struct node_row {
-    char *name;
-    char *tier;
-    int64_t requests, hits, bytes_requested, bytes_hit, bytes_out;
-    double hit_ratio, byte_hit_ratio, cost_usd;
-};
-
-struct tier_row {
-    char *tier; /* borrowed from a node_row */
-    int n_nodes;
-    int64_t requests, hits, bytes_requested, bytes_hit, bytes_out;
-    double cost_usd;
-    int64_t outcome[MET_N_OUTCOMES];
-};
-
-struct region_row {
-    char *name;
-    int64_t requests, bytes, errors;
-    int64_t from_origin;                   /* -1: not measured */
-    double hit_ratio, byte_hit_ratio;      /* answered by a cache */
-    double mean, p50, p90, p99, p999, max; /* ms */
-};
-
-struct run_info {
-    int64_t id;
-    char *topology, *topology_path, *workload, *workload_path;
-    char *overrides, *status, *started;
-    int64_t seed, requests, bytes, errors, outdated;
-    int64_t from_cache, from_origin; /* -1: not measured (version < 3) */
-    int64_t pushed_bytes;
-    int64_t origin_requests, origin_bytes, origin_peak_rps;
-    double offload, byte_offload, cost_usd;
-    double lat_mean, lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
-    double window_s;
-    /* The origin's steady state (origin_load); settle_s < 0: not
-     * measured (a file from before the table). */
-    double settle_s, steady_peak_rps, steady_mean_rps, mean_rps;
-    struct node_row *nodes;
-    size_t n_nodes;
-    struct tier_row *tiers;
-    size_t n_tiers;
-    struct region_row *regions;
-    size_t n_regions;
-};
-
-static void
-run_info_fini(struct run_info *r)
+void
+rep_run_info_fini(struct run_info *r)
 {
     free(r->topology);
     free(r->topology_path);
@@ -310,6 +265,22 @@ load_regions(struct rep_db *d, struct run_info *r)
     return code;
 }
 
+int
+rep_run_load(struct rep_db *d, int64_t run_id, struct run_info *r)
+{
+    memset(r, 0, sizeof *r);
+    int code = load_run(d, run_id, r);
+    if (code == 0)
+        code = load_origin_load(d, r);
+    if (code == 0)
+        code = load_nodes(d, r);
+    if (code == 0)
+        code = load_outcomes(d, r);
+    if (code == 0)
+        code = load_regions(d, r);
+    return code;
+}
+
 static double
 ratio(int64_t num, int64_t den)
 {
@@ -380,9 +351,8 @@ plot_hit_ratio(struct rep_plotter *pl, const struct run_info *r)
     return draw_with_labels(pl, &p, &lb);
 }
 
-/* The latency CDF of one histogram, as an index block of the data file. */
-static int
-cdf_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
+int
+rep_cdf_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
           int *has_rows)
 {
     static const char sql[] =
@@ -437,7 +407,7 @@ plot_latency(struct rep_db *d, struct rep_plotter *pl, const struct run_info *r)
     for (size_t i = 0; code == 0 && i <= r->n_regions; i++) {
         const char *name = i < r->n_regions ? r->regions[i].name : "*";
         int has_rows = 0;
-        code = cdf_block(d, p.data, r->id, name, &has_rows);
+        code = rep_cdf_block(d, p.data, r->id, name, &has_rows);
         if (has_rows)
             titles[n++] = i < r->n_regions ? name : "all regions";
     }
@@ -861,16 +831,7 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
                struct rep_plotter *pl, int64_t run_id)
 {
     struct run_info r;
-    memset(&r, 0, sizeof r);
-    int code = load_run(d, run_id, &r);
-    if (code == 0)
-        code = load_origin_load(d, &r);
-    if (code == 0)
-        code = load_nodes(d, &r);
-    if (code == 0)
-        code = load_outcomes(d, &r);
-    if (code == 0)
-        code = load_regions(d, &r);
+    int code = rep_run_load(d, run_id, &r);
     if (code == 0)
         code = plot_hit_ratio(pl, &r);
     if (code == 0)
@@ -899,6 +860,6 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
             fprintf(o->log, "%s/report.html\n%s/report.md\n", o->out_dir,
                     o->out_dir);
     }
-    run_info_fini(&r);
+    rep_run_info_fini(&r);
     return code;
 }

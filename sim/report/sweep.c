@@ -35,7 +35,9 @@ struct sw_vary {
     char *spec;
     char *kind;
     int64_t n_values;
-    char *label; /* the shortest unambiguous tail of path */
+    char *label;    /* the shortest unambiguous tail of path */
+    size_t lead;    /* the --vary of its dimension: itself, or for a
+                       --vary-with the --vary it moves with */
 };
 
 /* The figures every sweep shows, first in sw_info.metrics, in this
@@ -469,9 +471,16 @@ load_sweep(struct rep_db *d, int64_t id, const struct sw_want *want,
     if (code != 0)
         return code;
 
+    /* moves_with came with version 4: before, every --vary is its own
+     * dimension. */
     code = rep_db_query(d,
-                        "SELECT path, spec, kind, n_values FROM sweep_vary"
-                        " WHERE sweep_id = ? ORDER BY position",
+                        d->version >= 4
+                            ? "SELECT path, spec, kind, n_values, moves_with"
+                              " FROM sweep_vary WHERE sweep_id = ?"
+                              " ORDER BY position"
+                            : "SELECT path, spec, kind, n_values, NULL"
+                              " FROM sweep_vary WHERE sweep_id = ?"
+                              " ORDER BY position",
                         &st, 1, id);
     size_t cap = 0;
     while (code == 0 && (code = rep_db_step(d, st, "reading the sweep")) == 1) {
@@ -483,6 +492,11 @@ load_sweep(struct rep_db *d, int64_t id, const struct sw_want *want,
         v->kind = dup_col(st, 2);
         v->n_values = sqlite3_column_int64(st, 3);
         v->label = NULL;
+        int64_t with = sqlite3_column_type(st, 4) == SQLITE_NULL
+                           ? -1
+                           : sqlite3_column_int64(st, 4);
+        v->lead = with >= 0 && (size_t)with < s->n_vary - 1 ? (size_t)with
+                                                              : s->n_vary - 1;
     }
     sqlite3_finalize(st);
     st = NULL;
@@ -703,8 +717,11 @@ collapse_replications(struct sw_info *s)
 static int64_t
 value_index(const struct sw_info *s, int64_t p, size_t j)
 {
+    /* As met_sweep_value: a --vary-with is a digit of its --vary. */
+    j = s->vary[j].lead;
     for (size_t k = s->n_vary; k-- > j + 1;)
-        p /= s->vary[k].n_values > 0 ? s->vary[k].n_values : 1;
+        if (s->vary[k].lead == k)
+            p /= s->vary[k].n_values > 0 ? s->vary[k].n_values : 1;
     return s->vary[j].n_values > 0 ? p % s->vary[j].n_values : 0;
 }
 
@@ -754,7 +771,8 @@ series_title(const struct sw_info *s, const struct sw_point *p, size_t x)
 {
     struct strbuf b = {0};
     for (size_t j = 0; j < s->n_vary; j++) {
-        if (j == x)
+        /* Values linked with x's move along the x axis. */
+        if (s->vary[j].lead == s->vary[x].lead)
             continue;
         strbuf_printf(&b, "%s%s=%s", b.n ? ", " : "", s->vary[j].label,
                        p->value[j]);
@@ -1223,6 +1241,10 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
                      s->vary[j].n_values == 1 ? "value" : "values");
         rep_doc_code(doc, s->vary[j].spec);
         rep_doc_text(doc, ")");
+        if (s->vary[j].lead != j) {
+            rep_doc_text(doc, " in step with ");
+            rep_doc_code(doc, s->vary[s->vary[j].lead].path);
+        }
     }
     if (s->n_replications > 1)
         rep_doc_text(doc,

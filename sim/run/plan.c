@@ -8,6 +8,7 @@
  * only a range with a fractional number or factor steps in doubles.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include "run/run.h"
 #include "util/parse.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 enum vkind { VK_NUMBER, VK_DURATION, VK_SIZE, VK_TEXT };
@@ -31,7 +33,17 @@ run_vary_fini(struct run_vary *v)
     free(v->nums);
     free(v->path);
     free(v->spec);
+    for (size_t i = 0; i < v->n_paths; i++)
+        free(v->paths[i]);
+    free(v->paths);
     memset(v, 0, sizeof *v);
+}
+
+/* The option a --vary was given with, for messages. */
+static const char *
+vary_option(const struct run_vary *v)
+{
+    return v->is_with ? "--vary-with" : "--vary";
 }
 
 static int vary_err(struct sim_err *err, const struct run_vary *v,
@@ -46,7 +58,8 @@ vary_err(struct sim_err *err, const struct run_vary *v, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return sim_err_set(err, -SIM_EBADVAL, "--vary", 0, 0, v->path, "%s", msg);
+    return sim_err_set(err, -SIM_EBADVAL, vary_option(v), 0, 0, v->path, "%s",
+                       msg);
 }
 
 /* The number a value stands for: bytes, seconds, or itself. */
@@ -506,6 +519,133 @@ parse_range(struct run_vary *v, const char *dots, struct sim_err *err)
     return code;
 }
 
+/* ---- Wildcards ------------------------------------------------------------
+ *
+ * A wildcard may stand only for the names of nodes or regions: the
+ * segment after "nodes" or "regions" (after "topology." too). Anywhere
+ * else a *, ? or [ is taken as written.
+ */
+
+static int
+is_glob(const char *seg, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (seg[i] == '*' || seg[i] == '?' || seg[i] == '[')
+            return 1;
+    return 0;
+}
+
+/*
+ * Where the name segment of path starts and how long it is, and which
+ * list it names (1 nodes, 2 regions); 0 when path addresses neither.
+ */
+static int
+name_segment(const char *path, size_t *start, size_t *len)
+{
+    const char *p = path;
+    if (strncmp(p, "topology.", 9) == 0)
+        p += 9;
+    int which = strncmp(p, "nodes.", 6) == 0     ? 1
+                : strncmp(p, "regions.", 8) == 0 ? 2
+                                                 : 0;
+    if (which == 0)
+        return 0;
+    p += which == 1 ? 6 : 8;
+    const char *dot = strchr(p, '.');
+    *start = (size_t)(p - path);
+    *len = dot ? (size_t)(dot - p) : strlen(p);
+    return which;
+}
+
+/* Sets has_glob and, without a wildcard, the one path. */
+static int
+vary_glob(struct run_vary *v, struct sim_err *err)
+{
+    size_t start = 0, len = 0;
+    v->has_glob = name_segment(v->path, &start, &len) != 0 &&
+                  is_glob(v->path + start, len);
+    if (!v->has_glob) {
+        v->paths = xcalloc(1, sizeof *v->paths);
+        v->paths[0] = xstrdup(v->path);
+        v->n_paths = 1;
+        return 0;
+    }
+    if (v->path[start + len] == '\0')
+        return sim_err_set(err, -SIM_EUSAGE, vary_option(v), 0, 0, v->path,
+                           "a wildcard stands for node or region names: "
+                           "give the field after it, as in "
+                           "nodes.edge-*.cache.capacity");
+    return 0;
+}
+
+int
+run_plan_has_glob(const struct run_plan *plan)
+{
+    for (size_t j = 0; j < plan->n_vary; j++)
+        if (plan->vary[j].has_glob)
+            return 1;
+    return 0;
+}
+
+/* Sets v's paths to every match of its wildcard among names. */
+static int
+expand_one(struct run_vary *v, const struct run_names *names,
+           struct sim_err *err)
+{
+    size_t start = 0, len = 0;
+    int which = name_segment(v->path, &start, &len);
+    const char *const *list = which == 1 ? names->nodes : names->regions;
+    size_t n = which == 1 ? names->n_nodes : names->n_regions;
+    char *pattern = dup_n(v->path + start, len);
+    const char *rest = v->path + start + len;
+    for (size_t i = 0; i < v->n_paths; i++)
+        free(v->paths[i]);
+    free(v->paths);
+    v->paths = xcalloc(n + 1, sizeof *v->paths);
+    v->n_paths = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fnmatch(pattern, list[i], 0) == 0)
+            v->paths[v->n_paths++] =
+                xasprintf("%.*s%s%s", (int)start, v->path, list[i], rest);
+    int code = 0;
+    if (v->n_paths == 0) {
+        struct strbuf known = {0};
+        for (size_t i = 0; i < n && known.n < 200; i++)
+            strbuf_printf(&known, "%s%s", i ? ", " : "", list[i]);
+        code = sim_err_set(err, -SIM_EUSAGE, vary_option(v), 0, 0, v->path,
+                           "\"%s\" matches no %s name (%ss: %s)", pattern,
+                           which == 1 ? "node" : "region",
+                           which == 1 ? "node" : "region",
+                           known.n ? strbuf_str(&known) : "none");
+        strbuf_fini(&known);
+    }
+    free(pattern);
+    return code;
+}
+
+int
+run_plan_expand(struct run_plan *plan, const struct run_names *names,
+                struct sim_err *err)
+{
+    int code = 0;
+    for (size_t j = 0; code == 0 && j < plan->n_vary; j++)
+        if (plan->vary[j].has_glob)
+            code = expand_one(&plan->vary[j], names, err);
+    /* Two --vary on one field: the later would silently win. */
+    for (size_t j = 0; code == 0 && j < plan->n_vary; j++) {
+        const struct run_vary *v = &plan->vary[j];
+        for (size_t k = 0; code == 0 && k < j; k++) {
+            const struct run_vary *u = &plan->vary[k];
+            for (size_t a = 0; code == 0 && a < v->n_paths; a++)
+                for (size_t b = 0; code == 0 && b < u->n_paths; b++)
+                    if (strcmp(v->paths[a], u->paths[b]) == 0)
+                        code = vary_err(err, v, "sets %s, which %s sets too",
+                                        v->paths[a], u->path);
+        }
+    }
+    return code;
+}
+
 int
 run_vary_parse(const char *arg, struct run_vary *v, struct sim_err *err)
 {
@@ -522,6 +662,8 @@ run_vary_parse(const char *arg, struct run_vary *v, struct sim_err *err)
     int code = dots ? parse_range(v, dots, err) : parse_list(v, err);
     if (code == 0 && v->n == 0)
         code = vary_err(err, v, "\"%s\" gives no values", v->spec);
+    if (code == 0)
+        code = vary_glob(v, err);
     return code;
 }
 
@@ -534,16 +676,43 @@ run_plan_fini(struct run_plan *plan)
     memset(plan, 0, sizeof *plan);
 }
 
+/* A --vary-with must follow a --vary and give as many values. */
+static int
+check_with(const struct run_plan *plan, size_t j, size_t lead,
+           struct sim_err *err)
+{
+    const struct run_vary *v = &plan->vary[j];
+    if (j == 0)
+        return sim_err_set(err, -SIM_EUSAGE, "--vary-with", 0, 0, v->path,
+                           "a --vary-with moves with the --vary before it; "
+                           "give that --vary first");
+    const struct run_vary *l = &plan->vary[lead];
+    if (v->n != l->n)
+        return sim_err_set(err, -SIM_EUSAGE, "--vary-with", 0, 0, v->path,
+                           "\"%s\" gives %zu values, but the --vary it moves "
+                           "with (%s=%s) gives %zu",
+                           v->spec, v->n, l->path, l->spec, l->n);
+    return 0;
+}
+
 int
-run_plan_parse(const char *const *args, size_t n, struct run_plan *plan,
-               struct sim_err *err)
+run_plan_parse(const char *const *args, const unsigned char *is_with, size_t n,
+               struct run_plan *plan, struct sim_err *err)
 {
     memset(plan, 0, sizeof *plan);
     plan->vary = xcalloc(n + 1, sizeof *plan->vary);
     int code = 0;
+    size_t lead = 0; /* the --vary of the current dimension */
     for (size_t j = 0; code == 0 && j < n; j++) {
         code = run_vary_parse(args[j], &plan->vary[j], err);
         plan->n_vary++;
+        plan->vary[j].is_with = is_with && is_with[j];
+        if (code != 0 && plan->vary[j].is_with)
+            snprintf(err->file, sizeof err->file, "--vary-with");
+        if (code == 0 && plan->vary[j].is_with)
+            code = check_with(plan, j, lead, err);
+        else if (code == 0)
+            lead = j;
         for (size_t k = 0; code == 0 && k < j; k++)
             if (strcmp(plan->vary[k].path, plan->vary[j].path) == 0)
                 code = vary_err(err, &plan->vary[j], "varied twice");
@@ -553,6 +722,9 @@ run_plan_parse(const char *const *args, size_t n, struct run_plan *plan,
                            "a sweep needs at least one --vary PATH=VALUES");
     plan->n_points = code == 0;
     for (size_t j = 0; code == 0 && j < plan->n_vary; j++) {
+        if (plan->vary[j].is_with)
+            continue;
+        plan->n_dims++;
         if (plan->n_points > RUN_SWEEP_MAX_POINTS / plan->vary[j].n)
             code = sim_err_set(err, -SIM_EBADVAL, "--vary", 0, 0, NULL,
                                "the --vary values make more than %d points",

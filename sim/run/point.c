@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "run/run.h"
+#include "util/version.h"
 #include "util/xalloc.h"
 #include "workload/workload.h"
 
@@ -94,6 +95,11 @@ run_execute(struct run_result *r, const struct cdn_run_opts *opts,
     int code = cdn_run(r->c, opts, &r->m);
     r->has_metrics = 1;
     r->m.overrides = r->overrides;
+    r->m.topology_text = r->t->source.text;
+    r->m.topology_sha256 = r->t->source.sha256;
+    r->m.workload_text = r->w->source.text;
+    r->m.workload_sha256 = r->w->source.sha256;
+    r->m.cdnsim_version = CDNSIM_VERSION;
     if (code != 0 && code != -SIM_EINTR) {
         /* A bad trace record ended the run: its error is the run's. */
         *err = *wl_gen_error(cdn_workload(r->c));

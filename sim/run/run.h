@@ -113,13 +113,20 @@ char *run_overrides_join(const struct cfg_override *v, size_t n);
 
 /* One --vary, parsed. */
 struct run_vary {
-    char *path;       /* owned */
+    char *path;       /* owned; may hold a wildcard (see run_plan_expand) */
     char *spec;       /* the VALUES as written, owned */
     const char *kind; /* "size", "duration", "number" or "text" (static) */
     char **values;    /* [n], owned: the texts passed to --set */
     double *nums;     /* [n], owned, or NULL for text: bytes, seconds or
                          the number itself */
     size_t n;         /* > 0 after success */
+    int is_with;      /* a --vary-with: moves in lock-step with the --vary
+                         before it (same number of values) */
+    int has_glob;     /* path names nodes or regions by a pattern */
+    char **paths;     /* [n_paths], owned: the fields each value is set
+                         on; path itself, or, with a wildcard, every
+                         match once run_plan_expand has run */
+    size_t n_paths;
 };
 
 /*
@@ -132,21 +139,51 @@ int run_vary_parse(const char *arg, struct run_vary *v, struct sim_err *err);
 
 void run_vary_fini(struct run_vary *v);
 
-/* Every --vary of a sweep: the points are their cartesian product. */
+/*
+ * Every --vary of a sweep. A --vary starts a dimension and each
+ * --vary-with after it joins that dimension, taking its i-th value
+ * whenever the --vary takes its i-th; the points are the cartesian
+ * product of the dimensions.
+ */
 struct run_plan {
     struct run_vary *vary; /* [n_vary], owned */
     size_t n_vary;
-    uint64_t n_points; /* product of the value counts */
+    size_t n_dims;     /* the --vary among them */
+    uint64_t n_points; /* product of the dimensions' value counts */
 };
 
 /*
  * Parses the --vary arguments args[0..n) into plan (initialised here):
- * each as run_vary_parse does, no path twice, at most
- * RUN_SWEEP_MAX_POINTS points. A pure function. Returns 0 or
- * -SIM_EBADVAL with err filled; free with run_plan_fini either way.
+ * each as run_vary_parse does; is_with (NULL: none) marks the
+ * --vary-with arguments, which must follow a --vary and give as many
+ * values as it does; no path twice, at most RUN_SWEEP_MAX_POINTS points.
+ * A pure function. Returns 0 or -SIM_EBADVAL (-SIM_EUSAGE for a
+ * --vary-with out of step) with err filled; free with run_plan_fini
+ * either way.
  */
-int run_plan_parse(const char *const *args, size_t n, struct run_plan *plan,
-                   struct sim_err *err);
+int run_plan_parse(const char *const *args, const unsigned char *is_with,
+                   size_t n, struct run_plan *plan, struct sim_err *err);
+
+/* The names a wildcard in a --vary path may stand for. */
+struct run_names {
+    const char *const *nodes; /* [n_nodes], in topology order */
+    size_t n_nodes;
+    const char *const *regions; /* [n_regions] */
+    size_t n_regions;
+};
+
+/* Does some --vary of plan hold a wildcard? */
+int run_plan_has_glob(const struct run_plan *plan);
+
+/*
+ * Fills each wildcard --vary's paths with the fields it stands for: a
+ * path segment after "nodes" or "regions" holding *, ? or [...] matches
+ * names as a shell glob does (fnmatch), in topology order. A pure
+ * function. Returns 0, or -SIM_EUSAGE naming the pattern when it matches
+ * no name, or -SIM_EBADVAL when two --vary set one field.
+ */
+int run_plan_expand(struct run_plan *plan, const struct run_names *names,
+                    struct sim_err *err);
 
 void run_plan_fini(struct run_plan *plan);
 
@@ -161,24 +198,27 @@ struct run_sweep {
     char *user_overrides;      /* base.sets joined */
     int64_t id;                /* in the database, once begun */
     unsigned char *is_done;    /* [plan.n_points], once begun */
+    struct cfg_source topology, workload; /* the files as checked, owned
+                                             (empty without check) */
 };
 
 /*
  * Parses the --vary arguments over base (borrowed: must outlive s) into
- * s. With n_replications > 1 every combination of values runs that many
- * times: a last dimension, path "seed" and kind "replication", whose
- * values are the seeds run_replication_seed derives from the base
- * seed (then no --vary may set the seed: -SIM_EUSAGE; and no --vary is
- * needed). With check, also loads every value of every --vary once (the others
- * at their first value) to report a bad path or value before anything
+ * s (is_with as for run_plan_parse), expanding wildcards over the base
+ * configuration's names. With n_replications > 1 every combination of values
+ * runs that many times: a last dimension, path "seed" and kind
+ * "replication", whose values are the seeds run_replication_seed derives from
+ * the base seed (then no --vary may set the seed: -SIM_EUSAGE; and no --vary
+ * is needed). With check, also loads every value of every --vary once (the
+ * others at their first value) to report a bad path or value before anything
  * runs, and sets s->ms.seed. Returns 0 or an input error code with err
  * filled (file "--vary" and the path for an error a --vary causes). Free
  * with run_sweep_fini either way.
  */
 int run_sweep_init(struct run_sweep *s, const struct run_input *base,
                    const char *db_path, const char *const *vary_args,
-                   size_t n_vary_args, unsigned n_replications, int check,
-                   struct sim_err *err);
+                   const unsigned char *is_with, size_t n_vary_args,
+                   unsigned n_replications, int check, struct sim_err *err);
 
 /* The seed of replication i of a run whose files give base_seed:
  * base_seed itself for i = 0, else splitmix64 of base_seed and i, below

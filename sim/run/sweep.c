@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "run/run.h"
+#include "util/version.h"
 #include "util/xalloc.h"
 
 /* No value of this --vary: the base configuration's own. */
@@ -28,35 +29,52 @@ make_sets(const struct run_sweep *s, const size_t *idx, size_t *n_sets,
           char ***texts)
 {
     const struct run_plan *pl = &s->plan;
-    size_t n = s->base.n_sets;
-    struct cfg_override *sets = xcalloc(n + pl->n_vary + 1, sizeof *sets);
-    *texts = xcalloc(pl->n_vary + 1, sizeof **texts);
+    size_t n = s->base.n_sets, n_texts = 0;
+    for (size_t k = 0; k < pl->n_vary; k++)
+        n_texts += pl->vary[k].n_paths;
+    struct cfg_override *sets = xcalloc(n + n_texts + 1, sizeof *sets);
+    *texts = xcalloc(n_texts + 1, sizeof **texts);
     for (size_t i = 0; i < n; i++)
         sets[i] = s->base.sets[i];
+    n_texts = 0;
     for (size_t k = 0; k < pl->n_vary; k++) {
         if (idx[k] == NO_VALUE)
             continue;
-        (*texts)[k] =
-            xasprintf("%s=%s", pl->vary[k].path, pl->vary[k].values[idx[k]]);
-        sets[n++].text = (*texts)[k];
+        /* A wildcard sets every field it matches. */
+        for (size_t i = 0; i < pl->vary[k].n_paths; i++) {
+            char *t = xasprintf("%s=%s", pl->vary[k].paths[i],
+                                pl->vary[k].values[idx[k]]);
+            (*texts)[n_texts++] = t;
+            sets[n++].text = t;
+        }
     }
     *n_sets = n;
     return sets;
 }
 
 static void
-free_sets(const struct run_sweep *s, struct cfg_override *sets, char **texts)
+free_sets(struct cfg_override *sets, char **texts)
 {
-    for (size_t k = 0; k < s->plan.n_vary; k++)
+    for (size_t k = 0; texts[k]; k++)
         free(texts[k]);
     free(texts);
     free(sets);
 }
 
+static void
+source_copy(struct cfg_source *to, const struct cfg_source *from)
+{
+    free(to->text);
+    *to = *from;
+    to->text = xmalloc(from->len + 1);
+    memcpy(to->text, from->text, from->len + 1);
+}
+
 /* Loads the configuration of the values idx and builds the CDN, running
- * nothing; sets *seed (if not NULL) to the workload's seed. */
+ * nothing; with seed not NULL, sets *seed to the workload's seed and
+ * keeps the files' text in s. */
 static int
-check_sets(const struct run_sweep *s, const size_t *idx, uint64_t *seed,
+check_sets(struct run_sweep *s, const size_t *idx, uint64_t *seed,
            struct sim_err *err)
 {
     char **texts;
@@ -65,28 +83,32 @@ check_sets(const struct run_sweep *s, const size_t *idx, uint64_t *seed,
     in.sets = sets;
     struct run_result r;
     int code = run_prepare(&in, &r, err);
-    if (code == 0 && seed)
+    if (code == 0 && seed) {
         *seed = r.w->seed;
+        source_copy(&s->topology, &r.t->source);
+        source_copy(&s->workload, &r.w->source);
+    }
     run_result_fini(&r);
-    free_sets(s, sets, texts);
+    free_sets(sets, texts);
     return code;
 }
 
-/* An override error caused by --vary k: it names --vary and the path as
- * the user wrote it. */
+/* An override error caused by --vary k: it names --vary (or
+ * --vary-with) and the path as the user wrote it. */
 static void
 blame_vary(const struct run_sweep *s, size_t k, struct sim_err *err)
 {
     if (strcmp(err->file, "--set") != 0)
         return;
-    snprintf(err->file, sizeof err->file, "--vary");
+    snprintf(err->file, sizeof err->file, "%s",
+             s->plan.vary[k].is_with ? "--vary-with" : "--vary");
     snprintf(err->field, sizeof err->field, "%s", s->plan.vary[k].path);
 }
 
 /* The first values of all --vary together fail on an override: finds the
  * --vary that fails alone and puts the error on it. */
 static int
-blame_first_values(const struct run_sweep *s, size_t *idx, int code,
+blame_first_values(struct run_sweep *s, size_t *idx, int code,
                    struct sim_err *err)
 {
     struct sim_err e2 = {0};
@@ -108,14 +130,46 @@ blame_first_values(const struct run_sweep *s, size_t *idx, int code,
     return code;
 }
 
+/* The first --vary after j that is no --vary-with, or n_vary. */
+static size_t
+next_dim(const struct run_sweep *s, size_t j)
+{
+    do
+        j++;
+    while (j < s->plan.n_vary && s->plan.vary[j].is_with);
+    return j;
+}
+
+/* Value i of the dimension [j, end) fails: puts the error on the one of
+ * its --vary that fails alone at value i, else on the --vary. */
+static void
+blame_linked(struct run_sweep *s, size_t *idx, size_t j, size_t end, size_t i,
+             struct sim_err *err)
+{
+    size_t culprit = j;
+    for (size_t k = j; end > j + 1 && k < end; k++) {
+        struct sim_err e2 = {0};
+        for (size_t m = j; m < end; m++)
+            idx[m] = m == k ? i : 0;
+        if (check_sets(s, idx, NULL, &e2) != 0) {
+            culprit = k;
+            break;
+        }
+    }
+    for (size_t m = j; m < end; m++)
+        idx[m] = i;
+    blame_vary(s, culprit, err);
+}
+
 /*
- * Checks every value of every --vary once, the others at their first
- * value: the sum of the value counts rather than their product, which
+ * Checks every value of every dimension once (a --vary with its
+ * --vary-with), the others at their first value: the sum of the value
+ * counts rather than their product, which
  * catches a bad path or value before anything runs. A combination that
  * only fails together is reported when its point runs.
  */
 static int
-check_values(const struct run_sweep *s, uint64_t *seed, struct sim_err *err)
+check_values(struct run_sweep *s, uint64_t *seed, struct sim_err *err)
 {
     size_t n_vary = s->plan.n_vary;
     size_t *idx = xcalloc(n_vary + 1, sizeof *idx);
@@ -124,16 +178,44 @@ check_values(const struct run_sweep *s, uint64_t *seed, struct sim_err *err)
         code = blame_first_values(s, idx, code, err);
     for (size_t k = 0; k < n_vary; k++)
         idx[k] = 0;
-    for (size_t j = 0; code == 0 && j < n_vary; j++) {
+    /* A dimension at a time: linked values only ever run together. */
+    for (size_t j = 0; code == 0 && j < n_vary; j = next_dim(s, j)) {
+        size_t end = next_dim(s, j);
         for (size_t i = 1; code == 0 && i < s->plan.vary[j].n; i++) {
-            idx[j] = i;
+            for (size_t k = j; k < end; k++)
+                idx[k] = i;
             code = check_sets(s, idx, NULL, err);
             if (code != 0)
-                blame_vary(s, j, err);
+                blame_linked(s, idx, j, end, i, err);
         }
-        idx[j] = 0;
+        for (size_t k = j; k < end; k++)
+            idx[k] = 0;
     }
     free(idx);
+    return code;
+}
+
+/* Expands the wildcards of the plan over the names of the base
+ * configuration's nodes and regions. */
+static int
+expand_globs(struct run_sweep *s, struct sim_err *err)
+{
+    struct run_result r;
+    int code = run_prepare(&s->base, &r, err);
+    if (code == 0) {
+        const struct cfg_topology *t = r.t;
+        const char **nodes = xcalloc(t->n_nodes + 1, sizeof *nodes);
+        const char **regions = xcalloc(t->n_regions + 1, sizeof *regions);
+        for (size_t i = 0; i < t->n_nodes; i++)
+            nodes[i] = t->nodes[i].name;
+        for (size_t i = 0; i < t->n_regions; i++)
+            regions[i] = t->regions[i].name;
+        struct run_names names = {nodes, t->n_nodes, regions, t->n_regions};
+        code = run_plan_expand(&s->plan, &names, err);
+        free(nodes);
+        free(regions);
+    }
+    run_result_fini(&r);
     return code;
 }
 
@@ -188,6 +270,10 @@ add_replications(struct run_sweep *s, unsigned n, struct sim_err *err)
     v->spec = xasprintf("%u replications", n);
     v->kind = "replication";
     v->n = n;
+    v->paths = xcalloc(1, sizeof *v->paths);
+    v->paths[0] = xstrdup("seed");
+    v->n_paths = 1;
+    pl->n_dims++;
     v->values = xcalloc(n, sizeof *v->values);
     v->nums = xcalloc(n, sizeof *v->nums);
     for (unsigned i = 0; i < n; i++) {
@@ -202,7 +288,8 @@ add_replications(struct run_sweep *s, unsigned n, struct sim_err *err)
 int
 run_sweep_init(struct run_sweep *s, const struct run_input *base,
                const char *db_path, const char *const *vary_args,
-               size_t n_vary_args, unsigned n_replications, int check,
+               const unsigned char *is_with, size_t n_vary_args,
+               unsigned n_replications, int check,
                struct sim_err *err)
 {
     memset(s, 0, sizeof *s);
@@ -210,7 +297,9 @@ run_sweep_init(struct run_sweep *s, const struct run_input *base,
     s->db_path = db_path;
     int code = 0;
     if (n_vary_args > 0 || n_replications < 2)
-        code = run_plan_parse(vary_args, n_vary_args, &s->plan, err);
+        code = run_plan_parse(vary_args, is_with, n_vary_args, &s->plan, err);
+    if (code == 0 && run_plan_has_glob(&s->plan))
+        code = expand_globs(s, err);
     if (code == 0 && n_replications > 1)
         code = add_replications(s, n_replications, err);
     if (code != 0)
@@ -225,6 +314,9 @@ run_sweep_init(struct run_sweep *s, const struct run_input *base,
             .values = (const char *const *)v->values,
             .nums = v->nums,
             .n_values = v->n,
+            .is_with = v->is_with,
+            .fields = (const char *const *)v->paths,
+            .n_fields = v->n_paths,
         };
     }
     s->user_overrides = run_overrides_join(base->sets, base->n_sets);
@@ -236,7 +328,17 @@ run_sweep_init(struct run_sweep *s, const struct run_input *base,
         .n_vary = s->plan.n_vary,
     };
     s->is_done = xcalloc((size_t)s->plan.n_points, 1);
-    return check ? check_values(s, &s->ms.seed, err) : 0;
+    if (!check)
+        return 0;
+    code = check_values(s, &s->ms.seed, err);
+    if (s->topology.text) {
+        s->ms.topology_text = s->topology.text;
+        s->ms.topology_sha256 = s->topology.sha256;
+        s->ms.workload_text = s->workload.text;
+        s->ms.workload_sha256 = s->workload.sha256;
+    }
+    s->ms.cdnsim_version = CDNSIM_VERSION;
+    return code;
 }
 
 void
@@ -246,6 +348,8 @@ run_sweep_fini(struct run_sweep *s)
     free(s->mv);
     free(s->user_overrides);
     free(s->is_done);
+    free(s->topology.text);
+    free(s->workload.text);
     memset(s, 0, sizeof *s);
 }
 
@@ -253,6 +357,24 @@ int
 run_sweep_begin(struct run_sweep *s, struct sim_err *err)
 {
     return met_sweep_begin(s->db_path, &s->ms, &s->id, s->is_done, err);
+}
+
+/* A file edited while the sweep runs would mix two studies in one: the
+ * point fails rather than record other inputs under this sweep. */
+static int
+check_unchanged(const struct run_sweep *s, const struct run_result *r,
+                struct sim_err *err)
+{
+    const char *was[2] = {s->ms.topology_sha256, s->ms.workload_sha256};
+    const struct cfg_source *now[2] = {&r->t->source, &r->w->source};
+    const char *path[2] = {s->base.topology_path, s->base.workload_path};
+    for (int i = 0; i < 2; i++)
+        if (was[i] && strcmp(was[i], now[i]->sha256) != 0)
+            return sim_err_set(err, -SIM_EBADVAL, path[i], 0, 0, NULL,
+                               "the file changed while the sweep ran "
+                               "(SHA-256 %.12s..., now %.12s...)",
+                               was[i], now[i]->sha256);
+    return 0;
 }
 
 int
@@ -272,6 +394,8 @@ run_sweep_point(const struct run_sweep *s, uint64_t p,
     memset(warn, 0, sizeof *warn);
     *run_id = 0;
     int code = run_point(&in, opts, &r, err);
+    if (code == 0)
+        code = check_unchanged(s, &r, err);
     if (code == 0) {
         *warn = r.warn;
         if (image)
@@ -280,7 +404,7 @@ run_sweep_point(const struct run_sweep *s, uint64_t p,
             code = met_write_db_point(&r.m, s->db_path, s->id, p, run_id, err);
     }
     run_result_fini(&r);
-    free_sets(s, sets, texts);
+    free_sets(sets, texts);
     free(idx);
     return code;
 }
