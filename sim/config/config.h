@@ -96,6 +96,11 @@ struct cfg_node {
                                  (unlimited) */
     cfg_time_ns backup_rtt_ns;/* RTT to backup_parent, when it is >= 0 */
     int64_t backup_bps;       /* bandwidth to backup_parent, or -1 */
+    int64_t parent_capacity_bps; /* shared capacity of the link from the
+                                    parent down to this node, bits/s, or
+                                    -1 (not shared); never set together
+                                    with parent_bps */
+    int64_t backup_capacity_bps; /* the same for backup_parent */
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */
@@ -120,6 +125,9 @@ struct cfg_region_link {
     int node;                 /* index into nodes[]: an edge */
     cfg_time_ns rtt_ns;       /* round-trip time, >= 0 */
     int64_t bps;              /* bandwidth, bits/s, or -1 (unlimited) */
+    int64_t capacity_bps;     /* shared capacity of the edge's link down
+                                 to the region, bits/s, or -1 (not shared);
+                                 never set together with bps */
     double share;             /* weighted routing: its share (> 0) when
                                  listed in edges, else 0 */
 };

@@ -31,7 +31,8 @@ static const char *const tier_names[] = {
 
 static const char *const root_keys[] = {
     "name",           "regions",  "nodes",           "latency_ms",
-    "bandwidth_mbps", "outages",  "failure_detection", "providers", NULL};
+    "bandwidth_mbps", "outages",  "failure_detection", "providers",
+    "link_capacity_mbps", NULL};
 static const char *const outage_keys[] = {"fail", "at", "for", NULL};
 static const char *const outage_required[] = {"fail", "at", NULL};
 static const char *const root_required[] = {"name", "regions", "nodes",
@@ -59,10 +60,11 @@ static const char *const cache_required[] = {"capacity", NULL};
  * two nodes. */
 struct link_entry {
     uint64_t key;     /* link_key() */
-    int64_t value[2]; /* [LINK_RTT] ns and [LINK_BPS] bits/s; -1 absent */
+    int64_t value[3]; /* [LINK_RTT] ns, [LINK_BPS] and [LINK_CAP] bits/s;
+                         -1 absent */
 };
 
-enum { LINK_RTT, LINK_BPS };
+enum { LINK_RTT, LINK_BPS, LINK_CAP };
 
 /* State while one topology is read; the yaml ids let later checks point
  * at the value they are about. */
@@ -111,7 +113,7 @@ tb_link_entry(struct topo_build *b, uint64_t key)
                      64);
     struct link_entry *e = &b->links[b->n_links];
     e->key = key;
-    e->value[LINK_RTT] = e->value[LINK_BPS] = -1;
+    e->value[LINK_RTT] = e->value[LINK_BPS] = e->value[LINK_CAP] = -1;
     idmap_put(&b->link_index, key, (uint32_t)b->n_links++);
     return e;
 }
@@ -683,7 +685,7 @@ struct link_table {
     double min;           /* smallest value allowed */
     int is_min_excl;      /* min itself is not allowed */
     double max;
-    int slot;             /* LINK_RTT or LINK_BPS */
+    int slot;             /* LINK_RTT, LINK_BPS or LINK_CAP */
 };
 
 /* Stores one value in its slot, rejecting a different value given before. */
@@ -754,6 +756,13 @@ tb_link(struct topo_build *b, const struct link_table *lt,
     else
         key = link_key(0, a_idx, c_idx);
     struct link_entry *e = tb_link_entry(b, key);
+    if (lt->slot == LINK_CAP && e->value[LINK_BPS] >= 0)
+        return cfg_doc_err(b->d, value_id, -SIM_EBADVAL, field, err,
+                           "the link between %s and %s has a bandwidth_mbps "
+                           "already: a link is either shared "
+                           "(link_capacity_mbps) or a per-response delay "
+                           "(bandwidth_mbps), not both",
+                           a, c);
     return tb_set_link(b, lt, &e->value[lt->slot], v, a, c, value_id, field,
                        err);
 }
@@ -805,7 +814,8 @@ tb_links(struct topo_build *b, const struct cfg_map *root,
     return 0;
 }
 
-/* latency_ms (required) and bandwidth_mbps (optional). */
+/* latency_ms (required), bandwidth_mbps and link_capacity_mbps
+ * (optional). */
 static int
 tb_latencies(struct topo_build *b, const struct cfg_map *root,
              struct sim_err *err)
@@ -823,7 +833,16 @@ tb_latencies(struct topo_build *b, const struct cfg_map *root,
         .scale = 1e6, .min = 1e-6, .is_min_excl = 0, .max = 1e9,
         .slot = LINK_BPS};
     int bw_id;
-    return tb_links(b, root, &bw, 0, &bw_id, err);
+    rc = tb_links(b, root, &bw, 0, &bw_id, err);
+    if (rc != 0)
+        return rc;
+    static const struct link_table cap = {
+        .key = "link_capacity_mbps", .what = "link capacity",
+        .whats = "link capacities", .unit = "Mbps",
+        .scale = 1e6, .min = 1e-6, .is_min_excl = 0, .max = 1e9,
+        .slot = LINK_CAP};
+    int cap_id;
+    return tb_links(b, root, &cap, 0, &cap_id, err);
 }
 
 /* Every node with a parent needs the RTT to it. */
@@ -838,6 +857,7 @@ tb_parent_latencies(const struct topo_build *b, struct sim_err *err)
         uint64_t key = link_key(0, i, (size_t)p);
         t->nodes[i].parent_rtt_ns = tb_link_value(b, key, LINK_RTT);
         t->nodes[i].parent_bps = tb_link_value(b, key, LINK_BPS);
+        t->nodes[i].parent_capacity_bps = tb_link_value(b, key, LINK_CAP);
         if (t->nodes[i].parent_rtt_ns >= 0)
             continue;
         char field[CFG_FIELD_MAX];
@@ -909,6 +929,7 @@ tb_region_edges(const struct topo_build *b, struct sim_err *err)
         l->node = (int)(e->key & 0xffffffffu);
         l->rtt_ns = e->value[LINK_RTT];
         l->bps = e->value[LINK_BPS];
+        l->capacity_bps = e->value[LINK_CAP];
     }
     for (size_t r = 0; r < t->n_regions; r++) {
         struct cfg_region *g = &t->regions[r];
@@ -1000,6 +1021,7 @@ tb_backups(const struct topo_build *b, struct sim_err *err)
         uint64_t key = link_key(0, i, p);
         t->nodes[i].backup_rtt_ns = tb_link_value(b, key, LINK_RTT);
         t->nodes[i].backup_bps = tb_link_value(b, key, LINK_BPS);
+        t->nodes[i].backup_capacity_bps = tb_link_value(b, key, LINK_CAP);
         if (t->nodes[i].backup_rtt_ns < 0)
             return cfg_doc_err(b->d, id, -SIM_ENOKEY, field, err,
                                "no latency_ms entry between %s and %s",
