@@ -14,6 +14,7 @@
     X(workload)          \
     X(metrics)           \
     X(model)             \
+    X(link)              \
     X(replay)            \
     X(trace)             \
     X(cli)               \

@@ -152,6 +152,59 @@ jw_counters(struct jw *w, const struct met_counters *c)
     jw_close(w);
 }
 
+static void
+jw_link_stats(struct jw *w, const struct met_link_stats *s)
+{
+    jw_real(w, "capacity_mbps", s->capacity_mbps);
+    jw_u64(w, "bytes", s->bytes);
+    jw_real(w, "utilisation", s->utilisation);
+    jw_real(w, "mean_mbps", s->mean_mbps);
+    jw_real(w, "peak_mbps", s->peak_mbps);
+    jw_real(w, "p95_mbps", s->p95_mbps);
+    jw_real(w, "offered_mbps", s->offered_mbps);
+    jw_u64(w, "windows", s->n_windows);
+    jw_u64(w, "overloaded_windows", s->overloaded_windows);
+    jw_bool(w, "overloaded", met_link_is_overloaded(s));
+}
+
+/* "links": each link with a capacity, keyed "FROM->TO"; "link_egress":
+ * each node's links with a capacity together. */
+static void
+jw_links(struct jw *w, const struct met_run *r)
+{
+    jw_open(w, "links");
+    for (size_t k = 0; k < r->n_links; k++) {
+        const struct met_link *l = &r->links[k];
+        struct met_link_stats s;
+        met_link_summary(r, k, &s);
+        char *key = xasprintf("%s->%s", met_str(l->from), met_str(l->to));
+        jw_open(w, key);
+        free(key);
+        jw_str(w, "from", l->from);
+        jw_str(w, "to", l->to);
+        jw_str(w, "to_kind", l->to_is_region ? "region" : "node");
+        jw_link_stats(w, &s);
+        jw_u64(w, "transfers", l->transfers);
+        jw_u64(w, "offered_bytes", l->offered_bytes);
+        jw_u64(w, "transfers_done", l->done);
+        jw_u64(w, "delivered_bytes", l->delivered_bytes);
+        jw_real(w, "mean_transfer_ms", s.mean_transfer_ms);
+        jw_u64(w, "peak_transfers", l->peak_transfers);
+        jw_close(w);
+    }
+    jw_close(w);
+    jw_open(w, "link_egress");
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        struct met_link_stats s;
+        if (met_node_link_summary(r, i, &s) == 0)
+            continue;
+        jw_open(w, met_str(r->nodes[i].name));
+        jw_link_stats(w, &s);
+        jw_close(w);
+    }
+    jw_close(w);
+}
+
 int
 met_write_json(const struct met_run *r, FILE *out)
 {
@@ -229,6 +282,9 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_close(&w);
     }
     jw_close(&w);
+
+    if (r->n_links > 0)
+        jw_links(&w, r);
 
     jw_open(&w, "origin");
     jw_u64(&w, "requests", r->origin_requests);

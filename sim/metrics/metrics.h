@@ -126,6 +126,92 @@ struct met_node {
     uint64_t windows_cap;
 };
 
+struct met_run;
+
+/* One time-series window of a link with capacity. */
+struct met_link_window {
+    int64_t busy_ns;          /* time in the window with a transfer on the
+                                 link (the link then sends at capacity) */
+    uint64_t offered_bytes;   /* bytes of the transfers that started in it */
+};
+
+/*
+ * A link with a capacity (link_capacity_mbps) that concurrent transfers
+ * share: the direction that carries bodies, from a node down to a child
+ * node or to a region's clients. Measured from the first measured
+ * request on, in time: every byte sent after it counts, a warm-up
+ * request's included; transfers and the *_bytes totals count the
+ * transfers of measured requests. A processor-sharing link sends at full
+ * capacity whenever it has a transfer, so the bytes it sent in a span are
+ * busy time x capacity.
+ */
+struct met_link {
+    const char *from;         /* borrowed: the sending node's name */
+    const char *to;           /* the receiving node's or region's name */
+    int from_node;            /* index of the sending node */
+    int to_is_region;         /* to names a region (the last mile) */
+    int64_t capacity_bps;     /* > 0 */
+    uint64_t transfers;       /* measured transfers started */
+    uint64_t offered_bytes;   /* their bytes: what was asked of the link */
+    uint64_t done;            /* of those, finished */
+    uint64_t delivered_bytes; /* their bytes; = offered_bytes once every
+                                 transfer has finished (conservation) */
+    long double transfer_ns_sum; /* time on the link of the finished ones */
+    int64_t busy_ns;          /* measured time with a transfer on it */
+    int64_t end_ns;           /* from the measured start: when it last
+                                 went idle */
+    int64_t last_offer_ns;    /* from the measured start: when the last
+                                 measured transfer started */
+    uint32_t peak_transfers;  /* most transfers on it at once */
+    struct met_link_window *windows; /* [n_windows], owned */
+    uint64_t n_windows;
+    uint64_t windows_cap;
+};
+
+/* What a link (or a node's links together) carried over the measured
+ * span, derived from met_link (met_link_summary, met_node_link_summary). */
+struct met_link_stats {
+    double capacity_mbps;     /* summed over a node's links */
+    double span_s;            /* the run's measured span, or longer when
+                                 the link was still busy after it */
+    uint64_t bytes;           /* sent in the span: busy time x capacity */
+    double utilisation;       /* bytes / (capacity x span), in [0, 1] */
+    double mean_mbps;         /* bytes x 8 / span */
+    double peak_mbps;         /* the busiest window's rate */
+    double p95_mbps;          /* 95th percentile of the windows' rates
+                                 (nearest rank): what transit is billed on */
+    double offered_mbps;      /* offered_bytes x 8 / the time from the
+                                 measured start to the last measured
+                                 transfer's start (while requests came) */
+    uint64_t n_windows;       /* windows of the span */
+    uint64_t overloaded_windows; /* windows whose offered bytes exceed what
+                                    the capacity can send in one */
+    double mean_transfer_ms;  /* finished measured transfers; 0 if none */
+};
+
+/* Fills *out (OUT) for link k of r. */
+void met_link_summary(const struct met_run *r, size_t k,
+                      struct met_link_stats *out);
+/* Fills *out (OUT) for node i's links with capacity together (its egress
+ * over them, window by window); returns the number of such links (0: *out
+ * is zero). */
+size_t met_node_link_summary(const struct met_run *r, size_t i,
+                             struct met_link_stats *out);
+/* Is link k overloaded: offered more than its capacity on average, or in
+ * some window? */
+int met_link_is_overloaded(const struct met_link_stats *s);
+
+/* Allocates r's n_links links (zeroed). */
+void met_run_links(struct met_run *r, size_t n_links);
+/* Link k's window holding t_ns (from the measured start, >= 0),
+ * coarsening every series first when needed (met_run_window). */
+struct met_link_window *met_link_window(struct met_run *r, size_t k,
+                                        int64_t t_ns);
+/* Link k was busy over [from_ns, to_ns) (from the measured start, >= 0):
+ * adds the time to busy_ns and to each window it overlaps. */
+void met_link_busy(struct met_run *r, size_t k, int64_t from_ns,
+                   int64_t to_ns);
+
 /*
  * How client requests were answered, at run and at region level. Every
  * measured client request is exactly one of: served from a cache (an
@@ -177,6 +263,8 @@ struct met_run {
     size_t n_regions;
     struct met_node *nodes;   /* in topology order */
     size_t n_nodes;
+    struct met_link *links;   /* links with a capacity, or NULL */
+    size_t n_links;
     /* Origin load, summed over origin nodes. */
     uint64_t origin_requests;
     uint64_t origin_bytes;        /* bytes the origins sent: answers and

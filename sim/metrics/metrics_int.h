@@ -32,6 +32,13 @@ size_t met_tier_list(const struct met_run *r, const char **tiers);
 void met_tier_sum(const struct met_run *r, const char *tier,
                   struct met_counters *sum);
 
+/* The index of the window holding t_ns (>= 0), coarsening every series
+ * first when t_ns lies past MET_MAX_WINDOWS windows. */
+uint64_t met_window_index(struct met_run *r, int64_t t_ns);
+
+/* Merges each link's windows in pairs (part of coarsening a run). */
+void met_links_coarsen(struct met_run *r);
+
 /* s, or "" for NULL: hand-built runs may leave names unset. */
 static inline const char *
 met_str(const char *s)

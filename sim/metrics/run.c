@@ -27,6 +27,11 @@ met_run_fini(struct met_run *r)
     for (size_t i = 0; i < r->n_nodes; i++)
         free(r->nodes[i].windows);
     free(r->nodes);
+    for (size_t k = 0; k < r->n_links; k++)
+        free(r->links[k].windows);
+    free(r->links);
+    r->links = NULL;
+    r->n_links = 0;
     free(r->regions);
     r->nodes = NULL;
     r->regions = NULL;
@@ -185,8 +190,18 @@ coarsen(struct met_run *r)
                    (size_t)(n->n_windows - m) * sizeof *n->windows);
         n->n_windows = m;
     }
+    met_links_coarsen(r);
     r->window_ns *= 2;
     r->window_hi_ns = 0; /* the memo is stale */
+}
+
+uint64_t
+met_window_index(struct met_run *r, int64_t t_ns)
+{
+    SIM_ASSERT(t_ns >= 0 && r->window_ns > 0);
+    while ((uint64_t)(t_ns / r->window_ns) >= MET_MAX_WINDOWS)
+        coarsen(r);
+    return (uint64_t)(t_ns / r->window_ns);
 }
 
 struct met_window *

@@ -232,6 +232,85 @@ print_regions(const struct met_run *r, FILE *out)
     tbl_fini(&t);
 }
 
+static void
+link_cells(struct tbl *t, const char *name, const struct met_link_stats *s,
+           const char *transfer)
+{
+    char bytes[32];
+    tbl_row(t);
+    tbl_cell(t, "%s", name);
+    tbl_cell(t, "%.3f", s->capacity_mbps);
+    tbl_cell(t, "%s", fmt_bytes(s->bytes, bytes, sizeof bytes));
+    tbl_cell(t, "%.2f", 100.0 * s->utilisation);
+    tbl_cell(t, "%.3f", s->mean_mbps);
+    tbl_cell(t, "%.3f", s->p95_mbps);
+    tbl_cell(t, "%.3f", s->peak_mbps);
+    tbl_cell(t, "%.2f", s->capacity_mbps > 0
+                            ? 100.0 * s->offered_mbps / s->capacity_mbps
+                            : 0.0);
+    tbl_cell(t, "%s", transfer);
+}
+
+/* Links with a capacity, each node's together, and a warning line for
+ * each link offered more than its capacity. */
+static void
+print_links(const struct met_run *r, FILE *out)
+{
+    struct tbl t;
+    tbl_init(&t, 9, 1);
+    tbl_row(&t);
+    static const char *const head[] = {
+        "link", "capacity(Mbit/s)", "sent", "util%", "mean", "p95", "peak",
+        "offered%", "transfer(ms)",
+    };
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        tbl_cell(&t, "%s", head[i]);
+    for (size_t k = 0; k < r->n_links; k++) {
+        const struct met_link *l = &r->links[k];
+        struct met_link_stats s;
+        met_link_summary(r, k, &s);
+        char name[256], transfer[32];
+        snprintf(name, sizeof name, "%s->%s", met_str(l->from),
+                 met_str(l->to));
+        snprintf(transfer, sizeof transfer, "%.3f", s.mean_transfer_ms);
+        link_cells(&t, name, &s, transfer);
+    }
+    int first = 1;
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        struct met_link_stats s;
+        if (met_node_link_summary(r, i, &s) == 0)
+            continue;
+        if (first)
+            tbl_row(&t);
+        first = 0;
+        char name[256];
+        snprintf(name, sizeof name, "%s (all)", met_str(r->nodes[i].name));
+        link_cells(&t, name, &s, "");
+    }
+    tbl_print(&t, out);
+    tbl_fini(&t);
+    for (size_t k = 0; k < r->n_links; k++) {
+        const struct met_link *l = &r->links[k];
+        struct met_link_stats s;
+        met_link_summary(r, k, &s);
+        if (s.offered_mbps > s.capacity_mbps)
+            fprintf(out,
+                    "warning: link %s->%s is overloaded: offered %.3f "
+                    "Mbit/s on average against a capacity of %.3f Mbit/s; "
+                    "its transfers queue without bound\n",
+                    met_str(l->from), met_str(l->to), s.offered_mbps,
+                    s.capacity_mbps);
+        else if (s.overloaded_windows > 0)
+            fprintf(out,
+                    "warning: link %s->%s was offered more than its "
+                    "capacity (%.3f Mbit/s) in %" PRIu64 " of %" PRIu64
+                    " windows of %g s\n",
+                    met_str(l->from), met_str(l->to), s.capacity_mbps,
+                    s.overloaded_windows, s.n_windows,
+                    (double)r->window_ns / 1e9);
+    }
+}
+
 void
 met_print_table(const struct met_run *r, FILE *out)
 {
@@ -289,4 +368,8 @@ met_print_table(const struct met_run *r, FILE *out)
     print_nodes(r, out);
     fputc('\n', out);
     print_regions(r, out);
+    if (r->n_links > 0) {
+        fputc('\n', out);
+        print_links(r, out);
+    }
 }

@@ -37,6 +37,7 @@
 
 #include "cache/cache.h"
 #include "engine/engine.h"
+#include "model/link.h"
 #include "util/hash.h"
 #include "util/idmap.h"
 #include "util/parse.h"
@@ -50,7 +51,8 @@ enum ev_kind {
     EV_SERVED,
     EV_PURGE, /* target: node, ref: index of the workload event */
     EV_PUSH,  /* the same */
-    EV_FAIL   /* target: a node with servers, at the start of an outage */
+    EV_FAIL,  /* target: a node with servers, at the start of an outage */
+    EV_LINK_DONE /* target: a shared link, ref: its generation (link.h) */
 };
 
 #define REQ_NIL UINT32_MAX
@@ -113,7 +115,26 @@ struct link {
     int64_t down_bps;            /* bandwidth, or -1: unlimited */
     uint32_t up_channel;         /* requests going up */
     uint32_t down_channel;       /* answers coming down */
+    int32_t shared;              /* index into cdn.shared when the link
+                                    down has a capacity, else -1 */
 };
+
+/* A link with a capacity, shared by the bodies it carries down. */
+struct shared_link {
+    struct link_ps ps;
+    int64_t capacity_bps;
+    uint32_t from;               /* the sending node */
+    uint32_t to;                 /* the receiving node, or region */
+    int to_is_region;
+    int64_t down_ns;             /* propagation after the last byte left:
+                                    node links only (a client's whole RTT
+                                    is added to its latency) */
+    uint32_t down_channel;       /* node links: where answers arrive */
+};
+
+/* What a shared link's transfer carries: a child's request slot whose
+ * answer it is, or (with the flag) a client request's slot. */
+#define XFER_CLIENT (1ULL << 32)
 
 struct node {
     struct cache_store *cache;   /* NULL for an origin */
@@ -146,6 +167,12 @@ struct cdn {
                                       reach (RTT, bandwidth, share), lowest
                                       RTT first; n_links in its cfg_region */
     size_t *region_links_at;       /* [region] */
+    int32_t *region_shared;        /* [region_links_at[region] + k]: the
+                                      index into shared of that link, or
+                                      -1; NULL when no region link has a
+                                      capacity */
+    struct shared_link *shared;    /* links with a capacity (link.h) */
+    uint32_t n_shared;
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
     int has_outages;
     int **push_nodes;              /* [event]: node indices of a push */
@@ -181,6 +208,64 @@ link_init(struct link *l, const struct cfg_topology *t, size_t from,
     l->up_ns = rtt / 2;
     l->down_ns = rtt - rtt / 2;
     l->down_bps = cfg_link_bps(t, from, to);
+    l->shared = -1;
+}
+
+/* Adds a link with a capacity down from node `from`; returns its index. */
+static int32_t
+shared_add(struct cdn *c, int64_t capacity_bps, uint32_t from, uint32_t to,
+           int to_is_region, const struct link *lk)
+{
+    c->shared = xrealloc(c->shared, (c->n_shared + 1) * sizeof *c->shared);
+    struct shared_link *sl = &c->shared[c->n_shared];
+    memset(sl, 0, sizeof *sl);
+    sl->capacity_bps = capacity_bps;
+    sl->from = from;
+    sl->to = to;
+    sl->to_is_region = to_is_region;
+    if (lk != NULL)
+        sl->down_ns = lk->down_ns;
+    return (int32_t)c->n_shared++;
+}
+
+/*
+ * The links with a capacity (link_capacity_mbps): each node's links down
+ * from its parent and backup, in node order, then each region's links
+ * from its edges, in region order and by RTT. A topology without any
+ * leaves shared NULL, and the model's paths are the ones without links.
+ */
+static void
+shared_links_init(struct cdn *c)
+{
+    const struct cfg_topology *t = c->t;
+    for (uint32_t i = 0; i < c->n_nodes; i++) {
+        const struct cfg_node *cn = &t->nodes[i];
+        struct node *n = &c->nodes[i];
+        if (n->parent != REQ_NIL && cn->parent_capacity_bps > 0)
+            n->to_parent.shared = shared_add(c, cn->parent_capacity_bps,
+                                             n->parent, i, 0, &n->to_parent);
+        if (n->backup != REQ_NIL && cn->backup_capacity_bps > 0)
+            n->to_backup.shared = shared_add(c, cn->backup_capacity_bps,
+                                             n->backup, i, 0, &n->to_backup);
+    }
+    size_t n_links = 0;
+    for (size_t r = 0; r < t->n_regions; r++)
+        n_links += t->regions[r].n_links;
+    for (size_t k = 0; k < n_links; k++) {
+        const struct cfg_region_link *l = &c->region_links[k];
+        if (l->capacity_bps <= 0)
+            continue;
+        if (c->region_shared == NULL) {
+            c->region_shared = xmalloc(n_links * sizeof *c->region_shared);
+            for (size_t j = 0; j < n_links; j++)
+                c->region_shared[j] = -1;
+        }
+        uint32_t r = 0;
+        while (r + 1 < t->n_regions && c->region_links_at[r + 1] <= k)
+            r++;
+        c->region_shared[k] =
+            shared_add(c, l->capacity_bps, (uint32_t)l->node, r, 1, NULL);
+    }
 }
 
 /* Orders a region's links by RTT, then by node index. */
@@ -425,6 +510,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
             n->service_rng = sim_rng_new(w ? w->seed : 1,
                                          SIM_RNG_ID(SIM_RNG_SERVICE, i));
         }
+        n->to_parent.shared = n->to_backup.shared = -1;
         if (n->parent != REQ_NIL)
             link_init(&n->to_parent, t, i, n->parent);
         if (n->backup != REQ_NIL)
@@ -451,6 +537,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         }
     }
     region_links_init(c);
+    shared_links_init(c);
     if (w != NULL && events_init(c, err) != 0) {
         cdn_free(c);
         return NULL;
@@ -495,6 +582,12 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         n->to_parent.down_channel = sim_queue_channel(&c->q);
         n->to_backup.up_channel = sim_queue_channel(&c->q);
         n->to_backup.down_channel = sim_queue_channel(&c->q);
+        if (n->to_parent.shared >= 0)
+            c->shared[n->to_parent.shared].down_channel =
+                n->to_parent.down_channel;
+        if (n->to_backup.shared >= 0)
+            c->shared[n->to_backup.shared].down_channel =
+                n->to_backup.down_channel;
     }
     c->arrival_channel = sim_queue_channel(&c->q);
     c->req_free = REQ_NIL;
@@ -522,6 +615,10 @@ cdn_free(struct cdn *c)
     free(c->nodes);
     free(c->region_links);
     free(c->region_links_at);
+    free(c->region_shared);
+    for (uint32_t k = 0; k < c->n_shared; k++)
+        link_ps_fini(&c->shared[k].ps);
+    free(c->shared);
     for (size_t k = 0; c->push_nodes && c->w && k < c->w->n_events; k++)
         free(c->push_nodes[k]);
     free(c->push_nodes);
@@ -667,6 +764,66 @@ count_failed(struct cdn *c, const struct req *r)
     c->m->regions[r->region].bytes_failed += r->size;
 }
 
+/*
+ * Client request r is answered: the edge sent the body's last byte at
+ * `now` and last_mile is what the client waits on top (its round trip,
+ * and the body's time on a link with a bandwidth_mbps).
+ */
+static void
+client_answered(struct cdn *c, const struct req *r, int64_t now,
+                int64_t last_mile)
+{
+    if (r->explain)
+        narrate(c, now, "  %s answers the client in %s with object %llu: "
+                "latency %.3f ms (%.3f ms at the edge + %.3f ms to and "
+                "from the client)",
+                node_name(c, r->node), c->t->regions[r->region].name,
+                (unsigned long long)r->object,
+                (double)(now - r->t_arrive + last_mile) / 1e6,
+                (double)(now - r->t_arrive) / 1e6,
+                (double)last_mile / 1e6);
+    if (r->measured) {
+        uint64_t lat = (uint64_t)(now - r->t_arrive + last_mile);
+        uint32_t behind = (r->current - r->version) & CACHE_VERSION_MASK;
+        if (r->current != NO_VERSION && !r->negative && behind != 0 &&
+            (!r->current_rises || behind < CACHE_VERSION_MASK / 2)) {
+            c->m->outdated++;
+            c->m->regions[r->region].outdated++;
+        }
+        struct met_region *g = &c->m->regions[r->region];
+        if (r->via_origin) {
+            c->m->from_origin++;
+            c->m->bytes_from_origin += r->size;
+            g->from_origin++;
+            g->bytes_from_origin += r->size;
+        } else {
+            c->m->from_cache++;
+            c->m->bytes_from_cache += r->size;
+            g->hits++;
+            g->bytes_hit += r->size;
+        }
+        met_hist_record(&c->m->latency, lat);
+        met_hist_record(&c->m->regions[r->region].latency, lat);
+        if (now > c->m->measured_end_ns)
+            c->m->measured_end_ns = now;
+    }
+}
+
+/* Starts the body of request s (its size) on shared link k at now; what
+ * arrives when it has crossed is payload: XFER_CLIENT | s for a client's
+ * answer, or the child's slot. */
+static void
+shared_send(struct cdn *c, int32_t k, int64_t now, uint32_t s,
+            uint64_t payload)
+{
+    struct shared_link *sl = &c->shared[k];
+    const struct req *r = &c->reqs[s];
+    uint64_t what = payload == XFER_CLIENT ? (XFER_CLIENT | s) : payload;
+    if (link_ps_start(&sl->ps, now, r->size, what, r->measured))
+        sim_queue_push(&c->q, sl->ps.pending_at, EV_LINK_DONE, (uint32_t)k,
+                       sl->ps.gen);
+}
+
 /* The node of request s sends its response downstream and s is done. */
 static void
 respond(struct cdn *c, uint32_t s, int64_t now)
@@ -699,41 +856,14 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         /* The client's round trip, and the body's time on its link. */
         const struct cfg_region_link *l =
             region_link_to(c, r->region, r->node);
-        int64_t last_mile = l->rtt_ns + transfer_ns(r->size, l->bps);
-        if (r->explain)
-            narrate(c, now, "  %s answers the client in %s with object %llu: "
-                    "latency %.3f ms (%.3f ms at the edge + %.3f ms to and "
-                    "from the client)",
-                    node_name(c, r->node), c->t->regions[r->region].name,
-                    (unsigned long long)r->object,
-                    (double)(now - r->t_arrive + last_mile) / 1e6,
-                    (double)(now - r->t_arrive) / 1e6,
-                    (double)last_mile / 1e6);
-        if (r->measured) {
-            uint64_t lat = (uint64_t)(now - r->t_arrive + last_mile);
-            uint32_t behind = (r->current - r->version) & CACHE_VERSION_MASK;
-            if (r->current != NO_VERSION && !r->negative && behind != 0 &&
-                (!r->current_rises || behind < CACHE_VERSION_MASK / 2)) {
-                c->m->outdated++;
-                c->m->regions[r->region].outdated++;
-            }
-            struct met_region *g = &c->m->regions[r->region];
-            if (r->via_origin) {
-                c->m->from_origin++;
-                c->m->bytes_from_origin += r->size;
-                g->from_origin++;
-                g->bytes_from_origin += r->size;
-            } else {
-                c->m->from_cache++;
-                c->m->bytes_from_cache += r->size;
-                g->hits++;
-                g->bytes_hit += r->size;
-            }
-            met_hist_record(&c->m->latency, lat);
-            met_hist_record(&c->m->regions[r->region].latency, lat);
-            if (now > c->m->measured_end_ns)
-                c->m->measured_end_ns = now;
+        if (l->capacity_bps > 0) {
+            /* A shared last mile: the request is answered when its body
+             * has crossed (shared_done), and s lives until then. */
+            shared_send(c, c->region_shared[l - c->region_links], now, s,
+                        XFER_CLIENT);
+            return;
         }
+        client_answered(c, r, now, l->rtt_ns + transfer_ns(r->size, l->bps));
     } else {
         struct req *child = &c->reqs[r->child];
         child->expires_at = r->expires_at;
@@ -745,6 +875,20 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         uint32_t child_node = child->node;
         const struct node *cn = &c->nodes[child_node];
         const struct link *lk = link_to(c, child_node, r->node);
+        if (lk->shared >= 0 && !r->failed && !r->not_modified) {
+            /* A shared link: the body reaches the child down_ns after it
+             * has crossed (shared_done). */
+            if (r->explain)
+                narrate(c, now, "  %s starts sending object %llu to %s "
+                        "over a shared link (%u other transfer%s on it)",
+                        node_name(c, r->node), (unsigned long long)r->object,
+                        node_name(c, child_node), c->shared[lk->shared].ps.n,
+                        c->shared[lk->shared].ps.n == 1 ? "" : "s");
+            cache_prefetch(cn->cache, r->object);
+            shared_send(c, lk->shared, now, s, r->child);
+            req_release(c, s);
+            return;
+        }
         int64_t at = now + lk->down_ns + transfer_ns(r->size, lk->down_bps);
         if (r->failed || r->not_modified)
             at = now + lk->down_ns; /* an error or a 304 carries no body */
@@ -764,6 +908,39 @@ respond(struct cdn *c, uint32_t s, int64_t now)
             sim_queue_push(&c->q, at, EV_RESP_AT, child_node, r->child);
     }
     req_release(c, s);
+}
+
+/* The completion event of generation gen of shared link k fires at now:
+ * hands every body that has crossed to where it was going. */
+static void
+shared_done(struct cdn *c, uint32_t k, uint32_t gen, int64_t now)
+{
+    struct shared_link *sl = &c->shared[k];
+    if (!link_ps_fire(&sl->ps, now, gen))
+        return; /* superseded by a later change of the link */
+    uint64_t p;
+    while (link_ps_pop(&sl->ps, now, &p)) {
+        uint32_t s = (uint32_t)p;
+        const struct req *r = &c->reqs[s];
+        if (p & XFER_CLIENT) {
+            const struct cfg_region_link *l =
+                region_link_to(c, r->region, r->node);
+            client_answered(c, r, now, l->rtt_ns);
+            req_release(c, s);
+            continue;
+        }
+        int64_t at = now + sl->down_ns;
+        if (r->explain)
+            narrate(c, now, "  %s has sent object %llu to %s, arriving at "
+                    "%.6f s", node_name(c, sl->from),
+                    (unsigned long long)r->object, node_name(c, r->node),
+                    (double)at / 1e9);
+        sim_queue_push_channel(&c->q, sl->down_channel, at, EV_RESP_AT,
+                               r->node, s);
+    }
+    if (link_ps_reschedule(&sl->ps))
+        sim_queue_push(&c->q, sl->ps.pending_at, EV_LINK_DONE, k,
+                       sl->ps.gen);
 }
 
 /*
@@ -1303,6 +1480,8 @@ client_arrival(struct cdn *c, int64_t now)
         c->has_measured_start = 1;
         c->measured_start = now;
         c->m->measured_start_ns = now;
+        for (uint32_t k = 0; k < c->n_shared; k++)
+            link_ps_measure_from(&c->shared[k].ps, now);
     }
     uint32_t s = req_alloc(c);
     struct req *r = &c->reqs[s];
@@ -1638,6 +1817,18 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
         m->nodes[i].depth = t->nodes[i].depth;
         m->nodes[i].egress_cost_per_gb = t->nodes[i].egress_cost_per_gb;
     }
+    met_run_links(m, c->n_shared);
+    for (uint32_t k = 0; k < c->n_shared; k++) {
+        struct shared_link *sl = &c->shared[k];
+        struct met_link *ml = &m->links[k];
+        ml->from = t->nodes[sl->from].name;
+        ml->to = sl->to_is_region ? t->regions[sl->to].name
+                                  : t->nodes[sl->to].name;
+        ml->from_node = (int)sl->from;
+        ml->to_is_region = sl->to_is_region;
+        ml->capacity_bps = sl->capacity_bps;
+        link_ps_init(&sl->ps, sl->capacity_bps, m, k);
+    }
     iso_now(m->started, sizeof m->started);
     double wall0 = wall_seconds();
 
@@ -1678,6 +1869,9 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
             break;
         case EV_FAIL:
             node_fail(c, ev.target, ev.at);
+            break;
+        case EV_LINK_DONE:
+            shared_done(c, ev.target, (uint32_t)ev.ref, ev.at);
             break;
         default:
             SIM_ASSERT(!"unknown event kind");
