@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
+#include <sqlite3.h>
 #include <gsl/gsl_rng.h>
 
 #include "config/config.h"
@@ -323,6 +324,64 @@ START_TEST(test_link_cli_reports_overload)
 }
 END_TEST
 
+/* The database rows and the report's section and overload sentence. */
+START_TEST(test_link_db_and_report)
+{
+    char *dir = test_tmpdir();
+    char db[512], out_dir[512], md[600];
+    snprintf(db, sizeof db, "%s/r.db", dir);
+    snprintf(out_dir, sizeof out_dir, "%s/report", dir);
+    snprintf(md, sizeof md, "%s/report.md", out_dir);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", SHARED, UNIQUE,
+                                 "--requests", "20000", "--set",
+                                 "warmup=1000", "--set",
+                                 "catalog.size.bytes=12500", "--set",
+                                 "arrival.rate=1500", "--db", db, "--quiet",
+                                 NULL),
+                     0);
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(h,
+                           "SELECT to_name, overloaded, p95_mbps,"
+                           " (SELECT count(*) FROM link_timeseries)"
+                           " FROM link_metrics ORDER BY rowid",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "r");
+    ck_assert_int_eq(sqlite3_column_int(st, 1), 1);
+    ck_assert(fabs(sqlite3_column_double(st, 2) - 100) < 1);
+    ck_assert_int_gt(sqlite3_column_int(st, 3), 10);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW); /* the node's row */
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "*");
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    if (getenv("CDNSIM_GNUPLOT") == NULL && system("command -v gnuplot "
+                                                   ">/dev/null 2>&1") != 0) {
+        test_rmtree(dir);
+        free(dir);
+        return; /* the report needs gnuplot (make deps installs it) */
+    }
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--out", out_dir,
+                                 "--quiet", NULL),
+                     0);
+    FILE *f = fopen(md, "r");
+    ck_assert_ptr_nonnull(f);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, "## Links"));
+    ck_assert_ptr_nonnull(strstr(text, "is overloaded"));
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *
 link_suite(void)
 {
@@ -340,6 +399,7 @@ link_suite(void)
     tc = tcase_create("cli");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_link_cli_reports_overload);
+    tcase_add_test(tc, test_link_db_and_report);
     suite_add_tcase(s, tc);
     return s;
 }

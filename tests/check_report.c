@@ -949,9 +949,9 @@ START_TEST(test_report_export_csv)
     }
     sqlite3_finalize(st);
     sqlite3_close(h);
-    /* The 12 of the schema (origin_load and sweep_summary among them)
-     * and notes. */
-    ck_assert_int_eq(n_tables, 13);
+    /* The 14 of the schema (origin_load, sweep_summary, link_metrics and
+     * link_timeseries among them) and notes. */
+    ck_assert_int_eq(n_tables, 15);
     free(out);
     char *notes_path = xasprintf("%s/notes.csv", csv);
     char *notes = slurp(notes_path, NULL);

@@ -181,6 +181,47 @@ static const char db_schema[] =
     "    bytes_out        INTEGER NOT NULL,\n"
     "    PRIMARY KEY (run_id, node, window)\n"
     ");\n"
+    "CREATE TABLE IF NOT EXISTS link_metrics (\n"
+    "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
+    "    from_node        TEXT NOT NULL,     -- the node that sends\n"
+    "    to_name          TEXT NOT NULL,     -- the node or region that\n"
+    "                                        -- receives; '*' = all the\n"
+    "                                        -- node's links together\n"
+    "    to_kind          TEXT NOT NULL,     -- 'node', 'region' or '*'\n"
+    "    capacity_mbps    REAL NOT NULL,     -- link_capacity_mbps\n"
+    "    bytes            INTEGER NOT NULL,  -- sent in the span: busy\n"
+    "                                        -- time x capacity\n"
+    "    utilisation      REAL NOT NULL,     -- bytes / (capacity x span)\n"
+    "    mean_mbps        REAL NOT NULL,\n"
+    "    p95_mbps         REAL NOT NULL,     -- 95th percentile of the\n"
+    "                                        -- windows' rates (billing)\n"
+    "    peak_mbps        REAL NOT NULL,     -- the busiest window's rate\n"
+    "    offered_mbps     REAL NOT NULL,     -- measured transfers' bytes\n"
+    "                                        -- over the time they came\n"
+    "    windows          INTEGER NOT NULL,\n"
+    "    overloaded_windows INTEGER NOT NULL,  -- offered > capacity\n"
+    "    overloaded       INTEGER NOT NULL,  -- 1: offered > capacity on\n"
+    "                                        -- average or in a window\n"
+    "    transfers        INTEGER,           -- measured transfers (NULL\n"
+    "                                        -- for '*' rows)\n"
+    "    offered_bytes    INTEGER,\n"
+    "    delivered_bytes  INTEGER,           -- = offered_bytes once all\n"
+    "                                        -- have finished\n"
+    "    mean_transfer_ms REAL,              -- time on the link\n"
+    "    peak_transfers   INTEGER,           -- most at once\n"
+    "    PRIMARY KEY (run_id, from_node, to_name)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS link_timeseries (\n"
+    "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
+    "    from_node        TEXT NOT NULL,\n"
+    "    to_name          TEXT NOT NULL,\n"
+    "    window           INTEGER NOT NULL,  -- as in timeseries\n"
+    "    t_start_s        REAL NOT NULL,\n"
+    "    busy_s           REAL NOT NULL,     -- time with a transfer on it\n"
+    "    mbps             REAL NOT NULL,     -- busy_s x capacity / window\n"
+    "    offered_bytes    INTEGER NOT NULL,  -- of transfers started in it\n"
+    "    PRIMARY KEY (run_id, from_node, to_name, window)\n"
+    ");\n"
     "CREATE TABLE IF NOT EXISTS origin_load (\n"
     "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
     "    mean_rps         REAL NOT NULL,     -- origin_requests / measured\n"
@@ -345,6 +386,13 @@ bind_opt_text(struct row *w, const char *s)
     if (w->rc == SQLITE_OK)
         w->rc = s ? sqlite3_bind_text(w->st, ++w->col, s, -1, SQLITE_STATIC)
                   : sqlite3_bind_null(w->st, ++w->col);
+}
+
+static void
+bind_null(struct row *w)
+{
+    if (w->rc == SQLITE_OK)
+        w->rc = sqlite3_bind_null(w->st, ++w->col);
 }
 
 /* Runs the bound statement once and resets it for the next row. */
@@ -745,6 +793,95 @@ insert_timeseries(struct db *d, const struct met_run *r, int64_t id)
     return code;
 }
 
+static void
+bind_link_stats(struct row *w, const struct met_link_stats *s)
+{
+    bind_real(w, s->capacity_mbps);
+    bind_u64(w, s->bytes);
+    bind_real(w, s->utilisation);
+    bind_real(w, s->mean_mbps);
+    bind_real(w, s->p95_mbps);
+    bind_real(w, s->peak_mbps);
+    bind_real(w, s->offered_mbps);
+    bind_u64(w, s->n_windows);
+    bind_u64(w, s->overloaded_windows);
+    bind_i64(w, met_link_is_overloaded(s));
+}
+
+/* Links with a capacity: one row each, one per node for its links
+ * together, and each link's windows. */
+static int
+insert_links(struct db *d, const struct met_run *r, int64_t id)
+{
+    if (r->n_links == 0)
+        return 0;
+    static const char sql[] =
+        "INSERT INTO link_metrics (run_id, from_node, to_name, to_kind,"
+        " capacity_mbps, bytes, utilisation, mean_mbps, p95_mbps, peak_mbps,"
+        " offered_mbps, windows, overloaded_windows, overloaded, transfers,"
+        " offered_bytes, delivered_bytes, mean_transfer_ms, peak_transfers)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static const char sql_win[] =
+        "INSERT INTO link_timeseries (run_id, from_node, to_name, window,"
+        " t_start_s, busy_s, mbps, offered_bytes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *st = NULL, *sw = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code == 0)
+        code = db_prepare(d, sql_win, &sw);
+    double window_s = (double)r->window_ns / 1e9;
+    for (size_t k = 0; code == 0 && k < r->n_links; k++) {
+        const struct met_link *l = &r->links[k];
+        struct met_link_stats s;
+        met_link_summary(r, k, &s);
+        struct row w;
+        row_start(&w, st);
+        bind_i64(&w, id);
+        bind_text(&w, l->from);
+        bind_text(&w, l->to);
+        bind_text(&w, l->to_is_region ? "region" : "node");
+        bind_link_stats(&w, &s);
+        bind_u64(&w, l->transfers);
+        bind_u64(&w, l->offered_bytes);
+        bind_u64(&w, l->delivered_bytes);
+        bind_real(&w, s.mean_transfer_ms);
+        bind_u64(&w, l->peak_transfers);
+        code = row_insert(d, &w, "inserting into link_metrics");
+        for (uint64_t j = 0; code == 0 && j < l->n_windows; j++) {
+            const struct met_link_window *win = &l->windows[j];
+            row_start(&w, sw);
+            bind_i64(&w, id);
+            bind_text(&w, l->from);
+            bind_text(&w, l->to);
+            bind_u64(&w, j);
+            bind_real(&w, (double)j * window_s);
+            bind_real(&w, (double)win->busy_ns / 1e9);
+            bind_real(&w, (double)win->busy_ns / 1e9 *
+                              (double)l->capacity_bps / window_s / 1e6);
+            bind_u64(&w, win->offered_bytes);
+            code = row_insert(d, &w, "inserting into link_timeseries");
+        }
+    }
+    for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
+        struct met_link_stats s;
+        if (met_node_link_summary(r, i, &s) == 0)
+            continue;
+        struct row w;
+        row_start(&w, st);
+        bind_i64(&w, id);
+        bind_text(&w, r->nodes[i].name);
+        bind_text(&w, "*");
+        bind_text(&w, "*");
+        bind_link_stats(&w, &s);
+        for (int j = 0; j < 5; j++)
+            bind_null(&w);
+        code = row_insert(d, &w, "inserting into link_metrics");
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(sw);
+    return code;
+}
+
 /* Opens path for writing (created if new). On failure the caller still
  * runs db_close. */
 static int
@@ -830,7 +967,8 @@ insert_all(struct db *d, const struct met_run *r, int64_t *id)
         (code = insert_regions(d, r, *id)) != 0 ||
         (code = insert_hists(d, r, *id)) != 0 ||
         (code = insert_timeseries(d, r, *id)) != 0 ||
-        (code = insert_origin_load(d, r, *id)) != 0)
+        (code = insert_origin_load(d, r, *id)) != 0 ||
+        (code = insert_links(d, r, *id)) != 0)
         return code;
     return 0;
 }
@@ -1366,7 +1504,8 @@ image_copy(struct db *d, int64_t *id)
     static const char *const tables[] = {"node_metrics", "node_outcomes",
                                          "region_metrics",
                                          "latency_histogram", "timeseries",
-                                         "origin_load"};
+                                         "origin_load", "link_metrics",
+                                         "link_timeseries"};
     char *cols = NULL;
     int code = image_columns(d, "runs", "id", &cols);
     if (code != 0)

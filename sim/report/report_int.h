@@ -47,6 +47,15 @@ int rep_db_has_table(struct rep_db *d, const char *name);
 /* Column i as text, "" for NULL (valid until the next step). */
 const char *rep_col_text(sqlite3_stmt *st, int i);
 
+/* ---- Links with a capacity (links.c) ----------------------------------- */
+
+struct rep_doc;
+
+/* Writes run run_id's "Links" section into doc when it has links with a
+ * capacity: their figures and a sentence on each overloaded one.
+ * Returns 0 or -SIM_EDB. */
+int rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
 /* ---- Numbers and text (text.c); growing strings are util/strbuf.h ------- */
 
 /* A whole number with thousands separators: "900,000". Returns buf. */

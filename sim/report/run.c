@@ -854,7 +854,10 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
             describe_numbers(doc, &r);
             figures(doc);
             node_tables(doc, &r);
-            code = rep_doc_close(doc, d->err);
+            code = rep_links_section(d, doc, r.id);
+            int close_code = rep_doc_close(doc, d->err);
+            if (code == 0)
+                code = close_code;
         }
         if (code == 0 && o->log)
             fprintf(o->log, "%s/report.html\n%s/report.md\n", o->out_dir,
