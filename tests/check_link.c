@@ -40,8 +40,7 @@ fire(struct link_ps *l, int64_t *done_at)
     int64_t at = l->pending_at;
     /* No ck_assert in the loop: Check writes to a pipe for each one. */
     if (!link_ps_fire(l, at, l->gen))
-        ck_abort_msg("the pending completion at %lld was stale",
-                     (long long)at);
+        ck_abort_msg("the pending completion at %lld was stale", (long long)at);
     uint64_t p;
     int n = 0;
     while (link_ps_pop(l, at, &p)) {
@@ -139,9 +138,11 @@ START_TEST(test_link_mm1_ps_sojourn)
     }
     double mean = sum / (double)(n - from), theory = 1 / (mu - lambda);
     if (getenv("CDNSIM_TEST_VERBOSE"))
-        fprintf(stderr, "M/M/1-PS rho %.1f: mean %.4f ms (theory %.4f), "
-                "small %.4f ms (theory %.4f)\n", rho, mean * 1e3,
-                theory * 1e3, small_sum / (double)small_n * 1e3,
+        fprintf(stderr,
+                "M/M/1-PS rho %.1f: mean %.4f ms (theory %.4f), "
+                "small %.4f ms (theory %.4f)\n",
+                rho, mean * 1e3, theory * 1e3,
+                small_sum / (double)small_n * 1e3,
                 small_bytes / (double)small_n / (1e9 * (1 - rho)) * 1e3);
     ck_assert_msg(fabs(mean / theory - 1) < 0.03,
                   "rho %.1f: mean sojourn %.4f ms, theory %.4f ms", rho,
@@ -172,8 +173,8 @@ START_TEST(test_link_mm1_ps_sojourn)
 END_TEST
 
 static void
-run_shared(const char *wl, const char *const *sets, size_t n_sets, struct cfg_topology **t,
-           struct cfg_workload **w, struct met_run *m)
+run_shared(const char *wl, const char *const *sets, size_t n_sets,
+           struct cfg_topology **t, struct cfg_workload **w, struct met_run *m)
 {
     struct cfg_override ov[8];
     ck_assert_uint_le(n_sets, 8);
@@ -274,8 +275,8 @@ START_TEST(test_link_saturated_throughput)
     ck_assert(met_link_is_overloaded(&s));
     /* The bytes delivered over the time the link was busy: capacity. */
     const struct met_link *l = &m.links[0];
-    double mbps = (double)l->delivered_bytes * 8 / ((double)l->end_ns / 1e9) /
-                  1e6;
+    double mbps =
+        (double)l->delivered_bytes * 8 / ((double)l->end_ns / 1e9) / 1e6;
     ck_assert_msg(fabs(mbps / 100 - 1) < 0.01, "delivered %f Mbit/s", mbps);
     met_run_fini(&m);
     cfg_workload_free(w);
@@ -288,9 +289,8 @@ START_TEST(test_link_cli_reports_overload)
 {
     char *out, *err;
     ck_assert_int_eq(test_cdnsim(&out, &err, "run", SHARED, UNIQUE,
-                                 "--requests", "20000", "--set",
-                                 "warmup=1000", "--set",
-                                 "catalog.size.bytes=12500", "--set",
+                                 "--requests", "20000", "--set", "warmup=1000",
+                                 "--set", "catalog.size.bytes=12500", "--set",
                                  "arrival.rate=1500", NULL),
                      0);
     ck_assert_ptr_nonnull(strstr(out, "capacity(Mbit/s)"));
@@ -298,9 +298,8 @@ START_TEST(test_link_cli_reports_overload)
     free(out);
     free(err);
     ck_assert_int_eq(test_cdnsim(&out, &err, "run", SHARED, UNIQUE,
-                                 "--requests", "20000", "--set",
-                                 "warmup=1000", "--set",
-                                 "catalog.size.bytes=12500", "--set",
+                                 "--requests", "20000", "--set", "warmup=1000",
+                                 "--set", "catalog.size.bytes=12500", "--set",
                                  "arrival.rate=100", "--json", "-", NULL),
                      0);
     ck_assert_ptr_nonnull(strstr(out, "\"edge->r\": {"));
@@ -317,8 +316,7 @@ START_TEST(test_link_cli_reports_overload)
                                       "link_capacity_mbps.eu.edge"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", SHARED, UNIQUE,
-                                 "--set", "link_capacity_mbps.r.edge=0",
-                                 NULL),
+                                 "--set", "link_capacity_mbps.r.edge=0", NULL),
                      3);
     free(err);
 }
@@ -332,13 +330,11 @@ START_TEST(test_link_db_and_report)
     snprintf(db, sizeof db, "%s/r.db", dir);
     snprintf(out_dir, sizeof out_dir, "%s/report", dir);
     snprintf(md, sizeof md, "%s/report.md", out_dir);
-    ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", SHARED, UNIQUE,
-                                 "--requests", "20000", "--set",
-                                 "warmup=1000", "--set",
-                                 "catalog.size.bytes=12500", "--set",
-                                 "arrival.rate=1500", "--db", db, "--quiet",
-                                 NULL),
-                     0);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "run", SHARED, UNIQUE, "--requests", "20000",
+                    "--set", "warmup=1000", "--set", "catalog.size.bytes=12500",
+                    "--set", "arrival.rate=1500", "--db", db, "--quiet", NULL),
+        0);
     sqlite3 *h;
     ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
                      SQLITE_OK);

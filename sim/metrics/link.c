@@ -141,8 +141,7 @@ links_stats(const struct met_run *r, const size_t *ks, size_t n,
     s->bytes = (uint64_t)llroundl(busy_bits / 8e9L);
     s->n_windows = n_windows;
     if (span > 0) {
-        s->utilisation = (double)(busy_bits / 1e9L) / capacity_bps /
-                         s->span_s;
+        s->utilisation = (double)(busy_bits / 1e9L) / capacity_bps / s->span_s;
         s->mean_mbps = (double)s->bytes * 8 / s->span_s / 1e6;
         double offer_s = offer_ns > 0 ? (double)offer_ns / 1e9 : s->span_s;
         s->offered_mbps = (double)offered * 8 / offer_s / 1e6;
@@ -158,8 +157,8 @@ links_stats(const struct met_run *r, const size_t *ks, size_t n,
             const struct met_link *l = &r->links[ks[j]];
             if (w >= l->n_windows)
                 continue;
-            bits += (double)l->windows[w].busy_ns / 1e9 *
-                    (double)l->capacity_bps;
+            bits +=
+                (double)l->windows[w].busy_ns / 1e9 * (double)l->capacity_bps;
             offered_bits += (double)l->windows[w].offered_bytes * 8;
         }
         rates[w] = bits / window_s / 1e6;

@@ -859,6 +859,15 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         if (l->capacity_bps > 0) {
             /* A shared last mile: the request is answered when its body
              * has crossed (shared_done), and s lives until then. */
+            if (r->explain)
+                narrate(c, now, "  %s starts sending object %llu to the "
+                        "client in %s over a shared link (%u other "
+                        "transfer%s on it)", node_name(c, r->node),
+                        (unsigned long long)r->object,
+                        c->t->regions[r->region].name,
+                        c->shared[c->region_shared[l - c->region_links]].ps.n,
+                        c->shared[c->region_shared[l - c->region_links]].ps.n
+                                == 1 ? "" : "s");
             shared_send(c, c->region_shared[l - c->region_links], now, s,
                         XFER_CLIENT);
             return;

@@ -116,8 +116,8 @@ next_completion(const struct link_ps *l)
 }
 
 int
-link_ps_start(struct link_ps *l, int64_t now, uint64_t size,
-              uint64_t payload, int is_measured)
+link_ps_start(struct link_ps *l, int64_t now, uint64_t size, uint64_t payload,
+              int is_measured)
 {
     SIM_ASSERT(size > 0);
     advance(l, now);

@@ -20,26 +20,26 @@
 
 /* One transfer on a link. */
 struct link_xfer {
-    double finish;            /* finish tag, in virtual bytes */
-    uint64_t seq;             /* start order: breaks ties of tags */
-    uint64_t payload;         /* the caller's, returned when it ends */
-    uint64_t size;            /* bytes */
+    double finish;    /* finish tag, in virtual bytes */
+    uint64_t seq;     /* start order: breaks ties of tags */
+    uint64_t payload; /* the caller's, returned when it ends */
+    uint64_t size;    /* bytes */
     int64_t start_ns;
-    int is_measured;          /* started after the warm-up */
+    int is_measured; /* started after the warm-up */
 };
 
 struct link_ps {
-    int64_t capacity_bps;     /* > 0 */
-    double bytes_per_ns;      /* capacity_bps / 8e9 */
-    double vtime;             /* V: bytes per active transfer since the
-                                 link was last idle */
-    int64_t last_ns;          /* when V was last brought up to date */
-    struct link_xfer *heap;   /* min-heap on (finish, seq) */
-    uint32_t n;               /* active transfers */
+    int64_t capacity_bps;   /* > 0 */
+    double bytes_per_ns;    /* capacity_bps / 8e9 */
+    double vtime;           /* V: bytes per active transfer since the
+                               link was last idle */
+    int64_t last_ns;        /* when V was last brought up to date */
+    struct link_xfer *heap; /* min-heap on (finish, seq) */
+    uint32_t n;             /* active transfers */
     uint32_t cap;
     uint64_t next_seq;
-    uint32_t gen;             /* generation of the pending completion */
-    int64_t pending_at;       /* its time, or INT64_MAX: none pending */
+    uint32_t gen;       /* generation of the pending completion */
+    int64_t pending_at; /* its time, or INT64_MAX: none pending */
     /* Measurement: from count_from on (INT64_MAX until the first
      * measured request), into m->links[met_index]. */
     struct met_run *m;

@@ -35,8 +35,8 @@ rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
                          "average while they came.");
             rep_doc_p_end(doc);
             static const char *const head[] = {
-                "link",      "capacity (Mbit/s)", "sent",
-                "utilisation", "mean (Mbit/s)",   "p95 (Mbit/s)",
+                "link",          "capacity (Mbit/s)", "sent",
+                "utilisation",   "mean (Mbit/s)",     "p95 (Mbit/s)",
                 "peak (Mbit/s)", "offered (Mbit/s)"};
             static const int right[] = {0, 1, 1, 1, 1, 1, 1, 1};
             rep_doc_table_begin(doc, 8, head, right);
@@ -50,9 +50,9 @@ rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
             rep_doc_cell(doc, "%s -> %s", from, rep_col_text(st, 1));
         double capacity = sqlite3_column_double(st, 3);
         rep_doc_cell(doc, "%.3f", capacity);
-        rep_doc_cell(doc, "%s",
-                     rep_fmt_bytes((double)sqlite3_column_int64(st, 4), a,
-                                   sizeof a));
+        rep_doc_cell(
+            doc, "%s",
+            rep_fmt_bytes((double)sqlite3_column_int64(st, 4), a, sizeof a));
         rep_doc_cell(doc, "%s",
                      rep_fmt_pct(sqlite3_column_double(st, 5), a, sizeof a));
         rep_doc_cell(doc, "%.3f", sqlite3_column_double(st, 6));
@@ -63,18 +63,20 @@ rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
         if (all || !sqlite3_column_int64(st, 12))
             continue;
         if (offered > capacity)
-            strbuf_printf(&warn, "The link %s -> %s is overloaded: it was "
-                             "offered %.3f Mbit/s on average against a "
-                             "capacity of %.3f Mbit/s, so its transfers "
-                             "queue without bound. ",
-                             from, rep_col_text(st, 1), offered, capacity);
+            strbuf_printf(&warn,
+                          "The link %s -> %s is overloaded: it was "
+                          "offered %.3f Mbit/s on average against a "
+                          "capacity of %.3f Mbit/s, so its transfers "
+                          "queue without bound. ",
+                          from, rep_col_text(st, 1), offered, capacity);
         else
-            strbuf_printf(&warn, "The link %s -> %s was offered more than its "
-                             "capacity (%.3f Mbit/s) in %lld of %lld "
-                             "windows. ",
-                             from, rep_col_text(st, 1), capacity,
-                             (long long)sqlite3_column_int64(st, 10),
-                             (long long)sqlite3_column_int64(st, 11));
+            strbuf_printf(&warn,
+                          "The link %s -> %s was offered more than its "
+                          "capacity (%.3f Mbit/s) in %lld of %lld "
+                          "windows. ",
+                          from, rep_col_text(st, 1), capacity,
+                          (long long)sqlite3_column_int64(st, 10),
+                          (long long)sqlite3_column_int64(st, 11));
     }
     sqlite3_finalize(st);
     if (n > 0) {
