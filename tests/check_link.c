@@ -373,6 +373,7 @@ START_TEST(test_link_db_and_report)
     fclose(f);
     ck_assert_ptr_nonnull(strstr(text, "## Links"));
     ck_assert_ptr_nonnull(strstr(text, "is overloaded"));
+    ck_assert_ptr_nonnull(strstr(text, "](links.png)"));
     test_rmtree(dir);
     free(dir);
 }

@@ -2,12 +2,15 @@
  * (link_metrics): what each carried, its utilisation, peak and
  * 95th-percentile rates, and which ones were offered more than they can
  * carry. Runs without such links (and older files) get no section. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/report_int.h"
+#include "util/xalloc.h"
 
 int
-rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
+rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id,
+                  int has_plot)
 {
     if (!rep_db_has_table(d, "link_metrics"))
         return 0;
@@ -67,13 +70,13 @@ rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
                           "The link %s -> %s is overloaded: it was "
                           "offered %.3f Mbit/s on average against a "
                           "capacity of %.3f Mbit/s, so its transfers "
-                          "queue without bound. ",
+                          "queue without bound.",
                           from, rep_col_text(st, 1), offered, capacity);
         else
             strbuf_printf(&warn,
                           "The link %s -> %s was offered more than its "
                           "capacity (%.3f Mbit/s) in %lld of %lld "
-                          "windows. ",
+                          "windows.",
                           from, rep_col_text(st, 1), capacity,
                           (long long)sqlite3_column_int64(st, 10),
                           (long long)sqlite3_column_int64(st, 11));
@@ -81,6 +84,10 @@ rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
     sqlite3_finalize(st);
     if (n > 0) {
         rep_doc_table_end(doc);
+        if (has_plot)
+            rep_doc_figure(doc, "links",
+                           "Utilisation of each link with a capacity over "
+                           "the run (100% = its capacity)");
         rep_doc_p_begin(doc);
         if (warn.n > 0)
             rep_doc_bold(doc, "%s", strbuf_str(&warn));
@@ -90,5 +97,103 @@ rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
         rep_doc_p_end(doc);
     }
     strbuf_fini(&warn);
+    return code;
+}
+
+/* The links of run run_id, sending node and receiver, in table order;
+ * *n (OUT) of them, caller frees both arrays and their strings. */
+static int
+link_names(struct rep_db *d, int64_t run_id, char ***from, char ***to,
+           size_t *n)
+{
+    static const char sql[] = "SELECT from_node, to_name FROM link_metrics"
+                              " WHERE run_id = ? AND to_kind <> '*'"
+                              " ORDER BY rowid";
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d, sql, &st, 1, run_id);
+    size_t cap = 0, cap2 = 0;
+    *from = *to = NULL;
+    *n = 0;
+    while (code == 0 && (code = rep_db_step(d, st, "reading links")) == 1) {
+        code = 0;
+        *from = xgrow(*from, &cap, *n + 1, sizeof **from, 8);
+        *to = xgrow(*to, &cap2, *n + 1, sizeof **to, 8);
+        (*from)[*n] = xstrdup(rep_col_text(st, 0));
+        (*to)[*n] = xstrdup(rep_col_text(st, 1));
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
+int
+rep_links_plot(struct rep_db *d, struct rep_plotter *pl, int64_t run_id,
+               double window_s, int *drawn)
+{
+    *drawn = 0;
+    if (!rep_db_has_table(d, "link_metrics"))
+        return 0;
+    char **from, **to;
+    size_t n;
+    int code = link_names(d, run_id, &from, &to, &n);
+    if (code != 0 || n == 0)
+        goto out;
+    struct rep_plot p;
+    code = rep_plot_begin(pl, &p, "links", "links.gp");
+    if (code != 0)
+        goto out;
+    static const char sql[] =
+        "SELECT t_start_s, busy_s, mbps FROM link_timeseries WHERE run_id = ?"
+        " AND from_node = ? AND to_name = ? ORDER BY window";
+    double w = window_s > 0 ? window_s : 1.0;
+    char **titles = xcalloc(n, sizeof *titles);
+    for (size_t k = 0; code == 0 && k < n; k++) {
+        titles[k] = xasprintf("%s -> %s", from[k], to[k]);
+        sqlite3_stmt *st = NULL;
+        code = rep_db_query(d, sql, &st, 1, run_id);
+        if (code == 0 &&
+            (sqlite3_bind_text(st, 2, from[k], -1, SQLITE_STATIC) !=
+                 SQLITE_OK ||
+             sqlite3_bind_text(st, 3, to[k], -1, SQLITE_STATIC) != SQLITE_OK))
+            code = rep_db_fail(d, "reading link windows");
+        fprintf(p.data, "%s# %s -> %s: time (s)\tutilisation (%%)\tMbit/s\n",
+                k ? "\n\n" : "", from[k], to[k]);
+        int rows = 0;
+        char held[128] = "";
+        while (code == 0 &&
+               (code = rep_db_step(d, st, "reading link windows")) == 1) {
+            code = 0;
+            /* As the origin plot: the last window is held back. */
+            if (rows > 0)
+                fputs(held, p.data);
+            snprintf(held, sizeof held, "%.6f\t%.6f\t%.6f\n",
+                     sqlite3_column_double(st, 0) + w / 2,
+                     100.0 * sqlite3_column_double(st, 1) / w,
+                     sqlite3_column_double(st, 2));
+            rows++;
+        }
+        sqlite3_finalize(st);
+        if (code == 0 && rows <= 2)
+            fputs(rows > 0 ? held : "0\t0\t0\n", p.data);
+    }
+    if (code == 0) {
+        rep_plot_num(&p, "n", (double)n);
+        rep_plot_num(&p, "window", w);
+        rep_plot_strs(&p, "titles", (const char *const *)titles, n);
+        code = rep_plot_draw(pl, &p);
+        *drawn = code == 0;
+    } else {
+        rep_plot_drop(&p);
+    }
+    for (size_t k = 0; k < n; k++)
+        free(titles[k]);
+    free(titles);
+out:
+    for (size_t k = 0; k < n && from; k++) {
+        free(from[k]);
+        free(to[k]);
+    }
+    free(from);
+    free(to);
     return code;
 }

@@ -50,11 +50,19 @@ const char *rep_col_text(sqlite3_stmt *st, int i);
 /* ---- Links with a capacity (links.c) ----------------------------------- */
 
 struct rep_doc;
+struct rep_plotter;
 
 /* Writes run run_id's "Links" section into doc when it has links with a
- * capacity: their figures and a sentence on each overloaded one.
- * Returns 0 or -SIM_EDB. */
-int rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+ * capacity: their figures, the plot "links" when has_plot, and a sentence
+ * on each overloaded one. Returns 0 or -SIM_EDB. */
+int rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id,
+                      int has_plot);
+
+/* Draws "links" (links.gp): each link's utilisation over time, when run
+ * run_id has links with a capacity; *drawn (OUT) says whether it did.
+ * Returns 0, -SIM_EDB or -SIM_EIO. */
+int rep_links_plot(struct rep_db *d, struct rep_plotter *pl, int64_t run_id,
+                   double window_s, int *drawn);
 
 /* ---- Numbers and text (text.c); growing strings are util/strbuf.h ------- */
 
