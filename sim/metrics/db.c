@@ -218,7 +218,10 @@ static const char db_schema[] =
     "    window           INTEGER NOT NULL,  -- as in timeseries\n"
     "    t_start_s        REAL NOT NULL,\n"
     "    busy_s           REAL NOT NULL,     -- time with a transfer on it\n"
-    "    mbps             REAL NOT NULL,     -- busy_s x capacity / window\n"
+    "                                        -- (a node's '*' row: summed)\n"
+    "    bytes            INTEGER NOT NULL,  -- sent: busy time x capacity\n"
+    "    utilisation      REAL NOT NULL,     -- bytes / (capacity x window)\n"
+    "    mbps             REAL NOT NULL,     -- bytes x 8 / window\n"
     "    offered_bytes    INTEGER NOT NULL,  -- of transfers started in it\n"
     "    PRIMARY KEY (run_id, from_node, to_name, window)\n"
     ");\n"
@@ -808,6 +811,26 @@ bind_link_stats(struct row *w, const struct met_link_stats *s)
     bind_i64(w, met_link_is_overloaded(s));
 }
 
+static int
+insert_link_window(struct db *d, sqlite3_stmt *st, int64_t id,
+                   const char *from, const char *to, uint64_t window,
+                   double window_s, const struct met_link_rate *rate)
+{
+    struct row w;
+    row_start(&w, st);
+    bind_i64(&w, id);
+    bind_text(&w, from);
+    bind_text(&w, to);
+    bind_u64(&w, window);
+    bind_real(&w, (double)window * window_s);
+    bind_real(&w, rate->busy_s);
+    bind_u64(&w, rate->bytes);
+    bind_real(&w, rate->utilisation);
+    bind_real(&w, rate->mbps);
+    bind_u64(&w, rate->offered_bytes);
+    return row_insert(d, &w, "inserting into link_timeseries");
+}
+
 /* Links with a capacity: one row each, one per node for its links
  * together, and each link's windows. */
 static int
@@ -823,8 +846,8 @@ insert_links(struct db *d, const struct met_run *r, int64_t id)
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     static const char sql_win[] =
         "INSERT INTO link_timeseries (run_id, from_node, to_name, window,"
-        " t_start_s, busy_s, mbps, offered_bytes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        " t_start_s, busy_s, bytes, utilisation, mbps, offered_bytes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = NULL, *sw = NULL;
     int code = db_prepare(d, sql, &st);
     if (code == 0)
@@ -848,18 +871,10 @@ insert_links(struct db *d, const struct met_run *r, int64_t id)
         bind_u64(&w, l->peak_transfers);
         code = row_insert(d, &w, "inserting into link_metrics");
         for (uint64_t j = 0; code == 0 && j < l->n_windows; j++) {
-            const struct met_link_window *win = &l->windows[j];
-            row_start(&w, sw);
-            bind_i64(&w, id);
-            bind_text(&w, l->from);
-            bind_text(&w, l->to);
-            bind_u64(&w, j);
-            bind_real(&w, (double)j * window_s);
-            bind_real(&w, (double)win->busy_ns / 1e9);
-            bind_real(&w, (double)win->busy_ns / 1e9 *
-                              (double)l->capacity_bps / window_s / 1e6);
-            bind_u64(&w, win->offered_bytes);
-            code = row_insert(d, &w, "inserting into link_timeseries");
+            struct met_link_rate rate;
+            met_link_window_rate(r, k, j, &rate);
+            code = insert_link_window(d, sw, id, l->from, l->to, j,
+                                      window_s, &rate);
         }
     }
     for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
@@ -876,6 +891,12 @@ insert_links(struct db *d, const struct met_run *r, int64_t id)
         for (int j = 0; j < 5; j++)
             bind_null(&w);
         code = row_insert(d, &w, "inserting into link_metrics");
+        for (uint64_t j = 0; code == 0 && j < s.n_windows; j++) {
+            struct met_link_rate rate;
+            met_node_window_rate(r, i, j, &rate);
+            code = insert_link_window(d, sw, id, r->nodes[i].name, "*", j,
+                                      window_s, &rate);
+        }
     }
     sqlite3_finalize(st);
     sqlite3_finalize(sw);

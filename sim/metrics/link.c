@@ -106,6 +106,61 @@ link_span_ns(const struct met_run *r, int64_t end_ns)
     return span > 0 ? span : 0;
 }
 
+/* Window w of the links listed in ks, together. */
+static void
+window_rate(const struct met_run *r, const size_t *ks, size_t n, uint64_t w,
+            struct met_link_rate *out)
+{
+    memset(out, 0, sizeof *out);
+    double bits = 0, capacity_bps = 0;
+    int64_t busy_ns = 0;
+    for (size_t j = 0; j < n; j++) {
+        const struct met_link *l = &r->links[ks[j]];
+        capacity_bps += (double)l->capacity_bps;
+        if (w >= l->n_windows)
+            continue;
+        busy_ns += l->windows[w].busy_ns;
+        bits += (double)l->windows[w].busy_ns / 1e9 * (double)l->capacity_bps;
+        out->offered_bytes += l->windows[w].offered_bytes;
+    }
+    double window_s = (double)r->window_ns / 1e9;
+    out->busy_s = (double)busy_ns / 1e9;
+    out->bytes = (uint64_t)llround(bits / 8);
+    out->mbps = window_s > 0 ? bits / window_s / 1e6 : 0.0;
+    out->utilisation = capacity_bps > 0 && window_s > 0
+                           ? bits / (capacity_bps * window_s)
+                           : 0.0;
+}
+
+void
+met_link_window_rate(const struct met_run *r, size_t k, uint64_t w,
+                     struct met_link_rate *out)
+{
+    SIM_ASSERT(k < r->n_links);
+    window_rate(r, &k, 1, w, out);
+}
+
+/* The indices of node i's links into ks (room for r->n_links); returns
+ * how many. */
+static size_t
+node_links(const struct met_run *r, size_t i, size_t *ks)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < r->n_links; k++)
+        if (r->links[k].from_node == (int)i)
+            ks[n++] = k;
+    return n;
+}
+
+void
+met_node_window_rate(const struct met_run *r, size_t i, uint64_t w,
+                     struct met_link_rate *out)
+{
+    size_t *ks = xcalloc(r->n_links ? r->n_links : 1, sizeof *ks);
+    window_rate(r, ks, node_links(r, i, ks), w, out);
+    free(ks);
+}
+
 /*
  * Fills *s from the links listed in ks (their windows summed window by
  * window): the one link of met_link_summary, or a node's links.
@@ -150,19 +205,12 @@ links_stats(const struct met_run *r, const size_t *ks, size_t n,
     if (n_windows == 0 || r->window_ns <= 0)
         return;
     double *rates = xcalloc(n_windows, sizeof *rates);
-    double window_s = (double)r->window_ns / 1e9;
     for (uint64_t w = 0; w < n_windows; w++) {
-        double bits = 0, offered_bits = 0;
-        for (size_t j = 0; j < n; j++) {
-            const struct met_link *l = &r->links[ks[j]];
-            if (w >= l->n_windows)
-                continue;
-            bits +=
-                (double)l->windows[w].busy_ns / 1e9 * (double)l->capacity_bps;
-            offered_bits += (double)l->windows[w].offered_bytes * 8;
-        }
-        rates[w] = bits / window_s / 1e6;
-        if (offered_bits > capacity_bps * window_s)
+        struct met_link_rate rate;
+        window_rate(r, ks, n, w, &rate);
+        rates[w] = rate.mbps;
+        if ((double)rate.offered_bytes * 8 >
+            capacity_bps * (double)r->window_ns / 1e9)
             s->overloaded_windows++;
         if (rates[w] > s->peak_mbps)
             s->peak_mbps = rates[w];
@@ -186,10 +234,7 @@ met_node_link_summary(const struct met_run *r, size_t i,
                       struct met_link_stats *out)
 {
     size_t *ks = xcalloc(r->n_links ? r->n_links : 1, sizeof *ks);
-    size_t n = 0;
-    for (size_t k = 0; k < r->n_links; k++)
-        if (r->links[k].from_node == (int)i)
-            ks[n++] = k;
+    size_t n = node_links(r, i, ks);
     links_stats(r, ks, n, out);
     free(ks);
     return n;

@@ -197,6 +197,20 @@ void met_link_summary(const struct met_run *r, size_t k,
  * is zero). */
 size_t met_node_link_summary(const struct met_run *r, size_t i,
                              struct met_link_stats *out);
+/* One window of a link (or of a node's links together). */
+struct met_link_rate {
+    double busy_s;            /* time with a transfer (summed over links) */
+    uint64_t bytes;           /* sent: busy time x capacity */
+    double utilisation;       /* bytes / (capacity x window) */
+    double mbps;              /* bytes x 8 / window */
+    uint64_t offered_bytes;   /* of the transfers that started in it */
+};
+/* Fills *out (OUT) for window w of link k, or of node i's links. */
+void met_link_window_rate(const struct met_run *r, size_t k, uint64_t w,
+                          struct met_link_rate *out);
+void met_node_window_rate(const struct met_run *r, size_t i, uint64_t w,
+                          struct met_link_rate *out);
+
 /* Is link k overloaded: offered more than its capacity on average, or in
  * some window? */
 int met_link_is_overloaded(const struct met_link_stats *s);

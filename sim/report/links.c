@@ -143,7 +143,8 @@ rep_links_plot(struct rep_db *d, struct rep_plotter *pl, int64_t run_id,
     if (code != 0)
         goto out;
     static const char sql[] =
-        "SELECT t_start_s, busy_s, mbps FROM link_timeseries WHERE run_id = ?"
+        "SELECT t_start_s, utilisation, mbps FROM link_timeseries WHERE run_id "
+        "= ?"
         " AND from_node = ? AND to_name = ? ORDER BY window";
     double w = window_s > 0 ? window_s : 1.0;
     char **titles = xcalloc(n, sizeof *titles);
@@ -168,7 +169,7 @@ rep_links_plot(struct rep_db *d, struct rep_plotter *pl, int64_t run_id,
                 fputs(held, p.data);
             snprintf(held, sizeof held, "%.6f\t%.6f\t%.6f\n",
                      sqlite3_column_double(st, 0) + w / 2,
-                     100.0 * sqlite3_column_double(st, 1) / w,
+                     100.0 * sqlite3_column_double(st, 1),
                      sqlite3_column_double(st, 2));
             rows++;
         }
