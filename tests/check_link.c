@@ -322,6 +322,58 @@ START_TEST(test_link_cli_reports_overload)
 }
 END_TEST
 
+/* Two runs with one seed give the same bytes (the engine's timings
+ * aside), links and all. */
+START_TEST(test_link_runs_are_deterministic)
+{
+    char *out[2];
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(test_cdnsim(&out[k], NULL, "run", SHARED,
+                                     "tests/scenarios/lognormal-sizes.yaml",
+                                     "--requests", "20000", "--set",
+                                     "arrival.rate=1000", "--json", "-", NULL),
+                         0);
+        char *engine = strstr(out[k], "\"engine\"");
+        ck_assert_ptr_nonnull(engine);
+        *engine = '\0';
+    }
+    ck_assert_ptr_nonnull(strstr(out[0], "\"edge->r\""));
+    ck_assert_str_eq(out[0], out[1]);
+    free(out[0]);
+    free(out[1]);
+}
+END_TEST
+
+/* A busy interval split over windows, and windows merged in pairs when a
+ * run outgrows MET_MAX_WINDOWS: the busy time is kept exactly. */
+START_TEST(test_link_windows_split_and_coarsen)
+{
+    struct met_run m;
+    met_run_init(&m, 0, 1);
+    m.window_ns = SIM_S;
+    met_run_links(&m, 1);
+    m.links[0].capacity_bps = 8000000;
+    met_link_busy(&m, 0, SIM_S / 2, 3 * SIM_S);
+    ck_assert_uint_eq(m.links[0].n_windows, 3);
+    ck_assert_int_eq(m.links[0].windows[0].busy_ns, SIM_S / 2);
+    ck_assert_int_eq(m.links[0].windows[1].busy_ns, SIM_S);
+    ck_assert_int_eq(m.links[0].windows[2].busy_ns, SIM_S);
+    struct met_link_rate rate;
+    met_link_window_rate(&m, 0, 1, &rate);
+    ck_assert_uint_eq(rate.bytes, 1000000);
+    ck_assert(fabs(rate.mbps - 8) < 1e-9 && fabs(rate.utilisation - 1) < 1e-12);
+    /* Past the last window: every series halves its resolution. */
+    met_link_busy(&m, 0, (int64_t)MET_MAX_WINDOWS * SIM_S,
+                  (int64_t)MET_MAX_WINDOWS * SIM_S + SIM_S);
+    ck_assert_int_eq(m.window_ns, 2 * SIM_S);
+    ck_assert_int_eq(m.links[0].windows[0].busy_ns, SIM_S + SIM_S / 2);
+    ck_assert_int_eq(m.links[0].windows[1].busy_ns, SIM_S);
+    ck_assert_int_eq(m.links[0].windows[MET_MAX_WINDOWS / 2].busy_ns, SIM_S);
+    ck_assert_int_eq(m.links[0].busy_ns, 3 * SIM_S + SIM_S / 2);
+    met_run_fini(&m);
+}
+END_TEST
+
 /* The database rows and the report's section and overload sentence. */
 START_TEST(test_link_db_and_report)
 {
@@ -385,6 +437,7 @@ link_suite(void)
     Suite *s = suite_create("link");
     TCase *tc = tcase_create("exact");
     tcase_add_test(tc, test_link_shares_equally);
+    tcase_add_test(tc, test_link_windows_split_and_coarsen);
     suite_add_tcase(s, tc);
     tc = tcase_create("theory");
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
@@ -397,6 +450,7 @@ link_suite(void)
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_test(tc, test_link_cli_reports_overload);
     tcase_add_test(tc, test_link_db_and_report);
+    tcase_add_test(tc, test_link_runs_are_deterministic);
     suite_add_tcase(s, tc);
     return s;
 }
