@@ -426,6 +426,21 @@ START_TEST(test_link_db_and_report)
     ck_assert_ptr_nonnull(strstr(text, "## Links"));
     ck_assert_ptr_nonnull(strstr(text, "is overloaded"));
     ck_assert_ptr_nonnull(strstr(text, "](links.png)"));
+    /* A sweep over the capacity says which points overloaded the link. */
+    char sweep_db[512];
+    snprintf(sweep_db, sizeof sweep_db, "%s/sweep.db", dir);
+    char *out;
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "sweep", SHARED, UNIQUE, "--vary",
+                                 "link_capacity_mbps.r.edge=60,100", "--set",
+                                 "catalog.size.bytes=12500", "--requests",
+                                 "20000", "--set", "warmup=1000", "--db",
+                                 sweep_db, "--jobs", "1", NULL),
+                     0);
+    ck_assert_msg(strstr(out, "warning: point 0: link edge->r is "
+                              "overloaded") != NULL,
+                  "%s", out);
+    ck_assert_ptr_null(strstr(out, "point 1: link"));
+    free(out);
     test_rmtree(dir);
     free(dir);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/report_int.h"
+#include "util/escape.h"
 #include "util/xalloc.h"
 
 int
@@ -196,5 +197,45 @@ out:
     }
     free(from);
     free(to);
+    return code;
+}
+
+int
+rep_links_sweep_warnings(struct rep_db *d, int64_t sweep_id, FILE *out)
+{
+    if (!rep_db_has_table(d, "link_metrics"))
+        return 0;
+    static const char sql[] =
+        "SELECT p.point, l.from_node, l.to_name, l.offered_mbps,"
+        " l.capacity_mbps, l.overloaded_windows, l.windows"
+        " FROM sweep_points p JOIN link_metrics l ON l.run_id = p.run_id"
+        " WHERE p.sweep_id = ? AND p.status = 'complete' AND l.overloaded"
+        " AND l.to_kind <> '*' ORDER BY p.point, l.rowid";
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d, sql, &st, 1, sweep_id);
+    while (code == 0 && (code = rep_db_step(d, st, "reading links")) == 1) {
+        code = 0;
+        char *from = esc_term_dup(rep_col_text(st, 1));
+        char *to = esc_term_dup(rep_col_text(st, 2));
+        double offered = sqlite3_column_double(st, 3);
+        double capacity = sqlite3_column_double(st, 4);
+        if (offered > capacity)
+            fprintf(out,
+                    "warning: point %lld: link %s->%s is overloaded: "
+                    "offered %.3f Mbit/s on average against a capacity of "
+                    "%.3f Mbit/s\n",
+                    (long long)sqlite3_column_int64(st, 0), from, to, offered,
+                    capacity);
+        else
+            fprintf(out,
+                    "warning: point %lld: link %s->%s was offered more than "
+                    "its capacity (%.3f Mbit/s) in %lld of %lld windows\n",
+                    (long long)sqlite3_column_int64(st, 0), from, to, capacity,
+                    (long long)sqlite3_column_int64(st, 5),
+                    (long long)sqlite3_column_int64(st, 6));
+        free(from);
+        free(to);
+    }
+    sqlite3_finalize(st);
     return code;
 }

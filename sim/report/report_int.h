@@ -58,6 +58,11 @@ struct rep_plotter;
 int rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id,
                       int has_plot);
 
+/* Prints a warning line to out for each link overloaded at a complete
+ * point of sweep sweep_id (after `cdnsim sweep`'s table). Returns 0 or
+ * -SIM_EDB. */
+int rep_links_sweep_warnings(struct rep_db *d, int64_t sweep_id, FILE *out);
+
 /* Draws "links" (links.gp): each link's utilisation over time, when run
  * run_id has links with a capacity; *drawn (OUT) says whether it did.
  * Returns 0, -SIM_EDB or -SIM_EIO. */

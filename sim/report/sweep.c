@@ -1522,9 +1522,10 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
     free(cell);
     free(width);
     free(col_of);
+    code = rep_links_sweep_warnings(&d, sweep_id, out);
     sw_fini(&s);
     rep_db_close(&d);
-    return 0;
+    return code;
 }
 
 /* ---- The sweep as JSON, and its summary rows --------------------------- */
