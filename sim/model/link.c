@@ -8,10 +8,13 @@
  * Precision: V is a double, reset to 0 whenever the link goes idle, so it
  * stays within a busy period's bytes per transfer; a completion is
  * scheduled at the nanosecond V reaches the tag or just after (rounded
- * up), and a tag within a relative 1e-12 (or a millionth of a byte) of V
- * counts as reached, so rounding never leaves a transfer behind. */
+ * up), and a tag within a few units in the last place (or a millionth
+ * of a byte) of V counts as reached, so rounding never leaves a transfer
+ * behind. At 10^14 bytes (a day's busy period at 10 Gbit/s with one
+ * transfer at a time) that is 0.1 byte. */
 #include "model/link.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,7 +171,9 @@ link_ps_pop(struct link_ps *l, int64_t now, uint64_t *payload)
     if (l->n == 0)
         return 0;
     const struct link_xfer *x = &l->heap[0];
-    double tol = fabs(x->finish) * 1e-12 + 1e-6;
+    /* A few units in the last place of the tag: V and the tag are sums
+     * of byte counts, which may have rounded on the way. */
+    double tol = fabs(x->finish) * 4 * DBL_EPSILON + 1e-6;
     if (x->finish > l->vtime + tol)
         return 0;
     *payload = x->payload;
