@@ -222,6 +222,51 @@ START_TEST(test_link_model_matches_ps)
 }
 END_TEST
 
+/* A node's link down from its parent, with lognormal sizes: the mean
+ * sojourn of M/G/1-PS is E[S]/C / (1 - rho) for any size distribution.
+ * E[S] is the run's own mean request size (each object draws its size
+ * once). Every body the origin sent crossed the link whole. */
+START_TEST(test_link_parent_link_matches_ps)
+{
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    struct sim_err err = {0};
+    char buf[1024];
+    int rc = cfg_load("tests/scenarios/shared-parent-link.yaml",
+                      "tests/scenarios/unique-lognormal.yaml", NULL, 0, &t, &w,
+                      &err);
+    ck_assert_msg(rc == 0, "%s", sim_err_format(&err, buf, sizeof buf));
+    struct cdn *c = cdn_new(t, w, &err);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(cdn_run(c, NULL, &m), 0);
+    cdn_free(c);
+    ck_assert_uint_eq(m.n_links, 1);
+    ck_assert_str_eq(m.links[0].from, "origin");
+    ck_assert_str_eq(m.links[0].to, "edge");
+    double mean_bytes = (double)m.bytes / (double)m.requests;
+    double service_s = mean_bytes * 8 / 100e6;
+    double rho = 500 * service_s, theory = service_s / (1 - rho);
+    double mean_s = met_hist_mean(&m.latency) / 1e9;
+    if (getenv("CDNSIM_TEST_VERBOSE"))
+        fprintf(stderr,
+                "M/G/1-PS parent link rho %.3f: mean %.4f ms "
+                "(theory %.4f)\n",
+                rho, mean_s * 1e3, theory * 1e3);
+    ck_assert(rho > 0.6 && rho < 0.7);
+    ck_assert_msg(fabs(mean_s / theory - 1) < 0.03,
+                  "mean latency %.4f ms, theory %.4f ms", mean_s * 1e3,
+                  theory * 1e3);
+    const struct met_link *l = &m.links[0];
+    ck_assert_uint_eq(l->offered_bytes, m.nodes[1].c.bytes_out);
+    ck_assert_uint_eq(l->delivered_bytes, l->offered_bytes);
+    ck_assert_uint_eq(l->done, l->transfers);
+    met_run_fini(&m);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+END_TEST
+
 /* Bytes in = bytes out: with no warm-up every body the edge sent went
  * onto the link and came off it whole. */
 START_TEST(test_link_conserves_bytes)
@@ -458,6 +503,7 @@ link_suite(void)
     tcase_set_timeout(tc, test_sanitized() ? 600 : 60);
     tcase_add_loop_test(tc, test_link_mm1_ps_sojourn, 0, 3);
     tcase_add_test(tc, test_link_model_matches_ps);
+    tcase_add_test(tc, test_link_parent_link_matches_ps);
     tcase_add_test(tc, test_link_conserves_bytes);
     tcase_add_test(tc, test_link_saturated_throughput);
     suite_add_tcase(s, tc);

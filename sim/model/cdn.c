@@ -811,7 +811,9 @@ client_answered(struct cdn *c, const struct req *r, int64_t now,
 
 /* Starts the body of request s (its size) on shared link k at now; what
  * arrives when it has crossed is payload: XFER_CLIENT | s for a client's
- * answer, or the child's slot. */
+ * answer, or the child's slot.
+ * XXX: a body already on the link finishes even if its sender fails
+ * meanwhile (a receiver that failed still loses it, node_response). */
 static void
 shared_send(struct cdn *c, int32_t k, int64_t now, uint32_t s,
             uint64_t payload)
