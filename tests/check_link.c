@@ -491,6 +491,45 @@ START_TEST(test_link_db_and_report)
 }
 END_TEST
 
+/* README's example: the default scenario with a capacity on the origin's
+ * link to shield-ams, comfortable at 400 Mbit/s and saturated at 250. */
+START_TEST(test_link_readme_example)
+{
+    char *out, *err;
+    ck_assert_int_eq(test_cdnsim(&out, &err, "run", "topologies/global.yaml",
+                                 "workloads/zipf.yaml", "--set",
+                                 "link_capacity_mbps.shield-ams.origin=400",
+                                 "--json", "-", NULL),
+                     0);
+    free(err);
+    const char *l = strstr(out, "\"origin->shield-ams\": {");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_ptr_nonnull(strstr(l, "\"mean_mbps\": 249.38"));
+    ck_assert_ptr_nonnull(strstr(l, "\"p95_mbps\": 270.73"));
+    ck_assert_ptr_nonnull(strstr(l, "\"peak_mbps\": 281.19"));
+    ck_assert_ptr_nonnull(strstr(l, "\"utilisation\": 0.6234"));
+    ck_assert_ptr_nonnull(strstr(l, "\"mean_transfer_ms\": 1.80"));
+    ck_assert_ptr_nonnull(strstr(l, "\"overloaded\": false"));
+    const char *eu = strstr(out, "\"eu\": {\n      \"requests\"");
+    ck_assert_ptr_nonnull(eu);
+    ck_assert_ptr_nonnull(strstr(eu, "\"p99\": 111.41"));
+    free(out);
+    ck_assert_int_eq(test_cdnsim(&out, &err, "run", "topologies/global.yaml",
+                                 "workloads/zipf.yaml", "--set",
+                                 "link_capacity_mbps.shield-ams.origin=250",
+                                 NULL),
+                     0);
+    free(err);
+    ck_assert_msg(strstr(out, "warning: link origin->shield-ams was offered "
+                              "more than its capacity (250.000 Mbit/s) in 45 "
+                              "of 181 windows of 1 s") != NULL,
+                  "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "1484.160"));
+    ck_assert_ptr_nonnull(strstr(out, "10166.993"));
+    free(out);
+}
+END_TEST
+
 Suite *
 link_suite(void)
 {
@@ -512,6 +551,7 @@ link_suite(void)
     tcase_add_test(tc, test_link_cli_reports_overload);
     tcase_add_test(tc, test_link_db_and_report);
     tcase_add_test(tc, test_link_runs_are_deterministic);
+    tcase_add_test(tc, test_link_readme_example);
     suite_add_tcase(s, tc);
     return s;
 }
