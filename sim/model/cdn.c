@@ -599,49 +599,12 @@ count_origin_load(struct cdn *c, int64_t now, uint64_t size)
     m->origin_bytes += size;
 }
 
-/*
- * The version of an object at the origin at `now`. With a change interval
- * I, each object changes every I at its own phase (a pure function of the
- * id and seed, so no state is kept per object); without one, never.
- */
-static uint32_t
+/* The origin's version of an object at `now` by the catalog's rule
+ * (the workload's), as the store keeps versions: modulo 2^23. */
+static inline uint32_t
 origin_version(const struct cdn *c, uint64_t object, int64_t now)
 {
-    int64_t interval = c->w->change_interval_ns;
-    if (interval <= 0)
-        return 0;
-    uint64_t phase = hash_combine(c->w->seed ^ 0x7e51015ULL, object) %
-                     (uint64_t)interval;
-    /* Versions are compared modulo 2^23, as the store keeps them. */
-    return (uint32_t)(((uint64_t)now + phase) / (uint64_t)interval) &
-           CACHE_VERSION_MASK;
-}
-
-/*
- * Is object among a share of the catalog picked by salt? Fixed per object
- * (a hash of its id and the seed), so every request for it agrees.
- */
-static inline int
-in_share(const struct cdn *c, uint64_t object, uint64_t salt, double share)
-{
-    if (share <= 0)
-        return 0;
-    uint64_t h = hash_combine(c->w->seed ^ salt, object);
-    return (double)(h >> 11) * (1.0 / 9007199254740992.0) < share;
-}
-
-/* Objects sent with no-store, which must pass every cache. */
-static inline int
-is_uncacheable(const struct cdn *c, uint64_t object)
-{
-    return in_share(c, object, 0xb1a55ULL, c->w->uncacheable_share);
-}
-
-/* Objects the origin lacks: requests for them get a 404. */
-static inline int
-is_missing(const struct cdn *c, uint64_t object)
-{
-    return in_share(c, object, 0x404404ULL, c->w->missing_share);
+    return wl_catalog_version(c->w, object, now) & CACHE_VERSION_MASK;
 }
 
 /* How long size bytes take to cross a link of bps bits/s (-1: no time). */
@@ -847,7 +810,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     if (n->cache == NULL) {
         /* An origin has everything; what it serves starts a new TTL, and a
          * conditional request for the current version gets a 304. */
-        r->negative = (uint8_t)is_missing(c, r->object);
+        r->negative = (uint8_t)wl_is_missing(c->w, r->object);
         if (r->negative) /* 404s are cached for their own TTL */
             r->expires_at = now + c->w->negative_ttl_ns;
         else
@@ -1324,7 +1287,7 @@ client_arrival(struct cdn *c, int64_t now)
                      ? origin_version(c, p->object, now)
                      : NO_VERSION;
     r->region = (uint16_t)reg;
-    int bypass = p->is_uncacheable || is_uncacheable(c, p->object);
+    int bypass = p->is_uncacheable || wl_is_uncacheable(c->w, p->object);
     int purged_on_change = c->w->n_classes > 0 &&
                            c->w->classes[p->class_id].is_purged_on_change;
     /* The flags together, so that they are one read-modify-write of their
@@ -1340,7 +1303,7 @@ client_arrival(struct cdn *c, int64_t now)
     r->via_origin = 0;
     r->current_rises = p->version == WL_NO_VERSION;
     r->outcome = 0;
-    if (is_missing(c, p->object))
+    if (wl_is_missing(c->w, p->object))
         r->size = NEGATIVE_SIZE; /* what a 404 weighs, not the object */
     if (measured && c->explain_left > 0) {
         c->explain_left--;

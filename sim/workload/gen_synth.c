@@ -25,7 +25,7 @@
 static uint64_t
 class_key(uint64_t seed, size_t k)
 {
-    uint64_t key = hash_combine(seed, 0x5c7a3b1e);
+    uint64_t key = hash_combine(seed, WL_SALT_CLASS);
     return k == 0 ? key : hash_combine(key, (uint64_t)k);
 }
 
@@ -78,7 +78,7 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
                                                       : f->at + f->duration_ns;
         wl_zipf_init(&s->zipf, f->n_objects, f->zipf_alpha);
         wl_scrambler_init(&s->scrambler, f->n_objects,
-                          hash_combine(w->seed ^ 0xf1a5c0dULL, k));
+                          hash_combine(w->seed ^ WL_SALT_FLASH, k));
     }
 }
 
@@ -96,7 +96,8 @@ synth_locality(struct wl_gen *g, uint32_t r)
     for (size_t k = 0; k < w->n_classes; k++)
         wl_scrambler_init(
             &s->own[k], w->classes[k].n_objects,
-            hash_combine(class_key(w->seed, k) ^ 0x10ca1ULL, (uint64_t)r + 1));
+            hash_combine(class_key(w->seed, k) ^ WL_SALT_LOCALITY,
+                         (uint64_t)r + 1));
 }
 
 void
