@@ -40,6 +40,7 @@
 #include "util/hash.h"
 #include "util/idmap.h"
 #include "util/parse.h"
+#include "util/utc.h"
 #include "util/xalloc.h"
 #include "workload/workload.h"
 
@@ -131,7 +132,7 @@ struct node {
     gsl_rng *service_rng;
     uint32_t busy;               /* servers at work */
     uint32_t *waiting;           /* FIFO ring of request slots */
-    uint32_t waiting_cap;        /* a power of two */
+    size_t waiting_cap;          /* a power of two, or 0 */
     uint32_t waiting_head;
     uint32_t waiting_n;
 };
@@ -156,7 +157,7 @@ struct cdn {
                                       record) that ended arrivals, or 0 */
     uint32_t arrival_channel;
     struct req *reqs;
-    uint32_t reqs_cap;
+    size_t reqs_cap;
     uint32_t reqs_used;
     uint32_t req_free;
     uint64_t generated;            /* client requests born so far */
@@ -543,11 +544,9 @@ req_alloc(struct cdn *c)
         c->req_free = c->reqs[s].next;
         return s;
     }
-    if (c->reqs_used == c->reqs_cap) {
-        c->reqs_cap = c->reqs_cap ? c->reqs_cap * 2 : 1024;
-        SIM_ASSERT(c->reqs_cap < REQ_NIL);
-        c->reqs = xrealloc(c->reqs, (size_t)c->reqs_cap * sizeof *c->reqs);
-    }
+    SIM_ASSERT(c->reqs_used < REQ_NIL);
+    c->reqs = xgrow(c->reqs, &c->reqs_cap, (size_t)c->reqs_used + 1,
+                    sizeof *c->reqs, 1024);
     return c->reqs_used++;
 }
 
@@ -1180,14 +1179,13 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
                 node_name(c, c->reqs[s].node), n->service->servers,
                 n->waiting_n);
     if (n->waiting_n == n->waiting_cap) {
-        uint32_t cap = n->waiting_cap ? n->waiting_cap * 2 : 64;
-        uint32_t *ring = xmalloc(cap * sizeof *ring);
-        for (uint32_t i = 0; i < n->waiting_n; i++)
-            ring[i] = n->waiting[(n->waiting_head + i) & (n->waiting_cap - 1)];
-        free(n->waiting);
-        n->waiting = ring;
+        /* Full, so it wraps at head: the part before head moves past the
+         * old end, where the doubled ring continues it. */
+        size_t cap = n->waiting_cap;
+        n->waiting = xgrow(n->waiting, &cap, cap + 1, sizeof *n->waiting, 64);
+        memcpy(n->waiting + n->waiting_cap, n->waiting,
+               n->waiting_head * sizeof *n->waiting);
         n->waiting_cap = cap;
-        n->waiting_head = 0;
     }
     n->waiting[(n->waiting_head + n->waiting_n++) & (n->waiting_cap - 1)] = s;
 }
@@ -1356,10 +1354,7 @@ purge_selected(struct cache_obj *o, void *ctx)
         mark_stale(o, p);
         return;
     }
-    if (p->n_ids == p->cap_ids) {
-        p->cap_ids = p->cap_ids ? 2 * p->cap_ids : 256;
-        p->ids = xrealloc(p->ids, p->cap_ids * sizeof *p->ids);
-    }
+    p->ids = xgrow(p->ids, &p->cap_ids, p->n_ids + 1, sizeof *p->ids, 256);
     p->ids[p->n_ids++] = o->key;
 }
 
@@ -1557,15 +1552,6 @@ schedule_events(struct cdn *c)
     }
 }
 
-static void
-iso_now(char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static double
 wall_seconds(void)
 {
@@ -1601,7 +1587,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
         m->nodes[i].depth = t->nodes[i].depth;
         m->nodes[i].egress_cost_per_gb = t->nodes[i].egress_cost_per_gb;
     }
-    iso_now(m->started, sizeof m->started);
+    utc_now(m->started);
     double wall0 = wall_seconds();
 
     c->stop = opts ? opts->stop : NULL;
@@ -1670,6 +1656,6 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         m->peak_rss_mib = (double)ru.ru_maxrss / 1024.0; /* KiB on Linux */
     m->wall_s = wall_seconds() - wall0;
-    iso_now(m->finished, sizeof m->finished);
+    utc_now(m->finished);
     return rc;
 }
