@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 
-#include "util/parse.h"
 
 /* Resolves each push's target nodes: caching nodes of the topology. */
 int
@@ -146,22 +145,7 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
         free(p.ids);
         break;
     }
-    if (cdn_is_measuring(c))
-        c->m->nodes[ni].c.purged += p.n;
-    if (explain_is_on(c))
-        narrate(c, now, "%s reaches %s: %s %llu cached cop%s",
-                e->field, node_name(c, ni),
-                e->is_soft ? "a soft purge marks stale" : "a purge removes",
-                (unsigned long long)p.n, p.n == 1 ? "y" : "ies");
-}
-
-/* The origin above node i (following parents). */
-static uint32_t
-origin_of(const struct cdn *c, uint32_t i)
-{
-    while (c->nodes[i].parent != REQ_NIL)
-        i = c->nodes[i].parent;
-    return i;
+    observe_purge(c, ni, k, p.n, now);
 }
 
 /* One object a push sends. */
@@ -257,21 +241,5 @@ node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
             stored += items[j].size;
     }
     free(items);
-    if (cdn_is_measuring(c)) {
-        uint32_t origin = origin_of(c, ni);
-        struct met_run *m = c->m;
-        m->nodes[ni].c.pushed_bytes += stored;
-        m->nodes[origin].c.bytes_out += sent;
-        m->origin_bytes += sent;
-        m->origin_pushed_bytes += sent;
-        /* A push before the first measured request falls in window 0. */
-        int64_t t = c->has_measured_start ? now - c->measured_start : 0;
-        met_run_window(m, origin, t > 0 ? t : 0)->bytes_out += sent;
-    }
-    if (explain_is_on(c)) {
-        char size[32];
-        format_size(stored, size, sizeof size);
-        narrate(c, now, "%s: a push fills %s with %s", e->field,
-                node_name(c, ni), size);
-    }
+    observe_push(c, ni, k, sent, stored, now);
 }

@@ -147,3 +147,25 @@ explain_client(const struct cdn *c, const struct req *r, int64_t last_mile,
             (double)(now - r->t_arrive + last_mile) / 1e6,
             (double)(now - r->t_arrive) / 1e6, (double)last_mile / 1e6);
 }
+
+/* A request reaches node ni's servers: one takes it, done at `done`, or
+ * (done < 0) all are busy and it waits in line. */
+void
+explain_service(const struct cdn *c, uint32_t ni, int64_t done, int64_t now)
+{
+    const struct node *n = &c->nodes[ni];
+    if (done >= 0)
+        narrate(c, now, "  %s: a server takes it, done at %.6f s",
+                node_name(c, ni), (double)done / 1e9);
+    else
+        narrate(c, now, "  %s: all %u servers busy: waits, %u ahead in line",
+                node_name(c, ni), n->service->servers, n->waiting_n);
+}
+
+/* Node ni fails with requests waiting for its servers. */
+void
+explain_fail(const struct cdn *c, uint32_t ni, int64_t now)
+{
+    narrate(c, now, "%s fails: %u waiting requests are lost",
+            node_name(c, ni), c->nodes[ni].waiting_n);
+}

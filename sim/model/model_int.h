@@ -343,6 +343,10 @@ void observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
 void observe_refused(struct cdn *c, const struct req *r, int64_t now);
 void observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
                      int64_t now);
+void observe_purge(struct cdn *c, uint32_t ni, size_t k, uint64_t n,
+                   int64_t now);
+void observe_push(struct cdn *c, uint32_t ni, size_t k, uint64_t sent,
+                  uint64_t stored, int64_t now);
 void observe_end(struct cdn *c);
 
 /* explain.c: one line, or one step of a request, per call. */
@@ -359,5 +363,8 @@ void explain_send(const struct cdn *c, const struct req *r, uint32_t to,
                   int64_t at, int64_t now);
 void explain_client(const struct cdn *c, const struct req *r,
                     int64_t last_mile, int64_t now);
+void explain_service(const struct cdn *c, uint32_t ni, int64_t done,
+                     int64_t now);
+void explain_fail(const struct cdn *c, uint32_t ni, int64_t now);
 
 #endif

@@ -264,6 +264,55 @@ observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
     }
 }
 
+/* Purge event k reached node ni, where it removed (or marked stale) n
+ * copies. Purges and pushes count from the end of the warm-up on. */
+void
+observe_purge(struct cdn *c, uint32_t ni, size_t k, uint64_t n, int64_t now)
+{
+    const struct cfg_event *e = &c->w->events[k];
+    if (cdn_is_measuring(c))
+        c->m->nodes[ni].c.purged += n;
+    if (explain_is_on(c))
+        narrate(c, now, "%s reaches %s: %s %llu cached cop%s", e->field,
+                node_name(c, ni),
+                e->is_soft ? "a soft purge marks stale" : "a purge removes",
+                (unsigned long long)n, n == 1 ? "y" : "ies");
+}
+
+/* The origin above node i (following parents). */
+static uint32_t
+origin_of(const struct cdn *c, uint32_t i)
+{
+    while (c->nodes[i].parent != REQ_NIL)
+        i = c->nodes[i].parent;
+    return i;
+}
+
+/* Push event k filled node ni: the origin sent `sent` bytes, of which
+ * `stored` are still at the node when the push is done. */
+void
+observe_push(struct cdn *c, uint32_t ni, size_t k, uint64_t sent,
+             uint64_t stored, int64_t now)
+{
+    if (cdn_is_measuring(c)) {
+        uint32_t origin = origin_of(c, ni);
+        struct met_run *m = c->m;
+        m->nodes[ni].c.pushed_bytes += stored;
+        m->nodes[origin].c.bytes_out += sent;
+        m->origin_bytes += sent;
+        m->origin_pushed_bytes += sent;
+        /* A push before the first measured request falls in window 0. */
+        int64_t t = c->has_measured_start ? now - c->measured_start : 0;
+        met_run_window(m, origin, t > 0 ? t : 0)->bytes_out += sent;
+    }
+    if (explain_is_on(c)) {
+        char size[32];
+        format_size(stored, size, sizeof size);
+        narrate(c, now, "%s: a push fills %s with %s",
+                c->w->events[k].field, node_name(c, ni), size);
+    }
+}
+
 /* The run ends: the last second of origin load counts for its peak. */
 void
 observe_end(struct cdn *c)

@@ -83,14 +83,12 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
         n->busy++;
         int64_t done = now + service_draw(n);
         if (c->reqs[s].explain)
-            narrate(c, now, "  %s: a server takes it, done at %.6f s",
-                    node_name(c, ni), (double)done / 1e9);
+            explain_service(c, ni, done, now);
         sim_queue_push(&c->q, done, EV_SERVED, ni, s);
         return;
     }
     if (c->reqs[s].explain)
-        narrate(c, now, "  %s: all %u servers busy: waits, %u ahead in line",
-                node_name(c, ni), n->service->servers, n->waiting_n);
+        explain_service(c, ni, -1, now);
     queue_push(n, s);
 }
 
@@ -106,8 +104,7 @@ node_fail(struct cdn *c, uint32_t ni, int64_t now)
 {
     struct node *n = &c->nodes[ni];
     if (explain_is_on(c) && n->waiting_n > 0)
-        narrate(c, now, "%s fails: %u waiting requests are lost",
-                node_name(c, ni), n->waiting_n);
+        explain_fail(c, ni, now);
     while (n->waiting_n > 0)
         node_refuse(c, queue_pop(n), now);
     n->busy = 0;
