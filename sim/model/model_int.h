@@ -266,10 +266,23 @@ origin_version(const struct cdn *c, uint64_t object, int64_t now)
 /* route.c */
 void route_init(struct cdn *c);
 void route_fini(struct cdn *c);
-uint32_t route_client(const struct cdn *c, uint32_t r, int64_t now);
-const struct cfg_region_link *region_link_to(const struct cdn *c, uint32_t r,
-                                             uint32_t e);
-uint32_t route_upstream(const struct cdn *c, uint32_t i, int64_t now);
+uint32_t route_client_by_rule(const struct cdn *c, uint32_t r, int64_t now);
+
+/* Region r's link to edge e. A linear walk from the nearest: clients go to
+ * the nearest edge unless routing or failures say otherwise, so it ends at
+ * once on the common path, where a binary search by node would not. */
+static inline const struct cfg_region_link *
+region_link_to(const struct cdn *c, uint32_t r, uint32_t e)
+{
+    const struct cfg_region_link *list = &c->region_links[c->region_links_at[r]];
+    size_t n = c->t->regions[r].n_links;
+    for (size_t k = 0; k < n; k++)
+        if ((uint32_t)list[k].node == e)
+            return &list[k];
+    SIM_ASSERT(!"a client was routed to an edge its region cannot reach");
+    return list;
+}
+
 
 /* The link from node i up to node up (its parent or its backup). */
 static inline const struct link *
@@ -311,6 +324,28 @@ node_failed_since(const struct cdn *c, uint32_t i, int64_t since,
     return c->has_outages && outage_failed_since(c, i, since, now);
 }
 
+/* The edge a client of region r uses at `now` (route_client_by_rule);
+ * nearest routing without outages, the common case, is the first link. */
+static inline uint32_t
+route_client(const struct cdn *c, uint32_t r, int64_t now)
+{
+    if (c->t->regions[r].routing == CFG_ROUTE_NEAREST && !c->has_outages)
+        return (uint32_t)c->region_links[c->region_links_at[r]].node;
+    return route_client_by_rule(c, r, now);
+}
+
+/* Where node i sends a fetch at `now`: its parent, or its backup while the
+ * parent seems down and the backup does not. */
+static inline uint32_t
+route_upstream(const struct cdn *c, uint32_t i, int64_t now)
+{
+    const struct node *n = &c->nodes[i];
+    if (n->backup != REQ_NIL && node_seems_down(c, n->parent, now) &&
+        !node_seems_down(c, n->backup, now))
+        return n->backup;
+    return n->parent;
+}
+
 /* service.c */
 void node_arrive(struct cdn *c, uint32_t s, int64_t now);
 void node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
@@ -330,14 +365,11 @@ void node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);
 void node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now);
 
 /* observe.c: the one place each outcome is counted and narrated. */
-void observe_lookup(struct cdn *c, struct req *r, enum lookup k,
-                    int64_t now);
 void observe_purged_copy(struct cdn *c, const struct req *r, int64_t now);
 void observe_answer(struct cdn *c, const struct req *r, enum answer k,
                     const struct cache_obj *o, uint64_t evicted,
                     int64_t now);
 void observe_stale_if_error(struct cdn *c, const struct req *q, int64_t now);
-void observe_response(struct cdn *c, const struct req *r, int64_t now);
 void observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
                     int64_t now);
 void observe_refused(struct cdn *c, const struct req *r, int64_t now);
@@ -348,6 +380,8 @@ void observe_purge(struct cdn *c, uint32_t ni, size_t k, uint64_t n,
 void observe_push(struct cdn *c, uint32_t ni, size_t k, uint64_t sent,
                   uint64_t stored, int64_t now);
 void observe_end(struct cdn *c);
+/* The origin sent size bytes at `now` (its peak requests/s). */
+void count_origin_load(struct cdn *c, int64_t now, uint64_t size);
 
 /* explain.c: one line, or one step of a request, per call. */
 void narrate(const struct cdn *c, int64_t now, const char *fmt, ...)
@@ -366,5 +400,102 @@ void explain_client(const struct cdn *c, const struct req *r,
 void explain_service(const struct cdn *c, uint32_t ni, int64_t done,
                      int64_t now);
 void explain_fail(const struct cdn *c, uint32_t ni, int64_t now);
+
+/*
+ * The two observers that run at every node for every request, inline
+ * (the others are in observe.c): a lookup is recorded when it is made,
+ * the outcome it settles on when the node answers.
+ */
+
+/* The measured window of time `now`; only called for measured requests. */
+static inline struct met_window *
+window_at(struct cdn *c, uint32_t node, int64_t now)
+{
+    return met_run_window(c->m, node, now - c->measured_start);
+}
+
+static inline void
+count_lookup(struct cdn *c, const struct req *r, enum lookup k, int64_t now)
+{
+    struct met_counters *mc = &c->m->nodes[r->node].c;
+    struct met_window *win = window_at(c, r->node, now);
+    mc->requests++;
+    mc->bytes_requested += r->size;
+    win->requests++;
+    switch (k) {
+    case LOOKUP_ORIGIN:
+    case LOOKUP_HIT:
+    case LOOKUP_STALE:
+    case LOOKUP_STALE_REFRESH:
+        /* Answered from this node's copy (an origin has them all), fresh
+         * or stale: a hit, in requests and in bytes alike. */
+        mc->hits++;
+        mc->bytes_hit += r->size;
+        win->hits++;
+        break;
+    case LOOKUP_COALESCED:
+        mc->coalesced++;
+        break;
+    case LOOKUP_BYPASS:
+        mc->bypass++;
+        break;
+    case LOOKUP_EXPIRED:
+        mc->expired++;
+        win->misses++;
+        break;
+    case LOOKUP_MISS:
+        mc->misses++;
+        win->misses++;
+        break;
+    }
+    if (k == LOOKUP_STALE || k == LOOKUP_STALE_REFRESH) {
+        mc->stale++;
+        mc->updates += k == LOOKUP_STALE_REFRESH;
+    }
+    /* A 304 sends no body: origin bytes count what left it. */
+    if (k == LOOKUP_ORIGIN)
+        count_origin_load(c, now, r->not_modified ? 0 : r->size);
+}
+
+/* The lookup for r at its node found k; r->outcome starts as what the
+ * lookup saw. */
+static inline void
+observe_lookup(struct cdn *c, struct req *r, enum lookup k, int64_t now)
+{
+    static const uint8_t outcome_of[] = {
+        [LOOKUP_ORIGIN] = MET_OUT_HIT,
+        [LOOKUP_BYPASS] = MET_OUT_BYPASS,
+        [LOOKUP_HIT] = MET_OUT_HIT,
+        [LOOKUP_STALE] = MET_OUT_UPDATING,
+        [LOOKUP_STALE_REFRESH] = MET_OUT_UPDATING,
+        [LOOKUP_COALESCED] = MET_OUT_COALESCED,
+        [LOOKUP_EXPIRED] = MET_OUT_EXPIRED,
+        [LOOKUP_MISS] = MET_OUT_MISS,
+    };
+    r->outcome = outcome_of[k] & 0xf;
+    if (r->measured)
+        count_lookup(c, r, k, now);
+    if (r->explain)
+        explain_lookup(c, r, k, now);
+}
+
+/* r's node answers it (downstream or to the client): its settled
+ * outcome, and what the node sent. */
+static inline void
+observe_response(struct cdn *c, const struct req *r, int64_t now)
+{
+    if (!r->measured)
+        return;
+    struct met_counters *mc = &c->m->nodes[r->node].c;
+    mc->outcome[r->failed ? MET_OUT_ERROR : r->outcome]++;
+    if (r->negative && !r->failed)
+        mc->negative++;
+    if (r->failed) {
+        mc->errors++;
+    } else if (!r->not_modified) {
+        mc->bytes_out += r->size;
+        window_at(c, r->node, now)->bytes_out += r->size;
+    }
+}
 
 #endif

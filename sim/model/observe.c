@@ -9,20 +9,15 @@
  * when it is made (requests, hits, misses, ...); the outcome it settles on
  * (met_counters.outcome) when the node answers, since an expiry may turn
  * out a revalidation, a miss a stale-if-error answer, any an error.
+ * Those two observers (observe_lookup, observe_response) run at every
+ * node for every request and are static inline in model_int.h.
  */
 #include "model/model_int.h"
 
 #include "util/parse.h"
 
-/* The measured window of time `now`; only called for measured requests. */
-static inline struct met_window *
-window_at(struct cdn *c, uint32_t node, int64_t now)
-{
-    return met_run_window(c->m, node, now - c->measured_start);
-}
-
 /* The origin sent size bytes at `now` (its peak requests/s). */
-static void
+void
 count_origin_load(struct cdn *c, int64_t now, uint64_t size)
 {
     struct met_run *m = c->m;
@@ -36,71 +31,6 @@ count_origin_load(struct cdn *c, int64_t now, uint64_t size)
     c->origin_second_count++;
     m->origin_requests++;
     m->origin_bytes += size;
-}
-
-static void
-count_lookup(struct cdn *c, const struct req *r, enum lookup k, int64_t now)
-{
-    struct met_counters *mc = &c->m->nodes[r->node].c;
-    struct met_window *win = window_at(c, r->node, now);
-    mc->requests++;
-    mc->bytes_requested += r->size;
-    win->requests++;
-    switch (k) {
-    case LOOKUP_ORIGIN:
-    case LOOKUP_HIT:
-    case LOOKUP_STALE:
-    case LOOKUP_STALE_REFRESH:
-        /* Answered from this node's copy (an origin has them all), fresh
-         * or stale: a hit, in requests and in bytes alike. */
-        mc->hits++;
-        mc->bytes_hit += r->size;
-        win->hits++;
-        break;
-    case LOOKUP_COALESCED:
-        mc->coalesced++;
-        break;
-    case LOOKUP_BYPASS:
-        mc->bypass++;
-        break;
-    case LOOKUP_EXPIRED:
-        mc->expired++;
-        win->misses++;
-        break;
-    case LOOKUP_MISS:
-        mc->misses++;
-        win->misses++;
-        break;
-    }
-    if (k == LOOKUP_STALE || k == LOOKUP_STALE_REFRESH) {
-        mc->stale++;
-        mc->updates += k == LOOKUP_STALE_REFRESH;
-    }
-    /* A 304 sends no body: origin bytes count what left it. */
-    if (k == LOOKUP_ORIGIN)
-        count_origin_load(c, now, r->not_modified ? 0 : r->size);
-}
-
-/* The lookup for r at its node found k; r->outcome starts as what the
- * lookup saw. */
-void
-observe_lookup(struct cdn *c, struct req *r, enum lookup k, int64_t now)
-{
-    static const uint8_t outcome_of[] = {
-        [LOOKUP_ORIGIN] = MET_OUT_HIT,
-        [LOOKUP_BYPASS] = MET_OUT_BYPASS,
-        [LOOKUP_HIT] = MET_OUT_HIT,
-        [LOOKUP_STALE] = MET_OUT_UPDATING,
-        [LOOKUP_STALE_REFRESH] = MET_OUT_UPDATING,
-        [LOOKUP_COALESCED] = MET_OUT_COALESCED,
-        [LOOKUP_EXPIRED] = MET_OUT_EXPIRED,
-        [LOOKUP_MISS] = MET_OUT_MISS,
-    };
-    r->outcome = outcome_of[k] & 0xf;
-    if (r->measured)
-        count_lookup(c, r, k, now);
-    if (r->explain)
-        explain_lookup(c, r, k, now);
 }
 
 /* The copy r's lookup found had been purged when its object changed
@@ -147,25 +77,6 @@ observe_stale_if_error(struct cdn *c, const struct req *q, int64_t now)
     mc->hits++;
     mc->bytes_hit += q->size;
     window_at(c, q->node, now)->hits++;
-}
-
-/* r's node answers it (downstream or to the client): its settled
- * outcome, and what the node sent. */
-void
-observe_response(struct cdn *c, const struct req *r, int64_t now)
-{
-    if (!r->measured)
-        return;
-    struct met_counters *mc = &c->m->nodes[r->node].c;
-    mc->outcome[r->failed ? MET_OUT_ERROR : r->outcome]++;
-    if (r->negative && !r->failed)
-        mc->negative++;
-    if (r->failed) {
-        mc->errors++;
-    } else if (!r->not_modified) {
-        mc->bytes_out += r->size;
-        window_at(c, r->node, now)->bytes_out += r->size;
-    }
 }
 
 /* Client request r was answered with an error. */

@@ -92,21 +92,6 @@ route_fini(struct cdn *c)
     free(c->routing_rng);
 }
 
-/* Region r's link to edge e. A linear walk from the nearest: clients go to
- * the nearest edge unless routing or failures say otherwise, so it ends at
- * once on the common path, where a binary search by node would not. */
-const struct cfg_region_link *
-region_link_to(const struct cdn *c, uint32_t r, uint32_t e)
-{
-    const struct cfg_region_link *list = &c->region_links[c->region_links_at[r]];
-    size_t n = c->t->regions[r].n_links;
-    for (size_t k = 0; k < n; k++)
-        if ((uint32_t)list[k].node == e)
-            return &list[k];
-    SIM_ASSERT(!"a client was routed to an edge its region cannot reach");
-    return list;
-}
-
 /* Weighted routing: an edge drawn by the shares among those that do not
  * seem down, or REQ_NIL when none has a share. */
 static uint32_t
@@ -162,10 +147,11 @@ route_cheapest(const struct cdn *c, uint32_t r, int64_t now)
  * (by egress price) within the RTT bound, the nearer on a tie; nearest,
  * the lowest RTT. Edges that seem down are passed over; when a rule finds
  * nothing it falls back to the nearest edge that does not seem down, and
- * when every edge seems down, to the nearest of all.
+ * when every edge seems down, to the nearest of all. route_client
+ * (model_int.h) takes the common case, nearest without outages, inline.
  */
 uint32_t
-route_client(const struct cdn *c, uint32_t r, int64_t now)
+route_client_by_rule(const struct cdn *c, uint32_t r, int64_t now)
 {
     const struct cfg_region *g = &c->t->regions[r];
     const struct cfg_region_link *list =
@@ -194,16 +180,4 @@ route_client(const struct cdn *c, uint32_t r, int64_t now)
         if (!node_seems_down(c, (uint32_t)list[k].node, now))
             return (uint32_t)list[k].node;
     return (uint32_t)list[0].node;
-}
-
-/* Where node i sends a fetch at `now`: its parent, or its backup while the
- * parent seems down and the backup does not. */
-uint32_t
-route_upstream(const struct cdn *c, uint32_t i, int64_t now)
-{
-    const struct node *n = &c->nodes[i];
-    if (n->backup != REQ_NIL && node_seems_down(c, n->parent, now) &&
-        !node_seems_down(c, n->backup, now))
-        return n->backup;
-    return n->parent;
 }
