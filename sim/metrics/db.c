@@ -21,10 +21,11 @@
 
 #define DB_BUSY_TIMEOUT_MS 30000
 
-/* Column names double as the documentation: README.md prints this text.
+/* Column names double as the documentation: README.md prints this text
+ * (met_db_schema joins the parts).
  * Counts are 64-bit signed in SQLite; the seed is stored as the same 64
  * bits, so seeds of 2^63 and above read back negative. */
-static const char db_schema[] =
+static const char db_schema_runs[] =
     "CREATE TABLE IF NOT EXISTS runs (\n"
     "    id               INTEGER PRIMARY KEY AUTOINCREMENT,\n"
     "    topology         TEXT NOT NULL,     -- topology name\n"
@@ -86,44 +87,23 @@ static const char db_schema[] =
     "    workload_text    TEXT,\n"
     "    cdnsim_version   TEXT               -- these five NULL: not\n"
     "                                        -- recorded (version < 4)\n"
-    ");\n"
+    ");\n";
+
+/* node_metrics comes next: its columns are node_counters.def's
+ * (db_node_table). */
+static const char db_schema_node_head[] =
     "CREATE TABLE IF NOT EXISTS node_metrics (\n"
     "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
     "    node             TEXT NOT NULL,\n"
     "    tier             TEXT NOT NULL,     -- 'edge', 'shield', 'origin'\n"
     "    depth            INTEGER NOT NULL,  -- origin 0, its children 1, "
-    "...\n"
-    "    requests         INTEGER NOT NULL,  -- hits+misses+expired+\n"
-    "                                        -- coalesced+bypass-\n"
-    "                                        -- stale_if_error\n"
-    "    hits             INTEGER NOT NULL,  -- from the node's own copy,\n"
-    "                                        -- fresh or stale (stale +\n"
-    "                                        -- stale_if_error included)\n"
-    "    misses           INTEGER NOT NULL,\n"
-    "    expired          INTEGER NOT NULL,\n"
-    "    coalesced        INTEGER NOT NULL,\n"
-    "    bytes_requested  INTEGER NOT NULL,\n"
-    "    bytes_hit        INTEGER NOT NULL,\n"
-    "    bytes_out        INTEGER NOT NULL,  -- bytes sent downstream\n"
-    "    errors           INTEGER NOT NULL,  -- error responses sent\n"
-    "    stale            INTEGER NOT NULL,  -- stale-while-revalidate\n"
-    "    updates          INTEGER NOT NULL,  -- background refreshes\n"
-    "    revalidated      INTEGER NOT NULL,  -- 304s received\n"
-    "    bytes_saved      INTEGER NOT NULL,  -- bodies 304s spared\n"
-    "    stale_if_error   INTEGER NOT NULL,  -- stale instead of errors\n"
-    "    bypass           INTEGER NOT NULL,  -- not cacheable\n"
-    "    negative         INTEGER NOT NULL,  -- 404 answers sent\n"
-    "    purged           INTEGER NOT NULL,  -- copies purged\n"
-    "    pushed_bytes     INTEGER NOT NULL,  -- bytes stored by pushes\n"
-    "    hit_ratio        REAL NOT NULL,     -- hits / requests\n"
-    "    byte_hit_ratio   REAL NOT NULL,     -- bytes_hit / "
-    "bytes_requested\n"
-    "    cost_usd         REAL NOT NULL,     -- bytes_out egress cost\n"
-    "    refetched        INTEGER,           -- bodies fetched after a 304\n"
-    "                                        -- for a copy evicted\n"
-    "                                        -- meanwhile; NULL as above\n"
+    "...\n";
+
+static const char db_schema_node_tail[] =
     "    PRIMARY KEY (run_id, node)\n"
-    ");\n"
+    ");\n";
+
+static const char db_schema_rest[] =
     "CREATE TABLE IF NOT EXISTS node_outcomes (\n"
     "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
     "    node             TEXT NOT NULL,\n"
@@ -264,10 +244,56 @@ static const char db_schema[] =
     "    PRIMARY KEY (sweep_id, point, metric)\n"
     ");\n";
 
+/* The SQL type of a node_metrics column. */
+static const char *
+node_column_type(const struct met_node_field *f)
+{
+    return f->kind == MET_FIELD_COUNTER ? "INTEGER" : "REAL";
+}
+
+/* Appends node_metrics' CREATE statement: each column of
+ * node_counters.def on a line with its type and comment, the comment's
+ * further lines aligned under its first. */
+static void
+db_node_table(struct strbuf *b)
+{
+    strbuf_put(b, db_schema_node_head);
+    for (size_t i = 0; i < met_n_node_fields; i++) {
+        const struct met_node_field *f = &met_node_fields[i];
+        char type[32];
+        snprintf(type, sizeof type, "%s%s,", node_column_type(f),
+                 f->since == 1 ? " NOT NULL" : "");
+        if (f->doc[0] == '\0') {
+            strbuf_printf(b, "    %-16s %s\n", f->name, type);
+            continue;
+        }
+        strbuf_printf(b, "    %-16s %-19s", f->name, type);
+        const char *line = f->doc;
+        for (int first = 1;; first = 0) {
+            size_t len = strcspn(line, "\n");
+            strbuf_printf(b, "%*s-- %.*s\n", first ? 0 : 40, "", (int)len,
+                          line);
+            if (line[len] == '\0')
+                break;
+            line += len + 1;
+        }
+    }
+    strbuf_put(b, db_schema_node_tail);
+}
+
 const char *
 met_db_schema(void)
 {
-    return db_schema;
+    /* Built once and kept for the life of the process. */
+    static char *schema;
+    if (schema == NULL) {
+        struct strbuf b = {0};
+        strbuf_put(&b, db_schema_runs);
+        db_node_table(&b);
+        strbuf_put(&b, db_schema_rest);
+        schema = strbuf_take(&b);
+    }
+    return schema;
 }
 
 /* The connection and where its errors are reported. */
@@ -389,6 +415,29 @@ db_has_sweeps(struct db *d)
     return has;
 }
 
+/* Adds the node_metrics columns that schema versions after version
+ * added (node_counters.def's since), as a file of that version lacks. */
+static int
+db_upgrade_nodes(struct db *d, int version)
+{
+    struct strbuf sql = {0};
+    for (size_t i = 0; i < met_n_node_fields; i++) {
+        const struct met_node_field *f = &met_node_fields[i];
+        if (f->since > version)
+            strbuf_printf(&sql, "ALTER TABLE node_metrics ADD COLUMN %s %s;\n",
+                          f->name, node_column_type(f));
+    }
+    int code = 0;
+    if (sql.n > 0) {
+        char what[64];
+        snprintf(what, sizeof what, "upgrading the schema from version %d",
+                 version);
+        code = db_exec(d, strbuf_str(&sql), what);
+    }
+    strbuf_fini(&sql);
+    return code;
+}
+
 /* Creates the schema on a new file, or checks the version of an old one.
  * Runs inside the write transaction. */
 static int
@@ -419,8 +468,6 @@ db_schema_ensure(struct db *d)
     if (version == 1)
         code = db_exec(d,
                        "ALTER TABLE runs ADD COLUMN outdated INTEGER;\n"
-                       "ALTER TABLE node_metrics ADD COLUMN refetched "
-                       "INTEGER;\n"
                        "ALTER TABLE region_metrics ADD COLUMN outdated "
                        "INTEGER;\n"
                        "ALTER TABLE region_metrics ADD COLUMN hits INTEGER;\n"
@@ -472,8 +519,10 @@ db_schema_ensure(struct db *d)
                        "INTEGER;\n"
                        "ALTER TABLE sweep_vary ADD COLUMN fields TEXT;\n",
                        "upgrading the sweeps to version 4");
+    if (code == 0 && version >= 1)
+        code = db_upgrade_nodes(d, version);
     if (code == 0)
-        code = db_exec(d, db_schema, "creating the schema");
+        code = db_exec(d, met_db_schema(), "creating the schema");
     if (code == 0 && version < MET_DB_VERSION) {
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d", MET_DB_VERSION);
@@ -551,49 +600,46 @@ insert_run(struct db *d, const struct met_run *r, int64_t *id)
     return code;
 }
 
+/* "INSERT INTO node_metrics (...) VALUES (...)" with node_counters.def's
+ * columns after the node's identity; caller frees. */
+static char *
+node_insert_sql(void)
+{
+    struct strbuf b = {0};
+    strbuf_put(&b, "INSERT INTO node_metrics (run_id, node, tier, depth");
+    for (size_t i = 0; i < met_n_node_fields; i++)
+        strbuf_printf(&b, ", %s", met_node_fields[i].name);
+    strbuf_put(&b, ") VALUES (?, ?, ?, ?");
+    for (size_t i = 0; i < met_n_node_fields; i++)
+        strbuf_put(&b, ", ?");
+    strbuf_put(&b, ")");
+    return strbuf_take(&b);
+}
+
 static int
 insert_nodes(struct db *d, const struct met_run *r, int64_t id)
 {
-    static const char sql[] =
-        "INSERT INTO node_metrics (run_id, node, tier, depth, requests,"
-        " hits, misses, expired, coalesced, bytes_requested, bytes_hit,"
-        " bytes_out, errors, stale, updates, revalidated, bytes_saved,"
-        " stale_if_error, bypass, negative, purged, pushed_bytes, hit_ratio,"
-        " byte_hit_ratio, cost_usd, refetched) VALUES (?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    char *sql = node_insert_sql();
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
+    free(sql);
     for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
         const struct met_node *n = &r->nodes[i];
-        const struct met_counters *c = &n->c;
         struct row w;
         row_start(&w, st);
         bind_i64(&w, id);
         bind_text(&w, n->name);
         bind_text(&w, n->tier);
         bind_i64(&w, n->depth);
-        bind_u64(&w, c->requests);
-        bind_u64(&w, c->hits);
-        bind_u64(&w, c->misses);
-        bind_u64(&w, c->expired);
-        bind_u64(&w, c->coalesced);
-        bind_u64(&w, c->bytes_requested);
-        bind_u64(&w, c->bytes_hit);
-        bind_u64(&w, c->bytes_out);
-        bind_u64(&w, c->errors);
-        bind_u64(&w, c->stale);
-        bind_u64(&w, c->updates);
-        bind_u64(&w, c->revalidated);
-        bind_u64(&w, c->bytes_saved);
-        bind_u64(&w, c->stale_if_error);
-        bind_u64(&w, c->bypass);
-        bind_u64(&w, c->negative);
-        bind_u64(&w, c->purged);
-        bind_u64(&w, c->pushed_bytes);
-        bind_real(&w, met_ratio(c->hits, c->requests));
-        bind_real(&w, met_ratio(c->bytes_hit, c->bytes_requested));
-        bind_real(&w, met_node_cost(n));
-        bind_u64(&w, c->refetched);
+        for (size_t k = 0; k < met_n_node_fields; k++) {
+            const struct met_node_field *f = &met_node_fields[k];
+            if (f->kind == MET_FIELD_COUNTER)
+                bind_u64(&w, met_counter_get(&n->c, f));
+            else if (f->kind == MET_FIELD_RATIO)
+                bind_real(&w, met_field_ratio(&n->c, f));
+            else
+                bind_real(&w, met_node_cost(n));
+        }
         code = row_insert(d, &w, "inserting into node_metrics");
     }
     sqlite3_finalize(st);
