@@ -112,10 +112,19 @@ void
 wl_fill_object(const struct wl_gen *g, size_t k, uint64_t id,
                struct wl_request *out)
 {
+    wl_fill_object_sized(g, k, id,
+                         wl_object_size(&g->w->classes[k].size, id, g->w->seed),
+                         out);
+}
+
+void
+wl_fill_object_sized(const struct wl_gen *g, size_t k, uint64_t id,
+                     uint64_t size, struct wl_request *out)
+{
     const struct cfg_workload *w = g->w;
     const struct cfg_class *c = &w->classes[k];
     out->object = id;
-    out->size = wl_object_size(&c->size, id, w->seed);
+    out->size = size;
     out->ttl_ns = cfg_class_ttl(c);
     out->swr_ns = c->swr_ns;
     out->sie_ns = c->sie_ns;

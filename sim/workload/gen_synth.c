@@ -44,6 +44,15 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
                           class_key(w->seed, k));
         shares[k] = c->share;
     }
+    g->rank_memo = xcalloc(nc, sizeof *g->rank_memo);
+    g->n_memo_ranks = xcalloc(nc, sizeof *g->n_memo_ranks);
+    for (size_t k = 0; k < nc; k++) {
+        uint64_t n = w->classes[k].n_objects;
+        g->n_memo_ranks[k] = n < WL_RANK_MEMO_RANKS ? (uint32_t)n
+                                                    : WL_RANK_MEMO_RANKS;
+        g->rank_memo[k] =
+            xcalloc(g->n_memo_ranks[k], sizeof *g->rank_memo[k]);
+    }
     if (nc > 1) {
         g->class_table = gsl_ran_discrete_preproc(nc, shares);
         SIM_ASSERT(g->class_table != NULL); /* shares are > 0 */
@@ -119,8 +128,30 @@ wl_synth_fini(struct wl_gen *g)
     free(g->flash);
     if (g->class_table)
         gsl_ran_discrete_free(g->class_table);
+    for (size_t k = 0; g->rank_memo != NULL && k < g->w->n_classes; k++)
+        free(g->rank_memo[k]);
+    free(g->rank_memo);
+    free(g->n_memo_ranks);
     free(g->zipf);
     free(g->scrambler);
+}
+
+/* Fills *out for the object at rank of class k's global ranking, through
+ * the class's memo. */
+static void
+fill_ranked(struct wl_gen *g, size_t k, uint64_t rank, struct wl_request *out)
+{
+    const struct cfg_class *c = &g->w->classes[k];
+    struct wl_rank_memo *m = &g->rank_memo[k][rank - 1];
+    if (m->size != 0) {
+        wl_fill_object_sized(g, k, c->first_id + m->offset, m->size, out);
+        return;
+    }
+    uint64_t offset = wl_scramble(&g->scrambler[k], rank - 1);
+    uint64_t size = wl_object_size(&c->size, c->first_id + offset, g->w->seed);
+    m->offset = (uint32_t)offset; /* < rank <= WL_RANK_MEMO_RANKS */
+    m->size = size <= UINT32_MAX ? (uint32_t)size : 0;
+    wl_fill_object_sized(g, k, c->first_id + offset, size, out);
 }
 
 /* Region r's next request. */
@@ -143,8 +174,12 @@ region_advance(struct wl_gen *g, uint32_t r)
     if (s->own != NULL && gsl_rng_uniform(s->locality_rng) >= s->overlap)
         sc = &s->own[k];
     out->at = s->clock.last_at;
-    wl_fill_object(g, k, g->w->classes[k].first_id + wl_scramble(sc, rank - 1),
-                   out);
+    if (sc == &g->scrambler[k] && rank <= g->n_memo_ranks[k])
+        fill_ranked(g, k, rank, out);
+    else
+        wl_fill_object(g, k,
+                       g->w->classes[k].first_id + wl_scramble(sc, rank - 1),
+                       out);
     out->region = r;
 }
 
