@@ -60,6 +60,13 @@ double wl_rate_factor_max(const struct cfg_workload *w);
 struct wl_region_src {
     struct wl_clock clock;    /* rng: SIM_RNG_ARRIVAL */
     gsl_rng *popularity;      /* Zipf ranks: SIM_RNG_POPULARITY */
+    double next_u;            /* the first uniform of the next rank's
+                                 draw, drawn ahead so that its table
+                                 bucket is prefetched; < 0 before the
+                                 first draw. popularity draws nothing
+                                 else, so its sequence is unchanged */
+    uint64_t rank_ahead;      /* with one class, the next request's rank,
+                                 drawn a request ahead; 0 before */
     gsl_rng *class_rng;       /* only with more than one class */
     gsl_rng *locality_rng;    /* only when overlap < 1 */
     double overlap;           /* share of requests ranked globally */
@@ -141,6 +148,7 @@ struct wl_gen {
     int is_primed;   /* the sources' first requests are drawn */
     /* Synthetic. */
     struct wl_zipf *zipf;            /* [class] */
+    struct wl_zipf_table *zipf_table; /* [class], shared by the regions */
     struct wl_scrambler *scrambler;  /* [class]: the global ranking */
     struct wl_rank_memo **rank_memo; /* [class]: what the global ranking
                                         gave for its popular ranks */

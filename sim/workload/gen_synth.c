@@ -35,11 +35,13 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
     const struct cfg_workload *w = g->w;
     size_t nc = w->n_classes;
     g->zipf = xcalloc(nc, sizeof *g->zipf);
+    g->zipf_table = xcalloc(nc, sizeof *g->zipf_table);
     g->scrambler = xcalloc(nc, sizeof *g->scrambler);
     double *shares = xcalloc(nc, sizeof *shares);
     for (size_t k = 0; k < nc; k++) {
         const struct cfg_class *c = &w->classes[k];
         wl_zipf_init(&g->zipf[k], c->n_objects, c->zipf_alpha);
+        wl_zipf_table_init(&g->zipf_table[k]);
         wl_scrambler_init(&g->scrambler[k], c->n_objects,
                           class_key(w->seed, k));
         shares[k] = c->share;
@@ -68,6 +70,7 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
         struct wl_region_src *s = &g->regions[r];
         s->clock.rng = sim_rng_new(w->seed, SIM_RNG_ID(SIM_RNG_ARRIVAL, r));
         s->popularity = sim_rng_new(w->seed, SIM_RNG_ID(SIM_RNG_POPULARITY, r));
+        s->next_u = -1;
         double rate = w->rate * region_weights[r] / total * g->factor_max;
         s->clock.mean_gap_ns = 1e9 / rate;
         if (nc > 1)
@@ -132,6 +135,9 @@ wl_synth_fini(struct wl_gen *g)
         free(g->rank_memo[k]);
     free(g->rank_memo);
     free(g->n_memo_ranks);
+    for (size_t k = 0; g->zipf_table != NULL && k < g->w->n_classes; k++)
+        wl_zipf_table_fini(&g->zipf_table[k]);
+    free(g->zipf_table);
     free(g->zipf);
     free(g->scrambler);
 }
@@ -154,6 +160,22 @@ fill_ranked(struct wl_gen *g, size_t k, uint64_t rank, struct wl_request *out)
     wl_fill_object_sized(g, k, c->first_id + offset, size, out);
 }
 
+/* A rank of class k from region s's popularity stream, which gives
+ * nothing else: its first uniform was drawn ahead (next_u), and the next
+ * one is drawn here and its table bucket prefetched. The stream's numbers
+ * are consumed in the same order as by wl_zipf_sample alone. */
+static uint64_t
+draw_rank(struct wl_gen *g, struct wl_region_src *s, size_t k)
+{
+    if (s->next_u < 0)
+        s->next_u = gsl_rng_uniform(s->popularity);
+    uint64_t rank = wl_zipf_table_sample(&g->zipf_table[k], &g->zipf[k],
+                                         s->popularity, s->next_u);
+    s->next_u = gsl_rng_uniform(s->popularity);
+    wl_zipf_table_prefetch(&g->zipf_table[k], s->next_u);
+    return rank;
+}
+
 /* Region r's next request. */
 static void
 region_advance(struct wl_gen *g, uint32_t r)
@@ -169,7 +191,17 @@ region_advance(struct wl_gen *g, uint32_t r)
     size_t k = 0;
     if (g->class_table != NULL)
         k = gsl_ran_discrete(s->class_rng, g->class_table);
-    uint64_t rank = wl_zipf_sample(&g->zipf[k], s->popularity);
+    uint64_t rank;
+    if (g->class_table != NULL) {
+        rank = draw_rank(g, s, k);
+    } else {
+        /* One class: the next request's rank is drawn now, a request
+         * ahead, so that its memo entry is on its way (see next_u). */
+        rank = s->rank_ahead != 0 ? s->rank_ahead : draw_rank(g, s, 0);
+        s->rank_ahead = draw_rank(g, s, 0);
+        if (s->rank_ahead <= g->n_memo_ranks[0])
+            __builtin_prefetch(&g->rank_memo[0][s->rank_ahead - 1]);
+    }
     const struct wl_scrambler *sc = &g->scrambler[k];
     if (s->own != NULL && gsl_rng_uniform(s->locality_rng) >= s->overlap)
         sc = &s->own[k];

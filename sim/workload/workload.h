@@ -29,6 +29,34 @@ void wl_zipf_init(struct wl_zipf *z, uint64_t n, double alpha);
 uint64_t wl_zipf_sample(const struct wl_zipf *z, gsl_rng *rng);
 
 /*
+ * A shortcut for the sampler: for each of 2^WL_ZIPF_TABLE_BITS equal
+ * intervals of the first uniform, the rank every uniform in it gives at
+ * the first trial, or 0 where that is not certain (the rank changes inside
+ * the interval, or the trial may reject). A draw through the table takes
+ * the same uniforms and gives the same ranks as wl_zipf_sample, without
+ * its log1p and exp most of the time (the popular ranks); it is built at
+ * the WL_ZIPF_TABLE_AFTER-th draw, so short runs never pay for it.
+ */
+#define WL_ZIPF_TABLE_BITS 16
+#define WL_ZIPF_TABLE_AFTER 65536u
+
+struct wl_zipf_table {
+    uint16_t *rank;  /* [2^WL_ZIPF_TABLE_BITS], or NULL until built */
+    uint32_t draws;  /* before it is built */
+};
+
+void wl_zipf_table_init(struct wl_zipf_table *t);
+void wl_zipf_table_fini(struct wl_zipf_table *t);
+/* Exactly wl_zipf_sample(z, rng), t being z's table, when U is the
+ * uniform that wl_zipf_sample would have drawn first from rng (a caller
+ * may draw it ahead, to prefetch its bucket). */
+uint64_t wl_zipf_table_sample(struct wl_zipf_table *t, const struct wl_zipf *z,
+                              gsl_rng *rng, double U);
+/* Starts loading the bucket of the first uniform U of a coming draw: the
+ * table is 128 KiB, and its buckets are taken at random. */
+void wl_zipf_table_prefetch(const struct wl_zipf_table *t, double U);
+
+/*
  * A bijection of [0, n) chosen by key: maps popularity rank - 1 to an object
  * id so that popularity is not tied to id order. A Feistel network with
  * cycle-walking, so it needs no table at any n < 2^64.
