@@ -48,7 +48,8 @@ ev_before(const struct sim_event *a, const struct sim_event *b)
  * so that every parent has four children to compare, with no bounds
  * check, and the best child is picked with no branch: the comparisons
  * of a sift are unpredictable by nature, and a mispredicted branch per
- * level was most of the heap's time (DESIGN.md: it is 10% of a run).
+ * level was most of the heap's time (perf: the heap was 10% of the
+ * default scenario).
  */
 #define HEAP_PAD 4
 
