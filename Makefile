@@ -213,12 +213,9 @@ FUZZ_SEEDS_trace_webcachesim        := tests/data/traces/*.tr \
 FUZZ_SEEDS_trace_webcachesim_zst    := tests/data/traces/*.tr.zst \
                                        tests/data/traces/*.tr
 
-# libFuzzer's -close_fd_mask: stdout is closed (1); the sweep also prints
-# every refused --vary on stderr, closed too (3) to keep its log small.
-FUZZ_MASK_vary := 3
-# -timeout: an input that takes longer (s) is a failure, a hang. The
-# sweep loads the files once per --vary value, up to 3 x 10,000 of them.
-FUZZ_TIMEOUT_vary := 300
+# -timeout: an input that takes longer than FUZZ_TIMEOUT_NAME (default
+# 30 s) is a failure, a hang; -close_fd_mask FUZZ_MASK_NAME (default 1,
+# stdout) keeps a chatty harness's log small.
 
 # Dictionaries: words the mutations splice in.
 FUZZ_DICT_topology := tests/fuzz/config.dict

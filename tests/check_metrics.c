@@ -218,6 +218,65 @@ START_TEST(test_metrics_windows_grow_and_zero)
 }
 END_TEST
 
+/* node_counters.def: every member of struct met_counters is one counter
+ * row, JSON positions run 1, 2, ... without gaps, versions are ones the
+ * schema has had, and the sums add every counter. */
+START_TEST(test_metrics_node_fields_well_formed)
+{
+    size_t n_counters = 0;
+    int max_json = 0;
+    for (size_t i = 0; i < met_n_node_fields; i++) {
+        const struct met_node_field *f = &met_node_fields[i];
+        ck_assert_int_ge(f->since, 1);
+        ck_assert_int_le(f->since, MET_DB_VERSION);
+        ck_assert_int_ge(f->json, 0);
+        if (f->json > max_json)
+            max_json = f->json;
+        for (size_t j = 0; j < i; j++) {
+            ck_assert_str_ne(f->name, met_node_fields[j].name);
+            if (f->json > 0)
+                ck_assert_int_ne(f->json, met_node_fields[j].json);
+        }
+        if (f->kind == MET_FIELD_COUNTER)
+            n_counters++;
+    }
+    for (int pos = 1; pos <= max_json; pos++) {
+        int found = 0;
+        for (size_t i = 0; i < met_n_node_fields; i++)
+            found += met_node_fields[i].json == pos;
+        ck_assert_msg(found == 1, "JSON position %d used %d times", pos,
+                      found);
+    }
+    ck_assert_uint_eq(n_counters * sizeof(uint64_t) +
+                          MET_N_OUTCOMES * sizeof(uint64_t),
+                      sizeof(struct met_counters));
+    /* Distinct values in every counter: a sum of two copies doubles each,
+     * so no two rows share a member. */
+    struct met_counters a, sum;
+    memset(&a, 0, sizeof a);
+    memset(&sum, 0, sizeof sum);
+    uint64_t v = 1;
+    for (size_t i = 0; i < met_n_node_fields; i++)
+        if (met_node_fields[i].kind == MET_FIELD_COUNTER)
+            met_counter_set(&a, &met_node_fields[i], v++);
+    a.outcome[MET_OUT_MISS] = 7;
+    met_counters_add(&sum, &a);
+    met_counters_add(&sum, &a);
+    v = 1;
+    for (size_t i = 0; i < met_n_node_fields; i++) {
+        const struct met_node_field *f = &met_node_fields[i];
+        if (f->kind == MET_FIELD_COUNTER)
+            ck_assert_uint_eq(met_counter_get(&sum, f), 2 * v++);
+    }
+    ck_assert_uint_eq(sum.outcome[MET_OUT_MISS], 14);
+    a.hits = 1;
+    a.requests = 4;
+    for (size_t i = 0; i < met_n_node_fields; i++)
+        if (strcmp(met_node_fields[i].name, "hit_ratio") == 0)
+            ck_assert(met_field_ratio(&a, &met_node_fields[i]) == 0.25);
+}
+END_TEST
+
 START_TEST(test_metrics_derived_figures)
 {
     struct met_run *m = xmalloc(sizeof *m);
@@ -1019,6 +1078,7 @@ metrics_suite(void)
     tc = tcase_create("run");
     tcase_add_test(tc, test_metrics_windows_grow_and_zero);
     tcase_add_test(tc, test_metrics_derived_figures);
+    tcase_add_test(tc, test_metrics_node_fields_well_formed);
     tcase_add_test(tc, test_metrics_series_coarsens);
     tcase_add_test(tc, test_metrics_origin_steady_state);
     suite_add_tcase(s, tc);

@@ -61,6 +61,51 @@ START_TEST(test_workload_zipf_matches_pmf)
 }
 END_TEST
 
+/*
+ * The table shortcut takes the same uniforms and gives the same ranks as
+ * the sampler, draw for draw, past the draw where it is built, for
+ * uniform, light and heavy tails, small and huge catalogs; and it does
+ * answer most draws of the default catalog (else it would be dead code).
+ */
+START_TEST(test_workload_zipf_table_same_draws)
+{
+    static const struct {
+        uint64_t n;
+        double alpha;
+    } cases[] = {{1, 0.8},       {2, 0.8},    {10, 0.0},      {1000, 0.6},
+                 {100000, 0.8},  {100000, 1.0}, {100000, 1.2}, {70000, 2.5},
+                 {1000000000ULL, 0.9}, {1000000000ULL, 1.5}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct wl_zipf z;
+        wl_zipf_init(&z, cases[c].n, cases[c].alpha);
+        struct wl_zipf_table t;
+        wl_zipf_table_init(&t);
+        gsl_rng *a = sim_rng_new(11, c), *b = sim_rng_new(11, c);
+        uint64_t draws = WL_ZIPF_TABLE_AFTER + 200000;
+        for (uint64_t i = 0; i < draws; i++) {
+            uint64_t ka = wl_zipf_sample(&z, a);
+            uint64_t kb =
+                wl_zipf_table_sample(&t, &z, b, gsl_rng_uniform(b));
+            ck_assert_msg(ka == kb, "n %llu alpha %.2f draw %llu: %llu vs %llu",
+                          (unsigned long long)cases[c].n, cases[c].alpha,
+                          (unsigned long long)i, (unsigned long long)ka,
+                          (unsigned long long)kb);
+        }
+        ck_assert(t.rank != NULL);
+        ck_assert(gsl_rng_get(a) == gsl_rng_get(b)); /* in step */
+        if (cases[c].n == 100000 && cases[c].alpha == 0.8) {
+            size_t known = 0, nb = (size_t)1 << WL_ZIPF_TABLE_BITS;
+            for (size_t i = 0; i < nb; i++)
+                known += t.rank[i] != 0;
+            ck_assert_msg(known > nb / 3, "%zu of %zu buckets", known, nb);
+        }
+        wl_zipf_table_fini(&t);
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+}
+END_TEST
+
 START_TEST(test_workload_zipf_huge_catalog)
 {
     /* No table: 10^9 objects cost nothing, and rank 1 has its mass. */
@@ -481,6 +526,7 @@ workload_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_workload_zipf_matches_pmf, 0, 5);
     tcase_add_test(tc, test_workload_zipf_huge_catalog);
+    tcase_add_test(tc, test_workload_zipf_table_same_draws);
     suite_add_tcase(s, tc);
     tc = tcase_create("objects");
     tcase_add_test(tc, test_workload_scramble_is_a_bijection);

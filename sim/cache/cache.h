@@ -304,10 +304,38 @@ const struct admit_ops *cache_admit_ops(const struct cache_store *c);
 /* Bytes of memory the store uses per cached object, for the benchmark. */
 size_t cache_bytes_per_object(const struct cache_store *c);
 
-/* Object <-> index, for policies that link objects by 32-bit index. */
-uint32_t cache_obj_index(const struct cache_store *c,
-                         const struct cache_obj *o);
-struct cache_obj *cache_obj_at(const struct cache_store *c, uint32_t idx);
+/*
+ * Object <-> index, for policies that link objects by 32-bit index. Inline,
+ * as the list operations of every hit and eviction use them: the store's
+ * first member describes its record array (private to store.c otherwise).
+ */
+struct cache_objects {
+    char *base;            /* the records */
+    size_t stride;         /* bytes per record */
+    unsigned stride_shift; /* stride = odd << stride_shift */
+    uint64_t odd_inverse;  /* odd * odd_inverse = 1 (mod 2^64) */
+};
+
+static inline const struct cache_objects *
+cache_objects_of(const struct cache_store *c)
+{
+    return (const struct cache_objects *)(const void *)c;
+}
+
+static inline struct cache_obj *
+cache_obj_at(const struct cache_store *c, uint32_t idx)
+{
+    const struct cache_objects *a = cache_objects_of(c);
+    return (struct cache_obj *)(a->base + (size_t)idx * a->stride);
+}
+
+static inline uint32_t
+cache_obj_index(const struct cache_store *c, const struct cache_obj *o)
+{
+    const struct cache_objects *a = cache_objects_of(c);
+    uint64_t offset = (uint64_t)((const char *)o - a->base);
+    return (uint32_t)((offset >> a->stride_shift) * a->odd_inverse);
+}
 
 /* The policy's per-object state behind o. */
 static inline void *

@@ -85,6 +85,28 @@ clist_move_head(struct cache_store *c, struct clist *l, struct cache_obj *o,
     clist_push_head(c, l, o, link_off);
 }
 
+/*
+ * Hints that l's tail will be evicted next, for policies that evict from
+ * the tail: starts loading the tail's table slot (which its removal
+ * reads) and the record of the object behind it (the tail after that).
+ * Called as each tail is evicted, it keeps the next victim's record and
+ * slot a whole eviction ahead: the tail was the object behind the tail
+ * last time, so reading it here costs nothing, and the eviction loop no
+ * longer waits on two random memory accesses per victim. Changes nothing.
+ */
+static inline void
+clist_prefetch_tail(struct cache_store *c, const struct clist *l,
+                    size_t link_off)
+{
+    if (l->tail == CACHE_NIL)
+        return;
+    struct cache_obj *t = cache_obj_at(c, l->tail);
+    cache_prefetch(c, t->key);
+    uint32_t behind = clist_link_of(t, link_off)->prev;
+    if (behind != CACHE_NIL)
+        __builtin_prefetch(cache_obj_at(c, behind));
+}
+
 /* The tail object of l, or NULL when empty. */
 static inline struct cache_obj *
 clist_tail(struct cache_store *c, const struct clist *l)

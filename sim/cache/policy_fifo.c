@@ -28,7 +28,10 @@ static void
 fifo_on_remove(struct policy *p, struct cache_obj *o)
 {
     struct fifo_state *s = p->state;
+    int was_tail = s->order.tail == cache_obj_index(p->store, o);
     clist_remove(p->store, &s->order, o, 0);
+    if (was_tail) /* an eviction, most likely: the next one's ahead */
+        clist_prefetch_tail(p->store, &s->order, 0);
 }
 
 static struct cache_obj *

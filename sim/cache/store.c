@@ -22,6 +22,8 @@
 #include "util/xalloc.h"
 
 struct cache_store {
+    struct cache_objects objects; /* first: cache.h's inline accessors
+                                     read it through the store pointer */
     struct policy policy;
     int policy_started;     /* start() succeeded: stop() must run */
     struct admit_filter admit;  /* admit.ops is never NULL ("always") */
@@ -32,9 +34,7 @@ struct cache_store {
     uint64_t capacity_bytes;
     uint64_t used_bytes;
     uint32_t n_objects;
-    /* Object records. */
-    char *objs;
-    size_t stride;          /* bytes per record, a multiple of 8 */
+    /* Object records: objects.base, objects.stride bytes each. */
     size_t objs_cap;        /* records allocated */
     uint32_t objs_used;     /* records ever handed out (high-water mark) */
     uint32_t free_head;     /* recycled record chain, through obj.key */
@@ -48,19 +48,7 @@ struct cache_store {
 static inline struct cache_obj *
 obj_at(const struct cache_store *c, uint32_t i)
 {
-    return (struct cache_obj *)(c->objs + (size_t)i * c->stride);
-}
-
-uint32_t
-cache_obj_index(const struct cache_store *c, const struct cache_obj *o)
-{
-    return (uint32_t)(((const char *)o - c->objs) / (ptrdiff_t)c->stride);
-}
-
-struct cache_obj *
-cache_obj_at(const struct cache_store *c, uint32_t idx)
-{
-    return obj_at(c, idx);
+    return cache_obj_at(c, i);
 }
 
 gsl_rng *
@@ -69,6 +57,23 @@ policy_rng(struct policy *p)
     if (p->rng == NULL)
         p->rng = sim_rng_new(p->rng_seed, SIM_RNG_ID(SIM_RNG_POLICY, 0));
     return p->rng;
+}
+
+/* Records of stride bytes (> 0): the shift and inverse that turn a
+ * record's byte offset into its index with no division (the offset is a
+ * multiple of the stride, so multiplying its odd part by the inverse of
+ * the stride's odd part modulo 2^64 is exact). */
+static void
+objects_init(struct cache_objects *a, size_t stride)
+{
+    a->base = NULL;
+    a->stride = stride;
+    a->stride_shift = (unsigned)__builtin_ctzll(stride);
+    uint64_t odd = stride >> a->stride_shift, inv = odd;
+    for (int i = 0; i < 5; i++) /* Newton: 3, 6, 12, 24, 48, 96 bits */
+        inv *= 2 - odd * inv;
+    SIM_ASSERT(odd * inv == 1);
+    a->odd_inverse = inv;
 }
 
 /* The table of a store that has held nothing yet: one empty slot, never
@@ -101,7 +106,7 @@ store_destroy(struct cache_store *c)
     free(c->policy.state);
     if (c->policy.rng)
         gsl_rng_free(c->policy.rng);
-    free(c->objs);
+    free(c->objects.base);
     if (c->table != no_slots)
         free(c->table);
     free(c);
@@ -186,7 +191,8 @@ cache_new_admit(const struct policy_ops *ops, const struct admit_ops *adm,
     SIM_ASSERT(ops->n_params <= 64 && adm->n_params <= 64);
     struct cache_store *c = xcalloc(1, sizeof *c);
     c->capacity_bytes = capacity_bytes;
-    c->stride = (sizeof(struct cache_obj) + ops->obj_state_size + 7) & ~7u;
+    objects_init(&c->objects,
+                 (sizeof(struct cache_obj) + ops->obj_state_size + 7) & ~7u);
     c->free_head = CACHE_NIL;
     c->next_access = INT64_MAX;
     c->table = no_slots;
@@ -376,8 +382,8 @@ obj_alloc(struct cache_store *c)
     }
     /* Indices are 32-bit, and CACHE_NIL is none of them. */
     SIM_ASSERT(c->objs_used < CACHE_NIL - 1);
-    c->objs = xgrow(c->objs, &c->objs_cap, (size_t)c->objs_used + 1,
-                    c->stride, 1024);
+    c->objects.base = xgrow(c->objects.base, &c->objs_cap,
+                            (size_t)c->objs_used + 1, c->objects.stride, 1024);
     return c->objs_used++;
 }
 
@@ -406,7 +412,7 @@ cache_insert(struct cache_store *c, uint64_t key, uint64_t size,
         table_grow(c);
     uint32_t idx = obj_alloc(c);
     struct cache_obj *o = obj_at(c, idx);
-    memset(o, 0, c->stride);
+    memset(o, 0, c->objects.stride);
     o->key = key;
     o->size = size;
     o->expires_at = expires_at;
@@ -459,7 +465,7 @@ cache_bytes_per_object(const struct cache_store *c)
 {
     if (c->n_objects == 0)
         return 0;
-    size_t total = (size_t)c->objs_cap * c->stride +
+    size_t total = (size_t)c->objs_cap * c->objects.stride +
                    (size_t)(c->table_mask + 1) * sizeof *c->table;
     return total / c->n_objects;
 }

@@ -635,8 +635,8 @@ cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
     if (rc == 0 && has_classes)
         rc = wb_classes(&m, w, err);
     if (rc == 0 && !has_classes && !is_trace) {
-        /* The catalog is its one class. Its change_interval stays with the
-         * model (origin_version), which has always applied it. */
+        /* The catalog is its one class. Its change_interval is applied
+         * at the origin (wl_catalog_version), as it always was. */
         w->classes = xcalloc(1, sizeof *w->classes);
         w->n_classes = 1;
         struct cfg_class *c = &w->classes[0];

@@ -123,29 +123,28 @@ jw_latency(struct jw *w, const struct met_hist *h)
     jw_close(w);
 }
 
-/* The members nodes and tiers share. */
+/* The list's row at JSON position pos, or NULL past the last one. */
+static const struct met_node_field *
+field_at_json(int pos)
+{
+    for (size_t i = 0; i < met_n_node_fields; i++)
+        if (met_node_fields[i].json == pos)
+            return &met_node_fields[i];
+    return NULL;
+}
+
+/* The members nodes and tiers share: node_counters.def's figures in
+ * their JSON order, then the outcomes. */
 static void
 jw_counters(struct jw *w, const struct met_counters *c)
 {
-    jw_u64(w, "requests", c->requests);
-    jw_u64(w, "hits", c->hits);
-    jw_u64(w, "misses", c->misses);
-    jw_u64(w, "coalesced", c->coalesced);
-    jw_u64(w, "expired", c->expired);
-    jw_real(w, "hit_ratio", met_ratio(c->hits, c->requests));
-    jw_real(w, "byte_hit_ratio", met_ratio(c->bytes_hit, c->bytes_requested));
-    jw_u64(w, "bytes_out", c->bytes_out);
-    jw_u64(w, "errors", c->errors);
-    jw_u64(w, "stale", c->stale);
-    jw_u64(w, "updates", c->updates);
-    jw_u64(w, "revalidated", c->revalidated);
-    jw_u64(w, "bytes_saved", c->bytes_saved);
-    jw_u64(w, "stale_if_error", c->stale_if_error);
-    jw_u64(w, "bypass", c->bypass);
-    jw_u64(w, "negative", c->negative);
-    jw_u64(w, "purged", c->purged);
-    jw_u64(w, "pushed_bytes", c->pushed_bytes);
-    jw_u64(w, "refetched", c->refetched);
+    const struct met_node_field *f;
+    for (int pos = 1; (f = field_at_json(pos)) != NULL; pos++) {
+        if (f->kind == MET_FIELD_COUNTER)
+            jw_u64(w, f->name, met_counter_get(c, f));
+        else if (f->kind == MET_FIELD_RATIO)
+            jw_real(w, f->name, met_field_ratio(c, f));
+    }
     jw_open(w, "outcomes");
     for (int k = 0; k < MET_N_OUTCOMES; k++)
         jw_u64(w, met_outcome_name((enum met_outcome)k), c->outcome[k]);
@@ -258,7 +257,9 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_open(&w, met_str(n->name));
         jw_str(&w, "tier", n->tier);
         jw_counters(&w, &n->c);
-        jw_real(&w, "cost_usd", met_node_cost(n));
+        for (size_t k = 0; k < met_n_node_fields; k++)
+            if (met_node_fields[k].kind == MET_FIELD_COST)
+                jw_real(&w, met_node_fields[k].name, met_node_cost(n));
         jw_close(&w);
     }
     jw_close(&w);

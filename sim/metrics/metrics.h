@@ -65,7 +65,8 @@ enum met_outcome {
 /* "HIT", "MISS", ... */
 const char *met_outcome_name(enum met_outcome o);
 
-/* What one node counted (measured requests only). A hit is a request the
+/* What one node counted (measured requests only): the counters listed
+ * in node_counters.def, and the outcomes. A hit is a request the
  * node answered from its own copy: fresh (HIT), or stale (UPDATING under
  * stale-while-revalidate, STALE under stale-if-error), so that hits =
  * outcome[HIT] + outcome[UPDATING] + outcome[STALE] and bytes_hit are the
@@ -75,37 +76,47 @@ const char *met_outcome_name(enum met_outcome o);
  * request); what a node sends upstream = misses + expired + updates +
  * bypass + refetched. */
 struct met_counters {
-    uint64_t requests;        /* requests that arrived at the node */
-    uint64_t hits;            /* answered from the node's own copy, fresh
-                                 or stale (see above) */
-    uint64_t misses;          /* not cached: fetched from the parent */
-    uint64_t expired;         /* cached but past its TTL: fetched again */
-    uint64_t coalesced;       /* joined a fetch already in flight */
-    uint64_t bytes_requested; /* sizes of all requests */
-    uint64_t bytes_hit;       /* sizes of the hits */
-    uint64_t bytes_out;       /* bytes sent downstream (one per response) */
-    uint64_t errors;          /* error responses sent downstream (an
-                                 upstream node was down) */
-    uint64_t stale;           /* served a stale copy at once while one
-                                 background revalidation went upstream
-                                 (stale-while-revalidate); in hits */
-    uint64_t updates;         /* background revalidations sent upstream */
-    uint64_t revalidated;     /* answers "304 Not Modified" received: the
-                                 stale copy was still good */
-    uint64_t bytes_saved;     /* bodies a 304 did not have to carry */
-    uint64_t stale_if_error;  /* served a stale copy instead of an error;
-                                 in hits */
-    uint64_t bypass;          /* not cacheable (no-store): passed through
-                                 to the parent, never stored */
-    uint64_t negative;        /* 404 answers sent (objects the origin does
-                                 not have), cached or not */
-    uint64_t purged;          /* copies deleted or marked stale by purges */
-    uint64_t pushed_bytes;    /* bytes push events left stored at the
-                                 node (at most its capacity per push) */
-    uint64_t refetched;       /* bodies fetched because a 304 came for a
-                                 copy evicted meanwhile */
+    /* The counters of node_counters.def, in its order; the comments
+     * there say what each one counts. */
+#define MET_NODE_COUNTER(name, json, since, doc) uint64_t name;
+#include "metrics/node_counters.def"
     uint64_t outcome[MET_N_OUTCOMES]; /* sums to requests */
 };
+
+/* Adds every counter and outcome of src to dst. */
+void met_counters_add(struct met_counters *dst, const struct met_counters *src);
+
+/* The rows of node_counters.def as data, for the writers and readers that
+ * walk them all (JSON, database, report). */
+enum met_field_kind {
+    MET_FIELD_COUNTER, /* a member of struct met_counters */
+    MET_FIELD_RATIO,   /* num / den, two members */
+    MET_FIELD_COST     /* the node's egress cost (met_node_cost) */
+};
+
+struct met_node_field {
+    const char *name;         /* member, JSON key and database column */
+    enum met_field_kind kind;
+    int json;                 /* position among the JSON members, 0: none */
+    int since;                /* schema version that added the column */
+    const char *doc;          /* schema comment, "\n" between lines */
+    size_t offset;            /* COUNTER: offsetof(struct met_counters, .) */
+    size_t num, den;          /* RATIO: the two counters' offsets */
+};
+
+/* Every row, in node_counters.def (column) order. */
+extern const struct met_node_field met_node_fields[];
+extern const size_t met_n_node_fields;
+
+/* The counter f (a MET_FIELD_COUNTER) of c. */
+uint64_t met_counter_get(const struct met_counters *c,
+                         const struct met_node_field *f);
+/* Stores v as the counter f (a MET_FIELD_COUNTER) of c. */
+void met_counter_set(struct met_counters *c, const struct met_node_field *f,
+                     uint64_t v);
+/* The ratio f (a MET_FIELD_RATIO) of c: met_ratio(num, den). */
+double met_field_ratio(const struct met_counters *c,
+                       const struct met_node_field *f);
 
 /* One time-series window of one node. */
 struct met_window {

@@ -1,5 +1,7 @@
-/* run.c: the met_run record's lifetime, time-series windows, and the
- * figures derived from its counters (ratios, offload, egress cost). */
+/* run.c: the met_run record's lifetime, time-series windows, the
+ * figures derived from its counters (ratios, offload, egress cost), and
+ * node_counters.def as a table (met_node_fields) with the tier sums. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,37 +135,81 @@ met_tier_list(const struct met_run *r, const char **tiers)
     return n;
 }
 
+const struct met_node_field met_node_fields[] = {
+#define MET_NODE_COUNTER(n, pos, ver, text)                                    \
+    {.name = #n,                                                               \
+     .kind = MET_FIELD_COUNTER,                                                \
+     .json = pos,                                                              \
+     .since = ver,                                                             \
+     .doc = text,                                                              \
+     .offset = offsetof(struct met_counters, n)},
+#define MET_NODE_RATIO(n, num_, den_, pos, ver, text)                          \
+    {.name = #n,                                                               \
+     .kind = MET_FIELD_RATIO,                                                  \
+     .json = pos,                                                              \
+     .since = ver,                                                             \
+     .doc = text,                                                              \
+     .num = offsetof(struct met_counters, num_),                               \
+     .den = offsetof(struct met_counters, den_)},
+#define MET_NODE_COST(n, pos, ver, text)                                       \
+    {.name = #n,                                                               \
+     .kind = MET_FIELD_COST,                                                   \
+     .json = pos,                                                              \
+     .since = ver,                                                             \
+     .doc = text},
+#include "metrics/node_counters.def"
+};
+
+const size_t met_n_node_fields =
+    sizeof met_node_fields / sizeof met_node_fields[0];
+
+static uint64_t
+counter_at(const struct met_counters *c, size_t offset)
+{
+    uint64_t v;
+    memcpy(&v, (const char *)c + offset, sizeof v);
+    return v;
+}
+
+uint64_t
+met_counter_get(const struct met_counters *c, const struct met_node_field *f)
+{
+    SIM_ASSERT(f->kind == MET_FIELD_COUNTER);
+    return counter_at(c, f->offset);
+}
+
+void
+met_counter_set(struct met_counters *c, const struct met_node_field *f,
+                uint64_t v)
+{
+    SIM_ASSERT(f->kind == MET_FIELD_COUNTER);
+    memcpy((char *)c + f->offset, &v, sizeof v);
+}
+
+double
+met_field_ratio(const struct met_counters *c, const struct met_node_field *f)
+{
+    SIM_ASSERT(f->kind == MET_FIELD_RATIO);
+    return met_ratio(counter_at(c, f->num), counter_at(c, f->den));
+}
+
+void
+met_counters_add(struct met_counters *dst, const struct met_counters *src)
+{
+#define MET_NODE_COUNTER(name, json, since, doc) dst->name += src->name;
+#include "metrics/node_counters.def"
+    for (int k = 0; k < MET_N_OUTCOMES; k++)
+        dst->outcome[k] += src->outcome[k];
+}
+
 void
 met_tier_sum(const struct met_run *r, const char *tier,
              struct met_counters *sum)
 {
     memset(sum, 0, sizeof *sum);
-    for (size_t i = 0; i < r->n_nodes; i++) {
-        const struct met_counters *c = &r->nodes[i].c;
-        if (strcmp(met_str(r->nodes[i].tier), met_str(tier)) != 0)
-            continue;
-        sum->requests += c->requests;
-        sum->hits += c->hits;
-        sum->misses += c->misses;
-        sum->expired += c->expired;
-        sum->coalesced += c->coalesced;
-        sum->bytes_requested += c->bytes_requested;
-        sum->bytes_hit += c->bytes_hit;
-        sum->bytes_out += c->bytes_out;
-        sum->errors += c->errors;
-        sum->stale += c->stale;
-        sum->updates += c->updates;
-        sum->revalidated += c->revalidated;
-        sum->bytes_saved += c->bytes_saved;
-        sum->stale_if_error += c->stale_if_error;
-        sum->bypass += c->bypass;
-        sum->negative += c->negative;
-        for (int k = 0; k < MET_N_OUTCOMES; k++)
-            sum->outcome[k] += c->outcome[k];
-        sum->purged += c->purged;
-        sum->pushed_bytes += c->pushed_bytes;
-        sum->refetched += c->refetched;
-    }
+    for (size_t i = 0; i < r->n_nodes; i++)
+        if (strcmp(met_str(r->nodes[i].tier), met_str(tier)) == 0)
+            met_counters_add(sum, &r->nodes[i].c);
 }
 
 /* Halves the resolution of every node's series: window k of the new

@@ -118,7 +118,7 @@ breakdown_rows(struct cmp *c)
                 free(label);
             else
                 row = add_row(c, CMP_PCT, label);
-            row->v[i] = share(tr->hits, tr->requests);
+            row->v[i] = share((int64_t)tr->c.hits, (int64_t)tr->c.requests);
         }
     }
     for (size_t i = 0; i < c->n_runs; i++) {
@@ -359,7 +359,8 @@ plot_hit_ratio(struct rep_plotter *pl, const struct cmp *c)
             for (size_t k = 0; k < r->n_tiers; k++) {
                 char *l = xasprintf("%s (all)", r->tiers[k].tier);
                 if (strcmp(l, labels[j]) == 0)
-                    v = share(r->tiers[k].hits, r->tiers[k].requests);
+                    v = share((int64_t)r->tiers[k].c.hits,
+                              (int64_t)r->tiers[k].c.requests);
                 free(l);
             }
             /* gnuplot draws no bar for a missing value. */

@@ -190,14 +190,14 @@ void rep_plot_drop(struct rep_plot *p);
 struct node_row {
     char *name;
     char *tier;
-    int64_t requests, hits, bytes_requested, bytes_hit, bytes_out;
+    struct met_counters c; /* node_counters.def's counters (outcomes 0) */
     double hit_ratio, byte_hit_ratio, cost_usd;
 };
 
 struct tier_row {
     char *tier; /* borrowed from a node_row */
     int n_nodes;
-    int64_t requests, hits, bytes_requested, bytes_hit, bytes_out;
+    struct met_counters c; /* its nodes' sums (outcomes 0) */
     double cost_usd;
     int64_t outcome[MET_N_OUTCOMES];
 };

@@ -10,6 +10,7 @@
 
 #include "metrics/metrics.h"
 #include "report/report_int.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 void
@@ -148,30 +149,58 @@ tier_rank(const char *tier)
     return 3;
 }
 
+/* The query for a run's nodes: name, tier, every counter of
+ * node_counters.def (0 for a column the file's schema version predates),
+ * hit_ratio, byte_hit_ratio and cost_usd. Caller frees. */
+static char *
+node_query(const struct rep_db *d)
+{
+    struct strbuf b = {0};
+    strbuf_put(&b, "SELECT node, tier");
+    for (size_t i = 0; i < met_n_node_fields; i++) {
+        const struct met_node_field *f = &met_node_fields[i];
+        if (f->kind != MET_FIELD_COUNTER)
+            continue;
+        if (f->since == 1 || f->since <= d->version)
+            strbuf_printf(&b, ", %s", f->name);
+        else
+            strbuf_put(&b, ", 0");
+    }
+    strbuf_put(&b, ", hit_ratio, byte_hit_ratio, cost_usd FROM node_metrics"
+                   " WHERE run_id = ? ORDER BY rowid");
+    return strbuf_take(&b);
+}
+
+/* Fills n from a row of node_query. */
+static void
+node_read(sqlite3_stmt *st, struct node_row *n)
+{
+    int col = 0;
+    n->name = col_dup(st, col++);
+    n->tier = col_dup(st, col++);
+    for (size_t i = 0; i < met_n_node_fields; i++)
+        if (met_node_fields[i].kind == MET_FIELD_COUNTER)
+            met_counter_set(&n->c, &met_node_fields[i],
+                            (uint64_t)sqlite3_column_int64(st, col++));
+    n->hit_ratio = sqlite3_column_double(st, col++);
+    n->byte_hit_ratio = sqlite3_column_double(st, col++);
+    n->cost_usd = sqlite3_column_double(st, col++);
+}
+
 static int
 load_nodes(struct rep_db *d, struct run_info *r)
 {
-    static const char sql[] =
-        "SELECT node, tier, requests, hits, bytes_requested, bytes_hit,"
-        " bytes_out, hit_ratio, byte_hit_ratio, cost_usd FROM node_metrics"
-        " WHERE run_id = ? ORDER BY rowid";
+    char *sql = node_query(d);
     sqlite3_stmt *st = NULL;
     int code = rep_db_query(d, sql, &st, 1, r->id);
+    free(sql);
     size_t cap = 0;
     while (code == 0 && (code = rep_db_step(d, st, "reading nodes")) == 1) {
         code = 0;
         r->nodes = xgrow(r->nodes, &cap, r->n_nodes + 1, sizeof *r->nodes, 8);
         struct node_row *n = &r->nodes[r->n_nodes++];
-        n->name = col_dup(st, 0);
-        n->tier = col_dup(st, 1);
-        n->requests = sqlite3_column_int64(st, 2);
-        n->hits = sqlite3_column_int64(st, 3);
-        n->bytes_requested = sqlite3_column_int64(st, 4);
-        n->bytes_hit = sqlite3_column_int64(st, 5);
-        n->bytes_out = sqlite3_column_int64(st, 6);
-        n->hit_ratio = sqlite3_column_double(st, 7);
-        n->byte_hit_ratio = sqlite3_column_double(st, 8);
-        n->cost_usd = sqlite3_column_double(st, 9);
+        memset(n, 0, sizeof *n);
+        node_read(st, n);
     }
     sqlite3_finalize(st);
     if (code != 0)
@@ -190,11 +219,7 @@ load_nodes(struct rep_db *d, struct run_info *r)
                 t->tier = n->tier;
             }
             t->n_nodes++;
-            t->requests += n->requests;
-            t->hits += n->hits;
-            t->bytes_requested += n->bytes_requested;
-            t->bytes_hit += n->bytes_hit;
-            t->bytes_out += n->bytes_out;
+            met_counters_add(&t->c, &n->c);
             t->cost_usd += n->cost_usd;
         }
     }
@@ -341,8 +366,9 @@ plot_hit_ratio(struct rep_plotter *pl, const struct run_info *r)
         if (strcmp(t->tier, "origin") == 0)
             continue;
         label_row(&lb, p.data, xasprintf("%s (all)", t->tier));
-        fprintf(p.data, "\t%.4f\t%.4f\n", 100 * ratio(t->hits, t->requests),
-                100 * ratio(t->bytes_hit, t->bytes_requested));
+        fprintf(p.data, "\t%.4f\t%.4f\n",
+                100 * met_ratio(t->c.hits, t->c.requests),
+                100 * met_ratio(t->c.bytes_hit, t->c.bytes_requested));
     }
     if (lb.n == 0) {
         label_row(&lb, p.data, xstrdup("(no caches)"));
@@ -747,25 +773,29 @@ node_tables(struct rep_doc *doc, const struct run_info *r)
         const struct node_row *n = &r->nodes[i];
         rep_doc_cell(doc, "%s", n->name);
         rep_doc_cell(doc, "%s", n->tier);
-        rep_doc_cell(doc, "%s", rep_fmt_count(n->requests, a, sizeof a));
+        rep_doc_cell(doc, "%s",
+                     rep_fmt_count((int64_t)n->c.requests, a, sizeof a));
         rep_doc_cell(doc, "%s", rep_fmt_pct(n->hit_ratio, a, sizeof a));
         rep_doc_cell(doc, "%s", rep_fmt_pct(n->byte_hit_ratio, b, sizeof b));
         rep_doc_cell(doc, "%s",
-                     rep_fmt_bytes((double)n->bytes_out, a, sizeof a));
+                     rep_fmt_bytes((double)n->c.bytes_out, a, sizeof a));
         rep_doc_cell(doc, "%.4f", n->cost_usd);
     }
     for (size_t i = 0; i < r->n_tiers; i++) {
         const struct tier_row *t = &r->tiers[i];
         rep_doc_cell(doc, "all %d", t->n_nodes);
         rep_doc_cell(doc, "%s", t->tier);
-        rep_doc_cell(doc, "%s", rep_fmt_count(t->requests, a, sizeof a));
         rep_doc_cell(doc, "%s",
-                     rep_fmt_pct(ratio(t->hits, t->requests), a, sizeof a));
+                     rep_fmt_count((int64_t)t->c.requests, a, sizeof a));
+        rep_doc_cell(doc, "%s",
+                     rep_fmt_pct(met_ratio(t->c.hits, t->c.requests), a,
+                                 sizeof a));
         rep_doc_cell(
             doc, "%s",
-            rep_fmt_pct(ratio(t->bytes_hit, t->bytes_requested), b, sizeof b));
+            rep_fmt_pct(met_ratio(t->c.bytes_hit, t->c.bytes_requested), b,
+                        sizeof b));
         rep_doc_cell(doc, "%s",
-                     rep_fmt_bytes((double)t->bytes_out, a, sizeof a));
+                     rep_fmt_bytes((double)t->c.bytes_out, a, sizeof a));
         rep_doc_cell(doc, "%.4f", t->cost_usd);
     }
     rep_doc_table_end(doc);

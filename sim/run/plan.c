@@ -122,8 +122,10 @@ add_value(struct run_vary *v, enum vkind k, char *text, struct sim_err *err)
     double num = NAN;
     if (k != VK_TEXT)
         value_num(k, text, &num);
-    v->values = xrealloc(v->values, (v->n + 1) * sizeof *v->values);
-    v->nums = xrealloc(v->nums, (v->n + 1) * sizeof *v->nums);
+    /* Both arrays grow alike, so one capacity serves both. */
+    size_t cap = v->cap;
+    v->values = xgrow(v->values, &cap, v->n + 1, sizeof *v->values, 16);
+    v->nums = xgrow(v->nums, &v->cap, v->n + 1, sizeof *v->nums, 16);
     v->values[v->n] = text;
     v->nums[v->n] = num;
     v->n++;

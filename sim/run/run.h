@@ -120,6 +120,7 @@ struct run_vary {
     double *nums;     /* [n], owned, or NULL for text: bytes, seconds or
                          the number itself */
     size_t n;         /* > 0 after success */
+    size_t cap;       /* entries allocated in values and nums */
     int is_with;      /* a --vary-with: moves in lock-step with the --vary
                          before it (same number of values) */
     int has_glob;     /* path names nodes or regions by a pattern */

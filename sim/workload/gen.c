@@ -97,14 +97,34 @@ wl_class_of(const struct wl_gen *g, uint64_t id)
     return &w->classes[w->churn.class_idx];
 }
 
+uint32_t
+wl_change_version(const struct cfg_workload *w, uint64_t object,
+                  int64_t interval_ns, int64_t at)
+{
+    if (interval_ns <= 0)
+        return 0;
+    uint64_t iv = (uint64_t)interval_ns;
+    uint64_t phase = hash_combine(w->seed ^ WL_SALT_VERSION, object) % iv;
+    return (uint32_t)((((uint64_t)at + phase) / iv) & 0x7fffffffu);
+}
+
 void
 wl_fill_object(const struct wl_gen *g, size_t k, uint64_t id,
                struct wl_request *out)
 {
+    wl_fill_object_sized(g, k, id,
+                         wl_object_size(&g->w->classes[k].size, id, g->w->seed),
+                         out);
+}
+
+void
+wl_fill_object_sized(const struct wl_gen *g, size_t k, uint64_t id,
+                     uint64_t size, struct wl_request *out)
+{
     const struct cfg_workload *w = g->w;
     const struct cfg_class *c = &w->classes[k];
     out->object = id;
-    out->size = wl_object_size(&c->size, id, w->seed);
+    out->size = size;
     out->ttl_ns = cfg_class_ttl(c);
     out->swr_ns = c->swr_ns;
     out->sie_ns = c->sie_ns;
@@ -116,10 +136,8 @@ wl_fill_object(const struct wl_gen *g, size_t k, uint64_t id,
     } else if (c->change_interval_ns > 0) {
         /* Each object changes every interval at its own phase, the same
          * rule the model applies to catalog.change_interval. */
-        uint64_t iv = (uint64_t)c->change_interval_ns;
-        uint64_t phase = hash_combine(w->seed ^ 0x7e51015ULL, id) % iv;
-        out->version =
-            (uint32_t)((((uint64_t)out->at + phase) / iv) & 0x7fffffffu);
+        out->version = wl_change_version(w, id, c->change_interval_ns,
+                                         out->at);
     } else {
         out->version = 0; /* immutable */
     }

@@ -25,7 +25,7 @@
 static uint64_t
 class_key(uint64_t seed, size_t k)
 {
-    uint64_t key = hash_combine(seed, 0x5c7a3b1e);
+    uint64_t key = hash_combine(seed, WL_SALT_CLASS);
     return k == 0 ? key : hash_combine(key, (uint64_t)k);
 }
 
@@ -35,14 +35,25 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
     const struct cfg_workload *w = g->w;
     size_t nc = w->n_classes;
     g->zipf = xcalloc(nc, sizeof *g->zipf);
+    g->zipf_table = xcalloc(nc, sizeof *g->zipf_table);
     g->scrambler = xcalloc(nc, sizeof *g->scrambler);
     double *shares = xcalloc(nc, sizeof *shares);
     for (size_t k = 0; k < nc; k++) {
         const struct cfg_class *c = &w->classes[k];
         wl_zipf_init(&g->zipf[k], c->n_objects, c->zipf_alpha);
+        wl_zipf_table_init(&g->zipf_table[k]);
         wl_scrambler_init(&g->scrambler[k], c->n_objects,
                           class_key(w->seed, k));
         shares[k] = c->share;
+    }
+    g->rank_memo = xcalloc(nc, sizeof *g->rank_memo);
+    g->n_memo_ranks = xcalloc(nc, sizeof *g->n_memo_ranks);
+    for (size_t k = 0; k < nc; k++) {
+        uint64_t n = w->classes[k].n_objects;
+        g->n_memo_ranks[k] = n < WL_RANK_MEMO_RANKS ? (uint32_t)n
+                                                    : WL_RANK_MEMO_RANKS;
+        g->rank_memo[k] =
+            xcalloc(g->n_memo_ranks[k], sizeof *g->rank_memo[k]);
     }
     if (nc > 1) {
         g->class_table = gsl_ran_discrete_preproc(nc, shares);
@@ -59,6 +70,7 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
         struct wl_region_src *s = &g->regions[r];
         s->clock.rng = sim_rng_new(w->seed, SIM_RNG_ID(SIM_RNG_ARRIVAL, r));
         s->popularity = sim_rng_new(w->seed, SIM_RNG_ID(SIM_RNG_POPULARITY, r));
+        s->next_u = -1;
         double rate = w->rate * region_weights[r] / total * g->factor_max;
         s->clock.mean_gap_ns = 1e9 / rate;
         if (nc > 1)
@@ -78,7 +90,7 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
                                                       : f->at + f->duration_ns;
         wl_zipf_init(&s->zipf, f->n_objects, f->zipf_alpha);
         wl_scrambler_init(&s->scrambler, f->n_objects,
-                          hash_combine(w->seed ^ 0xf1a5c0dULL, k));
+                          hash_combine(w->seed ^ WL_SALT_FLASH, k));
     }
 }
 
@@ -96,7 +108,8 @@ synth_locality(struct wl_gen *g, uint32_t r)
     for (size_t k = 0; k < w->n_classes; k++)
         wl_scrambler_init(
             &s->own[k], w->classes[k].n_objects,
-            hash_combine(class_key(w->seed, k) ^ 0x10ca1ULL, (uint64_t)r + 1));
+            hash_combine(class_key(w->seed, k) ^ WL_SALT_LOCALITY,
+                         (uint64_t)r + 1));
 }
 
 void
@@ -118,8 +131,49 @@ wl_synth_fini(struct wl_gen *g)
     free(g->flash);
     if (g->class_table)
         gsl_ran_discrete_free(g->class_table);
+    for (size_t k = 0; g->rank_memo != NULL && k < g->w->n_classes; k++)
+        free(g->rank_memo[k]);
+    free(g->rank_memo);
+    free(g->n_memo_ranks);
+    for (size_t k = 0; g->zipf_table != NULL && k < g->w->n_classes; k++)
+        wl_zipf_table_fini(&g->zipf_table[k]);
+    free(g->zipf_table);
     free(g->zipf);
     free(g->scrambler);
+}
+
+/* Fills *out for the object at rank of class k's global ranking, through
+ * the class's memo. */
+static void
+fill_ranked(struct wl_gen *g, size_t k, uint64_t rank, struct wl_request *out)
+{
+    const struct cfg_class *c = &g->w->classes[k];
+    struct wl_rank_memo *m = &g->rank_memo[k][rank - 1];
+    if (m->size != 0) {
+        wl_fill_object_sized(g, k, c->first_id + m->offset, m->size, out);
+        return;
+    }
+    uint64_t offset = wl_scramble(&g->scrambler[k], rank - 1);
+    uint64_t size = wl_object_size(&c->size, c->first_id + offset, g->w->seed);
+    m->offset = (uint32_t)offset; /* < rank <= WL_RANK_MEMO_RANKS */
+    m->size = size <= UINT32_MAX ? (uint32_t)size : 0;
+    wl_fill_object_sized(g, k, c->first_id + offset, size, out);
+}
+
+/* A rank of class k from region s's popularity stream, which gives
+ * nothing else: its first uniform was drawn ahead (next_u), and the next
+ * one is drawn here and its table bucket prefetched. The stream's numbers
+ * are consumed in the same order as by wl_zipf_sample alone. */
+static uint64_t
+draw_rank(struct wl_gen *g, struct wl_region_src *s, size_t k)
+{
+    if (s->next_u < 0)
+        s->next_u = gsl_rng_uniform(s->popularity);
+    uint64_t rank = wl_zipf_table_sample(&g->zipf_table[k], &g->zipf[k],
+                                         s->popularity, s->next_u);
+    s->next_u = gsl_rng_uniform(s->popularity);
+    wl_zipf_table_prefetch(&g->zipf_table[k], s->next_u);
+    return rank;
 }
 
 /* Region r's next request. */
@@ -137,13 +191,27 @@ region_advance(struct wl_gen *g, uint32_t r)
     size_t k = 0;
     if (g->class_table != NULL)
         k = gsl_ran_discrete(s->class_rng, g->class_table);
-    uint64_t rank = wl_zipf_sample(&g->zipf[k], s->popularity);
+    uint64_t rank;
+    if (g->class_table != NULL) {
+        rank = draw_rank(g, s, k);
+    } else {
+        /* One class: the next request's rank is drawn now, a request
+         * ahead, so that its memo entry is on its way (see next_u). */
+        rank = s->rank_ahead != 0 ? s->rank_ahead : draw_rank(g, s, 0);
+        s->rank_ahead = draw_rank(g, s, 0);
+        if (s->rank_ahead <= g->n_memo_ranks[0])
+            __builtin_prefetch(&g->rank_memo[0][s->rank_ahead - 1]);
+    }
     const struct wl_scrambler *sc = &g->scrambler[k];
     if (s->own != NULL && gsl_rng_uniform(s->locality_rng) >= s->overlap)
         sc = &s->own[k];
     out->at = s->clock.last_at;
-    wl_fill_object(g, k, g->w->classes[k].first_id + wl_scramble(sc, rank - 1),
-                   out);
+    if (sc == &g->scrambler[k] && rank <= g->n_memo_ranks[k])
+        fill_ranked(g, k, rank, out);
+    else
+        wl_fill_object(g, k,
+                       g->w->classes[k].first_id + wl_scramble(sc, rank - 1),
+                       out);
     out->region = r;
 }
 

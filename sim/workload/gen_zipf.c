@@ -2,10 +2,12 @@
  * scrambler that maps popularity ranks to object ids. */
 #include "workload/workload.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "util/hash.h"
+#include "util/xalloc.h"
 
 /* log1p(x)/x, accurate near 0 (Taylor series there). */
 static double
@@ -59,26 +61,128 @@ wl_zipf_init(struct wl_zipf *z, uint64_t n, double alpha)
     z->squeeze = 2.0 - zipf_H_inv(z, zipf_H(z, 2.5) - zipf_h(z, 2.0));
 }
 
+/* One trial of the sampler with the uniform U: the rank, with *accepted
+ * set when the trial accepts it (else the sampler draws again). */
+static inline uint64_t
+zipf_trial(const struct wl_zipf *z, double U, int *accepted, double *x_out)
+{
+    double u = z->h_n + U * (z->h_x1 - z->h_n);
+    double x = zipf_H_inv(z, u);
+    double kd = floor(x + 0.5);
+    uint64_t k;
+    if (kd < 1.0)
+        k = 1;
+    else if (kd > (double)z->n)
+        k = z->n;
+    else
+        k = (uint64_t)kd;
+    /* Accept at once inside the squeeze, else compare against the
+     * hat's area up to k + 1/2 (Hörmann & Derflinger, algorithm ZRI). */
+    *accepted = (double)k - x <= z->squeeze ||
+                u >= zipf_H(z, (double)k + 0.5) - zipf_h(z, (double)k);
+    *x_out = x;
+    return k;
+}
+
+/* The sampler's loop, its first uniform U already drawn. */
+static uint64_t
+zipf_sample_from(const struct wl_zipf *z, gsl_rng *rng, double U)
+{
+    for (;;) {
+        int accepted;
+        double x;
+        uint64_t k = zipf_trial(z, U, &accepted, &x);
+        if (accepted)
+            return k;
+        U = gsl_rng_uniform(rng);
+    }
+}
+
 uint64_t
 wl_zipf_sample(const struct wl_zipf *z, gsl_rng *rng)
 {
-    for (;;) {
-        double u = z->h_n + gsl_rng_uniform(rng) * (z->h_x1 - z->h_n);
-        double x = zipf_H_inv(z, u);
-        double kd = floor(x + 0.5);
-        uint64_t k;
-        if (kd < 1.0)
-            k = 1;
-        else if (kd > (double)z->n)
-            k = z->n;
-        else
-            k = (uint64_t)kd;
-        /* Accept at once inside the squeeze, else compare against the
-         * hat's area up to k + 1/2 (Hörmann & Derflinger, algorithm ZRI). */
-        if ((double)k - x <= z->squeeze ||
-            u >= zipf_H(z, (double)k + 0.5) - zipf_h(z, (double)k))
-            return k;
+    return zipf_sample_from(z, rng, gsl_rng_uniform(rng));
+}
+
+/*
+ * The table's buckets split [0, 1) into 2^WL_ZIPF_TABLE_BITS equal
+ * intervals of the first uniform. x (the continuous rank) is a monotone
+ * function of it, so if both ends of a bucket give x well inside the same
+ * rank's rounding interval and inside the squeeze, every uniform of the
+ * bucket gives that rank at its first trial. "Well inside" is a margin
+ * far above the floating-point error of computing x (a few ulps of x, and
+ * x^alpha times a few ulps of u, where x is most sensitive to u), so a
+ * computed x inside the bucket cannot fall on the other side.
+ */
+static double
+zipf_error_bound(const struct wl_zipf *z, double x)
+{
+    double ulp_u = (fabs(z->h_n) + fabs(z->h_x1)) * DBL_EPSILON;
+    return 1024.0 * (x * DBL_EPSILON + exp(z->alpha * log(x)) * ulp_u);
+}
+
+static void
+zipf_table_build(struct wl_zipf_table *t, const struct wl_zipf *z)
+{
+    size_t nb = (size_t)1 << WL_ZIPF_TABLE_BITS;
+    t->rank = xcalloc(nb, sizeof *t->rank);
+    double x_prev = 0;
+    for (size_t b = 0; b <= nb; b++) {
+        int accepted;
+        double x;
+        zipf_trial(z, (double)b / (double)nb, &accepted, &x);
+        if (b > 0) {
+            double lo = fmin(x_prev, x), hi = fmax(x_prev, x);
+            double kd = floor(lo + 0.5);
+            double margin = zipf_error_bound(z, hi);
+            if (kd >= 1.0 && kd <= (double)z->n && kd <= UINT16_MAX &&
+                lo - margin >= kd - 0.5 && hi + margin < kd + 0.5 &&
+                kd - (lo - margin) <= z->squeeze)
+                t->rank[b - 1] = (uint16_t)kd;
+        }
+        x_prev = x;
     }
+}
+
+void
+wl_zipf_table_init(struct wl_zipf_table *t)
+{
+    t->rank = NULL;
+    t->draws = 0;
+}
+
+void
+wl_zipf_table_fini(struct wl_zipf_table *t)
+{
+    free(t->rank);
+    t->rank = NULL;
+}
+
+static inline size_t
+zipf_bucket(double U)
+{
+    return (size_t)(U * (double)((size_t)1 << WL_ZIPF_TABLE_BITS));
+}
+
+uint64_t
+wl_zipf_table_sample(struct wl_zipf_table *t, const struct wl_zipf *z,
+                     gsl_rng *rng, double U)
+{
+    if (t->rank == NULL) {
+        /* Built once the draws would repay it (2^16 + 1 trials). */
+        if (++t->draws < WL_ZIPF_TABLE_AFTER)
+            return zipf_sample_from(z, rng, U);
+        zipf_table_build(t, z);
+    }
+    uint16_t k = t->rank[zipf_bucket(U)];
+    return k != 0 ? k : zipf_sample_from(z, rng, U);
+}
+
+void
+wl_zipf_table_prefetch(const struct wl_zipf_table *t, double U)
+{
+    if (t->rank != NULL)
+        __builtin_prefetch(&t->rank[zipf_bucket(U)]);
 }
 
 void

@@ -28,7 +28,7 @@ wl_object_size(const struct cfg_size *dist, uint64_t id, uint64_t seed)
         return dist->bytes;
     /* A uniform in (0,1) from the id alone, so an object keeps its size
      * wherever and however often it is drawn. */
-    uint64_t h = hash_combine(seed ^ 0x51a3e5c0ffeeULL, id);
+    uint64_t h = hash_combine(seed ^ WL_SALT_SIZE, id);
     double u = ((double)(h >> 11) + 0.5) * (1.0 / 9007199254740992.0);
     switch (dist->dist) {
     case CFG_SIZE_LOGNORMAL: {

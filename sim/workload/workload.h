@@ -8,6 +8,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "config/config.h"
+#include "util/hash.h"
 
 /*
  * Zipf(alpha) over ranks 1..n by rejection-inversion (W. Hörmann and
@@ -28,6 +29,34 @@ void wl_zipf_init(struct wl_zipf *z, uint64_t n, double alpha);
 uint64_t wl_zipf_sample(const struct wl_zipf *z, gsl_rng *rng);
 
 /*
+ * A shortcut for the sampler: for each of 2^WL_ZIPF_TABLE_BITS equal
+ * intervals of the first uniform, the rank every uniform in it gives at
+ * the first trial, or 0 where that is not certain (the rank changes inside
+ * the interval, or the trial may reject). A draw through the table takes
+ * the same uniforms and gives the same ranks as wl_zipf_sample, without
+ * its log1p and exp most of the time (the popular ranks); it is built at
+ * the WL_ZIPF_TABLE_AFTER-th draw, so short runs never pay for it.
+ */
+#define WL_ZIPF_TABLE_BITS 16
+#define WL_ZIPF_TABLE_AFTER 65536u
+
+struct wl_zipf_table {
+    uint16_t *rank;  /* [2^WL_ZIPF_TABLE_BITS], or NULL until built */
+    uint32_t draws;  /* before it is built */
+};
+
+void wl_zipf_table_init(struct wl_zipf_table *t);
+void wl_zipf_table_fini(struct wl_zipf_table *t);
+/* Exactly wl_zipf_sample(z, rng), t being z's table, when U is the
+ * uniform that wl_zipf_sample would have drawn first from rng (a caller
+ * may draw it ahead, to prefetch its bucket). */
+uint64_t wl_zipf_table_sample(struct wl_zipf_table *t, const struct wl_zipf *z,
+                              gsl_rng *rng, double U);
+/* Starts loading the bucket of the first uniform U of a coming draw: the
+ * table is 128 KiB, and its buckets are taken at random. */
+void wl_zipf_table_prefetch(const struct wl_zipf_table *t, double U);
+
+/*
  * A bijection of [0, n) chosen by key: maps popularity rank - 1 to an object
  * id so that popularity is not tied to id order. A Feistel network with
  * cycle-walking, so it needs no table at any n < 2^64.
@@ -41,6 +70,23 @@ struct wl_scrambler {
 
 void wl_scrambler_init(struct wl_scrambler *sc, uint64_t n, uint64_t key);
 uint64_t wl_scramble(const struct wl_scrambler *sc, uint64_t x);
+
+/*
+ * Salts of the per-object hashes: each property that is a pure function of
+ * (seed, object id) mixes the seed with its own salt first, so that two
+ * properties of one object are independent. The one list, so that no two
+ * share a salt by accident. WL_SALT_SIZE is wider than an int, which an
+ * enum constant cannot be in C11: it is the one macro.
+ */
+enum wl_salt {
+    WL_SALT_VERSION = 0x7e51015,     /* the phase of an object's changes */
+    WL_SALT_UNCACHEABLE = 0xb1a55,   /* uncacheable_share: sent no-store */
+    WL_SALT_MISSING = 0x404404,      /* missing_share: a 404 */
+    WL_SALT_CLASS = 0x5c7a3b1e,      /* a class's rank scrambling key */
+    WL_SALT_FLASH = 0xf1a5c0d,       /* a flash crowd's rank scrambling */
+    WL_SALT_LOCALITY = 0x10ca1       /* a region's own ranking */
+};
+#define WL_SALT_SIZE 0x51a3e5c0ffeeULL /* an object's size draw */
 
 /* The size of object id under dist; a pure function of (id, seed). */
 uint64_t wl_object_size(const struct cfg_size *dist, uint64_t id,
@@ -139,6 +185,52 @@ int64_t wl_gen_object_ttl(const struct wl_gen *g, uint64_t object);
  * would carry), or WL_NO_VERSION when the model's own rule applies. */
 uint32_t wl_gen_object_version(const struct wl_gen *g, uint64_t object,
                                int64_t at);
+/*
+ * Object semantics the model asks about, decided here and nowhere else.
+ *
+ * wl_change_version: the version at time at of an object that changes
+ * every interval_ns at its own phase (a pure function of the id and seed,
+ * so no state is kept per object), in 31 bits; 0 when interval_ns <= 0
+ * (it never changes). Classes with change_interval and the catalog's own
+ * change_interval (wl_catalog_version, for requests that carry
+ * WL_NO_VERSION) use the same rule.
+ */
+uint32_t wl_change_version(const struct cfg_workload *w, uint64_t object,
+                           int64_t interval_ns, int64_t at);
+
+static inline uint32_t
+wl_catalog_version(const struct cfg_workload *w, uint64_t object, int64_t at)
+{
+    return wl_change_version(w, object, w->change_interval_ns, at);
+}
+
+/* Is object among the share of the catalog that salt picks? Fixed per
+ * object (a hash of its id and the seed), so every request agrees. */
+static inline int
+wl_in_share(const struct cfg_workload *w, uint64_t object, uint64_t salt,
+            double share)
+{
+    if (share <= 0)
+        return 0;
+    uint64_t h = hash_combine(w->seed ^ salt, object);
+    return (double)(h >> 11) * (1.0 / 9007199254740992.0) < share;
+}
+
+/* Objects of the catalog's uncacheable_share, sent with no-store (on top
+ * of a class's or a trace record's own no-store, wl_request). */
+static inline int
+wl_is_uncacheable(const struct cfg_workload *w, uint64_t object)
+{
+    return wl_in_share(w, object, WL_SALT_UNCACHEABLE, w->uncacheable_share);
+}
+
+/* Objects the origin lacks (missing_share): requests get a 404. */
+static inline int
+wl_is_missing(const struct cfg_workload *w, uint64_t object)
+{
+    return wl_in_share(w, object, WL_SALT_MISSING, w->missing_share);
+}
+
 /* The class of an object of a synthetic workload (NULL for a trace). */
 const struct cfg_class *wl_gen_class_of(const struct wl_gen *g,
                                         uint64_t object);

@@ -33,8 +33,8 @@ char *fuzz_cstr(const uint8_t *data, size_t size);
  * fuzzed file must not wait for input. */
 void fuzz_no_stdin(void);
 
-/* A small topology and workload that load (the --set and --vary harnesses
- * edit them): four nodes in three tiers, two regions. */
+/* A small topology and workload that load (the --set harness edits
+ * them): four nodes in three tiers, two regions. */
 extern const char fuzz_topology_yaml[];
 extern const char fuzz_workload_yaml[];
 

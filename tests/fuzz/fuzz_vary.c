@@ -1,68 +1,97 @@
-/* fuzz_vary.c: --vary PATH=VALUES, as `cdnsim sweep --dry-run` parses it.
+/* fuzz_vary.c: the --vary language, as run_plan_parse reads it.
  *
- * The --vary parser (lists, A..B*F and A..B+S ranges) is private to the
- * sweep command, so the harness runs the command itself, in-process,
- * with each input line (at most 3) as one --vary of the fixed files:
- * parsing, the value kinds, range generation and formatting, and the
- * check that loads every value once. Nothing is run and no database is
- * written (--dry-run); the listing goes to /dev/null. */
-#include <fcntl.h>
+ * Each input line (at most 3) is one --vary PATH=VALUES, or a
+ * --vary-with when it starts with "+", and the lines together are a
+ * sweep's plan: lists, A..B*F and A..B+S ranges, the value kinds, range
+ * generation and formatting, linked dimensions, wildcards (expanded
+ * against fixed node and region names), the limits on values and points.
+ * The parser is a pure function (sim/run/plan.c), so the harness reads no
+ * files and runs nothing; loading each value into the files is what the
+ * set harness covers for --set.
+ *
+ * Invariants: a refused plan says why (a code and a message); an
+ * accepted one has as many points as the product of its dimensions'
+ * value counts, within RUN_SWEEP_MAX_POINTS, every --vary has a path, a
+ * kind and at least one value, a --vary-with as many values as its
+ * --vary, no two neighbouring values are the same, and a value of a
+ * numeric kind stands for a number (the one --set will read). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "cli/cli.h"
 #include "fuzz.h"
+#include "run/run.h"
 
 #define FUZZ_MAX_VARY 3
 
-static char topo_path[FUZZ_PATH_MAX], wl_path[FUZZ_PATH_MAX];
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fail(const char *what)
 {
-    (void)argc;
-    (void)argv;
-    fuzz_file(topo_path, "topology.yaml", fuzz_topology_yaml,
-              strlen(fuzz_topology_yaml));
-    fuzz_file(wl_path, "workload.yaml", fuzz_workload_yaml,
-              strlen(fuzz_workload_yaml));
-    /* The dry run's listing of points is of no interest. */
-    int null = open("/dev/null", O_WRONLY);
-    if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
-        abort();
-    close(null);
-    fuzz_no_stdin();
-    return 0;
+    fprintf(stderr, "fuzz: --vary plan: %s\n", what);
+    abort();
+}
+
+static void
+check_plan(const struct run_plan *plan)
+{
+    uint64_t n_points = 1;
+    size_t n_dims = 0;
+    for (size_t j = 0; j < plan->n_vary; j++) {
+        const struct run_vary *v = &plan->vary[j];
+        if (v->path == NULL || v->path[0] == '\0' || v->kind == NULL ||
+            v->n == 0)
+            fail("a --vary without a path, a kind or values");
+        int is_text = strcmp(v->kind, "text") == 0;
+        if (!is_text && v->nums == NULL)
+            fail("a numeric --vary without its numbers");
+        for (size_t i = 0; i < v->n; i++) {
+            if (i > 0 && strcmp(v->values[i - 1], v->values[i]) == 0)
+                fail("the same value twice in a row");
+            if (!is_text && isnan(v->nums[i]))
+                fail("a numeric value that does not parse");
+        }
+        if (v->is_with) {
+            if (j == 0 || v->n != plan->vary[j - 1].n)
+                fail("a --vary-with out of step with its --vary");
+            continue;
+        }
+        n_dims++;
+        n_points *= v->n;
+    }
+    if (n_dims != plan->n_dims || n_points != plan->n_points ||
+        n_points > RUN_SWEEP_MAX_POINTS)
+        fail("a point count that is not the product of the value counts");
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char dry_run[] = "--dry-run", vary[] = "--vary";
     char *text = fuzz_cstr(data, size);
-    char *argv[4 + 2 * FUZZ_MAX_VARY];
-    int argc = 0;
-    argv[argc++] = topo_path;
-    argv[argc++] = wl_path;
-    argv[argc++] = dry_run;
-    int n_vary = 0;
-    for (char *p = text, *nl; p && n_vary < FUZZ_MAX_VARY; p = nl) {
+    static const char *const nodes[] = {"edge-a", "edge-b", "shield", "origin"};
+    static const char *const regions[] = {"eu", "us"};
+    static const struct run_names names = {nodes, 4, regions, 2};
+    const char *args[FUZZ_MAX_VARY];
+    unsigned char is_with[FUZZ_MAX_VARY];
+    size_t n = 0;
+    for (char *p = text, *nl; p && n < FUZZ_MAX_VARY; p = nl) {
         nl = strchr(p, '\n');
         if (nl)
             *nl++ = '\0';
-        argv[argc++] = vary;
-        argv[argc++] = p;
-        n_vary++;
+        is_with[n] = p[0] == '+';
+        args[n] = p + is_with[n];
+        n++;
     }
-    argv[argc] = NULL;
-    int status = cmd_sweep(argc, argv);
-    if (status != EXIT_OK && status != EXIT_USAGE && status != EXIT_BAD_INPUT) {
-        fprintf(stderr, "fuzz: sweep --dry-run exited %d\n", status);
-        abort();
-    }
-    fflush(stdout);
+    struct run_plan plan;
+    struct sim_err err = {0};
+    int code = run_plan_parse(args, is_with, n, &plan, &err);
+    if (code == 0 && run_plan_has_glob(&plan))
+        code = run_plan_expand(&plan, &names, &err);
+    if (code == 0)
+        check_plan(&plan);
+    else if (code >= 0 || err.code != code || err.msg[0] == '\0')
+        fail("an error without a code and a message");
+    run_plan_fini(&plan);
     free(text);
     return 0;
 }

@@ -1,0 +1,542 @@
+/* model_int.h: private to sim/model/: the CDN's state (struct cdn, its
+ * nodes, links and requests), the outcomes of a lookup and of an answer,
+ * and what the model's files offer each other.
+ *
+ * Files of the model and what each owns:
+ *   cdn.c      building and freeing a cdn;
+ *   run.c      the run loop: events, client arrivals, the run's record;
+ *   request.c  the request lifecycle: a lookup gives an outcome
+ *              (enum lookup), a small handler acts on it; an answer from
+ *              upstream is classified (enum answer) and handled the same
+ *              way; fetches upstream and answers downstream;
+ *   observe.c  counting: every outcome is recorded by one observer,
+ *              which updates the counters and narrates (explain.c);
+ *   explain.c  --explain's narration;
+ *   route.c    links, routing of clients, the parent a fetch goes to,
+ *              the client's last mile;
+ *   outage.c   failure state: down, seems down, failed since;
+ *   service.c  node queues and servers;
+ *   content.c  purges, pushes and purge_on_change.
+ * Functions on the path of every request are static inline here.
+ */
+#ifndef SIM_MODEL_MODEL_INT_H
+#define SIM_MODEL_MODEL_INT_H
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "cache/cache.h"
+#include "engine/engine.h"
+#include "model/link.h"
+#include "model/model.h"
+#include "util/idmap.h"
+#include "util/xalloc.h"
+
+enum ev_kind {
+    EV_ARRIVAL = 1, /* target: region; the pending client request */
+    EV_REQ_AT,      /* target: node, ref: request slot */
+    EV_RESP_AT,     /* target: node, ref: the slot of the leading request
+                       whose fetch the answer is for */
+    EV_SERVED,      /* target: node, ref: request slot */
+    EV_PURGE,       /* target: node, ref: index of the workload event */
+    EV_PUSH,        /* the same */
+    EV_FAIL,        /* target: a node with servers, at the start of an
+                       outage */
+    EV_LINK_DONE    /* target: a shared link, ref: its generation
+                       (link.h, shared.c) */
+};
+
+#define REQ_NIL UINT32_MAX
+
+/* A version no copy has: a plain GET, or objects that never change. */
+#define NO_VERSION UINT32_MAX
+
+/* What a 404 weighs, headers and a short body, in cache and on links. */
+#define NEGATIVE_SIZE 512
+
+/* One request at one node. */
+struct req {
+    uint64_t object;
+    uint64_t size;
+    int64_t t_arrive;     /* when it reached its node, ns */
+    int64_t ttl_ns;       /* on the way up: the TTL the origin will give
+                             (0 = never expires) */
+    int64_t expires_at;   /* on the way back: the absolute expiry of the
+                             content it carries */
+    int64_t swr_ns;       /* the object's stale-while-revalidate and */
+    int64_t sie_ns;       /* stale-if-error windows (0 = none), as the
+                             workload gives them when the request is made */
+    uint32_t node;
+    uint32_t child;       /* the child's leading request this one fetches
+                             for, or REQ_NIL for a client request */
+    uint32_t next;        /* next coalesced waiter; free-list link when free */
+    uint32_t asked;       /* on the way up: the workload's version of the
+                             object when the client asked, which the
+                             origin answers with, or WL_NO_VERSION (its
+                             own change_interval rule decides) */
+    uint32_t version;     /* on the way back: the content's version */
+    uint32_t cond;        /* the version the requester holds and asks to
+                             revalidate, or NO_VERSION: a plain GET */
+    uint32_t current;     /* a client request: the origin's version when it
+                             was made, to tell an outdated answer; or
+                             NO_VERSION when objects never change */
+    uint16_t region;
+    uint8_t measured : 1; /* not part of the warm-up */
+    uint8_t explain : 1;  /* narrated by --explain */
+    uint8_t failed : 1;   /* on the way back: an error, not the object */
+    uint8_t not_modified : 1; /* on the way back: a 304, no body */
+    uint8_t background : 1;   /* a stale-while-revalidate refresh: no
+                                 client waits for it */
+    uint8_t bypass : 1;       /* not cacheable: passed through, unstored */
+    uint8_t negative : 1;     /* on the way back: a 404 */
+    uint8_t purged_on_change : 1; /* its class has purge_on_change */
+    uint8_t via_origin : 1;   /* on the way back: the origin answered (a
+                                 body or a 304), not a cached copy */
+    uint8_t current_rises : 1; /* current is the model's own version, which
+                                  only rises: a newer answer (the object
+                                  changed during the fetch) is not old */
+    uint8_t outcome : 4;      /* enum met_outcome as the lookup saw it;
+                                 settled when the node answers */
+};
+
+/* One direction pair of a link from a node to an upstream node. */
+struct link {
+    int64_t up_ns;               /* one-way delay upstream */
+    int64_t down_ns;             /* and back; up + down = the RTT */
+    int64_t down_bps;            /* bandwidth, or -1: unlimited */
+    uint32_t up_channel;         /* requests going up */
+    uint32_t down_channel;       /* answers coming down */
+    int32_t shared;              /* index into cdn.shared when the link
+                                    down has a capacity, else -1 */
+};
+
+/* A link with a capacity (link_capacity_mbps), shared by the bodies it
+ * carries down (shared.c). */
+struct shared_link {
+    struct link_ps ps;
+    int64_t capacity_bps;
+    uint32_t from;               /* the sending node */
+    uint32_t to;                 /* the receiving node, or region */
+    int to_is_region;
+    int64_t down_ns;             /* node links: propagation after the last
+                                    byte left (a client's whole RTT is
+                                    added to its latency instead) */
+    uint32_t down_channel;       /* node links: where answers arrive */
+};
+
+/* What a shared link's transfer carries: the slot of a child's request
+ * whose answer it is, or XFER_CLIENT | the slot of a client's request. */
+#define XFER_CLIENT (1ULL << 32)
+
+struct node {
+    struct cache_store *cache;   /* NULL for an origin */
+    uint32_t parent;             /* REQ_NIL for an origin */
+    uint32_t backup;             /* backup parent, or REQ_NIL */
+    struct link to_parent;
+    struct link to_backup;       /* valid only when backup != REQ_NIL */
+    struct idmap inflight;       /* object -> leading request slot */
+    /* Scheduled outages (cfg_topology.outages): the current or next one. */
+    const struct cfg_outage *outage;
+    const struct cfg_outage *outage_end;
+    const struct cfg_outage *outage_first; /* the node's first outage */
+    /* Processing capacity (cfg_service), when the node has one. */
+    const struct cfg_service *service; /* NULL: requests take no time */
+    gsl_rng *service_rng;
+    uint32_t busy;               /* servers at work */
+    uint32_t *waiting;           /* FIFO ring of request slots */
+    size_t waiting_cap;          /* a power of two, or 0 */
+    uint32_t waiting_head;
+    uint32_t waiting_n;
+};
+
+struct cdn {
+    const struct cfg_topology *t;  /* borrowed */
+    const struct cfg_workload *w;  /* borrowed */
+    struct node *nodes;
+    uint32_t n_nodes;
+    struct cfg_region_link *region_links; /* [region_links_at[region] + k]:
+                                      the links to the edges a region can
+                                      reach (RTT, bandwidth, share), lowest
+                                      RTT first; n_links in its cfg_region */
+    size_t *region_links_at;       /* [region] */
+    int32_t *region_shared;        /* [region_links_at[region] + k]: the
+                                      index into shared of that link, or
+                                      -1; NULL when no region link has a
+                                      capacity */
+    struct shared_link *shared;    /* links with a capacity, or NULL */
+    uint32_t n_shared;
+    gsl_rng **routing_rng;         /* [region]: weighted routing only */
+    int has_outages;
+    int **push_nodes;              /* [event]: node indices of a push */
+    struct sim_queue q;
+    struct wl_gen *gen;
+    struct wl_request pending;     /* the next client request */
+    int gen_error;                 /* the workload's error code (a bad trace
+                                      record) that ended arrivals, or 0 */
+    uint32_t arrival_channel;
+    struct req *reqs;
+    size_t reqs_cap;
+    uint32_t reqs_used;
+    uint32_t req_free;
+    uint64_t generated;            /* client requests born so far */
+    int has_run;
+    volatile sig_atomic_t *stop;   /* cdn_run's opts->stop, or NULL */
+    /* --explain: narrate the life of the first measured requests. */
+    FILE *explain;
+    uint64_t explain_left;
+    /* Measurement. */
+    struct met_run *m;
+    int64_t measured_start;
+    int has_measured_start;
+    int64_t origin_second;         /* current 1 s window of origin load */
+    uint64_t origin_second_count;
+};
+
+/*
+ * What a node's lookup finds for a request (request.c), the one thing
+ * the lifecycle, the counters and --explain all act on.
+ */
+enum lookup {
+    LOOKUP_ORIGIN,    /* the node is an origin: it has everything */
+    LOOKUP_BYPASS,    /* not cacheable: no lookup, straight upstream */
+    LOOKUP_HIT,       /* a fresh copy */
+    LOOKUP_STALE,     /* a stale copy usable under stale-while-
+                         revalidate; a refresh is already on its way */
+    LOOKUP_STALE_REFRESH, /* the same, and this request starts it */
+    LOOKUP_COALESCED, /* a fetch for the object is on its way: wait */
+    LOOKUP_EXPIRED,   /* an expired copy: revalidate it upstream */
+    LOOKUP_MISS       /* no copy: fetch it */
+};
+
+/* What the answer to a node's fetch does at the node (request.c). */
+enum answer {
+    ANSWER_LOST,      /* the node failed while the fetch was out */
+    ANSWER_PASSED,    /* a bypass fetch: passed on, nothing stored */
+    ANSWER_ERROR,     /* an error, passed to every waiter */
+    ANSWER_STALE_IF_ERROR, /* an error, but a stale copy may serve */
+    ANSWER_VALIDATED, /* a 304 for the copy held: fresh again */
+    ANSWER_GONE,      /* a 304 for a copy evicted meanwhile: refetch */
+    ANSWER_BODY       /* the object (or a 404): stored if admitted */
+};
+
+/* Saturating a + b for b >= 0. */
+static inline int64_t
+add_sat(int64_t a, int64_t b)
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+/* How long size bytes take to cross a link of bps bits/s (-1: no time). */
+static inline int64_t
+transfer_ns(uint64_t size, int64_t bps)
+{
+    if (bps < 0)
+        return 0;
+    /* Clamped like every delay (see cdn_run), for a huge object on a
+     * slow link. */
+    double ns = (double)size * 8e9 / (double)bps;
+    return ns < (double)CFG_TIME_MAX_NS ? (int64_t)llround(ns)
+                                         : CFG_TIME_MAX_NS;
+}
+
+/* A request slot from the pool; may move c->reqs. */
+static inline uint32_t
+req_alloc(struct cdn *c)
+{
+    if (c->req_free != REQ_NIL) {
+        uint32_t s = c->req_free;
+        c->req_free = c->reqs[s].next;
+        return s;
+    }
+    SIM_ASSERT(c->reqs_used < REQ_NIL);
+    c->reqs = xgrow(c->reqs, &c->reqs_cap, (size_t)c->reqs_used + 1,
+                    sizeof *c->reqs, 1024);
+    return c->reqs_used++;
+}
+
+static inline void
+req_release(struct cdn *c, uint32_t s)
+{
+    c->reqs[s].next = c->req_free;
+    c->req_free = s;
+}
+
+static inline const char *
+node_name(const struct cdn *c, uint32_t i)
+{
+    return c->t->nodes[i].name;
+}
+
+/* Has the warm-up ended (purges and pushes count from then on)? */
+static inline int
+cdn_is_measuring(const struct cdn *c)
+{
+    return c->generated >= c->w->warmup;
+}
+
+/* Is --explain still narrating (events that are not a request's)? */
+static inline int
+explain_is_on(const struct cdn *c)
+{
+    return c->explain != NULL && c->explain_left > 0;
+}
+
+/* The origin's version of an object at `now` by the catalog's rule
+ * (the workload's), as the store keeps versions: modulo 2^23. */
+static inline uint32_t
+origin_version(const struct cdn *c, uint64_t object, int64_t now)
+{
+    return wl_catalog_version(c->w, object, now) & CACHE_VERSION_MASK;
+}
+
+/* route.c */
+void route_init(struct cdn *c);
+void route_fini(struct cdn *c);
+uint32_t route_client_by_rule(const struct cdn *c, uint32_t r, int64_t now);
+
+/* Region r's link to edge e. A linear walk from the nearest: clients go to
+ * the nearest edge unless routing or failures say otherwise, so it ends at
+ * once on the common path, where a binary search by node would not. */
+static inline const struct cfg_region_link *
+region_link_to(const struct cdn *c, uint32_t r, uint32_t e)
+{
+    const struct cfg_region_link *list = &c->region_links[c->region_links_at[r]];
+    size_t n = c->t->regions[r].n_links;
+    for (size_t k = 0; k < n; k++)
+        if ((uint32_t)list[k].node == e)
+            return &list[k];
+    SIM_ASSERT(!"a client was routed to an edge its region cannot reach");
+    return list;
+}
+
+
+/* The link from node i up to node up (its parent or its backup). */
+static inline const struct link *
+link_to(const struct cdn *c, uint32_t i, uint32_t up)
+{
+    const struct node *n = &c->nodes[i];
+    return up == n->parent ? &n->to_parent : &n->to_backup;
+}
+
+/* outage.c: the out-of-line parts of the three questions below. */
+void outage_init(struct cdn *c);
+int outage_is_down(const struct cdn *c, uint32_t i, int64_t now);
+int outage_seems_down(const struct cdn *c, uint32_t i, int64_t now);
+int outage_failed_since(const struct cdn *c, uint32_t i, int64_t since,
+                        int64_t now);
+
+/* Is node i down at `now` (it answers nothing)? */
+static inline int
+node_is_down(const struct cdn *c, uint32_t i, int64_t now)
+{
+    return c->has_outages && outage_is_down(c, i, now);
+}
+
+/* Does routing believe node i is down? It notices failures and
+ * recoveries failure_detection late. */
+static inline int
+node_seems_down(const struct cdn *c, uint32_t i, int64_t now)
+{
+    return c->has_outages && outage_seems_down(c, i, now);
+}
+
+/* Did node i fail after `since` (when a request reached it) and by `now`?
+ * A node that fails loses the requests it holds: those waiting for a
+ * server or in service, and those waiting for an answer from upstream. */
+static inline int
+node_failed_since(const struct cdn *c, uint32_t i, int64_t since,
+                  int64_t now)
+{
+    return c->has_outages && outage_failed_since(c, i, since, now);
+}
+
+/* The edge a client of region r uses at `now` (route_client_by_rule);
+ * nearest routing without outages, the common case, is the first link. */
+static inline uint32_t
+route_client(const struct cdn *c, uint32_t r, int64_t now)
+{
+    if (c->t->regions[r].routing == CFG_ROUTE_NEAREST && !c->has_outages)
+        return (uint32_t)c->region_links[c->region_links_at[r]].node;
+    return route_client_by_rule(c, r, now);
+}
+
+/* Where node i sends a fetch at `now`: its parent, or its backup while the
+ * parent seems down and the backup does not. */
+static inline uint32_t
+route_upstream(const struct cdn *c, uint32_t i, int64_t now)
+{
+    const struct node *n = &c->nodes[i];
+    if (n->backup != REQ_NIL && node_seems_down(c, n->parent, now) &&
+        !node_seems_down(c, n->backup, now))
+        return n->backup;
+    return n->parent;
+}
+
+/* shared.c: links with a capacity. */
+void shared_init(struct cdn *c);
+void shared_fini(struct cdn *c);
+void shared_start_run(struct cdn *c, struct met_run *m);
+void shared_measure_from(struct cdn *c, int64_t now);
+/* Starts request s's body on shared link k at now; payload is what
+ * shared_done hands on when it has crossed (see XFER_CLIENT). */
+void shared_send(struct cdn *c, int32_t k, int64_t now, uint32_t s,
+                 uint64_t payload);
+/* Link k's completion event of generation gen fires at now. */
+void shared_done(struct cdn *c, uint32_t k, uint32_t gen, int64_t now);
+
+/* service.c */
+void node_arrive(struct cdn *c, uint32_t s, int64_t now);
+void node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+void node_fail(struct cdn *c, uint32_t ni, int64_t now);
+
+/* request.c */
+void node_request(struct cdn *c, uint32_t s, int64_t now);
+void node_response(struct cdn *c, uint32_t s, int64_t now);
+void node_refuse(struct cdn *c, uint32_t s, int64_t now);
+
+/* content.c */
+int content_init(struct cdn *c, struct sim_err *err);
+void content_fini(struct cdn *c);
+int purged_since_stored(const struct cdn *c, const struct cache_obj *o,
+                        int64_t now);
+void node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);
+void node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now);
+
+/* observe.c: the one place each outcome is counted and narrated. */
+void observe_purged_copy(struct cdn *c, const struct req *r, int64_t now);
+void observe_answer(struct cdn *c, const struct req *r, enum answer k,
+                    const struct cache_obj *o, uint64_t evicted,
+                    int64_t now);
+void observe_stale_if_error(struct cdn *c, const struct req *q, int64_t now);
+void observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
+                    int64_t now);
+void observe_refused(struct cdn *c, const struct req *r, int64_t now);
+void observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
+                     int64_t now);
+void observe_purge(struct cdn *c, uint32_t ni, size_t k, uint64_t n,
+                   int64_t now);
+void observe_push(struct cdn *c, uint32_t ni, size_t k, uint64_t sent,
+                  uint64_t stored, int64_t now);
+void observe_end(struct cdn *c);
+/* The origin sent size bytes at `now` (its peak requests/s). */
+void count_origin_load(struct cdn *c, int64_t now, uint64_t size);
+
+/* explain.c: one line, or one step of a request, per call. */
+void narrate(const struct cdn *c, int64_t now, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void explain_lookup(const struct cdn *c, const struct req *r, enum lookup k,
+                    int64_t now);
+void explain_answer(const struct cdn *c, const struct req *r, enum answer k,
+                    const struct cache_obj *o, uint64_t evicted,
+                    int64_t now);
+void explain_fetch(const struct cdn *c, const struct req *up, uint32_t from,
+                   const char *why, int64_t now);
+void explain_send(const struct cdn *c, const struct req *r, uint32_t to,
+                  int64_t at, int64_t now);
+void explain_client(const struct cdn *c, const struct req *r,
+                    int64_t last_mile, int64_t now);
+void explain_service(const struct cdn *c, uint32_t ni, int64_t done,
+                     int64_t now);
+void explain_fail(const struct cdn *c, uint32_t ni, int64_t now);
+
+/*
+ * The two observers that run at every node for every request, inline
+ * (the others are in observe.c): a lookup is recorded when it is made,
+ * the outcome it settles on when the node answers.
+ */
+
+/* The measured window of time `now`; only called for measured requests. */
+static inline struct met_window *
+window_at(struct cdn *c, uint32_t node, int64_t now)
+{
+    return met_run_window(c->m, node, now - c->measured_start);
+}
+
+static inline void
+count_lookup(struct cdn *c, const struct req *r, enum lookup k, int64_t now)
+{
+    struct met_counters *mc = &c->m->nodes[r->node].c;
+    struct met_window *win = window_at(c, r->node, now);
+    mc->requests++;
+    mc->bytes_requested += r->size;
+    win->requests++;
+    switch (k) {
+    case LOOKUP_ORIGIN:
+    case LOOKUP_HIT:
+    case LOOKUP_STALE:
+    case LOOKUP_STALE_REFRESH:
+        /* Answered from this node's copy (an origin has them all), fresh
+         * or stale: a hit, in requests and in bytes alike. */
+        mc->hits++;
+        mc->bytes_hit += r->size;
+        win->hits++;
+        break;
+    case LOOKUP_COALESCED:
+        mc->coalesced++;
+        break;
+    case LOOKUP_BYPASS:
+        mc->bypass++;
+        break;
+    case LOOKUP_EXPIRED:
+        mc->expired++;
+        win->misses++;
+        break;
+    case LOOKUP_MISS:
+        mc->misses++;
+        win->misses++;
+        break;
+    }
+    if (k == LOOKUP_STALE || k == LOOKUP_STALE_REFRESH) {
+        mc->stale++;
+        mc->updates += k == LOOKUP_STALE_REFRESH;
+    }
+    /* A 304 sends no body: origin bytes count what left it. */
+    if (k == LOOKUP_ORIGIN)
+        count_origin_load(c, now, r->not_modified ? 0 : r->size);
+}
+
+/* The lookup for r at its node found k; r->outcome starts as what the
+ * lookup saw. */
+static inline void
+observe_lookup(struct cdn *c, struct req *r, enum lookup k, int64_t now)
+{
+    static const uint8_t outcome_of[] = {
+        [LOOKUP_ORIGIN] = MET_OUT_HIT,
+        [LOOKUP_BYPASS] = MET_OUT_BYPASS,
+        [LOOKUP_HIT] = MET_OUT_HIT,
+        [LOOKUP_STALE] = MET_OUT_UPDATING,
+        [LOOKUP_STALE_REFRESH] = MET_OUT_UPDATING,
+        [LOOKUP_COALESCED] = MET_OUT_COALESCED,
+        [LOOKUP_EXPIRED] = MET_OUT_EXPIRED,
+        [LOOKUP_MISS] = MET_OUT_MISS,
+    };
+    r->outcome = outcome_of[k] & 0xf;
+    if (r->measured)
+        count_lookup(c, r, k, now);
+    if (r->explain)
+        explain_lookup(c, r, k, now);
+}
+
+/* r's node answers it (downstream or to the client): its settled
+ * outcome, and what the node sent. */
+static inline void
+observe_response(struct cdn *c, const struct req *r, int64_t now)
+{
+    if (!r->measured)
+        return;
+    struct met_counters *mc = &c->m->nodes[r->node].c;
+    mc->outcome[r->failed ? MET_OUT_ERROR : r->outcome]++;
+    if (r->negative && !r->failed)
+        mc->negative++;
+    if (r->failed) {
+        mc->errors++;
+    } else if (!r->not_modified) {
+        mc->bytes_out += r->size;
+        window_at(c, r->node, now)->bytes_out += r->size;
+    }
+}
+
+#endif

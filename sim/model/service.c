@@ -1,0 +1,130 @@
+/* service.c: node capacity: servers and a FIFO queue in front of a node's
+ * lookup (cfg_service; M/M/c with exponential times), and what an outage
+ * does to them.
+ */
+#include "model/model_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+/* A service time for node n, in ns (at least 1). */
+static int64_t
+service_draw(const struct node *n)
+{
+    const struct cfg_service *sv = n->service;
+    double mean = (double)sv->mean_ns, v = mean;
+    switch (sv->dist) {
+    case CFG_SERVICE_FIXED:
+        break;
+    case CFG_SERVICE_EXPONENTIAL:
+        v = gsl_ran_exponential(n->service_rng, mean);
+        break;
+    case CFG_SERVICE_LOGNORMAL:
+        /* The mean is the configured one: mu = ln(mean) - sigma^2 / 2. */
+        v = gsl_ran_lognormal(n->service_rng,
+                              log(mean) - sv->sigma * sv->sigma / 2,
+                              sv->sigma);
+        break;
+    }
+    if (!(v < (double)CFG_TIME_MAX_NS)) /* a far tail: see cdn_run */
+        return CFG_TIME_MAX_NS;
+    int64_t ns = (int64_t)llround(v);
+    return ns > 0 ? ns : 1;
+}
+
+/* Request s waits for one of node n's servers, at the back of the line. */
+static void
+queue_push(struct node *n, uint32_t s)
+{
+    if (n->waiting_n == n->waiting_cap) {
+        /* Full, so it wraps at head: the part before head moves past the
+         * old end, where the doubled ring continues it. */
+        size_t cap = n->waiting_cap;
+        n->waiting = xgrow(n->waiting, &cap, cap + 1, sizeof *n->waiting, 64);
+        memcpy(n->waiting + n->waiting_cap, n->waiting,
+               n->waiting_head * sizeof *n->waiting);
+        n->waiting_cap = cap;
+    }
+    n->waiting[(n->waiting_head + n->waiting_n++) & (n->waiting_cap - 1)] = s;
+}
+
+/* The request at the front of node n's line, which leaves it. */
+static uint32_t
+queue_pop(struct node *n)
+{
+    uint32_t s = n->waiting[n->waiting_head];
+    n->waiting_head = (uint32_t)((n->waiting_head + 1) & (n->waiting_cap - 1));
+    n->waiting_n--;
+    return s;
+}
+
+/*
+ * Request s reaches its node. A node with a processing capacity first
+ * queues it for a server (FIFO, as in M/M/c) and takes it up again when
+ * SERVED fires; otherwise it is looked at at once.
+ */
+void
+node_arrive(struct cdn *c, uint32_t s, int64_t now)
+{
+    uint32_t ni = c->reqs[s].node;
+    struct node *n = &c->nodes[ni];
+    if (node_is_down(c, ni, now)) {
+        node_refuse(c, s, now);
+        return;
+    }
+    if (n->service == NULL) {
+        node_request(c, s, now);
+        return;
+    }
+    if (n->service->servers == 0 || n->busy < n->service->servers) {
+        n->busy++;
+        int64_t done = now + service_draw(n);
+        if (c->reqs[s].explain)
+            explain_service(c, ni, done, now);
+        sim_queue_push(&c->q, done, EV_SERVED, ni, s);
+        return;
+    }
+    if (c->reqs[s].explain)
+        explain_service(c, ni, -1, now);
+    queue_push(n, s);
+}
+
+/*
+ * Node ni fails (an outage starts): the requests waiting for a server are
+ * lost at once, and so are those in service, whose servers are free from
+ * now on, so that requests arriving after the recovery find an idle node.
+ * The ones in service are refused when their SERVED fires (node_served
+ * sees the failure): their events cannot be found in the queue now.
+ */
+void
+node_fail(struct cdn *c, uint32_t ni, int64_t now)
+{
+    struct node *n = &c->nodes[ni];
+    if (explain_is_on(c) && n->waiting_n > 0)
+        explain_fail(c, ni, now);
+    while (n->waiting_n > 0)
+        node_refuse(c, queue_pop(n), now);
+    n->busy = 0;
+}
+
+/* Node ni has served request s: its server takes the next waiting one. */
+void
+node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
+{
+    struct node *n = &c->nodes[ni];
+    if (node_failed_since(c, ni, c->reqs[s].t_arrive, now)) {
+        /* Lost in the failure, which freed its server and dropped the
+         * queue (node_fail): the server is not this request's any more. */
+        node_refuse(c, s, now);
+        return;
+    }
+    if (n->waiting_n > 0)
+        sim_queue_push(&c->q, now + service_draw(n), EV_SERVED, ni,
+                       queue_pop(n));
+    else
+        n->busy--;
+    node_request(c, s, now);
+}

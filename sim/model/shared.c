@@ -1,0 +1,164 @@
+/* shared.c: links with a capacity (link_capacity_mbps) in the request
+ * lifecycle: which links are shared, bodies put on them (shared_send)
+ * and handed on when they have crossed (shared_done). The sharing itself
+ * is link.c's (processor sharing with a virtual clock).
+ *
+ * A topology without such links leaves c->shared NULL, and the paths of
+ * every request are those without links (request.c tests one field).
+ */
+#include "model/model_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Adds a link with a capacity down from node `from`; returns its index. */
+static int32_t
+shared_add(struct cdn *c, int64_t capacity_bps, uint32_t from, uint32_t to,
+           int to_is_region, const struct link *lk)
+{
+    c->shared = xrealloc(c->shared, (c->n_shared + 1) * sizeof *c->shared);
+    struct shared_link *sl = &c->shared[c->n_shared];
+    memset(sl, 0, sizeof *sl);
+    sl->capacity_bps = capacity_bps;
+    sl->from = from;
+    sl->to = to;
+    sl->to_is_region = to_is_region;
+    if (lk != NULL) {
+        sl->down_ns = lk->down_ns;
+        sl->down_channel = lk->down_channel;
+    }
+    return (int32_t)c->n_shared++;
+}
+
+/*
+ * The links with a capacity: each node's links down from its parent and
+ * backup, in node order, then each region's links from its edges, in
+ * region order and by RTT. After route_init and the channels.
+ */
+void
+shared_init(struct cdn *c)
+{
+    const struct cfg_topology *t = c->t;
+    for (uint32_t i = 0; i < c->n_nodes; i++) {
+        const struct cfg_node *cn = &t->nodes[i];
+        struct node *n = &c->nodes[i];
+        n->to_parent.shared = n->to_backup.shared = -1;
+        if (n->parent != REQ_NIL && cn->parent_capacity_bps > 0)
+            n->to_parent.shared = shared_add(c, cn->parent_capacity_bps,
+                                             n->parent, i, 0, &n->to_parent);
+        if (n->backup != REQ_NIL && cn->backup_capacity_bps > 0)
+            n->to_backup.shared = shared_add(c, cn->backup_capacity_bps,
+                                             n->backup, i, 0, &n->to_backup);
+    }
+    size_t n_links = 0;
+    for (size_t r = 0; r < t->n_regions; r++)
+        n_links += t->regions[r].n_links;
+    uint32_t r = 0;
+    for (size_t k = 0; k < n_links; k++) {
+        const struct cfg_region_link *l = &c->region_links[k];
+        while (r + 1 < t->n_regions && c->region_links_at[r + 1] <= k)
+            r++;
+        if (l->capacity_bps <= 0)
+            continue;
+        if (c->region_shared == NULL) {
+            c->region_shared = xmalloc(n_links * sizeof *c->region_shared);
+            for (size_t j = 0; j < n_links; j++)
+                c->region_shared[j] = -1;
+        }
+        c->region_shared[k] =
+            shared_add(c, l->capacity_bps, (uint32_t)l->node, r, 1, NULL);
+    }
+}
+
+void
+shared_fini(struct cdn *c)
+{
+    for (uint32_t k = 0; k < c->n_shared; k++)
+        link_ps_fini(&c->shared[k].ps);
+    free(c->shared);
+    free(c->region_shared);
+}
+
+/* The run's record gets one met_link per shared link (cdn_run). */
+void
+shared_start_run(struct cdn *c, struct met_run *m)
+{
+    const struct cfg_topology *t = c->t;
+    met_run_links(m, c->n_shared);
+    for (uint32_t k = 0; k < c->n_shared; k++) {
+        struct shared_link *sl = &c->shared[k];
+        struct met_link *ml = &m->links[k];
+        ml->from = t->nodes[sl->from].name;
+        ml->to =
+            sl->to_is_region ? t->regions[sl->to].name : t->nodes[sl->to].name;
+        ml->from_node = (int)sl->from;
+        ml->to_is_region = sl->to_is_region;
+        ml->capacity_bps = sl->capacity_bps;
+        link_ps_init(&sl->ps, sl->capacity_bps, m, k);
+    }
+}
+
+/* Measurement starts at `now`, the first measured request's arrival. */
+void
+shared_measure_from(struct cdn *c, int64_t now)
+{
+    for (uint32_t k = 0; k < c->n_shared; k++)
+        link_ps_measure_from(&c->shared[k].ps, now);
+}
+
+/* XXX: a body already on the link finishes even if its sender fails
+ * meanwhile (a receiver that failed still loses it, node_response). */
+void
+shared_send(struct cdn *c, int32_t k, int64_t now, uint32_t s, uint64_t payload)
+{
+    struct shared_link *sl = &c->shared[k];
+    const struct req *r = &c->reqs[s];
+    if (r->explain) {
+        uint32_t n = sl->ps.n;
+        narrate(c, now,
+                "  %s starts sending object %llu to %s%s over a shared "
+                "link (%u other transfer%s on it)",
+                node_name(c, sl->from), (unsigned long long)r->object,
+                sl->to_is_region ? "the client in " : "",
+                sl->to_is_region ? c->t->regions[sl->to].name
+                                 : node_name(c, sl->to),
+                n, n == 1 ? "" : "s");
+    }
+    if (link_ps_start(&sl->ps, now, r->size, payload, r->measured))
+        sim_queue_push(&c->q, sl->ps.pending_at, EV_LINK_DONE, (uint32_t)k,
+                       sl->ps.gen);
+}
+
+void
+shared_done(struct cdn *c, uint32_t k, uint32_t gen, int64_t now)
+{
+    struct shared_link *sl = &c->shared[k];
+    if (!link_ps_fire(&sl->ps, now, gen))
+        return; /* superseded by a later change of the link */
+    uint64_t p;
+    while (link_ps_pop(&sl->ps, now, &p)) {
+        uint32_t s = (uint32_t)p;
+        const struct req *r = &c->reqs[s];
+        if (p & XFER_CLIENT) {
+            /* The body has crossed: the client has it a one-way delay
+             * later, and its request's round trip counts whole. */
+            const struct cfg_region_link *l =
+                region_link_to(c, r->region, r->node);
+            observe_client(c, r, l->rtt_ns, now);
+            req_release(c, s);
+            continue;
+        }
+        int64_t at = now + sl->down_ns;
+        if (r->explain)
+            narrate(c, now,
+                    "  %s has sent object %llu to %s, arriving at "
+                    "%.6f s",
+                    node_name(c, sl->from), (unsigned long long)r->object,
+                    node_name(c, r->node), (double)at / 1e9);
+        /* Completions come in time order and down_ns is constant. */
+        sim_queue_push_channel(&c->q, sl->down_channel, at, EV_RESP_AT, r->node,
+                               s);
+    }
+    if (link_ps_reschedule(&sl->ps))
+        sim_queue_push(&c->q, sl->ps.pending_at, EV_LINK_DONE, k, sl->ps.gen);
+}
