@@ -55,22 +55,22 @@ answer_child(struct cdn *c, uint32_t s, int64_t now)
     child->negative = r->negative;
     child->via_origin = r->via_origin;
     uint32_t child_node = child->node;
-    const struct node *cn = &c->nodes[child_node];
     const struct link *lk = link_to(c, child_node, r->node);
-    if (lk->shared >= 0 && !r->failed && !r->not_modified) {
+    int has_body = !r->failed && !r->not_modified; /* not an error or 304 */
+    cache_prefetch(c->nodes[child_node].cache, r->object); /* its fill
+                                                   will look it up */
+    if (has_body && lk->shared >= 0) {
         /* A shared link: the body reaches the child down_ns after it has
          * crossed (shared_done). */
-        cache_prefetch(cn->cache, r->object);
         shared_send(c, lk->shared, now, s, r->child);
         return;
     }
-    int64_t at = now + lk->down_ns + transfer_ns(r->size, lk->down_bps);
-    if (r->failed || r->not_modified)
-        at = now + lk->down_ns; /* an error or a 304 carries no body */
+    int64_t at = now + lk->down_ns;
+    if (has_body)
+        at += transfer_ns(r->size, lk->down_bps);
     if (r->explain)
         explain_send(c, r, child_node, at, now);
-    cache_prefetch(cn->cache, r->object); /* its fill will look it up */
-    if (lk->down_bps < 0 || r->failed || r->not_modified)
+    if (!has_body || lk->down_bps < 0)
         sim_queue_push_channel(&c->q, lk->down_channel, at, EV_RESP_AT,
                                child_node, r->child);
     else /* times depend on sizes: not monotone, so not a channel */
