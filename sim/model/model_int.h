@@ -121,9 +121,10 @@ struct shared_link {
     uint32_t from;               /* the sending node */
     uint32_t to;                 /* the receiving node, or region */
     int to_is_region;
-    int64_t down_ns;             /* node links: propagation after the last
-                                    byte left (a client's whole RTT is
-                                    added to its latency instead) */
+    int64_t down_ns;             /* what follows the last byte: node
+                                    links, the propagation down; a
+                                    region's, the client's whole RTT,
+                                    added to its latency */
     uint32_t down_channel;       /* node links: where answers arrive */
 };
 

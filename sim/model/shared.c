@@ -67,6 +67,8 @@ shared_init(struct cdn *c)
         }
         c->region_shared[k] =
             shared_add(c, l->capacity_bps, (uint32_t)l->node, r, 1, NULL);
+        /* The client's whole RTT follows the body's last byte. */
+        c->shared[c->region_shared[k]].down_ns = l->rtt_ns;
     }
 }
 
@@ -142,9 +144,7 @@ shared_done(struct cdn *c, uint32_t k, uint32_t gen, int64_t now)
         if (p & XFER_CLIENT) {
             /* The body has crossed: the client has it a one-way delay
              * later, and its request's round trip counts whole. */
-            const struct cfg_region_link *l =
-                region_link_to(c, r->region, r->node);
-            observe_client(c, r, l->rtt_ns, now);
+            observe_client(c, r, sl->down_ns, now);
             req_release(c, s);
             continue;
         }
