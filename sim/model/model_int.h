@@ -169,6 +169,7 @@ struct cdn {
                                       capacity */
     struct shared_link *shared;    /* links with a capacity, or NULL */
     uint32_t n_shared;
+    size_t shared_cap;
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
     int has_outages;
     int **push_nodes;              /* [event]: node indices of a push */

@@ -11,23 +11,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Adds a link with a capacity down from node `from`; returns its index. */
+/* Adds a link with a capacity down from node `from`; returns its index.
+ * down_ns is what follows the last byte (shared_link). */
 static int32_t
 shared_add(struct cdn *c, int64_t capacity_bps, uint32_t from, uint32_t to,
-           int to_is_region, const struct link *lk)
+           int to_is_region, int64_t down_ns, uint32_t down_channel)
 {
-    c->shared = xrealloc(c->shared, (c->n_shared + 1) * sizeof *c->shared);
+    c->shared = xgrow(c->shared, &c->shared_cap, (size_t)c->n_shared + 1,
+                      sizeof *c->shared, 8);
     struct shared_link *sl = &c->shared[c->n_shared];
     memset(sl, 0, sizeof *sl);
     sl->capacity_bps = capacity_bps;
     sl->from = from;
     sl->to = to;
     sl->to_is_region = to_is_region;
-    if (lk != NULL) {
-        sl->down_ns = lk->down_ns;
-        sl->down_channel = lk->down_channel;
-    }
+    sl->down_ns = down_ns;
+    sl->down_channel = down_channel;
     return (int32_t)c->n_shared++;
+}
+
+static int32_t
+shared_add_node_link(struct cdn *c, int64_t capacity_bps, uint32_t from,
+                     uint32_t to, const struct link *lk)
+{
+    return shared_add(c, capacity_bps, from, to, 0, lk->down_ns,
+                      lk->down_channel);
 }
 
 /*
@@ -44,31 +52,32 @@ shared_init(struct cdn *c)
         struct node *n = &c->nodes[i];
         n->to_parent.shared = n->to_backup.shared = -1;
         if (n->parent != REQ_NIL && cn->parent_capacity_bps > 0)
-            n->to_parent.shared = shared_add(c, cn->parent_capacity_bps,
-                                             n->parent, i, 0, &n->to_parent);
+            n->to_parent.shared = shared_add_node_link(
+                c, cn->parent_capacity_bps, n->parent, i, &n->to_parent);
         if (n->backup != REQ_NIL && cn->backup_capacity_bps > 0)
-            n->to_backup.shared = shared_add(c, cn->backup_capacity_bps,
-                                             n->backup, i, 0, &n->to_backup);
+            n->to_backup.shared = shared_add_node_link(
+                c, cn->backup_capacity_bps, n->backup, i, &n->to_backup);
     }
     size_t n_links = 0;
     for (size_t r = 0; r < t->n_regions; r++)
         n_links += t->regions[r].n_links;
-    uint32_t r = 0;
-    for (size_t k = 0; k < n_links; k++) {
-        const struct cfg_region_link *l = &c->region_links[k];
-        while (r + 1 < t->n_regions && c->region_links_at[r + 1] <= k)
-            r++;
-        if (l->capacity_bps <= 0)
-            continue;
-        if (c->region_shared == NULL) {
-            c->region_shared = xmalloc(n_links * sizeof *c->region_shared);
-            for (size_t j = 0; j < n_links; j++)
-                c->region_shared[j] = -1;
+    for (uint32_t r = 0; r < t->n_regions; r++) {
+        for (size_t j = 0; j < t->regions[r].n_links; j++) {
+            size_t k = c->region_links_at[r] + j;
+            const struct cfg_region_link *l = &c->region_links[k];
+            if (l->capacity_bps <= 0)
+                continue;
+            if (c->region_shared == NULL) {
+                c->region_shared =
+                    xmalloc(n_links * sizeof *c->region_shared);
+                for (size_t m = 0; m < n_links; m++)
+                    c->region_shared[m] = -1;
+            }
+            /* The client's whole RTT follows the body's last byte. */
+            c->region_shared[k] = shared_add(c, l->capacity_bps,
+                                             (uint32_t)l->node, r, 1,
+                                             l->rtt_ns, 0);
         }
-        c->region_shared[k] =
-            shared_add(c, l->capacity_bps, (uint32_t)l->node, r, 1, NULL);
-        /* The client's whole RTT follows the body's last byte. */
-        c->shared[c->region_shared[k]].down_ns = l->rtt_ns;
     }
 }
 
