@@ -37,6 +37,8 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
     g->zipf = xcalloc(nc, sizeof *g->zipf);
     g->zipf_table = xcalloc(nc, sizeof *g->zipf_table);
     g->scrambler = xcalloc(nc, sizeof *g->scrambler);
+    g->rank_memo = xcalloc(nc, sizeof *g->rank_memo);
+    g->n_memo_ranks = xcalloc(nc, sizeof *g->n_memo_ranks);
     double *shares = xcalloc(nc, sizeof *shares);
     for (size_t k = 0; k < nc; k++) {
         const struct cfg_class *c = &w->classes[k];
@@ -45,13 +47,9 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
         wl_scrambler_init(&g->scrambler[k], c->n_objects,
                           class_key(w->seed, k));
         shares[k] = c->share;
-    }
-    g->rank_memo = xcalloc(nc, sizeof *g->rank_memo);
-    g->n_memo_ranks = xcalloc(nc, sizeof *g->n_memo_ranks);
-    for (size_t k = 0; k < nc; k++) {
-        uint64_t n = w->classes[k].n_objects;
-        g->n_memo_ranks[k] = n < WL_RANK_MEMO_RANKS ? (uint32_t)n
-                                                    : WL_RANK_MEMO_RANKS;
+        g->n_memo_ranks[k] = c->n_objects < WL_RANK_MEMO_RANKS
+                                 ? (uint32_t)c->n_objects
+                                 : WL_RANK_MEMO_RANKS;
         g->rank_memo[k] =
             xcalloc(g->n_memo_ranks[k], sizeof *g->rank_memo[k]);
     }
@@ -189,10 +187,9 @@ region_advance(struct wl_gen *g, uint32_t r)
         return;
     }
     size_t k = 0;
-    if (g->class_table != NULL)
-        k = gsl_ran_discrete(s->class_rng, g->class_table);
     uint64_t rank;
     if (g->class_table != NULL) {
+        k = gsl_ran_discrete(s->class_rng, g->class_table);
         rank = draw_rank(g, s, k);
     } else {
         /* One class: the next request's rank is drawn now, a request
