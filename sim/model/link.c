@@ -27,7 +27,6 @@ link_ps_init(struct link_ps *l, int64_t capacity_bps, struct met_run *m,
 {
     SIM_ASSERT(capacity_bps > 0);
     memset(l, 0, sizeof *l);
-    l->capacity_bps = capacity_bps;
     l->bytes_per_ns = (double)capacity_bps / 8e9;
     l->pending_at = INT64_MAX;
     l->m = m;

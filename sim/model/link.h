@@ -29,8 +29,7 @@ struct link_xfer {
 };
 
 struct link_ps {
-    int64_t capacity_bps;   /* > 0 */
-    double bytes_per_ns;    /* capacity_bps / 8e9 */
+    double bytes_per_ns;    /* capacity, bits/s over 8e9 */
     double vtime;           /* V: bytes per active transfer since the
                                link was last idle */
     int64_t last_ns;        /* when V was last brought up to date */
