@@ -66,15 +66,18 @@ static const struct field run_fields[] = {
     {"cost_usd.total", "SELECT cost_usd FROM runs WHERE id = ?1", 0},
 };
 
-/* The counters nodes and tiers share: column names as in JSON. */
+/* The counters nodes and tiers share (column names as in JSON), and
+ * their ratios: node_counters.def's list. */
 static const char *const counter_names[] = {
-    "requests",     "hits",        "misses",
-    "coalesced",    "expired",     "bytes_out",
-    "errors",       "stale",       "updates",
-    "revalidated",  "bytes_saved", "stale_if_error",
-    "bypass",       "negative",    "purged",
-    "pushed_bytes", "refetched",   "bytes_requested",
-    "bytes_hit",
+#define MET_NODE_COUNTER(name, json, since, doc) #name,
+#include "metrics/node_counters.def"
+};
+
+static const struct {
+    const char *name, *num, *den;
+} ratio_fields[] = {
+#define MET_NODE_RATIO(name, num, den, json, since, doc) {#name, #num, #den},
+#include "metrics/node_counters.def"
 };
 
 static const struct field region_fields[] = {
@@ -105,11 +108,6 @@ static const char *const scope_prefix[] = {
     [REP_SCOPE_REGION] = "regions.",
 };
 
-static const char *const outcome_names[] = {
-    "HIT",   "MISS",      "EXPIRED", "REVALIDATED", "UPDATING",
-    "STALE", "COALESCED", "BYPASS",  "ERROR",
-};
-
 /* Does path end with "." field, leaving a name of at least one byte
  * after prefix? Sets *name_len. */
 static int
@@ -134,12 +132,13 @@ counter_sql(enum rep_scope scope, const char *f, int *is_ratio)
     const char *where =
         is_node ? "run_id = ?1 AND node = ?2" : "run_id = ?1 AND tier = ?2";
     *is_ratio = 0;
-    if (strcmp(f, "hit_ratio") == 0 || strcmp(f, "byte_hit_ratio") == 0) {
+    for (size_t i = 0; i < N_OF(ratio_fields); i++) {
+        if (strcmp(f, ratio_fields[i].name) != 0)
+            continue;
         *is_ratio = 1;
         if (is_node)
             return xasprintf("SELECT %s FROM node_metrics WHERE %s", f, where);
-        const char *num = f[0] == 'h' ? "hits" : "bytes_hit";
-        const char *den = f[0] == 'h' ? "requests" : "bytes_requested";
+        const char *num = ratio_fields[i].num, *den = ratio_fields[i].den;
         /* No rows: no such tier (NULL); no requests: 0, as in JSON. */
         return xasprintf("SELECT CASE WHEN count(*) = 0 THEN NULL WHEN"
                          " sum(%s) > 0 THEN CAST(sum(%s) AS REAL) / sum(%s)"
@@ -149,15 +148,16 @@ counter_sql(enum rep_scope scope, const char *f, int *is_ratio)
     if (is_node && strcmp(f, "cost_usd") == 0)
         return xasprintf("SELECT cost_usd FROM node_metrics WHERE %s", where);
     if (strncmp(f, "outcomes.", 9) == 0) {
-        for (size_t i = 0; i < N_OF(outcome_names); i++) {
-            if (strcmp(f + 9, outcome_names[i]) != 0)
+        for (int k = 0; k < MET_N_OUTCOMES; k++) {
+            const char *outcome = met_outcome_name((enum met_outcome)k);
+            if (strcmp(f + 9, outcome) != 0)
                 continue;
             if (is_node)
                 return xasprintf("SELECT coalesce((SELECT count FROM"
                                  " node_outcomes WHERE run_id = ?1 AND node"
                                  " = ?2 AND outcome = '%s'), 0) FROM"
                                  " node_metrics WHERE %s",
-                                 outcome_names[i], where);
+                                 outcome, where);
             return xasprintf("SELECT CASE WHEN (SELECT count(*) FROM"
                              " node_metrics WHERE %s) = 0 THEN NULL ELSE"
                              " coalesce((SELECT sum(o.count) FROM"
@@ -165,7 +165,7 @@ counter_sql(enum rep_scope scope, const char *f, int *is_ratio)
                              " n.run_id = o.run_id AND n.node = o.node WHERE"
                              " o.run_id = ?1 AND n.tier = ?2 AND o.outcome ="
                              " '%s'), 0) END",
-                             where, outcome_names[i]);
+                             where, outcome);
         }
         return NULL;
     }
