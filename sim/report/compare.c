@@ -98,6 +98,18 @@ headline_rows(struct cmp *c)
     }
 }
 
+/* The row labelled label (taken), added when no run has had it yet. */
+static struct cmp_row *
+row_named(struct cmp *c, enum cmp_kind kind, char *label)
+{
+    for (size_t k = 0; k < c->n_rows; k++)
+        if (strcmp(c->rows[k].label, label) == 0) {
+            free(label);
+            return &c->rows[k];
+        }
+    return add_row(c, kind, label);
+}
+
 /* Per-tier hit ratios and per-region p99s, by name across the runs (a
  * run without that tier or region shows n/a). */
 static void
@@ -109,30 +121,16 @@ breakdown_rows(struct cmp *c)
             const struct tier_row *tr = &r->tiers[t];
             if (strcmp(tr->tier, "origin") == 0)
                 continue;
-            char *label = xasprintf("%s hit ratio", tr->tier);
-            struct cmp_row *row = NULL;
-            for (size_t k = 0; k < c->n_rows && !row; k++)
-                if (strcmp(c->rows[k].label, label) == 0)
-                    row = &c->rows[k];
-            if (row)
-                free(label);
-            else
-                row = add_row(c, CMP_PCT, label);
+            struct cmp_row *row =
+                row_named(c, CMP_PCT, xasprintf("%s hit ratio", tr->tier));
             row->v[i] = share((int64_t)tr->c.hits, (int64_t)tr->c.requests);
         }
     }
     for (size_t i = 0; i < c->n_runs; i++) {
         const struct run_info *r = &c->runs[i];
         for (size_t g = 0; g < r->n_regions; g++) {
-            char *label = xasprintf("p99 latency, %s", r->regions[g].name);
-            struct cmp_row *row = NULL;
-            for (size_t k = 0; k < c->n_rows && !row; k++)
-                if (strcmp(c->rows[k].label, label) == 0)
-                    row = &c->rows[k];
-            if (row)
-                free(label);
-            else
-                row = add_row(c, CMP_MS, label);
+            struct cmp_row *row = row_named(
+                c, CMP_MS, xasprintf("p99 latency, %s", r->regions[g].name));
             row->v[i] = r->regions[g].p99;
         }
     }
