@@ -12,8 +12,6 @@
 #include "util/outfile.h"
 #include "util/xalloc.h"
 
-#define DOC_MAX_COLS 16
-
 struct rep_doc {
     FILE *html; /* html_out.f */
     FILE *md;   /* md_out.f */
@@ -22,7 +20,8 @@ struct rep_doc {
     struct outfile md_out;
     size_t n_cols; /* of the open table, 0 when none */
     size_t col;    /* cells written in the current row */
-    int right[DOC_MAX_COLS];
+    int *right;    /* [n_cols]: right-aligned? */
+    size_t cap_right;
     struct sim_err err; /* the first error, reported at close */
 };
 
@@ -183,7 +182,8 @@ void
 rep_doc_table_begin(struct rep_doc *d, size_t n_cols, const char *const *head,
                     const int *right)
 {
-    SIM_ASSERT(n_cols > 0 && n_cols <= DOC_MAX_COLS && d->n_cols == 0);
+    SIM_ASSERT(n_cols > 0 && d->n_cols == 0);
+    d->right = xgrow(d->right, &d->cap_right, n_cols, sizeof *d->right, 16);
     d->n_cols = n_cols;
     d->col = 0;
     fputs("<table>\n<thead><tr>", d->html);
@@ -287,6 +287,7 @@ rep_doc_close(struct rep_doc *d, struct sim_err *err)
         else
             outfile_abort(&d->md_out);
     }
+    free(d->right);
     free(d->dir);
     free(d);
     return code;
