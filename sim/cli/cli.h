@@ -88,6 +88,11 @@ int cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
 /* Maps an error code to an exit status: input errors give EXIT_BAD_INPUT. */
 int cli_exit_for(int code);
 
+/* Checks that a --metric path parses (which names it holds is checked
+ * later, against the topology). Returns 0, or prints why not and returns
+ * EXIT_USAGE. */
+int cli_metric_arg(const char *path);
+
 /*
  * Checks that every --metric path (paths[0..n)) parses and names a
  * node, tier or region of t. Returns 0 or -SIM_EUSAGE with err listing

@@ -145,14 +145,8 @@ cmd_report(int argc, char **argv)
             o.x_path = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--metric",
                                       &missing))) {
-            struct rep_metric m;
-            struct sim_err merr = {0};
-            int mcode = rep_metric_parse(v, &m, &merr);
-            rep_metric_fini(&m);
-            if (mcode != 0) {
-                cli_print_err(&merr);
+            if (cli_metric_arg(v) != 0)
                 return EXIT_USAGE;
-            }
             if (o.n_metrics == MAX_METRICS)
                 return cli_usage_error("at most %d --metric", MAX_METRICS);
             metrics[o.n_metrics++] = v;

@@ -113,14 +113,8 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
             a->replications = (unsigned)x;
         } else if (is_run && (v = cli_opt_value(argc, argv, &i, "--metric",
                                                 &missing))) {
-            struct rep_metric m;
-            struct sim_err merr = {0};
-            int mcode = rep_metric_parse(v, &m, &merr);
-            rep_metric_fini(&m);
-            if (mcode != 0) {
-                cli_print_err(&merr);
+            if (cli_metric_arg(v) != 0)
                 return EXIT_USAGE;
-            }
             a->metrics =
                 xrealloc(a->metrics, (a->n_metrics + 1) * sizeof *a->metrics);
             a->metrics[a->n_metrics++] = v;

@@ -146,14 +146,8 @@ parse_option(int argc, char **argv, int *i, struct sweep_args *a, int *missing)
                                    v);
         a->replications = (unsigned)x;
     } else if ((v = cli_opt_value(argc, argv, i, "--metric", missing))) {
-        struct rep_metric m;
-        struct sim_err err = {0};
-        int code = rep_metric_parse(v, &m, &err);
-        rep_metric_fini(&m);
-        if (code != 0) {
-            cli_print_err(&err);
+        if (cli_metric_arg(v) != 0)
             return EXIT_USAGE;
-        }
         a->metrics =
             xrealloc(a->metrics, (a->n_metrics + 1) * sizeof *a->metrics);
         a->metrics[a->n_metrics++] = v;

@@ -178,6 +178,19 @@ cli_exit_for(int code)
 }
 
 int
+cli_metric_arg(const char *path)
+{
+    struct rep_metric m;
+    struct sim_err err = {0};
+    int code = rep_metric_parse(path, &m, &err);
+    rep_metric_fini(&m);
+    if (code == 0)
+        return 0;
+    cli_print_err(&err);
+    return EXIT_USAGE;
+}
+
+int
 cli_check_metric_names(const struct cfg_topology *t,
                        const char *const *paths, size_t n,
                        struct sim_err *err)
