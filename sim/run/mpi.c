@@ -167,12 +167,7 @@ take_answer(const struct run_sweep *s, const char *msg, int len,
         if (code != 0)
             sim_err_format(&err, text, sizeof text);
     }
-    if (code == 0)
-        tally->done++;
-    else if (code == -SIM_EINTR)
-        tally->is_interrupted = 1;
-    else
-        tally->failed++;
+    run_tally_add(tally, code);
     obs->point_done(obs->ctx, h.point, code, text, &h.warn);
 }
 

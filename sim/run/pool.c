@@ -163,12 +163,7 @@ static void
 note(struct pool *pl, uint64_t p, int code, const char *text,
      const struct run_warnings *warn)
 {
-    if (code == 0)
-        pl->tally->done++;
-    else if (code == -SIM_EINTR)
-        pl->tally->is_interrupted = 1;
-    else
-        pl->tally->failed++;
+    run_tally_add(pl->tally, code);
     pl->running--;
     pl->obs->point_done(pl->obs->ctx, p, code, text, warn);
 }

@@ -274,6 +274,9 @@ struct run_tally {
     int is_interrupted; /* some points were left pending */
 };
 
+/* Counts a point that ended with code: done, failed, or interrupted. */
+void run_tally_add(struct run_tally *t, int code);
+
 /* Runs the points one after another in this process. */
 void run_exec_serial(const struct run_sweep *s, const uint64_t *pending,
                      size_t n, volatile sig_atomic_t *stop,

@@ -410,6 +410,17 @@ run_sweep_point(const struct run_sweep *s, uint64_t p,
 }
 
 void
+run_tally_add(struct run_tally *t, int code)
+{
+    if (code == 0)
+        t->done++;
+    else if (code == -SIM_EINTR)
+        t->is_interrupted = 1;
+    else
+        t->failed++;
+}
+
+void
 run_exec_serial(const struct run_sweep *s, const uint64_t *pending, size_t n,
                 volatile sig_atomic_t *stop, const struct run_observer *obs,
                 struct run_tally *tally)
@@ -428,12 +439,7 @@ run_exec_serial(const struct run_sweep *s, const uint64_t *pending, size_t n,
                                    NULL, &err);
         char text[1024];
         sim_err_format(&err, text, sizeof text);
-        if (code == 0)
-            tally->done++;
-        else if (code == -SIM_EINTR)
-            tally->is_interrupted = 1;
-        else
-            tally->failed++;
+        run_tally_add(tally, code);
         obs->tick(obs->ctx, 0, 1);
         obs->point_done(obs->ctx, pending[i], code, text, &warn);
         obs->tick(obs->ctx, 0, 1);
