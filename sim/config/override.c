@@ -199,7 +199,7 @@ seq_find(const struct cfg_doc *d, const yaml_node_t *seq, const char *seg)
 /* Reports that item seg k does not exist in sequence cur, listing the
  * names there. (A missing key of a mapping is added instead.) */
 static int
-set_no_field(const struct set_ctx *s, const struct cfg_doc *d, int cur,
+set_no_item(const struct set_ctx *s, const struct cfg_doc *d, int cur,
              size_t k, struct sim_err *err)
 {
     const yaml_node_t *n = cfg_doc_node(d, cur);
@@ -327,7 +327,7 @@ set_walk(const struct set_ctx *s, struct cfg_doc *d, size_t first,
         } else if (n->type == YAML_SEQUENCE_NODE) {
             i = seq_find(d, n, seg);
             if (i < 0)
-                return set_no_field(s, d, cur, k, err);
+                return set_no_item(s, d, cur, k, err);
             if (is_last)
                 return set_replace(s, d, cur, i, err);
             cur = n->data.sequence.items.start[i];
