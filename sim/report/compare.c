@@ -213,6 +213,25 @@ run_title(const struct run_info *r)
                : xasprintf("run %lld", (long long)r->id);
 }
 
+/* Draws p, a plot of n lines titled titles[0..n) (taken), when code is
+ * 0; drops it otherwise. Returns code or the drawing's. */
+static int
+draw_lines(struct rep_plotter *pl, struct rep_plot *p, char **titles, size_t n,
+           int code)
+{
+    if (code == 0) {
+        rep_plot_num(p, "n", (double)n);
+        rep_plot_strs(p, "titles", (const char *const *)titles, n);
+        code = rep_plot_draw(pl, p);
+    } else {
+        rep_plot_drop(p);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(titles[i]);
+    free(titles);
+    return code;
+}
+
 /* The latency CDF over all regions, one line per run. */
 static int
 plot_latency(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
@@ -233,20 +252,11 @@ plot_latency(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
         fputs("0.001\t0\n1\t0\n\n\n", p.data);
         titles[n++] = xstrdup("no requests measured");
     }
-    if (code == 0) {
+    if (code == 0)
         rep_plot_str(&p, "plot_title",
                      "Client latency, all regions, per run (cumulative "
                      "distribution)");
-        rep_plot_num(&p, "n", (double)n);
-        rep_plot_strs(&p, "titles", (const char *const *)titles, n);
-        code = rep_plot_draw(pl, &p);
-    } else {
-        rep_plot_drop(&p);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(titles[i]);
-    free(titles);
-    return code;
+    return draw_lines(pl, &p, titles, n, code);
 }
 
 /* One run's origin requests per second as an index block (the last,
@@ -294,17 +304,7 @@ plot_origin(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
         code = origin_block(d, p.data, &c->runs[i]);
         titles[i] = run_title(&c->runs[i]);
     }
-    if (code == 0) {
-        rep_plot_num(&p, "n", (double)c->n_runs);
-        rep_plot_strs(&p, "titles", (const char *const *)titles, c->n_runs);
-        code = rep_plot_draw(pl, &p);
-    } else {
-        rep_plot_drop(&p);
-    }
-    for (size_t i = 0; i < c->n_runs; i++)
-        free(titles[i]);
-    free(titles);
-    return code;
+    return draw_lines(pl, &p, titles, c->n_runs, code);
 }
 
 /* Hit ratio of each caching node and tier (by name across the runs), one
