@@ -180,7 +180,7 @@ met_write_db_point_image(const void *image, size_t len, const char *path,
 {
     struct db d = {.h = NULL, .path = path, .err = err};
     int64_t id = 0;
-    int exists = 0, is_complete = 0;
+    int is_complete = 0;
     *run_id = 0;
     int code = db_open(&d);
     if (code == 0)
@@ -188,11 +188,7 @@ met_write_db_point_image(const void *image, size_t len, const char *path,
     if (code == 0)
         code = db_begin_txn(&d);
     if (code == 0)
-        code = db_point_status(&d, sweep_id, p, &exists, &is_complete, &id);
-    if (code == 0 && !exists)
-        code = sim_err_set(err, -SIM_EDB, path, 0, 0, NULL,
-                           "sweep %lld has no point %llu", (long long)sweep_id,
-                           (unsigned long long)p);
+        code = db_point_status(&d, sweep_id, p, &is_complete, &id);
     if (code == 0 && !is_complete) {
         code = image_copy(&d, &id);
         if (code == 0)

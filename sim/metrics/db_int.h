@@ -63,9 +63,9 @@ int db_schema_ensure(struct db *d);
  * (db_write.c). */
 int db_insert_all(struct db *d, const struct met_run *r, int64_t *id);
 
-/* Sweep point p's status and run: *exists 0 when the sweep has no such
+/* Sweep point p's status and run; -SIM_EDB when the sweep has no such
  * point (db_sweep.c). */
-int db_point_status(struct db *d, int64_t sweep_id, uint64_t p, int *exists,
+int db_point_status(struct db *d, int64_t sweep_id, uint64_t p,
                     int *is_complete, int64_t *run_id);
 /* Marks sweep point p complete with run run_id. */
 int db_point_complete(struct db *d, int64_t sweep_id, uint64_t p,

@@ -335,10 +335,10 @@ met_sweep_begin(const char *path, const struct met_sweep *s, int64_t *sweep_id,
     return code;
 }
 
-/* The point's status and run: *exists 0 when the sweep has no such point. */
+/* The point's status and run; an error when the sweep has no such point. */
 int
-db_point_status(struct db *d, int64_t sweep_id, uint64_t p, int *exists,
-                int *is_complete, int64_t *run_id)
+db_point_status(struct db *d, int64_t sweep_id, uint64_t p, int *is_complete,
+                int64_t *run_id)
 {
     static const char sql[] =
         "SELECT status = 'complete', run_id FROM sweep_points"
@@ -347,17 +347,19 @@ db_point_status(struct db *d, int64_t sweep_id, uint64_t p, int *exists,
     int code = db_prepare(d, sql, &st);
     if (code != 0)
         return code;
-    *exists = 0;
     struct db_row w;
     db_row_start(&w, st);
     db_bind_i64(&w, sweep_id);
     db_bind_u64(&w, p);
     int rc = w.rc == SQLITE_OK ? sqlite3_step(st) : w.rc;
     if (rc == SQLITE_ROW) {
-        *exists = 1;
         *is_complete = sqlite3_column_int(st, 0);
         *run_id = sqlite3_column_int64(st, 1);
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc == SQLITE_DONE) {
+        code = sim_err_set(d->err, -SIM_EDB, d->path, 0, 0, NULL,
+                           "sweep %lld has no point %llu", (long long)sweep_id,
+                           (unsigned long long)p);
+    } else {
         code = db_fail(d, "reading a sweep point");
     }
     sqlite3_finalize(st);
@@ -390,15 +392,11 @@ met_write_db_point(const struct met_run *r, const char *path, int64_t sweep_id,
 {
     struct db d = {.h = NULL, .path = path, .err = err};
     int64_t id = 0;
-    int exists = 0, is_complete = 0;
+    int is_complete = 0;
     *run_id = 0;
     int code = db_begin(&d);
     if (code == 0)
-        code = db_point_status(&d, sweep_id, p, &exists, &is_complete, &id);
-    if (code == 0 && !exists)
-        code = sim_err_set(err, -SIM_EDB, path, 0, 0, NULL,
-                           "sweep %lld has no point %llu", (long long)sweep_id,
-                           (unsigned long long)p);
+        code = db_point_status(&d, sweep_id, p, &is_complete, &id);
     if (code == 0 && !is_complete) {
         code = db_insert_all(&d, r, &id);
         if (code == 0)
