@@ -87,22 +87,6 @@ q_rows(sqlite3 *h, const char *sql)
     return out;
 }
 
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        fputc(c, m);
-    fclose(f);
-    fclose(m);
-    return buf;
-}
-
 /* text less its lines holding key (text is freed; caller frees the
  * result). */
 static char *
@@ -237,7 +221,7 @@ START_TEST(test_replicate_ci_by_hand)
     ck_assert_msg(strstr(out, cell) != NULL, "no %s in\n%s", cell, out);
     free(cell);
     /* And the JSON, to six decimals, with each run's value. */
-    char *j = slurp(json);
+    char *j = test_read_file(json);
     char *want =
         xasprintf("\"offload\": {\"mean\": %.6f, \"ci95\": %.6f", m0, c0);
     ck_assert_msg(strstr(j, want) != NULL, "no %s in the JSON", want);
@@ -268,8 +252,8 @@ START_TEST(test_replicate_ci_by_hand)
     sqlite3_close(b);
     /* Run ids differ with the order workers finish in: the JSON less
      * its run_ids lines is the same. */
-    char *ja = without_lines(slurp(json), "\"run_ids\""),
-         *jb = without_lines(slurp(json2), "\"run_ids\"");
+    char *ja = without_lines(test_read_file(json), "\"run_ids\""),
+         *jb = without_lines(test_read_file(json2), "\"run_ids\"");
     ck_assert(strcmp(ja, jb) == 0);
     free(ja), free(jb);
     free(out), free(db), free(db2), free(json), free(json2);
@@ -295,13 +279,14 @@ START_TEST(test_replicate_report_error_bars)
     char *gp = xasprintf("%s/data/sweep-nodes-edge-fra-hit_ratio.gp", out_dir);
     char *dat =
         xasprintf("%s/data/sweep-nodes-edge-fra-hit_ratio.dat", out_dir);
-    char *p = slurp(png), *g = slurp(gp), *d = slurp(dat);
+    char *p = test_read_file(png), *g = test_read_file(gp),
+         *d = test_read_file(dat);
     ck_assert(memcmp(p, "\x89PNG", 4) == 0);
     ck_assert_ptr_nonnull(strstr(g, "errorbars = 1\n"));
     ck_assert_ptr_nonnull(strstr(g, "ptitle = 'Hit ratio of node edge-fra "
                                     "(mean of 3 runs, 95% CI)'"));
     /* The template draws them as error bars. */
-    char *tmpl = slurp("reports/sweep.gp");
+    char *tmpl = test_read_file("reports/sweep.gp");
     ck_assert_ptr_nonnull(strstr(tmpl, "using 1:6:5:xtic"));
     ck_assert_ptr_nonnull(strstr(tmpl, "with yerrorlines"));
     free(tmpl);
@@ -329,7 +314,7 @@ START_TEST(test_replicate_report_error_bars)
         free(f);
     }
     char *md_path = xasprintf("%s/report.md", out_dir);
-    char *md = slurp(md_path);
+    char *md = test_read_file(md_path);
     ck_assert_ptr_nonnull(strstr(md, "each combination run 3 times"));
     ck_assert_ptr_nonnull(strstr(md, " ± "));
     free(md), free(md_path);
@@ -442,14 +427,14 @@ START_TEST(test_replicate_run)
                              " 'offload'") -
                    mean) < 1e-12);
     sqlite3_close(h);
-    char *j1 = slurp(one);
+    char *j1 = test_read_file(one);
     char *want = xasprintf("\"offload\": %.6f,", first);
     ck_assert_msg(strstr(j1, want) != NULL,
                   "the plain run is not "
                   "replication 0: no %s",
                   want);
     free(want), free(j1);
-    char *j = slurp(json);
+    char *j = test_read_file(json);
     ck_assert_ptr_nonnull(strstr(j, "\"nodes.edge-fra.hit_ratio\": {"));
     free(j);
     /* A run's report states the origin's steady state, as stored. */
@@ -467,7 +452,7 @@ START_TEST(test_replicate_run)
         q_real(h, "SELECT steady_mean_rps FROM origin_load WHERE run_id = 1"));
     sqlite3_close(h);
     char *md_path = xasprintf("%s/report.md", rdir);
-    char *md = slurp(md_path);
+    char *md = test_read_file(md_path);
     ck_assert_msg(strstr(md, line) != NULL, "no %s", line);
     ck_assert_ptr_nonnull(strstr(md, "(cut off by MSER-5)"));
     free(md), free(md_path), free(line), free(rdir);
@@ -542,7 +527,7 @@ table_after(const char *text, const char *marker, int drop_last)
 START_TEST(test_replicate_readme_figures)
 {
     char *dir = test_tmpdir();
-    char *readme = slurp("README.md");
+    char *readme = test_read_file("README.md");
     char *db = xasprintf("%s/s.db", dir);
     char *out = NULL;
     ck_assert_int_eq(

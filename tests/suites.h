@@ -68,6 +68,14 @@ void test_rmtree(const char *dir);
 /* Writes text to dir/name; returns the path (caller frees) or NULL. */
 char *test_write_file(const char *dir, const char *name, const char *text);
 
+/* The whole file at path (caller frees); fails the test if it cannot
+ * be opened. */
+char *test_read_file(const char *path);
+
+/* Fails the test unless README.md holds phrase, any run of white space in
+ * either counting as one space (so a figure may wrap across lines). */
+void test_assert_readme_says(const char *phrase);
+
 /* SQL that removes what schema version 3 added: turns a
  * database written today into one of version 2 (the upgrade tests). */
 #define DROP_VERSION_3                                                         \

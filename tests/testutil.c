@@ -155,6 +155,44 @@ test_write_file(const char *dir, const char *name, const char *text)
     return path;
 }
 
+char *
+test_read_file(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    ck_assert_msg(fd >= 0, "cannot open %s", path);
+    char *text = slurp_fd(fd);
+    close(fd);
+    return text;
+}
+
+/* s with every run of white space made one space, in place. */
+static void
+squeeze_space(char *s)
+{
+    char *to = s;
+    for (const char *at = s; *at; at++) {
+        int space = *at == ' ' || *at == '\n' || *at == '\t';
+        if (!space)
+            *to++ = *at;
+        else if (to == s || to[-1] != ' ')
+            *to++ = ' ';
+    }
+    *to = '\0';
+}
+
+void
+test_assert_readme_says(const char *phrase)
+{
+    char *readme = test_read_file("README.md");
+    char *want = xstrdup(phrase);
+    squeeze_space(readme);
+    squeeze_space(want);
+    ck_assert_msg(strstr(readme, want) != NULL, "README.md does not say: %s",
+                  want);
+    free(want);
+    free(readme);
+}
+
 int
 test_cdnsim_argv(char **out, char **err, const char *const *args)
 {
