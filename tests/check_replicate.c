@@ -522,6 +522,22 @@ table_after(const char *text, const char *marker, int drop_last)
     return out;
 }
 
+/* Fails unless the line of table for point holds text. */
+static void
+assert_point_has(const char *table, int point, const char *text)
+{
+    char *head = xasprintf("\n%5d  ", point);
+    const char *row = strstr(table, head);
+    ck_assert_msg(row != NULL, "no point %d", point);
+    size_t len = strcspn(row + 1, "\n");
+    char *line = xcalloc(len + 1, 1);
+    memcpy(line, row + 1, len);
+    ck_assert_msg(strstr(line, text) != NULL, "point %d lacks %s: %s", point,
+                  text, line);
+    free(line);
+    free(head);
+}
+
 /* The README's sweep figures: the shield sweep (but its run ids), the
  * replicated study and run --replications, as printed. */
 START_TEST(test_replicate_readme_figures)
@@ -543,6 +559,21 @@ START_TEST(test_replicate_readme_figures)
                              1);
     char *got = table_after(out, "sweep 1:", 1);
     ck_assert_str_eq(got, want);
+    /* The prose under the table quotes it. */
+    test_assert_readme_says("S3-FIFO beats LRU on a small shield (55.20% "
+                            "offload against 52.05% at 256 MiB");
+    assert_point_has(got, 0, "  52.05  ");
+    assert_point_has(got, 1, "  55.20  ");
+    test_assert_readme_says("is 2556 requests/s from 512 MiB on");
+    for (int point = 2; point <= 9; point++)
+        assert_point_has(got, point, "  2556  ");
+    test_assert_readme_says("falls from 2372 to 1478 requests/s, and the "
+                            "mean origin rate (`origin-mean`) from 2374.1 "
+                            "to 1548.4");
+    assert_point_has(got, 0, "  2372  ");
+    assert_point_has(got, 0, "  2374.1  ");
+    assert_point_has(got, 9, "  1478  ");
+    assert_point_has(got, 9, "  1548.4  ");
     free(want), free(got), free(out);
     char *db2 = xasprintf("%s/t.db", dir);
     char *json = xasprintf("%s/t.json", dir);
@@ -561,6 +592,19 @@ START_TEST(test_replicate_readme_figures)
     got = table_after(out, "sweep 1:", 0);
     ck_assert_str_eq(got, want);
     ck_assert_ptr_nonnull(strstr(out, "means of 3 runs per point"));
+    /* The prose under the table quotes it. */
+    test_assert_readme_says("(53.09% at every point");
+    for (int point = 0; point < 6; point++)
+        assert_point_has(got, point, "  53.09±0.24  ");
+    test_assert_readme_says("edge-fra's own hit ratio rises from 34.08% to "
+                            "49.71% with LRU. S3-FIFO's lead at 128 MiB "
+                            "(37.14% against 34.08%) is far wider than the "
+                            "two intervals (±0.49 and ±0.34 points)");
+    assert_point_has(got, 0, "  0.3408±0.0034  ");
+    assert_point_has(got, 1, "  0.3714±0.0049  ");
+    assert_point_has(got, 4, "  0.4971±");
+    test_assert_readme_says("at 512 MiB LRU is ahead by 0.34 points");
+    assert_point_has(got, 5, "  0.4937±");
     free(want), free(got), free(out);
     ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
                                  "100000", "--set", "warmup=10000",
