@@ -781,6 +781,24 @@ START_TEST(test_metrics_db_rows)
 }
 END_TEST
 
+/* Writes m as a new file at path, then turns it into an older schema's
+ * file with downgrade_sql (which ends by setting PRAGMA user_version). */
+static void
+write_old_db(const struct met_run *m, const char *path,
+             const char *downgrade_sql)
+{
+    struct sim_err err = {0};
+    int64_t id = -1;
+    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    ck_assert_int_eq(id, 1);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_msg(sqlite3_exec(db, downgrade_sql, NULL, NULL, NULL) ==
+                      SQLITE_OK,
+                  "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
 START_TEST(test_metrics_db_upgrades_version_3)
 {
     /* A file written by schema version 3 gets the provenance columns;
@@ -790,13 +808,8 @@ START_TEST(test_metrics_db_upgrades_version_3)
     struct met_run *m = sample_run();
     struct sim_err err = {0};
     int64_t id = -1;
-    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    write_old_db(m, path, DROP_VERSION_4 " PRAGMA user_version = 3");
     sqlite3 *db = NULL;
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db, DROP_VERSION_4 " PRAGMA user_version = 3",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
     m->topology_sha256 = "abc";
     m->topology_text = "name: tiny\n";
     m->cdnsim_version = "9.9";
@@ -840,13 +853,8 @@ START_TEST(test_metrics_db_upgrades_version_2)
     m->regions[0].bytes_failed = 9;
     struct sim_err err = {0};
     int64_t id = -1;
-    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    write_old_db(m, path, DROP_VERSION_3 " PRAGMA user_version = 2");
     sqlite3 *db = NULL;
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db, DROP_VERSION_3 " PRAGMA user_version = 2",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
     ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
     ck_assert_int_eq(id, 2);
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
@@ -886,24 +894,18 @@ START_TEST(test_metrics_db_upgrades_version_1)
     m->regions[0].outdated = 7;
     struct sim_err err = {0};
     int64_t id = -1;
-    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    write_old_db(m, path,
+                 "ALTER TABLE runs DROP COLUMN outdated;"
+                 "ALTER TABLE region_metrics DROP COLUMN "
+                 "outdated; ALTER TABLE node_metrics DROP "
+                 "COLUMN refetched; ALTER TABLE "
+                 "region_metrics DROP COLUMN hits; ALTER "
+                 "TABLE region_metrics DROP COLUMN "
+                 "bytes_hit; ALTER TABLE region_metrics "
+                 "DROP COLUMN hit_ratio; ALTER TABLE "
+                 "region_metrics DROP COLUMN byte_hit_ratio;" DROP_VERSION_3
+                 " PRAGMA user_version = 1");
     sqlite3 *db = NULL;
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(
-        sqlite3_exec(db,
-                     "ALTER TABLE runs DROP COLUMN outdated;"
-                     "ALTER TABLE region_metrics DROP COLUMN "
-                     "outdated; ALTER TABLE node_metrics DROP "
-                     "COLUMN refetched; ALTER TABLE "
-                     "region_metrics DROP COLUMN hits; ALTER "
-                     "TABLE region_metrics DROP COLUMN "
-                     "bytes_hit; ALTER TABLE region_metrics "
-                     "DROP COLUMN hit_ratio; ALTER TABLE "
-                     "region_metrics DROP COLUMN byte_hit_ratio;" DROP_VERSION_3
-                     " PRAGMA user_version = 1",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
-    sqlite3_close(db);
     ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
     ck_assert_int_eq(id, 2);
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
