@@ -68,6 +68,17 @@ void test_rmtree(const char *dir);
 /* Writes text to dir/name; returns the path (caller frees) or NULL. */
 char *test_write_file(const char *dir, const char *name, const char *text);
 
+struct cfg_topology;
+struct cfg_workload;
+struct met_run;
+
+/* Loads topo and wl with the overrides sets (at most 16), builds the
+ * model and runs it into m; fails the test on any error, naming it. The
+ * caller frees *t, *w and m. */
+void test_run_model(const char *topo, const char *wl, const char *const *sets,
+                    size_t n_sets, struct cfg_topology **t,
+                    struct cfg_workload **w, struct met_run *m);
+
 /* The whole file at path (caller frees); fails the test if it cannot
  * be opened. */
 char *test_read_file(const char *path);

@@ -10,7 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "model/model.h"
 #include "suites.h"
+#include "util/err.h"
 #include "util/xalloc.h"
 
 const char *
@@ -217,4 +221,23 @@ test_cdnsim(char **out, char **err, const char *a1, ...)
     va_end(ap);
     args[n] = NULL;
     return test_cdnsim_argv(out, err, args);
+}
+
+void
+test_run_model(const char *topo, const char *wl, const char *const *sets,
+               size_t n_sets, struct cfg_topology **t,
+               struct cfg_workload **w, struct met_run *m)
+{
+    struct cfg_override ov[16];
+    ck_assert_uint_le(n_sets, 16);
+    for (size_t i = 0; i < n_sets; i++)
+        ov[i].text = sets[i];
+    struct sim_err err = {0};
+    char buf[1024];
+    int rc = cfg_load(topo, wl, ov, n_sets, t, w, &err);
+    ck_assert_msg(rc == 0, "%s", sim_err_format(&err, buf, sizeof buf));
+    struct cdn *c = cdn_new(*t, *w, &err);
+    ck_assert_msg(c != NULL, "%s", sim_err_format(&err, buf, sizeof buf));
+    ck_assert_int_eq(cdn_run(c, NULL, m), 0);
+    cdn_free(c);
 }
