@@ -535,6 +535,46 @@ START_TEST(test_link_readme_example)
 }
 END_TEST
 
+/* docs/architecture.md's "Try it": 70 Mbit/s on a 100 Mbit/s last mile,
+ * then 150. */
+START_TEST(test_link_architecture_example)
+{
+    char *out, *err;
+    ck_assert_int_eq(test_cdnsim(&out, &err, "run", SHARED,
+                                 "tests/scenarios/poisson-unique.yaml",
+                                 "--set", "catalog.size.bytes=12500",
+                                 "--requests", "300000", "--set",
+                                 "warmup=10000", "--json", "-", NULL),
+                     0);
+    free(err);
+    const char *all = strstr(out, "\"latency_ms\": {\n    \"mean\": ");
+    ck_assert_ptr_nonnull(all);
+    double mean = strtod(all + strlen("\"latency_ms\": {\n    \"mean\": "),
+                         NULL);
+    ck_assert_double_eq_tol(mean, 3.315, 0.0005);
+    test_assert_doc_says("docs/architecture.md",
+                         "puts 70 Mbit/s on a 100 Mbit/s last mile (mean "
+                         "latency 3.315 ms; M/G/1-PS theory 1/(1000 − 700) "
+                         "s = 3.333 ms)");
+    free(out);
+    const char *warning =
+        "warning: link edge->r is overloaded: offered 149.906 Mbit/s on "
+        "average against a capacity of 100.000 Mbit/s; its transfers queue "
+        "without bound";
+    ck_assert_int_eq(test_cdnsim(&out, &err, "run", SHARED,
+                                 "tests/scenarios/poisson-unique.yaml",
+                                 "--set", "catalog.size.bytes=12500",
+                                 "--requests", "300000", "--set",
+                                 "warmup=10000", "--set", "arrival.rate=1500",
+                                 NULL),
+                     0);
+    free(err);
+    ck_assert_msg(strstr(out, warning) != NULL, "%s", out);
+    test_assert_doc_says("docs/architecture.md", warning);
+    free(out);
+}
+END_TEST
+
 Suite *
 link_suite(void)
 {
@@ -557,6 +597,7 @@ link_suite(void)
     tcase_add_test(tc, test_link_db_and_report);
     tcase_add_test(tc, test_link_runs_are_deterministic);
     tcase_add_test(tc, test_link_readme_example);
+    tcase_add_test(tc, test_link_architecture_example);
     suite_add_tcase(s, tc);
     return s;
 }

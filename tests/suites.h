@@ -86,6 +86,8 @@ char *test_read_file(const char *path);
 /* Fails the test unless README.md holds phrase, any run of white space in
  * either counting as one space (so a figure may wrap across lines). */
 void test_assert_readme_says(const char *phrase);
+/* The same for the document at path (docs/tutorial.md, ...). */
+void test_assert_doc_says(const char *path, const char *phrase);
 
 /* SQL that removes what schema version 3 added: turns a
  * database written today into one of version 2 (the upgrade tests). */

@@ -185,16 +185,22 @@ squeeze_space(char *s)
 }
 
 void
-test_assert_readme_says(const char *phrase)
+test_assert_doc_says(const char *path, const char *phrase)
 {
-    char *readme = test_read_file("README.md");
+    char *text = test_read_file(path);
     char *want = xstrdup(phrase);
-    squeeze_space(readme);
+    squeeze_space(text);
     squeeze_space(want);
-    ck_assert_msg(strstr(readme, want) != NULL, "README.md does not say: %s",
+    ck_assert_msg(strstr(text, want) != NULL, "%s does not say: %s", path,
                   want);
     free(want);
-    free(readme);
+    free(text);
+}
+
+void
+test_assert_readme_says(const char *phrase)
+{
+    test_assert_doc_says("README.md", phrase);
 }
 
 int
