@@ -147,6 +147,11 @@ START_TEST(test_link_mm1_ps_sojourn)
     ck_assert_msg(fabs(mean / theory - 1) < 0.03,
                   "rho %.1f: mean sojourn %.4f ms, theory %.4f ms", rho,
                   mean * 1e3, theory * 1e3);
+    /* The seeded run gives exactly what README.md quotes. */
+    static const double readme_ms[] = {1.9991, 3.3320, 4.9600};
+    ck_assert_double_eq_tol(mean * 1e3, readme_ms[_i], 0.00005);
+    test_assert_readme_says("mean sojourn 1.9991, 3.3320 and 4.9600 ms at "
+                            "utilisations 0.5, 0.7 and 0.8");
     double small = small_sum / (double)small_n;
     double small_theory = small_bytes / (double)small_n / (1e9 * (1 - rho));
     ck_assert_msg(fabs(small / small_theory - 1) < 0.03,
@@ -246,6 +251,12 @@ START_TEST(test_link_parent_link_matches_ps)
     ck_assert_msg(fabs(mean_s / theory - 1) < 0.03,
                   "mean latency %.4f ms, theory %.4f ms", mean_s * 1e3,
                   theory * 1e3);
+    /* What README.md quotes. */
+    ck_assert_double_eq_tol(mean_s * 1e3, 3.848, 0.0005);
+    ck_assert_double_eq_tol(theory * 1e3, 3.847, 0.0005);
+    ck_assert_double_eq_tol(rho, 0.658, 0.0005);
+    test_assert_readme_says("3.848 ms against E[S]/C/(1 − rho) = 3.847 ms "
+                            "at rho 0.658");
     const struct met_link *l = &m.links[0];
     ck_assert_uint_eq(l->offered_bytes, m.nodes[1].c.bytes_out);
     ck_assert_uint_eq(l->delivered_bytes, l->offered_bytes);
@@ -552,6 +563,12 @@ START_TEST(test_link_architecture_example)
     double mean = strtod(all + strlen("\"latency_ms\": {\n    \"mean\": "),
                          NULL);
     ck_assert_double_eq_tol(mean, 3.315, 0.0005);
+    test_assert_readme_says("(mean latency 3.315 ms against 3.333 ms at "
+                            "rho 0.7, `./cdnsim run "
+                            "tests/scenarios/shared-link.yaml "
+                            "tests/scenarios/poisson-unique.yaml --set "
+                            "catalog.size.bytes=12500 --requests 300000 "
+                            "--set warmup=10000`)");
     test_assert_doc_says("docs/architecture.md",
                          "puts 70 Mbit/s on a 100 Mbit/s last mile (mean "
                          "latency 3.315 ms; M/G/1-PS theory 1/(1000 − 700) "
