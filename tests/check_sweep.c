@@ -437,6 +437,15 @@ START_TEST(test_sweep_provenance)
     tbuf[tlen] = '\0';
     sha256_hex(tbuf, tlen, want_t);
     sha256_hex(wl_v1, strlen(wl_v1), want_w);
+    /* The digests are those of the files, as coreutils computes them, not
+     * merely what sha256_hex makes of them. */
+    const char *sum_argv[] = {"sha256sum", topo, wl, NULL};
+    char *sums = NULL;
+    ck_assert_int_eq(test_run(sum_argv, &sums, NULL), 0);
+    char *want_sums = xasprintf("%s  %s\n%s  %s\n", want_t, topo, want_w, wl);
+    ck_assert_str_eq(sums, want_sums);
+    free(want_sums);
+    free(sums);
 
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", topo, wl, "--db", db,
                                  "--json", json, "--quiet", NULL),
