@@ -1109,6 +1109,14 @@ START_TEST(test_report_compare_runs)
     ck_assert_ptr_nonnull(strstr(md, "# cdnsim runs 1 and 2 side by side"));
     ck_assert_ptr_nonnull(
         strstr(md, "| metric | run 1 | run 2 | run 2 - run 1 |"));
+    /* The runs' offload is the same (shield-ams catches what edge-fra
+     * misses), so only the edge row below shows a column swapped or a
+     * difference of the wrong sign: its hit ratios must differ. */
+    char *diff = q_text(
+        db, "SELECT sum(CASE WHEN run_id = 2 THEN hits ELSE -hits END) > 0"
+            " FROM node_metrics WHERE tier = 'edge'");
+    ck_assert_str_eq(diff, "1");
+    free(diff);
     /* Offload and the edge tier's hit ratio, as the rows hold them. */
     char *want = q_text(
         db, "SELECT printf('| offload | %.2f%% | %.2f%% | %+.2f pt |',"
