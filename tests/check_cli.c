@@ -124,21 +124,6 @@ strip_engine(char *json)
     return json;
 }
 
-static char *
-read_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = xmalloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 START_TEST(test_cli_same_seed_same_results)
 {
     char *dir = test_tmpdir();
@@ -153,7 +138,8 @@ START_TEST(test_cli_same_seed_same_results)
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
                             "--requests", "200000", "--set", "warmup=20000",
                             "--seed", "2", "--json", c, NULL), 0);
-    char *ja = read_file(a), *jb = read_file(b), *jc = read_file(c);
+    char *ja = test_read_file(a), *jb = test_read_file(b),
+         *jc = test_read_file(c);
     strip_engine(ja);
     strip_engine(jb);
     strip_engine(jc);
@@ -305,7 +291,7 @@ END_TEST
  * program prints now. */
 START_TEST(test_cli_readme_shows_the_demo_output)
 {
-    char *readme = read_file("README.md");
+    char *readme = test_read_file("README.md");
     const char *start = strstr(readme, "What it prints:\n\n```\n");
     ck_assert_ptr_nonnull(start);
     start += strlen("What it prints:\n\n```\n");
@@ -326,7 +312,7 @@ END_TEST
 /* README.md shows the database schema: it must be the program's own. */
 START_TEST(test_cli_readme_shows_the_schema)
 {
-    char *readme = read_file("README.md");
+    char *readme = test_read_file("README.md");
     char *schema = xstrdup(met_db_schema());
     for (char *line = strtok(schema, "\n"); line; line = strtok(NULL, "\n"))
         ck_assert_msg(strstr(readme, line) != NULL,

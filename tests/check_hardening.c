@@ -23,24 +23,6 @@
 #define TOPO "topologies/global.yaml"
 #define WL "workloads/zipf.yaml"
 
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    size_t cap = 4096, n = 0;
-    char *s = xmalloc(cap);
-    size_t k;
-    while ((k = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (n + 1 == cap)
-            s = xrealloc(s, cap *= 2);
-    }
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static int
 exists(const char *path)
 {
@@ -135,7 +117,7 @@ START_TEST(test_regress_12_report_names_run_nothing)
     ck_assert_msg(rc == 0, "report failed: %s", err);
     ck_assert_msg(!exists(marker), "gnuplot ran a command from a name");
     char *gp_path = xasprintf("%s/data/hit-ratio.gp", out);
-    char *gp = slurp(gp_path);
+    char *gp = test_read_file(gp_path);
     /* The name is one quoted string: quote doubled, line ends blanked. */
     char *want = xasprintf("= 'edge''x system(\"touch %s\") print 1'\n",
                            marker);
@@ -154,7 +136,7 @@ END_TEST
 START_TEST(test_regress_12_plot_data_quotes_names)
 {
     char *dir = test_tmpdir();
-    char *topo_text = slurp(TOPO);
+    char *topo_text = test_read_file(TOPO);
     /* Rename edge-fra and edge-iad everywhere they appear. */
     struct {
         const char *from, *to;
@@ -177,7 +159,7 @@ START_TEST(test_regress_12_plot_data_quotes_names)
                          NULL);
     ck_assert_msg(rc == 0, "report failed: %s", err);
     char *dat_path = xasprintf("%s/data/hit-ratio.dat", out);
-    char *dat = slurp(dat_path);
+    char *dat = test_read_file(dat_path);
     /* Every row but the header has three columns; no row became a
      * comment. */
     int rows = 0;
@@ -192,11 +174,11 @@ START_TEST(test_regress_12_plot_data_quotes_names)
     }
     ck_assert_int_eq(rows, 7); /* 5 caching nodes, 2 tiers */
     free(dat);
-    dat = slurp(dat_path);
+    dat = test_read_file(dat_path);
     ck_assert_ptr_nonnull(strstr(dat, "\n\"ed'ge's\"\t"));
     ck_assert_ptr_nonnull(strstr(dat, "\n\"#iad\"\t"));
     char *gp_path = xasprintf("%s/data/hit-ratio.gp", out);
-    char *gp = slurp(gp_path);
+    char *gp = test_read_file(gp_path);
     ck_assert_msg(strstr(gp, "labels[1] = 'ed\"ge''s'\n") != NULL, "%s", gp);
     ck_assert_ptr_nonnull(strstr(gp, "labels[2] = '#iad'\n"));
     free(gp), free(gp_path), free(dat), free(dat_path);
@@ -376,7 +358,7 @@ START_TEST(test_regress_12_failed_outputs_leave_old_files)
     ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
     ck_assert_ptr_nonnull(strstr(err, json));
     free(err);
-    char *text = slurp(json);
+    char *text = test_read_file(json);
     ck_assert_str_eq(text, "old\n");
     free(text);
     const char *const gen[] = {"trace",      "gen",   "workloads/zipf.yaml",
@@ -386,7 +368,7 @@ START_TEST(test_regress_12_failed_outputs_leave_old_files)
     rc = with_file_limit(&err, 4, gen);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
     free(err);
-    text = slurp(trace);
+    text = test_read_file(trace);
     ck_assert_str_eq(text, "old\n");
     free(text);
     /* No temporary file stays behind. */
@@ -394,12 +376,12 @@ START_TEST(test_regress_12_failed_outputs_leave_old_files)
     ck_assert_int_eq(count_entries(dir, "t.csv.tmp"), 0);
     /* Without the limit both are replaced whole. */
     ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, run), 0);
-    text = slurp(json);
+    text = test_read_file(json);
     ck_assert_int_eq(text[0], '{');
     ck_assert_str_eq(text + strlen(text) - 2, "}\n");
     free(text);
     ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, gen), 0);
-    text = slurp(trace);
+    text = test_read_file(trace);
     ck_assert_ptr_nonnull(strstr(text, "time,id,size"));
     free(text);
     ck_assert_int_eq(count_entries(dir, "r.json.tmp"), 0);
@@ -443,7 +425,7 @@ START_TEST(test_regress_12_interrupted_trace_gen_leaves_old_file)
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d",
                   status);
-    char *text = slurp(trace);
+    char *text = test_read_file(trace);
     ck_assert_str_eq(text, "old\n");
     free(text);
     ck_assert_int_eq(count_entries(dir, "big.csv.tmp"), 0);
@@ -462,13 +444,13 @@ START_TEST(test_outfile_commit_and_abort)
     ck_assert_int_eq(outfile_open(&o, path, 0, &err), 0);
     fputs("new\n", o.f);
     outfile_abort(&o);
-    char *text = slurp(path);
+    char *text = test_read_file(path);
     ck_assert_str_eq(text, "old\n");
     free(text);
     ck_assert_int_eq(outfile_open(&o, path, 0, &err), 0);
     fputs("new\n", o.f);
     ck_assert_int_eq(outfile_commit(&o, &err), 0);
-    text = slurp(path);
+    text = test_read_file(path);
     ck_assert_str_eq(text, "new\n");
     free(text);
     ck_assert_int_eq(count_entries(dir, "f.txt.tmp"), 0);
@@ -487,7 +469,7 @@ START_TEST(test_outfile_commit_and_abort)
     struct stat sb;
     ck_assert_int_eq(lstat(link, &sb), 0);
     ck_assert(S_ISLNK(sb.st_mode));
-    text = slurp(path);
+    text = test_read_file(path);
     ck_assert_str_eq(text, "newer\n");
     free(text);
     /* A device is written in place, never renamed over. */
@@ -534,7 +516,7 @@ START_TEST(test_regress_12_trace_gen_keeps_every_tag)
                                  "--format", "csv", NULL),
                      0);
     free(err);
-    char *csv = slurp(out);
+    char *csv = test_read_file(out);
     char *line = strchr(csv, '\n') + 1; /* the first record */
     char *eol = strchr(line, '\n');
     *eol = '\0';
