@@ -552,16 +552,16 @@ START_TEST(test_link_architecture_example)
 {
     char *out, *err;
     ck_assert_int_eq(test_cdnsim(&out, &err, "run", SHARED,
-                                 "tests/scenarios/poisson-unique.yaml",
-                                 "--set", "catalog.size.bytes=12500",
-                                 "--requests", "300000", "--set",
-                                 "warmup=10000", "--json", "-", NULL),
+                                 "tests/scenarios/poisson-unique.yaml", "--set",
+                                 "catalog.size.bytes=12500", "--requests",
+                                 "300000", "--set", "warmup=10000", "--json",
+                                 "-", NULL),
                      0);
     free(err);
     const char *all = strstr(out, "\"latency_ms\": {\n    \"mean\": ");
     ck_assert_ptr_nonnull(all);
-    double mean = strtod(all + strlen("\"latency_ms\": {\n    \"mean\": "),
-                         NULL);
+    double mean =
+        strtod(all + strlen("\"latency_ms\": {\n    \"mean\": "), NULL);
     ck_assert_double_eq_tol(mean, 3.315, 0.0005);
     test_assert_readme_says("(mean latency 3.315 ms against 3.333 ms at "
                             "rho 0.7, `./cdnsim run "
@@ -579,11 +579,10 @@ START_TEST(test_link_architecture_example)
         "average against a capacity of 100.000 Mbit/s; its transfers queue "
         "without bound";
     ck_assert_int_eq(test_cdnsim(&out, &err, "run", SHARED,
-                                 "tests/scenarios/poisson-unique.yaml",
-                                 "--set", "catalog.size.bytes=12500",
-                                 "--requests", "300000", "--set",
-                                 "warmup=10000", "--set", "arrival.rate=1500",
-                                 NULL),
+                                 "tests/scenarios/poisson-unique.yaml", "--set",
+                                 "catalog.size.bytes=12500", "--requests",
+                                 "300000", "--set", "warmup=10000", "--set",
+                                 "arrival.rate=1500", NULL),
                      0);
     free(err);
     ck_assert_msg(strstr(out, warning) != NULL, "%s", out);

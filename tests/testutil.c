@@ -231,8 +231,8 @@ test_cdnsim(char **out, char **err, const char *a1, ...)
 
 void
 test_run_model(const char *topo, const char *wl, const char *const *sets,
-               size_t n_sets, struct cfg_topology **t,
-               struct cfg_workload **w, struct met_run *m)
+               size_t n_sets, struct cfg_topology **t, struct cfg_workload **w,
+               struct met_run *m)
 {
     struct cfg_override ov[16];
     ck_assert_uint_le(n_sets, 16);
