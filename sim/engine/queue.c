@@ -37,12 +37,6 @@ key_of(const struct sim_event *e)
     return ((ev_key)(uint64_t)e->at << 64) | e->seq;
 }
 
-static inline int
-ev_before(const struct sim_event *a, const struct sim_event *b)
-{
-    return key_of(a) < key_of(b);
-}
-
 /*
  * The heap keeps HEAP_PAD entries past its last one at the largest key,
  * so that every parent has four children to compare, with no bounds
@@ -54,12 +48,6 @@ ev_before(const struct sim_event *a, const struct sim_event *b)
 #define HEAP_PAD 4
 
 static const struct sim_event heap_pad = {-1, UINT64_MAX, 0, 0, 0};
-
-static inline ev_key
-key_max(void)
-{
-    return key_of(&heap_pad); /* at -1 as unsigned: past every time */
-}
 
 static void
 heap_insert(struct sim_queue *q, const struct sim_event *ev)
