@@ -256,24 +256,10 @@ count_tiers(struct rep_db *d, const struct sw_info *s, struct strbuf *out)
     return code;
 }
 
-static int
-sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
-          size_t x, const struct sw_layout *l)
+/* The Scenario section: files, seed, overrides and what is varied. */
+static void
+doc_scenario(struct rep_doc *doc, const struct sw_info *s, const char *shape)
 {
-    struct strbuf shape = {0};
-    int code = count_tiers(d, s, &shape);
-    if (code != 0) {
-        strbuf_fini(&shape);
-        return code;
-    }
-    char *title = xasprintf("cdnsim sweep %lld: %s with %s", (long long)s->id,
-                            s->topology, s->workload);
-    struct rep_doc *doc = rep_doc_open(o->out_dir, title, d->err);
-    free(title);
-    if (doc == NULL) {
-        strbuf_fini(&shape);
-        return d->err->code;
-    }
     char a[32], b[32];
 
     rep_doc_h2(doc, "Scenario");
@@ -282,7 +268,7 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
     rep_doc_bold(doc, "%s", s->topology);
     rep_doc_text(doc, " (");
     rep_doc_code(doc, s->topology_path);
-    rep_doc_text(doc, "; %s) with workload ", strbuf_str(&shape));
+    rep_doc_text(doc, "; %s) with workload ", shape);
     rep_doc_bold(doc, "%s", s->workload);
     rep_doc_text(doc, " (");
     rep_doc_code(doc, s->workload_path);
@@ -325,11 +311,17 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
                      rep_fmt_count(s->n_points, a, sizeof a),
                      rep_fmt_count((int64_t)s->n_complete, b, sizeof b));
     rep_doc_p_end(doc);
+}
 
-    int64_t *rank = sw_ranked(s);
+/* The Findings section: the best point and the range of each figure. */
+static void
+doc_findings(struct rep_doc *doc, const struct sw_info *s,
+             const struct sw_point *best, size_t x, const struct sw_layout *l)
+{
+    char a[32];
+
     rep_doc_h2(doc, "Findings");
     rep_doc_p_begin(doc);
-    const struct sw_point *best = &s->points[rank[0]];
     rep_doc_text(doc, "The highest offload, ");
     rep_doc_bold(doc, "%s", rep_fmt_pct(PV(best, M_OFFLOAD), a, sizeof a));
     rep_doc_text(doc, ", comes from point %lld (", (long long)best->point);
@@ -360,23 +352,12 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
                           "other varied values");
     rep_doc_text(doc, ".");
     rep_doc_p_end(doc);
+}
 
-    rep_doc_h2(doc, "Best points");
-    rep_doc_p_begin(doc);
-    rep_doc_text(doc, "Ranked by offload as shown (to 0.01%%), the cheaper "
-                      "point first where that is equal.");
-    rep_doc_p_end(doc);
-    points_table_begin(doc, s);
-    for (size_t i = 0; i < s->n_complete && i < SWEEP_BEST; i++)
-        point_row(doc, s, &s->points[rank[i]]);
-    rep_doc_table_end(doc);
-    free(rank);
-
-    rep_doc_h2(doc, "Plots");
-    for (size_t m = 0; m < s->n_metrics; m++)
-        if (sw_is_drawn(s, m))
-            rep_doc_figure(doc, s->metrics[m].plot, s->metrics[m].caption);
-
+/* The All points section, the points not run yet included. */
+static void
+doc_all_points(struct rep_doc *doc, const struct sw_info *s)
+{
     rep_doc_h2(doc, "All points");
     points_table_begin(doc, s);
     for (int64_t p = 0; p < s->n_points; p++) {
@@ -396,6 +377,48 @@ sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
         rep_doc_cell(doc, "%s", "");
     }
     rep_doc_table_end(doc);
+}
+
+static int
+sweep_doc(struct rep_db *d, const struct rep_opts *o, const struct sw_info *s,
+          size_t x, const struct sw_layout *l)
+{
+    struct strbuf shape = {0};
+    int code = count_tiers(d, s, &shape);
+    if (code != 0) {
+        strbuf_fini(&shape);
+        return code;
+    }
+    char *title = xasprintf("cdnsim sweep %lld: %s with %s", (long long)s->id,
+                            s->topology, s->workload);
+    struct rep_doc *doc = rep_doc_open(o->out_dir, title, d->err);
+    free(title);
+    if (doc == NULL) {
+        strbuf_fini(&shape);
+        return d->err->code;
+    }
+    doc_scenario(doc, s, strbuf_str(&shape));
+    int64_t *rank = sw_ranked(s);
+    doc_findings(doc, s, &s->points[rank[0]], x, l);
+
+    rep_doc_h2(doc, "Best points");
+    rep_doc_p_begin(doc);
+    rep_doc_text(doc, "Ranked by offload as shown (to 0.01%%), the cheaper "
+                      "point first where that is equal.");
+    rep_doc_p_end(doc);
+    points_table_begin(doc, s);
+    for (size_t i = 0; i < s->n_complete && i < SWEEP_BEST; i++)
+        point_row(doc, s, &s->points[rank[i]]);
+    rep_doc_table_end(doc);
+    free(rank);
+
+    rep_doc_h2(doc, "Plots");
+    for (size_t m = 0; m < s->n_metrics; m++)
+        if (sw_is_drawn(s, m))
+            rep_doc_figure(doc, s->metrics[m].plot, s->metrics[m].caption);
+
+    doc_all_points(doc, s);
+
     strbuf_fini(&shape);
     code = rep_doc_close(doc, d->err);
     if (code == 0 && o->log)

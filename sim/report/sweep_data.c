@@ -345,9 +345,9 @@ build_metrics(struct rep_db *d, struct sw_info *s, const struct sw_want *w)
 
 static void collapse_replications(struct sw_info *s);
 
-int
-sw_load(struct rep_db *d, int64_t id, const struct sw_want *want,
-        struct sw_info *s)
+/* The sweeps row: its files, seed, overrides and number of points. */
+static int
+load_header(struct rep_db *d, int64_t id, struct sw_info *s)
 {
     sqlite3_stmt *st = NULL;
     int code = rep_db_query(d,
@@ -370,21 +370,25 @@ sw_load(struct rep_db *d, int64_t id, const struct sw_want *want,
         s->created = dup_col(st, 5);
     }
     sqlite3_finalize(st);
-    st = NULL;
-    if (code != 0)
-        return code;
+    return code;
+}
 
+/* The --vary dimensions, in command-line order, with their labels. */
+static int
+load_vary(struct rep_db *d, int64_t id, struct sw_info *s)
+{
+    sqlite3_stmt *st = NULL;
     /* moves_with came with version 4: before, every --vary is its own
      * dimension. */
-    code = rep_db_query(d,
-                        d->version >= 4
-                            ? "SELECT path, spec, kind, n_values, moves_with"
-                              " FROM sweep_vary WHERE sweep_id = ?"
-                              " ORDER BY position"
-                            : "SELECT path, spec, kind, n_values, NULL"
-                              " FROM sweep_vary WHERE sweep_id = ?"
-                              " ORDER BY position",
-                        &st, 1, id);
+    int code =
+        rep_db_query(d,
+                     d->version >= 4 ? "SELECT path, spec, kind, n_values,"
+                                       " moves_with FROM sweep_vary"
+                                       " WHERE sweep_id = ? ORDER BY position"
+                                     : "SELECT path, spec, kind, n_values, NULL"
+                                       " FROM sweep_vary WHERE sweep_id = ?"
+                                       " ORDER BY position",
+                     &st, 1, id);
     size_t cap = 0;
     while (code == 0 && (code = rep_db_step(d, st, "reading the sweep")) == 1) {
         code = 0;
@@ -402,15 +406,17 @@ sw_load(struct rep_db *d, int64_t id, const struct sw_want *want,
                                                             : s->n_vary - 1;
     }
     sqlite3_finalize(st);
-    st = NULL;
     if (code != 0)
         return code;
     for (size_t j = 0; j < s->n_vary; j++)
         s->vary[j].label = short_label(s, j);
-    code = build_metrics(d, s, want);
-    if (code != 0)
-        return code;
+    return 0;
+}
 
+/* Every point, its figures not measured yet. */
+static void
+alloc_points(struct sw_info *s)
+{
     s->points =
         xcalloc(s->n_points > 0 ? (size_t)s->n_points : 1, sizeof *s->points);
     for (int64_t p = 0; p < s->n_points; p++) {
@@ -425,13 +431,20 @@ sw_load(struct rep_db *d, int64_t id, const struct sw_want *want,
         for (size_t k = 0; k < s->n_metrics; k++)
             x->v[k] = x->ci[k] = x->sd[k] = NAN;
     }
-    code = rep_db_query(d,
-                        "SELECT p.point, p.params, p.status, p.run_id,"
-                        " r.topology, r.workload, r.status"
-                        " FROM sweep_points p LEFT JOIN runs r ON"
-                        " r.id = p.run_id WHERE p.sweep_id = ?"
-                        " ORDER BY p.point",
-                        &st, 1, id);
+}
+
+/* Which points are complete (the point and its run), and their run. */
+static int
+load_points(struct rep_db *d, int64_t id, struct sw_info *s)
+{
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d,
+                            "SELECT p.point, p.params, p.status, p.run_id,"
+                            " r.topology, r.workload, r.status"
+                            " FROM sweep_points p LEFT JOIN runs r ON"
+                            " r.id = p.run_id WHERE p.sweep_id = ?"
+                            " ORDER BY p.point",
+                            &st, 1, id);
     while (code == 0 && (code = rep_db_step(d, st, "reading the sweep")) == 1) {
         code = 0;
         int64_t p = sqlite3_column_int64(st, 0);
@@ -452,16 +465,18 @@ sw_load(struct rep_db *d, int64_t id, const struct sw_want *want,
         }
     }
     sqlite3_finalize(st);
-    st = NULL;
-    if (code == 0)
-        code = load_metric_values(d, s);
-    if (code != 0)
-        return code;
+    return code;
+}
 
-    code = rep_db_query(d,
-                        "SELECT point, position, value, value_num FROM"
-                        " sweep_params WHERE sweep_id = ?",
-                        &st, 1, id);
+/* Each point's value of each --vary, as given and as a number. */
+static int
+load_params(struct rep_db *d, int64_t id, struct sw_info *s)
+{
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d,
+                            "SELECT point, position, value, value_num FROM"
+                            " sweep_params WHERE sweep_id = ?",
+                            &st, 1, id);
     while (code == 0 && (code = rep_db_step(d, st, "reading the sweep")) == 1) {
         code = 0;
         int64_t p = sqlite3_column_int64(st, 0);
@@ -476,8 +491,14 @@ sw_load(struct rep_db *d, int64_t id, const struct sw_want *want,
                         : sqlite3_column_double(st, 3);
     }
     sqlite3_finalize(st);
-    if (code != 0)
-        return code;
+    return code;
+}
+
+/* Placeholders for what a damaged database lacks, and each point as
+ * its own single replication, ready for collapse_replications. */
+static void
+finish_points(struct sw_info *s)
+{
     for (int64_t p = 0; p < s->n_points; p++) {
         struct sw_point *x = &s->points[p];
         if (x->params == NULL)
@@ -487,15 +508,34 @@ sw_load(struct rep_db *d, int64_t id, const struct sw_want *want,
                 x->value[j] = xstrdup("?");
                 x->num[j] = NAN;
             }
-    }
-    for (int64_t p = 0; p < s->n_points; p++) {
-        struct sw_point *x = &s->points[p];
         x->n_rv = 1;
         x->rv = xcalloc(s->n_metrics + 1, sizeof *x->rv);
         memcpy(x->rv, x->v, s->n_metrics * sizeof *x->rv);
         x->run_ids = xcalloc(1, sizeof *x->run_ids);
         x->run_ids[0] = x->is_complete ? x->run_id : 0;
     }
+}
+
+int
+sw_load(struct rep_db *d, int64_t id, const struct sw_want *want,
+        struct sw_info *s)
+{
+    int code = load_header(d, id, s);
+    if (code == 0)
+        code = load_vary(d, id, s);
+    if (code == 0)
+        code = build_metrics(d, s, want);
+    if (code != 0)
+        return code;
+    alloc_points(s);
+    code = load_points(d, id, s);
+    if (code == 0)
+        code = load_metric_values(d, s);
+    if (code == 0)
+        code = load_params(d, id, s);
+    if (code != 0)
+        return code;
+    finish_points(s);
     collapse_replications(s);
     return 0;
 }
