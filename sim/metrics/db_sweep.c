@@ -165,56 +165,57 @@ sweep_check_files(struct db *d, const struct met_sweep *s,
                        (long long)f->id, file, was, now);
 }
 
+/* The sweeps row; *id is its id. */
 static int
-sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
-             int64_t *id)
+insert_sweep_row(struct db *d, const struct met_sweep *s, const char *vary,
+                 int64_t *id)
 {
-    static const char sql_sweep[] =
+    static const char sql[] =
         "INSERT INTO sweeps (topology_path, workload_path, seed, vary,"
         " overrides, points, created, topology_sha256, topology_text,"
         " workload_sha256, workload_text, cdnsim_version)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    static const char sql_vary[] =
-        "INSERT INTO sweep_vary (sweep_id, position, path, spec, kind,"
-        " n_values, moves_with, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    static const char sql_point[] =
-        "INSERT INTO sweep_points (sweep_id, point, params, params_json,"
-        " status, run_id) VALUES (?, ?, ?, ?, 'pending', NULL)";
-    static const char sql_param[] =
-        "INSERT INTO sweep_params (sweep_id, point, position, path, value,"
-        " value_num) VALUES (?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *st = NULL, *sp = NULL, *sa = NULL;
+    sqlite3_stmt *st = NULL;
     char created[UTC_TEXT_LEN];
     utc_now(created);
-    uint64_t n_points = met_sweep_n_points(s);
     struct db_row w;
-    int code = db_prepare(d, sql_sweep, &st);
+    int code = db_prepare(d, sql, &st);
     if (code != 0)
-        goto out;
+        return code;
     db_row_start(&w, st);
     db_bind_text(&w, s->topology_path);
     db_bind_text(&w, s->workload_path);
     db_bind_u64(&w, s->seed);
     db_bind_text(&w, vary);
     db_bind_text(&w, s->overrides);
-    db_bind_u64(&w, n_points);
+    db_bind_u64(&w, met_sweep_n_points(s));
     db_bind_text(&w, created);
     db_bind_opt_text(&w, s->topology_sha256);
     db_bind_opt_text(&w, s->topology_text);
     db_bind_opt_text(&w, s->workload_sha256);
     db_bind_opt_text(&w, s->workload_text);
     db_bind_opt_text(&w, s->cdnsim_version);
-    if ((code = db_row_insert(d, &w, "inserting into sweeps")) != 0)
-        goto out;
-    *id = (int64_t)sqlite3_last_insert_rowid(d->h);
+    code = db_row_insert(d, &w, "inserting into sweeps");
+    if (code == 0)
+        *id = (int64_t)sqlite3_last_insert_rowid(d->h);
     sqlite3_finalize(st);
-    st = NULL;
+    return code;
+}
 
-    if ((code = db_prepare(d, sql_vary, &st)) != 0)
-        goto out;
+/* One sweep_vary row per --vary and --vary-with, in command-line order;
+ * moves_with is the --vary a --vary-with moves with. */
+static int
+insert_vary_rows(struct db *d, const struct met_sweep *s, int64_t id)
+{
+    static const char sql[] =
+        "INSERT INTO sweep_vary (sweep_id, position, path, spec, kind,"
+        " n_values, moves_with, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *st = NULL;
+    struct db_row w;
+    int code = db_prepare(d, sql, &st);
     for (size_t j = 0; code == 0 && j < s->n_vary; j++) {
         db_row_start(&w, st);
-        db_bind_i64(&w, *id);
+        db_bind_i64(&w, id);
         db_bind_u64(&w, j);
         db_bind_text(&w, s->vary[j].path);
         db_bind_text(&w, s->vary[j].spec);
@@ -236,14 +237,31 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
         code = db_row_insert(d, &w, "inserting into sweep_vary");
         free(ftext);
     }
-    if (code != 0 || (code = db_prepare(d, sql_point, &sp)) != 0 ||
-        (code = db_prepare(d, sql_param, &sa)) != 0)
-        goto out;
+    sqlite3_finalize(st);
+    return code;
+}
+
+/* Every point, pending, with its value of each --vary. */
+static int
+insert_point_rows(struct db *d, const struct met_sweep *s, int64_t id)
+{
+    static const char sql_point[] =
+        "INSERT INTO sweep_points (sweep_id, point, params, params_json,"
+        " status, run_id) VALUES (?, ?, ?, ?, 'pending', NULL)";
+    static const char sql_param[] =
+        "INSERT INTO sweep_params (sweep_id, point, position, path, value,"
+        " value_num) VALUES (?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *sp = NULL, *sa = NULL;
+    struct db_row w;
+    uint64_t n_points = met_sweep_n_points(s);
+    int code = db_prepare(d, sql_point, &sp);
+    if (code == 0)
+        code = db_prepare(d, sql_param, &sa);
     for (uint64_t p = 0; code == 0 && p < n_points; p++) {
         char *params = met_sweep_params(s, p);
         char *json = sweep_params_json(s, p);
         db_row_start(&w, sp);
-        db_bind_i64(&w, *id);
+        db_bind_i64(&w, id);
         db_bind_u64(&w, p);
         db_bind_text(&w, params);
         db_bind_text(&w, json);
@@ -254,7 +272,7 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
             const struct met_sweep_vary *v = &s->vary[j];
             size_t k = met_sweep_value(s, p, j);
             db_row_start(&w, sa);
-            db_bind_i64(&w, *id);
+            db_bind_i64(&w, id);
             db_bind_u64(&w, p);
             db_bind_u64(&w, j);
             db_bind_text(&w, v->path);
@@ -266,10 +284,21 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
             code = db_row_insert(d, &w, "inserting into sweep_params");
         }
     }
-out:
     sqlite3_finalize(sa);
     sqlite3_finalize(sp);
-    sqlite3_finalize(st);
+    return code;
+}
+
+/* A new sweep: its row, its dimensions and its pending points. */
+static int
+sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
+             int64_t *id)
+{
+    int code = insert_sweep_row(d, s, vary, id);
+    if (code == 0)
+        code = insert_vary_rows(d, s, *id);
+    if (code == 0)
+        code = insert_point_rows(d, s, *id);
     return code;
 }
 
