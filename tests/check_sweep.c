@@ -130,7 +130,7 @@ START_TEST(test_regress_12_vary_integer_ranges)
     struct sim_err err = {0};
     ck_assert_int_eq(
         run_vary_parse("x=9007199254740993..9007199254740992+1", &v, &err),
-        -SIM_EBADVAL);
+        -SIM_EUSAGE);
     ck_assert_ptr_nonnull(strstr(err.msg, "below its start"));
     run_vary_fini(&v);
     /* As a size, each value is accepted as written. */
@@ -152,7 +152,8 @@ expect_error(const char *arg, const char *field, const char *want)
 {
     struct run_vary v;
     struct sim_err err = {0};
-    ck_assert_int_eq(run_vary_parse(arg, &v, &err), -SIM_EBADVAL);
+    int code = run_vary_parse(arg, &v, &err);
+    ck_assert_msg(code == -SIM_EUSAGE, "%s: code %d", arg, code);
     ck_assert_str_eq(err.file, "--vary");
     ck_assert_str_eq(err.field, field);
     ck_assert_msg(strstr(err.msg, want) != NULL, "%s: \"%s\" lacks \"%s\"", arg,
@@ -184,17 +185,32 @@ START_TEST(test_sweep_plan_errors)
     expect_error("x=1..20000+1", "x", "gives more than 10000 values");
     expect_error("x=1..1e300*1.0000001", "x", "gives more than 10000 values");
     expect_error("x=1GiB..1e30GiB*2", "x", "not both");
+    /* From the command line: a malformed --vary is exit 2 (usage), a
+     * value the field refuses exit 3 (input), as README says. */
+    char *out = NULL, *errout = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", CAP "=1GiB..8GiB", NULL),
+                     2);
+    ck_assert_ptr_nonnull(strstr(errout, "a range needs a step"));
+    free(out);
+    free(errout);
+    ck_assert_int_eq(test_cdnsim(&out, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", CAP "=10 gigs", NULL),
+                     3);
+    ck_assert_ptr_nonnull(strstr(errout, "expected a positive size"));
+    free(out);
+    free(errout);
 
     /* A plan: no path twice, and a bounded number of points. */
     struct run_plan plan;
     struct sim_err err = {0};
     const char *twice[] = {"x=1,2", "y=a,b", "x=3"};
-    ck_assert_int_eq(run_plan_parse(twice, NULL, 3, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(twice, NULL, 3, &plan, &err), -SIM_EUSAGE);
     ck_assert_str_eq(err.field, "x");
     ck_assert_ptr_nonnull(strstr(err.msg, "varied twice"));
     run_plan_fini(&plan);
     const char *big[] = {"x=1..1000+1", "y=1..1000+1"};
-    ck_assert_int_eq(run_plan_parse(big, NULL, 2, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(big, NULL, 2, &plan, &err), -SIM_EUSAGE);
     ck_assert_ptr_nonnull(strstr(err.msg, "more than 100000 points"));
     run_plan_fini(&plan);
     const char *ok[] = {"x=1..3+1", "y=a,b"};
@@ -253,7 +269,7 @@ START_TEST(test_sweep_plan_vary_with)
     run_plan_fini(&plan);
     /* A --vary-with's own error names it. */
     const char *bad[] = {"x=1,2", "y=1..2"};
-    ck_assert_int_eq(run_plan_parse(bad, with, 2, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(bad, with, 2, &plan, &err), -SIM_EUSAGE);
     ck_assert_str_eq(err.file, "--vary-with");
     run_plan_fini(&plan);
 }
@@ -301,7 +317,7 @@ START_TEST(test_sweep_plan_wildcards)
     const char *twice[] = {"nodes.*.cache.capacity=1GiB",
                            "nodes.edge-iad.cache.capacity=2GiB"};
     ck_assert_int_eq(run_plan_parse(twice, NULL, 2, &plan, &err), 0);
-    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), -SIM_EUSAGE);
     ck_assert_str_eq(err.field, "nodes.edge-iad.cache.capacity");
     ck_assert_ptr_nonnull(strstr(err.msg, "which nodes.*.cache.capacity sets "
                                           "too"));
