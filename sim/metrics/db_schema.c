@@ -277,6 +277,14 @@ static const char db_schema_rest[] =
     "    ci95             REAL,              -- 95% half-width, Student\n"
     "                                        -- t; NULL for 1 run\n"
     "    PRIMARY KEY (sweep_id, point, metric)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS sweep_metrics (\n"
+    "    sweep_id         INTEGER NOT NULL REFERENCES sweeps(id),\n"
+    "    position         INTEGER NOT NULL,  -- 0 = the first asked for\n"
+    "    path             TEXT NOT NULL,     -- a --metric, as given:\n"
+    "                                        -- the table, JSON, summary\n"
+    "                                        -- rows and report show it\n"
+    "    PRIMARY KEY (sweep_id, path)\n"
     ");\n";
 
 /* The SQL type of a node_metrics column. */

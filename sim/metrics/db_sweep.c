@@ -289,6 +289,30 @@ insert_point_rows(struct db *d, const struct met_sweep *s, int64_t id)
     return code;
 }
 
+/* Adds the --metric paths the sweep does not hold yet, after those it
+ * holds, so that its table and report show them without asking again. */
+static int
+sweep_remember_metrics(struct db *d, const struct met_sweep *s, int64_t id)
+{
+    static const char sql[] =
+        "INSERT OR IGNORE INTO sweep_metrics (sweep_id, position, path)"
+        " SELECT ?1, COALESCE(MAX(position) + 1, 0), ?2 FROM sweep_metrics"
+        " WHERE sweep_id = ?1";
+    if (s->n_metrics == 0)
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    struct db_row w;
+    for (size_t i = 0; code == 0 && i < s->n_metrics; i++) {
+        db_row_start(&w, st);
+        db_bind_i64(&w, id);
+        db_bind_text(&w, s->metrics[i]);
+        code = db_row_insert(d, &w, "inserting into sweep_metrics");
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
 /* A new sweep: its row, its dimensions and its pending points. */
 static int
 sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
@@ -353,6 +377,8 @@ met_sweep_begin(const char *path, const struct met_sweep *s, int64_t *sweep_id,
         code = sweep_done_points(&d, id, n_points, is_done);
     else if (code == 0)
         code = sweep_insert(&d, s, vary, &id);
+    if (code == 0)
+        code = sweep_remember_metrics(&d, s, id);
     code = db_close(&d, code);
     free(f.topology_sha256);
     free(f.workload_sha256);

@@ -468,6 +468,10 @@ struct met_sweep {
     const char *cdnsim_version;
     int is_new;                 /* --force-new: record a new sweep even
                                    when the same one is in the file */
+    const char *const *metrics; /* --metric paths, borrowed, [n_metrics]:
+                                   remembered with the sweep (a resumed
+                                   sweep adds the new ones) */
+    size_t n_metrics;
 };
 
 /* Points in the sweep: the product of the value counts (caller makes sure

@@ -274,6 +274,25 @@ first_run(struct rep_db *d, int64_t sweep_id)
 
 /* The sweep's figures: the fixed ones, the defaults w asks for, then
  * w's paths. Sets s->metrics (owned by s) and s->n_metrics. */
+/* The --metric paths the sweep remembers (table sweep_metrics, absent
+ * from files no sweep with --metric has written), in the order given. */
+static int
+add_stored_metrics(struct rep_db *d, int64_t sweep_id, struct sw_metric **v,
+                   size_t *n, size_t *cap)
+{
+    if (!rep_db_has_table(d, "sweep_metrics"))
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d,
+                            "SELECT path FROM sweep_metrics WHERE sweep_id = ?"
+                            " ORDER BY position",
+                            &st, 1, sweep_id);
+    while (code == 0 && (code = rep_db_step(d, st, "reading the sweep")) == 1)
+        code = metrics_add(v, n, cap, rep_col_text(st, 0), 1, d->err);
+    sqlite3_finalize(st);
+    return code;
+}
+
 static int
 build_metrics(struct rep_db *d, struct sw_info *s, const struct sw_want *w)
 {
@@ -336,6 +355,8 @@ build_metrics(struct rep_db *d, struct sw_info *s, const struct sw_want *w)
         free_names(regions, n_regions);
         free_names(nodes, n_nodes);
     }
+    if (code == 0)
+        code = add_stored_metrics(d, s->id, &v, &n, &cap);
     for (size_t i = 0; code == 0 && i < w->n_paths; i++)
         code = metrics_add(&v, &n, &cap, w->paths[i], 1, d->err);
     s->metrics = v;
