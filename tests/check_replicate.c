@@ -227,7 +227,19 @@ START_TEST(test_replicate_ci_by_hand)
     ck_assert_msg(strstr(j, want) != NULL, "no %s in the JSON", want);
     ck_assert_ptr_nonnull(strstr(j, "\"replications\": 3,"));
     ck_assert_ptr_nonnull(strstr(j, "\"tiers.edge.byte_hit_ratio\": {"));
-    free(want), free(j);
+    free(want);
+    /* With the sweep's provenance, as recorded in sweeps. */
+    static const char *const prov[] = {"topology_sha256", "workload_sha256",
+                                       "cdnsim_version"};
+    for (size_t i = 0; i < 3; i++) {
+        char *sql = xasprintf("SELECT %s FROM sweeps WHERE id = 1", prov[i]);
+        char *v = q_text(h, sql);
+        ck_assert_uint_ge(strlen(v), i < 2 ? 64 : 1);
+        want = xasprintf("\"%s\": \"%s\",", prov[i], v);
+        ck_assert_msg(strstr(j, want) != NULL, "no %s in the JSON", want);
+        free(want), free(v), free(sql);
+    }
+    free(j);
     sqlite3_close(h);
 
     /* Deterministic: in one process, the same runs and the same

@@ -183,6 +183,16 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
 
 /* ---- The sweep as JSON, and its summary rows --------------------------- */
 
+/* A string, or null when not recorded (files older than version 4). */
+static void
+json_opt_str(FILE *out, const char *v)
+{
+    if (v)
+        json_fputs(out, v);
+    else
+        fputs("null", out);
+}
+
 static void
 json_num(FILE *out, double v)
 {
@@ -212,6 +222,12 @@ rep_sweep_json(const char *db_path, int64_t sweep_id,
     json_fputs(out, s.topology_path);
     fputs(",\n  \"workload_path\": ", out);
     json_fputs(out, s.workload_path);
+    fputs(",\n  \"topology_sha256\": ", out);
+    json_opt_str(out, s.topology_sha256);
+    fputs(",\n  \"workload_sha256\": ", out);
+    json_opt_str(out, s.workload_sha256);
+    fputs(",\n  \"cdnsim_version\": ", out);
+    json_opt_str(out, s.cdnsim_version);
     fprintf(out, ",\n  \"seed\": %lld,\n  \"overrides\": ", (long long)s.seed);
     json_fputs(out, s.overrides);
     fprintf(out, ",\n  \"replications\": %lld,\n  \"vary\": [",
