@@ -569,6 +569,83 @@ START_TEST(test_sweep_provenance)
 }
 END_TEST
 
+/* A trace the workload replays is part of a run's provenance: its digest
+ * in the JSON and run_files, and a sweep resumed over another trace is
+ * refused (exit 3, naming it) unless --force-new. */
+START_TEST(test_sweep_trace_provenance)
+{
+    char *dir = test_tmpdir();
+    char *topo =
+        test_write_file(dir, "t.yaml",
+                        "name: t\nregions: [{name: r, weight: 1}]\nnodes:\n"
+                        "  - {name: edge, tier: edge, cache: {capacity: 1MiB}, "
+                        "parent: origin}\n"
+                        "  - {name: origin, tier: origin}\n"
+                        "latency_ms: {r: {edge: 5}, edge: {origin: 20}}\n");
+    char *wl = test_write_file(dir, "w.yaml",
+                               "name: w\nwarmup: 1\ntrace: {path: tr.csv, "
+                               "format: csv, time_unit: ms}\n"
+                               "catalog: {ttl: 1m}\n");
+    char *trace = test_write_file(dir, "tr.csv",
+                                  "time,key,size\n1,1,100\n2,2,200\n"
+                                  "3,1,100\n4,3,300\n");
+    const char *sum_argv[] = {"sha256sum", trace, NULL};
+    char *sum = NULL;
+    ck_assert_int_eq(test_run(sum_argv, &sum, NULL), 0);
+    sum[SHA256_HEX_LEN] = '\0';
+    char *db = xasprintf("%s/p.db", dir);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", topo, wl, "--db", db,
+                                 "--json", "-", "--quiet", NULL),
+                     0);
+    char *want = xasprintf("\"trace\": {\n      \"path\": \"%s\",\n"
+                           "      \"sha256\": \"%s\"\n    }",
+                           trace, sum);
+    ck_assert_msg(strstr(out, want) != NULL, "no %s in\n%s", want, out);
+    free(want);
+    free(out);
+    char *got = db_text(db, "SELECT role || ' ' || path || ' ' || sha256"
+                            " FROM run_files WHERE run_id = 1");
+    want = xasprintf("trace %s %s", trace, sum);
+    ck_assert_str_eq(got, want);
+    free(want), free(got);
+
+    const char *sweep[] = {"sweep",
+                           topo,
+                           wl,
+                           "--vary",
+                           "nodes.edge.cache.capacity=1MiB,2MiB",
+                           "--db",
+                           db,
+                           "--jobs",
+                           "1",
+                           "--quiet",
+                           NULL,
+                           NULL};
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    got = db_text(db, "SELECT sha256 FROM sweep_files WHERE sweep_id = 1"
+                      " AND role = 'trace'");
+    ck_assert_str_eq(got, sum);
+    free(got);
+    /* The same trace: resumed. Another: refused, naming the trace. */
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    free(test_write_file(dir, "tr.csv",
+                         "time,key,size\n1,1,100\n2,2,200\n3,1,100\n"));
+    ck_assert_int_eq(test_cdnsim_argv(NULL, &err, sweep), 3);
+    ck_assert_msg(strstr(err, trace) != NULL &&
+                      strstr(err, "--force-new") != NULL,
+                  "%s", err);
+    free(err);
+    sweep[10] = "--force-new";
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    ck_assert_str_eq(got = db_text(db, "SELECT count(*) FROM sweeps"), "2");
+    free(got);
+    free(sum), free(db), free(trace), free(wl), free(topo);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* The sweep report keeps a --vary-with on the x axis with its --vary:
  * one line per policy, not per policy and shield size. */
 START_TEST(test_sweep_report_links)
@@ -817,6 +894,7 @@ sweep_suite(void)
     tcase_add_test(tc, test_sweep_cli_wildcards_and_links);
     tcase_add_test(tc, test_sweep_sha256_vectors);
     tcase_add_test(tc, test_sweep_provenance);
+    tcase_add_test(tc, test_sweep_trace_provenance);
     tcase_add_test(tc, test_sweep_report_links);
     tcase_add_test(tc, test_regress_12_sweep_workers_die_with_parent);
     suite_add_tcase(s, tc);

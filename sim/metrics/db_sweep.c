@@ -91,6 +91,7 @@ struct sweep_found {
     int64_t id; /* 0: none */
     uint64_t n_points;
     char *topology_sha256, *workload_sha256; /* NULL: not recorded */
+    char *trace_sha256;                      /* NULL: none recorded */
 };
 
 static char *
@@ -98,6 +99,28 @@ col_dup_or_null(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* The digest of the trace sweep f->id began with, if it recorded one. */
+static int
+sweep_find_trace(struct db *d, struct sweep_found *f)
+{
+    static const char sql[] = "SELECT sha256 FROM sweep_files WHERE"
+                              " sweep_id = ? AND role = 'trace'";
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    struct db_row w;
+    db_row_start(&w, st);
+    db_bind_i64(&w, f->id);
+    int rc = w.rc == SQLITE_OK ? sqlite3_step(st) : w.rc;
+    if (rc == SQLITE_ROW)
+        f->trace_sha256 = col_dup_or_null(st, 0);
+    else if (rc != SQLITE_DONE)
+        code = db_fail(d, "looking up the sweep's trace");
+    sqlite3_finalize(st);
+    return code;
 }
 
 /* Looks the sweep up by identity; f->id = 0 if there is none. */
@@ -130,6 +153,8 @@ sweep_find(struct db *d, const struct met_sweep *s, const char *vary,
         code = db_fail(d, "looking up the sweep");
     }
     sqlite3_finalize(st);
+    if (code == 0 && f->id != 0)
+        code = sweep_find_trace(d, f);
     return code;
 }
 
@@ -154,6 +179,10 @@ sweep_check_files(struct db *d, const struct met_sweep *s,
         file = s->workload_path;
         was = f->workload_sha256;
         now = s->workload_sha256;
+    } else if (digest_differs(f->trace_sha256, s->trace_sha256)) {
+        file = s->trace_path;
+        was = f->trace_sha256;
+        now = s->trace_sha256;
     }
     if (file == NULL)
         return 0;
@@ -198,6 +227,28 @@ insert_sweep_row(struct db *d, const struct met_sweep *s, const char *vary,
     code = db_row_insert(d, &w, "inserting into sweeps");
     if (code == 0)
         *id = (int64_t)sqlite3_last_insert_rowid(d->h);
+    sqlite3_finalize(st);
+    return code;
+}
+
+/* The trace the sweep's base workload replays, if any. */
+static int
+insert_sweep_files(struct db *d, const struct met_sweep *s, int64_t id)
+{
+    static const char sql[] = "INSERT INTO sweep_files (sweep_id, role, path,"
+                              " sha256) VALUES (?, 'trace', ?, ?)";
+    if (s->trace_sha256 == NULL)
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    struct db_row w;
+    db_row_start(&w, st);
+    db_bind_i64(&w, id);
+    db_bind_text(&w, s->trace_path);
+    db_bind_text(&w, s->trace_sha256);
+    code = db_row_insert(d, &w, "inserting into sweep_files");
     sqlite3_finalize(st);
     return code;
 }
@@ -320,6 +371,8 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
 {
     int code = insert_sweep_row(d, s, vary, id);
     if (code == 0)
+        code = insert_sweep_files(d, s, *id);
+    if (code == 0)
         code = insert_vary_rows(d, s, *id);
     if (code == 0)
         code = insert_point_rows(d, s, *id);
@@ -382,6 +435,7 @@ met_sweep_begin(const char *path, const struct met_sweep *s, int64_t *sweep_id,
     code = db_close(&d, code);
     free(f.topology_sha256);
     free(f.workload_sha256);
+    free(f.trace_sha256);
     free(vary);
     if (code == 0)
         *sweep_id = id;

@@ -400,6 +400,28 @@ insert_links(struct db *d, const struct met_run *r, int64_t id)
     return code;
 }
 
+/* The files a run read besides its two YAML files: the trace. */
+static int
+insert_files(struct db *d, const struct met_run *r, int64_t id)
+{
+    static const char sql[] = "INSERT INTO run_files (run_id, role, path,"
+                              " sha256) VALUES (?, 'trace', ?, ?)";
+    if (r->trace_sha256 == NULL)
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    struct db_row w;
+    db_row_start(&w, st);
+    db_bind_i64(&w, id);
+    db_bind_text(&w, r->trace_path);
+    db_bind_text(&w, r->trace_sha256);
+    code = db_row_insert(d, &w, "inserting into run_files");
+    sqlite3_finalize(st);
+    return code;
+}
+
 int
 db_insert_all(struct db *d, const struct met_run *r, int64_t *id)
 {
@@ -411,7 +433,8 @@ db_insert_all(struct db *d, const struct met_run *r, int64_t *id)
         (code = insert_hists(d, r, *id)) != 0 ||
         (code = insert_timeseries(d, r, *id)) != 0 ||
         (code = insert_origin_load(d, r, *id)) != 0 ||
-        (code = insert_links(d, r, *id)) != 0)
+        (code = insert_links(d, r, *id)) != 0 ||
+        (code = insert_files(d, r, *id)) != 0)
         return code;
     return 0;
 }
