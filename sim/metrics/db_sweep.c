@@ -231,28 +231,6 @@ insert_sweep_row(struct db *d, const struct met_sweep *s, const char *vary,
     return code;
 }
 
-/* The trace the sweep's base workload replays, if any. */
-static int
-insert_sweep_files(struct db *d, const struct met_sweep *s, int64_t id)
-{
-    static const char sql[] = "INSERT INTO sweep_files (sweep_id, role, path,"
-                              " sha256) VALUES (?, 'trace', ?, ?)";
-    if (s->trace_sha256 == NULL)
-        return 0;
-    sqlite3_stmt *st = NULL;
-    int code = db_prepare(d, sql, &st);
-    if (code != 0)
-        return code;
-    struct db_row w;
-    db_row_start(&w, st);
-    db_bind_i64(&w, id);
-    db_bind_text(&w, s->trace_path);
-    db_bind_text(&w, s->trace_sha256);
-    code = db_row_insert(d, &w, "inserting into sweep_files");
-    sqlite3_finalize(st);
-    return code;
-}
-
 /* One sweep_vary row per --vary and --vary-with, in command-line order;
  * moves_with is the --vary a --vary-with moves with. */
 static int
@@ -371,7 +349,8 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
 {
     int code = insert_sweep_row(d, s, vary, id);
     if (code == 0)
-        code = insert_sweep_files(d, s, *id);
+        code = db_insert_trace_file(d, "sweep_files", *id, s->trace_path,
+                                    s->trace_sha256);
     if (code == 0)
         code = insert_vary_rows(d, s, *id);
     if (code == 0)
