@@ -16,6 +16,7 @@
     X(model)             \
     X(link)              \
     X(replay)            \
+    X(mrc)               \
     X(trace)             \
     X(cli)               \
     X(lessons)           \

@@ -24,6 +24,8 @@ int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+/* `replay --mrc`: an LRU miss-ratio curve (replay_mrc.c). */
+int cmd_replay_mrc(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -57,6 +57,8 @@ static const char replay_usage[] =
     "                      no time column = the record's index\n"
     "  --json FILE         also write the rows as a JSON array to FILE\n"
     "                      ('-' = stdout, which then carries only the JSON)\n"
+    "  --mrc               instead: the LRU miss-ratio curve in one pass\n"
+    "                      (cdnsim replay --mrc --help)\n"
     "  --help              this text\n"
     "\n"
     "Offline policies (belady) need each request's next access: the\n"
@@ -348,6 +350,9 @@ print_table(const struct replay_args *a, const struct replay_summary *s)
 int
 cmd_replay(int argc, char **argv)
 {
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--mrc") == 0)
+            return cmd_replay_mrc(argc, argv);
     struct replay_args a;
     memset(&a, 0, sizeof a);
     int status = parse_args(argc, argv, &a);

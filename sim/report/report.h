@@ -148,4 +148,24 @@ void rep_metric_fini(struct rep_metric *m);
 int rep_metric_check_name(const struct rep_metric *m, const char *const *names,
                           size_t n_names, struct sim_err *err);
 
+/* One point of a miss-ratio curve (`cdnsim replay --mrc --plot DIR`). */
+struct rep_mrc_point {
+    double size;            /* cache size: bytes, or objects */
+    double miss_ratio;
+    double byte_miss_ratio;
+};
+
+/*
+ * Draws "mrc" (mrc.gp) into out_dir: miss ratio and byte miss ratio
+ * against the cache size on a log axis, with title above it; the data
+ * and script go to out_dir/data. templates NULL = rep_find_templates.
+ * Names each file written on log (may be NULL). Returns 0, -SIM_ENOENT
+ * (no templates) or -SIM_EIO (gnuplot missing or failed, a file not
+ * written).
+ */
+int rep_mrc_plot(const char *out_dir, const char *templates,
+                 const char *title, int is_objects,
+                 const struct rep_mrc_point *pts, size_t n, FILE *log,
+                 struct sim_err *err);
+
 #endif
