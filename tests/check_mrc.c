@@ -146,6 +146,22 @@ START_TEST(test_mrc_bytes_equal_lru_when_objects_fit)
         }
         mrc_result_fini(&r);
     }
+    /* The README's example of the difference. */
+    static const uint64_t ten[] = {10};
+    struct mrc_result r;
+    uint64_t lru10;
+    run_mrc(&real_traces[1], 0, 1, 0, ten, 1, 0, &r);
+    run_lru(&real_traces[1], 0, ten, 1, 0, &lru10);
+    char phrase[128];
+    snprintf(phrase, sizeof phrase,
+             "webcachesim-test at 10 bytes: %.0f misses against LRU's %llu",
+             r.points[0].misses, (unsigned long long)lru10);
+    /* With thousands separators, as the README writes them. */
+    ck_assert_str_eq(phrase, "webcachesim-test at 10 bytes: 9595 misses "
+                             "against LRU's 9560");
+    test_assert_readme_says("webcachesim-test at 10 bytes: 9,595 misses "
+                            "against LRU's 9,560");
+    mrc_result_fini(&r);
 }
 END_TEST
 
@@ -236,6 +252,9 @@ START_TEST(test_mrc_shards_within_tolerance)
         mrc_result_fini(&fixed_size);
         mrc_result_fini(&fixed_rate);
     }
+    test_assert_readme_says("at most 0.025 (largest error 0.05) with "
+                            "`--max-objects 4096`, and at most 0.05 with "
+                            "`--sample 0.1`");
 }
 END_TEST
 
@@ -334,6 +353,8 @@ START_TEST(test_mrc_cli)
                          "490,4897", "--out", csv, NULL);
     ck_assert_msg(st == 0, "%s", err);
     ck_assert_ptr_nonnull(strstr(out, "4897          91657     0.804913"));
+    test_assert_readme_says("490          95415     0.837915        0.837915");
+    test_assert_readme_says("4897          91657     0.804913        0.804913");
     char *text = test_read_file(csv);
     ck_assert_str_eq(text, "capacity,misses,miss_ratio,byte_miss_ratio\n"
                            "490,95415,0.8379145005,0.8379145005\n"
