@@ -79,6 +79,31 @@ struct cfg_service {
                                  workload */
 };
 
+/* Who shares a rate_limit token bucket. */
+enum cfg_rate_per {
+    CFG_RATE_PER_TOTAL,  /* one bucket for every request at the node */
+    CFG_RATE_PER_REGION  /* one bucket per client region */
+};
+
+/*
+ * A node's protection against overload (overload.c). A request refused by
+ * one is answered with an error that carries the HTTP code: 503 when
+ * queue_limit requests already wait for a server, 504 when it is not
+ * served within timeout of its arrival, 429 when rate_limit has no token
+ * for it.
+ */
+struct cfg_overload {
+    int has_queue_limit;      /* else requests wait without a limit */
+    uint32_t queue_limit;     /* most requests waiting for a server (needs
+                                 servers) */
+    cfg_time_ns timeout_ns;   /* longest wait plus service; 0: none (needs
+                                 service_time) */
+    int has_rate_limit;
+    uint64_t rate_milli;      /* tokens per 1000 s (rate x 1000), >= 1 */
+    uint64_t burst;           /* the bucket's size in tokens, >= 1 */
+    enum cfg_rate_per per;
+};
+
 struct cfg_node {
     char *name;
     enum cfg_tier tier;
@@ -101,6 +126,7 @@ struct cfg_node {
                                     -1 (not shared); never set together
                                     with parent_bps */
     int64_t backup_capacity_bps; /* the same for backup_parent */
+    struct cfg_overload overload;
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */

@@ -211,6 +211,13 @@ int cfg_map_bool(const struct cfg_map *m, const char *key, int dflt, int *out,
 int cfg_map_forbid(const struct cfg_map *m, const char *key, const char *why,
                    struct sim_err *err);
 
+/* --- overload.c --- */
+
+/* Reads node's queue_limit, timeout and rate_limit (m is the node's
+ * mapping; its service must be read already) into *ov. */
+int cfg_overload_build(const struct cfg_map *m, const struct cfg_service *sv,
+                       struct cfg_overload *ov, struct sim_err *err);
+
 /* --- override.c --- */
 
 /*

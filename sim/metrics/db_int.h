@@ -63,6 +63,11 @@ int db_schema_ensure(struct db *d);
  * (db_write.c). */
 int db_insert_all(struct db *d, const struct met_run *r, int64_t *id);
 
+/* The overload tables' schema, and the run r's rows in them, run id id
+ * (db_overload.c). */
+extern const char db_schema_overload[];
+int db_insert_overload(struct db *d, const struct met_run *r, int64_t id);
+
 /* Sweep point p's status and run; -SIM_EDB when the sweep has no such
  * point (db_sweep.c). */
 int db_point_status(struct db *d, int64_t sweep_id, uint64_t p,

@@ -411,7 +411,8 @@ db_insert_all(struct db *d, const struct met_run *r, int64_t *id)
         (code = insert_hists(d, r, *id)) != 0 ||
         (code = insert_timeseries(d, r, *id)) != 0 ||
         (code = insert_origin_load(d, r, *id)) != 0 ||
-        (code = insert_links(d, r, *id)) != 0)
+        (code = insert_links(d, r, *id)) != 0 ||
+        (code = db_insert_overload(d, r, *id)) != 0)
         return code;
     return 0;
 }

@@ -228,6 +228,9 @@ coarsen(struct met_run *r)
                 sum.hits += b->hits;
                 sum.misses += b->misses;
                 sum.bytes_out += b->bytes_out;
+                sum.rate_limited += b->rate_limited;
+                sum.refused += b->refused;
+                sum.timed_out += b->timed_out;
             }
             n->windows[k] = sum;
         }

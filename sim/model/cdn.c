@@ -25,6 +25,7 @@ node_init(struct cdn *c, uint32_t i, struct sim_err *err)
         n->service = &cn->service;
         n->service_rng = sim_rng_new(seed, SIM_RNG_ID(SIM_RNG_SERVICE, i));
     }
+    overload_init(c, i);
     if (!cn->has_cache)
         return 0;
     n->cache = cache_new_from_cfg(&cn->cache, hash_combine(seed, i), err);
@@ -117,6 +118,7 @@ cdn_free(struct cdn *c)
         if (c->nodes[i].service_rng)
             gsl_rng_free(c->nodes[i].service_rng);
         free(c->nodes[i].waiting);
+        overload_fini(c, i);
     }
     free(c->nodes);
     shared_fini(c);

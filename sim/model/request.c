@@ -54,6 +54,7 @@ answer_child(struct cdn *c, uint32_t s, int64_t now)
     child->not_modified = r->not_modified;
     child->negative = r->negative;
     child->via_origin = r->via_origin;
+    child->code = r->code;
     uint32_t child_node = child->node;
     const struct link *lk = link_to(c, child_node, r->node);
     int has_body = !r->failed && !r->not_modified; /* not an error or 304 */
@@ -95,6 +96,12 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         answer_child(c, s, now);
     }
     req_release(c, s);
+}
+
+void
+node_respond(struct cdn *c, uint32_t s, int64_t now)
+{
+    respond(c, s, now);
 }
 
 /*
@@ -306,6 +313,7 @@ answer_lost(struct cdn *c, uint32_t s, int64_t now)
         uint32_t next = c->reqs[w].next;
         c->reqs[w].failed = 1;
         c->reqs[w].not_modified = 0;
+        c->reqs[w].code = CODE_NONE;
         respond(c, w, now);
         w = next;
     }
@@ -377,6 +385,7 @@ answer_waiters(struct cdn *c, uint32_t s, enum answer k,
         q->not_modified = (uint8_t)not_modified;
         q->negative = (uint8_t)negative;
         q->via_origin = (uint8_t)via_origin;
+        q->code = failed ? r->code : CODE_NONE;
         if (stale_if_error) {
             q->outcome = MET_OUT_STALE;
             observe_stale_if_error(c, q, now);
@@ -454,6 +463,7 @@ node_refuse(struct cdn *c, uint32_t s, int64_t now)
     }
     struct req *child = &c->reqs[r->child];
     child->failed = 1;
+    child->code = CODE_NONE;
     uint32_t child_node = child->node;
     const struct link *lk = link_to(c, child_node, r->node);
     sim_queue_push_channel(&c->q, lk->down_channel, now + lk->down_ns,
