@@ -15,6 +15,7 @@
     X(metrics)           \
     X(model)             \
     X(link)              \
+    X(overload)          \
     X(replay)            \
     X(trace)             \
     X(cli)               \

@@ -23,6 +23,17 @@ static const char *const rate_required[] = {"rate", "burst", NULL};
  * ns), and burst x 1e12 must fit in an int64_t. */
 #define BURST_MAX 1000000
 
+/* Reports that key is set on a node that lacks what it needs. */
+static int
+ov_needs(const struct cfg_map *m, const char *key, const char *why,
+         struct sim_err *err)
+{
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(m, key, field, sizeof field);
+    return cfg_doc_err(m->d, cfg_map_key_id(m, key), -SIM_EBADVAL, field, err,
+                       "%s %s", key, why);
+}
+
 /* queue_limit: a whole number >= 0, for a node with servers. */
 static int
 ov_queue_limit(const struct cfg_map *m, const struct cfg_service *sv,
@@ -39,10 +50,10 @@ ov_queue_limit(const struct cfg_map *m, const struct cfg_service *sv,
         return cfg_map_bad(m, "queue_limit", id,
                            "a whole number from 0 to 4294967295", err);
     if (!sv->is_set || sv->servers == 0)
-        return cfg_map_forbid(m, "queue_limit",
-                              "needs servers and service_time: only then "
-                              "do requests wait",
-                              err);
+        return ov_needs(m, "queue_limit",
+                        "needs servers and service_time: only then do "
+                        "requests wait",
+                        err);
     ov->has_queue_limit = 1;
     ov->queue_limit = (uint32_t)limit;
     return 0;
@@ -63,10 +74,10 @@ ov_timeout(const struct cfg_map *m, const struct cfg_service *sv,
         return cfg_map_bad(m, "timeout", cfg_map_find(m, "timeout"),
                            "a duration up to " CFG_TIME_MAX_TEXT, err);
     if (!sv->is_set)
-        return cfg_map_forbid(m, "timeout",
-                              "needs service_time: it bounds the wait for "
-                              "a server and the service",
-                              err);
+        return ov_needs(m, "timeout",
+                        "needs service_time: it bounds the wait for a "
+                        "server and the service",
+                        err);
     return 0;
 }
 

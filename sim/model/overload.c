@@ -58,8 +58,7 @@ overload_fini(struct cdn *c, uint32_t i)
  * no whole token is left.
  */
 static int
-bucket_take(struct token_bucket *b, const struct cfg_overload *ov,
-            int64_t now)
+bucket_take(struct token_bucket *b, const struct cfg_overload *ov, int64_t now)
 {
     int64_t full = (int64_t)ov->burst * TOKEN;
     int64_t rate = (int64_t)ov->rate_milli; /* units per ns */
@@ -88,8 +87,7 @@ observe_overload(struct cdn *c, const struct req *r, enum req_code code,
         [CODE_504] = "504: not served within its timeout",
     };
     if (r->explain)
-        narrate(c, now, "  %s answers %s", node_name(c, r->node),
-                what[code]);
+        narrate(c, now, "  %s answers %s", node_name(c, r->node), what[code]);
     if (!r->measured)
         return;
     struct met_counters *mc = &c->m->nodes[r->node].c;

@@ -1,0 +1,405 @@
+/* check_overload.c: queue_limit (503), timeout (504) and rate_limit (429)
+ * at a node (sim/model/overload.c, sim/config/overload.c), with counts
+ * derived by hand from fixed service times and trace arrivals. */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "model/model.h"
+#include "suites.h"
+#include "util/xalloc.h"
+
+/* A trace of n requests for distinct objects, the k-th at k x step_ms,
+ * from region (a csv trace in ms). */
+static char *
+trace_csv(int n, int step_ms, const char *region)
+{
+    char *csv = xstrdup("time,id,size,region\n");
+    for (int k = 0; k < n; k++) {
+        char *more = xasprintf("%s%d,%s%d,1000,%s\n", csv, k * step_ms, region,
+                               k, region);
+        free(csv);
+        csv = more;
+    }
+    return csv;
+}
+
+/* Runs topology text topo on the csv trace csv (no warm-up), with sets. */
+static void
+run_text(const char *topo, const char *csv, const char *const *sets,
+         size_t n_sets, struct cfg_topology **t, struct cfg_workload **w,
+         struct met_run *m)
+{
+    char *dir = test_tmpdir();
+    char *tpath = test_write_file(dir, "topo.yaml", topo);
+    char *cpath = test_write_file(dir, "t.csv", csv);
+    char *wpath = test_write_file(dir, "wl.yaml",
+                                  "name: t\nwarmup: 0\ntrace: {path: t.csv,"
+                                  " format: csv, time_unit: ms}\n");
+    test_run_model(tpath, wpath, sets, n_sets, t, w, m);
+    test_rmtree(dir);
+    free(dir);
+    free(tpath);
+    free(cpath);
+    free(wpath);
+}
+
+static void
+free_run(struct cfg_topology *t, struct cfg_workload *w, struct met_run *m)
+{
+    met_run_fini(m);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+
+static const struct met_node *
+node_named(const struct met_run *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_nodes; i++)
+        if (strcmp(m->nodes[i].name, name) == 0)
+            return &m->nodes[i];
+    ck_abort_msg("no node %s", name);
+    return NULL;
+}
+
+/* Every node's requests are accounted for: a lookup outcome, or turned
+ * away (metrics.h's invariant). */
+static void
+assert_node_invariant(const struct met_run *m)
+{
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        const struct met_counters *c = &m->nodes[i].c;
+        ck_assert_uint_eq(c->requests + c->stale_if_error,
+                          c->hits + c->misses + c->expired + c->coalesced +
+                              c->bypass + c->rate_limited + c->refused +
+                              c->timed_out);
+        uint64_t outcomes = 0;
+        for (int k = 0; k < MET_N_OUTCOMES; k++)
+            outcomes += c->outcome[k];
+        ck_assert_uint_eq(outcomes, c->requests);
+    }
+}
+
+/* One origin server taking 10 ms a request, behind an edge, all links
+ * 0 ms; extra is the origin's overload keys. */
+static char *
+one_server(const char *extra)
+{
+    return xasprintf("name: q\nregions: [{name: r, weight: 1}]\nnodes:\n"
+                     "  - {name: e, tier: edge, cache: {capacity: 1MiB},"
+                     " parent: o}\n"
+                     "  - {name: o, tier: origin, servers: 1, %s\n"
+                     "     service_time: {dist: fixed, mean: 10ms}}\n"
+                     "latency_ms: {r: {e: 0}, e: {o: 0}}\n",
+                     extra);
+}
+
+/* 100 requests at 0 ms: one is served, queue_limit wait, the rest are
+ * refused at once. */
+static void
+check_queue_limit(const char *limit, uint64_t want_refused)
+{
+    char *extra = xasprintf("queue_limit: %s,", limit);
+    char *topo = one_server(extra);
+    char *csv = trace_csv(100, 0, "r");
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_text(topo, csv, NULL, 0, &t, &w, &m);
+    const struct met_node *o = node_named(&m, "o");
+    ck_assert_uint_eq(o->c.refused, want_refused);
+    ck_assert_uint_eq(o->c.requests, 100);
+    ck_assert_uint_eq(o->c.outcome[MET_OUT_ERROR], want_refused);
+    ck_assert_uint_eq(m.errors, want_refused);
+    ck_assert_uint_eq(m.overload.refused, want_refused);
+    ck_assert_uint_eq(m.regions[0].overload.refused, want_refused);
+    ck_assert_uint_eq(m.overload.timed_out + m.overload.rate_limited, 0);
+    /* The answered ones queue in order: the last ends at 10 ms x their
+     * number. */
+    ck_assert_uint_eq(m.latency.count, 100 - want_refused);
+    ck_assert_uint_eq(m.latency.max, (100 - want_refused) * 10000000ULL);
+    assert_node_invariant(&m);
+    free_run(t, w, &m);
+    free(csv);
+    free(topo);
+    free(extra);
+}
+
+START_TEST(test_overload_queue_limit_refuses)
+{
+    check_queue_limit("5", 94);
+    check_queue_limit("0", 99);
+}
+END_TEST
+
+/* 100 requests at 0 ms with a timeout: those served by then (10, 20, 30
+ * ms...) are answered, the rest get a 504 at the timeout. A request is
+ * answered only when its service ends before the deadline. */
+static void
+check_timeout(const char *timeout, uint64_t want_timed_out)
+{
+    char *extra = xasprintf("timeout: %s,", timeout);
+    char *topo = one_server(extra);
+    char *csv = trace_csv(100, 0, "r");
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_text(topo, csv, NULL, 0, &t, &w, &m);
+    const struct met_node *o = node_named(&m, "o");
+    ck_assert_uint_eq(o->c.timed_out, want_timed_out);
+    ck_assert_uint_eq(m.overload.timed_out, want_timed_out);
+    ck_assert_uint_eq(m.errors, want_timed_out);
+    ck_assert_uint_eq(m.latency.count, 100 - want_timed_out);
+    ck_assert_uint_eq(m.latency.max, (100 - want_timed_out) * 10000000ULL);
+    /* Every client got exactly one answer: the timed-out request still
+     * in service answers nothing more when its service ends. */
+    ck_assert_uint_eq(m.latency.count + m.errors, 100);
+    ck_assert_uint_eq(o->c.requests, 100);
+    assert_node_invariant(&m);
+    free_run(t, w, &m);
+    free(csv);
+    free(topo);
+    free(extra);
+}
+
+START_TEST(test_overload_timeout_answers_504)
+{
+    check_timeout("35ms", 97);
+    check_timeout("30ms", 98);
+}
+END_TEST
+
+START_TEST(test_overload_timed_out_service_then_failure)
+{
+    /* The request's service (10 ms) outlasts its timeout (5 ms): a 504 at
+     * 5 ms; the origin fails at 7 ms, so its SERVED at 10 ms finds a lost
+     * request, which has already been answered: no second answer. The
+     * one at 200 ms, after the recovery, is served in 10 ms... and times
+     * out too; the one with a 20 ms timeout is answered. */
+    char *topo = one_server("timeout: 5ms,");
+    char *more =
+        xasprintf("%soutages: [{fail: o, at: 7ms, for: 100ms}]\n", topo);
+    const char csv[] = "time,id,size,region\n0,a,1000,r\n200,b,1000,r\n";
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_text(more, csv, NULL, 0, &t, &w, &m);
+    ck_assert_uint_eq(m.requests, 2);
+    ck_assert_uint_eq(m.errors, 2);
+    ck_assert_uint_eq(m.overload.timed_out, 2);
+    ck_assert_uint_eq(node_named(&m, "o")->c.timed_out, 2);
+    free_run(t, w, &m);
+    const char *sets[] = {"nodes.o.timeout=20ms"};
+    run_text(more, csv, sets, 1, &t, &w, &m);
+    ck_assert_uint_eq(m.errors, 1); /* a, lost in the failure */
+    ck_assert_uint_eq(m.overload.timed_out, 0);
+    ck_assert_uint_eq(m.latency.count, 1);
+    ck_assert_uint_eq(m.latency.max, 10000000ULL);
+    free_run(t, w, &m);
+    free(more);
+    free(topo);
+}
+END_TEST
+
+/* Region r's 101 requests 1 ms apart against rate 100/s, burst 5: the 5
+ * tokens of the full bucket and the 10 that 100 ms refill are answered
+ * (the last at exactly 100 ms, when the 10th whole token is in), the 86
+ * others get a 429. */
+START_TEST(test_overload_rate_limit_token_bucket)
+{
+    const char topo[] =
+        "name: rl\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: e, tier: edge, cache: {capacity: 1MiB}, parent: o,\n"
+        "     rate_limit: {rate: 100, burst: 5}}\n"
+        "  - {name: o, tier: origin}\n"
+        "latency_ms: {r: {e: 0}, e: {o: 0}}\n";
+    char *csv = trace_csv(101, 1, "r");
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_text(topo, csv, NULL, 0, &t, &w, &m);
+    const struct met_node *e = node_named(&m, "e");
+    ck_assert_uint_eq(e->c.rate_limited, 86);
+    ck_assert_uint_eq(e->c.misses, 15);
+    ck_assert_uint_eq(m.overload.rate_limited, 86);
+    ck_assert_uint_eq(m.regions[0].overload.rate_limited, 86);
+    ck_assert_uint_eq(m.origin_requests, 15);
+    assert_node_invariant(&m);
+    free_run(t, w, &m);
+    /* 1.01 tokens short: 100 ms x 99.99/s refills 9.999 tokens. */
+    const char *sets[] = {"nodes.e.rate_limit.rate=99.99"};
+    run_text(topo, csv, sets, 1, &t, &w, &m);
+    ck_assert_uint_eq(node_named(&m, "e")->c.rate_limited, 87);
+    free_run(t, w, &m);
+    free(csv);
+}
+END_TEST
+
+START_TEST(test_overload_rate_limit_per_region)
+{
+    /* Two regions send 10 requests each at 0 ms to one edge with burst 5
+     * and a negligible rate: per region each has its own 5 tokens, in
+     * total they share 5. */
+    const char topo[] =
+        "name: rl\nregions: [{name: a, weight: 1}, {name: b, weight: 1}]\n"
+        "nodes:\n"
+        "  - {name: e, tier: edge, cache: {capacity: 1MiB}, parent: o,\n"
+        "     rate_limit: {rate: 0.001, burst: 5, per: region}}\n"
+        "  - {name: o, tier: origin}\n"
+        "latency_ms: {a: {e: 0}, b: {e: 0}, e: {o: 0}}\n";
+    char *ca = trace_csv(10, 0, "a");
+    char *cb = trace_csv(10, 0, "b");
+    char *csv = xasprintf("%s%s", ca, strchr(cb, '\n') + 1);
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_text(topo, csv, NULL, 0, &t, &w, &m);
+    ck_assert_uint_eq(m.regions[0].overload.rate_limited, 5);
+    ck_assert_uint_eq(m.regions[1].overload.rate_limited, 5);
+    free_run(t, w, &m);
+    const char *sets[] = {"nodes.e.rate_limit.per=total"};
+    run_text(topo, csv, sets, 1, &t, &w, &m);
+    ck_assert_uint_eq(m.overload.rate_limited, 15);
+    ck_assert_uint_eq(m.regions[0].overload.rate_limited, 5);
+    ck_assert_uint_eq(m.regions[1].overload.rate_limited, 10);
+    free_run(t, w, &m);
+    free(csv);
+    free(ca);
+    free(cb);
+}
+END_TEST
+
+START_TEST(test_overload_stale_if_error_covers_a_503)
+{
+    /* a is cached at the edge at 0 ms for 1 s (stale_if_error 60 s). At
+     * 2000 ms x takes the origin's one server (queue_limit 0); a, expired
+     * at 2001 ms, is revalidated, refused with a 503, and the edge serves
+     * its stale copy: no error reaches the client. y, at 2002 ms, has no
+     * copy: its 503 does. */
+    char *topo = one_server("queue_limit: 0,");
+    const char csv[] = "time,id,size,region,ttl,stale_if_error\n"
+                       "0,a,1000,r,1,60\n"
+                       "2000,x,1000,r,1,60\n"
+                       "2001,a,1000,r,1,60\n"
+                       "2002,y,1000,r,1,60\n";
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_text(topo, csv, NULL, 0, &t, &w, &m);
+    const struct met_node *e = node_named(&m, "e");
+    ck_assert_uint_eq(node_named(&m, "o")->c.refused, 2);
+    ck_assert_uint_eq(e->c.stale_if_error, 1);
+    ck_assert_uint_eq(e->c.outcome[MET_OUT_STALE], 1);
+    ck_assert_uint_eq(m.errors, 1);
+    ck_assert_uint_eq(m.overload.refused, 1);
+    assert_node_invariant(&m);
+    free_run(t, w, &m);
+    free(topo);
+}
+END_TEST
+
+/* Bad values: exit 3, file:line:col and the field. */
+START_TEST(test_overload_rejects_bad_values)
+{
+    static const struct {
+        const char *keys, *field, *says;
+    } bad[] = {
+        {"rate_limit: {rate: -1, burst: 5},", "nodes[1].rate_limit.rate",
+         "a number > 0"},
+        {"rate_limit: {rate: 0, burst: 5},", "nodes[1].rate_limit.rate",
+         "a number > 0"},
+        {"rate_limit: {rate: 0.0001, burst: 5},", "nodes[1].rate_limit.rate",
+         "at least 0.001"},
+        {"rate_limit: {rate: 10, burst: 0},", "nodes[1].rate_limit.burst",
+         "a positive whole number"},
+        {"rate_limit: {rate: 10, burst: 5, per: client},",
+         "nodes[1].rate_limit.per", "total or region"},
+        {"rate_limit: {rate: 10},", "nodes[1].rate_limit", "burst"},
+        {"queue_limit: -1,", "nodes[1].queue_limit", "a whole number >= 0"},
+        {"timeout: -5ms,", "nodes[1].timeout", ""},
+        {"timeout: 0ms,", "nodes[1].timeout", ""},
+    };
+    char *dir = test_tmpdir();
+    char *wpath = test_write_file(dir, "wl.yaml",
+                                  "name: t\ntrace: {path: t.csv, format:"
+                                  " csv}\n");
+    char *cpath = test_write_file(dir, "t.csv", "time,id,size\n0,a,1\n");
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *topo = one_server(bad[i].keys);
+        char *tpath = test_write_file(dir, "topo.yaml", topo);
+        char *out = NULL, *err = NULL;
+        int rc = test_cdnsim(&out, &err, "run", tpath, wpath, NULL);
+        ck_assert_msg(rc == 3, "%s: exit %d", bad[i].keys, rc);
+        char *where = xasprintf("%s:5:", tpath);
+        ck_assert_msg(strstr(err, where) != NULL, "%s: %s", bad[i].keys, err);
+        ck_assert_msg(strstr(err, bad[i].field) != NULL, "%s: %s", bad[i].keys,
+                      err);
+        ck_assert_msg(strstr(err, bad[i].says) != NULL, "%s: %s", bad[i].keys,
+                      err);
+        free(where);
+        free(out);
+        free(err);
+        free(tpath);
+        free(topo);
+    }
+    test_rmtree(dir);
+    free(dir);
+    free(wpath);
+    free(cpath);
+}
+END_TEST
+
+START_TEST(test_overload_needs_servers)
+{
+    /* queue_limit without servers, timeout without service_time. */
+    static const char *const keys[] = {"queue_limit: 3", "timeout: 1s"};
+    char *dir = test_tmpdir();
+    char *wpath = test_write_file(dir, "wl.yaml",
+                                  "name: t\ntrace: {path: t.csv, format:"
+                                  " csv}\n");
+    char *cpath = test_write_file(dir, "t.csv", "time,id,size\n0,a,1\n");
+    for (size_t i = 0; i < 2; i++) {
+        char *topo = xasprintf("name: q\nregions: [{name: r, weight: 1}]\n"
+                               "nodes:\n  - {name: e, tier: edge, cache:"
+                               " {capacity: 1MiB}, parent: o}\n"
+                               "  - {name: o, tier: origin, %s}\n"
+                               "latency_ms: {r: {e: 0}, e: {o: 0}}\n",
+                               keys[i]);
+        char *tpath = test_write_file(dir, "topo.yaml", topo);
+        char *err = NULL;
+        ck_assert_int_eq(test_cdnsim(NULL, &err, "run", tpath, wpath, NULL), 3);
+        ck_assert_msg(strstr(err, "service_time") != NULL, "%s", err);
+        char *where = xasprintf("%s:5:", tpath);
+        ck_assert_msg(strstr(err, where) != NULL, "%s", err);
+        free(where);
+        free(err);
+        free(tpath);
+        free(topo);
+    }
+    test_rmtree(dir);
+    free(dir);
+    free(wpath);
+    free(cpath);
+}
+END_TEST
+
+Suite *
+overload_suite(void)
+{
+    Suite *s = suite_create("overload");
+    TCase *tc = tcase_create("overload");
+    tcase_add_test(tc, test_overload_queue_limit_refuses);
+    tcase_add_test(tc, test_overload_timeout_answers_504);
+    tcase_add_test(tc, test_overload_timed_out_service_then_failure);
+    tcase_add_test(tc, test_overload_rate_limit_token_bucket);
+    tcase_add_test(tc, test_overload_rate_limit_per_region);
+    tcase_add_test(tc, test_overload_stale_if_error_covers_a_503);
+    tcase_add_test(tc, test_overload_rejects_bad_values);
+    tcase_add_test(tc, test_overload_needs_servers);
+    suite_add_tcase(s, tc);
+    return s;
+}
