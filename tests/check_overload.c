@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "suites.h"
 #include "util/xalloc.h"
+#include "workload/workload.h"
 
 /* A trace of n requests for distinct objects, the k-th at k x step_ms,
  * from region (a csv trace in ms). */
@@ -387,6 +388,182 @@ START_TEST(test_overload_needs_servers)
 }
 END_TEST
 
+/* --- attacks (arrival.attacks) --- */
+
+static const char attack_topo[] =
+    "name: rl2\nregions: [{name: users, weight: 1}, {name: bots, weight: 1}]\n"
+    "nodes:\n"
+    "  - {name: edge, tier: edge, cache: {capacity: 1MiB}, parent: origin,\n"
+    "     rate_limit: {rate: 500, burst: 100}}\n"
+    "  - {name: origin, tier: origin}\n"
+    "latency_ms: {users: {edge: 0}, bots: {edge: 0}, edge: {origin: 0}}\n";
+
+/* A workload of 2,000 requests: almost none ordinary (0.001/s), an
+ * attack of 2,000/s from bots from 0 s. */
+static const char attack_wl[] =
+    "name: atk\nseed: 1\nrequests: 2000\nwarmup: 0\n"
+    "arrival:\n  rate: 0.001\n  attacks:\n"
+    "    - {at: 0s, duration: 10s, rate: 2000, region: bots}\n"
+    "catalog: {objects: 100, zipf_alpha: 0.8, size: {dist: fixed, bytes:"
+    " 1000}, ttl: 1m}\n";
+
+static void
+load_pair(const char *topo, const char *wl, struct cfg_topology **t,
+          struct cfg_workload **w)
+{
+    char *dir = test_tmpdir();
+    char *tpath = test_write_file(dir, "topo.yaml", topo);
+    char *wpath = test_write_file(dir, "wl.yaml", wl);
+    struct sim_err err = {0};
+    char buf[1024];
+    int rc = cfg_load(tpath, wpath, NULL, 0, t, w, &err);
+    ck_assert_msg(rc == 0, "%s", sim_err_format(&err, buf, sizeof buf));
+    test_rmtree(dir);
+    free(dir);
+    free(tpath);
+    free(wpath);
+}
+
+START_TEST(test_overload_rate_limit_holds_an_attack)
+{
+    /* 2,000 attack requests (about 1 s of them) through a bucket of 100
+     * refilled at 500/s: 100 + 500 x ~1 s reach the origin, each a miss
+     * (every URL is new); the rest get a 429 at the edge. */
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_pair(attack_topo, attack_wl, &t, &w);
+    struct sim_err err = {0};
+    struct cdn *c = cdn_new(t, w, &err);
+    ck_assert_ptr_nonnull(c);
+    struct met_run m;
+    ck_assert_int_eq(cdn_run(c, NULL, &m), 0);
+    cdn_free(c);
+    double span_s = (double)(m.measured_end_ns - m.measured_start_ns) / 1e9;
+    ck_assert_double_eq_tol(span_s, 1.0, 0.05);
+    ck_assert_uint_eq(m.origin_requests, 595);
+    ck_assert_double_eq_tol((double)m.origin_requests, 100 + 500 * span_s, 2);
+    ck_assert_uint_eq(m.overload.rate_limited, 2000 - 595);
+    ck_assert_uint_eq(m.regions[1].overload.rate_limited, 2000 - 595);
+    ck_assert_uint_eq(m.regions[1].requests, 2000);
+    assert_node_invariant(&m);
+    met_run_fini(&m);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+END_TEST
+
+/* The requests of a workload's generator, attack requests left out. */
+static size_t
+draw_ordinary(const struct cfg_topology *t, const struct cfg_workload *w,
+              struct wl_request *out, size_t n)
+{
+    const char *names[8];
+    double weights[8];
+    for (size_t r = 0; r < t->n_regions; r++) {
+        names[r] = t->regions[r].name;
+        weights[r] = t->regions[r].weight;
+    }
+    struct wl_gen *g = NULL;
+    struct sim_err err = {0};
+    ck_assert_int_eq(
+        wl_gen_new(w, names, weights, (uint32_t)t->n_regions, &g, &err), 0);
+    size_t k = 0, n_attack = 0;
+    struct wl_request q;
+    while (k < n && wl_gen_next(g, &q) == 1) {
+        if (q.object >= CFG_ATTACK_FIRST_ID) {
+            ck_assert_str_eq(t->regions[q.region].name, "bots");
+            n_attack++;
+            continue;
+        }
+        out[k++] = q;
+    }
+    wl_gen_free(g);
+    return n_attack;
+}
+
+START_TEST(test_overload_attack_leaves_other_draws_alone)
+{
+    /* The same workload with and without an attack (and a flash crowd,
+     * another source): the ordinary requests are the same, at the same
+     * times, for the same objects from the same regions. */
+    static const char wl[] =
+        "name: mix\nseed: 3\nrequests: 1000\n"
+        "arrival:\n  rate: 500\n"
+        "  flash_crowds: [{at: 1s, duration: 2s, objects: 5, multiplier:"
+        " 3}]\n%s"
+        "catalog: {objects: 1000, zipf_alpha: 0.8, size: {dist: lognormal,"
+        " median: 2KiB, sigma: 1}, ttl: 1m}\n";
+    char *with = xasprintf(wl, "  attacks: [{at: 0.5s, duration: 2s, rate:"
+                               " 800, region: bots}]\n");
+    char *without = xasprintf(wl, "");
+    enum { N = 3000 };
+    struct wl_request *a = xcalloc(N, sizeof *a);
+    struct wl_request *b = xcalloc(N, sizeof *b);
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_pair(attack_topo, with, &t, &w);
+    size_t n_attack = draw_ordinary(t, w, a, N);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    load_pair(attack_topo, without, &t, &w);
+    ck_assert_uint_eq(draw_ordinary(t, w, b, N), 0);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    /* 800/s for 2 s. */
+    ck_assert_uint_gt(n_attack, 1500);
+    ck_assert_uint_lt(n_attack, 1700);
+    for (size_t k = 0; k < N; k++) {
+        ck_assert_int_eq(a[k].at, b[k].at);
+        ck_assert_uint_eq(a[k].object, b[k].object);
+        ck_assert_uint_eq(a[k].size, b[k].size);
+        ck_assert_uint_eq(a[k].region, b[k].region);
+    }
+    free(a);
+    free(b);
+    free(with);
+    free(without);
+}
+END_TEST
+
+START_TEST(test_overload_attack_rejects_bad_values)
+{
+    static const struct {
+        const char *attack, *says;
+    } bad[] = {
+        {"{at: 0s, duration: 1s, rate: 0}", "arrival.attacks[0].rate"},
+        {"{at: 0s, duration: 1s, rate: -5}", "arrival.attacks[0].rate"},
+        {"{at: 0s, rate: 5}", "duration"},
+        {"{at: 0s, duration: 1s, rate: 5, region: mars}", "no region \"mars\""},
+        {"{at: 0s, duration: 1s, rate: 5, class: none}",
+         "arrival.attacks[0].class"},
+    };
+    char *dir = test_tmpdir();
+    char *tpath = test_write_file(dir, "topo.yaml", attack_topo);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *wl = xasprintf(
+            "name: atk\nrequests: 10\n"
+            "arrival:\n  rate: 10\n  attacks:\n"
+            "    - %s\n"
+            "catalog: {objects: 10, zipf_alpha: 1, size: {dist: fixed,"
+            " bytes: 1}, ttl: 1m}\n",
+            bad[i].attack);
+        char *wpath = test_write_file(dir, "wl.yaml", wl);
+        char *err = NULL;
+        ck_assert_int_eq(test_cdnsim(NULL, &err, "run", tpath, wpath, NULL), 3);
+        char *where = xasprintf("%s:6:", wpath);
+        ck_assert_msg(strstr(err, where) != NULL, "%s", err);
+        ck_assert_msg(strstr(err, bad[i].says) != NULL, "%s", err);
+        free(where);
+        free(err);
+        free(wpath);
+        free(wl);
+    }
+    test_rmtree(dir);
+    free(dir);
+    free(tpath);
+}
+END_TEST
+
 Suite *
 overload_suite(void)
 {
@@ -400,6 +577,9 @@ overload_suite(void)
     tcase_add_test(tc, test_overload_stale_if_error_covers_a_503);
     tcase_add_test(tc, test_overload_rejects_bad_values);
     tcase_add_test(tc, test_overload_needs_servers);
+    tcase_add_test(tc, test_overload_rate_limit_holds_an_attack);
+    tcase_add_test(tc, test_overload_attack_leaves_other_draws_alone);
+    tcase_add_test(tc, test_overload_attack_rejects_bad_values);
     suite_add_tcase(s, tc);
     return s;
 }

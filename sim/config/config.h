@@ -297,6 +297,26 @@ struct cfg_flash {
     size_t class_idx;         /* sizes, TTL, cacheability of this class */
 };
 
+/* An attack (arrival.attacks): for [at, at + duration) an attacker sends
+ * rate requests/s (Poisson) for cache-busting URLs: each names an object
+ * no one else asks for (a random id from CFG_ATTACK_FIRST_ID on, attack k
+ * its own 2^52 of them), of the class's sizes and TTL. */
+struct cfg_attack {
+    cfg_time_ns at;
+    cfg_time_ns duration_ns;  /* > 0 */
+    double rate;              /* > 0, requests/s */
+    size_t class_idx;         /* sizes, TTL, cacheability of this class */
+    char *region;             /* where the attacker is (a topology region,
+                                 checked by the workload source), or NULL:
+                                 drawn by weight per request */
+    struct cfg_mark mark;     /* of region's value */
+    char *field;              /* "arrival.attacks[0].region" */
+};
+
+#define CFG_ATTACK_FIRST_ID ((uint64_t)1 << 62)
+#define CFG_ATTACK_ID_BITS 52
+#define CFG_ATTACKS_MAX 64
+
 /* Catalog churn (catalog.churn), a shot-noise model: new objects are
  * published as a Poisson process; each one draws how many requests it
  * will get and a lifetime L, and its request rate decays as exp(-t/L). */
@@ -408,6 +428,8 @@ struct cfg_workload {
     double start_hour;      /* the hour of day at simulated time 0 */
     struct cfg_flash *flash; /* flash crowds, in file order */
     size_t n_flash;
+    struct cfg_attack *attacks; /* attacks, in file order */
+    size_t n_attacks;
     /* The catalog. With catalog.classes, n_objects is their sum and
      * zipf_alpha, size and ttl_ns are the defaults the classes inherit;
      * change_interval_ns is then 0 (each class has its own). */
