@@ -102,7 +102,7 @@ one_server(const char *extra)
 /* 100 requests at 0 ms: one is served, queue_limit wait, the rest are
  * refused at once. */
 static void
-check_queue_limit(const char *limit, uint64_t want_refused)
+check_queue_limit(const char *limit, uint64_t want_refused, const char *readme)
 {
     char *extra = xasprintf("queue_limit: %s,", limit);
     char *topo = one_server(extra);
@@ -114,6 +114,9 @@ check_queue_limit(const char *limit, uint64_t want_refused)
     const struct met_node *o = node_named(&m, "o");
     ck_assert_uint_eq(o->c.refused, want_refused);
     ck_assert_uint_eq(o->c.requests, 100);
+    char *says = xasprintf(readme, (unsigned long long)o->c.refused);
+    test_assert_readme_says(says);
+    free(says);
     ck_assert_uint_eq(o->c.outcome[MET_OUT_ERROR], want_refused);
     ck_assert_uint_eq(m.errors, want_refused);
     ck_assert_uint_eq(m.overload.refused, want_refused);
@@ -132,8 +135,8 @@ check_queue_limit(const char *limit, uint64_t want_refused)
 
 START_TEST(test_overload_queue_limit_refuses)
 {
-    check_queue_limit("5", 94);
-    check_queue_limit("0", 99);
+    check_queue_limit("5", 94, "`queue_limit: 5` refuses %llu and");
+    check_queue_limit("0", 99, "and `queue_limit: 0` %llu;");
 }
 END_TEST
 
@@ -141,7 +144,7 @@ END_TEST
  * ms...) are answered, the rest get a 504 at the timeout. A request is
  * answered only when its service ends before the deadline. */
 static void
-check_timeout(const char *timeout, uint64_t want_timed_out)
+check_timeout(const char *timeout, uint64_t want_timed_out, const char *readme)
 {
     char *extra = xasprintf("timeout: %s,", timeout);
     char *topo = one_server(extra);
@@ -153,6 +156,9 @@ check_timeout(const char *timeout, uint64_t want_timed_out)
     const struct met_node *o = node_named(&m, "o");
     ck_assert_uint_eq(o->c.timed_out, want_timed_out);
     ck_assert_uint_eq(m.overload.timed_out, want_timed_out);
+    char *says = xasprintf(readme, (unsigned long long)o->c.timed_out);
+    test_assert_readme_says(says);
+    free(says);
     ck_assert_uint_eq(m.errors, want_timed_out);
     ck_assert_uint_eq(m.latency.count, 100 - want_timed_out);
     ck_assert_uint_eq(m.latency.max, (100 - want_timed_out) * 10000000ULL);
@@ -169,8 +175,8 @@ check_timeout(const char *timeout, uint64_t want_timed_out)
 
 START_TEST(test_overload_timeout_answers_504)
 {
-    check_timeout("35ms", 97);
-    check_timeout("30ms", 98);
+    check_timeout("35ms", 97, "`timeout: 35ms` times out %llu (those");
+    check_timeout("30ms", 98, "and `timeout: 30ms` %llu;");
 }
 END_TEST
 
@@ -226,6 +232,13 @@ START_TEST(test_overload_rate_limit_token_bucket)
     const struct met_node *e = node_named(&m, "e");
     ck_assert_uint_eq(e->c.rate_limited, 86);
     ck_assert_uint_eq(e->c.misses, 15);
+    char *says = xasprintf("`{rate: 100, burst: 5}` get %llu answers (5 of "
+                           "the full bucket, 10 refilled in 100 ms) and "
+                           "%llu 429s",
+                           (unsigned long long)e->c.misses,
+                           (unsigned long long)e->c.rate_limited);
+    test_assert_readme_says(says);
+    free(says);
     ck_assert_uint_eq(m.overload.rate_limited, 86);
     ck_assert_uint_eq(m.regions[0].overload.rate_limited, 86);
     ck_assert_uint_eq(m.origin_requests, 15);
@@ -441,6 +454,11 @@ START_TEST(test_overload_rate_limit_holds_an_attack)
     double span_s = (double)(m.measured_end_ns - m.measured_start_ns) / 1e9;
     ck_assert_double_eq_tol(span_s, 1.0, 0.05);
     ck_assert_uint_eq(m.origin_requests, 595);
+    char *says = xasprintf("`{rate: 500, burst: 100}` gets %llu of its first "
+                           "2,000 requests",
+                           (unsigned long long)m.origin_requests);
+    test_assert_readme_says(says);
+    free(says);
     ck_assert_double_eq_tol((double)m.origin_requests, 100 + 500 * span_s, 2);
     ck_assert_uint_eq(m.overload.rate_limited, 2000 - 595);
     ck_assert_uint_eq(m.regions[1].overload.rate_limited, 2000 - 595);
@@ -564,6 +582,91 @@ START_TEST(test_overload_attack_rejects_bad_values)
 }
 END_TEST
 
+/* Thousands with commas, as README writes counts. */
+static char *
+with_commas(uint64_t v)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+    char out[48];
+    size_t n = strlen(digits), o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    return xstrdup(out);
+}
+
+/* The region named name of m. */
+static const struct met_region *
+region_named(const struct met_run *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_regions; i++)
+        if (strcmp(m->regions[i].name, name) == 0)
+            return &m->regions[i];
+    ck_abort_msg("no region %s", name);
+    return NULL;
+}
+
+/* README's attack example, run as it says, with and without the limit. */
+START_TEST(test_overload_readme_attack_figures)
+{
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    test_run_model("topologies/rate-limit.yaml", "workloads/attack.yaml", NULL,
+                   0, &t, &w, &m);
+    const struct met_region *eu = region_named(&m, "eu");
+    const struct met_region *us = region_named(&m, "us");
+    const struct met_region *bots = region_named(&m, "bots");
+    char *limited = with_commas(bots->overload.rate_limited);
+    char *peak0 = with_commas(m.origin_peak_rps);
+    char *sent = with_commas(bots->requests);
+    char *phrase =
+        xasprintf("the edge answers %s of the bots' %s requests "
+                  "with a 429, the origin's peak is %s "
+                  "requests/s, and no eu or us request fails "
+                  "(eu's p90 latency %.1f ms)",
+                  limited, sent, peak0,
+                  (double)met_hist_quantile(&eu->latency, 0.9) / 1e6);
+    test_assert_readme_says(phrase);
+    ck_assert_uint_eq(eu->errors + us->errors, 0);
+    ck_assert_uint_eq(m.overload.rate_limited, bots->overload.rate_limited);
+    ck_assert_uint_eq(node_named(&m, "edge")->c.rate_limited,
+                      bots->overload.rate_limited);
+    /* The limit holds the bots to about 500/s during the 20 s attack. */
+    ck_assert_uint_le(m.origin_peak_rps, 800);
+    free(phrase);
+    free(limited);
+    free(sent);
+    free(peak0);
+    free_run(t, w, &m);
+
+    const char *sets[] = {"nodes.edge.rate_limit.rate=1e9"};
+    test_run_model("topologies/rate-limit.yaml", "workloads/attack.yaml", sets,
+                   1, &t, &w, &m);
+    eu = region_named(&m, "eu");
+    us = region_named(&m, "us");
+    char *peak = with_commas(m.origin_peak_rps);
+    char *refused = with_commas(m.overload.refused);
+    phrase = xasprintf("the origin's peak is %s requests/s, its queue fills "
+                       "and %s requests get a 503, %llu of them eu's and "
+                       "%llu us's, and eu's p90 latency is %.1f ms",
+                       peak, refused, (unsigned long long)eu->overload.refused,
+                       (unsigned long long)us->overload.refused,
+                       (double)met_hist_quantile(&eu->latency, 0.9) / 1e6);
+    test_assert_readme_says(phrase);
+    ck_assert_uint_eq(m.overload.rate_limited, 0);
+    ck_assert_uint_gt(m.origin_peak_rps, 2000);
+    free(phrase);
+    free(peak);
+    free(refused);
+    free_run(t, w, &m);
+}
+END_TEST
+
 Suite *
 overload_suite(void)
 {
@@ -580,6 +683,7 @@ overload_suite(void)
     tcase_add_test(tc, test_overload_rate_limit_holds_an_attack);
     tcase_add_test(tc, test_overload_attack_leaves_other_draws_alone);
     tcase_add_test(tc, test_overload_attack_rejects_bad_values);
+    tcase_add_test(tc, test_overload_readme_attack_figures);
     suite_add_tcase(s, tc);
     return s;
 }
