@@ -2,6 +2,7 @@
  * at a node (sim/model/overload.c, sim/config/overload.c), with counts
  * derived by hand from fixed service times and trace arrivals. */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +11,12 @@
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
+#include "report/report.h"
 #include "suites.h"
 #include "util/xalloc.h"
 #include "workload/workload.h"
+
+static char *with_commas(uint64_t v);
 
 /* A trace of n requests for distinct objects, the k-th at k x step_ms,
  * from region (a csv trace in ms). */
@@ -582,6 +586,113 @@ START_TEST(test_overload_attack_rejects_bad_values)
 }
 END_TEST
 
+/* The value of --metric path for run 1 of the database at db_path. */
+static int64_t
+metric_of(sqlite3 *db, const char *path)
+{
+    struct rep_metric m;
+    struct sim_err err = {0};
+    ck_assert_int_eq(rep_metric_parse(path, &m, &err), 0);
+    sqlite3_stmt *st = NULL;
+    ck_assert_msg(sqlite3_prepare_v2(db, m.sql, -1, &st, NULL) == SQLITE_OK,
+                  "%s: %s", path, sqlite3_errmsg(db));
+    sqlite3_bind_int64(st, 1, 1);
+    if (m.name != NULL)
+        sqlite3_bind_text(st, 2, m.name, -1, SQLITE_TRANSIENT);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    rep_metric_fini(&m);
+    return v;
+}
+
+START_TEST(test_overload_db_and_metric_paths)
+{
+    /* The attack run's counts in the database, read back by the --metric
+     * paths of the JSON. */
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    load_pair(attack_topo, attack_wl, &t, &w);
+    struct sim_err err = {0};
+    struct cdn *c = cdn_new(t, w, &err);
+    ck_assert_ptr_nonnull(c);
+    struct met_run m;
+    ck_assert_int_eq(cdn_run(c, NULL, &m), 0);
+    cdn_free(c);
+    char *dir = test_tmpdir();
+    char *path = xasprintf("%s/r.db", dir);
+    int64_t id = 0;
+    ck_assert_int_eq(met_write_db(&m, path, &id, &err), 0);
+    ck_assert_int_eq(id, 1);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    int64_t limited = (int64_t)m.overload.rate_limited;
+    ck_assert_int_gt(limited, 0);
+    ck_assert_int_eq(metric_of(db, "rate_limited"), limited);
+    ck_assert_int_eq(metric_of(db, "refused"), 0);
+    ck_assert_int_eq(metric_of(db, "timed_out"), 0);
+    ck_assert_int_eq(metric_of(db, "regions.bots.rate_limited"), limited);
+    ck_assert_int_eq(metric_of(db, "regions.users.rate_limited"), 0);
+    ck_assert_int_eq(metric_of(db, "nodes.edge.rate_limited"), limited);
+    ck_assert_int_eq(metric_of(db, "tiers.edge.rate_limited"), limited);
+    ck_assert_int_eq(metric_of(db, "nodes.origin.refused"), 0);
+    /* Per window: the edge's 429s add up to its counter. */
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(db,
+                                        "SELECT sum(rate_limited), count(*)"
+                                        " FROM overload_timeseries WHERE"
+                                        " node = 'edge'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int64(st, 0), limited);
+    ck_assert_int_gt(sqlite3_column_int64(st, 1), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    /* The report has an Overload section with the bots' 429s; a run where
+     * nothing was turned away has none. */
+    char *out = xasprintf("%s/rep", dir);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", path, "--run", "1",
+                                 "--out", out, NULL),
+                     0);
+    char *md_path = xasprintf("%s/report.md", out);
+    char *md = test_read_file(md_path);
+    char *n429 = with_commas((uint64_t)limited);
+    char *row = xasprintf("| bots | 2,000 | %s | 0 | 0 |", n429);
+    free(n429);
+    ck_assert_ptr_nonnull(strstr(md, "## Overload"));
+    ck_assert_msg(strstr(md, row) != NULL, "%s", row);
+    free(md);
+    free(row);
+    met_run_fini(&m);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    const char *sets[] = {"nodes.edge.rate_limit.rate=1e6"};
+    char *tpath = test_write_file(dir, "t.yaml", attack_topo);
+    char *wpath = test_write_file(dir, "w.yaml", attack_wl);
+    test_run_model(tpath, wpath, sets, 1, &t, &w, &m);
+    ck_assert_uint_eq(m.errors, 0);
+    ck_assert_int_eq(met_write_db(&m, path, &id, &err), 0);
+    ck_assert_int_eq(id, 2);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", path, "--run", "2",
+                                 "--out", out, NULL),
+                     0);
+    md = test_read_file(md_path);
+    ck_assert_ptr_null(strstr(md, "## Overload"));
+    free(md);
+    free(md_path);
+    free(out);
+    free(tpath);
+    free(wpath);
+    met_run_fini(&m);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+    test_rmtree(dir);
+    free(dir);
+    free(path);
+}
+END_TEST
+
 /* Thousands with commas, as README writes counts. */
 static char *
 with_commas(uint64_t v)
@@ -684,6 +795,7 @@ overload_suite(void)
     tcase_add_test(tc, test_overload_attack_leaves_other_draws_alone);
     tcase_add_test(tc, test_overload_attack_rejects_bad_values);
     tcase_add_test(tc, test_overload_readme_attack_figures);
+    tcase_add_test(tc, test_overload_db_and_metric_paths);
     suite_add_tcase(s, tc);
     return s;
 }
