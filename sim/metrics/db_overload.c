@@ -51,7 +51,9 @@ insert_overload_windows(struct db *d, sqlite3_stmt *st, int64_t id,
 {
     int code = 0;
     for (uint64_t k = 0; code == 0 && k < n->n_windows; k++) {
-        const struct met_window *win = &n->windows[k];
+        static const struct met_overload zero;
+        const struct met_overload *win =
+            k < n->overload_cap ? &n->overload_windows[k] : &zero;
         struct db_row w;
         db_row_start(&w, st);
         db_bind_i64(&w, id);

@@ -125,9 +125,6 @@ struct met_window {
     uint64_t hits;
     uint64_t misses;          /* misses + expired: requests sent upstream */
     uint64_t bytes_out;
-    uint64_t rate_limited;    /* the node's 429s, 503s and 504s (its */
-    uint64_t refused;         /* counters of the same names) */
-    uint64_t timed_out;
 };
 
 /* Client requests answered with an error a node's overload protection
@@ -148,6 +145,11 @@ struct met_node {
     struct met_window *windows; /* [n_windows], owned */
     uint64_t n_windows;
     uint64_t windows_cap;
+    struct met_overload *overload_windows; /* the node's 429s, 503s and
+                                 504s per window, beside windows (NULL
+                                 until it turns a request away; entries
+                                 past overload_cap are 0) */
+    uint64_t overload_cap;
 };
 
 struct met_run;
@@ -367,6 +369,10 @@ struct met_window *met_node_window(struct met_node *n, uint64_t w);
  * lies past MET_MAX_WINDOWS windows.
  */
 struct met_window *met_run_window(struct met_run *r, size_t i, int64_t t_ns);
+/* Node i's overload counts (met_node.overload_windows) in the window
+ * holding t_ns, as met_run_window finds it. */
+struct met_overload *met_run_overload_window(struct met_run *r, size_t i,
+                                             int64_t t_ns);
 
 /* Derived figures. */
 double met_ratio(uint64_t num, uint64_t den); /* 0 when den is 0 */

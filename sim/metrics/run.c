@@ -26,8 +26,10 @@ met_run_init(struct met_run *r, size_t n_regions, size_t n_nodes)
 void
 met_run_fini(struct met_run *r)
 {
-    for (size_t i = 0; i < r->n_nodes; i++)
+    for (size_t i = 0; i < r->n_nodes; i++) {
         free(r->nodes[i].windows);
+        free(r->nodes[i].overload_windows);
+    }
     free(r->nodes);
     for (size_t k = 0; k < r->n_links; k++)
         free(r->links[k].windows);
@@ -228,15 +230,13 @@ coarsen(struct met_run *r)
                 sum.hits += b->hits;
                 sum.misses += b->misses;
                 sum.bytes_out += b->bytes_out;
-                sum.rate_limited += b->rate_limited;
-                sum.refused += b->refused;
-                sum.timed_out += b->timed_out;
             }
             n->windows[k] = sum;
         }
         if (n->n_windows > m)
             memset(n->windows + m, 0,
                    (size_t)(n->n_windows - m) * sizeof *n->windows);
+        met_overload_coarsen(n);
         n->n_windows = m;
     }
     met_links_coarsen(r);

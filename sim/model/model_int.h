@@ -161,14 +161,13 @@ struct node {
     const struct cfg_service *service; /* NULL: requests take no time */
     gsl_rng *service_rng;
     uint32_t busy;               /* servers at work */
+    uint32_t is_gated;           /* service or overload protection is set:
+                                    a request does not go straight to its
+                                    lookup (node_arrive) */
     uint32_t *waiting;           /* FIFO ring of request slots */
     size_t waiting_cap;          /* a power of two, or 0 */
     uint32_t waiting_head;
     uint32_t waiting_n;
-    /* queue_limit, timeout, rate_limit (overload.c), or NULL: none. */
-    const struct cfg_overload *overload;
-    int64_t timeout_armed_at;    /* the pending EV_QUEUE_TIMEOUT, or -1 */
-    struct token_bucket *buckets;/* rate_limit: one, or one per region */
 };
 
 /* A rate_limit's token bucket, in integer units of 1e-12 token, so that
@@ -177,6 +176,14 @@ struct node {
 struct token_bucket {
     int64_t level;               /* tokens x 1e12 */
     int64_t at;                  /* when level was last brought up to date */
+};
+
+/* A node's overload protection (overload.c), kept apart from struct node
+ * so that nodes stay as small as they were. */
+struct node_overload {
+    const struct cfg_overload *cfg; /* NULL: the node has none */
+    int64_t timeout_armed_at;    /* the pending EV_QUEUE_TIMEOUT, or -1 */
+    struct token_bucket *buckets;/* rate_limit: one, or one per region */
 };
 
 struct cdn {
@@ -193,6 +200,8 @@ struct cdn {
                                       index into shared of that link, or
                                       -1; NULL when no region link has a
                                       capacity */
+    struct node_overload *overload; /* [node], or NULL when no node has
+                                      overload protection */
     struct shared_link *shared;    /* links with a capacity, or NULL */
     uint32_t n_shared;
     size_t shared_cap;
@@ -427,8 +436,18 @@ queue_pop(struct node *n)
 }
 
 /* overload.c */
-void overload_init(struct cdn *c, uint32_t i);
-void overload_fini(struct cdn *c, uint32_t i);
+void overload_init(struct cdn *c);
+void overload_fini(struct cdn *c);
+
+/* Node ni's overload protection, or NULL. */
+static inline struct node_overload *
+node_overload(const struct cdn *c, uint32_t ni)
+{
+    return c->overload != NULL && c->overload[ni].cfg != NULL
+               ? &c->overload[ni]
+               : NULL;
+}
+
 /* Does node ni turn request s away on arrival (rate_limit, or
  * queue_limit when it would wait)? Then s is answered and gone. */
 int overload_refuses(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);

@@ -17,8 +17,9 @@
  * node's requests and in one of rate_limited, refused and timed_out,
  * which is where it was counted instead of a lookup outcome.
  *
- * The hooks in service.c run only for a node with an overload (node.
- * overload != NULL), so nodes without one pay one test of a pointer.
+ * The hooks in service.c run only for a node with protection
+ * (node_overload), and node_arrive sends a request at a node with
+ * neither servers nor protection straight to its lookup (node.is_gated).
  */
 #include "model/model_int.h"
 
@@ -28,27 +29,41 @@
 #define TOKEN 1000000000000LL
 
 void
-overload_init(struct cdn *c, uint32_t i)
+overload_init(struct cdn *c)
 {
-    const struct cfg_overload *ov = &c->t->nodes[i].overload;
-    struct node *n = &c->nodes[i];
-    n->timeout_armed_at = -1;
-    if (!ov->has_queue_limit && ov->timeout_ns == 0 && !ov->has_rate_limit)
-        return;
-    n->overload = ov;
-    if (!ov->has_rate_limit)
-        return;
-    size_t n_buckets = ov->per == CFG_RATE_PER_REGION ? c->t->n_regions : 1;
-    n->buckets = xcalloc(n_buckets, sizeof *n->buckets);
-    for (size_t k = 0; k < n_buckets; k++)
-        n->buckets[k].level = (int64_t)ov->burst * TOKEN; /* full at 0 */
+    size_t n_protected = 0;
+    for (uint32_t i = 0; i < c->n_nodes; i++) {
+        const struct cfg_overload *ov = &c->t->nodes[i].overload;
+        n_protected +=
+            ov->has_queue_limit || ov->timeout_ns > 0 || ov->has_rate_limit;
+    }
+    if (n_protected == 0)
+        return; /* c->overload stays NULL: no node pays for it */
+    c->overload = xcalloc(c->n_nodes, sizeof *c->overload);
+    for (uint32_t i = 0; i < c->n_nodes; i++) {
+        const struct cfg_overload *ov = &c->t->nodes[i].overload;
+        struct node_overload *no = &c->overload[i];
+        no->timeout_armed_at = -1;
+        if (!ov->has_queue_limit && ov->timeout_ns == 0 && !ov->has_rate_limit)
+            continue;
+        no->cfg = ov;
+        c->nodes[i].is_gated = 1;
+        if (!ov->has_rate_limit)
+            continue;
+        size_t n_buckets = ov->per == CFG_RATE_PER_REGION ? c->t->n_regions : 1;
+        no->buckets = xcalloc(n_buckets, sizeof *no->buckets);
+        for (size_t k = 0; k < n_buckets; k++)
+            no->buckets[k].level = (int64_t)ov->burst * TOKEN; /* full at 0 */
+    }
 }
 
 void
-overload_fini(struct cdn *c, uint32_t i)
+overload_fini(struct cdn *c)
 {
-    free(c->nodes[i].buckets);
-    c->nodes[i].buckets = NULL;
+    for (uint32_t i = 0; c->overload != NULL && i < c->n_nodes; i++)
+        free(c->overload[i].buckets);
+    free(c->overload);
+    c->overload = NULL;
 }
 
 /*
@@ -76,6 +91,18 @@ bucket_take(struct token_bucket *b, const struct cfg_overload *ov, int64_t now)
     return 1;
 }
 
+/* Adds one answer with code to ov. */
+static void
+overload_add(struct met_overload *ov, enum req_code code)
+{
+    if (code == CODE_429)
+        ov->rate_limited++;
+    else if (code == CODE_503)
+        ov->refused++;
+    else
+        ov->timed_out++;
+}
+
 /* Request r was turned away at its node with code: counted there. */
 static void
 observe_overload(struct cdn *c, const struct req *r, enum req_code code,
@@ -91,32 +118,17 @@ observe_overload(struct cdn *c, const struct req *r, enum req_code code,
     if (!r->measured)
         return;
     struct met_counters *mc = &c->m->nodes[r->node].c;
-    struct met_window *win = window_at(c, r->node, now);
     mc->requests++;
     mc->bytes_requested += r->size;
-    win->requests++;
-    if (code == CODE_429) {
-        mc->rate_limited++;
-        win->rate_limited++;
-    } else if (code == CODE_503) {
-        mc->refused++;
-        win->refused++;
-    } else {
-        mc->timed_out++;
-        win->timed_out++;
-    }
-}
-
-/* Adds one answer with code to ov. */
-static void
-overload_add(struct met_overload *ov, enum req_code code)
-{
+    window_at(c, r->node, now)->requests++;
+    overload_add(
+        met_run_overload_window(c->m, r->node, now - c->measured_start), code);
     if (code == CODE_429)
-        ov->rate_limited++;
+        mc->rate_limited++;
     else if (code == CODE_503)
-        ov->refused++;
+        mc->refused++;
     else
-        ov->timed_out++;
+        mc->timed_out++;
 }
 
 void
@@ -143,10 +155,11 @@ int
 overload_refuses(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
 {
     struct node *n = &c->nodes[ni];
-    const struct cfg_overload *ov = n->overload;
+    struct node_overload *no = &c->overload[ni];
+    const struct cfg_overload *ov = no->cfg;
     if (ov->has_rate_limit) {
         size_t k = ov->per == CFG_RATE_PER_REGION ? c->reqs[s].region : 0;
-        if (!bucket_take(&n->buckets[k], ov, now)) {
+        if (!bucket_take(&no->buckets[k], ov, now)) {
             send_error(c, s, CODE_429, now);
             return 1;
         }
@@ -161,22 +174,21 @@ overload_refuses(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
     return 0;
 }
 
-/* When request s at node n times out. */
+/* When request s at node ni times out. */
 static int64_t
-deadline_of(const struct cdn *c, const struct node *n, uint32_t s)
+deadline_of(const struct cdn *c, uint32_t ni, uint32_t s)
 {
-    return add_sat(c->reqs[s].t_arrive, n->overload->timeout_ns);
+    return add_sat(c->reqs[s].t_arrive, c->overload[ni].cfg->timeout_ns);
 }
 
 void
 overload_serve(struct cdn *c, uint32_t ni, uint32_t s, int64_t done,
                int64_t now)
 {
-    struct node *n = &c->nodes[ni];
     (void)now;
-    if (n->overload->timeout_ns == 0)
+    if (c->overload[ni].cfg->timeout_ns == 0)
         return;
-    int64_t deadline = deadline_of(c, n, s);
+    int64_t deadline = deadline_of(c, ni, s);
     if (done < deadline)
         return;
     /* The 504 goes at the deadline from a copy of s, which the event owns;
@@ -193,27 +205,26 @@ overload_serve(struct cdn *c, uint32_t ni, uint32_t s, int64_t done,
 static void
 arm_queue_timeout(struct cdn *c, uint32_t ni)
 {
-    struct node *n = &c->nodes[ni];
-    int64_t at = deadline_of(c, n, n->waiting[n->waiting_head]);
-    n->timeout_armed_at = at;
+    const struct node *n = &c->nodes[ni];
+    int64_t at = deadline_of(c, ni, n->waiting[n->waiting_head]);
+    c->overload[ni].timeout_armed_at = at;
     sim_queue_push(&c->q, at, EV_QUEUE_TIMEOUT, ni, 0);
 }
 
 void
 overload_queued(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
 {
-    struct node *n = &c->nodes[ni];
+    const struct node_overload *no = &c->overload[ni];
     (void)s;
     (void)now;
-    if (n->overload->timeout_ns > 0 && n->timeout_armed_at < 0)
+    if (no->cfg->timeout_ns > 0 && no->timeout_armed_at < 0)
         arm_queue_timeout(c, ni);
 }
 
 int
 overload_expired(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
 {
-    struct node *n = &c->nodes[ni];
-    if (n->overload->timeout_ns == 0 || deadline_of(c, n, s) > now)
+    if (c->overload[ni].cfg->timeout_ns == 0 || deadline_of(c, ni, s) > now)
         return 0;
     send_error(c, s, CODE_504, now);
     return 1;
@@ -226,9 +237,9 @@ void
 overload_queue_timeout(struct cdn *c, uint32_t ni, int64_t now)
 {
     struct node *n = &c->nodes[ni];
-    n->timeout_armed_at = -1;
+    c->overload[ni].timeout_armed_at = -1;
     while (n->waiting_n > 0) {
-        if (deadline_of(c, n, n->waiting[n->waiting_head]) > now) {
+        if (deadline_of(c, ni, n->waiting[n->waiting_head]) > now) {
             arm_queue_timeout(c, ni);
             return;
         }

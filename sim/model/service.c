@@ -65,7 +65,11 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
         node_refuse(c, s, now);
         return;
     }
-    if (n->overload != NULL && overload_refuses(c, ni, s, now))
+    if (!n->is_gated) { /* no service time, no overload protection */
+        node_request(c, s, now);
+        return;
+    }
+    if (node_overload(c, ni) != NULL && overload_refuses(c, ni, s, now))
         return;
     if (n->service == NULL) {
         node_request(c, s, now);
@@ -76,7 +80,7 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
         int64_t done = now + service_draw(n);
         if (c->reqs[s].explain)
             explain_service(c, ni, done, now);
-        if (n->overload != NULL)
+        if (node_overload(c, ni) != NULL)
             overload_serve(c, ni, s, done, now);
         sim_queue_push(&c->q, done, EV_SERVED, ni, s);
         return;
@@ -84,7 +88,7 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
     if (c->reqs[s].explain)
         explain_service(c, ni, -1, now);
     queue_push(n, s);
-    if (n->overload != NULL)
+    if (node_overload(c, ni) != NULL)
         overload_queued(c, ni, s, now);
 }
 
@@ -115,10 +119,10 @@ serve_next(struct cdn *c, uint32_t ni, int64_t now)
     struct node *n = &c->nodes[ni];
     while (n->waiting_n > 0) {
         uint32_t s = queue_pop(n);
-        if (n->overload != NULL && overload_expired(c, ni, s, now))
+        if (node_overload(c, ni) != NULL && overload_expired(c, ni, s, now))
             continue;
         int64_t done = now + service_draw(n);
-        if (n->overload != NULL)
+        if (node_overload(c, ni) != NULL)
             overload_serve(c, ni, s, done, now);
         sim_queue_push(&c->q, done, EV_SERVED, ni, s);
         return;

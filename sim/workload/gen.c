@@ -218,8 +218,9 @@ wl_gen_new(const struct cfg_workload *w, const char *const *region_names,
         if (rc == 0)
             rc = wl_attack_check(g, err);
         if (rc == 0) {
-            g->n_src = n_regions + (uint32_t)w->n_flash +
-                       (w->churn.is_set ? 1u : 0u) + (uint32_t)w->n_attacks;
+            g->n_synth = n_regions + (uint32_t)w->n_flash;
+            g->n_src = g->n_synth + (w->churn.is_set ? 1u : 0u) +
+                       (uint32_t)w->n_attacks;
             g->next = xcalloc(g->n_src, sizeof *g->next);
             wl_synth_init(g, region_weights);
             for (uint32_t r = 0; r < n_regions; r++)
@@ -301,12 +302,12 @@ wl_gen_next(struct wl_gen *g, struct wl_request *out)
         int rc = wl_trace_advance(g);
         if (rc < 0)
             g->state = rc; /* reported on the next call */
+    } else if (best < g->n_synth) {
+        wl_synth_advance(g, best);
     } else if (g->churn != NULL && best == WL_SRC_CHURN(g)) {
         wl_churn_advance(g);
-    } else if (g->attacks != NULL && best >= WL_SRC_ATTACK(g, 0)) {
-        wl_attack_advance(g, best - WL_SRC_ATTACK(g, 0));
     } else {
-        wl_synth_advance(g, best);
+        wl_attack_advance(g, best - WL_SRC_ATTACK(g, 0));
     }
     return 1;
 }

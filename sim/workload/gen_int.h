@@ -170,6 +170,8 @@ struct wl_gen {
     struct wl_flash_src *flash;    /* [w->n_flash] */
     struct wl_churn *churn;        /* NULL without churn */
     struct wl_attack_src *attacks; /* [w->n_attacks] */
+    uint32_t n_synth;              /* regions and flash crowds: the
+                                      sources before churn */
     /* Trace. */
     struct wl_trace_src *trace; /* NULL for a synthetic workload */
     struct wl_purge_index *purge_index; /* a trace's tags and keys that
