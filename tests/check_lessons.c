@@ -64,9 +64,9 @@ num(const char *json, int n_keys, ...)
 START_TEST(test_lesson_pull_through)
 {
     char *out = NULL;
-    const char *argv[] = {test_bin(), "run",       EDGE_ONLY, ZIPF,
-                          "--requests", "300000",  "--set",   "warmup=50000",
-                          "--explain",  "3",       "--quiet", NULL};
+    const char *argv[] = {test_bin(),   "run",    EDGE_ONLY, ZIPF,
+                          "--requests", "300000", "--set",   "warmup=50000",
+                          "--explain",  "3",      "--quiet", NULL};
     ck_assert_int_eq(test_run(argv, &out, NULL), 0);
     ck_assert_ptr_nonnull(strstr(out, "MISS: fetches from origin"));
     ck_assert_ptr_nonnull(strstr(out, "stores it"));
@@ -122,10 +122,9 @@ START_TEST(test_lesson_capacity_buys_hits)
     static const double want[] = {0.342, 0.434, 0.548, 0.654};
     for (int i = 0; i < 4; i++) {
         char set[64];
-        snprintf(set, sizeof set, "nodes.edge-fra.cache.capacity=%s",
-                 caps[i]);
-        char *a = lesson_json("run", EDGE_ONLY, ZIPF, SHORT, "--set", set,
-                              NULL);
+        snprintf(set, sizeof set, "nodes.edge-fra.cache.capacity=%s", caps[i]);
+        char *a =
+            lesson_json("run", EDGE_ONLY, ZIPF, SHORT, "--set", set, NULL);
         double h = num(a, 3, "nodes", "edge-fra", "hit_ratio");
         ck_assert_msg(h > want[i] - 0.0006 && h < want[i] + 0.0006,
                       "%s: hit ratio %.4f", caps[i], h);
@@ -141,8 +140,7 @@ START_TEST(test_lesson_failover)
     /* 5 s of detection at 5,000 requests/s, and the 110 requests whose
      * fetches the failure cut off. */
     ck_assert_int_eq(num(a, 1, "errors"), 25502);
-    ck_assert_int_eq(num(a, 4, "nodes", "edge-near", "outcomes", "ERROR"),
-                     110);
+    ck_assert_int_eq(num(a, 4, "nodes", "edge-near", "outcomes", "ERROR"), 110);
     /* The rest arrived at the dead edge: counted by no node. */
     ck_assert_int_eq(num(a, 1, "errors") -
                          num(a, 4, "nodes", "edge-near", "outcomes", "ERROR"),
@@ -155,11 +153,10 @@ END_TEST
 
 START_TEST(test_lesson_eviction_policies)
 {
-    char *a = lesson_json("replay",
-                          "tests/data/cloudphysics.oracleGeneral.bin.zst",
-                          "--format", "oracle_general", "--policy",
-                          "fifo,lru,s3fifo,belady", "--capacity", "0.1",
-                          "--unit-size", NULL);
+    char *a = lesson_json(
+        "replay", "tests/data/cloudphysics.oracleGeneral.bin.zst", "--format",
+        "oracle_general", "--policy", "fifo,lru,s3fifo,belady", "--capacity",
+        "0.1", "--unit-size", NULL);
     /* The rows come in the order asked. */
     double fifo = num(a, 1, "miss_ratio");
     const char *p = strstr(a, "\"lru\"");
@@ -202,8 +199,8 @@ END_TEST
 START_TEST(test_examples_of_cdn_behaviour)
 {
     char *a = lesson_json("run", "topologies/origin-outage.yaml", ZIPF, NULL);
-    char *b = lesson_json("run", "topologies/origin-outage.yaml", ZIPF,
-                          "--set", "catalog.stale_if_error=10m", NULL);
+    char *b = lesson_json("run", "topologies/origin-outage.yaml", ZIPF, "--set",
+                          "catalog.stale_if_error=10m", NULL);
     /* Failed requests are not offloaded: cache + origin + failed. */
     ck_assert_int_eq(num(a, 1, "errors"), 247050);
     ck_assert_int_eq(num(a, 1, "served_from_cache"), 440286);
@@ -219,12 +216,11 @@ START_TEST(test_examples_of_cdn_behaviour)
     free(b);
     a = lesson_json("run", "topologies/global.yaml",
                     "workloads/purge-storm.yaml", NULL);
-    b = lesson_json("run", "topologies/global.yaml",
-                    "workloads/purge-storm.yaml", "--set",
-                    "events.0.mode=soft", "--set", "events.1.mode=soft",
-                    "--set", "events.2.mode=soft", "--set",
-                    "events.3.mode=soft", "--set", "events.4.mode=soft",
-                    "--set", "events.5.mode=soft", NULL);
+    b = lesson_json(
+        "run", "topologies/global.yaml", "workloads/purge-storm.yaml", "--set",
+        "events.0.mode=soft", "--set", "events.1.mode=soft", "--set",
+        "events.2.mode=soft", "--set", "events.3.mode=soft", "--set",
+        "events.4.mode=soft", "--set", "events.5.mode=soft", NULL);
     ck_assert(num(b, 3, "regions", "origin", "bytes") <
               0.75 * num(a, 3, "regions", "origin", "bytes"));
     ck_assert_int_eq(num(b, 3, "tiers", "edge", "revalidated"), 17107);
@@ -277,9 +273,9 @@ START_TEST(test_lesson_purge_on_change)
     char *a = lesson_json("run", "topologies/global.yaml", wl, NULL);
     char *b = lesson_json("run", "topologies/global.yaml", wl, "--set",
                           "catalog.classes.articles.ttl=10s", NULL);
-    char *c = lesson_json("run", "topologies/global.yaml", wl, "--set",
-                          "catalog.classes.articles.purge_on_change=true",
-                          NULL);
+    char *c =
+        lesson_json("run", "topologies/global.yaml", wl, "--set",
+                    "catalog.classes.articles.purge_on_change=true", NULL);
     ck_assert_int_eq(num(a, 1, "outdated"), 217533);
     ck_assert_int_eq(num(b, 1, "outdated"), 10415);
     ck_assert_int_eq(num(c, 1, "outdated"), 377);
@@ -334,20 +330,57 @@ START_TEST(test_examples_realistic_workloads)
     ck_assert(db_num(db, "SELECT min(r)" EDGE_HOURS) == 0.319);
     ck_assert(db_num(db, "SELECT max(r)" EDGE_HOURS) == 0.364);
 #undef EDGE_HOURS
-    test_rmtree(dir);
     free(db);
-    free(dir);
+    test_assert_readme_says("8,280,000 measured requests, offload 52.11%, "
+                            "byte offload 56.98%, origin peak 133 requests/s");
+    test_assert_readme_says("the edges see 161,560 requests from 08:00 and "
+                            "627,177 from 19:00; their hit ratio moves "
+                            "between 0.319 and 0.364");
     ck_assert_int_eq(num(a, 1, "requests"), 8280000);
     ck_assert_double_eq_tol(num(a, 1, "offload"), 0.5211, 0.00005);
     ck_assert_double_eq_tol(num(a, 1, "byte_offload"), 0.5698, 0.00005);
     ck_assert_int_eq(num(a, 3, "regions", "origin", "peak_rps"), 133);
     free(a);
+    db = xasprintf("%s/flash.db", dir);
     a = lesson_json("run", "topologies/global.yaml",
-                    "workloads/flash-crowd.yaml", NULL);
+                    "workloads/flash-crowd.yaml", "--db", db, NULL);
     ck_assert_double_eq_tol(num(a, 1, "offload"), 0.8041, 0.00005);
     ck_assert_int_eq(num(a, 3, "regions", "origin", "peak_rps"), 803);
     ck_assert_int_eq(num(a, 3, "tiers", "edge", "coalesced"), 3429);
     free(a);
+    /* The edges' 10 s windows in the crowd (measured time 200-320 s: the
+     * crowd starts at 5 min, 100 s of warm-up before) and outside it. */
+#define EDGE_WINDOWS(in)                                                       \
+    " FROM timeseries WHERE run_id = 1 AND node LIKE 'edge%' AND "             \
+    "(t_start_s >= 200 AND t_start_s < 320) = " in
+    /* Rounded as the README says them: to the thousand, the hundred. */
+    ck_assert_double_eq_tol(
+        db_num(db, "SELECT 1.0 * SUM(requests) /"
+                   " COUNT(DISTINCT t_start_s)" EDGE_WINDOWS("1")),
+        100000, 500);
+    ck_assert_double_eq_tol(
+        db_num(db, "SELECT 1.0 * SUM(requests) /"
+                   " COUNT(DISTINCT t_start_s)" EDGE_WINDOWS("0")),
+        20000, 500);
+    ck_assert(
+        db_num(db,
+               "SELECT round(1.0 * SUM(hits) / SUM(requests), 3)" EDGE_WINDOWS(
+                   "1")) == 0.877);
+    ck_assert(
+        db_num(db,
+               "SELECT round(1.0 * SUM(hits) / SUM(requests), 3)" EDGE_WINDOWS(
+                   "0")) == 0.398);
+#undef EDGE_WINDOWS
+    ck_assert_double_eq_tol(db_num(db, "SELECT AVG(requests) FROM timeseries"
+                                       " WHERE run_id = 1 AND node = 'origin'"),
+                            6900, 50);
+    test_assert_readme_says("the edges' 10 s windows count 100,000 requests "
+                            "during the crowd and 20,000 outside it, with a "
+                            "hit ratio of 0.877 against 0.398; the origin "
+                            "sees about 6,900 requests per 10 s");
+    test_assert_readme_says("3,429 requests coalesce at the edges");
+    test_assert_readme_says("Offload 80.41%, origin peak 803 requests/s.");
+    free(db);
     a = lesson_json("run", "topologies/global.yaml", "workloads/trace-web.yaml",
                     NULL);
     ck_assert_int_eq(num(a, 1, "requests"), 56987);
@@ -356,6 +389,20 @@ START_TEST(test_examples_realistic_workloads)
     ck_assert_double_eq_tol(num(a, 3, "tiers", "edge", "hit_ratio"), 0.3320,
                             0.00005);
     free(a);
+    test_assert_readme_says("56,987 measured requests (10,000 of warm-up),\n"
+                            "  offload 35.88%, byte offload 33.21%, edge hit "
+                            "ratio 33.20%; 81% of its");
+    /* "81% of its objects are requested once": trace stats' share. */
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, &err, "trace", "stats",
+                                 "workloads/traces/adaptsize-web.tr.zst",
+                                 "--format", "webcachesim", NULL),
+                     0);
+    ck_assert_ptr_nonnull(strstr(out, "one-hit wonders 81.10% of objects"));
+    free(out);
+    free(err);
+    test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -366,15 +413,14 @@ START_TEST(test_reference_architectures_run)
     ck_assert_int_eq(glob("topologies/reference/*.yaml", 0, NULL, &g), 0);
     ck_assert_uint_ge(g.gl_pathc, 6);
     for (size_t i = 0; i < g.gl_pathc; i++) {
-        char *a = lesson_json("run", g.gl_pathv[i], ZIPF, "--requests",
-                              "30000", "--set", "warmup=5000", NULL);
+        char *a = lesson_json("run", g.gl_pathv[i], ZIPF, "--requests", "30000",
+                              "--set", "warmup=5000", NULL);
         ck_assert_msg(num(a, 1, "requests") == 25000, "%s", g.gl_pathv[i]);
         /* Per tier: requests = hits + misses + expired + coalesced. */
         const char *p = strstr(a, "\"tiers\"");
         ck_assert_ptr_nonnull(p);
         double req = num(p, 1, "requests"), hits = num(p, 1, "hits"),
-               misses = num(p, 1, "misses"),
-               coalesced = num(p, 1, "coalesced"),
+               misses = num(p, 1, "misses"), coalesced = num(p, 1, "coalesced"),
                expired = num(p, 1, "expired");
         ck_assert_msg(req == hits + misses + coalesced + expired, "%s",
                       g.gl_pathv[i]);

@@ -112,8 +112,8 @@ START_TEST(test_model_matches_che_approximation)
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
-    run_model("tests/scenarios/one-edge.yaml", "tests/scenarios/irm.yaml",
-              sets, 3, &t, &w, &m);
+    run_model("tests/scenarios/one-edge.yaml", "tests/scenarios/irm.yaml", sets,
+              3, &t, &w, &m);
     const struct met_node *edge = node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.coalesced, 0); /* zero latency: none */
     double sim = (double)edge->c.hits / (double)edge->c.requests;
@@ -230,8 +230,10 @@ END_TEST
  */
 START_TEST(test_model_ttl_cache_matches_theory)
 {
-    static const struct { const char *ttl; double t_s; } cases[] = {
-        {"10ms", 0.01}, {"50ms", 0.05}};
+    static const struct {
+        const char *ttl;
+        double t_s;
+    } cases[] = {{"10ms", 0.01}, {"50ms", 0.05}};
     char ttl[64];
     snprintf(ttl, sizeof ttl, "catalog.ttl=%s", cases[_i].ttl);
     const char *sets[] = {"catalog.objects=1", "arrival.rate=100",
@@ -239,8 +241,8 @@ START_TEST(test_model_ttl_cache_matches_theory)
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
-    run_model("tests/scenarios/one-edge.yaml", "tests/scenarios/irm.yaml",
-              sets, 5, &t, &w, &m);
+    run_model("tests/scenarios/one-edge.yaml", "tests/scenarios/irm.yaml", sets,
+              5, &t, &w, &m);
     const struct met_node *edge = node_named(&m, "edge");
     double lt = 100 * cases[_i].t_s;
     double want = lt / (1 + lt);
@@ -561,7 +563,8 @@ run_two_classes(const char *dir, const char *purge, const char *mode,
         "       size: {dist: fixed, bytes: 1000}}\n"
         "    - {name: sport, share: 1, objects: 1,\n"
         "       size: {dist: fixed, bytes: 1000}}\n"
-        "events:\n  - {at: 5s, purge: %s, mode: %s}\n", purge, mode);
+        "events:\n  - {at: 5s, purge: %s, mode: %s}\n",
+        purge, mode);
     char *path = test_write_file(dir, "two.yaml", yaml);
     run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, t, w, m);
     free(path);
@@ -579,9 +582,9 @@ START_TEST(test_model_purge_by_tag_class_prefix)
         const char *purge;
         uint64_t purged;
     } cases[] = {
-        {"{tag: front}", 1},        {"{tag: [front, news]}", 1},
-        {"{class: news}", 1},       {"{prefix: /news/}", 1},
-        {"{prefix: /news/0}", 1},   {"{prefix: /}", 2},
+        {"{tag: front}", 1},           {"{tag: [front, news]}", 1},
+        {"{class: news}", 1},          {"{prefix: /news/}", 1},
+        {"{prefix: /news/0}", 1},      {"{prefix: /}", 2},
         {"{class: [news, sport]}", 2},
     };
     char *dir = test_tmpdir();
@@ -622,14 +625,13 @@ START_TEST(test_model_purge_by_tag_in_trace)
      * 0 s both are fetched, at 1 s both hit; the purge at 2 s selects the
      * page tagged front (hard: a miss at 3 s; soft: a 304), or by prefix
      * the same page, or by a tag no record gives, nothing. */
-    static const char csv[] =
-        "time,id,size,tags\n"
-        "0,/news/1.html,1000,front|news\n"
-        "0,/sport/2.html,1000,sport\n"
-        "1,/news/1.html,1000,front|news\n"
-        "1,/sport/2.html,1000,sport\n"
-        "3,/news/1.html,1000,front|news\n"
-        "3,/sport/2.html,1000,sport\n";
+    static const char csv[] = "time,id,size,tags\n"
+                              "0,/news/1.html,1000,front|news\n"
+                              "0,/sport/2.html,1000,sport\n"
+                              "1,/news/1.html,1000,front|news\n"
+                              "1,/sport/2.html,1000,sport\n"
+                              "3,/news/1.html,1000,front|news\n"
+                              "3,/sport/2.html,1000,sport\n";
     static const struct {
         const char *purge, *mode;
         uint64_t purged, misses, expired, origin_bytes;
@@ -659,7 +661,8 @@ START_TEST(test_model_purge_by_tag_in_trace)
                           edge->c.expired == cases[k].expired &&
                           m.origin_bytes == cases[k].origin_bytes,
                       "%s %s: purged %llu misses %llu expired %llu origin "
-                      "bytes %llu", cases[k].purge, cases[k].mode,
+                      "bytes %llu",
+                      cases[k].purge, cases[k].mode,
                       (unsigned long long)edge->c.purged,
                       (unsigned long long)edge->c.misses,
                       (unsigned long long)edge->c.expired,
@@ -738,10 +741,9 @@ START_TEST(test_model_freshness_per_class)
     run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w, &m);
     edge = node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.misses, 3);
-    ck_assert_uint_gt(edge->c.expired, 20);            /* b's */
+    ck_assert_uint_gt(edge->c.expired, 20);                   /* b's */
     ck_assert_uint_gt(edge->c.outcome[MET_OUT_UPDATING], 20); /* a's */
-    ck_assert_uint_eq(m.origin_requests,
-                      3 + edge->c.updates + edge->c.expired);
+    ck_assert_uint_eq(m.origin_requests, 3 + edge->c.updates + edge->c.expired);
     free_run(t, w, &m);
     free(path);
     free(yaml);
@@ -777,18 +779,22 @@ START_TEST(test_model_freshness_per_record)
         uint64_t hits, expired, stale;
     } cases[] = {
         {"time,id,size,ttl,s_maxage\n0,a,1000,1,2\n1500,a,1000,1,2\n"
-         "1800,a,1000,1,2\n", 2, 0, 0},
-        {"time,id,size,ttl\n0,a,1000,1\n1500,a,1000,1\n1800,a,1000,1\n", 1,
-         1, 0},
+         "1800,a,1000,1,2\n",
+         2, 0, 0},
+        {"time,id,size,ttl\n0,a,1000,1\n1500,a,1000,1\n1800,a,1000,1\n", 1, 1,
+         0},
         {"time,id,size,ttl,stale_while_revalidate\n0,a,1000,1,10\n"
-         "1500,a,1000,1,10\n1600,a,1000,1,10\n", 1, 0, 1},
+         "1500,a,1000,1,10\n1600,a,1000,1,10\n",
+         1, 0, 1},
         /* The same from Cache-Control headers; no-cache (and max-age=0)
          * revalidates every use. */
         {"time,id,size,cache_control\n0,a,1000,\"max-age=1, s-maxage=2\"\n"
          "1500,a,1000,\"max-age=1, s-maxage=2\"\n"
-         "1800,a,1000,\"max-age=1, s-maxage=2\"\n", 2, 0, 0},
+         "1800,a,1000,\"max-age=1, s-maxage=2\"\n",
+         2, 0, 0},
         {"time,id,size,cache_control\n0,a,1000,no-cache\n"
-         "1500,a,1000,no-cache\n1800,a,1000,max-age=0\n", 0, 2, 0},
+         "1500,a,1000,no-cache\n1800,a,1000,max-age=0\n",
+         0, 2, 0},
     };
     char *dir = test_tmpdir();
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -868,7 +874,8 @@ START_TEST(test_model_outdated_answers_exact)
     char *cpath = test_write_file(dir, "t.csv", csv);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char *yaml = xasprintf("name: t\ntrace: {path: t.csv, format: csv, "
-                               "time_unit: s}\n%s", cases[k].events);
+                               "time_unit: s}\n%s",
+                               cases[k].events);
         char *path = test_write_file(dir, "t.yaml", yaml);
         struct cfg_topology *t;
         struct cfg_workload *w;
@@ -917,7 +924,8 @@ START_TEST(test_model_region_hit_ratios)
         "latency_ms: {a: {ea: 5}, b: {eb: 5}, ea: {s: 10}, eb: {s: 10},\n"
         "             s: {o: 20}}\n");
     char *cpath = test_write_file(dir, "t.csv", csv);
-    char *path = test_write_file(dir, "t.yaml", "name: t\ntrace: {path: "
+    char *path = test_write_file(dir, "t.yaml",
+                                 "name: t\ntrace: {path: "
                                  "t.csv, format: csv, time_unit: ms}\n");
     struct cfg_topology *t;
     struct cfg_workload *w;
@@ -966,7 +974,8 @@ START_TEST(test_model_failure_loses_held_requests)
     };
     char *dir = test_tmpdir();
     char *cpath = test_write_file(dir, "t.csv", csv);
-    char *path = test_write_file(dir, "t.yaml", "name: t\ntrace: {path: "
+    char *path = test_write_file(dir, "t.yaml",
+                                 "name: t\ntrace: {path: "
                                  "t.csv, format: csv, time_unit: ms}\n");
     for (size_t k = 0; k < 2; k++) {
         char *topo = test_write_file(dir, "topo.yaml", topos[k]);
@@ -982,8 +991,7 @@ START_TEST(test_model_failure_loses_held_requests)
         ck_assert_uint_eq(m.latency.count, 1); /* b's */
         if (k == 0) {
             /* The shield had counted a: its outcome is ERROR. */
-            ck_assert_uint_eq(node_named(&m, "s")->c.outcome[MET_OUT_ERROR],
-                              1);
+            ck_assert_uint_eq(node_named(&m, "s")->c.outcome[MET_OUT_ERROR], 1);
             ck_assert_uint_eq(m.origin_requests, 2);
         } else {
             /* The origin never finished a: it counted only b. */
@@ -1078,7 +1086,8 @@ START_TEST(test_model_304_for_an_evicted_copy)
         "origin}\n  - {name: origin, tier: origin}\n"
         "latency_ms: {r: {edge: 10}, edge: {origin: 30}}\n");
     char *cpath = test_write_file(dir, "t.csv", csv);
-    char *path = test_write_file(dir, "t.yaml", "name: t\ntrace: {path: "
+    char *path = test_write_file(dir, "t.yaml",
+                                 "name: t\ntrace: {path: "
                                  "t.csv, format: csv, time_unit: ms}\n");
     struct cfg_topology *t;
     struct cfg_workload *w;
@@ -1116,7 +1125,8 @@ START_TEST(test_model_purge_on_change)
         {{NULL, NULL}, 0},
         {{"catalog.classes.a.purge_on_change=true", NULL}, 1},
         {{"catalog.classes.a.purge_on_change=true",
-          "catalog.classes.a.purge_delay=100ms"}, 2},
+          "catalog.classes.a.purge_delay=100ms"},
+         2},
     };
     for (size_t k = 0; k < 3; k++) {
         struct cfg_topology *t;
@@ -1172,20 +1182,20 @@ erlang_c(unsigned c, double a)
 static double
 mmc_tail(double t, double C, double mu, double theta)
 {
-    double ws = fabs(theta - mu) < 1e-12
-                    ? (1 + mu * t) * exp(-mu * t)
-                    : (theta * exp(-mu * t) - mu * exp(-theta * t)) /
-                          (theta - mu);
+    double ws =
+        fabs(theta - mu) < 1e-12
+            ? (1 + mu * t) * exp(-mu * t)
+            : (theta * exp(-mu * t) - mu * exp(-theta * t)) / (theta - mu);
     return (1 - C) * exp(-mu * t) + C * ws;
 }
 
 static const struct {
     unsigned servers;
-    double mean_ms;  /* service time */
-    double rate;     /* arrivals per second */
+    double mean_ms; /* service time */
+    double rate;    /* arrivals per second */
 } queue_cases[] = {
-    {1, 1.0, 700},   /* M/M/1, rho 0.7 */
-    {4, 4.0, 800},   /* M/M/4, rho 0.8 */
+    {1, 1.0, 700}, /* M/M/1, rho 0.7 */
+    {4, 4.0, 800}, /* M/M/4, rho 0.8 */
 };
 
 START_TEST(test_model_queue_matches_mmc)
@@ -1223,8 +1233,15 @@ START_TEST(test_model_queue_matches_mmc)
     ck_assert_msg(fabs(sim_p99 / p99_s - 1) < 0.03,
                   "M/M/%u: p99 %.4f ms, theory %.4f ms", c, sim_p99 * 1e3,
                   p99_s * 1e3);
-    if (c == 1) /* the closed forms: 1/(mu-lambda) and ln(100)/(mu-lambda) */
+    if (c == 1) { /* the closed forms: 1/(mu-lambda), ln(100)/(mu-lambda) */
         ck_assert(fabs(p99_s - log(100) / (mu - lambda)) < 1e-9);
+        char *says =
+            xasprintf("(ρ = 0.7: %.3f ms and %.2f ms measured, "
+                      "%.3f ms and %.2f ms in theory)",
+                      sim_mean * 1e3, sim_p99 * 1e3, mean_s * 1e3, p99_s * 1e3);
+        test_assert_readme_says(says);
+        free(says);
+    }
     free_run(t, w, &m);
 }
 END_TEST
@@ -1299,8 +1316,8 @@ START_TEST(test_model_routes_by_cost_weight_and_pin)
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
-    run_model("topologies/reference/multi-cdn.yaml", "workloads/zipf.yaml", sets, 3, &t,
-              &w, &m);
+    run_model("topologies/reference/multi-cdn.yaml", "workloads/zipf.yaml",
+              sets, 3, &t, &w, &m);
     const struct met_node *a_fra = node_named(&m, "a-fra"),
                           *b_fra = node_named(&m, "b-fra"),
                           *a_iad = node_named(&m, "a-iad"),
@@ -1399,9 +1416,9 @@ START_TEST(test_model_conserves_requests)
         int has_children = 0;
         for (size_t j = 0; j < t->n_nodes; j++) {
             if (t->nodes[j].parent == (int)i) {
-                from_children += m.nodes[j].c.misses +
-                                 m.nodes[j].c.expired + m.nodes[j].c.updates +
-                                 m.nodes[j].c.bypass + m.nodes[j].c.refetched;
+                from_children += m.nodes[j].c.misses + m.nodes[j].c.expired +
+                                 m.nodes[j].c.updates + m.nodes[j].c.bypass +
+                                 m.nodes[j].c.refetched;
                 has_children = 1;
             }
         }
@@ -1483,7 +1500,8 @@ START_TEST(test_model_conserves_requests)
 }
 END_TEST
 
-/* --- workloads: traces, classes, flash crowds ------------------------------ */
+/* --- workloads: traces, classes, flash crowds ------------------------------
+ */
 
 /* The run's JSON without its identity and engine figures, which differ
  * between a synthetic run and its trace's (caller frees). */
@@ -1533,9 +1551,9 @@ START_TEST(test_model_trace_matches_synthetic)
     const char *wl = "tests/data/classes-workload.yaml";
     char *dir = test_tmpdir();
     char *csv = xasprintf("%s/classes.csv", dir);
-    const char *argv[] = {test_bin(), "trace",  "gen", wl,    "--topology",
-                          topo,       "--out", csv,   "--format", "csv",
-                          NULL};
+    const char *argv[] = {test_bin(),   "trace", "gen",   wl,
+                          "--topology", topo,    "--out", csv,
+                          "--format",   "csv",   NULL};
     char *out, *err;
     ck_assert_msg(test_run(argv, &out, &err) == 0, "%s", err);
     free(out);
@@ -1546,7 +1564,8 @@ START_TEST(test_model_trace_matches_synthetic)
                            "catalog: {stale_while_revalidate: 5s}\n"
                            "events:\n"
                            "  - {at: 90s, purge: {tag: dynamic}, mode: soft}\n"
-                           "  - {at: 100s, purge: {tag: assets}}\n", csv);
+                           "  - {at: 100s, purge: {tag: assets}}\n",
+                           csv);
     char *trace_wl = test_write_file(dir, "trace.yaml", yaml);
     struct cfg_topology *t1, *t2;
     struct cfg_workload *w1, *w2;
@@ -1583,7 +1602,8 @@ START_TEST(test_model_trace_region_column)
     ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
     char *yaml = xasprintf("name: regions\n"
                            "trace: {path: %s/tests/data/traces/regions.csv,\n"
-                           "        format: csv, speedup: 2}\n", cwd);
+                           "        format: csv, speedup: 2}\n",
+                           cwd);
     char *path = test_write_file(dir, "r.yaml", yaml);
     free(yaml);
     struct cfg_topology *t;
@@ -1594,9 +1614,9 @@ START_TEST(test_model_trace_region_column)
     ck_assert_uint_eq(m.regions[0].requests + m.regions[1].requests +
                           m.regions[2].requests,
                       8);
-    ck_assert_uint_ge(m.regions[0].requests, 3);   /* eu */
-    ck_assert_uint_ge(m.regions[1].requests, 2);   /* us */
-    ck_assert_uint_ge(m.regions[2].requests, 2);   /* asia */
+    ck_assert_uint_ge(m.regions[0].requests, 3); /* eu */
+    ck_assert_uint_ge(m.regions[1].requests, 2); /* us */
+    ck_assert_uint_ge(m.regions[2].requests, 2); /* asia */
     ck_assert_uint_eq(node_named(&m, "edge-fra")->c.requests,
                       m.regions[0].requests);
     ck_assert_uint_eq(node_named(&m, "edge-iad")->c.requests,
@@ -1620,8 +1640,8 @@ run_csv(const char *dir, const char *csv, const char *trace_opts,
         struct cfg_workload **w)
 {
     char *cpath = test_write_file(dir, "t.csv", csv);
-    char *yaml = xasprintf("name: t\ntrace: {path: t.csv, format: csv%s}\n",
-                           trace_opts);
+    char *yaml =
+        xasprintf("name: t\ntrace: {path: t.csv, format: csv%s}\n", trace_opts);
     char *wpath = test_write_file(dir, "t.yaml", yaml);
     int rc = run_model_rc("topologies/global.yaml", wpath, t, w, m, err);
     free(cpath);
@@ -1666,8 +1686,8 @@ START_TEST(test_model_trace_errors)
     free_run(t, w, &m);
 
     /* A bad first record fails when the run is built. */
-    rc = run_csv(dir, "time,id,size,region\n1,1,5,mars\n", "", &m, &err, &t,
-                 &w);
+    rc =
+        run_csv(dir, "time,id,size,region\n1,1,5,mars\n", "", &m, &err, &t, &w);
     ck_assert_int_eq(rc, -SIM_ETRACE);
     ck_assert_int_eq(err.line, 2);
     cfg_workload_free(w);
@@ -1682,8 +1702,7 @@ START_TEST(test_model_flash_crowd_in_time_series)
     /* 1,000 requests/s, tripled from 30 s to 40 s: the edge's 1 s windows
      * show it there and nowhere else. */
     const char *sets[] = {"warmup=0", "workload.requests=90000",
-                          "arrival.rate=1000",
-                          "arrival.flash_crowds.0.at=30s"};
+                          "arrival.rate=1000", "arrival.flash_crowds.0.at=30s"};
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
@@ -1697,8 +1716,10 @@ START_TEST(test_model_flash_crowd_in_time_series)
         double e = k >= 30 && k < 39 ? 3000 : k == 29 || k == 39 ? -1 : 1000;
         if (e < 0)
             continue;
-        ck_assert_msg(fabs(r - e) < 5 * sqrt(e), "window %llu: %.0f, want "
-                      "%.0f", (unsigned long long)k, r, e);
+        ck_assert_msg(fabs(r - e) < 5 * sqrt(e),
+                      "window %llu: %.0f, want "
+                      "%.0f",
+                      (unsigned long long)k, r, e);
     }
     free_run(t, w, &m);
 }
@@ -1719,7 +1740,7 @@ START_TEST(test_model_classes_ttl_behaviour)
     const struct met_node *edge = node_named(&m, "edge");
     double share = (double)edge->c.bypass / (double)m.requests;
     ck_assert_double_eq_tol(share, 0.2, 5 * sqrt(0.2 * 0.8 / 5000));
-    ck_assert_uint_eq(edge->c.misses, 2);       /* short and long, once */
+    ck_assert_uint_eq(edge->c.misses, 2); /* short and long, once */
     ck_assert_msg(edge->c.expired >= 40 && edge->c.expired <= 44,
                   "%llu expired", (unsigned long long)edge->c.expired);
     ck_assert_uint_eq(m.origin_requests,

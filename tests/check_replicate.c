@@ -227,7 +227,19 @@ START_TEST(test_replicate_ci_by_hand)
     ck_assert_msg(strstr(j, want) != NULL, "no %s in the JSON", want);
     ck_assert_ptr_nonnull(strstr(j, "\"replications\": 3,"));
     ck_assert_ptr_nonnull(strstr(j, "\"tiers.edge.byte_hit_ratio\": {"));
-    free(want), free(j);
+    free(want);
+    /* With the sweep's provenance, as recorded in sweeps. */
+    static const char *const prov[] = {"topology_sha256", "workload_sha256",
+                                       "cdnsim_version"};
+    for (size_t i = 0; i < 3; i++) {
+        char *sql = xasprintf("SELECT %s FROM sweeps WHERE id = 1", prov[i]);
+        char *v = q_text(h, sql);
+        ck_assert_uint_ge(strlen(v), i < 2 ? 64 : 1);
+        want = xasprintf("\"%s\": \"%s\",", prov[i], v);
+        ck_assert_msg(strstr(j, want) != NULL, "no %s in the JSON", want);
+        free(want), free(v), free(sql);
+    }
+    free(j);
     sqlite3_close(h);
 
     /* Deterministic: in one process, the same runs and the same
@@ -399,6 +411,43 @@ END_TEST
 
 /* `cdnsim run --replications`: a sweep of the seeds alone; its first
  * replication is the plain run. */
+/* A sweep remembers its --metric paths: resumed without them, or with
+ * another, its table (and report) still shows them, in the order asked. */
+START_TEST(test_replicate_sweep_remembers_metrics)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/m.db", dir);
+    const char *a = "nodes.edge-fra.hit_ratio", *b = "tiers.shield.hit_ratio";
+    char *out = NULL;
+#define SMALL_SWEEP(...)                                                       \
+    test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--requests", "5000", "--set",  \
+                "warmup=1000", "--vary", CAP "=32MiB,64MiB", "--jobs", "1",    \
+                "--db", db, __VA_ARGS__)
+    ck_assert_int_eq(SMALL_SWEEP("--metric", a, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, a));
+    free(out);
+    ck_assert_int_eq(SMALL_SWEEP(NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "0 run now, 2 already complete"));
+    ck_assert_msg(strstr(out, a) != NULL, "resumed without --metric:\n%s", out);
+    free(out);
+    ck_assert_int_eq(SMALL_SWEEP("--metric", b, NULL), 0);
+    const char *pa = strstr(out, a), *pb = strstr(out, b);
+    ck_assert(pa != NULL && pb != NULL && pa < pb);
+    free(out);
+#undef SMALL_SWEEP
+    sqlite3 *h = open_db(db);
+    char *paths = q_text(h, "SELECT group_concat(path, ' ') FROM (SELECT path"
+                            " FROM sweep_metrics WHERE sweep_id = 1 ORDER BY"
+                            " position)");
+    ck_assert_str_eq(paths, "nodes.edge-fra.hit_ratio tiers.shield.hit_ratio");
+    free(paths);
+    sqlite3_close(h);
+    test_rmtree(dir);
+    free(db);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_replicate_run)
 {
     char *dir = test_tmpdir();
@@ -630,6 +679,7 @@ replicate_suite(void)
     tcase_add_test(tc, test_replicate_ci_by_hand);
     tcase_add_test(tc, test_replicate_report_error_bars);
     tcase_add_test(tc, test_replicate_metric_errors);
+    tcase_add_test(tc, test_replicate_sweep_remembers_metrics);
     tcase_add_test(tc, test_replicate_run);
     tcase_add_test(tc, test_replicate_readme_figures);
     suite_add_tcase(s, tc);

@@ -130,7 +130,7 @@ START_TEST(test_regress_12_vary_integer_ranges)
     struct sim_err err = {0};
     ck_assert_int_eq(
         run_vary_parse("x=9007199254740993..9007199254740992+1", &v, &err),
-        -SIM_EBADVAL);
+        -SIM_EUSAGE);
     ck_assert_ptr_nonnull(strstr(err.msg, "below its start"));
     run_vary_fini(&v);
     /* As a size, each value is accepted as written. */
@@ -152,7 +152,8 @@ expect_error(const char *arg, const char *field, const char *want)
 {
     struct run_vary v;
     struct sim_err err = {0};
-    ck_assert_int_eq(run_vary_parse(arg, &v, &err), -SIM_EBADVAL);
+    int code = run_vary_parse(arg, &v, &err);
+    ck_assert_msg(code == -SIM_EUSAGE, "%s: code %d", arg, code);
     ck_assert_str_eq(err.file, "--vary");
     ck_assert_str_eq(err.field, field);
     ck_assert_msg(strstr(err.msg, want) != NULL, "%s: \"%s\" lacks \"%s\"", arg,
@@ -184,17 +185,32 @@ START_TEST(test_sweep_plan_errors)
     expect_error("x=1..20000+1", "x", "gives more than 10000 values");
     expect_error("x=1..1e300*1.0000001", "x", "gives more than 10000 values");
     expect_error("x=1GiB..1e30GiB*2", "x", "not both");
+    /* From the command line: a malformed --vary is exit 2 (usage), a
+     * value the field refuses exit 3 (input), as README says. */
+    char *out = NULL, *errout = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", CAP "=1GiB..8GiB", NULL),
+                     2);
+    ck_assert_ptr_nonnull(strstr(errout, "a range needs a step"));
+    free(out);
+    free(errout);
+    ck_assert_int_eq(test_cdnsim(&out, &errout, "sweep", TOPO, WL, "--dry-run",
+                                 "--vary", CAP "=10 gigs", NULL),
+                     3);
+    ck_assert_ptr_nonnull(strstr(errout, "expected a positive size"));
+    free(out);
+    free(errout);
 
     /* A plan: no path twice, and a bounded number of points. */
     struct run_plan plan;
     struct sim_err err = {0};
     const char *twice[] = {"x=1,2", "y=a,b", "x=3"};
-    ck_assert_int_eq(run_plan_parse(twice, NULL, 3, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(twice, NULL, 3, &plan, &err), -SIM_EUSAGE);
     ck_assert_str_eq(err.field, "x");
     ck_assert_ptr_nonnull(strstr(err.msg, "varied twice"));
     run_plan_fini(&plan);
     const char *big[] = {"x=1..1000+1", "y=1..1000+1"};
-    ck_assert_int_eq(run_plan_parse(big, NULL, 2, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(big, NULL, 2, &plan, &err), -SIM_EUSAGE);
     ck_assert_ptr_nonnull(strstr(err.msg, "more than 100000 points"));
     run_plan_fini(&plan);
     const char *ok[] = {"x=1..3+1", "y=a,b"};
@@ -253,7 +269,7 @@ START_TEST(test_sweep_plan_vary_with)
     run_plan_fini(&plan);
     /* A --vary-with's own error names it. */
     const char *bad[] = {"x=1,2", "y=1..2"};
-    ck_assert_int_eq(run_plan_parse(bad, with, 2, &plan, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_parse(bad, with, 2, &plan, &err), -SIM_EUSAGE);
     ck_assert_str_eq(err.file, "--vary-with");
     run_plan_fini(&plan);
 }
@@ -301,7 +317,7 @@ START_TEST(test_sweep_plan_wildcards)
     const char *twice[] = {"nodes.*.cache.capacity=1GiB",
                            "nodes.edge-iad.cache.capacity=2GiB"};
     ck_assert_int_eq(run_plan_parse(twice, NULL, 2, &plan, &err), 0);
-    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), -SIM_EBADVAL);
+    ck_assert_int_eq(run_plan_expand(&plan, &names, &err), -SIM_EUSAGE);
     ck_assert_str_eq(err.field, "nodes.edge-iad.cache.capacity");
     ck_assert_ptr_nonnull(strstr(err.msg, "which nodes.*.cache.capacity sets "
                                           "too"));
@@ -548,6 +564,83 @@ START_TEST(test_sweep_provenance)
     free(db);
     free(wl);
     free(topo);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A trace the workload replays is part of a run's provenance: its digest
+ * in the JSON and run_files, and a sweep resumed over another trace is
+ * refused (exit 3, naming it) unless --force-new. */
+START_TEST(test_sweep_trace_provenance)
+{
+    char *dir = test_tmpdir();
+    char *topo =
+        test_write_file(dir, "t.yaml",
+                        "name: t\nregions: [{name: r, weight: 1}]\nnodes:\n"
+                        "  - {name: edge, tier: edge, cache: {capacity: 1MiB}, "
+                        "parent: origin}\n"
+                        "  - {name: origin, tier: origin}\n"
+                        "latency_ms: {r: {edge: 5}, edge: {origin: 20}}\n");
+    char *wl = test_write_file(dir, "w.yaml",
+                               "name: w\nwarmup: 1\ntrace: {path: tr.csv, "
+                               "format: csv, time_unit: ms}\n"
+                               "catalog: {ttl: 1m}\n");
+    char *trace = test_write_file(dir, "tr.csv",
+                                  "time,key,size\n1,1,100\n2,2,200\n"
+                                  "3,1,100\n4,3,300\n");
+    const char *sum_argv[] = {"sha256sum", trace, NULL};
+    char *sum = NULL;
+    ck_assert_int_eq(test_run(sum_argv, &sum, NULL), 0);
+    sum[SHA256_HEX_LEN] = '\0';
+    char *db = xasprintf("%s/p.db", dir);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", topo, wl, "--db", db,
+                                 "--json", "-", "--quiet", NULL),
+                     0);
+    char *want = xasprintf("\"trace\": {\n      \"path\": \"%s\",\n"
+                           "      \"sha256\": \"%s\"\n    }",
+                           trace, sum);
+    ck_assert_msg(strstr(out, want) != NULL, "no %s in\n%s", want, out);
+    free(want);
+    free(out);
+    char *got = db_text(db, "SELECT role || ' ' || path || ' ' || sha256"
+                            " FROM run_files WHERE run_id = 1");
+    want = xasprintf("trace %s %s", trace, sum);
+    ck_assert_str_eq(got, want);
+    free(want), free(got);
+
+    const char *sweep[] = {"sweep",
+                           topo,
+                           wl,
+                           "--vary",
+                           "nodes.edge.cache.capacity=1MiB,2MiB",
+                           "--db",
+                           db,
+                           "--jobs",
+                           "1",
+                           "--quiet",
+                           NULL,
+                           NULL};
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    got = db_text(db, "SELECT sha256 FROM sweep_files WHERE sweep_id = 1"
+                      " AND role = 'trace'");
+    ck_assert_str_eq(got, sum);
+    free(got);
+    /* The same trace: resumed. Another: refused, naming the trace. */
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    free(test_write_file(dir, "tr.csv",
+                         "time,key,size\n1,1,100\n2,2,200\n3,1,100\n"));
+    ck_assert_int_eq(test_cdnsim_argv(NULL, &err, sweep), 3);
+    ck_assert_msg(strstr(err, trace) != NULL &&
+                      strstr(err, "--force-new") != NULL,
+                  "%s", err);
+    free(err);
+    sweep[10] = "--force-new";
+    ck_assert_int_eq(test_cdnsim_argv(NULL, NULL, sweep), 0);
+    ck_assert_str_eq(got = db_text(db, "SELECT count(*) FROM sweeps"), "2");
+    free(got);
+    free(sum), free(db), free(trace), free(wl), free(topo);
     test_rmtree(dir);
     free(dir);
 }
@@ -801,6 +894,7 @@ sweep_suite(void)
     tcase_add_test(tc, test_sweep_cli_wildcards_and_links);
     tcase_add_test(tc, test_sweep_sha256_vectors);
     tcase_add_test(tc, test_sweep_provenance);
+    tcase_add_test(tc, test_sweep_trace_provenance);
     tcase_add_test(tc, test_sweep_report_links);
     tcase_add_test(tc, test_regress_12_sweep_workers_die_with_parent);
     suite_add_tcase(s, tc);

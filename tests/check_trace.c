@@ -170,8 +170,8 @@ static const struct {
     {"id,cacheable\n1,maybe\n", 2, 2, "cacheable", "1 or 0"},
     {"id,swr\n1,2,\n1,soon\n", 3, 2, "stale_while_revalidate",
      "expected stale_while_revalidate in seconds"},
-    {"id,cache_control\n1,\"public, max-age=ten\"\n", 2, 2,
-     "cache_control", "a whole number of seconds in \"max-age=ten\""},
+    {"id,cache_control\n1,\"public, max-age=ten\"\n", 2, 2, "cache_control",
+     "a whole number of seconds in \"max-age=ten\""},
     {"id,Cache-Control\n1,s-maxage\n", 2, 2, "cache_control",
      "seconds in \"s-maxage\""},
 };
@@ -325,6 +325,29 @@ START_TEST(test_trace_stats_exact_figures)
     free(path);
     test_rmtree(dir);
     free(dir);
+}
+END_TEST
+
+/* README's example of `trace stats` is what the program prints (its
+ * first eleven lines, up to the rate's heading). */
+START_TEST(test_trace_stats_readme_example)
+{
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(
+        test_cdnsim(&out, &err, "trace", "stats",
+                    "tests/data/cloudphysics.oracleGeneral.bin.zst", "--format",
+                    "oracle_general", NULL),
+        0);
+    char *end = out;
+    for (int i = 0; i < 11 && end != NULL; i++)
+        end = strchr(end + (i > 0), '\n');
+    ck_assert_ptr_nonnull(end);
+    end[1] = '\0';
+    char *readme = test_read_file("README.md");
+    ck_assert_msg(strstr(readme, out) != NULL, "README.md lacks:\n%s", out);
+    free(readme);
+    free(out);
+    free(err);
 }
 END_TEST
 
@@ -504,6 +527,7 @@ trace_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_trace_stats_exact_figures);
     tcase_add_test(tc, test_trace_stats_sampling_stays_close);
+    tcase_add_test(tc, test_trace_stats_readme_example);
     tcase_add_loop_test(tc, test_trace_stats_fits_zipf_alpha, 0, 3);
     suite_add_tcase(s, tc);
     tc = tcase_create("commands");

@@ -532,6 +532,8 @@ sweep_main(struct sweep_args *a, int n_ranks, int *is_worker,
         outfile_abort(&probe);
     }
     s.ms.is_new = a->force_new;
+    s.ms.metrics = a->metrics;
+    s.ms.n_metrics = a->n_metrics;
     if ((code = run_sweep_begin(&s, &err)) != 0) {
         cli_print_err(&err);
         status = cli_exit_for(code);

@@ -97,7 +97,8 @@ interrupted(struct trace_writer *w, const char *out)
 {
     trace_writer_abort(w);
     cli_error("%s: interrupted: nothing written (the file is left as it "
-              "was)", out);
+              "was)",
+              out);
     return EXIT_RUN_FAILED;
 }
 
@@ -172,6 +173,76 @@ join_tags(const struct cfg_class *cl)
     return s;
 }
 
+/* The columns that carry what the workload says about each request. */
+static unsigned
+gen_columns(const struct cfg_workload *w, const struct cfg_topology *t)
+{
+    unsigned cols = 0;
+    for (size_t k = 0; k < w->n_classes; k++) {
+        if (cfg_class_ttl(&w->classes[k]) > 0)
+            cols |= TRACE_HAS_TTL; /* the lifetime caches give */
+        if (w->classes[k].swr_ns > 0)
+            cols |= TRACE_HAS_SWR;
+        if (w->classes[k].sie_ns > 0)
+            cols |= TRACE_HAS_SIE;
+        if (w->classes[k].n_tags > 0)
+            cols |= TRACE_HAS_TAGS;
+        if (!w->classes[k].is_cacheable)
+            cols |= TRACE_HAS_CACHEABLE;
+    }
+    if (w->has_explicit_classes)
+        cols |= TRACE_HAS_VERSION;
+    if (w->trace.is_set)
+        cols |= TRACE_HAS_TTL | TRACE_HAS_VERSION | TRACE_HAS_CACHEABLE |
+                TRACE_HAS_SWR | TRACE_HAS_SIE;
+    if (t != NULL)
+        cols |= TRACE_HAS_REGION;
+    return cols;
+}
+
+/* The trace record of request q: time in units of unit_ns, the region
+ * when names (the topology's regions) is given, the class's tags from
+ * class_tags, and each column of cols the request has. */
+static void
+gen_record(const struct wl_request *q, int64_t unit_ns, const char **names,
+           char **class_tags, unsigned cols, struct trace_rec *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->time = q->at / unit_ns;
+    rec->id = q->object;
+    rec->size = q->size;
+    if (names != NULL) {
+        rec->has |= TRACE_HAS_REGION;
+        rec->region = names[q->region];
+        rec->region_len = strlen(names[q->region]);
+    }
+    if (q->ttl_ns > 0) {
+        rec->has |= TRACE_HAS_TTL;
+        rec->ttl_ns = q->ttl_ns;
+    }
+    if (class_tags != NULL && class_tags[q->class_id][0] != '\0') {
+        rec->has |= TRACE_HAS_TAGS;
+        rec->tags = class_tags[q->class_id];
+        rec->tags_len = strlen(class_tags[q->class_id]);
+    }
+    if (q->swr_ns > 0) {
+        rec->has |= TRACE_HAS_SWR;
+        rec->swr_ns = q->swr_ns;
+    }
+    if (q->sie_ns > 0) {
+        rec->has |= TRACE_HAS_SIE;
+        rec->sie_ns = q->sie_ns;
+    }
+    if (q->version != WL_NO_VERSION) {
+        rec->has |= TRACE_HAS_VERSION;
+        rec->version = q->version;
+    }
+    if (cols & TRACE_HAS_CACHEABLE) {
+        rec->has |= TRACE_HAS_CACHEABLE;
+        rec->is_cacheable = !q->is_uncacheable;
+    }
+}
+
 static int
 trace_gen(int argc, char **argv)
 {
@@ -204,27 +275,7 @@ trace_gen(int argc, char **argv)
     }
     if (rc == 0)
         rc = wl_gen_new(w, names, weights, (uint32_t)n_regions, &g, &err);
-    /* Columns that carry what the workload says about each request. */
-    unsigned cols = 0;
-    for (size_t k = 0; rc == 0 && k < w->n_classes; k++) {
-        if (cfg_class_ttl(&w->classes[k]) > 0)
-            cols |= TRACE_HAS_TTL; /* the lifetime caches give */
-        if (w->classes[k].swr_ns > 0)
-            cols |= TRACE_HAS_SWR;
-        if (w->classes[k].sie_ns > 0)
-            cols |= TRACE_HAS_SIE;
-        if (w->classes[k].n_tags > 0)
-            cols |= TRACE_HAS_TAGS;
-        if (!w->classes[k].is_cacheable)
-            cols |= TRACE_HAS_CACHEABLE;
-    }
-    if (rc == 0 && w->has_explicit_classes)
-        cols |= TRACE_HAS_VERSION;
-    if (rc == 0 && w->trace.is_set)
-        cols |= TRACE_HAS_TTL | TRACE_HAS_VERSION | TRACE_HAS_CACHEABLE |
-                TRACE_HAS_SWR | TRACE_HAS_SIE;
-    if (t != NULL)
-        cols |= TRACE_HAS_REGION;
+    unsigned cols = rc == 0 ? gen_columns(w, t) : 0;
     if (rc != 0) {
         status = report(&err, 0);
         goto out_free;
@@ -247,40 +298,8 @@ trace_gen(int argc, char **argv)
     struct wl_request q;
     while ((w->n_requests == 0 || n < w->n_requests) && !cli_stop_requested &&
            (rc = wl_gen_next(g, &q)) == 1) {
-        struct trace_rec rec = {0};
-        rec.time = q.at / a.unit_ns;
-        rec.id = q.object;
-        rec.size = q.size;
-        if (t != NULL) {
-            rec.has |= TRACE_HAS_REGION;
-            rec.region = names[q.region];
-            rec.region_len = strlen(names[q.region]);
-        }
-        if (q.ttl_ns > 0) {
-            rec.has |= TRACE_HAS_TTL;
-            rec.ttl_ns = q.ttl_ns;
-        }
-        if (class_tags != NULL && class_tags[q.class_id][0] != '\0') {
-            rec.has |= TRACE_HAS_TAGS;
-            rec.tags = class_tags[q.class_id];
-            rec.tags_len = strlen(class_tags[q.class_id]);
-        }
-        if (q.swr_ns > 0) {
-            rec.has |= TRACE_HAS_SWR;
-            rec.swr_ns = q.swr_ns;
-        }
-        if (q.sie_ns > 0) {
-            rec.has |= TRACE_HAS_SIE;
-            rec.sie_ns = q.sie_ns;
-        }
-        if (q.version != WL_NO_VERSION) {
-            rec.has |= TRACE_HAS_VERSION;
-            rec.version = q.version;
-        }
-        if (cols & TRACE_HAS_CACHEABLE) {
-            rec.has |= TRACE_HAS_CACHEABLE;
-            rec.is_cacheable = !q.is_uncacheable;
-        }
+        struct trace_rec rec;
+        gen_record(&q, a.unit_ns, t ? names : NULL, class_tags, cols, &rec);
         if ((rc = trace_write(tw, &rec, &err)) != 0)
             break;
         n++;

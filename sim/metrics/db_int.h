@@ -68,6 +68,12 @@ int db_insert_all(struct db *d, const struct met_run *r, int64_t *id);
 extern const char db_schema_overload[];
 int db_insert_overload(struct db *d, const struct met_run *r, int64_t id);
 
+/* Records the trace a run or sweep replays: table "run_files" or
+ * "sweep_files", owner_id the run's or sweep's id (db_write.c). Nothing
+ * when sha256 is NULL. */
+int db_insert_trace_file(struct db *d, const char *table, int64_t owner_id,
+                         const char *path, const char *sha256);
+
 /* Sweep point p's status and run; -SIM_EDB when the sweep has no such
  * point (db_sweep.c). */
 int db_point_status(struct db *d, int64_t sweep_id, uint64_t p,

@@ -91,6 +91,7 @@ struct sweep_found {
     int64_t id; /* 0: none */
     uint64_t n_points;
     char *topology_sha256, *workload_sha256; /* NULL: not recorded */
+    char *trace_sha256;                      /* NULL: none recorded */
 };
 
 static char *
@@ -98,6 +99,28 @@ col_dup_or_null(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* The digest of the trace sweep f->id began with, if it recorded one. */
+static int
+sweep_find_trace(struct db *d, struct sweep_found *f)
+{
+    static const char sql[] = "SELECT sha256 FROM sweep_files WHERE"
+                              " sweep_id = ? AND role = 'trace'";
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    struct db_row w;
+    db_row_start(&w, st);
+    db_bind_i64(&w, f->id);
+    int rc = w.rc == SQLITE_OK ? sqlite3_step(st) : w.rc;
+    if (rc == SQLITE_ROW)
+        f->trace_sha256 = col_dup_or_null(st, 0);
+    else if (rc != SQLITE_DONE)
+        code = db_fail(d, "looking up the sweep's trace");
+    sqlite3_finalize(st);
+    return code;
 }
 
 /* Looks the sweep up by identity; f->id = 0 if there is none. */
@@ -130,6 +153,8 @@ sweep_find(struct db *d, const struct met_sweep *s, const char *vary,
         code = db_fail(d, "looking up the sweep");
     }
     sqlite3_finalize(st);
+    if (code == 0 && f->id != 0)
+        code = sweep_find_trace(d, f);
     return code;
 }
 
@@ -154,6 +179,10 @@ sweep_check_files(struct db *d, const struct met_sweep *s,
         file = s->workload_path;
         was = f->workload_sha256;
         now = s->workload_sha256;
+    } else if (digest_differs(f->trace_sha256, s->trace_sha256)) {
+        file = s->trace_path;
+        was = f->trace_sha256;
+        now = s->trace_sha256;
     }
     if (file == NULL)
         return 0;
@@ -165,56 +194,57 @@ sweep_check_files(struct db *d, const struct met_sweep *s,
                        (long long)f->id, file, was, now);
 }
 
+/* The sweeps row; *id is its id. */
 static int
-sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
-             int64_t *id)
+insert_sweep_row(struct db *d, const struct met_sweep *s, const char *vary,
+                 int64_t *id)
 {
-    static const char sql_sweep[] =
+    static const char sql[] =
         "INSERT INTO sweeps (topology_path, workload_path, seed, vary,"
         " overrides, points, created, topology_sha256, topology_text,"
         " workload_sha256, workload_text, cdnsim_version)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    static const char sql_vary[] =
-        "INSERT INTO sweep_vary (sweep_id, position, path, spec, kind,"
-        " n_values, moves_with, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    static const char sql_point[] =
-        "INSERT INTO sweep_points (sweep_id, point, params, params_json,"
-        " status, run_id) VALUES (?, ?, ?, ?, 'pending', NULL)";
-    static const char sql_param[] =
-        "INSERT INTO sweep_params (sweep_id, point, position, path, value,"
-        " value_num) VALUES (?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *st = NULL, *sp = NULL, *sa = NULL;
+    sqlite3_stmt *st = NULL;
     char created[UTC_TEXT_LEN];
     utc_now(created);
-    uint64_t n_points = met_sweep_n_points(s);
     struct db_row w;
-    int code = db_prepare(d, sql_sweep, &st);
+    int code = db_prepare(d, sql, &st);
     if (code != 0)
-        goto out;
+        return code;
     db_row_start(&w, st);
     db_bind_text(&w, s->topology_path);
     db_bind_text(&w, s->workload_path);
     db_bind_u64(&w, s->seed);
     db_bind_text(&w, vary);
     db_bind_text(&w, s->overrides);
-    db_bind_u64(&w, n_points);
+    db_bind_u64(&w, met_sweep_n_points(s));
     db_bind_text(&w, created);
     db_bind_opt_text(&w, s->topology_sha256);
     db_bind_opt_text(&w, s->topology_text);
     db_bind_opt_text(&w, s->workload_sha256);
     db_bind_opt_text(&w, s->workload_text);
     db_bind_opt_text(&w, s->cdnsim_version);
-    if ((code = db_row_insert(d, &w, "inserting into sweeps")) != 0)
-        goto out;
-    *id = (int64_t)sqlite3_last_insert_rowid(d->h);
+    code = db_row_insert(d, &w, "inserting into sweeps");
+    if (code == 0)
+        *id = (int64_t)sqlite3_last_insert_rowid(d->h);
     sqlite3_finalize(st);
-    st = NULL;
+    return code;
+}
 
-    if ((code = db_prepare(d, sql_vary, &st)) != 0)
-        goto out;
+/* One sweep_vary row per --vary and --vary-with, in command-line order;
+ * moves_with is the --vary a --vary-with moves with. */
+static int
+insert_vary_rows(struct db *d, const struct met_sweep *s, int64_t id)
+{
+    static const char sql[] =
+        "INSERT INTO sweep_vary (sweep_id, position, path, spec, kind,"
+        " n_values, moves_with, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *st = NULL;
+    struct db_row w;
+    int code = db_prepare(d, sql, &st);
     for (size_t j = 0; code == 0 && j < s->n_vary; j++) {
         db_row_start(&w, st);
-        db_bind_i64(&w, *id);
+        db_bind_i64(&w, id);
         db_bind_u64(&w, j);
         db_bind_text(&w, s->vary[j].path);
         db_bind_text(&w, s->vary[j].spec);
@@ -236,14 +266,31 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
         code = db_row_insert(d, &w, "inserting into sweep_vary");
         free(ftext);
     }
-    if (code != 0 || (code = db_prepare(d, sql_point, &sp)) != 0 ||
-        (code = db_prepare(d, sql_param, &sa)) != 0)
-        goto out;
+    sqlite3_finalize(st);
+    return code;
+}
+
+/* Every point, pending, with its value of each --vary. */
+static int
+insert_point_rows(struct db *d, const struct met_sweep *s, int64_t id)
+{
+    static const char sql_point[] =
+        "INSERT INTO sweep_points (sweep_id, point, params, params_json,"
+        " status, run_id) VALUES (?, ?, ?, ?, 'pending', NULL)";
+    static const char sql_param[] =
+        "INSERT INTO sweep_params (sweep_id, point, position, path, value,"
+        " value_num) VALUES (?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *sp = NULL, *sa = NULL;
+    struct db_row w;
+    uint64_t n_points = met_sweep_n_points(s);
+    int code = db_prepare(d, sql_point, &sp);
+    if (code == 0)
+        code = db_prepare(d, sql_param, &sa);
     for (uint64_t p = 0; code == 0 && p < n_points; p++) {
         char *params = met_sweep_params(s, p);
         char *json = sweep_params_json(s, p);
         db_row_start(&w, sp);
-        db_bind_i64(&w, *id);
+        db_bind_i64(&w, id);
         db_bind_u64(&w, p);
         db_bind_text(&w, params);
         db_bind_text(&w, json);
@@ -254,7 +301,7 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
             const struct met_sweep_vary *v = &s->vary[j];
             size_t k = met_sweep_value(s, p, j);
             db_row_start(&w, sa);
-            db_bind_i64(&w, *id);
+            db_bind_i64(&w, id);
             db_bind_u64(&w, p);
             db_bind_u64(&w, j);
             db_bind_text(&w, v->path);
@@ -266,10 +313,48 @@ sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
             code = db_row_insert(d, &w, "inserting into sweep_params");
         }
     }
-out:
     sqlite3_finalize(sa);
     sqlite3_finalize(sp);
+    return code;
+}
+
+/* Adds the --metric paths the sweep does not hold yet, after those it
+ * holds, so that its table and report show them without asking again. */
+static int
+sweep_remember_metrics(struct db *d, const struct met_sweep *s, int64_t id)
+{
+    static const char sql[] =
+        "INSERT OR IGNORE INTO sweep_metrics (sweep_id, position, path)"
+        " SELECT ?1, COALESCE(MAX(position) + 1, 0), ?2 FROM sweep_metrics"
+        " WHERE sweep_id = ?1";
+    if (s->n_metrics == 0)
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    struct db_row w;
+    for (size_t i = 0; code == 0 && i < s->n_metrics; i++) {
+        db_row_start(&w, st);
+        db_bind_i64(&w, id);
+        db_bind_text(&w, s->metrics[i]);
+        code = db_row_insert(d, &w, "inserting into sweep_metrics");
+    }
     sqlite3_finalize(st);
+    return code;
+}
+
+/* A new sweep: its row, its dimensions and its pending points. */
+static int
+sweep_insert(struct db *d, const struct met_sweep *s, const char *vary,
+             int64_t *id)
+{
+    int code = insert_sweep_row(d, s, vary, id);
+    if (code == 0)
+        code = db_insert_trace_file(d, "sweep_files", *id, s->trace_path,
+                                    s->trace_sha256);
+    if (code == 0)
+        code = insert_vary_rows(d, s, *id);
+    if (code == 0)
+        code = insert_point_rows(d, s, *id);
     return code;
 }
 
@@ -324,9 +409,12 @@ met_sweep_begin(const char *path, const struct met_sweep *s, int64_t *sweep_id,
         code = sweep_done_points(&d, id, n_points, is_done);
     else if (code == 0)
         code = sweep_insert(&d, s, vary, &id);
+    if (code == 0)
+        code = sweep_remember_metrics(&d, s, id);
     code = db_close(&d, code);
     free(f.topology_sha256);
     free(f.workload_sha256);
+    free(f.trace_sha256);
     free(vary);
     if (code == 0)
         *sweep_id = id;

@@ -3,6 +3,7 @@
  * load rows. */
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "metrics/db_int.h"
 #include "metrics/metrics.h"
@@ -309,9 +310,9 @@ bind_link_stats(struct db_row *w, const struct met_link_stats *s)
 }
 
 static int
-insert_link_window(struct db *d, sqlite3_stmt *st, int64_t id,
-                   const char *from, const char *to, uint64_t window,
-                   double window_s, const struct met_link_rate *rate)
+insert_link_window(struct db *d, sqlite3_stmt *st, int64_t id, const char *from,
+                   const char *to, uint64_t window, double window_s,
+                   const struct met_link_rate *rate)
 {
     struct db_row w;
     db_row_start(&w, st);
@@ -370,8 +371,8 @@ insert_links(struct db *d, const struct met_run *r, int64_t id)
         for (uint64_t j = 0; code == 0 && j < l->n_windows; j++) {
             struct met_link_rate rate;
             met_link_window_rate(r, k, j, &rate);
-            code = insert_link_window(d, sw, id, l->from, l->to, j,
-                                      window_s, &rate);
+            code = insert_link_window(d, sw, id, l->from, l->to, j, window_s,
+                                      &rate);
         }
     }
     for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
@@ -401,6 +402,34 @@ insert_links(struct db *d, const struct met_run *r, int64_t id)
 }
 
 int
+db_insert_trace_file(struct db *d, const char *table, int64_t owner_id,
+                     const char *path, const char *sha256)
+{
+    if (sha256 == NULL)
+        return 0;
+    int is_run = strcmp(table, "run_files") == 0;
+    SIM_ASSERT(is_run || strcmp(table, "sweep_files") == 0);
+    const char *sql = is_run ? "INSERT INTO run_files (run_id, role, path,"
+                               " sha256) VALUES (?, 'trace', ?, ?)"
+                             : "INSERT INTO sweep_files (sweep_id, role,"
+                               " path, sha256) VALUES (?, 'trace', ?, ?)";
+    sqlite3_stmt *st = NULL;
+    int code = db_prepare(d, sql, &st);
+    if (code != 0)
+        return code;
+    struct db_row w;
+    db_row_start(&w, st);
+    db_bind_i64(&w, owner_id);
+    db_bind_text(&w, path);
+    db_bind_text(&w, sha256);
+    code = db_row_insert(d, &w,
+                         is_run ? "inserting into run_files"
+                                : "inserting into sweep_files");
+    sqlite3_finalize(st);
+    return code;
+}
+
+int
 db_insert_all(struct db *d, const struct met_run *r, int64_t *id)
 {
     int code;
@@ -412,6 +441,8 @@ db_insert_all(struct db *d, const struct met_run *r, int64_t *id)
         (code = insert_timeseries(d, r, *id)) != 0 ||
         (code = insert_origin_load(d, r, *id)) != 0 ||
         (code = insert_links(d, r, *id)) != 0 ||
+        (code = db_insert_trace_file(d, "run_files", *id, r->trace_path,
+                                     r->trace_sha256)) != 0 ||
         (code = db_insert_overload(d, r, *id)) != 0)
         return code;
     return 0;

@@ -229,6 +229,12 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_str(&w, "path", r->workload_path);
     jw_known_str(&w, "sha256", r->workload_sha256);
     jw_known_str(&w, "text", r->workload_text);
+    if (r->trace_sha256) {
+        jw_open(&w, "trace");
+        jw_str(&w, "path", r->trace_path);
+        jw_str(&w, "sha256", r->trace_sha256);
+        jw_close(&w);
+    }
     jw_close(&w);
     jw_known_str(&w, "cdnsim_version", r->cdnsim_version);
     jw_u64(&w, "seed", r->seed);

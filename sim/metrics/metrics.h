@@ -291,6 +291,8 @@ struct met_run {
      * SHA-256 (hex), and the cdnsim that ran. */
     const char *topology_text, *topology_sha256;
     const char *workload_text, *workload_sha256;
+    const char *trace_path, *trace_sha256; /* the trace the workload
+                                              replays; NULL: none */
     const char *cdnsim_version;
     uint64_t seed;
     int64_t window_ns;        /* time-series window */
@@ -488,9 +490,15 @@ struct met_sweep {
     /* Provenance, borrowed, as in struct met_run (NULL: unknown). */
     const char *topology_text, *topology_sha256;
     const char *workload_text, *workload_sha256;
+    const char *trace_path, *trace_sha256; /* the base workload's trace;
+                                              NULL: none */
     const char *cdnsim_version;
     int is_new;                 /* --force-new: record a new sweep even
                                    when the same one is in the file */
+    const char *const *metrics; /* --metric paths, borrowed, [n_metrics]:
+                                   remembered with the sweep (a resumed
+                                   sweep adds the new ones) */
+    size_t n_metrics;
 };
 
 /* Points in the sweep: the product of the value counts (caller makes sure

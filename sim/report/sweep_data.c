@@ -34,6 +34,9 @@ sw_fini(struct sw_info *s)
     free(s->workload_path);
     free(s->overrides);
     free(s->created);
+    free(s->topology_sha256);
+    free(s->workload_sha256);
+    free(s->cdnsim_version);
     free(s->topology);
     free(s->workload);
     for (size_t j = 0; j < s->n_vary; j++) {
@@ -64,6 +67,13 @@ static char *
 dup_col(sqlite3_stmt *st, int i)
 {
     return xstrdup(rep_col_text(st, i));
+}
+
+/* Column i as a new string, or NULL for SQL NULL. */
+static char *
+dup_opt_col(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : dup_col(st, i);
 }
 
 /* The last segments of path that no other --vary path ends with. */
@@ -274,6 +284,25 @@ first_run(struct rep_db *d, int64_t sweep_id)
 
 /* The sweep's figures: the fixed ones, the defaults w asks for, then
  * w's paths. Sets s->metrics (owned by s) and s->n_metrics. */
+/* The --metric paths the sweep remembers (table sweep_metrics, absent
+ * from files no sweep with --metric has written), in the order given. */
+static int
+add_stored_metrics(struct rep_db *d, int64_t sweep_id, struct sw_metric **v,
+                   size_t *n, size_t *cap)
+{
+    if (!rep_db_has_table(d, "sweep_metrics"))
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int code = rep_db_query(d,
+                            "SELECT path FROM sweep_metrics WHERE sweep_id = ?"
+                            " ORDER BY position",
+                            &st, 1, sweep_id);
+    while (code == 0 && (code = rep_db_step(d, st, "reading the sweep")) == 1)
+        code = metrics_add(v, n, cap, rep_col_text(st, 0), 1, d->err);
+    sqlite3_finalize(st);
+    return code;
+}
+
 static int
 build_metrics(struct rep_db *d, struct sw_info *s, const struct sw_want *w)
 {
@@ -336,6 +365,8 @@ build_metrics(struct rep_db *d, struct sw_info *s, const struct sw_want *w)
         free_names(regions, n_regions);
         free_names(nodes, n_nodes);
     }
+    if (code == 0)
+        code = add_stored_metrics(d, s->id, &v, &n, &cap);
     for (size_t i = 0; code == 0 && i < w->n_paths; i++)
         code = metrics_add(&v, &n, &cap, w->paths[i], 1, d->err);
     s->metrics = v;
@@ -351,9 +382,14 @@ load_header(struct rep_db *d, int64_t id, struct sw_info *s)
 {
     sqlite3_stmt *st = NULL;
     int code = rep_db_query(d,
-                            "SELECT topology_path, workload_path, seed,"
-                            " overrides, points, created FROM sweeps"
-                            " WHERE id = ?",
+                            d->version >= 4
+                                ? "SELECT topology_path, workload_path, seed,"
+                                  " overrides, points, created,"
+                                  " topology_sha256, workload_sha256,"
+                                  " cdnsim_version FROM sweeps WHERE id = ?"
+                                : "SELECT topology_path, workload_path, seed,"
+                                  " overrides, points, created, NULL, NULL,"
+                                  " NULL FROM sweeps WHERE id = ?",
                             &st, 1, id);
     if (code == 0 && (code = rep_db_step(d, st, "reading the sweep")) == 0)
         code = sim_err_set(d->err, -SIM_ENOENT, d->path, 0, 0, NULL,
@@ -368,6 +404,9 @@ load_header(struct rep_db *d, int64_t id, struct sw_info *s)
         s->overrides = dup_col(st, 3);
         s->n_points = sqlite3_column_int64(st, 4);
         s->created = dup_col(st, 5);
+        s->topology_sha256 = dup_opt_col(st, 6);
+        s->workload_sha256 = dup_opt_col(st, 7);
+        s->cdnsim_version = dup_opt_col(st, 8);
     }
     sqlite3_finalize(st);
     return code;
@@ -639,6 +678,7 @@ collapse_replications(struct sw_info *s)
     old.n_vary = 0;
     old.topology_path = old.workload_path = old.overrides = old.created = NULL;
     old.topology = old.workload = NULL;
+    old.topology_sha256 = old.workload_sha256 = old.cdnsim_version = NULL;
     old.metrics = NULL;
     old.n_metrics = 0;
     /* sw_fini frees the old points (it reads n_vary for their values:

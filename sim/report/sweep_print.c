@@ -66,53 +66,43 @@ open_sweep(const char *db_path, int64_t sweep_id, const struct sw_want *want,
     return code;
 }
 
-int
-rep_print_sweep(const char *db_path, int64_t sweep_id,
-                const char *const *metrics, size_t n_metrics, FILE *out,
-                struct sim_err *err)
+/* The printed table as cells, row 0 the heads; a pending point's row
+ * ends after its status. Values may hold newlines or escape sequences:
+ * parameters are shown escaped, so that each point keeps its row and the
+ * terminal is not driven. */
+static char **
+table_cells(const struct sw_info *s, size_t *n_rows_out, size_t *n_cols_out)
 {
-    struct rep_db d;
-    struct sw_info s;
-    struct sw_want want = {.paths = metrics, .n_paths = n_metrics};
-    int code = open_sweep(db_path, sweep_id, &want, &d, &s, err);
-    if (code != 0) {
-        sw_fini(&s);
-        rep_db_close(&d);
-        return code;
-    }
-    /* Cells first, then widths from the longest. Values may hold
-     * newlines or escape sequences: parameters are shown escaped, so
-     * that each point keeps its row and the terminal is not driven. */
-    size_t n_cols = 2, n_rows = (size_t)s.n_points + 1;
-    size_t *col_of = xcalloc(s.n_metrics + 1, sizeof *col_of);
-    for (size_t k = 0; k < s.n_metrics; k++)
-        if (is_table_column(&s, k))
+    size_t n_cols = 2, n_rows = (size_t)s->n_points + 1;
+    size_t *col_of = xcalloc(s->n_metrics + 1, sizeof *col_of);
+    for (size_t k = 0; k < s->n_metrics; k++)
+        if (is_table_column(s, k))
             col_of[k] = n_cols++;
     size_t run_col = n_cols++;
     char **cell = xcalloc(n_rows * n_cols, sizeof *cell);
     cell[0] = xstrdup("point");
     cell[1] = xstrdup("parameters");
-    for (size_t k = 0; k < s.n_metrics; k++)
-        if (is_table_column(&s, k))
+    for (size_t k = 0; k < s->n_metrics; k++)
+        if (is_table_column(s, k))
             cell[col_of[k]] =
-                xstrdup(k < M_N_FIXED ? table_head[k] : s.metrics[k].m.path);
-    cell[run_col] = xstrdup(s.n_replications > 1 ? "runs" : "run");
-    for (int64_t p = 0; p < s.n_points; p++) {
-        const struct sw_point *q = &s.points[p];
+                xstrdup(k < M_N_FIXED ? table_head[k] : s->metrics[k].m.path);
+    cell[run_col] = xstrdup(s->n_replications > 1 ? "runs" : "run");
+    for (int64_t p = 0; p < s->n_points; p++) {
+        const struct sw_point *q = &s->points[p];
         char **row = cell + ((size_t)p + 1) * n_cols;
         row[0] = xasprintf("%lld", (long long)q->point);
         row[1] = esc_term_dup(q->params);
         if (!q->is_complete) {
-            row[2] = xstrdup(q->n_runs > 0 && s.n_replications > 1 ? "partial"
-                                                                   : "pending");
+            row[2] = xstrdup(
+                q->n_runs > 0 && s->n_replications > 1 ? "partial" : "pending");
             continue;
         }
-        for (size_t k = 0; k < s.n_metrics; k++) {
-            if (!is_table_column(&s, k))
+        for (size_t k = 0; k < s->n_metrics; k++) {
+            if (!is_table_column(s, k))
                 continue;
-            char *v = table_value(&s, k, PV(q, k));
-            if (s.n_replications > 1 && isfinite(q->ci[k])) {
-                char *ci = table_value(&s, k, q->ci[k]);
+            char *v = table_value(s, k, PV(q, k));
+            if (s->n_replications > 1 && isfinite(q->ci[k])) {
+                char *ci = table_value(s, k, q->ci[k]);
                 row[col_of[k]] = xasprintf("%s±%s", v, ci);
                 free(ci);
                 free(v);
@@ -121,9 +111,20 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
             }
         }
         row[run_col] =
-            xasprintf("%lld", s.n_replications > 1 ? (long long)q->n_runs
-                                                   : (long long)q->run_id);
+            xasprintf("%lld", s->n_replications > 1 ? (long long)q->n_runs
+                                                    : (long long)q->run_id);
     }
+    free(col_of);
+    *n_rows_out = n_rows;
+    *n_cols_out = n_cols;
+    return cell;
+}
+
+/* Prints the cells in columns as wide as their longest cell, the
+ * parameters left-aligned and the figures right-aligned. */
+static void
+print_cells(char **cell, size_t n_rows, size_t n_cols, FILE *out)
+{
     int *width = xcalloc(n_cols, sizeof *width);
     for (size_t r = 0; r < n_rows; r++)
         for (size_t c = 0; c < n_cols; c++) {
@@ -145,6 +146,26 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
         }
         fputc('\n', out);
     }
+    free(width);
+}
+
+int
+rep_print_sweep(const char *db_path, int64_t sweep_id,
+                const char *const *metrics, size_t n_metrics, FILE *out,
+                struct sim_err *err)
+{
+    struct rep_db d;
+    struct sw_info s;
+    struct sw_want want = {.paths = metrics, .n_paths = n_metrics};
+    int code = open_sweep(db_path, sweep_id, &want, &d, &s, err);
+    if (code != 0) {
+        sw_fini(&s);
+        rep_db_close(&d);
+        return code;
+    }
+    size_t n_rows, n_cols;
+    char **cell = table_cells(&s, &n_rows, &n_cols);
+    print_cells(cell, n_rows, n_cols, out);
     if (s.n_replications > 1)
         fprintf(out,
                 "\nmeans of %lld runs per point (seeds from %lld, "
@@ -154,8 +175,6 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
     for (size_t i = 0; i < n_rows * n_cols; i++)
         free(cell[i]);
     free(cell);
-    free(width);
-    free(col_of);
     code = rep_links_sweep_warnings(&d, sweep_id, out);
     sw_fini(&s);
     rep_db_close(&d);
@@ -163,6 +182,16 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
 }
 
 /* ---- The sweep as JSON, and its summary rows --------------------------- */
+
+/* A string, or null when not recorded (files older than version 4). */
+static void
+json_opt_str(FILE *out, const char *v)
+{
+    if (v)
+        json_fputs(out, v);
+    else
+        fputs("null", out);
+}
 
 static void
 json_num(FILE *out, double v)
@@ -193,6 +222,12 @@ rep_sweep_json(const char *db_path, int64_t sweep_id,
     json_fputs(out, s.topology_path);
     fputs(",\n  \"workload_path\": ", out);
     json_fputs(out, s.workload_path);
+    fputs(",\n  \"topology_sha256\": ", out);
+    json_opt_str(out, s.topology_sha256);
+    fputs(",\n  \"workload_sha256\": ", out);
+    json_opt_str(out, s.workload_sha256);
+    fputs(",\n  \"cdnsim_version\": ", out);
+    json_opt_str(out, s.cdnsim_version);
     fprintf(out, ",\n  \"seed\": %lld,\n  \"overrides\": ", (long long)s.seed);
     json_fputs(out, s.overrides);
     fprintf(out, ",\n  \"replications\": %lld,\n  \"vary\": [",

@@ -49,7 +49,9 @@ vary_option(const struct run_vary *v)
 static int vary_err(struct sim_err *err, const struct run_vary *v,
                     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* An input error in a --vary: file "--vary", field its path. */
+/* A malformed --vary (its own text: the list, the range, the plan), a
+ * usage error: file "--vary", field its path. Whether the field takes
+ * the values is checked when they are loaded (an input error). */
 static int
 vary_err(struct sim_err *err, const struct run_vary *v, const char *fmt, ...)
 {
@@ -58,7 +60,7 @@ vary_err(struct sim_err *err, const struct run_vary *v, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return sim_err_set(err, -SIM_EBADVAL, vary_option(v), 0, 0, v->path, "%s",
+    return sim_err_set(err, -SIM_EUSAGE, vary_option(v), 0, 0, v->path, "%s",
                        msg);
 }
 
@@ -654,7 +656,7 @@ run_vary_parse(const char *arg, struct run_vary *v, struct sim_err *err)
     memset(v, 0, sizeof *v);
     const char *eq = strchr(arg, '=');
     if (eq == NULL || eq == arg || eq[1] == '\0')
-        return sim_err_set(err, -SIM_EBADVAL, "--vary", 0, 0, NULL,
+        return sim_err_set(err, -SIM_EUSAGE, "--vary", 0, 0, NULL,
                            "--vary needs PATH=VALUES, such as "
                            "nodes.edge.cache.policy=lru,fifo; got \"%s\"",
                            arg);
@@ -720,7 +722,7 @@ run_plan_parse(const char *const *args, const unsigned char *is_with, size_t n,
                 code = vary_err(err, &plan->vary[j], "varied twice");
     }
     if (code == 0 && n == 0)
-        code = sim_err_set(err, -SIM_EBADVAL, "--vary", 0, 0, NULL,
+        code = sim_err_set(err, -SIM_EUSAGE, "--vary", 0, 0, NULL,
                            "a sweep needs at least one --vary PATH=VALUES");
     plan->n_points = code == 0;
     for (size_t j = 0; code == 0 && j < plan->n_vary; j++) {
@@ -728,7 +730,7 @@ run_plan_parse(const char *const *args, const unsigned char *is_with, size_t n,
             continue;
         plan->n_dims++;
         if (plan->n_points > RUN_SWEEP_MAX_POINTS / plan->vary[j].n)
-            code = sim_err_set(err, -SIM_EBADVAL, "--vary", 0, 0, NULL,
+            code = sim_err_set(err, -SIM_EUSAGE, "--vary", 0, 0, NULL,
                                "the --vary values make more than %d points",
                                RUN_SWEEP_MAX_POINTS);
         else

@@ -1,6 +1,7 @@
 /* point.c: the run pipeline: files and overrides -> CDN -> run ->
  * results and warnings, the same for `cdnsim run`, a sweep's point and an
  * MPI rank. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,17 +89,40 @@ note_warnings(struct run_result *r, int code)
 }
 
 int
+run_trace_digest(const struct cfg_workload *w, char out[SHA256_HEX_LEN + 1],
+                 struct sim_err *err)
+{
+    out[0] = '\0';
+    if (!w->trace.is_set)
+        return 0;
+    if (sha256_file_hex(w->trace.path, out) != 0) {
+        out[0] = '\0';
+        return sim_err_set(err, -SIM_EIO, w->trace.path, 0, 0, NULL,
+                           "cannot read the trace: %s", strerror(errno));
+    }
+    return 0;
+}
+
+int
 run_execute(struct run_result *r, const struct cdn_run_opts *opts,
             struct sim_err *err)
 {
     SIM_ASSERT(r->c != NULL && r->w != NULL && !r->has_metrics);
-    int code = cdn_run(r->c, opts, &r->m);
+    /* Before the run: the digest of the bytes about to be replayed. */
+    int code = run_trace_digest(r->w, r->trace_sha256, err);
+    if (code != 0)
+        return code;
+    code = cdn_run(r->c, opts, &r->m);
     r->has_metrics = 1;
     r->m.overrides = r->overrides;
     r->m.topology_text = r->t->source.text;
     r->m.topology_sha256 = r->t->source.sha256;
     r->m.workload_text = r->w->source.text;
     r->m.workload_sha256 = r->w->source.sha256;
+    if (r->trace_sha256[0] != '\0') {
+        r->m.trace_path = r->w->trace.path;
+        r->m.trace_sha256 = r->trace_sha256;
+    }
     r->m.cdnsim_version = CDNSIM_VERSION;
     if (code != 0 && code != -SIM_EINTR) {
         /* A bad trace record ended the run: its error is the run's. */

@@ -20,6 +20,7 @@
 #include "metrics/metrics.h"
 #include "model/model.h"
 #include "util/err.h"
+#include "util/sha256.h"
 
 /* ---- One run ------------------------------------------------------------- */
 
@@ -65,7 +66,14 @@ struct run_result {
     int has_metrics;
     struct run_warnings warn;
     char *overrides; /* the overrides joined, m.overrides */
+    char trace_sha256[SHA256_HEX_LEN + 1]; /* m.trace_sha256 when the
+                                              workload replays a trace */
 };
+
+/* The SHA-256 of the trace w replays into out ("" without a trace).
+ * Returns 0, or -SIM_EIO with err naming the file it cannot read. */
+int run_trace_digest(const struct cfg_workload *w,
+                     char out[SHA256_HEX_LEN + 1], struct sim_err *err);
 
 /*
  * Loads the files with the overrides and builds the CDN, running
@@ -201,6 +209,8 @@ struct run_sweep {
     unsigned char *is_done;    /* [plan.n_points], once begun */
     struct cfg_source topology, workload; /* the files as checked, owned
                                              (empty without check) */
+    char *trace_path; /* the base workload's trace, owned; NULL: none */
+    char trace_sha256[SHA256_HEX_LEN + 1];
 };
 
 /*

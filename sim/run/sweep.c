@@ -195,6 +195,25 @@ check_values(struct run_sweep *s, uint64_t *seed, struct sim_err *err)
     return code;
 }
 
+/* The digest of the trace the base workload replays, recorded with the
+ * sweep so that resuming it over another trace is refused. */
+static int
+base_trace_digest(struct run_sweep *s, struct sim_err *err)
+{
+    struct run_result r;
+    int code = run_prepare(&s->base, &r, err);
+    if (code == 0 && r.w != NULL && r.w->trace.is_set) {
+        code = run_trace_digest(r.w, s->trace_sha256, err);
+        if (code == 0) {
+            s->trace_path = xstrdup(r.w->trace.path);
+            s->ms.trace_path = s->trace_path;
+            s->ms.trace_sha256 = s->trace_sha256;
+        }
+    }
+    run_result_fini(&r);
+    return code;
+}
+
 /* Expands the wildcards of the plan over the names of the base
  * configuration's nodes and regions. */
 static int
@@ -337,6 +356,8 @@ run_sweep_init(struct run_sweep *s, const struct run_input *base,
         s->ms.workload_text = s->workload.text;
         s->ms.workload_sha256 = s->workload.sha256;
     }
+    if (code == 0)
+        code = base_trace_digest(s, err);
     s->ms.cdnsim_version = CDNSIM_VERSION;
     return code;
 }
@@ -344,6 +365,7 @@ run_sweep_init(struct run_sweep *s, const struct run_input *base,
 void
 run_sweep_fini(struct run_sweep *s)
 {
+    free(s->trace_path);
     run_plan_fini(&s->plan);
     free(s->mv);
     free(s->user_overrides);

@@ -11,4 +11,8 @@
  * NUL into out. */
 void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
 
+/* The same of the file at path, read in blocks (a trace may not fit in
+ * memory). Returns 0, or -1 with errno set when it cannot be read. */
+int sha256_file_hex(const char *path, char out[SHA256_HEX_LEN + 1]);
+
 #endif

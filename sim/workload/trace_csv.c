@@ -55,8 +55,7 @@ static const char *const role_aliases[TRACE_N_ROLES][6] = {
  * (at the delimiter or end), or NULL for a quote that is never closed.
  */
 static const char *
-csv_field(const char *p, const char *end, char delim, const char **f,
-          size_t *n)
+csv_field(const char *p, const char *end, char delim, const char **f, size_t *n)
 {
     while (p < end && *p == ' ')
         p++;
@@ -242,7 +241,8 @@ trace_csv_start(struct trace_reader *r, const char *columns)
         csv_header_list(&h, cols, sizeof cols);
         return trace_fail(r, -SIM_ETRACE, 1, 0, NULL,
                           "no id column in the header (%s): name it with "
-                          "--columns id=N or id=NAME", cols);
+                          "--columns id=N or id=NAME",
+                          cols);
     }
     r->n_cols_needed = 0;
     for (int i = 0; i < TRACE_N_ROLES; i++)
@@ -349,6 +349,72 @@ csv_cache_control(const char *s, size_t n, struct trace_rec *rec,
     return 0;
 }
 
+/* The s-maxage, stale-while-revalidate and stale-if-error columns, each a
+ * duration as csv_ttl reads it. Returns 1 or a trace_fail code. */
+static int
+csv_durations(struct trace_reader *r, struct trace_rec *rec,
+              const char *const *f, const size_t *n, unsigned long long ln)
+{
+    const char *v;
+    size_t k;
+    static const struct {
+        int col;
+        unsigned bit;
+        size_t offset;
+    } durations[] = {
+        {TRACE_COL_S_MAXAGE, TRACE_HAS_S_MAXAGE,
+         offsetof(struct trace_rec, s_maxage_ns)},
+        {TRACE_COL_SWR, TRACE_HAS_SWR, offsetof(struct trace_rec, swr_ns)},
+        {TRACE_COL_SIE, TRACE_HAS_SIE, offsetof(struct trace_rec, sie_ns)},
+    };
+    for (size_t d = 0; d < sizeof durations / sizeof durations[0]; d++) {
+        int col = durations[d].col;
+        if ((k = n[col]) == 0)
+            continue;
+        v = f[col];
+        int64_t *dst = (int64_t *)((char *)rec + durations[d].offset);
+        if (csv_ttl(v, k, dst) != 0)
+            return trace_fail(r, -SIM_ETRACE, ln, r->col[col] + 1,
+                              trace_role_names[col],
+                              "line %llu, column %d: expected %s in seconds "
+                              "or with a unit (\"90\", \"250ms\"), got "
+                              "\"%.*s\"",
+                              ln, r->col[col] + 1, trace_role_names[col],
+                              (int)(k > 40 ? 40 : k), v);
+        rec->has |= durations[d].bit;
+    }
+    return 1;
+}
+
+/* The cacheable column: 1 or 0, true or false. Returns 1 or a trace_fail
+ * code. */
+static int
+csv_cacheable(struct trace_reader *r, struct trace_rec *rec, const char *v,
+              size_t k, unsigned long long ln)
+{
+    char buf[8];
+    int b = -1;
+    if (k < sizeof buf) {
+        memcpy(buf, v, k);
+        buf[k] = '\0';
+        if (strcmp(buf, "1") == 0)
+            b = 1;
+        else if (strcmp(buf, "0") == 0)
+            b = 0;
+        else if (parse_bool(buf, &b) != 0)
+            b = -1;
+    }
+    if (b < 0)
+        return trace_fail(
+            r, -SIM_ETRACE, ln, r->col[TRACE_COL_CACHEABLE] + 1, "cacheable",
+            "line %llu, column %d: expected 1 or 0 (true "
+            "or false) for cacheable, got \"%.*s\"",
+            ln, r->col[TRACE_COL_CACHEABLE] + 1, (int)(k > 40 ? 40 : k), v);
+    rec->is_cacheable = b;
+    rec->has |= TRACE_HAS_CACHEABLE;
+    return 1;
+}
+
 /* The optional fields of a record that has them. */
 static int
 csv_optional(struct trace_reader *r, struct trace_rec *rec,
@@ -383,75 +449,29 @@ csv_optional(struct trace_reader *r, struct trace_rec *rec,
     if ((k = n[TRACE_COL_TTL]) > 0) {
         v = f[TRACE_COL_TTL];
         if (csv_ttl(v, k, &rec->ttl_ns) != 0)
-            return trace_fail(r, -SIM_ETRACE, ln, r->col[TRACE_COL_TTL] + 1,
-                              "ttl",
-                              "line %llu, column %d: expected a ttl in "
-                              "seconds or with a unit (\"90\", \"250ms\"), "
-                              "got \"%.*s\"", ln, r->col[TRACE_COL_TTL] + 1,
-                              (int)(k > 40 ? 40 : k), v);
+            return trace_fail(
+                r, -SIM_ETRACE, ln, r->col[TRACE_COL_TTL] + 1, "ttl",
+                "line %llu, column %d: expected a ttl in "
+                "seconds or with a unit (\"90\", \"250ms\"), "
+                "got \"%.*s\"",
+                ln, r->col[TRACE_COL_TTL] + 1, (int)(k > 40 ? 40 : k), v);
         rec->has |= TRACE_HAS_TTL;
     }
-    static const struct {
-        int col;
-        unsigned bit;
-        size_t offset;
-    } durations[] = {
-        {TRACE_COL_S_MAXAGE, TRACE_HAS_S_MAXAGE,
-         offsetof(struct trace_rec, s_maxage_ns)},
-        {TRACE_COL_SWR, TRACE_HAS_SWR, offsetof(struct trace_rec, swr_ns)},
-        {TRACE_COL_SIE, TRACE_HAS_SIE, offsetof(struct trace_rec, sie_ns)},
-    };
-    for (size_t d = 0; d < sizeof durations / sizeof durations[0]; d++) {
-        int col = durations[d].col;
-        if ((k = n[col]) == 0)
-            continue;
-        v = f[col];
-        int64_t *dst = (int64_t *)((char *)rec + durations[d].offset);
-        if (csv_ttl(v, k, dst) != 0)
-            return trace_fail(r, -SIM_ETRACE, ln, r->col[col] + 1,
-                              trace_role_names[col],
-                              "line %llu, column %d: expected %s in seconds "
-                              "or with a unit (\"90\", \"250ms\"), got "
-                              "\"%.*s\"", ln, r->col[col] + 1,
-                              trace_role_names[col], (int)(k > 40 ? 40 : k),
-                              v);
-        rec->has |= durations[d].bit;
-    }
+    int rc = csv_durations(r, rec, f, n, ln);
+    if (rc != 1)
+        return rc;
     if ((k = n[TRACE_COL_VERSION]) > 0) {
         v = f[TRACE_COL_VERSION];
         if (trace_parse_u64(v, k, &rec->version) != 0)
-            return trace_fail(r, -SIM_ETRACE, ln,
-                              r->col[TRACE_COL_VERSION] + 1, "version",
-                              "line %llu, column %d: expected a whole number "
-                              "for the version, got \"%.*s\"", ln,
-                              r->col[TRACE_COL_VERSION] + 1,
-                              (int)(k > 40 ? 40 : k), v);
+            return trace_fail(
+                r, -SIM_ETRACE, ln, r->col[TRACE_COL_VERSION] + 1, "version",
+                "line %llu, column %d: expected a whole number "
+                "for the version, got \"%.*s\"",
+                ln, r->col[TRACE_COL_VERSION] + 1, (int)(k > 40 ? 40 : k), v);
         rec->has |= TRACE_HAS_VERSION;
     }
-    if ((k = n[TRACE_COL_CACHEABLE]) > 0) {
-        v = f[TRACE_COL_CACHEABLE];
-        char buf[8];
-        int b = -1;
-        if (k < sizeof buf) {
-            memcpy(buf, v, k);
-            buf[k] = '\0';
-            if (strcmp(buf, "1") == 0)
-                b = 1;
-            else if (strcmp(buf, "0") == 0)
-                b = 0;
-            else if (parse_bool(buf, &b) != 0)
-                b = -1;
-        }
-        if (b < 0)
-            return trace_fail(r, -SIM_ETRACE, ln,
-                              r->col[TRACE_COL_CACHEABLE] + 1, "cacheable",
-                              "line %llu, column %d: expected 1 or 0 (true "
-                              "or false) for cacheable, got \"%.*s\"", ln,
-                              r->col[TRACE_COL_CACHEABLE] + 1,
-                              (int)(k > 40 ? 40 : k), v);
-        rec->is_cacheable = b;
-        rec->has |= TRACE_HAS_CACHEABLE;
-    }
+    if ((k = n[TRACE_COL_CACHEABLE]) > 0)
+        return csv_cacheable(r, rec, f[TRACE_COL_CACHEABLE], k, ln);
     return 1;
 }
 
@@ -494,11 +514,11 @@ trace_csv_next(struct trace_reader *r, struct trace_rec *rec)
      * missing time, id or size is an error. */
     for (int i = 0; i < TRACE_COL_REGION; i++)
         if (r->col[i] >= k)
-            return trace_fail(r, -SIM_ETRACE, ln, r->col[i] + 1,
-                              trace_role_names[i],
-                              "line %llu has %d column%s; the %s is column "
-                              "%d", ln, k, k == 1 ? "" : "s",
-                              trace_role_names[i], r->col[i] + 1);
+            return trace_fail(
+                r, -SIM_ETRACE, ln, r->col[i] + 1, trace_role_names[i],
+                "line %llu has %d column%s; the %s is column "
+                "%d",
+                ln, k, k == 1 ? "" : "s", trace_role_names[i], r->col[i] + 1);
 
     int c = r->col[TRACE_COL_ID];
     if (n[TRACE_COL_ID] == 0)
@@ -513,12 +533,12 @@ trace_csv_next(struct trace_reader *r, struct trace_rec *rec)
         rec->time = (int64_t)r->n_records;
     } else if (trace_parse_i64(f[TRACE_COL_TIME], n[TRACE_COL_TIME],
                                &rec->time) != 0) {
-        return trace_fail(r, -SIM_ETRACE, ln, c + 1, "time",
-                          "line %llu, column %d: expected a whole number "
-                          "for the time, got \"%.*s\"", ln, c + 1,
-                          (int)(n[TRACE_COL_TIME] > 40 ? 40
-                                                       : n[TRACE_COL_TIME]),
-                          f[TRACE_COL_TIME]);
+        return trace_fail(
+            r, -SIM_ETRACE, ln, c + 1, "time",
+            "line %llu, column %d: expected a whole number "
+            "for the time, got \"%.*s\"",
+            ln, c + 1, (int)(n[TRACE_COL_TIME] > 40 ? 40 : n[TRACE_COL_TIME]),
+            f[TRACE_COL_TIME]);
     }
 
     c = r->col[TRACE_COL_SIZE];
@@ -526,12 +546,12 @@ trace_csv_next(struct trace_reader *r, struct trace_rec *rec)
         rec->size = 1;
     } else if (trace_parse_u64(f[TRACE_COL_SIZE], n[TRACE_COL_SIZE],
                                &rec->size) != 0) {
-        return trace_fail(r, -SIM_ETRACE, ln, c + 1, "size",
-                          "line %llu, column %d: expected a whole number "
-                          "of bytes for the size, got \"%.*s\"", ln, c + 1,
-                          (int)(n[TRACE_COL_SIZE] > 40 ? 40
-                                                       : n[TRACE_COL_SIZE]),
-                          f[TRACE_COL_SIZE]);
+        return trace_fail(
+            r, -SIM_ETRACE, ln, c + 1, "size",
+            "line %llu, column %d: expected a whole number "
+            "of bytes for the size, got \"%.*s\"",
+            ln, c + 1, (int)(n[TRACE_COL_SIZE] > 40 ? 40 : n[TRACE_COL_SIZE]),
+            f[TRACE_COL_SIZE]);
     }
     rec->next_access = -1;
     return csv_optional(r, rec, f, n, ln);
