@@ -23,8 +23,7 @@
 #include "util/xalloc.h"
 
 static const char *const arrival_keys[] = {
-    "rate",         "diurnal", "hourly", "start_hour",
-    "flash_crowds", "attacks", NULL};
+    "rate", "diurnal", "hourly", "start_hour", "flash_crowds", "attacks", NULL};
 static const char *const diurnal_keys[] = {"peak_hour", "peak_to_trough", NULL};
 static const char *const flash_keys[] = {
     "at", "duration", "objects", "multiplier", "zipf_alpha", "class", NULL};

@@ -48,10 +48,19 @@ static const char *const routing_names[] = {
 };
 static const char *const provider_keys[] = {"name", "egress_cost_per_gb",
                                             NULL};
-static const char *const node_keys[] = {
-    "name",    "tier",         "cache",         "parent", "egress_cost_per_gb",
-    "servers", "service_time", "backup_parent", "provider",
-    "queue_limit", "timeout", "rate_limit", NULL};
+static const char *const node_keys[] = {"name",
+                                        "tier",
+                                        "cache",
+                                        "parent",
+                                        "egress_cost_per_gb",
+                                        "servers",
+                                        "service_time",
+                                        "backup_parent",
+                                        "provider",
+                                        "queue_limit",
+                                        "timeout",
+                                        "rate_limit",
+                                        NULL};
 static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
 static const char *const service_required[] = {"dist", "mean", NULL};
 static const char *const node_required[] = {"name", "tier", NULL};
