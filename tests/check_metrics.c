@@ -474,6 +474,8 @@ START_TEST(test_metrics_json_fields)
         "      \"served_from_origin\": 1,\n      \"errors\": 0,\n"
         "      \"bytes_from_cache\": 0,\n      \"bytes_from_origin\": 100,\n"
         "      \"bytes_failed\": 0,\n      \"outdated\": 0,\n"
+        "      \"rate_limited\": 0,\n      \"refused\": 0,\n"
+        "      \"timed_out\": 0,\n"
         "      \"hit_ratio\": 0.000000,\n      \"byte_hit_ratio\": 0.000000,\n"
         "      \"latency_ms\": {\n",
         "\"served_from_cache\": 3,\n  \"served_from_origin\": 1,\n"

@@ -15,6 +15,7 @@
     X(metrics)           \
     X(model)             \
     X(link)              \
+    X(overload)          \
     X(replay)            \
     X(mrc)               \
     X(trace)             \
@@ -120,6 +121,13 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "CREATE TABLE sweep_vary (sweep_id INTEGER NOT NULL REFERENCES"            \
     " sweeps(id), position INTEGER NOT NULL, path TEXT NOT NULL,"              \
     " spec TEXT NOT NULL, kind TEXT NOT NULL, n_values INTEGER NOT NULL,"      \
-    " PRIMARY KEY (sweep_id, position));"
+    " PRIMARY KEY (sweep_id, position));" DROP_VERSION_6
+
+/* SQL that removes what schema version 6 added (overload counters). */
+#define DROP_VERSION_6                                                         \
+    "ALTER TABLE node_metrics DROP COLUMN rate_limited;"                       \
+    "ALTER TABLE node_metrics DROP COLUMN refused;"                            \
+    "ALTER TABLE node_metrics DROP COLUMN timed_out;"                          \
+    "DROP TABLE overload_metrics; DROP TABLE overload_timeseries;"
 
 #endif

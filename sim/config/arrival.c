@@ -23,7 +23,7 @@
 #include "util/xalloc.h"
 
 static const char *const arrival_keys[] = {
-    "rate", "diurnal", "hourly", "start_hour", "flash_crowds", NULL};
+    "rate", "diurnal", "hourly", "start_hour", "flash_crowds", "attacks", NULL};
 static const char *const diurnal_keys[] = {"peak_hour", "peak_to_trough", NULL};
 static const char *const flash_keys[] = {
     "at", "duration", "objects", "multiplier", "zipf_alpha", "class", NULL};
@@ -178,6 +178,8 @@ cfg_arrival_build(const struct cfg_map *root, struct cfg_workload *w,
                          "an hour >= 0 and < 24", err);
     if (rc == 0)
         rc = wb_flash_crowds(&m, w, err);
+    if (rc == 0)
+        rc = cfg_attacks_build(&m, w, err);
     return rc;
 }
 
@@ -186,4 +188,5 @@ cfg_arrival_free(struct cfg_workload *w)
 {
     free(w->hourly);
     free(w->flash);
+    cfg_attacks_free(w);
 }

@@ -79,6 +79,31 @@ struct cfg_service {
                                  workload */
 };
 
+/* Who shares a rate_limit token bucket. */
+enum cfg_rate_per {
+    CFG_RATE_PER_TOTAL,  /* one bucket for every request at the node */
+    CFG_RATE_PER_REGION  /* one bucket per client region */
+};
+
+/*
+ * A node's protection against overload (overload.c). A request refused by
+ * one is answered with an error that carries the HTTP code: 503 when
+ * queue_limit requests already wait for a server, 504 when it is not
+ * served within timeout of its arrival, 429 when rate_limit has no token
+ * for it.
+ */
+struct cfg_overload {
+    int has_queue_limit;      /* else requests wait without a limit */
+    uint32_t queue_limit;     /* most requests waiting for a server (needs
+                                 servers) */
+    cfg_time_ns timeout_ns;   /* longest wait plus service; 0: none (needs
+                                 service_time) */
+    int has_rate_limit;
+    uint64_t rate_milli;      /* tokens per 1000 s (rate x 1000), >= 1 */
+    uint64_t burst;           /* the bucket's size in tokens, >= 1 */
+    enum cfg_rate_per per;
+};
+
 struct cfg_node {
     char *name;
     enum cfg_tier tier;
@@ -101,6 +126,7 @@ struct cfg_node {
                                     -1 (not shared); never set together
                                     with parent_bps */
     int64_t backup_capacity_bps; /* the same for backup_parent */
+    struct cfg_overload overload;
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */
@@ -271,6 +297,26 @@ struct cfg_flash {
     size_t class_idx;         /* sizes, TTL, cacheability of this class */
 };
 
+/* An attack (arrival.attacks): for [at, at + duration) an attacker sends
+ * rate requests/s (Poisson) for cache-busting URLs: each names an object
+ * no one else asks for (a random id from CFG_ATTACK_FIRST_ID on, attack k
+ * its own 2^52 of them), of the class's sizes and TTL. */
+struct cfg_attack {
+    cfg_time_ns at;
+    cfg_time_ns duration_ns;  /* > 0 */
+    double rate;              /* > 0, requests/s */
+    size_t class_idx;         /* sizes, TTL, cacheability of this class */
+    char *region;             /* where the attacker is (a topology region,
+                                 checked by the workload source), or NULL:
+                                 drawn by weight per request */
+    struct cfg_mark mark;     /* of region's value */
+    char *field;              /* "arrival.attacks[0].region" */
+};
+
+#define CFG_ATTACK_FIRST_ID ((uint64_t)1 << 62)
+#define CFG_ATTACK_ID_BITS 52
+#define CFG_ATTACKS_MAX 64
+
 /* Catalog churn (catalog.churn), a shot-noise model: new objects are
  * published as a Poisson process; each one draws how many requests it
  * will get and a lifetime L, and its request rate decays as exp(-t/L). */
@@ -382,6 +428,8 @@ struct cfg_workload {
     double start_hour;      /* the hour of day at simulated time 0 */
     struct cfg_flash *flash; /* flash crowds, in file order */
     size_t n_flash;
+    struct cfg_attack *attacks; /* attacks, in file order */
+    size_t n_attacks;
     /* The catalog. With catalog.classes, n_objects is their sum and
      * zipf_alpha, size and ttl_ns are the defaults the classes inherit;
      * change_interval_ns is then 0 (each class has its own). */

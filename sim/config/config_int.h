@@ -211,6 +211,21 @@ int cfg_map_bool(const struct cfg_map *m, const char *key, int dflt, int *out,
 int cfg_map_forbid(const struct cfg_map *m, const char *key, const char *why,
                    struct sim_err *err);
 
+/* --- attack.c --- */
+
+/* Reads arrival.attacks (m is the arrival mapping; the classes are read
+ * already) into w->attacks. */
+int cfg_attacks_build(const struct cfg_map *m, struct cfg_workload *w,
+                      struct sim_err *err);
+void cfg_attacks_free(struct cfg_workload *w);
+
+/* --- overload.c --- */
+
+/* Reads node's queue_limit, timeout and rate_limit (m is the node's
+ * mapping; its service must be read already) into *ov. */
+int cfg_overload_build(const struct cfg_map *m, const struct cfg_service *sv,
+                       struct cfg_overload *ov, struct sim_err *err);
+
 /* --- override.c --- */
 
 /*

@@ -48,9 +48,19 @@ static const char *const routing_names[] = {
 };
 static const char *const provider_keys[] = {"name", "egress_cost_per_gb",
                                             NULL};
-static const char *const node_keys[] = {
-    "name",    "tier",         "cache",         "parent", "egress_cost_per_gb",
-    "servers", "service_time", "backup_parent", "provider", NULL};
+static const char *const node_keys[] = {"name",
+                                        "tier",
+                                        "cache",
+                                        "parent",
+                                        "egress_cost_per_gb",
+                                        "servers",
+                                        "service_time",
+                                        "backup_parent",
+                                        "provider",
+                                        "queue_limit",
+                                        "timeout",
+                                        "rate_limit",
+                                        NULL};
 static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
 static const char *const service_required[] = {"dist", "mean", NULL};
 static const char *const node_required[] = {"name", "tier", NULL};
@@ -385,7 +395,7 @@ tb_origin_key(const struct topo_build *b, const struct cfg_map *m,
     return cfg_doc_err(b->d, key_id, -SIM_EBADKEY, field, err,
                        "an origin has no %s: %s (allowed keys for an "
                        "origin: name, tier, egress_cost_per_gb, servers, "
-                       "service_time)",
+                       "service_time, queue_limit, timeout, rate_limit)",
                        key, why);
 }
 
@@ -564,6 +574,8 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
                             CFG_PRICE_MAX, &node->egress_cost_per_gb, err);
     if (rc == 0)
         rc = tb_service(b, &m, &node->service, err);
+    if (rc == 0)
+        rc = cfg_overload_build(&m, &node->service, &node->overload, err);
     return rc;
 }
 

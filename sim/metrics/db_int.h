@@ -63,6 +63,11 @@ int db_schema_ensure(struct db *d);
  * (db_write.c). */
 int db_insert_all(struct db *d, const struct met_run *r, int64_t *id);
 
+/* The overload tables' schema, and the run r's rows in them, run id id
+ * (db_overload.c). */
+extern const char db_schema_overload[];
+int db_insert_overload(struct db *d, const struct met_run *r, int64_t id);
+
 /* Records the trace a run or sweep replays: table "run_files" or
  * "sweep_files", owner_id the run's or sweep's id (db_write.c). Nothing
  * when sha256 is NULL. */

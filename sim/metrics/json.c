@@ -108,6 +108,15 @@ jw_bool(struct jw *w, const char *key, int b)
     fputs(b ? "true" : "false", w->out);
 }
 
+/* The errors that overload protection sent, by code (met_overload). */
+static void
+jw_overload(struct jw *w, const struct met_overload *ov)
+{
+    jw_u64(w, "rate_limited", ov->rate_limited);
+    jw_u64(w, "refused", ov->refused);
+    jw_u64(w, "timed_out", ov->timed_out);
+}
+
 static void
 jw_latency(struct jw *w, const struct met_hist *h)
 {
@@ -240,6 +249,7 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_u64(&w, "bytes_from_origin", r->bytes_from_origin);
     jw_u64(&w, "bytes_failed", r->bytes_failed);
     jw_u64(&w, "outdated", r->outdated);
+    jw_overload(&w, &r->overload);
     jw_real(&w, "offload", met_offload(r));
     jw_real(&w, "byte_offload", met_byte_offload(r));
     jw_latency(&w, &r->latency);
@@ -283,6 +293,7 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_u64(&w, "bytes_from_origin", g->bytes_from_origin);
         jw_u64(&w, "bytes_failed", g->bytes_failed);
         jw_u64(&w, "outdated", g->outdated);
+        jw_overload(&w, &g->overload);
         jw_real(&w, "hit_ratio", met_ratio(g->hits, g->requests));
         jw_real(&w, "byte_hit_ratio", met_ratio(g->bytes_hit, g->bytes));
         jw_latency(&w, &g->latency);

@@ -71,9 +71,10 @@ const char *met_outcome_name(enum met_outcome o);
  * stale-while-revalidate, STALE under stale-if-error), so that hits =
  * outcome[HIT] + outcome[UPDATING] + outcome[STALE] and bytes_hit are the
  * sizes of the same requests. Invariants, checked by tests: requests +
- * stale_if_error = hits + misses + expired + coalesced + bypass (a
- * stale-if-error answer was first a miss, an expiry or a coalesced
- * request); what a node sends upstream = misses + expired + updates +
+ * stale_if_error = hits + misses + expired + coalesced + bypass +
+ * rate_limited + refused + timed_out (a stale-if-error answer was first a
+ * miss, an expiry or a coalesced request; a request turned away by the
+ * node's overload protection has no lookup); what a node sends upstream = misses + expired + updates +
  * bypass + refetched. */
 struct met_counters {
     /* The counters of node_counters.def, in its order; the comments
@@ -126,6 +127,15 @@ struct met_window {
     uint64_t bytes_out;
 };
 
+/* Client requests answered with an error a node's overload protection
+ * sent (cfg_overload), by its code: in errors. A stale-if-error answer
+ * below the node is not an error and is not counted here. */
+struct met_overload {
+    uint64_t rate_limited;    /* 429 */
+    uint64_t refused;         /* 503: queue_limit */
+    uint64_t timed_out;       /* 504: timeout */
+};
+
 struct met_node {
     const char *name;         /* borrowed from the topology */
     const char *tier;         /* "edge", "shield" or "origin" */
@@ -135,6 +145,11 @@ struct met_node {
     struct met_window *windows; /* [n_windows], owned */
     uint64_t n_windows;
     uint64_t windows_cap;
+    struct met_overload *overload_windows; /* the node's 429s, 503s and
+                                 504s per window, beside windows (NULL
+                                 until it turns a request away; entries
+                                 past overload_cap are 0) */
+    uint64_t overload_cap;
 };
 
 struct met_run;
@@ -260,6 +275,7 @@ struct met_region {
     uint64_t bytes_from_origin;
     uint64_t bytes_failed; /* sizes of the failed requests */
     uint64_t bytes;
+    struct met_overload overload;
     struct met_hist latency;
 };
 
@@ -299,6 +315,7 @@ struct met_run {
     uint64_t origin_pushed_bytes; /* of which pushes (sent, whether or not
                                      the node kept them) */
     uint64_t origin_peak_rps; /* most origin requests in one 1 s window */
+    struct met_overload overload; /* of errors, those by overload */
     uint64_t errors;          /* client requests answered with an error
                                  (failed) */
     uint64_t from_cache;      /* served from a cache (met_region) */
@@ -354,6 +371,10 @@ struct met_window *met_node_window(struct met_node *n, uint64_t w);
  * lies past MET_MAX_WINDOWS windows.
  */
 struct met_window *met_run_window(struct met_run *r, size_t i, int64_t t_ns);
+/* Node i's overload counts (met_node.overload_windows) in the window
+ * holding t_ns, as met_run_window finds it. */
+struct met_overload *met_run_overload_window(struct met_run *r, size_t i,
+                                             int64_t t_ns);
 
 /* Derived figures. */
 double met_ratio(uint64_t num, uint64_t den); /* 0 when den is 0 */
@@ -419,6 +440,8 @@ int met_check_db(const char *path, struct sim_err *err);
  * (the sweep tables were one) is created in place on any file of this
  * version, since a reader that does not know it never looks at it.
  */
+/* Version 6 added node_metrics.rate_limited, refused and timed_out, and
+ * the same three to runs and region_metrics. */
 /* Version 2 added runs.outdated, node_metrics.refetched,
  * region_metrics.outdated, hits, bytes_hit, hit_ratio and byte_hit_ratio;
  * 3 redefined offload and byte_offload (failures lower them), node hits
@@ -427,7 +450,7 @@ int met_check_db(const char *path, struct sim_err *err);
  * runs.pushed_bytes; 4 added provenance (the files' text and SHA-256
  * and the cdnsim version) to runs and sweeps, and sweep_vary.moves_with
  * and fields. */
-#define MET_DB_VERSION 4
+#define MET_DB_VERSION 6
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

@@ -36,6 +36,10 @@ void met_tier_sum(const struct met_run *r, const char *tier,
  * first when t_ns lies past MET_MAX_WINDOWS windows. */
 uint64_t met_window_index(struct met_run *r, int64_t t_ns);
 
+/* Merges node n's overload windows in pairs, before its n_windows halves
+ * (part of coarsening a run; overload_windows.c). */
+void met_overload_coarsen(struct met_node *n);
+
 /* Merges each link's windows in pairs (part of coarsening a run). */
 void met_links_coarsen(struct met_run *r);
 

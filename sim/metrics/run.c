@@ -26,8 +26,10 @@ met_run_init(struct met_run *r, size_t n_regions, size_t n_nodes)
 void
 met_run_fini(struct met_run *r)
 {
-    for (size_t i = 0; i < r->n_nodes; i++)
+    for (size_t i = 0; i < r->n_nodes; i++) {
         free(r->nodes[i].windows);
+        free(r->nodes[i].overload_windows);
+    }
     free(r->nodes);
     for (size_t k = 0; k < r->n_links; k++)
         free(r->links[k].windows);
@@ -234,6 +236,7 @@ coarsen(struct met_run *r)
         if (n->n_windows > m)
             memset(n->windows + m, 0,
                    (size_t)(n->n_windows - m) * sizeof *n->windows);
+        met_overload_coarsen(n);
         n->n_windows = m;
     }
     met_links_coarsen(r);

@@ -351,11 +351,22 @@ met_print_table(const struct met_run *r, FILE *out)
             r->from_cache, 100.0 * met_ratio(r->from_cache, r->requests),
             r->from_origin, 100.0 * met_ratio(r->from_origin, r->requests),
             r->errors, 100.0 * met_ratio(r->errors, r->requests));
-    if (r->errors > 0)
+    const struct met_overload *ov = &r->overload;
+    uint64_t n_overload = ov->rate_limited + ov->refused + ov->timed_out;
+    if (r->errors > 0 && n_overload == 0)
         fprintf(out,
                 "errors %" PRIu64 " (%.2f%% of requests): a node on their "
                 "path was down; latencies cover the others\n",
                 r->errors, 100.0 * met_ratio(r->errors, r->requests));
+    else if (r->errors > 0)
+        fprintf(out,
+                "errors %" PRIu64 " (%.2f%% of requests): %" PRIu64
+                " rate-limited (429), %" PRIu64 " refused (503), %" PRIu64
+                " timed out (504), %" PRIu64 " a node on their path was "
+                "down; latencies cover the others\n",
+                r->errors, 100.0 * met_ratio(r->errors, r->requests),
+                ov->rate_limited, ov->refused, ov->timed_out,
+                r->errors - n_overload);
     if (r->outdated > 0)
         fprintf(out,
                 "outdated %" PRIu64 " (%.2f%% of requests): answered with an "

@@ -24,6 +24,7 @@ node_init(struct cdn *c, uint32_t i, struct sim_err *err)
     if (cn->service.is_set) {
         n->service = &cn->service;
         n->service_rng = sim_rng_new(seed, SIM_RNG_ID(SIM_RNG_SERVICE, i));
+        n->is_gated = 1;
     }
     if (!cn->has_cache)
         return 0;
@@ -78,6 +79,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
             return NULL;
         }
     route_init(c);
+    overload_init(c);
     if (w != NULL &&
         (content_init(c, err) != 0 || workload_init(c, err) != 0)) {
         cdn_free(c);
@@ -119,6 +121,7 @@ cdn_free(struct cdn *c)
         free(c->nodes[i].waiting);
     }
     free(c->nodes);
+    overload_fini(c);
     shared_fini(c);
     route_fini(c);
     content_fini(c);

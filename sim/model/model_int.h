@@ -16,6 +16,8 @@
  *              the client's last mile;
  *   outage.c   failure state: down, seems down, failed since;
  *   service.c  node queues and servers;
+ *   overload.c queue_limit, timeout and rate_limit: requests a node
+ *              refuses (503), times out (504) or limits (429);
  *   content.c  purges, pushes and purge_on_change.
  * Functions on the path of every request are static inline here.
  */
@@ -45,9 +47,17 @@ enum ev_kind {
     EV_PUSH,        /* the same */
     EV_FAIL,        /* target: a node with servers, at the start of an
                        outage */
-    EV_LINK_DONE    /* target: a shared link, ref: its generation
+    EV_LINK_DONE,   /* target: a shared link, ref: its generation
                        (link.h, shared.c) */
+    EV_QUEUE_TIMEOUT, /* target: a node with a timeout: the first waiting
+                         request's deadline (overload.c) */
+    EV_TIMED_OUT    /* target: node, ref: the slot of the 504 answer of a
+                       request whose service outlasts its timeout */
 };
+
+/* The HTTP code of an error a node's overload protection sent
+ * (req.code; overload.c): none (a failure, or no error), 429, 503, 504. */
+enum req_code { CODE_NONE, CODE_429, CODE_503, CODE_504 };
 
 #define REQ_NIL UINT32_MAX
 
@@ -100,6 +110,10 @@ struct req {
                                   changed during the fetch) is not old */
     uint8_t outcome : 4;      /* enum met_outcome as the lookup saw it;
                                  settled when the node answers */
+    uint8_t code : 2;         /* on the way back: enum req_code of an
+                                 error. At a node, before its lookup:
+                                 CODE_504 marks a request in service whose
+                                 504 already went (overload.c) */
 };
 
 /* One direction pair of a link from a node to an upstream node. */
@@ -147,10 +161,29 @@ struct node {
     const struct cfg_service *service; /* NULL: requests take no time */
     gsl_rng *service_rng;
     uint32_t busy;               /* servers at work */
+    uint32_t is_gated;           /* service or overload protection is set:
+                                    a request does not go straight to its
+                                    lookup (node_arrive) */
     uint32_t *waiting;           /* FIFO ring of request slots */
     size_t waiting_cap;          /* a power of two, or 0 */
     uint32_t waiting_head;
     uint32_t waiting_n;
+};
+
+/* A rate_limit's token bucket, in integer units of 1e-12 token, so that
+ * refilling over a whole number of ns at rate_milli tokens per 1000 s
+ * adds exactly rate_milli x ns units (overload.c). */
+struct token_bucket {
+    int64_t level;               /* tokens x 1e12 */
+    int64_t at;                  /* when level was last brought up to date */
+};
+
+/* A node's overload protection (overload.c), kept apart from struct node
+ * so that nodes stay as small as they were. */
+struct node_overload {
+    const struct cfg_overload *cfg; /* NULL: the node has none */
+    int64_t timeout_armed_at;    /* the pending EV_QUEUE_TIMEOUT, or -1 */
+    struct token_bucket *buckets;/* rate_limit: one, or one per region */
 };
 
 struct cdn {
@@ -167,6 +200,8 @@ struct cdn {
                                       index into shared of that link, or
                                       -1; NULL when no region link has a
                                       capacity */
+    struct node_overload *overload; /* [node], or NULL when no node has
+                                      overload protection */
     struct shared_link *shared;    /* links with a capacity, or NULL */
     uint32_t n_shared;
     size_t shared_cap;
@@ -389,6 +424,46 @@ void shared_send(struct cdn *c, int32_t k, int64_t now, uint32_t s,
 /* Link k's completion event of generation gen fires at now. */
 void shared_done(struct cdn *c, uint32_t k, uint32_t gen, int64_t now);
 
+/* The request at the front of node n's line for a server, which leaves
+ * it (service.c). */
+static inline uint32_t
+queue_pop(struct node *n)
+{
+    uint32_t s = n->waiting[n->waiting_head];
+    n->waiting_head = (uint32_t)((n->waiting_head + 1) & (n->waiting_cap - 1));
+    n->waiting_n--;
+    return s;
+}
+
+/* overload.c */
+void overload_init(struct cdn *c);
+void overload_fini(struct cdn *c);
+
+/* Node ni's overload protection, or NULL. */
+static inline struct node_overload *
+node_overload(const struct cdn *c, uint32_t ni)
+{
+    return c->overload != NULL && c->overload[ni].cfg != NULL
+               ? &c->overload[ni]
+               : NULL;
+}
+
+/* Does node ni turn request s away on arrival (rate_limit, or
+ * queue_limit when it would wait)? Then s is answered and gone. */
+int overload_refuses(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+/* s starts its service at ni now, to end at done: arms its timeout. */
+void overload_serve(struct cdn *c, uint32_t ni, uint32_t s, int64_t done,
+                    int64_t now);
+/* s has just joined ni's queue: arms the queue's timeout. */
+void overload_queued(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+/* Has s, just taken from ni's queue, waited past its timeout? Then its
+ * 504 is sent and s is gone. */
+int overload_expired(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+void overload_queue_timeout(struct cdn *c, uint32_t ni, int64_t now);
+void overload_timed_out(struct cdn *c, uint32_t ni, uint32_t t, int64_t now);
+/* Measured client request r failed with an overload's code (observe.c). */
+void overload_count_client(struct cdn *c, const struct req *r);
+
 /* service.c */
 void node_arrive(struct cdn *c, uint32_t s, int64_t now);
 void node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
@@ -398,6 +473,9 @@ void node_fail(struct cdn *c, uint32_t ni, int64_t now);
 void node_request(struct cdn *c, uint32_t s, int64_t now);
 void node_response(struct cdn *c, uint32_t s, int64_t now);
 void node_refuse(struct cdn *c, uint32_t s, int64_t now);
+/* The node of request s answers it and s is done (a response, or an
+ * error with its code). */
+void node_respond(struct cdn *c, uint32_t s, int64_t now);
 
 /* content.c */
 int content_init(struct cdn *c, struct sim_err *err);

@@ -87,6 +87,8 @@ count_failed(struct cdn *c, const struct req *r)
     c->m->bytes_failed += r->size;
     c->m->regions[r->region].errors++;
     c->m->regions[r->region].bytes_failed += r->size;
+    if (r->code != CODE_NONE) /* an overload's 429, 503 or 504 */
+        overload_count_client(c, r);
 }
 
 /* An answer that is not older than the version the client asked when it

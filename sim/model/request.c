@@ -54,6 +54,8 @@ answer_child(struct cdn *c, uint32_t s, int64_t now)
     child->not_modified = r->not_modified;
     child->negative = r->negative;
     child->via_origin = r->via_origin;
+    if (r->failed) /* a waiting request's code is CODE_NONE */
+        child->code = r->code;
     uint32_t child_node = child->node;
     const struct link *lk = link_to(c, child_node, r->node);
     int has_body = !r->failed && !r->not_modified; /* not an error or 304 */
@@ -95,6 +97,12 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         answer_child(c, s, now);
     }
     req_release(c, s);
+}
+
+void
+node_respond(struct cdn *c, uint32_t s, int64_t now)
+{
+    respond(c, s, now);
 }
 
 /*
@@ -306,6 +314,7 @@ answer_lost(struct cdn *c, uint32_t s, int64_t now)
         uint32_t next = c->reqs[w].next;
         c->reqs[w].failed = 1;
         c->reqs[w].not_modified = 0;
+        c->reqs[w].code = CODE_NONE;
         respond(c, w, now);
         w = next;
     }
@@ -344,6 +353,16 @@ store_answer(struct cdn *c, const struct req *r, int64_t now)
     return o;
 }
 
+/* The waiters of the fetch s leads get its error's code (an overload's
+ * 429, 503 or 504), which they carry down; rare, so apart from the loop
+ * that answers them. */
+static void
+pass_code(struct cdn *c, uint32_t s, uint8_t code)
+{
+    for (uint32_t w = c->reqs[s].next; w != REQ_NIL; w = c->reqs[w].next)
+        c->reqs[w].code = code & 3;
+}
+
 /*
  * Answers the leading request s and every waiter of its fetch, as k
  * says: the error, or the content (stale, o's, or new, r's) with its
@@ -363,6 +382,8 @@ answer_waiters(struct cdn *c, uint32_t s, enum answer k,
     uint32_t version = stale_if_error ? o->version : r->version;
     int negative = stale_if_error ? o->is_negative : r->negative;
     int via_origin = !stale_if_error && r->via_origin;
+    if (failed && r->code != CODE_NONE)
+        pass_code(c, s, r->code);
     uint32_t w = s;
     while (w != REQ_NIL) {
         struct req *q = &c->reqs[w];
@@ -454,6 +475,7 @@ node_refuse(struct cdn *c, uint32_t s, int64_t now)
     }
     struct req *child = &c->reqs[r->child];
     child->failed = 1;
+    child->code = CODE_NONE;
     uint32_t child_node = child->node;
     const struct link *lk = link_to(c, child_node, r->node);
     sim_queue_push_channel(&c->q, lk->down_channel, now + lk->down_ns,

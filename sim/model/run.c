@@ -91,6 +91,7 @@ client_arrival(struct cdn *c, int64_t now)
     r->via_origin = 0;
     r->current_rises = p->version == WL_NO_VERSION;
     r->outcome = 0;
+    r->code = CODE_NONE;
     if (wl_is_missing(c->w, p->object))
         r->size = NEGATIVE_SIZE; /* what a 404 weighs, not the object */
     observe_arrival(c, r, p->size, now);
@@ -180,6 +181,12 @@ dispatch(struct cdn *c, const struct sim_event *ev)
         break;
     case EV_LINK_DONE:
         shared_done(c, ev->target, (uint32_t)ev->ref, ev->at);
+        break;
+    case EV_QUEUE_TIMEOUT:
+        overload_queue_timeout(c, ev->target, ev->at);
+        break;
+    case EV_TIMED_OUT:
+        overload_timed_out(c, ev->target, (uint32_t)ev->ref, ev->at);
         break;
     default:
         SIM_ASSERT(!"unknown event kind");

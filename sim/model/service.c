@@ -51,16 +51,6 @@ queue_push(struct node *n, uint32_t s)
     n->waiting[(n->waiting_head + n->waiting_n++) & (n->waiting_cap - 1)] = s;
 }
 
-/* The request at the front of node n's line, which leaves it. */
-static uint32_t
-queue_pop(struct node *n)
-{
-    uint32_t s = n->waiting[n->waiting_head];
-    n->waiting_head = (uint32_t)((n->waiting_head + 1) & (n->waiting_cap - 1));
-    n->waiting_n--;
-    return s;
-}
-
 /*
  * Request s reaches its node. A node with a processing capacity first
  * queues it for a server (FIFO, as in M/M/c) and takes it up again when
@@ -75,6 +65,12 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
         node_refuse(c, s, now);
         return;
     }
+    if (!n->is_gated) { /* no service time, no overload protection */
+        node_request(c, s, now);
+        return;
+    }
+    if (node_overload(c, ni) != NULL && overload_refuses(c, ni, s, now))
+        return;
     if (n->service == NULL) {
         node_request(c, s, now);
         return;
@@ -84,12 +80,16 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
         int64_t done = now + service_draw(n);
         if (c->reqs[s].explain)
             explain_service(c, ni, done, now);
+        if (node_overload(c, ni) != NULL)
+            overload_serve(c, ni, s, done, now);
         sim_queue_push(&c->q, done, EV_SERVED, ni, s);
         return;
     }
     if (c->reqs[s].explain)
         explain_service(c, ni, -1, now);
     queue_push(n, s);
+    if (node_overload(c, ni) != NULL)
+        overload_queued(c, ni, s, now);
 }
 
 /*
@@ -110,21 +110,45 @@ node_fail(struct cdn *c, uint32_t ni, int64_t now)
     n->busy = 0;
 }
 
+/* Node ni's server that has finished takes the next waiting request, or
+ * is idle; a request that waited past its timeout was answered with a
+ * 504 instead (overload_expired) and is skipped. */
+static void
+serve_next(struct cdn *c, uint32_t ni, int64_t now)
+{
+    struct node *n = &c->nodes[ni];
+    while (n->waiting_n > 0) {
+        uint32_t s = queue_pop(n);
+        if (node_overload(c, ni) != NULL && overload_expired(c, ni, s, now))
+            continue;
+        int64_t done = now + service_draw(n);
+        if (node_overload(c, ni) != NULL)
+            overload_serve(c, ni, s, done, now);
+        sim_queue_push(&c->q, done, EV_SERVED, ni, s);
+        return;
+    }
+    n->busy--;
+}
+
 /* Node ni has served request s: its server takes the next waiting one. */
 void
 node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
 {
-    struct node *n = &c->nodes[ni];
+    /* A request whose 504 has gone (overload_serve) only frees its
+     * server. */
+    int is_answered = c->reqs[s].code == CODE_504;
     if (node_failed_since(c, ni, c->reqs[s].t_arrive, now)) {
         /* Lost in the failure, which freed its server and dropped the
          * queue (node_fail): the server is not this request's any more. */
-        node_refuse(c, s, now);
+        if (is_answered)
+            req_release(c, s);
+        else
+            node_refuse(c, s, now);
         return;
     }
-    if (n->waiting_n > 0)
-        sim_queue_push(&c->q, now + service_draw(n), EV_SERVED, ni,
-                       queue_pop(n));
+    serve_next(c, ni, now);
+    if (is_answered)
+        req_release(c, s);
     else
-        n->busy--;
-    node_request(c, s, now);
+        node_request(c, s, now);
 }

@@ -38,6 +38,18 @@ static const struct field run_fields[] = {
      0},
     {"bytes_failed", "SELECT bytes_failed FROM runs WHERE id = ?1", 0},
     {"outdated", "SELECT outdated FROM runs WHERE id = ?1", 0},
+    {"rate_limited",
+     "SELECT rate_limited FROM overload_metrics WHERE run_id = ?1 AND"
+     " region = '*'",
+     0},
+    {"refused",
+     "SELECT refused FROM overload_metrics WHERE run_id = ?1 AND"
+     " region = '*'",
+     0},
+    {"timed_out",
+     "SELECT timed_out FROM overload_metrics WHERE run_id = ?1 AND"
+     " region = '*'",
+     0},
     /* Not in the JSON: outdated / requests, as the sweep report shows. */
     {"outdated_share",
      "SELECT CASE WHEN requests > 0 THEN CAST(coalesce(outdated, 0) AS"
@@ -90,6 +102,18 @@ static const struct field region_fields[] = {
     {"bytes_from_origin", "bytes_from_origin", 0},
     {"bytes_failed", "bytes_failed", 0},
     {"outdated", "outdated", 0},
+    {"rate_limited",
+     "(SELECT o.rate_limited FROM overload_metrics o WHERE o.run_id = ?1"
+     " AND o.region = ?2)",
+     0},
+    {"refused",
+     "(SELECT o.refused FROM overload_metrics o WHERE o.run_id = ?1 AND"
+     " o.region = ?2)",
+     0},
+    {"timed_out",
+     "(SELECT o.timed_out FROM overload_metrics o WHERE o.run_id = ?1 AND"
+     " o.region = ?2)",
+     0},
     {"hit_ratio", "hit_ratio", 1},
     {"byte_hit_ratio", "byte_hit_ratio", 1},
     {"latency_ms.mean", "latency_mean_ms", 0},

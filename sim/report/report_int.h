@@ -125,6 +125,13 @@ void rep_doc_figure(struct rep_doc *d, const char *name, const char *caption);
 /* Finishes and closes both files; frees d. Returns 0 or -SIM_EIO. */
 int rep_doc_close(struct rep_doc *d, struct sim_err *err);
 
+/* ---- Overload (overload.c) --------------------------------------------- */
+
+/* Writes run run_id's "Overload" section into doc when some node turned
+ * requests away (429, 503, 504). */
+int rep_overload_section(struct rep_db *d, struct rep_doc *doc,
+                         int64_t run_id);
+
 /* ---- Plots (plot.c) ------------------------------------------------------ */
 
 /* Where plots go and how they are drawn, for one report. */

@@ -91,6 +91,10 @@ wl_class_of(const struct wl_gen *g, uint64_t id)
         }
         return &w->classes[lo];
     }
+    if (id >= CFG_ATTACK_FIRST_ID)
+        return &w->classes[w->attacks[(id - CFG_ATTACK_FIRST_ID) >>
+                                      CFG_ATTACK_ID_BITS]
+                               .class_idx];
     for (size_t k = 0; k < w->n_flash; k++)
         if (id - w->flash[k].first_id < w->flash[k].n_objects)
             return &w->classes[w->flash[k].class_idx];
@@ -211,9 +215,12 @@ wl_gen_new(const struct cfg_workload *w, const char *const *region_names,
     } else {
         double *overlap = xcalloc(n_regions, sizeof *overlap);
         rc = resolve_overlaps(g, overlap, err);
+        if (rc == 0)
+            rc = wl_attack_check(g, err);
         if (rc == 0) {
-            g->n_src =
-                n_regions + (uint32_t)w->n_flash + (w->churn.is_set ? 1u : 0u);
+            g->n_synth = n_regions + (uint32_t)w->n_flash;
+            g->n_src = g->n_synth + (w->churn.is_set ? 1u : 0u) +
+                       (uint32_t)w->n_attacks;
             g->next = xcalloc(g->n_src, sizeof *g->next);
             wl_synth_init(g, region_weights);
             for (uint32_t r = 0; r < n_regions; r++)
@@ -237,6 +244,7 @@ wl_gen_free(struct wl_gen *g)
     wl_trace_fini(g);
     wl_purge_index_fini(g);
     wl_churn_fini(g);
+    wl_attack_fini(g);
     wl_synth_fini(g);
     if (g->region_table)
         gsl_ran_discrete_free(g->region_table);
@@ -262,6 +270,11 @@ synth_prime(struct wl_gen *g)
     if (g->w->churn.is_set) {
         wl_churn_init(g);
         wl_churn_advance(g);
+    }
+    if (g->w->n_attacks > 0) {
+        wl_attack_init(g);
+        for (size_t k = 0; k < g->w->n_attacks; k++)
+            wl_attack_advance(g, k);
     }
 }
 
@@ -289,10 +302,12 @@ wl_gen_next(struct wl_gen *g, struct wl_request *out)
         int rc = wl_trace_advance(g);
         if (rc < 0)
             g->state = rc; /* reported on the next call */
+    } else if (best < g->n_synth) {
+        wl_synth_advance(g, best);
     } else if (g->churn != NULL && best == WL_SRC_CHURN(g)) {
         wl_churn_advance(g);
     } else {
-        wl_synth_advance(g, best);
+        wl_attack_advance(g, best - WL_SRC_ATTACK(g, 0));
     }
     return 1;
 }

@@ -23,7 +23,8 @@ enum wl_rng_tag {
     WL_RNG_FLASH,         /* per flash crowd: times, ranks, regions */
     WL_RNG_CHURN_PUBLISH, /* churn: publications and their draws */
     WL_RNG_CHURN_REQUEST, /* churn: request times and regions */
-    WL_RNG_TRACE_REGION   /* trace: regions of records without one */
+    WL_RNG_TRACE_REGION,  /* trace: regions of records without one */
+    WL_RNG_ATTACK         /* per attack: times, ids, regions */
 };
 
 /*
@@ -101,6 +102,16 @@ struct wl_flash_src {
     struct wl_scrambler scrambler;
 };
 
+/* An attack's requests (gen_attack.c). */
+struct wl_attack_src {
+    gsl_rng *rng;          /* WL_RNG_ATTACK */
+    double mean_gap_ns;
+    double carry_ns;       /* the sub-ns remainder of the gaps */
+    int64_t last_at;
+    int64_t end_at;        /* at + duration */
+    int32_t region;        /* the attacker's region, or -1: by weight */
+};
+
 /* A published object of churn: its request rate decays from publication. */
 struct wl_churn_obj {
     int64_t next_at; /* its next request; heap key (then id) */
@@ -158,6 +169,9 @@ struct wl_gen {
     struct wl_region_src *regions; /* [n_regions] */
     struct wl_flash_src *flash;    /* [w->n_flash] */
     struct wl_churn *churn;        /* NULL without churn */
+    struct wl_attack_src *attacks; /* [w->n_attacks] */
+    uint32_t n_synth;              /* regions and flash crowds: the
+                                      sources before churn */
     /* Trace. */
     struct wl_trace_src *trace; /* NULL for a synthetic workload */
     struct wl_purge_index *purge_index; /* a trace's tags and keys that
@@ -167,6 +181,10 @@ struct wl_gen {
 /* Index of the first churn source in next[] (after regions and crowds). */
 #define WL_SRC_FLASH(g, k) ((g)->n_regions + (uint32_t)(k))
 #define WL_SRC_CHURN(g) ((g)->n_regions + (uint32_t)(g)->w->n_flash)
+/* Index of attack k: the last sources, so that ties between a request of
+ * theirs and another go to the other, which then comes as without them. */
+#define WL_SRC_ATTACK(g, k)                                                   \
+    (WL_SRC_CHURN(g) + ((g)->w->churn.is_set ? 1u : 0u) + (uint32_t)(k))
 
 /* The class of object id (classes, then flash crowds, then churn). */
 const struct cfg_class *wl_class_of(const struct wl_gen *g, uint64_t id);
@@ -190,6 +208,15 @@ void wl_synth_fini(struct wl_gen *g);
 /* Draws the next request of source i (a region or a flash crowd) into
  * g->next[i]; at WL_NEVER when it has no more. */
 void wl_synth_advance(struct wl_gen *g, uint32_t i);
+
+/* gen_attack.c */
+/* Checks that each attack's region is one of g's; 0 or -SIM_ENOENT. */
+int wl_attack_check(const struct wl_gen *g, struct sim_err *err);
+void wl_attack_init(struct wl_gen *g);
+void wl_attack_fini(struct wl_gen *g);
+/* Draws attack k's next request into its g->next slot (WL_NEVER after
+ * its end). */
+void wl_attack_advance(struct wl_gen *g, size_t k);
 
 /* gen_churn.c */
 void wl_churn_init(struct wl_gen *g);
