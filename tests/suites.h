@@ -14,6 +14,7 @@
     X(workload)          \
     X(metrics)           \
     X(model)             \
+    X(misses)            \
     X(link)              \
     X(replay)            \
     X(trace)             \
@@ -119,6 +120,12 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "CREATE TABLE sweep_vary (sweep_id INTEGER NOT NULL REFERENCES"            \
     " sweeps(id), position INTEGER NOT NULL, path TEXT NOT NULL,"              \
     " spec TEXT NOT NULL, kind TEXT NOT NULL, n_values INTEGER NOT NULL,"      \
-    " PRIMARY KEY (sweep_id, position));"
+    " PRIMARY KEY (sweep_id, position));" DROP_VERSION_7
+
+/* SQL that removes what schema version 7 added (the miss causes). */
+#define DROP_VERSION_7                                                         \
+    "ALTER TABLE node_metrics DROP COLUMN misses_cold;"                        \
+    "ALTER TABLE node_metrics DROP COLUMN misses_capacity;"                    \
+    "ALTER TABLE node_metrics DROP COLUMN misses_expiry;"
 
 #endif

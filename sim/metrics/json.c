@@ -123,7 +123,7 @@ jw_latency(struct jw *w, const struct met_hist *h)
     jw_close(w);
 }
 
-/* The list's row at JSON position pos, or NULL past the last one. */
+/* The list's row at JSON position pos, or NULL if none has it. */
 static const struct met_node_field *
 field_at_json(int pos)
 {
@@ -133,13 +133,28 @@ field_at_json(int pos)
     return NULL;
 }
 
+/* The last JSON position used. Positions may have gaps (rows added on
+ * branches merged in any order each take their own), which are skipped. */
+static int
+last_json_position(void)
+{
+    int last = 0;
+    for (size_t i = 0; i < met_n_node_fields; i++)
+        if (met_node_fields[i].json > last)
+            last = met_node_fields[i].json;
+    return last;
+}
+
 /* The members nodes and tiers share: node_counters.def's figures in
  * their JSON order, then the outcomes. */
 static void
 jw_counters(struct jw *w, const struct met_counters *c)
 {
-    const struct met_node_field *f;
-    for (int pos = 1; (f = field_at_json(pos)) != NULL; pos++) {
+    int last = last_json_position();
+    for (int pos = 1; pos <= last; pos++) {
+        const struct met_node_field *f = field_at_json(pos);
+        if (f == NULL)
+            continue;
         if (f->kind == MET_FIELD_COUNTER)
             jw_u64(w, f->name, met_counter_get(c, f));
         else if (f->kind == MET_FIELD_RATIO)

@@ -426,8 +426,9 @@ int met_check_db(const char *path, struct sim_err *err);
  * answer split (served_from_cache, ...) to runs and region_metrics and
  * runs.pushed_bytes; 4 added provenance (the files' text and SHA-256
  * and the cdnsim version) to runs and sweeps, and sweep_vary.moves_with
- * and fields. */
-#define MET_DB_VERSION 4
+ * and fields; 7 added the miss causes (node_metrics.misses_cold,
+ * misses_capacity, misses_expiry). */
+#define MET_DB_VERSION 7
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

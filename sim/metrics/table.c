@@ -183,6 +183,57 @@ print_nodes(const struct met_run *r, FILE *out)
     tbl_fini(&t);
 }
 
+/* A row of the miss causes: each cause's count and its share of what
+ * the node fetched on a lookup (misses + expired). */
+static void
+miss_cause_cells(struct tbl *t, const char *name, const char *tier,
+                 const struct met_counters *c)
+{
+    uint64_t fetched = c->misses + c->expired;
+    const uint64_t part[] = {c->misses_cold, c->misses_capacity,
+                             c->misses_expiry, c->expired};
+    tbl_row(t);
+    tbl_cell(t, "%s", name);
+    tbl_cell(t, "%s", tier);
+    tbl_cell(t, "%" PRIu64, c->misses);
+    for (size_t k = 0; k < sizeof part / sizeof part[0]; k++)
+        tbl_cell(t, "%" PRIu64 " (%.1f%%)", part[k],
+                 100.0 * met_ratio(part[k], fetched));
+}
+
+/* Why the caching nodes fetched: misses by cause (model/miss_cause.c),
+ * and the copies refetched past their TTL. */
+static void
+print_miss_causes(const struct met_run *r, FILE *out)
+{
+    struct tbl t;
+    tbl_init(&t, 7, 2);
+    tbl_row(&t);
+    static const char *const head[] = {"node",     "tier",   "misses", "cold",
+                                       "capacity", "purged", "expired"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        tbl_cell(&t, "%s", head[i]);
+    const char **tiers = xcalloc(r->n_nodes, sizeof *tiers);
+    size_t n_tiers = met_tier_list(r, tiers);
+    for (size_t k = 0; k < n_tiers; k++) {
+        struct met_counters sum;
+        met_tier_sum(r, tiers[k], &sum);
+        if (sum.misses + sum.expired == 0)
+            continue; /* an origin tier: it has every object */
+        for (size_t i = 0; i < r->n_nodes; i++)
+            if (strcmp(met_str(r->nodes[i].tier), tiers[k]) == 0)
+                miss_cause_cells(&t, met_str(r->nodes[i].name), tiers[k],
+                                 &r->nodes[i].c);
+        miss_cause_cells(&t, "total", tiers[k], &sum);
+    }
+    free(tiers);
+    fputs("misses by cause (% of misses + expired): cold = never stored "
+          "there, capacity = evicted, purged, expired = past its TTL\n",
+          out);
+    tbl_print(&t, out);
+    tbl_fini(&t);
+}
+
 static void
 region_cells(struct tbl *t, const char *name, const struct met_region *g,
              const struct met_hist *h)
@@ -368,6 +419,8 @@ met_print_table(const struct met_run *r, FILE *out)
     print_nodes(r, out);
     fputc('\n', out);
     print_regions(r, out);
+    fputc('\n', out);
+    print_miss_causes(r, out);
     if (r->n_links > 0) {
         fputc('\n', out);
         print_links(r, out);
