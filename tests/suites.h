@@ -15,6 +15,7 @@
     X(metrics)           \
     X(model)             \
     X(misses)            \
+    X(classes)           \
     X(link)              \
     X(replay)            \
     X(trace)             \

@@ -360,7 +360,7 @@ run_replications(const struct run_args *a)
     struct run_result r;
     code = run_prepare(&base, &r, &err);
     if (code == 0)
-        code = cli_check_metric_names(r.t, a->metrics, a->n_metrics, &err);
+        code = cli_check_metric_names(r.t, r.w, a->metrics, a->n_metrics, &err);
     run_result_fini(&r);
     if (code == 0)
         code = run_sweep_init(&s, &base, db, NULL, NULL, 0,

@@ -123,6 +123,30 @@ jw_latency(struct jw *w, const struct met_hist *h)
     jw_close(w);
 }
 
+/* key: the client answers of each region (or content class) g[0..n). */
+static void
+jw_answers(struct jw *w, const char *key, const struct met_region *g, size_t n)
+{
+    jw_open(w, key);
+    for (size_t i = 0; i < n; i++, g++) {
+        jw_open(w, met_str(g->name));
+        jw_u64(w, "requests", g->requests);
+        jw_u64(w, "bytes", g->bytes);
+        jw_u64(w, "served_from_cache", g->hits);
+        jw_u64(w, "served_from_origin", g->from_origin);
+        jw_u64(w, "errors", g->errors);
+        jw_u64(w, "bytes_from_cache", g->bytes_hit);
+        jw_u64(w, "bytes_from_origin", g->bytes_from_origin);
+        jw_u64(w, "bytes_failed", g->bytes_failed);
+        jw_u64(w, "outdated", g->outdated);
+        jw_real(w, "hit_ratio", met_ratio(g->hits, g->requests));
+        jw_real(w, "byte_hit_ratio", met_ratio(g->bytes_hit, g->bytes));
+        jw_latency(w, &g->latency);
+        jw_close(w);
+    }
+    jw_close(w);
+}
+
 /* The list's row at JSON position pos, or NULL if none has it. */
 static const struct met_node_field *
 field_at_json(int pos)
@@ -285,25 +309,9 @@ met_write_json(const struct met_run *r, FILE *out)
     }
     jw_close(&w);
 
-    jw_open(&w, "regions");
-    for (size_t i = 0; i < r->n_regions; i++) {
-        const struct met_region *g = &r->regions[i];
-        jw_open(&w, met_str(g->name));
-        jw_u64(&w, "requests", g->requests);
-        jw_u64(&w, "bytes", g->bytes);
-        jw_u64(&w, "served_from_cache", g->hits);
-        jw_u64(&w, "served_from_origin", g->from_origin);
-        jw_u64(&w, "errors", g->errors);
-        jw_u64(&w, "bytes_from_cache", g->bytes_hit);
-        jw_u64(&w, "bytes_from_origin", g->bytes_from_origin);
-        jw_u64(&w, "bytes_failed", g->bytes_failed);
-        jw_u64(&w, "outdated", g->outdated);
-        jw_real(&w, "hit_ratio", met_ratio(g->hits, g->requests));
-        jw_real(&w, "byte_hit_ratio", met_ratio(g->bytes_hit, g->bytes));
-        jw_latency(&w, &g->latency);
-        jw_close(&w);
-    }
-    jw_close(&w);
+    jw_answers(&w, "regions", r->regions, r->n_regions);
+    if (r->classes != NULL)
+        jw_answers(&w, "classes", r->classes, r->n_classes);
 
     if (r->n_links > 0)
         jw_links(&w, r);

@@ -288,6 +288,11 @@ struct met_run {
     struct met_hist latency;  /* all regions */
     struct met_region *regions;
     size_t n_regions;
+    /* The same figures per content class (catalog.classes given
+     * explicitly), names borrowed from the workload; NULL otherwise
+     * (met_run_classes, classes.c). */
+    struct met_region *classes;
+    size_t n_classes;
     struct met_node *nodes;   /* in topology order */
     size_t n_nodes;
     struct met_link *links;   /* links with a capacity, or NULL */
@@ -330,6 +335,9 @@ struct met_run {
  * (zeroed, histograms initialised); overrides is set to "". The caller
  * fills names and frees with met_run_fini. */
 void met_run_init(struct met_run *r, size_t n_regions, size_t n_nodes);
+/* Adds n_classes zeroed per-class records (names left to the caller) to
+ * r, freed by met_run_fini (classes.c). */
+void met_run_classes(struct met_run *r, size_t n_classes);
 /* Frees what met_run_init and met_node_window allocated (not the borrowed
  * strings) and zeroes the counts; *r may be initialised again. */
 void met_run_fini(struct met_run *r);

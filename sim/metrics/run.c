@@ -35,6 +35,9 @@ met_run_fini(struct met_run *r)
     r->links = NULL;
     r->n_links = 0;
     free(r->regions);
+    free(r->classes);
+    r->classes = NULL;
+    r->n_classes = 0;
     r->nodes = NULL;
     r->regions = NULL;
     r->n_nodes = 0;

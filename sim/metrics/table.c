@@ -255,6 +255,42 @@ region_cells(struct tbl *t, const char *name, const struct met_region *g,
     tbl_cell(t, "%.3f", l.max_ms);
 }
 
+/* Each content class's answers (metrics/classes.c); hit% + origin% +
+ * failed% = 100 as for the regions, and outdated% of its requests. */
+static void
+print_classes(const struct met_run *r, FILE *out)
+{
+    struct tbl t;
+    tbl_init(&t, 12, 1);
+    tbl_row(&t);
+    static const char *const head[] = {
+        "class",     "requests", "hit%", "byte-hit%", "origin%", "failed%",
+        "outdated%", "mean(ms)", "p50",  "p90",       "p99",     "max",
+    };
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        tbl_cell(&t, "%s", head[i]);
+    for (size_t k = 0; k < r->n_classes; k++) {
+        const struct met_region *g = &r->classes[k];
+        struct met_lat l;
+        met_lat_summary(&g->latency, &l);
+        tbl_row(&t);
+        tbl_cell(&t, "%s", met_str(g->name));
+        tbl_cell(&t, "%" PRIu64, g->requests);
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->hits, g->requests));
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->bytes_hit, g->bytes));
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->from_origin, g->requests));
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->errors, g->requests));
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->outdated, g->requests));
+        tbl_cell(&t, "%.3f", l.mean_ms);
+        tbl_cell(&t, "%.3f", l.p50_ms);
+        tbl_cell(&t, "%.3f", l.p90_ms);
+        tbl_cell(&t, "%.3f", l.p99_ms);
+        tbl_cell(&t, "%.3f", l.max_ms);
+    }
+    tbl_print(&t, out);
+    tbl_fini(&t);
+}
+
 static void
 print_regions(const struct met_run *r, FILE *out)
 {
@@ -419,6 +455,10 @@ met_print_table(const struct met_run *r, FILE *out)
     print_nodes(r, out);
     fputc('\n', out);
     print_regions(r, out);
+    if (r->classes != NULL) {
+        fputc('\n', out);
+        print_classes(r, out);
+    }
     fputc('\n', out);
     print_miss_causes(r, out);
     if (r->n_links > 0) {

@@ -79,6 +79,17 @@ observe_stale_if_error(struct cdn *c, const struct req *q, int64_t now)
     window_at(c, q->node, now)->hits++;
 }
 
+/* The record of client request r's content class, or NULL when the
+ * workload names no classes (met_run.classes). */
+static struct met_region *
+class_record(const struct cdn *c, const struct req *r)
+{
+    if (c->m->classes == NULL)
+        return NULL;
+    const struct cfg_class *k = wl_gen_class_of(c->gen, r->object);
+    return &c->m->classes[k - c->w->classes];
+}
+
 /* Client request r was answered with an error. */
 static void
 count_failed(struct cdn *c, const struct req *r)
@@ -87,6 +98,11 @@ count_failed(struct cdn *c, const struct req *r)
     c->m->bytes_failed += r->size;
     c->m->regions[r->region].errors++;
     c->m->regions[r->region].bytes_failed += r->size;
+    struct met_region *k = class_record(c, r);
+    if (k != NULL) {
+        k->errors++;
+        k->bytes_failed += r->size;
+    }
 }
 
 /* An answer that is not older than the version the client asked when it
@@ -97,6 +113,22 @@ is_outdated(const struct req *r)
     uint32_t behind = (r->current - r->version) & CACHE_VERSION_MASK;
     return r->current != NO_VERSION && !r->negative && behind != 0 &&
            (!r->current_rises || behind < CACHE_VERSION_MASK / 2);
+}
+
+/* A class's record k counts client request r's answer (as a region's). */
+static void
+count_class_answer(struct met_region *k, const struct req *r, int outdated,
+                   uint64_t lat)
+{
+    k->outdated += (uint64_t)outdated;
+    if (r->via_origin) {
+        k->from_origin++;
+        k->bytes_from_origin += r->size;
+    } else {
+        k->hits++;
+        k->bytes_hit += r->size;
+    }
+    met_hist_record(&k->latency, lat);
 }
 
 /* Client request r is answered: with an error, or with the object after
@@ -116,7 +148,8 @@ observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
     struct met_run *m = c->m;
     struct met_region *g = &m->regions[r->region];
     uint64_t lat = (uint64_t)(now - r->t_arrive + last_mile);
-    if (is_outdated(r)) {
+    int outdated = is_outdated(r);
+    if (outdated) {
         m->outdated++;
         g->outdated++;
     }
@@ -135,6 +168,9 @@ observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
     met_hist_record(&g->latency, lat);
     if (now > m->measured_end_ns)
         m->measured_end_ns = now;
+    struct met_region *k = class_record(c, r);
+    if (k != NULL)
+        count_class_answer(k, r, outdated, lat);
 }
 
 /* Request r reached a node that is down: it fails, and the node counts
@@ -172,6 +208,11 @@ observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
         m->bytes += r->size;
         m->regions[r->region].requests++;
         m->regions[r->region].bytes += r->size;
+        struct met_region *k = class_record(c, r);
+        if (k != NULL) {
+            k->requests++;
+            k->bytes += r->size;
+        }
     }
 }
 

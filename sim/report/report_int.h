@@ -69,6 +69,12 @@ int rep_links_sweep_warnings(struct rep_db *d, int64_t sweep_id, FILE *out);
 int rep_links_plot(struct rep_db *d, struct rep_plotter *pl, int64_t run_id,
                    double window_s, int *drawn);
 
+/* ---- Content classes (classes.c) ---------------------------------------- */
+
+/* Writes run run_id's "Content classes" section into doc when the run
+ * has figures per class (class_metrics). Returns 0 or -SIM_EDB. */
+int rep_classes_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
 /* ---- Why misses happen (miss_causes.c) ---------------------------------- */
 
 struct run_info;

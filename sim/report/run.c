@@ -889,8 +889,10 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
             describe_numbers(doc, &r);
             figures(doc);
             node_tables(doc, &r);
+            code = rep_classes_section(d, doc, r.id);
             rep_miss_causes_section(d, doc, &r, has_causes_plot);
-            code = rep_links_section(d, doc, r.id, has_links_plot);
+            if (code == 0)
+                code = rep_links_section(d, doc, r.id, has_links_plot);
             int close_code = rep_doc_close(doc, d->err);
             if (code == 0)
                 code = close_code;
