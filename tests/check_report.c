@@ -951,10 +951,10 @@ START_TEST(test_report_export_csv)
     }
     sqlite3_finalize(st);
     sqlite3_close(h);
-    /* The 18 of the schema (origin_load, sweep_summary, sweep_metrics,
-     * link_metrics, link_timeseries and class_metrics among them) and
-     * notes. */
-    ck_assert_int_eq(n_tables, 19);
+    /* The 19 of the schema (origin_load, sweep_summary, sweep_metrics,
+     * link_metrics, link_timeseries, class_metrics and top_objects among
+     * them) and notes. */
+    ck_assert_int_eq(n_tables, 20);
     free(out);
     char *notes_path = xasprintf("%s/notes.csv", csv);
     char *notes = slurp(notes_path, NULL);

@@ -16,6 +16,7 @@
     X(model)             \
     X(misses)            \
     X(classes)           \
+    X(top)               \
     X(link)              \
     X(replay)            \
     X(trace)             \

@@ -147,6 +147,55 @@ jw_answers(struct jw *w, const char *key, const struct met_region *g, size_t n)
     jw_close(w);
 }
 
+/* An array member; its elements are objects (jw_element). */
+static void
+jw_open_array(struct jw *w, const char *key)
+{
+    jw_key(w, key);
+    fputc('[', w->out);
+    w->depth++;
+    w->has_item = 0;
+}
+
+static void
+jw_close_array(struct jw *w)
+{
+    w->depth--;
+    if (w->has_item) {
+        fputc('\n', w->out);
+        put_indent(w->out, w->depth);
+    }
+    fputc(']', w->out);
+    w->has_item = 1;
+}
+
+/* Opens the next object element of the open array. */
+static void
+jw_element(struct jw *w)
+{
+    fputs(w->has_item ? ",\n" : "\n", w->out);
+    put_indent(w->out, w->depth);
+    jw_open(w, NULL);
+}
+
+/* key: a --top list of objects, as an array in rank order. */
+static void
+jw_top_list(struct jw *w, const char *key, const struct met_top_object *v,
+            size_t n)
+{
+    jw_open_array(w, key);
+    for (size_t i = 0; i < n; i++) {
+        jw_element(w);
+        jw_u64(w, "object", v[i].object);
+        jw_str(w, "class", v[i].class_name ? v[i].class_name : "");
+        jw_u64(w, "requests", v[i].requests);
+        jw_u64(w, "origin_requests", v[i].origin_requests);
+        jw_u64(w, "origin_bytes", v[i].origin_bytes);
+        jw_close(w);
+    }
+    jw_close_array(w);
+}
+
 /* The list's row at JSON position pos, or NULL if none has it. */
 static const struct met_node_field *
 field_at_json(int pos)
@@ -312,6 +361,13 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_answers(&w, "regions", r->regions, r->n_regions);
     if (r->classes != NULL)
         jw_answers(&w, "classes", r->classes, r->n_classes);
+    if (r->has_top) {
+        jw_open(&w, "top_objects");
+        jw_top_list(&w, "by_origin_requests", r->top_by_requests,
+                    r->n_top_by_requests);
+        jw_top_list(&w, "by_origin_bytes", r->top_by_bytes, r->n_top_by_bytes);
+        jw_close(&w);
+    }
 
     if (r->n_links > 0)
         jw_links(&w, r);

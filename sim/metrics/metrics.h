@@ -263,6 +263,17 @@ struct met_region {
     struct met_hist latency;
 };
 
+/* One object of a --top list. */
+struct met_top_object {
+    uint64_t object;
+    const char *class_name;   /* borrowed; NULL for a trace */
+    uint64_t requests;        /* measured client requests for it */
+    uint64_t origin_requests; /* of the measured requests (and their
+                                 revalidations and refreshes), those that
+                                 reached an origin */
+    uint64_t origin_bytes;    /* what the origin sent for them */
+};
+
 /* Everything a finished (or interrupted) run reports. */
 struct met_run {
     /* Identity, borrowed. */
@@ -293,6 +304,13 @@ struct met_run {
      * (met_run_classes, classes.c). */
     struct met_region *classes;
     size_t n_classes;
+    /* --top N (model/top.c): the N objects with the most origin requests
+     * and the N with the most origin bytes, owned; has_top 0 without. */
+    int has_top;
+    struct met_top_object *top_by_requests;
+    size_t n_top_by_requests;
+    struct met_top_object *top_by_bytes;
+    size_t n_top_by_bytes;
     struct met_node *nodes;   /* in topology order */
     size_t n_nodes;
     struct met_link *links;   /* links with a capacity, or NULL */

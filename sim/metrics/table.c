@@ -291,6 +291,34 @@ print_classes(const struct met_run *r, FILE *out)
     tbl_fini(&t);
 }
 
+/* A --top list (model/top.c), under its title. */
+static void
+print_top(const char *title, const struct met_top_object *v, size_t n,
+          FILE *out)
+{
+    struct tbl t;
+    tbl_init(&t, 6, 2);
+    tbl_row(&t);
+    static const char *const head[] = {"object",         "class",
+                                       "requests",       "origin req",
+                                       "origin req/req", "origin bytes"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        tbl_cell(&t, "%s", head[i]);
+    for (size_t i = 0; i < n; i++) {
+        char bytes[32];
+        tbl_row(&t);
+        tbl_cell(&t, "%" PRIu64, v[i].object);
+        tbl_cell(&t, "%s", v[i].class_name ? v[i].class_name : "-");
+        tbl_cell(&t, "%" PRIu64, v[i].requests);
+        tbl_cell(&t, "%" PRIu64, v[i].origin_requests);
+        tbl_cell(&t, "%.3f", met_ratio(v[i].origin_requests, v[i].requests));
+        tbl_cell(&t, "%s", fmt_bytes(v[i].origin_bytes, bytes, sizeof bytes));
+    }
+    fprintf(out, "%s\n", title);
+    tbl_print(&t, out);
+    tbl_fini(&t);
+}
+
 static void
 print_regions(const struct met_run *r, FILE *out)
 {
@@ -461,6 +489,14 @@ met_print_table(const struct met_run *r, FILE *out)
     }
     fputc('\n', out);
     print_miss_causes(r, out);
+    if (r->has_top) {
+        fputc('\n', out);
+        print_top("top objects by origin requests (--top)", r->top_by_requests,
+                  r->n_top_by_requests, out);
+        fputc('\n', out);
+        print_top("top objects by origin bytes (--top)", r->top_by_bytes,
+                  r->n_top_by_bytes, out);
+    }
     if (r->n_links > 0) {
         fputc('\n', out);
         print_links(r, out);

@@ -121,6 +121,7 @@ cdn_free(struct cdn *c)
         free(c->nodes[i].waiting);
     }
     free(c->nodes);
+    top_fini(c);
     shared_fini(c);
     route_fini(c);
     content_fini(c);

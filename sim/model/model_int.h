@@ -177,6 +177,7 @@ struct cdn {
     size_t shared_cap;
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
     int has_outages;
+    struct top_counter *top;       /* --top's counts (top.c), or NULL */
     uint64_t seen_dense;           /* object ids below it are the synthetic
                                       catalog's: node.seen_pages hold them */
     int **push_nodes;              /* [event]: node indices of a push */
@@ -431,6 +432,13 @@ void observe_push(struct cdn *c, uint32_t ni, size_t k, uint64_t sent,
                   uint64_t stored, int64_t now);
 void observe_end(struct cdn *c);
 
+/* top.c: --top N's counts per object. */
+void top_init(struct cdn *c, uint64_t n_top);
+void top_fini(struct cdn *c);
+void top_count_request(struct cdn *c, uint64_t object);
+void top_count_origin(struct cdn *c, uint64_t object, uint64_t bytes);
+void top_finish(struct cdn *c, struct met_run *m);
+
 /* miss_cause.c: what node ni stored and lost, to tell a miss's cause. */
 void miss_cause_init(struct cdn *c, uint32_t ni);
 void miss_cause_fini(struct cdn *c, uint32_t ni);
@@ -512,8 +520,11 @@ count_lookup(struct cdn *c, const struct req *r, enum lookup k, int64_t now)
         mc->updates += k == LOOKUP_STALE_REFRESH;
     }
     /* A 304 sends no body: origin bytes count what left it. */
-    if (k == LOOKUP_ORIGIN)
+    if (k == LOOKUP_ORIGIN) {
         count_origin_load(c, now, r->not_modified ? 0 : r->size);
+        if (c->top != NULL)
+            top_count_origin(c, r->object, r->not_modified ? 0 : r->size);
+    }
 }
 
 /* The lookup for r at its node found k; r->outcome starts as what the

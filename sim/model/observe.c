@@ -213,6 +213,8 @@ observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
             k->requests++;
             k->bytes += r->size;
         }
+        if (c->top != NULL)
+            top_count_request(c, r->object);
     }
 }
 

@@ -229,6 +229,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
             m->classes[k].name = c->w->classes[k].name;
     }
     c->m = m;
+    top_init(c, opts ? opts->top_n : 0);
     if (opts && opts->explain && opts->explain_n > 0) {
         c->explain = opts->explain;
         c->explain_left = opts->explain_n;
@@ -245,6 +246,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     int rc = run_events(c, opts, &events);
 
     observe_end(c);
+    top_finish(c, m);
     if (rc == 0 && c->gen_error != 0)
         rc = c->gen_error;
     /* A stop can also end the workload early (wl_gen_set_stop). */
