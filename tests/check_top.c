@@ -161,6 +161,10 @@ START_TEST(test_top_cli)
                            -1, &st, NULL),
         SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    long long first_object = (long long)sqlite3_column_int64(st, 0);
+    char first_class[64];
+    snprintf(first_class, sizeof first_class, "%s",
+             (const char *)sqlite3_column_text(st, 1));
     char *want = xasprintf("\"object\": %lld,\n        \"class\": \"%s\"",
                            (long long)sqlite3_column_int64(st, 0),
                            (const char *)sqlite3_column_text(st, 1));
@@ -169,6 +173,17 @@ START_TEST(test_top_cli)
     sqlite3_close(db);
     ck_assert_msg(strstr(top, want) != NULL, "JSON lacks %s", want);
     free(want);
+    /* The report's section lists the same first object. */
+    char *rep_dir = xasprintf("%s/rep", dir);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "report", db_path, "--out", rep_dir, NULL), 0);
+    char *md_path = xasprintf("%s/report.md", rep_dir);
+    char *md = test_read_file(md_path);
+    const char *section = strstr(md, "## Objects loading the origin most");
+    ck_assert_ptr_nonnull(section);
+    char *row = xasprintf("| 1 | %lld | %s |", first_object, first_class);
+    ck_assert_msg(strstr(section, row) != NULL, "report lacks %s", row);
+    free(row), free(md), free(md_path), free(rep_dir);
     /* Usage errors: a count out of range, and --top with replications. */
     char *err = NULL;
     ck_assert_int_eq(test_cdnsim(NULL, &err, "run", "topologies/global.yaml",

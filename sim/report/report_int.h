@@ -75,6 +75,11 @@ int rep_links_plot(struct rep_db *d, struct rep_plotter *pl, int64_t run_id,
  * has figures per class (class_metrics). Returns 0 or -SIM_EDB. */
 int rep_classes_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
 
+/* Writes run run_id's "Objects loading the origin most" section (its
+ * run --top lists, table top_objects) into doc when it has them (top.c).
+ * Returns 0 or -SIM_EDB. */
+int rep_top_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
 /* ---- Why misses happen (miss_causes.c) ---------------------------------- */
 
 struct run_info;

@@ -892,6 +892,8 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
             code = rep_classes_section(d, doc, r.id);
             rep_miss_causes_section(d, doc, &r, has_causes_plot);
             if (code == 0)
+                code = rep_top_section(d, doc, r.id);
+            if (code == 0)
                 code = rep_links_section(d, doc, r.id, has_links_plot);
             int close_code = rep_doc_close(doc, d->err);
             if (code == 0)
