@@ -434,8 +434,7 @@ run_replications(const struct run_args *a)
     int status = EXIT_OK;
     int code = run_prepare(&base, &r, &err);
     if (code == 0)
-        code =
-            cli_check_metric_names(r.t, r.w, a->metrics, a->n_metrics, &err);
+        code = cli_check_metric_names(r.t, r.w, a->metrics, a->n_metrics, &err);
     run_result_fini(&r);
     if (code == 0)
         code = run_sweep_init(&s, &base, db, NULL, NULL, 0, a->replications, 1,
