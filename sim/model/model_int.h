@@ -432,6 +432,13 @@ void observe_push(struct cdn *c, uint32_t ni, size_t k, uint64_t sent,
                   uint64_t stored, int64_t now);
 void observe_end(struct cdn *c);
 
+/* classes.c: the client requests of each content class (met_run.classes,
+ * when not NULL). */
+void class_count_arrival(struct cdn *c, const struct req *r);
+void class_count_answer(struct cdn *c, const struct req *r, int outdated,
+                        uint64_t latency_ns);
+void class_count_failed(struct cdn *c, const struct req *r);
+
 /* top.c: --top N's counts per object. */
 void top_init(struct cdn *c, uint64_t n_top);
 void top_fini(struct cdn *c);

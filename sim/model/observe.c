@@ -79,17 +79,6 @@ observe_stale_if_error(struct cdn *c, const struct req *q, int64_t now)
     window_at(c, q->node, now)->hits++;
 }
 
-/* The record of client request r's content class, or NULL when the
- * workload names no classes (met_run.classes). */
-static struct met_region *
-class_record(const struct cdn *c, const struct req *r)
-{
-    if (c->m->classes == NULL)
-        return NULL;
-    const struct cfg_class *k = wl_gen_class_of(c->gen, r->object);
-    return &c->m->classes[k - c->w->classes];
-}
-
 /* Client request r was answered with an error. */
 static void
 count_failed(struct cdn *c, const struct req *r)
@@ -98,11 +87,8 @@ count_failed(struct cdn *c, const struct req *r)
     c->m->bytes_failed += r->size;
     c->m->regions[r->region].errors++;
     c->m->regions[r->region].bytes_failed += r->size;
-    struct met_region *k = class_record(c, r);
-    if (k != NULL) {
-        k->errors++;
-        k->bytes_failed += r->size;
-    }
+    if (c->m->classes != NULL)
+        class_count_failed(c, r);
 }
 
 /* An answer that is not older than the version the client asked when it
@@ -113,22 +99,6 @@ is_outdated(const struct req *r)
     uint32_t behind = (r->current - r->version) & CACHE_VERSION_MASK;
     return r->current != NO_VERSION && !r->negative && behind != 0 &&
            (!r->current_rises || behind < CACHE_VERSION_MASK / 2);
-}
-
-/* A class's record k counts client request r's answer (as a region's). */
-static void
-count_class_answer(struct met_region *k, const struct req *r, int outdated,
-                   uint64_t lat)
-{
-    k->outdated += (uint64_t)outdated;
-    if (r->via_origin) {
-        k->from_origin++;
-        k->bytes_from_origin += r->size;
-    } else {
-        k->hits++;
-        k->bytes_hit += r->size;
-    }
-    met_hist_record(&k->latency, lat);
 }
 
 /* Client request r is answered: with an error, or with the object after
@@ -145,11 +115,13 @@ observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
         count_failed(c, r);
         return;
     }
+    if (c->m->classes != NULL)
+        class_count_answer(c, r, is_outdated(r),
+                           (uint64_t)(now - r->t_arrive + last_mile));
     struct met_run *m = c->m;
     struct met_region *g = &m->regions[r->region];
     uint64_t lat = (uint64_t)(now - r->t_arrive + last_mile);
-    int outdated = is_outdated(r);
-    if (outdated) {
+    if (is_outdated(r)) {
         m->outdated++;
         g->outdated++;
     }
@@ -168,9 +140,6 @@ observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
     met_hist_record(&g->latency, lat);
     if (now > m->measured_end_ns)
         m->measured_end_ns = now;
-    struct met_region *k = class_record(c, r);
-    if (k != NULL)
-        count_class_answer(k, r, outdated, lat);
 }
 
 /* Request r reached a node that is down: it fails, and the node counts
@@ -208,11 +177,8 @@ observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
         m->bytes += r->size;
         m->regions[r->region].requests++;
         m->regions[r->region].bytes += r->size;
-        struct met_region *k = class_record(c, r);
-        if (k != NULL) {
-            k->requests++;
-            k->bytes += r->size;
-        }
+        if (m->classes != NULL)
+            class_count_arrival(c, r);
         if (c->top != NULL)
             top_count_request(c, r->object);
     }
