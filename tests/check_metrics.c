@@ -240,12 +240,14 @@ START_TEST(test_metrics_node_fields_well_formed)
         if (f->kind == MET_FIELD_COUNTER)
             n_counters++;
     }
+    /* Positions 1 to 19 predate branches that add rows in parallel;
+     * those may leave gaps (the JSON writer skips them), never twins. */
     for (int pos = 1; pos <= max_json; pos++) {
         int found = 0;
         for (size_t i = 0; i < met_n_node_fields; i++)
             found += met_node_fields[i].json == pos;
-        ck_assert_msg(found == 1, "JSON position %d used %d times", pos,
-                      found);
+        ck_assert_msg(found == 1 || (found == 0 && pos > 19),
+                      "JSON position %d used %d times", pos, found);
     }
     ck_assert_uint_eq(n_counters * sizeof(uint64_t) +
                           MET_N_OUTCOMES * sizeof(uint64_t),

@@ -1578,7 +1578,13 @@ START_TEST(test_model_trace_matches_synthetic)
                           node_named(&m1, "shield-ams")->c.revalidated,
                       0);
     ck_assert_uint_gt(node_named(&m1, "edge-fra")->c.purged, 100);
+    /* The synthetic run's figures per class are its own: a trace names
+     * no classes. */
+    struct met_region *classes = m1.classes;
+    m1.classes = NULL;
     char *j1 = json_of(&m1), *j2 = json_of(&m2);
+    m1.classes = classes;
+    ck_assert_ptr_nonnull(classes);
     ck_assert_str_eq(j1, j2);
     free(j1);
     free(j2);

@@ -611,9 +611,10 @@ START_TEST(test_report_run_plots_and_numbers)
     char *html_path = xasprintf("%s/report.html", out_dir);
     char *md_path = xasprintf("%s/report.md", out_dir);
     char *html = slurp(html_path, NULL), *md = slurp(md_path, NULL);
-    static const char *const plots[] = {"hit-ratio", "latency-cdf", "origin",
-                                        "cost", "outcomes"};
-    for (size_t i = 0; i < 5; i++) {
+    static const char *const plots[] = {"hit-ratio", "latency-cdf",
+                                        "origin",    "cost",
+                                        "outcomes",  "miss-causes"};
+    for (size_t i = 0; i < 6; i++) {
         size_t n;
         char *png = check_plot(out_dir, plots[i], 800, 500, &n);
         ck_assert_msg(html_embeds(html, png, n), "%s.png not embedded",
@@ -624,7 +625,7 @@ START_TEST(test_report_run_plots_and_numbers)
         free(png);
     }
     /* Self-contained: no file or web reference. */
-    ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 5);
+    ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 6);
     ck_assert_int_eq(count_of(html, "src=\"http"), 0);
     ck_assert_int_eq(count_of(html, "href="), 0);
     /* The numbers are the database's. */
@@ -950,10 +951,11 @@ START_TEST(test_report_export_csv)
     }
     sqlite3_finalize(st);
     sqlite3_close(h);
-    /* The 19 of the schema (origin_load, sweep_summary, sweep_metrics,
-     * link_metrics, link_timeseries, overload_metrics and
-     * overload_timeseries among them) and notes. */
-    ck_assert_int_eq(n_tables, 20);
+    /* The 21 of the schema (origin_load, sweep_summary, sweep_metrics,
+     * link_metrics, link_timeseries, overload_metrics,
+     * overload_timeseries, class_metrics and top_objects among them) and
+     * notes. */
+    ck_assert_int_eq(n_tables, 22);
     free(out);
     char *notes_path = xasprintf("%s/notes.csv", csv);
     char *notes = slurp(notes_path, NULL);

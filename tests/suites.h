@@ -14,6 +14,9 @@
     X(workload)          \
     X(metrics)           \
     X(model)             \
+    X(misses)            \
+    X(classes)           \
+    X(top)               \
     X(link)              \
     X(overload)          \
     X(replay)            \
@@ -121,7 +124,7 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "CREATE TABLE sweep_vary (sweep_id INTEGER NOT NULL REFERENCES"            \
     " sweeps(id), position INTEGER NOT NULL, path TEXT NOT NULL,"              \
     " spec TEXT NOT NULL, kind TEXT NOT NULL, n_values INTEGER NOT NULL,"      \
-    " PRIMARY KEY (sweep_id, position));" DROP_VERSION_6
+    " PRIMARY KEY (sweep_id, position));" DROP_VERSION_7 DROP_VERSION_6
 
 /* SQL that removes what schema version 6 added (overload counters). */
 #define DROP_VERSION_6                                                         \
@@ -129,5 +132,11 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE node_metrics DROP COLUMN refused;"                            \
     "ALTER TABLE node_metrics DROP COLUMN timed_out;"                          \
     "DROP TABLE overload_metrics; DROP TABLE overload_timeseries;"
+
+/* SQL that removes what schema version 7 added (the miss causes). */
+#define DROP_VERSION_7                                                         \
+    "ALTER TABLE node_metrics DROP COLUMN misses_cold;"                        \
+    "ALTER TABLE node_metrics DROP COLUMN misses_capacity;"                    \
+    "ALTER TABLE node_metrics DROP COLUMN misses_expiry;"
 
 #endif

@@ -97,10 +97,11 @@ int cli_metric_arg(const char *path);
 
 /*
  * Checks that every --metric path (paths[0..n)) parses and names a
- * node, tier or region of t. Returns 0 or -SIM_EUSAGE with err listing
- * what there is.
+ * node, tier or region of t, or a content class of w (NULL: none).
+ * Returns 0 or -SIM_EUSAGE with err listing what there is.
  */
 int cli_check_metric_names(const struct cfg_topology *t,
+                           const struct cfg_workload *w,
                            const char *const *paths, size_t n,
                            struct sim_err *err);
 

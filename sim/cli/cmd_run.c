@@ -44,6 +44,9 @@ static const char run_usage[] =
     "                      --db every run and the summary, as a sweep)\n"
     "  --metric PATH       with --replications: also this figure, such as\n"
     "                      nodes.edge-fra.hit_ratio (repeatable)\n"
+    "  --top N             list the N objects (1 to 10000) with the most\n"
+    "                      origin requests, and the N with the most origin\n"
+    "                      bytes (table, --json top_objects, --db)\n"
     "  --help              this text\n"
     "\n"
     "exit status: 0 ok, 1 the run failed or was interrupted, 2 usage error,\n"
@@ -63,6 +66,7 @@ struct run_args {
     const char *db;
     int quiet;
     uint64_t explain_n;
+    uint64_t top_n;        /* --top N, 0: none */
     unsigned replications; /* 0: one run */
     const char **metrics;  /* --metric paths, each parsed once */
     size_t n_metrics;
@@ -102,6 +106,13 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
             if (parse_u64(v, &a->explain_n) != 0)
                 return cli_usage_error("--explain needs a number of requests, "
                                        "got \"%s\"",
+                                       v);
+        } else if (is_run &&
+                   (v = cli_opt_value(argc, argv, &i, "--top", &missing))) {
+            if (parse_u64(v, &a->top_n) != 0 || a->top_n < 1 ||
+                a->top_n > 10000)
+                return cli_usage_error("--top needs a number of objects "
+                                       "from 1 to 10000, got \"%s\"",
                                        v);
         } else if (is_run && (v = cli_opt_value(argc, argv, &i,
                                                 "--replications", &missing))) {
@@ -146,6 +157,9 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
     if (a->n_metrics && !a->replications)
         return cli_usage_error("--metric needs --replications (one run's "
                                "--json holds every metric)");
+    if (a->replications && a->top_n)
+        return cli_usage_error("--top lists one run's objects: leave out "
+                               "--replications");
     if (a->replications && a->explain_n)
         return cli_usage_error("--explain narrates one run: leave out "
                                "--replications");
@@ -420,7 +434,7 @@ run_replications(const struct run_args *a)
     int status = EXIT_OK;
     int code = run_prepare(&base, &r, &err);
     if (code == 0)
-        code = cli_check_metric_names(r.t, a->metrics, a->n_metrics, &err);
+        code = cli_check_metric_names(r.t, r.w, a->metrics, a->n_metrics, &err);
     run_result_fini(&r);
     if (code == 0)
         code = run_sweep_init(&s, &base, db, NULL, NULL, 0, a->replications, 1,
@@ -502,6 +516,7 @@ cmd_run(int argc, char **argv)
                    : is_json_to_stdout(&a) ? stderr
                                            : stdout,
         .explain_n = a.explain_n,
+        .top_n = a.top_n,
     };
     code = run_execute(&r, &opts, &err);
     if (prog.printed)

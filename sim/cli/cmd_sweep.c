@@ -412,7 +412,7 @@ check_metrics(const struct sweep_args *a, struct sim_err *err)
     struct run_result r;
     int code = run_prepare(&base, &r, err);
     if (code == 0)
-        code = cli_check_metric_names(r.t, a->metrics, a->n_metrics, err);
+        code = cli_check_metric_names(r.t, r.w, a->metrics, a->n_metrics, err);
     run_result_fini(&r);
     return code;
 }

@@ -192,9 +192,14 @@ cli_metric_arg(const char *path)
 
 int
 cli_check_metric_names(const struct cfg_topology *t,
-                       const char *const *paths, size_t n,
-                       struct sim_err *err)
+                       const struct cfg_workload *w, const char *const *paths,
+                       size_t n, struct sim_err *err)
 {
+    /* Content classes have figures when the catalog names them. */
+    size_t n_classes = w && w->has_explicit_classes ? w->n_classes : 0;
+    const char **classes = xcalloc(n_classes + 1, sizeof *classes);
+    for (size_t k = 0; k < n_classes; k++)
+        classes[k] = w->classes[k].name;
     const char **nodes = xcalloc(t->n_nodes + 1, sizeof *nodes);
     const char **tiers = xcalloc(t->n_nodes + 1, sizeof *tiers);
     const char **regions = xcalloc(t->n_regions + 1, sizeof *regions);
@@ -220,8 +225,11 @@ cli_check_metric_names(const struct cfg_topology *t,
             code = rep_metric_check_name(&m, tiers, n_tiers, err);
         else if (code == 0 && m.scope == REP_SCOPE_REGION)
             code = rep_metric_check_name(&m, regions, t->n_regions, err);
+        else if (code == 0 && m.scope == REP_SCOPE_CLASS)
+            code = rep_metric_check_name(&m, classes, n_classes, err);
         rep_metric_fini(&m);
     }
+    free(classes);
     free(nodes);
     free(tiers);
     free(regions);

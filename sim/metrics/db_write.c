@@ -9,6 +9,7 @@
 #include "metrics/metrics.h"
 #include "metrics/metrics_int.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 static int
 insert_run(struct db *d, const struct met_run *r, int64_t *id)
@@ -149,20 +150,25 @@ insert_outcomes(struct db *d, const struct met_run *r, int64_t id)
     return code;
 }
 
+/* The rows of region_metrics (what "region") or class_metrics ("class"):
+ * the client answers of g[0..n). */
 static int
-insert_regions(struct db *d, const struct met_run *r, int64_t id)
+insert_answers(struct db *d, const char *what, const struct met_region *g0,
+               size_t n, int64_t id)
 {
-    static const char sql[] =
-        "INSERT INTO region_metrics (run_id, region, requests, bytes,"
+    char *sql = xasprintf(
+        "INSERT INTO %s_metrics (run_id, %s, requests, bytes,"
         " errors, latency_mean_ms, latency_p50_ms, latency_p90_ms,"
         " latency_p99_ms, latency_p999_ms, latency_max_ms, outdated, hits,"
         " bytes_hit, hit_ratio, byte_hit_ratio, served_from_origin,"
         " bytes_from_origin, bytes_failed)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        what, what);
+    char *doing = xasprintf("inserting into %s_metrics", what);
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, sql, &st);
-    for (size_t i = 0; code == 0 && i < r->n_regions; i++) {
-        const struct met_region *g = &r->regions[i];
+    for (size_t i = 0; code == 0 && i < n; i++) {
+        const struct met_region *g = &g0[i];
         struct met_lat l;
         met_lat_summary(&g->latency, &l);
         struct db_row w;
@@ -186,9 +192,11 @@ insert_regions(struct db *d, const struct met_run *r, int64_t id)
         db_bind_u64(&w, g->from_origin);
         db_bind_u64(&w, g->bytes_from_origin);
         db_bind_u64(&w, g->bytes_failed);
-        code = db_row_insert(d, &w, "inserting into region_metrics");
+        code = db_row_insert(d, &w, doing);
     }
     sqlite3_finalize(st);
+    free(doing);
+    free(sql);
     return code;
 }
 
@@ -436,11 +444,15 @@ db_insert_all(struct db *d, const struct met_run *r, int64_t *id)
     if ((code = insert_run(d, r, id)) != 0 ||
         (code = insert_nodes(d, r, *id)) != 0 ||
         (code = insert_outcomes(d, r, *id)) != 0 ||
-        (code = insert_regions(d, r, *id)) != 0 ||
+        (code = insert_answers(d, "region", r->regions, r->n_regions, *id)) !=
+            0 ||
+        (code = insert_answers(d, "class", r->classes, r->n_classes, *id)) !=
+            0 ||
         (code = insert_hists(d, r, *id)) != 0 ||
         (code = insert_timeseries(d, r, *id)) != 0 ||
         (code = insert_origin_load(d, r, *id)) != 0 ||
         (code = insert_links(d, r, *id)) != 0 ||
+        (code = db_insert_top(d, r, *id)) != 0 ||
         (code = db_insert_trace_file(d, "run_files", *id, r->trace_path,
                                      r->trace_sha256)) != 0 ||
         (code = db_insert_overload(d, r, *id)) != 0)

@@ -132,7 +132,83 @@ jw_latency(struct jw *w, const struct met_hist *h)
     jw_close(w);
 }
 
-/* The list's row at JSON position pos, or NULL past the last one. */
+/* key: the client answers of each region (or content class) g[0..n). */
+static void
+jw_answers(struct jw *w, const char *key, const struct met_region *g, size_t n,
+           int with_overload)
+{
+    jw_open(w, key);
+    for (size_t i = 0; i < n; i++, g++) {
+        jw_open(w, met_str(g->name));
+        jw_u64(w, "requests", g->requests);
+        jw_u64(w, "bytes", g->bytes);
+        jw_u64(w, "served_from_cache", g->hits);
+        jw_u64(w, "served_from_origin", g->from_origin);
+        jw_u64(w, "errors", g->errors);
+        jw_u64(w, "bytes_from_cache", g->bytes_hit);
+        jw_u64(w, "bytes_from_origin", g->bytes_from_origin);
+        jw_u64(w, "bytes_failed", g->bytes_failed);
+        jw_u64(w, "outdated", g->outdated);
+        if (with_overload)
+            jw_overload(w, &g->overload);
+        jw_real(w, "hit_ratio", met_ratio(g->hits, g->requests));
+        jw_real(w, "byte_hit_ratio", met_ratio(g->bytes_hit, g->bytes));
+        jw_latency(w, &g->latency);
+        jw_close(w);
+    }
+    jw_close(w);
+}
+
+/* An array member; its elements are objects (jw_element). */
+static void
+jw_open_array(struct jw *w, const char *key)
+{
+    jw_key(w, key);
+    fputc('[', w->out);
+    w->depth++;
+    w->has_item = 0;
+}
+
+static void
+jw_close_array(struct jw *w)
+{
+    w->depth--;
+    if (w->has_item) {
+        fputc('\n', w->out);
+        put_indent(w->out, w->depth);
+    }
+    fputc(']', w->out);
+    w->has_item = 1;
+}
+
+/* Opens the next object element of the open array. */
+static void
+jw_element(struct jw *w)
+{
+    fputs(w->has_item ? ",\n" : "\n", w->out);
+    put_indent(w->out, w->depth);
+    jw_open(w, NULL);
+}
+
+/* key: a --top list of objects, as an array in rank order. */
+static void
+jw_top_list(struct jw *w, const char *key, const struct met_top_object *v,
+            size_t n)
+{
+    jw_open_array(w, key);
+    for (size_t i = 0; i < n; i++) {
+        jw_element(w);
+        jw_u64(w, "object", v[i].object);
+        jw_str(w, "class", v[i].class_name ? v[i].class_name : "");
+        jw_u64(w, "requests", v[i].requests);
+        jw_u64(w, "origin_requests", v[i].origin_requests);
+        jw_u64(w, "origin_bytes", v[i].origin_bytes);
+        jw_close(w);
+    }
+    jw_close_array(w);
+}
+
+/* The list's row at JSON position pos, or NULL if none has it. */
 static const struct met_node_field *
 field_at_json(int pos)
 {
@@ -142,13 +218,28 @@ field_at_json(int pos)
     return NULL;
 }
 
+/* The last JSON position used. Positions may have gaps (rows added on
+ * branches merged in any order each take their own), which are skipped. */
+static int
+last_json_position(void)
+{
+    int last = 0;
+    for (size_t i = 0; i < met_n_node_fields; i++)
+        if (met_node_fields[i].json > last)
+            last = met_node_fields[i].json;
+    return last;
+}
+
 /* The members nodes and tiers share: node_counters.def's figures in
  * their JSON order, then the outcomes. */
 static void
 jw_counters(struct jw *w, const struct met_counters *c)
 {
-    const struct met_node_field *f;
-    for (int pos = 1; (f = field_at_json(pos)) != NULL; pos++) {
+    int last = last_json_position();
+    for (int pos = 1; pos <= last; pos++) {
+        const struct met_node_field *f = field_at_json(pos);
+        if (f == NULL)
+            continue;
         if (f->kind == MET_FIELD_COUNTER)
             jw_u64(w, f->name, met_counter_get(c, f));
         else if (f->kind == MET_FIELD_RATIO)
@@ -280,26 +371,16 @@ met_write_json(const struct met_run *r, FILE *out)
     }
     jw_close(&w);
 
-    jw_open(&w, "regions");
-    for (size_t i = 0; i < r->n_regions; i++) {
-        const struct met_region *g = &r->regions[i];
-        jw_open(&w, met_str(g->name));
-        jw_u64(&w, "requests", g->requests);
-        jw_u64(&w, "bytes", g->bytes);
-        jw_u64(&w, "served_from_cache", g->hits);
-        jw_u64(&w, "served_from_origin", g->from_origin);
-        jw_u64(&w, "errors", g->errors);
-        jw_u64(&w, "bytes_from_cache", g->bytes_hit);
-        jw_u64(&w, "bytes_from_origin", g->bytes_from_origin);
-        jw_u64(&w, "bytes_failed", g->bytes_failed);
-        jw_u64(&w, "outdated", g->outdated);
-        jw_overload(&w, &g->overload);
-        jw_real(&w, "hit_ratio", met_ratio(g->hits, g->requests));
-        jw_real(&w, "byte_hit_ratio", met_ratio(g->bytes_hit, g->bytes));
-        jw_latency(&w, &g->latency);
+    jw_answers(&w, "regions", r->regions, r->n_regions, 1);
+    if (r->classes != NULL) /* overload codes are counted per region only */
+        jw_answers(&w, "classes", r->classes, r->n_classes, 0);
+    if (r->has_top) {
+        jw_open(&w, "top_objects");
+        jw_top_list(&w, "by_origin_requests", r->top_by_requests,
+                    r->n_top_by_requests);
+        jw_top_list(&w, "by_origin_bytes", r->top_by_bytes, r->n_top_by_bytes);
         jw_close(&w);
     }
-    jw_close(&w);
 
     if (r->n_links > 0)
         jw_links(&w, r);

@@ -279,6 +279,17 @@ struct met_region {
     struct met_hist latency;
 };
 
+/* One object of a --top list. */
+struct met_top_object {
+    uint64_t object;
+    const char *class_name;   /* borrowed; NULL for a trace */
+    uint64_t requests;        /* measured client requests for it */
+    uint64_t origin_requests; /* of the measured requests (and their
+                                 revalidations and refreshes), those that
+                                 reached an origin */
+    uint64_t origin_bytes;    /* what the origin sent for them */
+};
+
 /* Everything a finished (or interrupted) run reports. */
 struct met_run {
     /* Identity, borrowed. */
@@ -304,6 +315,18 @@ struct met_run {
     struct met_hist latency;  /* all regions */
     struct met_region *regions;
     size_t n_regions;
+    /* The same figures per content class (catalog.classes given
+     * explicitly), names borrowed from the workload; NULL otherwise
+     * (met_run_classes, classes.c). */
+    struct met_region *classes;
+    size_t n_classes;
+    /* --top N (model/top.c): the N objects with the most origin requests
+     * and the N with the most origin bytes, owned; has_top 0 without. */
+    int has_top;
+    struct met_top_object *top_by_requests;
+    size_t n_top_by_requests;
+    struct met_top_object *top_by_bytes;
+    size_t n_top_by_bytes;
     struct met_node *nodes;   /* in topology order */
     size_t n_nodes;
     struct met_link *links;   /* links with a capacity, or NULL */
@@ -347,6 +370,9 @@ struct met_run {
  * (zeroed, histograms initialised); overrides is set to "". The caller
  * fills names and frees with met_run_fini. */
 void met_run_init(struct met_run *r, size_t n_regions, size_t n_nodes);
+/* Adds n_classes zeroed per-class records (names left to the caller) to
+ * r, freed by met_run_fini (classes.c). */
+void met_run_classes(struct met_run *r, size_t n_classes);
 /* Frees what met_run_init and met_node_window allocated (not the borrowed
  * strings) and zeroes the counts; *r may be initialised again. */
 void met_run_fini(struct met_run *r);
@@ -449,8 +475,10 @@ int met_check_db(const char *path, struct sim_err *err);
  * answer split (served_from_cache, ...) to runs and region_metrics and
  * runs.pushed_bytes; 4 added provenance (the files' text and SHA-256
  * and the cdnsim version) to runs and sweeps, and sweep_vary.moves_with
- * and fields. */
-#define MET_DB_VERSION 6
+ * and fields; 6 added the overload counters (node_metrics.rate_limited,
+ * refused, timed_out); 7 added the miss causes (node_metrics.misses_cold,
+ * misses_capacity, misses_expiry). */
+#define MET_DB_VERSION 7
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

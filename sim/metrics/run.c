@@ -37,6 +37,14 @@ met_run_fini(struct met_run *r)
     r->links = NULL;
     r->n_links = 0;
     free(r->regions);
+    free(r->classes);
+    r->classes = NULL;
+    r->n_classes = 0;
+    free(r->top_by_requests);
+    free(r->top_by_bytes);
+    r->top_by_requests = r->top_by_bytes = NULL;
+    r->n_top_by_requests = r->n_top_by_bytes = 0;
+    r->has_top = 0;
     r->nodes = NULL;
     r->regions = NULL;
     r->n_nodes = 0;

@@ -183,6 +183,57 @@ print_nodes(const struct met_run *r, FILE *out)
     tbl_fini(&t);
 }
 
+/* A row of the miss causes: each cause's count and its share of what
+ * the node fetched on a lookup (misses + expired). */
+static void
+miss_cause_cells(struct tbl *t, const char *name, const char *tier,
+                 const struct met_counters *c)
+{
+    uint64_t fetched = c->misses + c->expired;
+    const uint64_t part[] = {c->misses_cold, c->misses_capacity,
+                             c->misses_expiry, c->expired};
+    tbl_row(t);
+    tbl_cell(t, "%s", name);
+    tbl_cell(t, "%s", tier);
+    tbl_cell(t, "%" PRIu64, c->misses);
+    for (size_t k = 0; k < sizeof part / sizeof part[0]; k++)
+        tbl_cell(t, "%" PRIu64 " (%.1f%%)", part[k],
+                 100.0 * met_ratio(part[k], fetched));
+}
+
+/* Why the caching nodes fetched: misses by cause (model/miss_cause.c),
+ * and the copies refetched past their TTL. */
+static void
+print_miss_causes(const struct met_run *r, FILE *out)
+{
+    struct tbl t;
+    tbl_init(&t, 7, 2);
+    tbl_row(&t);
+    static const char *const head[] = {"node",     "tier",   "misses", "cold",
+                                       "capacity", "purged", "expired"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        tbl_cell(&t, "%s", head[i]);
+    const char **tiers = xcalloc(r->n_nodes, sizeof *tiers);
+    size_t n_tiers = met_tier_list(r, tiers);
+    for (size_t k = 0; k < n_tiers; k++) {
+        struct met_counters sum;
+        met_tier_sum(r, tiers[k], &sum);
+        if (sum.misses + sum.expired == 0)
+            continue; /* an origin tier: it has every object */
+        for (size_t i = 0; i < r->n_nodes; i++)
+            if (strcmp(met_str(r->nodes[i].tier), tiers[k]) == 0)
+                miss_cause_cells(&t, met_str(r->nodes[i].name), tiers[k],
+                                 &r->nodes[i].c);
+        miss_cause_cells(&t, "total", tiers[k], &sum);
+    }
+    free(tiers);
+    fputs("misses by cause (% of misses + expired): cold = never stored "
+          "there, capacity = evicted, purged, expired = past its TTL\n",
+          out);
+    tbl_print(&t, out);
+    tbl_fini(&t);
+}
+
 static void
 region_cells(struct tbl *t, const char *name, const struct met_region *g,
              const struct met_hist *h)
@@ -202,6 +253,70 @@ region_cells(struct tbl *t, const char *name, const struct met_region *g,
     tbl_cell(t, "%.3f", l.p99_ms);
     tbl_cell(t, "%.3f", l.p999_ms);
     tbl_cell(t, "%.3f", l.max_ms);
+}
+
+/* Each content class's answers (metrics/classes.c); hit% + origin% +
+ * failed% = 100 as for the regions, and outdated% of its requests. */
+static void
+print_classes(const struct met_run *r, FILE *out)
+{
+    struct tbl t;
+    tbl_init(&t, 12, 1);
+    tbl_row(&t);
+    static const char *const head[] = {
+        "class",     "requests", "hit%", "byte-hit%", "origin%", "failed%",
+        "outdated%", "mean(ms)", "p50",  "p90",       "p99",     "max",
+    };
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        tbl_cell(&t, "%s", head[i]);
+    for (size_t k = 0; k < r->n_classes; k++) {
+        const struct met_region *g = &r->classes[k];
+        struct met_lat l;
+        met_lat_summary(&g->latency, &l);
+        tbl_row(&t);
+        tbl_cell(&t, "%s", met_str(g->name));
+        tbl_cell(&t, "%" PRIu64, g->requests);
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->hits, g->requests));
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->bytes_hit, g->bytes));
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->from_origin, g->requests));
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->errors, g->requests));
+        tbl_cell(&t, "%.2f", 100.0 * met_ratio(g->outdated, g->requests));
+        tbl_cell(&t, "%.3f", l.mean_ms);
+        tbl_cell(&t, "%.3f", l.p50_ms);
+        tbl_cell(&t, "%.3f", l.p90_ms);
+        tbl_cell(&t, "%.3f", l.p99_ms);
+        tbl_cell(&t, "%.3f", l.max_ms);
+    }
+    tbl_print(&t, out);
+    tbl_fini(&t);
+}
+
+/* A --top list (model/top.c), under its title. */
+static void
+print_top(const char *title, const struct met_top_object *v, size_t n,
+          FILE *out)
+{
+    struct tbl t;
+    tbl_init(&t, 6, 2);
+    tbl_row(&t);
+    static const char *const head[] = {"object",         "class",
+                                       "requests",       "origin req",
+                                       "origin req/req", "origin bytes"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        tbl_cell(&t, "%s", head[i]);
+    for (size_t i = 0; i < n; i++) {
+        char bytes[32];
+        tbl_row(&t);
+        tbl_cell(&t, "%" PRIu64, v[i].object);
+        tbl_cell(&t, "%s", v[i].class_name ? v[i].class_name : "-");
+        tbl_cell(&t, "%" PRIu64, v[i].requests);
+        tbl_cell(&t, "%" PRIu64, v[i].origin_requests);
+        tbl_cell(&t, "%.3f", met_ratio(v[i].origin_requests, v[i].requests));
+        tbl_cell(&t, "%s", fmt_bytes(v[i].origin_bytes, bytes, sizeof bytes));
+    }
+    fprintf(out, "%s\n", title);
+    tbl_print(&t, out);
+    tbl_fini(&t);
 }
 
 static void
@@ -379,6 +494,20 @@ met_print_table(const struct met_run *r, FILE *out)
     print_nodes(r, out);
     fputc('\n', out);
     print_regions(r, out);
+    if (r->classes != NULL) {
+        fputc('\n', out);
+        print_classes(r, out);
+    }
+    fputc('\n', out);
+    print_miss_causes(r, out);
+    if (r->has_top) {
+        fputc('\n', out);
+        print_top("top objects by origin requests (--top)", r->top_by_requests,
+                  r->n_top_by_requests, out);
+        fputc('\n', out);
+        print_top("top objects by origin bytes (--top)", r->top_by_bytes,
+                  r->n_top_by_bytes, out);
+    }
     if (r->n_links > 0) {
         fputc('\n', out);
         print_links(r, out);

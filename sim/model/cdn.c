@@ -28,6 +28,7 @@ node_init(struct cdn *c, uint32_t i, struct sim_err *err)
     }
     if (!cn->has_cache)
         return 0;
+    miss_cause_init(c, i);
     n->cache = cache_new_from_cfg(&cn->cache, hash_combine(seed, i), err);
     if (n->cache == NULL)
         return err->code < 0 ? err->code : -SIM_EBADVAL;
@@ -116,12 +117,14 @@ cdn_free(struct cdn *c)
     for (uint32_t i = 0; i < c->n_nodes; i++) {
         cache_free(c->nodes[i].cache);
         idmap_fini(&c->nodes[i].inflight);
+        miss_cause_fini(c, i);
         if (c->nodes[i].service_rng)
             gsl_rng_free(c->nodes[i].service_rng);
         free(c->nodes[i].waiting);
     }
     free(c->nodes);
     overload_fini(c);
+    top_fini(c);
     shared_fini(c);
     route_fini(c);
     content_fini(c);

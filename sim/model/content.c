@@ -104,6 +104,14 @@ purge_selected(struct cache_obj *o, void *ctx)
     p->ids[p->n_ids++] = o->key;
 }
 
+/* A hard purge removes copy o from node ni. */
+static void
+purge_remove(struct cdn *c, uint32_t ni, struct cache_obj *o)
+{
+    miss_cause_invalidated(c, ni, o->key);
+    cache_remove(c->nodes[ni].cache, o);
+}
+
 /*
  * Purge event k reaches node ni: a hard purge deletes, a soft one marks
  * the copies stale so that the next request revalidates them (and gets a
@@ -123,7 +131,7 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
             cache_each(cs, mark_stale, &p);
         else
             for (struct cache_obj *o; (o = cache_victim(cs)) != NULL; p.n++)
-                cache_remove(cs, o);
+                purge_remove(c, ni, o);
         break;
     case CFG_PURGE_OBJECTS:
         for (size_t j = 0; j < e->n_objects; j++) {
@@ -133,7 +141,7 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
             if (e->is_soft)
                 mark_stale(o, &p);
             else
-                cache_remove(cs, o), p.n++;
+                purge_remove(c, ni, o), p.n++;
         }
         break;
     case CFG_PURGE_TAG:
@@ -141,7 +149,7 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     case CFG_PURGE_PREFIX:
         cache_each(cs, purge_selected, &p);
         for (size_t j = 0; j < p.n_ids; j++)
-            cache_remove(cs, cache_find(cs, p.ids[j])), p.n++;
+            purge_remove(c, ni, cache_find(cs, p.ids[j])), p.n++;
         free(p.ids);
         break;
     }
@@ -231,8 +239,10 @@ node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     uint64_t sent = 0, stored = 0;
     for (size_t j = n_items; j-- > 0;) {
         items[j].is_sent = push_object(c, cs, items[j].id, items[j].size, now);
-        if (items[j].is_sent)
+        if (items[j].is_sent) {
             sent += items[j].size;
+            miss_cause_stored(c, ni, items[j].id);
+        }
     }
     for (size_t j = 0; j < n_items; j++) {
         const struct cache_obj *o =

@@ -52,6 +52,8 @@ struct cdn_run_opts {
     void *progress_ctx;
     FILE *explain;                /* narrate requests here, or NULL */
     uint64_t explain_n;           /* how many measured requests to narrate */
+    uint64_t top_n;               /* --top N: list the N objects loading
+                                     the origin most (0: none) */
 };
 
 /*

@@ -153,6 +153,11 @@ struct node {
     struct link to_parent;
     struct link to_backup;       /* valid only when backup != REQ_NIL */
     struct idmap inflight;       /* object -> leading request slot */
+    /* What the node stored and lost, per object (miss_cause.c): 2 bits
+     * an object below cdn.seen_dense, in pages made on first use; the
+     * rest in seen_sparse (made on first use too). */
+    uint8_t **seen_pages;
+    struct idmap seen_sparse;
     /* Scheduled outages (cfg_topology.outages): the current or next one. */
     const struct cfg_outage *outage;
     const struct cfg_outage *outage_end;
@@ -207,6 +212,9 @@ struct cdn {
     size_t shared_cap;
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
     int has_outages;
+    struct top_counter *top;       /* --top's counts (top.c), or NULL */
+    uint64_t seen_dense;           /* object ids below it are the synthetic
+                                      catalog's: node.seen_pages hold them */
     int **push_nodes;              /* [event]: node indices of a push */
     struct sim_queue q;
     struct wl_gen *gen;
@@ -501,6 +509,28 @@ void observe_purge(struct cdn *c, uint32_t ni, size_t k, uint64_t n,
 void observe_push(struct cdn *c, uint32_t ni, size_t k, uint64_t sent,
                   uint64_t stored, int64_t now);
 void observe_end(struct cdn *c);
+
+/* classes.c: the client requests of each content class (met_run.classes,
+ * when not NULL). */
+void class_count_arrival(struct cdn *c, const struct req *r);
+void class_count_answer(struct cdn *c, const struct req *r, int outdated,
+                        uint64_t latency_ns);
+void class_count_failed(struct cdn *c, const struct req *r);
+
+/* top.c: --top N's counts per object. */
+void top_init(struct cdn *c, uint64_t n_top);
+void top_fini(struct cdn *c);
+void top_count_request(struct cdn *c, uint64_t object);
+void top_count_origin(struct cdn *c, uint64_t object, uint64_t bytes);
+void top_finish(struct cdn *c, struct met_run *m);
+
+/* miss_cause.c: what node ni stored and lost, to tell a miss's cause. */
+void miss_cause_init(struct cdn *c, uint32_t ni);
+void miss_cause_fini(struct cdn *c, uint32_t ni);
+void miss_cause_stored(struct cdn *c, uint32_t ni, uint64_t object);
+void miss_cause_invalidated(struct cdn *c, uint32_t ni, uint64_t object);
+void miss_cause_count(const struct cdn *c, uint32_t ni, uint64_t object,
+                      struct met_counters *mc);
 /* The origin sent size bytes at `now` (its peak requests/s). */
 void count_origin_load(struct cdn *c, int64_t now, uint64_t size);
 
@@ -567,6 +597,7 @@ count_lookup(struct cdn *c, const struct req *r, enum lookup k, int64_t now)
     case LOOKUP_MISS:
         mc->misses++;
         win->misses++;
+        miss_cause_count(c, r->node, r->object, mc);
         break;
     }
     if (k == LOOKUP_STALE || k == LOOKUP_STALE_REFRESH) {
@@ -574,8 +605,11 @@ count_lookup(struct cdn *c, const struct req *r, enum lookup k, int64_t now)
         mc->updates += k == LOOKUP_STALE_REFRESH;
     }
     /* A 304 sends no body: origin bytes count what left it. */
-    if (k == LOOKUP_ORIGIN)
+    if (k == LOOKUP_ORIGIN) {
         count_origin_load(c, now, r->not_modified ? 0 : r->size);
+        if (c->top != NULL)
+            top_count_origin(c, r->object, r->not_modified ? 0 : r->size);
+    }
 }
 
 /* The lookup for r at its node found k; r->outcome starts as what the

@@ -89,6 +89,8 @@ count_failed(struct cdn *c, const struct req *r)
     c->m->regions[r->region].bytes_failed += r->size;
     if (r->code != CODE_NONE) /* an overload's 429, 503 or 504 */
         overload_count_client(c, r);
+    if (c->m->classes != NULL)
+        class_count_failed(c, r);
 }
 
 /* An answer that is not older than the version the client asked when it
@@ -115,6 +117,9 @@ observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
         count_failed(c, r);
         return;
     }
+    if (c->m->classes != NULL)
+        class_count_answer(c, r, is_outdated(r),
+                           (uint64_t)(now - r->t_arrive + last_mile));
     struct met_run *m = c->m;
     struct met_region *g = &m->regions[r->region];
     uint64_t lat = (uint64_t)(now - r->t_arrive + last_mile);
@@ -174,6 +179,10 @@ observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
         m->bytes += r->size;
         m->regions[r->region].requests++;
         m->regions[r->region].bytes += r->size;
+        if (m->classes != NULL)
+            class_count_arrival(c, r);
+        if (c->top != NULL)
+            top_count_request(c, r->object);
     }
 }
 

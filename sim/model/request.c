@@ -153,6 +153,7 @@ lookup(struct cdn *c, struct req *r, int64_t now, struct cache_obj **copy,
     struct cache_obj *o = cache_find(n->cache, r->object);
     if (o != NULL && r->purged_on_change && purged_since_stored(c, o, now)) {
         observe_purged_copy(c, r, now);
+        miss_cause_invalidated(c, r->node, r->object);
         cache_remove(n->cache, o);
         o = NULL;
     }
@@ -347,6 +348,7 @@ store_answer(struct cdn *c, const struct req *r, int64_t now)
     if (o != NULL) {
         o->version = r->version;
         o->is_negative = r->negative;
+        miss_cause_stored(c, r->node, r->object);
     }
     observe_answer(c, r, ANSWER_BODY, o,
                    cache_stats(cs)->n_evictions - evictions, now);

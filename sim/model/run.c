@@ -230,7 +230,13 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     SIM_ASSERT(!c->has_run);
     c->has_run = 1;
     met_run_init(m, c->t->n_regions, c->t->n_nodes);
+    if (c->w->has_explicit_classes) { /* figures per content class */
+        met_run_classes(m, c->w->n_classes);
+        for (size_t k = 0; k < c->w->n_classes; k++)
+            m->classes[k].name = c->w->classes[k].name;
+    }
     c->m = m;
+    top_init(c, opts ? opts->top_n : 0);
     if (opts && opts->explain && opts->explain_n > 0) {
         c->explain = opts->explain;
         c->explain_left = opts->explain_n;
@@ -247,6 +253,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     int rc = run_events(c, opts, &events);
 
     observe_end(c);
+    top_finish(c, m);
     if (rc == 0 && c->gen_error != 0)
         rc = c->gen_error;
     /* A stop can also end the workload early (wl_gen_set_stop). */

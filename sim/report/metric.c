@@ -114,6 +114,11 @@ static const struct field region_fields[] = {
      "(SELECT o.timed_out FROM overload_metrics o WHERE o.run_id = ?1 AND"
      " o.region = ?2)",
      0},
+    /* Not in the JSON: outdated / requests. */
+    {"outdated_share",
+     "CASE WHEN requests > 0 THEN CAST(coalesce(outdated, 0) AS REAL) /"
+     " requests ELSE 0 END",
+     1},
     {"hit_ratio", "hit_ratio", 1},
     {"byte_hit_ratio", "byte_hit_ratio", 1},
     {"latency_ms.mean", "latency_mean_ms", 0},
@@ -130,6 +135,7 @@ static const char *const scope_prefix[] = {
     [REP_SCOPE_NODE] = "nodes.",
     [REP_SCOPE_TIER] = "tiers.",
     [REP_SCOPE_REGION] = "regions.",
+    [REP_SCOPE_CLASS] = "classes.",
 };
 
 /* Does path end with "." field, leaving a name of at least one byte
@@ -225,12 +231,14 @@ parse_scoped(const char *path, enum rep_scope scope, struct rep_metric *m)
             continue;
         char *sql = NULL;
         int is_ratio = 0;
-        if (scope == REP_SCOPE_REGION) {
+        if (scope == REP_SCOPE_REGION || scope == REP_SCOPE_CLASS) {
+            /* A class's figures are a region's (class_metrics). */
+            const char *what = scope == REP_SCOPE_CLASS ? "class" : "region";
             for (size_t i = 0; i < N_OF(region_fields) && !sql; i++)
                 if (strcmp(f, region_fields[i].name) == 0) {
-                    sql = xasprintf("SELECT %s FROM region_metrics WHERE"
-                                    " run_id = ?1 AND region = ?2",
-                                    region_fields[i].expr);
+                    sql = xasprintf("SELECT %s FROM %s_metrics WHERE"
+                                    " run_id = ?1 AND %s = ?2",
+                                    region_fields[i].expr, what, what);
                     is_ratio = region_fields[i].is_ratio;
                 }
         } else {
@@ -267,15 +275,16 @@ rep_metric_parse(const char *path, struct rep_metric *m, struct sim_err *err)
         }
     if (parse_scoped(path, REP_SCOPE_NODE, m) ||
         parse_scoped(path, REP_SCOPE_TIER, m) ||
-        parse_scoped(path, REP_SCOPE_REGION, m))
+        parse_scoped(path, REP_SCOPE_REGION, m) ||
+        parse_scoped(path, REP_SCOPE_CLASS, m))
         return 0;
     return sim_err_set(
         err, -SIM_EUSAGE, "--metric", 0, 0, NULL,
         "unknown metric \"%s\": a metric is a path in the run's JSON, such "
         "as offload, byte_offload, latency_ms.p99, origin.steady_peak_rps, "
         "cost_usd.total, tiers.edge.hit_ratio, nodes.edge-fra.hit_ratio, "
-        "nodes.edge-fra.outcomes.MISS, regions.eu.latency_ms.p99 or "
-        "regions.eu.byte_hit_ratio",
+        "nodes.edge-fra.outcomes.MISS, regions.eu.latency_ms.p99, "
+        "regions.eu.byte_hit_ratio or classes.static.hit_ratio",
         path);
 }
 
@@ -301,13 +310,20 @@ rep_metric_check_name(const struct rep_metric *m, const char *const *names,
         [REP_SCOPE_NODE] = "node",
         [REP_SCOPE_TIER] = "tier",
         [REP_SCOPE_REGION] = "region",
+        [REP_SCOPE_CLASS] = "class",
+    };
+    static const char *const whats[] = {
+        [REP_SCOPE_NODE] = "nodes",
+        [REP_SCOPE_TIER] = "tiers",
+        [REP_SCOPE_REGION] = "regions",
+        [REP_SCOPE_CLASS] = "classes (catalog.classes)",
     };
     struct strbuf b = {0};
     for (size_t i = 0; i < n_names; i++)
         strbuf_printf(&b, "%s%s", i ? ", " : "", names[i]);
     int code = sim_err_set(err, -SIM_EUSAGE, "--metric", 0, 0, NULL,
-                           "%s: there is no %s \"%s\"; the %ss are %s", m->path,
-                           what[m->scope], m->name, what[m->scope],
+                           "%s: there is no %s \"%s\"; the %s are %s", m->path,
+                           what[m->scope], m->name, whats[m->scope],
                            n_names ? strbuf_str(&b) : "none");
     strbuf_fini(&b);
     return code;

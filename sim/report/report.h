@@ -116,6 +116,7 @@ enum rep_scope {
     REP_SCOPE_NODE,   /* "nodes.NAME.FIELD" */
     REP_SCOPE_TIER,   /* "tiers.NAME.FIELD" */
     REP_SCOPE_REGION, /* "regions.NAME.FIELD" */
+    REP_SCOPE_CLASS,  /* "classes.NAME.FIELD": a content class */
 };
 
 /* One metric: a path of the run's JSON and how to read it back. */

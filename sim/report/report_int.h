@@ -69,6 +69,32 @@ int rep_links_sweep_warnings(struct rep_db *d, int64_t sweep_id, FILE *out);
 int rep_links_plot(struct rep_db *d, struct rep_plotter *pl, int64_t run_id,
                    double window_s, int *drawn);
 
+/* ---- Content classes (classes.c) ---------------------------------------- */
+
+/* Writes run run_id's "Content classes" section into doc when the run
+ * has figures per class (class_metrics). Returns 0 or -SIM_EDB. */
+int rep_classes_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
+/* Writes run run_id's "Objects loading the origin most" section (its
+ * run --top lists, table top_objects) into doc when it has them (top.c).
+ * Returns 0 or -SIM_EDB. */
+int rep_top_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
+/* ---- Why misses happen (miss_causes.c) ---------------------------------- */
+
+struct run_info;
+
+/* Draws "miss-causes" (miss-causes.gp): each caching tier's fetches by
+ * cause, when the file records them (schema version 7); *drawn (OUT)
+ * says whether it did. Returns 0, -SIM_ENOENT or -SIM_EIO. */
+int rep_miss_causes_plot(struct rep_db *d, struct rep_plotter *pl,
+                         const struct run_info *r, int *drawn);
+
+/* Writes the "Why misses happen" section (a table per node and tier, the
+ * plot when has_plot) into doc, when the file records the causes. */
+void rep_miss_causes_section(struct rep_db *d, struct rep_doc *doc,
+                             const struct run_info *r, int has_plot);
+
 /* ---- Numbers and text (text.c); growing strings are util/strbuf.h ------- */
 
 /* A whole number with thousands separators: "900,000". Returns buf. */

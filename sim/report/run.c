@@ -872,9 +872,11 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
         code = plot_cost(pl, &r);
     if (code == 0)
         code = plot_outcomes(pl, &r);
-    int has_links_plot = 0;
+    int has_links_plot = 0, has_causes_plot = 0;
     if (code == 0)
         code = rep_links_plot(d, pl, r.id, r.window_s, &has_links_plot);
+    if (code == 0)
+        code = rep_miss_causes_plot(d, pl, &r, &has_causes_plot);
     if (code == 0) {
         char *title = xasprintf("cdnsim run %lld: %s with %s", (long long)r.id,
                                 r.topology, r.workload);
@@ -887,7 +889,12 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
             describe_numbers(doc, &r);
             figures(doc);
             node_tables(doc, &r);
-            code = rep_links_section(d, doc, r.id, has_links_plot);
+            code = rep_classes_section(d, doc, r.id);
+            rep_miss_causes_section(d, doc, &r, has_causes_plot);
+            if (code == 0)
+                code = rep_top_section(d, doc, r.id);
+            if (code == 0)
+                code = rep_links_section(d, doc, r.id, has_links_plot);
             if (code == 0)
                 code = rep_overload_section(d, doc, r.id);
             int close_code = rep_doc_close(doc, d->err);

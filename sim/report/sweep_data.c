@@ -111,6 +111,8 @@ names_of(struct rep_db *d, enum rep_scope scope, int64_t run, size_t *n)
                            " run_id = ? ORDER BY rowid",
         [REP_SCOPE_REGION] = "SELECT region FROM region_metrics WHERE"
                              " run_id = ? ORDER BY rowid",
+        [REP_SCOPE_CLASS] = "SELECT class FROM class_metrics WHERE"
+                            " run_id = ? ORDER BY rowid",
     };
     char **v = NULL;
     size_t cap = 0;
@@ -246,6 +248,7 @@ metrics_add(struct sw_metric **v, size_t *n, size_t *cap, const char *path,
         [REP_SCOPE_NODE] = "node",
         [REP_SCOPE_TIER] = "tier",
         [REP_SCOPE_REGION] = "region",
+        [REP_SCOPE_CLASS] = "class",
     };
     if (m.scope == REP_SCOPE_RUN) {
         x->title = xstrdup(path);
