@@ -23,7 +23,8 @@
     X(hardening)         \
     X(sweep)             \
     X(replicate)         \
-    X(fault)
+    X(fault)             \
+    X(purge_order)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
@@ -119,6 +120,9 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "CREATE TABLE sweep_vary (sweep_id INTEGER NOT NULL REFERENCES"            \
     " sweeps(id), position INTEGER NOT NULL, path TEXT NOT NULL,"              \
     " spec TEXT NOT NULL, kind TEXT NOT NULL, n_values INTEGER NOT NULL,"      \
-    " PRIMARY KEY (sweep_id, position));"
+    " PRIMARY KEY (sweep_id, position));" DROP_VERSION_10
+
+/* SQL that removes what schema version 10 added (staged purges). */
+#define DROP_VERSION_10 "ALTER TABLE node_metrics DROP COLUMN refilled_stale;"
 
 #endif

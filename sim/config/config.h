@@ -355,6 +355,14 @@ struct cfg_event {
     int is_soft;                /* mark stale (revalidate) rather than
                                    delete */
     cfg_time_ns propagation_ns; /* until the purge reaches every node */
+    /* A staged or targeted purge (order:): only the caching nodes named
+     * here, by tier ("edge", "shield") or by node name, are purged; item
+     * j reaches its nodes at at + propagation + j x step. n_order 0: every
+     * caching node at at + propagation. Names are resolved by the model. */
+    char **order;
+    struct cfg_mark *order_marks;
+    size_t n_order;
+    cfg_time_ns step_ns;
     /* push: the `top` most popular objects (or, when top is 0, the ids in
      * objects) into the nodes named in to */
     uint64_t top;

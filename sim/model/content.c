@@ -35,7 +35,7 @@ content_init(struct cdn *c, struct sim_err *err)
             c->push_nodes[k][j] = i;
         }
     }
-    return 0;
+    return purge_order_init(c, err);
 }
 
 void
@@ -44,6 +44,7 @@ content_fini(struct cdn *c)
     for (size_t k = 0; c->push_nodes && c->w && k < c->w->n_events; k++)
         free(c->push_nodes[k]);
     free(c->push_nodes);
+    purge_order_fini(c);
 }
 
 /*

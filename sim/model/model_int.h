@@ -173,6 +173,9 @@ struct cdn {
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
     int has_outages;
     int **push_nodes;              /* [event]: node indices of a push */
+    int64_t **purge_reach;         /* [event][node]: when a purge reaches
+                                      the node, or -1 (purge_order.c) */
+    int has_staged_purges;         /* some purge has order: */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending;     /* the next client request */
@@ -406,6 +409,14 @@ int purged_since_stored(const struct cdn *c, const struct cache_obj *o,
                         int64_t now);
 void node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);
 void node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now);
+
+/* purge_order.c: staged and targeted purges. */
+int purge_order_init(struct cdn *c, struct sim_err *err);
+void purge_order_fini(struct cdn *c);
+/* Schedules purge event k's arrival at every node it targets. */
+void purge_order_schedule(struct cdn *c, size_t k);
+void purge_order_check_refill(struct cdn *c, const struct req *r,
+                              int64_t now);
 
 /* observe.c: the one place each outcome is counted and narrated. */
 void observe_purged_copy(struct cdn *c, const struct req *r, int64_t now);

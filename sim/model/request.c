@@ -194,6 +194,8 @@ serve_hit(struct cdn *c, uint32_t s, struct cache_obj *o, int64_t now)
     r->via_origin = 0;
     r->not_modified = !negative && r->cond == o->version;
     observe_lookup(c, r, LOOKUP_HIT, now);
+    if (c->has_staged_purges && r->child != REQ_NIL)
+        purge_order_check_refill(c, r, now);
     respond(c, s, now);
 }
 

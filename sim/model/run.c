@@ -114,10 +114,7 @@ schedule_events(struct cdn *c)
                                (uint32_t)c->push_nodes[k][j], k);
             continue;
         }
-        for (uint32_t i = 0; i < c->n_nodes; i++)
-            if (c->nodes[i].cache != NULL)
-                sim_queue_push(&c->q, add_sat(e->at, e->propagation_ns),
-                               EV_PURGE, i, k);
+        purge_order_schedule(c, k);
     }
 }
 
