@@ -24,7 +24,8 @@
     X(sweep)             \
     X(replicate)         \
     X(fault)             \
-    X(purge_order)
+    X(purge_order)       \
+    X(cache_key)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
@@ -123,6 +124,11 @@ void test_assert_doc_says(const char *path, const char *phrase);
     " PRIMARY KEY (sweep_id, position));" DROP_VERSION_10
 
 /* SQL that removes what schema version 10 added (staged purges). */
-#define DROP_VERSION_10 "ALTER TABLE node_metrics DROP COLUMN refilled_stale;"
+#define DROP_VERSION_10                                                        \
+    "ALTER TABLE node_metrics DROP COLUMN refilled_stale;"                     \
+    "ALTER TABLE node_metrics DROP COLUMN fragment_misses;"                    \
+    "ALTER TABLE node_metrics DROP COLUMN cached_keys;"                        \
+    "ALTER TABLE node_metrics DROP COLUMN cached_objects;"                     \
+    "ALTER TABLE node_metrics DROP COLUMN keys_per_object;"
 
 #endif

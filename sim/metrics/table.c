@@ -334,6 +334,32 @@ print_stale_refills(const struct met_run *r, FILE *out)
     fputs(")\n", out);
 }
 
+/* Cache keys with variants or query strings: the misses they cost and
+ * the keys each caching node held per object (nothing when no class
+ * varies). */
+static void
+print_cache_keys(const struct met_run *r, FILE *out)
+{
+    uint64_t fragment = 0, misses = 0, keys = 0;
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        fragment += r->nodes[i].c.fragment_misses;
+        misses += r->nodes[i].c.misses;
+        keys += r->nodes[i].c.cached_keys;
+    }
+    if (fragment == 0 && keys == 0)
+        return;
+    fprintf(out, "fragmentation misses %" PRIu64 " (%.2f%% of misses): the "
+            "object was cached under another variant or query string\n",
+            fragment, 100.0 * met_ratio(fragment, misses));
+    fputs("keys per object held:", out);
+    for (size_t i = 0; i < r->n_nodes; i++)
+        if (r->nodes[i].c.cached_objects > 0)
+            fprintf(out, " %s %.3f", met_str(r->nodes[i].name),
+                    met_ratio(r->nodes[i].c.cached_keys,
+                              r->nodes[i].c.cached_objects));
+    fputc('\n', out);
+}
+
 void
 met_print_table(const struct met_run *r, FILE *out)
 {
@@ -385,6 +411,7 @@ met_print_table(const struct met_run *r, FILE *out)
                 "older version than the origin had when asked\n",
                 r->outdated, 100.0 * met_ratio(r->outdated, r->requests));
     print_stale_refills(r, out);
+    print_cache_keys(r, out);
     if (!r->is_complete)
         fputs("INTERRUPTED: these figures cover only part of the workload\n",
               out);

@@ -35,7 +35,8 @@ content_init(struct cdn *c, struct sim_err *err)
             c->push_nodes[k][j] = i;
         }
     }
-    return purge_order_init(c, err);
+    int rc = purge_order_init(c, err);
+    return rc != 0 ? rc : cache_key_init(c, err);
 }
 
 void
@@ -45,6 +46,7 @@ content_fini(struct cdn *c)
         free(c->push_nodes[k]);
     free(c->push_nodes);
     purge_order_fini(c);
+    cache_key_fini(c);
 }
 
 /*
@@ -61,10 +63,11 @@ int
 purged_since_stored(const struct cdn *c, const struct cache_obj *o,
                     int64_t now)
 {
-    const struct cfg_class *cl = wl_gen_class_of(c->gen, o->key);
+    uint64_t object = key_object(c, o->key);
+    const struct cfg_class *cl = wl_gen_class_of(c->gen, object);
     if (o->is_negative || now < cl->purge_delay_ns)
         return 0;
-    uint32_t then = wl_gen_object_version(c->gen, o->key,
+    uint32_t then = wl_gen_object_version(c->gen, object,
                                           now - cl->purge_delay_ns);
     uint32_t behind = (then - (uint32_t)o->version) & CACHE_VERSION_MASK;
     return behind != 0 && behind < CACHE_VERSION_MASK / 2;
@@ -95,7 +98,7 @@ static void
 purge_selected(struct cache_obj *o, void *ctx)
 {
     struct purge_ctx *p = ctx;
-    if (!wl_gen_purge_selects(p->c->gen, p->event, o->key))
+    if (!purge_event_selects(p->c, p->event, key_object(p->c, o->key)))
         return;
     if (p->c->w->events[p->event].is_soft) {
         mark_stale(o, p);
@@ -103,6 +106,16 @@ purge_selected(struct cache_obj *o, void *ctx)
     }
     p->ids = xgrow(p->ids, &p->cap_ids, p->n_ids + 1, sizeof *p->ids, 256);
     p->ids[p->n_ids++] = o->key;
+}
+
+/* Purges what the event selects among every copy cs holds. */
+static void
+purge_each_selected(struct cache_store *cs, struct purge_ctx *p)
+{
+    cache_each(cs, purge_selected, p);
+    for (size_t j = 0; j < p->n_ids; j++)
+        cache_remove(cs, cache_find(cs, p->ids[j])), p->n++;
+    free(p->ids);
 }
 
 /*
@@ -127,6 +140,10 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
                 cache_remove(cs, o);
         break;
     case CFG_PURGE_OBJECTS:
+        if (c->keys != NULL) { /* every key of each object */
+            purge_each_selected(cs, &p);
+            break;
+        }
         for (size_t j = 0; j < e->n_objects; j++) {
             struct cache_obj *o = cache_find(cs, e->objects[j]);
             if (o == NULL)
@@ -140,10 +157,7 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     case CFG_PURGE_TAG:
     case CFG_PURGE_CLASS:
     case CFG_PURGE_PREFIX:
-        cache_each(cs, purge_selected, &p);
-        for (size_t j = 0; j < p.n_ids; j++)
-            cache_remove(cs, cache_find(cs, p.ids[j])), p.n++;
-        free(p.ids);
+        purge_each_selected(cs, &p);
         break;
     }
     observe_purge(c, ni, k, p.n, now);

@@ -130,9 +130,8 @@ purge_order_schedule(struct cdn *c, size_t k)
             sim_queue_push(&c->q, c->purge_reach[k][i], EV_PURGE, i, k);
 }
 
-/* Does purge event k select object? */
-static int
-event_selects(const struct cdn *c, size_t k, uint64_t object)
+int
+purge_event_selects(const struct cdn *c, size_t k, uint64_t object)
 {
     const struct cfg_event *e = &c->w->events[k];
     switch (e->purge_by) {
@@ -166,7 +165,8 @@ purge_order_check_refill(struct cdn *c, const struct req *r, int64_t now)
         int child_purged = reach[child] != REACH_NEVER && reach[child] <= now;
         int parent_purged =
             reach[r->node] != REACH_NEVER && reach[r->node] <= now;
-        if (!child_purged || parent_purged || !event_selects(c, k, r->object))
+        if (!child_purged || parent_purged ||
+            !purge_event_selects(c, k, key_object(c, r->object)))
             continue;
         if (r->measured)
             c->m->nodes[child].c.refilled_stale++;

@@ -271,6 +271,8 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
 {
     struct cache_obj *o = NULL;
     uint32_t leader = IDMAP_EMPTY;
+    if (c->keys != NULL) /* variants or query strings (cache_key.c) */
+        cache_key_at_node(c, s, now);
     enum lookup k = lookup(c, &c->reqs[s], now, &o, &leader);
     switch (k) {
     case LOOKUP_ORIGIN:

@@ -57,7 +57,7 @@ client_arrival(struct cdn *c, int64_t now)
     }
     uint32_t s = req_alloc(c);
     struct req *r = &c->reqs[s];
-    r->object = p->object;
+    r->object = c->keys != NULL ? cache_key_draw(c, p) : p->object;
     r->size = p->size;
     r->t_arrive = now;
     r->ttl_ns = p->ttl_ns;
