@@ -87,6 +87,7 @@ START_TEST(test_cache_key_variants_multiply_entries)
     done(&m);
     free(wl);
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -142,6 +143,7 @@ START_TEST(test_cache_key_tracking_fragments_and_normalises)
     free(topo_text);
     free(wl);
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -171,6 +173,7 @@ START_TEST(test_cache_key_normalised_at_one_node)
     done(&m);
     free(wl);
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -190,6 +193,7 @@ START_TEST(test_cache_key_purge_removes_every_variant)
     done(&m);
     free(wl);
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -226,6 +230,7 @@ START_TEST(test_cache_key_unused_changes_nothing)
     free(text);
     free(zipf);
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -279,6 +284,7 @@ START_TEST(test_cache_key_input_errors)
     free(err);
     free(wl);
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 

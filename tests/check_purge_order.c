@@ -94,6 +94,7 @@ START_TEST(test_purge_order_no_window_without_step)
     ck_assert_uint_eq(s.origin_requests, 2);
     free(path);
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -116,6 +117,7 @@ START_TEST(test_purge_order_targets_one_node)
     ck_assert_uint_eq(s.origin_requests, 1);
     free(path);
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -171,6 +173,7 @@ START_TEST(test_purge_order_input_errors)
         free(text);
     }
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -205,6 +208,7 @@ START_TEST(test_purge_order_outputs)
     sqlite3_close(h);
     free(db);
     test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 

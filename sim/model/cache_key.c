@@ -131,9 +131,10 @@ cache_key_fini(struct cdn *c)
     struct key_rules *kr = c->keys;
     if (kr == NULL)
         return;
+    /* c->nodes may be gone (cdn_free): the maps of nodes without a cache
+     * are zeroed, which idmap_fini takes. */
     for (uint32_t i = 0; i < c->n_nodes; i++)
-        if (c->nodes[i].cache != NULL)
-            idmap_fini(&kr->held[i]);
+        idmap_fini(&kr->held[i]);
     free(kr->held);
     free(kr->strip);
     free(kr->strips_any);
