@@ -147,12 +147,24 @@ purge_event_selects(const struct cdn *c, size_t k, uint64_t object)
     }
 }
 
+/* Did the origin serve (or revalidate) the copy r carries at or after
+ * `at`? A copy with a TTL expires at the origin's answer + ttl, so its
+ * answer's time is known; the origin then had the content the purge was
+ * for. A copy that never expires cannot tell, and counts as older. */
+static int
+served_after(const struct req *r, int64_t at)
+{
+    return r->ttl_ns > 0 && r->expires_at != CACHE_NEVER &&
+           r->expires_at - r->ttl_ns >= at;
+}
+
 /*
  * Node r->node answers the fetch r (from a child node) with its cached
  * copy at `now`. The child stores a stale copy when a purge of the object
  * has reached the child but not this node: its copy is one the purge was
- * meant to remove. Counted at the child (refilled_stale), once per
- * fetch, whatever number of purges it misses.
+ * meant to remove, unless the origin served that copy after the purge
+ * was issued. Counted at the child (refilled_stale), once per fetch,
+ * whatever number of purges it misses.
  */
 void
 purge_order_check_refill(struct cdn *c, const struct req *r, int64_t now)
@@ -166,6 +178,7 @@ purge_order_check_refill(struct cdn *c, const struct req *r, int64_t now)
         int parent_purged =
             reach[r->node] != REACH_NEVER && reach[r->node] <= now;
         if (!child_purged || parent_purged ||
+            served_after(r, c->w->events[k].at) ||
             !purge_event_selects(c, k, key_object(c, r->object)))
             continue;
         if (r->measured)
