@@ -28,7 +28,9 @@
     X(hardening)         \
     X(sweep)             \
     X(replicate)         \
-    X(fault)
+    X(fault)             \
+    X(purge_order)       \
+    X(cache_key)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
@@ -124,7 +126,8 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "CREATE TABLE sweep_vary (sweep_id INTEGER NOT NULL REFERENCES"            \
     " sweeps(id), position INTEGER NOT NULL, path TEXT NOT NULL,"              \
     " spec TEXT NOT NULL, kind TEXT NOT NULL, n_values INTEGER NOT NULL,"      \
-    " PRIMARY KEY (sweep_id, position));" DROP_VERSION_7 DROP_VERSION_6
+    " PRIMARY KEY (sweep_id, position));" DROP_VERSION_10 DROP_VERSION_7     \
+        DROP_VERSION_6
 
 /* SQL that removes what schema version 6 added (overload counters). */
 #define DROP_VERSION_6                                                         \
@@ -138,5 +141,13 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE node_metrics DROP COLUMN misses_cold;"                        \
     "ALTER TABLE node_metrics DROP COLUMN misses_capacity;"                    \
     "ALTER TABLE node_metrics DROP COLUMN misses_expiry;"
+
+/* SQL that removes what schema version 10 added (staged purges, keys). */
+#define DROP_VERSION_10                                                        \
+    "ALTER TABLE node_metrics DROP COLUMN refilled_stale;"                     \
+    "ALTER TABLE node_metrics DROP COLUMN fragment_misses;"                    \
+    "ALTER TABLE node_metrics DROP COLUMN cached_keys;"                        \
+    "ALTER TABLE node_metrics DROP COLUMN cached_objects;"                     \
+    "ALTER TABLE node_metrics DROP COLUMN keys_per_object;"
 
 #endif

@@ -295,6 +295,14 @@ void cache_remove(struct cache_store *c, struct cache_obj *o);
 uint64_t cache_used_bytes(const struct cache_store *c);
 uint64_t cache_capacity_bytes(const struct cache_store *c);
 uint32_t cache_n_objects(const struct cache_store *c);
+
+/* Has fn(ctx, key, added) told of every key the store adds (added 1) or
+ * removes (0: evicted, removed, or replaced by a new copy), for a caller
+ * that indexes keys (sim/model/cache_key.c). NULL fn: nothing is told,
+ * and the store's insertions and removals test one pointer. */
+void cache_observe_keys(struct cache_store *c,
+                        void (*fn)(void *ctx, uint64_t key, int added),
+                        void *ctx);
 const struct cache_stats *cache_stats(const struct cache_store *c);
 const struct policy_ops *cache_ops(const struct cache_store *c);
 

@@ -43,6 +43,9 @@ struct cache_store {
     uint32_t table_mask;
     struct cache_stats stats;
     int64_t next_access;    /* of the current access; see cache.h */
+    /* cache_observe_keys: told of each key added or removed, or NULL. */
+    void (*key_observer)(void *ctx, uint64_t key, int added);
+    void *key_observer_ctx;
 };
 
 static inline struct cache_obj *
@@ -364,6 +367,8 @@ void
 cache_remove(struct cache_store *c, struct cache_obj *o)
 {
     uint32_t idx = cache_obj_index(c, o);
+    if (c->key_observer != NULL)
+        c->key_observer(c->key_observer_ctx, o->key, 0);
     c->policy.ops->on_remove(&c->policy, o);
     table_delete(c, idx);
     c->used_bytes -= o->size;
@@ -421,7 +426,17 @@ cache_insert(struct cache_store *c, uint64_t key, uint64_t size,
     c->n_objects++;
     c->stats.n_inserts++;
     c->policy.ops->on_insert(&c->policy, o);
+    if (c->key_observer != NULL)
+        c->key_observer(c->key_observer_ctx, key, 1);
     return o;
+}
+
+void
+cache_observe_keys(struct cache_store *c,
+                   void (*fn)(void *ctx, uint64_t key, int added), void *ctx)
+{
+    c->key_observer = fn;
+    c->key_observer_ctx = ctx;
 }
 
 uint64_t

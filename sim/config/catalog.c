@@ -46,6 +46,8 @@ static const char *const catalog_keys[] = {"objects",
                                            "classes",
                                            "churn",
                                            "locality",
+                                           "vary",
+                                           "tracking_params",
                                            NULL};
 static const char *const catalog_required[] = {"objects", "zipf_alpha", NULL};
 static const char *const size_keys[] = {
@@ -63,7 +65,8 @@ static const char *const class_keys[] = {
     "name",      "share",     "objects",  "zipf_alpha",
     "size",      "ttl",       "s_maxage", "stale_while_revalidate",
     "stale_if_error", "change_interval", "immutable", "cacheable",
-    "tags",      "purge_on_change", "purge_delay", NULL};
+    "tags",      "purge_on_change", "purge_delay", "vary", "tracking_params",
+    NULL};
 static const char *const class_required[] = {"name", "share", "objects", NULL};
 static const char *const churn_keys[] = {"publish_rate", "lifetime",
                                          "requests_per_object", "class", NULL};
@@ -76,7 +79,8 @@ static const char *const locality_keys[] = {"overlap", "regions", NULL};
 
 /* Keys a trace workload's catalog may not have: the trace gives them. */
 static const char *const trace_forbidden[] = {
-    "objects", "zipf_alpha", "size", "classes", "churn", "locality", NULL};
+    "objects", "zipf_alpha", "size", "classes", "churn", "locality", "vary",
+    "tracking_params", NULL};
 
 void
 cfg_size_copy(struct cfg_size *dst, const struct cfg_size *src)
@@ -404,6 +408,8 @@ wb_class(const struct cfg_map *m, const struct cfg_workload *w,
      * purge_on_change on and off around it. */
     if (rc == 0)
         rc = cfg_map_duration(m, "purge_delay", 0, 0, &c->purge_delay_ns, err);
+    if (rc == 0)
+        rc = cfg_variants_build(m, &c->variants, err);
     return rc;
 }
 
@@ -650,7 +656,13 @@ cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
         c->swr_ns = w->swr_ns;
         c->sie_ns = w->sie_ns;
         c->is_cacheable = 1;
+        rc = cfg_variants_build(&m, &c->variants, err);
     }
+    for (const char *const *k = (const char *const[]){"vary",
+                                                      "tracking_params", NULL};
+         has_classes && *k && rc == 0; k++)
+        rc = cfg_map_forbid(&m, *k, "does not go with classes: give it to "
+                            "each class that varies", err);
     w->has_explicit_classes = has_classes;
     if (rc == 0)
         rc = wb_churn(&m, w, err);
@@ -666,6 +678,7 @@ cfg_catalog_free(struct cfg_workload *w)
         free(w->classes[k].name);
         cfg_size_fini(&w->classes[k].size);
         cfg_strings_free(w->classes[k].tags, w->classes[k].n_tags);
+        cfg_variants_free(&w->classes[k].variants);
     }
     free(w->classes);
     for (size_t k = 0; k < w->n_overlaps; k++) {

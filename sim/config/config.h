@@ -40,6 +40,15 @@ enum cfg_tier { CFG_TIER_EDGE, CFG_TIER_SHIELD, CFG_TIER_ORIGIN };
 const char *cfg_tier_name(enum cfg_tier t);
 
 
+/* What a node's cache key leaves out (cache_key: on the topology or a
+ * node; the node's replaces the topology's). */
+struct cfg_cache_key {
+    int is_set;
+    int ignore_all_query;     /* ignore_query: true */
+    char **ignored;           /* ignore_query: [names]: these parameters */
+    size_t n_ignored;
+};
+
 struct cfg_cache {
     uint64_t capacity_bytes; /* > 0 */
     char *policy;            /* registered policy name; default "lru" */
@@ -127,6 +136,8 @@ struct cfg_node {
                                     with parent_bps */
     int64_t backup_capacity_bps; /* the same for backup_parent */
     struct cfg_overload overload;
+    struct cfg_cache_key cache_key; /* its own (is_set), else the
+                                       topology's applies */
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */
@@ -202,6 +213,7 @@ struct cfg_topology {
     size_t n_outages;
     cfg_time_ns detection_ns;   /* how long a failure or a recovery takes
                                    to be noticed by routing; default 0 */
+    struct cfg_cache_key cache_key; /* every node's unless it has its own */
 };
 
 enum cfg_size_dist {
@@ -243,6 +255,32 @@ struct cfg_dist {
     double alpha;     /* pareto only */
 };
 
+/* One dimension a class's responses vary by (vary: {encoding: {br: 0.6,
+ * gzip: 0.4}}): each request draws one of its values by their shares. */
+struct cfg_vary_dim {
+    char *name;
+    char **values;            /* in file order; values[0] is what a push
+                                 stores */
+    double *cum;              /* [n_values]: cumulative shares, normalised
+                                 so that the last is 1 */
+    size_t n_values;          /* >= 1 */
+};
+
+/* Variants and query strings of a class (sim/config/vary.c). */
+struct cfg_variants {
+    struct cfg_vary_dim *dims;
+    size_t n_dims;
+    uint32_t n_combos;        /* product of the dims' n_values, <= 256 */
+    double tracking_share;    /* requests with a tracking parameter, 0-1 */
+    uint32_t tracking_values; /* its distinct values, 1 to 16383 */
+    char *tracking_param;     /* its name ("utm_source" unless given) */
+};
+
+/* Does the class vary or carry tracking parameters? */
+int cfg_variants_used(const struct cfg_variants *v);
+/* Does cache key k leave out query parameter param? */
+int cfg_cache_key_ignores(const struct cfg_cache_key *k, const char *param);
+
 /*
  * A content class (catalog.classes): its own objects, popularity, sizes
  * and freshness. A catalog without classes is one class built from the
@@ -274,6 +312,7 @@ struct cfg_class {
     char **tags;              /* surrogate keys every object of the class
                                  carries, for purges by tag */
     size_t n_tags;
+    struct cfg_variants variants; /* vary:, tracking_params: */
 };
 
 /* The lifetime caches give an object of class c: s-maxage when given,
@@ -401,6 +440,14 @@ struct cfg_event {
     int is_soft;                /* mark stale (revalidate) rather than
                                    delete */
     cfg_time_ns propagation_ns; /* until the purge reaches every node */
+    /* A staged or targeted purge (order:): only the caching nodes named
+     * here, by tier ("edge", "shield") or by node name, are purged; item
+     * j reaches its nodes at at + propagation + j x step. n_order 0: every
+     * caching node at at + propagation. Names are resolved by the model. */
+    char **order;
+    struct cfg_mark *order_marks;
+    size_t n_order;
+    cfg_time_ns step_ns;
     /* push: the `top` most popular objects (or, when top is 0, the ids in
      * objects) into the nodes named in to */
     uint64_t top;

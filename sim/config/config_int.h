@@ -290,6 +290,18 @@ void cfg_workload_assign_ids(struct cfg_workload *w);
 
 /* Frees what the two builders allocated. */
 void cfg_catalog_free(struct cfg_workload *w);
+
+/* --- vary.c --- */
+
+/* A class's vary: and tracking_params: from the mapping m (a class, or
+ * the catalog of a workload without classes). */
+int cfg_variants_build(const struct cfg_map *m, struct cfg_variants *v,
+                       struct sim_err *err);
+void cfg_variants_free(struct cfg_variants *v);
+/* cache_key: of m (the topology's root or a node), when present. */
+int cfg_cache_key_build(const struct cfg_map *m, struct cfg_cache_key *k,
+                        struct sim_err *err);
+void cfg_cache_key_free(struct cfg_cache_key *k);
 void cfg_arrival_free(struct cfg_workload *w);
 
 /* The index of the class named by key's value in *out (0 when key is

@@ -6,6 +6,8 @@
  *     - {at: 3m, purge: {tag: [news, sport]}}    # surrogate keys
  *     - {at: 3m, purge: {class: api}}
  *     - {at: 3m, purge: {prefix: /images/}}
+ *     - {at: 3m, purge: all, order: [shield, edge], step: 2s}
+ *     - {at: 3m, purge: [17], order: [edge-fra]}   # targeted
  *     - {at: 5m, push: 1000, to: [edge-fra, shield-ams]}
  *     - {at: 5m, push: [17, 42], to: [edge-fra]}
  *
@@ -20,8 +22,9 @@
 #include "util/parse.h"
 #include "util/xalloc.h"
 
-static const char *const purge_keys[] = {"at", "purge", "mode",
-                                         "propagation", NULL};
+static const char *const purge_keys[] = {"at",          "purge", "mode",
+                                         "propagation", "order", "step",
+                                         NULL};
 static const char *const push_keys[] = {"at", "push", "to", NULL};
 static const char *const selector_keys[] = {"tag", "class", "prefix", NULL};
 
@@ -158,6 +161,53 @@ ev_at(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
     return 0;
 }
 
+/*
+ * order: [tier or node, ..] and step: a staged (cascading) or targeted
+ * purge. The names are kept with their marks; the model, which knows the
+ * topology, resolves them (purge_order.c).
+ */
+static int
+ev_order(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
+{
+    int seq = 0;
+    int rc = cfg_map_child(m, "order", YAML_SEQUENCE_NODE, 0, &seq, err);
+    if (rc != 0)
+        return rc;
+    int step_id = cfg_map_find(m, "step");
+    if (seq == 0 && step_id != 0)
+        return cfg_map_forbid(m, "step", "needs order: (the tiers or "
+                              "nodes the purge reaches one after another)",
+                              err);
+    if (seq == 0)
+        return 0;
+    const yaml_node_t *n = cfg_doc_node(m->d, seq);
+    size_t count = (size_t)(n->data.sequence.items.top -
+                            n->data.sequence.items.start);
+    if (count == 0)
+        return cfg_map_bad(m, "order", seq, "a list of tiers (edge, "
+                           "shield) or caching node names", err);
+    e->order = xcalloc(count, sizeof *e->order);
+    e->order_marks = xcalloc(count, sizeof *e->order_marks);
+    for (size_t k = 0; k < count; k++) {
+        int item = n->data.sequence.items.start[k];
+        const char *name = cfg_doc_scalar(m->d, item);
+        if (name == NULL || name[0] == '\0')
+            return cfg_map_bad(m, "order", item, "tier or node names", err);
+        e->order[k] = xstrdup(name);
+        e->order_marks[k] = cfg_doc_mark(m->d, item);
+        e->n_order++;
+    }
+    if (step_id != 0) {
+        const char *p = cfg_doc_scalar(m->d, step_id);
+        if (p == NULL || parse_duration(p, &e->step_ns) != 0 ||
+            e->step_ns > CFG_TIME_MAX_NS)
+            return cfg_map_bad(m, "step", step_id,
+                               "a duration such as \"2s\", up to "
+                               CFG_TIME_MAX_TEXT, err);
+    }
+    return 0;
+}
+
 static int
 ev_purge(const struct cfg_map *m, const struct cfg_workload *w,
          struct cfg_event *e, struct sim_err *err)
@@ -192,6 +242,9 @@ ev_purge(const struct cfg_map *m, const struct cfg_workload *w,
         else if (mode == NULL || strcmp(mode, "hard") != 0)
             return cfg_map_bad(m, "mode", mode_id, "hard or soft", err);
     }
+    rc = ev_order(m, e, err);
+    if (rc != 0)
+        return rc;
     int prop_id = cfg_map_find(m, "propagation");
     if (prop_id != 0) {
         const char *p = cfg_doc_scalar(m->d, prop_id);
@@ -302,6 +355,8 @@ cfg_events_free(struct cfg_workload *w)
             free(e->to[j]);
         free(e->to);
         free(e->to_marks);
+        cfg_strings_free(e->order, e->n_order);
+        free(e->order_marks);
         free(e->field);
     }
     free(w->events);

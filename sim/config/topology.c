@@ -32,7 +32,7 @@ static const char *const tier_names[] = {
 static const char *const root_keys[] = {
     "name",           "regions",  "nodes",           "latency_ms",
     "bandwidth_mbps", "outages",  "failure_detection", "providers",
-    "link_capacity_mbps", NULL};
+    "link_capacity_mbps", "cache_key", NULL};
 static const char *const outage_keys[] = {"fail", "at", "for", NULL};
 static const char *const outage_required[] = {"fail", "at", NULL};
 static const char *const root_required[] = {"name", "regions", "nodes",
@@ -60,6 +60,7 @@ static const char *const node_keys[] = {"name",
                                         "queue_limit",
                                         "timeout",
                                         "rate_limit",
+                                        "cache_key",
                                         NULL};
 static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
 static const char *const service_required[] = {"dist", "mean", NULL};
@@ -528,6 +529,8 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
         if (rc == 0)
             rc = tb_origin_key(b, &m, "backup_parent",
                                "it is the top of its tree", err);
+        if (rc == 0)
+            rc = tb_origin_key(b, &m, "cache_key", "it caches nothing", err);
     } else {
         node->has_cache = 1;
         rc = tb_cache(b, &m, &node->cache, err);
@@ -542,6 +545,8 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
             rc = cfg_map_name(&m, "backup_parent", 0, &backup, err);
         free(backup);
         b->backup_id[i] = cfg_map_find(&m, "backup_parent");
+        if (rc == 0)
+            rc = cfg_cache_key_build(&m, &node->cache_key, err);
     }
     /* A node of a provider costs the provider's price unless it says. */
     int provider_id = cfg_map_find(&m, "provider");
@@ -1402,6 +1407,8 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
     struct cfg_map root;
     int rc = tb_root(&b, &root, err);
     if (rc == 0)
+        rc = cfg_cache_key_build(&root, &b.t->cache_key, err);
+    if (rc == 0)
         rc = tb_regions(&b, &root, err);
     if (rc == 0)
         rc = tb_providers(&b, &root, err);
@@ -1459,7 +1466,9 @@ cfg_topology_free(struct cfg_topology *t)
         free(c->admission);
         free(c->policy);
         free(t->nodes[i].name);
+        cfg_cache_key_free(&t->nodes[i].cache_key);
     }
+    cfg_cache_key_free(&t->cache_key);
     for (size_t r = 0; r < t->n_regions; r++) {
         free(t->regions[r].name);
         free(t->regions[r].links);

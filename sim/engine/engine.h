@@ -102,7 +102,9 @@ enum sim_rng_tag {
     SIM_RNG_POLICY,       /* one per cache node (random eviction etc.) */
     SIM_RNG_CATALOG,      /* object sizes and other per-object draws */
     SIM_RNG_SERVICE,      /* one per node with a service time */
-    SIM_RNG_ROUTING       /* one per region with weighted routing */
+    SIM_RNG_ROUTING,      /* one per region with weighted routing */
+    SIM_RNG_VARIANT       /* the variants and query strings of requests
+                             (sim/model/cache_key.c) */
 };
 
 #endif

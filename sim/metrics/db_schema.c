@@ -511,6 +511,8 @@ db_schema_ensure(struct db *d)
                        "INTEGER;\n"
                        "ALTER TABLE sweep_vary ADD COLUMN fields TEXT;\n",
                        "upgrading the sweeps to version 4");
+    /* Version 10 added node_metrics.refilled_stale, a node counter of
+     * since 10, which db_upgrade_nodes adds below: nothing else changed. */
     if (code == 0 && version >= 1)
         code = db_upgrade_nodes(d, version);
     if (code == 0)

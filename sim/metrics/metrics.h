@@ -477,8 +477,10 @@ int met_check_db(const char *path, struct sim_err *err);
  * and the cdnsim version) to runs and sweeps, and sweep_vary.moves_with
  * and fields; 6 added the overload counters (node_metrics.rate_limited,
  * refused, timed_out); 7 added the miss causes (node_metrics.misses_cold,
- * misses_capacity, misses_expiry). */
-#define MET_DB_VERSION 7
+ * misses_capacity, misses_expiry); 10 added node_metrics.refilled_stale
+ * (staged purges) and the cache-key figures (fragment_misses, cached_keys,
+ * cached_objects, keys_per_object). 8 and 9 were never released. */
+#define MET_DB_VERSION 10
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

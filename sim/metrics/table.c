@@ -426,6 +426,55 @@ print_links(const struct met_run *r, FILE *out)
     }
 }
 
+/* A staged purge refilled purged nodes from parents it had not reached
+ * yet: how many copies, and where (nothing when none). */
+static void
+print_stale_refills(const struct met_run *r, FILE *out)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < r->n_nodes; i++)
+        total += r->nodes[i].c.refilled_stale;
+    if (total == 0)
+        return;
+    fprintf(out, "refilled stale %" PRIu64 ": copies purged nodes fetched "
+            "from a parent the purge had not reached yet (", total);
+    const char *sep = "";
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        if (r->nodes[i].c.refilled_stale == 0)
+            continue;
+        fprintf(out, "%s%s %" PRIu64, sep, met_str(r->nodes[i].name),
+                r->nodes[i].c.refilled_stale);
+        sep = ", ";
+    }
+    fputs(")\n", out);
+}
+
+/* Cache keys with variants or query strings: the misses they cost and
+ * the keys each caching node held per object (nothing when no class
+ * varies). */
+static void
+print_cache_keys(const struct met_run *r, FILE *out)
+{
+    uint64_t fragment = 0, misses = 0, keys = 0;
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        fragment += r->nodes[i].c.fragment_misses;
+        misses += r->nodes[i].c.misses;
+        keys += r->nodes[i].c.cached_keys;
+    }
+    if (fragment == 0 && keys == 0)
+        return;
+    fprintf(out, "fragmentation misses %" PRIu64 " (%.2f%% of misses): the "
+            "object was cached under another variant or query string\n",
+            fragment, 100.0 * met_ratio(fragment, misses));
+    fputs("keys per object held:", out);
+    for (size_t i = 0; i < r->n_nodes; i++)
+        if (r->nodes[i].c.cached_objects > 0)
+            fprintf(out, " %s %.3f", met_str(r->nodes[i].name),
+                    met_ratio(r->nodes[i].c.cached_keys,
+                              r->nodes[i].c.cached_objects));
+    fputc('\n', out);
+}
+
 void
 met_print_table(const struct met_run *r, FILE *out)
 {
@@ -487,6 +536,8 @@ met_print_table(const struct met_run *r, FILE *out)
                 "outdated %" PRIu64 " (%.2f%% of requests): answered with an "
                 "older version than the origin had when asked\n",
                 r->outdated, 100.0 * met_ratio(r->outdated, r->requests));
+    print_stale_refills(r, out);
+    print_cache_keys(r, out);
     if (!r->is_complete)
         fputs("INTERRUPTED: these figures cover only part of the workload\n",
               out);

@@ -35,7 +35,8 @@ content_init(struct cdn *c, struct sim_err *err)
             c->push_nodes[k][j] = i;
         }
     }
-    return 0;
+    int rc = purge_order_init(c, err);
+    return rc != 0 ? rc : cache_key_init(c, err);
 }
 
 void
@@ -44,6 +45,8 @@ content_fini(struct cdn *c)
     for (size_t k = 0; c->push_nodes && c->w && k < c->w->n_events; k++)
         free(c->push_nodes[k]);
     free(c->push_nodes);
+    purge_order_fini(c);
+    cache_key_fini(c);
 }
 
 /*
@@ -60,10 +63,11 @@ int
 purged_since_stored(const struct cdn *c, const struct cache_obj *o,
                     int64_t now)
 {
-    const struct cfg_class *cl = wl_gen_class_of(c->gen, o->key);
+    uint64_t object = key_object(c, o->key);
+    const struct cfg_class *cl = wl_gen_class_of(c->gen, object);
     if (o->is_negative || now < cl->purge_delay_ns)
         return 0;
-    uint32_t then = wl_gen_object_version(c->gen, o->key,
+    uint32_t then = wl_gen_object_version(c->gen, object,
                                           now - cl->purge_delay_ns);
     uint32_t behind = (then - (uint32_t)o->version) & CACHE_VERSION_MASK;
     return behind != 0 && behind < CACHE_VERSION_MASK / 2;
@@ -94,7 +98,7 @@ static void
 purge_selected(struct cache_obj *o, void *ctx)
 {
     struct purge_ctx *p = ctx;
-    if (!wl_gen_purge_selects(p->c->gen, p->event, o->key))
+    if (!purge_event_selects(p->c, p->event, key_object(p->c, o->key)))
         return;
     if (p->c->w->events[p->event].is_soft) {
         mark_stale(o, p);
@@ -110,6 +114,17 @@ purge_remove(struct cdn *c, uint32_t ni, struct cache_obj *o)
 {
     miss_cause_invalidated(c, ni, o->key);
     cache_remove(c->nodes[ni].cache, o);
+}
+
+/* Purges what the event selects among every copy node ni holds. */
+static void
+purge_each_selected(struct cdn *c, uint32_t ni, struct purge_ctx *p)
+{
+    struct cache_store *cs = c->nodes[ni].cache;
+    cache_each(cs, purge_selected, p);
+    for (size_t j = 0; j < p->n_ids; j++)
+        purge_remove(c, ni, cache_find(cs, p->ids[j])), p->n++;
+    free(p->ids);
 }
 
 /*
@@ -134,6 +149,10 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
                 purge_remove(c, ni, o);
         break;
     case CFG_PURGE_OBJECTS:
+        if (c->keys != NULL) { /* every key of each object */
+            purge_each_selected(c, ni, &p);
+            break;
+        }
         for (size_t j = 0; j < e->n_objects; j++) {
             struct cache_obj *o = cache_find(cs, e->objects[j]);
             if (o == NULL)
@@ -147,10 +166,7 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     case CFG_PURGE_TAG:
     case CFG_PURGE_CLASS:
     case CFG_PURGE_PREFIX:
-        cache_each(cs, purge_selected, &p);
-        for (size_t j = 0; j < p.n_ids; j++)
-            purge_remove(c, ni, cache_find(cs, p.ids[j])), p.n++;
-        free(p.ids);
+        purge_each_selected(c, ni, &p);
         break;
     }
     observe_purge(c, ni, k, p.n, now);

@@ -116,6 +116,24 @@ struct req {
                                  504 already went (overload.c) */
 };
 
+/* A cache key (cache_key.c): bits 0-41 the object, 42-55 the tracking
+ * parameter's value (0: none), 56-63 the combination of variants. */
+#define KEY_OBJECT_MASK ((UINT64_C(1) << 42) - 1)
+#define KEY_TRACKING_SHIFT 42
+#define KEY_TRACKING_MASK (((UINT64_C(1) << 14) - 1) << KEY_TRACKING_SHIFT)
+#define KEY_COMBO_SHIFT 56
+
+/* The cache key rules of a run whose classes vary (cache_key.c). */
+struct key_rules {
+    gsl_rng *rng;                /* the variant and tracking draws */
+    uint8_t *strip;              /* [node * n_classes + class]: the node's
+                                    key leaves out the class's tracking
+                                    parameter */
+    uint8_t *strips_any;         /* [node]: for some class */
+    struct idmap *held;          /* [node]: object -> keys held, caching
+                                    nodes only */
+};
+
 /* One direction pair of a link from a node to an upstream node. */
 struct link {
     int64_t up_ns;               /* one-way delay upstream */
@@ -216,6 +234,12 @@ struct cdn {
     uint64_t seen_dense;           /* object ids below it are the synthetic
                                       catalog's: node.seen_pages hold them */
     int **push_nodes;              /* [event]: node indices of a push */
+    int64_t **purge_reach;         /* [event][node]: when a purge reaches
+                                      the node, or -1 (purge_order.c) */
+    int has_staged_purges;         /* some purge has order: */
+    struct key_rules *keys;        /* cache keys with variants and query
+                                      strings (cache_key.c), or NULL:
+                                      keys are object ids */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending;     /* the next client request */
@@ -492,6 +516,34 @@ int purged_since_stored(const struct cdn *c, const struct cache_obj *o,
                         int64_t now);
 void node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);
 void node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now);
+
+/* The object a cache key is of (cache_key.c); keys are object ids when
+ * no class varies. */
+static inline uint64_t
+key_object(const struct cdn *c, uint64_t key)
+{
+    return c->keys != NULL ? key & KEY_OBJECT_MASK : key;
+}
+
+/* cache_key.c: variants and query strings in cache keys. */
+int cache_key_init(struct cdn *c, struct sim_err *err);
+void cache_key_fini(struct cdn *c);
+/* The key of client request p: its object, variant and query string. */
+uint64_t cache_key_draw(struct cdn *c, const struct wl_request *p);
+/* Request s is about to be looked up at its node: its key there. */
+void cache_key_at_node(struct cdn *c, uint32_t s, int64_t now);
+/* The keys and objects each node holds at the end of the run. */
+void cache_key_end(struct cdn *c);
+/* Does purge event k select object (purge_order.c)? */
+int purge_event_selects(const struct cdn *c, size_t k, uint64_t object);
+
+/* purge_order.c: staged and targeted purges. */
+int purge_order_init(struct cdn *c, struct sim_err *err);
+void purge_order_fini(struct cdn *c);
+/* Schedules purge event k's arrival at every node it targets. */
+void purge_order_schedule(struct cdn *c, size_t k);
+void purge_order_check_refill(struct cdn *c, const struct req *r,
+                              int64_t now);
 
 /* observe.c: the one place each outcome is counted and narrated. */
 void observe_purged_copy(struct cdn *c, const struct req *r, int64_t now);

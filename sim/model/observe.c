@@ -241,4 +241,6 @@ observe_end(struct cdn *c)
 {
     if (c->origin_second_count > c->m->origin_peak_rps)
         c->m->origin_peak_rps = c->origin_second_count;
+    if (c->keys != NULL)
+        cache_key_end(c);
 }

@@ -203,6 +203,8 @@ serve_hit(struct cdn *c, uint32_t s, struct cache_obj *o, int64_t now)
     r->via_origin = 0;
     r->not_modified = !negative && r->cond == o->version;
     observe_lookup(c, r, LOOKUP_HIT, now);
+    if (c->has_staged_purges && r->child != REQ_NIL)
+        purge_order_check_refill(c, r, now);
     respond(c, s, now);
 }
 
@@ -278,6 +280,8 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
 {
     struct cache_obj *o = NULL;
     uint32_t leader = IDMAP_EMPTY;
+    if (c->keys != NULL) /* variants or query strings (cache_key.c) */
+        cache_key_at_node(c, s, now);
     enum lookup k = lookup(c, &c->reqs[s], now, &o, &leader);
     switch (k) {
     case LOOKUP_ORIGIN:

@@ -57,7 +57,7 @@ client_arrival(struct cdn *c, int64_t now)
     }
     uint32_t s = req_alloc(c);
     struct req *r = &c->reqs[s];
-    r->object = p->object;
+    r->object = c->keys != NULL ? cache_key_draw(c, p) : p->object;
     r->size = p->size;
     r->t_arrive = now;
     r->ttl_ns = p->ttl_ns;
@@ -115,10 +115,7 @@ schedule_events(struct cdn *c)
                                (uint32_t)c->push_nodes[k][j], k);
             continue;
         }
-        for (uint32_t i = 0; i < c->n_nodes; i++)
-            if (c->nodes[i].cache != NULL)
-                sim_queue_push(&c->q, add_sat(e->at, e->propagation_ns),
-                               EV_PURGE, i, k);
+        purge_order_schedule(c, k);
     }
 }
 
