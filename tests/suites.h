@@ -15,6 +15,7 @@
     X(metrics)           \
     X(model)             \
     X(link)              \
+    X(hop)               \
     X(replay)            \
     X(trace)             \
     X(cli)               \

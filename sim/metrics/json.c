@@ -117,6 +117,7 @@ jw_latency(struct jw *w, const struct met_hist *h)
     jw_real(w, "mean", l.mean_ms);
     jw_real(w, "p50", l.p50_ms);
     jw_real(w, "p90", l.p90_ms);
+    jw_real(w, "p95", l.p95_ms);
     jw_real(w, "p99", l.p99_ms);
     jw_real(w, "p999", l.p999_ms);
     jw_real(w, "max", l.max_ms);
@@ -131,6 +132,16 @@ field_at_json(int pos)
         if (met_node_fields[i].json == pos)
             return &met_node_fields[i];
     return NULL;
+}
+
+/* A tier's latency_ms: its nodes' times to answer together. */
+static void
+jw_tier_latency(struct jw *w, const struct met_run *r, const char *tier)
+{
+    struct met_hist *h = xmalloc(sizeof *h);
+    met_tier_latency(r, tier, h);
+    jw_latency(w, h);
+    free(h);
 }
 
 /* The members nodes and tiers share: node_counters.def's figures in
@@ -252,6 +263,7 @@ met_write_json(const struct met_run *r, FILE *out)
         met_tier_sum(r, tiers[k], &sum);
         jw_open(&w, tiers[k]);
         jw_counters(&w, &sum);
+        jw_tier_latency(&w, r, tiers[k]);
         jw_close(&w);
     }
     free(tiers);
@@ -266,6 +278,7 @@ met_write_json(const struct met_run *r, FILE *out)
         for (size_t k = 0; k < met_n_node_fields; k++)
             if (met_node_fields[k].kind == MET_FIELD_COST)
                 jw_real(&w, met_node_fields[k].name, met_node_cost(n));
+        jw_latency(&w, &n->latency);
         jw_close(&w);
     }
     jw_close(&w);

@@ -132,6 +132,9 @@ struct met_node {
     int depth;                /* origin 0, its children 1, ... */
     double egress_cost_per_gb;
     struct met_counters c;
+    struct met_hist latency;  /* time to answer at the node: from a
+                                 request's arrival to its response
+                                 leaving (measured requests) */
     struct met_window *windows; /* [n_windows], owned */
     uint64_t n_windows;
     uint64_t windows_cap;

@@ -21,6 +21,8 @@ met_run_init(struct met_run *r, size_t n_regions, size_t n_nodes)
         met_hist_init(&r->regions[i].latency);
     r->nodes = xcalloc(n_nodes, sizeof *r->nodes);
     r->n_nodes = n_nodes;
+    for (size_t i = 0; i < n_nodes; i++)
+        met_hist_init(&r->nodes[i].latency);
 }
 
 void
@@ -98,11 +100,22 @@ met_total_cost(const struct met_run *r)
 }
 
 void
+met_tier_latency(const struct met_run *r, const char *tier,
+                 struct met_hist *out)
+{
+    met_hist_init(out);
+    for (size_t i = 0; i < r->n_nodes; i++)
+        if (strcmp(met_str(r->nodes[i].tier), tier) == 0)
+            met_hist_merge(out, &r->nodes[i].latency);
+}
+
+void
 met_lat_summary(const struct met_hist *h, struct met_lat *out)
 {
     out->mean_ms = met_hist_mean(h) / 1e6;
     out->p50_ms = met_ns_to_ms(met_hist_quantile(h, 0.5));
     out->p90_ms = met_ns_to_ms(met_hist_quantile(h, 0.9));
+    out->p95_ms = met_ns_to_ms(met_hist_quantile(h, 0.95));
     out->p99_ms = met_ns_to_ms(met_hist_quantile(h, 0.99));
     out->p999_ms = met_ns_to_ms(met_hist_quantile(h, 0.999));
     out->max_ms = h->count ? met_ns_to_ms(h->max) : 0.0;
