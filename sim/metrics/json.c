@@ -134,6 +134,20 @@ field_at_json(int pos)
     return NULL;
 }
 
+/* A node's latency_ms (all 0 when it answered nothing measured). */
+static void
+jw_node_latency(struct jw *w, const struct met_node *n)
+{
+    if (n->latency != NULL) {
+        jw_latency(w, n->latency);
+        return;
+    }
+    struct met_hist *h = xmalloc(sizeof *h);
+    met_hist_init(h);
+    jw_latency(w, h);
+    free(h);
+}
+
 /* A tier's latency_ms: its nodes' times to answer together. */
 static void
 jw_tier_latency(struct jw *w, const struct met_run *r, const char *tier)
@@ -275,10 +289,10 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_open(&w, met_str(n->name));
         jw_str(&w, "tier", n->tier);
         jw_counters(&w, &n->c);
+        jw_node_latency(&w, n);
         for (size_t k = 0; k < met_n_node_fields; k++)
             if (met_node_fields[k].kind == MET_FIELD_COST)
                 jw_real(&w, met_node_fields[k].name, met_node_cost(n));
-        jw_latency(&w, &n->latency);
         jw_close(&w);
     }
     jw_close(&w);

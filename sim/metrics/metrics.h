@@ -132,15 +132,21 @@ struct met_node {
     int depth;                /* origin 0, its children 1, ... */
     double egress_cost_per_gb;
     struct met_counters c;
-    struct met_hist latency;  /* time to answer at the node: from a
+    struct met_hist *latency; /* time to answer at the node: from a
                                  request's arrival to its response
-                                 leaving (measured requests) */
+                                 leaving (measured requests); owned,
+                                 NULL until the first (met_node_latency),
+                                 so untouched nodes of a large topology
+                                 cost no histogram */
     struct met_window *windows; /* [n_windows], owned */
     uint64_t n_windows;
     uint64_t windows_cap;
 };
 
 struct met_run;
+
+/* n's latency histogram, made empty on first use. */
+struct met_hist *met_node_latency(struct met_node *n);
 
 /* One time-series window of a link with capacity. */
 struct met_link_window {

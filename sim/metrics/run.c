@@ -21,15 +21,15 @@ met_run_init(struct met_run *r, size_t n_regions, size_t n_nodes)
         met_hist_init(&r->regions[i].latency);
     r->nodes = xcalloc(n_nodes, sizeof *r->nodes);
     r->n_nodes = n_nodes;
-    for (size_t i = 0; i < n_nodes; i++)
-        met_hist_init(&r->nodes[i].latency);
 }
 
 void
 met_run_fini(struct met_run *r)
 {
-    for (size_t i = 0; i < r->n_nodes; i++)
+    for (size_t i = 0; i < r->n_nodes; i++) {
         free(r->nodes[i].windows);
+        free(r->nodes[i].latency);
+    }
     free(r->nodes);
     for (size_t k = 0; k < r->n_links; k++)
         free(r->links[k].windows);
@@ -99,14 +99,25 @@ met_total_cost(const struct met_run *r)
     return sum;
 }
 
+struct met_hist *
+met_node_latency(struct met_node *n)
+{
+    if (n->latency == NULL) {
+        n->latency = xmalloc(sizeof *n->latency);
+        met_hist_init(n->latency);
+    }
+    return n->latency;
+}
+
 void
 met_tier_latency(const struct met_run *r, const char *tier,
                  struct met_hist *out)
 {
     met_hist_init(out);
     for (size_t i = 0; i < r->n_nodes; i++)
-        if (strcmp(met_str(r->nodes[i].tier), tier) == 0)
-            met_hist_merge(out, &r->nodes[i].latency);
+        if (r->nodes[i].latency != NULL &&
+            strcmp(met_str(r->nodes[i].tier), tier) == 0)
+            met_hist_merge(out, r->nodes[i].latency);
 }
 
 void
