@@ -115,8 +115,8 @@ END_TEST
 
 START_TEST(test_hop_normal_percentiles)
 {
-    char *j = run_hop("{rtt: 20, jitter: normal, sd: 2}", "0", "700",
-                      theory_n());
+    char *j =
+        run_hop("{rtt: 20, jitter: normal, sd: 2}", "0", "700", theory_n());
     for (int k = 0; k < 4; k++)
         assert_near(j, quantile_key[k], 20 + 2 * quantile_z[k], 0.02);
     free(j);
@@ -142,8 +142,8 @@ START_TEST(test_hop_loss_adds_timeouts)
 {
     /* Each round trip is lost with probability 0.1 and retried after 200
      * ms: mean 10 + 200 * 0.1 / 0.9; 90% take exactly 10 ms. */
-    char *j = run_hop("{rtt: 10, loss: 0.1, rto: 200ms}", "0", "700",
-                      theory_n());
+    char *j =
+        run_hop("{rtt: 10, loss: 0.1, rto: 200ms}", "0", "700", theory_n());
     assert_near(j, "mean", 10 + 200 * 0.1 / 0.9, 0.02);
     assert_near(j, "p50", 10, 0.01);
     assert_near(j, "p95", 210, 0.01);
@@ -178,8 +178,8 @@ START_TEST(test_hop_reuse_share)
 {
     /* A share 0.75 of requests on an open connection: mean 10 + 0.25 *
      * 20 = 15 ms, p50 10 and p90 30 exactly. */
-    char *j = run_hop("{rtt: 10, setup: tls13, reuse: 0.75}", "0", "700",
-                      40000);
+    char *j =
+        run_hop("{rtt: 10, setup: tls13, reuse: 0.75}", "0", "700", 40000);
     assert_near(j, "mean", 15, 0.02);
     assert_near(j, "p50", 10, 0.005); /* the histogram's resolution */
     assert_near(j, "p90", 30, 0.005);
@@ -195,9 +195,9 @@ START_TEST(test_hop_pool_keeps_connections_warm)
     char *warm = run_hop("0", "{rtt: 10, setup: tls13, pool: 4}", "1", 1000);
     assert_near(warm, "p99", 10, 0.001);
     assert_near(warm, "max", 30, 0.001);
-    char *cold = run_hop(
-        "0", "{rtt: 10, setup: tls13, pool: 4, idle_timeout: 100ms}", "1",
-        1000);
+    char *cold =
+        run_hop("0", "{rtt: 10, setup: tls13, pool: 4, idle_timeout: 100ms}",
+                "1", 1000);
     assert_near(cold, "p50", 30, 0.005);
     free(warm);
     free(cold);
@@ -209,10 +209,10 @@ START_TEST(test_hop_pool_size_limits_warm_share)
     /* 700 requests/s each holding a connection 10 ms: about 7 busy at a
      * time, Poisson. A pool of 1 leaves most to pay; 64 covers nearly all.
      * The mean falls as the pool grows. */
-    char *small = run_hop("0", "{rtt: 10, setup: tls13, pool: 1}", "700",
-                          20000);
-    char *large = run_hop("0", "{rtt: 10, setup: tls13, pool: 64}", "700",
-                          20000);
+    char *small =
+        run_hop("0", "{rtt: 10, setup: tls13, pool: 1}", "700", 20000);
+    char *large =
+        run_hop("0", "{rtt: 10, setup: tls13, pool: 64}", "700", 20000);
     double m_small = num(small, 2, "latency_ms", "mean");
     double m_large = num(large, 2, "latency_ms", "mean");
     ck_assert_msg(m_small > 20 && m_large < 10.1,
@@ -226,7 +226,8 @@ END_TEST
 static void
 assert_same_latency(const char *a, const char *b)
 {
-    const char *pa = strstr(a, "\"latency_ms\""), *pb = strstr(b, "\"latency_ms\"");
+    const char *pa = strstr(a, "\"latency_ms\""),
+               *pb = strstr(b, "\"latency_ms\"");
     const char *ea = strstr(a, "\"tiers\""), *eb = strstr(b, "\"tiers\"");
     ck_assert(pa && pb && ea && eb);
     ck_assert_msg(ea - pa == eb - pb && memcmp(pa, pb, (size_t)(ea - pa)) == 0,
@@ -236,10 +237,10 @@ assert_same_latency(const char *a, const char *b)
 START_TEST(test_hop_streams_are_per_link)
 {
     /* The same seed gives the same draws. */
-    char *a = run_hop("{rtt: 40, jitter: lognormal, sigma: 0.3}", "0", "700",
-                      5000);
-    char *b = run_hop("{rtt: 40, jitter: lognormal, sigma: 0.3}", "0", "700",
-                      5000);
+    char *a =
+        run_hop("{rtt: 40, jitter: lognormal, sigma: 0.3}", "0", "700", 5000);
+    char *b =
+        run_hop("{rtt: 40, jitter: lognormal, sigma: 0.3}", "0", "700", 5000);
     assert_same_latency(a, b);
     /* A model on the edge's link to the origin draws from that link's
      * own stream: a table of zeros draws a number per fetch yet adds
@@ -315,8 +316,7 @@ START_TEST(test_hop_rejects_bad_values)
                "latency_ms.r.edge.table[1]", "rise");
     assert_bad("{jitter: empirical, table: [[0.5, 20]]}",
                "latency_ms.r.edge.table", "last row");
-    assert_bad("{rtt: 40, colour: red}", "latency_ms.r.edge.colour",
-               "unknown");
+    assert_bad("{rtt: 40, colour: red}", "latency_ms.r.edge.colour", "unknown");
 }
 END_TEST
 

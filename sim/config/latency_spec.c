@@ -20,18 +20,21 @@
 #define SPEC_MAX_NS 1e15 /* 1e9 ms, the bound of a plain latency */
 
 static const char *const spec_keys[] = {
-    "rtt",  "jitter", "sigma", "alpha",  "sd",   "table",        "loss",
-    "rto",  "setup",  "reuse", "resume", "pool", "idle_timeout", NULL};
+    "rtt", "jitter", "sigma", "alpha",  "sd",   "table",        "loss",
+    "rto", "setup",  "reuse", "resume", "pool", "idle_timeout", NULL};
 
-static const char *const jitter_names[] = {
-    [CFG_JITTER_NONE] = "none",     [CFG_JITTER_LOGNORMAL] = "lognormal",
-    [CFG_JITTER_PARETO] = "pareto", [CFG_JITTER_NORMAL] = "normal",
-    [CFG_JITTER_EMPIRICAL] = "empirical"};
+static const char *const jitter_names[] = {[CFG_JITTER_NONE] = "none",
+                                           [CFG_JITTER_LOGNORMAL] = "lognormal",
+                                           [CFG_JITTER_PARETO] = "pareto",
+                                           [CFG_JITTER_NORMAL] = "normal",
+                                           [CFG_JITTER_EMPIRICAL] =
+                                               "empirical"};
 
-static const char *const setup_names[] = {
-    [CFG_SETUP_NONE] = "none",   [CFG_SETUP_TCP] = "tcp",
-    [CFG_SETUP_TLS13] = "tls13", [CFG_SETUP_TLS12] = "tls12",
-    [CFG_SETUP_QUIC] = "quic"};
+static const char *const setup_names[] = {[CFG_SETUP_NONE] = "none",
+                                          [CFG_SETUP_TCP] = "tcp",
+                                          [CFG_SETUP_TLS13] = "tls13",
+                                          [CFG_SETUP_TLS12] = "tls12",
+                                          [CFG_SETUP_QUIC] = "quic"};
 
 const char *
 cfg_setup_name(enum cfg_setup s)
@@ -111,8 +114,7 @@ spec_time(const struct cfg_map *m, const char *key, int is_positive,
 /* One [p, ms] row of an empirical table. */
 static int
 spec_row(const struct cfg_map *m, int row_id, size_t k, double prev_p,
-         cfg_time_ns prev_ns, double *p, cfg_time_ns *ns,
-         struct sim_err *err)
+         cfg_time_ns prev_ns, double *p, cfg_time_ns *ns, struct sim_err *err)
 {
     char field[CFG_FIELD_MAX];
     char key[32];
@@ -190,10 +192,9 @@ spec_jitter(const struct cfg_map *m, struct cfg_rtt_model *o,
         if (id != 0 && (int)o->jitter != k + 1) {
             char field[CFG_FIELD_MAX];
             cfg_map_field(m, params[k], field, sizeof field);
-            return cfg_doc_err(m->d, cfg_map_key_id(m, params[k]),
-                               -SIM_EBADKEY, field, err,
-                               "%s belongs to jitter: %s", params[k],
-                               owner[k]);
+            return cfg_doc_err(m->d, cfg_map_key_id(m, params[k]), -SIM_EBADKEY,
+                               field, err, "%s belongs to jitter: %s",
+                               params[k], owner[k]);
         }
     }
     switch (o->jitter) {
@@ -215,8 +216,7 @@ spec_jitter(const struct cfg_map *m, struct cfg_rtt_model *o,
 
 /* rtt: required, except with an empirical table, which gives it. */
 static int
-spec_rtt(const struct cfg_map *m, struct cfg_rtt_model *o,
-         struct sim_err *err)
+spec_rtt(const struct cfg_map *m, struct cfg_rtt_model *o, struct sim_err *err)
 {
     int has_rtt = cfg_map_find(m, "rtt") != 0;
     if (o->jitter == CFG_JITTER_EMPIRICAL) {
@@ -224,8 +224,8 @@ spec_rtt(const struct cfg_map *m, struct cfg_rtt_model *o,
             return 0;
         char field[CFG_FIELD_MAX];
         cfg_map_field(m, "rtt", field, sizeof field);
-        return cfg_doc_err(m->d, cfg_map_key_id(m, "rtt"), -SIM_EBADKEY,
-                           field, err,
+        return cfg_doc_err(m->d, cfg_map_key_id(m, "rtt"), -SIM_EBADKEY, field,
+                           err,
                            "jitter: empirical takes its round trips from "
                            "table; drop rtt");
     }
@@ -234,17 +234,16 @@ spec_rtt(const struct cfg_map *m, struct cfg_rtt_model *o,
         cfg_map_field(m, "rtt", field, sizeof field);
         return cfg_doc_err(m->d, m->id, -SIM_ENOKEY, field, err,
                            "missing key \"rtt\" (the median round trip%s)",
-                           o->jitter != CFG_JITTER_NONE
-                               ? "; jitter varies it"
-                               : "");
+                           o->jitter != CFG_JITTER_NONE ? "; jitter varies it"
+                                                        : "");
     }
     return spec_time(m, "rtt", 0, &o->rtt_ns, err);
 }
 
 /* setup, reuse, resume, pool and idle_timeout. */
 static int
-spec_setup(const struct cfg_map *m, int is_region_link,
-           struct cfg_rtt_model *o, struct sim_err *err)
+spec_setup(const struct cfg_map *m, int is_region_link, struct cfg_rtt_model *o,
+           struct sim_err *err)
 {
     int v = 0;
     int rc = spec_enum(m, "setup", setup_names, 5, &v, err);
@@ -266,7 +265,7 @@ spec_setup(const struct cfg_map *m, int is_region_link,
     const char *bad = NULL, *why = NULL;
     if (o->setup == CFG_SETUP_NONE) {
         static const char *const needs_setup[] = {"reuse", "resume", "pool",
-                                                   "idle_timeout"};
+                                                  "idle_timeout"};
         for (int k = 0; k < 4 && bad == NULL; k++)
             if (cfg_map_find(m, needs_setup[k]))
                 bad = needs_setup[k];

@@ -122,8 +122,7 @@ pool_release(struct hop *h, int64_t now)
 static int64_t
 clamp_ns(double x)
 {
-    return x < (double)CFG_TIME_MAX_NS ? (int64_t)llround(x)
-                                       : CFG_TIME_MAX_NS;
+    return x < (double)CFG_TIME_MAX_NS ? (int64_t)llround(x) : CFG_TIME_MAX_NS;
 }
 
 int64_t

@@ -66,8 +66,8 @@ answer_child(struct cdn *c, uint32_t s, int64_t now)
         shared_send(c, lk->shared, now, s, r->child);
         return;
     }
-    int64_t at = now + (lk->hop < 0 ? lk->down_ns : hop_down_ns(c, lk->hop, s,
-                                                                now));
+    int64_t at =
+        now + (lk->hop < 0 ? lk->down_ns : hop_down_ns(c, lk->hop, s, now));
     if (has_body)
         at += transfer_ns(r->size, lk->down_bps);
     if (r->explain)
@@ -120,15 +120,15 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
     up->next = REQ_NIL;
     up->cond = cond;
     up->background = 0;
-    up->t_arrive = now + (lk->hop < 0 ? lk->up_ns : hop_up_ns(c, lk->hop, u,
-                                                              now));
+    up->t_arrive =
+        now + (lk->hop < 0 ? lk->up_ns : hop_up_ns(c, lk->hop, u, now));
     if (up->explain)
         explain_fetch(c, up, ni, why, now);
     if (c->nodes[target].cache != NULL)
         cache_prefetch(c->nodes[target].cache, up->object);
     if (lk->hop < 0)
-        sim_queue_push_channel(&c->q, lk->up_channel, up->t_arrive,
-                               EV_REQ_AT, target, u);
+        sim_queue_push_channel(&c->q, lk->up_channel, up->t_arrive, EV_REQ_AT,
+                               target, u);
     else /* drawn delays are not monotone: not a channel */
         sim_queue_push(&c->q, up->t_arrive, EV_REQ_AT, target, u);
 }
@@ -466,7 +466,7 @@ node_refuse(struct cdn *c, uint32_t s, int64_t now)
         sim_queue_push_channel(&c->q, lk->down_channel, now + lk->down_ns,
                                EV_RESP_AT, child_node, r->child);
     else
-        sim_queue_push(&c->q, now + hop_down_ns(c, lk->hop, s, now),
-                       EV_RESP_AT, child_node, r->child);
+        sim_queue_push(&c->q, now + hop_down_ns(c, lk->hop, s, now), EV_RESP_AT,
+                       child_node, r->child);
     req_release(c, s);
 }
