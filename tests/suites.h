@@ -111,7 +111,7 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE runs DROP COLUMN topology_text;"                              \
     "ALTER TABLE runs DROP COLUMN workload_sha256;"                            \
     "ALTER TABLE runs DROP COLUMN workload_text;"                              \
-    "ALTER TABLE runs DROP COLUMN cdnsim_version;"                             \
+    "ALTER TABLE runs DROP COLUMN cdnsim_version;" DROP_VERSION_5              \
     "DROP TABLE sweeps; DROP TABLE sweep_vary;"                                \
     "CREATE TABLE sweeps (id INTEGER PRIMARY KEY AUTOINCREMENT,"              \
     " topology_path TEXT NOT NULL, workload_path TEXT NOT NULL,"               \
@@ -121,5 +121,13 @@ void test_assert_doc_says(const char *path, const char *phrase);
     " sweeps(id), position INTEGER NOT NULL, path TEXT NOT NULL,"              \
     " spec TEXT NOT NULL, kind TEXT NOT NULL, n_values INTEGER NOT NULL,"      \
     " PRIMARY KEY (sweep_id, position));"
+
+/* SQL that removes what schema version 5 added (p95 latencies, the
+ * node_latency table): turns a database written today into one of
+ * version 4. */
+#define DROP_VERSION_5                                                         \
+    "ALTER TABLE runs DROP COLUMN latency_p95_ms;"                             \
+    "ALTER TABLE region_metrics DROP COLUMN latency_p95_ms;"                   \
+    "DROP TABLE node_latency;"
 
 #endif

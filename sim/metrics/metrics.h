@@ -436,7 +436,7 @@ int met_check_db(const char *path, struct sim_err *err);
  * runs.pushed_bytes; 4 added provenance (the files' text and SHA-256
  * and the cdnsim version) to runs and sweeps, and sweep_vary.moves_with
  * and fields. */
-#define MET_DB_VERSION 4
+#define MET_DB_VERSION 5
 
 /* ---- Sweeps ---------------------------------------------------------------
  *
