@@ -530,13 +530,13 @@ START_TEST(test_link_readme_example)
                   "%s", out);
     ck_assert_ptr_nonnull(strstr(out, "1484.160"));
     ck_assert_ptr_nonnull(strstr(out, "10166.993"));
-    /* On the right rows: the link's transfer time, eu's p99. */
+    /* On the right rows: the link's transfer time, eu's p90, p95, p99. */
     const char *row = strstr(out, "\norigin->shield-ams ");
     ck_assert_ptr_nonnull(row);
     ck_assert_ptr_nonnull(strstr(row, "1484.160\n"));
     row = strstr(out, "\neu ");
     ck_assert_ptr_nonnull(row);
-    ck_assert_ptr_nonnull(strstr(row, "  1220.542  10166.993  "));
+    ck_assert_ptr_nonnull(strstr(row, "  1220.542  2944.401  10166.993  "));
     test_assert_readme_says("At 250 Mbit/s (`=250`), the mean demand, it "
                             "saturates: it is offered more than its "
                             "capacity in 45 of 181 windows (the table ends "

@@ -803,6 +803,56 @@ write_old_db(const struct met_run *m, const char *path,
     sqlite3_close(db);
 }
 
+/* Schema version 5: a version-4 file gets the p95 columns (NULL for its
+ * old run) and node_latency; a new run fills both. */
+START_TEST(test_metrics_db_upgrades_version_4)
+{
+    char *dir = test_tmpdir();
+    char *path = xasprintf("%s/old.db", dir);
+    struct met_run *m = sample_run();
+    struct met_hist *edge = met_node_latency(&m->nodes[0]);
+    met_hist_record(edge, 2000000);
+    met_hist_record(edge, 4000000);
+    write_old_db(m, path, DROP_SINCE_5 " PRAGMA user_version = 4");
+    struct sim_err err = {0};
+    int64_t id = -1;
+    ck_assert_int_eq(met_write_db(m, path, &id, &err), 0);
+    ck_assert_int_eq(id, 2);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(q_int(db, "PRAGMA user_version"), MET_DB_VERSION);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE id = 1 AND"
+                               " latency_p95_ms IS NULL"),
+                     1);
+    /* eu's 1, 2 and 3 ms: p95 is 3 ms (within the histogram's 0.8%). */
+    ck_assert(fabs(q_real(db, "SELECT latency_p95_ms FROM region_metrics"
+                              " WHERE run_id = 2 AND region = 'eu'") -
+                   3) < 0.03);
+    ck_assert(fabs(q_real(db, "SELECT latency_p95_ms FROM runs WHERE id = 2") -
+                   10) < 0.08);
+    ck_assert_int_eq(q_int(db, "SELECT answered FROM node_latency WHERE"
+                               " run_id = 2 AND scope = 'node' AND"
+                               " name = 'edge-a'"),
+                     2);
+    ck_assert(fabs(q_real(db, "SELECT latency_max_ms FROM node_latency WHERE"
+                              " run_id = 2 AND scope = 'tier' AND"
+                              " name = 'edge'") -
+                   4) < 1e-9);
+    ck_assert_int_eq(q_int(db, "SELECT answered FROM node_latency WHERE"
+                               " run_id = 2 AND scope = 'node' AND"
+                               " name = 'origin'"),
+                     0);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM node_latency WHERE"
+                               " run_id = 1"),
+                     0);
+    sqlite3_close(db);
+    free_run(m);
+    free(path);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_metrics_db_upgrades_version_3)
 {
     /* A file written by schema version 3 gets the provenance columns;
@@ -1096,6 +1146,7 @@ metrics_suite(void)
     tcase_add_test(tc, test_metrics_db_rows);
     tcase_add_test(tc, test_metrics_db_errors);
     tcase_add_test(tc, test_metrics_db_upgrades_version_1);
+    tcase_add_test(tc, test_metrics_db_upgrades_version_4);
     tcase_add_test(tc, test_metrics_db_upgrades_version_3);
     tcase_add_test(tc, test_metrics_db_upgrades_version_2);
     suite_add_tcase(s, tc);

@@ -422,7 +422,7 @@ START_TEST(test_misses_older_file_upgraded)
     sqlite3 *db = NULL;
     ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
     ck_assert_int_eq(sqlite3_exec(db,
-                                  DROP_VERSION_10 DROP_VERSION_7 DROP_VERSION_6
+                                  DROP_SINCE_5
                                   "PRAGMA user_version = 4",
                                   NULL, NULL, NULL),
                      SQLITE_OK);

@@ -19,6 +19,7 @@
     X(top)               \
     X(link)              \
     X(overload)          \
+    X(hop)               \
     X(replay)            \
     X(mrc)               \
     X(trace)             \
@@ -117,7 +118,7 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE runs DROP COLUMN topology_text;"                              \
     "ALTER TABLE runs DROP COLUMN workload_sha256;"                            \
     "ALTER TABLE runs DROP COLUMN workload_text;"                              \
-    "ALTER TABLE runs DROP COLUMN cdnsim_version;"                             \
+    "ALTER TABLE runs DROP COLUMN cdnsim_version;" DROP_SINCE_5               \
     "DROP TABLE sweeps; DROP TABLE sweep_vary;"                                \
     "CREATE TABLE sweeps (id INTEGER PRIMARY KEY AUTOINCREMENT,"              \
     " topology_path TEXT NOT NULL, workload_path TEXT NOT NULL,"               \
@@ -126,8 +127,12 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "CREATE TABLE sweep_vary (sweep_id INTEGER NOT NULL REFERENCES"            \
     " sweeps(id), position INTEGER NOT NULL, path TEXT NOT NULL,"              \
     " spec TEXT NOT NULL, kind TEXT NOT NULL, n_values INTEGER NOT NULL,"      \
-    " PRIMARY KEY (sweep_id, position));" DROP_VERSION_10 DROP_VERSION_7     \
-        DROP_VERSION_6
+    " PRIMARY KEY (sweep_id, position));"
+
+/* Everything versions 5 and later added: a file written today becomes
+ * one of version 4. */
+#define DROP_SINCE_5                                                           \
+    DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10
 
 /* SQL that removes what schema version 6 added (overload counters). */
 #define DROP_VERSION_6                                                         \
@@ -149,5 +154,13 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE node_metrics DROP COLUMN cached_keys;"                        \
     "ALTER TABLE node_metrics DROP COLUMN cached_objects;"                     \
     "ALTER TABLE node_metrics DROP COLUMN keys_per_object;"
+
+/* SQL that removes what schema version 5 added (p95 latencies, the
+ * node_latency table): turns a database written today into one of
+ * version 4. */
+#define DROP_VERSION_5                                                         \
+    "ALTER TABLE runs DROP COLUMN latency_p95_ms;"                             \
+    "ALTER TABLE region_metrics DROP COLUMN latency_p95_ms;"                   \
+    "DROP TABLE node_latency;"
 
 #endif

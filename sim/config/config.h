@@ -138,6 +138,10 @@ struct cfg_node {
     struct cfg_overload overload;
     struct cfg_cache_key cache_key; /* its own (is_set), else the
                                        topology's applies */
+    uint32_t parent_rtt_model; /* 1 + index into rtt_models when the
+                                  latency to parent is a mapping, else 0
+                                  (parent_rtt_ns, constant) */
+    uint32_t backup_rtt_model; /* the same for backup_parent */
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */
@@ -167,6 +171,9 @@ struct cfg_region_link {
                                  never set together with bps */
     double share;             /* weighted routing: its share (> 0) when
                                  listed in edges, else 0 */
+    uint32_t rtt_model;       /* 1 + index into rtt_models when the
+                                 latency is a mapping, else 0 (rtt_ns,
+                                 constant) */
 };
 
 struct cfg_region {
@@ -187,6 +194,58 @@ struct cfg_provider {
     char *name;
     double egress_cost_per_gb;
 };
+
+/* How a link's round trips vary around their median (latency_spec.c). */
+enum cfg_jitter {
+    CFG_JITTER_NONE,      /* every round trip takes rtt */
+    CFG_JITTER_LOGNORMAL, /* rtt * exp(sigma Z) */
+    CFG_JITTER_PARETO,    /* Pareto of shape alpha whose median is rtt */
+    CFG_JITTER_NORMAL,    /* rtt + sd Z, never below 0 */
+    CFG_JITTER_EMPIRICAL  /* a table of quantiles, linear between them */
+};
+
+/* The handshake a new connection on a link pays before its request. */
+enum cfg_setup {
+    CFG_SETUP_NONE,  /* no setup cost (the default) */
+    CFG_SETUP_TCP,   /* 1 RTT */
+    CFG_SETUP_TLS13, /* TCP + TLS 1.3: 2 RTT */
+    CFG_SETUP_TLS12, /* TCP + TLS 1.2: 3 RTT */
+    CFG_SETUP_QUIC   /* 1 RTT; 0 when resumed (0-RTT) */
+};
+
+/*
+ * A link whose latency_ms entry is a mapping: its round-trip
+ * distribution, losses and connection setup. A link given a plain
+ * number has none and takes the constant path.
+ */
+struct cfg_rtt_model {
+    enum cfg_jitter jitter;
+    cfg_time_ns rtt_ns;       /* the median round trip (empirical: the
+                                 table's) */
+    double sigma;             /* lognormal: sd of ln(rtt), > 0 */
+    double alpha;             /* pareto: the shape, > 0 */
+    cfg_time_ns sd_ns;        /* normal: the standard deviation, > 0 */
+    double *table_p;          /* empirical: cumulative probabilities,
+                                 rising, the last exactly 1 */
+    cfg_time_ns *table_ns;    /* empirical: the round trip at each p,
+                                 non-decreasing */
+    size_t n_table;
+    double loss;              /* probability a round trip is lost, [0, 1) */
+    cfg_time_ns rto_ns;       /* what each loss adds (retransmit timeout) */
+    enum cfg_setup setup;
+    double reuse;             /* share of requests on an open connection */
+    double resume;            /* quic: share of new connections resumed
+                                 with 0-RTT */
+    uint32_t pool;            /* node -> parent: keep-alive connections
+                                 kept open, or 0 (reuse decides) */
+    cfg_time_ns idle_timeout_ns; /* pool: an idle connection closes after */
+};
+
+/* "tcp", "tls13", ... */
+const char *cfg_setup_name(enum cfg_setup s);
+
+/* Round trips a new connection's handshake takes (resumed: QUIC 0-RTT). */
+int cfg_setup_rtts(enum cfg_setup s, int is_resumed);
 
 /*
  * A loaded topology. Latencies are round-trip times in nanoseconds (the
@@ -214,7 +273,20 @@ struct cfg_topology {
     cfg_time_ns detection_ns;   /* how long a failure or a recovery takes
                                    to be noticed by routing; default 0 */
     struct cfg_cache_key cache_key; /* every node's unless it has its own */
+    struct cfg_rtt_model *rtt_models; /* links whose latency is a mapping */
+    size_t n_rtt_models;
 };
+
+/* The round-trip model a link's rtt_model field names, or NULL (0). */
+const struct cfg_rtt_model *cfg_rtt_model_at(const struct cfg_topology *t,
+                                             uint32_t rtt_model);
+
+/* jitter: empirical: the round trip (ns) at cumulative probability u. */
+double cfg_rtt_quantile(const struct cfg_rtt_model *o, double u);
+
+/* The model of node's link to up (its parent or backup), or NULL. */
+const struct cfg_rtt_model *cfg_link_rtt_model(const struct cfg_topology *t,
+                                               size_t node, size_t up);
 
 enum cfg_size_dist {
     CFG_SIZE_FIXED,

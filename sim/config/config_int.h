@@ -247,6 +247,18 @@ int cfg_apply_overrides(struct cfg_doc *topo, struct cfg_doc *wl,
 int cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
                        struct sim_err *err);
 
+/* --- latency_spec.c --- */
+
+/*
+ * Reads the latency mapping at node id (field is its path) into *out;
+ * is_region_link forbids pool. Returns 0, or an input error naming the
+ * key (and leaves *out empty). Free with cfg_rtt_model_fini.
+ */
+int cfg_rtt_model_parse(const struct cfg_doc *d, int id, const char *field,
+                        int is_region_link, struct cfg_rtt_model *out,
+                        struct sim_err *err);
+void cfg_rtt_model_fini(struct cfg_rtt_model *o);
+
 /* --- events.c --- */
 
 /* Reads the workload's optional events list into w. */

@@ -292,12 +292,39 @@ set_replace(const struct set_ctx *s, struct cfg_doc *d, int parent, long i,
     return 0;
 }
 
+/*
+ * A latency_ms entry given as a plain number that a --set path goes into
+ * (latency_ms.A.B.jitter=...): the number becomes the mapping {rtt:
+ * NUMBER} (latency_spec.c) in slot i of mapping parent, and *cur moves to
+ * it.
+ */
+static int
+set_latency_mapping(const struct set_ctx *s, struct cfg_doc *d, int parent,
+                    long i, int *cur, struct sim_err *err)
+{
+    char *rtt = xstrdup(cfg_doc_scalar(d, *cur));
+    int map = cfg_doc_add_mapping(d, s->set_no);
+    int key_id = map ? cfg_doc_add_scalar(d, "rtt", s->set_no) : 0;
+    int value_id = key_id ? cfg_doc_add_scalar(d, rtt, s->set_no) : 0;
+    free(rtt);
+    if (value_id == 0 ||
+        !yaml_document_append_mapping_pair(&d->doc, map, key_id, value_id))
+        return set_err(s, -SIM_EINTERNAL, err,
+                       "cannot turn the latency into a mapping");
+    /* Adding nodes may have moved every node: look the parent up again. */
+    node_rw(d, parent)->data.mapping.pairs.start[i].value = map;
+    *cur = map;
+    return 0;
+}
+
 /* Follows the path from the document root and applies the value. */
 static int
 set_walk(const struct set_ctx *s, struct cfg_doc *d, size_t first,
          struct sim_err *err)
 {
     int cur = cfg_doc_root(d);
+    int parent = 0; /* the mapping cur is a value of, and its slot */
+    long parent_i = -1;
     for (size_t k = first; k < s->n_seg; k++) {
         const char *seg = s->seg[k];
         int is_last = k + 1 == s->n_seg;
@@ -323,6 +350,8 @@ set_walk(const struct set_ctx *s, struct cfg_doc *d, size_t first,
             }
             if (is_last)
                 return set_replace(s, d, cur, i, err);
+            parent = cur;
+            parent_i = i;
             cur = start[i].value;
         } else if (n->type == YAML_SEQUENCE_NODE) {
             i = seq_find(d, n, seg);
@@ -330,7 +359,14 @@ set_walk(const struct set_ctx *s, struct cfg_doc *d, size_t first,
                 return set_no_item(s, d, cur, k, err);
             if (is_last)
                 return set_replace(s, d, cur, i, err);
+            parent = 0;
             cur = n->data.sequence.items.start[i];
+        } else if (k == first + 3 && parent != 0 &&
+                   strcmp(s->seg[first], "latency_ms") == 0) {
+            int rc = set_latency_mapping(s, d, parent, parent_i, &cur, err);
+            if (rc != 0)
+                return rc;
+            k--; /* walk segment k again, inside the new mapping */
         } else {
             char got[96];
             cfg_doc_describe(d, cur, got, sizeof got);

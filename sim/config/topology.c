@@ -73,6 +73,7 @@ struct link_entry {
     uint64_t key;     /* link_key() */
     int64_t value[3]; /* [LINK_RTT] ns, [LINK_BPS] and [LINK_CAP] bits/s;
                          -1 absent */
+    uint32_t rtt_model; /* 1 + index into rtt_models, or 0 */
 };
 
 enum { LINK_RTT, LINK_BPS, LINK_CAP };
@@ -98,6 +99,7 @@ struct topo_build {
     struct idmap link_index;
     struct link_entry *links;
     size_t n_links, cap_links;
+    size_t cap_rtt_models;
 };
 
 /* The key of the link between region r and a node, or between two nodes
@@ -125,6 +127,7 @@ tb_link_entry(struct topo_build *b, uint64_t key)
     struct link_entry *e = &b->links[b->n_links];
     e->key = key;
     e->value[LINK_RTT] = e->value[LINK_BPS] = e->value[LINK_CAP] = -1;
+    e->rtt_model = 0;
     idmap_put(&b->link_index, key, (uint32_t)b->n_links++);
     return e;
 }
@@ -135,6 +138,14 @@ tb_link_value(const struct topo_build *b, uint64_t key, int what)
 {
     uint32_t k = idmap_get(&b->link_index, key);
     return k == IDMAP_EMPTY ? -1 : b->links[k].value[what];
+}
+
+/* The round-trip model of one link (1 + index), or 0. */
+static uint32_t
+tb_link_model(const struct topo_build *b, uint64_t key)
+{
+    uint32_t k = idmap_get(&b->link_index, key);
+    return k == IDMAP_EMPTY ? 0 : b->links[k].rtt_model;
 }
 
 const char *
@@ -721,6 +732,25 @@ tb_set_link(const struct topo_build *b, const struct link_table *lt,
     return 0;
 }
 
+/* A latency given as a mapping (latency_spec.c), kept in the topology's
+ * rtt_models; *model (OUT) is 1 + its index. */
+static int
+tb_rtt_model(struct topo_build *b, int value_id, const char *field,
+             int is_region_link, uint32_t *model, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    struct cfg_rtt_model o;
+    int rc = cfg_rtt_model_parse(b->d, value_id, field, is_region_link, &o,
+                                 err);
+    if (rc != 0)
+        return rc;
+    t->rtt_models = xgrow(t->rtt_models, &b->cap_rtt_models,
+                          t->n_rtt_models + 1, sizeof *t->rtt_models, 8);
+    t->rtt_models[t->n_rtt_models++] = o;
+    *model = (uint32_t)t->n_rtt_models;
+    return 0;
+}
+
 /* One entry KEY.A.B of a link table. */
 static int
 tb_link(struct topo_build *b, const struct link_table *lt,
@@ -759,13 +789,24 @@ tb_link(struct topo_build *b, const struct link_table *lt,
                                                                       : "a",
                                cfg_tier_name(t->nodes[node].tier));
     }
-    double x;
-    int rc = cfg_map_number(inner, c, 1, 0, lt->min, lt->is_min_excl, lt->max,
-                            &x, err);
-    if (rc != 0)
-        return rc;
-    int64_t v = (int64_t)llround(x * lt->scale);
     int value_id = cfg_map_find(inner, c);
+    uint32_t model = 0;
+    int64_t v;
+    if (lt->slot == LINK_RTT &&
+        cfg_doc_node(b->d, value_id)->type == YAML_MAPPING_NODE) {
+        int rc = tb_rtt_model(b, value_id, field, a_kind != c_kind, &model,
+                              err);
+        if (rc != 0)
+            return rc;
+        v = b->t->rtt_models[model - 1].rtt_ns;
+    } else {
+        double x;
+        int rc = cfg_map_number(inner, c, 1, 0, lt->min, lt->is_min_excl,
+                                lt->max, &x, err);
+        if (rc != 0)
+            return rc;
+        v = (int64_t)llround(x * lt->scale);
+    }
     uint64_t key;
     if (a_kind != c_kind)
         key = link_key(1, a_kind == 1 ? a_idx : c_idx,
@@ -780,6 +821,20 @@ tb_link(struct topo_build *b, const struct link_table *lt,
                            "(link_capacity_mbps) or a per-response delay "
                            "(bandwidth_mbps), not both",
                            a, c);
+    if (lt->slot == LINK_CAP && e->rtt_model != 0)
+        return cfg_doc_err(b->d, value_id, -SIM_EBADVAL, field, err,
+                           "the link between %s and %s has a latency "
+                           "mapping: a shared link (link_capacity_mbps) "
+                           "takes a constant latency",
+                           a, c);
+    if (model != 0 || e->rtt_model != 0) {
+        if (e->value[LINK_RTT] >= 0)
+            return cfg_doc_err(b->d, value_id, -SIM_EDUP, field, err,
+                               "latency between %s and %s given twice; a "
+                               "latency mapping is given once",
+                               a, c);
+        e->rtt_model = model;
+    }
     return tb_set_link(b, lt, &e->value[lt->slot], v, a, c, value_id, field,
                        err);
 }
@@ -875,6 +930,7 @@ tb_parent_latencies(const struct topo_build *b, struct sim_err *err)
         t->nodes[i].parent_rtt_ns = tb_link_value(b, key, LINK_RTT);
         t->nodes[i].parent_bps = tb_link_value(b, key, LINK_BPS);
         t->nodes[i].parent_capacity_bps = tb_link_value(b, key, LINK_CAP);
+        t->nodes[i].parent_rtt_model = tb_link_model(b, key);
         if (t->nodes[i].parent_rtt_ns >= 0)
             continue;
         char field[CFG_FIELD_MAX];
@@ -947,6 +1003,7 @@ tb_region_edges(const struct topo_build *b, struct sim_err *err)
         l->rtt_ns = e->value[LINK_RTT];
         l->bps = e->value[LINK_BPS];
         l->capacity_bps = e->value[LINK_CAP];
+        l->rtt_model = e->rtt_model;
     }
     for (size_t r = 0; r < t->n_regions; r++) {
         struct cfg_region *g = &t->regions[r];
@@ -1039,6 +1096,7 @@ tb_backups(const struct topo_build *b, struct sim_err *err)
         t->nodes[i].backup_rtt_ns = tb_link_value(b, key, LINK_RTT);
         t->nodes[i].backup_bps = tb_link_value(b, key, LINK_BPS);
         t->nodes[i].backup_capacity_bps = tb_link_value(b, key, LINK_CAP);
+        t->nodes[i].backup_rtt_model = tb_link_model(b, key);
         if (t->nodes[i].backup_rtt_ns < 0)
             return cfg_doc_err(b->d, id, -SIM_ENOKEY, field, err,
                                "no latency_ms entry between %s and %s",
@@ -1477,6 +1535,9 @@ cfg_topology_free(struct cfg_topology *t)
         free(t->providers[k].name);
     free(t->providers);
     free(t->region_edge);
+    for (size_t k = 0; k < t->n_rtt_models; k++)
+        cfg_rtt_model_fini(&t->rtt_models[k]);
+    free(t->rtt_models);
     free(t->outages);
     free(t->nodes);
     free(t->regions);

@@ -103,8 +103,10 @@ enum sim_rng_tag {
     SIM_RNG_CATALOG,      /* object sizes and other per-object draws */
     SIM_RNG_SERVICE,      /* one per node with a service time */
     SIM_RNG_ROUTING,      /* one per region with weighted routing */
-    SIM_RNG_VARIANT       /* the variants and query strings of requests
+    SIM_RNG_VARIANT,      /* the variants and query strings of requests
                              (sim/model/cache_key.c) */
+    SIM_RNG_NODE_LINK,    /* one per node link whose latency is a mapping */
+    SIM_RNG_REGION_LINK   /* one per region link whose latency is one */
 };
 
 #endif

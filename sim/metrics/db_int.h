@@ -70,6 +70,9 @@ int db_insert_overload(struct db *d, const struct met_run *r, int64_t id);
 /* Inserts r's --top lists into top_objects (db_top.c); nothing without
  * --top. */
 int db_insert_top(struct db *d, const struct met_run *r, int64_t id);
+/* db_latency.c: run id's p95 latencies (runs, region_metrics) and its
+ * node_latency rows. Returns 0 or an error code. */
+int db_insert_latency(struct db *d, const struct met_run *r, int64_t id);
 
 /* Records the trace a run or sweep replays: table "run_files" or
  * "sweep_files", owner_id the run's or sweep's id (db_write.c). Nothing

@@ -77,8 +77,9 @@ static const char db_schema_runs[] =
     "    topology_text    TEXT,              -- and its full text\n"
     "    workload_sha256  TEXT,\n"
     "    workload_text    TEXT,\n"
-    "    cdnsim_version   TEXT               -- these five NULL: not\n"
+    "    cdnsim_version   TEXT,              -- these five NULL: not\n"
     "                                        -- recorded (version < 4)\n"
+    "    latency_p95_ms   REAL               -- NULL: version < 5\n"
     ");\n";
 
 /* node_metrics comes next: its columns are node_counters.def's
@@ -129,6 +130,7 @@ static const char db_schema_rest[] =
     "                                        -- as runs.pushed_bytes\n"
     "    bytes_from_origin INTEGER,\n"
     "    bytes_failed     INTEGER,\n"
+    "    latency_p95_ms   REAL,              -- NULL: version < 5\n"
     "    PRIMARY KEY (run_id, region)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS class_metrics ( -- version 7: per\n"
@@ -330,6 +332,21 @@ static const char db_schema_rest[] =
     "                                        -- other contents is refused\n"
     "    PRIMARY KEY (sweep_id, role)\n"
     ");\n"
+    "CREATE TABLE IF NOT EXISTS node_latency (\n"
+    "    run_id           INTEGER NOT NULL REFERENCES runs(id),\n"
+    "    scope            TEXT NOT NULL,     -- 'node' or 'tier'\n"
+    "    name             TEXT NOT NULL,     -- the node's or tier's\n"
+    "    tier             TEXT NOT NULL,\n"
+    "    answered         INTEGER NOT NULL,  -- measured responses sent\n"
+    "    latency_mean_ms  REAL NOT NULL,     -- time to answer there:\n"
+    "    latency_p50_ms   REAL NOT NULL,     -- a request's arrival to\n"
+    "    latency_p90_ms   REAL NOT NULL,     -- its response leaving\n"
+    "    latency_p95_ms   REAL NOT NULL,     -- (0 when none answered)\n"
+    "    latency_p99_ms   REAL NOT NULL,\n"
+    "    latency_p999_ms  REAL NOT NULL,\n"
+    "    latency_max_ms   REAL NOT NULL,\n"
+    "    PRIMARY KEY (run_id, scope, name)\n"
+    ");\n"
     "CREATE TABLE IF NOT EXISTS sweep_metrics (\n"
     "    sweep_id         INTEGER NOT NULL REFERENCES sweeps(id),\n"
     "    position         INTEGER NOT NULL,  -- 0 = the first asked for\n"
@@ -513,6 +530,12 @@ db_schema_ensure(struct db *d)
                        "upgrading the sweeps to version 4");
     /* Version 10 added node_metrics.refilled_stale, a node counter of
      * since 10, which db_upgrade_nodes adds below: nothing else changed. */
+    if (code == 0 && version >= 1 && version < 5)
+        code = db_exec(d,
+                       "ALTER TABLE runs ADD COLUMN latency_p95_ms REAL;\n"
+                       "ALTER TABLE region_metrics ADD COLUMN latency_p95_ms "
+                       "REAL;\n",
+                       "upgrading the schema to version 5");
     if (code == 0 && version >= 1)
         code = db_upgrade_nodes(d, version);
     if (code == 0)

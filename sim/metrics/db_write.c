@@ -449,6 +449,7 @@ db_insert_all(struct db *d, const struct met_run *r, int64_t *id)
         (code = insert_answers(d, "class", r->classes, r->n_classes, *id)) !=
             0 ||
         (code = insert_hists(d, r, *id)) != 0 ||
+        (code = db_insert_latency(d, r, *id)) != 0 ||
         (code = insert_timeseries(d, r, *id)) != 0 ||
         (code = insert_origin_load(d, r, *id)) != 0 ||
         (code = insert_links(d, r, *id)) != 0 ||

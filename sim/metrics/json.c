@@ -126,6 +126,7 @@ jw_latency(struct jw *w, const struct met_hist *h)
     jw_real(w, "mean", l.mean_ms);
     jw_real(w, "p50", l.p50_ms);
     jw_real(w, "p90", l.p90_ms);
+    jw_real(w, "p95", l.p95_ms);
     jw_real(w, "p99", l.p99_ms);
     jw_real(w, "p999", l.p999_ms);
     jw_real(w, "max", l.max_ms);
@@ -228,6 +229,30 @@ last_json_position(void)
         if (met_node_fields[i].json > last)
             last = met_node_fields[i].json;
     return last;
+}
+
+/* A node's latency_ms (all 0 when it answered nothing measured). */
+static void
+jw_node_latency(struct jw *w, const struct met_node *n)
+{
+    if (n->latency != NULL) {
+        jw_latency(w, n->latency);
+        return;
+    }
+    struct met_hist *h = xmalloc(sizeof *h);
+    met_hist_init(h);
+    jw_latency(w, h);
+    free(h);
+}
+
+/* A tier's latency_ms: its nodes' times to answer together. */
+static void
+jw_tier_latency(struct jw *w, const struct met_run *r, const char *tier)
+{
+    struct met_hist *h = xmalloc(sizeof *h);
+    met_tier_latency(r, tier, h);
+    jw_latency(w, h);
+    free(h);
 }
 
 /* The members nodes and tiers share: node_counters.def's figures in
@@ -353,6 +378,7 @@ met_write_json(const struct met_run *r, FILE *out)
         met_tier_sum(r, tiers[k], &sum);
         jw_open(&w, tiers[k]);
         jw_counters(&w, &sum);
+        jw_tier_latency(&w, r, tiers[k]);
         jw_close(&w);
     }
     free(tiers);
@@ -364,6 +390,7 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_open(&w, met_str(n->name));
         jw_str(&w, "tier", n->tier);
         jw_counters(&w, &n->c);
+        jw_node_latency(&w, n);
         for (size_t k = 0; k < met_n_node_fields; k++)
             if (met_node_fields[k].kind == MET_FIELD_COST)
                 jw_real(&w, met_node_fields[k].name, met_node_cost(n));

@@ -142,6 +142,12 @@ struct met_node {
     int depth;                /* origin 0, its children 1, ... */
     double egress_cost_per_gb;
     struct met_counters c;
+    struct met_hist *latency; /* time to answer at the node: from a
+                                 request's arrival to its response
+                                 leaving (measured requests); owned,
+                                 NULL until the first (met_node_latency),
+                                 so untouched nodes of a large topology
+                                 cost no histogram */
     struct met_window *windows; /* [n_windows], owned */
     uint64_t n_windows;
     uint64_t windows_cap;
@@ -153,6 +159,9 @@ struct met_node {
 };
 
 struct met_run;
+
+/* n's latency histogram, made empty on first use. */
+struct met_hist *met_node_latency(struct met_node *n);
 
 /* One time-series window of a link with capacity. */
 struct met_link_window {
@@ -475,11 +484,13 @@ int met_check_db(const char *path, struct sim_err *err);
  * answer split (served_from_cache, ...) to runs and region_metrics and
  * runs.pushed_bytes; 4 added provenance (the files' text and SHA-256
  * and the cdnsim version) to runs and sweeps, and sweep_vary.moves_with
- * and fields; 6 added the overload counters (node_metrics.rate_limited,
- * refused, timed_out); 7 added the miss causes (node_metrics.misses_cold,
- * misses_capacity, misses_expiry); 10 added node_metrics.refilled_stale
- * (staged purges) and the cache-key figures (fragment_misses, cached_keys,
- * cached_objects, keys_per_object). 8 and 9 were never released. */
+ * and fields; 5 added p95 latencies (runs, region_metrics) and the
+ * node_latency table; 6 added the overload counters
+ * (node_metrics.rate_limited, refused, timed_out); 7 added the miss
+ * causes (node_metrics.misses_cold, misses_capacity, misses_expiry); 10
+ * added node_metrics.refilled_stale (staged purges) and the cache-key
+ * figures (fragment_misses, cached_keys, cached_objects,
+ * keys_per_object). 8 and 9 were never released. */
 #define MET_DB_VERSION 10
 
 /* ---- Sweeps ---------------------------------------------------------------

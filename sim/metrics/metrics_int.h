@@ -12,10 +12,15 @@ struct met_lat {
     double mean_ms;
     double p50_ms;
     double p90_ms;
+    double p95_ms;
     double p99_ms;
     double p999_ms;
     double max_ms;
 };
+
+/* The latency of every node of tier in r merged into *out (OUT). */
+void met_tier_latency(const struct met_run *r, const char *tier,
+                      struct met_hist *out);
 
 /* Fills *out (OUT) from h. */
 void met_lat_summary(const struct met_hist *h, struct met_lat *out);

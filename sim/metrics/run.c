@@ -29,6 +29,7 @@ met_run_fini(struct met_run *r)
     for (size_t i = 0; i < r->n_nodes; i++) {
         free(r->nodes[i].windows);
         free(r->nodes[i].overload_windows);
+        free(r->nodes[i].latency);
     }
     free(r->nodes);
     for (size_t k = 0; k < r->n_links; k++)
@@ -107,12 +108,34 @@ met_total_cost(const struct met_run *r)
     return sum;
 }
 
+struct met_hist *
+met_node_latency(struct met_node *n)
+{
+    if (n->latency == NULL) {
+        n->latency = xmalloc(sizeof *n->latency);
+        met_hist_init(n->latency);
+    }
+    return n->latency;
+}
+
+void
+met_tier_latency(const struct met_run *r, const char *tier,
+                 struct met_hist *out)
+{
+    met_hist_init(out);
+    for (size_t i = 0; i < r->n_nodes; i++)
+        if (r->nodes[i].latency != NULL &&
+            strcmp(met_str(r->nodes[i].tier), tier) == 0)
+            met_hist_merge(out, r->nodes[i].latency);
+}
+
 void
 met_lat_summary(const struct met_hist *h, struct met_lat *out)
 {
     out->mean_ms = met_hist_mean(h) / 1e6;
     out->p50_ms = met_ns_to_ms(met_hist_quantile(h, 0.5));
     out->p90_ms = met_ns_to_ms(met_hist_quantile(h, 0.9));
+    out->p95_ms = met_ns_to_ms(met_hist_quantile(h, 0.95));
     out->p99_ms = met_ns_to_ms(met_hist_quantile(h, 0.99));
     out->p999_ms = met_ns_to_ms(met_hist_quantile(h, 0.999));
     out->max_ms = h->count ? met_ns_to_ms(h->max) : 0.0;

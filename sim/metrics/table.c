@@ -12,7 +12,7 @@
 #include "metrics/metrics_int.h"
 #include "util/xalloc.h"
 
-#define TBL_MAX_COLS 12
+#define TBL_MAX_COLS 13
 
 /* A grid of owned strings; a row of NULLs prints as a rule. */
 struct tbl {
@@ -250,6 +250,7 @@ region_cells(struct tbl *t, const char *name, const struct met_region *g,
     tbl_cell(t, "%.3f", l.mean_ms);
     tbl_cell(t, "%.3f", l.p50_ms);
     tbl_cell(t, "%.3f", l.p90_ms);
+    tbl_cell(t, "%.3f", l.p95_ms);
     tbl_cell(t, "%.3f", l.p99_ms);
     tbl_cell(t, "%.3f", l.p999_ms);
     tbl_cell(t, "%.3f", l.max_ms);
@@ -323,12 +324,13 @@ static void
 print_regions(const struct met_run *r, FILE *out)
 {
     struct tbl t;
-    tbl_init(&t, 12, 1);
+    tbl_init(&t, 13, 1);
     tbl_row(&t);
     /* hit% (served from a cache) + origin% + failed% = 100. */
     static const char *const head[] = {
         "region",   "requests", "hit%", "origin%", "failed%", "byte-hit%",
-        "mean(ms)", "p50",      "p90",  "p99",     "p99.9",   "max",
+        "mean(ms)", "p50",      "p90",  "p95",     "p99",     "p99.9",
+        "max",
     };
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         tbl_cell(&t, "%s", head[i]);

@@ -143,6 +143,21 @@ struct link {
     uint32_t down_channel;       /* answers coming down */
     int32_t shared;              /* index into cdn.shared when the link
                                     down has a capacity, else -1 */
+    int32_t hop;                 /* index into cdn.hops when its latency
+                                    is a mapping (hop.c), else -1: the
+                                    constant up_ns and down_ns */
+};
+
+/* A link whose latency is a mapping (hop.c): its own random stream and,
+ * with a keep-alive pool, its idle connections. */
+struct hop {
+    const struct cfg_rtt_model *cfg;
+    gsl_rng *rng;
+    int64_t *idle_since; /* pool: ring of idle connections' release times,
+                            oldest at idle_head */
+    uint32_t idle_head;
+    uint32_t n_idle;
+    uint32_t n_busy;     /* pool connections carrying a request */
 };
 
 /* A link with a capacity (link_capacity_mbps), shared by the bodies it
@@ -225,6 +240,14 @@ struct cdn {
                                       capacity */
     struct node_overload *overload; /* [node], or NULL when no node has
                                       overload protection */
+    struct hop *hops;              /* links whose latency is a mapping */
+    uint32_t n_hops;
+    int32_t *region_hop;           /* [region_links_at[region] + k]: the
+                                      index into hops, or -1; NULL when no
+                                      region link has one */
+    int64_t *hop_down_ns;          /* [request slot]: a fetch's drawn way
+                                      down, set by hop_up_ns */
+    size_t hop_down_cap;
     struct shared_link *shared;    /* links with a capacity, or NULL */
     uint32_t n_shared;
     size_t shared_cap;
@@ -445,6 +468,13 @@ route_upstream(const struct cdn *c, uint32_t i, int64_t now)
 }
 
 /* shared.c: links with a capacity. */
+/* hop.c: links whose latency is a mapping. */
+void hop_init(struct cdn *c);
+void hop_fini(struct cdn *c);
+int64_t hop_up_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
+int64_t hop_down_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
+int64_t hop_last_mile(struct cdn *c, const struct cfg_region_link *l);
+
 void shared_init(struct cdn *c);
 void shared_fini(struct cdn *c);
 void shared_start_run(struct cdn *c, struct met_run *m);
@@ -695,6 +725,9 @@ observe_response(struct cdn *c, const struct req *r, int64_t now)
         return;
     struct met_counters *mc = &c->m->nodes[r->node].c;
     mc->outcome[r->failed ? MET_OUT_ERROR : r->outcome]++;
+    struct met_node *mn = &c->m->nodes[r->node];
+    met_hist_record(mn->latency ? mn->latency : met_node_latency(mn),
+                    (uint64_t)(now - r->t_arrive));
     if (r->negative && !r->failed)
         mc->negative++;
     if (r->failed) {

@@ -36,7 +36,8 @@ answer_client(struct cdn *c, uint32_t s, int64_t now)
                         XFER_CLIENT | s);
             return 1;
         }
-        last_mile = l->rtt_ns + transfer_ns(r->size, l->bps);
+        last_mile = (l->rtt_model ? hop_last_mile(c, l) : l->rtt_ns) +
+                    transfer_ns(r->size, l->bps);
     }
     observe_client(c, r, last_mile, now);
     return 0;
@@ -67,12 +68,13 @@ answer_child(struct cdn *c, uint32_t s, int64_t now)
         shared_send(c, lk->shared, now, s, r->child);
         return;
     }
-    int64_t at = now + lk->down_ns;
+    int64_t at =
+        now + (lk->hop < 0 ? lk->down_ns : hop_down_ns(c, lk->hop, s, now));
     if (has_body)
         at += transfer_ns(r->size, lk->down_bps);
     if (r->explain)
         explain_send(c, r, child_node, at, now);
-    if (!has_body || lk->down_bps < 0)
+    if ((!has_body || lk->down_bps < 0) && lk->hop < 0)
         sim_queue_push_channel(&c->q, lk->down_channel, at, EV_RESP_AT,
                                child_node, r->child);
     else /* times depend on sizes: not monotone, so not a channel */
@@ -126,13 +128,17 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
     up->next = REQ_NIL;
     up->cond = cond;
     up->background = 0;
-    up->t_arrive = now + lk->up_ns;
+    up->t_arrive =
+        now + (lk->hop < 0 ? lk->up_ns : hop_up_ns(c, lk->hop, u, now));
     if (up->explain)
         explain_fetch(c, up, ni, why, now);
     if (c->nodes[target].cache != NULL)
         cache_prefetch(c->nodes[target].cache, up->object);
-    sim_queue_push_channel(&c->q, lk->up_channel, up->t_arrive, EV_REQ_AT,
-                           target, u);
+    if (lk->hop < 0)
+        sim_queue_push_channel(&c->q, lk->up_channel, up->t_arrive, EV_REQ_AT,
+                               target, u);
+    else /* drawn delays are not monotone: not a channel */
+        sim_queue_push(&c->q, up->t_arrive, EV_REQ_AT, target, u);
 }
 
 /*
@@ -484,7 +490,11 @@ node_refuse(struct cdn *c, uint32_t s, int64_t now)
     child->code = CODE_NONE;
     uint32_t child_node = child->node;
     const struct link *lk = link_to(c, child_node, r->node);
-    sim_queue_push_channel(&c->q, lk->down_channel, now + lk->down_ns,
-                           EV_RESP_AT, child_node, r->child);
+    if (lk->hop < 0)
+        sim_queue_push_channel(&c->q, lk->down_channel, now + lk->down_ns,
+                               EV_RESP_AT, child_node, r->child);
+    else
+        sim_queue_push(&c->q, now + hop_down_ns(c, lk->hop, s, now), EV_RESP_AT,
+                       child_node, r->child);
     req_release(c, s);
 }

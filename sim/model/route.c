@@ -20,6 +20,7 @@ link_init(struct link *l, const struct cfg_topology *t, size_t from,
     l->up_ns = rtt / 2;
     l->down_ns = rtt - rtt / 2;
     l->down_bps = cfg_link_bps(t, from, to);
+    l->hop = -1; /* hop_init gives one to a link with a round-trip model */
 }
 
 /* Orders a region's links by RTT, then by node index. */
@@ -79,11 +80,13 @@ route_init(struct cdn *c)
         if (t->regions[r].routing == CFG_ROUTE_WEIGHTED)
             c->routing_rng[r] = sim_rng_new(c->w ? c->w->seed : 1,
                                             SIM_RNG_ID(SIM_RNG_ROUTING, r));
+    hop_init(c);
 }
 
 void
 route_fini(struct cdn *c)
 {
+    hop_fini(c);
     free(c->region_links);
     free(c->region_links_at);
     for (uint32_t r = 0; c->routing_rng && r < c->t->n_regions; r++)
