@@ -23,7 +23,8 @@
     X(hardening)         \
     X(sweep)             \
     X(replicate)         \
-    X(fault)
+    X(fault)             \
+    X(billing)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)

@@ -63,6 +63,9 @@ int db_schema_ensure(struct db *d);
  * (db_write.c). */
 int db_insert_all(struct db *d, const struct met_run *r, int64_t *id);
 
+/* Inserts r's provider_bills rows, if it has a bill (db_billing.c). */
+int db_insert_billing(struct db *d, const struct met_run *r, int64_t id);
+
 /* Records the trace a run or sweep replays: table "run_files" or
  * "sweep_files", owner_id the run's or sweep's id (db_write.c). Nothing
  * when sha256 is NULL. */

@@ -35,6 +35,8 @@ met_run_fini(struct met_run *r)
     r->links = NULL;
     r->n_links = 0;
     free(r->regions);
+    met_billing_free(r->billing);
+    r->billing = NULL;
     r->nodes = NULL;
     r->regions = NULL;
     r->n_nodes = 0;
