@@ -157,6 +157,37 @@ START_TEST(test_trace_writer_limits)
 }
 END_TEST
 
+/* The text formats write 64-bit times, ids and sizes whole (a record of
+ * three of the largest was cut at 47 characters). */
+START_TEST(test_trace_writer_wide_numbers)
+{
+    char *dir = test_tmpdir();
+    static const char *const formats[][2] = {{"csv", "%s,%s,%s\n"},
+                                             {"webcachesim", "%s %s %s\n"}};
+    const char *t = "9000000000000000000", *id = "18446744073709551615";
+    char *in = xasprintf("%s/in.csv", dir);
+    FILE *f = fopen(in, "w");
+    fprintf(f, "time,id,size\n%s,%s,%s\n", t, id, id);
+    fclose(f);
+    for (size_t i = 0; i < 2; i++) {
+        char *out = xasprintf("%s/out.%s", dir, formats[i][0]);
+        char *so = NULL;
+        ck_assert_int_eq(test_cdnsim(&so, NULL, "trace", "convert", in, out,
+                                     "--from", "csv", "--to", formats[i][0],
+                                     NULL),
+                         0);
+        free(so);
+        char *text = test_read_file(out);
+        char *line = xasprintf(formats[i][1], t, id, id);
+        ck_assert_msg(strstr(text, line) != NULL, "%s lacks %s", text, line);
+        free(line), free(text), free(out);
+    }
+    free(in);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* A csv with a bad optional field: the error names line, column, role. */
 static const struct {
     const char *text;
@@ -518,6 +549,7 @@ trace_suite(void)
     tcase_add_loop_test(tc, test_trace_writers_round_trip, 0,
                         sizeof out_names / sizeof out_names[0]);
     tcase_add_test(tc, test_trace_writer_limits);
+    tcase_add_test(tc, test_trace_writer_wide_numbers);
     tcase_add_loop_test(tc, test_trace_csv_bad_optional_field, 0,
                         sizeof bad_fields / sizeof bad_fields[0]);
     tcase_add_test(tc, test_trace_csv_optional_columns_by_name);

@@ -58,7 +58,7 @@ static const char validate_usage[] =
 struct run_args {
     const char *topo;
     const char *workload;
-    struct cli_sets sets;  /* --set, --seed, --requests */
+    struct cli_sets sets; /* --set, --seed, --requests */
     const char *json;
     const char *db;
     int quiet;
@@ -101,25 +101,25 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
                    (v = cli_opt_value(argc, argv, &i, "--explain", &missing))) {
             if (parse_u64(v, &a->explain_n) != 0)
                 return cli_usage_error("--explain needs a number of requests, "
-                                       "got \"%s\"", v);
+                                       "got \"%s\"",
+                                       v);
         } else if (is_run && (v = cli_opt_value(argc, argv, &i,
-                                                "--replications",
-                                                &missing))) {
+                                                "--replications", &missing))) {
             uint64_t x;
             if (parse_u64(v, &x) != 0 || x < 2 || x > 1000)
                 return cli_usage_error("--replications needs a number of "
                                        "runs from 2 to 1000, got \"%s\"",
                                        v);
             a->replications = (unsigned)x;
-        } else if (is_run && (v = cli_opt_value(argc, argv, &i, "--metric",
-                                                &missing))) {
+        } else if (is_run &&
+                   (v = cli_opt_value(argc, argv, &i, "--metric", &missing))) {
             if (cli_metric_arg(v) != 0)
                 return EXIT_USAGE;
             a->metrics =
                 xrealloc(a->metrics, (a->n_metrics + 1) * sizeof *a->metrics);
             a->metrics[a->n_metrics++] = v;
-        } else if (is_run && (strcmp(arg, "--quiet") == 0 ||
-                              strcmp(arg, "-q") == 0)) {
+        } else if (is_run &&
+                   (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)) {
             a->quiet = 1;
         } else if (missing) {
             return cli_usage_error("%s needs a value", arg);
@@ -180,12 +180,13 @@ cmd_validate(int argc, char **argv)
                    a.workload, w->name, w->trace.path);
         else if (w && w->trace.is_set)
             printf("%s: ok: workload \"%s\", %llu requests from trace "
-                   "%s\n", a.workload, w->name,
-                   (unsigned long long)w->n_requests, w->trace.path);
+                   "%s\n",
+                   a.workload, w->name, (unsigned long long)w->n_requests,
+                   w->trace.path);
         else if (w)
             printf("%s: ok: workload \"%s\", %llu requests over %llu "
-                   "objects\n", a.workload, w->name,
-                   (unsigned long long)w->n_requests,
+                   "objects\n",
+                   a.workload, w->name, (unsigned long long)w->n_requests,
                    (unsigned long long)w->n_objects);
     }
     run_result_fini(&r);
@@ -221,8 +222,7 @@ show_progress(void *ctx, uint64_t done, uint64_t total, int64_t sim_now_ns)
     double rps = done / el;
     if (total == 0) { /* a whole trace: its length is not known */
         fprintf(stderr, "\r%llu requests, simulated %.1f s, %.2f M req/s   ",
-                (unsigned long long)done, (double)sim_now_ns / 1e9,
-                rps / 1e6);
+                (unsigned long long)done, (double)sim_now_ns / 1e9, rps / 1e6);
         return;
     }
     double eta = rps > 0 ? (double)(total - done) / rps : 0;
@@ -305,8 +305,8 @@ rep_point_done(void *ctx, uint64_t p, int code, const char *text,
     (void)ctx;
     char msg[512];
     if (code != 0 && code != -SIM_EINTR)
-        fprintf(stderr, "cdnsim: replication %llu: %s\n",
-                (unsigned long long)p, text);
+        fprintf(stderr, "cdnsim: replication %llu: %s\n", (unsigned long long)p,
+                text);
     for (unsigned i = 0;
          code == 0 && run_warning_text(warn, i, msg, sizeof msg); i++)
         fprintf(stderr, "cdnsim: replication %llu: warning: %s\n",
@@ -326,6 +326,76 @@ rep_notice(void *ctx, const char *text)
     fprintf(stderr, "cdnsim: %s\n", text);
 }
 
+/* Where the replications' runs go: --db, else a database in a new
+ * temporary directory (*tmp_dir, removed by the caller). NULL when that
+ * directory cannot be made (said on stderr). */
+static char *
+replications_db(const struct run_args *a, char **tmp_dir)
+{
+    *tmp_dir = NULL;
+    if (a->db)
+        return xstrdup(a->db);
+    const char *t = getenv("TMPDIR");
+    char *dir = xasprintf("%s/cdnsim-run-XXXXXX", t && *t ? t : "/tmp");
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "cdnsim: cannot make a temporary directory "
+                        "for the replications\n");
+        free(dir);
+        return NULL;
+    }
+    *tmp_dir = dir;
+    return xasprintf("%s/runs.db", dir);
+}
+
+/* Runs the replications s lacks, one after the other. */
+static int
+run_pending_replications(struct run_sweep *s, const struct run_args *a)
+{
+    uint64_t *pending = xcalloc((size_t)s->plan.n_points, sizeof *pending);
+    size_t n_pending = 0;
+    for (uint64_t p = 0; p < s->plan.n_points; p++)
+        if (!s->is_done[p])
+            pending[n_pending++] = p;
+    cli_catch_stop_signals();
+    const struct run_observer obs = {
+        .point_done = rep_point_done,
+        .tick = rep_tick,
+        .notice = rep_notice,
+    };
+    struct run_tally tally = {0};
+    run_exec_serial(s, pending, n_pending, &cli_stop_requested, &obs, &tally);
+    free(pending);
+    if (!tally.failed && !tally.is_interrupted)
+        return EXIT_OK;
+    fprintf(stderr, "cdnsim: %s: %llu of %u replications complete\n",
+            tally.is_interrupted ? "interrupted" : "failed",
+            (unsigned long long)(tally.done + s->plan.n_points - n_pending),
+            a->replications);
+    return EXIT_RUN_FAILED;
+}
+
+/* The means and confidence intervals: JSON, and the table unless quiet
+ * or the JSON goes to stdout. */
+static int
+print_replications(const struct run_sweep *s, const struct run_args *a,
+                   const char *db)
+{
+    struct sim_err err = {0};
+    int status =
+        cli_write_sweep_aggregate(db, s->id, a->metrics, a->n_metrics, a->json);
+    if (status != EXIT_OK || a->quiet || (a->json && strcmp(a->json, "-") == 0))
+        return status;
+    printf("cdnsim: %s x %s, %u replications (sweep %lld%s%s)\n\n", a->topo,
+           a->workload, a->replications, (long long)s->id, a->db ? " in " : "",
+           a->db ? a->db : "");
+    if (rep_print_sweep(db, s->id, a->metrics, a->n_metrics, stdout, &err) !=
+        0) {
+        cli_print_err(&err);
+        return EXIT_RUN_FAILED;
+    }
+    return EXIT_OK;
+}
+
 /*
  * Runs the replications as a sweep with no --vary (so --db holds every
  * run, the sweep and its summary, and `cdnsim sweep` can resume it),
@@ -342,34 +412,26 @@ run_replications(const struct run_args *a)
     struct sim_err err = {0};
     struct run_sweep s;
     memset(&s, 0, sizeof s);
-    char *tmp_dir = NULL, *db = NULL;
-    int status = EXIT_OK, code;
-    if (a->db) {
-        db = xstrdup(a->db);
-    } else {
-        const char *t = getenv("TMPDIR");
-        tmp_dir = xasprintf("%s/cdnsim-run-XXXXXX", t && *t ? t : "/tmp");
-        if (mkdtemp(tmp_dir) == NULL) {
-            fprintf(stderr, "cdnsim: cannot make a temporary directory "
-                            "for the replications\n");
-            free(tmp_dir);
-            return EXIT_RUN_FAILED;
-        }
-        db = xasprintf("%s/runs.db", tmp_dir);
-    }
+    char *tmp_dir = NULL;
+    char *db = replications_db(a, &tmp_dir);
+    if (db == NULL)
+        return EXIT_RUN_FAILED;
     struct run_result r;
-    code = run_prepare(&base, &r, &err);
+    int status = EXIT_OK;
+    int code = run_prepare(&base, &r, &err);
     if (code == 0)
         code = cli_check_metric_names(r.t, a->metrics, a->n_metrics, &err);
     run_result_fini(&r);
     if (code == 0)
-        code = run_sweep_init(&s, &base, db, NULL, NULL, 0,
-                              a->replications, 1, &err);
+        code = run_sweep_init(&s, &base, db, NULL, NULL, 0, a->replications, 1,
+                              &err);
     if (code != 0) {
         cli_print_err(&err);
         status = cli_exit_for(code);
         goto out;
     }
+    s.ms.metrics = a->metrics;
+    s.ms.n_metrics = a->n_metrics;
     struct outfile json = {0};
     if ((a->json && outfile_open(&json, a->json, 1, &err) != 0) ||
         met_check_db(db, &err) != 0 || run_sweep_begin(&s, &err) != 0) {
@@ -379,43 +441,9 @@ run_replications(const struct run_args *a)
         goto out;
     }
     outfile_abort(&json); /* written whole at the end */
-    uint64_t *pending = xcalloc((size_t)s.plan.n_points, sizeof *pending);
-    size_t n_pending = 0;
-    for (uint64_t p = 0; p < s.plan.n_points; p++)
-        if (!s.is_done[p])
-            pending[n_pending++] = p;
-    cli_catch_stop_signals();
-    const struct run_observer obs = {
-        .point_done = rep_point_done,
-        .tick = rep_tick,
-        .notice = rep_notice,
-    };
-    struct run_tally tally = {0};
-    run_exec_serial(&s, pending, n_pending, &cli_stop_requested, &obs,
-                    &tally);
-    free(pending);
-    if (tally.failed || tally.is_interrupted) {
-        fprintf(stderr, "cdnsim: %s: %llu of %u replications complete\n",
-                tally.is_interrupted ? "interrupted" : "failed",
-                (unsigned long long)(tally.done + s.plan.n_points -
-                                     n_pending),
-                a->replications);
-        status = EXIT_RUN_FAILED;
-        goto out;
-    }
-    status = cli_write_sweep_aggregate(db, s.id, a->metrics, a->n_metrics,
-                                       a->json);
-    if (status == EXIT_OK && !a->quiet &&
-        !(a->json && strcmp(a->json, "-") == 0)) {
-        printf("cdnsim: %s x %s, %u replications (sweep %lld%s%s)\n\n",
-               a->topo, a->workload, a->replications, (long long)s.id,
-               a->db ? " in " : "", a->db ? a->db : "");
-        if (rep_print_sweep(db, s.id, a->metrics, a->n_metrics, stdout,
-                            &err) != 0) {
-            cli_print_err(&err);
-            status = EXIT_RUN_FAILED;
-        }
-    }
+    status = run_pending_replications(&s, a);
+    if (status == EXIT_OK)
+        status = print_replications(&s, a, db);
 out:
     run_sweep_fini(&s);
     if (tmp_dir) {
@@ -470,7 +498,7 @@ cmd_run(int argc, char **argv)
         .progress = isatty(STDERR_FILENO) ? show_progress : NULL,
         .progress_ctx = &prog,
         /* With --json -, stdout carries the JSON alone. */
-        .explain = !a.explain_n           ? NULL
+        .explain = !a.explain_n            ? NULL
                    : is_json_to_stdout(&a) ? stderr
                                            : stdout,
         .explain_n = a.explain_n,

@@ -9,6 +9,71 @@
 #include "util/escape.h"
 #include "util/xalloc.h"
 
+/* The Links section's heading, explanation and table head. */
+static void
+links_table_begin(struct rep_doc *doc)
+{
+    rep_doc_h2(doc, "Links");
+    rep_doc_p_begin(doc);
+    rep_doc_text(doc, "Links with a capacity (link_capacity_mbps) are "
+                      "shared by the transfers on them (processor "
+                      "sharing). Rates are per time-series window; p95 "
+                      "is the 95th percentile of the windows' rates, "
+                      "the figure transit is billed on; offered is what "
+                      "the measured requests asked of the link, on "
+                      "average while they came.");
+    rep_doc_p_end(doc);
+    static const char *const head[] = {"link",          "capacity (Mbit/s)",
+                                       "sent",          "utilisation",
+                                       "mean (Mbit/s)", "p95 (Mbit/s)",
+                                       "peak (Mbit/s)", "offered (Mbit/s)"};
+    static const int right[] = {0, 1, 1, 1, 1, 1, 1, 1};
+    rep_doc_table_begin(doc, 8, head, right);
+}
+
+/* The table row of the link_metrics row at st; adds to warn what an
+ * overloaded link's warning says. */
+static void
+link_row(struct rep_doc *doc, sqlite3_stmt *st, struct strbuf *warn)
+{
+    char a[32];
+    const char *from = rep_col_text(st, 0);
+    int all = strcmp(rep_col_text(st, 2), "*") == 0;
+    if (all)
+        rep_doc_cell(doc, "%s (all its links)", from);
+    else
+        rep_doc_cell(doc, "%s -> %s", from, rep_col_text(st, 1));
+    double capacity = sqlite3_column_double(st, 3);
+    rep_doc_cell(doc, "%.3f", capacity);
+    rep_doc_cell(
+        doc, "%s",
+        rep_fmt_bytes((double)sqlite3_column_int64(st, 4), a, sizeof a));
+    rep_doc_cell(doc, "%s",
+                 rep_fmt_pct(sqlite3_column_double(st, 5), a, sizeof a));
+    rep_doc_cell(doc, "%.3f", sqlite3_column_double(st, 6));
+    rep_doc_cell(doc, "%.3f", sqlite3_column_double(st, 7));
+    rep_doc_cell(doc, "%.3f", sqlite3_column_double(st, 8));
+    double offered = sqlite3_column_double(st, 9);
+    rep_doc_cell(doc, "%.3f", offered);
+    if (all || !sqlite3_column_int64(st, 12))
+        return;
+    if (offered > capacity)
+        strbuf_printf(warn,
+                      "The link %s -> %s is overloaded: it was "
+                      "offered %.3f Mbit/s on average against a "
+                      "capacity of %.3f Mbit/s, so its transfers "
+                      "queue without bound.",
+                      from, rep_col_text(st, 1), offered, capacity);
+    else
+        strbuf_printf(warn,
+                      "The link %s -> %s was offered more than its "
+                      "capacity (%.3f Mbit/s) in %lld of %lld "
+                      "windows.",
+                      from, rep_col_text(st, 1), capacity,
+                      (long long)sqlite3_column_int64(st, 10),
+                      (long long)sqlite3_column_int64(st, 11));
+}
+
 int
 rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id,
                   int has_plot)
@@ -26,61 +91,9 @@ rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id,
     struct strbuf warn = {0};
     while (code == 0 && (code = rep_db_step(d, st, "reading links")) == 1) {
         code = 0;
-        if (n++ == 0) {
-            rep_doc_h2(doc, "Links");
-            rep_doc_p_begin(doc);
-            rep_doc_text(doc,
-                         "Links with a capacity (link_capacity_mbps) are "
-                         "shared by the transfers on them (processor "
-                         "sharing). Rates are per time-series window; p95 "
-                         "is the 95th percentile of the windows' rates, "
-                         "the figure transit is billed on; offered is what "
-                         "the measured requests asked of the link, on "
-                         "average while they came.");
-            rep_doc_p_end(doc);
-            static const char *const head[] = {
-                "link",          "capacity (Mbit/s)", "sent",
-                "utilisation",   "mean (Mbit/s)",     "p95 (Mbit/s)",
-                "peak (Mbit/s)", "offered (Mbit/s)"};
-            static const int right[] = {0, 1, 1, 1, 1, 1, 1, 1};
-            rep_doc_table_begin(doc, 8, head, right);
-        }
-        char a[32];
-        const char *from = rep_col_text(st, 0);
-        int all = strcmp(rep_col_text(st, 2), "*") == 0;
-        if (all)
-            rep_doc_cell(doc, "%s (all its links)", from);
-        else
-            rep_doc_cell(doc, "%s -> %s", from, rep_col_text(st, 1));
-        double capacity = sqlite3_column_double(st, 3);
-        rep_doc_cell(doc, "%.3f", capacity);
-        rep_doc_cell(
-            doc, "%s",
-            rep_fmt_bytes((double)sqlite3_column_int64(st, 4), a, sizeof a));
-        rep_doc_cell(doc, "%s",
-                     rep_fmt_pct(sqlite3_column_double(st, 5), a, sizeof a));
-        rep_doc_cell(doc, "%.3f", sqlite3_column_double(st, 6));
-        rep_doc_cell(doc, "%.3f", sqlite3_column_double(st, 7));
-        rep_doc_cell(doc, "%.3f", sqlite3_column_double(st, 8));
-        double offered = sqlite3_column_double(st, 9);
-        rep_doc_cell(doc, "%.3f", offered);
-        if (all || !sqlite3_column_int64(st, 12))
-            continue;
-        if (offered > capacity)
-            strbuf_printf(&warn,
-                          "The link %s -> %s is overloaded: it was "
-                          "offered %.3f Mbit/s on average against a "
-                          "capacity of %.3f Mbit/s, so its transfers "
-                          "queue without bound.",
-                          from, rep_col_text(st, 1), offered, capacity);
-        else
-            strbuf_printf(&warn,
-                          "The link %s -> %s was offered more than its "
-                          "capacity (%.3f Mbit/s) in %lld of %lld "
-                          "windows.",
-                          from, rep_col_text(st, 1), capacity,
-                          (long long)sqlite3_column_int64(st, 10),
-                          (long long)sqlite3_column_int64(st, 11));
+        if (n++ == 0)
+            links_table_begin(doc);
+        link_row(doc, st, &warn);
     }
     sqlite3_finalize(st);
     if (n > 0) {

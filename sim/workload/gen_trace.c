@@ -143,10 +143,85 @@ rec_region(struct wl_gen *g, const struct trace_rec *rec)
                       rec->region, known);
 }
 
+/* The simulated arrival time of record rec: rebased, moved up to the
+ * time before it when out of order and allowed (else an error), scaled
+ * by the time unit and speedup. Returns 0 or a trace_fail code. */
+static int
+trace_arrival(struct wl_gen *g, const struct trace_rec *rec, int64_t *out_at)
+{
+    const struct cfg_trace *tr = &g->w->trace;
+    struct wl_trace_src *t = g->trace;
+    struct trace_reader *r = t->reader;
+    char where[48];
+    int rc;
+    int64_t time = rec->time;
+    if (!t->has_base) {
+        t->has_base = 1;
+        t->base = tr->is_rebased ? time : 0;
+        t->last_time = t->base;
+    }
+    if (time < t->last_time) {
+        if (!tr->is_clamp_out_of_order) {
+            uint64_t line = rec_where(r, rec, where, sizeof where);
+            rc = trace_fail(r, -SIM_ETRACE, line, rec_col(r, TRACE_COL_TIME),
+                            "time",
+                            "%s: time %lld is earlier than the time before "
+                            "it (%lld): the trace must be in time order (or "
+                            "set trace.out_of_order: clamp)",
+                            where, (long long)time, (long long)t->last_time);
+            return rc;
+        }
+        time = t->last_time;
+        t->n_reordered++;
+    }
+    t->last_time = time;
+    /* long double holds every int64 exactly, and rounding is monotone, so
+     * arrival times never go backwards. */
+    long double at = (long double)(time - t->base) *
+                     (long double)tr->time_unit_ns / (long double)tr->speedup;
+    if (!(at < (long double)WL_NEVER)) {
+        uint64_t line = rec_where(r, rec, where, sizeof where);
+        rc =
+            trace_fail(r, -SIM_ETRACE, line, rec_col(r, TRACE_COL_TIME), "time",
+                       "%s: time %lld lies more than 146 years after the "
+                       "start (check trace.time_unit)",
+                       where, (long long)time);
+        return rc;
+    }
+    *out_at = (int64_t)at;
+    return 0;
+}
+
+/* The record's TTL and stale windows, the workload's where it gives
+ * none, clamped to what a configuration may give. */
+static void
+trace_lifetimes(const struct cfg_workload *w, const struct trace_rec *rec,
+                struct wl_request *out)
+{
+    /* s-maxage wins at shared caches; the catalog's keys are defaults for
+     * the records that give nothing. A record's 0 (max-age=0, no-cache)
+     * means stale at once, every use revalidated: a lifetime of 1 ns, as
+     * 0 stands for "never expires" inside. */
+    if (rec->has & TRACE_HAS_S_MAXAGE)
+        out->ttl_ns = rec->s_maxage_ns > 0 ? rec->s_maxage_ns : 1;
+    else if (w->s_maxage_ns > 0)
+        out->ttl_ns = w->s_maxage_ns;
+    else if (rec->has & TRACE_HAS_TTL)
+        out->ttl_ns = rec->ttl_ns > 0 ? rec->ttl_ns : 1;
+    else
+        out->ttl_ns = w->ttl_ns;
+    out->swr_ns = rec->has & TRACE_HAS_SWR ? rec->swr_ns : w->swr_ns;
+    out->sie_ns = rec->has & TRACE_HAS_SIE ? rec->sie_ns : w->sie_ns;
+    /* A record's lifetimes are clamped to the longest a configuration may
+     * give (config.h), so that the model's sums of them stay in range. */
+    out->ttl_ns = clamp_time(out->ttl_ns);
+    out->swr_ns = clamp_time(out->swr_ns);
+    out->sie_ns = clamp_time(out->sie_ns);
+}
+
 int
 wl_trace_advance(struct wl_gen *g)
 {
-    const struct cfg_trace *tr = &g->w->trace;
     struct wl_trace_src *t = g->trace;
     struct trace_reader *r = t->reader;
     struct wl_request *out = &g->next[0];
@@ -158,64 +233,13 @@ wl_trace_advance(struct wl_gen *g)
             g->err = *trace_error(r);
         return rc;
     }
-    char where[48];
-    int64_t time = rec.time;
-    if (!t->has_base) {
-        t->has_base = 1;
-        t->base = tr->is_rebased ? time : 0;
-        t->last_time = t->base;
-    }
-    if (time < t->last_time) {
-        if (!tr->is_clamp_out_of_order) {
-            uint64_t line = rec_where(r, &rec, where, sizeof where);
-            rc = trace_fail(r, -SIM_ETRACE, line, rec_col(r, TRACE_COL_TIME),
-                            "time",
-                            "%s: time %lld is earlier than the time before "
-                            "it (%lld): the trace must be in time order (or "
-                            "set trace.out_of_order: clamp)",
-                            where, (long long)time, (long long)t->last_time);
-            goto fail;
-        }
-        time = t->last_time;
-        t->n_reordered++;
-    }
-    t->last_time = time;
-    /* long double holds every int64 exactly, and rounding is monotone, so
-     * arrival times never go backwards. */
-    long double at = (long double)(time - t->base) *
-                     (long double)tr->time_unit_ns / (long double)tr->speedup;
-    if (!(at < (long double)WL_NEVER)) {
-        uint64_t line = rec_where(r, &rec, where, sizeof where);
-        rc =
-            trace_fail(r, -SIM_ETRACE, line, rec_col(r, TRACE_COL_TIME), "time",
-                       "%s: time %lld lies more than 146 years after the "
-                       "start (check trace.time_unit)",
-                       where, (long long)time);
+    int64_t at = WL_NEVER;
+    if ((rc = trace_arrival(g, &rec, &at)) != 0)
         goto fail;
-    }
-    out->at = (int64_t)at;
+    out->at = at;
     out->object = rec.id;
     out->size = rec.size ? rec.size : 1;
-    /* s-maxage wins at shared caches; the catalog's keys are defaults for
-     * the records that give nothing. A record's 0 (max-age=0, no-cache)
-     * means stale at once, every use revalidated: a lifetime of 1 ns, as
-     * 0 stands for "never expires" inside. */
-    const struct cfg_workload *w = g->w;
-    if (rec.has & TRACE_HAS_S_MAXAGE)
-        out->ttl_ns = rec.s_maxage_ns > 0 ? rec.s_maxage_ns : 1;
-    else if (w->s_maxage_ns > 0)
-        out->ttl_ns = w->s_maxage_ns;
-    else if (rec.has & TRACE_HAS_TTL)
-        out->ttl_ns = rec.ttl_ns > 0 ? rec.ttl_ns : 1;
-    else
-        out->ttl_ns = w->ttl_ns;
-    out->swr_ns = rec.has & TRACE_HAS_SWR ? rec.swr_ns : w->swr_ns;
-    out->sie_ns = rec.has & TRACE_HAS_SIE ? rec.sie_ns : w->sie_ns;
-    /* A record's lifetimes are clamped to the longest a configuration may
-     * give (config.h), so that the model's sums of them stay in range. */
-    out->ttl_ns = clamp_time(out->ttl_ns);
-    out->swr_ns = clamp_time(out->swr_ns);
-    out->sie_ns = clamp_time(out->sie_ns);
+    trace_lifetimes(g->w, &rec, out);
     out->version = rec.has & TRACE_HAS_VERSION
                        ? (uint32_t)(rec.version & 0x7fffffffu)
                        : WL_NO_VERSION;

@@ -307,50 +307,60 @@ put_text(struct wbuf *b, const char *s, size_t n)
     return rc == 0 ? wbuf_putc(b, '"') : rc;
 }
 
-int
-trace_write(struct trace_writer *w, const struct trace_rec *rec,
-            struct sim_err *err)
+/* A binary oracle_general record (next_access filled in by close). */
+static int
+write_oracle(struct trace_writer *w, const struct trace_rec *rec,
+             struct sim_err *err)
 {
     unsigned long long idx = (unsigned long long)w->n_records + 1;
-    if (w->format == TRACE_ORACLE_GENERAL) {
-        if (rec->time < 0 || rec->time > (int64_t)UINT32_MAX ||
-            rec->size > UINT32_MAX)
-            return sim_err_set(err, -SIM_EBADVAL, w->path, 0, 0, NULL,
-                               "record %llu: oracle_general keeps times and "
-                               "sizes in 32 bits; time %" PRId64 " or size "
-                               "%" PRIu64 " does not fit (try a coarser "
-                               "--time-unit)",
-                               idx, rec->time, rec->size);
-        unsigned char r[ORACLE_RECORD_SIZE];
-        store_le32(r, (uint32_t)rec->time);
-        store_le64(r + 4, rec->id);
-        store_le32(r + 12, (uint32_t)rec->size);
-        store_le64(r + 16, (uint64_t)-1); /* filled in by close */
-        if (wbuf_write(&w->out, r, sizeof r) != 0)
-            return fail_errno(w, "write the trace", err);
-        w->n_records++;
-        return 0;
-    }
-    /* Text, a field at a time. Numbers fit num (a 64-bit integer and a
-     * unit); text fields (a csv key, a URL, is kept as written so that
-     * purges by prefix still find it) go out whole. */
+    if (rec->time < 0 || rec->time > (int64_t)UINT32_MAX ||
+        rec->size > UINT32_MAX)
+        return sim_err_set(err, -SIM_EBADVAL, w->path, 0, 0, NULL,
+                           "record %llu: oracle_general keeps times and "
+                           "sizes in 32 bits; time %" PRId64 " or size "
+                           "%" PRIu64 " does not fit (try a coarser "
+                           "--time-unit)",
+                           idx, rec->time, rec->size);
+    unsigned char r[ORACLE_RECORD_SIZE];
+    store_le32(r, (uint32_t)rec->time);
+    store_le64(r + 4, rec->id);
+    store_le32(r + 12, (uint32_t)rec->size);
+    store_le64(r + 16, (uint64_t)-1); /* filled in by close */
+    if (wbuf_write(&w->out, r, sizeof r) != 0)
+        return fail_errno(w, "write the trace", err);
+    w->n_records++;
+    return 0;
+}
+
+/* A text record's time, key and size: "time,key,size" for a csv record
+ * with a text key, else the three numbers. Returns 0 or a wbuf error. */
+static int
+put_head(struct trace_writer *w, const struct trace_rec *rec)
+{
     struct wbuf *b = &w->out;
-    char num[48];
-    int rc;
-    char sep = w->format == TRACE_CSV ? ',' : ' ';
+    char num[80];
     if (w->format == TRACE_CSV && rec->key != NULL) {
         snprintf(num, sizeof num, "%" PRId64 ",", rec->time);
-        rc = wbuf_puts(b, num);
+        int rc = wbuf_puts(b, num);
         if (rc == 0)
             rc = put_text(b, rec->key, rec->key_len);
         snprintf(num, sizeof num, ",%" PRIu64, rec->size);
-        if (rc == 0)
-            rc = wbuf_puts(b, num);
-    } else {
-        snprintf(num, sizeof num, "%" PRId64 "%c%" PRIu64 "%c%" PRIu64,
-                 rec->time, sep, rec->id, sep, rec->size);
-        rc = wbuf_puts(b, num);
+        return rc == 0 ? wbuf_puts(b, num) : rc;
     }
+    char sep = w->format == TRACE_CSV ? ',' : ' ';
+    snprintf(num, sizeof num, "%" PRId64 "%c%" PRIu64 "%c%" PRIu64, rec->time,
+             sep, rec->id, sep, rec->size);
+    return wbuf_puts(b, num);
+}
+
+/* The optional columns the writer has, each after a comma, empty when
+ * the record lacks it. Returns 0 or a wbuf error. */
+static int
+put_columns(struct trace_writer *w, const struct trace_rec *rec)
+{
+    struct wbuf *b = &w->out;
+    char num[48];
+    int rc = 0;
     if (rc == 0 && (w->columns & TRACE_HAS_REGION)) {
         rc = wbuf_putc(b, ',');
         if (rc == 0 && (rec->has & TRACE_HAS_REGION))
@@ -395,8 +405,23 @@ trace_write(struct trace_writer *w, const struct trace_rec *rec,
             rc = wbuf_puts(b, num);
         }
     }
+    return rc;
+}
+
+int
+trace_write(struct trace_writer *w, const struct trace_rec *rec,
+            struct sim_err *err)
+{
+    if (w->format == TRACE_ORACLE_GENERAL)
+        return write_oracle(w, rec, err);
+    /* Text, a field at a time. Numbers fit num (a 64-bit integer and a
+     * unit); text fields (a csv key, a URL, is kept as written so that
+     * purges by prefix still find it) go out whole. */
+    int rc = put_head(w, rec);
     if (rc == 0)
-        rc = wbuf_putc(b, '\n');
+        rc = put_columns(w, rec);
+    if (rc == 0)
+        rc = wbuf_putc(&w->out, '\n');
     if (rc != 0)
         return fail_errno(w, "write the trace", err);
     w->n_records++;
