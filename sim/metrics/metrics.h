@@ -490,8 +490,9 @@ int met_check_db(const char *path, struct sim_err *err);
  * answer split (served_from_cache, ...) to runs and region_metrics and
  * runs.pushed_bytes; 4 added provenance (the files' text and SHA-256
  * and the cdnsim version) to runs and sweeps, and sweep_vary.moves_with
- * and fields. */
-#define MET_DB_VERSION 4
+ * and fields; 8 added the table provider_bills (new tables are created
+ * in place, so an older file needs no upgrade step for it). */
+#define MET_DB_VERSION 8
 
 /* ---- Sweeps ---------------------------------------------------------------
  *
