@@ -950,9 +950,10 @@ START_TEST(test_report_export_csv)
     }
     sqlite3_finalize(st);
     sqlite3_close(h);
-    /* The 17 of the schema (origin_load, sweep_summary, sweep_metrics,
-     * link_metrics and link_timeseries among them) and notes. */
-    ck_assert_int_eq(n_tables, 18);
+    /* The 18 of the schema (origin_load, sweep_summary, sweep_metrics,
+     * link_metrics, link_timeseries and provider_bills among them) and
+     * notes. */
+    ck_assert_int_eq(n_tables, 19);
     free(out);
     char *notes_path = xasprintf("%s/notes.csv", csv);
     char *notes = slurp(notes_path, NULL);
