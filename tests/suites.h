@@ -31,7 +31,8 @@
     X(replicate)         \
     X(fault)             \
     X(purge_order)       \
-    X(cache_key)
+    X(cache_key)         \
+    X(billing)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)

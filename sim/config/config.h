@@ -189,10 +189,30 @@ struct cfg_region {
 /* "nearest", "weighted", "static" or "cost". */
 const char *cfg_routing_name(enum cfg_routing r);
 
+/* One step of tiered egress pricing: the GB of a month's volume above the
+ * previous tier's bound and up to up_to_gb cost usd_per_gb each. */
+struct cfg_price_tier {
+    double up_to_gb;          /* > the previous bound; 0 in the last tier:
+                                 no bound */
+    double usd_per_gb;
+};
+
+/* A provider's price list beyond flat egress (sim/config/billing.c). */
+struct cfg_billing {
+    double request_usd_per_10k;  /* per 10,000 client requests at its edges */
+    struct cfg_price_tier *egress_tiers; /* [n_egress_tiers], or NULL: the
+                                            flat egress_cost_per_gb */
+    size_t n_egress_tiers;
+    double link_usd_per_mbps_month; /* per Mbit/s of a link's p95 rate */
+    double storage_usd_per_gb_month; /* per GB pushed into its nodes */
+};
+
 /* A CDN provider of a multi-CDN topology: its nodes' default price. */
 struct cfg_provider {
     char *name;
     double egress_cost_per_gb;
+    struct cfg_billing *billing; /* the provider's billing: mapping, or
+                                    NULL when absent; owned */
 };
 
 /* How a link's round trips vary around their median (latency_spec.c). */

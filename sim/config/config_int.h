@@ -326,4 +326,13 @@ int cfg_class_ref(const struct cfg_map *m, const char *key,
 void cfg_size_copy(struct cfg_size *dst, const struct cfg_size *src);
 void cfg_size_fini(struct cfg_size *s);
 
+/* --- billing.c --- */
+
+/* Reads the optional billing mapping of a providers[] entry into
+ * p->billing (allocated when present; free with cfg_billing_free, also
+ * after an error). */
+int cfg_billing_read(const struct cfg_map *provider, struct cfg_provider *p,
+                     struct sim_err *err);
+void cfg_billing_free(struct cfg_provider *p);
+
 #endif

@@ -47,7 +47,9 @@ static const char *const routing_names[] = {
     [CFG_ROUTE_COST] = "cost",
 };
 static const char *const provider_keys[] = {"name", "egress_cost_per_gb",
-                                            NULL};
+                                            "billing", NULL};
+static const char *const provider_required[] = {"name", "egress_cost_per_gb",
+                                                NULL};
 static const char *const node_keys[] = {"name",
                                         "tier",
                                         "cache",
@@ -1316,7 +1318,7 @@ tb_providers(struct topo_build *b, const struct cfg_map *root,
         struct cfg_map m;
         rc = cfg_map_open(&m, b->d, items[k], field, err);
         if (rc == 0)
-            rc = cfg_map_check_keys(&m, provider_keys, provider_keys, err);
+            rc = cfg_map_check_keys(&m, provider_keys, provider_required, err);
         char *name = NULL;
         if (rc == 0)
             rc = cfg_map_name(&m, "name", 1, &name, err);
@@ -1337,6 +1339,8 @@ tb_providers(struct topo_build *b, const struct cfg_map *root,
         rc = cfg_map_number(&m, "egress_cost_per_gb", 1, 0, 0, 0,
                             CFG_PRICE_MAX,
                             &t->providers[k].egress_cost_per_gb, err);
+        if (rc == 0)
+            rc = cfg_billing_read(&m, &t->providers[k], err);
     }
     return rc;
 }
@@ -1531,8 +1535,10 @@ cfg_topology_free(struct cfg_topology *t)
         free(t->regions[r].name);
         free(t->regions[r].links);
     }
-    for (size_t k = 0; k < t->n_providers; k++)
+    for (size_t k = 0; k < t->n_providers; k++) {
         free(t->providers[k].name);
+        cfg_billing_free(&t->providers[k]);
+    }
     free(t->providers);
     free(t->region_edge);
     for (size_t k = 0; k < t->n_rtt_models; k++)

@@ -73,6 +73,8 @@ int db_insert_top(struct db *d, const struct met_run *r, int64_t id);
 /* db_latency.c: run id's p95 latencies (runs, region_metrics) and its
  * node_latency rows. Returns 0 or an error code. */
 int db_insert_latency(struct db *d, const struct met_run *r, int64_t id);
+/* Inserts r's provider_bills rows, if it has a bill (db_billing.c). */
+int db_insert_billing(struct db *d, const struct met_run *r, int64_t id);
 
 /* Records the trace a run or sweep replays: table "run_files" or
  * "sweep_files", owner_id the run's or sweep's id (db_write.c). Nothing

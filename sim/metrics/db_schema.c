@@ -404,6 +404,7 @@ met_db_schema(void)
         db_node_table(&b);
         strbuf_put(&b, db_schema_rest);
         strbuf_put(&b, db_schema_overload);
+        strbuf_put(&b, met_billing_schema);
         schema = strbuf_take(&b);
     }
     return schema;

@@ -428,6 +428,10 @@ met_write_json(const struct met_run *r, FILE *out)
     jw_open(&w, "cost_usd");
     jw_real(&w, "total", met_total_cost(r));
     jw_close(&w);
+    if (r->billing != NULL) { /* sim/metrics/cost.c */
+        jw_key(&w, "billing");
+        met_billing_json(r, out, w.depth);
+    }
 
     /* Last, so that comparisons can cut it off: it varies run to run. */
     jw_open(&w, "engine");

@@ -162,6 +162,68 @@ struct met_run;
 
 /* n's latency histogram, made empty on first use. */
 struct met_hist *met_node_latency(struct met_node *n);
+/*
+ * The bill beyond flat egress (sim/metrics/cost.c), for the providers of
+ * a topology whose price lists go further (providers[].billing): request
+ * fees, tiered egress, 95th-percentile link billing and storage of pushed
+ * content, for the run and extrapolated to a 30-day month.
+ */
+#define MET_MONTH_S (30.0 * 86400.0)
+
+struct met_price_tier {
+    double up_to_gb;          /* 0 in the last tier: no bound */
+    double usd_per_gb;
+};
+
+/* One provider's prices, copied from the topology. */
+struct met_provider_prices {
+    const char *name;                   /* borrowed */
+    double egress_usd_per_gb;           /* its flat price */
+    struct met_price_tier *tiers;       /* [n_tiers], owned; NULL: flat */
+    size_t n_tiers;
+    double request_usd_per_10k;
+    double link_usd_per_mbps_month;
+    double storage_usd_per_gb_month;
+};
+
+/* What a run's providers are billed on: set only when some provider has
+ * a billing mapping, so runs without one write what they always did. */
+struct met_billing {
+    struct met_provider_prices *providers; /* [n_providers], owned */
+    size_t n_providers;
+    int *node_provider;       /* [n_nodes] of the run: index into
+                                 providers, or -1; owned */
+};
+
+/* One provider's bill. The run's amounts are the month's scaled by the
+ * measured span over 30 days, except flat egress and request fees, which
+ * are the run's volume times the price. */
+struct met_provider_bill {
+    const char *name;
+    uint64_t requests;        /* measured client requests at its edges */
+    uint64_t egress_bytes;    /* bytes_out of all its nodes */
+    uint64_t pushed_bytes;    /* pushed_bytes of all its nodes */
+    double link_p95_mbps;     /* sum of its links' 95th percentiles */
+    double month_factor;      /* 30 days / measured span; 0: no span */
+    double egress_usd, request_usd, link_usd, storage_usd, total_usd;
+    double month_egress_usd, month_request_usd, month_link_usd,
+        month_storage_usd, month_total_usd;
+};
+
+/* Fills *out (OUT) for provider p of r->billing (which must be set). */
+void met_provider_bill(const struct met_run *r, size_t p,
+                       struct met_provider_bill *out);
+/* The price of gb GB in a month under tiers (n >= 1). */
+double met_tiered_usd(const struct met_price_tier *tiers, size_t n, double gb);
+/* Frees b (owned arrays included); NULL is a no-op. */
+void met_billing_free(struct met_billing *b);
+/* Writes r's bill (r->billing set) as the JSON object value of
+ * "billing", its members indented depth levels (json.c's layout). */
+void met_billing_json(const struct met_run *r, FILE *out, int depth);
+/* Prints r's bill under the run table; nothing when r->billing is NULL. */
+void met_billing_print(const struct met_run *r, FILE *out);
+/* The schema of table provider_bills. */
+extern const char met_billing_schema[];
 
 /* One time-series window of a link with capacity. */
 struct met_link_window {
@@ -359,6 +421,7 @@ struct met_run {
                                  version of the object than the origin had
                                  when they were made (served from a copy
                                  that was fresh by its TTL, or stale) */
+    struct met_billing *billing; /* owned, NULL: no provider billing */
     /* Simulated span of the measured requests. */
     int64_t measured_start_ns;
     int64_t measured_end_ns;
@@ -490,7 +553,8 @@ int met_check_db(const char *path, struct sim_err *err);
  * causes (node_metrics.misses_cold, misses_capacity, misses_expiry); 10
  * added node_metrics.refilled_stale (staged purges) and the cache-key
  * figures (fragment_misses, cached_keys, cached_objects,
- * keys_per_object). 8 and 9 were never released. */
+ * keys_per_object); 8 added the table provider_bills (created in
+ * place). 9 was never released. */
 #define MET_DB_VERSION 10
 
 /* ---- Sweeps ---------------------------------------------------------------

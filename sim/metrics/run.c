@@ -46,6 +46,8 @@ met_run_fini(struct met_run *r)
     r->top_by_requests = r->top_by_bytes = NULL;
     r->n_top_by_requests = r->n_top_by_bytes = 0;
     r->has_top = 0;
+    met_billing_free(r->billing);
+    r->billing = NULL;
     r->nodes = NULL;
     r->regions = NULL;
     r->n_nodes = 0;

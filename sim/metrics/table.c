@@ -565,4 +565,5 @@ met_print_table(const struct met_run *r, FILE *out)
         fputc('\n', out);
         print_links(r, out);
     }
+    met_billing_print(r, out);
 }

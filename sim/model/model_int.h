@@ -542,6 +542,9 @@ void node_respond(struct cdn *c, uint32_t s, int64_t now);
 /* content.c */
 int content_init(struct cdn *c, struct sim_err *err);
 void content_fini(struct cdn *c);
+/* The providers' price lists for the run's record (billing.c), or NULL
+ * when no provider has a billing mapping; met_run_fini frees it. */
+struct met_billing *cdn_billing_new(const struct cfg_topology *t);
 int purged_since_stored(const struct cdn *c, const struct cache_obj *o,
                         int64_t now);
 void node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);

@@ -147,6 +147,7 @@ record_start(struct cdn *c, struct met_run *m)
         m->nodes[i].depth = t->nodes[i].depth;
         m->nodes[i].egress_cost_per_gb = t->nodes[i].egress_cost_per_gb;
     }
+    m->billing = cdn_billing_new(t);
     utc_now(m->started);
 }
 

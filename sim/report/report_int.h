@@ -58,6 +58,10 @@ struct rep_plotter;
 int rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id,
                       int has_plot);
 
+/* Writes run run_id's "Bill by provider" section into doc when it has
+ * provider_bills rows (billing.c). Returns 0 or -SIM_EDB. */
+int rep_billing_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
 /* Prints a warning line to out for each link overloaded at a complete
  * point of sweep sweep_id (after `cdnsim sweep`'s table). Returns 0 or
  * -SIM_EDB. */
