@@ -192,4 +192,25 @@ ghost_trim(struct ghost *g, uint64_t max_bytes, uint64_t max_n)
         ghost_drop_oldest(g, b->n > 0 && (a->n == 0 || b->bytes > a->bytes));
 }
 
+/*
+ * ARC's adaptation of T1's target size p (Megiddo & Modha, FAST 2003,
+ * cases II and III; CAR uses the same rule, Bansal & Modha, FAST 2004) on
+ * a miss of size bytes whose id was on ghost list B1 (in_b1) or B2, whose
+ * lists hold b1 and b2 bytes: a B1 hit grows p by max(1, b2/b1) x size, a
+ * B2 hit shrinks it by max(1, b1/b2) x size, within [0, capacity].
+ */
+static inline double
+ghost_adapt_target(double p, int in_b1, double b1, double b2, uint64_t size,
+                   double capacity)
+{
+    if (in_b1) {
+        double delta = b1 > 0 && b2 / b1 > 1 ? b2 / b1 : 1;
+        p += delta * (double)size;
+        return p > capacity ? capacity : p;
+    }
+    double delta = b2 > 0 && b1 / b2 > 1 ? b1 / b2 : 1;
+    p -= delta * (double)size;
+    return p < 0 ? 0 : p;
+}
+
 #endif

@@ -110,19 +110,9 @@ arc_admit(struct policy *p, uint64_t key, uint64_t size)
     double b1 = (double)s->ghost.list[ARC_B1].bytes;
     double b2 = (double)s->ghost.list[ARC_B2].bytes;
     s->req_ghost = (uint8_t)ghost_list_of(g);
-    if (s->req_ghost == ARC_B1) {
-        /* Case II: T1 would have kept it; grow T1's target. */
-        double delta = b1 > 0 && b2 / b1 > 1 ? b2 / b1 : 1;
-        s->p = s->p + delta * (double)size;
-        if (s->p > c)
-            s->p = c;
-    } else {
-        /* Case III: T2 would have kept it; shrink T1's target. */
-        double delta = b2 > 0 && b1 / b2 > 1 ? b1 / b2 : 1;
-        s->p = s->p - delta * (double)size;
-        if (s->p < 0)
-            s->p = 0;
-    }
+    /* Case II (a B1 hit: T1 would have kept it) grows T1's target, case
+     * III (B2) shrinks it. */
+    s->p = ghost_adapt_target(s->p, s->req_ghost == ARC_B1, b1, b2, size, c);
     ghost_drop(&s->ghost, g);
     return 1;
 }

@@ -105,17 +105,7 @@ car_admit(struct policy *p, uint64_t key, uint64_t size)
     double b1 = (double)s->ghost.list[CAR_B1].bytes;
     double b2 = (double)s->ghost.list[CAR_B2].bytes;
     s->req_ghost = (uint8_t)ghost_list_of(g);
-    if (s->req_ghost == CAR_B1) {
-        double delta = b1 > 0 && b2 / b1 > 1 ? b2 / b1 : 1;
-        s->p = s->p + delta * (double)size;
-        if (s->p > c)
-            s->p = c;
-    } else {
-        double delta = b2 > 0 && b1 / b2 > 1 ? b1 / b2 : 1;
-        s->p = s->p - delta * (double)size;
-        if (s->p < 0)
-            s->p = 0;
-    }
+    s->p = ghost_adapt_target(s->p, s->req_ghost == CAR_B1, b1, b2, size, c);
     ghost_drop(&s->ghost, g);
     return 1;
 }
