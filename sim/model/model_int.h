@@ -726,9 +726,9 @@ observe_response(struct cdn *c, const struct req *r, int64_t now)
 {
     if (!r->measured)
         return;
-    struct met_counters *mc = &c->m->nodes[r->node].c;
-    mc->outcome[r->failed ? MET_OUT_ERROR : r->outcome]++;
     struct met_node *mn = &c->m->nodes[r->node];
+    struct met_counters *mc = &mn->c;
+    mc->outcome[r->failed ? MET_OUT_ERROR : r->outcome]++;
     met_hist_record(mn->latency ? mn->latency : met_node_latency(mn),
                     (uint64_t)(now - r->t_arrive));
     if (r->negative && !r->failed)

@@ -117,12 +117,11 @@ observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
         count_failed(c, r);
         return;
     }
-    if (c->m->classes != NULL)
-        class_count_answer(c, r, is_outdated(r),
-                           (uint64_t)(now - r->t_arrive + last_mile));
     struct met_run *m = c->m;
     struct met_region *g = &m->regions[r->region];
     uint64_t lat = (uint64_t)(now - r->t_arrive + last_mile);
+    if (m->classes != NULL)
+        class_count_answer(c, r, is_outdated(r), lat);
     if (is_outdated(r)) {
         m->outdated++;
         g->outdated++;
