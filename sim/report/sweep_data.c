@@ -27,6 +27,26 @@ metrics_free(struct sw_metric *v, size_t n)
     free(v);
 }
 
+/* Frees points[0..n) with their n_vary values each, and the array. */
+static void
+points_free(struct sw_point *points, int64_t n, size_t n_vary)
+{
+    for (int64_t p = 0; points && p < n; p++) {
+        struct sw_point *x = &points[p];
+        for (size_t j = 0; x->value && j < n_vary; j++)
+            free(x->value[j]);
+        free(x->value);
+        free(x->num);
+        free(x->params);
+        free(x->v);
+        free(x->ci);
+        free(x->sd);
+        free(x->rv);
+        free(x->run_ids);
+    }
+    free(points);
+}
+
 void
 sw_fini(struct sw_info *s)
 {
@@ -45,20 +65,7 @@ sw_fini(struct sw_info *s)
         free(s->vary[j].kind);
         free(s->vary[j].label);
     }
-    for (int64_t p = 0; s->points && p < s->n_points; p++) {
-        struct sw_point *x = &s->points[p];
-        for (size_t j = 0; x->value && j < s->n_vary; j++)
-            free(x->value[j]);
-        free(x->value);
-        free(x->num);
-        free(x->params);
-        free(x->v);
-        free(x->ci);
-        free(x->sd);
-        free(x->rv);
-        free(x->run_ids);
-    }
-    free(s->points);
+    points_free(s->points, s->n_points, s->n_vary);
     free(s->vary);
     metrics_free(s->metrics, s->n_metrics);
 }
@@ -671,25 +678,12 @@ collapse_replications(struct sw_info *s)
         n_complete += q->is_complete;
     }
     free(x);
-    /* Swap the combinations in for the points. */
-    struct sw_info old = *s;
+    /* The combinations in place of the points. */
+    points_free(s->points, s->n_points, s->n_vary);
     s->points = combos;
     s->n_points = n_combos;
     s->n_complete = n_complete;
     s->n_replications = n_rep;
-    old.vary = NULL;
-    old.n_vary = 0;
-    old.topology_path = old.workload_path = old.overrides = old.created = NULL;
-    old.topology = old.workload = NULL;
-    old.topology_sha256 = old.workload_sha256 = old.cdnsim_version = NULL;
-    old.metrics = NULL;
-    old.n_metrics = 0;
-    /* sw_fini frees the old points (it reads n_vary for their values:
-     * free them here). */
-    for (int64_t p = 0; p < old.n_points; p++)
-        for (size_t j = 0; j < s->n_vary; j++)
-            free(old.points[p].value[j]);
-    sw_fini(&old);
     struct sw_vary *rv = &s->vary[n_vary];
     free(rv->path);
     free(rv->spec);

@@ -70,8 +70,6 @@ struct sw_point {
 struct sw_info {
     int64_t id;
     char *topology_path, *workload_path, *overrides, *created;
-    /* collapse_replications moves every owned pointer of this struct:
-     * a new one must be added there too. */
     /* Provenance (schema version 4 on; NULL before): the files the sweep
      * began with and the cdnsim that began it. */
     char *topology_sha256, *workload_sha256, *cdnsim_version;
