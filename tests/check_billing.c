@@ -30,14 +30,6 @@ run_bill(const char *wl, struct cfg_topology **t, struct cfg_workload **w,
     ck_assert_uint_eq(m->billing->n_providers, 2);
 }
 
-static void
-free_run(struct cfg_topology *t, struct cfg_workload *w, struct met_run *m)
-{
-    met_run_fini(m);
-    cfg_workload_free(w);
-    cfg_topology_free(t);
-}
-
 /* Tiers of 1,000 GB at $0.10, 1,000 more at $0.05, the rest at $0.02. */
 START_TEST(test_billing_tiers_by_hand)
 {
@@ -99,7 +91,7 @@ START_TEST(test_billing_trace_by_hand)
      * flat egress at the edge's and the shield's prices. */
     ck_assert_double_eq(b.egress_usd, met_node_cost(&m.nodes[1]));
     ck_assert_usd(met_total_cost(&m), 0.021 * 0.05 + 0.021 * 0.04);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -125,7 +117,7 @@ START_TEST(test_billing_push_storage)
     ck_assert_usd(b.month_storage_usd, 0);
     ck_assert_usd(a.month_total_usd, a.month_egress_usd + a.month_request_usd +
                                          a.month_link_usd + 0.10);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 

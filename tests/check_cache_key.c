@@ -32,16 +32,6 @@ one_object_workload(const char *dir, unsigned n, const char *extra,
     return path;
 }
 
-static const struct met_node *
-node_named(const struct met_run *m, const char *name)
-{
-    for (size_t i = 0; i < m->n_nodes; i++)
-        if (strcmp(m->nodes[i].name, name) == 0)
-            return &m->nodes[i];
-    ck_abort_msg("no node %s", name);
-    return NULL;
-}
-
 /* The configuration of the last run, which its met_run borrows names
  * from: freed by done(). */
 static struct cfg_topology *last_t;
@@ -77,7 +67,7 @@ START_TEST(test_cache_key_variants_multiply_entries)
     struct met_run m;
     const char *sets[] = {"nodes.edge.cache.capacity=1MiB"};
     run(ONE_EDGE, wl, sets, 1, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(m.origin_requests, 3);
     ck_assert_uint_eq(edge->c.misses, 3);
     ck_assert_uint_eq(edge->c.fragment_misses, 2);
@@ -108,7 +98,7 @@ START_TEST(test_cache_key_tracking_fragments_and_normalises)
     struct met_run m;
     const char *plain[] = {big};
     run(ONE_EDGE, wl, plain, 1, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     double v = 16383, expect = 1 + v * (1 - pow(1 - 1 / v, 500));
     ck_assert_msg(fabs((double)m.origin_requests - expect) < 80,
                   "origin requests %llu, expected about %.1f",
@@ -120,7 +110,7 @@ START_TEST(test_cache_key_tracking_fragments_and_normalises)
 
     const char *ignore_all[] = {big, "cache_key.ignore_query=true"};
     run(ONE_EDGE, wl, ignore_all, 2, &m);
-    edge = node_named(&m, "edge");
+    edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(m.origin_requests, 1);
     ck_assert_uint_eq(edge->c.fragment_misses, 0);
     ck_assert_uint_eq(edge->c.cached_keys, 1);
@@ -158,8 +148,8 @@ START_TEST(test_cache_key_normalised_at_one_node)
     struct met_run m;
     const char *sets[] = {"nodes.shield.cache_key.ignore_query=true"};
     run("tests/scenarios/staged-purge.yaml", wl, sets, 1, &m);
-    const struct met_node *shield = node_named(&m, "shield");
-    const struct met_node *a = node_named(&m, "edge-a");
+    const struct met_node *shield = test_node_named(&m, "shield");
+    const struct met_node *a = test_node_named(&m, "edge-a");
     ck_assert_uint_eq(m.origin_requests, 1);
     ck_assert_uint_eq(shield->c.misses, 1);
     ck_assert_uint_eq(shield->c.cached_keys, 1);
@@ -187,7 +177,7 @@ START_TEST(test_cache_key_purge_removes_every_variant)
     struct met_run m;
     const char *sets[] = {"nodes.edge.cache.capacity=1MiB"};
     run(ONE_EDGE, wl, sets, 1, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.purged, 3);
     ck_assert_uint_eq(m.origin_requests, 6);
     done(&m);
@@ -310,8 +300,8 @@ START_TEST(test_lesson_query_strings)
     ck_assert_uint_eq(frag_b, 59132);
     ck_assert_double_eq_tol(met_offload(&a), 0.3742, 5e-5);
     ck_assert_double_eq_tol(met_offload(&b), 0.6291, 5e-5);
-    const struct met_node *sa = node_named(&a, "shield");
-    const struct met_node *sb = node_named(&b, "shield");
+    const struct met_node *sa = test_node_named(&a, "shield");
+    const struct met_node *sb = test_node_named(&b, "shield");
     ck_assert_double_eq_tol(met_ratio(sa->c.cached_keys, sa->c.cached_objects),
                             1.704, 5e-4);
     ck_assert_double_eq_tol(met_ratio(sb->c.cached_keys, sb->c.cached_objects),

@@ -16,14 +16,6 @@
 #include "util/err.h"
 #include "util/xalloc.h"
 
-static void
-free_run(struct cfg_topology *t, struct cfg_workload *w, struct met_run *m)
-{
-    met_run_fini(m);
-    cfg_workload_free(w);
-    cfg_topology_free(t);
-}
-
 START_TEST(test_classes_exact_two_classes)
 {
     /* One object per class, one request a second through one edge (hit
@@ -60,7 +52,7 @@ START_TEST(test_classes_exact_two_classes)
     ck_assert_uint_eq(met_hist_quantile(&kept->latency, 0.5), 10000000);
     ck_assert_uint_eq(kept->latency.max, 40000000);
     ck_assert_uint_eq(kept->latency.count, kept->requests);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(wl);
     test_rmtree(dir);
     free(dir);
@@ -102,13 +94,13 @@ START_TEST(test_classes_add_up_to_the_run)
     ck_assert_uint_eq(sum.outdated, m.outdated);
     ck_assert_uint_eq(answered, m.latency.count);
     ck_assert_uint_gt(sum.outdated, 0);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     /* A catalog that names no classes has no figures per class. */
     test_run_model("topologies/global.yaml", "workloads/zipf.yaml", sets, 2, &t,
                    &w, &m);
     ck_assert_ptr_null(m.classes);
     ck_assert_uint_eq(m.n_classes, 0);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -244,7 +236,7 @@ START_TEST(test_classes_readme_figures)
         hit[k] = pct(m.classes[0].hits, m.classes[0].requests);
         outdated[k] = pct(m.classes[0].outdated, m.classes[0].requests);
         assets[k] = pct(m.classes[1].hits, m.classes[1].requests);
-        free_run(t, w, &m);
+        test_free_run(t, w, &m);
     }
     char *phrase = xasprintf(
         "the articles, cached for an hour but changed every two minutes, "

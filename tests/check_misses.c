@@ -30,16 +30,6 @@ struct causes {
     uint64_t misses, cold, capacity, expiry, expired;
 };
 
-static const struct met_node *
-node_named(const struct met_run *m, const char *name)
-{
-    for (size_t i = 0; i < m->n_nodes; i++)
-        if (strcmp(m->nodes[i].name, name) == 0)
-            return &m->nodes[i];
-    ck_abort_msg("no node %s", name);
-    return NULL;
-}
-
 /* Runs the trace csv (time in ms, ids by name) with the workload lines extra
  * through one edge of the given capacity; returns the edge's causes. */
 static struct causes
@@ -57,7 +47,7 @@ run_trace(const char *capacity, const char *csv, const char *extra)
     struct cfg_workload *w;
     struct met_run m;
     test_run_model(topo, wl, NULL, 0, &t, &w, &m);
-    const struct met_counters *c = &node_named(&m, "edge")->c;
+    const struct met_counters *c = &test_node_named(&m, "edge")->c;
     struct causes got = {c->misses, c->misses_cold, c->misses_capacity,
                          c->misses_expiry, c->expired};
     met_run_fini(&m);
@@ -115,7 +105,7 @@ START_TEST(test_misses_two_objects_one_slot_synthetic)
     struct cfg_workload *w;
     struct met_run m;
     test_run_model(topo, wl, NULL, 0, &t, &w, &m);
-    const struct met_counters *c = &node_named(&m, "edge")->c;
+    const struct met_counters *c = &test_node_named(&m, "edge")->c;
     ck_assert_uint_eq(c->misses_cold, 2);
     ck_assert_uint_eq(c->misses_expiry, 0);
     ck_assert_uint_eq(c->misses_capacity, c->misses - 2);
@@ -190,7 +180,7 @@ START_TEST(test_misses_purge_on_change)
     struct cfg_workload *w;
     struct met_run m;
     test_run_model("tests/scenarios/slow-origin.yaml", wl, NULL, 0, &t, &w, &m);
-    const struct met_counters *c = &node_named(&m, "edge")->c;
+    const struct met_counters *c = &test_node_named(&m, "edge")->c;
     ck_assert_uint_eq(c->misses_cold, 1);
     ck_assert_uint_eq(c->misses_capacity, 0);
     ck_assert_uint_gt(c->purged, 10);
@@ -421,9 +411,7 @@ START_TEST(test_misses_older_file_upgraded)
     ck_assert_int_eq(test_run(run, NULL, NULL), 0);
     sqlite3 *db = NULL;
     ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db,
-                                  DROP_SINCE_5
-                                  "PRAGMA user_version = 4",
+    ck_assert_int_eq(sqlite3_exec(db, DROP_SINCE_5 "PRAGMA user_version = 4",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);

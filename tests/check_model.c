@@ -22,24 +22,6 @@ run_model(const char *topo, const char *wl, const char *const *sets,
     test_run_model(topo, wl, sets, n_sets, t, w, m);
 }
 
-static void
-free_run(struct cfg_topology *t, struct cfg_workload *w, struct met_run *m)
-{
-    met_run_fini(m);
-    cfg_workload_free(w);
-    cfg_topology_free(t);
-}
-
-static const struct met_node *
-node_named(const struct met_run *m, const char *name)
-{
-    for (size_t i = 0; i < m->n_nodes; i++)
-        if (strcmp(m->nodes[i].name, name) == 0)
-            return &m->nodes[i];
-    ck_abort_msg("no node %s", name);
-    return NULL;
-}
-
 /* --- theory: one LRU or FIFO cache under the independent reference model */
 
 /* Zipf probabilities p_i, i = 1..n. */
@@ -114,7 +96,7 @@ START_TEST(test_model_matches_che_approximation)
     struct met_run m;
     run_model("tests/scenarios/one-edge.yaml", "tests/scenarios/irm.yaml", sets,
               3, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.coalesced, 0); /* zero latency: none */
     double sim = (double)edge->c.hits / (double)edge->c.requests;
     double *p = zipf_pmf(100000, theory_cases[_i].alpha);
@@ -125,7 +107,7 @@ START_TEST(test_model_matches_che_approximation)
                   "%s alpha %.1f C %u: simulated %.4f, theory %.4f",
                   theory_cases[_i].policy, theory_cases[_i].alpha,
                   theory_cases[_i].capacity, sim, want);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -139,8 +121,8 @@ START_TEST(test_model_coalesces_one_fetch)
     struct met_run m;
     run_model("tests/scenarios/slow-origin.yaml",
               "tests/scenarios/one-object.yaml", sets, 1, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
-    const struct met_node *origin = node_named(&m, "origin");
+    const struct met_node *edge = test_node_named(&m, "edge");
+    const struct met_node *origin = test_node_named(&m, "origin");
     /* 100 requests within ~1 ms of an empty edge, 40 ms round trips: one
      * goes upstream, later ones wait for it or hit once it is back. */
     ck_assert_uint_eq(origin->c.requests, 1);
@@ -151,7 +133,7 @@ START_TEST(test_model_coalesces_one_fetch)
     /* Every waiter's latency ends when the one fetch returns. */
     ck_assert_uint_eq(m.latency.max, 40 * 1000000ULL);
     ck_assert_uint_gt(m.latency.min, 10 * 1000000ULL);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -168,10 +150,10 @@ START_TEST(test_model_latency_is_sum_of_round_trips)
     ck_assert_uint_eq(m.latency.max, 40 * 1000000ULL);
     ck_assert_uint_eq(m.latency.min, 10 * 1000000ULL);
     ck_assert_uint_eq(met_hist_quantile(&m.latency, 0.5), 10 * 1000000ULL);
-    ck_assert_uint_eq(node_named(&m, "edge")->c.hits, 99);
-    ck_assert_uint_eq(node_named(&m, "edge")->c.bytes_out, 100 * 1000);
-    ck_assert_uint_eq(node_named(&m, "origin")->c.bytes_out, 1000);
-    free_run(t, w, &m);
+    ck_assert_uint_eq(test_node_named(&m, "edge")->c.hits, 99);
+    ck_assert_uint_eq(test_node_named(&m, "edge")->c.bytes_out, 100 * 1000);
+    ck_assert_uint_eq(test_node_named(&m, "origin")->c.bytes_out, 1000);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -186,7 +168,7 @@ START_TEST(test_model_bandwidth_adds_transfer_time)
               "tests/scenarios/one-object.yaml", sets, 1, &t, &w, &m);
     ck_assert_uint_eq(m.latency.max, 41100000ULL);
     ck_assert_uint_eq(m.latency.min, 10100000ULL);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -200,7 +182,7 @@ START_TEST(test_model_ttl_expires_copies)
     struct met_run m;
     run_model("tests/scenarios/slow-origin.yaml",
               "tests/scenarios/one-object.yaml", sets, 3, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.misses, 1);
     ck_assert_uint_gt(edge->c.expired, 0);
     ck_assert_uint_eq(edge->c.requests, edge->c.hits + edge->c.misses +
@@ -212,10 +194,10 @@ START_TEST(test_model_ttl_expires_copies)
      * the 30 ms round trip's requests coalesce onto that fetch. One fetch
      * per 85 + 1 + 30 = 116 ms: 5 s / 116 ms = 43 fetches. */
     uint64_t fetches = edge->c.misses + edge->c.expired;
-    ck_assert_uint_eq(fetches, node_named(&m, "origin")->c.requests);
+    ck_assert_uint_eq(fetches, test_node_named(&m, "origin")->c.requests);
     ck_assert_msg(fetches >= 41 && fetches <= 45, "%llu fetches",
                   (unsigned long long)fetches);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -243,13 +225,13 @@ START_TEST(test_model_ttl_cache_matches_theory)
     struct met_run m;
     run_model("tests/scenarios/one-edge.yaml", "tests/scenarios/irm.yaml", sets,
               5, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     double lt = 100 * cases[_i].t_s;
     double want = lt / (1 + lt);
     double got = (double)edge->c.hits / (double)edge->c.requests;
     ck_assert_msg(fabs(got - want) < 0.01, "TTL %s: %.4f, theory %.4f",
                   cases[_i].ttl, got, want);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -264,15 +246,15 @@ START_TEST(test_model_revalidates_with_304)
     struct met_run m;
     run_model("tests/scenarios/slow-origin.yaml",
               "tests/scenarios/one-object.yaml", sets, 3, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
-    const struct met_node *origin = node_named(&m, "origin");
+    const struct met_node *edge = test_node_named(&m, "edge");
+    const struct met_node *origin = test_node_named(&m, "origin");
     ck_assert_uint_gt(edge->c.expired, 30);
     ck_assert_uint_eq(edge->c.revalidated, edge->c.expired);
     ck_assert_uint_eq(edge->c.outcome[MET_OUT_REVALIDATED],
                       edge->c.revalidated);
     ck_assert_uint_eq(edge->c.bytes_saved, 1000 * edge->c.revalidated);
     ck_assert_uint_eq(origin->c.bytes_out, 1000); /* the first fetch only */
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 
     /* An object that changes every 250 ms: some refetches bring a body. */
     const char *sets2[] = {"catalog.ttl=100ms", "arrival.rate=1000",
@@ -280,14 +262,14 @@ START_TEST(test_model_revalidates_with_304)
                            "catalog.change_interval=250ms"};
     run_model("tests/scenarios/slow-origin.yaml",
               "tests/scenarios/one-object.yaml", sets2, 4, &t, &w, &m);
-    edge = node_named(&m, "edge");
-    origin = node_named(&m, "origin");
+    edge = test_node_named(&m, "edge");
+    origin = test_node_named(&m, "origin");
     /* 5 s / 250 ms = 20 changes: about 20 full answers after the first. */
     uint64_t full = edge->c.expired - edge->c.revalidated;
     ck_assert_msg(full >= 15 && full <= 21, "%llu full refetches",
                   (unsigned long long)full);
     ck_assert_uint_eq(origin->c.bytes_out, 1000 * (1 + full));
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -303,8 +285,8 @@ START_TEST(test_model_stale_while_revalidate)
     struct met_run m;
     run_model("tests/scenarios/slow-origin.yaml",
               "tests/scenarios/one-object.yaml", sets, 4, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
-    const struct met_node *origin = node_named(&m, "origin");
+    const struct met_node *edge = test_node_named(&m, "edge");
+    const struct met_node *origin = test_node_named(&m, "origin");
     ck_assert_uint_eq(edge->c.misses, 1);
     ck_assert_uint_eq(edge->c.expired, 0);
     ck_assert_uint_gt(edge->c.stale, edge->c.updates);
@@ -324,7 +306,7 @@ START_TEST(test_model_stale_while_revalidate)
      * longer than the 10 ms client round trip. */
     ck_assert_uint_le(edge->c.coalesced, 40);
     ck_assert_uint_eq(met_hist_quantile(&m.latency, 0.99), 10 * 1000000ULL);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -340,16 +322,16 @@ START_TEST(test_model_stale_if_error)
     run_model("tests/scenarios/failover.yaml",
               "tests/scenarios/failover-workload.yaml", plain, 1, &t, &w, &m);
     uint64_t errors_plain = m.errors;
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     run_model("tests/scenarios/failover.yaml",
               "tests/scenarios/failover-workload.yaml", sie, 2, &t, &w, &m);
-    const struct met_node *a = node_named(&m, "edge-a");
+    const struct met_node *a = test_node_named(&m, "edge-a");
     ck_assert_uint_gt(a->c.stale_if_error, 20);
     ck_assert_uint_eq(a->c.outcome[MET_OUT_STALE], a->c.stale_if_error);
     /* Expired copies are served; objects never fetched still fail. */
     ck_assert_uint_lt(m.errors + a->c.stale_if_error / 2, errors_plain);
     ck_assert_uint_gt(a->c.errors, 0);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -419,7 +401,7 @@ START_TEST(test_regress_11_stale_answers_are_hits)
     for (size_t i = 0; i < m.n_regions; i++)
         ck_assert(met_ratio(m.regions[i].hits, m.regions[i].requests) ==
                   met_ratio(m.regions[i].bytes_hit, m.regions[i].bytes));
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(path);
     test_rmtree(dir);
     free(dir);
@@ -436,12 +418,12 @@ START_TEST(test_model_uncacheable_objects_bypass)
     struct met_run m;
     run_model("tests/scenarios/slow-origin.yaml",
               "tests/scenarios/one-object.yaml", sets, 2, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.bypass, 100);
     ck_assert_uint_eq(edge->c.coalesced, 0);
     ck_assert_uint_eq(m.origin_requests, 100);
     ck_assert_uint_eq(m.latency.min, 40 * 1000000ULL);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -459,14 +441,14 @@ START_TEST(test_model_negative_caching)
     struct met_run m;
     run_model("tests/scenarios/slow-origin.yaml",
               "tests/scenarios/one-object.yaml", sets, 4, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.negative, 5000);
     ck_assert_uint_eq(edge->c.revalidated, 0); /* 404s have no validator */
     ck_assert_msg(m.origin_requests >= 41 && m.origin_requests <= 45,
                   "%llu origin requests",
                   (unsigned long long)m.origin_requests);
     ck_assert_uint_eq(m.bytes, 5000 * 512);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -482,8 +464,8 @@ START_TEST(test_model_push_and_purge)
     struct met_run m;
     run_model("tests/scenarios/slow-origin.yaml", "tests/scenarios/events.yaml",
               NULL, 0, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
-    const struct met_node *origin = node_named(&m, "origin");
+    const struct met_node *edge = test_node_named(&m, "edge");
+    const struct met_node *origin = test_node_named(&m, "origin");
     ck_assert_uint_eq(edge->c.hits, 9);
     ck_assert_uint_eq(edge->c.misses, 1);
     ck_assert_uint_eq(edge->c.purged, 1);
@@ -494,19 +476,19 @@ START_TEST(test_model_push_and_purge)
     ck_assert_uint_eq(m.origin_bytes, 2000);
     ck_assert_uint_eq(m.origin_pushed_bytes, 1000);
     ck_assert_uint_eq(origin->windows[0].bytes_out, 1000);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 
     /* A soft purge only marks the copy stale: it comes back as a 304. */
     const char *soft[] = {"events.1.mode=soft"};
     run_model("tests/scenarios/slow-origin.yaml", "tests/scenarios/events.yaml",
               soft, 1, &t, &w, &m);
-    edge = node_named(&m, "edge");
-    origin = node_named(&m, "origin");
+    edge = test_node_named(&m, "edge");
+    origin = test_node_named(&m, "origin");
     ck_assert_uint_eq(edge->c.misses, 0);
     ck_assert_uint_eq(edge->c.expired, 1);
     ck_assert_uint_eq(edge->c.revalidated, 1);
     ck_assert_uint_eq(origin->c.bytes_out, 1000);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -534,13 +516,13 @@ START_TEST(test_regress_11_push_fits_the_cache)
     struct cfg_workload *w;
     struct met_run m;
     run_model(topo, path, NULL, 0, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
-    const struct met_node *origin = node_named(&m, "origin");
+    const struct met_node *edge = test_node_named(&m, "edge");
+    const struct met_node *origin = test_node_named(&m, "origin");
     ck_assert_uint_eq(edge->c.pushed_bytes, 10000);
     ck_assert_uint_eq(m.origin_pushed_bytes, 10000);
     ck_assert_uint_eq(m.origin_bytes, 10000 + 1000 * m.origin_requests);
     ck_assert_uint_eq(origin->c.bytes_out, m.origin_bytes);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(topo);
     free(path);
     test_rmtree(dir);
@@ -593,27 +575,27 @@ START_TEST(test_model_purge_by_tag_class_prefix)
         struct cfg_workload *w;
         struct met_run m;
         run_two_classes(dir, cases[k].purge, "hard", &t, &w, &m);
-        const struct met_node *edge = node_named(&m, "edge");
+        const struct met_node *edge = test_node_named(&m, "edge");
         ck_assert_msg(edge->c.purged == cases[k].purged, "%s: purged %llu",
                       cases[k].purge, (unsigned long long)edge->c.purged);
         ck_assert_uint_eq(edge->c.misses, 2 + cases[k].purged);
         ck_assert_uint_eq(edge->c.expired, 0);
         ck_assert_uint_eq(m.origin_requests, 2 + cases[k].purged);
-        free_run(t, w, &m);
+        test_free_run(t, w, &m);
     }
     /* Soft: the copy is only marked stale and comes back as a 304. */
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
     run_two_classes(dir, "{tag: front}", "soft", &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.purged, 1);
     ck_assert_uint_eq(edge->c.misses, 2);
     ck_assert_uint_eq(edge->c.expired, 1);
     ck_assert_uint_eq(edge->c.revalidated, 1);
     ck_assert_uint_eq(edge->c.bytes_saved, 1000);
     ck_assert_uint_eq(m.origin_bytes, 2000);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     test_rmtree(dir);
     free(dir);
 }
@@ -655,7 +637,7 @@ START_TEST(test_model_purge_by_tag_in_trace)
         struct met_run m;
         run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w,
                   &m);
-        const struct met_node *edge = node_named(&m, "edge");
+        const struct met_node *edge = test_node_named(&m, "edge");
         ck_assert_msg(edge->c.purged == cases[k].purged &&
                           edge->c.misses == cases[k].misses &&
                           edge->c.expired == cases[k].expired &&
@@ -668,7 +650,7 @@ START_TEST(test_model_purge_by_tag_in_trace)
                       (unsigned long long)edge->c.expired,
                       (unsigned long long)m.origin_bytes);
         ck_assert_uint_eq(edge->c.requests, 6);
-        free_run(t, w, &m);
+        test_free_run(t, w, &m);
         free(path);
         free(yaml);
     }
@@ -692,11 +674,11 @@ START_TEST(test_model_push_named_objects)
         "bytes: 1000}}\n"
         "events:\n  - {at: 0s, push: [0], to: [edge]}\n");
     run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.hits, 10);
     ck_assert_uint_eq(edge->c.pushed_bytes, 1000);
-    ck_assert_uint_eq(node_named(&m, "origin")->c.requests, 0);
-    free_run(t, w, &m);
+    ck_assert_uint_eq(test_node_named(&m, "origin")->c.requests, 0);
+    test_free_run(t, w, &m);
     free(path);
     test_rmtree(dir);
     free(dir);
@@ -728,23 +710,23 @@ START_TEST(test_model_freshness_per_class)
     char *yaml = xasprintf(base, "  stale_while_revalidate: 1s\n", "");
     char *path = test_write_file(dir, "f.yaml", yaml);
     run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.misses, 3);
     ck_assert_uint_eq(edge->c.expired, 0);
     ck_assert_uint_gt(edge->c.outcome[MET_OUT_UPDATING], 0);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(path);
     free(yaml);
 
     yaml = xasprintf(base, "", ", stale_while_revalidate: 1s");
     path = test_write_file(dir, "f.yaml", yaml);
     run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w, &m);
-    edge = node_named(&m, "edge");
+    edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.misses, 3);
     ck_assert_uint_gt(edge->c.expired, 20);                   /* b's */
     ck_assert_uint_gt(edge->c.outcome[MET_OUT_UPDATING], 20); /* a's */
     ck_assert_uint_eq(m.origin_requests, 3 + edge->c.updates + edge->c.expired);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(path);
     free(yaml);
 
@@ -755,11 +737,11 @@ START_TEST(test_model_freshness_per_class)
                            "  classes:\n    - {name: c, share: 1, objects: "
                            "1, immutable: true}\n");
     run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w, &m);
-    edge = node_named(&m, "edge");
+    edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.misses, 1);
     ck_assert_uint_eq(edge->c.expired, 0);
     ck_assert_uint_eq(m.origin_requests, 1);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(path);
     test_rmtree(dir);
     free(dir);
@@ -807,7 +789,7 @@ START_TEST(test_model_freshness_per_record)
         struct met_run m;
         run_model("tests/scenarios/slow-origin.yaml", path, NULL, 0, &t, &w,
                   &m);
-        const struct met_node *edge = node_named(&m, "edge");
+        const struct met_node *edge = test_node_named(&m, "edge");
         /* cases[k].hits are the fresh ones; stale answers are hits too. */
         ck_assert_msg(edge->c.hits == cases[k].hits + cases[k].stale &&
                           edge->c.expired == cases[k].expired &&
@@ -817,7 +799,7 @@ START_TEST(test_model_freshness_per_record)
                       (unsigned long long)edge->c.expired,
                       (unsigned long long)edge->c.stale);
         ck_assert_uint_eq(edge->c.misses, 1);
-        free_run(t, w, &m);
+        test_free_run(t, w, &m);
         free(cpath);
         free(path);
     }
@@ -848,7 +830,7 @@ START_TEST(test_model_outdated_answers_theory)
     ck_assert_msg(fabs(share - want) < 0.006, "outdated %.4f, theory %.4f",
                   share, want);
     ck_assert_uint_eq(m.regions[0].outdated, m.outdated);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -887,7 +869,7 @@ START_TEST(test_model_outdated_answers_exact)
                       "case %zu: outdated %llu, origin bytes %llu", k,
                       (unsigned long long)m.outdated,
                       (unsigned long long)m.origin_bytes);
-        free_run(t, w, &m);
+        test_free_run(t, w, &m);
         free(path);
         free(yaml);
     }
@@ -938,9 +920,9 @@ START_TEST(test_model_region_hit_ratios)
     ck_assert_uint_eq(m.regions[1].hits, 1);
     ck_assert_uint_eq(m.regions[1].bytes_hit, 1000);
     ck_assert_uint_eq(m.regions[1].bytes, 1500);
-    ck_assert_uint_eq(node_named(&m, "ea")->c.coalesced, 1);
+    ck_assert_uint_eq(test_node_named(&m, "ea")->c.coalesced, 1);
     ck_assert_uint_eq(m.origin_requests, 3);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(topo);
     free(cpath);
     free(path);
@@ -983,7 +965,7 @@ START_TEST(test_model_failure_loses_held_requests)
         struct cfg_workload *w;
         struct met_run m;
         run_model(topo, path, NULL, 0, &t, &w, &m);
-        const struct met_node *e = node_named(&m, "e");
+        const struct met_node *e = test_node_named(&m, "e");
         ck_assert_msg(m.errors == 1, "topology %zu: %llu errors", k,
                       (unsigned long long)m.errors);
         ck_assert_uint_eq(e->c.outcome[MET_OUT_ERROR], 1);
@@ -991,13 +973,14 @@ START_TEST(test_model_failure_loses_held_requests)
         ck_assert_uint_eq(m.latency.count, 1); /* b's */
         if (k == 0) {
             /* The shield had counted a: its outcome is ERROR. */
-            ck_assert_uint_eq(node_named(&m, "s")->c.outcome[MET_OUT_ERROR], 1);
+            ck_assert_uint_eq(
+                test_node_named(&m, "s")->c.outcome[MET_OUT_ERROR], 1);
             ck_assert_uint_eq(m.origin_requests, 2);
         } else {
             /* The origin never finished a: it counted only b. */
             ck_assert_uint_eq(m.origin_requests, 1);
         }
-        free_run(t, w, &m);
+        test_free_run(t, w, &m);
         free(topo);
     }
     free(cpath);
@@ -1056,8 +1039,8 @@ START_TEST(test_regress_11_failure_drops_the_queue)
     ck_assert_uint_eq(late->min, 10 * 1000000ULL);
     ck_assert_uint_eq(late->max, 50 * 1000000ULL);
     ck_assert_double_eq_tol(met_hist_mean(late), 30e6, 1e-3);
-    ck_assert_uint_eq(node_named(&m, "o")->c.requests, 9 + 5);
-    free_run(t, w, &m);
+    ck_assert_uint_eq(test_node_named(&m, "o")->c.requests, 9 + 5);
+    test_free_run(t, w, &m);
     free(topo);
     free(cpath);
     free(path);
@@ -1093,7 +1076,7 @@ START_TEST(test_model_304_for_an_evicted_copy)
     struct cfg_workload *w;
     struct met_run m;
     run_model(topo, path, NULL, 0, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.misses, 2);
     ck_assert_uint_eq(edge->c.expired, 1);
     ck_assert_uint_eq(edge->c.revalidated, 0);
@@ -1101,7 +1084,7 @@ START_TEST(test_model_304_for_an_evicted_copy)
     ck_assert_uint_eq(m.origin_requests, 4);
     ck_assert_uint_eq(m.origin_bytes, 3000);
     ck_assert_uint_eq(met_hist_quantile(&m.latency, 1.0), 70 * 1000000ULL);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(topo);
     free(cpath);
     free(path);
@@ -1135,7 +1118,7 @@ START_TEST(test_model_purge_on_change)
         run_model("tests/scenarios/slow-origin.yaml",
                   "tests/scenarios/changing-object.yaml", cases[k].sets,
                   cases[k].n_sets, &t, &w, &m);
-        const struct met_node *edge = node_named(&m, "edge");
+        const struct met_node *edge = test_node_named(&m, "edge");
         if (k == 0) {
             ck_assert_uint_eq(edge->c.misses, 1);
             ck_assert_uint_gt(m.outdated, 19000);
@@ -1150,7 +1133,7 @@ START_TEST(test_model_purge_on_change)
         if (k == 2)
             ck_assert_msg(m.outdated > 1700 && m.outdated < 2300,
                           "%llu outdated", (unsigned long long)m.outdated);
-        free_run(t, w, &m);
+        test_free_run(t, w, &m);
     }
 }
 END_TEST
@@ -1212,7 +1195,7 @@ START_TEST(test_model_queue_matches_mmc)
     struct met_run m;
     run_model("tests/scenarios/queue.yaml",
               "tests/scenarios/poisson-unique.yaml", sets, 3, &t, &w, &m);
-    ck_assert_uint_eq(node_named(&m, "edge")->c.hits, 0);
+    ck_assert_uint_eq(test_node_named(&m, "edge")->c.hits, 0);
     double mu = 1000.0 / queue_cases[_i].mean_ms, lambda = queue_cases[_i].rate;
     double C = erlang_c(c, lambda / mu), theta = c * mu - lambda;
     double mean_s = C / theta + 1 / mu;
@@ -1242,7 +1225,7 @@ START_TEST(test_model_queue_matches_mmc)
         test_assert_readme_says(says);
         free(says);
     }
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -1255,8 +1238,8 @@ START_TEST(test_model_fails_over_and_back)
     struct met_run m;
     run_model("tests/scenarios/failover.yaml",
               "tests/scenarios/failover-workload.yaml", NULL, 0, &t, &w, &m);
-    const struct met_node *a = node_named(&m, "edge-a");
-    const struct met_node *b = node_named(&m, "edge-b");
+    const struct met_node *a = test_node_named(&m, "edge-a");
+    const struct met_node *b = test_node_named(&m, "edge-b");
     /* Clients refused by the dead edge-a before routing noticed (1 s to
      * 1.5 s, about 50 of them) are the errors no edge answered. */
     uint64_t refused = m.errors - a->c.errors - b->c.errors;
@@ -1279,7 +1262,7 @@ START_TEST(test_model_fails_over_and_back)
     /* Without a backup, misses while the shield is down (4 s to 6 s)
      * fail: the edges pass those errors to their clients. */
     ck_assert_uint_gt(a->c.errors, 50);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -1292,9 +1275,9 @@ START_TEST(test_model_backup_parent_takes_over)
     struct met_run m;
     run_model("tests/scenarios/failover.yaml",
               "tests/scenarios/failover-workload.yaml", sets, 2, &t, &w, &m);
-    const struct met_node *a = node_named(&m, "edge-a");
-    const struct met_node *shield = node_named(&m, "shield");
-    const struct met_node *origin = node_named(&m, "origin");
+    const struct met_node *a = test_node_named(&m, "edge-a");
+    const struct met_node *shield = test_node_named(&m, "shield");
+    const struct met_node *origin = test_node_named(&m, "origin");
     /* From 4.5 s (noticed) to 6.5 s (recovery noticed) edge-a's misses go
      * straight to the origin: the origin sees more than the shield sends,
      * and only the 0.5 s before detection still fails: about a quarter of
@@ -1303,7 +1286,7 @@ START_TEST(test_model_backup_parent_takes_over)
     ck_assert_uint_gt(origin->c.requests, from_shield + 50);
     ck_assert_uint_lt(a->c.errors, 80);
     ck_assert_uint_gt(a->c.errors, 0);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -1318,11 +1301,11 @@ START_TEST(test_model_routes_by_cost_weight_and_pin)
     struct met_run m;
     run_model("topologies/reference/multi-cdn.yaml", "workloads/zipf.yaml",
               sets, 3, &t, &w, &m);
-    const struct met_node *a_fra = node_named(&m, "a-fra"),
-                          *b_fra = node_named(&m, "b-fra"),
-                          *a_iad = node_named(&m, "a-iad"),
-                          *b_iad = node_named(&m, "b-iad"),
-                          *b_sin = node_named(&m, "b-sin");
+    const struct met_node *a_fra = test_node_named(&m, "a-fra"),
+                          *b_fra = test_node_named(&m, "b-fra"),
+                          *a_iad = test_node_named(&m, "a-iad"),
+                          *b_iad = test_node_named(&m, "b-iad"),
+                          *b_sin = test_node_named(&m, "b-sin");
     const struct met_region *eu = &m.regions[0], *us = &m.regions[1],
                             *asia = &m.regions[2];
     /* Pinned: every Asian request goes to b-sin, though a-fra is cheaper. */
@@ -1342,7 +1325,7 @@ START_TEST(test_model_routes_by_cost_weight_and_pin)
                   "b-fra %llu", (unsigned long long)b_fra->c.requests);
     ck_assert_msg(fabs((double)refused / 75000.0 - 1) < 0.03, "refused %llu",
                   (unsigned long long)refused);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -1384,14 +1367,14 @@ START_TEST(test_model_conserves_requests)
               conserve_cases[_i].sets, 4, &t, &w, &m);
     int has_outages = t->n_outages > 0;
     if (_i == 1)
-        ck_assert_uint_gt(node_named(&m, "edge-fra")->c.refetched, 0);
+        ck_assert_uint_gt(test_node_named(&m, "edge-fra")->c.refetched, 0);
     if (has_outages)
         ck_assert_uint_gt(m.errors, 0);
     else
         ck_assert_uint_eq(m.errors, 0);
     if (_i == 3)
         ck_assert_uint_gt(m.origin_pushed_bytes, 0);
-    ck_assert_uint_gt(node_named(&m, "edge-fra")->c.bypass, 0);
+    ck_assert_uint_gt(test_node_named(&m, "edge-fra")->c.bypass, 0);
     uint64_t edge_requests = 0, origin_requests = 0, origin_bytes = 0;
     uint64_t pushed = 0;
     for (size_t i = 0; i < m.n_nodes; i++) {
@@ -1455,11 +1438,11 @@ START_TEST(test_model_conserves_requests)
     ck_assert_uint_le(pushed, m.origin_pushed_bytes);
     ck_assert_uint_eq(m.requests, _i == 2 ? 650000 : _i == 3 ? 100000 : 250000);
     /* Each region sends to its own edge here. */
-    ck_assert_uint_eq(node_named(&m, "edge-fra")->c.requests,
+    ck_assert_uint_eq(test_node_named(&m, "edge-fra")->c.requests,
                       m.regions[0].requests);
-    ck_assert_uint_eq(node_named(&m, "edge-iad")->c.requests,
+    ck_assert_uint_eq(test_node_named(&m, "edge-iad")->c.requests,
                       m.regions[1].requests);
-    ck_assert_uint_eq(node_named(&m, "edge-sin")->c.requests,
+    ck_assert_uint_eq(test_node_named(&m, "edge-sin")->c.requests,
                       m.regions[2].requests);
     /* Errors are left out of the latencies. */
     ck_assert_uint_eq(m.latency.count, m.requests - m.errors);
@@ -1496,7 +1479,7 @@ START_TEST(test_model_conserves_requests)
         ck_assert_uint_eq(hits, m.nodes[i].c.hits);
         ck_assert_uint_eq(out, m.nodes[i].c.bytes_out);
     }
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -1573,11 +1556,11 @@ START_TEST(test_model_trace_matches_synthetic)
     run_model(topo, wl, NULL, 0, &t1, &w1, &m1);
     run_model(topo, trace_wl, NULL, 0, &t2, &w2, &m2);
     ck_assert_uint_eq(m1.requests, 50000);
-    ck_assert_uint_gt(node_named(&m1, "edge-fra")->c.bypass, 0);
-    ck_assert_uint_gt(node_named(&m1, "edge-fra")->c.revalidated +
-                          node_named(&m1, "shield-ams")->c.revalidated,
+    ck_assert_uint_gt(test_node_named(&m1, "edge-fra")->c.bypass, 0);
+    ck_assert_uint_gt(test_node_named(&m1, "edge-fra")->c.revalidated +
+                          test_node_named(&m1, "shield-ams")->c.revalidated,
                       0);
-    ck_assert_uint_gt(node_named(&m1, "edge-fra")->c.purged, 100);
+    ck_assert_uint_gt(test_node_named(&m1, "edge-fra")->c.purged, 100);
     /* The synthetic run's figures per class are its own: a trace names
      * no classes. */
     struct met_region *classes = m1.classes;
@@ -1588,8 +1571,8 @@ START_TEST(test_model_trace_matches_synthetic)
     ck_assert_str_eq(j1, j2);
     free(j1);
     free(j2);
-    free_run(t1, w1, &m1);
-    free_run(t2, w2, &m2);
+    test_free_run(t1, w1, &m1);
+    test_free_run(t2, w2, &m2);
     free(yaml);
     free(trace_wl);
     free(csv);
@@ -1623,16 +1606,16 @@ START_TEST(test_model_trace_region_column)
     ck_assert_uint_ge(m.regions[0].requests, 3); /* eu */
     ck_assert_uint_ge(m.regions[1].requests, 2); /* us */
     ck_assert_uint_ge(m.regions[2].requests, 2); /* asia */
-    ck_assert_uint_eq(node_named(&m, "edge-fra")->c.requests,
+    ck_assert_uint_eq(test_node_named(&m, "edge-fra")->c.requests,
                       m.regions[0].requests);
-    ck_assert_uint_eq(node_named(&m, "edge-iad")->c.requests,
+    ck_assert_uint_eq(test_node_named(&m, "edge-iad")->c.requests,
                       m.regions[1].requests);
-    ck_assert_uint_eq(node_named(&m, "edge-sin")->c.requests,
+    ck_assert_uint_eq(test_node_named(&m, "edge-sin")->c.requests,
                       m.regions[2].requests);
     ck_assert_int_eq(m.measured_start_ns, 0);
     /* The last request (3.5 s) hits at edge-fra (eu asked first). */
     ck_assert_int_eq(m.measured_end_ns, 3500000000LL);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(path);
     test_rmtree(dir);
     free(dir);
@@ -1674,12 +1657,12 @@ START_TEST(test_model_trace_errors)
     ck_assert_str_eq(err.field, "time");
     ck_assert_ptr_nonnull(strstr(err.msg, "earlier than the time before"));
     ck_assert_uint_eq(m.requests, 2); /* what came before it */
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 
     rc = run_csv(dir, ooo, ", out_of_order: clamp", &m, &err, &t, &w);
     ck_assert_int_eq(rc, 0);
     ck_assert_uint_eq(m.requests, 4);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 
     rc = run_csv(dir, "time,id,size,region\n1,1,5,eu\n2,1,5,mars\n", "", &m,
                  &err, &t, &w);
@@ -1689,7 +1672,7 @@ START_TEST(test_model_trace_errors)
     ck_assert_str_eq(err.field, "region");
     ck_assert_ptr_nonnull(strstr(err.msg, "no region \"mars\""));
     ck_assert_ptr_nonnull(strstr(err.msg, "eu, us, asia"));
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 
     /* A bad first record fails when the run is built. */
     rc =
@@ -1714,7 +1697,7 @@ START_TEST(test_model_flash_crowd_in_time_series)
     struct met_run m;
     run_model("tests/scenarios/one-edge.yaml", "tests/data/flash-workload.yaml",
               sets, 4, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_ge(edge->n_windows, 55);
     for (uint64_t k = 1; k < 55; k++) {
         double r = (double)edge->windows[k].requests;
@@ -1727,7 +1710,7 @@ START_TEST(test_model_flash_crowd_in_time_series)
                       "%.0f",
                       (unsigned long long)k, r, e);
     }
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -1743,7 +1726,7 @@ START_TEST(test_model_classes_ttl_behaviour)
     struct met_run m;
     run_model("tests/scenarios/slow-origin.yaml",
               "tests/data/ttl-classes-workload.yaml", sets, 1, &t, &w, &m);
-    const struct met_node *edge = node_named(&m, "edge");
+    const struct met_node *edge = test_node_named(&m, "edge");
     double share = (double)edge->c.bypass / (double)m.requests;
     ck_assert_double_eq_tol(share, 0.2, 5 * sqrt(0.2 * 0.8 / 5000));
     ck_assert_uint_eq(edge->c.misses, 2); /* short and long, once */
@@ -1751,7 +1734,7 @@ START_TEST(test_model_classes_ttl_behaviour)
                   "%llu expired", (unsigned long long)edge->c.expired);
     ck_assert_uint_eq(m.origin_requests,
                       edge->c.bypass + edge->c.misses + edge->c.expired);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 

@@ -53,24 +53,6 @@ run_text(const char *topo, const char *csv, const char *const *sets,
     free(wpath);
 }
 
-static void
-free_run(struct cfg_topology *t, struct cfg_workload *w, struct met_run *m)
-{
-    met_run_fini(m);
-    cfg_workload_free(w);
-    cfg_topology_free(t);
-}
-
-static const struct met_node *
-node_named(const struct met_run *m, const char *name)
-{
-    for (size_t i = 0; i < m->n_nodes; i++)
-        if (strcmp(m->nodes[i].name, name) == 0)
-            return &m->nodes[i];
-    ck_abort_msg("no node %s", name);
-    return NULL;
-}
-
 /* Every node's requests are accounted for: a lookup outcome, or turned
  * away (metrics.h's invariant). */
 static void
@@ -115,7 +97,7 @@ check_queue_limit(const char *limit, uint64_t want_refused, const char *readme)
     struct cfg_workload *w;
     struct met_run m;
     run_text(topo, csv, NULL, 0, &t, &w, &m);
-    const struct met_node *o = node_named(&m, "o");
+    const struct met_node *o = test_node_named(&m, "o");
     ck_assert_uint_eq(o->c.refused, want_refused);
     ck_assert_uint_eq(o->c.requests, 100);
     char *says = xasprintf(readme, (unsigned long long)o->c.refused);
@@ -131,7 +113,7 @@ check_queue_limit(const char *limit, uint64_t want_refused, const char *readme)
     ck_assert_uint_eq(m.latency.count, 100 - want_refused);
     ck_assert_uint_eq(m.latency.max, (100 - want_refused) * 10000000ULL);
     assert_node_invariant(&m);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(csv);
     free(topo);
     free(extra);
@@ -157,7 +139,7 @@ check_timeout(const char *timeout, uint64_t want_timed_out, const char *readme)
     struct cfg_workload *w;
     struct met_run m;
     run_text(topo, csv, NULL, 0, &t, &w, &m);
-    const struct met_node *o = node_named(&m, "o");
+    const struct met_node *o = test_node_named(&m, "o");
     ck_assert_uint_eq(o->c.timed_out, want_timed_out);
     ck_assert_uint_eq(m.overload.timed_out, want_timed_out);
     char *says = xasprintf(readme, (unsigned long long)o->c.timed_out);
@@ -171,7 +153,7 @@ check_timeout(const char *timeout, uint64_t want_timed_out, const char *readme)
     ck_assert_uint_eq(m.latency.count + m.errors, 100);
     ck_assert_uint_eq(o->c.requests, 100);
     assert_node_invariant(&m);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(csv);
     free(topo);
     free(extra);
@@ -202,15 +184,15 @@ START_TEST(test_overload_timed_out_service_then_failure)
     ck_assert_uint_eq(m.requests, 2);
     ck_assert_uint_eq(m.errors, 2);
     ck_assert_uint_eq(m.overload.timed_out, 2);
-    ck_assert_uint_eq(node_named(&m, "o")->c.timed_out, 2);
-    free_run(t, w, &m);
+    ck_assert_uint_eq(test_node_named(&m, "o")->c.timed_out, 2);
+    test_free_run(t, w, &m);
     const char *sets[] = {"nodes.o.timeout=20ms"};
     run_text(more, csv, sets, 1, &t, &w, &m);
     ck_assert_uint_eq(m.errors, 1); /* a, lost in the failure */
     ck_assert_uint_eq(m.overload.timed_out, 0);
     ck_assert_uint_eq(m.latency.count, 1);
     ck_assert_uint_eq(m.latency.max, 10000000ULL);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(more);
     free(topo);
 }
@@ -233,7 +215,7 @@ START_TEST(test_overload_rate_limit_token_bucket)
     struct cfg_workload *w;
     struct met_run m;
     run_text(topo, csv, NULL, 0, &t, &w, &m);
-    const struct met_node *e = node_named(&m, "e");
+    const struct met_node *e = test_node_named(&m, "e");
     ck_assert_uint_eq(e->c.rate_limited, 86);
     ck_assert_uint_eq(e->c.misses, 15);
     char *says = xasprintf("`{rate: 100, burst: 5}` get %llu answers (5 of "
@@ -247,12 +229,12 @@ START_TEST(test_overload_rate_limit_token_bucket)
     ck_assert_uint_eq(m.regions[0].overload.rate_limited, 86);
     ck_assert_uint_eq(m.origin_requests, 15);
     assert_node_invariant(&m);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     /* 1.01 tokens short: 100 ms x 99.99/s refills 9.999 tokens. */
     const char *sets[] = {"nodes.e.rate_limit.rate=99.99"};
     run_text(topo, csv, sets, 1, &t, &w, &m);
-    ck_assert_uint_eq(node_named(&m, "e")->c.rate_limited, 87);
-    free_run(t, w, &m);
+    ck_assert_uint_eq(test_node_named(&m, "e")->c.rate_limited, 87);
+    test_free_run(t, w, &m);
     free(csv);
 }
 END_TEST
@@ -278,13 +260,13 @@ START_TEST(test_overload_rate_limit_per_region)
     run_text(topo, csv, NULL, 0, &t, &w, &m);
     ck_assert_uint_eq(m.regions[0].overload.rate_limited, 5);
     ck_assert_uint_eq(m.regions[1].overload.rate_limited, 5);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     const char *sets[] = {"nodes.e.rate_limit.per=total"};
     run_text(topo, csv, sets, 1, &t, &w, &m);
     ck_assert_uint_eq(m.overload.rate_limited, 15);
     ck_assert_uint_eq(m.regions[0].overload.rate_limited, 5);
     ck_assert_uint_eq(m.regions[1].overload.rate_limited, 10);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(csv);
     free(ca);
     free(cb);
@@ -308,14 +290,14 @@ START_TEST(test_overload_stale_if_error_covers_a_503)
     struct cfg_workload *w;
     struct met_run m;
     run_text(topo, csv, NULL, 0, &t, &w, &m);
-    const struct met_node *e = node_named(&m, "e");
-    ck_assert_uint_eq(node_named(&m, "o")->c.refused, 2);
+    const struct met_node *e = test_node_named(&m, "e");
+    ck_assert_uint_eq(test_node_named(&m, "o")->c.refused, 2);
     ck_assert_uint_eq(e->c.stale_if_error, 1);
     ck_assert_uint_eq(e->c.outcome[MET_OUT_STALE], 1);
     ck_assert_uint_eq(m.errors, 1);
     ck_assert_uint_eq(m.overload.refused, 1);
     assert_node_invariant(&m);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     free(topo);
 }
 END_TEST
@@ -745,7 +727,7 @@ START_TEST(test_overload_readme_attack_figures)
     test_assert_readme_says(phrase);
     ck_assert_uint_eq(eu->errors + us->errors, 0);
     ck_assert_uint_eq(m.overload.rate_limited, bots->overload.rate_limited);
-    ck_assert_uint_eq(node_named(&m, "edge")->c.rate_limited,
+    ck_assert_uint_eq(test_node_named(&m, "edge")->c.rate_limited,
                       bots->overload.rate_limited);
     /* The limit holds the bots to about 500/s during the 20 s attack. */
     ck_assert_uint_le(m.origin_peak_rps, 800);
@@ -753,7 +735,7 @@ START_TEST(test_overload_readme_attack_figures)
     free(limited);
     free(sent);
     free(peak0);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 
     const char *sets[] = {"nodes.edge.rate_limit.rate=1e9"};
     test_run_model("topologies/rate-limit.yaml", "workloads/attack.yaml", sets,
@@ -774,7 +756,7 @@ START_TEST(test_overload_readme_attack_figures)
     free(phrase);
     free(peak);
     free(refused);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 

@@ -35,14 +35,6 @@ run_top(const char *topo, const char *wl, const char *const *sets,
     cdn_free(c);
 }
 
-static void
-free_run(struct cfg_topology *t, struct cfg_workload *w, struct met_run *m)
-{
-    met_run_fini(m);
-    cfg_workload_free(w);
-    cfg_topology_free(t);
-}
-
 START_TEST(test_top_exact_alternating)
 {
     /* One edge with room for one of the two objects: 7 (500 B) and 8
@@ -84,7 +76,7 @@ START_TEST(test_top_exact_alternating)
             ck_assert_uint_eq(m.top_by_requests[1].object, 8);
             ck_assert_uint_eq(m.top_by_bytes[1].object, 7);
         }
-        free_run(t, w, &m);
+        test_free_run(t, w, &m);
     }
     free(wl), free(csv), free(topo);
     test_rmtree(dir);
@@ -121,12 +113,12 @@ START_TEST(test_top_full_list_adds_up)
     ck_assert_uint_eq(reqs, m.origin_requests);
     ck_assert_uint_eq(bytes, m.origin_bytes);
     ck_assert_uint_gt(m.n_top_by_requests, 1000);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
     run_top("topologies/global.yaml", "workloads/daily-mix.yaml", sets, 2, 0,
             &t, &w, &m);
     ck_assert_int_eq(m.has_top, 0);
     ck_assert_ptr_null(m.top_by_requests);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 
@@ -218,7 +210,7 @@ START_TEST(test_top_readme_figure)
                              (unsigned long long)o->requests);
     test_assert_readme_says(phrase);
     free(phrase);
-    free_run(t, w, &m);
+    test_free_run(t, w, &m);
 }
 END_TEST
 

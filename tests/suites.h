@@ -80,6 +80,7 @@ char *test_write_file(const char *dir, const char *name, const char *text);
 struct cfg_topology;
 struct cfg_workload;
 struct met_run;
+struct met_node;
 
 /* Loads topo and wl with the overrides sets (at most 16), builds the
  * model and runs it into m; fails the test on any error, naming it. The
@@ -87,6 +88,14 @@ struct met_run;
 void test_run_model(const char *topo, const char *wl, const char *const *sets,
                     size_t n_sets, struct cfg_topology **t,
                     struct cfg_workload **w, struct met_run *m);
+
+/* Frees what test_run_model made. */
+void test_free_run(struct cfg_topology *t, struct cfg_workload *w,
+                   struct met_run *m);
+
+/* The node of run m named name; fails the test when there is none. */
+const struct met_node *test_node_named(const struct met_run *m,
+                                       const char *name);
 
 /* The whole file at path (caller frees); fails the test if it cannot
  * be opened. */

@@ -117,8 +117,8 @@ char *
 test_tmpdir(void)
 {
     const char *base = getenv("TMPDIR");
-    char *tmpl = xasprintf("%s/cdnsim-test-XXXXXX", base && *base ? base
-                                                                  : "/tmp");
+    char *tmpl =
+        xasprintf("%s/cdnsim-test-XXXXXX", base && *base ? base : "/tmp");
     if (mkdtemp(tmpl) == NULL) {
         free(tmpl);
         return NULL;
@@ -246,4 +246,22 @@ test_run_model(const char *topo, const char *wl, const char *const *sets,
     ck_assert_msg(c != NULL, "%s", sim_err_format(&err, buf, sizeof buf));
     ck_assert_int_eq(cdn_run(c, NULL, m), 0);
     cdn_free(c);
+}
+
+void
+test_free_run(struct cfg_topology *t, struct cfg_workload *w, struct met_run *m)
+{
+    met_run_fini(m);
+    cfg_workload_free(w);
+    cfg_topology_free(t);
+}
+
+const struct met_node *
+test_node_named(const struct met_run *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_nodes; i++)
+        if (strcmp(m->nodes[i].name, name) == 0)
+            return &m->nodes[i];
+    ck_abort_msg("no node %s", name);
+    return NULL;
 }
