@@ -155,6 +155,32 @@ wl_pick_region(const struct wl_gen *g, gsl_rng *rng)
     return (uint32_t)gsl_ran_discrete(rng, g->region_table);
 }
 
+int32_t
+wl_region_index(const struct wl_gen *g, const char *name)
+{
+    for (uint32_t r = 0; r < g->n_regions; r++)
+        if (strcmp(g->region_names[r], name) == 0)
+            return (int32_t)r;
+    return -1;
+}
+
+int
+wl_unknown_region(const struct wl_gen *g, const char *region,
+                  const struct cfg_mark *mark, const char *field,
+                  struct sim_err *err)
+{
+    char known[256];
+    size_t n = 0;
+    known[0] = '\0';
+    for (uint32_t j = 0; j < g->n_regions && n < sizeof known; j++)
+        n += (size_t)snprintf(known + n, sizeof known - n, "%s%s",
+                              j ? ", " : "", g->region_names[j]);
+    return sim_err_set(err, -SIM_ENOENT, mark->file, mark->line, mark->col,
+                       field,
+                       "the topology has no region \"%s\" (its regions: %s)",
+                       region, known);
+}
+
 /* Resolves catalog.locality.regions against the topology's regions. */
 static int
 resolve_overlaps(struct wl_gen *g, double *overlap, struct sim_err *err)
@@ -164,22 +190,9 @@ resolve_overlaps(struct wl_gen *g, double *overlap, struct sim_err *err)
         overlap[r] = w->overlap;
     for (size_t k = 0; k < w->n_overlaps; k++) {
         const struct cfg_overlap *o = &w->overlaps[k];
-        uint32_t r = 0;
-        while (r < g->n_regions && strcmp(g->region_names[r], o->region) != 0)
-            r++;
-        if (r == g->n_regions) {
-            char known[256];
-            size_t n = 0;
-            known[0] = '\0';
-            for (uint32_t j = 0; j < g->n_regions && n < sizeof known; j++)
-                n += (size_t)snprintf(known + n, sizeof known - n, "%s%s",
-                                      j ? ", " : "", g->region_names[j]);
-            return sim_err_set(err, -SIM_ENOENT, o->mark.file, o->mark.line,
-                               o->mark.col, o->field,
-                               "the topology has no region \"%s\" (its "
-                               "regions: %s)",
-                               o->region, known);
-        }
+        int32_t r = wl_region_index(g, o->region);
+        if (r < 0)
+            return wl_unknown_region(g, o->region, &o->mark, o->field, err);
         overlap[r] = o->overlap;
     }
     return 0;

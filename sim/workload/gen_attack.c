@@ -13,34 +13,13 @@
 #include "util/xalloc.h"
 #include "workload/gen_int.h"
 
-/* The index of region name among g's, or -1. */
-static int32_t
-region_index(const struct wl_gen *g, const char *name)
-{
-    for (uint32_t r = 0; r < g->n_regions; r++)
-        if (strcmp(g->region_names[r], name) == 0)
-            return (int32_t)r;
-    return -1;
-}
-
 int
 wl_attack_check(const struct wl_gen *g, struct sim_err *err)
 {
     for (size_t k = 0; k < g->w->n_attacks; k++) {
         const struct cfg_attack *a = &g->w->attacks[k];
-        if (a->region == NULL || region_index(g, a->region) >= 0)
-            continue;
-        char known[256];
-        size_t n = 0;
-        known[0] = '\0';
-        for (uint32_t j = 0; j < g->n_regions && n < sizeof known; j++)
-            n += (size_t)snprintf(known + n, sizeof known - n, "%s%s",
-                                  j ? ", " : "", g->region_names[j]);
-        return sim_err_set(err, -SIM_ENOENT, a->mark.file, a->mark.line,
-                           a->mark.col, a->field,
-                           "the topology has no region \"%s\" (its "
-                           "regions: %s)",
-                           a->region, known);
+        if (a->region != NULL && wl_region_index(g, a->region) < 0)
+            return wl_unknown_region(g, a->region, &a->mark, a->field, err);
     }
     return 0;
 }
@@ -56,7 +35,7 @@ wl_attack_init(struct wl_gen *g)
         s->rng = sim_rng_new(w->seed, SIM_RNG_ID(WL_RNG_ATTACK, k));
         s->mean_gap_ns = 1e9 / a->rate;
         s->last_at = a->at;
-        s->region = a->region ? region_index(g, a->region) : -1;
+        s->region = a->region ? wl_region_index(g, a->region) : -1;
         s->end_at = a->at > WL_NEVER - a->duration_ns ? WL_NEVER
                                                       : a->at + a->duration_ns;
     }

@@ -202,6 +202,15 @@ void wl_fill_object_sized(const struct wl_gen *g, size_t k, uint64_t id,
 /* A region drawn by weight from rng (0 with one region). */
 uint32_t wl_pick_region(const struct wl_gen *g, gsl_rng *rng);
 
+/* The index of region name among g's, or -1 (gen.c). */
+int32_t wl_region_index(const struct wl_gen *g, const char *name);
+
+/* The input error for a region the topology lacks, named at mark and
+ * field, listing the regions it has; returns -SIM_ENOENT (gen.c). */
+int wl_unknown_region(const struct wl_gen *g, const char *region,
+                      const struct cfg_mark *mark, const char *field,
+                      struct sim_err *err);
+
 /* gen_synth.c */
 void wl_synth_init(struct wl_gen *g, const double *region_weights);
 void wl_synth_fini(struct wl_gen *g);
