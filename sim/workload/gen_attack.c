@@ -5,9 +5,7 @@
  * merge puts attacks after every other source, so the other sources
  * draw, and their requests come, exactly as without the attack. */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "engine/engine.h"
 #include "util/xalloc.h"
