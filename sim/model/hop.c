@@ -42,8 +42,8 @@ hop_rtt(const struct hop *h)
     case CFG_JITTER_LOGNORMAL: /* median rtt: exp(ln rtt + sigma Z) */
         x *= exp(m->sigma * gsl_ran_ugaussian(h->rng));
         break;
-    case CFG_JITTER_PARETO: /* scale xm with xm 2^(1/alpha) = rtt */
-        x = gsl_ran_pareto(h->rng, m->alpha, x / pow(2, 1 / m->alpha));
+    case CFG_JITTER_PARETO:
+        x = gsl_ran_pareto(h->rng, m->alpha, h->pareto_xm);
         break;
     case CFG_JITTER_NORMAL:
         x += (double)m->sd_ns * gsl_ran_ugaussian(h->rng);
@@ -160,6 +160,10 @@ hop_add(struct cdn *c, const struct cfg_rtt_model *m, uint64_t id)
     struct hop *h = &c->hops[c->n_hops];
     h->cfg = m;
     h->rng = sim_rng_new(c->w ? c->w->seed : 1, id);
+    /* The median of a pareto with scale xm is xm 2^(1/alpha). */
+    h->pareto_xm = m->jitter == CFG_JITTER_PARETO
+                       ? (double)m->rtt_ns / pow(2, 1 / m->alpha)
+                       : 0;
     h->idle_since = m->pool ? xcalloc(m->pool, sizeof *h->idle_since) : NULL;
     h->idle_head = h->n_idle = h->n_busy = 0;
     return (int32_t)c->n_hops++;

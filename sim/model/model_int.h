@@ -153,6 +153,8 @@ struct link {
 struct hop {
     const struct cfg_rtt_model *cfg;
     gsl_rng *rng;
+    double pareto_xm;    /* pareto jitter: the scale whose median is rtt,
+                            rtt / 2^(1/alpha), worked out once */
     int64_t *idle_since; /* pool: ring of idle connections' release times,
                             oldest at idle_head */
     uint32_t idle_head;
