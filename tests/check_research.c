@@ -2,6 +2,7 @@
  * LHD (policy_lhd.c) and adaptive W-TinyLFU, on workloads whose best
  * answer is known. Their agreement with libCacheSim on a real trace is
  * checked with the others' in check_replay.c. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,166 @@ START_TEST(test_research_lhd_params)
 }
 END_TEST
 
+/* --- adaptive W-TinyLFU --- */
+
+#define PHASE_REQUESTS 600000
+#define PHASE_CACHE 1000
+
+static uint64_t phase_rng = 12345;
+
+static uint64_t
+phase_next(void)
+{
+    phase_rng = phase_rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return phase_rng >> 11;
+}
+
+/*
+ * A workload whose first half rewards recency and second half frequency,
+ * PHASE_REQUESTS each. First: a working set of 1,500 ids that slides by
+ * one id every 4 requests, so every object is requested a few times
+ * while it is new and never again: an LRU order keeps what comes next,
+ * while TinyLFU's admission turns newcomers away in favour of main's
+ * once-frequent objects. Second: Zipf(1.1) over 20,000 ids, half the
+ * requests for objects never seen again: frequency keeps the head, and a
+ * large LRU window lets the one-time objects push it out.
+ */
+static uint64_t *
+phase_trace(void)
+{
+    uint64_t *t = malloc(2 * PHASE_REQUESTS * sizeof *t);
+    ck_assert_ptr_nonnull(t);
+    phase_rng = 12345;
+    for (uint64_t i = 0; i < PHASE_REQUESTS; i++)
+        t[i] = i / 4 + phase_next() % 1500;
+    enum { IDS = 20000 };
+    double *cdf = malloc(IDS * sizeof *cdf), z = 0;
+    ck_assert_ptr_nonnull(cdf);
+    for (int k = 0; k < IDS; k++)
+        cdf[k] = z += pow(k + 1, -1.1);
+    uint64_t once = UINT64_C(1) << 40;
+    for (uint64_t i = 0; i < PHASE_REQUESTS; i++) {
+        double u = (double)(phase_next() >> 1) / (double)(UINT64_C(1) << 52);
+        if (u < 0.5) {
+            t[PHASE_REQUESTS + i] = once++;
+            continue;
+        }
+        u = (double)(phase_next() >> 1) / (double)(UINT64_C(1) << 52) * z;
+        int lo = 0, hi = IDS - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (cdf[mid] < u)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        t[PHASE_REQUESTS + i] = (UINT64_C(1) << 30) + (uint64_t)lo;
+    }
+    free(cdf);
+    return t;
+}
+
+/* Miss ratios of the two phases through one cache. */
+static void
+phase_misses(const uint64_t *t, const char *policy, const char *window,
+             double ratio[2])
+{
+    struct cache_store *c =
+        rs_cache(policy, PHASE_CACHE, 1, "window", window, NULL, NULL);
+    uint64_t misses[2] = {0, 0};
+    for (uint64_t i = 0; i < 2 * PHASE_REQUESTS; i++)
+        misses[i >= PHASE_REQUESTS] += (uint64_t)!rs_access(c, t[i]);
+    /* Moving the boundary evicts nothing: the cache stays full. */
+    ck_assert_uint_eq(cache_n_objects(c), PHASE_CACHE);
+    for (int k = 0; k < 2; k++)
+        ratio[k] = (double)misses[k] / PHASE_REQUESTS;
+    cache_free(c);
+}
+
+/*
+ * The hill climber follows the better window in each phase: within 0.005
+ * of the better of a 1% and an 80% fixed window in each half, so over the
+ * whole trace it misses less than either. The figures are README's.
+ */
+START_TEST(test_research_wtinylfu_adaptive_tracks_phases)
+{
+    uint64_t *t = phase_trace();
+    double small[2], large[2], adaptive[2];
+    phase_misses(t, "wtinylfu", "0.01", small);
+    phase_misses(t, "wtinylfu", "0.8", large);
+    phase_misses(t, "wtinylfu_adaptive", "0.01", adaptive);
+    free(t);
+    /* Each phase has a clear winner, not the same one. */
+    ck_assert_msg(small[0] - large[0] > 0.25, "recency phase %.4f %.4f",
+                  small[0], large[0]);
+    ck_assert_msg(large[1] - small[1] > 0.01, "frequency phase %.4f %.4f",
+                  small[1], large[1]);
+    for (int k = 0; k < 2; k++) {
+        double best = small[k] < large[k] ? small[k] : large[k];
+        ck_assert_msg(adaptive[k] <= best + 0.005,
+                      "phase %d: adaptive %.4f, best fixed %.4f", k,
+                      adaptive[k], best);
+    }
+    double all_small = (small[0] + small[1]) / 2,
+           all_large = (large[0] + large[1]) / 2,
+           all_adaptive = (adaptive[0] + adaptive[1]) / 2;
+    ck_assert(all_adaptive < all_small && all_adaptive < all_large);
+    char row[160];
+    snprintf(row, sizeof row,
+             "| `wtinylfu`, `window: 0.01` | %.4f | %.4f | %.4f |", small[0],
+             small[1], all_small);
+    test_assert_readme_says(row);
+    snprintf(row, sizeof row,
+             "| `wtinylfu`, `window: 0.8` | %.4f | %.4f | %.4f |", large[0],
+             large[1], all_large);
+    test_assert_readme_says(row);
+    snprintf(row, sizeof row, "| `wtinylfu_adaptive` | %.4f | %.4f | %.4f |",
+             adaptive[0], adaptive[1], all_adaptive);
+    test_assert_readme_says(row);
+}
+END_TEST
+
+START_TEST(test_research_wtinylfu_adaptive_params)
+{
+    static const struct {
+        const char *key, *value;
+        int code;
+    } cases[] = {
+        {"window", "0", 0},
+        {"window", "1", -SIM_EBADVAL},
+        {"step", "0.5", 0},
+        {"step", "0", -SIM_EBADVAL},
+        {"decay", "1", 0},
+        {"decay", "0", -SIM_EBADVAL},
+        {"restart", "0.2", 0},
+        {"restart", "-0.1", -SIM_EBADVAL},
+        {"sample", "1", 0},
+        {"sample", "0", -SIM_EBADVAL},
+        {"samples", "32", -SIM_EBADKEY},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cfg_kv kv = rs_kv(cases[i].key, cases[i].value);
+        struct sim_err err = {0};
+        struct cache_store *c =
+            cache_new(policy_find("wtinylfu_adaptive"), 100, &kv, 1, 1, &err);
+        if (cases[i].code == 0) {
+            ck_assert_msg(c != NULL, "%s=%s: %s", cases[i].key, cases[i].value,
+                          err.msg);
+            /* Enough periods for the window to move both ways. */
+            for (uint64_t k = 0; k < 20000; k++)
+                rs_access(c, k % 7 == 0 ? k : k % 130);
+            ck_assert_uint_eq(cache_n_objects(c), 100);
+            cache_free(c);
+        } else {
+            ck_assert_ptr_null(c);
+            ck_assert_int_eq(err.code, cases[i].code);
+            ck_assert_int_eq(err.line, 9);
+            ck_assert_ptr_nonnull(strstr(err.field, cases[i].key));
+        }
+    }
+}
+END_TEST
+
 Suite *
 research_suite(void)
 {
@@ -184,6 +345,8 @@ research_suite(void)
     tcase_add_test(tc, test_research_lhd_learns_hit_density);
     tcase_add_test(tc, test_research_lhd_deterministic_and_sampled);
     tcase_add_test(tc, test_research_lhd_params);
+    tcase_add_test(tc, test_research_wtinylfu_adaptive_tracks_phases);
+    tcase_add_test(tc, test_research_wtinylfu_adaptive_params);
     suite_add_tcase(s, tc);
     return s;
 }
