@@ -263,7 +263,9 @@ rank_of(const struct lhd_state *s, struct cache_obj *o)
         return -1.0;
     if (w->explorer)
         return DBL_MAX;
-    return (double)s->density[cell(class_of(s, w), age)] / (double)o->size;
+    /* An empty object would divide by zero: count it as one byte. */
+    double size = o->size ? (double)o->size : 1.0;
+    return (double)s->density[cell(class_of(s, w), age)] / size;
 }
 
 /* --- hooks --- */
