@@ -247,6 +247,15 @@ int cfg_apply_overrides(struct cfg_doc *topo, struct cfg_doc *wl,
 int cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
                        struct sim_err *err);
 
+/* --- steering.c --- */
+
+/* brownouts: and dns_ttl (the topology's and each region's) of the
+ * topology whose root mapping is root and whose regions and nodes are
+ * built. */
+int cfg_steering_build(const struct cfg_map *root, struct cfg_topology *t,
+                       struct sim_err *err);
+void cfg_steering_free(struct cfg_topology *t);
+
 /* --- latency_spec.c --- */
 
 /*

@@ -32,13 +32,14 @@ static const char *const tier_names[] = {
 static const char *const root_keys[] = {
     "name",           "regions",  "nodes",           "latency_ms",
     "bandwidth_mbps", "outages",  "failure_detection", "providers",
-    "link_capacity_mbps", "cache_key", NULL};
+    "link_capacity_mbps", "cache_key", "brownouts", "dns_ttl", NULL};
 static const char *const outage_keys[] = {"fail", "at", "for", NULL};
 static const char *const outage_required[] = {"fail", "at", NULL};
 static const char *const root_required[] = {"name", "regions", "nodes",
                                             "latency_ms", NULL};
 static const char *const region_keys[] = {
-    "name", "weight", "routing", "edges", "edge", "max_latency_ms", NULL};
+    "name", "weight", "routing", "edges", "edge", "max_latency_ms",
+    "dns_ttl", NULL};
 static const char *const region_required[] = {"name", "weight", NULL};
 static const char *const routing_names[] = {
     [CFG_ROUTE_NEAREST] = "nearest",
@@ -1493,6 +1494,8 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
     if (rc == 0)
         rc = tb_outages(&b, &root, err);
     if (rc == 0)
+        rc = cfg_steering_build(&root, b.t, err);
+    if (rc == 0)
         rc = tb_routing(&b, err);
     idmap_fini(&b.names);
     idmap_fini(&b.link_index);
@@ -1545,6 +1548,7 @@ cfg_topology_free(struct cfg_topology *t)
         cfg_rtt_model_fini(&t->rtt_models[k]);
     free(t->rtt_models);
     free(t->outages);
+    cfg_steering_free(t);
     free(t->nodes);
     free(t->regions);
     free(t->name);

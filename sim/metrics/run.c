@@ -48,6 +48,9 @@ met_run_fini(struct met_run *r)
     r->has_top = 0;
     met_billing_free(r->billing);
     r->billing = NULL;
+    free(r->brownouts);
+    r->brownouts = NULL;
+    r->n_brownouts = 0;
     r->nodes = NULL;
     r->regions = NULL;
     r->n_nodes = 0;
