@@ -33,7 +33,8 @@
     X(purge_order)       \
     X(cache_key)         \
     X(billing)           \
-    X(research)
+    X(research)          \
+    X(steering)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
