@@ -3,6 +3,7 @@
  * every 10 ms and constant link delays. */
 #include <check.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,6 +368,63 @@ START_TEST(test_brownout_json)
 }
 END_TEST
 
+/* One integer from sql on db. */
+static int64_t
+q_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The counters go to node_metrics; a file of version 10 gains them (NULL
+ * for its old runs). */
+START_TEST(test_brownout_db_columns_and_upgrade)
+{
+    char *dir = test_tmpdir();
+    char *topo = two_tier(
+        "brownouts:\n  - {node: o, at: 2s, for: 3s, error_share: 1}\n");
+    char *csv = trace_every_10ms(1000);
+    char *tpath = test_write_file(dir, "topo.yaml", topo);
+    char *cpath = test_write_file(dir, "t.csv", csv);
+    char *wpath = test_write_file(dir, "wl.yaml",
+                                  "name: t\nwarmup: 0\ntrace: {path: t.csv,"
+                                  " format: csv, time_unit: ms}\n");
+    char *db_path = xasprintf("%s/runs.db", dir);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "run", tpath, wpath, "--db", db_path, NULL), 0);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db,
+                                  DROP_VERSION_14 "PRAGMA user_version = 10",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "run", tpath, wpath, "--db", db_path, NULL), 0);
+    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    ck_assert_int_eq(q_int(db, "PRAGMA user_version"), MET_DB_VERSION);
+    ck_assert_int_eq(q_int(db, "SELECT count(*) FROM node_metrics WHERE"
+                               " run_id = 1 AND brownout_errors IS NULL"),
+                     2);
+    ck_assert_int_eq(q_int(db, "SELECT brownout_errors FROM node_metrics"
+                               " WHERE run_id = 2 AND node = 'o'"),
+                     300);
+    sqlite3_close(db);
+    test_rmtree(dir);
+    free(dir);
+    free(topo);
+    free(csv);
+    free(tpath);
+    free(cpath);
+    free(wpath);
+    free(db_path);
+}
+END_TEST
+
 /* Bad values: exit 3, file:line:col and the field. */
 START_TEST(test_steering_rejects_bad_values)
 {
@@ -455,6 +513,7 @@ steering_suite(void)
     tcase_add_test(tc, test_brownout_held_request_lost_in_failure);
     tcase_add_test(tc, test_dns_ttl_keeps_clients_on_a_failed_edge);
     tcase_add_test(tc, test_brownout_json);
+    tcase_add_test(tc, test_brownout_db_columns_and_upgrade);
     tcase_add_test(tc, test_steering_rejects_bad_values);
     suite_add_tcase(s, tc);
     return s;
