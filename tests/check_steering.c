@@ -115,6 +115,11 @@ START_TEST(test_brownout_share_one_fails_every_request)
     ck_assert_uint_eq(m.brownouts[0].errors, 300);
     ck_assert_uint_eq(m.brownouts[0].slowed, 0);
     assert_node_invariant(&m);
+    char *says = xasprintf("with `error_share: 1` for 3 s fails exactly %llu "
+                           "requests",
+                           (unsigned long long)m.errors);
+    test_assert_readme_says(says);
+    free(says);
     test_free_run(t, w, &m);
 }
 END_TEST
@@ -184,6 +189,11 @@ START_TEST(test_brownout_add_latency_shows_in_p50)
     uint64_t p1 = met_hist_quantile(&m1.latency, 0.5);
     ck_assert_msg(p0 == 30000000 && p1 == 37000000, "p50 %llu -> %llu",
                   (unsigned long long)p0, (unsigned long long)p1);
+    char *says = xasprintf("`add_latency: 7ms` on the edge moves the median "
+                           "from %.0f ms to %.0f ms",
+                           (double)p0 / 1e6, (double)p1 / 1e6);
+    test_assert_readme_says(says);
+    free(says);
     const struct met_node *e = test_node_named(&m1, "e");
     ck_assert_uint_eq(e->c.brownout_slowed, 1000);
     ck_assert_uint_eq(m1.brownouts[0].slowed, 1000);
@@ -301,7 +311,19 @@ check_dns_drain(const char *region_keys, const char *root, uint64_t want_failed,
     ck_assert_uint_eq(test_node_named(&m, "near")->c.dns_stale_failed,
                       want_stale);
     ck_assert_uint_eq(test_node_named(&m, "far")->c.requests, want_far);
-    test_free_run(t, w, &m);
+    if (want_stale == 200) { /* README: the 2 s case */
+        char *says = xasprintf("302 with `dns_ttl: 2s`, %llu of them counted "
+                               "in near's `dns_stale_failed`",
+                               (unsigned long long)test_node_named(&m, "near")
+                                   ->c.dns_stale_failed);
+        test_assert_readme_says(says);
+        free(says);
+    } else if (want_stale == 0 && region_keys[0] == '\0' && root[0] == '\0') {
+        char *says = xasprintf("%llu requests fail without a TTL",
+                               (unsigned long long)m.errors);
+        test_assert_readme_says(says);
+        free(says);
+    }
     free(csv);
     free(topo);
 }
