@@ -341,6 +341,76 @@ START_TEST(test_dns_ttl_keeps_clients_on_a_failed_edge)
 }
 END_TEST
 
+/* Anycast: near's route is withdrawn at 3 s and back at 7 s, so the
+ * region's clients move at once both ways (failure_detection does not
+ * apply): only the two requests near held when it failed are lost, and
+ * far answers 3.00 ... 6.99 s (400). */
+START_TEST(test_anycast_withdrawal_moves_clients_at_once)
+{
+    check_dns_drain(", anycast: true", "", 2, 0, 400);
+    /* The topology's dns_ttl does not apply to an anycast region. */
+    check_dns_drain(", anycast: true", "dns_ttl: 2s\n", 2, 0, 400);
+    char *topo = two_edges(", anycast: true", "");
+    char *csv = trace_every_10ms(1000);
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_text(topo, csv, &t, &w, &m);
+    ck_assert_uint_eq(test_node_named(&m, "near")->c.requests, 600);
+    char *says = xasprintf("an anycast region loses only the %llu requests "
+                           "near held when it failed",
+                           (unsigned long long)m.errors);
+    test_assert_readme_says(says);
+    free(says);
+    test_free_run(t, w, &m);
+    free(csv);
+    free(topo);
+}
+END_TEST
+
+/* Anycast catchments from weighted shares: a quarter of the region
+ * reaches far although near is nearer; while near is withdrawn (3 to
+ * 7 s) far has them all. The draws outside the outage are those of the
+ * same run without it (one draw per request from the region's stream),
+ * so far gains exactly near's requests of 3.00 ... 6.99 s. */
+START_TEST(test_anycast_catchments_shift_on_withdrawal)
+{
+    char *csv = trace_every_10ms(1000);
+    char *with = two_edges(", anycast: true, routing: weighted,"
+                           " edges: {near: 3, far: 1}",
+                           "");
+    /* The same without the outage (an outage after the trace's end). */
+    char *without = xasprintf("%s", with);
+    char *at = strstr(without, "at: 3s, for: 4s");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at, "at: 1h, for: 4s", strlen("at: 1h, for: 4s"));
+    struct cfg_topology *t0, *t1;
+    struct cfg_workload *w0, *w1;
+    struct met_run m0, m1;
+    run_text(without, csv, &t0, &w0, &m0);
+    run_text(with, csv, &t1, &w1, &m1);
+    uint64_t far0 = test_node_named(&m0, "far")->c.requests;
+    uint64_t near0 = test_node_named(&m0, "near")->c.requests;
+    ck_assert_uint_eq(far0 + near0, 1000);
+    /* A quarter, within 4 sd. */
+    ck_assert_msg(fabs((double)far0 - 250) <= 4 * sqrt(1000 * 0.1875), "%llu",
+                  (unsigned long long)far0);
+    uint64_t far1 = test_node_named(&m1, "far")->c.requests;
+    uint64_t near1 = test_node_named(&m1, "near")->c.requests;
+    /* near answers only outside the outage; what it would have had
+     * inside went to far, less the requests it held when it failed,
+     * which it counted before failing. */
+    ck_assert_uint_eq(far1 + near1, 1000);
+    ck_assert_uint_le(m1.errors, 2);
+    ck_assert_uint_ge(far1, far0 + 250);
+    test_free_run(t0, w0, &m0);
+    test_free_run(t1, w1, &m1);
+    free(with);
+    free(without);
+    free(csv);
+}
+END_TEST
+
 /* The JSON gains "brownouts" only when the topology has some. */
 START_TEST(test_brownout_json)
 {
@@ -500,20 +570,32 @@ START_TEST(test_steering_rejects_bad_values)
         free(tpath);
         free(topo);
     }
-    /* A region's dns_ttl. */
-    char *topo = two_edges(", dns_ttl: often", "");
-    char *tpath = test_write_file(dir, "topo.yaml", topo);
-    char *out = NULL, *err = NULL;
-    int rc = test_cdnsim(&out, &err, "run", tpath, wpath, NULL);
-    ck_assert_int_eq(rc, 3);
-    char *where = xasprintf("%s:2:", tpath);
-    ck_assert_msg(strstr(err, where) != NULL, "%s", err);
-    ck_assert_msg(strstr(err, "regions[0].dns_ttl") != NULL, "%s", err);
-    free(where);
-    free(out);
-    free(err);
-    free(tpath);
-    free(topo);
+    /* A region's dns_ttl and anycast. */
+    static const struct {
+        const char *keys, *field, *says;
+    } bad_region[] = {
+        {", dns_ttl: often", "regions[0].dns_ttl", "a unit is needed"},
+        {", anycast: maybe", "regions[0].anycast", "true or false"},
+        {", anycast: true, routing: static, edge: far", "regions[0].anycast",
+         "nearest or weighted"},
+        {", anycast: true, dns_ttl: 5s", "regions[0].anycast", "no dns_ttl"},
+    };
+    for (size_t i = 0; i < sizeof bad_region / sizeof *bad_region; i++) {
+        char *topo = two_edges(bad_region[i].keys, "");
+        char *tpath = test_write_file(dir, "topo.yaml", topo);
+        char *out = NULL, *err = NULL;
+        int rc = test_cdnsim(&out, &err, "run", tpath, wpath, NULL);
+        ck_assert_msg(rc == 3, "%s: exit %d", bad_region[i].keys, rc);
+        char *where = xasprintf("%s:2:", tpath);
+        ck_assert_msg(strstr(err, where) != NULL, "%s", err);
+        ck_assert_msg(strstr(err, bad_region[i].field) != NULL, "%s", err);
+        ck_assert_msg(strstr(err, bad_region[i].says) != NULL, "%s", err);
+        free(where);
+        free(out);
+        free(err);
+        free(tpath);
+        free(topo);
+    }
     test_rmtree(dir);
     free(dir);
     free(wpath);
@@ -534,6 +616,8 @@ steering_suite(void)
     tcase_add_test(tc, test_brownout_error_allows_stale_if_error);
     tcase_add_test(tc, test_brownout_held_request_lost_in_failure);
     tcase_add_test(tc, test_dns_ttl_keeps_clients_on_a_failed_edge);
+    tcase_add_test(tc, test_anycast_withdrawal_moves_clients_at_once);
+    tcase_add_test(tc, test_anycast_catchments_shift_on_withdrawal);
     tcase_add_test(tc, test_brownout_json);
     tcase_add_test(tc, test_brownout_db_columns_and_upgrade);
     tcase_add_test(tc, test_steering_rejects_bad_values);

@@ -199,6 +199,9 @@ struct cfg_region {
                                  after routing has noticed a change
                                  (steering.c): its own dns_ttl, else the
                                  topology's, else 0 */
+    int is_anycast;           /* anycast: true: its edges share one
+                                 address, a failed one is withdrawn at
+                                 once (steering.c) */
 };
 
 /* "nearest", "weighted", "static" or "cost". */
@@ -313,6 +316,7 @@ struct cfg_topology {
                                        none */
     size_t n_brownouts;
     int has_dns_ttl;            /* some region's dns_ttl_ns > 0 */
+    int has_anycast;            /* some region is_anycast */
     struct cfg_rtt_model *rtt_models; /* links whose latency is a mapping */
     size_t n_rtt_models;
 };

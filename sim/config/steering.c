@@ -8,10 +8,15 @@
  *        error_share: 0.2,    # a share of its requests get a 500
  *        add_latency: 50ms}   # the others wait this long first
  *
+ *     - {name: us, weight: 1, anycast: true, routing: weighted,
+ *        edges: {edge-iad: 3, edge-ord: 1}}   # catchments
+ *
  * A brownout is an outage's milder cousin: the node stays up (routing
  * never avoids it) but answers worse for a while. A dns_ttl is how long a
  * region's clients keep going to an edge after routing has noticed its
  * failure (or its recovery): the time the old DNS answer stays cached.
+ * An anycast region's edges share one address: BGP, not DNS, picks the
+ * edge (its catchment), and a failed edge's route is withdrawn at once.
  */
 #include "config/config_int.h"
 
@@ -149,8 +154,35 @@ brownouts_build(const struct cfg_map *root, struct cfg_topology *t,
     return rc;
 }
 
+/* Region g's anycast: a boolean; an anycast region routes nearest or
+ * weighted (the shares are its catchments) and has no dns_ttl of its own
+ * (the topology's does not apply to it). */
+static int
+anycast_build(const struct cfg_map *m, struct cfg_region *g,
+              struct sim_err *err)
+{
+    int rc = cfg_map_bool(m, "anycast", 0, &g->is_anycast, err);
+    if (rc != 0 || !g->is_anycast)
+        return rc;
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(m, "anycast", field, sizeof field);
+    if (g->routing != CFG_ROUTE_NEAREST && g->routing != CFG_ROUTE_WEIGHTED)
+        return cfg_doc_err(m->d, cfg_map_key_id(m, "anycast"), -SIM_EBADVAL,
+                           field, err,
+                           "anycast needs routing nearest or weighted (the "
+                           "shares in edges: are its catchments), not %s",
+                           cfg_routing_name(g->routing));
+    if (cfg_map_find(m, "dns_ttl") != 0 && g->dns_ttl_ns > 0)
+        return cfg_doc_err(m->d, cfg_map_key_id(m, "dns_ttl"), -SIM_EBADVAL,
+                           field, err,
+                           "an anycast region has no dns_ttl: its clients "
+                           "move when a route is withdrawn");
+    g->dns_ttl_ns = 0;
+    return 0;
+}
+
 /* dns_ttl: the topology's, then each region's own (regions[r] is the
- * sequence's r-th item, as tb_regions built them). */
+ * sequence's r-th item, as tb_regions built them), and anycast. */
 static int
 dns_ttl_build(const struct cfg_map *root, struct cfg_topology *t,
               struct sim_err *err)
@@ -172,8 +204,12 @@ dns_ttl_build(const struct cfg_map *root, struct cfg_topology *t,
         if (rc == 0)
             rc = duration_or_zero(&m, "dns_ttl", all, &t->regions[r].dns_ttl_ns,
                                   err);
+        if (rc == 0)
+            rc = anycast_build(&m, &t->regions[r], err);
         if (rc == 0 && t->regions[r].dns_ttl_ns > 0)
             t->has_dns_ttl = 1;
+        if (rc == 0 && t->regions[r].is_anycast)
+            t->has_anycast = 1;
     }
     return rc;
 }

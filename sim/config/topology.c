@@ -39,7 +39,7 @@ static const char *const root_required[] = {"name", "regions", "nodes",
                                             "latency_ms", NULL};
 static const char *const region_keys[] = {
     "name", "weight", "routing", "edges", "edge", "max_latency_ms",
-    "dns_ttl", NULL};
+    "dns_ttl", "anycast", NULL};
 static const char *const region_required[] = {"name", "weight", NULL};
 static const char *const routing_names[] = {
     [CFG_ROUTE_NEAREST] = "nearest",

@@ -21,6 +21,13 @@
  * they keep going to the failed edge and fail there (the connection is
  * refused; clients do not retry another edge), which the edge counts in
  * dns_stale_failed.
+ *
+ * Anycast. An anycast region's edges share one address and BGP picks
+ * the edge: the nearest, or by the shares of weighted routing (the
+ * catchments: some of a region's clients reach a PoP that is not its
+ * nearest). A failed edge withdraws its route at once, so the region's
+ * clients see it down exactly while it is (no failure_detection, no
+ * DNS TTL); only the requests it held when it failed are lost.
  */
 #include "model/model_int.h"
 
@@ -181,6 +188,8 @@ seems_down_after(const struct cdn *c, uint32_t i, int64_t delay, int64_t now)
 int
 region_sees_down_dns(const struct cdn *c, uint32_t r, uint32_t e, int64_t now)
 {
+    if (c->t->regions[r].is_anycast)
+        return node_is_down(c, e, now); /* withdrawn at once */
     int64_t ttl = c->t->regions[r].dns_ttl_ns;
     if (ttl == 0)
         return node_seems_down(c, e, now);

@@ -467,11 +467,12 @@ int region_sees_down_dns(const struct cdn *c, uint32_t r, uint32_t e,
 void brownout_count_refused(struct cdn *c, const struct req *r, int64_t now);
 
 /* Do region r's clients see edge e as down at `now`? As routing does
- * (node_seems_down), or dns_ttl later when the region has one. */
+ * (node_seems_down), or dns_ttl later when the region has one, or at
+ * once (node_is_down) when the region is anycast. */
 static inline int
 region_sees_down(const struct cdn *c, uint32_t r, uint32_t e, int64_t now)
 {
-    if (!c->t->has_dns_ttl)
+    if (!c->t->has_dns_ttl && !c->t->has_anycast)
         return node_seems_down(c, e, now);
     return region_sees_down_dns(c, r, e, now);
 }
