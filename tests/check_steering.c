@@ -411,6 +411,67 @@ START_TEST(test_anycast_catchments_shift_on_withdrawal)
 }
 END_TEST
 
+/* Lesson 16 (docs/tutorial.md): the figures it quotes. */
+static void
+lesson_run(const char *set, struct cfg_topology **t, struct cfg_workload **w,
+           struct met_run *m)
+{
+    const char *sets[3] = {"requests=300000", "warmup=50000", set};
+    test_run_model("topologies/teaching/dns-anycast.yaml",
+                   "workloads/zipf.yaml", sets, set != NULL ? 3 : 2, t, w, m);
+}
+
+/* The tutorial quotes v with thousands separators, in fmt's %s. */
+static void
+assert_tutorial_says(const char *fmt, unsigned long long v)
+{
+    char digits[32], grouped[48];
+    int n = snprintf(digits, sizeof digits, "%llu", v), j = 0;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            grouped[j++] = ',';
+        grouped[j++] = digits[i];
+    }
+    grouped[j] = '\0';
+    char *says = xasprintf(fmt, grouped);
+    test_assert_doc_says("docs/tutorial.md", says);
+    free(says);
+}
+
+START_TEST(test_lesson_dns_or_anycast)
+{
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    lesson_run(NULL, &t, &w, &m);
+    ck_assert_uint_eq(m.errors, 150648);
+    ck_assert_uint_eq(test_node_named(&m, "edge-near")->c.dns_stale_failed,
+                      125146);
+    ck_assert_double_eq_tol(met_offload(&m), 0.2045, 0.00005);
+    ck_assert_double_eq_tol((double)m.errors / (double)m.requests, 0.6026,
+                            0.00005);
+    assert_tutorial_says("the clients never leave: %s requests", m.errors);
+    test_free_run(t, w, &m);
+    lesson_run("dns_ttl=10s", &t, &w, &m);
+    ck_assert_uint_eq(m.errors, 75286);
+    ck_assert_uint_eq(test_node_named(&m, "edge-near")->c.dns_stale_failed,
+                      49784);
+    assert_tutorial_says("`--set dns_ttl=10s` %s requests fail", m.errors);
+    test_free_run(t, w, &m);
+    lesson_run("dns_ttl=0s", &t, &w, &m);
+    ck_assert_uint_eq(m.errors, 25502); /* lesson 6's */
+    test_free_run(t, w, &m);
+    lesson_run("regions.0.anycast=true", &t, &w, &m);
+    ck_assert_uint_eq(m.errors, 110);
+    ck_assert_uint_eq(test_node_named(&m, "edge-far")->c.requests, 150538);
+    assert_tutorial_says("edge-far at once (%s requests)",
+                         test_node_named(&m, "edge-far")->c.requests);
+    ck_assert_double_eq_tol(met_offload(&m), 0.5351, 0.00005);
+    assert_tutorial_says("only the %s requests it held", m.errors);
+    test_free_run(t, w, &m);
+}
+END_TEST
+
 /* The JSON gains "brownouts" only when the topology has some. */
 START_TEST(test_brownout_json)
 {
@@ -621,6 +682,10 @@ steering_suite(void)
     tcase_add_test(tc, test_brownout_json);
     tcase_add_test(tc, test_brownout_db_columns_and_upgrade);
     tcase_add_test(tc, test_steering_rejects_bad_values);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("lesson");
+    tcase_set_timeout(tc, test_sanitized() ? 900 : 60);
+    tcase_add_test(tc, test_lesson_dns_or_anycast);
     suite_add_tcase(s, tc);
     return s;
 }
