@@ -295,7 +295,29 @@ struct cfg_topology {
     struct cfg_cache_key cache_key; /* every node's unless it has its own */
     struct cfg_rtt_model *rtt_models; /* links whose latency is a mapping */
     size_t n_rtt_models;
+    int is_no_cdn;              /* made by cfg_topology_no_cdn, never
+                                   loaded: every request passes uncached */
 };
+
+/*
+ * The round trip from region r to the origin its default route ends at:
+ * its link to its edge (region_edge), then each parent link up to the
+ * origin (*origin, OUT), using each link's median when its latency is a
+ * mapping. What `--baseline no-cdn` sends the region's clients over.
+ */
+cfg_time_ns cfg_region_origin_rtt(const struct cfg_topology *t, size_t r,
+                                  int *origin);
+
+/*
+ * The topology of a no-CDN baseline (no_cdn.c): t's nodes at their
+ * indexes, plus a pass-through edge per origin that a region reaches
+ * ("no-cdn:<origin>", no distance to it), and t's regions, each linked
+ * only to its origin's pass-through edge with cfg_region_origin_rtt.
+ * is_no_cdn is set. Borrows everything else from t, which must outlive
+ * it; free with cfg_topology_no_cdn_free.
+ */
+struct cfg_topology *cfg_topology_no_cdn(const struct cfg_topology *t);
+void cfg_topology_no_cdn_free(struct cfg_topology *d);
 
 /* The round-trip model a link's rtt_model field names, or NULL (0). */
 const struct cfg_rtt_model *cfg_rtt_model_at(const struct cfg_topology *t,

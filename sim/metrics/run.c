@@ -48,6 +48,8 @@ met_run_fini(struct met_run *r)
     r->has_top = 0;
     met_billing_free(r->billing);
     r->billing = NULL;
+    met_baseline_free(r->baseline);
+    r->baseline = NULL;
     r->nodes = NULL;
     r->regions = NULL;
     r->n_nodes = 0;

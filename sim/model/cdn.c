@@ -73,6 +73,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
     c->t = t;
     c->w = w;
     c->n_nodes = (uint32_t)t->n_nodes;
+    c->is_no_cdn = t->is_no_cdn;
     c->nodes = xcalloc(c->n_nodes, sizeof *c->nodes);
     for (uint32_t i = 0; i < c->n_nodes; i++)
         if (node_init(c, i, err) != 0) {

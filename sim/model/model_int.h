@@ -262,6 +262,10 @@ struct cdn {
     int64_t **purge_reach;         /* [event][node]: when a purge reaches
                                       the node, or -1 (purge_order.c) */
     int has_staged_purges;         /* some purge has order: */
+    int is_no_cdn;                 /* the --baseline no-cdn topology
+                                      (cfg_topology.is_no_cdn): every
+                                      request passes its edge uncached and
+                                      the workload's events do nothing */
     struct key_rules *keys;        /* cache keys with variants and query
                                       strings (cache_key.c), or NULL:
                                       keys are object ids */
