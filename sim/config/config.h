@@ -267,6 +267,34 @@ const char *cfg_setup_name(enum cfg_setup s);
 /* Round trips a new connection's handshake takes (resumed: QUIC 0-RTT). */
 int cfg_setup_rtts(enum cfg_setup s, int is_resumed);
 
+/* What an alert rule watches (metrics.alerts, alerts_spec.c). */
+enum cfg_alert_metric {
+    CFG_ALERT_HIT_RATIO,        /* below: client offload, or a node's */
+    CFG_ALERT_P95_LATENCY,      /* above, ms: the clients' p95 */
+    CFG_ALERT_ERROR_RATE,       /* above: failed client requests */
+    CFG_ALERT_LINK_UTILISATION  /* above: links with a capacity */
+};
+
+/* "hit_ratio", "p95_latency_ms", "error_rate", "link_utilisation". */
+const char *cfg_alert_metric_name(enum cfg_alert_metric m);
+
+/* One alert rule: a window breaches it when the metric is below
+ * (is_below) or above the threshold. */
+struct cfg_alert {
+    enum cfg_alert_metric metric;
+    int is_below;
+    double threshold;         /* a ratio in [0, 1], or milliseconds */
+    char *region;             /* region: only that region's clients; NULL
+                                 (and no node): all clients together */
+    char *node;               /* node: that node (hit_ratio) or its links
+                                 together (link_utilisation); NULL: the
+                                 clients (hit_ratio), each link with a
+                                 capacity (link_utilisation) */
+    struct cfg_mark mark;     /* of region or node, for the errors found
+                                 when the run is built */
+    char *field;              /* "metrics.alerts[i].region" (or .node) */
+};
+
 /*
  * A loaded topology. Latencies are round-trip times in nanoseconds (the
  * file gives milliseconds), symmetric. They are kept only where a request
@@ -622,6 +650,8 @@ struct cfg_workload {
     size_t n_overlaps;
     struct cfg_trace trace;
     cfg_time_ns window_ns;  /* time-series window; default 1s */
+    struct cfg_alert *alerts; /* metrics.alerts (alerts_spec.c), or NULL */
+    size_t n_alerts;
     struct cfg_event *events; /* in file order */
     size_t n_events;
 };

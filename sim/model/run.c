@@ -242,6 +242,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
         c->explain_left = opts->explain_n;
     }
     record_start(c, m);
+    alerts_start(c, m);
     shared_start_run(c, m);
     double wall0 = wall_seconds();
 
@@ -253,6 +254,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     int rc = run_events(c, opts, &events);
 
     observe_end(c);
+    alerts_finish(c);
     top_finish(c, m);
     if (rc == 0 && c->gen_error != 0)
         rc = c->gen_error;

@@ -62,6 +62,10 @@ int rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id,
  * provider_bills rows (billing.c). Returns 0 or -SIM_EDB. */
 int rep_billing_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
 
+/* Writes run run_id's "Alerts" section into doc when some window
+ * breached a rule of metrics.alerts (alerts.c). Returns 0 or -SIM_EDB. */
+int rep_alerts_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
 /* Writes run run_id's "Without a CDN" section into doc when it ran with
  * --baseline no-cdn (baseline.c). Returns 0 or -SIM_EDB. */
 int rep_baseline_section(struct rep_db *d, struct rep_doc *doc,
