@@ -27,8 +27,8 @@ static const struct {
     const char *scope;
     double value;
 } want[] = {
-    {0, 1, "all", 0.48},    {0, 2, "region r", 50}, {0, 3, "node edge", 0.48},
-    {5, 2, "region r", 50}, {10, 0, "all", 0.5},    {15, 0, "all", 0.5},
+    {0, 1, "all", 0.48},     {0, 2, "region r", 50},  {0, 3, "node edge", 0.48},
+    {5, 2, "region r", 50},  {10, 0, "all", 0.5},     {15, 0, "all", 0.5},
     {20, 2, "region r", 50}, {25, 2, "region r", 50},
 };
 #define N_WANT (sizeof want / sizeof want[0])
@@ -72,8 +72,7 @@ START_TEST(test_alerts_outputs)
     snprintf(rep, sizeof rep, "%s/rep", dir);
     snprintf(md, sizeof md, "%s/report.md", rep);
     char *out = NULL, *json = NULL;
-    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--db", db,
-                                 NULL),
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--db", db, NULL),
                      0);
     ck_assert_ptr_nonnull(
         strstr(out, "alerts (metrics.alerts): 8 breaching windows of 4 "
@@ -89,9 +88,8 @@ START_TEST(test_alerts_outputs)
         n_lines++;
     }
     ck_assert_int_eq(n_lines, 10);
-    ck_assert_int_eq(test_cdnsim(&json, NULL, "run", TOPO, WL, "--json", "-",
-                                 NULL),
-                     0);
+    ck_assert_int_eq(
+        test_cdnsim(&json, NULL, "run", TOPO, WL, "--json", "-", NULL), 0);
     ck_assert_ptr_nonnull(strstr(json, "  \"alerts\": [\n    {\n"
                                        "      \"start_s\": 0.000000,\n"
                                        "      \"end_s\": 5.000000,\n"
@@ -125,9 +123,9 @@ START_TEST(test_alerts_outputs)
     }
     ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
-    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT count(*) FROM alerts", -1,
-                                        &st, NULL),
-                     SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(h, "SELECT count(*) FROM alerts", -1, &st, NULL),
+        SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
     ck_assert_int_eq(sqlite3_column_int(st, 0), (int)N_WANT);
     sqlite3_finalize(st);
@@ -167,8 +165,7 @@ START_TEST(test_alerts_link_utilisation)
     struct cfg_topology *t;
     struct cfg_workload *w;
     struct met_run m;
-    test_run_model("tests/scenarios/shared-link.yaml", wl, NULL, 0, &t, &w,
-                   &m);
+    test_run_model("tests/scenarios/shared-link.yaml", wl, NULL, 0, &t, &w, &m);
     ck_assert_uint_eq(m.n_links, 1);
     size_t n_above = 0, n_seen = 0;
     for (uint64_t k = 0; k < m.links[0].n_windows; k++) {
@@ -210,8 +207,8 @@ START_TEST(test_alerts_absent)
     struct cfg_workload *w;
     struct met_run m;
     static const char *const sets[] = {"requests=2000", "warmup=100"};
-    test_run_model("topologies/global.yaml", "workloads/zipf.yaml", sets, 2,
-                   &t, &w, &m);
+    test_run_model("topologies/global.yaml", "workloads/zipf.yaml", sets, 2, &t,
+                   &w, &m);
     ck_assert_ptr_null(m.alerts);
     test_free_run(t, w, &m);
 }

@@ -96,8 +96,7 @@ START_TEST(test_baseline_one_region_exact)
     /* The CDN answered some from its caches: fewer origin requests. */
     ck_assert_uint_lt(m->origin_requests, b->origin_requests);
     /* Egress at 0.09 $/GB of the origin's bytes, nothing else. */
-    ck_assert_double_eq_tol(b->cost_usd, (double)m->bytes / 1e9 * 0.09,
-                            1e-12);
+    ck_assert_double_eq_tol(b->cost_usd, (double)m->bytes / 1e9 * 0.09, 1e-12);
     run_result_fini(&r);
 }
 END_TEST
@@ -130,12 +129,15 @@ START_TEST(test_baseline_saved_is_difference)
     double run_bytes = json_number(json, "\n  \"origin\": {", "bytes");
     double run_cost = json_number(json, "\n  \"cost_usd\": {", "total");
     double run_p50 = json_number(json, "\n  \"latency_ms\": {", "p50");
-    double base_origin = json_number(json, "\n  \"baseline\": {", "origin_requests");
-    double base_bytes = json_number(json, "\n  \"baseline\": {", "origin_bytes");
+    double base_origin =
+        json_number(json, "\n  \"baseline\": {", "origin_requests");
+    double base_bytes =
+        json_number(json, "\n  \"baseline\": {", "origin_bytes");
     double base_cost = json_number(json, "\n  \"baseline\": {", "cost_usd");
     ck_assert_double_eq(base_origin, 25000);
-    ck_assert_double_eq(json_number(json, "\n    \"saved\": {", "origin_requests"),
-                        base_origin - run_origin);
+    ck_assert_double_eq(
+        json_number(json, "\n    \"saved\": {", "origin_requests"),
+        base_origin - run_origin);
     ck_assert_double_eq(json_number(json, "\n    \"saved\": {", "origin_bytes"),
                         base_bytes - run_bytes);
     ck_assert_double_eq_tol(json_number(json, "\n    \"saved\": {", "cost_usd"),
@@ -197,17 +199,16 @@ END_TEST
 START_TEST(test_baseline_table_and_usage)
 {
     char *out = NULL, *err = NULL;
-    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--baseline",
-                                 "no-cdn", NULL),
-                     0);
+    ck_assert_int_eq(
+        test_cdnsim(&out, NULL, "run", TOPO, WL, "--baseline", "no-cdn", NULL),
+        0);
     ck_assert_ptr_nonnull(strstr(out, "no-CDN baseline"));
     ck_assert_ptr_nonnull(strstr(out, "origin requests:"));
     ck_assert_ptr_nonnull(strstr(out, " 25000 without: "));
     ck_assert_ptr_nonnull(strstr(out, "egress cost:"));
     free(out);
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--baseline",
-                                 "cdn", NULL),
-                     2);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, &err, "run", TOPO, WL, "--baseline", "cdn", NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "--baseline knows only \"no-cdn\""));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--baseline",
@@ -215,9 +216,8 @@ START_TEST(test_baseline_table_and_usage)
                      2);
     free(err);
     /* Without --baseline, no baseline anywhere. */
-    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--json", "-",
-                                 NULL),
-                     0);
+    ck_assert_int_eq(
+        test_cdnsim(&out, NULL, "run", TOPO, WL, "--json", "-", NULL), 0);
     ck_assert_ptr_null(strstr(out, "\"baseline\": {"));
     free(out);
 }
@@ -229,8 +229,7 @@ END_TEST
 START_TEST(test_baseline_outage_and_events)
 {
     /* 75 s of requests: the origin is down from 60 s to 120 s. */
-    static const char *const sets[] = {"requests=150000",
-                                       "arrival.rate=2000"};
+    static const char *const sets[] = {"requests=150000", "arrival.rate=2000"};
     struct run_result r;
     run_with_baseline("topologies/origin-outage.yaml",
                       "workloads/offpeak-push.yaml", sets, 2, &r);
@@ -249,8 +248,8 @@ START_TEST(test_baseline_readme_figures)
 {
     char *out = NULL;
     ck_assert_int_eq(test_cdnsim(&out, NULL, "run", "topologies/global.yaml",
-                                 "workloads/zipf.yaml", "--requests",
-                                 "200000", "--baseline", "no-cdn", NULL),
+                                 "workloads/zipf.yaml", "--requests", "200000",
+                                 "--baseline", "no-cdn", NULL),
                      0);
     char *at = strstr(out, "no-CDN baseline");
     ck_assert_ptr_nonnull(at);

@@ -22,8 +22,8 @@
 
 #define ALERTS_MAX 256
 
-static const char *const alert_keys[] = {"metric", "above",  "below",
-                                         "region", "node",   NULL};
+static const char *const alert_keys[] = {"metric", "above", "below",
+                                         "region", "node",  NULL};
 static const char *const alert_required[] = {"metric", NULL};
 static const char *const metric_names[] = {
     [CFG_ALERT_HIT_RATIO] = "hit_ratio",
@@ -47,8 +47,9 @@ alert_threshold(const struct cfg_map *m, struct cfg_alert *a,
     a->is_below = a->metric == CFG_ALERT_HIT_RATIO;
     const char *key = a->is_below ? "below" : "above";
     char why[96];
-    snprintf(why, sizeof why, "does not go with metric %s, which alerts "
-                              "%s a threshold (use %s:)",
+    snprintf(why, sizeof why,
+             "does not go with metric %s, which alerts "
+             "%s a threshold (use %s:)",
              metric_names[a->metric], key, key);
     int rc = cfg_map_forbid(m, a->is_below ? "above" : "below", why, err);
     if (rc != 0)
@@ -72,8 +73,10 @@ alert_scope(const struct cfg_map *m, struct cfg_alert *a, struct sim_err *err)
     if (rc == 0 && !takes_node)
         rc = cfg_map_forbid(m, "node", why, err);
     if (rc == 0 && cfg_map_find(m, "region") && cfg_map_find(m, "node"))
-        rc = cfg_map_forbid(m, "node", "does not go with region: an "
-                            "alert watches one region or one node", err);
+        rc = cfg_map_forbid(m, "node",
+                            "does not go with region: an "
+                            "alert watches one region or one node",
+                            err);
     if (rc == 0)
         rc = cfg_map_name(m, "region", 0, &a->region, err);
     if (rc == 0)
@@ -115,8 +118,7 @@ cfg_alerts_build(const struct cfg_map *metrics, struct cfg_workload *w,
                  struct sim_err *err)
 {
     int seq;
-    int rc =
-        cfg_map_child(metrics, "alerts", YAML_SEQUENCE_NODE, 0, &seq, err);
+    int rc = cfg_map_child(metrics, "alerts", YAML_SEQUENCE_NODE, 0, &seq, err);
     if (rc != 0 || seq == 0)
         return rc;
     const yaml_node_t *n = cfg_doc_node(metrics->d, seq);

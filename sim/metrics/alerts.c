@@ -92,10 +92,10 @@ met_alerts_print(const struct met_run *r, FILE *out)
     const struct met_alerts *a = r->alerts;
     if (a == NULL)
         return;
-    fprintf(out, "\nalerts (metrics.alerts): %zu breaching window%s of %zu "
-                 "rule%s\n",
-            a->n, a->n == 1 ? "" : "s", a->n_rules,
-            a->n_rules == 1 ? "" : "s");
+    fprintf(out,
+            "\nalerts (metrics.alerts): %zu breaching window%s of %zu "
+            "rule%s\n",
+            a->n, a->n == 1 ? "" : "s", a->n_rules, a->n_rules == 1 ? "" : "s");
     if (a->n == 0)
         return;
     fprintf(out, "%-21s %-28s %-26s %12s\n", "window(s)", "rule", "scope",
@@ -103,8 +103,8 @@ met_alerts_print(const struct met_run *r, FILE *out)
     for (size_t k = 0; k < a->n; k++) {
         const struct met_alert *x = &a->v[k];
         char window[64], scope[256];
-        snprintf(window, sizeof window, "%.3f-%.3f",
-                 (double)x->start_ns / 1e9, (double)x->end_ns / 1e9);
+        snprintf(window, sizeof window, "%.3f-%.3f", (double)x->start_ns / 1e9,
+                 (double)x->end_ns / 1e9);
         met_alert_scope(x, scope, sizeof scope);
         fprintf(out, "%-21s %-28s %-26s %12.4f\n", window,
                 a->rules[x->rule].text, scope, x->value);

@@ -103,8 +103,9 @@ static void
 print_latency_row(FILE *out, const char *name, double rtt_ms, struct three c,
                   struct three b)
 {
-    fprintf(out, "%-12s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f "
-                 "%8.1f\n",
+    fprintf(out,
+            "%-12s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f "
+            "%8.1f\n",
             name, rtt_ms, c.p50, b.p50, b.p50 - c.p50, c.p95, b.p95,
             b.p95 - c.p95, c.p99, b.p99, b.p99 - c.p99);
 }
@@ -136,8 +137,9 @@ met_baseline_print(const struct met_run *r, FILE *out)
                           met_ns_to_ms((uint64_t)b->regions[k].rtt_ns),
                           percentiles(&r->regions[k].latency),
                           percentiles(&b->regions[k].latency));
-    fprintf(out, "%-12s %8s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f "
-                 "%8.1f\n",
+    fprintf(out,
+            "%-12s %8s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f "
+            "%8.1f\n",
             "all", "", percentiles(&r->latency).p50,
             percentiles(&b->latency).p50,
             percentiles(&b->latency).p50 - percentiles(&r->latency).p50,
@@ -150,8 +152,7 @@ met_baseline_print(const struct met_run *r, FILE *out)
     print_saving(out, "origin bytes:", r->origin_bytes, b->origin_bytes);
     if (met_has_cost_model(r)) {
         double cdn = met_total_cost(r);
-        fprintf(out,
-                "%-16s $%.6f with the CDN, $%.6f without: $%.6f saved\n",
+        fprintf(out, "%-16s $%.6f with the CDN, $%.6f without: $%.6f saved\n",
                 "egress cost:", cdn, b->cost_usd, b->cost_usd - cdn);
     }
 }

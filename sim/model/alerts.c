@@ -20,9 +20,9 @@
 /* One rule, its names resolved. */
 struct alert_rule {
     const struct cfg_alert *a;
-    int region;   /* -1: all clients */
-    int node;     /* -1: none */
-    int is_client;/* counted from the clients' answers */
+    int region;    /* -1: all clients */
+    int node;      /* -1: none */
+    int is_client; /* counted from the clients' answers */
 };
 
 /* The clients of one scope (a region, or all) in their current window. */
@@ -65,8 +65,7 @@ resolve_rule(struct cdn *c, const struct cfg_alert *a, struct alert_rule *ar,
         if (ar->region < 0)
             return unknown_name(a, "region", a->region, err);
     }
-    if (a->node != NULL &&
-        (ar->node = cfg_node_index(c->t, a->node)) < 0)
+    if (a->node != NULL && (ar->node = cfg_node_index(c->t, a->node)) < 0)
         return unknown_name(a, "node", a->node, err);
     ar->is_client = a->metric != CFG_ALERT_LINK_UTILISATION && ar->node < 0;
     return 0;
@@ -92,9 +91,8 @@ alerts_init(struct cdn *c, struct sim_err *err)
             return rc;
         if (!ar->is_client)
             continue;
-        struct alert_scope *s =
-            &al->scopes[ar->region >= 0 ? (size_t)ar->region
-                                        : al->n_scopes - 1];
+        struct alert_scope *s = &al->scopes[ar->region >= 0 ? (size_t)ar->region
+                                                            : al->n_scopes - 1];
         s->is_watched = 1;
         if (ar->a->metric == CFG_ALERT_P95_LATENCY && s->latency == NULL) {
             s->latency = xmalloc(sizeof *s->latency);
@@ -186,8 +184,8 @@ close_scope(struct cdn *c, size_t si)
             v = (double)met_hist_quantile(s->latency, 0.95) / 1e6;
         else
             continue;
-        check(c, k, start, al->window_ns, is_all ? "all" : "region", name,
-              NULL, is_all ? 0 : (uint32_t)si, v);
+        check(c, k, start, al->window_ns, is_all ? "all" : "region", name, NULL,
+              is_all ? 0 : (uint32_t)si, v);
     }
 }
 
@@ -218,10 +216,9 @@ alerts_count_client(struct cdn *c, const struct req *r, uint64_t latency_ns,
 {
     int64_t window = (now - c->measured_start) / c->alerts->window_ns;
     int is_from_cache = !r->failed && !r->via_origin;
-    count_in_scope(c, r->region, window, r->failed, is_from_cache,
+    count_in_scope(c, r->region, window, r->failed, is_from_cache, latency_ns);
+    count_in_scope(c, c->alerts->n_scopes - 1, window, r->failed, is_from_cache,
                    latency_ns);
-    count_in_scope(c, c->alerts->n_scopes - 1, window, r->failed,
-                   is_from_cache, latency_ns);
 }
 
 /* A node's hit ratio, from its time series. */
@@ -246,7 +243,8 @@ check_node_links(struct cdn *c, size_t k, uint32_t ni)
     const struct met_run *m = c->m;
     uint64_t n_windows = 0;
     for (size_t j = 0; j < m->n_links; j++)
-        if (m->links[j].from_node == (int)ni && m->links[j].n_windows > n_windows)
+        if (m->links[j].from_node == (int)ni &&
+            m->links[j].n_windows > n_windows)
             n_windows = m->links[j].n_windows;
     for (uint64_t w = 0; w < n_windows; w++) {
         struct met_link_rate rate;
@@ -284,8 +282,7 @@ alerts_finish(struct cdn *c)
         const struct alert_rule *ar = &al->rules[k];
         if (ar->a->metric == CFG_ALERT_HIT_RATIO && ar->node >= 0)
             check_node_series(c, k, (uint32_t)ar->node);
-        else if (ar->a->metric == CFG_ALERT_LINK_UTILISATION &&
-                 ar->node >= 0)
+        else if (ar->a->metric == CFG_ALERT_LINK_UTILISATION && ar->node >= 0)
             check_node_links(c, k, (uint32_t)ar->node);
         else if (ar->a->metric == CFG_ALERT_LINK_UTILISATION)
             check_each_link(c, k);

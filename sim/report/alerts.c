@@ -21,10 +21,9 @@ rep_alerts_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
         if (n++ == 0) {
             rep_doc_h2(doc, "Alerts");
             rep_doc_p_begin(doc);
-            rep_doc_text(doc,
-                         "Every metrics window in which a rule of the "
-                         "workload's metrics.alerts was breached (times "
-                         "from the start of measurement).");
+            rep_doc_text(doc, "Every metrics window in which a rule of the "
+                              "workload's metrics.alerts was breached (times "
+                              "from the start of measurement).");
             rep_doc_p_end(doc);
             static const char *const head[] = {"from (s)", "to (s)", "rule",
                                                "scope", "value"};

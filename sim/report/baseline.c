@@ -23,8 +23,8 @@ baseline_regions_table(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
         code = 0;
         if (n++ == 0) {
             static const char *const head[] = {
-                "region",         "RTT to origin (ms)", "p50 no CDN (ms)",
-                "p50 saved (ms)", "p95 no CDN (ms)",    "p95 saved (ms)",
+                "region",          "RTT to origin (ms)", "p50 no CDN (ms)",
+                "p50 saved (ms)",  "p95 no CDN (ms)",    "p95 saved (ms)",
                 "p99 no CDN (ms)", "p99 saved (ms)"};
             static const int right[] = {0, 1, 1, 1, 1, 1, 1, 1};
             rep_doc_table_begin(doc, 8, head, right);
@@ -58,21 +58,20 @@ rep_baseline_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id)
         long long saved_bytes = sqlite3_column_int64(st, 3);
         rep_doc_h2(doc, "Without a CDN");
         rep_doc_p_begin(doc);
-        rep_doc_text(doc,
-                     "The same requests (same seed) run again with every "
-                     "region sent straight to its origin, over the round "
-                     "trip of its default route, with no cache "
-                     "(--baseline no-cdn). Without the CDN the origin "
-                     "would have answered %lld requests and sent %.3f GB; "
-                     "the CDN saved it %lld requests (%.2f%%) and %.3f GB "
-                     "(%.2f%%). ",
-                     base_req, (double)base_bytes / 1e9, saved_req,
-                     base_req ? 100.0 * (double)saved_req / (double)base_req
-                              : 0.0,
-                     (double)saved_bytes / 1e9,
-                     base_bytes
-                         ? 100.0 * (double)saved_bytes / (double)base_bytes
-                         : 0.0);
+        rep_doc_text(
+            doc,
+            "The same requests (same seed) run again with every "
+            "region sent straight to its origin, over the round "
+            "trip of its default route, with no cache "
+            "(--baseline no-cdn). Without the CDN the origin "
+            "would have answered %lld requests and sent %.3f GB; "
+            "the CDN saved it %lld requests (%.2f%%) and %.3f GB "
+            "(%.2f%%). ",
+            base_req, (double)base_bytes / 1e9, saved_req,
+            base_req ? 100.0 * (double)saved_req / (double)base_req : 0.0,
+            (double)saved_bytes / 1e9,
+            base_bytes ? 100.0 * (double)saved_bytes / (double)base_bytes
+                       : 0.0);
         rep_doc_text(doc,
                      "Over all regions the p95 latency would have been "
                      "%.1f ms, %.1f ms more than with the CDN.",
