@@ -269,10 +269,10 @@ int cfg_setup_rtts(enum cfg_setup s, int is_resumed);
 
 /* What an alert rule watches (metrics.alerts, alerts_spec.c). */
 enum cfg_alert_metric {
-    CFG_ALERT_HIT_RATIO,        /* below: client offload, or a node's */
-    CFG_ALERT_P95_LATENCY,      /* above, ms: the clients' p95 */
-    CFG_ALERT_ERROR_RATE,       /* above: failed client requests */
-    CFG_ALERT_LINK_UTILISATION  /* above: links with a capacity */
+    CFG_ALERT_HIT_RATIO,       /* below: client offload, or a node's */
+    CFG_ALERT_P95_LATENCY,     /* above, ms: the clients' p95 */
+    CFG_ALERT_ERROR_RATE,      /* above: failed client requests */
+    CFG_ALERT_LINK_UTILISATION /* above: links with a capacity */
 };
 
 /* "hit_ratio", "p95_latency_ms", "error_rate", "link_utilisation". */
@@ -283,16 +283,16 @@ const char *cfg_alert_metric_name(enum cfg_alert_metric m);
 struct cfg_alert {
     enum cfg_alert_metric metric;
     int is_below;
-    double threshold;         /* a ratio in [0, 1], or milliseconds */
-    char *region;             /* region: only that region's clients; NULL
-                                 (and no node): all clients together */
-    char *node;               /* node: that node (hit_ratio) or its links
-                                 together (link_utilisation); NULL: the
-                                 clients (hit_ratio), each link with a
-                                 capacity (link_utilisation) */
-    struct cfg_mark mark;     /* of region or node, for the errors found
-                                 when the run is built */
-    char *field;              /* "metrics.alerts[i].region" (or .node) */
+    double threshold;     /* a ratio in [0, 1], or milliseconds */
+    char *region;         /* region: only that region's clients; NULL
+                             (and no node): all clients together */
+    char *node;           /* node: that node (hit_ratio) or its links
+                             together (link_utilisation); NULL: the
+                             clients (hit_ratio), each link with a
+                             capacity (link_utilisation) */
+    struct cfg_mark mark; /* of region or node, for the errors found
+                             when the run is built */
+    char *field;          /* "metrics.alerts[i].region" (or .node) */
 };
 
 /*
@@ -323,8 +323,8 @@ struct cfg_topology {
     struct cfg_cache_key cache_key; /* every node's unless it has its own */
     struct cfg_rtt_model *rtt_models; /* links whose latency is a mapping */
     size_t n_rtt_models;
-    int is_no_cdn;              /* made by cfg_topology_no_cdn, never
-                                   loaded: every request passes uncached */
+    int is_no_cdn; /* made by cfg_topology_no_cdn, never
+                      loaded: every request passes uncached */
 };
 
 /*

@@ -368,20 +368,20 @@ struct met_top_object {
  * comparison with the run that carries it (sim/metrics/baseline.c).
  */
 struct met_baseline_region {
-    const char *name;         /* borrowed */
-    int64_t rtt_ns;           /* the region -> origin round trip it used */
+    const char *name; /* borrowed */
+    int64_t rtt_ns;   /* the region -> origin round trip it used */
     uint64_t requests;
     uint64_t errors;
-    struct met_hist latency;  /* the baseline's client latencies */
+    struct met_hist latency; /* the baseline's client latencies */
 };
 
 struct met_baseline {
-    uint64_t requests;        /* measured client requests */
+    uint64_t requests; /* measured client requests */
     uint64_t errors;
     uint64_t origin_requests;
     uint64_t origin_bytes;
-    double cost_usd;          /* met_total_cost of the baseline run */
-    struct met_hist latency;  /* all regions */
+    double cost_usd;         /* met_total_cost of the baseline run */
+    struct met_hist latency; /* all regions */
     struct met_baseline_region *regions; /* [n_regions], owned */
     size_t n_regions;
 };
@@ -404,10 +404,10 @@ int met_has_cost_model(const struct met_run *r);
  * every window in which a rule's metric was beyond its threshold.
  */
 struct met_alert_rule {
-    const char *metric;       /* "hit_ratio", ... (static) */
-    int is_below;             /* breached below the threshold, else above */
+    const char *metric; /* "hit_ratio", ... (static) */
+    int is_below;       /* breached below the threshold, else above */
     double threshold;
-    char text[64];            /* "error_rate > 0.5" */
+    char text[64]; /* "error_rate > 0.5" */
 };
 
 struct met_alert {
@@ -424,7 +424,7 @@ struct met_alert {
 struct met_alerts {
     struct met_alert_rule *rules; /* [n_rules], owned */
     size_t n_rules;
-    struct met_alert *v;      /* [n], by window, rule, scope; owned */
+    struct met_alert *v; /* [n], by window, rule, scope; owned */
     size_t n, cap;
 };
 
@@ -505,7 +505,7 @@ struct met_run {
                                  that was fresh by its TTL, or stale) */
     struct met_billing *billing; /* owned, NULL: no provider billing */
     struct met_baseline *baseline; /* owned, NULL: no --baseline */
-    struct met_alerts *alerts; /* owned, NULL: no metrics.alerts */
+    struct met_alerts *alerts;     /* owned, NULL: no metrics.alerts */
     /* Simulated span of the measured requests. */
     int64_t measured_start_ns;
     int64_t measured_end_ns;

@@ -82,9 +82,8 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         }
     route_init(c);
     overload_init(c);
-    if (w != NULL &&
-        (content_init(c, err) != 0 || alerts_init(c, err) != 0 ||
-         workload_init(c, err) != 0)) {
+    if (w != NULL && (content_init(c, err) != 0 || alerts_init(c, err) != 0 ||
+                      workload_init(c, err) != 0)) {
         cdn_free(c);
         return NULL;
     }
