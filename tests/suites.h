@@ -34,7 +34,8 @@
     X(cache_key)         \
     X(billing)           \
     X(baseline)          \
-    X(alerts)
+    X(alerts)            \
+    X(metric_paths)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
