@@ -34,6 +34,9 @@
     X(cache_key)         \
     X(billing)           \
     X(research)          \
+    X(baseline)          \
+    X(alerts)            \
+    X(metric_paths)      \
     X(steering)
 
 #define X(name) Suite *name##_suite(void);
