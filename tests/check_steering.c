@@ -324,6 +324,7 @@ check_dns_drain(const char *region_keys, const char *root, uint64_t want_failed,
         test_assert_readme_says(says);
         free(says);
     }
+    test_free_run(t, w, &m);
     free(csv);
     free(topo);
 }
