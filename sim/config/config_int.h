@@ -237,7 +237,7 @@ int cfg_apply_overrides(struct cfg_doc *topo, struct cfg_doc *wl,
                         const struct cfg_override *ov, size_t n,
                         struct sim_err *err);
 
-/* --- topology.c, workload.c --- */
+/* --- topology.c (topo_*.c), workload.c --- */
 
 /*
  * Reads and validates a topology document. On success sets *out (caller
