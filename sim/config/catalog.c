@@ -244,15 +244,11 @@ wb_qdist(const struct cfg_map *m, int is_time, struct cfg_dist *q,
     int rc = cfg_map_check_keys(m, qdist_keys, qdist_required, err);
     if (rc != 0)
         return rc;
-    int dist_id = cfg_map_find(m, "dist");
-    const char *dist = cfg_doc_scalar(m->d, dist_id);
-    int kind = -1;
-    for (int k = 0; dist != NULL && names[k] != NULL; k++)
-        if (strcmp(dist, names[k]) == 0)
-            kind = k;
-    if (kind < 0)
-        return cfg_map_bad(m, "dist", dist_id,
-                           "fixed, exponential, lognormal or pareto", err);
+    int kind = 0;
+    rc = cfg_map_choice(m, "dist", names,
+                        "fixed, exponential, lognormal or pareto", &kind, err);
+    if (rc != 0)
+        return rc;
     q->kind = (enum cfg_dist_kind)kind;
     if (is_time) {
         int64_t ns;

@@ -205,6 +205,15 @@ int cfg_map_bool(const struct cfg_map *m, const char *key, int dflt, int *out,
                  struct sim_err *err);
 
 /*
+ * An optional key naming one of names (NULL-terminated): *out is its
+ * index, left alone when the key is absent. Any other value is an error,
+ * "expected WHAT", or "expected one of A, B, C" when what is NULL.
+ */
+int cfg_map_choice(const struct cfg_map *m, const char *key,
+                   const char *const *names, const char *what, int *out,
+                   struct sim_err *err);
+
+/*
  * Rejects key if m has it: -SIM_EBADKEY at the key, with the message
  * "key \"KEY\" WHY" (why says what excludes it). 0 when absent.
  */

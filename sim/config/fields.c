@@ -501,3 +501,28 @@ cfg_map_forbid(const struct cfg_map *m, const char *key, const char *why,
     return cfg_doc_err(m->d, key_id, -SIM_EBADKEY, field, err,
                        "key \"%s\" %s", key, why);
 }
+
+int
+cfg_map_choice(const struct cfg_map *m, const char *key,
+               const char *const *names, const char *what, int *out,
+               struct sim_err *err)
+{
+    int id = cfg_map_find(m, key);
+    if (id == 0)
+        return 0;
+    const char *text = cfg_doc_scalar(m->d, id);
+    for (int k = 0; text != NULL && names[k] != NULL; k++)
+        if (strcmp(text, names[k]) == 0) {
+            *out = k;
+            return 0;
+        }
+    char listed[160];
+    if (what == NULL) {
+        size_t len = (size_t)snprintf(listed, sizeof listed, "one of");
+        for (int k = 0; names[k] != NULL && len < sizeof listed; k++)
+            len += (size_t)snprintf(listed + len, sizeof listed - len, "%s %s",
+                                    k ? "," : "", names[k]);
+        what = listed;
+    }
+    return cfg_map_bad(m, key, id, what, err);
+}

@@ -28,25 +28,6 @@ static const char *const column_roles[] = {
     "s_maxage", "stale_while_revalidate", "stale_if_error", "cache_control",
     NULL};
 
-/* One of names (NULL-terminated) by its index in *out. */
-static int
-wb_choice(const struct cfg_map *m, const char *key, const char *const *names,
-          const char *what, int dflt, int *out, struct sim_err *err)
-{
-    int id = cfg_map_find(m, key);
-    *out = dflt;
-    if (id == 0)
-        return 0;
-    const char *text = cfg_doc_scalar(m->d, id);
-    for (int k = 0; text != NULL && names[k] != NULL; k++) {
-        if (strcmp(text, names[k]) == 0) {
-            *out = k;
-            return 0;
-        }
-    }
-    return cfg_map_bad(m, key, id, what, err);
-}
-
 /* The trace's path: relative to the workload file's directory, so that a
  * workload and its trace move together; a path from --set is taken as
  * given (relative to the working directory, like every command-line
@@ -129,21 +110,21 @@ wb_trace(const struct cfg_map *root, struct cfg_workload *w,
         free(given);
     }
     if (rc == 0)
-        rc = wb_choice(&m, "format", formats,
-                       "a trace format: oracle_general, csv or webcachesim",
-                       0, &fmt, err);
+        rc = cfg_map_choice(
+            &m, "format", formats,
+            "a trace format: oracle_general, csv or webcachesim", &fmt, err);
     if (rc == 0)
-        rc = wb_choice(&m, "time_unit", units,
-                       "the unit of the trace's timestamps: ns, us, ms or s",
-                       3, &unit, err);
+        rc = cfg_map_choice(
+            &m, "time_unit", units,
+            "the unit of the trace's timestamps: ns, us, ms or s", &unit, err);
     if (rc == 0)
         rc = cfg_map_number(&m, "speedup", 0, 1, 0, 1, CFG_FACTOR_MAX,
                             &tr->speedup, err);
     if (rc == 0)
         rc = cfg_map_bool(&m, "rebase", 1, &tr->is_rebased, err);
     if (rc == 0)
-        rc = wb_choice(&m, "out_of_order", orders, "error or clamp", 0,
-                       &order, err);
+        rc = cfg_map_choice(&m, "out_of_order", orders, "error or clamp",
+                            &order, err);
     tr->format = (enum cfg_trace_format)fmt;
     tr->time_unit_ns = unit_ns[unit];
     tr->is_clamp_out_of_order = order == 1;
