@@ -13,6 +13,7 @@ static const char *const tier_names[] = {
     [CFG_TIER_EDGE] = "edge",
     [CFG_TIER_SHIELD] = "shield",
     [CFG_TIER_ORIGIN] = "origin",
+    NULL,
 };
 
 static const char *const region_keys[] = {
@@ -23,6 +24,7 @@ static const char *const routing_names[] = {
     [CFG_ROUTE_WEIGHTED] = "weighted",
     [CFG_ROUTE_STATIC] = "static",
     [CFG_ROUTE_COST] = "cost",
+    NULL,
 };
 static const char *const provider_keys[] = {"name", "egress_cost_per_gb",
                                             "billing", NULL};
@@ -102,22 +104,13 @@ topo_read_regions(struct topo_build *b, const struct cfg_map *root,
         b->region_name_id[r] = cfg_map_find(&m, "name");
         b->region_item_id[r] = items[r];
         t->n_regions = r + 1;
-        int routing_id = cfg_map_find(&m, "routing");
-        if (routing_id != 0) {
-            const char *name_r = cfg_doc_scalar(b->d, routing_id);
-            size_t k = 0;
-            while (k < 4 &&
-                   (name_r == NULL || strcmp(name_r, routing_names[k]) != 0))
-                k++;
-            if (k == 4) {
-                rc = cfg_map_bad(&m, "routing", routing_id,
-                                 "a routing: nearest, weighted, static or "
-                                 "cost",
-                                 err);
-                break;
-            }
-            t->regions[r].routing = (enum cfg_routing)k;
-        }
+        int routing = CFG_ROUTE_NEAREST;
+        rc = cfg_map_choice(&m, "routing", routing_names,
+                            "a routing: nearest, weighted, static or cost",
+                            &routing, err);
+        if (rc != 0)
+            break;
+        t->regions[r].routing = (enum cfg_routing)routing;
         rc = cfg_map_number(&m, "weight", 1, 0, 0, 1, CFG_WEIGHT_MAX,
                             &t->regions[r].weight, err);
     }
@@ -275,17 +268,15 @@ tb_service(const struct topo_build *b, const struct cfg_map *node,
         rc = cfg_map_check_keys(&m, service_keys, service_required, err);
     if (rc != 0)
         return rc;
-    static const char *const dists[] = {"fixed", "exponential", "lognormal"};
-    int dist_id = cfg_map_find(&m, "dist");
-    const char *dist = cfg_doc_scalar(b->d, dist_id);
-    size_t k = 0;
-    while (k < 3 && (dist == NULL || strcmp(dist, dists[k]) != 0))
-        k++;
-    if (k == 3)
-        return cfg_map_bad(&m, "dist", dist_id,
-                           "a distribution: fixed, exponential or lognormal",
-                           err);
-    sv->dist = (enum cfg_service_dist)k;
+    static const char *const dists[] = {"fixed", "exponential", "lognormal",
+                                        NULL};
+    int dist = 0;
+    rc = cfg_map_choice(&m, "dist", dists,
+                        "a distribution: fixed, exponential or lognormal",
+                        &dist, err);
+    if (rc != 0)
+        return rc;
+    sv->dist = (enum cfg_service_dist)dist;
     rc = cfg_map_duration(&m, "mean", 1, 0, &sv->mean_ns, err);
     if (rc != 0)
         return rc;
@@ -327,98 +318,125 @@ tb_link_key_on_node(const struct topo_build *b, const struct cfg_map *m,
     return 0;
 }
 
-/* One item of nodes. */
+/* A node's mapping: its keys, then its name (unique, then indexed). */
 static int
-tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
+tb_node_name(struct topo_build *b, size_t i, int item, struct cfg_map *m,
+             struct sim_err *err)
 {
-    struct cfg_node *node = &b->t->nodes[i];
     char field[CFG_FIELD_MAX], name_field[CFG_FIELD_MAX];
-    struct cfg_map m;
     char *name = NULL;
-    node->parent = -1;
-    node->backup_parent = -1;
-    node->provider = -1;
     snprintf(field, sizeof field, "nodes[%zu]", i);
-    int rc = cfg_map_open(&m, b->d, item, field, err);
+    int rc = cfg_map_open(m, b->d, item, field, err);
     if (rc == 0)
-        rc = tb_link_key_on_node(b, &m, err);
+        rc = tb_link_key_on_node(b, m, err);
     if (rc == 0)
-        rc = cfg_map_check_keys(&m, node_keys, node_required, err);
+        rc = cfg_map_check_keys(m, node_keys, node_required, err);
     if (rc == 0)
-        rc = cfg_map_name(&m, "name", 1, &name, err);
+        rc = cfg_map_name(m, "name", 1, &name, err);
     if (rc == 0) {
-        cfg_map_field(&m, "name", name_field, sizeof name_field);
-        rc = topo_check_unique(b, name, cfg_map_find(&m, "name"), name_field,
+        cfg_map_field(m, "name", name_field, sizeof name_field);
+        rc = topo_check_unique(b, name, cfg_map_find(m, "name"), name_field,
                                err);
     }
     if (rc != 0) {
         free(name);
         return rc;
     }
-    node->name = name;
+    b->t->nodes[i].name = name;
     topo_index_name(b, name, 1, i);
-    b->node_name_id[i] = cfg_map_find(&m, "name");
+    b->node_name_id[i] = cfg_map_find(m, "name");
+    return 0;
+}
 
-    int tier_id = cfg_map_find(&m, "tier");
-    const char *tier = cfg_doc_scalar(b->d, tier_id);
-    size_t k = 0;
-    while (k < sizeof tier_names / sizeof tier_names[0] &&
-           (tier == NULL || strcmp(tier, tier_names[k]) != 0))
-        k++;
-    if (k == sizeof tier_names / sizeof tier_names[0])
-        return cfg_map_bad(&m, "tier", tier_id,
-                           "a tier: edge, shield or origin", err);
-    node->tier = (enum cfg_tier)k;
-
+/* An origin's keys (none of a cache's), or a cache and the names of the
+ * parents, which are resolved once every node is known. */
+static int
+tb_node_tree(struct topo_build *b, size_t i, const struct cfg_map *m,
+             struct sim_err *err)
+{
+    struct cfg_node *node = &b->t->nodes[i];
+    int rc;
     if (node->tier == CFG_TIER_ORIGIN) {
-        rc = tb_origin_key(b, &m, "cache", "requests end there", err);
+        rc = tb_origin_key(b, m, "cache", "requests end there", err);
         if (rc == 0)
-            rc = tb_origin_key(b, &m, "parent", "it is the top of its tree",
-                               err);
+            rc =
+                tb_origin_key(b, m, "parent", "it is the top of its tree", err);
         if (rc == 0)
-            rc = tb_origin_key(b, &m, "backup_parent",
+            rc = tb_origin_key(b, m, "backup_parent",
                                "it is the top of its tree", err);
         if (rc == 0)
-            rc = tb_origin_key(b, &m, "cache_key", "it caches nothing", err);
-    } else {
-        node->has_cache = 1;
-        rc = tb_cache(b, &m, &node->cache, err);
-        /* The parent's name is resolved once every node is known. */
-        char *parent = NULL;
-        if (rc == 0)
-            rc = cfg_map_name(&m, "parent", 1, &parent, err);
-        free(parent);
-        b->parent_id[i] = cfg_map_find(&m, "parent");
-        char *backup = NULL;
-        if (rc == 0)
-            rc = cfg_map_name(&m, "backup_parent", 0, &backup, err);
-        free(backup);
-        b->backup_id[i] = cfg_map_find(&m, "backup_parent");
-        if (rc == 0)
-            rc = cfg_cache_key_build(&m, &node->cache_key, err);
+            rc = tb_origin_key(b, m, "cache_key", "it caches nothing", err);
+        return rc;
     }
+    node->has_cache = 1;
+    rc = tb_cache(b, m, &node->cache, err);
+    char *parent = NULL;
+    if (rc == 0)
+        rc = cfg_map_name(m, "parent", 1, &parent, err);
+    free(parent);
+    b->parent_id[i] = cfg_map_find(m, "parent");
+    char *backup = NULL;
+    if (rc == 0)
+        rc = cfg_map_name(m, "backup_parent", 0, &backup, err);
+    free(backup);
+    b->backup_id[i] = cfg_map_find(m, "backup_parent");
+    if (rc == 0)
+        rc = cfg_cache_key_build(m, &node->cache_key, err);
+    return rc;
+}
+
+/* provider: one listed in providers. Sets *provider to its index; leaves
+ * it alone when the node names none. */
+static int
+tb_node_provider(const struct topo_build *b, const struct cfg_map *m,
+                 int *provider, struct sim_err *err)
+{
+    const struct cfg_topology *t = b->t;
+    int provider_id = cfg_map_find(m, "provider");
+    if (provider_id == 0)
+        return 0;
+    const char *pname = cfg_doc_scalar(b->d, provider_id);
+    size_t pk = 0;
+    while (pk < t->n_providers &&
+           (pname == NULL || strcmp(pname, t->providers[pk].name) != 0))
+        pk++;
+    if (pk == t->n_providers) {
+        char what[NAMES_MAX];
+        size_t used = (size_t)snprintf(what, sizeof what,
+                                       "a provider listed in providers");
+        for (size_t j = 0; j < t->n_providers && used < sizeof what; j++)
+            used += (size_t)snprintf(what + used, sizeof what - used, "%s%s",
+                                     j ? ", " : " (", t->providers[j].name);
+        if (t->n_providers && used < sizeof what)
+            snprintf(what + used, sizeof what - used, ")");
+        return cfg_map_bad(m, "provider", provider_id, what, err);
+    }
+    *provider = (int)pk;
+    return 0;
+}
+
+/* One item of nodes. */
+static int
+tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
+{
+    struct cfg_node *node = &b->t->nodes[i];
+    struct cfg_map m;
+    node->parent = -1;
+    node->backup_parent = -1;
+    node->provider = -1;
+    int rc = tb_node_name(b, i, item, &m, err);
+    if (rc != 0)
+        return rc;
+    int tier = 0;
+    rc = cfg_map_choice(&m, "tier", tier_names,
+                        "a tier: edge, shield or origin", &tier, err);
+    if (rc != 0)
+        return rc;
+    node->tier = (enum cfg_tier)tier;
+    rc = tb_node_tree(b, i, &m, err);
+    if (rc == 0)
+        rc = tb_node_provider(b, &m, &node->provider, err);
     /* A node of a provider costs the provider's price unless it says. */
-    int provider_id = cfg_map_find(&m, "provider");
-    if (rc == 0 && provider_id != 0) {
-        const char *pname = cfg_doc_scalar(b->d, provider_id);
-        size_t pk = 0;
-        while (pk < b->t->n_providers &&
-               (pname == NULL || strcmp(pname, b->t->providers[pk].name) != 0))
-            pk++;
-        if (pk == b->t->n_providers) {
-            char what[NAMES_MAX];
-            size_t used = (size_t)snprintf(what, sizeof what,
-                                           "a provider listed in providers");
-            for (size_t j = 0; j < b->t->n_providers && used < sizeof what; j++)
-                used +=
-                    (size_t)snprintf(what + used, sizeof what - used, "%s%s",
-                                     j ? ", " : " (", b->t->providers[j].name);
-            if (b->t->n_providers && used < sizeof what)
-                snprintf(what + used, sizeof what - used, ")");
-            return cfg_map_bad(&m, "provider", provider_id, what, err);
-        }
-        node->provider = (int)pk;
-    }
     double price = node->provider >= 0
                        ? b->t->providers[node->provider].egress_cost_per_gb
                        : 0;
