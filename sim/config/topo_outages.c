@@ -40,6 +40,81 @@ outage_cmp(const void *a, const void *b)
     return (x->at > y->at) - (x->at < y->at);
 }
 
+/* One item of outages, kept as t->outages[t->n_outages]. */
+static int
+tb_outage(struct topo_build *b, int item, size_t k, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    char field[CFG_FIELD_MAX];
+    snprintf(field, sizeof field, "outages[%zu]", k);
+    struct cfg_map m;
+    int rc = cfg_map_open(&m, b->d, item, field, err);
+    if (rc == 0)
+        rc = cfg_map_check_keys(&m, outage_keys, outage_required, err);
+    if (rc != 0)
+        return rc;
+    struct cfg_outage *o = &t->outages[t->n_outages];
+    const char *name = cfg_doc_scalar(b->d, cfg_map_find(&m, "fail"));
+    size_t idx;
+    if (name == NULL || topo_lookup(b, name, &idx) != 2) {
+        char names[NAMES_MAX];
+        topo_node_names(t, names, sizeof names);
+        char what[NAMES_MAX + 32];
+        snprintf(what, sizeof what, "a node name (known nodes: %s)", names);
+        return cfg_map_bad(&m, "fail", cfg_map_find(&m, "fail"), what, err);
+    }
+    o->node = (int)idx;
+    /* "at: 0s" is a valid start: parse it here, since durations in the
+     * config are otherwise > 0. */
+    const char *at = cfg_doc_scalar(b->d, cfg_map_find(&m, "at"));
+    if (at == NULL || parse_duration(at, &o->at) != 0 ||
+        o->at > CFG_TIME_MAX_NS)
+        return cfg_map_bad(&m, "at", cfg_map_find(&m, "at"),
+                           "a time from the start such as \"10m\", up "
+                           "to " CFG_TIME_MAX_TEXT,
+                           err);
+    o->duration = CFG_FOREVER;
+    rc = cfg_map_duration(&m, "for", 0, CFG_FOREVER, &o->duration, err);
+    if (rc != 0)
+        return rc;
+    t->n_outages++;
+    return 0;
+}
+
+/* A node's outages, in time order, must not overlap: sorted by node and
+ * time (file order on ties), any overlap shows between neighbours. The
+ * one reported is the first in file order that overlaps an outage
+ * starting no later. item_ids[k] is the mapping of outages[k]. */
+static int
+tb_outage_overlaps(const struct topo_build *b, const int *item_ids,
+                   struct sim_err *err)
+{
+    const struct cfg_topology *t = b->t;
+    struct outage_ref *order =
+        xmalloc((t->n_outages ? t->n_outages : 1) * sizeof *order);
+    for (size_t k = 0; k < t->n_outages; k++)
+        order[k] = (struct outage_ref){.o = t->outages[k], .idx = k};
+    qsort(order, t->n_outages, sizeof *order, outage_ref_cmp);
+    size_t bad = SIZE_MAX, bad_prev = 0;
+    for (size_t k = 1; k < t->n_outages; k++) {
+        const struct cfg_outage *x = &order[k - 1].o, *y = &order[k].o;
+        if (x->node == y->node &&
+            (x->duration == CFG_FOREVER || x->duration > y->at - x->at) &&
+            order[k].idx < bad) {
+            bad = order[k].idx;
+            bad_prev = order[k - 1].idx;
+        }
+    }
+    free(order);
+    if (bad == SIZE_MAX)
+        return 0;
+    char field[CFG_FIELD_MAX];
+    snprintf(field, sizeof field, "outages[%zu].at", bad);
+    return cfg_doc_err(b->d, cfg_doc_lookup(b->d, item_ids[bad], "at", NULL),
+                       -SIM_EBADVAL, field, err,
+                       "overlaps outages[%zu] of the same node", bad_prev);
+}
+
 /* outages: [{fail: NODE, at: DURATION, for: DURATION}], and how long
  * routing takes to notice (failure_detection). */
 int
@@ -55,78 +130,16 @@ topo_read_outages(struct topo_build *b, const struct cfg_map *root,
     if (rc != 0 || seq == 0)
         return rc;
     const yaml_node_t *n = cfg_doc_node(b->d, seq);
-    size_t count =
-        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    const yaml_node_item_t *items = n->data.sequence.items.start;
+    size_t count = (size_t)(n->data.sequence.items.top - items);
     t->outages = xcalloc(count ? count : 1, sizeof *t->outages);
     int *item_ids = xmalloc((count ? count : 1) * sizeof *item_ids);
-    for (size_t k = 0; k < count; k++) {
-        int item = n->data.sequence.items.start[k];
-        item_ids[k] = item;
-        char field[CFG_FIELD_MAX];
-        snprintf(field, sizeof field, "outages[%zu]", k);
-        struct cfg_map m;
-        rc = cfg_map_open(&m, b->d, item, field, err);
-        if (rc == 0)
-            rc = cfg_map_check_keys(&m, outage_keys, outage_required, err);
-        if (rc != 0)
-            break;
-        struct cfg_outage *o = &t->outages[t->n_outages];
-        const char *name = cfg_doc_scalar(b->d, cfg_map_find(&m, "fail"));
-        size_t idx;
-        if (name == NULL || topo_lookup(b, name, &idx) != 2) {
-            char names[NAMES_MAX];
-            topo_node_names(t, names, sizeof names);
-            char what[NAMES_MAX + 32];
-            snprintf(what, sizeof what, "a node name (known nodes: %s)", names);
-            rc = cfg_map_bad(&m, "fail", cfg_map_find(&m, "fail"), what, err);
-            break;
-        }
-        o->node = (int)idx;
-        /* "at: 0s" is a valid start: parse it here, since durations in the
-         * config are otherwise > 0. */
-        const char *at = cfg_doc_scalar(b->d, cfg_map_find(&m, "at"));
-        if (at == NULL || parse_duration(at, &o->at) != 0 ||
-            o->at > CFG_TIME_MAX_NS) {
-            rc = cfg_map_bad(&m, "at", cfg_map_find(&m, "at"),
-                             "a time from the start such as \"10m\", up "
-                             "to " CFG_TIME_MAX_TEXT,
-                             err);
-            break;
-        }
-        o->duration = CFG_FOREVER;
-        rc = cfg_map_duration(&m, "for", 0, CFG_FOREVER, &o->duration, err);
-        if (rc != 0)
-            break;
-        t->n_outages++;
+    for (size_t k = 0; k < count && rc == 0; k++) {
+        item_ids[k] = items[k];
+        rc = tb_outage(b, items[k], k, err);
     }
-    /* A node's outages, in time order, must not overlap: sorted by node
-     * and time (file order on ties), any overlap shows between
-     * neighbours. The one reported is the first in file order that
-     * overlaps an outage starting no later. */
-    struct outage_ref *order =
-        xmalloc((t->n_outages ? t->n_outages : 1) * sizeof *order);
-    for (size_t k = 0; k < t->n_outages; k++)
-        order[k] = (struct outage_ref){.o = t->outages[k], .idx = k};
     if (rc == 0)
-        qsort(order, t->n_outages, sizeof *order, outage_ref_cmp);
-    size_t bad = SIZE_MAX, bad_prev = 0;
-    for (size_t k = 1; rc == 0 && k < t->n_outages; k++) {
-        const struct cfg_outage *x = &order[k - 1].o, *y = &order[k].o;
-        if (x->node == y->node &&
-            (x->duration == CFG_FOREVER || x->duration > y->at - x->at) &&
-            order[k].idx < bad) {
-            bad = order[k].idx;
-            bad_prev = order[k - 1].idx;
-        }
-    }
-    if (bad != SIZE_MAX) {
-        char field[CFG_FIELD_MAX];
-        snprintf(field, sizeof field, "outages[%zu].at", bad);
-        rc = cfg_doc_err(b->d, cfg_doc_lookup(b->d, item_ids[bad], "at", NULL),
-                         -SIM_EBADVAL, field, err,
-                         "overlaps outages[%zu] of the same node", bad_prev);
-    }
-    free(order);
+        rc = tb_outage_overlaps(b, item_ids, err);
     free(item_ids);
     if (rc == 0)
         qsort(t->outages, t->n_outages, sizeof *t->outages, outage_cmp);
