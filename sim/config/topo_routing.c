@@ -255,93 +255,124 @@ tb_region_edge_ref(const struct topo_build *b, size_t r, int id,
     return 0;
 }
 
+/* The routing detail each routing takes (edges, edge, max_latency_ms). */
+static const char *const routing_detail[] = {
+    [CFG_ROUTE_NEAREST] = NULL,
+    [CFG_ROUTE_WEIGHTED] = "edges",
+    [CFG_ROUTE_STATIC] = "edge",
+    [CFG_ROUTE_COST] = "max_latency_ms",
+};
+
+/* A region (mapping m) gives the detail of its own routing, and no
+ * other's. */
+static int
+tb_routing_keys(const struct cfg_map *m, enum cfg_routing routing,
+                struct sim_err *err)
+{
+    for (int k = CFG_ROUTE_WEIGHTED; k <= CFG_ROUTE_COST; k++) {
+        const char *key = routing_detail[k];
+        int present = cfg_map_find(m, key) != 0;
+        if (present && k != (int)routing) {
+            char kf[CFG_FIELD_MAX];
+            cfg_map_field(m, key, kf, sizeof kf);
+            return cfg_doc_err(m->d, cfg_map_key_id(m, key), -SIM_EBADKEY, kf,
+                               err,
+                               "%s belongs to routing: %s, and this "
+                               "region's routing is %s",
+                               key, cfg_routing_name((enum cfg_routing)k),
+                               cfg_routing_name(routing));
+        }
+        if (!present && k == (int)routing)
+            return cfg_map_missing(m, key, err);
+    }
+    return 0;
+}
+
+/* edges: {EDGE: share > 0}, at least one, each an edge region r has a
+ * latency to; the shares go on the region's links. */
+static int
+tb_routing_weighted(const struct topo_build *b, size_t r,
+                    const struct cfg_map *m, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    struct cfg_region *g = &t->regions[r];
+    int id;
+    int rc = cfg_map_child(m, "edges", YAML_MAPPING_NODE, 1, &id, err);
+    struct cfg_map em;
+    char ef[CFG_FIELD_MAX];
+    cfg_map_field(m, "edges", ef, sizeof ef);
+    if (rc == 0)
+        rc = cfg_map_open(&em, b->d, id, ef, err);
+    if (rc == 0)
+        rc = cfg_map_check_keys(&em, NULL, NULL, err);
+    if (rc != 0)
+        return rc;
+    const yaml_node_t *n = cfg_doc_node(b->d, id);
+    if (n->data.mapping.pairs.start == n->data.mapping.pairs.top)
+        return cfg_doc_err(b->d, id, -SIM_EBADVAL, ef, err,
+                           "expected at least one edge with its share");
+    for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        const char *name = cfg_doc_scalar(b->d, p->key);
+        char pf[CFG_FIELD_MAX];
+        cfg_map_field(&em, name, pf, sizeof pf);
+        size_t idx;
+        rc = tb_region_edge_ref(b, r, p->key, pf, &idx, err);
+        if (rc != 0)
+            return rc;
+        /* The edge has a latency: it is one of the region's links. */
+        struct cfg_region_link *l =
+            &g->links[topo_region_link_index(t, r, idx)];
+        rc = cfg_map_number(&em, name, 1, 0, 0, 1, CFG_WEIGHT_MAX, &l->share,
+                            err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Region r's routing details: the one its routing uses, and no other. */
+static int
+tb_region_routing(const struct topo_build *b, size_t r, struct sim_err *err)
+{
+    struct cfg_region *g = &b->t->regions[r];
+    char field[CFG_FIELD_MAX];
+    snprintf(field, sizeof field, "regions[%zu]", r);
+    struct cfg_map m;
+    int rc = cfg_map_open(&m, b->d, b->region_item_id[r], field, err);
+    if (rc == 0)
+        rc = tb_routing_keys(&m, g->routing, err);
+    if (rc != 0)
+        return rc;
+    if (g->routing == CFG_ROUTE_STATIC) {
+        char ef[CFG_FIELD_MAX];
+        cfg_map_field(&m, "edge", ef, sizeof ef);
+        size_t idx;
+        rc = tb_region_edge_ref(b, r, cfg_map_find(&m, "edge"), ef, &idx, err);
+        if (rc == 0)
+            g->static_edge = (int)idx;
+    } else if (g->routing == CFG_ROUTE_COST) {
+        double ms;
+        rc = cfg_map_number(&m, "max_latency_ms", 1, 0, 0, 0, RTT_MAX_MS, &ms,
+                            err);
+        if (rc == 0)
+            g->max_rtt_ns = (cfg_time_ns)llround(ms * 1e6);
+    } else if (g->routing == CFG_ROUTE_WEIGHTED) {
+        rc = tb_routing_weighted(b, r, &m, err);
+    }
+    return rc;
+}
+
 /* Each region's routing details, once nodes and latencies are known:
  * edges (weighted), edge (static), max_latency_ms (cost), and only the
  * one its routing uses. */
 int
 topo_read_routing(const struct topo_build *b, struct sim_err *err)
 {
-    struct cfg_topology *t = b->t;
-    static const char *const detail[] = {
-        [CFG_ROUTE_NEAREST] = NULL,
-        [CFG_ROUTE_WEIGHTED] = "edges",
-        [CFG_ROUTE_STATIC] = "edge",
-        [CFG_ROUTE_COST] = "max_latency_ms",
-    };
-    for (size_t r = 0; r < t->n_regions; r++) {
-        struct cfg_region *g = &t->regions[r];
-        char field[CFG_FIELD_MAX];
-        snprintf(field, sizeof field, "regions[%zu]", r);
-        struct cfg_map m;
-        int rc = cfg_map_open(&m, b->d, b->region_item_id[r], field, err);
+    for (size_t r = 0; r < b->t->n_regions; r++) {
+        int rc = tb_region_routing(b, r, err);
         if (rc != 0)
             return rc;
-        for (int k = CFG_ROUTE_WEIGHTED; k <= CFG_ROUTE_COST; k++) {
-            int present = cfg_map_find(&m, detail[k]) != 0;
-            if (present && k != (int)g->routing) {
-                char kf[CFG_FIELD_MAX];
-                cfg_map_field(&m, detail[k], kf, sizeof kf);
-                return cfg_doc_err(
-                    b->d, cfg_map_key_id(&m, detail[k]), -SIM_EBADKEY, kf, err,
-                    "%s belongs to routing: %s, and this "
-                    "region's routing is %s",
-                    detail[k], cfg_routing_name((enum cfg_routing)k),
-                    cfg_routing_name(g->routing));
-            }
-            if (!present && k == (int)g->routing)
-                return cfg_map_missing(&m, detail[k], err);
-        }
-        if (g->routing == CFG_ROUTE_STATIC) {
-            char ef[CFG_FIELD_MAX];
-            cfg_map_field(&m, "edge", ef, sizeof ef);
-            size_t idx;
-            rc = tb_region_edge_ref(b, r, cfg_map_find(&m, "edge"), ef, &idx,
-                                    err);
-            if (rc != 0)
-                return rc;
-            g->static_edge = (int)idx;
-        } else if (g->routing == CFG_ROUTE_COST) {
-            double ms;
-            rc = cfg_map_number(&m, "max_latency_ms", 1, 0, 0, 0, RTT_MAX_MS,
-                                &ms, err);
-            if (rc != 0)
-                return rc;
-            g->max_rtt_ns = (cfg_time_ns)llround(ms * 1e6);
-        } else if (g->routing == CFG_ROUTE_WEIGHTED) {
-            int id;
-            rc = cfg_map_child(&m, "edges", YAML_MAPPING_NODE, 1, &id, err);
-            struct cfg_map em;
-            char ef[CFG_FIELD_MAX];
-            cfg_map_field(&m, "edges", ef, sizeof ef);
-            if (rc == 0)
-                rc = cfg_map_open(&em, b->d, id, ef, err);
-            if (rc == 0)
-                rc = cfg_map_check_keys(&em, NULL, NULL, err);
-            if (rc != 0)
-                return rc;
-            const yaml_node_t *n = cfg_doc_node(b->d, id);
-            if (n->data.mapping.pairs.start == n->data.mapping.pairs.top)
-                return cfg_doc_err(b->d, id, -SIM_EBADVAL, ef, err,
-                                   "expected at least one edge with its "
-                                   "share");
-            for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
-                 p < n->data.mapping.pairs.top; p++) {
-                const char *name = cfg_doc_scalar(b->d, p->key);
-                char pf[CFG_FIELD_MAX];
-                cfg_map_field(&em, name, pf, sizeof pf);
-                size_t idx;
-                rc = tb_region_edge_ref(b, r, p->key, pf, &idx, err);
-                /* The edge has a latency: it is one of the region's links. */
-                struct cfg_region_link *l =
-                    rc == 0 ? &g->links[topo_region_link_index(t, r, idx)]
-                            : NULL;
-                if (rc == 0)
-                    rc = cfg_map_number(&em, name, 1, 0, 0, 1, CFG_WEIGHT_MAX,
-                                        &l->share, err);
-                if (rc != 0)
-                    return rc;
-            }
-        }
     }
     return 0;
 }
