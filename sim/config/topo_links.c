@@ -109,68 +109,86 @@ tb_rtt_model(struct topo_build *b, int value_id, const char *field,
     return 0;
 }
 
-/* One entry KEY.A.B of a link table. */
+/* One end of a link as a table names it: a region (kind 1) or a node
+ * (kind 2), as topo_lookup says. */
+struct link_end {
+    const char *name;
+    int kind;
+    size_t idx;
+};
+
+/* Rejects an unknown name, a link from a place to itself, a link between
+ * two regions, and a region's link to a node that is not an edge. key_id
+ * is c's name in the table. */
 static int
-tb_link(struct topo_build *b, const struct link_table *lt,
-        const struct cfg_map *inner, const char *a, int a_kind, size_t a_idx,
-        int key_id, struct sim_err *err)
+tb_link_ends(const struct topo_build *b, const struct link_table *lt,
+             const struct link_end *a, const struct link_end *c, int key_id,
+             const char *field, struct sim_err *err)
 {
-    struct cfg_topology *t = b->t;
-    const char *c = cfg_doc_scalar(b->d, key_id);
-    char field[CFG_FIELD_MAX];
-    cfg_map_field(inner, c, field, sizeof field);
-    size_t c_idx;
-    int c_kind = topo_lookup(b, c, &c_idx);
-    if (c_kind == 0)
+    const struct cfg_topology *t = b->t;
+    if (c->kind == 0)
         return cfg_doc_err(b->d, key_id, -SIM_ENOENT, field, err,
-                           "no region or node named \"%s\"", c);
-    if (c_kind == a_kind && c_idx == a_idx)
+                           "no region or node named \"%s\"", c->name);
+    if (c->kind == a->kind && c->idx == a->idx)
         return cfg_doc_err(b->d, key_id, -SIM_EBADVAL, field, err,
-                           "a %s from \"%s\" to itself", lt->what, c);
-    if (a_kind == 1 && c_kind == 1)
+                           "a %s from \"%s\" to itself", lt->what, c->name);
+    if (a->kind == 1 && c->kind == 1)
         return cfg_doc_err(b->d, key_id, -SIM_EBADVAL, field, err,
                            "\"%s\" and \"%s\" are both regions; a %s "
                            "is between a region and an edge or between "
                            "two nodes",
-                           a, c, lt->what);
+                           a->name, c->name, lt->what);
+    if (a->kind == c->kind)
+        return 0;
     /* Written either way round; a region only ever reaches edges. */
-    if (a_kind != c_kind) {
-        size_t r = a_kind == 1 ? a_idx : c_idx;
-        size_t node = a_kind == 1 ? c_idx : a_idx;
-        if (t->nodes[node].tier != CFG_TIER_EDGE)
-            return cfg_doc_err(
-                b->d, key_id, -SIM_EBADVAL, field, err,
-                "region \"%s\" can only have %s to "
-                "edge nodes; \"%s\" is %s %s",
-                t->regions[r].name, lt->whats, t->nodes[node].name,
-                t->nodes[node].tier == CFG_TIER_ORIGIN ? "an" : "a",
-                cfg_tier_name(t->nodes[node].tier));
-    }
+    size_t r = a->kind == 1 ? a->idx : c->idx;
+    size_t node = a->kind == 1 ? c->idx : a->idx;
+    if (t->nodes[node].tier != CFG_TIER_EDGE)
+        return cfg_doc_err(b->d, key_id, -SIM_EBADVAL, field, err,
+                           "region \"%s\" can only have %s to "
+                           "edge nodes; \"%s\" is %s %s",
+                           t->regions[r].name, lt->whats, t->nodes[node].name,
+                           t->nodes[node].tier == CFG_TIER_ORIGIN ? "an" : "a",
+                           cfg_tier_name(t->nodes[node].tier));
+    return 0;
+}
+
+/* The value of entry c in inner, in the stored unit (*v): a number, or
+ * for a latency also a mapping, kept as a round-trip model (*model is 1 +
+ * its index, else 0). */
+static int
+tb_link_number(struct topo_build *b, const struct link_table *lt,
+               const struct cfg_map *inner, const char *c, int is_region_link,
+               const char *field, int64_t *v, uint32_t *model,
+               struct sim_err *err)
+{
     int value_id = cfg_map_find(inner, c);
-    uint32_t model = 0;
-    int64_t v;
+    *model = 0;
     if (lt->slot == LINK_RTT &&
         cfg_doc_node(b->d, value_id)->type == YAML_MAPPING_NODE) {
-        int rc =
-            tb_rtt_model(b, value_id, field, a_kind != c_kind, &model, err);
+        int rc = tb_rtt_model(b, value_id, field, is_region_link, model, err);
         if (rc != 0)
             return rc;
-        v = b->t->rtt_models[model - 1].rtt_ns;
-    } else {
-        double x;
-        int rc = cfg_map_number(inner, c, 1, 0, lt->min, lt->is_min_excl,
-                                lt->max, &x, err);
-        if (rc != 0)
-            return rc;
-        v = (int64_t)llround(x * lt->scale);
+        *v = b->t->rtt_models[*model - 1].rtt_ns;
+        return 0;
     }
-    uint64_t key;
-    if (a_kind != c_kind)
-        key = topo_link_key(1, a_kind == 1 ? a_idx : c_idx,
-                            a_kind == 1 ? c_idx : a_idx);
-    else
-        key = topo_link_key(0, a_idx, c_idx);
-    struct link_entry *e = tb_link_entry(b, key);
+    double x;
+    int rc = cfg_map_number(inner, c, 1, 0, lt->min, lt->is_min_excl, lt->max,
+                            &x, err);
+    if (rc != 0)
+        return rc;
+    *v = (int64_t)llround(x * lt->scale);
+    return 0;
+}
+
+/* Stores value v (and a latency's model) in the link's entry e, rejecting
+ * what does not go with what the link has already. */
+static int
+tb_link_store(const struct topo_build *b, const struct link_table *lt,
+              struct link_entry *e, int64_t v, uint32_t model, const char *a,
+              const char *c, int value_id, const char *field,
+              struct sim_err *err)
+{
     if (lt->slot == LINK_CAP && e->value[LINK_BPS] >= 0)
         return cfg_doc_err(b->d, value_id, -SIM_EBADVAL, field, err,
                            "the link between %s and %s has a bandwidth_mbps "
@@ -194,6 +212,36 @@ tb_link(struct topo_build *b, const struct link_table *lt,
     }
     return tb_set_link(b, lt, &e->value[lt->slot], v, a, c, value_id, field,
                        err);
+}
+
+/* One entry KEY.A.B of a link table: a's map inner, B's name key_id. */
+static int
+tb_link(struct topo_build *b, const struct link_table *lt,
+        const struct cfg_map *inner, const struct link_end *a, int key_id,
+        struct sim_err *err)
+{
+    struct link_end c = {.name = cfg_doc_scalar(b->d, key_id)};
+    char field[CFG_FIELD_MAX];
+    cfg_map_field(inner, c.name, field, sizeof field);
+    c.kind = topo_lookup(b, c.name, &c.idx);
+    int rc = tb_link_ends(b, lt, a, &c, key_id, field, err);
+    if (rc != 0)
+        return rc;
+    int is_region_link = a->kind != c.kind;
+    int64_t v;
+    uint32_t model;
+    rc = tb_link_number(b, lt, inner, c.name, is_region_link, field, &v, &model,
+                        err);
+    if (rc != 0)
+        return rc;
+    uint64_t key;
+    if (is_region_link)
+        key = topo_link_key(1, a->kind == 1 ? a->idx : c.idx,
+                            a->kind == 1 ? c.idx : a->idx);
+    else
+        key = topo_link_key(0, a->idx, c.idx);
+    return tb_link_store(b, lt, tb_link_entry(b, key), v, model, a->name,
+                         c.name, cfg_map_find(inner, c.name), field, err);
 }
 
 /*
@@ -221,9 +269,9 @@ tb_links(struct topo_build *b, const struct cfg_map *root,
         const char *a = cfg_doc_scalar(b->d, p->key);
         char field[CFG_FIELD_MAX];
         cfg_map_field(&table, a, field, sizeof field);
-        size_t a_idx;
-        int a_kind = topo_lookup(b, a, &a_idx);
-        if (a_kind == 0)
+        struct link_end end = {.name = a};
+        end.kind = topo_lookup(b, a, &end.idx);
+        if (end.kind == 0)
             return cfg_doc_err(b->d, p->key, -SIM_ENOENT, field, err,
                                "no region or node named \"%s\"", a);
         struct cfg_map inner;
@@ -235,7 +283,7 @@ tb_links(struct topo_build *b, const struct cfg_map *root,
         const yaml_node_t *in = cfg_doc_node(b->d, inner.id);
         for (const yaml_node_pair_t *q = in->data.mapping.pairs.start;
              q < in->data.mapping.pairs.top; q++) {
-            rc = tb_link(b, lt, &inner, a, a_kind, a_idx, q->key, err);
+            rc = tb_link(b, lt, &inner, &end, q->key, err);
             if (rc != 0)
                 return rc;
         }
