@@ -9,6 +9,18 @@
 
 #include "util/xalloc.h"
 
+/* A parent or backup (value id) that names no node; note says more. */
+static int
+tb_no_such_node(const struct topo_build *b, int id, const char *field,
+                const char *name, const char *note, struct sim_err *err)
+{
+    char names[NAMES_MAX];
+    topo_node_names(b->t, names, sizeof names);
+    return cfg_doc_err(b->d, id, -SIM_ENOENT, field, err,
+                       "no node named \"%s\"%s (known nodes: %s)", name, note,
+                       names);
+}
+
 /* Resolves each parent name: an existing node, not itself, not an edge. */
 int
 topo_resolve_parents(struct topo_build *b, struct sim_err *err)
@@ -23,13 +35,9 @@ topo_resolve_parents(struct topo_build *b, struct sim_err *err)
         snprintf(field, sizeof field, "nodes[%zu].parent", i);
         size_t p;
         int kind = topo_lookup(b, name, &p);
-        if (kind != 2) {
-            char names[NAMES_MAX];
-            topo_node_names(t, names, sizeof names);
-            return cfg_doc_err(b->d, id, -SIM_ENOENT, field, err,
-                               "no node named \"%s\"%s (known nodes: %s)", name,
-                               kind == 1 ? " (it is a region)" : "", names);
-        }
+        if (kind != 2)
+            return tb_no_such_node(b, id, field, name,
+                                   kind == 1 ? " (it is a region)" : "", err);
         if (p == i)
             return cfg_doc_err(b->d, id, -SIM_ECYCLE, field, err,
                                "node \"%s\" cannot be its own parent", name);
@@ -88,54 +96,13 @@ topo_check_cycles(struct topo_build *b, struct sim_err *err)
     return 0;
 }
 
-/*
- * backup_parent: an existing non-edge node other than the node and its
- * parent, with a latency to the node; and no loop through parents and
- * backups together, or two nodes whose parents are both down could send
- * each other the same fetch forever.
- */
-int
-topo_resolve_backups(const struct topo_build *b, struct sim_err *err)
+/* Kahn's algorithm over parent and backup edges: whatever cannot be
+ * peeled off, leaf side first, lies on a loop. Reported at the first node
+ * on one with a backup. */
+static int
+tb_backup_loops(const struct topo_build *b, struct sim_err *err)
 {
-    struct cfg_topology *t = b->t;
-    for (size_t i = 0; i < t->n_nodes; i++) {
-        int id = b->backup_id[i];
-        if (id == 0)
-            continue;
-        const char *name = cfg_doc_scalar(b->d, id);
-        char field[CFG_FIELD_MAX];
-        snprintf(field, sizeof field, "nodes[%zu].backup_parent", i);
-        size_t p;
-        if (topo_lookup(b, name, &p) != 2) {
-            char names[NAMES_MAX];
-            topo_node_names(t, names, sizeof names);
-            return cfg_doc_err(b->d, id, -SIM_ENOENT, field, err,
-                               "no node named \"%s\" (known nodes: %s)", name,
-                               names);
-        }
-        if (p == i || (int)p == t->nodes[i].parent)
-            return cfg_doc_err(b->d, id, -SIM_EBADVAL, field, err,
-                               "the backup must differ from the node and "
-                               "from its parent \"%s\"",
-                               t->nodes[t->nodes[i].parent].name);
-        if (t->nodes[p].tier == CFG_TIER_EDGE)
-            return cfg_doc_err(b->d, id, -SIM_EBADVAL, field, err,
-                               "\"%s\" is an edge; an edge cannot serve "
-                               "another node's misses",
-                               name);
-        uint64_t key = topo_link_key(0, i, p);
-        t->nodes[i].backup_rtt_ns = topo_link_value(b, key, LINK_RTT);
-        t->nodes[i].backup_bps = topo_link_value(b, key, LINK_BPS);
-        t->nodes[i].backup_capacity_bps = topo_link_value(b, key, LINK_CAP);
-        t->nodes[i].backup_rtt_model = topo_link_model(b, key);
-        if (t->nodes[i].backup_rtt_ns < 0)
-            return cfg_doc_err(b->d, id, -SIM_ENOKEY, field, err,
-                               "no latency_ms entry between %s and %s",
-                               t->nodes[i].name, name);
-        t->nodes[i].backup_parent = (int)p;
-    }
-    /* Kahn's algorithm over parent and backup edges: whatever cannot be
-     * peeled off, leaf side first, lies on a loop. */
+    const struct cfg_topology *t = b->t;
     size_t n = t->n_nodes, done = 0;
     int *pending = xcalloc(n, sizeof *pending); /* children not yet peeled */
     int *stack = xmalloc(n * sizeof *stack);
@@ -176,6 +143,50 @@ topo_resolve_backups(const struct topo_build *b, struct sim_err *err)
     free(stack);
     free(pending);
     return rc;
+}
+
+/*
+ * backup_parent: an existing non-edge node other than the node and its
+ * parent, with a latency to the node; and no loop through parents and
+ * backups together, or two nodes whose parents are both down could send
+ * each other the same fetch forever.
+ */
+int
+topo_resolve_backups(const struct topo_build *b, struct sim_err *err)
+{
+    struct cfg_topology *t = b->t;
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        int id = b->backup_id[i];
+        if (id == 0)
+            continue;
+        const char *name = cfg_doc_scalar(b->d, id);
+        char field[CFG_FIELD_MAX];
+        snprintf(field, sizeof field, "nodes[%zu].backup_parent", i);
+        size_t p;
+        if (topo_lookup(b, name, &p) != 2)
+            return tb_no_such_node(b, id, field, name, "", err);
+        if (p == i || (int)p == t->nodes[i].parent)
+            return cfg_doc_err(b->d, id, -SIM_EBADVAL, field, err,
+                               "the backup must differ from the node and "
+                               "from its parent \"%s\"",
+                               t->nodes[t->nodes[i].parent].name);
+        if (t->nodes[p].tier == CFG_TIER_EDGE)
+            return cfg_doc_err(b->d, id, -SIM_EBADVAL, field, err,
+                               "\"%s\" is an edge; an edge cannot serve "
+                               "another node's misses",
+                               name);
+        uint64_t key = topo_link_key(0, i, p);
+        t->nodes[i].backup_rtt_ns = topo_link_value(b, key, LINK_RTT);
+        t->nodes[i].backup_bps = topo_link_value(b, key, LINK_BPS);
+        t->nodes[i].backup_capacity_bps = topo_link_value(b, key, LINK_CAP);
+        t->nodes[i].backup_rtt_model = topo_link_model(b, key);
+        if (t->nodes[i].backup_rtt_ns < 0)
+            return cfg_doc_err(b->d, id, -SIM_ENOKEY, field, err,
+                               "no latency_ms entry between %s and %s",
+                               t->nodes[i].name, name);
+        t->nodes[i].backup_parent = (int)p;
+    }
+    return tb_backup_loops(b, err);
 }
 
 /*
