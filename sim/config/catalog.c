@@ -575,11 +575,99 @@ cfg_churn_check_run(const struct cfg_map *root, const struct cfg_workload *w,
                        cfg_map_find(&churn, "publish_rate"), what, err);
 }
 
+/* The catalog's keys (fewer with a trace or with classes) and, without
+ * classes, its number of objects. */
+static int
+wb_catalog_keys(const struct cfg_map *m, struct cfg_workload *w, int is_trace,
+                int has_classes, struct sim_err *err)
+{
+    int rc = cfg_map_check_keys(
+        m, catalog_keys, is_trace || has_classes ? NULL : catalog_required,
+        err);
+    for (const char *const *k = trace_forbidden; is_trace && *k && rc == 0; k++)
+        rc = cfg_map_forbid(m, *k,
+                            "does not go with trace: the trace "
+                            "gives the requests",
+                            err);
+    if (rc == 0 && has_classes)
+        rc = cfg_map_forbid(m, "objects",
+                            "does not go with classes: give "
+                            "objects for each class",
+                            err);
+    if (rc == 0 && !has_classes)
+        rc = cfg_map_count(m, "objects", !is_trace, 0, 1, &w->n_objects, err);
+    if (rc == 0 && !has_classes && w->n_objects > ((uint64_t)1 << 40)) {
+        rc = cfg_map_bad(m, "objects", cfg_map_find(m, "objects"),
+                         "a whole number from 1 to 2^40", err);
+    }
+    return rc;
+}
+
+/* zipf_alpha, size and the freshness and error settings: the single
+ * catalog's, or the defaults of every class. */
+static int
+wb_catalog_defaults(const struct cfg_map *m, struct cfg_workload *w,
+                    int is_trace, int has_classes, struct sim_err *err)
+{
+    struct cfg_map size;
+    int is_present;
+    int rc = cfg_map_number(m, "zipf_alpha", !is_trace && !has_classes, 0, 0, 0,
+                            INFINITY, &w->zipf_alpha, err);
+    if (rc == 0)
+        rc = cfg_map_submap(m, "size", 0, &size, &is_present, err);
+    if (rc == 0 && is_present)
+        rc = wb_size(&size, &w->size, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "ttl", 0, 0, &w->ttl_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "s_maxage", 0, 0, &w->s_maxage_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "stale_while_revalidate", 0, 0, &w->swr_ns,
+                              err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "stale_if_error", 0, 0, &w->sie_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "change_interval", 0, 0,
+                              &w->change_interval_ns, err);
+    if (rc == 0)
+        rc = cfg_map_number(m, "uncacheable_share", 0, 0, 0, 0, 1,
+                            &w->uncacheable_share, err);
+    if (rc == 0)
+        rc = cfg_map_number(m, "missing_share", 0, 0, 0, 0, 1,
+                            &w->missing_share, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "negative_ttl", 0, 10 * 1000000000LL,
+                              &w->negative_ttl_ns, err);
+    return rc;
+}
+
+/* A catalog without classes is its one class. Its change_interval is
+ * applied at the origin (wl_catalog_version), as it always was. */
+static int
+wb_single_class(const struct cfg_map *m, struct cfg_workload *w,
+                struct sim_err *err)
+{
+    w->classes = xcalloc(1, sizeof *w->classes);
+    w->n_classes = 1;
+    struct cfg_class *c = &w->classes[0];
+    c->name = xstrdup("catalog");
+    c->share = 1;
+    c->n_objects = w->n_objects;
+    c->zipf_alpha = w->zipf_alpha;
+    cfg_size_copy(&c->size, &w->size);
+    c->ttl_ns = w->ttl_ns;
+    c->s_maxage_ns = w->s_maxage_ns;
+    c->swr_ns = w->swr_ns;
+    c->sie_ns = w->sie_ns;
+    c->is_cacheable = 1;
+    return cfg_variants_build(m, &c->variants, err);
+}
+
 int
 cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
                   struct sim_err *err)
 {
-    struct cfg_map m, size;
+    struct cfg_map m;
     int is_present;
     int is_trace = w->trace.is_set;
     w->overlap = 1;
@@ -587,78 +675,20 @@ cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
     if (rc != 0 || !is_present)
         return rc;
     int has_classes = cfg_map_find(&m, "classes") != 0;
-    rc = cfg_map_check_keys(&m, catalog_keys,
-                            is_trace || has_classes ? NULL : catalog_required,
-                            err);
-    for (const char *const *k = trace_forbidden; is_trace && *k && rc == 0; k++)
-        rc = cfg_map_forbid(&m, *k,
-                            "does not go with trace: the trace "
-                            "gives the requests",
-                            err);
-    if (rc == 0 && has_classes)
-        rc = cfg_map_forbid(&m, "objects",
-                            "does not go with classes: give "
-                            "objects for each class",
-                            err);
-    if (rc == 0 && !has_classes)
-        rc = cfg_map_count(&m, "objects", !is_trace, 0, 1, &w->n_objects, err);
-    if (rc == 0 && !has_classes && w->n_objects > ((uint64_t)1 << 40)) {
-        rc = cfg_map_bad(&m, "objects", cfg_map_find(&m, "objects"),
-                         "a whole number from 1 to 2^40", err);
-    }
+    rc = wb_catalog_keys(&m, w, is_trace, has_classes, err);
     if (rc == 0)
-        rc = cfg_map_number(&m, "zipf_alpha", !is_trace && !has_classes, 0, 0,
-                            0, INFINITY, &w->zipf_alpha, err);
-    if (rc == 0)
-        rc = cfg_map_submap(&m, "size", 0, &size, &is_present, err);
-    if (rc == 0 && is_present)
-        rc = wb_size(&size, &w->size, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "ttl", 0, 0, &w->ttl_ns, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "s_maxage", 0, 0, &w->s_maxage_ns, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "stale_while_revalidate", 0, 0, &w->swr_ns,
-                              err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "stale_if_error", 0, 0, &w->sie_ns, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "change_interval", 0, 0,
-                              &w->change_interval_ns, err);
-    if (rc == 0)
-        rc = cfg_map_number(&m, "uncacheable_share", 0, 0, 0, 0, 1,
-                            &w->uncacheable_share, err);
-    if (rc == 0)
-        rc = cfg_map_number(&m, "missing_share", 0, 0, 0, 0, 1,
-                            &w->missing_share, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "negative_ttl", 0, 10 * 1000000000LL,
-                              &w->negative_ttl_ns, err);
+        rc = wb_catalog_defaults(&m, w, is_trace, has_classes, err);
     if (rc == 0 && has_classes)
         rc = wb_classes(&m, w, err);
-    if (rc == 0 && !has_classes && !is_trace) {
-        /* The catalog is its one class. Its change_interval is applied
-         * at the origin (wl_catalog_version), as it always was. */
-        w->classes = xcalloc(1, sizeof *w->classes);
-        w->n_classes = 1;
-        struct cfg_class *c = &w->classes[0];
-        c->name = xstrdup("catalog");
-        c->share = 1;
-        c->n_objects = w->n_objects;
-        c->zipf_alpha = w->zipf_alpha;
-        cfg_size_copy(&c->size, &w->size);
-        c->ttl_ns = w->ttl_ns;
-        c->s_maxage_ns = w->s_maxage_ns;
-        c->swr_ns = w->swr_ns;
-        c->sie_ns = w->sie_ns;
-        c->is_cacheable = 1;
-        rc = cfg_variants_build(&m, &c->variants, err);
-    }
+    if (rc == 0 && !has_classes && !is_trace)
+        rc = wb_single_class(&m, w, err);
     for (const char *const *k = (const char *const[]){"vary",
                                                       "tracking_params", NULL};
          has_classes && *k && rc == 0; k++)
-        rc = cfg_map_forbid(&m, *k, "does not go with classes: give it to "
-                            "each class that varies", err);
+        rc = cfg_map_forbid(&m, *k,
+                            "does not go with classes: give it to "
+                            "each class that varies",
+                            err);
     w->has_explicit_classes = has_classes;
     if (rc == 0)
         rc = wb_churn(&m, w, err);
