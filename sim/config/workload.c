@@ -133,6 +133,78 @@ wb_trace(const struct cfg_map *root, struct cfg_workload *w,
     return rc;
 }
 
+/* warmup must leave requests to measure. */
+static int
+wb_warmup(const struct cfg_doc *d, const struct cfg_map *root,
+          const struct cfg_workload *w, struct sim_err *err)
+{
+    if (w->n_requests == 0 || w->warmup < w->n_requests)
+        return 0;
+    int warmup_id = cfg_map_find(root, "warmup");
+    struct cfg_mark req = cfg_doc_mark(d, cfg_map_find(root, "requests"));
+    struct cfg_mark wu = cfg_doc_mark(d, warmup_id);
+    if (req.line == 0 && wu.line > 0) {
+        /* A short run asked for on the command line (--requests) is
+         * not wrong; the file's warm-up is too long for it, so say
+         * how to shorten that too. */
+        return cfg_doc_err(d, warmup_id, -SIM_EBADVAL, "warmup", err,
+                           "the file's warm-up of %llu requests leaves "
+                           "nothing to measure of the %llu requests asked "
+                           "for: add --set warmup=M with M below %llu "
+                           "(such as --set warmup=%llu)",
+                           (unsigned long long)w->warmup,
+                           (unsigned long long)w->n_requests,
+                           (unsigned long long)w->n_requests,
+                           (unsigned long long)(w->n_requests / 10));
+    }
+    char what[96];
+    snprintf(what, sizeof what, "a whole number below requests (%llu)",
+             (unsigned long long)w->n_requests);
+    return cfg_map_bad(root, "warmup", warmup_id, what, err);
+}
+
+/* The top-level keys, the name, the seed and how many requests. */
+static int
+wb_root(const struct cfg_doc *d, const struct cfg_map *root, int is_trace,
+        struct cfg_workload *w, struct sim_err *err)
+{
+    int rc = cfg_map_check_keys(
+        root, root_keys,
+        is_trace ? (const char *const[]){"name", NULL}
+                 : (const char *const[]){"name", "requests", "arrival",
+                                         "catalog", NULL},
+        err);
+    if (rc == 0)
+        rc = cfg_map_string(root, "name", NULL, &w->name, err);
+    if (rc == 0)
+        rc = cfg_map_count(root, "seed", 0, 1, 0, &w->seed, err);
+    if (rc == 0)
+        rc = cfg_map_count(root, "requests", !is_trace, 0, 1, &w->n_requests,
+                           err);
+    if (rc == 0)
+        rc = cfg_map_count(root, "warmup", 0, 0, 0, &w->warmup, err);
+    if (rc == 0)
+        rc = wb_warmup(d, root, w, err);
+    return rc;
+}
+
+/* metrics: {window}, the length of a time-series window. */
+static int
+wb_metrics(const struct cfg_map *root, struct cfg_workload *w,
+           struct sim_err *err)
+{
+    struct cfg_map metrics;
+    int is_present;
+    int rc = cfg_map_submap(root, "metrics", 0, &metrics, &is_present, err);
+    if (rc != 0 || !is_present)
+        return rc;
+    rc = cfg_map_check_keys(&metrics, metrics_keys, NULL, err);
+    if (rc == 0)
+        rc = cfg_map_duration(&metrics, "window", 0, NS_PER_S, &w->window_ns,
+                              err);
+    return rc;
+}
+
 int
 cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
                    struct sim_err *err)
@@ -149,50 +221,11 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
     w->size.max_bytes = 4 * GIB;
     w->window_ns = NS_PER_S;
 
-    struct cfg_map root, metrics;
-    int is_present;
+    struct cfg_map root;
     int rc = cfg_map_open(&root, d, cfg_doc_root(d), "", err);
     int is_trace = cfg_map_find(&root, "trace") != 0;
     if (rc == 0)
-        rc = cfg_map_check_keys(&root, root_keys,
-                                is_trace ? (const char *const[]){"name", NULL}
-                                         : (const char *const[]){
-                                               "name", "requests", "arrival",
-                                               "catalog", NULL},
-                                err);
-    if (rc == 0)
-        rc = cfg_map_string(&root, "name", NULL, &w->name, err);
-    if (rc == 0)
-        rc = cfg_map_count(&root, "seed", 0, 1, 0, &w->seed, err);
-    if (rc == 0)
-        rc = cfg_map_count(&root, "requests", !is_trace, 0, 1,
-                           &w->n_requests, err);
-    if (rc == 0)
-        rc = cfg_map_count(&root, "warmup", 0, 0, 0, &w->warmup, err);
-    if (rc == 0 && w->n_requests > 0 && w->warmup >= w->n_requests) {
-        int warmup_id = cfg_map_find(&root, "warmup");
-        struct cfg_mark req = cfg_doc_mark(d, cfg_map_find(&root, "requests"));
-        struct cfg_mark wu = cfg_doc_mark(d, warmup_id);
-        if (req.line == 0 && wu.line > 0) {
-            /* A short run asked for on the command line (--requests) is
-             * not wrong; the file's warm-up is too long for it, so say
-             * how to shorten that too. */
-            rc = cfg_doc_err(d, warmup_id, -SIM_EBADVAL, "warmup", err,
-                             "the file's warm-up of %llu requests leaves "
-                             "nothing to measure of the %llu requests asked "
-                             "for: add --set warmup=M with M below %llu "
-                             "(such as --set warmup=%llu)",
-                             (unsigned long long)w->warmup,
-                             (unsigned long long)w->n_requests,
-                             (unsigned long long)w->n_requests,
-                             (unsigned long long)(w->n_requests / 10));
-        } else {
-            char what[96];
-            snprintf(what, sizeof what, "a whole number below requests (%llu)",
-                     (unsigned long long)w->n_requests);
-            rc = cfg_map_bad(&root, "warmup", warmup_id, what, err);
-        }
-    }
+        rc = wb_root(d, &root, is_trace, w, err);
     if (rc == 0)
         rc = wb_trace(&root, w, err);
     if (rc == 0)
@@ -204,13 +237,7 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
     if (rc == 0)
         cfg_workload_assign_ids(w);
     if (rc == 0)
-        rc = cfg_map_submap(&root, "metrics", 0, &metrics, &is_present, err);
-    if (rc == 0 && is_present) {
-        rc = cfg_map_check_keys(&metrics, metrics_keys, NULL, err);
-        if (rc == 0)
-            rc = cfg_map_duration(&metrics, "window", 0, NS_PER_S,
-                                  &w->window_ns, err);
-    }
+        rc = wb_metrics(&root, w, err);
     if (rc == 0)
         rc = cfg_events_build(d, &root, w, err);
     if (rc != 0) {
