@@ -136,19 +136,17 @@ static int
 size_table(const struct cfg_map *m, struct cfg_size *s, struct sim_err *err)
 {
     static const char what[] = "[size, weight] pairs such as [4KiB, 0.3]";
-    int seq;
-    int rc = cfg_map_child(m, "table", YAML_SEQUENCE_NODE, 1, &seq, err);
+    struct cfg_items seq;
+    int rc = cfg_map_items(m, "table", 1, &seq, err);
     if (rc != 0)
         return rc;
-    const yaml_node_t *n = cfg_doc_node(m->d, seq);
-    size_t count =
-        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    size_t count = seq.count;
     s->table_bytes = xcalloc(count, sizeof *s->table_bytes);
     s->table_cdf = xcalloc(count, sizeof *s->table_cdf);
     s->n_table = count;
     double total = 0;
     for (size_t k = 0; k < count; k++) {
-        int item = n->data.sequence.items.start[k];
+        int item = seq.item[k];
         const yaml_node_t *pair = cfg_doc_node(m->d, item);
         if (pair->type != YAML_SEQUENCE_NODE ||
             pair->data.sequence.items.top - pair->data.sequence.items.start !=
@@ -413,21 +411,18 @@ static int
 wb_classes(const struct cfg_map *cat, struct cfg_workload *w,
            struct sim_err *err)
 {
-    int seq;
-    int rc = cfg_map_child(cat, "classes", YAML_SEQUENCE_NODE, 1, &seq, err);
+    struct cfg_items seq;
+    int rc = cfg_map_items(cat, "classes", 1, &seq, err);
     if (rc != 0)
         return rc;
-    const yaml_node_t *n = cfg_doc_node(cat->d, seq);
-    size_t count =
-        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    size_t count = seq.count;
     w->classes = xcalloc(count, sizeof *w->classes);
     uint64_t next_id = 0;
     for (size_t k = 0; k < count; k++) {
         char field[CFG_FIELD_MAX];
         snprintf(field, sizeof field, "catalog.classes[%zu]", k);
         struct cfg_map m;
-        rc = cfg_map_open(&m, cat->d, n->data.sequence.items.start[k], field,
-                          err);
+        rc = cfg_map_open(&m, cat->d, seq.item[k], field, err);
         if (rc != 0)
             return rc;
         struct cfg_class *c = &w->classes[w->n_classes++];

@@ -153,6 +153,18 @@ int cfg_map_child(const struct cfg_map *m, const char *key,
                   yaml_node_type_t type, int required, int *out,
                   struct sim_err *err);
 
+/* A sequence's items, as cfg_map_items finds them. */
+struct cfg_items {
+    int id;                       /* the sequence node; 0 when absent */
+    const yaml_node_item_t *item; /* [count]: the items' node ids */
+    size_t count;
+};
+
+/* The sequence under key, read as cfg_map_child reads it (required ones
+ * are not empty), with its items. */
+int cfg_map_items(const struct cfg_map *m, const char *key, int required,
+                  struct cfg_items *out, struct sim_err *err);
+
 /*
  * A name (non-empty, no spaces, '.' or '='), copied into *out (caller
  * frees). Absent: -SIM_ENOKEY if required, else *out = NULL.

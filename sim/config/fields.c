@@ -234,6 +234,20 @@ cfg_map_child(const struct cfg_map *m, const char *key, yaml_node_type_t type,
     return 0;
 }
 
+int
+cfg_map_items(const struct cfg_map *m, const char *key, int required,
+              struct cfg_items *out, struct sim_err *err)
+{
+    *out = (struct cfg_items){0};
+    int rc = cfg_map_child(m, key, YAML_SEQUENCE_NODE, required, &out->id, err);
+    if (rc != 0 || out->id == 0)
+        return rc;
+    const yaml_node_t *n = cfg_doc_node(m->d, out->id);
+    out->item = n->data.sequence.items.start;
+    out->count = (size_t)(n->data.sequence.items.top - out->item);
+    return 0;
+}
+
 /* Names end up in --set paths, so '.', '=' and blanks are reserved. */
 static int
 is_valid_name(const char *s)

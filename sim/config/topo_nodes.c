@@ -68,13 +68,12 @@ int
 topo_read_regions(struct topo_build *b, const struct cfg_map *root,
                   struct sim_err *err)
 {
-    int seq;
-    int rc = cfg_map_child(root, "regions", YAML_SEQUENCE_NODE, 1, &seq, err);
+    struct cfg_items seq;
+    int rc = cfg_map_items(root, "regions", 1, &seq, err);
     if (rc != 0)
         return rc;
-    const yaml_node_t *n = cfg_doc_node(b->d, seq);
-    const yaml_node_item_t *items = n->data.sequence.items.start;
-    size_t count = (size_t)(n->data.sequence.items.top - items);
+    const yaml_node_item_t *items = seq.item;
+    size_t count = seq.count;
     struct cfg_topology *t = b->t;
     t->regions = xcalloc(count, sizeof *t->regions);
     b->region_name_id = xcalloc(count, sizeof *b->region_name_id);
@@ -122,14 +121,13 @@ int
 topo_read_providers(struct topo_build *b, const struct cfg_map *root,
                     struct sim_err *err)
 {
-    int seq;
-    int rc = cfg_map_child(root, "providers", YAML_SEQUENCE_NODE, 0, &seq, err);
-    if (rc != 0 || seq == 0)
+    struct cfg_items seq;
+    int rc = cfg_map_items(root, "providers", 0, &seq, err);
+    if (rc != 0 || seq.id == 0)
         return rc;
     struct cfg_topology *t = b->t;
-    const yaml_node_t *n = cfg_doc_node(b->d, seq);
-    const yaml_node_item_t *items = n->data.sequence.items.start;
-    size_t count = (size_t)(n->data.sequence.items.top - items);
+    const yaml_node_item_t *items = seq.item;
+    size_t count = seq.count;
     t->providers = xcalloc(count ? count : 1, sizeof *t->providers);
     for (size_t k = 0; k < count && rc == 0; k++) {
         char field[CFG_FIELD_MAX];
@@ -455,13 +453,12 @@ int
 topo_read_nodes(struct topo_build *b, const struct cfg_map *root,
                 struct sim_err *err)
 {
-    int seq;
-    int rc = cfg_map_child(root, "nodes", YAML_SEQUENCE_NODE, 1, &seq, err);
+    struct cfg_items seq;
+    int rc = cfg_map_items(root, "nodes", 1, &seq, err);
     if (rc != 0)
         return rc;
-    const yaml_node_t *n = cfg_doc_node(b->d, seq);
-    const yaml_node_item_t *items = n->data.sequence.items.start;
-    size_t count = (size_t)(n->data.sequence.items.top - items);
+    const yaml_node_item_t *items = seq.item;
+    size_t count = seq.count;
     struct cfg_topology *t = b->t;
     t->nodes = xcalloc(count, sizeof *t->nodes);
     b->node_name_id = xcalloc(count, sizeof *b->node_name_id);

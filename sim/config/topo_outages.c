@@ -86,7 +86,7 @@ tb_outage(struct topo_build *b, int item, size_t k, struct sim_err *err)
  * one reported is the first in file order that overlaps an outage
  * starting no later. item_ids[k] is the mapping of outages[k]. */
 static int
-tb_outage_overlaps(const struct topo_build *b, const int *item_ids,
+tb_outage_overlaps(const struct topo_build *b, const yaml_node_item_t *item_ids,
                    struct sim_err *err)
 {
     const struct cfg_topology *t = b->t;
@@ -124,23 +124,16 @@ topo_read_outages(struct topo_build *b, const struct cfg_map *root,
     struct cfg_topology *t = b->t;
     int rc = cfg_map_duration(root, "failure_detection", 0, 0, &t->detection_ns,
                               err);
-    int seq;
+    struct cfg_items seq = {0};
     if (rc == 0)
-        rc = cfg_map_child(root, "outages", YAML_SEQUENCE_NODE, 0, &seq, err);
-    if (rc != 0 || seq == 0)
+        rc = cfg_map_items(root, "outages", 0, &seq, err);
+    if (rc != 0 || seq.id == 0)
         return rc;
-    const yaml_node_t *n = cfg_doc_node(b->d, seq);
-    const yaml_node_item_t *items = n->data.sequence.items.start;
-    size_t count = (size_t)(n->data.sequence.items.top - items);
-    t->outages = xcalloc(count ? count : 1, sizeof *t->outages);
-    int *item_ids = xmalloc((count ? count : 1) * sizeof *item_ids);
-    for (size_t k = 0; k < count && rc == 0; k++) {
-        item_ids[k] = items[k];
-        rc = tb_outage(b, items[k], k, err);
-    }
+    t->outages = xcalloc(seq.count ? seq.count : 1, sizeof *t->outages);
+    for (size_t k = 0; k < seq.count && rc == 0; k++)
+        rc = tb_outage(b, seq.item[k], k, err);
     if (rc == 0)
-        rc = tb_outage_overlaps(b, item_ids, err);
-    free(item_ids);
+        rc = tb_outage_overlaps(b, seq.item, err);
     if (rc == 0)
         qsort(t->outages, t->n_outages, sizeof *t->outages, outage_cmp);
     return rc;
