@@ -15,6 +15,7 @@ void
 sim_queue_init(struct sim_queue *q)
 {
     memset(q, 0, sizeof *q);
+    q->express = UINT32_MAX;
 }
 
 void
@@ -154,16 +155,45 @@ sim_queue_push_channel(struct sim_queue *q, uint32_t id, sim_time at,
     }
     struct sim_event ev = {at, q->next_seq++, kind, target, ref};
     ch->ring[(ch->head + ch->n) & (ch->cap - 1)] = ev;
-    if (ch->n++ == 0) {
+    if (ch->n++ == 0 && id != q->express) {
         struct sim_event head = {at, ev.seq, KIND_CHANNEL, id, 0};
         heap_insert(q, &head);
     }
     q->n_pending++;
 }
 
+void
+sim_queue_set_express(struct sim_queue *q, uint32_t id)
+{
+    SIM_ASSERT(id < q->n_channels && q->channels[id].n == 0);
+    q->express = id;
+}
+
+/* Pops the express channel's head into *out if it comes before the heap's
+ * root; returns 1 if it did. */
+static inline int
+pop_express(struct sim_queue *q, struct sim_event *out)
+{
+    if (q->express == UINT32_MAX)
+        return 0;
+    struct sim_channel *ch = &q->channels[q->express];
+    if (ch->n == 0)
+        return 0;
+    const struct sim_event *head = &ch->ring[ch->head];
+    if (q->n > 0 && !(key_of(head) < key_of(&q->heap[0])))
+        return 0;
+    *out = *head;
+    ch->head = (ch->head + 1) & (ch->cap - 1);
+    ch->n--;
+    q->n_pending--;
+    return 1;
+}
+
 int
 sim_queue_pop(struct sim_queue *q, struct sim_event *out)
 {
+    if (pop_express(q, out))
+        return 1;
     if (q->n == 0)
         return 0;
     struct sim_event top = q->heap[0];

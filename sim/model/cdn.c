@@ -98,6 +98,9 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         n->to_backup.down_channel = sim_queue_channel(&c->q);
     }
     c->arrival_channel = sim_queue_channel(&c->q);
+    /* One arrival is pending at a time: its channel empties at every
+     * arrival and is refilled at once, so it stays out of the heap. */
+    sim_queue_set_express(&c->q, c->arrival_channel);
     shared_init(c);
     c->req_free = REQ_NIL;
     return c;
