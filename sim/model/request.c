@@ -145,11 +145,12 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
  * What node r->node has for request r at `now`. *copy is the copy it
  * holds (NULL: none, or one purge_on_change has purged, which the lookup
  * removes); *leader, for a copy that is not fresh, the request leading a
- * fetch of the object, or IDMAP_EMPTY.
+ * fetch of the object, or IDMAP_EMPTY, and *slot where the in-flight map's
+ * probe for it stopped (for start_fetch's idmap_put_at).
  */
 static inline enum lookup
 lookup(struct cdn *c, struct req *r, int64_t now, struct cache_obj **copy,
-       uint32_t *leader)
+       uint32_t *leader, uint32_t *slot)
 {
     struct node *n = &c->nodes[r->node];
     if (n->cache == NULL)
@@ -166,7 +167,7 @@ lookup(struct cdn *c, struct req *r, int64_t now, struct cache_obj **copy,
     *copy = o;
     if (o != NULL && o->expires_at > now)
         return LOOKUP_HIT;
-    *leader = idmap_get(&n->inflight, r->object);
+    *leader = idmap_get_slot(&n->inflight, r->object, slot);
     if (o != NULL && r->swr_ns > 0 &&
         now < add_sat(o->expires_at, r->swr_ns))
         return *leader == IDMAP_EMPTY ? LOOKUP_STALE_REFRESH : LOOKUP_STALE;
@@ -263,10 +264,11 @@ join_fetch(struct cdn *c, uint32_t s, uint32_t leader, int64_t now)
 
 /* LOOKUP_MISS, LOOKUP_EXPIRED and LOOKUP_BYPASS: one fetch upstream; s
  * leads it (a bypass is in no in-flight map: it coalesces nothing). An
- * expired copy o is revalidated. */
+ * expired copy o is revalidated. slot is where lookup's probe of the
+ * in-flight map stopped, which nothing has changed since. */
 static void
 start_fetch(struct cdn *c, uint32_t s, const struct cache_obj *o,
-            enum lookup k, int64_t now)
+            enum lookup k, uint32_t slot, int64_t now)
 {
     struct req *r = &c->reqs[s];
     observe_lookup(c, r, k, now);
@@ -275,7 +277,7 @@ start_fetch(struct cdn *c, uint32_t s, const struct cache_obj *o,
         fetch_upstream(c, s, now, NO_VERSION, "BYPASS");
         return;
     }
-    idmap_put(&c->nodes[r->node].inflight, r->object, s);
+    idmap_put_at(&c->nodes[r->node].inflight, slot, r->object, s);
     fetch_upstream(c, s, now, o != NULL ? o->version : NO_VERSION,
                    o != NULL ? "EXPIRED" : "MISS");
 }
@@ -285,10 +287,10 @@ void
 node_request(struct cdn *c, uint32_t s, int64_t now)
 {
     struct cache_obj *o = NULL;
-    uint32_t leader = IDMAP_EMPTY;
+    uint32_t leader = IDMAP_EMPTY, slot = 0;
     if (c->keys != NULL) /* variants or query strings (cache_key.c) */
         cache_key_at_node(c, s, now);
-    enum lookup k = lookup(c, &c->reqs[s], now, &o, &leader);
+    enum lookup k = lookup(c, &c->reqs[s], now, &o, &leader, &slot);
     switch (k) {
     case LOOKUP_ORIGIN:
         serve_origin(c, s, now);
@@ -306,7 +308,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     case LOOKUP_BYPASS:
     case LOOKUP_EXPIRED:
     case LOOKUP_MISS:
-        start_fetch(c, s, o, k, now);
+        start_fetch(c, s, o, k, slot, now);
         break;
     }
 }

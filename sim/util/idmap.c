@@ -49,6 +49,17 @@ idmap_get(const struct idmap *m, uint64_t key)
     }
 }
 
+uint32_t
+idmap_get_slot(const struct idmap *m, uint64_t key, uint32_t *slot)
+{
+    for (uint32_t s = home_of(m, key);; s = (s + 1) & m->mask) {
+        if (m->vals[s] == IDMAP_EMPTY || m->keys[s] == key) {
+            *slot = s;
+            return m->vals[s];
+        }
+    }
+}
+
 static void
 grow(struct idmap *m)
 {
@@ -85,6 +96,20 @@ idmap_put(struct idmap *m, uint64_t key, uint32_t val)
     }
     m->keys[s] = key;
     m->vals[s] = val;
+    m->n++;
+}
+
+void
+idmap_put_at(struct idmap *m, uint32_t slot, uint64_t key, uint32_t val)
+{
+    SIM_ASSERT(val != IDMAP_EMPTY && slot <= m->mask &&
+               m->vals[slot] == IDMAP_EMPTY);
+    if ((uint64_t)(m->n + 1) * 10 > (uint64_t)(m->mask + 1) * 7) {
+        idmap_put(m, key, val); /* grows: the slot is no longer where */
+        return;
+    }
+    m->keys[slot] = key;
+    m->vals[slot] = val;
     m->n++;
 }
 
