@@ -93,6 +93,8 @@ struct req {
     uint32_t current;     /* a client request: the origin's version when it
                              was made, to tell an outdated answer; or
                              NO_VERSION when objects never change */
+    uint32_t hash;        /* hash_key32(object), set with object: the one
+                             hashing for every table on the way */
     uint16_t region;
     uint8_t measured : 1; /* not part of the warm-up */
     uint8_t explain : 1;  /* narrated by --explain */
@@ -268,6 +270,7 @@ struct cdn {
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending;     /* the next client request */
+    uint32_t pending_hash;         /* hash_key32(pending.object) */
     int gen_error;                 /* the workload's error code (a bad trace
                                       record) that ended arrivals, or 0 */
     uint32_t arrival_channel;

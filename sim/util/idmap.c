@@ -35,7 +35,7 @@ idmap_fini(struct idmap *m)
 static inline uint32_t
 home_of(const struct idmap *m, uint64_t key)
 {
-    return (uint32_t)hash_mix64(key) & m->mask;
+    return hash_key32(key) & m->mask;
 }
 
 uint32_t
@@ -50,9 +50,10 @@ idmap_get(const struct idmap *m, uint64_t key)
 }
 
 uint32_t
-idmap_get_slot(const struct idmap *m, uint64_t key, uint32_t *slot)
+idmap_get_slot(const struct idmap *m, uint64_t key, uint32_t h,
+               uint32_t *slot)
 {
-    for (uint32_t s = home_of(m, key);; s = (s + 1) & m->mask) {
+    for (uint32_t s = h & m->mask;; s = (s + 1) & m->mask) {
         if (m->vals[s] == IDMAP_EMPTY || m->keys[s] == key) {
             *slot = s;
             return m->vals[s];
@@ -116,7 +117,13 @@ idmap_put_at(struct idmap *m, uint32_t slot, uint64_t key, uint32_t val)
 uint32_t
 idmap_del(struct idmap *m, uint64_t key)
 {
-    uint32_t s = home_of(m, key);
+    return idmap_del_hashed(m, key, hash_key32(key));
+}
+
+uint32_t
+idmap_del_hashed(struct idmap *m, uint64_t key, uint32_t h)
+{
+    uint32_t s = h & m->mask;
     for (;; s = (s + 1) & m->mask) {
         if (m->vals[s] == IDMAP_EMPTY)
             return IDMAP_EMPTY;
