@@ -112,10 +112,24 @@ END_TEST
  * gsl_ran_exponential draws from the same stream. */
 START_TEST(test_workload_inline_floor_and_exponential)
 {
-    static const double special[] = {
-        -0.0, 0.0, 0.5, -0.5, 1.0, -1.0, 2.5, -2.5, 0.49999999999999994,
-        -0.49999999999999994, 4503599627370495.5, -4503599627370495.5,
-        4503599627370496.0, 1e300, -1e300, INFINITY, -INFINITY, NAN};
+    static const double special[] = {-0.0,
+                                     0.0,
+                                     0.5,
+                                     -0.5,
+                                     1.0,
+                                     -1.0,
+                                     2.5,
+                                     -2.5,
+                                     0.49999999999999994,
+                                     -0.49999999999999994,
+                                     4503599627370495.5,
+                                     -4503599627370495.5,
+                                     4503599627370496.0,
+                                     1e300,
+                                     -1e300,
+                                     INFINITY,
+                                     -INFINITY,
+                                     NAN};
     for (size_t i = 0; i < sizeof special / sizeof *special; i++) {
         double a = floor(special[i]), b = wl_floor(special[i]);
         ck_assert_mem_eq(&a, &b, sizeof a);

@@ -267,8 +267,8 @@ join_fetch(struct cdn *c, uint32_t s, uint32_t leader, int64_t now)
  * expired copy o is revalidated. slot is where lookup's probe of the
  * in-flight map stopped, which nothing has changed since. */
 static void
-start_fetch(struct cdn *c, uint32_t s, const struct cache_obj *o,
-            enum lookup k, uint32_t slot, int64_t now)
+start_fetch(struct cdn *c, uint32_t s, const struct cache_obj *o, enum lookup k,
+            uint32_t slot, int64_t now)
 {
     struct req *r = &c->reqs[s];
     observe_lookup(c, r, k, now);

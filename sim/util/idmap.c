@@ -50,8 +50,7 @@ idmap_get(const struct idmap *m, uint64_t key)
 }
 
 uint32_t
-idmap_get_slot(const struct idmap *m, uint64_t key, uint32_t h,
-               uint32_t *slot)
+idmap_get_slot(const struct idmap *m, uint64_t key, uint32_t h, uint32_t *slot)
 {
     for (uint32_t s = h & m->mask;; s = (s + 1) & m->mask) {
         if (m->vals[s] == IDMAP_EMPTY || m->keys[s] == key) {
