@@ -254,8 +254,8 @@ START_TEST(test_examples_of_cdn_behaviour)
                             0.0005);
     ck_assert_double_eq_tol(num(b, 3, "tiers", "edge", "hit_ratio"), 0.400,
                             0.0005);
-    ck_assert_double_eq_tol(num(a, 2, "latency_ms", "mean"), 54.5, 0.05);
-    ck_assert_double_eq_tol(num(b, 2, "latency_ms", "mean"), 55.6, 0.05);
+    ck_assert_double_eq_tol(num(a, 2, "latency_ms", "mean"), 66.7, 0.05);
+    ck_assert_double_eq_tol(num(b, 2, "latency_ms", "mean"), 67.8, 0.05);
     /* The fill: 472.0 MB, all of it stored; edge-sin's 128 MiB limits
      * its share to 134.2 MB. */
     ck_assert_int_eq(num(a, 3, "regions", "origin", "pushed_bytes"), 471996403);

@@ -1,0 +1,150 @@
+/* check_defaults.c: the shipped topologies' round trips (issue 10, item 5)
+ * give continuous latency percentiles, and README's figures about their
+ * tail hold. */
+#include <glob.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+#include "util/xalloc.h"
+
+#define GLOBAL "topologies/global.yaml"
+#define ZIPF "workloads/zipf.yaml"
+
+/* Runs cdnsim with args (NULL-terminated) plus "--json -": the JSON. */
+static char *
+run_json(const char *a1, ...)
+{
+    const char *args[24];
+    int n = 0;
+    va_list ap;
+    va_start(ap, a1);
+    for (const char *a = a1; a != NULL && n < 21; a = va_arg(ap, const char *))
+        args[n++] = a;
+    va_end(ap);
+    args[n++] = "--json";
+    args[n++] = "-";
+    args[n] = NULL;
+    char *out = NULL, *err = NULL;
+    int rc = test_cdnsim_argv(&out, &err, args);
+    ck_assert_msg(rc == 0, "cdnsim exited %d: %s", rc, err);
+    free(err);
+    return out;
+}
+
+/* The number after "key": at or after p. */
+static double
+num_after(const char *p, const char *key)
+{
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"%s\":", key);
+    const char *at = strstr(p, quoted);
+    ck_assert_msg(at != NULL, "no key %s", key);
+    return strtod(at + strlen(quoted), NULL);
+}
+
+/* The latency_ms object after the object "owner" (a region name, or
+ * NULL for the run's own, the first in the file) has percentiles that
+ * all differ, rising. */
+static void
+assert_continuous(const char *json, const char *file, const char *owner)
+{
+    const char *p = json;
+    if (owner != NULL) {
+        char key[96];
+        snprintf(key, sizeof key, "\"%s\": {\n      \"requests\"", owner);
+        p = strstr(json, key);
+        ck_assert_msg(p != NULL, "%s: no region %s", file, owner);
+    }
+    p = strstr(p, "\"latency_ms\": {");
+    ck_assert_ptr_nonnull(p);
+    static const char *const keys[] = {"p50", "p90", "p95", "p99", "p999"};
+    double prev = -1;
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        double v = num_after(p, keys[k]);
+        ck_assert_msg(v > prev, "%s: %s's %s %.6f is not above %.6f", file,
+                      owner ? owner : "the run", keys[k], v, prev);
+        prev = v;
+    }
+}
+
+/* The region names of a topology file: "  - {name: X, weight" lines. */
+static int
+region_names(const char *path, char names[][32], int max)
+{
+    char *text = test_read_file(path);
+    int n = 0;
+    for (const char *p = text; n < max && (p = strstr(p, "{name: ")) != NULL;
+         p++) {
+        const char *name = p + strlen("{name: ");
+        size_t len = strcspn(name, ",}");
+        if (strncmp(name + len, ", weight", 8) != 0 || len >= 32)
+            continue;
+        memcpy(names[n], name, len);
+        names[n][len] = '\0';
+        n++;
+    }
+    free(text);
+    return n;
+}
+
+/* Every region of the default scenario and of each reference
+ * architecture, and each run as a whole: p50 < p90 < p95 < p99 < p99.9
+ * (the issue: eu's p90, p99 and p99.9 were one constant sum). */
+START_TEST(test_defaults_percentiles_are_continuous)
+{
+    glob_t g;
+    ck_assert_int_eq(glob("topologies/reference/*.yaml", 0, NULL, &g), 0);
+    const char *requests = test_sanitized() ? "30000" : "200000";
+    for (size_t i = 0; i <= g.gl_pathc; i++) {
+        const char *file = i < g.gl_pathc ? g.gl_pathv[i] : GLOBAL;
+        char *json = run_json("run", file, ZIPF, "--requests", requests,
+                              "--set", "warmup=20000", NULL);
+        assert_continuous(json, file, NULL);
+        char names[16][32];
+        int n = region_names(file, names, 16);
+        ck_assert_msg(n >= 3, "%s: %d regions found", file, n);
+        for (int r = 0; r < n; r++)
+            assert_continuous(json, file, names[r]);
+        free(json);
+    }
+    globfree(&g);
+}
+END_TEST
+
+/* README: what eu's tail is made of in the demo run. */
+START_TEST(test_defaults_readme_tail)
+{
+    char *a = run_json("run", GLOBAL, ZIPF, NULL);
+    char *b = run_json("run", GLOBAL, ZIPF, "--set",
+                       "latency_ms.eu.edge-fra.reuse=1", "--set",
+                       "bandwidth_mbps.eu.edge-fra=1000000", NULL);
+    const char *eu_a = strstr(a, "\"eu\": {\n      \"requests\"");
+    const char *eu_b = strstr(b, "\"eu\": {\n      \"requests\"");
+    ck_assert(eu_a != NULL && eu_b != NULL);
+    ck_assert_double_eq_tol(num_after(eu_a, "p99"), 137.9, 0.05);
+    ck_assert_double_eq_tol(num_after(eu_b, "p99"), 108.8, 0.05);
+    ck_assert_double_eq_tol(num_after(eu_a, "max"), 330, 0.5);
+    ck_assert_double_eq_tol(num_after(eu_b, "max"), 191, 0.5);
+    test_assert_readme_says("(`--set latency_ms.eu.edge-fra.reuse=1 --set "
+                            "bandwidth_mbps.eu.edge-fra=1000000`), eu's p99 "
+                            "falls from 137.9 to 108.8 ms and its longest "
+                            "latency from 330 to 191 ms");
+    free(a);
+    free(b);
+}
+END_TEST
+
+Suite *
+defaults_suite(void)
+{
+    Suite *s = suite_create("defaults");
+    TCase *tc = tcase_create("defaults");
+    tcase_set_timeout(tc, test_sanitized() ? 900 : 120);
+    tcase_add_test(tc, test_defaults_percentiles_are_continuous);
+    tcase_add_test(tc, test_defaults_readme_tail);
+    suite_add_tcase(s, tc);
+    return s;
+}
