@@ -118,9 +118,9 @@ END_TEST
 START_TEST(test_defaults_readme_tail)
 {
     char *a = run_json("run", GLOBAL, ZIPF, NULL);
-    char *b = run_json("run", GLOBAL, ZIPF, "--set",
-                       "latency_ms.eu.edge-fra.reuse=1", "--set",
-                       "bandwidth_mbps.eu.edge-fra=1000000", NULL);
+    char *b =
+        run_json("run", GLOBAL, ZIPF, "--set", "latency_ms.eu.edge-fra.reuse=1",
+                 "--set", "bandwidth_mbps.eu.edge-fra=1000000", NULL);
     const char *eu_a = strstr(a, "\"eu\": {\n      \"requests\"");
     const char *eu_b = strstr(b, "\"eu\": {\n      \"requests\"");
     ck_assert(eu_a != NULL && eu_b != NULL);
