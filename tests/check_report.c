@@ -611,10 +611,10 @@ START_TEST(test_report_run_plots_and_numbers)
     char *html_path = xasprintf("%s/report.html", out_dir);
     char *md_path = xasprintf("%s/report.md", out_dir);
     char *html = slurp(html_path, NULL), *md = slurp(md_path, NULL);
-    static const char *const plots[] = {"hit-ratio", "latency-cdf",
-                                        "origin",    "cost",
-                                        "outcomes",  "miss-causes"};
-    for (size_t i = 0; i < 6; i++) {
+    static const char *const plots[] = {
+        "hit-ratio", "latency-cdf", "latency-ccdf", "origin",
+        "cost",      "outcomes",    "miss-causes"};
+    for (size_t i = 0; i < 7; i++) {
         size_t n;
         char *png = check_plot(out_dir, plots[i], 800, 500, &n);
         ck_assert_msg(html_embeds(html, png, n), "%s.png not embedded",
@@ -625,7 +625,7 @@ START_TEST(test_report_run_plots_and_numbers)
         free(png);
     }
     /* Self-contained: no file or web reference. */
-    ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 6);
+    ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 7);
     ck_assert_int_eq(count_of(html, "src=\"http"), 0);
     ck_assert_int_eq(count_of(html, "href="), 0);
     /* The numbers are the database's. */

@@ -33,7 +33,8 @@
     X(purge_order)       \
     X(cache_key)         \
     X(billing)           \
-    X(defaults)
+    X(defaults)          \
+    X(tail)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
