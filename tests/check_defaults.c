@@ -137,6 +137,38 @@ START_TEST(test_defaults_readme_tail)
 }
 END_TEST
 
+/* A last mile given both a latency mapping and a bandwidth_mbps (as
+ * global.yaml's are) loads, and the body's serialisation is added to the
+ * drawn round trip: 10,000 B at 8 Mbit/s is 10 ms on a 10 ms rtt. Until
+ * session 6 the bandwidth was refused as a second latency. */
+START_TEST(test_defaults_bandwidth_with_latency_mapping)
+{
+    char *dir = test_tmpdir();
+    char *topo = test_write_file(
+        dir, "bw.yaml",
+        "name: bw\n"
+        "regions:\n  - {name: r, weight: 1}\n"
+        "nodes:\n"
+        "  - {name: edge, tier: edge, cache: {capacity: 1MiB}, parent: "
+        "origin}\n"
+        "  - {name: origin, tier: origin}\n"
+        "latency_ms:\n  r: {edge: {rtt: 10, setup: tls13, reuse: 1}}\n"
+        "  edge: {origin: 0}\n"
+        "bandwidth_mbps:\n  r: {edge: 8}\n");
+    char *json = run_json("run", topo, "tests/scenarios/poisson-unique.yaml",
+                          "--requests", "2000", "--set", "warmup=0", "--set",
+                          "catalog.size.bytes=10000", NULL);
+    const char *lat = strstr(json, "\"latency_ms\": {");
+    ck_assert_ptr_nonnull(lat);
+    ck_assert_double_eq_tol(num_after(lat, "mean"), 20.0, 1e-9);
+    ck_assert_double_eq_tol(num_after(lat, "max"), 20.0, 1e-9);
+    free(json);
+    free(topo);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *
 defaults_suite(void)
 {
@@ -145,6 +177,7 @@ defaults_suite(void)
     tcase_set_timeout(tc, test_sanitized() ? 900 : 120);
     tcase_add_test(tc, test_defaults_percentiles_are_continuous);
     tcase_add_test(tc, test_defaults_readme_tail);
+    tcase_add_test(tc, test_defaults_bandwidth_with_latency_mapping);
     suite_add_tcase(s, tc);
     return s;
 }
