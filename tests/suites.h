@@ -34,7 +34,8 @@
     X(cache_key)         \
     X(billing)           \
     X(defaults)          \
-    X(tail)
+    X(tail)              \
+    X(research)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
