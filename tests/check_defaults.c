@@ -90,16 +90,20 @@ region_names(const char *path, char names[][32], int max)
     return n;
 }
 
-/* Every region of the default scenario and of each reference
- * architecture, and each run as a whole: p50 < p90 < p95 < p99 < p99.9
- * (the issue: eu's p90, p99 and p99.9 were one constant sum). */
+/* Every region of the default scenario (and of its copy with an origin
+ * outage) and of each reference architecture, and each run as a whole: p50 <
+ * p90 < p95 < p99 < p99.9 (the issue: eu's p90, p99 and p99.9 were one constant
+ * sum). */
 START_TEST(test_defaults_percentiles_are_continuous)
 {
     glob_t g;
     ck_assert_int_eq(glob("topologies/reference/*.yaml", 0, NULL, &g), 0);
     const char *requests = test_sanitized() ? "30000" : "200000";
-    for (size_t i = 0; i <= g.gl_pathc; i++) {
-        const char *file = i < g.gl_pathc ? g.gl_pathv[i] : GLOBAL;
+    static const char *const others[] = {GLOBAL,
+                                         "topologies/origin-outage.yaml"};
+    for (size_t i = 0; i < g.gl_pathc + 2; i++) {
+        const char *file =
+            i < g.gl_pathc ? g.gl_pathv[i] : others[i - g.gl_pathc];
         char *json = run_json("run", file, ZIPF, "--requests", requests,
                               "--set", "warmup=20000", NULL);
         assert_continuous(json, file, NULL);
