@@ -4,9 +4,12 @@
 # p50, p95 and p99 marked by dashed vertical lines.
 # Data: one index block per line: latency (ms), share of requests slower
 # than that (%). Variables: n, titles[n], n_marks, mark_ms[n_marks]
-# (numbers written as strings), mark_titles[n_marks].
+# (numbers written as strings), mark_titles[n_marks]; optionally
+# plot_title.
 load tdir . '/style.gp'
-set title 'Client latency tail per region (share of requests slower than x)'
+# plot_title, when set, replaces the title (runs side by side).
+if (!exists('plot_title')) plot_title = 'Client latency tail per region (share of requests slower than x)'
+set title plot_title
 set xlabel 'latency (ms, log scale)'
 set ylabel 'requests slower than that (%, log scale)'
 set logscale x 10

@@ -43,13 +43,9 @@ rep_metric_latency_sql(enum rep_scope scope, const char *field)
     return NULL;
 }
 
-/* Writes region's ("*": all) CCDF as an index block of f: latency (ms)
- * and the share of requests slower than it (%), from the histogram's
- * bucket bounds; a share of 0 has no place on a log axis and ends the
- * block. *has_rows 0 when nothing was measured. */
-static int
-ccdf_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
-           int *has_rows)
+int
+rep_ccdf_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
+               int *has_rows)
 {
     static const char sql[] =
         "SELECT bucket_lo_ns, bucket_hi_ns, count FROM latency_histogram"
@@ -150,7 +146,7 @@ rep_latency_ccdf_plot(struct rep_db *d, struct rep_plotter *pl,
     for (size_t i = 0; code == 0 && i <= r->n_regions; i++) {
         const char *name = i < r->n_regions ? r->regions[i].name : "*";
         int has_rows = 0;
-        code = ccdf_block(d, p.data, r->id, name, &has_rows);
+        code = rep_ccdf_block(d, p.data, r->id, name, &has_rows);
         if (has_rows)
             titles[n++] = i < r->n_regions ? name : "all regions";
     }

@@ -296,6 +296,13 @@ int rep_latency_ccdf_plot(struct rep_db *d, struct rep_plotter *pl,
 int rep_latency_tail_section(struct rep_db *d, struct rep_doc *doc,
                              const struct run_info *r, int has_plot);
 
+/* Writes region's ("*": all) CCDF as an index block of f: latency (ms)
+ * and the share of requests slower than it (%), from the histogram's
+ * bucket bounds; a share of 0 has no place on a log axis and ends the
+ * block. *has_rows 0 when nothing was measured. Returns 0 or -SIM_EDB. */
+int rep_ccdf_block(struct rep_db *d, FILE *f, int64_t run_id,
+                   const char *region, int *has_rows);
+
 /* The SQL of a node's or tier's latency_ms.FIELD (node_latency), ?1 the
  * run and ?2 the name; NULL when field is not a latency or scope is
  * neither. Caller frees. */
