@@ -35,7 +35,10 @@
     X(billing)           \
     X(defaults)          \
     X(tail)              \
-    X(research)
+    X(research)          \
+    X(baseline)          \
+    X(alerts)            \
+    X(metric_paths)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
