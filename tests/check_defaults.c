@@ -173,6 +173,39 @@ START_TEST(test_defaults_bandwidth_with_latency_mapping)
 }
 END_TEST
 
+/* README's no-CDN baseline on the default scenario: what the median
+ * saves, and that the tail's savings are negative (the baseline keeps
+ * only median round trips). */
+START_TEST(test_defaults_baseline_prose)
+{
+    char *out = NULL;
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "run", GLOBAL, ZIPF, "--requests",
+                                 "200000", "--baseline", "no-cdn", NULL),
+                     0);
+    const char *base = strstr(out, "no-CDN baseline");
+    ck_assert_ptr_nonnull(base);
+    const char *eu = strstr(base, "\neu     ");
+    const char *asia = strstr(base, "\nasia   ");
+    ck_assert(eu != NULL && asia != NULL);
+    double f[10], g[10];
+    ck_assert_int_eq(sscanf(eu + 4, "%lf %lf %lf %lf %lf %lf %lf %lf %lf %lf",
+                            &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6],
+                            &f[7], &f[8], &f[9]),
+                     10);
+    ck_assert_int_eq(sscanf(asia + 6, "%lf %lf %lf %lf %lf %lf %lf %lf %lf %lf",
+                            &g[0], &g[1], &g[2], &g[3], &g[4], &g[5], &g[6],
+                            &g[7], &g[8], &g[9]),
+                     10);
+    ck_assert_double_eq_tol(f[3], 72.5, 0.01); /* p50 saved */
+    ck_assert_double_eq_tol(g[3], 78.7, 0.01);
+    ck_assert(f[6] < 0 && f[9] < 0 && g[6] < 0 && g[9] < 0);
+    test_assert_readme_says("The CDN takes 72.5 ms off the median in Europe "
+                            "and 78.7 ms in Asia");
+    test_assert_readme_says("The p95 and p99 savings come out negative");
+    free(out);
+}
+END_TEST
+
 Suite *
 defaults_suite(void)
 {
@@ -182,6 +215,7 @@ defaults_suite(void)
     tcase_add_test(tc, test_defaults_percentiles_are_continuous);
     tcase_add_test(tc, test_defaults_readme_tail);
     tcase_add_test(tc, test_defaults_bandwidth_with_latency_mapping);
+    tcase_add_test(tc, test_defaults_baseline_prose);
     suite_add_tcase(s, tc);
     return s;
 }
