@@ -101,6 +101,25 @@ START_TEST(test_baseline_one_region_exact)
 }
 END_TEST
 
+/* The client's side is kept: a TLS 1.3 last mile (no reuse, no jitter)
+ * makes every baseline request open its connection to the origin, two
+ * more round trips of the whole 60 ms route, so 180 ms exactly; and the
+ * model's median is still 10 ms on the run's own last mile. */
+START_TEST(test_baseline_keeps_last_mile_model)
+{
+    static const char *const sets[] = {"latency_ms.r.edge.setup=tls13"};
+    struct run_result r;
+    run_with_baseline(TOPO, WL, sets, 1, &r);
+    const struct met_baseline *b = r.m.baseline;
+    ck_assert_int_eq(b->regions[0].rtt_ns, 60000000);
+    ck_assert_uint_eq(b->latency.min, 180000000);
+    ck_assert_uint_eq(b->latency.max, 180000000);
+    /* With the CDN a hit pays the handshake over 10 ms only: 30 ms. */
+    ck_assert_uint_eq(r.m.latency.min, 30000000);
+    run_result_fini(&r);
+}
+END_TEST
+
 /* A JSON number after "key": in text (first match after from). */
 static double
 json_number(const char *text, const char *from, const char *key)
@@ -253,6 +272,19 @@ START_TEST(test_baseline_readme_figures)
                      0);
     char *at = strstr(out, "no-CDN baseline");
     ck_assert_ptr_nonnull(at);
+    /* The prose's figures are the table's: eu and asia saved at p50 and
+     * p99 (the last column). */
+    const char *eu = strstr(at, "\neu ");
+    const char *asia = strstr(at, "\nasia ");
+    ck_assert_ptr_nonnull(eu);
+    ck_assert_ptr_nonnull(asia);
+    ck_assert_ptr_nonnull(strstr(eu, "    82.0 "));
+    ck_assert_ptr_nonnull(strstr(eu, "    194.5\n"));
+    ck_assert_ptr_nonnull(strstr(asia, "    86.0 "));
+    ck_assert_ptr_nonnull(strstr(asia, "    475.0\n"));
+    test_assert_readme_says("The CDN takes 82.0 ms off the median in Europe "
+                            "and 86.0 ms in Asia");
+    test_assert_readme_says("(194.5 ms at eu's p99, 475.0 ms at asia's)");
     ck_assert_ptr_nonnull(strstr(at, "32034 with the CDN, 100000 without"));
     int n_lines = 0;
     for (char *line = strtok(at, "\n"); line; line = strtok(NULL, "\n")) {
@@ -275,6 +307,7 @@ baseline_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_baseline_rtt_along_default_route);
     tcase_add_test(tc, test_baseline_one_region_exact);
+    tcase_add_test(tc, test_baseline_keeps_last_mile_model);
     tcase_add_test(tc, test_baseline_outage_and_events);
     suite_add_tcase(s, tc);
     tc = tcase_create("outputs");

@@ -277,6 +277,9 @@ struct cfg_rtt_model {
     uint32_t pool;            /* node -> parent: keep-alive connections
                                  kept open, or 0 (reuse decides) */
     cfg_time_ns idle_timeout_ns; /* pool: an idle connection closes after */
+    cfg_time_ns offset_ns;    /* added to every drawn round trip: 0, except
+                                 on a no-CDN baseline's last mile, where it
+                                 is the rest of the route (no_cdn.c) */
 };
 
 /* "tcp", "tls13", ... */

@@ -7,7 +7,15 @@
  * ("no-cdn:<origin>") at zero distance; the region's link to it carries
  * the whole region -> origin round trip. Every request is passed through
  * uncached (the model reads is_no_cdn), so nothing coalesces and every
- * client request reaches the origin once. The topology's own nodes stay,
+ * client request reaches the origin once.
+ *
+ * The client's side stays as it is: a last mile whose latency is a
+ * mapping keeps its model (jitter, loss, handshakes, reuse), with the
+ * rest of the route's median added to every draw (offset_ns), so the
+ * handshakes a client would make with the origin span the whole route;
+ * the region link's bandwidth (the client's access line) is kept too.
+ * Without that the baseline would draw no tail at all and the CDN would
+ * look worse at p99 than it is. The topology's own nodes stay,
  * at their indexes, so the origins keep their servers, overload
  * protection and outages (and their random streams); no region reaches
  * the edges and shields, so they see no traffic.
@@ -58,12 +66,42 @@ pass_through_node(struct cfg_node *n, const struct cfg_topology *t, int o)
     n->backup_capacity_bps = -1;
 }
 
+/* Region r's link in the baseline, l (rtt_ns already the whole route's):
+ * the client's side of its link to its edge in t, that is the access
+ * line's bandwidth and, for a mapping, the model with the rest of the
+ * route as a constant offset (d's copy at the same place, past t's). */
+static void
+last_mile(struct cfg_topology *d, const struct cfg_topology *t, size_t r,
+          struct cfg_region_link *l)
+{
+    const struct cfg_region *g = &t->regions[r];
+    const struct cfg_region_link *own = NULL;
+    for (size_t k = 0; k < g->n_links; k++)
+        if (g->links[k].node == t->region_edge[r])
+            own = &g->links[k];
+    SIM_ASSERT(own != NULL);
+    l->bps = own->bps;
+    if (own->rtt_model == 0)
+        return;
+    struct cfg_rtt_model *m = &d->rtt_models[t->n_rtt_models + r];
+    *m = t->rtt_models[own->rtt_model - 1]; /* a table stays t's */
+    m->offset_ns = l->rtt_ns - own->rtt_ns;
+    l->rtt_model = (uint32_t)(t->n_rtt_models + r + 1);
+}
+
 struct cfg_topology *
 cfg_topology_no_cdn(const struct cfg_topology *t)
 {
     struct cfg_topology *d = xmalloc(sizeof *d);
     *d = *t; /* everything else borrowed */
     d->is_no_cdn = 1;
+    /* t's models at their indexes (its node links keep theirs), then one
+     * slot per region for its last mile (last_mile). */
+    d->n_rtt_models = t->n_rtt_models + t->n_regions;
+    d->rtt_models = xcalloc(d->n_rtt_models, sizeof *d->rtt_models);
+    if (t->n_rtt_models > 0)
+        memcpy(d->rtt_models, t->rtt_models,
+               t->n_rtt_models * sizeof *d->rtt_models);
     /* The pass-through edge of each origin some region reaches. */
     int *edge_of = xmalloc(t->n_nodes * sizeof *edge_of);
     for (size_t i = 0; i < t->n_nodes; i++)
@@ -88,7 +126,7 @@ cfg_topology_no_cdn(const struct cfg_topology *t)
         g->n_links = 1;
         g->links[0].node = edge_of[o];
         g->links[0].rtt_ns = rtt;
-        g->links[0].bps = -1;
+        last_mile(d, t, r, &g->links[0]);
         g->links[0].capacity_bps = -1;
         d->region_edge[r] = edge_of[o];
     }
@@ -117,6 +155,7 @@ cfg_topology_no_cdn_free(struct cfg_topology *d)
         free(d->regions[r].links);
     free(d->regions);
     free(d->region_edge);
+    free(d->rtt_models); /* the models' tables are t's */
     free(d->nodes);
     free(d);
 }

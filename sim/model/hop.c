@@ -29,8 +29,9 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-/* One round trip on h: the distribution's draw, plus rto for each loss
- * (a lost round trip is retried after the timeout).
+/* One round trip on h: the distribution's draw and the model's constant
+ * offset, plus rto for each loss (a lost round trip is retried after the
+ * timeout).
  *
  * Normal deviates come from GSL's ziggurat (Marsaglia and Tsang, "The
  * Ziggurat Method for Generating Random Variables", J. Stat. Software 5(8),
@@ -59,6 +60,7 @@ hop_rtt(const struct hop *h)
         x = cfg_rtt_quantile(m, gsl_rng_uniform(h->rng));
         break;
     }
+    x += (double)m->offset_ns; /* exact: 0 but on a baseline's last mile */
     while (m->loss > 0 && gsl_rng_uniform(h->rng) < m->loss)
         x += (double)m->rto_ns;
     return x;
