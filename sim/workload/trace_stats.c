@@ -346,67 +346,72 @@ count_desc(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static void
-fit_zipf(const struct idmap *counts, struct trace_stats *st)
+/* The counts of the objects with at least min_count requests, in
+ * descending order (caller frees); *k their number. */
+static double *
+counts_to_fit(const struct idmap *counts, uint64_t min_count, size_t *k)
 {
-    size_t k = 0;
+    *k = 0;
     for (uint64_t i = 0; i <= counts->mask && counts->keys != NULL; i++)
-        if (counts->vals[i] != IDMAP_EMPTY &&
-            counts->vals[i] >= st->fit_min_count)
-            k++;
-    st->fit_objects = k;
-    if (k < 10) {
-        st->has_fit = 0;
-        return;
-    }
-    double *c = xmalloc(k * sizeof *c);
-    double *lr = xmalloc(k * sizeof *lr);
+        if (counts->vals[i] != IDMAP_EMPTY && counts->vals[i] >= min_count)
+            (*k)++;
+    if (*k < 10)
+        return NULL;
+    double *c = xmalloc(*k * sizeof *c);
     size_t j = 0;
     for (uint64_t i = 0; i <= counts->mask; i++)
-        if (counts->vals[i] != IDMAP_EMPTY &&
-            counts->vals[i] >= st->fit_min_count)
+        if (counts->vals[i] != IDMAP_EMPTY && counts->vals[i] >= min_count)
             c[j++] = counts->vals[i];
-    qsort(c, k, sizeof *c, count_desc);
-    struct zipf_fit f = {c, lr, k, 0, 0};
-    for (size_t i = 0; i < k; i++) {
-        lr[i] = log((double)(i + 1));
-        f.n += c[i];
-        f.s += c[i] * lr[i];
-    }
-    /* A coarse scan finds a bracket, Brent's method the minimum. */
+    qsort(c, *k, sizeof *c, count_desc);
+    return c;
+}
+
+/* The alpha that minimises zipf_nll: a coarse scan finds a bracket,
+ * Brent's method the minimum (GSL); the scan's best when the bracket is
+ * at an end of [0, 4] or GSL fails. */
+static double
+zipf_mle(struct zipf_fit *f)
+{
     const double step = 0.05, top = 4.0;
     size_t best = 0, n_steps = (size_t)(top / step);
     double best_v = INFINITY;
     for (size_t i = 0; i <= n_steps; i++) {
-        double v = zipf_nll((double)i * step, &f);
+        double v = zipf_nll((double)i * step, f);
         if (v < best_v) {
             best_v = v;
             best = i;
         }
     }
     double alpha = (double)best * step;
-    if (best > 0 && best < n_steps) {
-        gsl_function fn = {zipf_nll, &f};
-        gsl_min_fminimizer *m =
-            gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-        double lo = alpha - step, hi = alpha + step;
-        if (m != NULL &&
-            gsl_min_fminimizer_set(m, &fn, alpha, lo, hi) == GSL_SUCCESS) {
-            for (int it = 0; it < 100; it++) {
-                if (gsl_min_fminimizer_iterate(m) != GSL_SUCCESS)
-                    break;
-                lo = gsl_min_fminimizer_x_lower(m);
-                hi = gsl_min_fminimizer_x_upper(m);
-                if (gsl_min_test_interval(lo, hi, 1e-7, 0) == GSL_SUCCESS)
-                    break;
-            }
-            alpha = gsl_min_fminimizer_x_minimum(m);
+    if (best == 0 || best >= n_steps)
+        return alpha;
+    gsl_function fn = {zipf_nll, f};
+    gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+    double lo = alpha - step, hi = alpha + step;
+    if (m != NULL &&
+        gsl_min_fminimizer_set(m, &fn, alpha, lo, hi) == GSL_SUCCESS) {
+        for (int it = 0; it < 100; it++) {
+            if (gsl_min_fminimizer_iterate(m) != GSL_SUCCESS)
+                break;
+            lo = gsl_min_fminimizer_x_lower(m);
+            hi = gsl_min_fminimizer_x_upper(m);
+            if (gsl_min_test_interval(lo, hi, 1e-7, 0) == GSL_SUCCESS)
+                break;
         }
-        gsl_min_fminimizer_free(m);
+        alpha = gsl_min_fminimizer_x_minimum(m);
     }
-    /* Fisher information N Var(ln i) and the KS distance, under the fit. */
+    gsl_min_fminimizer_free(m);
+    return alpha;
+}
+
+/* Fisher information N Var(ln i) and the KS distance, under the fit:
+ * sets the fit's standard error and KS distance in st. */
+static void
+fit_quality(const struct zipf_fit *f, double alpha, struct trace_stats *st)
+{
+    const double *c = f->count, *lr = f->log_rank;
     double h = 0, m1 = 0, m2 = 0;
-    for (size_t i = 0; i < k; i++) {
+    for (size_t i = 0; i < f->k; i++) {
         double p = exp(-alpha * lr[i]);
         h += p;
         m1 += p * lr[i];
@@ -416,16 +421,37 @@ fit_zipf(const struct idmap *counts, struct trace_stats *st)
     m2 /= h;
     double var = m2 - m1 * m1;
     double cum_emp = 0, cum_fit = 0, ks = 0;
-    for (size_t i = 0; i < k; i++) {
-        cum_emp += c[i] / f.n;
+    for (size_t i = 0; i < f->k; i++) {
+        cum_emp += c[i] / f->n;
         cum_fit += exp(-alpha * lr[i]) / h;
         if (fabs(cum_emp - cum_fit) > ks)
             ks = fabs(cum_emp - cum_fit);
     }
+    st->alpha_stderr = var > 0 ? 1.0 / sqrt(f->n * var) : 0;
+    st->fit_ks = ks;
+}
+
+static void
+fit_zipf(const struct idmap *counts, struct trace_stats *st)
+{
+    size_t k;
+    double *c = counts_to_fit(counts, st->fit_min_count, &k);
+    st->fit_objects = k;
+    if (c == NULL) {
+        st->has_fit = 0;
+        return;
+    }
+    double *lr = xmalloc(k * sizeof *lr);
+    struct zipf_fit f = {c, lr, k, 0, 0};
+    for (size_t i = 0; i < k; i++) {
+        lr[i] = log((double)(i + 1));
+        f.n += c[i];
+        f.s += c[i] * lr[i];
+    }
+    double alpha = zipf_mle(&f);
     st->has_fit = 1;
     st->alpha = alpha;
-    st->alpha_stderr = var > 0 ? 1.0 / sqrt(f.n * var) : 0;
-    st->fit_ks = ks;
+    fit_quality(&f, alpha, st);
     st->fit_requests = f.n;
     free(c);
     free(lr);
