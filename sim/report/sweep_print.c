@@ -51,7 +51,9 @@ is_table_column(const struct sw_info *s, size_t k)
     return k < M_N_FIXED ? table_head[k] != NULL : s->metrics[k].in_table;
 }
 
-/* Loads sweep_id of db_path for the figures want asks for. */
+/* Loads sweep_id of db_path for the figures want asks for; the caller
+ * ends with close_sweep. On failure nothing is left open: *s is zeroed
+ * and d closed (close_sweep may still be called). */
 static int
 open_sweep(const char *db_path, int64_t sweep_id, const struct sw_want *want,
            struct rep_db *d, struct sw_info *s, struct sim_err *err)
@@ -63,7 +65,19 @@ open_sweep(const char *db_path, int64_t sweep_id, const struct sw_want *want,
                            "the database holds no sweeps");
     if (code == 0)
         code = sw_load(d, sweep_id, want, s);
+    if (code != 0) {
+        sw_fini(s);
+        memset(s, 0, sizeof *s);
+        rep_db_close(d);
+    }
     return code;
+}
+
+static void
+close_sweep(struct rep_db *d, struct sw_info *s)
+{
+    sw_fini(s);
+    rep_db_close(d);
 }
 
 /* The printed table as cells, row 0 the heads; a pending point's row
@@ -158,11 +172,8 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
     struct sw_info s;
     struct sw_want want = {.paths = metrics, .n_paths = n_metrics};
     int code = open_sweep(db_path, sweep_id, &want, &d, &s, err);
-    if (code != 0) {
-        sw_fini(&s);
-        rep_db_close(&d);
+    if (code != 0)
         return code;
-    }
     size_t n_rows, n_cols;
     char **cell = table_cells(&s, &n_rows, &n_cols);
     print_cells(cell, n_rows, n_cols, out);
@@ -176,8 +187,7 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
         free(cell[i]);
     free(cell);
     code = rep_links_sweep_warnings(&d, sweep_id, out);
-    sw_fini(&s);
-    rep_db_close(&d);
+    close_sweep(&d, &s);
     return code;
 }
 
@@ -296,18 +306,14 @@ rep_sweep_json(const char *db_path, int64_t sweep_id,
     struct sw_want want = {
         .paths = metrics, .n_paths = n_metrics, .defaults = 1};
     int code = open_sweep(db_path, sweep_id, &want, &d, &s, err);
-    if (code != 0) {
-        sw_fini(&s);
-        rep_db_close(&d);
+    if (code != 0)
         return code;
-    }
     json_sweep_head(out, &s);
     fputs(",\n  \"points\": [", out);
     for (int64_t p = 0; p < s.n_points; p++)
         json_point(out, &s, &s.points[p], p == 0);
     fputs(s.n_points ? "\n  ]\n}\n" : "]\n}\n", out);
-    sw_fini(&s);
-    rep_db_close(&d);
+    close_sweep(&d, &s);
     if (fflush(out) != 0 || ferror(out))
         return sim_err_set(err, -SIM_EIO, "--json", 0, 0, NULL,
                            "cannot write the sweep's JSON");
@@ -352,7 +358,6 @@ rep_sweep_summary(const char *db_path, int64_t sweep_id,
         *rows = v;
         *n_rows = n;
     }
-    sw_fini(&s);
-    rep_db_close(&d);
+    close_sweep(&d, &s);
     return code;
 }
