@@ -141,15 +141,9 @@ jw_answers(struct jw *w, const char *key, const struct met_region *g, size_t n,
     jw_open(w, key);
     for (size_t i = 0; i < n; i++, g++) {
         jw_open(w, met_str(g->name));
-        jw_u64(w, "requests", g->requests);
-        jw_u64(w, "bytes", g->bytes);
-        jw_u64(w, "served_from_cache", g->hits);
-        jw_u64(w, "served_from_origin", g->from_origin);
-        jw_u64(w, "errors", g->errors);
-        jw_u64(w, "bytes_from_cache", g->bytes_hit);
-        jw_u64(w, "bytes_from_origin", g->bytes_from_origin);
-        jw_u64(w, "bytes_failed", g->bytes_failed);
-        jw_u64(w, "outdated", g->outdated);
+#define MET_REGION_COUNTER(name, json, column) jw_u64(w, #json, g->name);
+#include "metrics/region_counters.def"
+#undef MET_REGION_COUNTER
         if (with_overload)
             jw_overload(w, &g->overload);
         jw_real(w, "hit_ratio", met_ratio(g->hits, g->requests));
