@@ -32,7 +32,8 @@
     X(fault)             \
     X(purge_order)       \
     X(cache_key)         \
-    X(billing)
+    X(billing)           \
+    X(research)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
