@@ -33,7 +33,10 @@
     X(purge_order)       \
     X(cache_key)         \
     X(billing)           \
-    X(research)
+    X(research)          \
+    X(baseline)          \
+    X(alerts)            \
+    X(metric_paths)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)

@@ -211,6 +211,13 @@ int cfg_map_bool(const struct cfg_map *m, const char *key, int dflt, int *out,
 int cfg_map_forbid(const struct cfg_map *m, const char *key, const char *why,
                    struct sim_err *err);
 
+/* --- alerts_spec.c --- */
+
+/* Reads metrics.alerts (metrics is the metrics mapping) into w->alerts. */
+int cfg_alerts_build(const struct cfg_map *metrics, struct cfg_workload *w,
+                     struct sim_err *err);
+void cfg_alerts_free(struct cfg_workload *w);
+
 /* --- attack.c --- */
 
 /* Reads arrival.attacks (m is the arrival mapping; the classes are read

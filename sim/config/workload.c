@@ -17,7 +17,7 @@
 static const char *const root_keys[] = {
     "name", "seed", "requests", "warmup", "arrival", "catalog", "metrics",
     "events", "trace", NULL};
-static const char *const metrics_keys[] = {"window", NULL};
+static const char *const metrics_keys[] = {"window", "alerts", NULL};
 static const char *const trace_keys[] = {
     "path", "format", "time_unit", "speedup", "rebase", "out_of_order",
     "columns", NULL};
@@ -229,6 +229,8 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
         if (rc == 0)
             rc = cfg_map_duration(&metrics, "window", 0, NS_PER_S,
                                   &w->window_ns, err);
+        if (rc == 0)
+            rc = cfg_alerts_build(&metrics, w, err);
     }
     if (rc == 0)
         rc = cfg_events_build(d, &root, w, err);
@@ -260,6 +262,7 @@ cfg_workload_free(struct cfg_workload *w)
         return;
     free(w->source.text);
     cfg_events_free(w);
+    cfg_alerts_free(w);
     cfg_catalog_free(w);
     cfg_arrival_free(w);
     free(w->trace.path);

@@ -480,6 +480,14 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_key(&w, "billing");
         met_billing_json(r, out, w.depth);
     }
+    if (r->alerts != NULL) { /* sim/metrics/alerts.c */
+        jw_key(&w, "alerts");
+        met_alerts_json(r, out, w.depth);
+    }
+    if (r->baseline != NULL) { /* sim/metrics/baseline.c */
+        jw_key(&w, "baseline");
+        met_baseline_json(r, out, w.depth);
+    }
     jw_engine(&w, r);
     jw_close(&w);
     fputc('\n', out);

@@ -73,6 +73,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
     c->t = t;
     c->w = w;
     c->n_nodes = (uint32_t)t->n_nodes;
+    c->is_no_cdn = t->is_no_cdn;
     c->nodes = xcalloc(c->n_nodes, sizeof *c->nodes);
     for (uint32_t i = 0; i < c->n_nodes; i++)
         if (node_init(c, i, err) != 0) {
@@ -81,8 +82,8 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         }
     route_init(c);
     overload_init(c);
-    if (w != NULL &&
-        (content_init(c, err) != 0 || workload_init(c, err) != 0)) {
+    if (w != NULL && (content_init(c, err) != 0 || alerts_init(c, err) != 0 ||
+                      workload_init(c, err) != 0)) {
         cdn_free(c);
         return NULL;
     }
@@ -124,6 +125,7 @@ cdn_free(struct cdn *c)
     }
     free(c->nodes);
     overload_fini(c);
+    alerts_fini(c);
     top_fini(c);
     shared_fini(c);
     route_fini(c);

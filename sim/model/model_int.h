@@ -262,6 +262,11 @@ struct cdn {
     int64_t **purge_reach;         /* [event][node]: when a purge reaches
                                       the node, or -1 (purge_order.c) */
     int has_staged_purges;         /* some purge has order: */
+    struct alerts *alerts;         /* metrics.alerts (alerts.c), or NULL */
+    int is_no_cdn;                 /* the --baseline no-cdn topology
+                                      (cfg_topology.is_no_cdn): every
+                                      request passes its edge uncached and
+                                      the workload's events do nothing */
     struct key_rules *keys;        /* cache keys with variants and query
                                       strings (cache_key.c), or NULL:
                                       keys are object ids */
@@ -603,6 +608,18 @@ void class_count_arrival(struct cdn *c, const struct req *r);
 void class_count_answer(struct cdn *c, const struct req *r, int outdated,
                         uint64_t latency_ns);
 void class_count_failed(struct cdn *c, const struct req *r);
+
+/* alerts.c: the workload's metrics.alerts, window by window. init
+ * resolves the rules' names (an unknown one is an input error); start
+ * gives the run its met_alerts; count_client counts a measured client
+ * answer (only when c->alerts); finish evaluates what is left and the
+ * time series, and sorts. */
+int alerts_init(struct cdn *c, struct sim_err *err);
+void alerts_fini(struct cdn *c);
+void alerts_start(struct cdn *c, struct met_run *m);
+void alerts_count_client(struct cdn *c, const struct req *r,
+                         uint64_t latency_ns, int64_t now);
+void alerts_finish(struct cdn *c);
 
 /* top.c: --top N's counts per object. */
 void top_init(struct cdn *c, uint64_t n_top);

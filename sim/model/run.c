@@ -75,7 +75,8 @@ client_arrival(struct cdn *c, int64_t now)
                      ? origin_version(c, p->object, now)
                      : NO_VERSION;
     r->region = (uint16_t)reg;
-    int bypass = p->is_uncacheable || wl_is_uncacheable(c->w, p->object);
+    int bypass =
+        c->is_no_cdn || p->is_uncacheable || wl_is_uncacheable(c->w, p->object);
     int purged_on_change = c->w->n_classes > 0 &&
                            c->w->classes[p->class_id].is_purged_on_change;
     /* The flags together, so that they are one read-modify-write of their
@@ -107,7 +108,8 @@ schedule_events(struct cdn *c)
         if (c->nodes[o->node].service != NULL)
             sim_queue_push(&c->q, o->at, EV_FAIL, (uint32_t)o->node, 0);
     }
-    for (size_t k = 0; k < c->w->n_events; k++) {
+    /* A no-cdn baseline has no caches to purge or push into. */
+    for (size_t k = 0; !c->is_no_cdn && k < c->w->n_events; k++) {
         const struct cfg_event *e = &c->w->events[k];
         if (e->kind == CFG_EVENT_PUSH) {
             for (size_t j = 0; j < e->n_to; j++)
@@ -240,6 +242,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
         c->explain_left = opts->explain_n;
     }
     record_start(c, m);
+    alerts_start(c, m);
     shared_start_run(c, m);
     double wall0 = wall_seconds();
 
@@ -251,6 +254,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     int rc = run_events(c, opts, &events);
 
     observe_end(c);
+    alerts_finish(c);
     top_finish(c, m);
     if (rc == 0 && c->gen_error != 0)
         rc = c->gen_error;
