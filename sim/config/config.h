@@ -153,6 +153,17 @@ struct cfg_outage {
 
 #define CFG_FOREVER INT64_MAX
 
+/* A brownout of one node (steering.c): in [at, at + duration) it is up
+ * but answers a share of the requests that reach it with an error (a
+ * 500) and holds every other one add_ns before handling it. */
+struct cfg_brownout {
+    int node;             /* index into nodes[] */
+    cfg_time_ns at;       /* simulated time from the start */
+    cfg_time_ns duration; /* > 0 */
+    double error_share;   /* [0, 1]: share answered with an error */
+    cfg_time_ns add_ns;   /* >= 0: added before the node's lookup */
+};
+
 /* How a region picks the edge for each request (cfg_region.routing). */
 enum cfg_routing {
     CFG_ROUTE_NEAREST,   /* the lowest RTT (default) */
@@ -184,6 +195,13 @@ struct cfg_region {
     cfg_time_ns max_rtt_ns;   /* cost: the RTT bound; else 0 */
     struct cfg_region_link *links; /* the edges it reaches, by node index */
     size_t n_links;           /* >= 1 */
+    cfg_time_ns dns_ttl_ns;   /* how long its clients keep a DNS answer
+                                 after routing has noticed a change
+                                 (steering.c): its own dns_ttl, else the
+                                 topology's, else 0 */
+    int is_anycast;           /* anycast: true: its edges share one
+                                 address, a failed one is withdrawn at
+                                 once (steering.c) */
 };
 
 /* "nearest", "weighted", "static" or "cost". */
@@ -321,6 +339,12 @@ struct cfg_topology {
     cfg_time_ns detection_ns;   /* how long a failure or a recovery takes
                                    to be noticed by routing; default 0 */
     struct cfg_cache_key cache_key; /* every node's unless it has its own */
+    struct cfg_brownout *brownouts; /* sorted by node, then time; a node's
+                                       brownouts never overlap; NULL when
+                                       none */
+    size_t n_brownouts;
+    int has_dns_ttl;            /* some region's dns_ttl_ns > 0 */
+    int has_anycast;            /* some region is_anycast */
     struct cfg_rtt_model *rtt_models; /* links whose latency is a mapping */
     size_t n_rtt_models;
     int is_no_cdn; /* made by cfg_topology_no_cdn, never

@@ -488,6 +488,10 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_key(&w, "baseline");
         met_baseline_json(r, out, w.depth);
     }
+    if (r->n_brownouts > 0) { /* sim/metrics/brownout_json.c */
+        jw_key(&w, "brownouts");
+        met_brownouts_json(r, out, w.depth);
+    }
     jw_engine(&w, r);
     jw_close(&w);
     fputc('\n', out);

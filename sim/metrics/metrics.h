@@ -72,10 +72,11 @@ const char *met_outcome_name(enum met_outcome o);
  * outcome[HIT] + outcome[UPDATING] + outcome[STALE] and bytes_hit are the
  * sizes of the same requests. Invariants, checked by tests: requests +
  * stale_if_error = hits + misses + expired + coalesced + bypass +
- * rate_limited + refused + timed_out (a stale-if-error answer was first a
- * miss, an expiry or a coalesced request; a request turned away by the
- * node's overload protection has no lookup); what a node sends upstream = misses + expired + updates +
- * bypass + refetched. */
+ * rate_limited + refused + timed_out + brownout_errors (a stale-if-error
+ * answer was first a miss, an expiry or a coalesced request; a request
+ * turned away by the node's overload protection or answered with a
+ * brownout's error has no lookup); what a node sends upstream = misses +
+ * expired + updates + bypass + refetched. */
 struct met_counters {
     /* The counters of node_counters.def, in its order; the comments
      * there say what each one counts. */
@@ -438,6 +439,20 @@ void met_alerts_print(const struct met_run *r, FILE *out);
 extern const char met_alerts_schema[];
 
 /* Everything a finished (or interrupted) run reports. */
+/* One brownout of the topology and what it did (model/brownout.c):
+ * measured requests that reached the node during it, those it answered
+ * with an error and those it held for its add_latency. */
+struct met_brownout {
+    const char *node;         /* borrowed from the topology */
+    int64_t at_ns, duration_ns, add_ns;
+    double error_share;
+    uint64_t requests, errors, slowed;
+};
+
+/* Writes r's brownouts (n_brownouts > 0) as the JSON array value of
+ * "brownouts", its members indented depth levels (json.c's layout). */
+void met_brownouts_json(const struct met_run *r, FILE *out, int depth);
+
 struct met_run {
     /* Identity, borrowed. */
     const char *topology_name;
@@ -478,6 +493,9 @@ struct met_run {
     size_t n_nodes;
     struct met_link *links;   /* links with a capacity, or NULL */
     size_t n_links;
+    struct met_brownout *brownouts; /* [n_brownouts], owned; NULL when the
+                                       topology has none */
+    size_t n_brownouts;
     /* Origin load, summed over origin nodes. */
     uint64_t origin_requests;
     uint64_t origin_bytes;        /* bytes the origins sent: answers and
@@ -633,8 +651,11 @@ int met_check_db(const char *path, struct sim_err *err);
  * figures (fragment_misses, cached_keys, cached_objects,
  * keys_per_object); 8 added the table provider_bills (created in
  * place). 9 was never released. 11 added the tables baselines,
- * baseline_regions (--baseline no-cdn) and alerts (created in place). */
-#define MET_DB_VERSION 11
+ * baseline_regions (--baseline no-cdn) and alerts (created in place). 14
+ * added node_metrics.brownout_errors, brownout_slowed and
+ * dns_stale_failed (brownouts, dns_ttl), node counters that
+ * db_upgrade_nodes adds: nothing else changed. */
+#define MET_DB_VERSION 14
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

@@ -52,6 +52,9 @@ met_run_fini(struct met_run *r)
     r->baseline = NULL;
     met_alerts_free(r->alerts);
     r->alerts = NULL;
+    free(r->brownouts);
+    r->brownouts = NULL;
+    r->n_brownouts = 0;
     r->nodes = NULL;
     r->regions = NULL;
     r->n_nodes = 0;

@@ -88,6 +88,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         return NULL;
     }
     outage_init(c);
+    brownout_init(c);
     /* Every event travels on a channel whose times never decrease: a link
      * direction (constant delay) or a region's arrivals. */
     sim_queue_init(&c->q);
@@ -126,6 +127,7 @@ cdn_free(struct cdn *c)
     free(c->nodes);
     overload_fini(c);
     alerts_fini(c);
+    brownout_fini(c);
     top_fini(c);
     shared_fini(c);
     route_fini(c);

@@ -51,8 +51,10 @@ enum ev_kind {
                        (link.h, shared.c) */
     EV_QUEUE_TIMEOUT, /* target: a node with a timeout: the first waiting
                          request's deadline (overload.c) */
-    EV_TIMED_OUT    /* target: node, ref: the slot of the 504 answer of a
+    EV_TIMED_OUT,   /* target: node, ref: the slot of the 504 answer of a
                        request whose service outlasts its timeout */
+    EV_BROWNOUT_DONE /* target: node, ref: request slot: a brownout's
+                        add_latency has passed (brownout.c) */
 };
 
 /* The HTTP code of an error a node's overload protection sent
@@ -254,6 +256,8 @@ struct cdn {
     uint32_t n_shared;
     size_t shared_cap;
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
+    struct node_brownout *brownouts; /* [node] (brownout.c), or NULL when
+                                      the topology has no brownouts */
     int has_outages;
     struct top_counter *top;       /* --top's counts (top.c), or NULL */
     uint64_t seen_dense;           /* object ids below it are the synthetic
@@ -452,6 +456,32 @@ node_failed_since(const struct cdn *c, uint32_t i, int64_t since,
     return c->has_outages && outage_failed_since(c, i, since, now);
 }
 
+/* brownout.c: brownouts and DNS TTLs. */
+struct node_brownout;
+void brownout_init(struct cdn *c);
+void brownout_fini(struct cdn *c);
+void brownout_start_run(struct cdn *c, struct met_run *m);
+/* Does node ni's brownout take request s at `now` (an error sent, or the
+ * request held for add_latency)? Then node_arrive is done with it. */
+int brownout_takes(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+/* EV_BROWNOUT_DONE: s, held by ni's brownout, goes on to node_admit. */
+void brownout_done(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+int region_sees_down_dns(const struct cdn *c, uint32_t r, uint32_t e,
+                         int64_t now);
+/* Client request r failed at its edge, which was down. */
+void brownout_count_refused(struct cdn *c, const struct req *r, int64_t now);
+
+/* Do region r's clients see edge e as down at `now`? As routing does
+ * (node_seems_down), or dns_ttl later when the region has one, or at
+ * once (node_is_down) when the region is anycast. */
+static inline int
+region_sees_down(const struct cdn *c, uint32_t r, uint32_t e, int64_t now)
+{
+    if (!c->t->has_dns_ttl && !c->t->has_anycast)
+        return node_seems_down(c, e, now);
+    return region_sees_down_dns(c, r, e, now);
+}
+
 /* The edge a client of region r uses at `now` (route_client_by_rule);
  * nearest routing without outages, the common case, is the first link. */
 static inline uint32_t
@@ -535,6 +565,9 @@ void overload_count_client(struct cdn *c, const struct req *r);
 
 /* service.c */
 void node_arrive(struct cdn *c, uint32_t s, int64_t now);
+/* The part of node_arrive after the down check and any brownout:
+ * overload protection, then the queue for a server, then the lookup. */
+void node_admit(struct cdn *c, uint32_t s, int64_t now);
 void node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
 void node_fail(struct cdn *c, uint32_t ni, int64_t now);
 

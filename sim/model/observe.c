@@ -155,8 +155,11 @@ observe_refused(struct cdn *c, const struct req *r, int64_t now)
     if (r->explain)
         narrate(c, now, "  %s is down: the request fails",
                 node_name(c, r->node));
-    if (r->child == REQ_NIL && r->measured)
+    if (r->child == REQ_NIL && r->measured) {
         count_failed(c, r, now);
+        if (c->t->has_dns_ttl)
+            brownout_count_refused(c, r, now);
+    }
 }
 
 /* Client request r (the c->generated-th) is born at its edge;

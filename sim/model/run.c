@@ -150,6 +150,7 @@ record_start(struct cdn *c, struct met_run *m)
         m->nodes[i].egress_cost_per_gb = t->nodes[i].egress_cost_per_gb;
     }
     m->billing = cdn_billing_new(t);
+    brownout_start_run(c, m);
     utc_now(m->started);
 }
 
@@ -187,6 +188,9 @@ dispatch(struct cdn *c, const struct sim_event *ev)
         break;
     case EV_TIMED_OUT:
         overload_timed_out(c, ev->target, (uint32_t)ev->ref, ev->at);
+        break;
+    case EV_BROWNOUT_DONE:
+        brownout_done(c, ev->target, (uint32_t)ev->ref, ev->at);
         break;
     default:
         SIM_ASSERT(!"unknown event kind");

@@ -346,29 +346,8 @@ count_desc(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* The counts of the objects with at least min_count requests, in
- * descending order (caller frees); *k their number. */
-static double *
-counts_to_fit(const struct idmap *counts, uint64_t min_count, size_t *k)
-{
-    *k = 0;
-    for (uint64_t i = 0; i <= counts->mask && counts->keys != NULL; i++)
-        if (counts->vals[i] != IDMAP_EMPTY && counts->vals[i] >= min_count)
-            (*k)++;
-    if (*k < 10)
-        return NULL;
-    double *c = xmalloc(*k * sizeof *c);
-    size_t j = 0;
-    for (uint64_t i = 0; i <= counts->mask; i++)
-        if (counts->vals[i] != IDMAP_EMPTY && counts->vals[i] >= min_count)
-            c[j++] = counts->vals[i];
-    qsort(c, *k, sizeof *c, count_desc);
-    return c;
-}
-
 /* The alpha that minimises zipf_nll: a coarse scan finds a bracket,
- * Brent's method the minimum (GSL); the scan's best when the bracket is
- * at an end of [0, 4] or GSL fails. */
+ * Brent's method the minimum. */
 static double
 zipf_mle(struct zipf_fit *f)
 {
@@ -383,35 +362,37 @@ zipf_mle(struct zipf_fit *f)
         }
     }
     double alpha = (double)best * step;
-    if (best == 0 || best >= n_steps)
-        return alpha;
-    gsl_function fn = {zipf_nll, f};
-    gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-    double lo = alpha - step, hi = alpha + step;
-    if (m != NULL &&
-        gsl_min_fminimizer_set(m, &fn, alpha, lo, hi) == GSL_SUCCESS) {
-        for (int it = 0; it < 100; it++) {
-            if (gsl_min_fminimizer_iterate(m) != GSL_SUCCESS)
-                break;
-            lo = gsl_min_fminimizer_x_lower(m);
-            hi = gsl_min_fminimizer_x_upper(m);
-            if (gsl_min_test_interval(lo, hi, 1e-7, 0) == GSL_SUCCESS)
-                break;
+    if (best > 0 && best < n_steps) {
+        gsl_function fn = {zipf_nll, f};
+        gsl_min_fminimizer *m =
+            gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+        double lo = alpha - step, hi = alpha + step;
+        if (m != NULL &&
+            gsl_min_fminimizer_set(m, &fn, alpha, lo, hi) == GSL_SUCCESS) {
+            for (int it = 0; it < 100; it++) {
+                if (gsl_min_fminimizer_iterate(m) != GSL_SUCCESS)
+                    break;
+                lo = gsl_min_fminimizer_x_lower(m);
+                hi = gsl_min_fminimizer_x_upper(m);
+                if (gsl_min_test_interval(lo, hi, 1e-7, 0) == GSL_SUCCESS)
+                    break;
+            }
+            alpha = gsl_min_fminimizer_x_minimum(m);
         }
-        alpha = gsl_min_fminimizer_x_minimum(m);
+        gsl_min_fminimizer_free(m);
     }
-    gsl_min_fminimizer_free(m);
     return alpha;
 }
 
-/* Fisher information N Var(ln i) and the KS distance, under the fit:
- * sets the fit's standard error and KS distance in st. */
+/* Under the fit: Var(ln i), for the Fisher information N Var(ln i), and
+ * the KS distance between the ranked counts and the fitted law. */
 static void
-fit_quality(const struct zipf_fit *f, double alpha, struct trace_stats *st)
+zipf_quality(const struct zipf_fit *f, double alpha, double *var, double *ks)
 {
     const double *c = f->count, *lr = f->log_rank;
+    size_t k = f->k;
     double h = 0, m1 = 0, m2 = 0;
-    for (size_t i = 0; i < f->k; i++) {
+    for (size_t i = 0; i < k; i++) {
         double p = exp(-alpha * lr[i]);
         h += p;
         m1 += p * lr[i];
@@ -419,29 +400,41 @@ fit_quality(const struct zipf_fit *f, double alpha, struct trace_stats *st)
     }
     m1 /= h;
     m2 /= h;
-    double var = m2 - m1 * m1;
-    double cum_emp = 0, cum_fit = 0, ks = 0;
-    for (size_t i = 0; i < f->k; i++) {
+    *var = m2 - m1 * m1;
+    double cum_emp = 0, cum_fit = 0, dist = 0;
+    for (size_t i = 0; i < k; i++) {
         cum_emp += c[i] / f->n;
         cum_fit += exp(-alpha * lr[i]) / h;
-        if (fabs(cum_emp - cum_fit) > ks)
-            ks = fabs(cum_emp - cum_fit);
+        if (fabs(cum_emp - cum_fit) > dist)
+            dist = fabs(cum_emp - cum_fit);
     }
-    st->alpha_stderr = var > 0 ? 1.0 / sqrt(f->n * var) : 0;
-    st->fit_ks = ks;
+    *ks = dist;
 }
 
+/* Zipf's alpha by maximum likelihood over the objects with at least
+ * fit_min_count requests, ranked by count; its standard error and the KS
+ * distance. Fewer than ten such objects: no fit. */
 static void
 fit_zipf(const struct idmap *counts, struct trace_stats *st)
 {
-    size_t k;
-    double *c = counts_to_fit(counts, st->fit_min_count, &k);
+    size_t k = 0;
+    for (uint64_t i = 0; i <= counts->mask && counts->keys != NULL; i++)
+        if (counts->vals[i] != IDMAP_EMPTY &&
+            counts->vals[i] >= st->fit_min_count)
+            k++;
     st->fit_objects = k;
-    if (c == NULL) {
+    if (k < 10) {
         st->has_fit = 0;
         return;
     }
+    double *c = xmalloc(k * sizeof *c);
     double *lr = xmalloc(k * sizeof *lr);
+    size_t j = 0;
+    for (uint64_t i = 0; i <= counts->mask; i++)
+        if (counts->vals[i] != IDMAP_EMPTY &&
+            counts->vals[i] >= st->fit_min_count)
+            c[j++] = counts->vals[i];
+    qsort(c, k, sizeof *c, count_desc);
     struct zipf_fit f = {c, lr, k, 0, 0};
     for (size_t i = 0; i < k; i++) {
         lr[i] = log((double)(i + 1));
@@ -449,9 +442,12 @@ fit_zipf(const struct idmap *counts, struct trace_stats *st)
         f.s += c[i] * lr[i];
     }
     double alpha = zipf_mle(&f);
+    double var, ks;
+    zipf_quality(&f, alpha, &var, &ks);
     st->has_fit = 1;
     st->alpha = alpha;
-    fit_quality(&f, alpha, st);
+    st->alpha_stderr = var > 0 ? 1.0 / sqrt(f.n * var) : 0;
+    st->fit_ks = ks;
     st->fit_requests = f.n;
     free(c);
     free(lr);
