@@ -95,6 +95,8 @@ struct req {
     uint32_t current;     /* a client request: the origin's version when it
                              was made, to tell an outdated answer; or
                              NO_VERSION when objects never change */
+    uint32_t hash;        /* hash_key32(object), set with object: the one
+                             hashing for every table on the way */
     uint16_t region;
     uint8_t measured : 1; /* not part of the warm-up */
     uint8_t explain : 1;  /* narrated by --explain */
@@ -277,6 +279,7 @@ struct cdn {
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending;     /* the next client request */
+    uint32_t pending_hash;         /* hash_key32(pending.object) */
     int gen_error;                 /* the workload's error code (a bad trace
                                       record) that ended arrivals, or 0 */
     uint32_t arrival_channel;
@@ -695,11 +698,18 @@ void explain_fail(const struct cdn *c, uint32_t ni, int64_t now);
  * the outcome it settles on when the node answers.
  */
 
-/* The measured window of time `now`; only called for measured requests. */
+/* The measured window of time `now`; only called for measured requests.
+ * Inline, the common case: `now` in the window met_run_window used last,
+ * which the node already has; anything else is met_run_window's. */
 static inline struct met_window *
 window_at(struct cdn *c, uint32_t node, int64_t now)
 {
-    return met_run_window(c->m, node, now - c->measured_start);
+    struct met_run *m = c->m;
+    int64_t t = now - c->measured_start;
+    if (t >= m->window_lo_ns && t < m->window_hi_ns &&
+        m->window_index < m->nodes[node].n_windows)
+        return &m->nodes[node].windows[m->window_index];
+    return met_run_window(m, node, t);
 }
 
 static inline void

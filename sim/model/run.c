@@ -36,7 +36,9 @@ schedule_next_arrival(struct cdn *c)
     if (rc <= 0)
         return;
     const struct wl_request *p = &c->pending;
-    cache_prefetch(c->nodes[c->t->region_edge[p->region]].cache, p->object);
+    c->pending_hash = hash_key32(p->object);
+    cache_prefetch_hashed(c->nodes[c->t->region_edge[p->region]].cache,
+                          c->pending_hash);
     sim_queue_push_channel(&c->q, c->arrival_channel, p->at, EV_ARRIVAL,
                            p->region, 0);
 }
@@ -57,7 +59,13 @@ client_arrival(struct cdn *c, int64_t now)
     }
     uint32_t s = req_alloc(c);
     struct req *r = &c->reqs[s];
-    r->object = c->keys != NULL ? cache_key_draw(c, p) : p->object;
+    if (c->keys != NULL) {
+        r->object = cache_key_draw(c, p);
+        r->hash = hash_key32(r->object);
+    } else {
+        r->object = p->object;
+        r->hash = c->pending_hash;
+    }
     r->size = p->size;
     r->t_arrive = now;
     r->ttl_ns = p->ttl_ns;
