@@ -84,6 +84,32 @@ run_args_fini(struct run_args *a)
     free(a->metrics);
 }
 
+/* The arguments every run needs, and the options that exclude each
+ * other. Returns -1 to go on, or EXIT_USAGE. */
+static int
+check_args(const struct run_args *a, int is_run)
+{
+    if (a->topo == NULL)
+        return cli_usage_error("%s needs a TOPOLOGY file",
+                               is_run ? "run" : "validate");
+    if (is_run && a->workload == NULL)
+        return cli_usage_error("run needs a WORKLOAD file after the "
+                               "topology");
+    if (a->n_metrics && !a->replications)
+        return cli_usage_error("--metric needs --replications (one run's "
+                               "--json holds every metric)");
+    if (a->replications && a->top_n)
+        return cli_usage_error("--top lists one run's objects: leave out "
+                               "--replications");
+    if (a->replications && a->has_baseline)
+        return cli_usage_error("--baseline compares one run: leave out "
+                               "--replications");
+    if (a->replications && a->explain_n)
+        return cli_usage_error("--explain narrates one run: leave out "
+                               "--replications");
+    return -1;
+}
+
 /* Returns -1 to go on, or an exit status (help, usage error). */
 static int
 parse_args(int argc, char **argv, struct run_args *a, int is_run)
@@ -160,25 +186,7 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
         if (missing)
             return cli_usage_error("%s needs a value", arg);
     }
-    if (a->topo == NULL)
-        return cli_usage_error("%s needs a TOPOLOGY file",
-                               is_run ? "run" : "validate");
-    if (is_run && a->workload == NULL)
-        return cli_usage_error("run needs a WORKLOAD file after the "
-                               "topology");
-    if (a->n_metrics && !a->replications)
-        return cli_usage_error("--metric needs --replications (one run's "
-                               "--json holds every metric)");
-    if (a->replications && a->top_n)
-        return cli_usage_error("--top lists one run's objects: leave out "
-                               "--replications");
-    if (a->replications && a->has_baseline)
-        return cli_usage_error("--baseline compares one run: leave out "
-                               "--replications");
-    if (a->replications && a->explain_n)
-        return cli_usage_error("--explain narrates one run: leave out "
-                               "--replications");
-    return -1;
+    return check_args(a, is_run);
 }
 
 int

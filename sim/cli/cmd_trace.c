@@ -243,6 +243,89 @@ gen_record(const struct wl_request *q, int64_t unit_ns, const char **names,
     }
 }
 
+/* The regions the requests come from: the topology's, or without one a
+ * single region "all". Sets *names and *weights (caller frees both) and
+ * returns their number. */
+static size_t
+gen_regions(const struct cfg_topology *t, const char ***names, double **weights)
+{
+    size_t n_regions = t ? t->n_regions : 1;
+    *names = xcalloc(n_regions, sizeof **names);
+    *weights = xcalloc(n_regions, sizeof **weights);
+    for (size_t r = 0; r < n_regions; r++) {
+        (*names)[r] = t ? t->regions[r].name : "all";
+        (*weights)[r] = t ? t->regions[r].weight : 1.0;
+    }
+    return n_regions;
+}
+
+/* Each class's tags as the trace carries them, "a|b|c", made once and as
+ * long as they are: a trace has to purge what the synthetic workload
+ * purges. Caller frees each of w->n_classes and the array. */
+static char **
+gen_class_tags(const struct cfg_workload *w)
+{
+    char **class_tags = xcalloc(w->n_classes, sizeof *class_tags);
+    for (size_t k = 0; k < w->n_classes; k++)
+        class_tags[k] = join_tags(&w->classes[k]);
+    return class_tags;
+}
+
+/* What the generator loop wrote. */
+struct gen_totals {
+    uint64_t n, bytes;
+    int64_t last_at; /* the last request's time */
+};
+
+/* Writes the workload's requests to tw until it has them all, the
+ * generator ends or fails, a write fails or a stop signal arrives.
+ * Returns the last wl_gen_next or trace_write result (<0: failed). */
+static int
+gen_write_all(struct wl_gen *g, const struct cfg_workload *w,
+              const struct gen_args *a, const char **names, char **class_tags,
+              unsigned cols, struct trace_writer *tw, struct gen_totals *tot,
+              struct sim_err *err)
+{
+    int rc = 0;
+    struct wl_request q;
+    while ((w->n_requests == 0 || tot->n < w->n_requests) &&
+           !cli_stop_requested && (rc = wl_gen_next(g, &q)) == 1) {
+        struct trace_rec rec;
+        gen_record(&q, a->unit_ns, names, class_tags, cols, &rec);
+        if ((rc = trace_write(tw, &rec, err)) != 0)
+            break;
+        tot->n++;
+        tot->bytes += q.size;
+        tot->last_at = q.at;
+    }
+    return rc;
+}
+
+/* After the loop: an interrupted or failed trace is removed, a complete
+ * one closed and summed up on stdout. Returns the exit status. */
+static int
+gen_finish(const struct gen_args *a, enum trace_format f, struct wl_gen *g,
+           struct trace_writer *tw, int rc, const struct gen_totals *tot,
+           struct sim_err *err)
+{
+    if (cli_stop_requested)
+        return interrupted(tw, a->out);
+    if (rc < 0) {
+        int is_output = err->code != 0; /* else the workload failed */
+        if (!is_output)
+            *err = *wl_gen_error(g);
+        trace_writer_abort(tw);
+        return report(err, is_output);
+    }
+    if (trace_writer_close(tw, err) != 0)
+        return report(err, 1);
+    char size[32];
+    format_size(tot->bytes, size, sizeof size);
+    printf("%s: %" PRIu64 " requests, %s, over %.3f s (%s)\n", a->out, tot->n,
+           size, (double)tot->last_at / 1e9, trace_format_name(f));
+    return EXIT_OK;
+}
+
 static int
 trace_gen(int argc, char **argv)
 {
@@ -265,14 +348,9 @@ trace_gen(int argc, char **argv)
         a.topology
             ? cfg_load(a.topology, a.workload, a.sets.v, a.sets.n, &t, &w, &err)
             : cfg_load_workload(a.workload, a.sets.v, a.sets.n, &w, &err);
-    const char *one_region = "all";
-    size_t n_regions = t ? t->n_regions : 1;
-    const char **names = xcalloc(n_regions, sizeof *names);
-    double *weights = xcalloc(n_regions, sizeof *weights);
-    for (size_t r = 0; r < n_regions; r++) {
-        names[r] = t ? t->regions[r].name : one_region;
-        weights[r] = t ? t->regions[r].weight : 1.0;
-    }
+    const char **names;
+    double *weights;
+    size_t n_regions = gen_regions(t, &names, &weights);
     if (rc == 0)
         rc = wl_gen_new(w, names, weights, (uint32_t)n_regions, &g, &err);
     unsigned cols = rc == 0 ? gen_columns(w, t) : 0;
@@ -285,48 +363,12 @@ trace_gen(int argc, char **argv)
         status = report(&err, 1);
         goto out_free;
     }
-    /* Each class's tags as the trace carries them, "a|b|c", made once
-     * and as long as they are: a trace has to purge what the synthetic
-     * workload purges. */
-    if (cols & TRACE_HAS_TAGS) {
-        class_tags = xcalloc(w->n_classes, sizeof *class_tags);
-        for (size_t k = 0; k < w->n_classes; k++)
-            class_tags[k] = join_tags(&w->classes[k]);
-    }
-    uint64_t n = 0, bytes = 0;
-    int64_t last_at = 0;
-    struct wl_request q;
-    while ((w->n_requests == 0 || n < w->n_requests) && !cli_stop_requested &&
-           (rc = wl_gen_next(g, &q)) == 1) {
-        struct trace_rec rec;
-        gen_record(&q, a.unit_ns, t ? names : NULL, class_tags, cols, &rec);
-        if ((rc = trace_write(tw, &rec, &err)) != 0)
-            break;
-        n++;
-        bytes += q.size;
-        last_at = q.at;
-    }
-    if (cli_stop_requested) {
-        status = interrupted(tw, a.out);
-        goto out_free;
-    }
-    if (rc < 0) {
-        int is_output = err.code != 0; /* else the workload failed */
-        if (!is_output)
-            err = *wl_gen_error(g);
-        trace_writer_abort(tw);
-        status = report(&err, is_output);
-        goto out_free;
-    }
-    if (trace_writer_close(tw, &err) != 0) {
-        status = report(&err, 1);
-        goto out_free;
-    }
-    char size[32];
-    format_size(bytes, size, sizeof size);
-    printf("%s: %" PRIu64 " requests, %s, over %.3f s (%s)\n", a.out, n, size,
-           (double)last_at / 1e9, trace_format_name(f));
-    status = EXIT_OK;
+    if (cols & TRACE_HAS_TAGS)
+        class_tags = gen_class_tags(w);
+    struct gen_totals tot = {0};
+    rc = gen_write_all(g, w, &a, t ? names : NULL, class_tags, cols, tw, &tot,
+                       &err);
+    status = gen_finish(&a, f, g, tw, rc, &tot, &err);
 out_free:
     for (size_t k = 0; class_tags != NULL && k < w->n_classes; k++)
         free(class_tags[k]);
@@ -458,12 +500,17 @@ stats_table(FILE *f, const char *path, enum trace_format fmt, int64_t unit_ns,
     fputc('\n', f);
 }
 
+struct stats_args {
+    const char *path, *format, *columns, *json;
+    int64_t unit_ns; /* of the trace's times */
+    struct trace_stats_opts o;
+};
+
+/* Returns an exit status, or -1 to go on with *a set. */
 static int
-trace_stats_cmd(int argc, char **argv)
+stats_parse(int argc, char **argv, struct stats_args *a)
 {
-    const char *path = NULL, *format = NULL, *columns = NULL, *json = NULL;
-    int64_t unit_ns = 1000000000;
-    struct trace_stats_opts o = {.reuse_objects = TRACE_STATS_REUSE_OBJECTS};
+    struct trace_stats_opts *o = &a->o;
     for (int i = 0; i < argc; i++) {
         const char *v;
         int missing = 0;
@@ -471,32 +518,32 @@ trace_stats_cmd(int argc, char **argv)
             fputs(trace_usage, stdout);
             return EXIT_OK;
         } else if ((v = cli_opt_value(argc, argv, &i, "--format", &missing))) {
-            format = v;
+            a->format = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--columns", &missing))) {
-            columns = v;
+            a->columns = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--json", &missing))) {
-            json = v;
+            a->json = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--time-unit",
                                       &missing))) {
-            int rc = parse_unit(v, &unit_ns);
+            int rc = parse_unit(v, &a->unit_ns);
             if (rc >= 0)
                 return rc;
         } else if ((v = cli_opt_value(argc, argv, &i, "--sample", &missing))) {
-            if (parse_double(v, &o.sample_rate) != 0 || !(o.sample_rate > 0) ||
-                o.sample_rate > 1)
+            if (parse_double(v, &o->sample_rate) != 0 ||
+                !(o->sample_rate > 0) || o->sample_rate > 1)
                 return cli_usage_error("--sample needs a rate in (0, 1], got "
                                        "\"%s\"",
                                        v);
         } else if ((v = cli_opt_value(argc, argv, &i, "--reuse-objects",
                                       &missing))) {
-            if (parse_u64(v, &o.reuse_objects) != 0 ||
-                o.reuse_objects > UINT32_MAX / 2)
+            if (parse_u64(v, &o->reuse_objects) != 0 ||
+                o->reuse_objects > UINT32_MAX / 2)
                 return cli_usage_error("--reuse-objects needs a whole number "
                                        "(0 = all), got \"%s\"",
                                        v);
         } else if ((v = cli_opt_value(argc, argv, &i, "--min-count",
                                       &missing))) {
-            if (parse_u64(v, &o.fit_min_count) != 0 || o.fit_min_count == 0)
+            if (parse_u64(v, &o->fit_min_count) != 0 || o->fit_min_count == 0)
                 return cli_usage_error("--min-count needs a positive whole "
                                        "number, got \"%s\"",
                                        v);
@@ -504,19 +551,34 @@ trace_stats_cmd(int argc, char **argv)
             return cli_usage_error("%s needs a value", argv[i]);
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return cli_usage_error("unknown option \"%s\"", argv[i]);
-        } else if (path == NULL) {
-            path = argv[i];
+        } else if (a->path == NULL) {
+            a->path = argv[i];
         } else {
             return cli_usage_error("unexpected argument \"%s\"", argv[i]);
         }
     }
-    if (path == NULL)
+    if (a->path == NULL)
         return cli_usage_error("trace stats needs a trace FILE");
-    enum trace_format f;
-    int status = parse_format("--format", format, &f);
+    return -1;
+}
+
+static int
+trace_stats_cmd(int argc, char **argv)
+{
+    struct stats_args a = {
+        .unit_ns = 1000000000,
+        .o = {.reuse_objects = TRACE_STATS_REUSE_OBJECTS},
+    };
+    int status = stats_parse(argc, argv, &a);
     if (status >= 0)
         return status;
-    struct trace_opts topts = {.columns = columns};
+    const char *path = a.path, *json = a.json;
+    int64_t unit_ns = a.unit_ns;
+    enum trace_format f;
+    status = parse_format("--format", a.format, &f);
+    if (status >= 0)
+        return status;
+    struct trace_opts topts = {.columns = a.columns};
     struct trace_reader *r = NULL;
     struct sim_err err = {0};
     struct trace_stats st;
@@ -529,7 +591,7 @@ trace_stats_cmd(int argc, char **argv)
         outfile_abort(&jf);
         return report(&err, 0);
     }
-    int rc = trace_stats_run(r, &o, &st, &err);
+    int rc = trace_stats_run(r, &a.o, &st, &err);
     trace_close(r);
     if (rc != 0) {
         outfile_abort(&jf);

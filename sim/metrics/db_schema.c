@@ -450,77 +450,90 @@ db_upgrade_nodes(struct db *d, int version)
     return code;
 }
 
-/* Creates the schema on a new file, or checks the version of an old one.
- * Runs inside the write transaction. */
-int
-db_schema_ensure(struct db *d)
+/* Reads the file's schema version (PRAGMA user_version; 0 for a new
+ * file) into *version; a version newer than this cdnsim writes is an
+ * error. */
+static int
+db_read_version(struct db *d, int *version)
 {
     sqlite3_stmt *st = NULL;
     int code = db_prepare(d, "PRAGMA user_version", &st);
     if (code != 0)
         return code;
-    int version = 0;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
+    *version = 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
     else
         code = db_fail(d, "reading the schema version");
     sqlite3_finalize(st);
     if (code != 0)
         return code;
-    if (version > MET_DB_VERSION)
+    if (*version > MET_DB_VERSION)
         return sim_err_set(d->err, -SIM_EDB, d->path, 0, 0, NULL,
                            "database schema version %d is newer than this "
                            "cdnsim writes (%d); use a newer cdnsim or "
                            "another file",
-                           version, MET_DB_VERSION);
-    /* A version-0 file may be new or may predate versioning: the IF NOT
-     * EXISTS statements settle both. A version-1 file lacks the columns
-     * version 2 added (at the ends of their tables, as here). */
-    if (version == 1)
-        code = db_exec(d,
-                       "ALTER TABLE runs ADD COLUMN outdated INTEGER;\n"
-                       "ALTER TABLE region_metrics ADD COLUMN outdated "
-                       "INTEGER;\n"
-                       "ALTER TABLE region_metrics ADD COLUMN hits INTEGER;\n"
-                       "ALTER TABLE region_metrics ADD COLUMN bytes_hit "
-                       "INTEGER;\n"
-                       "ALTER TABLE region_metrics ADD COLUMN hit_ratio "
-                       "REAL;\n"
-                       "ALTER TABLE region_metrics ADD COLUMN byte_hit_ratio "
-                       "REAL;\n",
-                       "upgrading the schema from version 1");
-    /* Version 3 added the answer split (and redefined offload, which
-     * older rows keep as they were written). */
-    if (code == 0 && (version == 1 || version == 2))
-        code = db_exec(d,
-                       "ALTER TABLE runs ADD COLUMN served_from_cache "
-                       "INTEGER;\n"
-                       "ALTER TABLE runs ADD COLUMN served_from_origin "
-                       "INTEGER;\n"
-                       "ALTER TABLE runs ADD COLUMN bytes_from_cache "
-                       "INTEGER;\n"
-                       "ALTER TABLE runs ADD COLUMN bytes_from_origin "
-                       "INTEGER;\n"
-                       "ALTER TABLE runs ADD COLUMN bytes_failed INTEGER;\n"
-                       "ALTER TABLE runs ADD COLUMN pushed_bytes INTEGER;\n"
-                       "ALTER TABLE region_metrics ADD COLUMN "
-                       "served_from_origin INTEGER;\n"
-                       "ALTER TABLE region_metrics ADD COLUMN "
-                       "bytes_from_origin INTEGER;\n"
-                       "ALTER TABLE region_metrics ADD COLUMN bytes_failed "
-                       "INTEGER;\n",
-                       "upgrading the schema to version 3");
-    /* Version 4 added provenance and linked and wildcard --vary. */
-    if (code == 0 && version >= 1 && version <= 3)
-        code = db_exec(d,
+                           *version, MET_DB_VERSION);
+    return 0;
+}
+
+/* Version 2 added the outdated answers and the regions' hits (at the
+ * ends of their tables, as in the schema text). */
+static int
+db_upgrade_to_2(struct db *d)
+{
+    return db_exec(d,
+                   "ALTER TABLE runs ADD COLUMN outdated INTEGER;\n"
+                   "ALTER TABLE region_metrics ADD COLUMN outdated "
+                   "INTEGER;\n"
+                   "ALTER TABLE region_metrics ADD COLUMN hits INTEGER;\n"
+                   "ALTER TABLE region_metrics ADD COLUMN bytes_hit "
+                   "INTEGER;\n"
+                   "ALTER TABLE region_metrics ADD COLUMN hit_ratio "
+                   "REAL;\n"
+                   "ALTER TABLE region_metrics ADD COLUMN byte_hit_ratio "
+                   "REAL;\n",
+                   "upgrading the schema from version 1");
+}
+
+/* Version 3 added the answer split (and redefined offload, which older
+ * rows keep as they were written). */
+static int
+db_upgrade_to_3(struct db *d)
+{
+    return db_exec(d,
+                   "ALTER TABLE runs ADD COLUMN served_from_cache "
+                   "INTEGER;\n"
+                   "ALTER TABLE runs ADD COLUMN served_from_origin "
+                   "INTEGER;\n"
+                   "ALTER TABLE runs ADD COLUMN bytes_from_cache "
+                   "INTEGER;\n"
+                   "ALTER TABLE runs ADD COLUMN bytes_from_origin "
+                   "INTEGER;\n"
+                   "ALTER TABLE runs ADD COLUMN bytes_failed INTEGER;\n"
+                   "ALTER TABLE runs ADD COLUMN pushed_bytes INTEGER;\n"
+                   "ALTER TABLE region_metrics ADD COLUMN "
+                   "served_from_origin INTEGER;\n"
+                   "ALTER TABLE region_metrics ADD COLUMN "
+                   "bytes_from_origin INTEGER;\n"
+                   "ALTER TABLE region_metrics ADD COLUMN bytes_failed "
+                   "INTEGER;\n",
+                   "upgrading the schema to version 3");
+}
+
+/* Version 4 added provenance, and linked and wildcard --vary (the sweep
+ * tables, which a file that never held a sweep lacks). */
+static int
+db_upgrade_to_4(struct db *d)
+{
+    int code = db_exec(d,
                        "ALTER TABLE runs ADD COLUMN topology_sha256 TEXT;\n"
                        "ALTER TABLE runs ADD COLUMN topology_text TEXT;\n"
                        "ALTER TABLE runs ADD COLUMN workload_sha256 TEXT;\n"
                        "ALTER TABLE runs ADD COLUMN workload_text TEXT;\n"
                        "ALTER TABLE runs ADD COLUMN cdnsim_version TEXT;\n",
                        "upgrading the schema to version 4");
-    if (code == 0 && version >= 1 && version <= 3 && db_has_sweeps(d))
+    if (code == 0 && db_has_sweeps(d))
         code = db_exec(d,
                        "ALTER TABLE sweeps ADD COLUMN topology_sha256 TEXT;\n"
                        "ALTER TABLE sweeps ADD COLUMN topology_text TEXT;\n"
@@ -531,6 +544,29 @@ db_schema_ensure(struct db *d)
                        "INTEGER;\n"
                        "ALTER TABLE sweep_vary ADD COLUMN fields TEXT;\n",
                        "upgrading the sweeps to version 4");
+    return code;
+}
+
+/* Creates the schema on a new file, or checks the version of an old one.
+ * Runs inside the write transaction. */
+int
+db_schema_ensure(struct db *d)
+{
+    int version;
+    int code = db_read_version(d, &version);
+    if (code != 0)
+        return code;
+    /* A version-0 file may be new or may predate versioning: the IF NOT
+     * EXISTS statements settle both. An older file gets each version's
+     * changes in turn; every version's block is guarded on its own
+     * (version >= 1 && version < N), so that blocks added on branches
+     * merge in any order. */
+    if (code == 0 && version >= 1 && version < 2)
+        code = db_upgrade_to_2(d);
+    if (code == 0 && version >= 1 && version < 3)
+        code = db_upgrade_to_3(d);
+    if (code == 0 && version >= 1 && version < 4)
+        code = db_upgrade_to_4(d);
     /* Version 10 added node_metrics.refilled_stale, a node counter of
      * since 10, which db_upgrade_nodes adds below: nothing else changed. */
     if (code == 0 && version >= 1 && version < 5)

@@ -150,23 +150,32 @@ insert_outcomes(struct db *d, const struct met_run *r, int64_t id)
     return code;
 }
 
+/* The columns of region_metrics and class_metrics that INSERT fills:
+ * region_counters.def's, then the latencies and the ratios; the p95 is
+ * set later (db_latency.c). */
+static const char answer_columns[] =
+#define MET_REGION_COUNTER(name, json, column) " " #column ","
+#include "metrics/region_counters.def"
+#undef MET_REGION_COUNTER
+    " latency_mean_ms, latency_p50_ms, latency_p90_ms, latency_p99_ms,"
+    " latency_p999_ms, latency_max_ms, hit_ratio, byte_hit_ratio";
+
 /* The rows of region_metrics (what "region") or class_metrics ("class"):
  * the client answers of g[0..n). */
 static int
 insert_answers(struct db *d, const char *what, const struct met_region *g0,
                size_t n, int64_t id)
 {
-    char *sql = xasprintf(
-        "INSERT INTO %s_metrics (run_id, %s, requests, bytes,"
-        " errors, latency_mean_ms, latency_p50_ms, latency_p90_ms,"
-        " latency_p99_ms, latency_p999_ms, latency_max_ms, outdated, hits,"
-        " bytes_hit, hit_ratio, byte_hit_ratio, served_from_origin,"
-        " bytes_from_origin, bytes_failed)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        what, what);
+    struct strbuf sql = {0};
+    strbuf_printf(&sql, "INSERT INTO %s_metrics (run_id, %s,%s) VALUES (?, ?",
+                  what, what, answer_columns);
+    for (const char *c = answer_columns; *c; c++)
+        if (*c == ',')
+            strbuf_put(&sql, ", ?");
+    strbuf_put(&sql, ", ?)");
     char *doing = xasprintf("inserting into %s_metrics", what);
     sqlite3_stmt *st = NULL;
-    int code = db_prepare(d, sql, &st);
+    int code = db_prepare(d, strbuf_str(&sql), &st);
     for (size_t i = 0; code == 0 && i < n; i++) {
         const struct met_region *g = &g0[i];
         struct met_lat l;
@@ -175,28 +184,22 @@ insert_answers(struct db *d, const char *what, const struct met_region *g0,
         db_row_start(&w, st);
         db_bind_i64(&w, id);
         db_bind_text(&w, g->name);
-        db_bind_u64(&w, g->requests);
-        db_bind_u64(&w, g->bytes);
-        db_bind_u64(&w, g->errors);
+#define MET_REGION_COUNTER(name, json, column) db_bind_u64(&w, g->name);
+#include "metrics/region_counters.def"
+#undef MET_REGION_COUNTER
         db_bind_real(&w, l.mean_ms);
         db_bind_real(&w, l.p50_ms);
         db_bind_real(&w, l.p90_ms);
         db_bind_real(&w, l.p99_ms);
         db_bind_real(&w, l.p999_ms);
         db_bind_real(&w, l.max_ms);
-        db_bind_u64(&w, g->outdated);
-        db_bind_u64(&w, g->hits);
-        db_bind_u64(&w, g->bytes_hit);
         db_bind_real(&w, met_ratio(g->hits, g->requests));
         db_bind_real(&w, met_ratio(g->bytes_hit, g->bytes));
-        db_bind_u64(&w, g->from_origin);
-        db_bind_u64(&w, g->bytes_from_origin);
-        db_bind_u64(&w, g->bytes_failed);
         code = db_row_insert(d, &w, doing);
     }
     sqlite3_finalize(st);
     free(doing);
-    free(sql);
+    strbuf_fini(&sql);
     return code;
 }
 

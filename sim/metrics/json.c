@@ -141,15 +141,9 @@ jw_answers(struct jw *w, const char *key, const struct met_region *g, size_t n,
     jw_open(w, key);
     for (size_t i = 0; i < n; i++, g++) {
         jw_open(w, met_str(g->name));
-        jw_u64(w, "requests", g->requests);
-        jw_u64(w, "bytes", g->bytes);
-        jw_u64(w, "served_from_cache", g->hits);
-        jw_u64(w, "served_from_origin", g->from_origin);
-        jw_u64(w, "errors", g->errors);
-        jw_u64(w, "bytes_from_cache", g->bytes_hit);
-        jw_u64(w, "bytes_from_origin", g->bytes_from_origin);
-        jw_u64(w, "bytes_failed", g->bytes_failed);
-        jw_u64(w, "outdated", g->outdated);
+#define MET_REGION_COUNTER(name, json, column) jw_u64(w, #json, g->name);
+#include "metrics/region_counters.def"
+#undef MET_REGION_COUNTER
         if (with_overload)
             jw_overload(w, &g->overload);
         jw_real(w, "hit_ratio", met_ratio(g->hits, g->requests));
@@ -329,102 +323,156 @@ jw_links(struct jw *w, const struct met_run *r)
     jw_close(w);
 }
 
-int
-met_write_json(const struct met_run *r, FILE *out)
+/* Where the run came from: its input files (with their digests and texts
+ * when known), the trace, and the run's version, seed and overrides. */
+static void
+jw_provenance(struct jw *w, const struct met_run *r)
 {
-    struct jw w = {.out = out};
-    jw_open(&w, NULL);
-    jw_open(&w, "topology");
-    jw_str(&w, "name", r->topology_name);
-    jw_str(&w, "path", r->topology_path);
-    jw_known_str(&w, "sha256", r->topology_sha256);
-    jw_known_str(&w, "text", r->topology_text);
-    jw_close(&w);
-    jw_open(&w, "workload");
-    jw_str(&w, "name", r->workload_name);
-    jw_str(&w, "path", r->workload_path);
-    jw_known_str(&w, "sha256", r->workload_sha256);
-    jw_known_str(&w, "text", r->workload_text);
+    jw_open(w, "topology");
+    jw_str(w, "name", r->topology_name);
+    jw_str(w, "path", r->topology_path);
+    jw_known_str(w, "sha256", r->topology_sha256);
+    jw_known_str(w, "text", r->topology_text);
+    jw_close(w);
+    jw_open(w, "workload");
+    jw_str(w, "name", r->workload_name);
+    jw_str(w, "path", r->workload_path);
+    jw_known_str(w, "sha256", r->workload_sha256);
+    jw_known_str(w, "text", r->workload_text);
     if (r->trace_sha256) {
-        jw_open(&w, "trace");
-        jw_str(&w, "path", r->trace_path);
-        jw_str(&w, "sha256", r->trace_sha256);
-        jw_close(&w);
+        jw_open(w, "trace");
+        jw_str(w, "path", r->trace_path);
+        jw_str(w, "sha256", r->trace_sha256);
+        jw_close(w);
     }
-    jw_close(&w);
-    jw_known_str(&w, "cdnsim_version", r->cdnsim_version);
-    jw_u64(&w, "seed", r->seed);
-    jw_str(&w, "overrides", r->overrides);
-    jw_bool(&w, "complete", r->is_complete);
-    jw_u64(&w, "requests", r->requests);
-    jw_u64(&w, "bytes", r->bytes);
-    jw_u64(&w, "served_from_cache", r->from_cache);
-    jw_u64(&w, "served_from_origin", r->from_origin);
-    jw_u64(&w, "errors", r->errors);
-    jw_u64(&w, "bytes_from_cache", r->bytes_from_cache);
-    jw_u64(&w, "bytes_from_origin", r->bytes_from_origin);
-    jw_u64(&w, "bytes_failed", r->bytes_failed);
-    jw_u64(&w, "outdated", r->outdated);
-    jw_overload(&w, &r->overload);
-    jw_real(&w, "offload", met_offload(r));
-    jw_real(&w, "byte_offload", met_byte_offload(r));
-    jw_latency(&w, &r->latency);
+    jw_close(w);
+    jw_known_str(w, "cdnsim_version", r->cdnsim_version);
+    jw_u64(w, "seed", r->seed);
+    jw_str(w, "overrides", r->overrides);
+}
 
-    jw_open(&w, "tiers");
+/* The client answers of the whole run, at the top level. */
+static void
+jw_run_answers(struct jw *w, const struct met_run *r)
+{
+    jw_u64(w, "requests", r->requests);
+    jw_u64(w, "bytes", r->bytes);
+    jw_u64(w, "served_from_cache", r->from_cache);
+    jw_u64(w, "served_from_origin", r->from_origin);
+    jw_u64(w, "errors", r->errors);
+    jw_u64(w, "bytes_from_cache", r->bytes_from_cache);
+    jw_u64(w, "bytes_from_origin", r->bytes_from_origin);
+    jw_u64(w, "bytes_failed", r->bytes_failed);
+    jw_u64(w, "outdated", r->outdated);
+    jw_overload(w, &r->overload);
+    jw_real(w, "offload", met_offload(r));
+    jw_real(w, "byte_offload", met_byte_offload(r));
+    jw_latency(w, &r->latency);
+}
+
+/* "tiers": each tier's nodes summed, in met_tier_list order. */
+static void
+jw_tiers(struct jw *w, const struct met_run *r)
+{
+    jw_open(w, "tiers");
     const char **tiers = xcalloc(r->n_nodes, sizeof *tiers);
     size_t n_tiers = met_tier_list(r, tiers);
     for (size_t k = 0; k < n_tiers; k++) {
         struct met_counters sum;
         met_tier_sum(r, tiers[k], &sum);
-        jw_open(&w, tiers[k]);
-        jw_counters(&w, &sum);
-        jw_tier_latency(&w, r, tiers[k]);
-        jw_close(&w);
+        jw_open(w, tiers[k]);
+        jw_counters(w, &sum);
+        jw_tier_latency(w, r, tiers[k]);
+        jw_close(w);
     }
     free(tiers);
-    jw_close(&w);
+    jw_close(w);
+}
 
-    jw_open(&w, "nodes");
+/* "nodes": each node in topology order, its cost last. */
+static void
+jw_nodes(struct jw *w, const struct met_run *r)
+{
+    jw_open(w, "nodes");
     for (size_t i = 0; i < r->n_nodes; i++) {
         const struct met_node *n = &r->nodes[i];
-        jw_open(&w, met_str(n->name));
-        jw_str(&w, "tier", n->tier);
-        jw_counters(&w, &n->c);
-        jw_node_latency(&w, n);
+        jw_open(w, met_str(n->name));
+        jw_str(w, "tier", n->tier);
+        jw_counters(w, &n->c);
+        jw_node_latency(w, n);
         for (size_t k = 0; k < met_n_node_fields; k++)
             if (met_node_fields[k].kind == MET_FIELD_COST)
-                jw_real(&w, met_node_fields[k].name, met_node_cost(n));
-        jw_close(&w);
+                jw_real(w, met_node_fields[k].name, met_node_cost(n));
+        jw_close(w);
     }
-    jw_close(&w);
+    jw_close(w);
+}
 
+static void
+jw_top_objects(struct jw *w, const struct met_run *r)
+{
+    jw_open(w, "top_objects");
+    jw_top_list(w, "by_origin_requests", r->top_by_requests,
+                r->n_top_by_requests);
+    jw_top_list(w, "by_origin_bytes", r->top_by_bytes, r->n_top_by_bytes);
+    jw_close(w);
+}
+
+/* "origin": what the origins sent, and their load past the cold start. */
+static void
+jw_origin(struct jw *w, const struct met_run *r)
+{
+    jw_open(w, "origin");
+    jw_u64(w, "requests", r->origin_requests);
+    jw_u64(w, "bytes", r->origin_bytes);
+    jw_u64(w, "pushed_bytes", r->origin_pushed_bytes);
+    jw_u64(w, "peak_rps", r->origin_peak_rps);
+    struct met_origin_load ol;
+    met_origin_load(r, &ol);
+    jw_real(w, "mean_rps", ol.mean_rps);
+    jw_real(w, "settle_s", ol.settle_s);
+    jw_real(w, "steady_mean_rps", ol.steady_mean_rps);
+    jw_real(w, "steady_peak_rps", ol.steady_peak_rps);
+    jw_close(w);
+}
+
+/* "engine": last, so that comparisons can cut it off: it varies run to
+ * run. */
+static void
+jw_engine(struct jw *w, const struct met_run *r)
+{
+    jw_open(w, "engine");
+    jw_u64(w, "events", r->events);
+    jw_real(w, "wall_s", r->wall_s);
+    jw_real(w, "events_per_s",
+            r->wall_s > 0 ? (double)r->events / r->wall_s : 0.0);
+    /* Every client request the engine simulated, warm-up included. */
+    jw_real(w, "requests_per_s",
+            r->wall_s > 0
+                ? (double)(r->requests + r->warmup_requests) / r->wall_s
+                : 0.0);
+    jw_real(w, "peak_rss_mib", r->peak_rss_mib);
+    jw_close(w);
+}
+
+int
+met_write_json(const struct met_run *r, FILE *out)
+{
+    struct jw w = {.out = out};
+    jw_open(&w, NULL);
+    jw_provenance(&w, r);
+    jw_bool(&w, "complete", r->is_complete);
+    jw_run_answers(&w, r);
+    jw_tiers(&w, r);
+    jw_nodes(&w, r);
     jw_answers(&w, "regions", r->regions, r->n_regions, 1);
     if (r->classes != NULL) /* overload codes are counted per region only */
         jw_answers(&w, "classes", r->classes, r->n_classes, 0);
-    if (r->has_top) {
-        jw_open(&w, "top_objects");
-        jw_top_list(&w, "by_origin_requests", r->top_by_requests,
-                    r->n_top_by_requests);
-        jw_top_list(&w, "by_origin_bytes", r->top_by_bytes, r->n_top_by_bytes);
-        jw_close(&w);
-    }
-
+    if (r->has_top)
+        jw_top_objects(&w, r);
     if (r->n_links > 0)
         jw_links(&w, r);
-
-    jw_open(&w, "origin");
-    jw_u64(&w, "requests", r->origin_requests);
-    jw_u64(&w, "bytes", r->origin_bytes);
-    jw_u64(&w, "pushed_bytes", r->origin_pushed_bytes);
-    jw_u64(&w, "peak_rps", r->origin_peak_rps);
-    struct met_origin_load ol;
-    met_origin_load(r, &ol);
-    jw_real(&w, "mean_rps", ol.mean_rps);
-    jw_real(&w, "settle_s", ol.settle_s);
-    jw_real(&w, "steady_mean_rps", ol.steady_mean_rps);
-    jw_real(&w, "steady_peak_rps", ol.steady_peak_rps);
-    jw_close(&w);
-
+    jw_origin(&w, r);
     jw_open(&w, "cost_usd");
     jw_real(&w, "total", met_total_cost(r));
     jw_close(&w);
@@ -444,20 +492,7 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_key(&w, "brownouts");
         met_brownouts_json(r, out, w.depth);
     }
-
-    /* Last, so that comparisons can cut it off: it varies run to run. */
-    jw_open(&w, "engine");
-    jw_u64(&w, "events", r->events);
-    jw_real(&w, "wall_s", r->wall_s);
-    jw_real(&w, "events_per_s",
-            r->wall_s > 0 ? (double)r->events / r->wall_s : 0.0);
-    /* Every client request the engine simulated, warm-up included. */
-    jw_real(&w, "requests_per_s",
-            r->wall_s > 0
-                ? (double)(r->requests + r->warmup_requests) / r->wall_s
-                : 0.0);
-    jw_real(&w, "peak_rss_mib", r->peak_rss_mib);
-    jw_close(&w);
+    jw_engine(&w, r);
     jw_close(&w);
     fputc('\n', out);
     if (fflush(out) != 0 || ferror(out))

@@ -335,18 +335,12 @@ void met_link_busy(struct met_run *r, size_t k, int64_t from_ns,
  * bytes.
  */
 struct met_region {
-    const char *name;         /* borrowed */
-    uint64_t requests;        /* all, errors included */
-    uint64_t errors;          /* failed: answered with an error, not in
-                                 the latencies */
-    uint64_t outdated;        /* answered with content older than the
-                                 origin's when the request was made */
-    uint64_t hits;            /* served from a cache (see above) */
-    uint64_t bytes_hit;       /* their sizes */
-    uint64_t from_origin;     /* served from the origin */
-    uint64_t bytes_from_origin;
-    uint64_t bytes_failed; /* sizes of the failed requests */
-    uint64_t bytes;
+    const char *name; /* borrowed */
+/* requests, bytes, hits, from_origin, errors, ...: one uint64_t each, as
+ * region_counters.def documents them */
+#define MET_REGION_COUNTER(name, json, column) uint64_t name;
+#include "metrics/region_counters.def"
+#undef MET_REGION_COUNTER
     struct met_overload overload;
     struct met_hist latency;
 };

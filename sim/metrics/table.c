@@ -328,9 +328,9 @@ print_regions(const struct met_run *r, FILE *out)
     tbl_row(&t);
     /* hit% (served from a cache) + origin% + failed% = 100. */
     static const char *const head[] = {
-        "region",   "requests", "hit%", "origin%", "failed%", "byte-hit%",
-        "mean(ms)", "p50",      "p90",  "p95",     "p99",     "p99.9",
-        "max",
+        "region",    "requests", "hit%", "origin%", "failed%",
+        "byte-hit%", "mean(ms)", "p50",  "p90",     "p95",
+        "p99",       "p99.9",    "max",
     };
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         tbl_cell(&t, "%s", head[i]);
@@ -362,9 +362,9 @@ link_cells(struct tbl *t, const char *name, const struct met_link_stats *s,
     tbl_cell(t, "%.3f", s->mean_mbps);
     tbl_cell(t, "%.3f", s->p95_mbps);
     tbl_cell(t, "%.3f", s->peak_mbps);
-    tbl_cell(t, "%.2f", s->capacity_mbps > 0
-                            ? 100.0 * s->offered_mbps / s->capacity_mbps
-                            : 0.0);
+    tbl_cell(t, "%.2f",
+             s->capacity_mbps > 0 ? 100.0 * s->offered_mbps / s->capacity_mbps
+                                  : 0.0);
     tbl_cell(t, "%s", transfer);
 }
 
@@ -377,8 +377,8 @@ print_links(const struct met_run *r, FILE *out)
     tbl_init(&t, 9, 1);
     tbl_row(&t);
     static const char *const head[] = {
-        "link", "capacity(Mbit/s)", "sent", "util%", "mean", "p95", "peak",
-        "offered%", "transfer(ms)",
+        "link", "capacity(Mbit/s)", "sent",         "util%", "mean", "p95",
+        "peak", "offered%",         "transfer(ms)",
     };
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         tbl_cell(&t, "%s", head[i]);
@@ -387,8 +387,7 @@ print_links(const struct met_run *r, FILE *out)
         struct met_link_stats s;
         met_link_summary(r, k, &s);
         char name[256], transfer[32];
-        snprintf(name, sizeof name, "%s->%s", met_str(l->from),
-                 met_str(l->to));
+        snprintf(name, sizeof name, "%s->%s", met_str(l->from), met_str(l->to));
         snprintf(transfer, sizeof transfer, "%.3f", s.mean_transfer_ms);
         link_cells(&t, name, &s, transfer);
     }
@@ -438,8 +437,10 @@ print_stale_refills(const struct met_run *r, FILE *out)
         total += r->nodes[i].c.refilled_stale;
     if (total == 0)
         return;
-    fprintf(out, "refilled stale %" PRIu64 ": copies purged nodes fetched "
-            "from a parent the purge had not reached yet (", total);
+    fprintf(out,
+            "refilled stale %" PRIu64 ": copies purged nodes fetched "
+            "from a parent the purge had not reached yet (",
+            total);
     const char *sep = "";
     for (size_t i = 0; i < r->n_nodes; i++) {
         if (r->nodes[i].c.refilled_stale == 0)
@@ -465,7 +466,8 @@ print_cache_keys(const struct met_run *r, FILE *out)
     }
     if (fragment == 0 && keys == 0)
         return;
-    fprintf(out, "fragmentation misses %" PRIu64 " (%.2f%% of misses): the "
+    fprintf(out,
+            "fragmentation misses %" PRIu64 " (%.2f%% of misses): the "
             "object was cached under another variant or query string\n",
             fragment, 100.0 * met_ratio(fragment, misses));
     fputs("keys per object held:", out);
@@ -477,8 +479,10 @@ print_cache_keys(const struct met_run *r, FILE *out)
     fputc('\n', out);
 }
 
-void
-met_print_table(const struct met_run *r, FILE *out)
+/* The run's identity and its headline: requests, offload, the origin's
+ * load and cost. */
+static void
+print_headline(const struct met_run *r, FILE *out)
 {
     fprintf(out, "cdnsim: %s (%s) x %s (%s), seed %" PRIu64 "\n",
             met_str(r->topology_name), met_str(r->topology_path),
@@ -510,6 +514,13 @@ met_print_table(const struct met_run *r, FILE *out)
             "origin load: mean %.1f req/s; after settling %.1f s: mean "
             "%.1f req/s, peak %.0f req/s\n",
             ol.mean_rps, ol.settle_s, ol.steady_mean_rps, ol.steady_peak_rps);
+}
+
+/* Where the client requests were answered, and why some failed or were
+ * outdated. */
+static void
+print_answers(const struct met_run *r, FILE *out)
+{
     fprintf(out,
             "answered from a cache %" PRIu64
             " (%.2f%%), from the origin %" PRIu64 " (%.2f%%), failed %" PRIu64
@@ -538,6 +549,13 @@ met_print_table(const struct met_run *r, FILE *out)
                 "outdated %" PRIu64 " (%.2f%% of requests): answered with an "
                 "older version than the origin had when asked\n",
                 r->outdated, 100.0 * met_ratio(r->outdated, r->requests));
+}
+
+void
+met_print_table(const struct met_run *r, FILE *out)
+{
+    print_headline(r, out);
+    print_answers(r, out);
     print_stale_refills(r, out);
     print_cache_keys(r, out);
     if (!r->is_complete)

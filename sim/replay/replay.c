@@ -20,20 +20,20 @@
 #include "util/idmap.h"
 #include "util/xalloc.h"
 
-#define REPLAY_BATCH 4096   /* records per batch: 96 KiB of batch arrays */
-#define REPLAY_PREFETCH 8   /* how far ahead a lookup's slot is prefetched */
+#define REPLAY_BATCH 4096 /* records per batch: 96 KiB of batch arrays */
+#define REPLAY_PREFETCH 8 /* how far ahead a lookup's slot is prefetched */
 
 struct replay_batch {
-    size_t n;                     /* records in the batch */
-    size_t n_skip;                /* leading records inside the warmup */
+    size_t n;      /* records in the batch */
+    size_t n_skip; /* leading records inside the warmup */
     uint64_t id[REPLAY_BATCH];
-    uint64_t size[REPLAY_BATCH];  /* 1 with unit_size */
-    int64_t next[REPLAY_BATCH];   /* next access; INT64_MAX for none */
+    uint64_t size[REPLAY_BATCH]; /* 1 with unit_size */
+    int64_t next[REPLAY_BATCH];  /* next access; INT64_MAX for none */
 };
 
 struct replay_cache {
     struct cache_store *store;
-    int is_offline;               /* set the next access before each one */
+    int is_offline; /* set the next access before each one */
     struct replay_result *res;
 };
 
@@ -50,8 +50,8 @@ struct prepass {
     uint64_t n_records;
     uint64_t wss_objects;
     uint64_t wss_bytes;
-    int64_t *next;       /* [record index]: next access, or -1; only when
-                            asked for */
+    int64_t *next; /* [record index]: next access, or -1; only when
+                      asked for */
 };
 
 static int
@@ -71,7 +71,7 @@ run_prepass(const struct replay_opts *o, int want_next, struct prepass *pp,
 {
     struct trace_reader *r = NULL;
     struct idmap ids;
-    uint64_t *last = NULL;   /* [object number]: its latest record index */
+    uint64_t *last = NULL; /* [object number]: its latest record index */
     size_t last_cap = 0, next_cap = 0;
     idmap_init(&ids);
     memset(pp, 0, sizeof *pp);
@@ -88,9 +88,10 @@ run_prepass(const struct replay_opts *o, int want_next, struct prepass *pp,
         uint32_t obj = idmap_get(&ids, rec.id);
         if (obj == IDMAP_EMPTY) {
             if (ids.n >= IDMAP_EMPTY - 1) {
-                rc = sim_err_set(err, -SIM_EBADVAL, o->trace_path, 0, 0,
-                                 NULL, "more than %u distinct objects: too "
-                                 "many for a first pass", IDMAP_EMPTY - 2);
+                rc = sim_err_set(err, -SIM_EBADVAL, o->trace_path, 0, 0, NULL,
+                                 "more than %u distinct objects: too "
+                                 "many for a first pass",
+                                 IDMAP_EMPTY - 2);
                 goto out;
             }
             obj = ids.n;
@@ -184,9 +185,250 @@ check_opts(const struct replay_opts *o, struct sim_err *err)
         char names[1024];
         admit_names(names, sizeof names);
         return sim_err_set(err, -SIM_EBADVAL, NULL, 0, 0, "--admission",
-                           "unknown admission \"%s\" (known: %s)",
-                           o->admission, names);
+                           "unknown admission \"%s\" (known: %s)", o->admission,
+                           names);
     }
+    return 0;
+}
+
+/* Everything one replay holds while it runs (replay_state_free). */
+struct replay_state {
+    struct prepass pp;
+    size_t n_caches;             /* policies x capacities */
+    struct replay_cache *caches; /* [n_caches] */
+    struct replay_result *res;   /* [n_caches]; the summary takes it */
+    struct replay_batch *b;      /* the batch being read and fed */
+    struct trace_reader *r;
+    int any_offline; /* a policy needs each request's next access */
+    int want_next;   /* ... and the format does not carry it, so the
+                        first pass computes it */
+};
+
+static void
+replay_state_init(const struct replay_opts *o, struct replay_state *s)
+{
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < o->n_policies; i++)
+        s->any_offline |= policy_find(o->policies[i])->needs_future;
+    s->want_next = s->any_offline && !trace_has_next_access(o->format);
+    s->n_caches = o->n_policies * o->n_capacities;
+    s->caches = xcalloc(s->n_caches, sizeof *s->caches);
+    s->res = xcalloc(s->n_caches, sizeof *s->res);
+}
+
+/* Frees all but the results, which the caller hands on or frees. */
+static void
+replay_state_free(struct replay_state *s)
+{
+    trace_close(s->r);
+    for (size_t i = 0; i < s->n_caches; i++)
+        cache_free(s->caches[i].store);
+    free(s->caches);
+    free(s->b);
+    free(s->pp.next);
+}
+
+/* The first pass, when a capacity is a fraction of the working set or an
+ * offline policy needs next accesses the trace does not carry. */
+static int
+first_pass_if_needed(const struct replay_opts *o, struct replay_state *s,
+                     struct replay_summary *out, struct sim_err *err)
+{
+    int any_fraction = 0;
+    for (size_t i = 0; i < o->n_capacities; i++)
+        any_fraction |= o->capacities[i].fraction != 0;
+    if (!any_fraction && !s->want_next)
+        return 0;
+    double t0 = now_s();
+    int rc = run_prepass(o, s->want_next, &s->pp, err);
+    if (rc != 0)
+        return rc;
+    out->did_prepass = 1;
+    out->computed_next_access = s->want_next;
+    out->wss_objects = s->pp.wss_objects;
+    out->wss_bytes = s->pp.wss_bytes;
+    out->prepass_seconds = now_s() - t0;
+    return 0;
+}
+
+/* The capacity c stands for: its value, or its fraction of the working
+ * set the first pass counted (objects with unit_size, else bytes). */
+static int
+capacity_of(const struct replay_opts *o, const struct replay_capacity *c,
+            const struct prepass *pp, uint64_t *cap, struct sim_err *err)
+{
+    *cap = c->value;
+    if (c->fraction == 0)
+        return 0;
+    uint64_t wss = o->unit_size ? pp->wss_objects : pp->wss_bytes;
+    *cap = (uint64_t)llround(c->fraction * (double)wss);
+    if (*cap == 0)
+        return sim_err_set(err, -SIM_EBADVAL, NULL, 0, 0, "--capacity",
+                           "%g of a working set of %llu %s is no capacity "
+                           "at all",
+                           c->fraction, (unsigned long long)wss,
+                           o->unit_size ? "objects" : "bytes");
+    return 0;
+}
+
+/* A start() error has no position: the parameters came from --admission
+ * (the policies take none here), so the field is named after it. */
+static int
+blame_admission(struct sim_err *err)
+{
+    if (err != NULL && err->file[0] == '\0' &&
+        strncmp(err->field, "--", 2) != 0) {
+        char field[sizeof err->field];
+        snprintf(field, sizeof field, "--admission %.100s", err->field);
+        memcpy(err->field, field, sizeof field);
+    }
+    return err ? err->code : -SIM_EBADVAL;
+}
+
+/* One cache per policy x capacity, for each policy every capacity in
+ * order (the order of the results). */
+static int
+open_caches(const struct replay_opts *o, struct replay_state *s,
+            struct sim_err *err)
+{
+    const struct admit_ops *adm =
+        o->admission ? admit_find(o->admission) : NULL;
+    for (size_t p = 0; p < o->n_policies; p++) {
+        const struct policy_ops *ops = policy_find(o->policies[p]);
+        for (size_t k = 0; k < o->n_capacities; k++) {
+            uint64_t cap;
+            int rc = capacity_of(o, &o->capacities[k], &s->pp, &cap, err);
+            if (rc != 0)
+                return rc;
+            size_t i = p * o->n_capacities + k;
+            s->caches[i].store =
+                cache_new_admit(ops, adm, cap, o->admission_params,
+                                o->n_admission_params, o->seed, err);
+            if (s->caches[i].store == NULL)
+                return blame_admission(err);
+            s->caches[i].is_offline = ops->needs_future;
+            s->caches[i].res = &s->res[i];
+            s->res[i].policy = ops->name;
+            s->res[i].admission = o->admission ? o->admission : "always";
+            s->res[i].capacity = cap;
+        }
+    }
+    return 0;
+}
+
+/* The next access of rec for the offline policies: from the trace, or
+ * from the first pass (whose record count it must not pass). */
+static int
+next_access_of(const struct replay_opts *o, const struct replay_state *s,
+               const struct trace_rec *rec, int64_t *next, struct sim_err *err)
+{
+    *next = rec->next_access;
+    if (s->want_next) {
+        if (rec->index >= s->pp.n_records)
+            return sim_err_set(err, -SIM_EIO, o->trace_path, 0, 0, NULL,
+                               "the trace grew between the first pass and "
+                               "the replay");
+        *next = s->pp.next[rec->index];
+    }
+    if (*next < 0)
+        *next = INT64_MAX;
+    return 0;
+}
+
+/* Reads up to REPLAY_BATCH records into s->b. Returns 1 when the batch
+ * is full, 0 at the end of the trace, or a negative code. */
+static int
+fill_batch(const struct replay_opts *o, struct replay_state *s,
+           struct sim_err *err)
+{
+    struct replay_batch *b = s->b;
+    struct trace_rec rec;
+    int rc = 1;
+    b->n = b->n_skip = 0;
+    while (b->n < REPLAY_BATCH && (rc = trace_next(s->r, &rec)) == 1) {
+        size_t n = b->n++;
+        b->id[n] = rec.id;
+        b->size[n] = o->unit_size ? 1 : rec.size;
+        if (s->any_offline) {
+            int code = next_access_of(o, s, &rec, &b->next[n], err);
+            if (code != 0)
+                return code;
+        }
+        if (rec.index < o->warmup)
+            b->n_skip = n + 1;
+    }
+    if (rc < 0 && err != NULL)
+        *err = *trace_error(s->r);
+    return rc;
+}
+
+/* Runs the batch through every cache, timing each cache on its own. */
+static void
+feed_caches(struct replay_state *s)
+{
+    const struct replay_batch *b = s->b;
+    uint64_t counted = b->n - b->n_skip, bytes = 0;
+    for (size_t i = b->n_skip; i < b->n; i++)
+        bytes += b->size[i];
+    for (size_t i = 0; i < s->n_caches && b->n > 0; i++) {
+        double t0 = now_s();
+        feed(&s->caches[i], b);
+        s->caches[i].res->seconds += now_s() - t0;
+        s->caches[i].res->requests += counted;
+        s->caches[i].res->bytes += bytes;
+        s->caches[i].res->n_fed += b->n;
+    }
+}
+
+/* The replay pass proper: batch after batch until the end of the trace
+ * or a stop (*interrupted then 1). */
+static int
+replay_pass(const struct replay_opts *o, struct replay_state *s,
+            struct replay_summary *out, int *interrupted, struct sim_err *err)
+{
+    s->b = xmalloc(sizeof *s->b);
+    double t_start = now_s();
+    int rc = trace_open(o->trace_path, o->format, o->trace_opts, &s->r, err);
+    if (rc != 0)
+        return rc;
+    *interrupted = 0;
+    int ended = 0;
+    while (!ended) {
+        if ((rc = fill_batch(o, s, err)) < 0)
+            return rc;
+        ended = rc == 0;
+        feed_caches(s);
+        out->n_records += s->b->n;
+        if (!ended && stopped(o)) {
+            *interrupted = 1;
+            break;
+        }
+    }
+    out->pass_seconds = now_s() - t_start;
+    return 0;
+}
+
+/* What only the whole pass can tell: the trace did not change since the
+ * first pass, it held requests, and the warmup left some to count. */
+static int
+check_pass(const struct replay_opts *o, const struct replay_state *s,
+           const struct replay_summary *out, struct sim_err *err)
+{
+    if (s->want_next && out->n_records != s->pp.n_records)
+        return sim_err_set(err, -SIM_EIO, o->trace_path, 0, 0, NULL,
+                           "the trace changed between the first pass (%llu "
+                           "records) and the replay (%llu)",
+                           (unsigned long long)s->pp.n_records,
+                           (unsigned long long)out->n_records);
+    if (out->n_records == 0)
+        return sim_err_set(err, -SIM_ETRACE, o->trace_path, 0, 0, NULL,
+                           "the trace holds no requests");
+    if (o->warmup >= out->n_records)
+        return sim_err_set(err, -SIM_EBADVAL, NULL, 0, 0, "--warmup",
+                           "a warmup of %llu requests leaves nothing to "
+                           "count in %s (%llu requests)",
+                           (unsigned long long)o->warmup, o->trace_path,
+                           (unsigned long long)out->n_records);
     return 0;
 }
 
@@ -198,177 +440,27 @@ replay_run(const struct replay_opts *o, struct replay_summary *out,
     int rc = check_opts(o, err);
     if (rc != 0)
         return rc;
-
-    int any_offline = 0, any_fraction = 0;
-    for (size_t i = 0; i < o->n_policies; i++)
-        any_offline |= policy_find(o->policies[i])->needs_future;
-    for (size_t i = 0; i < o->n_capacities; i++)
-        any_fraction |= o->capacities[i].fraction != 0;
-    int want_next = any_offline && !trace_has_next_access(o->format);
-
-    struct prepass pp;
-    memset(&pp, 0, sizeof pp);
-    size_t n_caches = o->n_policies * o->n_capacities;
-    struct replay_cache *caches = xcalloc(n_caches, sizeof *caches);
-    struct replay_result *res = xcalloc(n_caches, sizeof *res);
-    struct replay_batch *b = NULL;
-    struct trace_reader *r = NULL;
-
-    if (any_fraction || want_next) {
-        double t0 = now_s();
-        if ((rc = run_prepass(o, want_next, &pp, err)) != 0)
-            goto fail;
-        out->did_prepass = 1;
-        out->computed_next_access = want_next;
-        out->wss_objects = pp.wss_objects;
-        out->wss_bytes = pp.wss_bytes;
-        out->prepass_seconds = now_s() - t0;
+    struct replay_state s;
+    replay_state_init(o, &s);
+    int interrupted = 0;
+    if ((rc = first_pass_if_needed(o, &s, out, err)) != 0 ||
+        (rc = open_caches(o, &s, err)) != 0 ||
+        (rc = replay_pass(o, &s, out, &interrupted, err)) != 0 ||
+        (!interrupted && (rc = check_pass(o, &s, out, err)) != 0)) {
+        replay_state_free(&s);
+        free(s.res);
+        memset(out, 0, sizeof *out);
+        return rc;
     }
-
-    const struct admit_ops *adm =
-        o->admission ? admit_find(o->admission) : NULL;
-    for (size_t p = 0; p < o->n_policies; p++) {
-        const struct policy_ops *ops = policy_find(o->policies[p]);
-        for (size_t k = 0; k < o->n_capacities; k++) {
-            const struct replay_capacity *c = &o->capacities[k];
-            uint64_t cap = c->value;
-            if (c->fraction != 0) {
-                uint64_t wss = o->unit_size ? pp.wss_objects : pp.wss_bytes;
-                cap = (uint64_t)llround(c->fraction * (double)wss);
-                if (cap == 0) {
-                    rc = sim_err_set(err, -SIM_EBADVAL, NULL, 0, 0,
-                                     "--capacity",
-                                     "%g of a working set of %llu %s is "
-                                     "no capacity at all",
-                                     c->fraction, (unsigned long long)wss,
-                                     o->unit_size ? "objects" : "bytes");
-                    goto fail;
-                }
-            }
-            size_t i = p * o->n_capacities + k;
-            caches[i].store = cache_new_admit(ops, adm, cap,
-                                              o->admission_params,
-                                              o->n_admission_params,
-                                              o->seed, err);
-            if (caches[i].store == NULL) {
-                /* A start() error has no position: the parameters came
-                 * from --admission (the policies take none here). */
-                if (err != NULL && err->file[0] == '\0' &&
-                    strncmp(err->field, "--", 2) != 0) {
-                    char field[sizeof err->field];
-                    snprintf(field, sizeof field, "--admission %.100s",
-                             err->field);
-                    memcpy(err->field, field, sizeof field);
-                }
-                rc = err ? err->code : -SIM_EBADVAL;
-                goto fail;
-            }
-            caches[i].is_offline = ops->needs_future;
-            caches[i].res = &res[i];
-            res[i].policy = ops->name;
-            res[i].admission = o->admission ? o->admission : "always";
-            res[i].capacity = cap;
-        }
-    }
-
-    b = xmalloc(sizeof *b);
-    double t_start = now_s();
-    if ((rc = trace_open(o->trace_path, o->format, o->trace_opts, &r, err)))
-        goto fail;
-    int ended = 0, interrupted = 0;
-    while (!ended) {
-        struct trace_rec rec;
-        b->n = b->n_skip = 0;
-        while (b->n < REPLAY_BATCH && (rc = trace_next(r, &rec)) == 1) {
-            size_t n = b->n++;
-            b->id[n] = rec.id;
-            b->size[n] = o->unit_size ? 1 : rec.size;
-            if (any_offline) {
-                int64_t next = rec.next_access;
-                if (want_next) {
-                    if (rec.index >= pp.n_records) {
-                        rc = sim_err_set(err, -SIM_EIO, o->trace_path, 0, 0,
-                                         NULL, "the trace grew between "
-                                         "the first pass and the replay");
-                        goto fail;
-                    }
-                    next = pp.next[rec.index];
-                }
-                b->next[n] = next < 0 ? INT64_MAX : next;
-            }
-            if (rec.index < o->warmup)
-                b->n_skip = n + 1;
-        }
-        if (rc < 0) {
-            if (err != NULL)
-                *err = *trace_error(r);
-            goto fail;
-        }
-        ended = rc == 0;
-        uint64_t counted = b->n - b->n_skip, bytes = 0;
-        for (size_t i = b->n_skip; i < b->n; i++)
-            bytes += b->size[i];
-        for (size_t i = 0; i < n_caches && b->n > 0; i++) {
-            double t0 = now_s();
-            feed(&caches[i], b);
-            caches[i].res->seconds += now_s() - t0;
-            caches[i].res->requests += counted;
-            caches[i].res->bytes += bytes;
-            caches[i].res->n_fed += b->n;
-        }
-        out->n_records += b->n;
-        if (!ended && stopped(o)) {
-            interrupted = 1;
-            break;
-        }
-    }
-    out->pass_seconds = now_s() - t_start;
-    if (want_next && !interrupted && out->n_records != pp.n_records) {
-        rc = sim_err_set(err, -SIM_EIO, o->trace_path, 0, 0, NULL,
-                         "the trace changed between the first pass (%llu "
-                         "records) and the replay (%llu)",
-                         (unsigned long long)pp.n_records,
-                         (unsigned long long)out->n_records);
-        goto fail;
-    }
-    if (!interrupted && out->n_records == 0) {
-        rc = sim_err_set(err, -SIM_ETRACE, o->trace_path, 0, 0, NULL,
-                         "the trace holds no requests");
-        goto fail;
-    }
-    if (!interrupted && o->warmup >= out->n_records) {
-        rc = sim_err_set(err, -SIM_EBADVAL, NULL, 0, 0, "--warmup",
-                         "a warmup of %llu requests leaves nothing to count "
-                         "in %s (%llu requests)",
-                         (unsigned long long)o->warmup, o->trace_path,
-                         (unsigned long long)out->n_records);
-        goto fail;
-    }
-    trace_close(r);
-    for (size_t i = 0; i < n_caches; i++)
-        cache_free(caches[i].store);
-    free(caches);
-    free(b);
-    free(pp.next);
-    out->results = res;
-    out->n_results = n_caches;
+    replay_state_free(&s);
+    out->results = s.res;
+    out->n_results = s.n_caches;
     out->is_complete = !interrupted;
     if (interrupted)
         return sim_err_set(err, -SIM_EINTR, NULL, 0, 0, NULL,
                            "interrupted after %llu requests",
                            (unsigned long long)out->n_records);
     return 0;
-
-fail:
-    trace_close(r);
-    for (size_t i = 0; i < n_caches; i++)
-        cache_free(caches[i].store);
-    free(caches);
-    free(res);
-    free(b);
-    free(pp.next);
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
 void

@@ -420,19 +420,14 @@ plot_origin(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
     return draw_lines(pl, &p, titles, c->n_runs, code);
 }
 
-/* Hit ratio of each caching node and tier (by name across the runs), one
- * bar per run. */
-static int
-plot_hit_ratio(struct rep_plotter *pl, const struct cmp *c)
+/* The bars' labels: the caching nodes, then the tiers as "TIER (all)",
+ * each once, in the order first met across the runs (caller frees each
+ * and the array). */
+static char **
+hit_ratio_labels(const struct cmp *c, size_t *n_labels)
 {
-    struct rep_plot p;
-    int code =
-        rep_plot_begin(pl, &p, "compare-hit-ratio", "compare-hit-ratio.gp");
-    if (code != 0)
-        return code;
-    /* The labels: nodes, then tiers, in the order first met. */
     char **labels = NULL;
-    size_t n_labels = 0;
+    *n_labels = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < c->n_runs; i++) {
             const struct run_info *r = &c->runs[i];
@@ -445,43 +440,74 @@ plot_hit_ratio(struct rep_plotter *pl, const struct cmp *c)
                 char *l = pass == 0 ? xstrdup(r->nodes[k].name)
                                     : xasprintf("%s (all)", tier);
                 size_t j = 0;
-                while (j < n_labels && strcmp(labels[j], l) != 0)
+                while (j < *n_labels && strcmp(labels[j], l) != 0)
                     j++;
-                if (j < n_labels) {
+                if (j < *n_labels) {
                     free(l);
                     continue;
                 }
-                labels = xrealloc(labels, (n_labels + 1) * sizeof *labels);
-                labels[n_labels++] = l;
+                labels = xrealloc(labels, (*n_labels + 1) * sizeof *labels);
+                labels[(*n_labels)++] = l;
             }
         }
-    fputs("# label", p.data);
+    return labels;
+}
+
+/* The hit ratio of the node or tier labelled label in run r; NAN when
+ * the run has none of that name. */
+static double
+hit_ratio_of(const struct run_info *r, const char *label)
+{
+    double v = NAN;
+    for (size_t k = 0; k < r->n_nodes; k++)
+        if (strcmp(r->nodes[k].name, label) == 0)
+            v = r->nodes[k].hit_ratio;
+    for (size_t k = 0; k < r->n_tiers; k++) {
+        char *l = xasprintf("%s (all)", r->tiers[k].tier);
+        if (strcmp(l, label) == 0)
+            v = share((int64_t)r->tiers[k].c.hits,
+                      (int64_t)r->tiers[k].c.requests);
+        free(l);
+    }
+    return v;
+}
+
+/* The plot's data: a row per label, a column per run. */
+static void
+hit_ratio_rows(FILE *data, const struct cmp *c, char *const *labels,
+               size_t n_labels)
+{
+    fputs("# label", data);
     for (size_t i = 0; i < c->n_runs; i++)
-        fprintf(p.data, "\trun %lld hit ratio (%%)", (long long)c->runs[i].id);
-    fputc('\n', p.data);
+        fprintf(data, "\trun %lld hit ratio (%%)", (long long)c->runs[i].id);
+    fputc('\n', data);
     for (size_t j = 0; j < n_labels; j++) {
-        rep_dat_label(p.data, labels[j]);
+        rep_dat_label(data, labels[j]);
         for (size_t i = 0; i < c->n_runs; i++) {
-            const struct run_info *r = &c->runs[i];
-            double v = NAN;
-            for (size_t k = 0; k < r->n_nodes; k++)
-                if (strcmp(r->nodes[k].name, labels[j]) == 0)
-                    v = r->nodes[k].hit_ratio;
-            for (size_t k = 0; k < r->n_tiers; k++) {
-                char *l = xasprintf("%s (all)", r->tiers[k].tier);
-                if (strcmp(l, labels[j]) == 0)
-                    v = share((int64_t)r->tiers[k].c.hits,
-                              (int64_t)r->tiers[k].c.requests);
-                free(l);
-            }
+            double v = hit_ratio_of(&c->runs[i], labels[j]);
             /* gnuplot draws no bar for a missing value. */
             if (isnan(v))
-                fputs("\t?", p.data);
+                fputs("\t?", data);
             else
-                fprintf(p.data, "\t%.4f", 100 * v);
+                fprintf(data, "\t%.4f", 100 * v);
         }
-        fputc('\n', p.data);
+        fputc('\n', data);
     }
+}
+
+/* Hit ratio of each caching node and tier (by name across the runs), one
+ * bar per run. */
+static int
+plot_hit_ratio(struct rep_plotter *pl, const struct cmp *c)
+{
+    struct rep_plot p;
+    int code =
+        rep_plot_begin(pl, &p, "compare-hit-ratio", "compare-hit-ratio.gp");
+    if (code != 0)
+        return code;
+    size_t n_labels;
+    char **labels = hit_ratio_labels(c, &n_labels);
+    hit_ratio_rows(p.data, c, labels, n_labels);
     if (n_labels == 0) {
         labels = xrealloc(labels, sizeof *labels);
         labels[n_labels++] = xstrdup("(no caches)");

@@ -288,6 +288,14 @@ struct run_info {
 int rep_run_load(struct rep_db *d, int64_t run_id, struct run_info *r);
 void rep_run_info_fini(struct run_info *r);
 
+/* num / den, 0 when den is not positive. */
+double rep_ratio(int64_t num, int64_t den);
+
+/* Writes the report's text of run r (run_text.c): the scenario and its
+ * key numbers in words and a table, the list of plots, and the node, tier
+ * and region tables. */
+void rep_run_text(struct rep_doc *doc, const struct run_info *r);
+
 /* Writes the latency CDF of run_id's histogram of region ("*": all) as an
  * index block of f; *has_rows 0 when it is empty. Returns 0 or -SIM_EDB. */
 int rep_cdf_block(struct rep_db *d, FILE *f, int64_t run_id,

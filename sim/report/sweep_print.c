@@ -51,7 +51,9 @@ is_table_column(const struct sw_info *s, size_t k)
     return k < M_N_FIXED ? table_head[k] != NULL : s->metrics[k].in_table;
 }
 
-/* Loads sweep_id of db_path for the figures want asks for. */
+/* Loads sweep_id of db_path for the figures want asks for; the caller
+ * ends with close_sweep. On failure nothing is left open: *s is zeroed
+ * and d closed (close_sweep may still be called). */
 static int
 open_sweep(const char *db_path, int64_t sweep_id, const struct sw_want *want,
            struct rep_db *d, struct sw_info *s, struct sim_err *err)
@@ -63,7 +65,19 @@ open_sweep(const char *db_path, int64_t sweep_id, const struct sw_want *want,
                            "the database holds no sweeps");
     if (code == 0)
         code = sw_load(d, sweep_id, want, s);
+    if (code != 0) {
+        sw_fini(s);
+        memset(s, 0, sizeof *s);
+        rep_db_close(d);
+    }
     return code;
+}
+
+static void
+close_sweep(struct rep_db *d, struct sw_info *s)
+{
+    sw_fini(s);
+    rep_db_close(d);
 }
 
 /* The printed table as cells, row 0 the heads; a pending point's row
@@ -158,11 +172,8 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
     struct sw_info s;
     struct sw_want want = {.paths = metrics, .n_paths = n_metrics};
     int code = open_sweep(db_path, sweep_id, &want, &d, &s, err);
-    if (code != 0) {
-        sw_fini(&s);
-        rep_db_close(&d);
+    if (code != 0)
         return code;
-    }
     size_t n_rows, n_cols;
     char **cell = table_cells(&s, &n_rows, &n_cols);
     print_cells(cell, n_rows, n_cols, out);
@@ -176,8 +187,7 @@ rep_print_sweep(const char *db_path, int64_t sweep_id,
         free(cell[i]);
     free(cell);
     code = rep_links_sweep_warnings(&d, sweep_id, out);
-    sw_fini(&s);
-    rep_db_close(&d);
+    close_sweep(&d, &s);
     return code;
 }
 
@@ -202,6 +212,90 @@ json_num(FILE *out, double v)
         fprintf(out, "%.6f", fabs(v) < 5e-7 ? 0.0 : v);
 }
 
+/* The sweep's identity, its --vary parameters and the metrics' paths:
+ * the members before "points". */
+static void
+json_sweep_head(FILE *out, const struct sw_info *s)
+{
+    fprintf(out,
+            "{\n  \"sweep\": %lld,\n  \"topology_path\": ", (long long)s->id);
+    json_fputs(out, s->topology_path);
+    fputs(",\n  \"workload_path\": ", out);
+    json_fputs(out, s->workload_path);
+    fputs(",\n  \"topology_sha256\": ", out);
+    json_opt_str(out, s->topology_sha256);
+    fputs(",\n  \"workload_sha256\": ", out);
+    json_opt_str(out, s->workload_sha256);
+    fputs(",\n  \"cdnsim_version\": ", out);
+    json_opt_str(out, s->cdnsim_version);
+    fprintf(out, ",\n  \"seed\": %lld,\n  \"overrides\": ", (long long)s->seed);
+    json_fputs(out, s->overrides);
+    fprintf(out, ",\n  \"replications\": %lld,\n  \"vary\": [",
+            (long long)s->n_replications);
+    for (size_t j = 0; j < s->n_vary; j++) {
+        fputs(j ? ",\n    {\"path\": " : "\n    {\"path\": ", out);
+        json_fputs(out, s->vary[j].path);
+        fputs(", \"spec\": ", out);
+        json_fputs(out, s->vary[j].spec);
+        fputs(", \"kind\": ", out);
+        json_fputs(out, s->vary[j].kind);
+        fputc('}', out);
+    }
+    fputs(s->n_vary ? "\n  ],\n  \"metrics\": [" : "],\n  \"metrics\": [", out);
+    for (size_t k = 0; k < s->n_metrics; k++) {
+        fputs(k ? ", " : "", out);
+        json_fputs(out, s->metrics[k].m.path);
+    }
+    fputs("]", out);
+}
+
+/* A point's "metrics" object: each metric's mean, confidence interval and
+ * standard deviation (null for an incomplete point) and its runs' values. */
+static void
+json_point_metrics(FILE *out, const struct sw_info *s, const struct sw_point *q)
+{
+    fputs("],\n      \"metrics\": {", out);
+    for (size_t k = 0; k < s->n_metrics; k++) {
+        fputs(k ? ",\n        " : "\n        ", out);
+        json_fputs(out, s->metrics[k].m.path);
+        fputs(": {\"mean\": ", out);
+        json_num(out, q->is_complete ? PV(q, k) : NAN);
+        fputs(", \"ci95\": ", out);
+        json_num(out, q->is_complete ? q->ci[k] : NAN);
+        fputs(", \"stddev\": ", out);
+        json_num(out, q->is_complete ? q->sd[k] : NAN);
+        fputs(", \"values\": [", out);
+        for (int64_t r = 0; r < q->n_rv; r++) {
+            fputs(r ? ", " : "", out);
+            json_num(out, q->rv[k * (size_t)q->n_rv + (size_t)r]);
+        }
+        fputs("]}", out);
+    }
+    fputs("\n      }\n    }", out);
+}
+
+/* One element of "points": its parameters, values, runs and metrics. */
+static void
+json_point(FILE *out, const struct sw_info *s, const struct sw_point *q,
+           int is_first)
+{
+    fprintf(out, "%s\n    {\n      \"point\": %lld,\n      \"params\": ",
+            is_first ? "" : ",", (long long)q->point);
+    json_fputs(out, q->params);
+    fputs(",\n      \"values\": {", out);
+    for (size_t j = 0; j < s->n_vary; j++) {
+        fputs(j ? ", " : "", out);
+        json_fputs(out, s->vary[j].path);
+        fputs(": ", out);
+        json_fputs(out, q->value[j]);
+    }
+    fprintf(out, "},\n      \"complete\": %s,\n      \"run_ids\": [",
+            q->is_complete ? "true" : "false");
+    for (int64_t r = 0; r < q->n_rv; r++)
+        fprintf(out, "%s%lld", r ? ", " : "", (long long)q->run_ids[r]);
+    json_point_metrics(out, s, q);
+}
+
 int
 rep_sweep_json(const char *db_path, int64_t sweep_id,
                const char *const *metrics, size_t n_metrics, FILE *out,
@@ -212,79 +306,14 @@ rep_sweep_json(const char *db_path, int64_t sweep_id,
     struct sw_want want = {
         .paths = metrics, .n_paths = n_metrics, .defaults = 1};
     int code = open_sweep(db_path, sweep_id, &want, &d, &s, err);
-    if (code != 0) {
-        sw_fini(&s);
-        rep_db_close(&d);
+    if (code != 0)
         return code;
-    }
-    fprintf(out,
-            "{\n  \"sweep\": %lld,\n  \"topology_path\": ", (long long)s.id);
-    json_fputs(out, s.topology_path);
-    fputs(",\n  \"workload_path\": ", out);
-    json_fputs(out, s.workload_path);
-    fputs(",\n  \"topology_sha256\": ", out);
-    json_opt_str(out, s.topology_sha256);
-    fputs(",\n  \"workload_sha256\": ", out);
-    json_opt_str(out, s.workload_sha256);
-    fputs(",\n  \"cdnsim_version\": ", out);
-    json_opt_str(out, s.cdnsim_version);
-    fprintf(out, ",\n  \"seed\": %lld,\n  \"overrides\": ", (long long)s.seed);
-    json_fputs(out, s.overrides);
-    fprintf(out, ",\n  \"replications\": %lld,\n  \"vary\": [",
-            (long long)s.n_replications);
-    for (size_t j = 0; j < s.n_vary; j++) {
-        fputs(j ? ",\n    {\"path\": " : "\n    {\"path\": ", out);
-        json_fputs(out, s.vary[j].path);
-        fputs(", \"spec\": ", out);
-        json_fputs(out, s.vary[j].spec);
-        fputs(", \"kind\": ", out);
-        json_fputs(out, s.vary[j].kind);
-        fputc('}', out);
-    }
-    fputs(s.n_vary ? "\n  ],\n  \"metrics\": [" : "],\n  \"metrics\": [", out);
-    for (size_t k = 0; k < s.n_metrics; k++) {
-        fputs(k ? ", " : "", out);
-        json_fputs(out, s.metrics[k].m.path);
-    }
-    fputs("],\n  \"points\": [", out);
-    for (int64_t p = 0; p < s.n_points; p++) {
-        const struct sw_point *q = &s.points[p];
-        fprintf(out, "%s\n    {\n      \"point\": %lld,\n      \"params\": ",
-                p ? "," : "", (long long)q->point);
-        json_fputs(out, q->params);
-        fputs(",\n      \"values\": {", out);
-        for (size_t j = 0; j < s.n_vary; j++) {
-            fputs(j ? ", " : "", out);
-            json_fputs(out, s.vary[j].path);
-            fputs(": ", out);
-            json_fputs(out, q->value[j]);
-        }
-        fprintf(out, "},\n      \"complete\": %s,\n      \"run_ids\": [",
-                q->is_complete ? "true" : "false");
-        for (int64_t r = 0; r < q->n_rv; r++)
-            fprintf(out, "%s%lld", r ? ", " : "", (long long)q->run_ids[r]);
-        fputs("],\n      \"metrics\": {", out);
-        for (size_t k = 0; k < s.n_metrics; k++) {
-            fputs(k ? ",\n        " : "\n        ", out);
-            json_fputs(out, s.metrics[k].m.path);
-            fputs(": {\"mean\": ", out);
-            json_num(out, q->is_complete ? PV(q, k) : NAN);
-            fputs(", \"ci95\": ", out);
-            json_num(out, q->is_complete ? q->ci[k] : NAN);
-            fputs(", \"stddev\": ", out);
-            json_num(out, q->is_complete ? q->sd[k] : NAN);
-            fputs(", \"values\": [", out);
-            for (int64_t r = 0; r < q->n_rv; r++) {
-                fputs(r ? ", " : "", out);
-                json_num(out, q->rv[k * (size_t)q->n_rv + (size_t)r]);
-            }
-            fputs("]}", out);
-        }
-        fputs("\n      }\n    }", out);
-    }
+    json_sweep_head(out, &s);
+    fputs(",\n  \"points\": [", out);
+    for (int64_t p = 0; p < s.n_points; p++)
+        json_point(out, &s, &s.points[p], p == 0);
     fputs(s.n_points ? "\n  ]\n}\n" : "]\n}\n", out);
-    sw_fini(&s);
-    rep_db_close(&d);
+    close_sweep(&d, &s);
     if (fflush(out) != 0 || ferror(out))
         return sim_err_set(err, -SIM_EIO, "--json", 0, 0, NULL,
                            "cannot write the sweep's JSON");
@@ -329,7 +358,6 @@ rep_sweep_summary(const char *db_path, int64_t sweep_id,
         *rows = v;
         *n_rows = n;
     }
-    sw_fini(&s);
-    rep_db_close(&d);
+    close_sweep(&d, &s);
     return code;
 }
