@@ -32,7 +32,8 @@
     X(fault)             \
     X(purge_order)       \
     X(cache_key)         \
-    X(billing)
+    X(billing)           \
+    X(placement)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
@@ -142,7 +143,8 @@ void test_assert_doc_says(const char *path, const char *phrase);
 /* Everything versions 5 and later added: a file written today becomes
  * one of version 4. */
 #define DROP_SINCE_5                                                           \
-    DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10
+    DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10            \
+        DROP_VERSION_12
 
 /* SQL that removes what schema version 6 added (overload counters). */
 #define DROP_VERSION_6                                                         \
@@ -164,6 +166,11 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE node_metrics DROP COLUMN cached_keys;"                        \
     "ALTER TABLE node_metrics DROP COLUMN cached_objects;"                     \
     "ALTER TABLE node_metrics DROP COLUMN keys_per_object;"
+
+/* SQL that removes what schema version 12 added (placement counters). */
+#define DROP_VERSION_12                                                        \
+    "ALTER TABLE node_metrics DROP COLUMN placement_skipped;"                  \
+    "ALTER TABLE node_metrics DROP COLUMN moved_down;"
 
 /* SQL that removes what schema version 5 added (p95 latencies, the
  * node_latency table): turns a database written today into one of

@@ -63,6 +63,7 @@ static const char *const node_keys[] = {"name",
                                         "timeout",
                                         "rate_limit",
                                         "cache_key",
+                                        "placement",
                                         NULL};
 static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
 static const char *const service_required[] = {"dist", "mean", NULL};
@@ -544,6 +545,8 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
                                "it is the top of its tree", err);
         if (rc == 0)
             rc = tb_origin_key(b, &m, "cache_key", "it caches nothing", err);
+        if (rc == 0)
+            rc = tb_origin_key(b, &m, "placement", "it caches nothing", err);
     } else {
         node->has_cache = 1;
         rc = tb_cache(b, &m, &node->cache, err);
@@ -560,6 +563,8 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
         b->backup_id[i] = cfg_map_find(&m, "backup_parent");
         if (rc == 0)
             rc = cfg_cache_key_build(&m, &node->cache_key, err);
+        if (rc == 0)
+            rc = cfg_placement_build(&m, node, err);
     }
     /* A node of a provider costs the provider's price unless it says. */
     int provider_id = cfg_map_find(&m, "provider");

@@ -106,7 +106,9 @@ enum sim_rng_tag {
     SIM_RNG_VARIANT,      /* the variants and query strings of requests
                              (sim/model/cache_key.c) */
     SIM_RNG_NODE_LINK,    /* one per node link whose latency is a mapping */
-    SIM_RNG_REGION_LINK   /* one per region link whose latency is one */
+    SIM_RNG_REGION_LINK,  /* one per region link whose latency is one */
+    SIM_RNG_PLACEMENT     /* one per node with probabilistic placement
+                             (sim/model/placement.c) */
 };
 
 #endif

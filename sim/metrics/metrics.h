@@ -555,7 +555,7 @@ int met_check_db(const char *path, struct sim_err *err);
  * figures (fragment_misses, cached_keys, cached_objects,
  * keys_per_object); 8 added the table provider_bills (created in
  * place). 9 was never released. */
-#define MET_DB_VERSION 10
+#define MET_DB_VERSION 12
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

@@ -262,6 +262,9 @@ struct cdn {
     int64_t **purge_reach;         /* [event][node]: when a purge reaches
                                       the node, or -1 (purge_order.c) */
     int has_staged_purges;         /* some purge has order: */
+    struct placement *placement;   /* nodes' placements (placement.c), or
+                                      NULL when every node stores
+                                      everywhere */
     struct key_rules *keys;        /* cache keys with variants and query
                                       strings (cache_key.c), or NULL:
                                       keys are object ids */
@@ -579,6 +582,22 @@ void purge_order_fini(struct cdn *c);
 void purge_order_schedule(struct cdn *c, size_t k);
 void purge_order_check_refill(struct cdn *c, const struct req *r,
                               int64_t now);
+
+/* placement.c: where copies are kept (a node's placement:). */
+void placement_init(struct cdn *c);
+void placement_fini(struct cdn *c);
+/* The body of s's answer goes down to its child request: decides
+ * whether the child's node stores it, and moves an exclusive node's copy
+ * down. Called only when c->placement is set. */
+void placement_hand_down(struct cdn *c, uint32_t s, int64_t now);
+/* ANSWER_BODY at s's node when c->placement is set: stores the body
+ * (node_store_answer) unless the node's placement declines it; returns
+ * the copy or NULL. */
+struct cache_obj *placement_store_answer(struct cdn *c, uint32_t s,
+                                         int64_t now);
+/* request.c: the node of r stores its answer if its policy admits it. */
+struct cache_obj *node_store_answer(struct cdn *c, const struct req *r,
+                                    int64_t now);
 
 /* observe.c: the one place each outcome is counted and narrated. */
 void observe_purged_copy(struct cdn *c, const struct req *r, int64_t now);

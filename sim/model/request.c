@@ -60,6 +60,10 @@ answer_child(struct cdn *c, uint32_t s, int64_t now)
     uint32_t child_node = child->node;
     const struct link *lk = link_to(c, child_node, r->node);
     int has_body = !r->failed && !r->not_modified; /* not an error or 304 */
+    /* The child's node decides whether it stores the body (this may
+     * remove r's node's own copy, exclusive). */
+    if (c->placement != NULL && has_body)
+        placement_hand_down(c, s, now);
     cache_prefetch(c->nodes[child_node].cache, r->object); /* its fill
                                                    will look it up */
     if (has_body && lk->shared >= 0) {
@@ -349,8 +353,8 @@ classify_answer(const struct req *r, const struct cache_obj *o, int64_t now)
 
 /* ANSWER_BODY: the node stores what came if its policy admits it;
  * returns the stored copy or NULL. */
-static struct cache_obj *
-store_answer(struct cdn *c, const struct req *r, int64_t now)
+struct cache_obj *
+node_store_answer(struct cdn *c, const struct req *r, int64_t now)
 {
     struct cache_store *cs = c->nodes[r->node].cache;
     uint64_t evictions = cache_stats(cs)->n_evictions;
@@ -461,7 +465,8 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         fetch_upstream(c, s, now, NO_VERSION, "its copy was evicted");
         return;
     case ANSWER_BODY:
-        o = store_answer(c, r, now);
+        o = c->placement == NULL ? node_store_answer(c, r, now)
+                                 : placement_store_answer(c, s, now);
         break;
     default: /* an error, or the stale copy instead */
         observe_answer(c, r, k, o, 0, now);
