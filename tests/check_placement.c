@@ -408,6 +408,16 @@ START_TEST(test_placement_lcd_matches_theory)
     lcd_hit_ratios(p, 10000, lcd_cases[_i].c1, lcd_cases[_i].c2, &want_edge,
                    &want_shield);
     free(p);
+    if (_i == 0 && !test_sanitized()) { /* README.md quotes case 0 */
+        char text[128];
+        snprintf(text, sizeof text,
+                 "edge %.2f%% and shield %.2f%% for capacities 100 and 200",
+                 100 * sim_edge, 100 * sim_shield);
+        test_assert_readme_says(text);
+        snprintf(text, sizeof text, "theory %.2f%% and %.2f%%", 100 * want_edge,
+                 100 * want_shield);
+        test_assert_readme_says(text);
+    }
     double tol = test_sanitized() ? 0.015 : 0.005;
     ck_assert_msg(fabs(sim_edge - want_edge) < tol &&
                       fabs(sim_shield - want_shield) < tol,
@@ -451,6 +461,86 @@ START_TEST(test_placement_qlru_matches_theory)
     ck_assert_msg(fabs(sim - want) < tol, "q %.2f: simulated %.4f, theory %.4f",
                   qlru_cases[_i], sim, want);
     test_free_run(t, w, &m);
+}
+END_TEST
+
+/* Lesson 15 (docs/tutorial.md): the edges' hit ratio, the shield's
+ * egress, the mean latency and the origin's requests under each
+ * placement, as the lesson prints them. */
+START_TEST(test_lesson_placement)
+{
+    static const struct {
+        const char *sets[2];
+        const char *edge_hit, *shield_gib, *mean_ms, *origin;
+    } cases[] = {
+        {{NULL, NULL}, "26.52%", "5.731 GiB", "84.175 ms", "47,848"},
+        {{"placement.edge=lcd", NULL},
+         "29.27%",
+         "5.526 GiB",
+         "82.932 ms",
+         "47,847"},
+        {{"placement.edge.mode=probabilistic",
+          "placement.edge.probability=0.1"},
+         "30.03%",
+         "5.489 GiB",
+         "83.545 ms",
+         "47,854"},
+        {{"placement.edge=lcd", "placement.shield=exclusive"},
+         NULL,
+         NULL,
+         NULL,
+         "99,964"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *sets[4] = {"workload.requests=300000", "warmup=50000"};
+        size_t n = 2;
+        for (size_t j = 0; j < 2 && cases[k].sets[j] != NULL; j++)
+            sets[n++] = cases[k].sets[j];
+        struct cfg_topology *t;
+        struct cfg_workload *w;
+        struct met_run m;
+        test_run_model("topologies/teaching/placement.yaml",
+                       "workloads/zipf.yaml", sets, n, &t, &w, &m);
+        uint64_t hits = 0, requests = 0;
+        for (size_t i = 0; i < m.n_nodes; i++)
+            if (strcmp(m.nodes[i].tier, "edge") == 0) {
+                hits += m.nodes[i].c.hits;
+                requests += m.nodes[i].c.requests;
+            }
+        char text[64];
+        if (cases[k].edge_hit != NULL) {
+            snprintf(text, sizeof text, "%.2f%%",
+                     100.0 * (double)hits / (double)requests);
+            ck_assert_str_eq(text, cases[k].edge_hit);
+            test_assert_doc_says("docs/tutorial.md", text);
+            snprintf(text, sizeof text, "%.3f GiB",
+                     (double)test_node_named(&m, "shield")->c.bytes_out /
+                         (1024.0 * 1024 * 1024));
+            ck_assert_str_eq(text, cases[k].shield_gib);
+            test_assert_doc_says("docs/tutorial.md", text);
+            snprintf(text, sizeof text, "%.3f ms",
+                     met_hist_mean(&m.latency) / 1e6);
+            ck_assert_str_eq(text, cases[k].mean_ms);
+            test_assert_doc_says("docs/tutorial.md", text);
+        } else {
+            snprintf(text, sizeof text, "offload %.2f%%",
+                     100.0 * met_offload(&m));
+            ck_assert_str_eq(text, "offload 59.60%");
+            test_assert_doc_says("docs/tutorial.md", text);
+        }
+        snprintf(text, sizeof text, "%llu,%03llu",
+                 (unsigned long long)(m.origin_requests / 1000),
+                 (unsigned long long)(m.origin_requests % 1000));
+        ck_assert_str_eq(text, cases[k].origin);
+        test_assert_doc_says("docs/tutorial.md", text);
+        if (k == 0) {
+            snprintf(text, sizeof text, "offload %.2f%%",
+                     100.0 * met_offload(&m));
+            ck_assert_str_eq(text, "offload 80.81%");
+        }
+        test_free_run(t, w, &m);
+    }
+    test_assert_doc_says("docs/tutorial.md", "instead of 80.81%");
 }
 END_TEST
 
@@ -567,6 +657,8 @@ placement_suite(void)
                         sizeof qlru_cases / sizeof qlru_cases[0]);
     tcase_add_test(tc, test_placement_input_errors);
     tcase_add_test(tc, test_placement_outputs);
+    if (!test_sanitized()) /* four runs of 300,000 requests */
+        tcase_add_test(tc, test_lesson_placement);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,7 +10,9 @@
  * copy down) only a body its parent answered from its own copy or as the
  * origin; probabilistic stores a body with the given probability;
  * exclusive keeps no copy of what it hands to a child that stores it.
- * The model (sim/model/placement.c) says exactly what each does.
+ * A tier's nodes may share one: placement: {edge: lcd} at the top of the
+ * topology applies to every edge without its own. The model
+ * (sim/model/placement.c) says exactly what each mode does.
  */
 #include "config/config_int.h"
 
@@ -49,17 +51,19 @@ pl_mode(const struct cfg_map *m, const char *key, int id,
     return cfg_map_bad(m, key, id, PLACEMENT_WHAT, err);
 }
 
-/* The mapping form: {mode, probability}. */
+/* The mapping form, key of m: {mode, probability}. */
 static int
-pl_mapping(const struct cfg_map *node, struct cfg_node *n, struct sim_err *err)
+pl_mapping(const struct cfg_map *owner, const char *key, struct cfg_node *n,
+           struct sim_err *err)
 {
     struct cfg_map m;
     int present;
-    int rc = cfg_map_submap(node, "placement", 0, &m, &present, err);
+    int rc = cfg_map_submap(owner, key, 0, &m, &present, err);
     if (rc == 0)
         rc = cfg_map_check_keys(&m, placement_keys, placement_required, err);
     if (rc == 0)
-        rc = pl_mode(&m, "mode", cfg_map_find(&m, "mode"), &n->placement, err);
+        rc = pl_mode(&m, "mode", cfg_map_find(&m, "mode"), &n->placement,
+                     err);
     if (rc != 0)
         return rc;
     int p_id = cfg_map_find(&m, "probability");
@@ -68,8 +72,8 @@ pl_mapping(const struct cfg_map *node, struct cfg_node *n, struct sim_err *err)
             return 0;
         char field[CFG_FIELD_MAX];
         cfg_map_field(&m, "probability", field, sizeof field);
-        return cfg_doc_err(m.d, cfg_map_key_id(&m, "probability"), -SIM_EBADKEY,
-                           field, err,
+        return cfg_doc_err(m.d, cfg_map_key_id(&m, "probability"),
+                           -SIM_EBADKEY, field, err,
                            "probability belongs to mode probabilistic, not "
                            "%s",
                            placement_names[n->placement]);
@@ -81,23 +85,44 @@ pl_mapping(const struct cfg_map *node, struct cfg_node *n, struct sim_err *err)
                           &n->placement_probability, err);
 }
 
-int
-cfg_placement_build(const struct cfg_map *m, struct cfg_node *n,
-                    struct sim_err *err)
+/* The placement given as key of m (a mode, or the mapping form). */
+static int
+pl_spec(const struct cfg_map *m, const char *key, struct cfg_node *n,
+        struct sim_err *err)
 {
-    n->placement = CFG_PLACE_EVERYWHERE;
-    n->placement_probability = 1;
-    int id = cfg_map_find(m, "placement");
-    if (id == 0)
-        return 0;
+    int id = cfg_map_find(m, key);
     const yaml_node_t *v = cfg_doc_node(m->d, id);
     if (v->type == YAML_MAPPING_NODE)
-        return pl_mapping(m, n, err);
-    int rc = pl_mode(m, "placement", id, &n->placement, err);
+        return pl_mapping(m, key, n, err);
+    int rc = pl_mode(m, key, id, &n->placement, err);
     if (rc == 0 && n->placement == CFG_PLACE_PROBABILISTIC)
-        return cfg_map_bad(m, "placement", id,
+        return cfg_map_bad(m, key, id,
                            "a probability with probabilistic placement: "
                            "{mode: probabilistic, probability: P}",
                            err);
     return rc;
+}
+
+int
+cfg_placement_build(const struct cfg_doc *d, int root, const struct cfg_map *m,
+                    struct cfg_node *n, struct sim_err *err)
+{
+    static const char *const tier_keys[] = {"edge", "shield", NULL};
+    n->placement = CFG_PLACE_EVERYWHERE;
+    n->placement_probability = 1;
+    if (cfg_map_find(m, "placement") != 0)
+        return pl_spec(m, "placement", n, err);
+    /* The topology's placement: {edge: ..., shield: ...}, per tier. */
+    struct cfg_map top, tiers;
+    int present;
+    int rc = cfg_map_open(&top, d, root, "", err);
+    if (rc == 0)
+        rc = cfg_map_submap(&top, "placement", 0, &tiers, &present, err);
+    if (rc != 0 || !present)
+        return rc;
+    rc = cfg_map_check_keys(&tiers, tier_keys, NULL, err);
+    const char *tier = cfg_tier_name(n->tier);
+    if (rc != 0 || cfg_map_find(&tiers, tier) == 0)
+        return rc;
+    return pl_spec(&tiers, tier, n, err);
 }

@@ -32,7 +32,7 @@ static const char *const tier_names[] = {
 static const char *const root_keys[] = {
     "name",           "regions",  "nodes",           "latency_ms",
     "bandwidth_mbps", "outages",  "failure_detection", "providers",
-    "link_capacity_mbps", "cache_key", NULL};
+    "link_capacity_mbps", "cache_key", "placement", NULL};
 static const char *const outage_keys[] = {"fail", "at", "for", NULL};
 static const char *const outage_required[] = {"fail", "at", NULL};
 static const char *const root_required[] = {"name", "regions", "nodes",
@@ -564,7 +564,7 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
         if (rc == 0)
             rc = cfg_cache_key_build(&m, &node->cache_key, err);
         if (rc == 0)
-            rc = cfg_placement_build(&m, node, err);
+            rc = cfg_placement_build(b->d, b->root, &m, node, err);
     }
     /* A node of a provider costs the provider's price unless it says. */
     int provider_id = cfg_map_find(&m, "provider");
