@@ -33,6 +33,7 @@
     X(purge_order)       \
     X(cache_key)         \
     X(billing)           \
+    X(research)          \
     X(placement)
 
 #define X(name) Suite *name##_suite(void);

@@ -51,43 +51,23 @@
  * hits nowhere, and halves only after 32 x main's size of main hits (never,
  * at 4897, on this trace). This file follows the paper.
  *
+ * The state and hooks are shared (wtinylfu.h) with the adaptive variant,
+ * policy_wtinylfu_adaptive.c, which moves the window boundary with
+ * wtinylfu_set_window.
+ *
  * Cost: O(1) per hook (sketch updates touch 4 counters and 3 doorkeeper
  * bits); aging is O(N), once every W samples, so O(1) amortised.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache/list.h"
+#include "cache/wtinylfu.h"
 #include "util/hash.h"
 #include "util/xalloc.h"
 
 #define WT_ROWS 4
 #define WT_DOOR_PROBES 3
 #define WT_MAX_INITIAL_N 65536
-
-enum wt_seg { WT_WINDOW, WT_PROBATION, WT_PROTECTED };
-
-struct wt_obj {
-    struct clist_link link;
-    uint8_t seg; /* enum wt_seg */
-};
-
-struct wtinylfu_state {
-    double window_ratio;    /* of the capacity (parameter "window") */
-    uint64_t window_max;    /* bytes */
-    uint64_t main_max;      /* bytes: capacity - window_max */
-    uint64_t protected_max; /* bytes: 80% of main_max */
-    struct clist window, probation, protected_; /* head = most recent */
-    uint64_t incoming; /* size of the miss being made room for */
-    /* The sketch. */
-    uint64_t n_design;   /* objects it is sized for */
-    uint64_t *counters;  /* WT_ROWS rows of width 4-bit counters */
-    uint64_t width;      /* counters per row, a power of two */
-    uint64_t *door;      /* doorkeeper bits */
-    uint64_t door_bits;  /* a power of two */
-    uint64_t samples;    /* since the last aging, halved by it */
-    uint64_t sample_max; /* W */
-};
 
 static inline struct wt_obj *
 wt_obj(struct cache_obj *o)
@@ -260,8 +240,8 @@ main_victim(struct policy *p)
 
 /* --- hooks --- */
 
-static int
-wt_start(struct policy *p, struct sim_err *err)
+int
+wtinylfu_start(struct policy *p, struct sim_err *err)
 {
     (void)err;
     struct wtinylfu_state *s = p->state;
@@ -277,14 +257,14 @@ wt_start(struct policy *p, struct sim_err *err)
     return 0;
 }
 
-static void
-wt_stop(struct policy *p)
+void
+wtinylfu_stop(struct policy *p)
 {
     sketch_free(p->state);
 }
 
-static int
-wt_admit(struct policy *p, uint64_t key, uint64_t size)
+int
+wtinylfu_admit(struct policy *p, uint64_t key, uint64_t size)
 {
     (void)key;
     struct wtinylfu_state *s = p->state;
@@ -292,8 +272,8 @@ wt_admit(struct policy *p, uint64_t key, uint64_t size)
     return 1;
 }
 
-static void
-wt_on_insert(struct policy *p, struct cache_obj *o)
+void
+wtinylfu_on_insert(struct policy *p, struct cache_obj *o)
 {
     struct wtinylfu_state *s = p->state;
     if (cache_n_objects(p->store) > s->n_design) {
@@ -314,8 +294,8 @@ wt_on_insert(struct policy *p, struct cache_obj *o)
         seg_move(p, c, WT_PROBATION);
 }
 
-static void
-wt_on_hit(struct policy *p, struct cache_obj *o)
+void
+wtinylfu_on_hit(struct policy *p, struct cache_obj *o)
 {
     struct wtinylfu_state *s = p->state;
     struct wt_obj *w = wt_obj(o);
@@ -334,15 +314,15 @@ wt_on_hit(struct policy *p, struct cache_obj *o)
     }
 }
 
-static void
-wt_on_remove(struct policy *p, struct cache_obj *o)
+void
+wtinylfu_on_remove(struct policy *p, struct cache_obj *o)
 {
     struct wtinylfu_state *s = p->state;
     clist_remove(p->store, seg_list(s, wt_obj(o)->seg), o, 0);
 }
 
-static struct cache_obj *
-wt_victim(struct policy *p)
+struct cache_obj *
+wtinylfu_victim(struct policy *p)
 {
     struct wtinylfu_state *s = p->state;
     for (;;) {
@@ -367,6 +347,27 @@ wt_victim(struct policy *p)
     }
 }
 
+void
+wtinylfu_set_window(struct policy *p, uint64_t window_max)
+{
+    struct wtinylfu_state *s = p->state;
+    if (window_max > p->capacity_bytes)
+        window_max = p->capacity_bytes;
+    s->window_max = window_max;
+    s->main_max = p->capacity_bytes - window_max;
+    s->protected_max = (uint64_t)((double)s->main_max * 0.8);
+    struct cache_obj *o;
+    while (main_bytes(s) > s->main_max && (o = main_victim(p)) != NULL)
+        seg_move(p, o, WT_WINDOW);
+    while (s->window.bytes > s->window_max &&
+           (o = clist_tail(p->store, &s->window)) != NULL &&
+           main_bytes(s) + o->size <= s->main_max)
+        seg_move(p, o, WT_PROBATION);
+    while (s->protected_.bytes > s->protected_max &&
+           (o = clist_tail(p->store, &s->protected_)) != NULL)
+        seg_move(p, o, WT_PROBATION);
+}
+
 static const struct cache_param wt_params[] = {
     {.name = "window", .type = CACHE_PARAM_REAL,
      .flags = CACHE_PARAM_MAX_OPEN, .min = 0, .max = 1, .def = "0.01",
@@ -383,11 +384,11 @@ const struct policy_ops policy_wtinylfu_ops = {
     .n_params = sizeof wt_params / sizeof wt_params[0],
     .state_size = sizeof(struct wtinylfu_state),
     .obj_state_size = sizeof(struct wt_obj),
-    .start = wt_start,
-    .stop = wt_stop,
-    .admit = wt_admit,
-    .on_insert = wt_on_insert,
-    .on_hit = wt_on_hit,
-    .on_remove = wt_on_remove,
-    .victim = wt_victim,
+    .start = wtinylfu_start,
+    .stop = wtinylfu_stop,
+    .admit = wtinylfu_admit,
+    .on_insert = wtinylfu_on_insert,
+    .on_hit = wtinylfu_on_hit,
+    .on_remove = wtinylfu_on_remove,
+    .victim = wtinylfu_victim,
 };
