@@ -389,7 +389,7 @@ START_TEST(test_placement_lcd_matches_theory)
     snprintf(s_c2, sizeof s_c2, "nodes.shield.cache.capacity=%u",
              lcd_cases[_i].c2);
     const char *sets[] = {"catalog.objects=10000", s_c1, s_c2,
-                          test_sanitized() ? "workload.requests=300000"
+                          test_sanitized() ? "workload.requests=600000"
                                            : "workload.requests=1500000"};
     struct cfg_topology *t;
     struct cfg_workload *w;
@@ -439,7 +439,7 @@ START_TEST(test_placement_qlru_matches_theory)
     const char *sets[] = {"catalog.objects=10000",
                           "nodes.edge.cache.capacity=100",
                           "nodes.edge.placement.mode=probabilistic", s_q,
-                          test_sanitized() ? "workload.requests=300000"
+                          test_sanitized() ? "workload.requests=600000"
                                            : "workload.requests=1500000"};
     struct cfg_topology *t;
     struct cfg_workload *w;
