@@ -6,6 +6,7 @@
 
 #include "cache/cache.h"
 #include "suites.h"
+#include "util/hash.h"
 #include "util/idmap.h"
 #include "util/xalloc.h"
 
@@ -308,6 +309,39 @@ START_TEST(test_cache_idmap)
 }
 END_TEST
 
+/* A get that finds the key absent, then idmap_put_at: the same slots as
+ * idmap_put gives, through growths and deletions. */
+START_TEST(test_cache_idmap_put_at)
+{
+    struct idmap a, b;
+    idmap_init(&a);
+    idmap_init(&b);
+    for (uint32_t i = 0; i < 5000; i++) {
+        uint64_t key = (uint64_t)i * 2654435761u % 100003;
+        uint32_t slot = UINT32_MAX;
+        uint32_t had = idmap_get_slot(&a, key, hash_key32(key), &slot);
+        ck_assert_uint_eq(had, idmap_get(&b, key));
+        ck_assert_uint_le(slot, a.mask);
+        if (had == IDMAP_EMPTY)
+            idmap_put_at(&a, slot, key, i);
+        idmap_put(&b, key, had == IDMAP_EMPTY ? i : had);
+        if (i % 3 == 0) {
+            uint64_t gone = (uint64_t)(i / 2) * 2654435761u % 100003;
+            ck_assert_uint_eq(idmap_del_hashed(&a, gone, hash_key32(gone)),
+                              idmap_del(&b, gone));
+        }
+        ck_assert_uint_eq(a.n, b.n);
+        ck_assert_uint_eq(a.mask, b.mask);
+    }
+    ck_assert_mem_eq(a.vals, b.vals, (a.mask + 1) * sizeof *a.vals);
+    for (uint32_t s = 0; s <= a.mask; s++)
+        if (a.vals[s] != IDMAP_EMPTY)
+            ck_assert_uint_eq(a.keys[s], b.keys[s]);
+    idmap_fini(&a);
+    idmap_fini(&b);
+}
+END_TEST
+
 Suite *
 cache_suite(void)
 {
@@ -318,6 +352,7 @@ cache_suite(void)
     tcase_add_test(tc, test_cache_fifo_eviction_order);
     tcase_add_test(tc, test_cache_unknown_param_is_an_error);
     tcase_add_test(tc, test_cache_idmap);
+    tcase_add_test(tc, test_cache_idmap_put_at);
     suite_add_tcase(s, tc);
     tc = tcase_create("exact");
     tcase_add_loop_test(tc, test_cache_exact_against_reference, 0,

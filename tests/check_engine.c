@@ -84,7 +84,9 @@ END_TEST
 /*
  * Channels change nothing but speed: a random mix of loose events and
  * events on monotone channels pops in exactly the (time, seq) order of a
- * single heap holding all of them.
+ * single heap holding all of them; so too with an express channel (loop
+ * 1: the channel of zero delay, whose events tie with the ones popping;
+ * loop 2: one of delay 21).
  */
 START_TEST(test_engine_channels_keep_global_order)
 {
@@ -94,6 +96,8 @@ START_TEST(test_engine_channels_keep_global_order)
     uint32_t ch[5];
     for (int i = 0; i < 5; i++)
         ch[i] = sim_queue_channel(&mixed);
+    if (_i > 0)
+        sim_queue_set_express(&mixed, ch[_i == 1 ? 0 : 3]);
     sim_time now = 0;
     uint64_t x = 7;
     uint32_t id = 0;
@@ -160,7 +164,7 @@ engine_suite(void)
     tcase_add_test(tc, test_engine_orders_by_time);
     tcase_add_test(tc, test_engine_ties_fire_in_schedule_order);
     tcase_add_test(tc, test_engine_pop_empty_and_interleaved);
-    tcase_add_test(tc, test_engine_channels_keep_global_order);
+    tcase_add_loop_test(tc, test_engine_channels_keep_global_order, 0, 3);
     suite_add_tcase(s, tc);
     tc = tcase_create("rng");
     tcase_add_test(tc, test_engine_rng_streams);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "config/config.h"
 #include "engine/engine.h"
 #include "suites.h"
@@ -103,6 +105,46 @@ START_TEST(test_workload_zipf_table_same_draws)
         gsl_rng_free(a);
         gsl_rng_free(b);
     }
+}
+END_TEST
+
+/* wl_floor is floor() bit for bit, and wl_exponential draws what
+ * gsl_ran_exponential draws from the same stream. */
+START_TEST(test_workload_inline_floor_and_exponential)
+{
+    static const double special[] = {-0.0,
+                                     0.0,
+                                     0.5,
+                                     -0.5,
+                                     1.0,
+                                     -1.0,
+                                     2.5,
+                                     -2.5,
+                                     0.49999999999999994,
+                                     -0.49999999999999994,
+                                     4503599627370495.5,
+                                     -4503599627370495.5,
+                                     4503599627370496.0,
+                                     1e300,
+                                     -1e300,
+                                     INFINITY,
+                                     -INFINITY,
+                                     NAN};
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++) {
+        double a = floor(special[i]), b = wl_floor(special[i]);
+        ck_assert_mem_eq(&a, &b, sizeof a);
+    }
+    gsl_rng *r1 = sim_rng_new(7, 1), *r2 = sim_rng_new(7, 1);
+    for (int i = 0; i < 200000; i++) {
+        double mu = i % 3 ? 2e5 : 1.7e-3;
+        double a = gsl_ran_exponential(r1, mu), b = wl_exponential(r2, mu);
+        ck_assert_mem_eq(&a, &b, sizeof a);
+        double x = (i % 2 ? -a : a) + 0.5;
+        double fa = floor(x), fb = wl_floor(x);
+        ck_assert_mem_eq(&fa, &fb, sizeof fa);
+    }
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
 }
 END_TEST
 
@@ -541,6 +583,7 @@ workload_suite(void)
     tcase_add_test(tc, test_workload_regional_locality);
     tcase_add_test(tc, test_workload_churn_publishes_decaying_objects);
     tcase_add_test(tc, test_workload_same_seed_same_requests);
+    tcase_add_test(tc, test_workload_inline_floor_and_exponential);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -34,6 +34,10 @@
     X(cache_key)         \
     X(billing)           \
     X(research)          \
+    X(baseline)          \
+    X(alerts)            \
+    X(metric_paths)      \
+    X(steering)          \
     X(placement)
 
 #define X(name) Suite *name##_suite(void);
@@ -144,8 +148,8 @@ void test_assert_doc_says(const char *path, const char *phrase);
 /* Everything versions 5 and later added: a file written today becomes
  * one of version 4. */
 #define DROP_SINCE_5                                                           \
-    DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10            \
-        DROP_VERSION_12
+    DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10               \
+        DROP_VERSION_12 DROP_VERSION_14
 
 /* SQL that removes what schema version 6 added (overload counters). */
 #define DROP_VERSION_6                                                         \
@@ -172,6 +176,12 @@ void test_assert_doc_says(const char *path, const char *phrase);
 #define DROP_VERSION_12                                                        \
     "ALTER TABLE node_metrics DROP COLUMN placement_skipped;"                  \
     "ALTER TABLE node_metrics DROP COLUMN moved_down;"
+
+/* SQL that removes what schema version 14 added (brownouts, dns_ttl). */
+#define DROP_VERSION_14                                                        \
+    "ALTER TABLE node_metrics DROP COLUMN brownout_errors;"                    \
+    "ALTER TABLE node_metrics DROP COLUMN brownout_slowed;"                    \
+    "ALTER TABLE node_metrics DROP COLUMN dns_stale_failed;"
 
 /* SQL that removes what schema version 5 added (p95 latencies, the
  * node_latency table): turns a database written today into one of

@@ -267,6 +267,16 @@ struct cache_obj *cache_find(struct cache_store *c, uint64_t key);
  */
 void cache_prefetch(const struct cache_store *c, uint64_t key);
 
+/* cache_find, cache_prefetch and cache_insert for a key whose
+ * hash_key32(key) the caller already has (util/hash.h): the same
+ * operations, with no hashing. */
+struct cache_obj *cache_find_hashed(struct cache_store *c, uint64_t key,
+                                    uint32_t h);
+void cache_prefetch_hashed(const struct cache_store *c, uint32_t h);
+struct cache_obj *cache_insert_hashed(struct cache_store *c, uint64_t key,
+                                      uint32_t h, uint64_t size,
+                                      int64_t expires_at);
+
 /* Records a hit on o (calls on_hit). */
 void cache_hit(struct cache_store *c, struct cache_obj *o);
 

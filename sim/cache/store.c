@@ -259,7 +259,7 @@ cache_free(struct cache_store *c)
 static inline uint32_t
 hash32(uint64_t key)
 {
-    return (uint32_t)hash_mix64(key);
+    return hash_key32(key);
 }
 
 #define SLOT_HASH(v) ((uint32_t)((v) >> 32))
@@ -268,7 +268,12 @@ hash32(uint64_t key)
 struct cache_obj *
 cache_find(struct cache_store *c, uint64_t key)
 {
-    uint32_t h = hash32(key);
+    return cache_find_hashed(c, key, hash32(key));
+}
+
+struct cache_obj *
+cache_find_hashed(struct cache_store *c, uint64_t key, uint32_t h)
+{
     for (uint32_t s = h & c->table_mask;; s = (s + 1) & c->table_mask) {
         uint64_t v = c->table[s];
         if (v == 0)
@@ -284,7 +289,13 @@ cache_find(struct cache_store *c, uint64_t key)
 void
 cache_prefetch(const struct cache_store *c, uint64_t key)
 {
-    __builtin_prefetch(&c->table[hash32(key) & c->table_mask]);
+    cache_prefetch_hashed(c, hash32(key));
+}
+
+void
+cache_prefetch_hashed(const struct cache_store *c, uint32_t h)
+{
+    __builtin_prefetch(&c->table[h & c->table_mask]);
 }
 
 static void
@@ -297,10 +308,9 @@ table_put_slot(struct cache_store *c, uint64_t v)
 }
 
 static void
-table_put(struct cache_store *c, uint32_t idx)
+table_put(struct cache_store *c, uint32_t idx, uint32_t h)
 {
-    uint64_t h = hash32(obj_at(c, idx)->key);
-    table_put_slot(c, (h << 32) | ((uint64_t)idx + 1));
+    table_put_slot(c, ((uint64_t)h << 32) | ((uint64_t)idx + 1));
 }
 
 static void
@@ -396,7 +406,14 @@ struct cache_obj *
 cache_insert(struct cache_store *c, uint64_t key, uint64_t size,
              int64_t expires_at)
 {
-    struct cache_obj *old = cache_find(c, key);
+    return cache_insert_hashed(c, key, hash32(key), size, expires_at);
+}
+
+struct cache_obj *
+cache_insert_hashed(struct cache_store *c, uint64_t key, uint32_t h,
+                    uint64_t size, int64_t expires_at)
+{
+    struct cache_obj *old = cache_find_hashed(c, key, h);
     if (old != NULL)
         cache_remove(c, old);
     if (size > c->capacity_bytes || size > CACHE_MAX_OBJECT_SIZE ||
@@ -421,7 +438,7 @@ cache_insert(struct cache_store *c, uint64_t key, uint64_t size,
     o->key = key;
     o->size = size;
     o->expires_at = expires_at;
-    table_put(c, idx);
+    table_put(c, idx, h);
     c->used_bytes += size;
     c->n_objects++;
     c->stats.n_inserts++;

@@ -44,6 +44,10 @@ static const char run_usage[] =
     "                      --db every run and the summary, as a sweep)\n"
     "  --metric PATH       with --replications: also this figure, such as\n"
     "                      nodes.edge-fra.hit_ratio (repeatable)\n"
+    "  --baseline no-cdn   run the same requests again with every region\n"
+    "                      straight to its origin and no caches, and show\n"
+    "                      the latency, origin load and cost the CDN saves\n"
+    "                      (table, --json baseline, --db)\n"
     "  --top N             list the N objects (1 to 10000) with the most\n"
     "                      origin requests, and the N with the most origin\n"
     "                      bytes (table, --json top_objects, --db)\n"
@@ -68,6 +72,7 @@ struct run_args {
     uint64_t explain_n;
     uint64_t top_n;        /* --top N, 0: none */
     unsigned replications; /* 0: one run */
+    int has_baseline;      /* --baseline no-cdn */
     const char **metrics;  /* --metric paths, each parsed once */
     size_t n_metrics;
 };
@@ -129,6 +134,13 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
             a->metrics =
                 xrealloc(a->metrics, (a->n_metrics + 1) * sizeof *a->metrics);
             a->metrics[a->n_metrics++] = v;
+        } else if (is_run && (v = cli_opt_value(argc, argv, &i, "--baseline",
+                                                &missing))) {
+            if (strcmp(v, "no-cdn") != 0)
+                return cli_usage_error("--baseline knows only \"no-cdn\", "
+                                       "got \"%s\"",
+                                       v);
+            a->has_baseline = 1;
         } else if (is_run &&
                    (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)) {
             a->quiet = 1;
@@ -159,6 +171,9 @@ parse_args(int argc, char **argv, struct run_args *a, int is_run)
                                "--json holds every metric)");
     if (a->replications && a->top_n)
         return cli_usage_error("--top lists one run's objects: leave out "
+                               "--replications");
+    if (a->replications && a->has_baseline)
+        return cli_usage_error("--baseline compares one run: leave out "
                                "--replications");
     if (a->replications && a->explain_n)
         return cli_usage_error("--explain narrates one run: leave out "
@@ -519,6 +534,8 @@ cmd_run(int argc, char **argv)
         .top_n = a.top_n,
     };
     code = run_execute(&r, &opts, &err);
+    if (code == 0 && a.has_baseline)
+        code = run_baseline(&r, &opts, &err);
     if (prog.printed)
         fputs("\r\033[K", stderr);
     if (code != 0 && code != -SIM_EINTR) {

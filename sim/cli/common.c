@@ -215,6 +215,13 @@ cli_check_metric_names(const struct cfg_topology *t,
     }
     for (size_t i = 0; i < t->n_regions; i++)
         regions[i] = t->regions[i].name;
+    /* A run has a bill per provider when some provider has billing. */
+    const char **providers = xcalloc(t->n_providers + 1, sizeof *providers);
+    size_t n_billed = 0;
+    for (size_t i = 0; i < t->n_providers; i++)
+        n_billed += t->providers[i].billing != NULL;
+    for (size_t i = 0; n_billed > 0 && i < t->n_providers; i++)
+        providers[i] = t->providers[i].name;
     int code = 0;
     for (size_t i = 0; code == 0 && i < n; i++) {
         struct rep_metric m;
@@ -227,9 +234,13 @@ cli_check_metric_names(const struct cfg_topology *t,
             code = rep_metric_check_name(&m, regions, t->n_regions, err);
         else if (code == 0 && m.scope == REP_SCOPE_CLASS)
             code = rep_metric_check_name(&m, classes, n_classes, err);
+        else if (code == 0 && m.scope == REP_SCOPE_PROVIDER)
+            code = rep_metric_check_name(&m, providers,
+                                         n_billed ? t->n_providers : 0, err);
         rep_metric_fini(&m);
     }
     free(classes);
+    free(providers);
     free(nodes);
     free(tiers);
     free(regions);

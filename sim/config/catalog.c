@@ -136,19 +136,17 @@ static int
 size_table(const struct cfg_map *m, struct cfg_size *s, struct sim_err *err)
 {
     static const char what[] = "[size, weight] pairs such as [4KiB, 0.3]";
-    int seq;
-    int rc = cfg_map_child(m, "table", YAML_SEQUENCE_NODE, 1, &seq, err);
+    struct cfg_items seq;
+    int rc = cfg_map_items(m, "table", 1, &seq, err);
     if (rc != 0)
         return rc;
-    const yaml_node_t *n = cfg_doc_node(m->d, seq);
-    size_t count =
-        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    size_t count = seq.count;
     s->table_bytes = xcalloc(count, sizeof *s->table_bytes);
     s->table_cdf = xcalloc(count, sizeof *s->table_cdf);
     s->n_table = count;
     double total = 0;
     for (size_t k = 0; k < count; k++) {
-        int item = n->data.sequence.items.start[k];
+        int item = seq.item[k];
         const yaml_node_t *pair = cfg_doc_node(m->d, item);
         if (pair->type != YAML_SEQUENCE_NODE ||
             pair->data.sequence.items.top - pair->data.sequence.items.start !=
@@ -244,15 +242,11 @@ wb_qdist(const struct cfg_map *m, int is_time, struct cfg_dist *q,
     int rc = cfg_map_check_keys(m, qdist_keys, qdist_required, err);
     if (rc != 0)
         return rc;
-    int dist_id = cfg_map_find(m, "dist");
-    const char *dist = cfg_doc_scalar(m->d, dist_id);
-    int kind = -1;
-    for (int k = 0; dist != NULL && names[k] != NULL; k++)
-        if (strcmp(dist, names[k]) == 0)
-            kind = k;
-    if (kind < 0)
-        return cfg_map_bad(m, "dist", dist_id,
-                           "fixed, exponential, lognormal or pareto", err);
+    int kind = 0;
+    rc = cfg_map_choice(m, "dist", names,
+                        "fixed, exponential, lognormal or pareto", &kind, err);
+    if (rc != 0)
+        return rc;
     q->kind = (enum cfg_dist_kind)kind;
     if (is_time) {
         int64_t ns;
@@ -417,21 +411,18 @@ static int
 wb_classes(const struct cfg_map *cat, struct cfg_workload *w,
            struct sim_err *err)
 {
-    int seq;
-    int rc = cfg_map_child(cat, "classes", YAML_SEQUENCE_NODE, 1, &seq, err);
+    struct cfg_items seq;
+    int rc = cfg_map_items(cat, "classes", 1, &seq, err);
     if (rc != 0)
         return rc;
-    const yaml_node_t *n = cfg_doc_node(cat->d, seq);
-    size_t count =
-        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    size_t count = seq.count;
     w->classes = xcalloc(count, sizeof *w->classes);
     uint64_t next_id = 0;
     for (size_t k = 0; k < count; k++) {
         char field[CFG_FIELD_MAX];
         snprintf(field, sizeof field, "catalog.classes[%zu]", k);
         struct cfg_map m;
-        rc = cfg_map_open(&m, cat->d, n->data.sequence.items.start[k], field,
-                          err);
+        rc = cfg_map_open(&m, cat->d, seq.item[k], field, err);
         if (rc != 0)
             return rc;
         struct cfg_class *c = &w->classes[w->n_classes++];
@@ -579,11 +570,99 @@ cfg_churn_check_run(const struct cfg_map *root, const struct cfg_workload *w,
                        cfg_map_find(&churn, "publish_rate"), what, err);
 }
 
+/* The catalog's keys (fewer with a trace or with classes) and, without
+ * classes, its number of objects. */
+static int
+wb_catalog_keys(const struct cfg_map *m, struct cfg_workload *w, int is_trace,
+                int has_classes, struct sim_err *err)
+{
+    int rc = cfg_map_check_keys(
+        m, catalog_keys, is_trace || has_classes ? NULL : catalog_required,
+        err);
+    for (const char *const *k = trace_forbidden; is_trace && *k && rc == 0; k++)
+        rc = cfg_map_forbid(m, *k,
+                            "does not go with trace: the trace "
+                            "gives the requests",
+                            err);
+    if (rc == 0 && has_classes)
+        rc = cfg_map_forbid(m, "objects",
+                            "does not go with classes: give "
+                            "objects for each class",
+                            err);
+    if (rc == 0 && !has_classes)
+        rc = cfg_map_count(m, "objects", !is_trace, 0, 1, &w->n_objects, err);
+    if (rc == 0 && !has_classes && w->n_objects > ((uint64_t)1 << 40)) {
+        rc = cfg_map_bad(m, "objects", cfg_map_find(m, "objects"),
+                         "a whole number from 1 to 2^40", err);
+    }
+    return rc;
+}
+
+/* zipf_alpha, size and the freshness and error settings: the single
+ * catalog's, or the defaults of every class. */
+static int
+wb_catalog_defaults(const struct cfg_map *m, struct cfg_workload *w,
+                    int is_trace, int has_classes, struct sim_err *err)
+{
+    struct cfg_map size;
+    int is_present;
+    int rc = cfg_map_number(m, "zipf_alpha", !is_trace && !has_classes, 0, 0, 0,
+                            INFINITY, &w->zipf_alpha, err);
+    if (rc == 0)
+        rc = cfg_map_submap(m, "size", 0, &size, &is_present, err);
+    if (rc == 0 && is_present)
+        rc = wb_size(&size, &w->size, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "ttl", 0, 0, &w->ttl_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "s_maxage", 0, 0, &w->s_maxage_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "stale_while_revalidate", 0, 0, &w->swr_ns,
+                              err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "stale_if_error", 0, 0, &w->sie_ns, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "change_interval", 0, 0,
+                              &w->change_interval_ns, err);
+    if (rc == 0)
+        rc = cfg_map_number(m, "uncacheable_share", 0, 0, 0, 0, 1,
+                            &w->uncacheable_share, err);
+    if (rc == 0)
+        rc = cfg_map_number(m, "missing_share", 0, 0, 0, 0, 1,
+                            &w->missing_share, err);
+    if (rc == 0)
+        rc = cfg_map_duration(m, "negative_ttl", 0, 10 * 1000000000LL,
+                              &w->negative_ttl_ns, err);
+    return rc;
+}
+
+/* A catalog without classes is its one class. Its change_interval is
+ * applied at the origin (wl_catalog_version), as it always was. */
+static int
+wb_single_class(const struct cfg_map *m, struct cfg_workload *w,
+                struct sim_err *err)
+{
+    w->classes = xcalloc(1, sizeof *w->classes);
+    w->n_classes = 1;
+    struct cfg_class *c = &w->classes[0];
+    c->name = xstrdup("catalog");
+    c->share = 1;
+    c->n_objects = w->n_objects;
+    c->zipf_alpha = w->zipf_alpha;
+    cfg_size_copy(&c->size, &w->size);
+    c->ttl_ns = w->ttl_ns;
+    c->s_maxage_ns = w->s_maxage_ns;
+    c->swr_ns = w->swr_ns;
+    c->sie_ns = w->sie_ns;
+    c->is_cacheable = 1;
+    return cfg_variants_build(m, &c->variants, err);
+}
+
 int
 cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
                   struct sim_err *err)
 {
-    struct cfg_map m, size;
+    struct cfg_map m;
     int is_present;
     int is_trace = w->trace.is_set;
     w->overlap = 1;
@@ -591,78 +670,20 @@ cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
     if (rc != 0 || !is_present)
         return rc;
     int has_classes = cfg_map_find(&m, "classes") != 0;
-    rc = cfg_map_check_keys(&m, catalog_keys,
-                            is_trace || has_classes ? NULL : catalog_required,
-                            err);
-    for (const char *const *k = trace_forbidden; is_trace && *k && rc == 0; k++)
-        rc = cfg_map_forbid(&m, *k,
-                            "does not go with trace: the trace "
-                            "gives the requests",
-                            err);
-    if (rc == 0 && has_classes)
-        rc = cfg_map_forbid(&m, "objects",
-                            "does not go with classes: give "
-                            "objects for each class",
-                            err);
-    if (rc == 0 && !has_classes)
-        rc = cfg_map_count(&m, "objects", !is_trace, 0, 1, &w->n_objects, err);
-    if (rc == 0 && !has_classes && w->n_objects > ((uint64_t)1 << 40)) {
-        rc = cfg_map_bad(&m, "objects", cfg_map_find(&m, "objects"),
-                         "a whole number from 1 to 2^40", err);
-    }
+    rc = wb_catalog_keys(&m, w, is_trace, has_classes, err);
     if (rc == 0)
-        rc = cfg_map_number(&m, "zipf_alpha", !is_trace && !has_classes, 0, 0,
-                            0, INFINITY, &w->zipf_alpha, err);
-    if (rc == 0)
-        rc = cfg_map_submap(&m, "size", 0, &size, &is_present, err);
-    if (rc == 0 && is_present)
-        rc = wb_size(&size, &w->size, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "ttl", 0, 0, &w->ttl_ns, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "s_maxage", 0, 0, &w->s_maxage_ns, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "stale_while_revalidate", 0, 0, &w->swr_ns,
-                              err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "stale_if_error", 0, 0, &w->sie_ns, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "change_interval", 0, 0,
-                              &w->change_interval_ns, err);
-    if (rc == 0)
-        rc = cfg_map_number(&m, "uncacheable_share", 0, 0, 0, 0, 1,
-                            &w->uncacheable_share, err);
-    if (rc == 0)
-        rc = cfg_map_number(&m, "missing_share", 0, 0, 0, 0, 1,
-                            &w->missing_share, err);
-    if (rc == 0)
-        rc = cfg_map_duration(&m, "negative_ttl", 0, 10 * 1000000000LL,
-                              &w->negative_ttl_ns, err);
+        rc = wb_catalog_defaults(&m, w, is_trace, has_classes, err);
     if (rc == 0 && has_classes)
         rc = wb_classes(&m, w, err);
-    if (rc == 0 && !has_classes && !is_trace) {
-        /* The catalog is its one class. Its change_interval is applied
-         * at the origin (wl_catalog_version), as it always was. */
-        w->classes = xcalloc(1, sizeof *w->classes);
-        w->n_classes = 1;
-        struct cfg_class *c = &w->classes[0];
-        c->name = xstrdup("catalog");
-        c->share = 1;
-        c->n_objects = w->n_objects;
-        c->zipf_alpha = w->zipf_alpha;
-        cfg_size_copy(&c->size, &w->size);
-        c->ttl_ns = w->ttl_ns;
-        c->s_maxage_ns = w->s_maxage_ns;
-        c->swr_ns = w->swr_ns;
-        c->sie_ns = w->sie_ns;
-        c->is_cacheable = 1;
-        rc = cfg_variants_build(&m, &c->variants, err);
-    }
+    if (rc == 0 && !has_classes && !is_trace)
+        rc = wb_single_class(&m, w, err);
     for (const char *const *k = (const char *const[]){"vary",
                                                       "tracking_params", NULL};
          has_classes && *k && rc == 0; k++)
-        rc = cfg_map_forbid(&m, *k, "does not go with classes: give it to "
-                            "each class that varies", err);
+        rc = cfg_map_forbid(&m, *k,
+                            "does not go with classes: give it to "
+                            "each class that varies",
+                            err);
     w->has_explicit_classes = has_classes;
     if (rc == 0)
         rc = wb_churn(&m, w, err);

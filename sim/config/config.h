@@ -169,6 +169,17 @@ struct cfg_outage {
 
 #define CFG_FOREVER INT64_MAX
 
+/* A brownout of one node (steering.c): in [at, at + duration) it is up
+ * but answers a share of the requests that reach it with an error (a
+ * 500) and holds every other one add_ns before handling it. */
+struct cfg_brownout {
+    int node;             /* index into nodes[] */
+    cfg_time_ns at;       /* simulated time from the start */
+    cfg_time_ns duration; /* > 0 */
+    double error_share;   /* [0, 1]: share answered with an error */
+    cfg_time_ns add_ns;   /* >= 0: added before the node's lookup */
+};
+
 /* How a region picks the edge for each request (cfg_region.routing). */
 enum cfg_routing {
     CFG_ROUTE_NEAREST,   /* the lowest RTT (default) */
@@ -200,6 +211,13 @@ struct cfg_region {
     cfg_time_ns max_rtt_ns;   /* cost: the RTT bound; else 0 */
     struct cfg_region_link *links; /* the edges it reaches, by node index */
     size_t n_links;           /* >= 1 */
+    cfg_time_ns dns_ttl_ns;   /* how long its clients keep a DNS answer
+                                 after routing has noticed a change
+                                 (steering.c): its own dns_ttl, else the
+                                 topology's, else 0 */
+    int is_anycast;           /* anycast: true: its edges share one
+                                 address, a failed one is withdrawn at
+                                 once (steering.c) */
 };
 
 /* "nearest", "weighted", "static" or "cost". */
@@ -283,6 +301,34 @@ const char *cfg_setup_name(enum cfg_setup s);
 /* Round trips a new connection's handshake takes (resumed: QUIC 0-RTT). */
 int cfg_setup_rtts(enum cfg_setup s, int is_resumed);
 
+/* What an alert rule watches (metrics.alerts, alerts_spec.c). */
+enum cfg_alert_metric {
+    CFG_ALERT_HIT_RATIO,       /* below: client offload, or a node's */
+    CFG_ALERT_P95_LATENCY,     /* above, ms: the clients' p95 */
+    CFG_ALERT_ERROR_RATE,      /* above: failed client requests */
+    CFG_ALERT_LINK_UTILISATION /* above: links with a capacity */
+};
+
+/* "hit_ratio", "p95_latency_ms", "error_rate", "link_utilisation". */
+const char *cfg_alert_metric_name(enum cfg_alert_metric m);
+
+/* One alert rule: a window breaches it when the metric is below
+ * (is_below) or above the threshold. */
+struct cfg_alert {
+    enum cfg_alert_metric metric;
+    int is_below;
+    double threshold;     /* a ratio in [0, 1], or milliseconds */
+    char *region;         /* region: only that region's clients; NULL
+                             (and no node): all clients together */
+    char *node;           /* node: that node (hit_ratio) or its links
+                             together (link_utilisation); NULL: the
+                             clients (hit_ratio), each link with a
+                             capacity (link_utilisation) */
+    struct cfg_mark mark; /* of region or node, for the errors found
+                             when the run is built */
+    char *field;          /* "metrics.alerts[i].region" (or .node) */
+};
+
 /*
  * A loaded topology. Latencies are round-trip times in nanoseconds (the
  * file gives milliseconds), symmetric. They are kept only where a request
@@ -309,9 +355,37 @@ struct cfg_topology {
     cfg_time_ns detection_ns;   /* how long a failure or a recovery takes
                                    to be noticed by routing; default 0 */
     struct cfg_cache_key cache_key; /* every node's unless it has its own */
+    struct cfg_brownout *brownouts; /* sorted by node, then time; a node's
+                                       brownouts never overlap; NULL when
+                                       none */
+    size_t n_brownouts;
+    int has_dns_ttl;            /* some region's dns_ttl_ns > 0 */
+    int has_anycast;            /* some region is_anycast */
     struct cfg_rtt_model *rtt_models; /* links whose latency is a mapping */
     size_t n_rtt_models;
+    int is_no_cdn; /* made by cfg_topology_no_cdn, never
+                      loaded: every request passes uncached */
 };
+
+/*
+ * The round trip from region r to the origin its default route ends at:
+ * its link to its edge (region_edge), then each parent link up to the
+ * origin (*origin, OUT), using each link's median when its latency is a
+ * mapping. What `--baseline no-cdn` sends the region's clients over.
+ */
+cfg_time_ns cfg_region_origin_rtt(const struct cfg_topology *t, size_t r,
+                                  int *origin);
+
+/*
+ * The topology of a no-CDN baseline (no_cdn.c): t's nodes at their
+ * indexes, plus a pass-through edge per origin that a region reaches
+ * ("no-cdn:<origin>", no distance to it), and t's regions, each linked
+ * only to its origin's pass-through edge with cfg_region_origin_rtt.
+ * is_no_cdn is set. Borrows everything else from t, which must outlive
+ * it; free with cfg_topology_no_cdn_free.
+ */
+struct cfg_topology *cfg_topology_no_cdn(const struct cfg_topology *t);
+void cfg_topology_no_cdn_free(struct cfg_topology *d);
 
 /* The round-trip model a link's rtt_model field names, or NULL (0). */
 const struct cfg_rtt_model *cfg_rtt_model_at(const struct cfg_topology *t,
@@ -616,6 +690,8 @@ struct cfg_workload {
     size_t n_overlaps;
     struct cfg_trace trace;
     cfg_time_ns window_ns;  /* time-series window; default 1s */
+    struct cfg_alert *alerts; /* metrics.alerts (alerts_spec.c), or NULL */
+    size_t n_alerts;
     struct cfg_event *events; /* in file order */
     size_t n_events;
 };

@@ -153,6 +153,18 @@ int cfg_map_child(const struct cfg_map *m, const char *key,
                   yaml_node_type_t type, int required, int *out,
                   struct sim_err *err);
 
+/* A sequence's items, as cfg_map_items finds them. */
+struct cfg_items {
+    int id;                       /* the sequence node; 0 when absent */
+    const yaml_node_item_t *item; /* [count]: the items' node ids */
+    size_t count;
+};
+
+/* The sequence under key, read as cfg_map_child reads it (required ones
+ * are not empty), with its items. */
+int cfg_map_items(const struct cfg_map *m, const char *key, int required,
+                  struct cfg_items *out, struct sim_err *err);
+
 /*
  * A name (non-empty, no spaces, '.' or '='), copied into *out (caller
  * frees). Absent: -SIM_ENOKEY if required, else *out = NULL.
@@ -205,11 +217,27 @@ int cfg_map_bool(const struct cfg_map *m, const char *key, int dflt, int *out,
                  struct sim_err *err);
 
 /*
+ * An optional key naming one of names (NULL-terminated): *out is its
+ * index, left alone when the key is absent. Any other value is an error,
+ * "expected WHAT", or "expected one of A, B, C" when what is NULL.
+ */
+int cfg_map_choice(const struct cfg_map *m, const char *key,
+                   const char *const *names, const char *what, int *out,
+                   struct sim_err *err);
+
+/*
  * Rejects key if m has it: -SIM_EBADKEY at the key, with the message
  * "key \"KEY\" WHY" (why says what excludes it). 0 when absent.
  */
 int cfg_map_forbid(const struct cfg_map *m, const char *key, const char *why,
                    struct sim_err *err);
+
+/* --- alerts_spec.c --- */
+
+/* Reads metrics.alerts (metrics is the metrics mapping) into w->alerts. */
+int cfg_alerts_build(const struct cfg_map *metrics, struct cfg_workload *w,
+                     struct sim_err *err);
+void cfg_alerts_free(struct cfg_workload *w);
 
 /* --- attack.c --- */
 
@@ -246,7 +274,7 @@ int cfg_apply_overrides(struct cfg_doc *topo, struct cfg_doc *wl,
                         const struct cfg_override *ov, size_t n,
                         struct sim_err *err);
 
-/* --- topology.c, workload.c --- */
+/* --- topology.c (topo_*.c), workload.c --- */
 
 /*
  * Reads and validates a topology document. On success sets *out (caller
@@ -255,6 +283,15 @@ int cfg_apply_overrides(struct cfg_doc *topo, struct cfg_doc *wl,
  */
 int cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
                        struct sim_err *err);
+
+/* --- steering.c --- */
+
+/* brownouts: and dns_ttl (the topology's and each region's) of the
+ * topology whose root mapping is root and whose regions and nodes are
+ * built. */
+int cfg_steering_build(const struct cfg_map *root, struct cfg_topology *t,
+                       struct sim_err *err);
+void cfg_steering_free(struct cfg_topology *t);
 
 /* --- latency_spec.c --- */
 

@@ -234,6 +234,20 @@ cfg_map_child(const struct cfg_map *m, const char *key, yaml_node_type_t type,
     return 0;
 }
 
+int
+cfg_map_items(const struct cfg_map *m, const char *key, int required,
+              struct cfg_items *out, struct sim_err *err)
+{
+    *out = (struct cfg_items){0};
+    int rc = cfg_map_child(m, key, YAML_SEQUENCE_NODE, required, &out->id, err);
+    if (rc != 0 || out->id == 0)
+        return rc;
+    const yaml_node_t *n = cfg_doc_node(m->d, out->id);
+    out->item = n->data.sequence.items.start;
+    out->count = (size_t)(n->data.sequence.items.top - out->item);
+    return 0;
+}
+
 /* Names end up in --set paths, so '.', '=' and blanks are reserved. */
 static int
 is_valid_name(const char *s)
@@ -500,4 +514,29 @@ cfg_map_forbid(const struct cfg_map *m, const char *key, const char *why,
     cfg_map_field(m, key, field, sizeof field);
     return cfg_doc_err(m->d, key_id, -SIM_EBADKEY, field, err,
                        "key \"%s\" %s", key, why);
+}
+
+int
+cfg_map_choice(const struct cfg_map *m, const char *key,
+               const char *const *names, const char *what, int *out,
+               struct sim_err *err)
+{
+    int id = cfg_map_find(m, key);
+    if (id == 0)
+        return 0;
+    const char *text = cfg_doc_scalar(m->d, id);
+    for (int k = 0; text != NULL && names[k] != NULL; k++)
+        if (strcmp(text, names[k]) == 0) {
+            *out = k;
+            return 0;
+        }
+    char listed[160];
+    if (what == NULL) {
+        size_t len = (size_t)snprintf(listed, sizeof listed, "one of");
+        for (int k = 0; names[k] != NULL && len < sizeof listed; k++)
+            len += (size_t)snprintf(listed + len, sizeof listed - len, "%s %s",
+                                    k ? "," : "", names[k]);
+        what = listed;
+    }
+    return cfg_map_bad(m, key, id, what, err);
 }

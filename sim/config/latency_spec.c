@@ -23,18 +23,15 @@ static const char *const spec_keys[] = {
     "rtt", "jitter", "sigma", "alpha",  "sd",   "table",        "loss",
     "rto", "setup",  "reuse", "resume", "pool", "idle_timeout", NULL};
 
-static const char *const jitter_names[] = {[CFG_JITTER_NONE] = "none",
-                                           [CFG_JITTER_LOGNORMAL] = "lognormal",
-                                           [CFG_JITTER_PARETO] = "pareto",
-                                           [CFG_JITTER_NORMAL] = "normal",
-                                           [CFG_JITTER_EMPIRICAL] =
-                                               "empirical"};
+static const char *const jitter_names[] = {
+    [CFG_JITTER_NONE] = "none",           [CFG_JITTER_LOGNORMAL] = "lognormal",
+    [CFG_JITTER_PARETO] = "pareto",       [CFG_JITTER_NORMAL] = "normal",
+    [CFG_JITTER_EMPIRICAL] = "empirical", NULL};
 
-static const char *const setup_names[] = {[CFG_SETUP_NONE] = "none",
-                                          [CFG_SETUP_TCP] = "tcp",
-                                          [CFG_SETUP_TLS13] = "tls13",
-                                          [CFG_SETUP_TLS12] = "tls12",
-                                          [CFG_SETUP_QUIC] = "quic"};
+static const char *const setup_names[] = {
+    [CFG_SETUP_NONE] = "none",   [CFG_SETUP_TCP] = "tcp",
+    [CFG_SETUP_TLS13] = "tls13", [CFG_SETUP_TLS12] = "tls12",
+    [CFG_SETUP_QUIC] = "quic",   NULL};
 
 const char *
 cfg_setup_name(enum cfg_setup s)
@@ -58,28 +55,6 @@ cfg_setup_rtts(enum cfg_setup s, int is_resumed)
         return is_resumed ? 0 : 1;
     }
     return 0;
-}
-
-/* A name from names[0..n), or an error listing them. */
-static int
-spec_enum(const struct cfg_map *m, const char *key, const char *const *names,
-          int n, int *out, struct sim_err *err)
-{
-    int id = cfg_map_find(m, key);
-    if (id == 0)
-        return 0;
-    const char *v = cfg_doc_scalar(m->d, id);
-    for (int i = 0; v != NULL && i < n; i++)
-        if (strcmp(v, names[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-    char what[160];
-    size_t len = (size_t)snprintf(what, sizeof what, "one of");
-    for (int i = 0; i < n && len < sizeof what; i++)
-        len += (size_t)snprintf(what + len, sizeof what - len, "%s %s",
-                                i ? "," : "", names[i]);
-    return cfg_map_bad(m, key, id, what, err);
 }
 
 /* A time in ms ("40", "0.5") or with a unit ("40ms"), >= 0 (> 0 when
@@ -246,7 +221,7 @@ spec_setup(const struct cfg_map *m, int is_region_link, struct cfg_rtt_model *o,
            struct sim_err *err)
 {
     int v = 0;
-    int rc = spec_enum(m, "setup", setup_names, 5, &v, err);
+    int rc = cfg_map_choice(m, "setup", setup_names, NULL, &v, err);
     o->setup = (enum cfg_setup)v;
     if (rc == 0)
         rc = cfg_map_number(m, "reuse", 0, 0, 0, 0, 1, &o->reuse, err);
@@ -304,7 +279,7 @@ cfg_rtt_model_parse(const struct cfg_doc *d, int id, const char *field,
         rc = cfg_map_check_keys(&m, spec_keys, NULL, err);
     int v = 0;
     if (rc == 0)
-        rc = spec_enum(&m, "jitter", jitter_names, 5, &v, err);
+        rc = cfg_map_choice(&m, "jitter", jitter_names, NULL, &v, err);
     out->jitter = (enum cfg_jitter)v;
     if (rc == 0)
         rc = spec_rtt(&m, out, err);

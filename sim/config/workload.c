@@ -17,7 +17,7 @@
 static const char *const root_keys[] = {
     "name", "seed", "requests", "warmup", "arrival", "catalog", "metrics",
     "events", "trace", NULL};
-static const char *const metrics_keys[] = {"window", NULL};
+static const char *const metrics_keys[] = {"window", "alerts", NULL};
 static const char *const trace_keys[] = {
     "path", "format", "time_unit", "speedup", "rebase", "out_of_order",
     "columns", NULL};
@@ -27,25 +27,6 @@ static const char *const column_roles[] = {
     "time", "id", "size", "region", "ttl", "tags", "version", "cacheable",
     "s_maxage", "stale_while_revalidate", "stale_if_error", "cache_control",
     NULL};
-
-/* One of names (NULL-terminated) by its index in *out. */
-static int
-wb_choice(const struct cfg_map *m, const char *key, const char *const *names,
-          const char *what, int dflt, int *out, struct sim_err *err)
-{
-    int id = cfg_map_find(m, key);
-    *out = dflt;
-    if (id == 0)
-        return 0;
-    const char *text = cfg_doc_scalar(m->d, id);
-    for (int k = 0; text != NULL && names[k] != NULL; k++) {
-        if (strcmp(text, names[k]) == 0) {
-            *out = k;
-            return 0;
-        }
-    }
-    return cfg_map_bad(m, key, id, what, err);
-}
 
 /* The trace's path: relative to the workload file's directory, so that a
  * workload and its trace move together; a path from --set is taken as
@@ -129,26 +110,100 @@ wb_trace(const struct cfg_map *root, struct cfg_workload *w,
         free(given);
     }
     if (rc == 0)
-        rc = wb_choice(&m, "format", formats,
-                       "a trace format: oracle_general, csv or webcachesim",
-                       0, &fmt, err);
+        rc = cfg_map_choice(
+            &m, "format", formats,
+            "a trace format: oracle_general, csv or webcachesim", &fmt, err);
     if (rc == 0)
-        rc = wb_choice(&m, "time_unit", units,
-                       "the unit of the trace's timestamps: ns, us, ms or s",
-                       3, &unit, err);
+        rc = cfg_map_choice(
+            &m, "time_unit", units,
+            "the unit of the trace's timestamps: ns, us, ms or s", &unit, err);
     if (rc == 0)
         rc = cfg_map_number(&m, "speedup", 0, 1, 0, 1, CFG_FACTOR_MAX,
                             &tr->speedup, err);
     if (rc == 0)
         rc = cfg_map_bool(&m, "rebase", 1, &tr->is_rebased, err);
     if (rc == 0)
-        rc = wb_choice(&m, "out_of_order", orders, "error or clamp", 0,
-                       &order, err);
+        rc = cfg_map_choice(&m, "out_of_order", orders, "error or clamp",
+                            &order, err);
     tr->format = (enum cfg_trace_format)fmt;
     tr->time_unit_ns = unit_ns[unit];
     tr->is_clamp_out_of_order = order == 1;
     if (rc == 0)
         rc = wb_columns(&m, tr, err);
+    return rc;
+}
+
+/* warmup must leave requests to measure. */
+static int
+wb_warmup(const struct cfg_doc *d, const struct cfg_map *root,
+          const struct cfg_workload *w, struct sim_err *err)
+{
+    if (w->n_requests == 0 || w->warmup < w->n_requests)
+        return 0;
+    int warmup_id = cfg_map_find(root, "warmup");
+    struct cfg_mark req = cfg_doc_mark(d, cfg_map_find(root, "requests"));
+    struct cfg_mark wu = cfg_doc_mark(d, warmup_id);
+    if (req.line == 0 && wu.line > 0) {
+        /* A short run asked for on the command line (--requests) is
+         * not wrong; the file's warm-up is too long for it, so say
+         * how to shorten that too. */
+        return cfg_doc_err(d, warmup_id, -SIM_EBADVAL, "warmup", err,
+                           "the file's warm-up of %llu requests leaves "
+                           "nothing to measure of the %llu requests asked "
+                           "for: add --set warmup=M with M below %llu "
+                           "(such as --set warmup=%llu)",
+                           (unsigned long long)w->warmup,
+                           (unsigned long long)w->n_requests,
+                           (unsigned long long)w->n_requests,
+                           (unsigned long long)(w->n_requests / 10));
+    }
+    char what[96];
+    snprintf(what, sizeof what, "a whole number below requests (%llu)",
+             (unsigned long long)w->n_requests);
+    return cfg_map_bad(root, "warmup", warmup_id, what, err);
+}
+
+/* The top-level keys, the name, the seed and how many requests. */
+static int
+wb_root(const struct cfg_doc *d, const struct cfg_map *root, int is_trace,
+        struct cfg_workload *w, struct sim_err *err)
+{
+    int rc = cfg_map_check_keys(
+        root, root_keys,
+        is_trace ? (const char *const[]){"name", NULL}
+                 : (const char *const[]){"name", "requests", "arrival",
+                                         "catalog", NULL},
+        err);
+    if (rc == 0)
+        rc = cfg_map_string(root, "name", NULL, &w->name, err);
+    if (rc == 0)
+        rc = cfg_map_count(root, "seed", 0, 1, 0, &w->seed, err);
+    if (rc == 0)
+        rc = cfg_map_count(root, "requests", !is_trace, 0, 1, &w->n_requests,
+                           err);
+    if (rc == 0)
+        rc = cfg_map_count(root, "warmup", 0, 0, 0, &w->warmup, err);
+    if (rc == 0)
+        rc = wb_warmup(d, root, w, err);
+    return rc;
+}
+
+/* metrics: {window}, the length of a time-series window. */
+static int
+wb_metrics(const struct cfg_map *root, struct cfg_workload *w,
+           struct sim_err *err)
+{
+    struct cfg_map metrics;
+    int is_present;
+    int rc = cfg_map_submap(root, "metrics", 0, &metrics, &is_present, err);
+    if (rc != 0 || !is_present)
+        return rc;
+    rc = cfg_map_check_keys(&metrics, metrics_keys, NULL, err);
+    if (rc == 0)
+        rc = cfg_map_duration(&metrics, "window", 0, NS_PER_S, &w->window_ns,
+                              err);
+    if (rc == 0)
+        rc = cfg_alerts_build(&metrics, w, err);
     return rc;
 }
 
@@ -168,50 +223,11 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
     w->size.max_bytes = 4 * GIB;
     w->window_ns = NS_PER_S;
 
-    struct cfg_map root, metrics;
-    int is_present;
+    struct cfg_map root;
     int rc = cfg_map_open(&root, d, cfg_doc_root(d), "", err);
     int is_trace = cfg_map_find(&root, "trace") != 0;
     if (rc == 0)
-        rc = cfg_map_check_keys(&root, root_keys,
-                                is_trace ? (const char *const[]){"name", NULL}
-                                         : (const char *const[]){
-                                               "name", "requests", "arrival",
-                                               "catalog", NULL},
-                                err);
-    if (rc == 0)
-        rc = cfg_map_string(&root, "name", NULL, &w->name, err);
-    if (rc == 0)
-        rc = cfg_map_count(&root, "seed", 0, 1, 0, &w->seed, err);
-    if (rc == 0)
-        rc = cfg_map_count(&root, "requests", !is_trace, 0, 1,
-                           &w->n_requests, err);
-    if (rc == 0)
-        rc = cfg_map_count(&root, "warmup", 0, 0, 0, &w->warmup, err);
-    if (rc == 0 && w->n_requests > 0 && w->warmup >= w->n_requests) {
-        int warmup_id = cfg_map_find(&root, "warmup");
-        struct cfg_mark req = cfg_doc_mark(d, cfg_map_find(&root, "requests"));
-        struct cfg_mark wu = cfg_doc_mark(d, warmup_id);
-        if (req.line == 0 && wu.line > 0) {
-            /* A short run asked for on the command line (--requests) is
-             * not wrong; the file's warm-up is too long for it, so say
-             * how to shorten that too. */
-            rc = cfg_doc_err(d, warmup_id, -SIM_EBADVAL, "warmup", err,
-                             "the file's warm-up of %llu requests leaves "
-                             "nothing to measure of the %llu requests asked "
-                             "for: add --set warmup=M with M below %llu "
-                             "(such as --set warmup=%llu)",
-                             (unsigned long long)w->warmup,
-                             (unsigned long long)w->n_requests,
-                             (unsigned long long)w->n_requests,
-                             (unsigned long long)(w->n_requests / 10));
-        } else {
-            char what[96];
-            snprintf(what, sizeof what, "a whole number below requests (%llu)",
-                     (unsigned long long)w->n_requests);
-            rc = cfg_map_bad(&root, "warmup", warmup_id, what, err);
-        }
-    }
+        rc = wb_root(d, &root, is_trace, w, err);
     if (rc == 0)
         rc = wb_trace(&root, w, err);
     if (rc == 0)
@@ -223,13 +239,7 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
     if (rc == 0)
         cfg_workload_assign_ids(w);
     if (rc == 0)
-        rc = cfg_map_submap(&root, "metrics", 0, &metrics, &is_present, err);
-    if (rc == 0 && is_present) {
-        rc = cfg_map_check_keys(&metrics, metrics_keys, NULL, err);
-        if (rc == 0)
-            rc = cfg_map_duration(&metrics, "window", 0, NS_PER_S,
-                                  &w->window_ns, err);
-    }
+        rc = wb_metrics(&root, w, err);
     if (rc == 0)
         rc = cfg_events_build(d, &root, w, err);
     if (rc != 0) {
@@ -260,6 +270,7 @@ cfg_workload_free(struct cfg_workload *w)
         return;
     free(w->source.text);
     cfg_events_free(w);
+    cfg_alerts_free(w);
     cfg_catalog_free(w);
     cfg_arrival_free(w);
     free(w->trace.path);

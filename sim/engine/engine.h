@@ -7,6 +7,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "util/err.h"
+
 /* Simulated time in integer nanoseconds; never a double. */
 typedef int64_t sim_time;
 
@@ -14,6 +16,10 @@ typedef int64_t sim_time;
 #define SIM_MS ((sim_time)1000000)
 #define SIM_S  ((sim_time)1000000000)
 #define SIM_TIME_MAX INT64_MAX
+
+/* A heap entry of this kind stands for the head of channel `target`; no
+ * event has it. */
+#define SIM_KIND_CHANNEL UINT32_MAX
 
 /*
  * One event: a plain record dispatched by kind (no closures, no per-event
@@ -57,6 +63,12 @@ struct sim_queue {
     uint32_t n_channels;
     size_t channels_cap;
     uint64_t n_pending;  /* events in the heap and in every channel */
+    uint32_t express;    /* the express channel's id, or UINT32_MAX */
+    /* The express channel's head's (at, seq), or both UINT64_MAX when it
+     * is empty: a pop compares it with the heap's root, read from here
+     * rather than from the channel's ring. */
+    uint64_t express_at;
+    uint64_t express_seq;
 };
 
 void sim_queue_init(struct sim_queue *q);
@@ -69,13 +81,48 @@ void sim_queue_push(struct sim_queue *q, sim_time at, uint32_t kind,
 /* Creates a channel and returns its id (0, 1, ...). */
 uint32_t sim_queue_channel(struct sim_queue *q);
 
+/* The rare steps of sim_queue_push_channel, out of line: a full ring
+ * doubles; a channel that was empty puts its new head in the heap (or, for
+ * the express channel, in the express key). */
+void sim_queue_channel_grow(struct sim_channel *ch);
+void sim_queue_channel_started(struct sim_queue *q, uint32_t ch);
+
 /*
  * Schedules an event through channel ch. `at` must be no earlier than the
  * channel's previous event (asserted). Same ordering guarantees as
- * sim_queue_push.
+ * sim_queue_push. Inline: one per event, and its common case is a store
+ * into the channel's ring.
  */
-void sim_queue_push_channel(struct sim_queue *q, uint32_t ch, sim_time at,
-                            uint32_t kind, uint32_t target, uint64_t ref);
+static inline void
+sim_queue_push_channel(struct sim_queue *q, uint32_t id, sim_time at,
+                       uint32_t kind, uint32_t target, uint64_t ref)
+{
+    SIM_ASSERT(id < q->n_channels && kind != SIM_KIND_CHANNEL);
+    struct sim_channel *ch = &q->channels[id];
+    SIM_ASSERT(at >= ch->last_at);
+    ch->last_at = at;
+    if (ch->n == ch->cap)
+        sim_queue_channel_grow(ch);
+    struct sim_event *ev = &ch->ring[(ch->head + ch->n) & (ch->cap - 1)];
+    ev->at = at;
+    ev->seq = q->next_seq++;
+    ev->kind = kind;
+    ev->target = target;
+    ev->ref = ref;
+    q->n_pending++;
+    if (ch->n++ == 0)
+        sim_queue_channel_started(q, id);
+}
+
+/*
+ * Makes channel ch the queue's express channel: its head stays out of the
+ * heap, and every pop compares it with the heap's root instead. For a
+ * channel that empties at nearly every pop and is refilled at once (one
+ * pending client arrival), this saves a heap insert and a root removal
+ * per event at the price of one compare per pop; the order of pops is the
+ * same. At most one channel is express; call before its first push.
+ */
+void sim_queue_set_express(struct sim_queue *q, uint32_t ch);
 
 /* Removes the earliest event into *out. Returns 0 when the queue is empty. */
 int sim_queue_pop(struct sim_queue *q, struct sim_event *out);
@@ -107,8 +154,10 @@ enum sim_rng_tag {
                              (sim/model/cache_key.c) */
     SIM_RNG_NODE_LINK,    /* one per node link whose latency is a mapping */
     SIM_RNG_REGION_LINK,  /* one per region link whose latency is one */
-    SIM_RNG_PLACEMENT     /* one per node with probabilistic placement
-                             (sim/model/placement.c) */
+    SIM_RNG_BROWNOUT = 43, /* one per node with brownouts (a value of its
+                              own, apart from tags added meanwhile) */
+    SIM_RNG_PLACEMENT = 52 /* one per node with probabilistic placement
+                              (sim/model/placement.c) */
 };
 
 #endif

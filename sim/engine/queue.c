@@ -8,24 +8,7 @@
 #include "util/err.h"
 #include "util/xalloc.h"
 
-/* A heap entry of this kind stands for the head of channel `target`. */
-#define KIND_CHANNEL UINT32_MAX
-
-void
-sim_queue_init(struct sim_queue *q)
-{
-    memset(q, 0, sizeof *q);
-}
-
-void
-sim_queue_fini(struct sim_queue *q)
-{
-    for (uint32_t i = 0; i < q->n_channels; i++)
-        free(q->channels[i].ring);
-    free(q->channels);
-    free(q->heap);
-    memset(q, 0, sizeof *q);
-}
+#define KIND_CHANNEL SIM_KIND_CHANNEL
 
 /* (at, seq) as one unsigned 128-bit key: a single compare, with no
  * branch for the unpredictable heap comparisons. at is never negative. */
@@ -49,15 +32,41 @@ key_of(const struct sim_event *e)
 
 static const struct sim_event heap_pad = {-1, UINT64_MAX, 0, 0, 0};
 
-static void
-heap_insert(struct sim_queue *q, const struct sim_event *ev)
+/* Makes room for n entries and their padding. */
+static inline void
+heap_reserve(struct sim_queue *q, size_t n)
 {
     size_t old_cap = q->cap;
-    q->heap = xgrow(q->heap, &q->cap, q->n + 1 + HEAP_PAD, sizeof *q->heap,
-                    64);
+    q->heap = xgrow(q->heap, &q->cap, n + HEAP_PAD, sizeof *q->heap, 64);
     if (q->cap != old_cap)
         for (size_t j = old_cap; j < q->cap; j++)
             q->heap[j] = heap_pad;
+}
+
+void
+sim_queue_init(struct sim_queue *q)
+{
+    memset(q, 0, sizeof *q);
+    q->express = UINT32_MAX;
+    q->express_at = UINT64_MAX;
+    q->express_seq = UINT64_MAX;
+    heap_reserve(q, 1); /* so that heap[0] can always be read */
+}
+
+void
+sim_queue_fini(struct sim_queue *q)
+{
+    for (uint32_t i = 0; i < q->n_channels; i++)
+        free(q->channels[i].ring);
+    free(q->channels);
+    free(q->heap);
+    memset(q, 0, sizeof *q);
+}
+
+static void
+heap_insert(struct sim_queue *q, const struct sim_event *ev)
+{
+    heap_reserve(q, q->n + 1);
     size_t i = q->n++;
     ev_key k = key_of(ev);
     while (i > 0) {
@@ -80,8 +89,9 @@ best_child(const struct sim_event *h, size_t c)
     return a + ((b - a) & (0 - b_wins));
 }
 
-/* Puts ev at the root and sifts it down to its place. */
-static void
+/* Puts ev at the root and sifts it down to its place. Inline in the pop,
+ * which calls it for nearly every event. */
+static inline __attribute__((always_inline)) void
 heap_replace_root(struct sim_queue *q, const struct sim_event *ev)
 {
     struct sim_event last = *ev;
@@ -134,36 +144,68 @@ sim_queue_channel(struct sim_queue *q)
 }
 
 void
-sim_queue_push_channel(struct sim_queue *q, uint32_t id, sim_time at,
-                       uint32_t kind, uint32_t target, uint64_t ref)
+sim_queue_channel_grow(struct sim_channel *ch)
 {
-    SIM_ASSERT(id < q->n_channels && kind != KIND_CHANNEL);
-    struct sim_channel *ch = &q->channels[id];
-    SIM_ASSERT(at >= ch->last_at);
-    ch->last_at = at;
-    if (ch->n == ch->cap) {
-        /* Grow the ring, unrolling it so that head is 0 again. */
-        uint32_t cap = ch->cap ? ch->cap * 2 : 64;
-        struct sim_event *ring = xmalloc(cap * sizeof *ring);
-        for (uint32_t i = 0; i < ch->n; i++)
-            ring[i] = ch->ring[(ch->head + i) & (ch->cap - 1)];
-        free(ch->ring);
-        ch->ring = ring;
-        ch->cap = cap;
-        ch->head = 0;
+    /* Double the ring, unrolling it so that head is 0 again. */
+    uint32_t cap = ch->cap ? ch->cap * 2 : 64;
+    struct sim_event *ring = xmalloc(cap * sizeof *ring);
+    for (uint32_t i = 0; i < ch->n; i++)
+        ring[i] = ch->ring[(ch->head + i) & (ch->cap - 1)];
+    free(ch->ring);
+    ch->ring = ring;
+    ch->cap = cap;
+    ch->head = 0;
+}
+
+void
+sim_queue_channel_started(struct sim_queue *q, uint32_t id)
+{
+    const struct sim_channel *ch = &q->channels[id];
+    const struct sim_event *first = &ch->ring[ch->head];
+    if (id == q->express) {
+        q->express_at = (uint64_t)first->at;
+        q->express_seq = first->seq;
+        return;
     }
-    struct sim_event ev = {at, q->next_seq++, kind, target, ref};
-    ch->ring[(ch->head + ch->n) & (ch->cap - 1)] = ev;
-    if (ch->n++ == 0) {
-        struct sim_event head = {at, ev.seq, KIND_CHANNEL, id, 0};
-        heap_insert(q, &head);
+    struct sim_event head = {first->at, first->seq, KIND_CHANNEL, id, 0};
+    heap_insert(q, &head);
+}
+
+void
+sim_queue_set_express(struct sim_queue *q, uint32_t id)
+{
+    SIM_ASSERT(id < q->n_channels && q->channels[id].n == 0);
+    q->express = id;
+}
+
+/* Pops the express channel's head into *out if it comes before the heap's
+ * root (an empty heap's root is a pad, after everything); returns 1 if it
+ * did. */
+static inline int
+pop_express(struct sim_queue *q, struct sim_event *out)
+{
+    ev_key express = ((ev_key)q->express_at << 64) | q->express_seq;
+    if (!(express < key_of(&q->heap[0])))
+        return 0;
+    struct sim_channel *ch = &q->channels[q->express];
+    *out = ch->ring[ch->head];
+    ch->head = (ch->head + 1) & (ch->cap - 1);
+    q->n_pending--;
+    if (--ch->n > 0) {
+        q->express_at = (uint64_t)ch->ring[ch->head].at;
+        q->express_seq = ch->ring[ch->head].seq;
+    } else {
+        q->express_at = UINT64_MAX;
+        q->express_seq = UINT64_MAX;
     }
-    q->n_pending++;
+    return 1;
 }
 
 int
 sim_queue_pop(struct sim_queue *q, struct sim_event *out)
 {
+    if (pop_express(q, out))
+        return 1;
     if (q->n == 0)
         return 0;
     struct sim_event top = q->heap[0];

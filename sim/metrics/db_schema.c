@@ -405,6 +405,8 @@ met_db_schema(void)
         strbuf_put(&b, db_schema_rest);
         strbuf_put(&b, db_schema_overload);
         strbuf_put(&b, met_billing_schema);
+        strbuf_put(&b, met_baseline_schema);
+        strbuf_put(&b, met_alerts_schema);
         schema = strbuf_take(&b);
     }
     return schema;
@@ -539,6 +541,13 @@ db_schema_ensure(struct db *d)
                        "ALTER TABLE region_metrics ADD COLUMN latency_p95_ms "
                        "REAL;\n",
                        "upgrading the schema to version 5");
+    /* Version 11 added the tables baselines, baseline_regions and
+     * alerts: met_db_schema() below creates them in place, and no older
+     * table changed. */
+    if (code == 0 && version >= 1 && version < 11)
+        code = db_exec(d, met_baseline_schema, "upgrading to version 11");
+    if (code == 0 && version >= 1 && version < 11)
+        code = db_exec(d, met_alerts_schema, "upgrading to version 11");
     if (code == 0 && version >= 1)
         code = db_upgrade_nodes(d, version);
     if (code == 0)

@@ -432,6 +432,18 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_key(&w, "billing");
         met_billing_json(r, out, w.depth);
     }
+    if (r->alerts != NULL) { /* sim/metrics/alerts.c */
+        jw_key(&w, "alerts");
+        met_alerts_json(r, out, w.depth);
+    }
+    if (r->baseline != NULL) { /* sim/metrics/baseline.c */
+        jw_key(&w, "baseline");
+        met_baseline_json(r, out, w.depth);
+    }
+    if (r->n_brownouts > 0) { /* sim/metrics/brownout_json.c */
+        jw_key(&w, "brownouts");
+        met_brownouts_json(r, out, w.depth);
+    }
 
     /* Last, so that comparisons can cut it off: it varies run to run. */
     jw_open(&w, "engine");

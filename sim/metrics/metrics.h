@@ -72,10 +72,11 @@ const char *met_outcome_name(enum met_outcome o);
  * outcome[HIT] + outcome[UPDATING] + outcome[STALE] and bytes_hit are the
  * sizes of the same requests. Invariants, checked by tests: requests +
  * stale_if_error = hits + misses + expired + coalesced + bypass +
- * rate_limited + refused + timed_out (a stale-if-error answer was first a
- * miss, an expiry or a coalesced request; a request turned away by the
- * node's overload protection has no lookup); what a node sends upstream = misses + expired + updates +
- * bypass + refetched. */
+ * rate_limited + refused + timed_out + brownout_errors (a stale-if-error
+ * answer was first a miss, an expiry or a coalesced request; a request
+ * turned away by the node's overload protection or answered with a
+ * brownout's error has no lookup); what a node sends upstream = misses +
+ * expired + updates + bypass + refetched. */
 struct met_counters {
     /* The counters of node_counters.def, in its order; the comments
      * there say what each one counts. */
@@ -361,7 +362,103 @@ struct met_top_object {
     uint64_t origin_bytes;    /* what the origin sent for them */
 };
 
+/*
+ * A no-CDN baseline (`run --baseline no-cdn`, sim/run/baseline.c): the
+ * same requests run again with every region sent straight to its origin,
+ * no cache on the way (cfg_topology_no_cdn). What it measured, for
+ * comparison with the run that carries it (sim/metrics/baseline.c).
+ */
+struct met_baseline_region {
+    const char *name; /* borrowed */
+    int64_t rtt_ns;   /* the region -> origin round trip it used */
+    uint64_t requests;
+    uint64_t errors;
+    struct met_hist latency; /* the baseline's client latencies */
+};
+
+struct met_baseline {
+    uint64_t requests; /* measured client requests */
+    uint64_t errors;
+    uint64_t origin_requests;
+    uint64_t origin_bytes;
+    double cost_usd;         /* met_total_cost of the baseline run */
+    struct met_hist latency; /* all regions */
+    struct met_baseline_region *regions; /* [n_regions], owned */
+    size_t n_regions;
+};
+
+/* Frees b and what it owns; NULL is a no-op. */
+void met_baseline_free(struct met_baseline *b);
+/* Writes r's baseline (r->baseline set) and what the CDN saved against
+ * it as the JSON object value of "baseline", members indented depth
+ * levels (json.c's layout). */
+void met_baseline_json(const struct met_run *r, FILE *out, int depth);
+/* Prints the comparison under the run table; nothing without one. */
+void met_baseline_print(const struct met_run *r, FILE *out);
+/* The schema of tables baselines and baseline_regions. */
+extern const char met_baseline_schema[];
+/* Does some node of r have an egress price (a cost model)? */
+int met_has_cost_model(const struct met_run *r);
+
+/*
+ * Alerts (the workload's metrics.alerts, evaluated by sim/model/alerts.c):
+ * every window in which a rule's metric was beyond its threshold.
+ */
+struct met_alert_rule {
+    const char *metric; /* "hit_ratio", ... (static) */
+    int is_below;       /* breached below the threshold, else above */
+    double threshold;
+    char text[64]; /* "error_rate > 0.5" */
+};
+
+struct met_alert {
+    int64_t start_ns, end_ns; /* the window, from the measured start */
+    uint32_t rule;            /* index into rules */
+    const char *scope_kind;   /* "all", "region", "node" or "link" */
+    const char *scope_name;   /* borrowed; NULL for "all" */
+    const char *scope_to;     /* a link's receiving end, else NULL */
+    uint32_t scope_order;     /* region, node or link index: the order
+                                 within a window and rule */
+    double value;             /* the metric in that window */
+};
+
+struct met_alerts {
+    struct met_alert_rule *rules; /* [n_rules], owned */
+    size_t n_rules;
+    struct met_alert *v; /* [n], by window, rule, scope; owned */
+    size_t n, cap;
+};
+
+/* Appends an alert (copied) to a. */
+void met_alerts_add(struct met_alerts *a, const struct met_alert *x);
+/* Orders a's alerts by window start, rule, then scope. */
+void met_alerts_sort(struct met_alerts *a);
+/* "region eu", "link shield-ams->edge-fra", "all" into buf. */
+void met_alert_scope(const struct met_alert *x, char *buf, size_t len);
+void met_alerts_free(struct met_alerts *a); /* NULL is a no-op */
+/* The "alerts" array's value (json.c's layout, depth levels). */
+void met_alerts_json(const struct met_run *r, FILE *out, int depth);
+/* Prints the breaching windows under the run table; nothing without
+ * rules. */
+void met_alerts_print(const struct met_run *r, FILE *out);
+/* The schema of table alerts. */
+extern const char met_alerts_schema[];
+
 /* Everything a finished (or interrupted) run reports. */
+/* One brownout of the topology and what it did (model/brownout.c):
+ * measured requests that reached the node during it, those it answered
+ * with an error and those it held for its add_latency. */
+struct met_brownout {
+    const char *node;         /* borrowed from the topology */
+    int64_t at_ns, duration_ns, add_ns;
+    double error_share;
+    uint64_t requests, errors, slowed;
+};
+
+/* Writes r's brownouts (n_brownouts > 0) as the JSON array value of
+ * "brownouts", its members indented depth levels (json.c's layout). */
+void met_brownouts_json(const struct met_run *r, FILE *out, int depth);
+
 struct met_run {
     /* Identity, borrowed. */
     const char *topology_name;
@@ -402,6 +499,9 @@ struct met_run {
     size_t n_nodes;
     struct met_link *links;   /* links with a capacity, or NULL */
     size_t n_links;
+    struct met_brownout *brownouts; /* [n_brownouts], owned; NULL when the
+                                       topology has none */
+    size_t n_brownouts;
     /* Origin load, summed over origin nodes. */
     uint64_t origin_requests;
     uint64_t origin_bytes;        /* bytes the origins sent: answers and
@@ -422,6 +522,8 @@ struct met_run {
                                  when they were made (served from a copy
                                  that was fresh by its TTL, or stale) */
     struct met_billing *billing; /* owned, NULL: no provider billing */
+    struct met_baseline *baseline; /* owned, NULL: no --baseline */
+    struct met_alerts *alerts;     /* owned, NULL: no metrics.alerts */
     /* Simulated span of the measured requests. */
     int64_t measured_start_ns;
     int64_t measured_end_ns;
@@ -554,8 +656,13 @@ int met_check_db(const char *path, struct sim_err *err);
  * added node_metrics.refilled_stale (staged purges) and the cache-key
  * figures (fragment_misses, cached_keys, cached_objects,
  * keys_per_object); 8 added the table provider_bills (created in
- * place). 9 was never released. */
-#define MET_DB_VERSION 12
+ * place). 9 was never released. 11 added the tables baselines,
+ * baseline_regions (--baseline no-cdn) and alerts (created in place). 14
+ * added node_metrics.brownout_errors, brownout_slowed and
+ * dns_stale_failed (brownouts, dns_ttl), node counters that
+ * db_upgrade_nodes adds: nothing else changed. 12 added
+ * node_metrics.placement_skipped and moved_down, the same way. */
+#define MET_DB_VERSION 14
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "metrics/metrics.h"
 
@@ -47,6 +48,31 @@ void met_overload_coarsen(struct met_node *n);
 
 /* Merges each link's windows in pairs (part of coarsening a run). */
 void met_links_coarsen(struct met_run *r);
+
+/*
+ * A JSON writer in json.c's layout for sections written outside json.c
+ * (json_put.c). Start with {out, depth of the value, 0, 0} where the
+ * value of a key json.c has written is due, and open it with key NULL.
+ * Objects in an array: open each with key NULL, and after closing it call
+ * met_jw_item_done so the next one also starts on its own line.
+ */
+struct met_jw {
+    FILE *out;
+    int depth;
+    int has_item;      /* the open object or array has a member */
+    int is_array_item; /* the next value is an array item (no key) */
+};
+
+void met_jw_open(struct met_jw *w, const char *key);
+void met_jw_open_array(struct met_jw *w, const char *key);
+void met_jw_close(struct met_jw *w);
+/* outer_is_array: the array closed is itself an item of an array. */
+void met_jw_close_array(struct met_jw *w, int outer_is_array);
+void met_jw_item_done(struct met_jw *w);
+void met_jw_u64(struct met_jw *w, const char *key, uint64_t v);
+void met_jw_i64(struct met_jw *w, const char *key, int64_t v);
+void met_jw_real(struct met_jw *w, const char *key, double v);
+void met_jw_str(struct met_jw *w, const char *key, const char *s);
 
 /* s, or "" for NULL: hand-built runs may leave names unset. */
 static inline const char *

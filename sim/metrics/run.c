@@ -48,6 +48,13 @@ met_run_fini(struct met_run *r)
     r->has_top = 0;
     met_billing_free(r->billing);
     r->billing = NULL;
+    met_baseline_free(r->baseline);
+    r->baseline = NULL;
+    met_alerts_free(r->alerts);
+    r->alerts = NULL;
+    free(r->brownouts);
+    r->brownouts = NULL;
+    r->n_brownouts = 0;
     r->nodes = NULL;
     r->regions = NULL;
     r->n_nodes = 0;

@@ -566,4 +566,6 @@ met_print_table(const struct met_run *r, FILE *out)
         print_links(r, out);
     }
     met_billing_print(r, out);
+    met_alerts_print(r, out);
+    met_baseline_print(r, out);
 }

@@ -182,6 +182,7 @@ cache_key_at_node(struct cdn *c, uint32_t s, int64_t now)
     struct node *n = &c->nodes[ni];
     if (n->cache == NULL) {
         r->object &= KEY_OBJECT_MASK; /* the origin serves the object */
+        r->hash = hash_key32(r->object);
         return;
     }
     uint64_t key = key_at(c, ni, r->object);
@@ -189,6 +190,7 @@ cache_key_at_node(struct cdn *c, uint32_t s, int64_t now)
         narrate(c, now, "  %s: its cache key leaves out the query string",
                 node_name(c, ni));
     r->object = key;
+    r->hash = hash_key32(key);
     if (!r->measured || r->bypass || cache_find(n->cache, key) != NULL ||
         idmap_get(&n->inflight, key) != IDMAP_EMPTY)
         return;

@@ -65,6 +65,43 @@ workload_init(struct cdn *c, struct sim_err *err)
     return rc;
 }
 
+/*
+ * The channels of the node links. Every event sent over a link with a
+ * constant delay is scheduled that delay after the moment it is sent, and
+ * the clock never goes back, so the events of one delay come due in the
+ * order they were sent, whatever link and direction they cross: one
+ * channel per distinct delay is monotone. Sharing it keeps the heap to a
+ * few heads (the default scenario's 10 link directions have 5 delays,
+ * since a link's RTT in whole milliseconds splits evenly both ways), so
+ * that the sift after a pop rarely goes below the root's children. The
+ * pop order is the same: every pop takes the least (time, seq).
+ */
+static void
+link_channels_init(struct cdn *c)
+{
+    struct idmap by_delay; /* delay in ns -> channel */
+    idmap_init(&by_delay);
+    for (uint32_t i = 0; i < c->n_nodes; i++) {
+        struct link *links[2] = {&c->nodes[i].to_parent,
+                                 &c->nodes[i].to_backup};
+        for (int k = 0; k < 2; k++) {
+            int64_t delays[2] = {links[k]->up_ns, links[k]->down_ns};
+            uint32_t *channels[2] = {&links[k]->up_channel,
+                                     &links[k]->down_channel};
+            for (int d = 0; d < 2; d++) {
+                uint64_t key = (uint64_t)delays[d];
+                uint32_t ch = idmap_get(&by_delay, key);
+                if (ch == IDMAP_EMPTY) {
+                    ch = sim_queue_channel(&c->q);
+                    idmap_put(&by_delay, key, ch);
+                }
+                *channels[d] = ch;
+            }
+        }
+    }
+    idmap_fini(&by_delay);
+}
+
 struct cdn *
 cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         struct sim_err *err)
@@ -73,6 +110,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
     c->t = t;
     c->w = w;
     c->n_nodes = (uint32_t)t->n_nodes;
+    c->is_no_cdn = t->is_no_cdn;
     c->nodes = xcalloc(c->n_nodes, sizeof *c->nodes);
     for (uint32_t i = 0; i < c->n_nodes; i++)
         if (node_init(c, i, err) != 0) {
@@ -82,23 +120,19 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
     route_init(c);
     overload_init(c);
     placement_init(c);
-    if (w != NULL &&
-        (content_init(c, err) != 0 || workload_init(c, err) != 0)) {
+    if (w != NULL && (content_init(c, err) != 0 || alerts_init(c, err) != 0 ||
+                      workload_init(c, err) != 0)) {
         cdn_free(c);
         return NULL;
     }
     outage_init(c);
-    /* Every event travels on a channel whose times never decrease: a link
-     * direction (constant delay) or a region's arrivals. */
+    brownout_init(c);
     sim_queue_init(&c->q);
-    for (uint32_t i = 0; i < c->n_nodes; i++) {
-        struct node *n = &c->nodes[i];
-        n->to_parent.up_channel = sim_queue_channel(&c->q);
-        n->to_parent.down_channel = sim_queue_channel(&c->q);
-        n->to_backup.up_channel = sim_queue_channel(&c->q);
-        n->to_backup.down_channel = sim_queue_channel(&c->q);
-    }
+    link_channels_init(c);
     c->arrival_channel = sim_queue_channel(&c->q);
+    /* One arrival is pending at a time: its channel empties at every
+     * arrival and is refilled at once, so it stays out of the heap. */
+    sim_queue_set_express(&c->q, c->arrival_channel);
     shared_init(c);
     c->req_free = REQ_NIL;
     return c;
@@ -126,6 +160,8 @@ cdn_free(struct cdn *c)
     free(c->nodes);
     overload_fini(c);
     placement_fini(c);
+    alerts_fini(c);
+    brownout_fini(c);
     top_fini(c);
     shared_fini(c);
     route_fini(c);

@@ -15,6 +15,8 @@ content_init(struct cdn *c, struct sim_err *err)
     const struct cfg_workload *w = c->w;
     c->push_nodes = xcalloc(w->n_events ? w->n_events : 1,
                             sizeof *c->push_nodes);
+    if (c->is_no_cdn) /* its events are never scheduled (run.c) */
+        return cache_key_init(c, err);
     for (size_t k = 0; k < w->n_events; k++) {
         const struct cfg_event *e = &w->events[k];
         if (e->kind != CFG_EVENT_PUSH)

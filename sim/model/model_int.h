@@ -51,8 +51,10 @@ enum ev_kind {
                        (link.h, shared.c) */
     EV_QUEUE_TIMEOUT, /* target: a node with a timeout: the first waiting
                          request's deadline (overload.c) */
-    EV_TIMED_OUT    /* target: node, ref: the slot of the 504 answer of a
+    EV_TIMED_OUT,   /* target: node, ref: the slot of the 504 answer of a
                        request whose service outlasts its timeout */
+    EV_BROWNOUT_DONE /* target: node, ref: request slot: a brownout's
+                        add_latency has passed (brownout.c) */
 };
 
 /* The HTTP code of an error a node's overload protection sent
@@ -93,6 +95,8 @@ struct req {
     uint32_t current;     /* a client request: the origin's version when it
                              was made, to tell an outdated answer; or
                              NO_VERSION when objects never change */
+    uint32_t hash;        /* hash_key32(object), set with object: the one
+                             hashing for every table on the way */
     uint16_t region;
     uint8_t measured : 1; /* not part of the warm-up */
     uint8_t explain : 1;  /* narrated by --explain */
@@ -254,6 +258,8 @@ struct cdn {
     uint32_t n_shared;
     size_t shared_cap;
     gsl_rng **routing_rng;         /* [region]: weighted routing only */
+    struct node_brownout *brownouts; /* [node] (brownout.c), or NULL when
+                                      the topology has no brownouts */
     int has_outages;
     struct top_counter *top;       /* --top's counts (top.c), or NULL */
     uint64_t seen_dense;           /* object ids below it are the synthetic
@@ -265,12 +271,18 @@ struct cdn {
     struct placement *placement;   /* nodes' placements (placement.c), or
                                       NULL when every node stores
                                       everywhere */
+    struct alerts *alerts;         /* metrics.alerts (alerts.c), or NULL */
+    int is_no_cdn;                 /* the --baseline no-cdn topology
+                                      (cfg_topology.is_no_cdn): every
+                                      request passes its edge uncached and
+                                      the workload's events do nothing */
     struct key_rules *keys;        /* cache keys with variants and query
                                       strings (cache_key.c), or NULL:
                                       keys are object ids */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending;     /* the next client request */
+    uint32_t pending_hash;         /* hash_key32(pending.object) */
     int gen_error;                 /* the workload's error code (a bad trace
                                       record) that ended arrivals, or 0 */
     uint32_t arrival_channel;
@@ -450,6 +462,32 @@ node_failed_since(const struct cdn *c, uint32_t i, int64_t since,
     return c->has_outages && outage_failed_since(c, i, since, now);
 }
 
+/* brownout.c: brownouts and DNS TTLs. */
+struct node_brownout;
+void brownout_init(struct cdn *c);
+void brownout_fini(struct cdn *c);
+void brownout_start_run(struct cdn *c, struct met_run *m);
+/* Does node ni's brownout take request s at `now` (an error sent, or the
+ * request held for add_latency)? Then node_arrive is done with it. */
+int brownout_takes(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+/* EV_BROWNOUT_DONE: s, held by ni's brownout, goes on to node_admit. */
+void brownout_done(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+int region_sees_down_dns(const struct cdn *c, uint32_t r, uint32_t e,
+                         int64_t now);
+/* Client request r failed at its edge, which was down. */
+void brownout_count_refused(struct cdn *c, const struct req *r, int64_t now);
+
+/* Do region r's clients see edge e as down at `now`? As routing does
+ * (node_seems_down), or dns_ttl later when the region has one, or at
+ * once (node_is_down) when the region is anycast. */
+static inline int
+region_sees_down(const struct cdn *c, uint32_t r, uint32_t e, int64_t now)
+{
+    if (!c->t->has_dns_ttl && !c->t->has_anycast)
+        return node_seems_down(c, e, now);
+    return region_sees_down_dns(c, r, e, now);
+}
+
 /* The edge a client of region r uses at `now` (route_client_by_rule);
  * nearest routing without outages, the common case, is the first link. */
 static inline uint32_t
@@ -533,6 +571,9 @@ void overload_count_client(struct cdn *c, const struct req *r);
 
 /* service.c */
 void node_arrive(struct cdn *c, uint32_t s, int64_t now);
+/* The part of node_arrive after the down check and any brownout:
+ * overload protection, then the queue for a server, then the lookup. */
+void node_admit(struct cdn *c, uint32_t s, int64_t now);
 void node_served(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
 void node_fail(struct cdn *c, uint32_t ni, int64_t now);
 
@@ -623,6 +664,18 @@ void class_count_answer(struct cdn *c, const struct req *r, int outdated,
                         uint64_t latency_ns);
 void class_count_failed(struct cdn *c, const struct req *r);
 
+/* alerts.c: the workload's metrics.alerts, window by window. init
+ * resolves the rules' names (an unknown one is an input error); start
+ * gives the run its met_alerts; count_client counts a measured client
+ * answer (only when c->alerts); finish evaluates what is left and the
+ * time series, and sorts. */
+int alerts_init(struct cdn *c, struct sim_err *err);
+void alerts_fini(struct cdn *c);
+void alerts_start(struct cdn *c, struct met_run *m);
+void alerts_count_client(struct cdn *c, const struct req *r,
+                         uint64_t latency_ns, int64_t now);
+void alerts_finish(struct cdn *c);
+
 /* top.c: --top N's counts per object. */
 void top_init(struct cdn *c, uint64_t n_top);
 void top_fini(struct cdn *c);
@@ -664,11 +717,18 @@ void explain_fail(const struct cdn *c, uint32_t ni, int64_t now);
  * the outcome it settles on when the node answers.
  */
 
-/* The measured window of time `now`; only called for measured requests. */
+/* The measured window of time `now`; only called for measured requests.
+ * Inline, the common case: `now` in the window met_run_window used last,
+ * which the node already has; anything else is met_run_window's. */
 static inline struct met_window *
 window_at(struct cdn *c, uint32_t node, int64_t now)
 {
-    return met_run_window(c->m, node, now - c->measured_start);
+    struct met_run *m = c->m;
+    int64_t t = now - c->measured_start;
+    if (t >= m->window_lo_ns && t < m->window_hi_ns &&
+        m->window_index < m->nodes[node].n_windows)
+        return &m->nodes[node].windows[m->window_index];
+    return met_run_window(m, node, t);
 }
 
 static inline void

@@ -79,10 +79,12 @@ observe_stale_if_error(struct cdn *c, const struct req *q, int64_t now)
     window_at(c, q->node, now)->hits++;
 }
 
-/* Client request r was answered with an error. */
+/* Client request r was answered with an error at `now`. */
 static void
-count_failed(struct cdn *c, const struct req *r)
+count_failed(struct cdn *c, const struct req *r, int64_t now)
 {
+    if (c->alerts != NULL)
+        alerts_count_client(c, r, 0, now);
     c->m->errors++;
     c->m->bytes_failed += r->size;
     c->m->regions[r->region].errors++;
@@ -114,7 +116,7 @@ observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
     if (!r->measured)
         return;
     if (r->failed) {
-        count_failed(c, r);
+        count_failed(c, r, now);
         return;
     }
     struct met_run *m = c->m;
@@ -139,6 +141,8 @@ observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
     }
     met_hist_record(&m->latency, lat);
     met_hist_record(&g->latency, lat);
+    if (c->alerts != NULL)
+        alerts_count_client(c, r, lat, now);
     if (now > m->measured_end_ns)
         m->measured_end_ns = now;
 }
@@ -151,8 +155,11 @@ observe_refused(struct cdn *c, const struct req *r, int64_t now)
     if (r->explain)
         narrate(c, now, "  %s is down: the request fails",
                 node_name(c, r->node));
-    if (r->child == REQ_NIL && r->measured)
-        count_failed(c, r);
+    if (r->child == REQ_NIL && r->measured) {
+        count_failed(c, r, now);
+        if (c->t->has_dns_ttl)
+            brownout_count_refused(c, r, now);
+    }
 }
 
 /* Client request r (the c->generated-th) is born at its edge;

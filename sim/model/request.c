@@ -64,8 +64,8 @@ answer_child(struct cdn *c, uint32_t s, int64_t now)
      * remove r's node's own copy, exclusive). */
     if (c->placement != NULL && has_body)
         placement_hand_down(c, s, now);
-    cache_prefetch(c->nodes[child_node].cache, r->object); /* its fill
-                                                   will look it up */
+    cache_prefetch_hashed(c->nodes[child_node].cache,
+                          r->hash); /* its fill will look it up */
     if (has_body && lk->shared >= 0) {
         /* A shared link: the body reaches the child down_ns after it has
          * crossed (shared_done). */
@@ -137,7 +137,7 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
     if (up->explain)
         explain_fetch(c, up, ni, why, now);
     if (c->nodes[target].cache != NULL)
-        cache_prefetch(c->nodes[target].cache, up->object);
+        cache_prefetch_hashed(c->nodes[target].cache, up->hash);
     if (lk->hop < 0)
         sim_queue_push_channel(&c->q, lk->up_channel, up->t_arrive, EV_REQ_AT,
                                target, u);
@@ -149,18 +149,19 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
  * What node r->node has for request r at `now`. *copy is the copy it
  * holds (NULL: none, or one purge_on_change has purged, which the lookup
  * removes); *leader, for a copy that is not fresh, the request leading a
- * fetch of the object, or IDMAP_EMPTY.
+ * fetch of the object, or IDMAP_EMPTY, and *slot where the in-flight map's
+ * probe for it stopped (for start_fetch's idmap_put_at).
  */
 static inline enum lookup
 lookup(struct cdn *c, struct req *r, int64_t now, struct cache_obj **copy,
-       uint32_t *leader)
+       uint32_t *leader, uint32_t *slot)
 {
     struct node *n = &c->nodes[r->node];
     if (n->cache == NULL)
         return LOOKUP_ORIGIN;
     if (r->bypass)
         return LOOKUP_BYPASS;
-    struct cache_obj *o = cache_find(n->cache, r->object);
+    struct cache_obj *o = cache_find_hashed(n->cache, r->object, r->hash);
     if (o != NULL && r->purged_on_change && purged_since_stored(c, o, now)) {
         observe_purged_copy(c, r, now);
         miss_cause_invalidated(c, r->node, r->object);
@@ -170,7 +171,7 @@ lookup(struct cdn *c, struct req *r, int64_t now, struct cache_obj **copy,
     *copy = o;
     if (o != NULL && o->expires_at > now)
         return LOOKUP_HIT;
-    *leader = idmap_get(&n->inflight, r->object);
+    *leader = idmap_get_slot(&n->inflight, r->object, r->hash, slot);
     if (o != NULL && r->swr_ns > 0 &&
         now < add_sat(o->expires_at, r->swr_ns))
         return *leader == IDMAP_EMPTY ? LOOKUP_STALE_REFRESH : LOOKUP_STALE;
@@ -267,10 +268,11 @@ join_fetch(struct cdn *c, uint32_t s, uint32_t leader, int64_t now)
 
 /* LOOKUP_MISS, LOOKUP_EXPIRED and LOOKUP_BYPASS: one fetch upstream; s
  * leads it (a bypass is in no in-flight map: it coalesces nothing). An
- * expired copy o is revalidated. */
+ * expired copy o is revalidated. slot is where lookup's probe of the
+ * in-flight map stopped, which nothing has changed since. */
 static void
-start_fetch(struct cdn *c, uint32_t s, const struct cache_obj *o,
-            enum lookup k, int64_t now)
+start_fetch(struct cdn *c, uint32_t s, const struct cache_obj *o, enum lookup k,
+            uint32_t slot, int64_t now)
 {
     struct req *r = &c->reqs[s];
     observe_lookup(c, r, k, now);
@@ -279,7 +281,7 @@ start_fetch(struct cdn *c, uint32_t s, const struct cache_obj *o,
         fetch_upstream(c, s, now, NO_VERSION, "BYPASS");
         return;
     }
-    idmap_put(&c->nodes[r->node].inflight, r->object, s);
+    idmap_put_at(&c->nodes[r->node].inflight, slot, r->object, s);
     fetch_upstream(c, s, now, o != NULL ? o->version : NO_VERSION,
                    o != NULL ? "EXPIRED" : "MISS");
 }
@@ -289,10 +291,10 @@ void
 node_request(struct cdn *c, uint32_t s, int64_t now)
 {
     struct cache_obj *o = NULL;
-    uint32_t leader = IDMAP_EMPTY;
+    uint32_t leader = IDMAP_EMPTY, slot = 0;
     if (c->keys != NULL) /* variants or query strings (cache_key.c) */
         cache_key_at_node(c, s, now);
-    enum lookup k = lookup(c, &c->reqs[s], now, &o, &leader);
+    enum lookup k = lookup(c, &c->reqs[s], now, &o, &leader, &slot);
     switch (k) {
     case LOOKUP_ORIGIN:
         serve_origin(c, s, now);
@@ -310,7 +312,7 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
     case LOOKUP_BYPASS:
     case LOOKUP_EXPIRED:
     case LOOKUP_MISS:
-        start_fetch(c, s, o, k, now);
+        start_fetch(c, s, o, k, slot, now);
         break;
     }
 }
@@ -323,7 +325,7 @@ answer_lost(struct cdn *c, uint32_t s, int64_t now)
 {
     struct req *r = &c->reqs[s];
     if (!r->bypass)
-        idmap_del(&c->nodes[r->node].inflight, r->object);
+        idmap_del_hashed(&c->nodes[r->node].inflight, r->object, r->hash);
     observe_answer(c, r, ANSWER_LOST, NULL, 0, now);
     for (uint32_t w = s; w != REQ_NIL;) {
         uint32_t next = c->reqs[w].next;
@@ -358,7 +360,8 @@ node_store_answer(struct cdn *c, const struct req *r, int64_t now)
 {
     struct cache_store *cs = c->nodes[r->node].cache;
     uint64_t evictions = cache_stats(cs)->n_evictions;
-    struct cache_obj *o = cache_insert(cs, r->object, r->size, r->expires_at);
+    struct cache_obj *o =
+        cache_insert_hashed(cs, r->object, r->hash, r->size, r->expires_at);
     if (o != NULL) {
         o->version = r->version;
         o->is_negative = r->negative;
@@ -439,11 +442,11 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         respond(c, s, now);
         return;
     }
-    idmap_del(&n->inflight, r->object);
+    idmap_del_hashed(&n->inflight, r->object, r->hash);
     /* The held copy matters only for a 304 or an error; a full answer
      * replaces it in cache_insert, which finds it itself. */
     struct cache_obj *o = r->failed || r->not_modified
-                              ? cache_find(n->cache, r->object)
+                              ? cache_find_hashed(n->cache, r->object, r->hash)
                               : NULL;
     enum answer k = classify_answer(r, o, now);
     switch (k) {

@@ -106,7 +106,7 @@ route_weighted(const struct cdn *c, uint32_t r, int64_t now)
     double total = 0;
     for (uint32_t k = 0; k < n; k++)
         if (list[k].share > 0 &&
-            !node_seems_down(c, (uint32_t)list[k].node, now))
+            !region_sees_down(c, r, (uint32_t)list[k].node, now))
             total += list[k].share;
     if (total <= 0)
         return REQ_NIL;
@@ -114,7 +114,7 @@ route_weighted(const struct cdn *c, uint32_t r, int64_t now)
     uint32_t last = (uint32_t)list[0].node;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t e = (uint32_t)list[k].node;
-        if (list[k].share <= 0 || node_seems_down(c, e, now))
+        if (list[k].share <= 0 || region_sees_down(c, r, e, now))
             continue;
         last = e;
         if (u < list[k].share)
@@ -135,7 +135,7 @@ route_cheapest(const struct cdn *c, uint32_t r, int64_t now)
     int64_t best = -1;
     for (uint32_t k = 0; k < (uint32_t)g->n_links; k++) {
         uint32_t e = (uint32_t)list[k].node;
-        if (list[k].rtt_ns > g->max_rtt_ns || node_seems_down(c, e, now))
+        if (list[k].rtt_ns > g->max_rtt_ns || region_sees_down(c, r, e, now))
             continue;
         if (best < 0 || c->t->nodes[e].egress_cost_per_gb <
                             c->t->nodes[best].egress_cost_per_gb)
@@ -167,7 +167,7 @@ route_client_by_rule(const struct cdn *c, uint32_t r, int64_t now)
             return (uint32_t)list[0].node;
         break;
     case CFG_ROUTE_STATIC:
-        if (!node_seems_down(c, (uint32_t)g->static_edge, now))
+        if (!region_sees_down(c, r, (uint32_t)g->static_edge, now))
             return (uint32_t)g->static_edge;
         break;
     case CFG_ROUTE_WEIGHTED:
@@ -180,7 +180,7 @@ route_client_by_rule(const struct cdn *c, uint32_t r, int64_t now)
     if (e != REQ_NIL)
         return e;
     for (uint32_t k = 0; k < n; k++)
-        if (!node_seems_down(c, (uint32_t)list[k].node, now))
+        if (!region_sees_down(c, r, (uint32_t)list[k].node, now))
             return (uint32_t)list[k].node;
     return (uint32_t)list[0].node;
 }

@@ -36,7 +36,9 @@ schedule_next_arrival(struct cdn *c)
     if (rc <= 0)
         return;
     const struct wl_request *p = &c->pending;
-    cache_prefetch(c->nodes[c->t->region_edge[p->region]].cache, p->object);
+    c->pending_hash = hash_key32(p->object);
+    cache_prefetch_hashed(c->nodes[c->t->region_edge[p->region]].cache,
+                          c->pending_hash);
     sim_queue_push_channel(&c->q, c->arrival_channel, p->at, EV_ARRIVAL,
                            p->region, 0);
 }
@@ -57,7 +59,13 @@ client_arrival(struct cdn *c, int64_t now)
     }
     uint32_t s = req_alloc(c);
     struct req *r = &c->reqs[s];
-    r->object = c->keys != NULL ? cache_key_draw(c, p) : p->object;
+    if (c->keys != NULL) {
+        r->object = cache_key_draw(c, p);
+        r->hash = hash_key32(r->object);
+    } else {
+        r->object = p->object;
+        r->hash = c->pending_hash;
+    }
     r->size = p->size;
     r->t_arrive = now;
     r->ttl_ns = p->ttl_ns;
@@ -75,7 +83,8 @@ client_arrival(struct cdn *c, int64_t now)
                      ? origin_version(c, p->object, now)
                      : NO_VERSION;
     r->region = (uint16_t)reg;
-    int bypass = p->is_uncacheable || wl_is_uncacheable(c->w, p->object);
+    int bypass =
+        c->is_no_cdn || p->is_uncacheable || wl_is_uncacheable(c->w, p->object);
     int purged_on_change = c->w->n_classes > 0 &&
                            c->w->classes[p->class_id].is_purged_on_change;
     /* The flags together, so that they are one read-modify-write of their
@@ -107,7 +116,8 @@ schedule_events(struct cdn *c)
         if (c->nodes[o->node].service != NULL)
             sim_queue_push(&c->q, o->at, EV_FAIL, (uint32_t)o->node, 0);
     }
-    for (size_t k = 0; k < c->w->n_events; k++) {
+    /* A no-cdn baseline has no caches to purge or push into. */
+    for (size_t k = 0; !c->is_no_cdn && k < c->w->n_events; k++) {
         const struct cfg_event *e = &c->w->events[k];
         if (e->kind == CFG_EVENT_PUSH) {
             for (size_t j = 0; j < e->n_to; j++)
@@ -148,6 +158,7 @@ record_start(struct cdn *c, struct met_run *m)
         m->nodes[i].egress_cost_per_gb = t->nodes[i].egress_cost_per_gb;
     }
     m->billing = cdn_billing_new(t);
+    brownout_start_run(c, m);
     utc_now(m->started);
 }
 
@@ -185,6 +196,9 @@ dispatch(struct cdn *c, const struct sim_event *ev)
         break;
     case EV_TIMED_OUT:
         overload_timed_out(c, ev->target, (uint32_t)ev->ref, ev->at);
+        break;
+    case EV_BROWNOUT_DONE:
+        brownout_done(c, ev->target, (uint32_t)ev->ref, ev->at);
         break;
     default:
         SIM_ASSERT(!"unknown event kind");
@@ -240,6 +254,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
         c->explain_left = opts->explain_n;
     }
     record_start(c, m);
+    alerts_start(c, m);
     shared_start_run(c, m);
     double wall0 = wall_seconds();
 
@@ -251,6 +266,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     int rc = run_events(c, opts, &events);
 
     observe_end(c);
+    alerts_finish(c);
     top_finish(c, m);
     if (rc == 0 && c->gen_error != 0)
         rc = c->gen_error;

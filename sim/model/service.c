@@ -65,10 +65,20 @@ node_arrive(struct cdn *c, uint32_t s, int64_t now)
         node_refuse(c, s, now);
         return;
     }
-    if (!n->is_gated) { /* no service time, no overload protection */
+    if (!n->is_gated) { /* no service time, overload protection, brownout */
         node_request(c, s, now);
         return;
     }
+    if (c->brownouts != NULL && brownout_takes(c, ni, s, now))
+        return;
+    node_admit(c, s, now);
+}
+
+void
+node_admit(struct cdn *c, uint32_t s, int64_t now)
+{
+    uint32_t ni = c->reqs[s].node;
+    struct node *n = &c->nodes[ni];
     if (node_overload(c, ni) != NULL && overload_refuses(c, ni, s, now))
         return;
     if (n->service == NULL) {

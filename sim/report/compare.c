@@ -19,7 +19,8 @@ enum cmp_kind {
     CMP_COUNT, /* a whole number */
     CMP_BYTES,
     CMP_MS,
-    CMP_USD
+    CMP_USD,
+    CMP_RATIO /* a plain ratio such as keys per object */
 };
 
 /* One row of the table: a metric's value in each run (NAN: n/a). */
@@ -136,6 +137,81 @@ breakdown_rows(struct cmp *c)
     }
 }
 
+/* Adds the row label with values v[0..n_runs) when some run has a value
+ * other than 0 (a run without the figure has NAN: n/a); frees label
+ * otherwise. */
+static void
+add_row_if_any(struct cmp *c, enum cmp_kind kind, char *label, const double *v)
+{
+    int is_any = 0;
+    for (size_t i = 0; i < c->n_runs; i++)
+        is_any |= !isnan(v[i]) && v[i] != 0;
+    if (!is_any) {
+        free(label);
+        return;
+    }
+    struct cmp_row *row = add_row(c, kind, label);
+    memcpy(row->v, v, c->n_runs * sizeof *v);
+}
+
+/* The client requests overload protection answered 429, 503 and 504
+ * (overload_metrics, all regions), when some run has any. */
+static int
+overload_rows(struct rep_db *d, struct cmp *c)
+{
+    if (!rep_db_has_table(d, "overload_metrics"))
+        return 0;
+    double *v = xcalloc(3 * c->n_runs, sizeof *v);
+    int code = 0;
+    for (size_t i = 0; code == 0 && i < c->n_runs; i++) {
+        sqlite3_stmt *st = NULL;
+        for (int k = 0; k < 3; k++)
+            v[k * c->n_runs + i] = NAN;
+        code = rep_db_query(d,
+                            "SELECT rate_limited, refused, timed_out FROM"
+                            " overload_metrics WHERE run_id = ? AND"
+                            " region = '*'",
+                            &st, 1, c->runs[i].id);
+        if (code == 0 &&
+            (code = rep_db_step(d, st, "reading overload_metrics")) == 1) {
+            code = 0;
+            for (int k = 0; k < 3; k++)
+                v[k * c->n_runs + i] = (double)sqlite3_column_int64(st, k);
+        }
+        sqlite3_finalize(st);
+    }
+    static const char *const label[] = {"rate limited (429)", "refused (503)",
+                                        "timed out (504)"};
+    for (int k = 0; code == 0 && k < 3; k++)
+        add_row_if_any(c, CMP_COUNT, xstrdup(label[k]), &v[k * c->n_runs]);
+    free(v);
+    return code;
+}
+
+/* Staged purges' stale refills and the cache keys' figures (node
+ * counters of schema version 10), summed over the caching nodes, when
+ * some run has any. */
+static void
+key_rows(struct cmp *c)
+{
+    double *v = xcalloc(3 * c->n_runs, sizeof *v);
+    for (size_t i = 0; i < c->n_runs; i++) {
+        uint64_t keys = 0, objects = 0;
+        for (size_t t = 0; t < c->runs[i].n_tiers; t++) {
+            const struct met_counters *tc = &c->runs[i].tiers[t].c;
+            v[i] += (double)tc->refilled_stale;
+            v[c->n_runs + i] += (double)tc->fragment_misses;
+            keys += tc->cached_keys;
+            objects += tc->cached_objects;
+        }
+        v[2 * c->n_runs + i] = objects ? (double)keys / (double)objects : 0;
+    }
+    add_row_if_any(c, CMP_COUNT, xstrdup("refilled stale"), v);
+    add_row_if_any(c, CMP_COUNT, xstrdup("fragment misses"), &v[c->n_runs]);
+    add_row_if_any(c, CMP_RATIO, xstrdup("keys per object"), &v[2 * c->n_runs]);
+    free(v);
+}
+
 /* A value as the table shows it. */
 static void
 fmt_value(enum cmp_kind k, double v, char *buf, size_t len)
@@ -159,6 +235,9 @@ fmt_value(enum cmp_kind k, double v, char *buf, size_t len)
         break;
     case CMP_USD:
         snprintf(buf, len, "$%.4f", v);
+        break;
+    case CMP_RATIO:
+        snprintf(buf, len, "%.3f", v);
         break;
     }
 }
@@ -196,6 +275,9 @@ fmt_diff(enum cmp_kind k, double base, double v, char *buf, size_t len)
     case CMP_USD:
         snprintf(abs_text, sizeof abs_text, "%s$%.4f", d < 0 ? "-" : "+",
                  fabs(d));
+        break;
+    case CMP_RATIO:
+        snprintf(abs_text, sizeof abs_text, "%+.3f", d);
         break;
     }
     if (base != 0)
@@ -529,7 +611,11 @@ rep_compare_report(struct rep_db *d, const struct rep_opts *o,
         code = load_digests(d, &c);
     if (code == 0) {
         headline_rows(&c);
+        code = overload_rows(d, &c);
+        key_rows(&c);
         breakdown_rows(&c);
+    }
+    if (code == 0) {
         code = plot_hit_ratio(pl, &c);
     }
     if (code == 0)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "report/report_int.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -258,6 +259,7 @@ parse_scoped(const char *path, enum rep_scope scope, struct rep_metric *m)
     m->name = xasprintf("%.*s", (int)best_name, rest);
     m->sql = best_sql;
     m->is_ratio = best_ratio;
+    m->field_at = lp + best_name + 1;
     return 1;
 }
 
@@ -273,7 +275,8 @@ rep_metric_parse(const char *path, struct rep_metric *m, struct sim_err *err)
             m->is_ratio = run_fields[i].is_ratio;
             return 0;
         }
-    if (parse_scoped(path, REP_SCOPE_NODE, m) ||
+    if (rep_metric_parse_billing(path, m) ||
+        parse_scoped(path, REP_SCOPE_NODE, m) ||
         parse_scoped(path, REP_SCOPE_TIER, m) ||
         parse_scoped(path, REP_SCOPE_REGION, m) ||
         parse_scoped(path, REP_SCOPE_CLASS, m))
@@ -284,7 +287,8 @@ rep_metric_parse(const char *path, struct rep_metric *m, struct sim_err *err)
         "as offload, byte_offload, latency_ms.p99, origin.steady_peak_rps, "
         "cost_usd.total, tiers.edge.hit_ratio, nodes.edge-fra.hit_ratio, "
         "nodes.edge-fra.outcomes.MISS, regions.eu.latency_ms.p99, "
-        "regions.eu.byte_hit_ratio or classes.static.hit_ratio",
+        "regions.eu.byte_hit_ratio, classes.static.hit_ratio, "
+        "billing.total_usd or providers.cdn-a.usd.total",
         path);
 }
 
@@ -307,16 +311,16 @@ rep_metric_check_name(const struct rep_metric *m, const char *const *names,
         if (strcmp(names[i], m->name) == 0)
             return 0;
     static const char *const what[] = {
-        [REP_SCOPE_NODE] = "node",
-        [REP_SCOPE_TIER] = "tier",
-        [REP_SCOPE_REGION] = "region",
-        [REP_SCOPE_CLASS] = "class",
+        [REP_SCOPE_NODE] = "node",         [REP_SCOPE_TIER] = "tier",
+        [REP_SCOPE_REGION] = "region",     [REP_SCOPE_CLASS] = "class",
+        [REP_SCOPE_PROVIDER] = "provider",
     };
     static const char *const whats[] = {
         [REP_SCOPE_NODE] = "nodes",
         [REP_SCOPE_TIER] = "tiers",
         [REP_SCOPE_REGION] = "regions",
         [REP_SCOPE_CLASS] = "classes (catalog.classes)",
+        [REP_SCOPE_PROVIDER] = "providers with a bill (providers[].billing)",
     };
     struct strbuf b = {0};
     for (size_t i = 0; i < n_names; i++)

@@ -112,11 +112,13 @@ int rep_sweep_summary(const char *db_path, int64_t sweep_id,
  */
 
 enum rep_scope {
-    REP_SCOPE_RUN,    /* the run as a whole: "offload", "origin.peak_rps" */
-    REP_SCOPE_NODE,   /* "nodes.NAME.FIELD" */
-    REP_SCOPE_TIER,   /* "tiers.NAME.FIELD" */
-    REP_SCOPE_REGION, /* "regions.NAME.FIELD" */
-    REP_SCOPE_CLASS,  /* "classes.NAME.FIELD": a content class */
+    REP_SCOPE_RUN,      /* the run as a whole: "offload", "origin.peak_rps" */
+    REP_SCOPE_NODE,     /* "nodes.NAME.FIELD" */
+    REP_SCOPE_TIER,     /* "tiers.NAME.FIELD" */
+    REP_SCOPE_REGION,   /* "regions.NAME.FIELD" */
+    REP_SCOPE_CLASS,    /* "classes.NAME.FIELD": a content class */
+    REP_SCOPE_PROVIDER, /* "billing.providers.NAME.FIELD" or
+                           "providers.NAME.FIELD": a provider's bill */
 };
 
 /* One metric: a path of the run's JSON and how to read it back. */
@@ -127,6 +129,7 @@ struct rep_metric {
     char *name;     /* the node, tier or region, owned; NULL for a run's */
     enum rep_scope scope;
     int is_ratio;   /* a share from 0 to 1 (shown in percent) */
+    size_t field_at; /* scoped: where FIELD starts in path */
 };
 
 /*

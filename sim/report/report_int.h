@@ -62,6 +62,19 @@ int rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id,
  * provider_bills rows (billing.c). Returns 0 or -SIM_EDB. */
 int rep_billing_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
 
+/* The provider bill's metrics (metric_billing.c): fills m's scope, sql,
+ * name and field_at and returns 1 when path is one, else 0. */
+struct rep_metric;
+int rep_metric_parse_billing(const char *path, struct rep_metric *m);
+
+/* Writes run run_id's "Alerts" section into doc when some window
+ * breached a rule of metrics.alerts (alerts.c). Returns 0 or -SIM_EDB. */
+int rep_alerts_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
+/* Writes run run_id's "Without a CDN" section into doc when it ran with
+ * --baseline no-cdn (baseline.c). Returns 0 or -SIM_EDB. */
+int rep_baseline_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
 /* Prints a warning line to out for each link overloaded at a complete
  * point of sweep sweep_id (after `cdnsim sweep`'s table). Returns 0 or
  * -SIM_EDB. */

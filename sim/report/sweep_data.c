@@ -120,6 +120,8 @@ names_of(struct rep_db *d, enum rep_scope scope, int64_t run, size_t *n)
                              " run_id = ? ORDER BY rowid",
         [REP_SCOPE_CLASS] = "SELECT class FROM class_metrics WHERE"
                             " run_id = ? ORDER BY rowid",
+        [REP_SCOPE_PROVIDER] = "SELECT provider FROM provider_bills WHERE"
+                               " run_id = ? ORDER BY rowid",
     };
     char **v = NULL;
     size_t cap = 0;
@@ -256,12 +258,13 @@ metrics_add(struct sw_metric **v, size_t *n, size_t *cap, const char *path,
         [REP_SCOPE_TIER] = "tier",
         [REP_SCOPE_REGION] = "region",
         [REP_SCOPE_CLASS] = "class",
+        [REP_SCOPE_PROVIDER] = "provider",
     };
     if (m.scope == REP_SCOPE_RUN) {
         x->title = xstrdup(path);
     } else {
         /* The field follows "SCOPE.NAME.". */
-        const char *field = strchr(path, '.') + 1 + strlen(m.name) + 1;
+        const char *field = path + m.field_at;
         x->title = xasprintf(
             "%s of %s %s",
             strcmp(field, "hit_ratio") == 0        ? "Hit ratio"

@@ -101,6 +101,16 @@ int run_execute(struct run_result *r, const struct cdn_run_opts *opts,
 int run_point(const struct run_input *in, const struct cdn_run_opts *opts,
               struct run_result *r, struct sim_err *err);
 
+/*
+ * `--baseline no-cdn` (baseline.c): runs r's workload again after
+ * run_execute has run it (same seed, same requests) on the no-CDN
+ * topology of r->t (cfg_topology_no_cdn) and keeps what it measured in
+ * r->m.baseline. opts' stop and progress apply. Returns 0, -SIM_EINTR
+ * (no baseline kept) or the workload's error code (err filled).
+ */
+int run_baseline(struct run_result *r, const struct cdn_run_opts *opts,
+                 struct sim_err *err);
+
 /* Frees what run_prepare / run_point made; r may be zeroed. */
 void run_result_fini(struct run_result *r);
 

@@ -19,6 +19,15 @@ hash_mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* The 32-bit hash that the object tables (cache/store.c) and idmap file a
+ * key under. A caller that looks one key up in several of them works it
+ * out once and passes it to their _hashed operations. */
+static inline uint32_t
+hash_key32(uint64_t key)
+{
+    return (uint32_t)hash_mix64(key);
+}
+
 /* Mixes two values into one, e.g. a master seed and a component id. */
 static inline uint64_t
 hash_combine(uint64_t a, uint64_t b)

@@ -35,7 +35,7 @@ idmap_fini(struct idmap *m)
 static inline uint32_t
 home_of(const struct idmap *m, uint64_t key)
 {
-    return (uint32_t)hash_mix64(key) & m->mask;
+    return hash_key32(key) & m->mask;
 }
 
 uint32_t
@@ -46,6 +46,17 @@ idmap_get(const struct idmap *m, uint64_t key)
             return IDMAP_EMPTY;
         if (m->keys[s] == key)
             return m->vals[s];
+    }
+}
+
+uint32_t
+idmap_get_slot(const struct idmap *m, uint64_t key, uint32_t h, uint32_t *slot)
+{
+    for (uint32_t s = h & m->mask;; s = (s + 1) & m->mask) {
+        if (m->vals[s] == IDMAP_EMPTY || m->keys[s] == key) {
+            *slot = s;
+            return m->vals[s];
+        }
     }
 }
 
@@ -88,10 +99,30 @@ idmap_put(struct idmap *m, uint64_t key, uint32_t val)
     m->n++;
 }
 
+void
+idmap_put_at(struct idmap *m, uint32_t slot, uint64_t key, uint32_t val)
+{
+    SIM_ASSERT(val != IDMAP_EMPTY && slot <= m->mask &&
+               m->vals[slot] == IDMAP_EMPTY);
+    if ((uint64_t)(m->n + 1) * 10 > (uint64_t)(m->mask + 1) * 7) {
+        idmap_put(m, key, val); /* grows: the slot is no longer where */
+        return;
+    }
+    m->keys[slot] = key;
+    m->vals[slot] = val;
+    m->n++;
+}
+
 uint32_t
 idmap_del(struct idmap *m, uint64_t key)
 {
-    uint32_t s = home_of(m, key);
+    return idmap_del_hashed(m, key, hash_key32(key));
+}
+
+uint32_t
+idmap_del_hashed(struct idmap *m, uint64_t key, uint32_t h)
+{
+    uint32_t s = h & m->mask;
     for (;; s = (s + 1) & m->mask) {
         if (m->vals[s] == IDMAP_EMPTY)
             return IDMAP_EMPTY;

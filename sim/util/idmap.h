@@ -28,7 +28,20 @@ uint32_t idmap_get(const struct idmap *m, uint64_t key);
 /* Stores val (!= IDMAP_EMPTY) under key, replacing any old value. */
 void idmap_put(struct idmap *m, uint64_t key, uint32_t val);
 
+/* As idmap_get for a key whose hash_key32 is h (util/hash.h), and *slot
+ * is where the probe stopped: key's slot, or the free slot where
+ * idmap_put would store it. */
+uint32_t idmap_get_slot(const struct idmap *m, uint64_t key, uint32_t h,
+                        uint32_t *slot);
+
+/* As idmap_put for a key that idmap_get_slot found absent at slot, m
+ * unchanged since: the same map results, with one probe fewer (a get and
+ * then an insert, as for a fetch that joins the in-flight map). */
+void idmap_put_at(struct idmap *m, uint32_t slot, uint64_t key, uint32_t val);
+
 /* Removes key; returns its value, or IDMAP_EMPTY if absent. */
 uint32_t idmap_del(struct idmap *m, uint64_t key);
+/* idmap_del for a key whose hash_key32 is h. */
+uint32_t idmap_del_hashed(struct idmap *m, uint64_t key, uint32_t h);
 
 #endif

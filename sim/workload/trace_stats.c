@@ -346,6 +346,74 @@ count_desc(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
+/* The alpha that minimises zipf_nll: a coarse scan finds a bracket,
+ * Brent's method the minimum. */
+static double
+zipf_mle(struct zipf_fit *f)
+{
+    const double step = 0.05, top = 4.0;
+    size_t best = 0, n_steps = (size_t)(top / step);
+    double best_v = INFINITY;
+    for (size_t i = 0; i <= n_steps; i++) {
+        double v = zipf_nll((double)i * step, f);
+        if (v < best_v) {
+            best_v = v;
+            best = i;
+        }
+    }
+    double alpha = (double)best * step;
+    if (best > 0 && best < n_steps) {
+        gsl_function fn = {zipf_nll, f};
+        gsl_min_fminimizer *m =
+            gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+        double lo = alpha - step, hi = alpha + step;
+        if (m != NULL &&
+            gsl_min_fminimizer_set(m, &fn, alpha, lo, hi) == GSL_SUCCESS) {
+            for (int it = 0; it < 100; it++) {
+                if (gsl_min_fminimizer_iterate(m) != GSL_SUCCESS)
+                    break;
+                lo = gsl_min_fminimizer_x_lower(m);
+                hi = gsl_min_fminimizer_x_upper(m);
+                if (gsl_min_test_interval(lo, hi, 1e-7, 0) == GSL_SUCCESS)
+                    break;
+            }
+            alpha = gsl_min_fminimizer_x_minimum(m);
+        }
+        gsl_min_fminimizer_free(m);
+    }
+    return alpha;
+}
+
+/* Under the fit: Var(ln i), for the Fisher information N Var(ln i), and
+ * the KS distance between the ranked counts and the fitted law. */
+static void
+zipf_quality(const struct zipf_fit *f, double alpha, double *var, double *ks)
+{
+    const double *c = f->count, *lr = f->log_rank;
+    size_t k = f->k;
+    double h = 0, m1 = 0, m2 = 0;
+    for (size_t i = 0; i < k; i++) {
+        double p = exp(-alpha * lr[i]);
+        h += p;
+        m1 += p * lr[i];
+        m2 += p * lr[i] * lr[i];
+    }
+    m1 /= h;
+    m2 /= h;
+    *var = m2 - m1 * m1;
+    double cum_emp = 0, cum_fit = 0, dist = 0;
+    for (size_t i = 0; i < k; i++) {
+        cum_emp += c[i] / f->n;
+        cum_fit += exp(-alpha * lr[i]) / h;
+        if (fabs(cum_emp - cum_fit) > dist)
+            dist = fabs(cum_emp - cum_fit);
+    }
+    *ks = dist;
+}
+
+/* Zipf's alpha by maximum likelihood over the objects with at least
+ * fit_min_count requests, ranked by count; its standard error and the KS
+ * distance. Fewer than ten such objects: no fit. */
 static void
 fit_zipf(const struct idmap *counts, struct trace_stats *st)
 {
@@ -373,55 +441,9 @@ fit_zipf(const struct idmap *counts, struct trace_stats *st)
         f.n += c[i];
         f.s += c[i] * lr[i];
     }
-    /* A coarse scan finds a bracket, Brent's method the minimum. */
-    const double step = 0.05, top = 4.0;
-    size_t best = 0, n_steps = (size_t)(top / step);
-    double best_v = INFINITY;
-    for (size_t i = 0; i <= n_steps; i++) {
-        double v = zipf_nll((double)i * step, &f);
-        if (v < best_v) {
-            best_v = v;
-            best = i;
-        }
-    }
-    double alpha = (double)best * step;
-    if (best > 0 && best < n_steps) {
-        gsl_function fn = {zipf_nll, &f};
-        gsl_min_fminimizer *m =
-            gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-        double lo = alpha - step, hi = alpha + step;
-        if (m != NULL &&
-            gsl_min_fminimizer_set(m, &fn, alpha, lo, hi) == GSL_SUCCESS) {
-            for (int it = 0; it < 100; it++) {
-                if (gsl_min_fminimizer_iterate(m) != GSL_SUCCESS)
-                    break;
-                lo = gsl_min_fminimizer_x_lower(m);
-                hi = gsl_min_fminimizer_x_upper(m);
-                if (gsl_min_test_interval(lo, hi, 1e-7, 0) == GSL_SUCCESS)
-                    break;
-            }
-            alpha = gsl_min_fminimizer_x_minimum(m);
-        }
-        gsl_min_fminimizer_free(m);
-    }
-    /* Fisher information N Var(ln i) and the KS distance, under the fit. */
-    double h = 0, m1 = 0, m2 = 0;
-    for (size_t i = 0; i < k; i++) {
-        double p = exp(-alpha * lr[i]);
-        h += p;
-        m1 += p * lr[i];
-        m2 += p * lr[i] * lr[i];
-    }
-    m1 /= h;
-    m2 /= h;
-    double var = m2 - m1 * m1;
-    double cum_emp = 0, cum_fit = 0, ks = 0;
-    for (size_t i = 0; i < k; i++) {
-        cum_emp += c[i] / f.n;
-        cum_fit += exp(-alpha * lr[i]) / h;
-        if (fabs(cum_emp - cum_fit) > ks)
-            ks = fabs(cum_emp - cum_fit);
-    }
+    double alpha = zipf_mle(&f);
+    double var, ks;
+    zipf_quality(&f, alpha, &var, &ks);
     st->has_fit = 1;
     st->alpha = alpha;
     st->alpha_stderr = var > 0 ? 1.0 / sqrt(f.n * var) : 0;

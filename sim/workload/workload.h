@@ -2,6 +2,7 @@
 #ifndef SIM_WORKLOAD_WORKLOAD_H
 #define SIM_WORKLOAD_WORKLOAD_H
 
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -9,6 +10,35 @@
 
 #include "config/config.h"
 #include "util/hash.h"
+
+/*
+ * floor(x), bit for bit, without a call: built for the default x86-64
+ * target, floor() is a library call (rounding instructions need SSE4.1),
+ * and the generators take one or two per request. Below 2^52 in size a
+ * double truncates exactly through int64_t; a zero keeps its sign; the
+ * rest (larger, infinite, NaN) is floor()'s. Checked against floor() in
+ * the workload suite.
+ */
+static inline double
+wl_floor(double x)
+{
+    if (!(fabs(x) < 4503599627370496.0)) /* 2^52: already integral */
+        return floor(x);
+    double t = (double)(int64_t)x; /* toward zero */
+    if (t > x)
+        return t - 1.0;
+    return t == 0.0 ? copysign(0.0, x) : t;
+}
+
+/* An exponential variate of mean mu: the formula of GSL 2's
+ * gsl_ran_exponential (one uniform, -mu log1p(-u)), inline: the same
+ * draws from the same stream (checked in the workload suite). */
+static inline double
+wl_exponential(gsl_rng *rng, double mu)
+{
+    double u = gsl_rng_uniform(rng);
+    return -mu * log1p(-u);
+}
 
 /*
  * Zipf(alpha) over ranks 1..n by rejection-inversion (W. Hörmann and
