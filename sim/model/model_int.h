@@ -631,14 +631,10 @@ void placement_fini(struct cdn *c);
  * whether the child's node stores it, and moves an exclusive node's copy
  * down. Called only when c->placement is set. */
 void placement_hand_down(struct cdn *c, uint32_t s, int64_t now);
-/* ANSWER_BODY at s's node when c->placement is set: stores the body
- * (node_store_answer) unless the node's placement declines it; returns
- * the copy or NULL. */
-struct cache_obj *placement_store_answer(struct cdn *c, uint32_t s,
-                                         int64_t now);
-/* request.c: the node of r stores its answer if its policy admits it. */
-struct cache_obj *node_store_answer(struct cdn *c, const struct req *r,
-                                    int64_t now);
+/* ANSWER_BODY at s's node when c->placement is set: does the node's
+ * placement keep the body (then it is offered to the store)? A declined
+ * body is counted and narrated here. */
+int placement_keeps(struct cdn *c, uint32_t s, int64_t now);
 
 /* observe.c: the one place each outcome is counted and narrated. */
 void observe_purged_copy(struct cdn *c, const struct req *r, int64_t now);

@@ -5,7 +5,7 @@
  * down here first (placement_hand_down, from answer_child), and the
  * child's node decides then whether it will store it; the decision rides
  * beside the child's request (placement.skip) to its node_response, which
- * stores or declines (placement_store_answer). The modes, after
+ * stores or declines (placement_keeps). The modes, after
  * Laoutaris, Che, Stavrakakis, "The LCD interconnection of LRU caches and
  * its analysis" (Performance Evaluation 63, 2006), who name LCE, LCD, MCD
  * and Prob(p):
@@ -182,8 +182,8 @@ all_below_store(const struct cdn *c, uint32_t s)
     return 1;
 }
 
-struct cache_obj *
-placement_store_answer(struct cdn *c, uint32_t s, int64_t now)
+int
+placement_keeps(struct cdn *c, uint32_t s, int64_t now)
 {
     const struct req *r = &c->reqs[s];
     enum cfg_placement mode = c->placement->nodes[r->node].mode;
@@ -191,7 +191,7 @@ placement_store_answer(struct cdn *c, uint32_t s, int64_t now)
     if (!skip && mode == CFG_PLACE_EXCLUSIVE)
         skip = all_below_store(c, s);
     if (!skip)
-        return node_store_answer(c, r, now);
+        return 1;
     if (r->measured)
         c->m->nodes[r->node].c.placement_skipped++;
     if (r->explain)
@@ -200,5 +200,5 @@ placement_store_answer(struct cdn *c, uint32_t s, int64_t now)
                 "(placement %s)",
                 node_name(c, r->node), (unsigned long long)r->object,
                 cfg_placement_name(mode));
-    return NULL;
+    return 0;
 }

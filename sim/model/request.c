@@ -355,8 +355,8 @@ classify_answer(const struct req *r, const struct cache_obj *o, int64_t now)
 
 /* ANSWER_BODY: the node stores what came if its policy admits it;
  * returns the stored copy or NULL. */
-struct cache_obj *
-node_store_answer(struct cdn *c, const struct req *r, int64_t now)
+static struct cache_obj *
+store_answer(struct cdn *c, const struct req *r, int64_t now)
 {
     struct cache_store *cs = c->nodes[r->node].cache;
     uint64_t evictions = cache_stats(cs)->n_evictions;
@@ -468,8 +468,10 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         fetch_upstream(c, s, now, NO_VERSION, "its copy was evicted");
         return;
     case ANSWER_BODY:
-        o = c->placement == NULL ? node_store_answer(c, r, now)
-                                 : placement_store_answer(c, s, now);
+        /* Without placements every body is offered to the store. */
+        o = c->placement == NULL || placement_keeps(c, s, now)
+                ? store_answer(c, r, now)
+                : NULL;
         break;
     default: /* an error, or the stale copy instead */
         observe_answer(c, r, k, o, 0, now);
