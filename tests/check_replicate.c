@@ -623,6 +623,12 @@ START_TEST(test_replicate_readme_figures)
     assert_point_has(got, 0, "  2374.1  ");
     assert_point_has(got, 9, "  1478  ");
     assert_point_has(got, 9, "  1548.4  ");
+    test_assert_readme_says("The overall p99 (`p99(ms)`) moves with the "
+                            "shield too, from 279.970 ms at 256 MiB with "
+                            "LRU to 271.581 ms from 2 GiB on");
+    assert_point_has(got, 0, "  279.970  ");
+    for (int point = 6; point <= 9; point++)
+        assert_point_has(got, point, "  271.581  ");
     free(want), free(got), free(out);
     char *db2 = xasprintf("%s/t.db", dir);
     char *json = xasprintf("%s/t.json", dir);

@@ -611,10 +611,10 @@ START_TEST(test_report_run_plots_and_numbers)
     char *html_path = xasprintf("%s/report.html", out_dir);
     char *md_path = xasprintf("%s/report.md", out_dir);
     char *html = slurp(html_path, NULL), *md = slurp(md_path, NULL);
-    static const char *const plots[] = {"hit-ratio", "latency-cdf",
-                                        "origin",    "cost",
-                                        "outcomes",  "miss-causes"};
-    for (size_t i = 0; i < 6; i++) {
+    static const char *const plots[] = {
+        "hit-ratio", "latency-cdf", "latency-ccdf", "origin",
+        "cost",      "outcomes",    "miss-causes"};
+    for (size_t i = 0; i < 7; i++) {
         size_t n;
         char *png = check_plot(out_dir, plots[i], 800, 500, &n);
         ck_assert_msg(html_embeds(html, png, n), "%s.png not embedded",
@@ -625,7 +625,7 @@ START_TEST(test_report_run_plots_and_numbers)
         free(png);
     }
     /* Self-contained: no file or web reference. */
-    ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 6);
+    ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 7);
     ck_assert_int_eq(count_of(html, "src=\"http"), 0);
     ck_assert_int_eq(count_of(html, "href="), 0);
     /* The numbers are the database's. */
@@ -1158,14 +1158,21 @@ START_TEST(test_report_compare_runs)
     ck_assert_ptr_nonnull(strstr(dat, "\nedge-fra\t"));
     free(dat);
     free(dat_path);
-    for (int i = 0; i < 3; i++) {
-        char *png = xasprintf("%s/%s.png", out_dir,
-                              i == 0   ? "compare-hit-ratio"
-                              : i == 1 ? "compare-latency-cdf"
-                                       : "compare-origin");
+    static const char *const plots[] = {
+        "compare-hit-ratio", "compare-latency-cdf", "compare-latency-ccdf",
+        "compare-origin"};
+    for (int i = 0; i < 4; i++) {
+        char *png = xasprintf("%s/%s.png", out_dir, plots[i]);
         ck_assert_msg(access(png, R_OK) == 0, "%s missing", png);
         free(png);
     }
+    /* The tail plot: one CCDF block per run, all shares in (0, 100]. */
+    dat_path = xasprintf("%s/data/compare-latency-ccdf.dat", out_dir);
+    dat = slurp(dat_path, NULL);
+    ck_assert_int_eq(count_of(dat, "# *: latency (ms)"), 2);
+    ck_assert_ptr_null(strstr(dat, "\t0\n"));
+    free(dat);
+    free(dat_path);
     /* A run that is not there, and ids that are not ids. */
     char *err = NULL;
     ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--run", "1,9",

@@ -33,6 +33,8 @@
     X(purge_order)       \
     X(cache_key)         \
     X(billing)           \
+    X(defaults)          \
+    X(tail)              \
     X(research)          \
     X(baseline)          \
     X(alerts)            \

@@ -202,7 +202,7 @@ tb_link_store(const struct topo_build *b, const struct link_table *lt,
                            "mapping: a shared link (link_capacity_mbps) "
                            "takes a constant latency",
                            a, c);
-    if (model != 0 || e->rtt_model != 0) {
+    if (lt->slot == LINK_RTT && (model != 0 || e->rtt_model != 0)) {
         if (e->value[LINK_RTT] >= 0)
             return cfg_doc_err(b->d, value_id, -SIM_EDUP, field, err,
                                "latency between %s and %s given twice; a "

@@ -341,6 +341,37 @@ plot_latency(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
     return draw_lines(pl, &p, titles, n, code);
 }
 
+/* The tail over all regions, one CCDF per run (latency-ccdf.gp, no
+ * marks: each run has its own percentiles, in the table above it). */
+static int
+plot_latency_tail(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
+{
+    struct rep_plot p;
+    int code =
+        rep_plot_begin(pl, &p, "compare-latency-ccdf", "latency-ccdf.gp");
+    if (code != 0)
+        return code;
+    char **titles = xcalloc(c->n_runs + 1, sizeof *titles);
+    size_t n = 0;
+    for (size_t i = 0; code == 0 && i < c->n_runs; i++) {
+        int has_rows = 0;
+        code = rep_ccdf_block(d, p.data, c->runs[i].id, "*", &has_rows);
+        if (has_rows)
+            titles[n++] = run_title(&c->runs[i]);
+    }
+    if (code == 0 && n == 0) {
+        fputs("0.001\t100\n1\t100\n\n\n", p.data);
+        titles[n++] = xstrdup("no requests measured");
+    }
+    if (code == 0) {
+        rep_plot_str(&p, "plot_title",
+                     "Client latency tail, all regions, per run (share "
+                     "slower than x)");
+        rep_plot_num(&p, "n_marks", 0);
+    }
+    return draw_lines(pl, &p, titles, n, code);
+}
+
 /* One run's origin requests per second as an index block (the last,
  * usually partial, window left out as in the report of one run). */
 static int
@@ -621,6 +652,8 @@ rep_compare_report(struct rep_db *d, const struct rep_opts *o,
     if (code == 0)
         code = plot_latency(d, pl, &c);
     if (code == 0)
+        code = plot_latency_tail(d, pl, &c);
+    if (code == 0)
         code = plot_origin(d, pl, &c);
     if (code == 0) {
         struct strbuf t = {0};
@@ -646,6 +679,10 @@ rep_compare_report(struct rep_db *d, const struct rep_opts *o,
             rep_doc_figure(doc, "compare-latency-cdf",
                            "Client latency over all regions, one line per "
                            "run (log scale)");
+            rep_doc_figure(doc, "compare-latency-ccdf",
+                           "The tail of client latency over all regions: "
+                           "the share of requests slower than a given "
+                           "time, one line per run (log-log)");
             rep_doc_figure(doc, "compare-origin",
                            "Origin requests per second over time, one line "
                            "per run");

@@ -61,6 +61,7 @@ static const struct field run_fields[] = {
     {"latency_ms.mean", "SELECT latency_mean_ms FROM runs WHERE id = ?1", 0},
     {"latency_ms.p50", "SELECT latency_p50_ms FROM runs WHERE id = ?1", 0},
     {"latency_ms.p90", "SELECT latency_p90_ms FROM runs WHERE id = ?1", 0},
+    {"latency_ms.p95", "SELECT latency_p95_ms FROM runs WHERE id = ?1", 0},
     {"latency_ms.p99", "SELECT latency_p99_ms FROM runs WHERE id = ?1", 0},
     {"latency_ms.p999", "SELECT latency_p999_ms FROM runs WHERE id = ?1", 0},
     {"latency_ms.max", "SELECT latency_max_ms FROM runs WHERE id = ?1", 0},
@@ -125,6 +126,7 @@ static const struct field region_fields[] = {
     {"latency_ms.mean", "latency_mean_ms", 0},
     {"latency_ms.p50", "latency_p50_ms", 0},
     {"latency_ms.p90", "latency_p90_ms", 0},
+    {"latency_ms.p95", "latency_p95_ms", 0}, /* regions only: see below */
     {"latency_ms.p99", "latency_p99_ms", 0},
     {"latency_ms.p999", "latency_p999_ms", 0},
     {"latency_ms.max", "latency_max_ms", 0},
@@ -176,6 +178,9 @@ counter_sql(enum rep_scope scope, const char *f, int *is_ratio)
                          " ELSE 0 END FROM node_metrics WHERE %s",
                          den, num, den, where);
     }
+    char *sql = rep_metric_latency_sql(scope, f);
+    if (sql != NULL)
+        return sql;
     if (is_node && strcmp(f, "cost_usd") == 0)
         return xasprintf("SELECT cost_usd FROM node_metrics WHERE %s", where);
     if (strncmp(f, "outcomes.", 9) == 0) {
@@ -212,6 +217,13 @@ counter_sql(enum rep_scope scope, const char *f, int *is_ratio)
     return NULL;
 }
 
+/* class_metrics has no p95 column (the JSON's classes have none). */
+static int
+class_lacks(const char *f)
+{
+    return strcmp(f, "latency_ms.p95") == 0;
+}
+
 /* Tries the scoped path: sets m and returns 1 when it parses. */
 static int
 parse_scoped(const char *path, enum rep_scope scope, struct rep_metric *m)
@@ -236,7 +248,8 @@ parse_scoped(const char *path, enum rep_scope scope, struct rep_metric *m)
             /* A class's figures are a region's (class_metrics). */
             const char *what = scope == REP_SCOPE_CLASS ? "class" : "region";
             for (size_t i = 0; i < N_OF(region_fields) && !sql; i++)
-                if (strcmp(f, region_fields[i].name) == 0) {
+                if (strcmp(f, region_fields[i].name) == 0 &&
+                    !(scope == REP_SCOPE_CLASS && class_lacks(f))) {
                     sql = xasprintf("SELECT %s FROM %s_metrics WHERE"
                                     " run_id = ?1 AND %s = ?2",
                                     region_fields[i].expr, what, what);

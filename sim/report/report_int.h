@@ -293,6 +293,34 @@ void rep_run_info_fini(struct run_info *r);
 int rep_cdf_block(struct rep_db *d, FILE *f, int64_t run_id,
                   const char *region, int *has_rows);
 
+/* ---- The latency tail (latency_tail.c) ---------------------------------- */
+
+/* Draws "latency-ccdf" (latency-ccdf.gp): per region and for all, the
+ * share of requests slower than each latency on log-log axes, with the
+ * run's p50, p95 and p99 marked; *drawn (OUT) 0 when nothing was
+ * measured. Returns 0, -SIM_EDB or -SIM_EIO. */
+int rep_latency_ccdf_plot(struct rep_db *d, struct rep_plotter *pl,
+                          const struct run_info *r, int *drawn);
+
+/* Writes the "Latency tail" section: each region's and the run's p50,
+ * p90, p95, p99, p99.9 and max, the plot when has_plot, and each node's
+ * and tier's time to answer when the file has them. Returns 0 or
+ * -SIM_EDB. */
+int rep_latency_tail_section(struct rep_db *d, struct rep_doc *doc,
+                             const struct run_info *r, int has_plot);
+
+/* Writes region's ("*": all) CCDF as an index block of f: latency (ms)
+ * and the share of requests slower than it (%), from the histogram's
+ * bucket bounds; a share of 0 has no place on a log axis and ends the
+ * block. *has_rows 0 when nothing was measured. Returns 0 or -SIM_EDB. */
+int rep_ccdf_block(struct rep_db *d, FILE *f, int64_t run_id,
+                   const char *region, int *has_rows);
+
+/* The SQL of a node's or tier's latency_ms.FIELD (node_latency), ?1 the
+ * run and ?2 the name; NULL when field is not a latency or scope is
+ * neither. Caller frees. */
+char *rep_metric_latency_sql(enum rep_scope scope, const char *field);
+
 /* ---- The kinds of report (run.c, sweep.c, compare.c) --------------------- */
 
 int rep_run_report(struct rep_db *d, const struct rep_opts *o,

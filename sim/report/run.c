@@ -872,7 +872,9 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
         code = plot_cost(pl, &r);
     if (code == 0)
         code = plot_outcomes(pl, &r);
-    int has_links_plot = 0, has_causes_plot = 0;
+    int has_links_plot = 0, has_causes_plot = 0, has_ccdf_plot = 0;
+    if (code == 0)
+        code = rep_latency_ccdf_plot(d, pl, &r, &has_ccdf_plot);
     if (code == 0)
         code = rep_links_plot(d, pl, r.id, r.window_s, &has_links_plot);
     if (code == 0)
@@ -889,7 +891,9 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
             describe_numbers(doc, &r);
             figures(doc);
             node_tables(doc, &r);
-            code = rep_classes_section(d, doc, r.id);
+            code = rep_latency_tail_section(d, doc, &r, has_ccdf_plot);
+            if (code == 0)
+                code = rep_classes_section(d, doc, r.id);
             rep_miss_causes_section(d, doc, &r, has_causes_plot);
             if (code == 0)
                 code = rep_top_section(d, doc, r.id);
