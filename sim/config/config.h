@@ -113,6 +113,20 @@ struct cfg_overload {
     enum cfg_rate_per per;
 };
 
+/* Where a caching node keeps copies of the bodies that come down to it
+ * (cfg_node.placement; sim/model/placement.c). */
+enum cfg_placement {
+    CFG_PLACE_EVERYWHERE,    /* every body (leave copy everywhere) */
+    CFG_PLACE_LCD,           /* leave copy down: only a body its parent
+                                answered from its own copy */
+    CFG_PLACE_EXCLUSIVE,     /* no copy of what a child below stores */
+    CFG_PLACE_PROBABILISTIC, /* a body with placement_probability */
+    CFG_N_PLACEMENTS
+};
+
+/* "everywhere", "lcd", "exclusive" or "probabilistic". */
+const char *cfg_placement_name(enum cfg_placement p);
+
 struct cfg_node {
     char *name;
     enum cfg_tier tier;
@@ -142,6 +156,8 @@ struct cfg_node {
                                   latency to parent is a mapping, else 0
                                   (parent_rtt_ns, constant) */
     uint32_t backup_rtt_model; /* the same for backup_parent */
+    enum cfg_placement placement; /* CFG_PLACE_EVERYWHERE unless set */
+    double placement_probability; /* probabilistic: in (0, 1]; else 1 */
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */

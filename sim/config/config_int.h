@@ -254,6 +254,15 @@ void cfg_attacks_free(struct cfg_workload *w);
 int cfg_overload_build(const struct cfg_map *m, const struct cfg_service *sv,
                        struct cfg_overload *ov, struct sim_err *err);
 
+/* --- placement.c --- */
+
+/* Reads a caching node's placement (m is the node's mapping, whose tier
+ * is read already) into n: its own placement:, else its tier's in the
+ * topology's placement: mapping (root is the root mapping's id). */
+int cfg_placement_build(const struct cfg_doc *d, int root,
+                        const struct cfg_map *m, struct cfg_node *n,
+                        struct sim_err *err);
+
 /* --- override.c --- */
 
 /*

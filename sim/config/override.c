@@ -19,7 +19,7 @@
 static const char *const topo_roots[] = {
     "regions", "nodes", "latency_ms", "bandwidth_mbps", "outages",
     "failure_detection", "link_capacity_mbps", "cache_key", "providers",
-    "brownouts", "dns_ttl", NULL};
+    "brownouts", "dns_ttl", "placement", NULL};
 static const char *const wl_roots[] = {
     "seed", "requests", "warmup", "arrival", "catalog", "metrics", "events",
     "trace", NULL};

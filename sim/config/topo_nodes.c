@@ -44,6 +44,7 @@ static const char *const node_keys[] = {"name",
                                         "timeout",
                                         "rate_limit",
                                         "cache_key",
+                                        "placement",
                                         NULL};
 static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
 static const char *const service_required[] = {"dist", "mean", NULL};
@@ -365,6 +366,8 @@ tb_node_tree(struct topo_build *b, size_t i, const struct cfg_map *m,
                                "it is the top of its tree", err);
         if (rc == 0)
             rc = tb_origin_key(b, m, "cache_key", "it caches nothing", err);
+        if (rc == 0)
+            rc = tb_origin_key(b, m, "placement", "it caches nothing", err);
         return rc;
     }
     node->has_cache = 1;
@@ -381,6 +384,8 @@ tb_node_tree(struct topo_build *b, size_t i, const struct cfg_map *m,
     b->backup_id[i] = cfg_map_find(m, "backup_parent");
     if (rc == 0)
         rc = cfg_cache_key_build(m, &node->cache_key, err);
+    if (rc == 0)
+        rc = cfg_placement_build(b->d, b->root, m, node, err);
     return rc;
 }
 

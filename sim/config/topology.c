@@ -28,6 +28,7 @@ static const char *const root_keys[] = {"name",
                                         "cache_key",
                                         "brownouts",
                                         "dns_ttl",
+                                        "placement",
                                         NULL};
 static const char *const root_required[] = {"name", "regions", "nodes",
                                             "latency_ms", NULL};

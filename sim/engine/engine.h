@@ -154,8 +154,10 @@ enum sim_rng_tag {
                              (sim/model/cache_key.c) */
     SIM_RNG_NODE_LINK,    /* one per node link whose latency is a mapping */
     SIM_RNG_REGION_LINK,  /* one per region link whose latency is one */
-    SIM_RNG_BROWNOUT = 43 /* one per node with brownouts (a value of its
-                             own, apart from tags added meanwhile) */
+    SIM_RNG_BROWNOUT = 43, /* one per node with brownouts (a value of its
+                              own, apart from tags added meanwhile) */
+    SIM_RNG_PLACEMENT = 52 /* one per node with probabilistic placement
+                              (sim/model/placement.c) */
 };
 
 #endif

@@ -654,7 +654,8 @@ int met_check_db(const char *path, struct sim_err *err);
  * baseline_regions (--baseline no-cdn) and alerts (created in place). 14
  * added node_metrics.brownout_errors, brownout_slowed and
  * dns_stale_failed (brownouts, dns_ttl), node counters that
- * db_upgrade_nodes adds: nothing else changed. */
+ * db_upgrade_nodes adds: nothing else changed. 12 added
+ * node_metrics.placement_skipped and moved_down, the same way. */
 #define MET_DB_VERSION 14
 
 /* ---- Sweeps ---------------------------------------------------------------

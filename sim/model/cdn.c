@@ -119,6 +119,7 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
         }
     route_init(c);
     overload_init(c);
+    placement_init(c);
     if (w != NULL && (content_init(c, err) != 0 || alerts_init(c, err) != 0 ||
                       workload_init(c, err) != 0)) {
         cdn_free(c);
@@ -158,6 +159,7 @@ cdn_free(struct cdn *c)
     }
     free(c->nodes);
     overload_fini(c);
+    placement_fini(c);
     alerts_fini(c);
     brownout_fini(c);
     top_fini(c);

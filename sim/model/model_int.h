@@ -268,6 +268,9 @@ struct cdn {
     int64_t **purge_reach;         /* [event][node]: when a purge reaches
                                       the node, or -1 (purge_order.c) */
     int has_staged_purges;         /* some purge has order: */
+    struct placement *placement;   /* nodes' placements (placement.c), or
+                                      NULL when every node stores
+                                      everywhere */
     struct alerts *alerts;         /* metrics.alerts (alerts.c), or NULL */
     int is_no_cdn;                 /* the --baseline no-cdn topology
                                       (cfg_topology.is_no_cdn): every
@@ -620,6 +623,18 @@ void purge_order_fini(struct cdn *c);
 void purge_order_schedule(struct cdn *c, size_t k);
 void purge_order_check_refill(struct cdn *c, const struct req *r,
                               int64_t now);
+
+/* placement.c: where copies are kept (a node's placement:). */
+void placement_init(struct cdn *c);
+void placement_fini(struct cdn *c);
+/* The body of s's answer goes down to its child request: decides
+ * whether the child's node stores it, and moves an exclusive node's copy
+ * down. Called only when c->placement is set. */
+void placement_hand_down(struct cdn *c, uint32_t s, int64_t now);
+/* ANSWER_BODY at s's node when c->placement is set: does the node's
+ * placement keep the body (then it is offered to the store)? A declined
+ * body is counted and narrated here. */
+int placement_keeps(struct cdn *c, uint32_t s, int64_t now);
 
 /* observe.c: the one place each outcome is counted and narrated. */
 void observe_purged_copy(struct cdn *c, const struct req *r, int64_t now);

@@ -60,6 +60,10 @@ answer_child(struct cdn *c, uint32_t s, int64_t now)
     uint32_t child_node = child->node;
     const struct link *lk = link_to(c, child_node, r->node);
     int has_body = !r->failed && !r->not_modified; /* not an error or 304 */
+    /* The child's node decides whether it stores the body (this may
+     * remove r's node's own copy, exclusive). */
+    if (c->placement != NULL && has_body)
+        placement_hand_down(c, s, now);
     cache_prefetch_hashed(c->nodes[child_node].cache,
                           r->hash); /* its fill will look it up */
     if (has_body && lk->shared >= 0) {
@@ -464,7 +468,10 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         fetch_upstream(c, s, now, NO_VERSION, "its copy was evicted");
         return;
     case ANSWER_BODY:
-        o = store_answer(c, r, now);
+        /* Without placements every body is offered to the store. */
+        o = c->placement == NULL || placement_keeps(c, s, now)
+                ? store_answer(c, r, now)
+                : NULL;
         break;
     default: /* an error, or the stale copy instead */
         observe_answer(c, r, k, o, 0, now);
