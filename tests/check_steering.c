@@ -553,7 +553,7 @@ START_TEST(test_brownout_db_columns_and_upgrade)
     sqlite3 *db = NULL;
     ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
     ck_assert_int_eq(sqlite3_exec(db,
-                                  DROP_VERSION_12 DROP_VERSION_14
+                                  DROP_VERSION_14 DROP_VERSION_15
                                   "PRAGMA user_version = 10",
                                   NULL, NULL, NULL),
                      SQLITE_OK);

@@ -151,7 +151,7 @@ void test_assert_doc_says(const char *path, const char *phrase);
  * one of version 4. */
 #define DROP_SINCE_5                                                           \
     DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10               \
-        DROP_VERSION_12 DROP_VERSION_14
+        DROP_VERSION_14 DROP_VERSION_15
 
 /* SQL that removes what schema version 6 added (overload counters). */
 #define DROP_VERSION_6                                                         \
@@ -174,8 +174,8 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE node_metrics DROP COLUMN cached_objects;"                     \
     "ALTER TABLE node_metrics DROP COLUMN keys_per_object;"
 
-/* SQL that removes what schema version 12 added (placement counters). */
-#define DROP_VERSION_12                                                        \
+/* SQL that removes what schema version 15 added (placement counters). */
+#define DROP_VERSION_15                                                        \
     "ALTER TABLE node_metrics DROP COLUMN placement_skipped;"                  \
     "ALTER TABLE node_metrics DROP COLUMN moved_down;"
 

@@ -569,7 +569,7 @@ db_schema_ensure(struct db *d)
         code = db_upgrade_to_4(d);
     /* Version 10 added node_metrics.refilled_stale, a node counter of
      * since 10, which db_upgrade_nodes adds below: nothing else changed.
-     * Version 12 added node_metrics.placement_skipped and moved_down, the
+     * Version 15 added node_metrics.placement_skipped and moved_down, the
      * same way. */
     if (code == 0 && version >= 1 && version < 5)
         code = db_exec(d,
