@@ -516,6 +516,40 @@ START_TEST(test_lesson_handshakes)
 }
 END_TEST
 
+/* The tutorial's title and README's pointer to it say how many lessons
+ * there are: as many as the tutorial has "## N." headings, numbered 1, 2,
+ * ... without a gap. */
+START_TEST(test_tutorial_counts_its_lessons)
+{
+    static const char *const words[] = {
+        "zero",     "one",     "two",     "three",    "four",   "five",
+        "six",      "seven",   "eight",   "nine",     "ten",    "eleven",
+        "twelve",   "thirteen", "fourteen", "fifteen", "sixteen",
+        "seventeen", "eighteen", "nineteen", "twenty"};
+    char *text = test_read_file("docs/tutorial.md");
+    ck_assert_ptr_nonnull(text);
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, "\n## ")) != NULL; p++) {
+        int k = 0;
+        if (sscanf(p + 4, "%d.", &k) == 1) {
+            ck_assert_int_eq(k, n + 1);
+            n = k;
+        }
+    }
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_lt(n, (int)(sizeof words / sizeof words[0]));
+    char title[96];
+    snprintf(title, sizeof title,
+             "# Learning CDNs with cdnsim: %s short lessons\n", words[n]);
+    ck_assert_msg(strncmp(text, title, strlen(title)) == 0,
+                  "docs/tutorial.md should begin with \"%s\"", title);
+    char pointer[64];
+    snprintf(pointer, sizeof pointer, "has %s short lessons", words[n]);
+    test_assert_readme_says(pointer);
+    free(text);
+}
+END_TEST
+
 Suite *
 lessons_suite(void)
 {
@@ -534,6 +568,7 @@ lessons_suite(void)
     tcase_add_test(tc, test_examples_of_cdn_behaviour);
     tcase_add_test(tc, test_lesson_purge_on_change);
     tcase_add_test(tc, test_lesson_handshakes);
+    tcase_add_test(tc, test_tutorial_counts_its_lessons);
     suite_add_tcase(s, tc);
     tc = tcase_create("realistic");
     tcase_set_timeout(tc, test_sanitized() ? 900 : 120);
