@@ -182,10 +182,10 @@ static const struct {
     int unit;
     uint64_t capacity;
 } exact_cases[] = {
-    {"lru", 1, 1, 10},    {"lru", 1, 1, 100},    {"lru", 1, 1, 500},
-    {"fifo", 0, 1, 10},   {"fifo", 0, 1, 100},   {"fifo", 0, 1, 500},
-    {"lru", 1, 0, 50},    {"lru", 1, 0, 1000},   {"lru", 1, 0, 5000},
-    {"fifo", 0, 0, 50},   {"fifo", 0, 0, 1000},  {"fifo", 0, 0, 5000},
+    {"lru", 1, 1, 10},  {"lru", 1, 1, 100},   {"lru", 1, 1, 500},
+    {"fifo", 0, 1, 10}, {"fifo", 0, 1, 100},  {"fifo", 0, 1, 500},
+    {"lru", 1, 0, 50},  {"lru", 1, 0, 1000},  {"lru", 1, 0, 5000},
+    {"fifo", 0, 0, 50}, {"fifo", 0, 0, 1000}, {"fifo", 0, 0, 5000},
 };
 
 START_TEST(test_cache_exact_against_reference)
@@ -201,11 +201,13 @@ START_TEST(test_cache_exact_against_reference)
                                      exact_cases[_i].unit ? 1 : t[i].size);
         ck_assert_uint_le(cache_used_bytes(c), exact_cases[_i].capacity);
     }
-    uint64_t want = reference_hits(t, n, exact_cases[_i].capacity,
-                                   exact_cases[_i].is_lru,
-                                   exact_cases[_i].unit);
-    ck_assert_msg(hits == want, "%s cap %llu unit %d: %llu hits, reference "
-                  "%llu", exact_cases[_i].policy,
+    uint64_t want =
+        reference_hits(t, n, exact_cases[_i].capacity, exact_cases[_i].is_lru,
+                       exact_cases[_i].unit);
+    ck_assert_msg(hits == want,
+                  "%s cap %llu unit %d: %llu hits, reference "
+                  "%llu",
+                  exact_cases[_i].policy,
                   (unsigned long long)exact_cases[_i].capacity,
                   exact_cases[_i].unit, (unsigned long long)hits,
                   (unsigned long long)want);
@@ -277,12 +279,12 @@ END_TEST
 
 START_TEST(test_cache_unknown_param_is_an_error)
 {
-    struct cfg_kv kv = {.key = test_str("segments"), .value = test_str("4"),
+    struct cfg_kv kv = {.key = test_str("segments"),
+                        .value = test_str("4"),
                         .field = test_str("nodes[0].cache.segments"),
                         .mark = {"t.yaml", 7, 15}};
     struct sim_err err = {0};
-    struct cache_store *c =
-        cache_new(policy_find("lru"), 100, &kv, 1, 1, &err);
+    struct cache_store *c = cache_new(policy_find("lru"), 100, &kv, 1, 1, &err);
     ck_assert_ptr_null(c);
     ck_assert_int_eq(err.code, -SIM_EBADKEY);
     ck_assert_int_eq(err.line, 7);
@@ -359,8 +361,7 @@ cache_suite(void)
                         (int)(sizeof exact_cases / sizeof exact_cases[0]));
     suite_add_tcase(s, tc);
     tc = tcase_create("contract");
-    tcase_add_loop_test(tc, test_cache_policy_contract, 0,
-                        (int)policy_count());
+    tcase_add_loop_test(tc, test_cache_policy_contract, 0, (int)policy_count());
     suite_add_tcase(s, tc);
     return s;
 }

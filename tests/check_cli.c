@@ -1,6 +1,6 @@
 /* check_cli.c: the cdnsim binary as a user runs it: exit statuses, error
  * messages, outputs, determinism and interruption. */
-#define _DEFAULT_SOURCE /* wait4 */
+#define _DEFAULT_SOURCE   /* wait4 */
 #define _XOPEN_SOURCE 700 /* kill, nanosleep */
 #include <signal.h>
 #include <stdarg.h>
@@ -51,13 +51,15 @@ START_TEST(test_cli_usage_errors_exit_2)
     ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "WORKLOAD"));
     free(err);
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--bogus", NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--bogus", NULL),
+                     2);
     ck_assert_ptr_nonnull(strstr(err, "--bogus"));
     free(err);
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--seed", "x", NULL),
-                     2);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, &err, "run", TOPO, WL, "--seed", "x", NULL), 2);
     free(err);
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--json", NULL), 2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--json", NULL),
+                     2);
     ck_assert_ptr_nonnull(strstr(err, "needs a value"));
     free(err);
 }
@@ -66,12 +68,13 @@ END_TEST
 START_TEST(test_cli_bad_input_exits_3)
 {
     char *err;
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, "no/such.yaml", NULL), 3);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, "no/such.yaml", NULL),
+                     3);
     ck_assert_ptr_nonnull(strstr(err, "no/such.yaml"));
     free(err);
     /* An override names itself as the source of the error. */
     ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
-                            "nodes.edge-fra.cache.capacity=10 gigs", NULL),
+                                 "nodes.edge-fra.cache.capacity=10 gigs", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "--set"));
     ck_assert_ptr_nonnull(strstr(err, "capacity"));
@@ -79,7 +82,7 @@ START_TEST(test_cli_bad_input_exits_3)
     free(err);
     /* An unknown policy lists the known ones. */
     ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
-                            "nodes.edge-fra.cache.policy=lruu", NULL),
+                                 "nodes.edge-fra.cache.policy=lruu", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "lruu"));
     ck_assert_ptr_nonnull(strstr(err, "known: "));
@@ -87,17 +90,19 @@ START_TEST(test_cli_bad_input_exits_3)
     /* A push to a node the topology does not have names the workload's
      * line. */
     ck_assert_int_eq(test_cdnsim(NULL, &err, "validate",
-                            "tests/scenarios/one-edge.yaml",
-                            "tests/scenarios/events.yaml", NULL), 0);
+                                 "tests/scenarios/one-edge.yaml",
+                                 "tests/scenarios/events.yaml", NULL),
+                     0);
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO,
-                            "tests/scenarios/events.yaml", NULL), 3);
+                                 "tests/scenarios/events.yaml", NULL),
+                     3);
     ck_assert_ptr_nonnull(strstr(err, "events.yaml:12:"));
     ck_assert_ptr_nonnull(strstr(err, "events[0].to[0]"));
     free(err);
     /* An offline policy needs future knowledge: only replay has it. */
     ck_assert_int_eq(test_cdnsim(NULL, &err, "validate", TOPO, WL, "--set",
-                            "nodes.edge-fra.cache.policy=belady", NULL),
+                                 "nodes.edge-fra.cache.policy=belady", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "cdnsim replay"));
     free(err);
@@ -130,14 +135,18 @@ START_TEST(test_cli_same_seed_same_results)
     char *a = xasprintf("%s/a.json", dir), *b = xasprintf("%s/b.json", dir),
          *c = xasprintf("%s/c.json", dir);
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
-                            "--requests", "200000", "--set", "warmup=20000",
-                            "--json", a, NULL), 0);
+                                 "--requests", "200000", "--set",
+                                 "warmup=20000", "--json", a, NULL),
+                     0);
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
-                            "--requests", "200000", "--set", "warmup=20000",
-                            "--json", b, NULL), 0);
+                                 "--requests", "200000", "--set",
+                                 "warmup=20000", "--json", b, NULL),
+                     0);
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
-                            "--requests", "200000", "--set", "warmup=20000",
-                            "--seed", "2", "--json", c, NULL), 0);
+                                 "--requests", "200000", "--set",
+                                 "warmup=20000", "--seed", "2", "--json", c,
+                                 NULL),
+                     0);
     char *ja = test_read_file(a), *jb = test_read_file(b),
          *jc = test_read_file(c);
     strip_engine(ja);
@@ -156,8 +165,9 @@ START_TEST(test_cli_json_to_stdout_is_only_json)
 {
     char *out;
     ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
-                            "20000", "--set", "warmup=1000", "--json", "-",
-                            NULL), 0);
+                                 "20000", "--set", "warmup=1000", "--json", "-",
+                                 NULL),
+                     0);
     /* One object and nothing else: no table before or after it. */
     ck_assert_int_eq(out[0], '{');
     size_t n = strlen(out);
@@ -169,7 +179,8 @@ START_TEST(test_cli_json_to_stdout_is_only_json)
     free(out);
     /* Without --quiet and without JSON on stdout: the table. */
     ck_assert_int_eq(test_cdnsim(&out, NULL, "run", TOPO, WL, "--requests",
-                            "20000", "--set", "warmup=1000", NULL), 0);
+                                 "20000", "--set", "warmup=1000", NULL),
+                     0);
     ck_assert_ptr_nonnull(strstr(out, "edge-fra"));
     ck_assert_ptr_nonnull(strstr(out, "shield-ams"));
     free(out);
@@ -197,12 +208,15 @@ START_TEST(test_cli_db_appends_runs)
     char *db = xasprintf("%s/r.db", dir);
     for (int i = 0; i < 2; i++)
         ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
-                                "--requests", "20000", "--set",
-                                "warmup=1000", "--db", db, NULL), 0);
+                                     "--requests", "20000", "--set",
+                                     "warmup=1000", "--db", db, NULL),
+                         0);
     ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM runs WHERE "
-                                    "status = 'complete'"), 2);
+                                    "status = 'complete'"),
+                     2);
     ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM node_metrics "
-                                    "WHERE run_id = 2"), 6);
+                                    "WHERE run_id = 2"),
+                     6);
     ck_assert_int_eq(count_rows(db, "SELECT sum(requests) FROM node_metrics "
                                     "WHERE run_id = 1 AND tier = 'edge'"),
                      19000);
@@ -222,8 +236,8 @@ START_TEST(test_cli_interrupted_run_never_looks_complete)
     if (pid == 0) {
         freopen("/dev/null", "w", stdout);
         freopen("/dev/null", "w", stderr);
-        execl(test_bin(), test_bin(), "run", TOPO, WL, "--quiet",
-              "--requests", "500000000", "--db", db, (char *)NULL);
+        execl(test_bin(), test_bin(), "run", TOPO, WL, "--quiet", "--requests",
+              "500000000", "--db", db, (char *)NULL);
         _exit(127);
     }
     struct timespec ts = {0, 800 * 1000 * 1000};
@@ -235,7 +249,8 @@ START_TEST(test_cli_interrupted_run_never_looks_complete)
     ck_assert_int_eq(WEXITSTATUS(status), 1);
     if (access(db, F_OK) == 0)
         ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM runs WHERE "
-                                        "status = 'complete'"), 0);
+                                        "status = 'complete'"),
+                         0);
     free(db);
     test_rmtree(dir);
     free(dir);
@@ -248,8 +263,9 @@ START_TEST(test_cli_sparse_arrivals_end_the_run)
 {
     char *err;
     ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--quiet",
-                            "--requests", "10", "--set", "warmup=0", "--set",
-                            "arrival.rate=1e-9", NULL), 0);
+                                 "--requests", "10", "--set", "warmup=0",
+                                 "--set", "arrival.rate=1e-9", NULL),
+                     0);
     ck_assert_ptr_nonnull(strstr(err, "warning: the workload ended after"));
     free(err);
 }
@@ -260,9 +276,10 @@ START_TEST(test_cli_explain_narrates_requests)
 {
     char *out;
     ck_assert_int_eq(test_cdnsim(&out, NULL, "run",
-                            "tests/scenarios/slow-origin.yaml",
-                            "tests/scenarios/one-object.yaml", "--explain",
-                            "2", "--quiet", NULL), 0);
+                                 "tests/scenarios/slow-origin.yaml",
+                                 "tests/scenarios/one-object.yaml", "--explain",
+                                 "2", "--quiet", NULL),
+                     0);
     int n_requests = 0;
     for (const char *p = out; (p = strstr(p, "  request ")) != NULL; p++)
         n_requests++;
@@ -365,15 +382,16 @@ START_TEST(test_regress_12_large_topology_is_sparse)
     char *topo = test_write_file(dir, "big.yaml", yaml);
     ck_assert_ptr_nonnull(topo);
     char *out = NULL;
-    ck_assert_int_eq(test_cdnsim(&out, NULL, "validate", topo,
-                                 "workloads/zipf.yaml", NULL),
-                     0);
+    ck_assert_int_eq(
+        test_cdnsim(&out, NULL, "validate", topo, "workloads/zipf.yaml", NULL),
+        0);
     ck_assert_ptr_nonnull(strstr(out, "100 regions, 10000 nodes"));
     long peak_kib = 0;
     const char *validate[] = {"validate", topo, "workloads/zipf.yaml", NULL};
     ck_assert_int_eq(cdnsim_peak_rss(validate, &peak_kib), 0);
-    const char *run[] = {"run",  topo, "workloads/zipf.yaml", "--requests",
-                         "3000", "--set", "warmup=0", "--quiet", NULL};
+    const char *run[] = {"run",        topo,      "workloads/zipf.yaml",
+                         "--requests", "3000",    "--set",
+                         "warmup=0",   "--quiet", NULL};
     long run_kib = 0;
     ck_assert_int_eq(cdnsim_peak_rss(run, &run_kib), 0);
     /* Sanitizers multiply memory: the bound only holds without them. */
@@ -474,8 +492,7 @@ interrupted_status(const char *wl_text)
     if (pid == 0) {
         freopen("/dev/null", "w", stdout);
         freopen("/dev/null", "w", stderr);
-        execl(test_bin(), test_bin(), "run", TOPO, wl, "--quiet",
-              (char *)NULL);
+        execl(test_bin(), test_bin(), "run", TOPO, wl, "--quiet", (char *)NULL);
         _exit(127);
     }
     struct timespec ts = {0, 500 * 1000 * 1000};

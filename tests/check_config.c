@@ -373,12 +373,11 @@ static const struct bad_case bad_cases[] = {
     {"origin-with-cache.yaml", 0, -SIM_EBADKEY, 7, 34, "nodes[1].cache",
      "an origin has no cache"},
     {"servers-without-service-time.yaml", 0, -SIM_ENOKEY, 7, 5,
-     "nodes[1].service_time",
-     "service_time"},
+     "nodes[1].service_time", "service_time"},
     {"static-unknown-edge.yaml", 0, -SIM_ENOKEY, 4, 50, "regions[0].edge",
      "no latency_ms entry between eu and edge-b"},
-    {"edges-without-weighted.yaml", 0, -SIM_EBADKEY, 4, 27,
-     "regions[0].edges", "belongs to routing: weighted"},
+    {"edges-without-weighted.yaml", 0, -SIM_EBADKEY, 4, 27, "regions[0].edges",
+     "belongs to routing: weighted"},
     {"unknown-provider.yaml", 0, -SIM_EBADVAL, 8, 42, "nodes[0].provider",
      "providers (cdn-a), got \"cdn-b\""},
     {"outage-unknown-node.yaml", 0, -SIM_EBADVAL, 12, 12, "outages[0].fail",
@@ -452,8 +451,7 @@ static const struct bad_case bad_cases[] = {
     {"purge-class-with-trace.yaml", 1, -SIM_EBADKEY, 5, 22,
      "events[0].purge.class", "a trace's objects have no classes"},
     {"immutable-changes.yaml", 1, -SIM_EBADKEY, 7, 63,
-     "catalog.classes[0].change_interval",
-     "does not go with immutable: true"},
+     "catalog.classes[0].change_interval", "does not go with immutable: true"},
     {"purge-on-change-immutable.yaml", 1, -SIM_EBADVAL, 7, 58,
      "catalog.classes[0].purge_on_change",
      "expected false for objects that never change"},
@@ -546,11 +544,10 @@ END_TEST
  * own would be, with errors naming --set and the field. */
 START_TEST(test_config_set_adds_missing_mapping)
 {
-    const char *sets[] = {"workload.metrics.window=2s",
-                          "bandwidth_mbps.edge-fra.shield-ams=100",
-                          "nodes.origin.servers=2",
-                          "nodes.origin.service_time.dist=fixed",
-                          "nodes.origin.service_time.mean=5ms"};
+    const char *sets[] = {
+        "workload.metrics.window=2s", "bandwidth_mbps.edge-fra.shield-ams=100",
+        "nodes.origin.servers=2", "nodes.origin.service_time.dist=fixed",
+        "nodes.origin.service_time.mean=5ms"};
     struct cfg_topology *t;
     struct cfg_workload *w;
     load_ok(TOPO, DATA "minimal-workload.yaml", sets, 5, &t, &w);
@@ -695,7 +692,8 @@ static const struct bad_set bad_sets[] = {
     {"nodes.edge-fra.cache=1GiB", -SIM_EBADTYPE, "nodes.edge-fra.cache",
      "is a mapping; --set replaces only single values"},
     {"catalog.zipf=1", -SIM_EBADKEY, "catalog.zipf",
-     "unknown key \"zipf\" (allowed: objects, zipf_alpha, size, ttl, s_maxage, stale_while_revalidate"},
+     "unknown key \"zipf\" (allowed: objects, zipf_alpha, size, ttl, s_maxage, "
+     "stale_while_revalidate"},
     {"catalog.zipf_alpha=-1", -SIM_EBADVAL, "catalog.zipf_alpha", "got \"-1\""},
     {"nodes.edge-iad.parent=nowhere", -SIM_ENOENT, "nodes[1].parent",
      "no node named \"nowhere\""},
@@ -723,22 +721,33 @@ struct unsafe_case {
 #define QUEUE "tests/scenarios/queue.yaml"
 
 static const struct unsafe_case unsafe_cases[] = {
-    {NULL, {"regions.eu.weight=1e308", "regions.us.weight=1e308"},
-     "regions[0].weight", "<= 1e+12, got \"1e308\""},
+    {NULL,
+     {"regions.eu.weight=1e308", "regions.us.weight=1e308"},
+     "regions[0].weight",
+     "<= 1e+12, got \"1e308\""},
     {NULL, {"arrival.rate=1e308"}, "arrival.rate", "<= 1e+09"},
     {NULL, {"catalog.ttl=100000d"}, "catalog.ttl", "up to 3650d"},
-    {NULL, {"catalog.stale_if_error=3651d"}, "catalog.stale_if_error",
+    {NULL,
+     {"catalog.stale_if_error=3651d"},
+     "catalog.stale_if_error",
      "up to 3650d"},
     {NULL, {"metrics.window=10000d"}, "metrics.window", "up to 3650d"},
-    {NULL, {"nodes.edge-fra.egress_cost_per_gb=1e308"},
-     "nodes[0].egress_cost_per_gb", "<= 1e+06"},
-    {THIN, {"bandwidth_mbps.edge.origin=1e-9"}, "bandwidth_mbps.edge.origin",
+    {NULL,
+     {"nodes.edge-fra.egress_cost_per_gb=1e308"},
+     "nodes[0].egress_cost_per_gb",
+     "<= 1e+06"},
+    {THIN,
+     {"bandwidth_mbps.edge.origin=1e-9"},
+     "bandwidth_mbps.edge.origin",
      ">= 1e-06"},
-    {QUEUE, {"nodes.origin.service_time.mean=100000d"},
-     "nodes[1].service_time.mean", "up to 3650d"},
+    {QUEUE,
+     {"nodes.origin.service_time.mean=100000d"},
+     "nodes[1].service_time.mean",
+     "up to 3650d"},
     /* Each fits; their product (the work queued at one server) does
      * not: 10^6 requests of 1,000 days. */
-    {QUEUE, {"nodes.origin.service_time.mean=1000d"},
+    {QUEUE,
+     {"nodes.origin.service_time.mean=1000d"},
      "nodes[1].service_time.mean",
      "1000000 requests of 8.64e+07 s each on 1 server are"},
 };
@@ -764,7 +773,8 @@ START_TEST(test_regress_12_limits_load)
     const char *sets[] = {"catalog.ttl=3650d",
                           "catalog.stale_while_revalidate=3650d",
                           "bandwidth_mbps.edge.origin=1e-6",
-                          "arrival.rate=1e9", "regions.r.weight=1e12",
+                          "arrival.rate=1e9",
+                          "regions.r.weight=1e12",
                           "nodes.edge.egress_cost_per_gb=1e6"};
     struct cfg_topology *t;
     struct cfg_workload *w;
@@ -793,7 +803,8 @@ chain_topology(int n)
                                 i, i + 1);
     len += (size_t)snprintf(s + len, cap - len,
                             "  - {name: s%d, tier: origin}\nlatency_ms:\n"
-                            "  r: {e: 1}\n  e: {s0: 1e9}\n", n);
+                            "  r: {e: 1}\n  e: {s0: 1e9}\n",
+                            n);
     for (int i = 0; i < n; i++)
         len += (size_t)snprintf(s + len, cap - len, "  s%d: {s%d: 1e9}\n", i,
                                 i + 1);

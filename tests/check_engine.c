@@ -108,7 +108,8 @@ START_TEST(test_engine_channels_keep_global_order)
         if (r < 20) {
             /* Schedule: constant per-channel delays, or a loose event. */
             int c = (int)(r % 6);
-            sim_time at = c < 5 ? now + (sim_time)c * 7 : now + (sim_time)(r * 3);
+            sim_time at =
+                c < 5 ? now + (sim_time)c * 7 : now + (sim_time)(r * 3);
             if (c < 5)
                 sim_queue_push_channel(&mixed, ch[c], at, 1, id, 0);
             else

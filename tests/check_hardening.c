@@ -78,8 +78,8 @@ START_TEST(test_regress_12_report_out_newline_runs_nothing)
     char *marker = xasprintf("%s/pwned", dir);
     char *out = xasprintf("%s/o\nsystem(\"touch %s\")\n#", dir, marker);
     char *err = NULL;
-    int rc = test_cdnsim(NULL, &err, "report", db, "--out", out, "--quiet",
-                         NULL);
+    int rc =
+        test_cdnsim(NULL, &err, "report", db, "--out", out, "--quiet", NULL);
     ck_assert_int_eq(rc, 1);
     ck_assert_msg(!exists(marker), "gnuplot ran a command from --out");
     ck_assert_ptr_nonnull(strstr(err, "--out"));
@@ -112,15 +112,15 @@ START_TEST(test_regress_12_report_names_run_nothing)
     exec_sql(db, sql);
     char *out = xasprintf("%s/out", dir);
     char *err = NULL;
-    int rc = test_cdnsim(NULL, &err, "report", db, "--out", out, "--quiet",
-                         NULL);
+    int rc =
+        test_cdnsim(NULL, &err, "report", db, "--out", out, "--quiet", NULL);
     ck_assert_msg(rc == 0, "report failed: %s", err);
     ck_assert_msg(!exists(marker), "gnuplot ran a command from a name");
     char *gp_path = xasprintf("%s/data/hit-ratio.gp", out);
     char *gp = test_read_file(gp_path);
     /* The name is one quoted string: quote doubled, line ends blanked. */
-    char *want = xasprintf("= 'edge''x system(\"touch %s\") print 1'\n",
-                           marker);
+    char *want =
+        xasprintf("= 'edge''x system(\"touch %s\") print 1'\n", marker);
     ck_assert_msg(strstr(gp, want) != NULL, "%s", gp);
     free(want), free(gp), free(gp_path);
     free(err), free(out), free(sql), free(marker), free(db);
@@ -155,8 +155,8 @@ START_TEST(test_regress_12_plot_data_quotes_names)
     char *db = small_db(dir, topo);
     char *out = xasprintf("%s/out", dir);
     char *err = NULL;
-    int rc = test_cdnsim(NULL, &err, "report", db, "--out", out, "--quiet",
-                         NULL);
+    int rc =
+        test_cdnsim(NULL, &err, "report", db, "--out", out, "--quiet", NULL);
     ck_assert_msg(rc == 0, "report failed: %s", err);
     char *dat_path = xasprintf("%s/data/hit-ratio.dat", out);
     char *dat = test_read_file(dat_path);
@@ -198,7 +198,10 @@ START_TEST(test_regress_12_escape_keeps_text_and_escapes_controls)
     ck_assert_str_eq(buf, "z\xc3\xbcrich");
     esc_term(buf, sizeof buf, "a\x1b[31mb\n\x7f", 9);
     ck_assert_str_eq(buf, "a\\x1b[31mb\\x0a\\x7f");
-    esc_term(buf, sizeof buf, "\xc2\x9b" "2J", 4); /* U+009B, CSI */
+    esc_term(buf, sizeof buf,
+             "\xc2\x9b"
+             "2J",
+             4); /* U+009B, CSI */
     ck_assert_str_eq(buf, "\\xc2\\x9b2J");
     esc_term(buf, sizeof buf, "\x9b\xff\xc3", 3);
     ck_assert_str_eq(buf, "\\x9b\\xff\\xc3");
@@ -233,9 +236,8 @@ START_TEST(test_regress_12_trace_errors_escape_control_bytes)
                   "raw control bytes in: %s", err);
     ck_assert_ptr_nonnull(strstr(err, "\\x1b[31mred\\x1b]0;title\\x07"));
     free(err);
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", trace, "--format",
-                                 "csv", "--policy", "lru", "--capacity",
-                                 "1MiB", NULL),
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", trace, "--format", "csv",
+                                 "--policy", "lru", "--capacity", "1MiB", NULL),
                      3);
     ck_assert_msg(strchr(err, 0x1b) == NULL, "raw ESC in: %s", err);
     ck_assert_ptr_nonnull(strstr(err, "\\x1b[31mred"));
@@ -297,8 +299,8 @@ START_TEST(test_regress_12_stdout_write_errors_fail)
         {"run", "--help", NULL},
         {"validate", TOPO, WL, NULL},
         {"run", TOPO, WL, "--requests", "2000", "--set", "warmup=200", NULL},
-        {"run", TOPO, WL, "--requests", "2000", "--set", "warmup=200",
-         "--json", "-", NULL},
+        {"run", TOPO, WL, "--requests", "2000", "--set", "warmup=200", "--json",
+         "-", NULL},
         {"replay", trace_path, "--format", "csv", "--policy", "lru",
          "--capacity", "1MiB", NULL},
         {"trace", "stats", trace_path, "--format", "csv", NULL},
@@ -328,8 +330,8 @@ END_TEST
 static int
 with_file_limit(char **err, int limit_kib, const char *const *args)
 {
-    char *script = xasprintf("trap '' XFSZ; ulimit -f %d; exec \"$0\" \"$@\"",
-                             limit_kib);
+    char *script =
+        xasprintf("trap '' XFSZ; ulimit -f %d; exec \"$0\" \"$@\"", limit_kib);
     const char *argv[40];
     size_t n = 0;
     argv[n++] = "sh";
@@ -351,9 +353,9 @@ START_TEST(test_regress_12_failed_outputs_leave_old_files)
     char *trace = test_write_file(dir, "t.csv", "old\n");
     char *err = NULL;
     /* The JSON of a run is tens of KiB: past a 4 KiB limit it fails. */
-    const char *const run[] = {"run",    TOPO,         WL,         "--requests",
-                               "2000",   "--set",      "warmup=200",
-                               "--json", json,         "--quiet",  NULL};
+    const char *const run[] = {"run",  TOPO,      WL,           "--requests",
+                               "2000", "--set",   "warmup=200", "--json",
+                               json,   "--quiet", NULL};
     int rc = with_file_limit(&err, 4, run);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
     ck_assert_ptr_nonnull(strstr(err, json));
@@ -361,10 +363,10 @@ START_TEST(test_regress_12_failed_outputs_leave_old_files)
     char *text = test_read_file(json);
     ck_assert_str_eq(text, "old\n");
     free(text);
-    const char *const gen[] = {"trace",      "gen",   "workloads/zipf.yaml",
-                               "--out",      trace,   "--format",
-                               "csv",        "--requests", "20000",
-                               "--set",      "warmup=2000", NULL};
+    const char *const gen[] = {"trace", "gen",         "workloads/zipf.yaml",
+                               "--out", trace,         "--format",
+                               "csv",   "--requests",  "20000",
+                               "--set", "warmup=2000", NULL};
     rc = with_file_limit(&err, 4, gen);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
     free(err);
@@ -542,7 +544,8 @@ START_TEST(test_regress_12_tags_with_separators_are_refused)
         "name: bad-tag\nrequests: 100\narrival: {rate: 10}\ncatalog:\n"
         "  ttl: 1m\n  classes:\n"
         "    - {name: a, share: 1, objects: 10, zipf_alpha: 0,\n"
-        "       size: {dist: fixed, bytes: 1KiB}, tags: [ok, \"two words\"]}\n");
+        "       size: {dist: fixed, bytes: 1KiB}, tags: [ok, \"two "
+        "words\"]}\n");
     char *err = NULL;
     ck_assert_int_eq(test_cdnsim(NULL, &err, "validate",
                                  "tests/data/two-tier.yaml", wl, NULL),
@@ -565,13 +568,13 @@ START_TEST(test_regress_12_prefix_purge_of_long_class_name)
     char class_name[301];
     memset(class_name, 'c', 300);
     class_name[300] = '\0';
-    char *yaml = xasprintf(
-        "name: long-prefix\nseed: 1\nrequests: 3000\nwarmup: 0\n"
-        "arrival: {rate: 100}\ncatalog:\n  ttl: 1h\n  classes:\n"
-        "    - {name: %s, share: 1, objects: 20, zipf_alpha: 0.8,\n"
-        "       size: {dist: fixed, bytes: 1KiB}}\n"
-        "events:\n  - {at: 10s, purge: {prefix: /%s/}}\n",
-        class_name, class_name);
+    char *yaml =
+        xasprintf("name: long-prefix\nseed: 1\nrequests: 3000\nwarmup: 0\n"
+                  "arrival: {rate: 100}\ncatalog:\n  ttl: 1h\n  classes:\n"
+                  "    - {name: %s, share: 1, objects: 20, zipf_alpha: 0.8,\n"
+                  "       size: {dist: fixed, bytes: 1KiB}}\n"
+                  "events:\n  - {at: 10s, purge: {prefix: /%s/}}\n",
+                  class_name, class_name);
     char *wl = test_write_file(dir, "long-prefix.yaml", yaml);
     char *out = NULL, *err = NULL;
     ck_assert_int_eq(test_cdnsim(&out, &err, "run", "tests/data/two-tier.yaml",
@@ -596,9 +599,9 @@ START_TEST(test_regress_11_outputs_checked_before_running)
     const char *bad[][2] = {{"--json", "/nonexistent-dir/x.json"},
                             {"--db", "/nonexistent-dir/x.db"}};
     for (size_t i = 0; i < 2; i++) {
-        int rc = test_cdnsim(&out, &err, "run", TOPO, WL, "--requests",
-                             "20000", "--set", "warmup=2000", "--explain",
-                             "1", bad[i][0], bad[i][1], NULL);
+        int rc = test_cdnsim(&out, &err, "run", TOPO, WL, "--requests", "20000",
+                             "--set", "warmup=2000", "--explain", "1",
+                             bad[i][0], bad[i][1], NULL);
         ck_assert_msg(rc == 1, "%s: exit %d", bad[i][0], rc);
         ck_assert_msg(strstr(err, bad[i][1]) != NULL, "%s", err);
         ck_assert_msg(out[0] == '\0', "the run started: %s", out);
@@ -619,8 +622,8 @@ START_TEST(test_regress_11_outputs_checked_before_running)
     char *wl = test_write_file(dir, "bad-trace.yaml",
                                "name: bad\ntrace: {path: bad.csv, format: "
                                "csv}\ncatalog: {ttl: 5m}\n");
-    char *bad_trace = test_write_file(dir, "bad.csv",
-                                      "time,id,size\n1,1,10\n2,2,1x\n");
+    char *bad_trace =
+        test_write_file(dir, "bad.csv", "time,id,size\n1,1,10\n2,2,1x\n");
     char *new_db = xasprintf("%s/new.db", dir);
     ck_assert_int_eq(test_cdnsim(&out, &err, "run", "tests/data/two-tier.yaml",
                                  wl, "--db", new_db, "--quiet", NULL),
@@ -661,9 +664,9 @@ END_TEST
 START_TEST(test_regress_11_requests_below_warmup_suggests_fix)
 {
     char *err = NULL;
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", TOPO, WL, "--requests",
-                                 "1000", NULL),
-                     3);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, &err, "run", TOPO, WL, "--requests", "1000", NULL),
+        3);
     ck_assert_msg(strstr(err, "add --set warmup=M with M below 1000 (such as "
                               "--set warmup=100)") != NULL,
                   "%s", err);

@@ -522,10 +522,10 @@ END_TEST
 START_TEST(test_tutorial_counts_its_lessons)
 {
     static const char *const words[] = {
-        "zero",     "one",     "two",     "three",    "four",   "five",
-        "six",      "seven",   "eight",   "nine",     "ten",    "eleven",
-        "twelve",   "thirteen", "fourteen", "fifteen", "sixteen",
-        "seventeen", "eighteen", "nineteen", "twenty"};
+        "zero",     "one",      "two",      "three",   "four",    "five",
+        "six",      "seven",    "eight",    "nine",    "ten",     "eleven",
+        "twelve",   "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen", "twenty"};
     char *text = test_read_file("docs/tutorial.md");
     ck_assert_ptr_nonnull(text);
     int n = 0;

@@ -7,10 +7,19 @@
 
 START_TEST(test_parse_sizes)
 {
-    static const struct { const char *text; uint64_t bytes; } ok[] = {
-        {"512", 512}, {"0", 0}, {"64KiB", 65536}, {"10MB", 10000000},
-        {"2GiB", 2147483648ULL}, {"1TB", 1000000000000ULL},
-        {"1.5KiB", 1536}, {"3B", 3}, {"1TiB", 1099511627776ULL},
+    static const struct {
+        const char *text;
+        uint64_t bytes;
+    } ok[] = {
+        {"512", 512},
+        {"0", 0},
+        {"64KiB", 65536},
+        {"10MB", 10000000},
+        {"2GiB", 2147483648ULL},
+        {"1TB", 1000000000000ULL},
+        {"1.5KiB", 1536},
+        {"3B", 3},
+        {"1TiB", 1099511627776ULL},
         {"20KB", 20000},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -19,8 +28,8 @@ START_TEST(test_parse_sizes)
         ck_assert_uint_eq(v, ok[i].bytes);
     }
     static const char *const bad[] = {
-        "", "10 gigs", "-1", "GiB", "1.5", "12XB", "1e3", " 5", "5 ",
-        "99999999999999999999999",
+        "",     "10 gigs", "-1", "GiB", "1.5",
+        "12XB", "1e3",     " 5", "5 ",  "99999999999999999999999",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint64_t v;
@@ -46,22 +55,26 @@ END_TEST
 
 START_TEST(test_parse_durations)
 {
-    static const struct { const char *text; int64_t ns; } ok[] = {
-        {"250us", 250000}, {"40ms", 40000000}, {"2s", 2000000000},
-        {"5m", 300000000000LL}, {"1h", 3600000000000LL},
-        {"7d", 604800000000000LL}, {"1.5s", 1500000000}, {"10ns", 10},
+    static const struct {
+        const char *text;
+        int64_t ns;
+    } ok[] = {
+        {"250us", 250000},       {"40ms", 40000000},
+        {"2s", 2000000000},      {"5m", 300000000000LL},
+        {"1h", 3600000000000LL}, {"7d", 604800000000000LL},
+        {"1.5s", 1500000000},    {"10ns", 10},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         int64_t v = 0;
         ck_assert_int_eq(parse_duration(ok[i].text, &v), 0);
         ck_assert_int_eq(v, ok[i].ns);
     }
-    static const char *const bad[] = {"", "5", "5 s", "-1s", "1y", "s",
-                                      "1e9999s"};
+    static const char *const bad[] = {"",   "5", "5 s",    "-1s",
+                                      "1y", "s", "1e9999s"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t v;
-        ck_assert_msg(parse_duration(bad[i], &v) == -SIM_EBADVAL,
-                      "accepted %s", bad[i]);
+        ck_assert_msg(parse_duration(bad[i], &v) == -SIM_EBADVAL, "accepted %s",
+                      bad[i]);
     }
 }
 END_TEST

@@ -8,7 +8,7 @@
 
 #include "cache/cache.h"
 #include "cache/cache_int.h" /* cache_param_set */
-#include "model/model.h" /* cache_new_from_cfg */
+#include "model/model.h"     /* cache_new_from_cfg */
 #include "suites.h"
 
 /* --- helpers --- */
@@ -1133,9 +1133,9 @@ static int
 param_accepted(const struct policy_ops *ops, const struct admit_ops *adm,
                const char *name, const char *value)
 {
-    struct cfg_kv kv[2] = {pb_kv(name, value, "nodes[0].cache.x", 4),
-                           pb_kv("max_object_size", "1GiB",
-                                 "nodes[0].cache.max_object_size", 5)};
+    struct cfg_kv kv[2] = {
+        pb_kv(name, value, "nodes[0].cache.x", 4),
+        pb_kv("max_object_size", "1GiB", "nodes[0].cache.max_object_size", 5)};
     /* The size filter's required parameter, unless it is the one tried. */
     size_t n = adm != NULL && strcmp(adm->name, "size") == 0 &&
                        strcmp(name, "max_object_size") != 0
@@ -1258,8 +1258,7 @@ START_TEST(test_policies_param_tables)
             for (size_t j = 0; j < policy_count(); j++) {
                 const struct policy_ops *ops = policy_at(j);
                 for (size_t m = 0; m < ops->n_params; m++)
-                    ck_assert_str_ne(adm->params[k].name,
-                                     ops->params[m].name);
+                    ck_assert_str_ne(adm->params[k].name, ops->params[m].name);
             }
     }
 }

@@ -24,17 +24,16 @@
 /* ---- readers ------------------------------------------------------------ */
 
 /* A record as the readers return it (no optional fields). */
-#define REC(t, i, s, n, x)                                                    \
-    {.time = (t), .id = (i), .size = (s), .next_access = (n), .index = (x)}
+#define REC(t, i, s, n, x)                                                     \
+    {                                                                          \
+        .time = (t), .id = (i), .size = (s), .next_access = (n), .index = (x)  \
+    }
 
 /* The six requests every tiny.* fixture holds. */
 static const struct trace_rec tiny[] = {
-    REC(10, 1, 100, 2, 0),
-    REC(11, 2, 200, 4, 1),
-    REC(12, 1, 100, 5, 2),
-    REC(13, (uint64_t)1 << 40, 300, -1, 3),
-    REC(14, 2, 200, -1, 4),
-    REC(15, 1, 100, -1, 5),
+    REC(10, 1, 100, 2, 0),  REC(11, 2, 200, 4, 1),
+    REC(12, 1, 100, 5, 2),  REC(13, (uint64_t)1 << 40, 300, -1, 3),
+    REC(14, 2, 200, -1, 4), REC(15, 1, 100, -1, 5),
 };
 #define N_TINY (sizeof tiny / sizeof tiny[0])
 
@@ -79,16 +78,15 @@ START_TEST(test_replay_readers_agree)
     struct trace_rec rec;
     for (size_t i = 0; i < N_TINY; i++) {
         int rc = trace_next(r, &rec);
-        ck_assert_msg(rc == 1, "%s: record %zu: rc %d: %s", fx->path, i + 1,
-                      rc, trace_error(r)->msg);
+        ck_assert_msg(rc == 1, "%s: record %zu: rc %d: %s", fx->path, i + 1, rc,
+                      trace_error(r)->msg);
         ck_assert_int_eq(rec.time, tiny[i].time);
         ck_assert_uint_eq(rec.id, tiny[i].id);
         ck_assert_uint_eq(rec.size, tiny[i].size);
         ck_assert_uint_eq(rec.index, i);
-        ck_assert_int_eq(rec.next_access,
-                         trace_has_next_access(fx->format)
-                             ? tiny[i].next_access
-                             : -1);
+        ck_assert_int_eq(rec.next_access, trace_has_next_access(fx->format)
+                                              ? tiny[i].next_access
+                                              : -1);
     }
     ck_assert_int_eq(trace_next(r, &rec), 0);
     ck_assert_int_eq(trace_next(r, &rec), 0); /* the end stays the end */
@@ -101,7 +99,7 @@ START_TEST(test_replay_csv_string_ids_default_size_and_time)
     /* keys.csv: a single "id" column of strings, one of them quoted with
      * the delimiter inside. */
     struct trace_reader *r = open_ok(TRACES "keys.csv", TRACE_CSV, NULL);
-    static const char *const keys[] = {"alpha", "beta", "alpha",
+    static const char *const keys[] = {"alpha",        "beta", "alpha",
                                        "gamma, delta", "beta", "alpha"};
     struct trace_rec rec;
     for (size_t i = 0; i < 6; i++) {
@@ -268,8 +266,8 @@ START_TEST(test_replay_open_errors)
 {
     struct trace_reader *r = NULL;
     struct sim_err err = {0};
-    ck_assert_int_eq(trace_open(TRACES "no-such-file.bin",
-                                TRACE_ORACLE_GENERAL, NULL, &r, &err),
+    ck_assert_int_eq(trace_open(TRACES "no-such-file.bin", TRACE_ORACLE_GENERAL,
+                                NULL, &r, &err),
                      -SIM_EIO);
     ck_assert_ptr_null(r);
     ck_assert_str_eq(err.file, TRACES "no-such-file.bin");
@@ -302,8 +300,7 @@ END_TEST
  * request for the same id, with none of that id in between. */
 START_TEST(test_replay_oracle_next_access_is_next_index)
 {
-    struct trace_reader *r = open_ok(CLOUDPHYSICS, TRACE_ORACLE_GENERAL,
-                                     NULL);
+    struct trace_reader *r = open_ok(CLOUDPHYSICS, TRACE_ORACLE_GENERAL, NULL);
     size_t cap = 1 << 17, n = 0;
     uint64_t *ids = xmalloc(cap * sizeof *ids);
     int64_t *next = xmalloc(cap * sizeof *next);
@@ -320,7 +317,10 @@ START_TEST(test_replay_oracle_next_access_is_next_index)
     trace_close(r);
     /* Recompute forwards and compare. */
     int64_t *mine = xmalloc(n * sizeof *mine);
-    struct { uint64_t id; size_t last; } *seen;
+    struct {
+        uint64_t id;
+        size_t last;
+    } * seen;
     seen = xcalloc(1 << 17, sizeof *seen);
     for (size_t i = 0; i < n; i++) {
         mine[i] = -1;
@@ -333,8 +333,8 @@ START_TEST(test_replay_oracle_next_access_is_next_index)
         seen[h].last = i + 1;
     }
     for (size_t i = 0; i < n; i++)
-        ck_assert_msg(next[i] == mine[i], "record %zu: %lld, expected %lld",
-                      i, (long long)next[i], (long long)mine[i]);
+        ck_assert_msg(next[i] == mine[i], "record %zu: %lld, expected %lld", i,
+                      (long long)next[i], (long long)mine[i]);
     free(seen);
     free(mine);
     free(ids);
@@ -356,10 +356,15 @@ replay(const char *path, enum trace_format f, const char *const *policies,
         c[i].fraction = 0;
     }
     struct replay_opts o = {
-        .trace_path = path, .format = f,
-        .policies = policies, .n_policies = n_policies,
-        .capacities = c, .n_capacities = n_caps,
-        .unit_size = unit, .warmup = warmup, .seed = 1,
+        .trace_path = path,
+        .format = f,
+        .policies = policies,
+        .n_policies = n_policies,
+        .capacities = c,
+        .n_capacities = n_caps,
+        .unit_size = unit,
+        .warmup = warmup,
+        .seed = 1,
     };
     struct sim_err err = {0};
     int rc = replay_run(&o, s, &err);
@@ -390,50 +395,78 @@ static const uint64_t cp_caps[3] = {490, 2449, 4897};
  */
 struct reference {
     const char *policy;
-    const char *miss_ratio[3];  /* at 490, 2449, 4897 objects */
-    double tolerance;           /* absolute; 0 = equal to 4 decimals */
+    const char *miss_ratio[3]; /* at 490, 2449, 4897 objects */
+    double tolerance;          /* absolute; 0 = equal to 4 decimals */
     const char *why;
 };
 
 static const struct reference references[] = {
-    {"lru", {"0.8379", "0.8246", "0.8049"}, 0,
+    {"lru",
+     {"0.8379", "0.8246", "0.8049"},
+     0,
      "deterministic and the same algorithm"},
-    {"fifo", {"0.8476", "0.8266", "0.8054"}, 0,
+    {"fifo",
+     {"0.8476", "0.8266", "0.8054"},
+     0,
      "deterministic and the same algorithm"},
-    {"clock", {"0.8372", "0.8240", "0.8044"}, 0,
+    {"clock",
+     {"0.8372", "0.8240", "0.8044"},
+     0,
      "deterministic; the same 1-bit CLOCK as libCacheSim's Clock"},
-    {"lfu", {"0.8497", "0.8172", "0.7907"}, 0,
+    {"lfu",
+     {"0.8497", "0.8172", "0.7907"},
+     0,
      "deterministic; the same counts and LRU tie order"},
-    {"arc", {"0.8275", "0.8114", "0.7728"}, 0,
+    {"arc",
+     {"0.8275", "0.8114", "0.7728"},
+     0,
      "deterministic; the same ARC with unit sizes"},
-    {"2q", {"0.8305", "0.8151", "0.7742"}, 0,
+    {"2q",
+     {"0.8305", "0.8151", "0.7742"},
+     0,
      "deterministic; the same full 2Q with libCacheSim's Kin/Kout"},
-    {"s3fifo", {"0.8304", "0.8025", "0.7525"}, 0,
+    {"s3fifo",
+     {"0.8304", "0.8025", "0.7525"},
+     0,
      "deterministic; libCacheSim's defaults and open details followed"},
-    {"lirs", {"0.8314", "0.8138", "0.7518"}, 0,
+    {"lirs",
+     {"0.8314", "0.8138", "0.7518"},
+     0,
      "deterministic; the paper's LIRS with libCacheSim's 1% HIR share and "
      "stack bound of twice the capacity (reference measured with cachesim "
      "built from commit aa0fc40, not in ../shared/data's table)"},
-    {"lhd", {"0.8364", "0.8237", "0.8040"}, 0.005,
+    {"lhd",
+     {"0.8364", "0.8237", "0.8040"},
+     0.005,
      "sampled eviction (32 random candidates from the cache's own stream) "
      "cannot match another program's draws; libCacheSim's LHD never "
      "reconfigures on this trace (every 2^20 accesses) while ours does "
      "every 65,536; measured 0.8363 / 0.8222 / 0.8066 (policy_lhd.c)"},
-    {"sieve", {"0.8291", "0.8172", "0.7907"}, 0,
+    {"sieve",
+     {"0.8291", "0.8172", "0.7907"},
+     0,
      "deterministic and the same algorithm"},
-    {"belady", {"0.7926", "0.7032", "0.6290"}, 0,
+    {"belady",
+     {"0.7926", "0.7032", "0.6290"},
+     0,
      "with unit sizes MIN's miss count is the unique optimum of a cache "
      "that stores every miss, however ties are broken"},
-    {"slru", {"0.8307", "0.8214", "0.7905"}, 0.005,
+    {"slru",
+     {"0.8307", "0.8214", "0.7905"},
+     0.005,
      "a documented variant: new objects enter segment 0, where "
      "libCacheSim fills the lowest segment with room; that changes only "
      "the warm-up placement, a fraction of a point (policy_slru.c)"},
-    {"lfuda", {"0.8356", "0.8218", "0.8020"}, 0.005,
+    {"lfuda",
+     {"0.8356", "0.8218", "0.8020"},
+     0.005,
      "a documented variant: the paper's K = F + L with L the last "
      "evicted key, where libCacheSim adds the age on each hit and ages by "
      "the smallest key; the keys differ only while the age is small "
      "relative to counts, a fraction of a point (policy_lfuda.c)"},
-    {"wtinylfu", {"0.8471", "0.8241", "0.7761"}, 0.03,
+    {"wtinylfu",
+     {"0.8471", "0.8241", "0.7761"},
+     0.03,
      "a documented variant: the paper's fixed 1% window, doorkeeper and "
      "sampled aging, where libCacheSim moves window winners until one "
      "loses and ages by main hits; admission by a frequency sketch flips "
@@ -451,8 +484,7 @@ START_TEST(test_replay_car_close_to_arc)
 {
     const char *names[] = {"arc", "car"};
     struct replay_summary s;
-    replay(CLOUDPHYSICS, TRACE_ORACLE_GENERAL, names, 2, cp_caps, 3, 1, 0,
-           &s);
+    replay(CLOUDPHYSICS, TRACE_ORACLE_GENERAL, names, 2, cp_caps, 3, 1, 0, &s);
     static const char *const car_printed[3] = {"0.8278", "0.8117", "0.7735"};
     for (size_t c = 0; c < 3; c++) {
         double arc = (double)s.results[c].misses / 113872.0;
@@ -460,8 +492,7 @@ START_TEST(test_replay_car_close_to_arc)
         char printed[16];
         snprintf(printed, sizeof printed, "%.4f", car);
         ck_assert_str_eq(printed, car_printed[c]);
-        ck_assert_msg(fabs(car - arc) <= 0.002, "car %.4f arc %.4f", car,
-                      arc);
+        ck_assert_msg(fabs(car - arc) <= 0.002, "car %.4f arc %.4f", car, arc);
     }
     test_assert_readme_says("CAR misses 0.8278 / 0.8117 / 0.7735");
     test_assert_readme_says("LIRS misses 0.8314 / 0.8138 / 0.7518");
@@ -475,8 +506,7 @@ START_TEST(test_replay_research_figures)
 {
     const char *names[] = {"lhd", "wtinylfu_adaptive", "wtinylfu"};
     struct replay_summary s;
-    replay(CLOUDPHYSICS, TRACE_ORACLE_GENERAL, names, 3, cp_caps, 3, 1, 0,
-           &s);
+    replay(CLOUDPHYSICS, TRACE_ORACLE_GENERAL, names, 3, cp_caps, 3, 1, 0, &s);
     static const char *const printed_by_policy[3][3] = {
         {"0.8363", "0.8222", "0.8066"},
         {"0.8292", "0.8191", "0.8019"},
@@ -503,8 +533,7 @@ START_TEST(test_replay_matches_libcachesim)
     size_t n;
     const char **names = all_policies(&n);
     struct replay_summary s;
-    replay(CLOUDPHYSICS, TRACE_ORACLE_GENERAL, names, n, cp_caps, 3, 1, 0,
-           &s);
+    replay(CLOUDPHYSICS, TRACE_ORACLE_GENERAL, names, n, cp_caps, 3, 1, 0, &s);
     size_t n_compared = 0;
     for (size_t k = 0; k < sizeof references / sizeof references[0]; k++) {
         const struct reference *ref = &references[k];
@@ -524,25 +553,21 @@ START_TEST(test_replay_matches_libcachesim)
                     ck_assert_msg(strcmp(printed, ref->miss_ratio[c]) == 0,
                                   "%s at %llu: miss ratio %s, libCacheSim "
                                   "%s (must be equal: %s)",
-                                  ref->policy,
-                                  (unsigned long long)cp_caps[c], printed,
-                                  ref->miss_ratio[c], ref->why);
+                                  ref->policy, (unsigned long long)cp_caps[c],
+                                  printed, ref->miss_ratio[c], ref->why);
                 else
                     /* The reference is rounded: allow its half digit. */
-                    ck_assert_msg(fabs(mr - want) <=
-                                      ref->tolerance + 0.00005,
+                    ck_assert_msg(fabs(mr - want) <= ref->tolerance + 0.00005,
                                   "%s at %llu: miss ratio %s, libCacheSim "
                                   "%s, beyond %.3f (%s)",
-                                  ref->policy,
-                                  (unsigned long long)cp_caps[c], printed,
-                                  ref->miss_ratio[c], ref->tolerance,
+                                  ref->policy, (unsigned long long)cp_caps[c],
+                                  printed, ref->miss_ratio[c], ref->tolerance,
                                   ref->why);
             }
             n_compared++;
         }
         /* LRU and FIFO are the anchors: they must always be there. */
-        if (strcmp(ref->policy, "lru") == 0 ||
-            strcmp(ref->policy, "fifo") == 0)
+        if (strcmp(ref->policy, "lru") == 0 || strcmp(ref->policy, "fifo") == 0)
             ck_assert_msg(found, "%s is not registered", ref->policy);
     }
     ck_assert_uint_ge(n_compared, 2);
@@ -566,8 +591,7 @@ START_TEST(test_replay_belady_bounds_every_policy)
     size_t n;
     const char **names = all_policies(&n);
     struct replay_summary s;
-    replay(CLOUDPHYSICS, TRACE_ORACLE_GENERAL, names, n, cp_caps, 3, 1, 0,
-           &s);
+    replay(CLOUDPHYSICS, TRACE_ORACLE_GENERAL, names, n, cp_caps, 3, 1, 0, &s);
     size_t b = 0;
     while (strcmp(names[b], "belady") != 0)
         b++;
@@ -602,8 +626,7 @@ START_TEST(test_replay_computed_next_access_equals_oracle)
     replay(TRACES "tiny.oracleGeneral.bin", TRACE_ORACLE_GENERAL, names, 1,
            caps, 2, 0, 0, &a);
     ck_assert_int_eq(a.computed_next_access, 0);
-    replay(TRACES "tiny.tr", TRACE_WEBCACHESIM, names, 1, caps, 2, 0, 0,
-           &b);
+    replay(TRACES "tiny.tr", TRACE_WEBCACHESIM, names, 1, caps, 2, 0, 0, &b);
     ck_assert_int_eq(b.computed_next_access, 1);
     for (size_t i = 0; i < 2; i++)
         ck_assert_uint_eq(a.results[i].misses, b.results[i].misses);
@@ -621,21 +644,20 @@ START_TEST(test_replay_one_pass_equals_separate_runs)
         size_t n;
         const char **names = all_policies(&n);
         struct replay_summary all;
-        replay(WCS_TRACE, TRACE_WEBCACHESIM, names, n, caps, 2, unit, 0,
-               &all);
+        replay(WCS_TRACE, TRACE_WEBCACHESIM, names, n, caps, 2, unit, 0, &all);
         for (size_t p = 0; p < n; p++) {
             for (size_t c = 0; c < 2; c++) {
                 struct replay_summary one;
-                replay(WCS_TRACE, TRACE_WEBCACHESIM, &names[p], 1, &caps[c],
-                       1, unit, 0, &one);
+                replay(WCS_TRACE, TRACE_WEBCACHESIM, &names[p], 1, &caps[c], 1,
+                       unit, 0, &one);
                 const struct replay_result *x = &all.results[p * 2 + c];
                 const struct replay_result *y = &one.results[0];
                 ck_assert_msg(x->misses == y->misses &&
                                   x->bytes_missed == y->bytes_missed &&
                                   x->requests == y->requests,
                               "%s at %llu (unit %d): %llu misses in one "
-                              "pass, %llu alone", names[p],
-                              (unsigned long long)caps[c], unit,
+                              "pass, %llu alone",
+                              names[p], (unsigned long long)caps[c], unit,
                               (unsigned long long)x->misses,
                               (unsigned long long)y->misses);
                 replay_summary_fini(&one);
@@ -669,9 +691,14 @@ START_TEST(test_replay_warmup_and_fractions)
     /* Fractions of the working set: 3 objects, 600 bytes. */
     struct replay_capacity c[2] = {{0, 0.5}, {0, 0.9}};
     struct replay_opts o = {
-        .trace_path = TRACES "tiny.tr", .format = TRACE_WEBCACHESIM,
-        .policies = names, .n_policies = 1,
-        .capacities = c, .n_capacities = 2, .unit_size = 1, .seed = 1,
+        .trace_path = TRACES "tiny.tr",
+        .format = TRACE_WEBCACHESIM,
+        .policies = names,
+        .n_policies = 1,
+        .capacities = c,
+        .n_capacities = 2,
+        .unit_size = 1,
+        .seed = 1,
     };
     struct sim_err err = {0};
     ck_assert_int_eq(replay_run(&o, &s, &err), 0);
@@ -689,9 +716,13 @@ START_TEST(test_replay_rejects_bad_options)
     const char *bad[] = {"lru", "no_such_policy"};
     struct replay_capacity c = {100, 0};
     struct replay_opts o = {
-        .trace_path = TRACES "tiny.tr", .format = TRACE_WEBCACHESIM,
-        .policies = bad, .n_policies = 2,
-        .capacities = &c, .n_capacities = 1, .seed = 1,
+        .trace_path = TRACES "tiny.tr",
+        .format = TRACE_WEBCACHESIM,
+        .policies = bad,
+        .n_policies = 2,
+        .capacities = &c,
+        .n_capacities = 1,
+        .seed = 1,
     };
     struct replay_summary s;
     struct sim_err err = {0};
@@ -736,21 +767,23 @@ START_TEST(test_replay_cli_ok)
 {
     char *out, *err;
     ck_assert_int_eq(test_cdnsim(&out, &err, "replay", TRACES "tiny.tr",
-                            "--format", "webcachesim", "--policy", "lru",
-                            "--capacity", "1000", NULL), 0);
+                                 "--format", "webcachesim", "--policy", "lru",
+                                 "--capacity", "1000", NULL),
+                     0);
     ck_assert_ptr_nonnull(strstr(out, "miss_ratio"));
     ck_assert_ptr_nonnull(strstr(out, "0.500000"));
     free(out), free(err);
     ck_assert_int_eq(test_cdnsim(&out, &err, "replay", TRACES "tiny.csv",
-                            "--format", "csv", "--columns", "id=key",
-                            "--policy", "lru,fifo", "--capacity",
-                            "100,1000", "--json", "-", NULL), 0);
+                                 "--format", "csv", "--columns", "id=key",
+                                 "--policy", "lru,fifo", "--capacity",
+                                 "100,1000", "--json", "-", NULL),
+                     0);
     ck_assert_int_eq(out[0], '[');
     ck_assert_uint_eq(count(out, "\"policy\": "), 4);
     static const char *const keys[] = {
-        "\"policy\"", "\"admission\"", "\"capacity\"", "\"requests\"",
-        "\"misses\"", "\"miss_ratio\"", "\"byte_miss_ratio\"",
-        "\"requests_per_s\""};
+        "\"policy\"",          "\"admission\"",     "\"capacity\"",
+        "\"requests\"",        "\"misses\"",        "\"miss_ratio\"",
+        "\"byte_miss_ratio\"", "\"requests_per_s\""};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         ck_assert_uint_eq(count(out, keys[i]), 4);
     ck_assert_ptr_nonnull(strstr(out, "\"policy\": \"fifo\", "
@@ -759,12 +792,12 @@ START_TEST(test_replay_cli_ok)
                                       "\"requests\": 6, \"misses\": 3"));
     free(out), free(err);
     /* A fraction with --unit-size, an admission filter and a warmup. */
-    ck_assert_int_eq(test_cdnsim(&out, &err, "replay",
-                            TRACES "tiny.oracleGeneral.bin.zst", "--format",
-                            "oracle_general", "--policy", "lru",
-                            "--capacity", "0.5", "--unit-size",
-                            "--admission", "always", "--warmup", "1",
-                            "--json", "-", NULL), 0);
+    ck_assert_int_eq(
+        test_cdnsim(&out, &err, "replay", TRACES "tiny.oracleGeneral.bin.zst",
+                    "--format", "oracle_general", "--policy", "lru",
+                    "--capacity", "0.5", "--unit-size", "--admission", "always",
+                    "--warmup", "1", "--json", "-", NULL),
+        0);
     ck_assert_ptr_nonnull(strstr(out, "\"capacity\": 2, \"requests\": 5"));
     free(out), free(err);
 }
@@ -776,29 +809,35 @@ START_TEST(test_replay_cli_usage_errors_exit_2)
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", NULL), 2);
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
-                            "--policy", "lru", "--capacity", "10", NULL), 2);
+                                 "--policy", "lru", "--capacity", "10", NULL),
+                     2);
     ck_assert_ptr_nonnull(strstr(err, "--format"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
-                            "--format", "webcachesim", "--policy", "lru",
-                            "--capacity", "lots", NULL), 2);
+                                 "--format", "webcachesim", "--policy", "lru",
+                                 "--capacity", "lots", NULL),
+                     2);
     ck_assert_ptr_nonnull(strstr(err, "lots"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
-                            "--format", "webcachesim", "--policy", "lru",
-                            "--capacity", "10", "--frobnicate", NULL), 2);
+                                 "--format", "webcachesim", "--policy", "lru",
+                                 "--capacity", "10", "--frobnicate", NULL),
+                     2);
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
-                            "--format", "pcap", "--policy", "lru",
-                            "--capacity", "10", NULL), 2);
+                                 "--format", "pcap", "--policy", "lru",
+                                 "--capacity", "10", NULL),
+                     2);
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
-                            "--format", "webcachesim", "--columns", "id=1",
-                            "--policy", "lru", "--capacity", "10", NULL), 2);
+                                 "--format", "webcachesim", "--columns", "id=1",
+                                 "--policy", "lru", "--capacity", "10", NULL),
+                     2);
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.csv",
-                            "--format", "csv", "--columns", "id",
-                            "--policy", "lru", "--capacity", "10", NULL), 2);
+                                 "--format", "csv", "--columns", "id",
+                                 "--policy", "lru", "--capacity", "10", NULL),
+                     2);
     free(err);
 }
 END_TEST
@@ -807,20 +846,23 @@ START_TEST(test_replay_cli_bad_input_exit_3)
 {
     char *err;
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "tiny.tr",
-                            "--format", "webcachesim", "--policy",
-                            "lru,nosuch", "--capacity", "10", NULL), 3);
+                                 "--format", "webcachesim", "--policy",
+                                 "lru,nosuch", "--capacity", "10", NULL),
+                     3);
     ck_assert_ptr_nonnull(strstr(err, "nosuch"));
     ck_assert_ptr_nonnull(strstr(err, "fifo")); /* lists the known ones */
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "bad-size.csv",
-                            "--format", "csv", "--policy", "lru",
-                            "--capacity", "10", NULL), 3);
+                                 "--format", "csv", "--policy", "lru",
+                                 "--capacity", "10", NULL),
+                     3);
     ck_assert_ptr_nonnull(strstr(err, TRACES "bad-size.csv:4:3:"));
     ck_assert_ptr_nonnull(strstr(err, "line 4"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", TRACES "missing.bin",
-                            "--format", "oracle_general", "--policy", "lru",
-                            "--capacity", "10", NULL), 3);
+                                 "--format", "oracle_general", "--policy",
+                                 "lru", "--capacity", "10", NULL),
+                     3);
     ck_assert_ptr_nonnull(strstr(err, "missing.bin"));
     free(err);
 
@@ -829,8 +871,9 @@ START_TEST(test_replay_cli_bad_input_exit_3)
     char *bytes = slurp(TRACES "tiny.oracleGeneral.bin", &n);
     char *path = write_file(dir, "cut.bin", bytes, n - 1);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "replay", path, "--format",
-                            "oracle_general", "--policy", "lru",
-                            "--capacity", "10", NULL), 3);
+                                 "oracle_general", "--policy", "lru",
+                                 "--capacity", "10", NULL),
+                     3);
     ck_assert_ptr_nonnull(strstr(err, path));
     ck_assert_ptr_nonnull(strstr(err, "record 6"));
     free(err);
@@ -853,8 +896,7 @@ static struct golden_row *
 read_golden(size_t *n)
 {
     FILE *f = fopen(GOLDEN, "r");
-    ck_assert_msg(f != NULL, "cannot open %s: run tools/regen-golden",
-                  GOLDEN);
+    ck_assert_msg(f != NULL, "cannot open %s: run tools/regen-golden", GOLDEN);
     char line[256];
     ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
     ck_assert_str_eq(line, "policy,unit_size,capacity,requests,misses\n");
@@ -887,7 +929,8 @@ START_TEST(test_replay_golden)
     for (size_t i = 0; i < n_rows; i++)
         ck_assert_msg(policy_find(rows[i].policy) != NULL,
                       "golden rows for unregistered policy %s: run "
-                      "tools/regen-golden", rows[i].policy);
+                      "tools/regen-golden",
+                      rows[i].policy);
     for (size_t p = 0; p < policy_count(); p++) {
         const char *name = policy_at(p)->name;
         int n_found = 0;
@@ -913,8 +956,7 @@ START_TEST(test_replay_golden)
                               "%s, unit_size %d, capacity %llu: %llu misses, "
                               "golden %llu (a deliberate change? run "
                               "tools/regen-golden and say why)",
-                              name, unit,
-                              (unsigned long long)mine[j]->capacity,
+                              name, unit, (unsigned long long)mine[j]->capacity,
                               (unsigned long long)s.results[j].misses,
                               (unsigned long long)mine[j]->misses);
             }

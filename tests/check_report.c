@@ -30,9 +30,10 @@
 static int
 small_sweep(const char *db, const char *jobs, char **out)
 {
-    return test_cdnsim(out, NULL, "sweep", TOPO, WL, "--requests", "20000", "--set",
-                  "warmup=2000", "--vary", CAP "=32MiB..64MiB*2", "--vary",
-                  POL "=lru,s3fifo", "--jobs", jobs, "--db", db, NULL);
+    return test_cdnsim(out, NULL, "sweep", TOPO, WL, "--requests", "20000",
+                       "--set", "warmup=2000", "--vary", CAP "=32MiB..64MiB*2",
+                       "--vary", POL "=lru,s3fifo", "--jobs", jobs, "--db", db,
+                       NULL);
 }
 
 /* The first column of the first row of sql, as text (caller frees). */
@@ -105,10 +106,10 @@ START_TEST(test_report_vary_ranges)
 {
     char *out;
     ck_assert_int_eq(test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", CAP "=1GiB..8GiB*2", "--vary",
-                            "catalog.ttl=1m..10m+3m", "--vary",
-                            "catalog.zipf_alpha=0.6..1.0+0.2", "--vary",
-                            POL "=lru,s3fifo", NULL),
+                                 "--vary", CAP "=1GiB..8GiB*2", "--vary",
+                                 "catalog.ttl=1m..10m+3m", "--vary",
+                                 "catalog.zipf_alpha=0.6..1.0+0.2", "--vary",
+                                 POL "=lru,s3fifo", NULL),
                      0);
     /* 4 x 4 x 3 x 2; the last --vary changes fastest. */
     ck_assert_msg(strstr(out, "96 points") != NULL, "%s", out);
@@ -125,7 +126,7 @@ START_TEST(test_report_vary_ranges)
     /* A start the unit cannot hold exactly, and a factor that is not 2:
      * every value still parses back to the bytes computed. */
     ck_assert_int_eq(test_cdnsim(&out, NULL, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", CAP "=1.5GiB..4GiB*1.5", NULL),
+                                 "--vary", CAP "=1.5GiB..4GiB*1.5", NULL),
                      0);
     ck_assert_msg(strstr(out, "3 points") != NULL, "%s", out);
     ck_assert_ptr_nonnull(strstr(out, CAP "=1.5GiB\n"));
@@ -144,64 +145,64 @@ START_TEST(test_report_vary_errors)
     ck_assert_ptr_nonnull(strstr(err, "--vary"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary", CAP,
-                            "--db", "x.db", NULL),
+                                 "--db", "x.db", NULL),
                      2);
     ck_assert_ptr_nonnull(strstr(err, "PATH=VALUES"));
     free(err);
-    ck_assert_int_eq(
-        test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary", CAP "=1GiB,2GiB", NULL),
-        2);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary",
+                                 CAP "=1GiB,2GiB", NULL),
+                     2);
     ck_assert_ptr_nonnull(strstr(err, "--db"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--vary",
-                            CAP "=1GiB,2GiB", "--jobs", "0", "--db", "x.db",
-                            NULL),
+                                 CAP "=1GiB,2GiB", "--jobs", "0", "--db",
+                                 "x.db", NULL),
                      2);
     free(err);
     /* A malformed --vary is a usage error naming --vary, the path and
      * the bad part. */
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", CAP "=1GiB..8GiB", NULL),
+                                 "--vary", CAP "=1GiB..8GiB", NULL),
                      2);
     ck_assert_ptr_nonnull(strstr(err, "--vary: " CAP ": a range needs a "
                                       "step"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", CAP "=1GiB..8GiB*1", NULL),
+                                 "--vary", CAP "=1GiB..8GiB*1", NULL),
                      2);
     ck_assert_ptr_nonnull(strstr(err, "above 1"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", CAP "=8GiB..1GiB*2", NULL),
+                                 "--vary", CAP "=8GiB..1GiB*2", NULL),
                      2);
     ck_assert_ptr_nonnull(strstr(err, "below its start"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", CAP "=1GiB..1h+1m", NULL),
+                                 "--vary", CAP "=1GiB..1h+1m", NULL),
                      2);
     ck_assert_ptr_nonnull(strstr(err, "not both"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", POL "=lru,lru", NULL),
+                                 "--vary", POL "=lru,lru", NULL),
                      2);
     ck_assert_ptr_nonnull(strstr(err, "listed twice"));
     free(err);
     /* A value the field refuses: found before anything runs. */
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", CAP "=1GiB,10 gigs", NULL),
+                                 "--vary", CAP "=1GiB,10 gigs", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "--vary: " CAP ":"));
     ck_assert_ptr_nonnull(strstr(err, "10 gigs"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", POL "=lru,lruu", NULL),
+                                 "--vary", POL "=lru,lruu", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "--vary: " POL ": unknown policy "
                                       "\"lruu\""));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "sweep", TOPO, WL, "--dry-run",
-                            "--vary", "nodes.edge-xyz.cache.capacity=1GiB",
-                            NULL),
+                                 "--vary", "nodes.edge-xyz.cache.capacity=1GiB",
+                                 NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "edge-xyz"));
     free(err);
@@ -246,9 +247,9 @@ START_TEST(test_report_sweep_jobs_agree)
     free(ra), free(rb);
     /* A point equals `cdnsim run` with the same overrides. */
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
-                            "--requests", "20000", "--set", "warmup=2000",
-                            "--set", CAP "=64MiB", "--set", POL "=s3fifo",
-                            "--db", c, NULL),
+                                 "--requests", "20000", "--set", "warmup=2000",
+                                 "--set", CAP "=64MiB", "--set", POL "=s3fifo",
+                                 "--db", c, NULL),
                      0);
     char *one = q_text(a, "SELECT group_concat(x, '|') FROM (SELECT n.node ||"
                           " ' ' || n.hits || ' ' || n.bytes_out AS x FROM"
@@ -315,8 +316,8 @@ START_TEST(test_report_sweep_resumes)
                      5);
     /* Another --vary is another sweep. */
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "sweep", TOPO, WL, "--requests",
-                            "20000", "--set", "warmup=2000", "--vary",
-                            POL "=lru,fifo", "--db", db, "--quiet", NULL),
+                                 "20000", "--set", "warmup=2000", "--vary",
+                                 POL "=lru,fifo", "--db", db, "--quiet", NULL),
                      0);
     ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sweeps"), 2);
     ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 7);
@@ -599,12 +600,12 @@ START_TEST(test_report_run_plots_and_numbers)
     char *db = xasprintf("%s/run.db", dir);
     char *out_dir = xasprintf("%s/out", dir);
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
-                            "--requests", "20000", "--set", "warmup=2000",
-                            "--db", db, NULL),
+                                 "--requests", "20000", "--set", "warmup=2000",
+                                 "--db", db, NULL),
                      0);
     char *out;
-    ck_assert_int_eq(test_cdnsim(&out, NULL, "report", db, "--run", "1", "--out",
-                            out_dir, "--size", "800x500", NULL),
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "report", db, "--run", "1",
+                                 "--out", out_dir, "--size", "800x500", NULL),
                      0);
     ck_assert_ptr_nonnull(strstr(out, "report.html"));
     free(out);
@@ -724,13 +725,12 @@ START_TEST(test_report_sweep_outdated)
     char *dir = test_tmpdir();
     char *db = xasprintf("%s/s.db", dir);
     char *out_dir = xasprintf("%s/out", dir);
-    ck_assert_int_eq(test_cdnsim(NULL, NULL, "sweep",
-                                 "tests/scenarios/slow-origin.yaml",
-                                 "tests/scenarios/changing-object.yaml",
-                                 "--requests", "5000", "--vary",
-                                 "catalog.classes.a.ttl=100ms,1s,10s",
-                                 "--db", db, NULL),
-                     0);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "sweep", "tests/scenarios/slow-origin.yaml",
+                    "tests/scenarios/changing-object.yaml", "--requests",
+                    "5000", "--vary", "catalog.classes.a.ttl=100ms,1s,10s",
+                    "--db", db, NULL),
+        0);
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1",
                                  "--out", out_dir, "--quiet", "--size",
                                  "320x200", NULL),
@@ -769,25 +769,24 @@ START_TEST(test_report_sweep_plots_and_numbers)
     char *db = xasprintf("%s/s.db", dir);
     char *out_dir = xasprintf("%s/out", dir);
     ck_assert_int_eq(small_sweep(db, "2", NULL), 0);
-    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1", "--out",
-                            out_dir, "--quiet", NULL),
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1",
+                                 "--out", out_dir, "--quiet", NULL),
                      0);
     /* The fixed figures, then the defaults: the hit ratio of the node
      * the sweep varies, of each caching tier, and each region's p99. */
-    static const char *const plots[] = {
-        "sweep-hit-ratio",
-        "sweep-byte-hit-ratio",
-        "sweep-p99-latency",
-        "sweep-origin-load",
-        "sweep-origin-steady-peak",
-        "sweep-origin-mean",
-        "sweep-cost",
-        "sweep-nodes-edge-fra-hit_ratio",
-        "sweep-tiers-edge-hit_ratio",
-        "sweep-tiers-shield-hit_ratio",
-        "sweep-regions-eu-latency_ms-p99",
-        "sweep-regions-us-latency_ms-p99",
-        "sweep-regions-asia-latency_ms-p99"};
+    static const char *const plots[] = {"sweep-hit-ratio",
+                                        "sweep-byte-hit-ratio",
+                                        "sweep-p99-latency",
+                                        "sweep-origin-load",
+                                        "sweep-origin-steady-peak",
+                                        "sweep-origin-mean",
+                                        "sweep-cost",
+                                        "sweep-nodes-edge-fra-hit_ratio",
+                                        "sweep-tiers-edge-hit_ratio",
+                                        "sweep-tiers-shield-hit_ratio",
+                                        "sweep-regions-eu-latency_ms-p99",
+                                        "sweep-regions-us-latency_ms-p99",
+                                        "sweep-regions-asia-latency_ms-p99"};
     for (size_t i = 0; i < sizeof plots / sizeof *plots; i++) {
         size_t n;
         free(check_plot(out_dir, plots[i], 960, 600, &n));
@@ -825,16 +824,16 @@ START_TEST(test_report_sweep_plots_and_numbers)
     ck_assert_int_eq(count_of(html, "src=\"data:image/png;base64,"), 13);
     /* --x picks the axis; a path the sweep does not vary is refused. */
     char *err;
-    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1", "--out",
-                            out_dir, "--x", POL, "--quiet", NULL),
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "report", db, "--sweep", "1",
+                                 "--out", out_dir, "--x", POL, "--quiet", NULL),
                      0);
     dat_path = xasprintf("%s/data/sweep-cost.dat", out_dir);
     dat = slurp(dat_path, NULL);
     ck_assert_int_eq(count_of(dat, "# series: capacity="), 2);
     ck_assert_ptr_nonnull(strstr(dat, "\ts3fifo\t"));
     free(dat), free(dat_path);
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--sweep", "1", "--out",
-                            out_dir, "--x", "catalog.ttl", NULL),
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--sweep", "1",
+                                 "--out", out_dir, "--x", "catalog.ttl", NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "does not vary"));
     free(err);
@@ -856,29 +855,29 @@ START_TEST(test_report_errors)
     ck_assert_ptr_nonnull(strstr(err, "--out"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--out", out_dir,
-                            "--size", "big", NULL),
+                                 "--size", "big", NULL),
                      2);
     free(err);
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--out", out_dir, NULL),
-                     3);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, &err, "report", db, "--out", out_dir, NULL), 3);
     ck_assert_ptr_nonnull(strstr(err, db));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
-                            "--requests", "2000", "--set", "warmup=0", "--db",
-                            db, NULL),
+                                 "--requests", "2000", "--set", "warmup=0",
+                                 "--db", db, NULL),
                      0);
-    ck_assert_int_eq(
-        test_cdnsim(NULL, &err, "report", db, "--run", "7", "--out", out_dir, NULL),
-        3);
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--run", "7",
+                                 "--out", out_dir, NULL),
+                     3);
     ck_assert_ptr_nonnull(strstr(err, "no run 7"));
     free(err);
-    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--sweep", "1", "--out",
-                            out_dir, NULL),
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--sweep", "1",
+                                 "--out", out_dir, NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "sweep"));
     free(err);
     ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--out", out_dir,
-                            "--templates", dir, NULL),
+                                 "--templates", dir, NULL),
                      3);
     ck_assert_ptr_nonnull(strstr(err, "--templates"));
     free(err);
@@ -923,7 +922,8 @@ START_TEST(test_report_export_csv)
                  "INSERT INTO notes VALUES (1, 'a, \"b\"'), (2, 'two\nlines'),"
                  " (3, NULL)");
     char *out;
-    ck_assert_int_eq(test_cdnsim(&out, NULL, "export", db, "--csv", csv, NULL), 0);
+    ck_assert_int_eq(test_cdnsim(&out, NULL, "export", db, "--csv", csv, NULL),
+                     0);
     sqlite3 *h;
     ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
                      SQLITE_OK);
@@ -1098,12 +1098,11 @@ START_TEST(test_report_compare_runs)
     char *db = xasprintf("%s/c.db", dir);
     char *out_dir = xasprintf("%s/cmp", dir);
     for (int i = 0; i < 2; i++)
-        ck_assert_int_eq(test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet",
-                                     "--requests", "20000", "--set",
-                                     "warmup=2000", "--set",
-                                     i ? CAP "=1GiB" : CAP "=64MiB", "--db",
-                                     db, NULL),
-                         0);
+        ck_assert_int_eq(
+            test_cdnsim(NULL, NULL, "run", TOPO, WL, "--quiet", "--requests",
+                        "20000", "--set", "warmup=2000", "--set",
+                        i ? CAP "=1GiB" : CAP "=64MiB", "--db", db, NULL),
+            0);
     char *out = NULL;
     ck_assert_int_eq(test_cdnsim(&out, NULL, "report", db, "--run", "1,2",
                                  "--out", out_dir, NULL),
@@ -1123,11 +1122,11 @@ START_TEST(test_report_compare_runs)
     ck_assert_str_eq(diff, "1");
     free(diff);
     /* Offload and the edge tier's hit ratio, as the rows hold them. */
-    char *want = q_text(
-        db, "SELECT printf('| offload | %.2f%% | %.2f%% | %+.2f pt |',"
-            " a.offload * 100, b.offload * 100,"
-            " (b.offload - a.offload) * 100)"
-            " FROM runs a, runs b WHERE a.id = 1 AND b.id = 2");
+    char *want =
+        q_text(db, "SELECT printf('| offload | %.2f%% | %.2f%% | %+.2f pt |',"
+                   " a.offload * 100, b.offload * 100,"
+                   " (b.offload - a.offload) * 100)"
+                   " FROM runs a, runs b WHERE a.id = 1 AND b.id = 2");
     ck_assert_msg(strstr(md, want) != NULL, "%s lacks %s", md, want);
     free(want);
     want = q_text(

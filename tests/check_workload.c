@@ -42,16 +42,15 @@ check_zipf(uint64_t n, double alpha)
         double e = (double)draws * pow((double)k, -alpha) / norm;
         double sd = sqrt(e);
         ck_assert_msg(fabs((double)count[k] - e) < 5 * sd + 1,
-                      "alpha %.2f rank %llu: %llu draws, expected %.1f",
-                      alpha, (unsigned long long)k,
-                      (unsigned long long)count[k], e);
+                      "alpha %.2f rank %llu: %llu draws, expected %.1f", alpha,
+                      (unsigned long long)k, (unsigned long long)count[k], e);
         if (e >= 20) {
             chi2 += ((double)count[k] - e) * ((double)count[k] - e) / e;
             dof++;
         }
     }
-    ck_assert_msg(chi2 < dof + 4.5 * sqrt(2.0 * dof), "chi2 %.1f dof %d",
-                  chi2, dof);
+    ck_assert_msg(chi2 < dof + 4.5 * sqrt(2.0 * dof), "chi2 %.1f dof %d", chi2,
+                  dof);
     free(count);
     gsl_rng_free(rng);
 }
@@ -74,9 +73,16 @@ START_TEST(test_workload_zipf_table_same_draws)
     static const struct {
         uint64_t n;
         double alpha;
-    } cases[] = {{1, 0.8},       {2, 0.8},    {10, 0.0},      {1000, 0.6},
-                 {100000, 0.8},  {100000, 1.0}, {100000, 1.2}, {70000, 2.5},
-                 {1000000000ULL, 0.9}, {1000000000ULL, 1.5}};
+    } cases[] = {{1, 0.8},
+                 {2, 0.8},
+                 {10, 0.0},
+                 {1000, 0.6},
+                 {100000, 0.8},
+                 {100000, 1.0},
+                 {100000, 1.2},
+                 {70000, 2.5},
+                 {1000000000ULL, 0.9},
+                 {1000000000ULL, 1.5}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         struct wl_zipf z;
         wl_zipf_init(&z, cases[c].n, cases[c].alpha);
@@ -86,8 +92,7 @@ START_TEST(test_workload_zipf_table_same_draws)
         uint64_t draws = WL_ZIPF_TABLE_AFTER + 200000;
         for (uint64_t i = 0; i < draws; i++) {
             uint64_t ka = wl_zipf_sample(&z, a);
-            uint64_t kb =
-                wl_zipf_table_sample(&t, &z, b, gsl_rng_uniform(b));
+            uint64_t kb = wl_zipf_table_sample(&t, &z, b, gsl_rng_uniform(b));
             ck_assert_msg(ka == kb, "n %llu alpha %.2f draw %llu: %llu vs %llu",
                           (unsigned long long)cases[c].n, cases[c].alpha,
                           (unsigned long long)i, (unsigned long long)ka,
@@ -193,11 +198,13 @@ END_TEST
 
 START_TEST(test_workload_sizes)
 {
-    struct cfg_size fixed = {.dist = CFG_SIZE_FIXED, .bytes = 512,
-                             .min_bytes = 1};
+    struct cfg_size fixed = {
+        .dist = CFG_SIZE_FIXED, .bytes = 512, .min_bytes = 1};
     ck_assert_uint_eq(wl_object_size(&fixed, 9, 1), 512);
-    struct cfg_size logn = {.dist = CFG_SIZE_LOGNORMAL, .bytes = 20480,
-                            .sigma = 1.0, .min_bytes = 1,
+    struct cfg_size logn = {.dist = CFG_SIZE_LOGNORMAL,
+                            .bytes = 20480,
+                            .sigma = 1.0,
+                            .min_bytes = 1,
                             .max_bytes = 4ULL << 30};
     /* One size per object, and a median near the configured one. */
     ck_assert_uint_eq(wl_object_size(&logn, 12345, 1),
@@ -213,13 +220,17 @@ END_TEST
 START_TEST(test_workload_size_distributions)
 {
     /* Pareto: P(X > 2 x_m) = 2^-alpha; empirical: the table's shares. */
-    struct cfg_size par = {.dist = CFG_SIZE_PARETO, .bytes = 1000,
-                           .alpha = 1.5, .min_bytes = 1000,
+    struct cfg_size par = {.dist = CFG_SIZE_PARETO,
+                           .bytes = 1000,
+                           .alpha = 1.5,
+                           .min_bytes = 1000,
                            .max_bytes = 4ULL << 30};
     uint64_t table[] = {512, 4096, 1 << 20};
     double cdf[] = {0.5, 0.8, 1.0};
-    struct cfg_size emp = {.dist = CFG_SIZE_EMPIRICAL, .table_bytes = table,
-                           .table_cdf = cdf, .n_table = 3};
+    struct cfg_size emp = {.dist = CFG_SIZE_EMPIRICAL,
+                           .table_bytes = table,
+                           .table_cdf = cdf,
+                           .n_table = 3};
     const uint64_t n = 200000;
     uint64_t above = 0, count[3] = {0, 0, 0};
     uint64_t bad = 0;
@@ -314,8 +325,7 @@ START_TEST(test_workload_classes_match_config)
         last = q.at;
         const struct cfg_class *c = &w->classes[q.class_id];
         count[q.class_id]++;
-        bad += q.object < c->first_id ||
-               q.object >= c->first_id + c->n_objects;
+        bad += q.object < c->first_id || q.object >= c->first_id + c->n_objects;
         bad += q.ttl_ns != c->ttl_ns;
         bad += q.is_uncacheable != !c->is_cacheable;
         bad += q.size != wl_object_size(&c->size, q.object, 1);
@@ -341,8 +351,7 @@ START_TEST(test_workload_classes_match_config)
     /* Sizes are per object, so request sizes follow the popularity: just
      * check they are spread both sides of the median, and the empirical
      * shares over the (nearly uniform) personal class. */
-    ck_assert_double_eq_tol((double)below_median / (double)n_static, 0.5,
-                            0.1);
+    ck_assert_double_eq_tol((double)below_median / (double)n_static, 0.5, 0.1);
     ck_assert_double_eq_tol((double)small / (double)count[3], 0.25, 0.02);
     ck_assert_uint_eq(wl_gen_object_ttl(g, 10100), 3600 * SIM_S);
     ck_assert_uint_eq(wl_gen_object_size(g, 12000), 2048);
@@ -361,8 +370,7 @@ expected_requests(const struct cfg_workload *w, double a_h, double b_h)
     double dt = (b_h - a_h) / steps;
     for (int i = 0; i < steps; i++) {
         double t = a_h + (i + 0.5) * dt;
-        sum += wl_rate_factor(w, (int64_t)(t * 3600e9)) * w->rate * dt *
-               3600;
+        sum += wl_rate_factor(w, (int64_t)(t * 3600e9)) * w->rate * dt * 3600;
     }
     return sum;
 }
@@ -413,11 +421,11 @@ START_TEST(test_workload_flash_crowd_adds_requests)
 {
     /* A crowd of 3x for 60 s adds 2 x rate x 60 requests, for its own
      * objects only, inside its interval. */
-    struct cfg_workload *w = load_wl(
-        "name: f\nrequests: 1000000\n"
-        "arrival:\n  rate: 500\n  flash_crowds:\n"
-        "    - {at: 100s, duration: 60s, objects: 4, multiplier: 3}\n"
-        "catalog: {objects: 1000, zipf_alpha: 0.8}\n");
+    struct cfg_workload *w =
+        load_wl("name: f\nrequests: 1000000\n"
+                "arrival:\n  rate: 500\n  flash_crowds:\n"
+                "    - {at: 100s, duration: 60s, objects: 4, multiplier: 3}\n"
+                "catalog: {objects: 1000, zipf_alpha: 0.8}\n");
     ck_assert_uint_eq(w->flash[0].first_id, 1000);
     struct wl_gen *g = gen_for(w, 2);
     uint64_t crowd = 0, inside = 0, bad = 0;

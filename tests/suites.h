@@ -4,42 +4,42 @@
 
 #include <check.h>
 
-#define CDNSIM_SUITES(X) \
-    X(parse)             \
-    X(util)              \
-    X(engine)            \
-    X(config)            \
-    X(cache)             \
-    X(policies)          \
-    X(workload)          \
-    X(metrics)           \
-    X(model)             \
-    X(misses)            \
-    X(classes)           \
-    X(top)               \
-    X(link)              \
-    X(overload)          \
-    X(hop)               \
-    X(replay)            \
-    X(mrc)               \
-    X(trace)             \
-    X(cli)               \
-    X(lessons)           \
-    X(report)            \
-    X(hardening)         \
-    X(sweep)             \
-    X(replicate)         \
-    X(fault)             \
-    X(purge_order)       \
-    X(cache_key)         \
-    X(billing)           \
-    X(defaults)          \
-    X(tail)              \
-    X(research)          \
-    X(baseline)          \
-    X(alerts)            \
-    X(metric_paths)      \
-    X(steering)          \
+#define CDNSIM_SUITES(X)                                                       \
+    X(parse)                                                                   \
+    X(util)                                                                    \
+    X(engine)                                                                  \
+    X(config)                                                                  \
+    X(cache)                                                                   \
+    X(policies)                                                                \
+    X(workload)                                                                \
+    X(metrics)                                                                 \
+    X(model)                                                                   \
+    X(misses)                                                                  \
+    X(classes)                                                                 \
+    X(top)                                                                     \
+    X(link)                                                                    \
+    X(overload)                                                                \
+    X(hop)                                                                     \
+    X(replay)                                                                  \
+    X(mrc)                                                                     \
+    X(trace)                                                                   \
+    X(cli)                                                                     \
+    X(lessons)                                                                 \
+    X(report)                                                                  \
+    X(hardening)                                                               \
+    X(sweep)                                                                   \
+    X(replicate)                                                               \
+    X(fault)                                                                   \
+    X(purge_order)                                                             \
+    X(cache_key)                                                               \
+    X(billing)                                                                 \
+    X(defaults)                                                                \
+    X(tail)                                                                    \
+    X(research)                                                                \
+    X(baseline)                                                                \
+    X(alerts)                                                                  \
+    X(metric_paths)                                                            \
+    X(steering)                                                                \
     X(placement)
 
 #define X(name) Suite *name##_suite(void);
@@ -136,9 +136,9 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE runs DROP COLUMN topology_text;"                              \
     "ALTER TABLE runs DROP COLUMN workload_sha256;"                            \
     "ALTER TABLE runs DROP COLUMN workload_text;"                              \
-    "ALTER TABLE runs DROP COLUMN cdnsim_version;" DROP_SINCE_5               \
+    "ALTER TABLE runs DROP COLUMN cdnsim_version;" DROP_SINCE_5                \
     "DROP TABLE sweeps; DROP TABLE sweep_vary;"                                \
-    "CREATE TABLE sweeps (id INTEGER PRIMARY KEY AUTOINCREMENT,"              \
+    "CREATE TABLE sweeps (id INTEGER PRIMARY KEY AUTOINCREMENT,"               \
     " topology_path TEXT NOT NULL, workload_path TEXT NOT NULL,"               \
     " seed INTEGER NOT NULL, vary TEXT NOT NULL, overrides TEXT NOT NULL,"     \
     " points INTEGER NOT NULL, created TEXT NOT NULL);"                        \

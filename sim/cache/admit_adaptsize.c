@@ -18,7 +18,6 @@
 
 #include <gsl/gsl_rng.h>
 
-
 struct adaptsize_state {
     uint64_t c_bytes; /* the size scale c (parameter) */
 };
@@ -33,7 +32,10 @@ adaptsize_admit(struct admit_filter *f, uint64_t key, uint64_t size)
 }
 
 static const struct cache_param adaptsize_params[] = {
-    {.name = "c", .type = CACHE_PARAM_SIZE, .min = 1, .max = 0x1p64,
+    {.name = "c",
+     .type = CACHE_PARAM_SIZE,
+     .min = 1,
+     .max = 0x1p64,
      .def = "256KiB",
      .help = "the size scale: larger objects are rarely stored",
      .offset = offsetof(struct adaptsize_state, c_bytes)},

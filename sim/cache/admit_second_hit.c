@@ -155,12 +155,16 @@ sh_admit(struct admit_filter *f, uint64_t key, uint64_t size)
 }
 
 static const struct cache_param sh_params[] = {
-    {.name = "window_requests", .type = CACHE_PARAM_U64, .min = 2,
+    {.name = "window_requests",
+     .type = CACHE_PARAM_U64,
+     .min = 2,
      .max = 0x1p64,
      .help = "misses an id is remembered for; by default 10x the cached "
              "objects",
      .offset = offsetof(struct second_hit_state, window)},
-    {.name = "bloom_bits", .type = CACHE_PARAM_U64, .min = 1,
+    {.name = "bloom_bits",
+     .type = CACHE_PARAM_U64,
+     .min = 1,
      .max = 0x1p40,
      .help = "bits per filter, rounded up to a power of two; by default "
              "2^20, or 9.6 per id of half a window",

@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-
 struct size_state {
     uint64_t max_bytes; /* largest object stored (required parameter) */
 };
@@ -23,8 +22,11 @@ size_admit(struct admit_filter *f, uint64_t key, uint64_t size)
 }
 
 static const struct cache_param size_params[] = {
-    {.name = "max_object_size", .type = CACHE_PARAM_SIZE,
-     .flags = CACHE_PARAM_REQUIRED, .min = 1, .max = 0x1p64,
+    {.name = "max_object_size",
+     .type = CACHE_PARAM_SIZE,
+     .flags = CACHE_PARAM_REQUIRED,
+     .min = 1,
+     .max = 0x1p64,
      .help = "the largest object stored, e.g. \"max_object_size: 1GiB\"",
      .offset = offsetof(struct size_state, max_bytes)},
 };

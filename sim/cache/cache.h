@@ -18,7 +18,7 @@
 #include "util/err.h"
 #include "util/kv.h" /* struct cfg_kv, for policy parameters */
 
-#define CACHE_NIL UINT32_MAX /* "no object" for 32-bit object indices */
+#define CACHE_NIL UINT32_MAX  /* "no object" for 32-bit object indices */
 #define CACHE_NEVER INT64_MAX /* expires_at of an object that never expires */
 
 /*
@@ -27,14 +27,14 @@
  * (policy_ops.obj_state_size bytes, zeroed on insert): see cache_obj_state.
  */
 struct cache_obj {
-    uint64_t key;              /* object id */
-    uint64_t size : 40;        /* bytes charged against the capacity; at
-                                  most CACHE_MAX_OBJECT_SIZE */
-    uint64_t version : 23;     /* the content's version (its low bits); 0
-                                  on insert, set and read by the caller */
-    uint64_t is_negative : 1;  /* a cached 404; set by the caller */
-    int64_t expires_at;        /* simulated ns; CACHE_NEVER if it never
-                                  expires */
+    uint64_t key;             /* object id */
+    uint64_t size : 40;       /* bytes charged against the capacity; at
+                                 most CACHE_MAX_OBJECT_SIZE */
+    uint64_t version : 23;    /* the content's version (its low bits); 0
+                                 on insert, set and read by the caller */
+    uint64_t is_negative : 1; /* a cached 404; set by the caller */
+    int64_t expires_at;       /* simulated ns; CACHE_NEVER if it never
+                                 expires */
 };
 
 /* Objects this large or larger are never stored (24 bytes per record). */
@@ -46,13 +46,13 @@ struct cache_store;
 /* The policy's view: its ops, its state and the store it orders. */
 struct policy {
     const struct policy_ops *ops;
-    struct cache_store *store;   /* borrowed; outlives the policy */
-    void *state;                 /* ops->state_size zeroed bytes */
+    struct cache_store *store; /* borrowed; outlives the policy */
+    void *state;               /* ops->state_size zeroed bytes */
     uint64_t capacity_bytes;
-    gsl_rng *rng;                /* this cache's own stream, made on
-                                    first use by policy_rng(); owned by
-                                    the store */
-    uint64_t rng_seed;           /* seeds rng */
+    gsl_rng *rng;      /* this cache's own stream, made on
+                          first use by policy_rng(); owned by
+                          the store */
+    uint64_t rng_seed; /* seeds rng */
 };
 
 /* The policy's own random stream, made on its first use (a stream's state
@@ -83,18 +83,18 @@ enum cache_param_type {
 #define CACHE_PARAM_REQUIRED 4u /* no default: leaving it out is an error */
 
 struct cache_param {
-    const char *name;            /* the YAML key, [a-z0-9_]+ */
+    const char *name; /* the YAML key, [a-z0-9_]+ */
     enum cache_param_type type;
-    unsigned flags;              /* CACHE_PARAM_* above */
-    double min, max;             /* the range; unused for CHOICE */
-    const char *const *choices;  /* CHOICE: the spellings, NULL-ended */
-    const char *def;             /* the default as a user would write it,
-                                    set before any given value; NULL when
-                                    REQUIRED, or when start() derives the
-                                    default from a field left at 0 (help
-                                    then says how) */
-    const char *help;            /* what it means, for `cdnsim policies` */
-    size_t offset;               /* of the value in the state */
+    unsigned flags;             /* CACHE_PARAM_* above */
+    double min, max;            /* the range; unused for CHOICE */
+    const char *const *choices; /* CHOICE: the spellings, NULL-ended */
+    const char *def;            /* the default as a user would write it,
+                                   set before any given value; NULL when
+                                   REQUIRED, or when start() derives the
+                                   default from a field left at 0 (help
+                                   then says how) */
+    const char *help;           /* what it means, for `cdnsim policies` */
+    size_t offset;              /* of the value in the state */
 };
 
 /* The n parameters of a table declared as a static array. */
@@ -104,21 +104,20 @@ struct cache_param {
  * Writes one line describing p into buf: name, default, accepted values
  * and help, e.g. "bits=1 (a whole number from 1 to 8): counter width".
  */
-void cache_param_describe(const struct cache_param *p, char *buf,
-                          size_t len);
+void cache_param_describe(const struct cache_param *p, char *buf, size_t len);
 
 #define POLICY_ABI 3 /* bump when struct policy_ops changes */
 
 struct policy_ops {
-    const char *name;         /* YAML spelling, [a-z0-9_]+ */
-    unsigned abi;             /* MUST equal POLICY_ABI */
-    const char *summary;      /* one line for `cdnsim policies` */
+    const char *name;                 /* YAML spelling, [a-z0-9_]+ */
+    unsigned abi;                     /* MUST equal POLICY_ABI */
+    const char *summary;              /* one line for `cdnsim policies` */
     const struct cache_param *params; /* its parameters, NULL if none */
     size_t n_params;
-    size_t state_size;        /* per-cache state, zeroed, then defaults */
-    size_t obj_state_size;    /* per-object state, zeroed on insert */
-    int needs_future; /* offline: needs cache_set_next_access before each
-                         access (belady); 0 for every online policy */
+    size_t state_size;     /* per-cache state, zeroed, then defaults */
+    size_t obj_state_size; /* per-object state, zeroed on insert */
+    int needs_future;      /* offline: needs cache_set_next_access before each
+                              access (belady); 0 for every online policy */
     /* Optional hooks may be NULL. */
     /* After every parameter is set; may allocate what stop() frees. */
     int (*start)(struct policy *p, struct sim_err *err);
@@ -162,25 +161,25 @@ void policy_names(char *buf, size_t len);
 /* The filter's view: its ops, its state and the store it guards. */
 struct admit_filter {
     const struct admit_ops *ops;
-    struct cache_store *store;   /* borrowed; outlives the filter */
-    void *state;                 /* ops->state_size zeroed bytes */
-    uint64_t capacity_bytes;     /* of the cache it guards */
-    gsl_rng *rng;                /* its own random stream, apart from the
-                                    policy's; owned by the store */
+    struct cache_store *store; /* borrowed; outlives the filter */
+    void *state;               /* ops->state_size zeroed bytes */
+    uint64_t capacity_bytes;   /* of the cache it guards */
+    gsl_rng *rng;              /* its own random stream, apart from the
+                                  policy's; owned by the store */
 };
 
 #define ADMIT_ABI 2 /* bump when struct admit_ops changes */
 
 struct admit_ops {
-    const char *name;         /* YAML spelling, [a-z0-9_]+ */
-    unsigned abi;             /* MUST equal ADMIT_ABI */
-    const char *summary;      /* one line for `cdnsim policies` */
+    const char *name;                 /* YAML spelling, [a-z0-9_]+ */
+    unsigned abi;                     /* MUST equal ADMIT_ABI */
+    const char *summary;              /* one line for `cdnsim policies` */
     const struct cache_param *params; /* its parameters, NULL if none; a
                                          key of the cache mapping goes to
                                          the filter if it is here, else to
                                          the policy */
     size_t n_params;
-    size_t state_size;        /* per-cache state, zeroed, then defaults */
+    size_t state_size; /* per-cache state, zeroed, then defaults */
     /* Optional hooks may be NULL. */
     /* After every parameter is set; may allocate what stop() frees. An
      * error it finds in the parameters is reported with no file position
@@ -214,7 +213,7 @@ struct cache_stats {
     uint64_t n_inserts;
     uint64_t n_evictions;
     uint64_t bytes_evicted;
-    uint64_t n_rejected;      /* not admitted, or larger than the capacity */
+    uint64_t n_rejected; /* not admitted, or larger than the capacity */
 };
 
 /*
@@ -239,12 +238,10 @@ struct cache_store *cache_new(const struct policy_ops *ops,
  * the policy's draws. Errors from a start() hook carry no file position
  * either (see struct admit_ops). Same ownership as cache_new.
  */
-struct cache_store *cache_new_admit(const struct policy_ops *ops,
-                                    const struct admit_ops *adm,
-                                    uint64_t capacity_bytes,
-                                    const struct cfg_kv *params,
-                                    size_t n_params, uint64_t rng_seed,
-                                    struct sim_err *err);
+struct cache_store *
+cache_new_admit(const struct policy_ops *ops, const struct admit_ops *adm,
+                uint64_t capacity_bytes, const struct cfg_kv *params,
+                size_t n_params, uint64_t rng_seed, struct sim_err *err);
 void cache_free(struct cache_store *c);
 
 /*

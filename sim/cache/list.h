@@ -13,8 +13,8 @@
 #include "cache/cache.h"
 
 struct clist_link {
-    uint32_t prev;  /* towards the head; CACHE_NIL at the head */
-    uint32_t next;  /* towards the tail; CACHE_NIL at the tail */
+    uint32_t prev; /* towards the head; CACHE_NIL at the head */
+    uint32_t next; /* towards the tail; CACHE_NIL at the tail */
 };
 
 struct clist {

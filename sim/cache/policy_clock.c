@@ -92,8 +92,11 @@ clock_victim(struct policy *p)
 }
 
 static const struct cache_param clock_params[] = {
-    {.name = "bits", .type = CACHE_PARAM_UINT, .min = 1,
-     .max = CLOCK_MAX_BITS, .def = "1",
+    {.name = "bits",
+     .type = CACHE_PARAM_UINT,
+     .min = 1,
+     .max = CLOCK_MAX_BITS,
+     .def = "1",
      .help = "counter width; a hit counts up to 2^bits-1",
      .offset = offsetof(struct clock_state, bits)},
 };

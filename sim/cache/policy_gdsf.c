@@ -37,10 +37,10 @@ struct gdsf_obj {
 struct gdsf_state {
     unsigned cost_packets; /* parameter "cost": 0 for "1", 1 for
                               "packets" (2 + size/536) */
-    double l;            /* inflation: H of the last evicted object */
-    uint64_t tick;       /* counts priority updates */
-    struct heap heap;    /* entries keyed by (H, when H was set) */
-    uint32_t victim_idx; /* the object victim() last returned */
+    double l;              /* inflation: H of the last evicted object */
+    uint64_t tick;         /* counts priority updates */
+    struct heap heap;      /* entries keyed by (H, when H was set) */
+    uint32_t victim_idx;   /* the object victim() last returned */
     uint64_t victim_key;
 };
 
@@ -140,7 +140,9 @@ gdsf_victim(struct policy *p)
 static const char *const gdsf_costs[] = {"1", "packets", NULL};
 
 static const struct cache_param gdsf_params[] = {
-    {.name = "cost", .type = CACHE_PARAM_CHOICE, .choices = gdsf_costs,
+    {.name = "cost",
+     .type = CACHE_PARAM_CHOICE,
+     .choices = gdsf_costs,
      .def = "1",
      .help = "an object's cost: 1 for the hit ratio, packets (2 + "
              "size/536) for the byte hit ratio",

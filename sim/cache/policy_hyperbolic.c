@@ -82,8 +82,8 @@ hyp_on_insert(struct policy *p, struct cache_obj *o)
     h->since = s->now++;
     h->n = 1;
     SIM_ASSERT(s->n < UINT32_MAX);
-    s->dense = xgrow(s->dense, &s->cap, (size_t)s->n + 1, sizeof *s->dense,
-                     1024);
+    s->dense =
+        xgrow(s->dense, &s->cap, (size_t)s->n + 1, sizeof *s->dense, 1024);
     h->slot = s->n;
     s->dense[s->n++] = cache_obj_index(p->store, o);
 }
@@ -140,8 +140,11 @@ hyp_victim(struct policy *p)
 }
 
 static const struct cache_param hyp_params[] = {
-    {.name = "samples", .type = CACHE_PARAM_UINT, .min = 1,
-     .max = HYP_MAX_SAMPLES, .def = "64",
+    {.name = "samples",
+     .type = CACHE_PARAM_UINT,
+     .min = 1,
+     .max = HYP_MAX_SAMPLES,
+     .def = "64",
      .help = "objects examined per eviction",
      .offset = offsetof(struct hyperbolic_state, samples)},
 };

@@ -63,8 +63,8 @@ random_on_insert(struct policy *p, struct cache_obj *o)
 {
     struct random_state *s = p->state;
     SIM_ASSERT(s->n < UINT32_MAX);
-    s->slots = xgrow(s->slots, &s->cap, (size_t)s->n + 1, sizeof *s->slots,
-                     1024);
+    s->slots =
+        xgrow(s->slots, &s->cap, (size_t)s->n + 1, sizeof *s->slots, 1024);
     random_obj(o)->slot = s->n;
     s->slots[s->n++] = cache_obj_index(p->store, o);
     s->chosen = CACHE_NIL; /* the draw must include the newcomer */

@@ -200,12 +200,19 @@ s3fifo_victim(struct policy *p)
 }
 
 static const struct cache_param s3fifo_params[] = {
-    {.name = "small_ratio", .type = CACHE_PARAM_REAL,
-     .flags = CACHE_PARAM_MIN_OPEN | CACHE_PARAM_MAX_OPEN, .min = 0, .max = 1,
-     .def = "0.1", .help = "the small FIFO's share of the capacity",
+    {.name = "small_ratio",
+     .type = CACHE_PARAM_REAL,
+     .flags = CACHE_PARAM_MIN_OPEN | CACHE_PARAM_MAX_OPEN,
+     .min = 0,
+     .max = 1,
+     .def = "0.1",
+     .help = "the small FIFO's share of the capacity",
      .offset = offsetof(struct s3fifo_state, small_ratio)},
-    {.name = "move_threshold", .type = CACHE_PARAM_UINT, .min = 1,
-     .max = S3_FREQ_MAX, .def = "2",
+    {.name = "move_threshold",
+     .type = CACHE_PARAM_UINT,
+     .min = 1,
+     .max = S3_FREQ_MAX,
+     .def = "2",
      .help = "hits on small that move an object to main",
      .offset = offsetof(struct s3fifo_state, move_threshold)},
 };

@@ -112,8 +112,11 @@ slru_victim(struct policy *p)
 }
 
 static const struct cache_param slru_params[] = {
-    {.name = "segments", .type = CACHE_PARAM_UINT, .min = 1,
-     .max = SLRU_MAX_SEGMENTS, .def = "4",
+    {.name = "segments",
+     .type = CACHE_PARAM_UINT,
+     .min = 1,
+     .max = SLRU_MAX_SEGMENTS,
+     .def = "4",
      .help = "number of LRU segments, with equal byte shares",
      .offset = offsetof(struct slru_state, n_segments)},
 };

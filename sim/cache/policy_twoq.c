@@ -168,12 +168,20 @@ twoq_victim(struct policy *p)
 }
 
 static const struct cache_param twoq_params[] = {
-    {.name = "kin", .type = CACHE_PARAM_REAL,
-     .flags = CACHE_PARAM_MIN_OPEN | CACHE_PARAM_MAX_OPEN, .min = 0, .max = 1,
-     .def = "0.25", .help = "A1in's share of the capacity",
+    {.name = "kin",
+     .type = CACHE_PARAM_REAL,
+     .flags = CACHE_PARAM_MIN_OPEN | CACHE_PARAM_MAX_OPEN,
+     .min = 0,
+     .max = 1,
+     .def = "0.25",
+     .help = "A1in's share of the capacity",
      .offset = offsetof(struct twoq_state, kin)},
-    {.name = "kout", .type = CACHE_PARAM_REAL,
-     .flags = CACHE_PARAM_MIN_OPEN, .min = 0, .max = 4, .def = "0.5",
+    {.name = "kout",
+     .type = CACHE_PARAM_REAL,
+     .flags = CACHE_PARAM_MIN_OPEN,
+     .min = 0,
+     .max = 4,
+     .def = "0.5",
      .help = "A1out's ghost ids, as a share of the capacity",
      .offset = offsetof(struct twoq_state, kout)},
 };

@@ -369,8 +369,12 @@ wtinylfu_set_window(struct policy *p, uint64_t window_max)
 }
 
 static const struct cache_param wt_params[] = {
-    {.name = "window", .type = CACHE_PARAM_REAL,
-     .flags = CACHE_PARAM_MAX_OPEN, .min = 0, .max = 1, .def = "0.01",
+    {.name = "window",
+     .type = CACHE_PARAM_REAL,
+     .flags = CACHE_PARAM_MAX_OPEN,
+     .min = 0,
+     .max = 1,
+     .def = "0.01",
      .help = "the window LRU's share of the capacity",
      .offset = offsetof(struct wtinylfu_state, window_ratio)},
 };

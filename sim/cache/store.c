@@ -25,8 +25,8 @@ struct cache_store {
     struct cache_objects objects; /* first: cache.h's inline accessors
                                      read it through the store pointer */
     struct policy policy;
-    int policy_started;     /* start() succeeded: stop() must run */
-    struct admit_filter admit;  /* admit.ops is never NULL ("always") */
+    int policy_started;        /* start() succeeded: stop() must run */
+    struct admit_filter admit; /* admit.ops is never NULL ("always") */
     int admit_started;
     /* admit.ops->admit, or NULL when the filter admits everything: the
      * miss path tests this pointer and makes no call for "always". */
@@ -35,14 +35,14 @@ struct cache_store {
     uint64_t used_bytes;
     uint32_t n_objects;
     /* Object records: objects.base, objects.stride bytes each. */
-    size_t objs_cap;        /* records allocated */
-    uint32_t objs_used;     /* records ever handed out (high-water mark) */
-    uint32_t free_head;     /* recycled record chain, through obj.key */
+    size_t objs_cap;    /* records allocated */
+    uint32_t objs_used; /* records ever handed out (high-water mark) */
+    uint32_t free_head; /* recycled record chain, through obj.key */
     /* Table: slot = (hash32 << 32) | (object index + 1); 0 is empty. */
     uint64_t *table;
     uint32_t table_mask;
     struct cache_stats stats;
-    int64_t next_access;    /* of the current access; see cache.h */
+    int64_t next_access; /* of the current access; see cache.h */
     /* cache_observe_keys: told of each key added or removed, or NULL. */
     void (*key_observer)(void *ctx, uint64_t key, int added);
     void *key_observer_ctx;
@@ -144,8 +144,7 @@ store_configure(struct cache_store *c, const struct cfg_kv *kv,
                            "takes: %s)",
                            ops->name, kv->key, names);
     char adm_names[512];
-    cache_param_names(adm->params, adm->n_params, adm_names,
-                      sizeof adm_names);
+    cache_param_names(adm->params, adm->n_params, adm_names, sizeof adm_names);
     return sim_err_set(err, -SIM_EBADKEY, kv->mark.file, kv->mark.line,
                        kv->mark.col, kv->field,
                        "neither policy \"%s\" (it takes: %s) nor admission "
@@ -165,8 +164,8 @@ store_check_required(const char *kind, const char *name,
         if ((t[i].flags & CACHE_PARAM_REQUIRED) &&
             !(given & (UINT64_C(1) << i)))
             return sim_err_set(err, -SIM_ENOKEY, NULL, 0, 0, t[i].name,
-                               "%s \"%s\" needs %s (%s)", kind, name,
-                               t[i].name, t[i].help);
+                               "%s \"%s\" needs %s (%s)", kind, name, t[i].name,
+                               t[i].help);
     }
     return 0;
 }
@@ -220,8 +219,8 @@ cache_new_admit(const struct policy_ops *ops, const struct admit_ops *adm,
     for (size_t i = 0; i < n_params; i++)
         if (store_configure(c, &params[i], given, err) != 0)
             goto fail;
-    if (store_check_required("admission", adm->name, adm->params,
-                             adm->n_params, given[0], err) != 0 ||
+    if (store_check_required("admission", adm->name, adm->params, adm->n_params,
+                             given[0], err) != 0 ||
         store_check_required("policy", ops->name, ops->params, ops->n_params,
                              given[1], err) != 0)
         goto fail;
@@ -263,7 +262,7 @@ hash32(uint64_t key)
 }
 
 #define SLOT_HASH(v) ((uint32_t)((v) >> 32))
-#define SLOT_INDEX(v) ((uint32_t)(v) - 1)
+#define SLOT_INDEX(v) ((uint32_t)(v)-1)
 
 struct cache_obj *
 cache_find(struct cache_store *c, uint64_t key)
@@ -342,8 +341,8 @@ table_delete(struct cache_store *c, uint32_t idx)
     uint32_t hole = s;
     for (uint32_t j = (s + 1) & mask; c->table[j] != 0; j = (j + 1) & mask) {
         uint32_t home = SLOT_HASH(c->table[j]) & mask;
-        int stays = hole <= j ? (hole < home && home <= j)
-                              : (hole < home || home <= j);
+        int stays =
+            hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
         if (!stays) {
             c->table[hole] = c->table[j];
             hole = j;

@@ -13,10 +13,10 @@
 
 /* Exit statuses, documented in README.md (jq's explicit enum). */
 enum cli_exit {
-    EXIT_OK = 0,          /* success */
-    EXIT_RUN_FAILED = 1,  /* the run failed or was interrupted */
-    EXIT_USAGE = 2,       /* bad command line */
-    EXIT_BAD_INPUT = 3    /* bad configuration, trace or other input */
+    EXIT_OK = 0,         /* success */
+    EXIT_RUN_FAILED = 1, /* the run failed or was interrupted */
+    EXIT_USAGE = 2,      /* bad command line */
+    EXIT_BAD_INPUT = 3   /* bad configuration, trace or other input */
 };
 
 /* Each subcommand takes argv after its own name and returns an exit code. */
@@ -63,9 +63,9 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name,
  * --seed N / --requests N as the overrides they stand for.
  */
 struct cli_sets {
-    struct cfg_override *v;  /* [n], in command-line order */
+    struct cfg_override *v; /* [n], in command-line order */
     size_t n;
-    char **owned;            /* texts made for --seed and --requests */
+    char **owned; /* texts made for --seed and --requests */
     size_t n_owned;
 };
 

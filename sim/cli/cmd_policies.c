@@ -12,20 +12,21 @@ print_params(const struct cache_param *t, size_t n, size_t width)
     for (size_t i = 0; i < n; i++) {
         char line[512];
         cache_param_describe(&t[i], line, sizeof line);
-        printf("  %-*s  %s %s\n", (int)width, "", i ? "       " : "params:",
-               line);
+        printf("  %-*s  %s %s\n", (int)width, "",
+               i ? "       " : "params:", line);
     }
 }
 
 int
 cmd_policies(int argc, char **argv)
 {
-    if (argc > 0 && (strcmp(argv[0], "--help") == 0 ||
-                     strcmp(argv[0], "-h") == 0)) {
-        puts("usage: cdnsim policies\n\n"
-             "Lists every eviction policy and admission filter with a\n"
-             "one-line description and its parameters (set them in the\n"
-             "topology: cache: {policy: NAME, admission: NAME, PARAM: VALUE}).");
+    if (argc > 0 &&
+        (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+        puts(
+            "usage: cdnsim policies\n\n"
+            "Lists every eviction policy and admission filter with a\n"
+            "one-line description and its parameters (set them in the\n"
+            "topology: cache: {policy: NAME, admission: NAME, PARAM: VALUE}).");
         return EXIT_OK;
     }
     if (argc > 0)

@@ -71,13 +71,13 @@ static const char replay_usage[] =
 struct replay_args {
     const char *trace;
     const char *format;
-    char *policy_text;     /* owned copy, split in place */
+    char *policy_text; /* owned copy, split in place */
     const char **policies;
     size_t n_policies;
     struct replay_capacity *caps;
     size_t n_caps;
     const char *admission;
-    char *admission_text;  /* owned copy of --admission, split in place */
+    char *admission_text; /* owned copy of --admission, split in place */
     struct cfg_kv *adm_params;
     size_t n_adm_params;
     int unit_size;
@@ -129,7 +129,8 @@ parse_policies(struct replay_args *a, const char *v)
             *comma = '\0';
         if (*p == '\0')
             return cli_usage_error("--policy needs NAME[,NAME...], got "
-                                   "\"%s\"", v);
+                                   "\"%s\"",
+                                   v);
         a->policies[a->n_policies++] = p;
         if (comma == NULL)
             return 0;
@@ -153,7 +154,8 @@ parse_capacities(struct replay_args *a, const char *v)
         if (parse_capacity(p, &a->caps[a->n_caps]) != 0) {
             rc = cli_usage_error("--capacity: expected a positive size "
                                  "such as 64MiB or a fraction in (0,1) "
-                                 "such as 0.01, got \"%s\"", p);
+                                 "such as 0.01, got \"%s\"",
+                                 p);
             break;
         }
         a->n_caps++;
@@ -187,7 +189,8 @@ parse_admission(struct replay_args *a, const char *v)
         char *eq = strchr(p, '=');
         if (eq == NULL || eq == p || eq[1] == '\0')
             return cli_usage_error("--admission needs NAME[:KEY=VALUE,...], "
-                                   "got \"%s\"", v);
+                                   "got \"%s\"",
+                                   v);
         *eq = '\0';
         struct cfg_kv *kv = &a->adm_params[a->n_adm_params++];
         kv->key = p;
@@ -216,17 +219,18 @@ parse_args(int argc, char **argv, struct replay_args *a)
             if ((rc = parse_policies(a, v)) != 0)
                 return rc;
         } else if ((v = cli_opt_value(argc, argv, &i, "--capacity",
-                                  &missing))) {
+                                      &missing))) {
             if ((rc = parse_capacities(a, v)) != 0)
                 return rc;
         } else if ((v = cli_opt_value(argc, argv, &i, "--admission",
-                                  &missing))) {
+                                      &missing))) {
             if ((rc = parse_admission(a, v)) != 0)
                 return rc;
         } else if ((v = cli_opt_value(argc, argv, &i, "--warmup", &missing))) {
             if (parse_u64(v, &a->warmup) != 0)
                 return cli_usage_error("--warmup needs a whole number of "
-                                       "requests, got \"%s\"", v);
+                                       "requests, got \"%s\"",
+                                       v);
         } else if ((v = cli_opt_value(argc, argv, &i, "--columns", &missing))) {
             a->columns = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--json", &missing))) {
@@ -274,11 +278,11 @@ write_json(const struct replay_summary *s, FILE *f)
         json_fputs(f, r->policy);
         fputs(", \"admission\": ", f);
         json_fputs(f, r->admission);
-        fprintf(f, ", \"capacity\": %llu, \"requests\": %llu, "
-                   "\"misses\": %llu, \"miss_ratio\": ",
+        fprintf(f,
+                ", \"capacity\": %llu, \"requests\": %llu, "
+                "\"misses\": %llu, \"miss_ratio\": ",
                 (unsigned long long)r->capacity,
-                (unsigned long long)r->requests,
-                (unsigned long long)r->misses);
+                (unsigned long long)r->requests, (unsigned long long)r->misses);
         json_ratio(f, r->misses, r->requests);
         fputs(", \"byte_miss_ratio\": ", f);
         json_ratio(f, r->bytes_missed, r->bytes);
@@ -314,15 +318,13 @@ print_table(const struct replay_args *a, const struct replay_summary *s)
     }
     printf("%-*s  %-*s %18s %12s %12s %15s %15s %10s\n", (int)pw, "policy",
            (int)aw, "admission",
-           a->unit_size ? "capacity(objects)" : "capacity(bytes)",
-           "requests", "misses", "miss_ratio", "byte_miss_ratio",
-           "M req/s");
+           a->unit_size ? "capacity(objects)" : "capacity(bytes)", "requests",
+           "misses", "miss_ratio", "byte_miss_ratio", "M req/s");
     for (size_t i = 0; i < s->n_results; i++) {
         const struct replay_result *r = &s->results[i];
-        printf("%-*s  %-*s %18llu %12llu %12llu", (int)pw, r->policy,
-               (int)aw, r->admission, (unsigned long long)r->capacity,
-               (unsigned long long)r->requests,
-               (unsigned long long)r->misses);
+        printf("%-*s  %-*s %18llu %12llu %12llu", (int)pw, r->policy, (int)aw,
+               r->admission, (unsigned long long)r->capacity,
+               (unsigned long long)r->requests, (unsigned long long)r->misses);
         print_ratio(r->misses, r->requests);
         print_ratio(r->bytes_missed, r->bytes);
         if (r->seconds > 0)
@@ -335,9 +337,9 @@ print_table(const struct replay_args *a, const struct replay_summary *s)
            a->trace, (unsigned long long)s->n_records,
            (unsigned long long)(a->warmup < s->n_records ? a->warmup
                                                          : s->n_records),
-           s->pass_seconds, s->pass_seconds > 0
-                                ? (double)s->n_records / s->pass_seconds / 1e6
-                                : 0.0,
+           s->pass_seconds,
+           s->pass_seconds > 0 ? (double)s->n_records / s->pass_seconds / 1e6
+                               : 0.0,
            s->n_results, s->n_results == 1 ? "" : "s");
     if (s->did_prepass)
         printf("first pass in %.3f s: working set %llu objects, %llu "
@@ -403,7 +405,8 @@ cmd_replay(int argc, char **argv)
     int code = replay_run(&o, &s, &err);
     if (code == -SIM_EINTR && s.n_results > 0) {
         fputs("cdnsim: interrupted: the results cover only the requests "
-              "read so far\n", stderr);
+              "read so far\n",
+              stderr);
         status = EXIT_RUN_FAILED;
     } else if (code != 0) {
         cli_print_err(&err);

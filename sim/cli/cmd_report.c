@@ -143,8 +143,7 @@ cmd_report(int argc, char **argv)
             o.out_dir = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--x", &missing))) {
             o.x_path = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--metric",
-                                      &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--metric", &missing))) {
             if (cli_metric_arg(v) != 0)
                 return EXIT_USAGE;
             if (o.n_metrics == MAX_METRICS)

@@ -79,7 +79,7 @@ struct sweep_args {
     const char **vary_args; /* the --vary and --vary-with arguments */
     unsigned char *is_with; /* [n_vary_args]: 1 for a --vary-with */
     size_t n_vary_args;
-    long jobs; /* 0 = one per core */
+    long jobs;             /* 0 = one per core */
     unsigned replications; /* 0: none */
     const char **metrics;  /* the --metric paths, parsed once here */
     size_t n_metrics;
@@ -137,8 +137,7 @@ parse_option(int argc, char **argv, int *i, struct sweep_args *a, int *missing)
         a->jobs = (long)x;
     } else if (strcmp(arg, "--force-new") == 0) {
         a->force_new = 1;
-    } else if ((v = cli_opt_value(argc, argv, i, "--replications",
-                                  missing))) {
+    } else if ((v = cli_opt_value(argc, argv, i, "--replications", missing))) {
         uint64_t x;
         if (parse_u64(v, &x) != 0 || x < 2 || x > 1000)
             return cli_usage_error("--replications needs a number of runs "

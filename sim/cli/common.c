@@ -153,7 +153,8 @@ cli_sets_option(struct cli_sets *s, int argc, char **argv, int *i,
     if ((v = cli_opt_value(argc, argv, i, "--requests", missing))) {
         if (parse_u64(v, &x) != 0 || x == 0)
             return cli_usage_error("--requests needs a positive whole "
-                                   "number, got \"%s\"", v);
+                                   "number, got \"%s\"",
+                                   v);
         cli_sets_add_owned(s, xasprintf("workload.requests=%s", v));
         return 0;
     }
@@ -264,8 +265,8 @@ cli_write_sweep_aggregate(const char *db, int64_t sweep_id,
         struct outfile out = {0};
         code = outfile_open(&out, json, 1, &err);
         if (code == 0)
-            code = rep_sweep_json(db, sweep_id, metrics, n_metrics, out.f,
-                                  &err);
+            code =
+                rep_sweep_json(db, sweep_id, metrics, n_metrics, out.f, &err);
         if (code == 0)
             code = outfile_commit(&out, &err);
         outfile_abort(&out);

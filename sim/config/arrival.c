@@ -51,7 +51,8 @@ wb_hourly(const struct cfg_map *m, struct cfg_workload *w, struct sim_err *err)
             v > CFG_RATE_MAX)
             return cfg_map_bad(m, "hourly", item,
                                "a rate >= 0 and <= 1e+09 in requests per "
-                               "second", err);
+                               "second",
+                               err);
         w->hourly[w->n_hourly++] = v;
         sum += v;
     }
@@ -74,9 +75,10 @@ wb_flash(const struct cfg_map *m, struct cfg_workload *w, struct cfg_flash *f,
     const char *at = cfg_doc_scalar(m->d, at_id);
     if (at == NULL || parse_duration(at, &f->at) != 0 ||
         f->at > CFG_TIME_MAX_NS)
-        return cfg_map_bad(m, "at", at_id,
-                           "a time from the start such as \"10m\", up to "
-                           CFG_TIME_MAX_TEXT, err);
+        return cfg_map_bad(
+            m, "at", at_id,
+            "a time from the start such as \"10m\", up to " CFG_TIME_MAX_TEXT,
+            err);
     rc = cfg_map_duration(m, "duration", 1, 0, &f->duration_ns, err);
     if (rc == 0)
         rc = cfg_map_count(m, "objects", 1, 0, 1, &f->n_objects, err);
@@ -152,8 +154,8 @@ cfg_arrival_build(const struct cfg_map *root, struct cfg_workload *w,
     if (rc == 0 && has_hourly)
         rc = wb_hourly(&m, w, err);
     if (rc == 0 && !has_hourly)
-        rc = cfg_map_number(&m, "rate", 1, 0, 0, 1, CFG_RATE_MAX, &w->rate,
-                            err);
+        rc =
+            cfg_map_number(&m, "rate", 1, 0, 0, 1, CFG_RATE_MAX, &w->rate, err);
     if (rc == 0)
         rc = cfg_map_submap(&m, "diurnal", 0, &diurnal, &is_present, err);
     if (rc == 0 && is_present) {

@@ -61,12 +61,24 @@ static const char *const lognormal_required[] = {"dist", "median", "sigma",
 static const char *const pareto_keys[] = {"dist", "min", "alpha", "max", NULL};
 static const char *const pareto_required[] = {"dist", "min", "alpha", NULL};
 static const char *const empirical_keys[] = {"dist", "table", NULL};
-static const char *const class_keys[] = {
-    "name",      "share",     "objects",  "zipf_alpha",
-    "size",      "ttl",       "s_maxage", "stale_while_revalidate",
-    "stale_if_error", "change_interval", "immutable", "cacheable",
-    "tags",      "purge_on_change", "purge_delay", "vary", "tracking_params",
-    NULL};
+static const char *const class_keys[] = {"name",
+                                         "share",
+                                         "objects",
+                                         "zipf_alpha",
+                                         "size",
+                                         "ttl",
+                                         "s_maxage",
+                                         "stale_while_revalidate",
+                                         "stale_if_error",
+                                         "change_interval",
+                                         "immutable",
+                                         "cacheable",
+                                         "tags",
+                                         "purge_on_change",
+                                         "purge_delay",
+                                         "vary",
+                                         "tracking_params",
+                                         NULL};
 static const char *const class_required[] = {"name", "share", "objects", NULL};
 static const char *const churn_keys[] = {"publish_rate", "lifetime",
                                          "requests_per_object", "class", NULL};
@@ -79,8 +91,8 @@ static const char *const locality_keys[] = {"overlap", "regions", NULL};
 
 /* Keys a trace workload's catalog may not have: the trace gives them. */
 static const char *const trace_forbidden[] = {
-    "objects", "zipf_alpha", "size", "classes", "churn", "locality", "vary",
-    "tracking_params", NULL};
+    "objects", "zipf_alpha",      "size", "classes", "churn", "locality",
+    "vary",    "tracking_params", NULL};
 
 void
 cfg_size_copy(struct cfg_size *dst, const struct cfg_size *src)
@@ -257,8 +269,8 @@ wb_qdist(const struct cfg_map *m, int is_time, struct cfg_dist *q,
                             err);
     }
     if (rc == 0 && q->kind == CFG_DIST_PARETO)
-        rc = cfg_map_number(m, "alpha", 1, 0, 1, 1, CFG_FACTOR_MAX,
-                            &q->alpha, err);
+        rc = cfg_map_number(m, "alpha", 1, 0, 1, 1, CFG_FACTOR_MAX, &q->alpha,
+                            err);
     if (rc == 0 && q->kind == CFG_DIST_LOGNORMAL)
         rc = cfg_map_number(m, "sigma", 1, 0, 0, 1, 10, &q->sigma, err);
     if (rc == 0 && q->kind != CFG_DIST_PARETO)
@@ -362,9 +374,11 @@ wb_class(const struct cfg_map *m, const struct cfg_workload *w,
     if (rc == 0)
         rc = cfg_map_bool(m, "immutable", 0, &c->is_immutable, err);
     if (rc == 0 && c->is_immutable)
-        rc = cfg_map_forbid(m, "change_interval", "does not go with "
+        rc = cfg_map_forbid(m, "change_interval",
+                            "does not go with "
                             "immutable: true (an immutable object never "
-                            "changes)", err);
+                            "changes)",
+                            err);
     /* An immutable class never expires unless it says otherwise: the
      * catalog's ttl is for objects that may change. */
     if (rc == 0)
@@ -386,18 +400,21 @@ wb_class(const struct cfg_map *m, const struct cfg_workload *w,
     if (rc == 0)
         rc = cfg_map_bool(m, "cacheable", 1, &c->is_cacheable, err);
     if (rc == 0)
-        rc = cfg_map_strings(m, "tags", "a tag or a list of tags (surrogate "
-                             "keys)", &c->tags, &c->n_tags, err);
+        rc = cfg_map_strings(m, "tags",
+                             "a tag or a list of tags (surrogate "
+                             "keys)",
+                             &c->tags, &c->n_tags, err);
     if (rc == 0)
         rc = check_tags(m, c, err);
     if (rc == 0)
-        rc = cfg_map_bool(m, "purge_on_change", 0, &c->is_purged_on_change,
-                          err);
+        rc =
+            cfg_map_bool(m, "purge_on_change", 0, &c->is_purged_on_change, err);
     if (rc == 0 && c->is_purged_on_change && c->change_interval_ns == 0)
         rc = cfg_map_bad(m, "purge_on_change",
                          cfg_map_find(m, "purge_on_change"),
                          "false for objects that never change (give the "
-                         "class a change_interval)", err);
+                         "class a change_interval)",
+                         err);
     /* purge_delay alone is allowed, so that --set or --vary can turn
      * purge_on_change on and off around it. */
     if (rc == 0)
@@ -677,8 +694,8 @@ cfg_catalog_build(const struct cfg_map *root, struct cfg_workload *w,
         rc = wb_classes(&m, w, err);
     if (rc == 0 && !has_classes && !is_trace)
         rc = wb_single_class(&m, w, err);
-    for (const char *const *k = (const char *const[]){"vary",
-                                                      "tracking_params", NULL};
+    for (const char *const *k =
+             (const char *const[]){"vary", "tracking_params", NULL};
          has_classes && *k && rc == 0; k++)
         rc = cfg_map_forbid(&m, *k,
                             "does not go with classes: give it to "

@@ -22,8 +22,8 @@ check_backlogs(const struct cfg_topology *t, const struct cfg_workload *w,
         const struct cfg_service *sv = &t->nodes[i].service;
         if (!sv->is_set || sv->servers == 0)
             continue;
-        double work_ns = (double)w->n_requests * (double)sv->mean_ns /
-                         (double)sv->servers;
+        double work_ns =
+            (double)w->n_requests * (double)sv->mean_ns / (double)sv->servers;
         if (work_ns <= (double)(CFG_CLOCK_END_NS / 2))
             continue;
         char field[64];

@@ -22,9 +22,8 @@
 #include "util/parse.h"
 #include "util/xalloc.h"
 
-static const char *const purge_keys[] = {"at",          "purge", "mode",
-                                         "propagation", "order", "step",
-                                         NULL};
+static const char *const purge_keys[] = {
+    "at", "purge", "mode", "propagation", "order", "step", NULL};
 static const char *const push_keys[] = {"at", "push", "to", NULL};
 static const char *const selector_keys[] = {"tag", "class", "prefix", NULL};
 
@@ -35,15 +34,14 @@ ev_ids(const struct cfg_map *m, const char *key, struct cfg_event *e,
 {
     int id = cfg_map_find(m, key);
     const yaml_node_t *n = cfg_doc_node(m->d, id);
-    size_t count = (size_t)(n->data.sequence.items.top -
-                            n->data.sequence.items.start);
+    size_t count =
+        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     e->objects = xcalloc(count, sizeof *e->objects);
     for (size_t k = 0; k < count; k++) {
         int item = n->data.sequence.items.start[k];
         const char *v = cfg_doc_scalar(m->d, item);
         if (v == NULL || parse_u64(v, &e->objects[k]) != 0)
-            return cfg_map_bad(m, key, item, "object ids (whole numbers)",
-                               err);
+            return cfg_map_bad(m, key, item, "object ids (whole numbers)", err);
         e->n_objects++;
     }
     return 0;
@@ -85,7 +83,7 @@ ev_selector(const struct cfg_map *ev, int id, const struct cfg_workload *w,
             return cfg_doc_err(ev->d, id, -SIM_EBADVAL, field, err,
                                "a purge selects by one of tag:, class: or "
                                "prefix:, not several");
-        e->purge_by = k == 0 ? CFG_PURGE_TAG
+        e->purge_by = k == 0   ? CFG_PURGE_TAG
                       : k == 1 ? CFG_PURGE_CLASS
                                : CFG_PURGE_PREFIX;
         rc = cfg_map_strings(&m, selector_keys[k],
@@ -108,9 +106,11 @@ ev_selector(const struct cfg_map *ev, int id, const struct cfg_workload *w,
     cfg_map_field(&m, key, key_field, sizeof key_field);
     const yaml_node_t *kn = cfg_doc_node(m.d, key_id);
     if (e->purge_by == CFG_PURGE_CLASS && w->trace.is_set)
-        return cfg_map_forbid(&m, "class", "does not go with trace: a "
+        return cfg_map_forbid(&m, "class",
+                              "does not go with trace: a "
                               "trace's objects have no classes (purge by "
-                              "tag or prefix)", err);
+                              "tag or prefix)",
+                              err);
     if (e->purge_by == CFG_PURGE_CLASS)
         e->class_idx = xcalloc(e->n_names, sizeof *e->class_idx);
     for (size_t j = 0; j < e->n_names; j++) {
@@ -127,8 +127,7 @@ ev_selector(const struct cfg_map *ev, int id, const struct cfg_workload *w,
         if (e->purge_by != CFG_PURGE_CLASS)
             continue;
         size_t k = 0;
-        while (k < w->n_classes &&
-               strcmp(w->classes[k].name, e->names[j]) != 0)
+        while (k < w->n_classes && strcmp(w->classes[k].name, e->names[j]) != 0)
             k++;
         if (k == w->n_classes) {
             char known[256];
@@ -139,7 +138,8 @@ ev_selector(const struct cfg_map *ev, int id, const struct cfg_workload *w,
                                       c ? ", " : "", w->classes[c].name);
             return cfg_doc_err(ev->d, at, -SIM_EBADVAL, key_field, err,
                                "no class \"%s\" in the catalog (its "
-                               "classes: %s)", e->names[j], known);
+                               "classes: %s)",
+                               e->names[j], known);
         }
         e->class_idx[j] = k;
     }
@@ -156,8 +156,10 @@ ev_at(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
     const char *text = cfg_doc_scalar(m->d, id);
     if (text == NULL || parse_duration(text, &e->at) != 0 ||
         e->at > CFG_TIME_MAX_NS)
-        return cfg_map_bad(m, "at", id, "a time from the start such as "
-                           "\"10m\", up to " CFG_TIME_MAX_TEXT, err);
+        return cfg_map_bad(m, "at", id,
+                           "a time from the start such as "
+                           "\"10m\", up to " CFG_TIME_MAX_TEXT,
+                           err);
     return 0;
 }
 
@@ -175,17 +177,20 @@ ev_order(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
         return rc;
     int step_id = cfg_map_find(m, "step");
     if (seq == 0 && step_id != 0)
-        return cfg_map_forbid(m, "step", "needs order: (the tiers or "
+        return cfg_map_forbid(m, "step",
+                              "needs order: (the tiers or "
                               "nodes the purge reaches one after another)",
                               err);
     if (seq == 0)
         return 0;
     const yaml_node_t *n = cfg_doc_node(m->d, seq);
-    size_t count = (size_t)(n->data.sequence.items.top -
-                            n->data.sequence.items.start);
+    size_t count =
+        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     if (count == 0)
-        return cfg_map_bad(m, "order", seq, "a list of tiers (edge, "
-                           "shield) or caching node names", err);
+        return cfg_map_bad(m, "order", seq,
+                           "a list of tiers (edge, "
+                           "shield) or caching node names",
+                           err);
     e->order = xcalloc(count, sizeof *e->order);
     e->order_marks = xcalloc(count, sizeof *e->order_marks);
     for (size_t k = 0; k < count; k++) {
@@ -201,9 +206,9 @@ ev_order(const struct cfg_map *m, struct cfg_event *e, struct sim_err *err)
         const char *p = cfg_doc_scalar(m->d, step_id);
         if (p == NULL || parse_duration(p, &e->step_ns) != 0 ||
             e->step_ns > CFG_TIME_MAX_NS)
-            return cfg_map_bad(m, "step", step_id,
-                               "a duration such as \"2s\", up to "
-                               CFG_TIME_MAX_TEXT, err);
+            return cfg_map_bad(
+                m, "step", step_id,
+                "a duration such as \"2s\", up to " CFG_TIME_MAX_TEXT, err);
     }
     return 0;
 }
@@ -230,7 +235,8 @@ ev_purge(const struct cfg_map *m, const struct cfg_workload *w,
     } else {
         return cfg_map_bad(m, "purge", id,
                            "\"all\", a list of object ids, or {tag: ..}, "
-                           "{class: ..} or {prefix: ..}", err);
+                           "{class: ..} or {prefix: ..}",
+                           err);
     }
     if (rc != 0)
         return rc;
@@ -250,9 +256,9 @@ ev_purge(const struct cfg_map *m, const struct cfg_workload *w,
         const char *p = cfg_doc_scalar(m->d, prop_id);
         if (p == NULL || parse_duration(p, &e->propagation_ns) != 0 ||
             e->propagation_ns > CFG_TIME_MAX_NS)
-            return cfg_map_bad(m, "propagation", prop_id,
-                               "a duration such as \"150ms\", up to "
-                               CFG_TIME_MAX_TEXT, err);
+            return cfg_map_bad(
+                m, "propagation", prop_id,
+                "a duration such as \"150ms\", up to " CFG_TIME_MAX_TEXT, err);
     }
     return 0;
 }
@@ -261,8 +267,8 @@ static int
 ev_push(const struct cfg_map *m, const struct cfg_workload *w,
         struct cfg_event *e, struct sim_err *err)
 {
-    int rc = cfg_map_check_keys(m, push_keys, (const char *const[]){
-                                    "to", NULL}, err);
+    int rc = cfg_map_check_keys(m, push_keys, (const char *const[]){"to", NULL},
+                                err);
     const yaml_node_t *list = cfg_doc_node(m->d, cfg_map_find(m, "push"));
     int is_list =
         list->type == YAML_SEQUENCE_NODE &&
@@ -287,8 +293,8 @@ ev_push(const struct cfg_map *m, const struct cfg_workload *w,
         return rc;
     e->kind = CFG_EVENT_PUSH;
     const yaml_node_t *n = cfg_doc_node(m->d, seq);
-    size_t count = (size_t)(n->data.sequence.items.top -
-                            n->data.sequence.items.start);
+    size_t count =
+        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     e->to = xcalloc(count, sizeof *e->to);
     e->to_marks = xcalloc(count, sizeof *e->to_marks);
     for (size_t k = 0; k < count; k++) {
@@ -312,8 +318,8 @@ cfg_events_build(const struct cfg_doc *d, const struct cfg_map *root,
     if (rc != 0 || seq == 0)
         return rc;
     const yaml_node_t *n = cfg_doc_node(d, seq);
-    size_t count = (size_t)(n->data.sequence.items.top -
-                            n->data.sequence.items.start);
+    size_t count =
+        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     w->events = xcalloc(count ? count : 1, sizeof *w->events);
     for (size_t k = 0; k < count && rc == 0; k++) {
         char field[CFG_FIELD_MAX];
@@ -334,9 +340,11 @@ cfg_events_build(const struct cfg_doc *d, const struct cfg_map *root,
         }
         rc = ev_at(&m, e, err);
         if (rc == 0 && has_push && w->trace.is_set)
-            rc = cfg_map_forbid(&m, "push", "does not go with trace: a "
+            rc = cfg_map_forbid(&m, "push",
+                                "does not go with trace: a "
                                 "trace has no popularity ranking to push "
-                                "from", err);
+                                "from",
+                                err);
         if (rc == 0)
             rc = has_purge ? ev_purge(&m, w, e, err) : ev_push(&m, w, e, err);
     }

@@ -320,8 +320,8 @@ cfg_map_strings(const struct cfg_map *m, const char *key, const char *what,
     if (n->type != YAML_SEQUENCE_NODE ||
         n->data.sequence.items.top == n->data.sequence.items.start)
         return cfg_map_bad(m, key, id, what, err);
-    size_t count = (size_t)(n->data.sequence.items.top -
-                            n->data.sequence.items.start);
+    size_t count =
+        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     *out = xcalloc(count, sizeof **out);
     for (size_t k = 0; k < count; k++) {
         int item = n->data.sequence.items.start[k];
@@ -512,8 +512,8 @@ cfg_map_forbid(const struct cfg_map *m, const char *key, const char *why,
         return 0;
     char field[CFG_FIELD_MAX];
     cfg_map_field(m, key, field, sizeof field);
-    return cfg_doc_err(m->d, key_id, -SIM_EBADKEY, field, err,
-                       "key \"%s\" %s", key, why);
+    return cfg_doc_err(m->d, key_id, -SIM_EBADKEY, field, err, "key \"%s\" %s",
+                       key, why);
 }
 
 int

@@ -16,13 +16,22 @@
 #include "util/xalloc.h"
 
 /* Top-level keys that say which file a path is in ("name" is in both). */
-static const char *const topo_roots[] = {
-    "regions", "nodes", "latency_ms", "bandwidth_mbps", "outages",
-    "failure_detection", "link_capacity_mbps", "cache_key", "providers",
-    "brownouts", "dns_ttl", "placement", NULL};
-static const char *const wl_roots[] = {
-    "seed", "requests", "warmup", "arrival", "catalog", "metrics", "events",
-    "trace", NULL};
+static const char *const topo_roots[] = {"regions",
+                                         "nodes",
+                                         "latency_ms",
+                                         "bandwidth_mbps",
+                                         "outages",
+                                         "failure_detection",
+                                         "link_capacity_mbps",
+                                         "cache_key",
+                                         "providers",
+                                         "brownouts",
+                                         "dns_ttl",
+                                         "placement",
+                                         NULL};
+static const char *const wl_roots[] = {"seed",    "requests", "warmup",
+                                       "arrival", "catalog",  "metrics",
+                                       "events",  "trace",    NULL};
 
 /* Longest list of known names quoted in a message. */
 #define KNOWN_MAX 320
@@ -200,8 +209,8 @@ seq_find(const struct cfg_doc *d, const yaml_node_t *seq, const char *seg)
 /* Reports that item seg k does not exist in sequence cur, listing the
  * names there. (A missing key of a mapping is added instead.) */
 static int
-set_no_item(const struct set_ctx *s, const struct cfg_doc *d, int cur,
-             size_t k, struct sim_err *err)
+set_no_item(const struct set_ctx *s, const struct cfg_doc *d, int cur, size_t k,
+            struct sim_err *err)
 {
     const yaml_node_t *n = cfg_doc_node(d, cur);
     char known[KNOWN_MAX];

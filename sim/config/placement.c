@@ -62,8 +62,7 @@ pl_mapping(const struct cfg_map *owner, const char *key, struct cfg_node *n,
     if (rc == 0)
         rc = cfg_map_check_keys(&m, placement_keys, placement_required, err);
     if (rc == 0)
-        rc = pl_mode(&m, "mode", cfg_map_find(&m, "mode"), &n->placement,
-                     err);
+        rc = pl_mode(&m, "mode", cfg_map_find(&m, "mode"), &n->placement, err);
     if (rc != 0)
         return rc;
     int p_id = cfg_map_find(&m, "probability");
@@ -72,8 +71,8 @@ pl_mapping(const struct cfg_map *owner, const char *key, struct cfg_node *n,
             return 0;
         char field[CFG_FIELD_MAX];
         cfg_map_field(&m, "probability", field, sizeof field);
-        return cfg_doc_err(m.d, cfg_map_key_id(&m, "probability"),
-                           -SIM_EBADKEY, field, err,
+        return cfg_doc_err(m.d, cfg_map_key_id(&m, "probability"), -SIM_EBADKEY,
+                           field, err,
                            "probability belongs to mode probabilistic, not "
                            "%s",
                            placement_names[n->placement]);

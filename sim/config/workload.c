@@ -15,18 +15,27 @@
 #define NS_PER_S 1000000000LL
 
 static const char *const root_keys[] = {
-    "name", "seed", "requests", "warmup", "arrival", "catalog", "metrics",
-    "events", "trace", NULL};
+    "name",    "seed",    "requests", "warmup", "arrival",
+    "catalog", "metrics", "events",   "trace",  NULL};
 static const char *const metrics_keys[] = {"window", "alerts", NULL};
-static const char *const trace_keys[] = {
-    "path", "format", "time_unit", "speedup", "rebase", "out_of_order",
-    "columns", NULL};
+static const char *const trace_keys[] = {"path",    "format", "time_unit",
+                                         "speedup", "rebase", "out_of_order",
+                                         "columns", NULL};
 static const char *const trace_required[] = {"path", "format", NULL};
 /* Roles a csv trace's columns may name (trace_opts.columns). */
-static const char *const column_roles[] = {
-    "time", "id", "size", "region", "ttl", "tags", "version", "cacheable",
-    "s_maxage", "stale_while_revalidate", "stale_if_error", "cache_control",
-    NULL};
+static const char *const column_roles[] = {"time",
+                                           "id",
+                                           "size",
+                                           "region",
+                                           "ttl",
+                                           "tags",
+                                           "version",
+                                           "cacheable",
+                                           "s_maxage",
+                                           "stale_while_revalidate",
+                                           "stale_if_error",
+                                           "cache_control",
+                                           NULL};
 
 /* The trace's path: relative to the workload file's directory, so that a
  * workload and its trace move together; a path from --set is taken as
@@ -53,8 +62,10 @@ wb_columns(const struct cfg_map *t, struct cfg_trace *tr, struct sim_err *err)
     if (rc != 0 || !is_present)
         return rc;
     if (tr->format != CFG_TRACE_CSV)
-        return cfg_map_forbid(t, "columns", "is for format: csv only (the "
-                              "other formats have fixed fields)", err);
+        return cfg_map_forbid(t, "columns",
+                              "is for format: csv only (the "
+                              "other formats have fixed fields)",
+                              err);
     rc = cfg_map_check_keys(&m, column_roles, NULL, err);
     if (rc != 0)
         return rc;
@@ -72,8 +83,8 @@ wb_columns(const struct cfg_map *t, struct cfg_trace *tr, struct sim_err *err)
                                "without ',' or '='",
                                err);
         }
-        char *next = xasprintf("%s%s%s=%s", spec ? spec : "",
-                               spec ? "," : "", role, col);
+        char *next = xasprintf("%s%s%s=%s", spec ? spec : "", spec ? "," : "",
+                               role, col);
         free(spec);
         spec = next;
     }

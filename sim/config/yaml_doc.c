@@ -66,8 +66,7 @@ doc_check_single(yaml_parser_t *p, const char *path, struct sim_err *err)
 
 /* Reads all of f into d->text (NUL-terminated) and hashes it. */
 static int
-doc_read_all(struct cfg_doc *d, FILE *f, const char *path,
-             struct sim_err *err)
+doc_read_all(struct cfg_doc *d, FILE *f, const char *path, struct sim_err *err)
 {
     size_t cap = 4096, n = 0;
     char *buf = xmalloc(cap);
@@ -270,8 +269,8 @@ doc_mark_set(struct cfg_doc *d, int id, int set_no)
     if (id == 0)
         return 0;
     size_t old = d->n_set_of;
-    d->set_of = xgrow(d->set_of, &d->n_set_of, (size_t)id + 1,
-                      sizeof *d->set_of, 64);
+    d->set_of =
+        xgrow(d->set_of, &d->n_set_of, (size_t)id + 1, sizeof *d->set_of, 64);
     memset(d->set_of + old, 0, (d->n_set_of - old) * sizeof *d->set_of);
     d->set_of[id] = set_no;
     return id;

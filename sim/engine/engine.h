@@ -14,7 +14,7 @@ typedef int64_t sim_time;
 
 #define SIM_US ((sim_time)1000)
 #define SIM_MS ((sim_time)1000000)
-#define SIM_S  ((sim_time)1000000000)
+#define SIM_S ((sim_time)1000000000)
 #define SIM_TIME_MAX INT64_MAX
 
 /* A heap entry of this kind stands for the head of channel `target`; no
@@ -27,8 +27,8 @@ typedef int64_t sim_time;
  * the model uses target for a node or source and ref for a request slot.
  */
 struct sim_event {
-    sim_time at;      /* when it fires */
-    uint64_t seq;     /* schedule order; breaks ties so equal times are FIFO */
+    sim_time at;  /* when it fires */
+    uint64_t seq; /* schedule order; breaks ties so equal times are FIFO */
     uint32_t kind;
     uint32_t target;
     uint64_t ref;
@@ -42,10 +42,10 @@ struct sim_event {
  */
 struct sim_channel {
     struct sim_event *ring;
-    uint32_t cap;        /* a power of two */
+    uint32_t cap; /* a power of two */
     uint32_t head;
     uint32_t n;
-    sim_time last_at;    /* pushes must not go back in time */
+    sim_time last_at; /* pushes must not go back in time */
 };
 
 /*
@@ -62,8 +62,8 @@ struct sim_queue {
     struct sim_channel *channels;
     uint32_t n_channels;
     size_t channels_cap;
-    uint64_t n_pending;  /* events in the heap and in every channel */
-    uint32_t express;    /* the express channel's id, or UINT32_MAX */
+    uint64_t n_pending; /* events in the heap and in every channel */
+    uint32_t express;   /* the express channel's id, or UINT32_MAX */
     /* The express channel's head's (at, seq), or both UINT64_MAX when it
      * is empty: a pop compares it with the heap's root, read from here
      * rather than from the channel's ring. */
@@ -144,16 +144,16 @@ gsl_rng *sim_rng_new(uint64_t run_seed, uint64_t component_id);
 /* Component ids for sim_rng_new: a class tag plus an index. */
 #define SIM_RNG_ID(tag, index) (((uint64_t)(tag) << 32) | (uint64_t)(index))
 enum sim_rng_tag {
-    SIM_RNG_ARRIVAL = 1,  /* one per arrival source (region) */
-    SIM_RNG_POPULARITY,   /* one per arrival source */
-    SIM_RNG_POLICY,       /* one per cache node (random eviction etc.) */
-    SIM_RNG_CATALOG,      /* object sizes and other per-object draws */
-    SIM_RNG_SERVICE,      /* one per node with a service time */
-    SIM_RNG_ROUTING,      /* one per region with weighted routing */
-    SIM_RNG_VARIANT,      /* the variants and query strings of requests
-                             (sim/model/cache_key.c) */
-    SIM_RNG_NODE_LINK,    /* one per node link whose latency is a mapping */
-    SIM_RNG_REGION_LINK,  /* one per region link whose latency is one */
+    SIM_RNG_ARRIVAL = 1,   /* one per arrival source (region) */
+    SIM_RNG_POPULARITY,    /* one per arrival source */
+    SIM_RNG_POLICY,        /* one per cache node (random eviction etc.) */
+    SIM_RNG_CATALOG,       /* object sizes and other per-object draws */
+    SIM_RNG_SERVICE,       /* one per node with a service time */
+    SIM_RNG_ROUTING,       /* one per region with weighted routing */
+    SIM_RNG_VARIANT,       /* the variants and query strings of requests
+                              (sim/model/cache_key.c) */
+    SIM_RNG_NODE_LINK,     /* one per node link whose latency is a mapping */
+    SIM_RNG_REGION_LINK,   /* one per region link whose latency is one */
     SIM_RNG_BROWNOUT = 43, /* one per node with brownouts (a value of its
                               own, apart from tags added meanwhile) */
     SIM_RNG_PLACEMENT = 52 /* one per node with probabilistic placement

@@ -122,8 +122,8 @@ heap_remove_root(struct sim_queue *q)
 }
 
 void
-sim_queue_push(struct sim_queue *q, sim_time at, uint32_t kind,
-               uint32_t target, uint64_t ref)
+sim_queue_push(struct sim_queue *q, sim_time at, uint32_t kind, uint32_t target,
+               uint64_t ref)
 {
     SIM_ASSERT(kind != KIND_CHANNEL);
     struct sim_event ev = {at, q->next_seq++, kind, target, ref};
@@ -227,8 +227,8 @@ sim_queue_pop(struct sim_queue *q, struct sim_event *out)
             __builtin_prefetch(&ch->ring[(ch->head + 2) & (ch->cap - 1)]);
         /* The channel's next event takes its place: one sift, not two. */
         const struct sim_event *next = &ch->ring[ch->head];
-        struct sim_event head = {next->at, next->seq, KIND_CHANNEL,
-                                 top.target, 0};
+        struct sim_event head = {next->at, next->seq, KIND_CHANNEL, top.target,
+                                 0};
         heap_replace_root(q, &head);
     } else {
         heap_remove_root(q);

@@ -110,10 +110,10 @@ static int
 image_copy(struct db *d, int64_t *id)
 {
     static const char *const tables[] = {
-        "node_metrics",       "node_outcomes",   "region_metrics",
-        "latency_histogram",  "timeseries",      "origin_load",
-        "link_metrics",       "link_timeseries", "overload_metrics",
-        "overload_timeseries", "class_metrics",  "top_objects"};
+        "node_metrics",        "node_outcomes",   "region_metrics",
+        "latency_histogram",   "timeseries",      "origin_load",
+        "link_metrics",        "link_timeseries", "overload_metrics",
+        "overload_timeseries", "class_metrics",   "top_objects"};
     char *cols = NULL;
     int code = image_columns(d, "runs", "id", &cols);
     if (code != 0)

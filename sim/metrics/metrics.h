@@ -23,10 +23,10 @@
 
 struct met_hist {
     uint64_t count;
-    uint64_t max;          /* largest value recorded, exact */
-    uint64_t min;          /* smallest value recorded, exact */
-    long double sum;       /* for the mean; long double keeps it exact far
-                              past 2^53 ns of total latency */
+    uint64_t max;    /* largest value recorded, exact */
+    uint64_t min;    /* smallest value recorded, exact */
+    long double sum; /* for the mean; long double keeps it exact far
+                        past 2^53 ns of total latency */
     uint64_t bucket[MET_N_BUCKETS];
 };
 
@@ -51,15 +51,25 @@ unsigned met_hist_bucket_of(uint64_t value_ns);
  * copy instead of an error; COALESCED answered by another request's fetch;
  * BYPASS not cacheable; ERROR an error.
  */
-#define MET_OUTCOMES(X)                                                \
-    X(HIT) X(MISS) X(EXPIRED) X(REVALIDATED) X(UPDATING) X(STALE)      \
-    X(COALESCED) X(BYPASS) X(ERROR)
+/* clang-format off: one outcome a line (clang-format 14 reflows this
+ * list differently on each pass) */
+#define MET_OUTCOMES(X)                                                        \
+    X(HIT)                                                                     \
+    X(MISS)                                                                    \
+    X(EXPIRED)                                                                 \
+    X(REVALIDATED)                                                             \
+    X(UPDATING)                                                                \
+    X(STALE)                                                                   \
+    X(COALESCED)                                                               \
+    X(BYPASS)                                                                  \
+    X(ERROR)
+/* clang-format on */
 
 enum met_outcome {
 #define X(name) MET_OUT_##name,
     MET_OUTCOMES(X)
 #undef X
-    MET_N_OUTCOMES
+        MET_N_OUTCOMES
 };
 
 /* "HIT", "MISS", ... */
@@ -97,13 +107,13 @@ enum met_field_kind {
 };
 
 struct met_node_field {
-    const char *name;         /* member, JSON key and database column */
+    const char *name; /* member, JSON key and database column */
     enum met_field_kind kind;
-    int json;                 /* position among the JSON members, 0: none */
-    int since;                /* schema version that added the column */
-    const char *doc;          /* schema comment, "\n" between lines */
-    size_t offset;            /* COUNTER: offsetof(struct met_counters, .) */
-    size_t num, den;          /* RATIO: the two counters' offsets */
+    int json;        /* position among the JSON members, 0: none */
+    int since;       /* schema version that added the column */
+    const char *doc; /* schema comment, "\n" between lines */
+    size_t offset;   /* COUNTER: offsetof(struct met_counters, .) */
+    size_t num, den; /* RATIO: the two counters' offsets */
 };
 
 /* Every row, in node_counters.def (column) order. */
@@ -124,7 +134,7 @@ double met_field_ratio(const struct met_counters *c,
 struct met_window {
     uint64_t requests;
     uint64_t hits;
-    uint64_t misses;          /* misses + expired: requests sent upstream */
+    uint64_t misses; /* misses + expired: requests sent upstream */
     uint64_t bytes_out;
 };
 
@@ -132,23 +142,23 @@ struct met_window {
  * sent (cfg_overload), by its code: in errors. A stale-if-error answer
  * below the node is not an error and is not counted here. */
 struct met_overload {
-    uint64_t rate_limited;    /* 429 */
-    uint64_t refused;         /* 503: queue_limit */
-    uint64_t timed_out;       /* 504: timeout */
+    uint64_t rate_limited; /* 429 */
+    uint64_t refused;      /* 503: queue_limit */
+    uint64_t timed_out;    /* 504: timeout */
 };
 
 struct met_node {
-    const char *name;         /* borrowed from the topology */
-    const char *tier;         /* "edge", "shield" or "origin" */
-    int depth;                /* origin 0, its children 1, ... */
+    const char *name; /* borrowed from the topology */
+    const char *tier; /* "edge", "shield" or "origin" */
+    int depth;        /* origin 0, its children 1, ... */
     double egress_cost_per_gb;
     struct met_counters c;
-    struct met_hist *latency; /* time to answer at the node: from a
-                                 request's arrival to its response
-                                 leaving (measured requests); owned,
-                                 NULL until the first (met_node_latency),
-                                 so untouched nodes of a large topology
-                                 cost no histogram */
+    struct met_hist *latency;   /* time to answer at the node: from a
+                                   request's arrival to its response
+                                   leaving (measured requests); owned,
+                                   NULL until the first (met_node_latency),
+                                   so untouched nodes of a large topology
+                                   cost no histogram */
     struct met_window *windows; /* [n_windows], owned */
     uint64_t n_windows;
     uint64_t windows_cap;
@@ -172,15 +182,15 @@ struct met_hist *met_node_latency(struct met_node *n);
 #define MET_MONTH_S (30.0 * 86400.0)
 
 struct met_price_tier {
-    double up_to_gb;          /* 0 in the last tier: no bound */
+    double up_to_gb; /* 0 in the last tier: no bound */
     double usd_per_gb;
 };
 
 /* One provider's prices, copied from the topology. */
 struct met_provider_prices {
-    const char *name;                   /* borrowed */
-    double egress_usd_per_gb;           /* its flat price */
-    struct met_price_tier *tiers;       /* [n_tiers], owned; NULL: flat */
+    const char *name;             /* borrowed */
+    double egress_usd_per_gb;     /* its flat price */
+    struct met_price_tier *tiers; /* [n_tiers], owned; NULL: flat */
     size_t n_tiers;
     double request_usd_per_10k;
     double link_usd_per_mbps_month;
@@ -192,8 +202,8 @@ struct met_provider_prices {
 struct met_billing {
     struct met_provider_prices *providers; /* [n_providers], owned */
     size_t n_providers;
-    int *node_provider;       /* [n_nodes] of the run: index into
-                                 providers, or -1; owned */
+    int *node_provider; /* [n_nodes] of the run: index into
+                           providers, or -1; owned */
 };
 
 /* One provider's bill. The run's amounts are the month's scaled by the
@@ -201,11 +211,11 @@ struct met_billing {
  * are the run's volume times the price. */
 struct met_provider_bill {
     const char *name;
-    uint64_t requests;        /* measured client requests at its edges */
-    uint64_t egress_bytes;    /* bytes_out of all its nodes */
-    uint64_t pushed_bytes;    /* pushed_bytes of all its nodes */
-    double link_p95_mbps;     /* sum of its links' 95th percentiles */
-    double month_factor;      /* 30 days / measured span; 0: no span */
+    uint64_t requests;     /* measured client requests at its edges */
+    uint64_t egress_bytes; /* bytes_out of all its nodes */
+    uint64_t pushed_bytes; /* pushed_bytes of all its nodes */
+    double link_p95_mbps;  /* sum of its links' 95th percentiles */
+    double month_factor;   /* 30 days / measured span; 0: no span */
     double egress_usd, request_usd, link_usd, storage_usd, total_usd;
     double month_egress_usd, month_request_usd, month_link_usd,
         month_storage_usd, month_total_usd;
@@ -228,9 +238,9 @@ extern const char met_billing_schema[];
 
 /* One time-series window of a link with capacity. */
 struct met_link_window {
-    int64_t busy_ns;          /* time in the window with a transfer on the
-                                 link (the link then sends at capacity) */
-    uint64_t offered_bytes;   /* bytes of the transfers that started in it */
+    int64_t busy_ns;        /* time in the window with a transfer on the
+                               link (the link then sends at capacity) */
+    uint64_t offered_bytes; /* bytes of the transfers that started in it */
 };
 
 /*
@@ -244,23 +254,23 @@ struct met_link_window {
  * busy time x capacity.
  */
 struct met_link {
-    const char *from;         /* borrowed: the sending node's name */
-    const char *to;           /* the receiving node's or region's name */
-    int from_node;            /* index of the sending node */
-    int to_is_region;         /* to names a region (the last mile) */
-    int64_t capacity_bps;     /* > 0 */
-    uint64_t transfers;       /* measured transfers started */
-    uint64_t offered_bytes;   /* their bytes: what was asked of the link */
-    uint64_t done;            /* of those, finished */
-    uint64_t delivered_bytes; /* their bytes; = offered_bytes once every
-                                 transfer has finished (conservation) */
+    const char *from;            /* borrowed: the sending node's name */
+    const char *to;              /* the receiving node's or region's name */
+    int from_node;               /* index of the sending node */
+    int to_is_region;            /* to names a region (the last mile) */
+    int64_t capacity_bps;        /* > 0 */
+    uint64_t transfers;          /* measured transfers started */
+    uint64_t offered_bytes;      /* their bytes: what was asked of the link */
+    uint64_t done;               /* of those, finished */
+    uint64_t delivered_bytes;    /* their bytes; = offered_bytes once every
+                                    transfer has finished (conservation) */
     long double transfer_ns_sum; /* time on the link of the finished ones */
-    int64_t busy_ns;          /* measured time with a transfer on it */
-    int64_t end_ns;           /* from the measured start: when it last
-                                 went idle */
-    int64_t last_offer_ns;    /* from the measured start: when the last
-                                 measured transfer started */
-    uint32_t peak_transfers;  /* most transfers on it at once */
+    int64_t busy_ns;             /* measured time with a transfer on it */
+    int64_t end_ns;              /* from the measured start: when it last
+                                    went idle */
+    int64_t last_offer_ns;       /* from the measured start: when the last
+                                    measured transfer started */
+    uint32_t peak_transfers;     /* most transfers on it at once */
     struct met_link_window *windows; /* [n_windows], owned */
     uint64_t n_windows;
     uint64_t windows_cap;
@@ -269,22 +279,22 @@ struct met_link {
 /* What a link (or a node's links together) carried over the measured
  * span, derived from met_link (met_link_summary, met_node_link_summary). */
 struct met_link_stats {
-    double capacity_mbps;     /* summed over a node's links */
-    double span_s;            /* the run's measured span, or longer when
-                                 the link was still busy after it */
-    uint64_t bytes;           /* sent in the span: busy time x capacity */
-    double utilisation;       /* bytes / (capacity x span), in [0, 1] */
-    double mean_mbps;         /* bytes x 8 / span */
-    double peak_mbps;         /* the busiest window's rate */
-    double p95_mbps;          /* 95th percentile of the windows' rates
-                                 (nearest rank): what transit is billed on */
-    double offered_mbps;      /* offered_bytes x 8 / the time from the
-                                 measured start to the last measured
-                                 transfer's start (while requests came) */
-    uint64_t n_windows;       /* windows of the span */
+    double capacity_mbps;        /* summed over a node's links */
+    double span_s;               /* the run's measured span, or longer when
+                                    the link was still busy after it */
+    uint64_t bytes;              /* sent in the span: busy time x capacity */
+    double utilisation;          /* bytes / (capacity x span), in [0, 1] */
+    double mean_mbps;            /* bytes x 8 / span */
+    double peak_mbps;            /* the busiest window's rate */
+    double p95_mbps;             /* 95th percentile of the windows' rates
+                                    (nearest rank): what transit is billed on */
+    double offered_mbps;         /* offered_bytes x 8 / the time from the
+                                    measured start to the last measured
+                                    transfer's start (while requests came) */
+    uint64_t n_windows;          /* windows of the span */
     uint64_t overloaded_windows; /* windows whose offered bytes exceed what
                                     the capacity can send in one */
-    double mean_transfer_ms;  /* finished measured transfers; 0 if none */
+    double mean_transfer_ms;     /* finished measured transfers; 0 if none */
 };
 
 /* Fills *out (OUT) for link k of r. */
@@ -297,11 +307,11 @@ size_t met_node_link_summary(const struct met_run *r, size_t i,
                              struct met_link_stats *out);
 /* One window of a link (or of a node's links together). */
 struct met_link_rate {
-    double busy_s;            /* time with a transfer (summed over links) */
-    uint64_t bytes;           /* sent: busy time x capacity */
-    double utilisation;       /* bytes / (capacity x window) */
-    double mbps;              /* bytes x 8 / window */
-    uint64_t offered_bytes;   /* of the transfers that started in it */
+    double busy_s;          /* time with a transfer (summed over links) */
+    uint64_t bytes;         /* sent: busy time x capacity */
+    double utilisation;     /* bytes / (capacity x window) */
+    double mbps;            /* bytes x 8 / window */
+    uint64_t offered_bytes; /* of the transfers that started in it */
 };
 /* Fills *out (OUT) for window w of link k, or of node i's links. */
 void met_link_window_rate(const struct met_run *r, size_t k, uint64_t w,
@@ -321,8 +331,7 @@ struct met_link_window *met_link_window(struct met_run *r, size_t k,
                                         int64_t t_ns);
 /* Link k was busy over [from_ns, to_ns) (from the measured start, >= 0):
  * adds the time to busy_ns and to each window it overlaps. */
-void met_link_busy(struct met_run *r, size_t k, int64_t from_ns,
-                   int64_t to_ns);
+void met_link_busy(struct met_run *r, size_t k, int64_t from_ns, int64_t to_ns);
 
 /*
  * How client requests were answered, at run and at region level. Every
@@ -443,7 +452,7 @@ extern const char met_alerts_schema[];
  * measured requests that reached the node during it, those it answered
  * with an error and those it held for its add_latency. */
 struct met_brownout {
-    const char *node;         /* borrowed from the topology */
+    const char *node; /* borrowed from the topology */
     int64_t at_ns, duration_ns, add_ns;
     double error_share;
     uint64_t requests, errors, slowed;
@@ -459,7 +468,7 @@ struct met_run {
     const char *topology_path;
     const char *workload_name;
     const char *workload_path;
-    const char *overrides;    /* the --set arguments joined by spaces, or "" */
+    const char *overrides; /* the --set arguments joined by spaces, or "" */
     /* Provenance, borrowed, NULL when unknown: the files' full text and
      * SHA-256 (hex), and the cdnsim that ran. */
     const char *topology_text, *topology_sha256;
@@ -468,8 +477,8 @@ struct met_run {
                                               replays; NULL: none */
     const char *cdnsim_version;
     uint64_t seed;
-    int64_t window_ns;        /* time-series window */
-    int is_complete;          /* 0 if the run was interrupted */
+    int64_t window_ns; /* time-series window */
+    int is_complete;   /* 0 if the run was interrupted */
     /* Client view, measured requests only. */
     uint64_t requests;
     uint64_t bytes;
@@ -489,9 +498,9 @@ struct met_run {
     size_t n_top_by_requests;
     struct met_top_object *top_by_bytes;
     size_t n_top_by_bytes;
-    struct met_node *nodes;   /* in topology order */
+    struct met_node *nodes; /* in topology order */
     size_t n_nodes;
-    struct met_link *links;   /* links with a capacity, or NULL */
+    struct met_link *links; /* links with a capacity, or NULL */
     size_t n_links;
     struct met_brownout *brownouts; /* [n_brownouts], owned; NULL when the
                                        topology has none */
@@ -502,20 +511,20 @@ struct met_run {
                                      pushes */
     uint64_t origin_pushed_bytes; /* of which pushes (sent, whether or not
                                      the node kept them) */
-    uint64_t origin_peak_rps; /* most origin requests in one 1 s window */
+    uint64_t origin_peak_rps;     /* most origin requests in one 1 s window */
     struct met_overload overload; /* of errors, those by overload */
-    uint64_t errors;          /* client requests answered with an error
-                                 (failed) */
-    uint64_t from_cache;      /* served from a cache (met_region) */
+    uint64_t errors;              /* client requests answered with an error
+                                     (failed) */
+    uint64_t from_cache;          /* served from a cache (met_region) */
     uint64_t bytes_from_cache;
     uint64_t from_origin; /* served from the origin */
     uint64_t bytes_from_origin;
     uint64_t bytes_failed;
-    uint64_t outdated;        /* client requests answered with an older
-                                 version of the object than the origin had
-                                 when they were made (served from a copy
-                                 that was fresh by its TTL, or stale) */
-    struct met_billing *billing; /* owned, NULL: no provider billing */
+    uint64_t outdated;             /* client requests answered with an older
+                                      version of the object than the origin had
+                                      when they were made (served from a copy
+                                      that was fresh by its TTL, or stale) */
+    struct met_billing *billing;   /* owned, NULL: no provider billing */
     struct met_baseline *baseline; /* owned, NULL: no --baseline */
     struct met_alerts *alerts;     /* owned, NULL: no metrics.alerts */
     /* Simulated span of the measured requests. */
@@ -524,13 +533,13 @@ struct met_run {
     /* Engine figures: not part of the results (they vary run to run). */
     uint64_t events;
     double wall_s;
-    double peak_rss_mib;      /* the process's peak resident set so far */
+    double peak_rss_mib; /* the process's peak resident set so far */
     /* met_run_window's memo of the last window used: [lo, hi) in ns and
      * its index, so that most calls need no 64-bit division. */
     int64_t window_lo_ns;
     int64_t window_hi_ns;
     uint64_t window_index;
-    char started[32];         /* UTC ISO 8601, wall clock */
+    char started[32]; /* UTC ISO 8601, wall clock */
     char finished[32];
 };
 
@@ -588,12 +597,12 @@ double met_byte_offload(const struct met_run *r);
  * of simulated time, a window's count divided by the window length.
  */
 struct met_origin_load {
-    double mean_rps;          /* origin requests / measured span, all of it */
-    uint64_t settle_windows;  /* windows cut off as the cold start */
-    double settle_s;          /* their length in seconds */
-    uint64_t steady_windows;  /* whole windows after them */
-    double steady_peak_rps;   /* the busiest of those, per second */
-    double steady_mean_rps;   /* their mean */
+    double mean_rps;         /* origin requests / measured span, all of it */
+    uint64_t settle_windows; /* windows cut off as the cold start */
+    double settle_s;         /* their length in seconds */
+    uint64_t steady_windows; /* whole windows after them */
+    double steady_peak_rps;  /* the busiest of those, per second */
+    double steady_mean_rps;  /* their mean */
 };
 
 /* Fills *out (OUT) from r's origin time series. */
@@ -670,29 +679,29 @@ int met_check_db(const char *path, struct sim_err *err);
 
 /* One --vary: a field path and the values it takes. */
 struct met_sweep_vary {
-    const char *path;           /* as for --set: "nodes.edge.cache.policy" */
-    const char *spec;           /* the values as given: "1GiB..8GiB*2" */
-    const char *kind;           /* "size", "duration", "number" or "text" */
-    const char *const *values;  /* [n_values], each as passed to --set */
-    const double *nums;         /* [n_values]: bytes, seconds or the number;
-                                   NULL when kind is "text" */
-    size_t n_values;            /* > 0 */
-    int is_with;                /* a --vary-with: takes the i-th value
-                                   whenever the --vary before it does */
-    const char *const *fields;  /* [n_fields]: the fields a wildcard path
-                                   sets (NULL: path itself) */
+    const char *path;          /* as for --set: "nodes.edge.cache.policy" */
+    const char *spec;          /* the values as given: "1GiB..8GiB*2" */
+    const char *kind;          /* "size", "duration", "number" or "text" */
+    const char *const *values; /* [n_values], each as passed to --set */
+    const double *nums;        /* [n_values]: bytes, seconds or the number;
+                                  NULL when kind is "text" */
+    size_t n_values;           /* > 0 */
+    int is_with;               /* a --vary-with: takes the i-th value
+                                  whenever the --vary before it does */
+    const char *const *fields; /* [n_fields]: the fields a wildcard path
+                                  sets (NULL: path itself) */
     size_t n_fields;
 };
 
 struct met_sweep {
     const char *topology_path;
     const char *workload_path;
-    const char *overrides;      /* the user's --set arguments joined by
-                                   spaces (--seed, --requests included), or
-                                   "" */
-    uint64_t seed;              /* every point's seed unless one varies it */
+    const char *overrides; /* the user's --set arguments joined by
+                              spaces (--seed, --requests included), or
+                              "" */
+    uint64_t seed;         /* every point's seed unless one varies it */
     const struct met_sweep_vary *vary; /* borrowed, [n_vary] */
-    size_t n_vary;              /* > 0 */
+    size_t n_vary;                     /* > 0 */
     /* Provenance, borrowed, as in struct met_run (NULL: unknown). */
     const char *topology_text, *topology_sha256;
     const char *workload_text, *workload_sha256;
@@ -765,15 +774,15 @@ int met_write_db_point_image(const void *image, size_t len, const char *path,
 /* The aggregate of one metric at one point of a sweep (one combination
  * of the other values, with replications): what sweep_summary holds. */
 struct met_summary_row {
-    int64_t point;   /* the combination's number (the point's without
-                        replications) */
-    char *params;    /* its --set arguments, owned */
-    char *metric;    /* the metric's JSON path, owned */
-    int64_t n;       /* runs measured */
+    int64_t point; /* the combination's number (the point's without
+                      replications) */
+    char *params;  /* its --set arguments, owned */
+    char *metric;  /* the metric's JSON path, owned */
+    int64_t n;     /* runs measured */
     double mean;
-    double stddev;   /* sample standard deviation; NAN for one run */
-    double ci95;     /* 95% confidence half-width (Student's t); NAN for
-                        one run */
+    double stddev; /* sample standard deviation; NAN for one run */
+    double ci95;   /* 95% confidence half-width (Student's t); NAN for
+                      one run */
 };
 
 void met_summary_rows_free(struct met_summary_row *rows, size_t n);

@@ -38,8 +38,10 @@ node_init(struct cdn *c, uint32_t i, struct sim_err *err)
         char *field = xasprintf("%s.policy", cn->cache.field);
         sim_err_set(err, -SIM_EBADVAL, cn->cache.policy_mark.file,
                     cn->cache.policy_mark.line, cn->cache.policy_mark.col,
-                    field, "policy \"%s\" needs to know future requests: "
-                    "use it with `cdnsim replay`", cn->cache.policy);
+                    field,
+                    "policy \"%s\" needs to know future requests: "
+                    "use it with `cdnsim replay`",
+                    cn->cache.policy);
         free(field);
         return -SIM_EBADVAL;
     }
@@ -58,8 +60,8 @@ workload_init(struct cdn *c, struct sim_err *err)
         names[r] = t->regions[r].name;
         weights[r] = t->regions[r].weight;
     }
-    int rc = wl_gen_new(c->w, names, weights, (uint32_t)t->n_regions, &c->gen,
-                        err);
+    int rc =
+        wl_gen_new(c->w, names, weights, (uint32_t)t->n_regions, &c->gen, err);
     free(names);
     free(weights);
     return rc;

@@ -7,14 +7,13 @@
 
 #include <stdlib.h>
 
-
 /* Resolves each push's target nodes: caching nodes of the topology. */
 int
 content_init(struct cdn *c, struct sim_err *err)
 {
     const struct cfg_workload *w = c->w;
-    c->push_nodes = xcalloc(w->n_events ? w->n_events : 1,
-                            sizeof *c->push_nodes);
+    c->push_nodes =
+        xcalloc(w->n_events ? w->n_events : 1, sizeof *c->push_nodes);
     if (c->is_no_cdn) /* its events are never scheduled (run.c) */
         return cache_key_init(c, err);
     for (size_t k = 0; k < w->n_events; k++) {
@@ -29,8 +28,8 @@ content_init(struct cdn *c, struct sim_err *err)
                 sim_err_set(err, -SIM_ENOENT, e->to_marks[j].file,
                             e->to_marks[j].line, e->to_marks[j].col, field,
                             "%s\"%s\" is not a caching node of topology "
-                            "\"%s\"", i < 0 ? "" : "the origin ",
-                            e->to[j], c->t->name);
+                            "\"%s\"",
+                            i < 0 ? "" : "the origin ", e->to[j], c->t->name);
                 free(field);
                 return -SIM_ENOENT;
             }
@@ -62,15 +61,14 @@ content_fini(struct cdn *c)
  * and its purge's arrival survives the purge (it has the new content).
  */
 int
-purged_since_stored(const struct cdn *c, const struct cache_obj *o,
-                    int64_t now)
+purged_since_stored(const struct cdn *c, const struct cache_obj *o, int64_t now)
 {
     uint64_t object = key_object(c, o->key);
     const struct cfg_class *cl = wl_gen_class_of(c->gen, object);
     if (o->is_negative || now < cl->purge_delay_ns)
         return 0;
-    uint32_t then = wl_gen_object_version(c->gen, object,
-                                          now - cl->purge_delay_ns);
+    uint32_t then =
+        wl_gen_object_version(c->gen, object, now - cl->purge_delay_ns);
     uint32_t behind = (then - (uint32_t)o->version) & CACHE_VERSION_MASK;
     return behind != 0 && behind < CACHE_VERSION_MASK / 2;
 }
@@ -80,7 +78,7 @@ struct purge_ctx {
     size_t event;
     int64_t now;
     uint64_t n;
-    uint64_t *ids;      /* hard purge by selector: the ids to remove */
+    uint64_t *ids; /* hard purge by selector: the ids to remove */
     size_t n_ids, cap_ids;
 };
 

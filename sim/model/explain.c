@@ -46,8 +46,10 @@ explain_lookup(const struct cdn *c, const struct req *r, enum lookup k,
                     : " (a refresh is on its way)");
         break;
     case LOOKUP_COALESCED:
-        narrate(c, now, "  %s: object %llu is already being fetched: "
-                "waits for that fetch (coalesced)", name, object);
+        narrate(c, now,
+                "  %s: object %llu is already being fetched: "
+                "waits for that fetch (coalesced)",
+                name, object);
         break;
     case LOOKUP_BYPASS:
     case LOOKUP_EXPIRED:
@@ -67,38 +69,50 @@ explain_answer(const struct cdn *c, const struct req *r, enum answer k,
     unsigned long long object = (unsigned long long)r->object;
     switch (k) {
     case ANSWER_LOST:
-        narrate(c, now, "  %s failed while fetching object %llu: its "
-                "waiting requests get an error", name, object);
+        narrate(c, now,
+                "  %s failed while fetching object %llu: its "
+                "waiting requests get an error",
+                name, object);
         break;
     case ANSWER_PASSED:
-        narrate(c, now, "  %s passes %s for object %llu on (not "
-                "cacheable)", name, r->failed ? "an error" : "the answer",
-                object);
+        narrate(c, now,
+                "  %s passes %s for object %llu on (not "
+                "cacheable)",
+                name, r->failed ? "an error" : "the answer", object);
         break;
     case ANSWER_STALE_IF_ERROR:
-        narrate(c, now, "  %s receives an error for object %llu: serves "
-                "its stale copy instead (stale-if-error)", name, object);
+        narrate(c, now,
+                "  %s receives an error for object %llu: serves "
+                "its stale copy instead (stale-if-error)",
+                name, object);
         break;
     case ANSWER_ERROR:
-        narrate(c, now, "  %s receives an error for object %llu", name,
-                object);
+        narrate(c, now, "  %s receives an error for object %llu", name, object);
         break;
     case ANSWER_VALIDATED:
-        narrate(c, now, "  %s receives 304 Not Modified for object %llu: "
-                "its copy is fresh again", name, object);
+        narrate(c, now,
+                "  %s receives 304 Not Modified for object %llu: "
+                "its copy is fresh again",
+                name, object);
         break;
     case ANSWER_GONE:
-        narrate(c, now, "  %s receives 304 Not Modified for object %llu, "
-                "but its copy is gone", name, object);
+        narrate(c, now,
+                "  %s receives 304 Not Modified for object %llu, "
+                "but its copy is gone",
+                name, object);
         break;
     case ANSWER_BODY:
         if (o == NULL)
-            narrate(c, now, "  %s receives object %llu: does not store "
-                    "it (too large, or not admitted)", name, object);
+            narrate(c, now,
+                    "  %s receives object %llu: does not store "
+                    "it (too large, or not admitted)",
+                    name, object);
         else
-            narrate(c, now, "  %s receives object %llu: stores it, "
-                    "evicting %llu object%s", name, object,
-                    (unsigned long long)evicted, evicted == 1 ? "" : "s");
+            narrate(c, now,
+                    "  %s receives object %llu: stores it, "
+                    "evicting %llu object%s",
+                    name, object, (unsigned long long)evicted,
+                    evicted == 1 ? "" : "s");
         break;
     }
 }
@@ -117,16 +131,15 @@ explain_fetch(const struct cdn *c, const struct req *up, uint32_t from,
 
 /* Request r's node sends its answer down to node `to`, arriving at. */
 void
-explain_send(const struct cdn *c, const struct req *r, uint32_t to,
-             int64_t at, int64_t now)
+explain_send(const struct cdn *c, const struct req *r, uint32_t to, int64_t at,
+             int64_t now)
 {
     narrate(c, now, "  %s sends %s %llu to %s, arriving at %.6f s",
             node_name(c, r->node),
             r->failed         ? "an error for object"
             : r->not_modified ? "304 Not Modified for object"
                               : "object",
-            (unsigned long long)r->object, node_name(c, to),
-            (double)at / 1e9);
+            (unsigned long long)r->object, node_name(c, to), (double)at / 1e9);
 }
 
 /* Client request r is answered, after last_mile more on its own link. */
@@ -140,7 +153,8 @@ explain_client(const struct cdn *c, const struct req *r, int64_t last_mile,
                 node_name(c, r->node), region);
         return;
     }
-    narrate(c, now, "  %s answers the client in %s with object %llu: "
+    narrate(c, now,
+            "  %s answers the client in %s with object %llu: "
             "latency %.3f ms (%.3f ms at the edge + %.3f ms to and "
             "from the client)",
             node_name(c, r->node), region, (unsigned long long)r->object,
@@ -166,6 +180,6 @@ explain_service(const struct cdn *c, uint32_t ni, int64_t done, int64_t now)
 void
 explain_fail(const struct cdn *c, uint32_t ni, int64_t now)
 {
-    narrate(c, now, "%s fails: %u waiting requests are lost",
-            node_name(c, ni), c->nodes[ni].waiting_n);
+    narrate(c, now, "%s fails: %u waiting requests are lost", node_name(c, ni),
+            c->nodes[ni].waiting_n);
 }

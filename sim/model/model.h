@@ -35,8 +35,7 @@ struct cache_store;
  * of cc's policy and its field path under cc. Same ownership as cache_new.
  */
 struct cache_store *cache_new_from_cfg(const struct cfg_cache *cc,
-                                       uint64_t rng_seed,
-                                       struct sim_err *err);
+                                       uint64_t rng_seed, struct sim_err *err);
 
 /* The cdn's workload source (for its error and warning counts), or NULL
  * when the cdn was built without a workload. */
@@ -47,19 +46,19 @@ typedef void cdn_progress_fn(void *ctx, uint64_t requests_done,
                              uint64_t requests_total, int64_t sim_now_ns);
 
 struct cdn_run_opts {
-    volatile sig_atomic_t *stop;  /* set non-zero to end the run early */
-    cdn_progress_fn *progress;    /* may be NULL */
+    volatile sig_atomic_t *stop; /* set non-zero to end the run early */
+    cdn_progress_fn *progress;   /* may be NULL */
     void *progress_ctx;
-    FILE *explain;                /* narrate requests here, or NULL */
-    uint64_t explain_n;           /* how many measured requests to narrate */
-    uint64_t top_n;               /* --top N: list the N objects loading
-                                     the origin most (0: none) */
+    FILE *explain;      /* narrate requests here, or NULL */
+    uint64_t explain_n; /* how many measured requests to narrate */
+    uint64_t top_n;     /* --top N: list the N objects loading
+                           the origin most (0: none) */
 };
 
 /*
- * Runs the workload (once per cdn) to the end (every request answered) or until *stop,
- * filling out (initialised here; caller frees with met_run_fini). Returns 0,
- * -SIM_EINTR if stopped early (out then holds what was measured and
+ * Runs the workload (once per cdn) to the end (every request answered) or until
+ * *stop, filling out (initialised here; caller frees with met_run_fini).
+ * Returns 0, -SIM_EINTR if stopped early (out then holds what was measured and
  * out->is_complete is 0), or the workload's error code when a bad trace
  * record ended the arrivals (wl_gen_error(cdn_workload(c)) has the
  * details; out holds what came before it and is_complete is 0).

@@ -38,23 +38,23 @@
 #include "util/xalloc.h"
 
 enum ev_kind {
-    EV_ARRIVAL = 1, /* target: region; the pending client request */
-    EV_REQ_AT,      /* target: node, ref: request slot */
-    EV_RESP_AT,     /* target: node, ref: the slot of the leading request
-                       whose fetch the answer is for */
-    EV_SERVED,      /* target: node, ref: request slot */
-    EV_PURGE,       /* target: node, ref: index of the workload event */
-    EV_PUSH,        /* the same */
-    EV_FAIL,        /* target: a node with servers, at the start of an
-                       outage */
-    EV_LINK_DONE,   /* target: a shared link, ref: its generation
-                       (link.h, shared.c) */
+    EV_ARRIVAL = 1,   /* target: region; the pending client request */
+    EV_REQ_AT,        /* target: node, ref: request slot */
+    EV_RESP_AT,       /* target: node, ref: the slot of the leading request
+                         whose fetch the answer is for */
+    EV_SERVED,        /* target: node, ref: request slot */
+    EV_PURGE,         /* target: node, ref: index of the workload event */
+    EV_PUSH,          /* the same */
+    EV_FAIL,          /* target: a node with servers, at the start of an
+                         outage */
+    EV_LINK_DONE,     /* target: a shared link, ref: its generation
+                         (link.h, shared.c) */
     EV_QUEUE_TIMEOUT, /* target: a node with a timeout: the first waiting
                          request's deadline (overload.c) */
-    EV_TIMED_OUT,   /* target: node, ref: the slot of the 504 answer of a
-                       request whose service outlasts its timeout */
-    EV_BROWNOUT_DONE /* target: node, ref: request slot: a brownout's
-                        add_latency has passed (brownout.c) */
+    EV_TIMED_OUT,     /* target: node, ref: the slot of the 504 answer of a
+                         request whose service outlasts its timeout */
+    EV_BROWNOUT_DONE  /* target: node, ref: request slot: a brownout's
+                         add_latency has passed (brownout.c) */
 };
 
 /* The HTTP code of an error a node's overload protection sent
@@ -73,51 +73,51 @@ enum req_code { CODE_NONE, CODE_429, CODE_503, CODE_504 };
 struct req {
     uint64_t object;
     uint64_t size;
-    int64_t t_arrive;     /* when it reached its node, ns */
-    int64_t ttl_ns;       /* on the way up: the TTL the origin will give
-                             (0 = never expires) */
-    int64_t expires_at;   /* on the way back: the absolute expiry of the
-                             content it carries */
-    int64_t swr_ns;       /* the object's stale-while-revalidate and */
-    int64_t sie_ns;       /* stale-if-error windows (0 = none), as the
-                             workload gives them when the request is made */
+    int64_t t_arrive;   /* when it reached its node, ns */
+    int64_t ttl_ns;     /* on the way up: the TTL the origin will give
+                           (0 = never expires) */
+    int64_t expires_at; /* on the way back: the absolute expiry of the
+                           content it carries */
+    int64_t swr_ns;     /* the object's stale-while-revalidate and */
+    int64_t sie_ns;     /* stale-if-error windows (0 = none), as the
+                           workload gives them when the request is made */
     uint32_t node;
-    uint32_t child;       /* the child's leading request this one fetches
-                             for, or REQ_NIL for a client request */
-    uint32_t next;        /* next coalesced waiter; free-list link when free */
-    uint32_t asked;       /* on the way up: the workload's version of the
-                             object when the client asked, which the
-                             origin answers with, or WL_NO_VERSION (its
-                             own change_interval rule decides) */
-    uint32_t version;     /* on the way back: the content's version */
-    uint32_t cond;        /* the version the requester holds and asks to
-                             revalidate, or NO_VERSION: a plain GET */
-    uint32_t current;     /* a client request: the origin's version when it
-                             was made, to tell an outdated answer; or
-                             NO_VERSION when objects never change */
-    uint32_t hash;        /* hash_key32(object), set with object: the one
-                             hashing for every table on the way */
+    uint32_t child;   /* the child's leading request this one fetches
+                         for, or REQ_NIL for a client request */
+    uint32_t next;    /* next coalesced waiter; free-list link when free */
+    uint32_t asked;   /* on the way up: the workload's version of the
+                         object when the client asked, which the
+                         origin answers with, or WL_NO_VERSION (its
+                         own change_interval rule decides) */
+    uint32_t version; /* on the way back: the content's version */
+    uint32_t cond;    /* the version the requester holds and asks to
+                         revalidate, or NO_VERSION: a plain GET */
+    uint32_t current; /* a client request: the origin's version when it
+                         was made, to tell an outdated answer; or
+                         NO_VERSION when objects never change */
+    uint32_t hash;    /* hash_key32(object), set with object: the one
+                         hashing for every table on the way */
     uint16_t region;
-    uint8_t measured : 1; /* not part of the warm-up */
-    uint8_t explain : 1;  /* narrated by --explain */
-    uint8_t failed : 1;   /* on the way back: an error, not the object */
+    uint8_t measured : 1;     /* not part of the warm-up */
+    uint8_t explain : 1;      /* narrated by --explain */
+    uint8_t failed : 1;       /* on the way back: an error, not the object */
     uint8_t not_modified : 1; /* on the way back: a 304, no body */
     uint8_t background : 1;   /* a stale-while-revalidate refresh: no
                                  client waits for it */
     uint8_t bypass : 1;       /* not cacheable: passed through, unstored */
     uint8_t negative : 1;     /* on the way back: a 404 */
     uint8_t purged_on_change : 1; /* its class has purge_on_change */
-    uint8_t via_origin : 1;   /* on the way back: the origin answered (a
-                                 body or a 304), not a cached copy */
-    uint8_t current_rises : 1; /* current is the model's own version, which
-                                  only rises: a newer answer (the object
-                                  changed during the fetch) is not old */
-    uint8_t outcome : 4;      /* enum met_outcome as the lookup saw it;
-                                 settled when the node answers */
-    uint8_t code : 2;         /* on the way back: enum req_code of an
-                                 error. At a node, before its lookup:
-                                 CODE_504 marks a request in service whose
-                                 504 already went (overload.c) */
+    uint8_t via_origin : 1;       /* on the way back: the origin answered (a
+                                     body or a 304), not a cached copy */
+    uint8_t current_rises : 1;    /* current is the model's own version, which
+                                     only rises: a newer answer (the object
+                                     changed during the fetch) is not old */
+    uint8_t outcome : 4;          /* enum met_outcome as the lookup saw it;
+                                     settled when the node answers */
+    uint8_t code : 2;             /* on the way back: enum req_code of an
+                                     error. At a node, before its lookup:
+                                     CODE_504 marks a request in service whose
+                                     504 already went (overload.c) */
 };
 
 /* A cache key (cache_key.c): bits 0-41 the object, 42-55 the tracking
@@ -129,27 +129,27 @@ struct req {
 
 /* The cache key rules of a run whose classes vary (cache_key.c). */
 struct key_rules {
-    gsl_rng *rng;                /* the variant and tracking draws */
-    uint8_t *strip;              /* [node * n_classes + class]: the node's
-                                    key leaves out the class's tracking
-                                    parameter */
-    uint8_t *strips_any;         /* [node]: for some class */
-    struct idmap *held;          /* [node]: object -> keys held, caching
-                                    nodes only */
+    gsl_rng *rng;        /* the variant and tracking draws */
+    uint8_t *strip;      /* [node * n_classes + class]: the node's
+                            key leaves out the class's tracking
+                            parameter */
+    uint8_t *strips_any; /* [node]: for some class */
+    struct idmap *held;  /* [node]: object -> keys held, caching
+                            nodes only */
 };
 
 /* One direction pair of a link from a node to an upstream node. */
 struct link {
-    int64_t up_ns;               /* one-way delay upstream */
-    int64_t down_ns;             /* and back; up + down = the RTT */
-    int64_t down_bps;            /* bandwidth, or -1: unlimited */
-    uint32_t up_channel;         /* requests going up */
-    uint32_t down_channel;       /* answers coming down */
-    int32_t shared;              /* index into cdn.shared when the link
-                                    down has a capacity, else -1 */
-    int32_t hop;                 /* index into cdn.hops when its latency
-                                    is a mapping (hop.c), else -1: the
-                                    constant up_ns and down_ns */
+    int64_t up_ns;         /* one-way delay upstream */
+    int64_t down_ns;       /* and back; up + down = the RTT */
+    int64_t down_bps;      /* bandwidth, or -1: unlimited */
+    uint32_t up_channel;   /* requests going up */
+    uint32_t down_channel; /* answers coming down */
+    int32_t shared;        /* index into cdn.shared when the link
+                              down has a capacity, else -1 */
+    int32_t hop;           /* index into cdn.hops when its latency
+                              is a mapping (hop.c), else -1: the
+                              constant up_ns and down_ns */
 };
 
 /* A link whose latency is a mapping (hop.c): its own random stream and,
@@ -163,7 +163,7 @@ struct hop {
                             oldest at idle_head */
     uint32_t idle_head;
     uint32_t n_idle;
-    uint32_t n_busy;     /* pool connections carrying a request */
+    uint32_t n_busy; /* pool connections carrying a request */
 };
 
 /* A link with a capacity (link_capacity_mbps), shared by the bodies it
@@ -171,14 +171,14 @@ struct hop {
 struct shared_link {
     struct link_ps ps;
     int64_t capacity_bps;
-    uint32_t from;               /* the sending node */
-    uint32_t to;                 /* the receiving node, or region */
+    uint32_t from; /* the sending node */
+    uint32_t to;   /* the receiving node, or region */
     int to_is_region;
-    int64_t down_ns;             /* what follows the last byte: node
-                                    links, the propagation down; a
-                                    region's, the client's whole RTT,
-                                    added to its latency */
-    uint32_t down_channel;       /* node links: where answers arrive */
+    int64_t down_ns;       /* what follows the last byte: node
+                              links, the propagation down; a
+                              region's, the client's whole RTT,
+                              added to its latency */
+    uint32_t down_channel; /* node links: where answers arrive */
 };
 
 /* What a shared link's transfer carries: the slot of a child's request
@@ -186,12 +186,12 @@ struct shared_link {
 #define XFER_CLIENT (1ULL << 32)
 
 struct node {
-    struct cache_store *cache;   /* NULL for an origin */
-    uint32_t parent;             /* REQ_NIL for an origin */
-    uint32_t backup;             /* backup parent, or REQ_NIL */
+    struct cache_store *cache; /* NULL for an origin */
+    uint32_t parent;           /* REQ_NIL for an origin */
+    uint32_t backup;           /* backup parent, or REQ_NIL */
     struct link to_parent;
-    struct link to_backup;       /* valid only when backup != REQ_NIL */
-    struct idmap inflight;       /* object -> leading request slot */
+    struct link to_backup; /* valid only when backup != REQ_NIL */
+    struct idmap inflight; /* object -> leading request slot */
     /* What the node stored and lost, per object (miss_cause.c): 2 bits
      * an object below cdn.seen_dense, in pages made on first use; the
      * rest in seen_sparse (made on first use too). */
@@ -204,12 +204,12 @@ struct node {
     /* Processing capacity (cfg_service), when the node has one. */
     const struct cfg_service *service; /* NULL: requests take no time */
     gsl_rng *service_rng;
-    uint32_t busy;               /* servers at work */
-    uint32_t is_gated;           /* service or overload protection is set:
-                                    a request does not go straight to its
-                                    lookup (node_arrive) */
-    uint32_t *waiting;           /* FIFO ring of request slots */
-    size_t waiting_cap;          /* a power of two, or 0 */
+    uint32_t busy;      /* servers at work */
+    uint32_t is_gated;  /* service or overload protection is set:
+                           a request does not go straight to its
+                           lookup (node_arrive) */
+    uint32_t *waiting;  /* FIFO ring of request slots */
+    size_t waiting_cap; /* a power of two, or 0 */
     uint32_t waiting_head;
     uint32_t waiting_n;
 };
@@ -218,81 +218,81 @@ struct node {
  * refilling over a whole number of ns at rate_milli tokens per 1000 s
  * adds exactly rate_milli x ns units (overload.c). */
 struct token_bucket {
-    int64_t level;               /* tokens x 1e12 */
-    int64_t at;                  /* when level was last brought up to date */
+    int64_t level; /* tokens x 1e12 */
+    int64_t at;    /* when level was last brought up to date */
 };
 
 /* A node's overload protection (overload.c), kept apart from struct node
  * so that nodes stay as small as they were. */
 struct node_overload {
     const struct cfg_overload *cfg; /* NULL: the node has none */
-    int64_t timeout_armed_at;    /* the pending EV_QUEUE_TIMEOUT, or -1 */
-    struct token_bucket *buckets;/* rate_limit: one, or one per region */
+    int64_t timeout_armed_at;       /* the pending EV_QUEUE_TIMEOUT, or -1 */
+    struct token_bucket *buckets;   /* rate_limit: one, or one per region */
 };
 
 struct cdn {
-    const struct cfg_topology *t;  /* borrowed */
-    const struct cfg_workload *w;  /* borrowed */
+    const struct cfg_topology *t; /* borrowed */
+    const struct cfg_workload *w; /* borrowed */
     struct node *nodes;
     uint32_t n_nodes;
     struct cfg_region_link *region_links; /* [region_links_at[region] + k]:
                                       the links to the edges a region can
                                       reach (RTT, bandwidth, share), lowest
                                       RTT first; n_links in its cfg_region */
-    size_t *region_links_at;       /* [region] */
-    int32_t *region_shared;        /* [region_links_at[region] + k]: the
-                                      index into shared of that link, or
-                                      -1; NULL when no region link has a
-                                      capacity */
-    struct node_overload *overload; /* [node], or NULL when no node has
-                                      overload protection */
-    struct hop *hops;              /* links whose latency is a mapping */
+    size_t *region_links_at;              /* [region] */
+    int32_t *region_shared;               /* [region_links_at[region] + k]: the
+                                             index into shared of that link, or
+                                             -1; NULL when no region link has a
+                                             capacity */
+    struct node_overload *overload;       /* [node], or NULL when no node has
+                                            overload protection */
+    struct hop *hops;                     /* links whose latency is a mapping */
     uint32_t n_hops;
-    int32_t *region_hop;           /* [region_links_at[region] + k]: the
-                                      index into hops, or -1; NULL when no
-                                      region link has one */
-    int64_t *hop_down_ns;          /* [request slot]: a fetch's drawn way
-                                      down, set by hop_up_ns */
+    int32_t *region_hop;  /* [region_links_at[region] + k]: the
+                             index into hops, or -1; NULL when no
+                             region link has one */
+    int64_t *hop_down_ns; /* [request slot]: a fetch's drawn way
+                             down, set by hop_up_ns */
     size_t hop_down_cap;
-    struct shared_link *shared;    /* links with a capacity, or NULL */
+    struct shared_link *shared; /* links with a capacity, or NULL */
     uint32_t n_shared;
     size_t shared_cap;
-    gsl_rng **routing_rng;         /* [region]: weighted routing only */
+    gsl_rng **routing_rng;           /* [region]: weighted routing only */
     struct node_brownout *brownouts; /* [node] (brownout.c), or NULL when
                                       the topology has no brownouts */
     int has_outages;
-    struct top_counter *top;       /* --top's counts (top.c), or NULL */
-    uint64_t seen_dense;           /* object ids below it are the synthetic
-                                      catalog's: node.seen_pages hold them */
-    int **push_nodes;              /* [event]: node indices of a push */
-    int64_t **purge_reach;         /* [event][node]: when a purge reaches
-                                      the node, or -1 (purge_order.c) */
-    int has_staged_purges;         /* some purge has order: */
-    struct placement *placement;   /* nodes' placements (placement.c), or
-                                      NULL when every node stores
-                                      everywhere */
-    struct alerts *alerts;         /* metrics.alerts (alerts.c), or NULL */
-    int is_no_cdn;                 /* the --baseline no-cdn topology
-                                      (cfg_topology.is_no_cdn): every
-                                      request passes its edge uncached and
-                                      the workload's events do nothing */
-    struct key_rules *keys;        /* cache keys with variants and query
-                                      strings (cache_key.c), or NULL:
-                                      keys are object ids */
+    struct top_counter *top;     /* --top's counts (top.c), or NULL */
+    uint64_t seen_dense;         /* object ids below it are the synthetic
+                                    catalog's: node.seen_pages hold them */
+    int **push_nodes;            /* [event]: node indices of a push */
+    int64_t **purge_reach;       /* [event][node]: when a purge reaches
+                                    the node, or -1 (purge_order.c) */
+    int has_staged_purges;       /* some purge has order: */
+    struct placement *placement; /* nodes' placements (placement.c), or
+                                    NULL when every node stores
+                                    everywhere */
+    struct alerts *alerts;       /* metrics.alerts (alerts.c), or NULL */
+    int is_no_cdn;               /* the --baseline no-cdn topology
+                                    (cfg_topology.is_no_cdn): every
+                                    request passes its edge uncached and
+                                    the workload's events do nothing */
+    struct key_rules *keys;      /* cache keys with variants and query
+                                    strings (cache_key.c), or NULL:
+                                    keys are object ids */
     struct sim_queue q;
     struct wl_gen *gen;
-    struct wl_request pending;     /* the next client request */
-    uint32_t pending_hash;         /* hash_key32(pending.object) */
-    int gen_error;                 /* the workload's error code (a bad trace
-                                      record) that ended arrivals, or 0 */
+    struct wl_request pending; /* the next client request */
+    uint32_t pending_hash;     /* hash_key32(pending.object) */
+    int gen_error;             /* the workload's error code (a bad trace
+                                  record) that ended arrivals, or 0 */
     uint32_t arrival_channel;
     struct req *reqs;
     size_t reqs_cap;
     uint32_t reqs_used;
     uint32_t req_free;
-    uint64_t generated;            /* client requests born so far */
+    uint64_t generated; /* client requests born so far */
     int has_run;
-    volatile sig_atomic_t *stop;   /* cdn_run's opts->stop, or NULL */
+    volatile sig_atomic_t *stop; /* cdn_run's opts->stop, or NULL */
     /* --explain: narrate the life of the first measured requests. */
     FILE *explain;
     uint64_t explain_left;
@@ -300,7 +300,7 @@ struct cdn {
     struct met_run *m;
     int64_t measured_start;
     int has_measured_start;
-    int64_t origin_second;         /* current 1 s window of origin load */
+    int64_t origin_second; /* current 1 s window of origin load */
     uint64_t origin_second_count;
 };
 
@@ -309,26 +309,26 @@ struct cdn {
  * the lifecycle, the counters and --explain all act on.
  */
 enum lookup {
-    LOOKUP_ORIGIN,    /* the node is an origin: it has everything */
-    LOOKUP_BYPASS,    /* not cacheable: no lookup, straight upstream */
-    LOOKUP_HIT,       /* a fresh copy */
-    LOOKUP_STALE,     /* a stale copy usable under stale-while-
-                         revalidate; a refresh is already on its way */
+    LOOKUP_ORIGIN,        /* the node is an origin: it has everything */
+    LOOKUP_BYPASS,        /* not cacheable: no lookup, straight upstream */
+    LOOKUP_HIT,           /* a fresh copy */
+    LOOKUP_STALE,         /* a stale copy usable under stale-while-
+                             revalidate; a refresh is already on its way */
     LOOKUP_STALE_REFRESH, /* the same, and this request starts it */
-    LOOKUP_COALESCED, /* a fetch for the object is on its way: wait */
-    LOOKUP_EXPIRED,   /* an expired copy: revalidate it upstream */
-    LOOKUP_MISS       /* no copy: fetch it */
+    LOOKUP_COALESCED,     /* a fetch for the object is on its way: wait */
+    LOOKUP_EXPIRED,       /* an expired copy: revalidate it upstream */
+    LOOKUP_MISS           /* no copy: fetch it */
 };
 
 /* What the answer to a node's fetch does at the node (request.c). */
 enum answer {
-    ANSWER_LOST,      /* the node failed while the fetch was out */
-    ANSWER_PASSED,    /* a bypass fetch: passed on, nothing stored */
-    ANSWER_ERROR,     /* an error, passed to every waiter */
+    ANSWER_LOST,           /* the node failed while the fetch was out */
+    ANSWER_PASSED,         /* a bypass fetch: passed on, nothing stored */
+    ANSWER_ERROR,          /* an error, passed to every waiter */
     ANSWER_STALE_IF_ERROR, /* an error, but a stale copy may serve */
-    ANSWER_VALIDATED, /* a 304 for the copy held: fresh again */
-    ANSWER_GONE,      /* a 304 for a copy evicted meanwhile: refetch */
-    ANSWER_BODY       /* the object (or a 404): stored if admitted */
+    ANSWER_VALIDATED,      /* a 304 for the copy held: fresh again */
+    ANSWER_GONE,           /* a 304 for a copy evicted meanwhile: refetch */
+    ANSWER_BODY            /* the object (or a 404): stored if admitted */
 };
 
 /* Saturating a + b for b >= 0. */
@@ -348,7 +348,7 @@ transfer_ns(uint64_t size, int64_t bps)
      * slow link. */
     double ns = (double)size * 8e9 / (double)bps;
     return ns < (double)CFG_TIME_MAX_NS ? (int64_t)llround(ns)
-                                         : CFG_TIME_MAX_NS;
+                                        : CFG_TIME_MAX_NS;
 }
 
 /* A request slot from the pool; may move c->reqs. */
@@ -412,7 +412,8 @@ uint32_t route_client_by_rule(const struct cdn *c, uint32_t r, int64_t now);
 static inline const struct cfg_region_link *
 region_link_to(const struct cdn *c, uint32_t r, uint32_t e)
 {
-    const struct cfg_region_link *list = &c->region_links[c->region_links_at[r]];
+    const struct cfg_region_link *list =
+        &c->region_links[c->region_links_at[r]];
     size_t n = c->t->regions[r].n_links;
     for (size_t k = 0; k < n; k++)
         if ((uint32_t)list[k].node == e)
@@ -420,7 +421,6 @@ region_link_to(const struct cdn *c, uint32_t r, uint32_t e)
     SIM_ASSERT(!"a client was routed to an edge its region cannot reach");
     return list;
 }
-
 
 /* The link from node i up to node up (its parent or its backup). */
 static inline const struct link *
@@ -456,8 +456,7 @@ node_seems_down(const struct cdn *c, uint32_t i, int64_t now)
  * A node that fails loses the requests it holds: those waiting for a
  * server or in service, and those waiting for an answer from upstream. */
 static inline int
-node_failed_since(const struct cdn *c, uint32_t i, int64_t since,
-                  int64_t now)
+node_failed_since(const struct cdn *c, uint32_t i, int64_t since, int64_t now)
 {
     return c->has_outages && outage_failed_since(c, i, since, now);
 }
@@ -548,9 +547,8 @@ void overload_fini(struct cdn *c);
 static inline struct node_overload *
 node_overload(const struct cdn *c, uint32_t ni)
 {
-    return c->overload != NULL && c->overload[ni].cfg != NULL
-               ? &c->overload[ni]
-               : NULL;
+    return c->overload != NULL && c->overload[ni].cfg != NULL ? &c->overload[ni]
+                                                              : NULL;
 }
 
 /* Does node ni turn request s away on arrival (rate_limit, or
@@ -621,8 +619,7 @@ int purge_order_init(struct cdn *c, struct sim_err *err);
 void purge_order_fini(struct cdn *c);
 /* Schedules purge event k's arrival at every node it targets. */
 void purge_order_schedule(struct cdn *c, size_t k);
-void purge_order_check_refill(struct cdn *c, const struct req *r,
-                              int64_t now);
+void purge_order_check_refill(struct cdn *c, const struct req *r, int64_t now);
 
 /* placement.c: where copies are kept (a node's placement:). */
 void placement_init(struct cdn *c);
@@ -639,8 +636,7 @@ int placement_keeps(struct cdn *c, uint32_t s, int64_t now);
 /* observe.c: the one place each outcome is counted and narrated. */
 void observe_purged_copy(struct cdn *c, const struct req *r, int64_t now);
 void observe_answer(struct cdn *c, const struct req *r, enum answer k,
-                    const struct cache_obj *o, uint64_t evicted,
-                    int64_t now);
+                    const struct cache_obj *o, uint64_t evicted, int64_t now);
 void observe_stale_if_error(struct cdn *c, const struct req *q, int64_t now);
 void observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
                     int64_t now);
@@ -695,14 +691,13 @@ void narrate(const struct cdn *c, int64_t now, const char *fmt, ...)
 void explain_lookup(const struct cdn *c, const struct req *r, enum lookup k,
                     int64_t now);
 void explain_answer(const struct cdn *c, const struct req *r, enum answer k,
-                    const struct cache_obj *o, uint64_t evicted,
-                    int64_t now);
+                    const struct cache_obj *o, uint64_t evicted, int64_t now);
 void explain_fetch(const struct cdn *c, const struct req *up, uint32_t from,
                    const char *why, int64_t now);
 void explain_send(const struct cdn *c, const struct req *r, uint32_t to,
                   int64_t at, int64_t now);
-void explain_client(const struct cdn *c, const struct req *r,
-                    int64_t last_mile, int64_t now);
+void explain_client(const struct cdn *c, const struct req *r, int64_t last_mile,
+                    int64_t now);
 void explain_service(const struct cdn *c, uint32_t ni, int64_t done,
                      int64_t now);
 void explain_fail(const struct cdn *c, uint32_t ni, int64_t now);

@@ -39,9 +39,10 @@ void
 observe_purged_copy(struct cdn *c, const struct req *r, int64_t now)
 {
     if (r->explain)
-        narrate(c, now, "  %s: its copy was purged when object %llu "
-                "changed", node_name(c, r->node),
-                (unsigned long long)r->object);
+        narrate(c, now,
+                "  %s: its copy was purged when object %llu "
+                "changed",
+                node_name(c, r->node), (unsigned long long)r->object);
     if (r->measured)
         c->m->nodes[r->node].c.purged++;
 }
@@ -166,8 +167,7 @@ observe_refused(struct cdn *c, const struct req *r, int64_t now)
  * asked_size is its object's size (r->size is a 404's when the origin
  * lacks it). Decides whether --explain narrates it. */
 void
-observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
-                int64_t now)
+observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size, int64_t now)
 {
     if (r->measured && c->explain_left > 0) {
         c->explain_left--;
@@ -175,9 +175,8 @@ observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
         char size[32];
         format_size(asked_size, size, sizeof size);
         narrate(c, now, "request %llu: object %llu (%s) from %s reaches %s",
-                (unsigned long long)c->generated,
-                (unsigned long long)r->object, size,
-                c->t->regions[r->region].name, node_name(c, r->node));
+                (unsigned long long)c->generated, (unsigned long long)r->object,
+                size, c->t->regions[r->region].name, node_name(c, r->node));
     }
     if (r->measured) {
         struct met_run *m = c->m;
@@ -236,8 +235,8 @@ observe_push(struct cdn *c, uint32_t ni, size_t k, uint64_t sent,
     if (explain_is_on(c)) {
         char size[32];
         format_size(stored, size, sizeof size);
-        narrate(c, now, "%s: a push fills %s with %s",
-                c->w->events[k].field, node_name(c, ni), size);
+        narrate(c, now, "%s: a push fills %s with %s", c->w->events[k].field,
+                node_name(c, ni), size);
     }
 }
 

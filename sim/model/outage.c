@@ -52,8 +52,7 @@ outage_is_down(const struct cdn *c, uint32_t i, int64_t now)
 }
 
 int
-outage_failed_since(const struct cdn *c, uint32_t i, int64_t since,
-                    int64_t now)
+outage_failed_since(const struct cdn *c, uint32_t i, int64_t since, int64_t now)
 {
     const struct node *n = &c->nodes[i];
     for (const struct cfg_outage *o = n->outage_first;

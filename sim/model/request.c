@@ -29,8 +29,7 @@ answer_client(struct cdn *c, uint32_t s, int64_t now)
     const struct req *r = &c->reqs[s];
     int64_t last_mile = 0;
     if (!r->failed) {
-        const struct cfg_region_link *l =
-            region_link_to(c, r->region, r->node);
+        const struct cfg_region_link *l = region_link_to(c, r->region, r->node);
         if (l->capacity_bps > 0) {
             shared_send(c, c->region_shared[l - c->region_links], now, s,
                         XFER_CLIENT | s);
@@ -172,8 +171,7 @@ lookup(struct cdn *c, struct req *r, int64_t now, struct cache_obj **copy,
     if (o != NULL && o->expires_at > now)
         return LOOKUP_HIT;
     *leader = idmap_get_slot(&n->inflight, r->object, r->hash, slot);
-    if (o != NULL && r->swr_ns > 0 &&
-        now < add_sat(o->expires_at, r->swr_ns))
+    if (o != NULL && r->swr_ns > 0 && now < add_sat(o->expires_at, r->swr_ns))
         return *leader == IDMAP_EMPTY ? LOOKUP_STALE_REFRESH : LOOKUP_STALE;
     if (*leader != IDMAP_EMPTY)
         return LOOKUP_COALESCED;

@@ -13,8 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 static void
-link_init(struct link *l, const struct cfg_topology *t, size_t from,
-          size_t to)
+link_init(struct link *l, const struct cfg_topology *t, size_t from, size_t to)
 {
     int64_t rtt = cfg_link_rtt(t, from, to);
     l->up_ns = rtt / 2;

@@ -85,8 +85,8 @@ client_arrival(struct cdn *c, int64_t now)
     r->region = (uint16_t)reg;
     int bypass =
         c->is_no_cdn || p->is_uncacheable || wl_is_uncacheable(c->w, p->object);
-    int purged_on_change = c->w->n_classes > 0 &&
-                           c->w->classes[p->class_id].is_purged_on_change;
+    int purged_on_change =
+        c->w->n_classes > 0 && c->w->classes[p->class_id].is_purged_on_change;
     /* The flags together, so that they are one read-modify-write of their
      * bytes (one at a time, each would read back a byte just stored). */
     r->measured = (uint8_t)measured;

@@ -25,8 +25,7 @@ service_draw(const struct node *n)
     case CFG_SERVICE_LOGNORMAL:
         /* The mean is the configured one: mu = ln(mean) - sigma^2 / 2. */
         v = gsl_ran_lognormal(n->service_rng,
-                              log(mean) - sv->sigma * sv->sigma / 2,
-                              sv->sigma);
+                              log(mean) - sv->sigma * sv->sigma / 2, sv->sigma);
         break;
     }
     if (!(v < (double)CFG_TIME_MAX_NS)) /* a far tail: see cdn_run */

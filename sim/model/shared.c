@@ -68,15 +68,13 @@ shared_init(struct cdn *c)
             if (l->capacity_bps <= 0)
                 continue;
             if (c->region_shared == NULL) {
-                c->region_shared =
-                    xmalloc(n_links * sizeof *c->region_shared);
+                c->region_shared = xmalloc(n_links * sizeof *c->region_shared);
                 for (size_t m = 0; m < n_links; m++)
                     c->region_shared[m] = -1;
             }
             /* The client's whole RTT follows the body's last byte. */
-            c->region_shared[k] = shared_add(c, l->capacity_bps,
-                                             (uint32_t)l->node, r, 1,
-                                             l->rtt_ns, 0);
+            c->region_shared[k] = shared_add(
+                c, l->capacity_bps, (uint32_t)l->node, r, 1, l->rtt_ns, 0);
         }
     }
 }

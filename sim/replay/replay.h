@@ -30,48 +30,48 @@
 #include "workload/workload.h" /* enum trace_format, struct trace_opts */
 
 struct replay_capacity {
-    uint64_t value;   /* bytes (objects with unit_size); used when
-                         fraction is 0 */
-    double fraction;  /* in (0, 1): that share of the working set (distinct
-                         objects with unit_size, else their bytes, each
-                         object counted at its first size), rounded to the
-                         nearest whole number; 0 = use value */
+    uint64_t value;  /* bytes (objects with unit_size); used when
+                        fraction is 0 */
+    double fraction; /* in (0, 1): that share of the working set (distinct
+                        objects with unit_size, else their bytes, each
+                        object counted at its first size), rounded to the
+                        nearest whole number; 0 = use value */
 };
 
 struct replay_opts {
     const char *trace_path;
     enum trace_format format;
     const struct trace_opts *trace_opts; /* may be NULL */
-    const char *const *policies;        /* registered policy names */
-    size_t n_policies;                  /* > 0 */
+    const char *const *policies;         /* registered policy names */
+    size_t n_policies;                   /* > 0 */
     const struct replay_capacity *capacities;
-    size_t n_capacities;                /* > 0 */
-    const char *admission;   /* admission filter name; NULL = "always" */
+    size_t n_capacities;   /* > 0 */
+    const char *admission; /* admission filter name; NULL = "always" */
     const struct cfg_kv *admission_params; /* the filter's parameters, for
                                               every cache; may be NULL */
     size_t n_admission_params;
-    int unit_size;           /* every request's size counts as 1 */
-    uint64_t warmup;         /* first requests that fill the caches but are
-                                not counted */
-    uint64_t seed;           /* each cache's random stream (all the same,
-                                so a cache's result does not depend on
-                                what else runs in the pass) */
+    int unit_size;               /* every request's size counts as 1 */
+    uint64_t warmup;             /* first requests that fill the caches but are
+                                    not counted */
+    uint64_t seed;               /* each cache's random stream (all the same,
+                                    so a cache's result does not depend on
+                                    what else runs in the pass) */
     volatile sig_atomic_t *stop; /* set non-zero to end early; may be NULL */
 };
 
 /* One cache's outcome. */
 struct replay_result {
-    const char *policy;     /* the policy's registered name (static) */
-    const char *admission;  /* borrowed from opts, or "always" */
-    uint64_t capacity;      /* bytes, or objects with unit_size */
-    uint64_t requests;      /* counted requests (after the warmup) */
-    uint64_t misses;        /* of the counted requests */
-    uint64_t bytes;         /* bytes the counted requests asked for */
-    uint64_t bytes_missed;  /* of which were misses */
-    uint64_t n_fed;         /* every request fed, warmup included */
-    double seconds;         /* wall time spent inside this cache's lookups
-                               and inserts (not reading the trace);
-                               n_fed / seconds is its throughput */
+    const char *policy;    /* the policy's registered name (static) */
+    const char *admission; /* borrowed from opts, or "always" */
+    uint64_t capacity;     /* bytes, or objects with unit_size */
+    uint64_t requests;     /* counted requests (after the warmup) */
+    uint64_t misses;       /* of the counted requests */
+    uint64_t bytes;        /* bytes the counted requests asked for */
+    uint64_t bytes_missed; /* of which were misses */
+    uint64_t n_fed;        /* every request fed, warmup included */
+    double seconds;        /* wall time spent inside this cache's lookups
+                              and inserts (not reading the trace);
+                              n_fed / seconds is its throughput */
 };
 
 struct replay_summary {

@@ -311,9 +311,9 @@ rep_plot_draw(struct rep_plotter *pl, struct rep_plot *p)
     if ((code = outfile_commit(&p->data_out, pl->err)) != 0)
         goto out;
     strbuf_printf(&b,
-                   "# %s.gp: written by cdnsim report. Draw again with:"
-                   " gnuplot %s\n",
-                   p->name, script);
+                  "# %s.gp: written by cdnsim report. Draw again with:"
+                  " gnuplot %s\n",
+                  p->name, script);
     strbuf_put(&b, "tdir = ");
     gp_quote(&b, tdir);
     strbuf_put(&b, "\ndata = ");

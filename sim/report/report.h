@@ -20,22 +20,22 @@
 
 struct rep_opts {
     const char *db_path;
-    int64_t run_id;        /* > 0: report this run */
+    int64_t run_id;             /* > 0: report this run */
     const int64_t *compare_ids; /* [n_compare] >= 2: compare these runs
                                    side by side instead */
     size_t n_compare;
-    int64_t sweep_id;      /* > 0: report this sweep; with run_id also 0,
-                              the newest run */
-    const char *out_dir;   /* created, parents too, if missing */
-    const char *templates; /* directory of the *.gp templates, or NULL to
-                              look next to the executable (see
-                              rep_find_templates) */
-    const char *x_path;    /* sweeps: the --vary path on the x axis, or
-                              NULL to pick the first numeric one */
+    int64_t sweep_id;           /* > 0: report this sweep; with run_id also 0,
+                                   the newest run */
+    const char *out_dir;        /* created, parents too, if missing */
+    const char *templates;      /* directory of the *.gp templates, or NULL to
+                                   look next to the executable (see
+                                   rep_find_templates) */
+    const char *x_path;         /* sweeps: the --vary path on the x axis, or
+                                   NULL to pick the first numeric one */
     const char *const *metrics; /* sweeps: --metric paths to draw too,
                                    [n_metrics] */
     size_t n_metrics;
-    unsigned width;        /* plot size; > 0 */
+    unsigned width; /* plot size; > 0 */
     unsigned height;
     FILE *log; /* each file written is named here, or NULL */
 };
@@ -123,12 +123,12 @@ enum rep_scope {
 
 /* One metric: a path of the run's JSON and how to read it back. */
 struct rep_metric {
-    char *path;     /* as given, owned */
-    char *sql;      /* SELECT of its value for run ?1 and name ?2, owned;
-                       no row or NULL: not measured (no such name) */
-    char *name;     /* the node, tier or region, owned; NULL for a run's */
+    char *path; /* as given, owned */
+    char *sql;  /* SELECT of its value for run ?1 and name ?2, owned;
+                   no row or NULL: not measured (no such name) */
+    char *name; /* the node, tier or region, owned; NULL for a run's */
     enum rep_scope scope;
-    int is_ratio;   /* a share from 0 to 1 (shown in percent) */
+    int is_ratio;    /* a share from 0 to 1 (shown in percent) */
     size_t field_at; /* scoped: where FIELD starts in path */
 };
 
@@ -154,7 +154,7 @@ int rep_metric_check_name(const struct rep_metric *m, const char *const *names,
 
 /* One point of a miss-ratio curve (`cdnsim replay --mrc --plot DIR`). */
 struct rep_mrc_point {
-    double size;            /* cache size: bytes, or objects */
+    double size; /* cache size: bytes, or objects */
     double miss_ratio;
     double byte_miss_ratio;
 };
@@ -167,9 +167,8 @@ struct rep_mrc_point {
  * (no templates) or -SIM_EIO (gnuplot missing or failed, a file not
  * written).
  */
-int rep_mrc_plot(const char *out_dir, const char *templates,
-                 const char *title, int is_objects,
-                 const struct rep_mrc_point *pts, size_t n, FILE *log,
-                 struct sim_err *err);
+int rep_mrc_plot(const char *out_dir, const char *templates, const char *title,
+                 int is_objects, const struct rep_mrc_point *pts, size_t n,
+                 FILE *log, struct sim_err *err);
 
 #endif

@@ -172,8 +172,7 @@ int rep_doc_close(struct rep_doc *d, struct sim_err *err);
 
 /* Writes run run_id's "Overload" section into doc when some node turned
  * requests away (429, 503, 504). */
-int rep_overload_section(struct rep_db *d, struct rep_doc *doc,
-                         int64_t run_id);
+int rep_overload_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
 
 /* ---- Plots (plot.c) ------------------------------------------------------ */
 
@@ -197,12 +196,12 @@ void rep_plotter_fini(struct rep_plotter *pl);
 
 /* One plot being prepared: its data file is open for the caller's rows. */
 struct rep_plot {
-    char *name;          /* output base name, owned: "hit-ratio" */
-    char *template_name; /* "hit-ratio.gp", owned */
-    char *data_path;     /* data_dir/<name>.dat, owned */
-    FILE *data;          /* open for writing (data_out.f) */
+    char *name;              /* output base name, owned: "hit-ratio" */
+    char *template_name;     /* "hit-ratio.gp", owned */
+    char *data_path;         /* data_dir/<name>.dat, owned */
+    FILE *data;              /* open for writing (data_out.f) */
     struct outfile data_out; /* renamed into place by rep_plot_draw */
-    struct strbuf vars; /* gnuplot assignments for the template */
+    struct strbuf vars;      /* gnuplot assignments for the template */
 };
 
 /* Starts plot name drawn by template tmpl (a file name in the templates
@@ -298,8 +297,8 @@ void rep_run_text(struct rep_doc *doc, const struct run_info *r);
 
 /* Writes the latency CDF of run_id's histogram of region ("*": all) as an
  * index block of f; *has_rows 0 when it is empty. Returns 0 or -SIM_EDB. */
-int rep_cdf_block(struct rep_db *d, FILE *f, int64_t run_id,
-                  const char *region, int *has_rows);
+int rep_cdf_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
+                  int *has_rows);
 
 /* ---- The latency tail (latency_tail.c) ---------------------------------- */
 

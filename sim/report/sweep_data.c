@@ -254,10 +254,8 @@ metrics_add(struct sw_metric **v, size_t *n, size_t *cap, const char *path,
             *c = '-';
     /* "Hit ratio of node edge-fra", "latency_ms.p99 of region eu". */
     static const char *const scope_word[] = {
-        [REP_SCOPE_NODE] = "node",
-        [REP_SCOPE_TIER] = "tier",
-        [REP_SCOPE_REGION] = "region",
-        [REP_SCOPE_CLASS] = "class",
+        [REP_SCOPE_NODE] = "node",         [REP_SCOPE_TIER] = "tier",
+        [REP_SCOPE_REGION] = "region",     [REP_SCOPE_CLASS] = "class",
         [REP_SCOPE_PROVIDER] = "provider",
     };
     if (m.scope == REP_SCOPE_RUN) {

@@ -72,8 +72,8 @@ struct run_result {
 
 /* The SHA-256 of the trace w replays into out ("" without a trace).
  * Returns 0, or -SIM_EIO with err naming the file it cannot read. */
-int run_trace_digest(const struct cfg_workload *w,
-                     char out[SHA256_HEX_LEN + 1], struct sim_err *err);
+int run_trace_digest(const struct cfg_workload *w, char out[SHA256_HEX_LEN + 1],
+                     struct sim_err *err);
 
 /*
  * Loads the files with the overrides and builds the CDN, running

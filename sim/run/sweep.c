@@ -264,8 +264,7 @@ add_replications(struct run_sweep *s, unsigned n, struct sim_err *err)
     for (size_t j = 0; j < pl->n_vary; j++)
         if (strcmp(pl->vary[j].path, "seed") == 0 ||
             strcmp(pl->vary[j].path, "workload.seed") == 0)
-            return sim_err_set(err, -SIM_EUSAGE, "--replications", 0, 0,
-                               NULL,
+            return sim_err_set(err, -SIM_EUSAGE, "--replications", 0, 0, NULL,
                                "--replications chooses the seeds: do not "
                                "also --vary %s",
                                pl->vary[j].path);
@@ -308,8 +307,7 @@ int
 run_sweep_init(struct run_sweep *s, const struct run_input *base,
                const char *db_path, const char *const *vary_args,
                const unsigned char *is_with, size_t n_vary_args,
-               unsigned n_replications, int check,
-               struct sim_err *err)
+               unsigned n_replications, int check, struct sim_err *err)
 {
     memset(s, 0, sizeof *s);
     s->base = *base;

@@ -12,17 +12,20 @@ const char *
 sim_strerror(int code)
 {
     switch (-code) {
-    case SIM_OK: return "success";
-#define X(name, text) case SIM_E##name: return text;
-    SIM_ERRNO_MAP(X)
+    case SIM_OK:
+        return "success";
+#define X(name, text)                                                          \
+    case SIM_E##name:                                                          \
+        return text;
+        SIM_ERRNO_MAP(X)
 #undef X
     }
     return "unknown error";
 }
 
 int
-sim_err_set(struct sim_err *err, int code, const char *file, int line,
-            int col, const char *field, const char *fmt, ...)
+sim_err_set(struct sim_err *err, int code, const char *file, int line, int col,
+            const char *field, const char *fmt, ...)
 {
     if (err == NULL)
         return code;
@@ -59,13 +62,13 @@ sim_err_format(const struct sim_err *err, char *buf, size_t len)
 {
     size_t n = 0;
     buf[0] = '\0';
-#define APPEND(...)                                                    \
-    do {                                                               \
-        if (n < len) {                                                 \
-            int k = snprintf(buf + n, len - n, __VA_ARGS__);           \
-            if (k > 0)                                                 \
-                n += (size_t)k;                                        \
-        }                                                              \
+#define APPEND(...)                                                            \
+    do {                                                                       \
+        if (n < len) {                                                         \
+            int k = snprintf(buf + n, len - n, __VA_ARGS__);                   \
+            if (k > 0)                                                         \
+                n += (size_t)k;                                                \
+        }                                                                      \
     } while (0)
     if (err->file[0]) {
         APPEND("%s", err->file);
@@ -83,7 +86,6 @@ sim_err_format(const struct sim_err *err, char *buf, size_t len)
 void
 sim_assert_fail(const char *expr, const char *file, int line)
 {
-    fprintf(stderr, "cdnsim: assertion failed: %s (%s:%d)\n", expr, file,
-            line);
+    fprintf(stderr, "cdnsim: assertion failed: %s (%s:%d)\n", expr, file, line);
     abort();
 }

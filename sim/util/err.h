@@ -8,20 +8,20 @@
  * The single table of error codes (libuv style). Each becomes SIM_E<NAME>
  * with a negative value; sim_strerror() expands the same table.
  */
-#define SIM_ERRNO_MAP(X)                                   \
-    X(BADVAL, "invalid value")                             \
-    X(BADKEY, "unknown key")                               \
-    X(NOKEY, "missing key")                                \
-    X(BADTYPE, "wrong type")                               \
-    X(DUP, "duplicate name")                               \
-    X(NOENT, "no such name")                               \
-    X(CYCLE, "cycle")                                      \
-    X(SYNTAX, "syntax error")                              \
-    X(IO, "input/output error")                            \
-    X(TRACE, "malformed trace")                            \
-    X(USAGE, "usage error")                                \
-    X(DB, "database error")                                \
-    X(INTR, "interrupted")                                 \
+#define SIM_ERRNO_MAP(X)                                                       \
+    X(BADVAL, "invalid value")                                                 \
+    X(BADKEY, "unknown key")                                                   \
+    X(NOKEY, "missing key")                                                    \
+    X(BADTYPE, "wrong type")                                                   \
+    X(DUP, "duplicate name")                                                   \
+    X(NOENT, "no such name")                                                   \
+    X(CYCLE, "cycle")                                                          \
+    X(SYNTAX, "syntax error")                                                  \
+    X(IO, "input/output error")                                                \
+    X(TRACE, "malformed trace")                                                \
+    X(USAGE, "usage error")                                                    \
+    X(DB, "database error")                                                    \
+    X(INTR, "interrupted")                                                     \
     X(INTERNAL, "internal error")
 
 enum sim_errno {
@@ -39,10 +39,10 @@ enum sim_errno {
  * the offending field, e.g. "nodes[1].cache.capacity".
  */
 struct sim_err {
-    int  code;        /* negative SIM_E* code, 0 when no error */
+    int code; /* negative SIM_E* code, 0 when no error */
     char file[256];
-    int  line;
-    int  col;
+    int line;
+    int col;
     char field[160];
     char msg[512];
 };
@@ -69,8 +69,7 @@ void sim_err_clear(struct sim_err *err);
 char *sim_err_format(const struct sim_err *err, char *buf, size_t len);
 
 /* Bugs, not errors: always on, aborts with the expression and position. */
-#define SIM_ASSERT(x)                                                   \
-    ((x) ? (void)0 : sim_assert_fail(#x, __FILE__, __LINE__))
+#define SIM_ASSERT(x) ((x) ? (void)0 : sim_assert_fail(#x, __FILE__, __LINE__))
 _Noreturn void sim_assert_fail(const char *expr, const char *file, int line);
 
 #endif

@@ -135,8 +135,8 @@ idmap_del_hashed(struct idmap *m, uint64_t key, uint32_t h)
     for (uint32_t j = (s + 1) & m->mask; m->vals[j] != IDMAP_EMPTY;
          j = (j + 1) & m->mask) {
         uint32_t home = home_of(m, m->keys[j]);
-        int stays = hole <= j ? (hole < home && home <= j)
-                              : (hole < home || home <= j);
+        int stays =
+            hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
         if (!stays) {
             m->keys[hole] = m->keys[j];
             m->vals[hole] = m->vals[j];

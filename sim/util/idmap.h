@@ -12,9 +12,9 @@
 
 struct idmap {
     uint64_t *keys;
-    uint32_t *vals;   /* IDMAP_EMPTY marks a free slot */
-    uint32_t mask;    /* slots - 1, slots a power of two */
-    uint32_t n;       /* entries */
+    uint32_t *vals; /* IDMAP_EMPTY marks a free slot */
+    uint32_t mask;  /* slots - 1, slots a power of two */
+    uint32_t n;     /* entries */
 };
 
 #define IDMAP_EMPTY UINT32_MAX /* not storable as a value */

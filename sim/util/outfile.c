@@ -135,10 +135,8 @@ outfile_commit(struct outfile *o, struct sim_err *err)
     int code = 0;
     if (bad) {
         code = sim_err_set(err, -SIM_EIO, o->path, 0, 0, NULL,
-                           "write error: %s%s",
-                           e ? strerror(e) : "output lost",
-                           o->tmp_path ? " (the file was left as it was)"
-                                       : "");
+                           "write error: %s%s", e ? strerror(e) : "output lost",
+                           o->tmp_path ? " (the file was left as it was)" : "");
         if (o->tmp_path)
             unlink(o->tmp_path);
     }

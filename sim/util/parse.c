@@ -43,11 +43,22 @@ split_number(const char *s, double *num, int *is_integer, const char **unit)
 int
 parse_size(const char *s, uint64_t *out)
 {
-    static const struct { const char *name; double mult; } units[] = {
-        {"", 1}, {"B", 1},
-        {"k", 1e3}, {"K", 1e3}, {"KB", 1e3}, {"kB", 1e3}, {"MB", 1e6},
-        {"GB", 1e9}, {"TB", 1e12},
-        {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
+    static const struct {
+        const char *name;
+        double mult;
+    } units[] = {
+        {"", 1},
+        {"B", 1},
+        {"k", 1e3},
+        {"K", 1e3},
+        {"KB", 1e3},
+        {"kB", 1e3},
+        {"MB", 1e6},
+        {"GB", 1e9},
+        {"TB", 1e12},
+        {"KiB", 1024.0},
+        {"MiB", 1048576.0},
+        {"GiB", 1073741824.0},
         {"TiB", 1099511627776.0},
     };
     double num;
@@ -84,9 +95,12 @@ parse_size(const char *s, uint64_t *out)
 int
 parse_duration(const char *s, int64_t *out_ns)
 {
-    static const struct { const char *name; double mult; } units[] = {
-        {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9},
-        {"h", 3600e9}, {"d", 86400e9},
+    static const struct {
+        const char *name;
+        double mult;
+    } units[] = {
+        {"ns", 1},   {"us", 1e3},   {"ms", 1e6},    {"s", 1e9},
+        {"m", 60e9}, {"h", 3600e9}, {"d", 86400e9},
     };
     double num;
     int is_integer;
@@ -150,8 +164,7 @@ parse_bool(const char *s, int *out)
 void
 format_size(uint64_t bytes, char *buf, unsigned len)
 {
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB",
-                                        "PiB"};
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
     double v = (double)bytes;
     unsigned u = 0;
     while (v >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {

@@ -20,7 +20,8 @@ int parse_size(const char *s, uint64_t *out);
  */
 int parse_duration(const char *s, int64_t *out_ns);
 
-/* A whole decimal number without sign or unit ("1000000"); 0 or -SIM_EBADVAL. */
+/* A whole decimal number without sign or unit ("1000000"); 0 or -SIM_EBADVAL.
+ */
 int parse_u64(const char *s, uint64_t *out);
 
 /* A finite decimal number ("0.8", "1e-3"); 0 or -SIM_EBADVAL. */

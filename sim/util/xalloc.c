@@ -81,8 +81,7 @@ xasprintf(const char *fmt, ...)
 }
 
 void *
-xgrow_slow(void *p, size_t *cap, size_t need, size_t elem_size,
-           size_t first)
+xgrow_slow(void *p, size_t *cap, size_t need, size_t elem_size, size_t first)
 {
     size_t n = *cap ? *cap : first;
     while (n < need) {

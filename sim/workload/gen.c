@@ -116,9 +116,8 @@ void
 wl_fill_object(const struct wl_gen *g, size_t k, uint64_t id,
                struct wl_request *out)
 {
-    wl_fill_object_sized(g, k, id,
-                         wl_object_size(&g->w->classes[k].size, id, g->w->seed),
-                         out);
+    wl_fill_object_sized(
+        g, k, id, wl_object_size(&g->w->classes[k].size, id, g->w->seed), out);
 }
 
 void
@@ -140,8 +139,7 @@ wl_fill_object_sized(const struct wl_gen *g, size_t k, uint64_t id,
     } else if (c->change_interval_ns > 0) {
         /* Each object changes every interval at its own phase, the same
          * rule the model applies to catalog.change_interval. */
-        out->version = wl_change_version(w, id, c->change_interval_ns,
-                                         out->at);
+        out->version = wl_change_version(w, id, c->change_interval_ns, out->at);
     } else {
         out->version = 0; /* immutable */
     }
@@ -175,10 +173,9 @@ wl_unknown_region(const struct wl_gen *g, const char *region,
     for (uint32_t j = 0; j < g->n_regions && n < sizeof known; j++)
         n += (size_t)snprintf(known + n, sizeof known - n, "%s%s",
                               j ? ", " : "", g->region_names[j]);
-    return sim_err_set(err, -SIM_ENOENT, mark->file, mark->line, mark->col,
-                       field,
-                       "the topology has no region \"%s\" (its regions: %s)",
-                       region, known);
+    return sim_err_set(
+        err, -SIM_ENOENT, mark->file, mark->line, mark->col, field,
+        "the topology has no region \"%s\" (its regions: %s)", region, known);
 }
 
 /* Resolves catalog.locality.regions against the topology's regions. */

@@ -107,12 +107,12 @@ struct wl_flash_src {
 
 /* An attack's requests (gen_attack.c). */
 struct wl_attack_src {
-    gsl_rng *rng;          /* WL_RNG_ATTACK */
+    gsl_rng *rng; /* WL_RNG_ATTACK */
     double mean_gap_ns;
-    double carry_ns;       /* the sub-ns remainder of the gaps */
+    double carry_ns; /* the sub-ns remainder of the gaps */
     int64_t last_at;
-    int64_t end_at;        /* at + duration */
-    int32_t region;        /* the attacker's region, or -1: by weight */
+    int64_t end_at; /* at + duration */
+    int32_t region; /* the attacker's region, or -1: by weight */
 };
 
 /* A published object of churn: its request rate decays from publication. */
@@ -159,15 +159,15 @@ struct wl_gen {
     int state; /* 0 running, 1 ended, < 0 error code */
     struct sim_err err;
     volatile sig_atomic_t *stop; /* borrowed, may be NULL */
-    int is_primed;   /* the sources' first requests are drawn */
+    int is_primed;               /* the sources' first requests are drawn */
     /* Synthetic. */
-    struct wl_zipf *zipf;            /* [class] */
+    struct wl_zipf *zipf;             /* [class] */
     struct wl_zipf_table *zipf_table; /* [class], shared by the regions */
-    struct wl_scrambler *scrambler;  /* [class]: the global ranking */
-    struct wl_rank_memo **rank_memo; /* [class]: what the global ranking
-                                        gave for its popular ranks */
-    uint32_t *n_memo_ranks;          /* [class]: ranks in rank_memo[k] */
-    gsl_ran_discrete_t *class_table; /* by share; NULL with one class */
+    struct wl_scrambler *scrambler;   /* [class]: the global ranking */
+    struct wl_rank_memo **rank_memo;  /* [class]: what the global ranking
+                                         gave for its popular ranks */
+    uint32_t *n_memo_ranks;           /* [class]: ranks in rank_memo[k] */
+    gsl_ran_discrete_t *class_table;  /* by share; NULL with one class */
     double factor_max;
     struct wl_region_src *regions; /* [n_regions] */
     struct wl_flash_src *flash;    /* [w->n_flash] */
@@ -176,7 +176,7 @@ struct wl_gen {
     uint32_t n_synth;              /* regions and flash crowds: the
                                       sources before churn */
     /* Trace. */
-    struct wl_trace_src *trace; /* NULL for a synthetic workload */
+    struct wl_trace_src *trace;         /* NULL for a synthetic workload */
     struct wl_purge_index *purge_index; /* a trace's tags and keys that
                                            purges name; else NULL */
 };
@@ -186,7 +186,7 @@ struct wl_gen {
 #define WL_SRC_CHURN(g) ((g)->n_regions + (uint32_t)(g)->w->n_flash)
 /* Index of attack k: the last sources, so that ties between a request of
  * theirs and another go to the other, which then comes as without them. */
-#define WL_SRC_ATTACK(g, k)                                                   \
+#define WL_SRC_ATTACK(g, k)                                                    \
     (WL_SRC_CHURN(g) + ((g)->w->churn.is_set ? 1u : 0u) + (uint32_t)(k))
 
 /* The class of object id (classes, then flash crowds, then churn). */

@@ -50,8 +50,7 @@ wl_synth_init(struct wl_gen *g, const double *region_weights)
         g->n_memo_ranks[k] = c->n_objects < WL_RANK_MEMO_RANKS
                                  ? (uint32_t)c->n_objects
                                  : WL_RANK_MEMO_RANKS;
-        g->rank_memo[k] =
-            xcalloc(g->n_memo_ranks[k], sizeof *g->rank_memo[k]);
+        g->rank_memo[k] = xcalloc(g->n_memo_ranks[k], sizeof *g->rank_memo[k]);
     }
     if (nc > 1) {
         g->class_table = gsl_ran_discrete_preproc(nc, shares);
@@ -104,10 +103,9 @@ synth_locality(struct wl_gen *g, uint32_t r)
     s->locality_rng = sim_rng_new(w->seed, SIM_RNG_ID(WL_RNG_LOCALITY, r));
     s->own = xcalloc(w->n_classes, sizeof *s->own);
     for (size_t k = 0; k < w->n_classes; k++)
-        wl_scrambler_init(
-            &s->own[k], w->classes[k].n_objects,
-            hash_combine(class_key(w->seed, k) ^ WL_SALT_LOCALITY,
-                         (uint64_t)r + 1));
+        wl_scrambler_init(&s->own[k], w->classes[k].n_objects,
+                          hash_combine(class_key(w->seed, k) ^ WL_SALT_LOCALITY,
+                                       (uint64_t)r + 1));
 }
 
 void
@@ -206,9 +204,8 @@ region_advance(struct wl_gen *g, uint32_t r)
     if (sc == &g->scrambler[k] && rank <= g->n_memo_ranks[k])
         fill_ranked(g, k, rank, out);
     else
-        wl_fill_object(g, k,
-                       g->w->classes[k].first_id + wl_scramble(sc, rank - 1),
-                       out);
+        wl_fill_object(
+            g, k, g->w->classes[k].first_id + wl_scramble(sc, rank - 1), out);
     out->region = r;
 }
 

@@ -211,8 +211,8 @@ wl_scramble(const struct wl_scrambler *sc, uint64_t x)
         for (int r = 0; r < 4; r++) {
             /* Round function: multiplicative hashing (Knuth, TAOCP vol. 3,
              * 6.4) keeps the top bits of a 64-bit product, its best mixed. */
-            uint64_t f = ((right ^ sc->round_key[r]) *
-                          0x9e3779b97f4a7c15ULL) >> (64 - sc->half);
+            uint64_t f = ((right ^ sc->round_key[r]) * 0x9e3779b97f4a7c15ULL) >>
+                         (64 - sc->half);
             uint64_t next_right = left ^ f;
             left = right;
             right = next_right;

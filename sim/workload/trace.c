@@ -42,8 +42,7 @@ const char *const trace_role_names[TRACE_N_ROLES] = {
 int
 trace_format_parse(const char *name, enum trace_format *out)
 {
-    for (size_t i = 0; i < sizeof format_names / sizeof format_names[0];
-         i++) {
+    for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
         if (strcmp(name, format_names[i]) == 0) {
             *out = (enum trace_format)i;
             return 0;

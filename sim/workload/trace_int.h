@@ -21,17 +21,17 @@
 
 struct trace_src {
     int fd;
-    unsigned char *buf;    /* decoded bytes; [pos, len) not yet consumed */
+    unsigned char *buf; /* decoded bytes; [pos, len) not yet consumed */
     size_t pos, len;
-    size_t cap;            /* bytes allocated; one is kept for a final NUL */
-    int at_eof;            /* no byte will follow buf[len - 1] */
+    size_t cap; /* bytes allocated; one is kept for a final NUL */
+    int at_eof; /* no byte will follow buf[len - 1] */
     /* zstd only (zd != NULL). */
     ZSTD_DCtx *zd;
-    unsigned char *zbuf;   /* compressed input */
-    ZSTD_inBuffer zin;     /* the unconsumed part of zbuf */
-    int zin_eof;           /* the file has no more compressed bytes */
-    size_t zlast;          /* result of the last decompress call that
-                              made progress: 0 = it ended a frame */
+    unsigned char *zbuf; /* compressed input */
+    ZSTD_inBuffer zin;   /* the unconsumed part of zbuf */
+    int zin_eof;         /* the file has no more compressed bytes */
+    size_t zlast;        /* result of the last decompress call that
+                            made progress: 0 = it ended a frame */
 };
 
 /* Which csv column holds each role, 0-based; -1 when absent. The roles
@@ -58,14 +58,14 @@ struct trace_reader {
     enum trace_format format;
     struct trace_src src;
     int (*next)(struct trace_reader *r, struct trace_rec *rec);
-    int state;             /* 0 reading, 1 ended, < 0 the error code */
-    uint64_t n_records;    /* records returned so far */
-    uint64_t n_lines;      /* text formats: lines consumed so far */
+    int state;          /* 0 reading, 1 ended, < 0 the error code */
+    uint64_t n_records; /* records returned so far */
+    uint64_t n_lines;   /* text formats: lines consumed so far */
     struct sim_err err;
     /* csv only. */
     char delim;
     int col[TRACE_N_ROLES];
-    int n_cols_needed;     /* 1 + the largest column in col[] */
+    int n_cols_needed; /* 1 + the largest column in col[] */
 };
 
 /* Role names as error messages and --columns spell them. */

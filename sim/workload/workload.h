@@ -49,9 +49,9 @@ wl_exponential(gsl_rng *rng, double mu)
 struct wl_zipf {
     uint64_t n;
     double alpha;
-    double h_x1;      /* H(1.5) - 1 */
-    double h_n;       /* H(n + 0.5) */
-    double squeeze;   /* s = 2 - H^-1(H(2.5) - h(2)): accept without test */
+    double h_x1;    /* H(1.5) - 1 */
+    double h_n;     /* H(n + 0.5) */
+    double squeeze; /* s = 2 - H^-1(H(2.5) - h(2)): accept without test */
 };
 
 void wl_zipf_init(struct wl_zipf *z, uint64_t n, double alpha);
@@ -71,8 +71,8 @@ uint64_t wl_zipf_sample(const struct wl_zipf *z, gsl_rng *rng);
 #define WL_ZIPF_TABLE_AFTER 65536u
 
 struct wl_zipf_table {
-    uint16_t *rank;  /* [2^WL_ZIPF_TABLE_BITS], or NULL until built */
-    uint32_t draws;  /* before it is built */
+    uint16_t *rank; /* [2^WL_ZIPF_TABLE_BITS], or NULL until built */
+    uint32_t draws; /* before it is built */
 };
 
 void wl_zipf_table_init(struct wl_zipf_table *t);
@@ -93,7 +93,7 @@ void wl_zipf_table_prefetch(const struct wl_zipf_table *t, double U);
  */
 struct wl_scrambler {
     uint64_t n;
-    unsigned half;          /* bits per Feistel half */
+    unsigned half; /* bits per Feistel half */
     uint64_t half_mask;
     uint64_t round_key[4];
 };
@@ -109,12 +109,12 @@ uint64_t wl_scramble(const struct wl_scrambler *sc, uint64_t x);
  * enum constant cannot be in C11: it is the one macro.
  */
 enum wl_salt {
-    WL_SALT_VERSION = 0x7e51015,     /* the phase of an object's changes */
-    WL_SALT_UNCACHEABLE = 0xb1a55,   /* uncacheable_share: sent no-store */
-    WL_SALT_MISSING = 0x404404,      /* missing_share: a 404 */
-    WL_SALT_CLASS = 0x5c7a3b1e,      /* a class's rank scrambling key */
-    WL_SALT_FLASH = 0xf1a5c0d,       /* a flash crowd's rank scrambling */
-    WL_SALT_LOCALITY = 0x10ca1       /* a region's own ranking */
+    WL_SALT_VERSION = 0x7e51015,   /* the phase of an object's changes */
+    WL_SALT_UNCACHEABLE = 0xb1a55, /* uncacheable_share: sent no-store */
+    WL_SALT_MISSING = 0x404404,    /* missing_share: a 404 */
+    WL_SALT_CLASS = 0x5c7a3b1e,    /* a class's rank scrambling key */
+    WL_SALT_FLASH = 0xf1a5c0d,     /* a flash crowd's rank scrambling */
+    WL_SALT_LOCALITY = 0x10ca1     /* a region's own ranking */
 };
 #define WL_SALT_SIZE 0x51a3e5c0ffeeULL /* an object's size draw */
 
@@ -131,18 +131,18 @@ uint64_t wl_object_size(const struct cfg_size *dist, uint64_t id,
 
 /* One client request, as a workload source produces it. */
 struct wl_request {
-    int64_t at;        /* arrival time at the edge, ns */
-    uint64_t object;   /* object id */
-    uint64_t size;     /* bytes */
-    int64_t ttl_ns;    /* freshness lifetime caches give it (s-maxage
-                          when the object has one, else max-age); 0 = the
-                          copy never expires */
-    int64_t swr_ns;    /* its stale-while-revalidate window, 0 = none */
-    int64_t sie_ns;    /* its stale-if-error window, 0 = none */
-    uint32_t region;   /* index into the topology's regions */
-    uint32_t version;  /* the origin's version of the object when the
-                          request arrives, or WL_NO_VERSION */
-    uint16_t class_id; /* index into cfg_workload.classes; 0 for a trace */
+    int64_t at;             /* arrival time at the edge, ns */
+    uint64_t object;        /* object id */
+    uint64_t size;          /* bytes */
+    int64_t ttl_ns;         /* freshness lifetime caches give it (s-maxage
+                               when the object has one, else max-age); 0 = the
+                               copy never expires */
+    int64_t swr_ns;         /* its stale-while-revalidate window, 0 = none */
+    int64_t sie_ns;         /* its stale-if-error window, 0 = none */
+    uint32_t region;        /* index into the topology's regions */
+    uint32_t version;       /* the origin's version of the object when the
+                               request arrives, or WL_NO_VERSION */
+    uint16_t class_id;      /* index into cfg_workload.classes; 0 for a trace */
     uint8_t is_uncacheable; /* sent no-store: every cache passes it on */
 };
 
@@ -329,8 +329,8 @@ enum {
     TRACE_HAS_VERSION = 1u << 3,
     TRACE_HAS_CACHEABLE = 1u << 4,
     TRACE_HAS_S_MAXAGE = 1u << 5,
-    TRACE_HAS_SWR = 1u << 6,     /* stale_while_revalidate */
-    TRACE_HAS_SIE = 1u << 7      /* stale_if_error */
+    TRACE_HAS_SWR = 1u << 6, /* stale_while_revalidate */
+    TRACE_HAS_SIE = 1u << 7  /* stale_if_error */
 };
 
 /* One request as recorded. */
@@ -348,8 +348,8 @@ struct trace_rec {
                             bytes, not NUL-terminated; valid until the next
                             trace_next */
     size_t region_len;
-    const char *tags;    /* HAS_TAGS: the field as written, tags_len bytes;
-                            valid until the next trace_next */
+    const char *tags; /* HAS_TAGS: the field as written, tags_len bytes;
+                         valid until the next trace_next */
     size_t tags_len;
     int64_t ttl_ns;      /* HAS_TTL */
     uint64_t version;    /* HAS_VERSION */
@@ -448,45 +448,45 @@ void trace_writer_abort(struct trace_writer *w);
  * with one small map entry per (sampled) distinct object, reuse distances
  * with fixed-size SHARDS sampling. The file's comment gives the methods.
  */
-#define TRACE_STATS_NQ 3              /* percentiles: p50, p90, p99 */
-#define TRACE_STATS_MAX_WINDOWS 128   /* rate series length, at most */
+#define TRACE_STATS_NQ 3                 /* percentiles: p50, p90, p99 */
+#define TRACE_STATS_MAX_WINDOWS 128      /* rate series length, at most */
 #define TRACE_STATS_REUSE_OBJECTS 262144 /* default SHARDS size */
 
 struct trace_stats_opts {
-    double sample_rate;      /* (0, 1): objects sampled by hash for the
-                                object-level figures; 0 or 1: all */
-    uint64_t reuse_objects;  /* most objects tracked for reuse distances;
-                                0 = every object (exact, unbounded) */
-    uint64_t fit_min_count;  /* Zipf fit over objects with at least this
-                                many requests; 0 = 10 */
+    double sample_rate;     /* (0, 1): objects sampled by hash for the
+                               object-level figures; 0 or 1: all */
+    uint64_t reuse_objects; /* most objects tracked for reuse distances;
+                               0 = every object (exact, unbounded) */
+    uint64_t fit_min_count; /* Zipf fit over objects with at least this
+                               many requests; 0 = 10 */
 };
 
 struct trace_stats {
     uint64_t requests;
     uint64_t bytes;
-    int64_t first_time, last_time;  /* in the trace's unit */
-    uint64_t n_out_of_order; /* records earlier than the one before */
-    double sample_rate;      /* of objects, as applied (1 = exact) */
-    double unique_objects;   /* distinct objects (sampled / rate) */
-    double wss_bytes;        /* working set: their sizes at first request */
-    double one_hit_ratio;    /* objects requested once / objects */
+    int64_t first_time, last_time; /* in the trace's unit */
+    uint64_t n_out_of_order;       /* records earlier than the one before */
+    double sample_rate;            /* of objects, as applied (1 = exact) */
+    double unique_objects;         /* distinct objects (sampled / rate) */
+    double wss_bytes;     /* working set: their sizes at first request */
+    double one_hit_ratio; /* objects requested once / objects */
     uint64_t request_size[TRACE_STATS_NQ]; /* p50, p90, p99 of requests */
     uint64_t request_size_max;
-    uint64_t object_size[TRACE_STATS_NQ];  /* of distinct objects */
-    uint64_t reuse[TRACE_STATS_NQ]; /* reuse distances (distinct objects
-                                       between two requests for one) */
-    double reuses;           /* requests with a reuse distance (estimated) */
-    double cold;             /* first requests of an object (estimated) */
-    double reuse_rate;       /* SHARDS sampling rate at the end (1 = exact) */
-    uint64_t *windows;       /* requests per window, [n_windows] */
+    uint64_t object_size[TRACE_STATS_NQ]; /* of distinct objects */
+    uint64_t reuse[TRACE_STATS_NQ];       /* reuse distances (distinct objects
+                                             between two requests for one) */
+    double reuses;     /* requests with a reuse distance (estimated) */
+    double cold;       /* first requests of an object (estimated) */
+    double reuse_rate; /* SHARDS sampling rate at the end (1 = exact) */
+    uint64_t *windows; /* requests per window, [n_windows] */
     size_t n_windows;
-    int64_t window_len;      /* trace time units per window */
-    int has_fit;             /* fewer than 10 objects qualify: no fit */
-    double alpha;            /* fitted Zipf exponent */
-    double alpha_stderr;     /* its standard error (Fisher information) */
-    double fit_ks;           /* Kolmogorov-Smirnov distance of the fit */
-    double fit_requests;     /* requests of the objects fitted */
-    uint64_t fit_objects;    /* objects fitted (requested >= min count) */
+    int64_t window_len;   /* trace time units per window */
+    int has_fit;          /* fewer than 10 objects qualify: no fit */
+    double alpha;         /* fitted Zipf exponent */
+    double alpha_stderr;  /* its standard error (Fisher information) */
+    double fit_ks;        /* Kolmogorov-Smirnov distance of the fit */
+    double fit_requests;  /* requests of the objects fitted */
+    uint64_t fit_objects; /* objects fitted (requested >= min count) */
     uint64_t fit_min_count;
 };
 
