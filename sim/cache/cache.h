@@ -106,6 +106,17 @@ struct cache_param {
  */
 void cache_param_describe(const struct cache_param *p, char *buf, size_t len);
 
+/*
+ * Checks one key = value against a table without storing it: 0 if the
+ * table has the key and its value parses and lies in range, else
+ * -SIM_EBADVAL with err naming kv's field, or -SIM_EBADKEY for a key the
+ * table lacks (listing the names it has). The same parsing and ranges as
+ * cache_new applies, for callers that must reject bad input before making a
+ * store (`cdnsim replay --policy lhd:samples=16`).
+ */
+int cache_param_check(const struct cache_param *t, size_t n,
+                      const struct cfg_kv *kv, struct sim_err *err);
+
 #define POLICY_ABI 3 /* bump when struct policy_ops changes */
 
 struct policy_ops {

@@ -71,6 +71,9 @@ param_store(const struct cache_param *p, uint64_t whole, double real,
     }
 }
 
+static int param_bad_value(const struct cache_param *p, const struct cfg_kv *kv,
+                           struct sim_err *err);
+
 void
 cache_param_defaults(const struct cache_param *t, size_t n, void *state)
 {
@@ -145,6 +148,33 @@ cache_param_set(const struct cache_param *p, const struct cfg_kv *kv,
         param_store(p, whole, real, state);
         return 0;
     }
+    return param_bad_value(p, kv, err);
+}
+
+int
+cache_param_check(const struct cache_param *t, size_t n,
+                  const struct cfg_kv *kv, struct sim_err *err)
+{
+    const struct cache_param *p = cache_param_find(t, n, kv->key);
+    if (p == NULL) {
+        char names[256];
+        cache_param_names(t, n, names, sizeof names);
+        return sim_err_set(
+            err, -SIM_EBADKEY, kv->mark.file, kv->mark.line, kv->mark.col,
+            kv->field, "no parameter \"%s\" (it takes: %s)", kv->key, names);
+    }
+    uint64_t whole = 0;
+    double real = 0;
+    if (param_parse(p, kv->value, &whole, &real) == 0)
+        return 0;
+    return param_bad_value(p, kv, err);
+}
+
+/* The error for a value p does not accept, naming its range. */
+static int
+param_bad_value(const struct cache_param *p, const struct cfg_kv *kv,
+                struct sim_err *err)
+{
     char range[160];
     param_range(p, range, sizeof range);
     int has_example = p->def != NULL && p->type != CACHE_PARAM_CHOICE;

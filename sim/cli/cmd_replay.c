@@ -9,6 +9,7 @@
 
 #include "cache/cache.h"
 #include "cli/cli.h"
+#include "cli/replay_policy.h"
 #include "replay/replay.h"
 #include "util/json_escape.h"
 #include "util/outfile.h"
@@ -34,7 +35,10 @@ static const char replay_usage[] =
     "                      lines); any of them may be zstd-compressed\n"
     "                      (.zst, or detected by the zstd magic number)\n"
     "  --policy LIST       registered policies (cdnsim policies), commas\n"
-    "                      between names\n"
+    "                      between names; each may carry parameters after\n"
+    "                      colons, e.g. lhd:samples=16:interval=100000,lru\n"
+    "                      (the keys and ranges of a topology's cache:\n"
+    "                      mapping; cdnsim policies lists them)\n"
     "  --capacity LIST     cache sizes such as 64MiB or 1000000 (bytes, or\n"
     "                      objects with --unit-size), or fractions of the\n"
     "                      trace's working set in (0,1) such as 0.01 (of its\n"
@@ -65,15 +69,17 @@ static const char replay_usage[] =
     "oracle_general format carries it; for csv and webcachesim a first pass\n"
     "computes it, keeping 8 bytes per request in memory.\n"
     "\n"
-    "exit status: 0 ok, 1 interrupted, 2 usage error, 3 bad input (a bad\n"
+    "exit status: 0 ok, 1 interrupted, 2 usage error (a policy parameter\n"
+    "unknown, malformed or out of range included), 3 bad input (a bad\n"
     "trace, named with its record or line; an unknown policy).\n";
 
 struct replay_args {
     const char *trace;
     const char *format;
     char *policy_text; /* owned copy, split in place */
-    const char **policies;
+    char **policies;   /* bare names once parsed */
     size_t n_policies;
+    struct replay_policy_specs specs; /* their parameters */
     struct replay_capacity *caps;
     size_t n_caps;
     const char *admission;
@@ -91,6 +97,7 @@ replay_args_fini(struct replay_args *a)
 {
     free(a->policy_text);
     free(a->policies);
+    replay_policy_specs_fini(&a->specs);
     free(a->caps);
     free(a->admission_text);
     free(a->adm_params);
@@ -132,8 +139,11 @@ parse_policies(struct replay_args *a, const char *v)
                                    "\"%s\"",
                                    v);
         a->policies[a->n_policies++] = p;
-        if (comma == NULL)
-            return 0;
+        if (comma == NULL) {
+            int rc = replay_policy_specs_parse(&a->specs, a->policies,
+                                               a->n_policies);
+            return rc >= 0 ? rc : 0;
+        }
         p = comma + 1;
     }
 }
@@ -268,6 +278,30 @@ json_ratio(FILE *f, uint64_t num, uint64_t den)
         fprintf(f, "%.10g", (double)num / (double)den);
 }
 
+/* ", "params": {"samples": "16"}" when the policy was given parameters
+ * (values as written), nothing otherwise. */
+static void
+write_json_params(FILE *f, const struct replay_policy_params *pp)
+{
+    if (pp == NULL)
+        return;
+    fputs(", \"params\": {", f);
+    for (size_t i = 0; i < pp->n; i++) {
+        fputs(i ? ", " : "", f);
+        json_fputs(f, pp->kv[i].key);
+        fputs(": ", f);
+        json_fputs(f, pp->kv[i].value);
+    }
+    fputs("}", f);
+}
+
+/* The policy column: the --policy entry as written. */
+static const char *
+policy_label(const struct replay_result *r)
+{
+    return r->params ? r->params->label : r->policy;
+}
+
 static int
 write_json(const struct replay_summary *s, FILE *f)
 {
@@ -276,6 +310,7 @@ write_json(const struct replay_summary *s, FILE *f)
         const struct replay_result *r = &s->results[i];
         fputs("  {\"policy\": ", f);
         json_fputs(f, r->policy);
+        write_json_params(f, r->params);
         fputs(", \"admission\": ", f);
         json_fputs(f, r->admission);
         fprintf(f,
@@ -311,8 +346,8 @@ print_table(const struct replay_args *a, const struct replay_summary *s)
 {
     size_t pw = strlen("policy"), aw = strlen("admission");
     for (size_t i = 0; i < s->n_results; i++) {
-        if (strlen(s->results[i].policy) > pw)
-            pw = strlen(s->results[i].policy);
+        if (strlen(policy_label(&s->results[i])) > pw)
+            pw = strlen(policy_label(&s->results[i]));
         if (strlen(s->results[i].admission) > aw)
             aw = strlen(s->results[i].admission);
     }
@@ -322,8 +357,8 @@ print_table(const struct replay_args *a, const struct replay_summary *s)
            "misses", "miss_ratio", "byte_miss_ratio", "M req/s");
     for (size_t i = 0; i < s->n_results; i++) {
         const struct replay_result *r = &s->results[i];
-        printf("%-*s  %-*s %18llu %12llu %12llu", (int)pw, r->policy, (int)aw,
-               r->admission, (unsigned long long)r->capacity,
+        printf("%-*s  %-*s %18llu %12llu %12llu", (int)pw, policy_label(r),
+               (int)aw, r->admission, (unsigned long long)r->capacity,
                (unsigned long long)r->requests, (unsigned long long)r->misses);
         print_ratio(r->misses, r->requests);
         print_ratio(r->bytes_missed, r->bytes);
@@ -378,8 +413,9 @@ cmd_replay(int argc, char **argv)
     struct trace_opts topts = {.columns = a.columns};
     o.trace_path = a.trace;
     o.trace_opts = &topts;
-    o.policies = a.policies;
+    o.policies = (const char *const *)a.policies;
     o.n_policies = a.n_policies;
+    o.policy_params = a.specs.by_policy;
     o.capacities = a.caps;
     o.n_capacities = a.n_caps;
     o.admission = a.admission;

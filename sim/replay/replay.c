@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "cache/cache.h"
+#include "replay/policy_params.h"
 #include "util/idmap.h"
 #include "util/xalloc.h"
 
@@ -301,14 +302,13 @@ open_caches(const struct replay_opts *o, struct replay_state *s,
             if (rc != 0)
                 return rc;
             size_t i = p * o->n_capacities + k;
-            s->caches[i].store =
-                cache_new_admit(ops, adm, cap, o->admission_params,
-                                o->n_admission_params, o->seed, err);
+            s->caches[i].store = replay_cache_new(o, p, adm, cap, err);
             if (s->caches[i].store == NULL)
                 return blame_admission(err);
             s->caches[i].is_offline = ops->needs_future;
             s->caches[i].res = &s->res[i];
             s->res[i].policy = ops->name;
+            s->res[i].params = o->policy_params ? o->policy_params[p] : NULL;
             s->res[i].admission = o->admission ? o->admission : "always";
             s->res[i].capacity = cap;
         }

@@ -38,12 +38,22 @@ struct replay_capacity {
                         nearest whole number; 0 = use value */
 };
 
+/* One --policy entry's parameters (`lhd:samples=16:interval=100000`). */
+struct replay_policy_params {
+    const char *label;       /* the entry as written, for the output */
+    const struct cfg_kv *kv; /* its parameters, in order */
+    size_t n;                /* > 0 */
+};
+
 struct replay_opts {
     const char *trace_path;
     enum trace_format format;
     const struct trace_opts *trace_opts; /* may be NULL */
     const char *const *policies;         /* registered policy names */
     size_t n_policies;                   /* > 0 */
+    const struct replay_policy_params *const *policy_params; /* per
+                            policy: its parameters or NULL for none; the
+                            array itself may be NULL (none anywhere) */
     const struct replay_capacity *capacities;
     size_t n_capacities;   /* > 0 */
     const char *admission; /* admission filter name; NULL = "always" */
@@ -61,7 +71,9 @@ struct replay_opts {
 
 /* One cache's outcome. */
 struct replay_result {
-    const char *policy;    /* the policy's registered name (static) */
+    const char *policy; /* the policy's registered name (static) */
+    const struct replay_policy_params *params; /* borrowed from opts;
+                                                  NULL = the defaults */
     const char *admission; /* borrowed from opts, or "always" */
     uint64_t capacity;     /* bytes, or objects with unit_size */
     uint64_t requests;     /* counted requests (after the warmup) */
