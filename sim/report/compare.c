@@ -326,7 +326,8 @@ plot_latency(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
     size_t n = 0;
     for (size_t i = 0; code == 0 && i < c->n_runs; i++) {
         int has_rows = 0;
-        code = rep_cdf_block(d, p.data, c->runs[i].id, "*", &has_rows);
+        code = rep_latency_block(d, p.data, c->runs[i].id, "*", REP_CURVE_CDF,
+                                 &has_rows);
         if (has_rows)
             titles[n++] = run_title(&c->runs[i]);
     }
@@ -355,7 +356,8 @@ plot_latency_tail(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
     size_t n = 0;
     for (size_t i = 0; code == 0 && i < c->n_runs; i++) {
         int has_rows = 0;
-        code = rep_ccdf_block(d, p.data, c->runs[i].id, "*", &has_rows);
+        code = rep_latency_block(d, p.data, c->runs[i].id, "*", REP_CURVE_CCDF,
+                                 &has_rows);
         if (has_rows)
             titles[n++] = run_title(&c->runs[i]);
     }

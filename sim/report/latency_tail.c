@@ -43,49 +43,6 @@ rep_metric_latency_sql(enum rep_scope scope, const char *field)
     return NULL;
 }
 
-int
-rep_ccdf_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
-               int *has_rows)
-{
-    static const char sql[] =
-        "SELECT bucket_lo_ns, bucket_hi_ns, count FROM latency_histogram"
-        " WHERE run_id = ? AND region = ? ORDER BY bucket_lo_ns";
-    static const char what[] = "reading the latency histogram";
-    sqlite3_stmt *st = NULL;
-    int code = rep_db_query(d, sql, &st, 1, run_id);
-    if (code != 0)
-        return code;
-    if (sqlite3_bind_text(st, 2, region, -1, SQLITE_STATIC) != SQLITE_OK) {
-        code = rep_db_fail(d, what);
-        sqlite3_finalize(st);
-        return code;
-    }
-    int64_t total = 0;
-    while ((code = rep_db_step(d, st, what)) == 1)
-        total += sqlite3_column_int64(st, 2);
-    *has_rows = total > 0;
-    if (code == 0 && total > 0) {
-        sqlite3_reset(st);
-        int64_t cum = 0;
-        int first = 1;
-        fprintf(f, "# %s: latency (ms)\tslower than that (%%)\n", region);
-        while ((code = rep_db_step(d, st, what)) == 1) {
-            double lo = (double)sqlite3_column_int64(st, 0);
-            double hi = (double)sqlite3_column_int64(st, 1);
-            if (first) /* everything is slower than the first bucket */
-                fprintf(f, "%.9g\t100\n", (lo > 1 ? lo : 1) / 1e6);
-            first = 0;
-            cum += sqlite3_column_int64(st, 2);
-            if (cum < total)
-                fprintf(f, "%.9g\t%.9g\n", (hi > 1 ? hi : 1) / 1e6,
-                        100.0 * (double)(total - cum) / (double)total);
-        }
-        fputs("\n\n", f);
-    }
-    sqlite3_finalize(st);
-    return code;
-}
-
 /* The run's p95 (ms), or -1 where the file has none (version < 5). */
 static int
 run_p95(struct rep_db *d, int64_t run_id, double *p95)
@@ -146,7 +103,8 @@ rep_latency_ccdf_plot(struct rep_db *d, struct rep_plotter *pl,
     for (size_t i = 0; code == 0 && i <= r->n_regions; i++) {
         const char *name = i < r->n_regions ? r->regions[i].name : "*";
         int has_rows = 0;
-        code = rep_ccdf_block(d, p.data, r->id, name, &has_rows);
+        code = rep_latency_block(d, p.data, r->id, name, REP_CURVE_CCDF,
+                                 &has_rows);
         if (has_rows)
             titles[n++] = i < r->n_regions ? name : "all regions";
     }

@@ -295,10 +295,16 @@ double rep_ratio(int64_t num, int64_t den);
  * and region tables. */
 void rep_run_text(struct rep_doc *doc, const struct run_info *r);
 
-/* Writes the latency CDF of run_id's histogram of region ("*": all) as an
- * index block of f; *has_rows 0 when it is empty. Returns 0 or -SIM_EDB. */
-int rep_cdf_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
-                  int *has_rows);
+/* A latency curve from a run's histogram: the share of requests within
+ * each latency (CDF) or slower than it (CCDF, for the tail on log axes). */
+enum rep_curve { REP_CURVE_CDF, REP_CURVE_CCDF };
+
+/* Writes the curve of run_id's histogram of region ("*": all) as an
+ * index block of f: latency (ms) and the share (%) at each bucket bound;
+ * a CCDF share of 0 has no place on a log axis and ends the block.
+ * *has_rows 0 when nothing was measured. Returns 0 or -SIM_EDB. */
+int rep_latency_block(struct rep_db *d, FILE *f, int64_t run_id,
+                      const char *region, enum rep_curve curve, int *has_rows);
 
 /* ---- The latency tail (latency_tail.c) ---------------------------------- */
 
@@ -315,13 +321,6 @@ int rep_latency_ccdf_plot(struct rep_db *d, struct rep_plotter *pl,
  * -SIM_EDB. */
 int rep_latency_tail_section(struct rep_db *d, struct rep_doc *doc,
                              const struct run_info *r, int has_plot);
-
-/* Writes region's ("*": all) CCDF as an index block of f: latency (ms)
- * and the share of requests slower than it (%), from the histogram's
- * bucket bounds; a share of 0 has no place on a log axis and ends the
- * block. *has_rows 0 when nothing was measured. Returns 0 or -SIM_EDB. */
-int rep_ccdf_block(struct rep_db *d, FILE *f, int64_t run_id,
-                   const char *region, int *has_rows);
 
 /* The SQL of a node's or tier's latency_ms.FIELD (node_latency), ?1 the
  * run and ?2 the name; NULL when field is not a latency or scope is

@@ -376,43 +376,61 @@ plot_hit_ratio(struct rep_plotter *pl, const struct run_info *r)
     return draw_with_labels(pl, &p, &lb);
 }
 
+/* One row of a latency curve: the bucket [lo, hi] ns with cum of total
+ * requests at or below it; first when it is the histogram's first. */
+static void
+latency_row(FILE *f, enum rep_curve curve, double lo, double hi, int64_t cum,
+            int64_t total, int first)
+{
+    /* A log axis has no zero: the smallest x is 1 ns. */
+    if (curve == REP_CURVE_CDF) {
+        if (first && lo > 0)
+            fprintf(f, "%.9g\t0\n", lo / 1e6);
+        fprintf(f, "%.9g\t%.6f\n", (hi > 1 ? hi : 1) / 1e6,
+                100.0 * (double)cum / (double)total);
+        return;
+    }
+    if (first) /* everything is slower than the first bucket */
+        fprintf(f, "%.9g\t100\n", (lo > 1 ? lo : 1) / 1e6);
+    if (cum < total) /* a share of 0 has no place on a log axis */
+        fprintf(f, "%.9g\t%.9g\n", (hi > 1 ? hi : 1) / 1e6,
+                100.0 * (double)(total - cum) / (double)total);
+}
+
 int
-rep_cdf_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
-              int *has_rows)
+rep_latency_block(struct rep_db *d, FILE *f, int64_t run_id, const char *region,
+                  enum rep_curve curve, int *has_rows)
 {
     static const char sql[] =
         "SELECT bucket_lo_ns, bucket_hi_ns, count FROM latency_histogram"
         " WHERE run_id = ? AND region = ? ORDER BY bucket_lo_ns";
+    static const char what[] = "reading the latency histogram";
     sqlite3_stmt *st = NULL;
     int code = rep_db_query(d, sql, &st, 1, run_id);
     if (code != 0)
         return code;
     if (sqlite3_bind_text(st, 2, region, -1, SQLITE_STATIC) != SQLITE_OK) {
-        code = rep_db_fail(d, "reading the latency histogram");
+        code = rep_db_fail(d, what);
         sqlite3_finalize(st);
         return code;
     }
     /* Two passes over a few hundred rows: the total, then the sums. */
     int64_t total = 0;
-    while ((code = rep_db_step(d, st, "reading the latency histogram")) == 1)
+    while ((code = rep_db_step(d, st, what)) == 1)
         total += sqlite3_column_int64(st, 2);
     *has_rows = total > 0;
     if (code == 0 && total > 0) {
         sqlite3_reset(st);
         int64_t cum = 0;
         int first = 1;
-        fprintf(f, "# %s: latency (ms)\trequests within (%%)\n", region);
-        while ((code = rep_db_step(d, st, "reading the latency histogram")) ==
-               1) {
-            /* A log axis has no zero: the smallest x is 1 ns. */
-            double lo = (double)sqlite3_column_int64(st, 0);
-            double hi = (double)sqlite3_column_int64(st, 1);
-            if (first && lo > 0)
-                fprintf(f, "%.9g\t0\n", lo / 1e6);
-            first = 0;
+        fprintf(f, "# %s: latency (ms)\t%s (%%)\n", region,
+                curve == REP_CURVE_CDF ? "requests within"
+                                       : "slower than that");
+        while ((code = rep_db_step(d, st, what)) == 1) {
             cum += sqlite3_column_int64(st, 2);
-            fprintf(f, "%.9g\t%.6f\n", (hi > 1 ? hi : 1) / 1e6,
-                    100.0 * (double)cum / (double)total);
+            latency_row(f, curve, (double)sqlite3_column_int64(st, 0),
+                        (double)sqlite3_column_int64(st, 1), cum, total, first);
+            first = 0;
         }
         fputs("\n\n", f);
     }
@@ -432,7 +450,8 @@ plot_latency(struct rep_db *d, struct rep_plotter *pl, const struct run_info *r)
     for (size_t i = 0; code == 0 && i <= r->n_regions; i++) {
         const char *name = i < r->n_regions ? r->regions[i].name : "*";
         int has_rows = 0;
-        code = rep_cdf_block(d, p.data, r->id, name, &has_rows);
+        code =
+            rep_latency_block(d, p.data, r->id, name, REP_CURVE_CDF, &has_rows);
         if (has_rows)
             titles[n++] = i < r->n_regions ? name : "all regions";
     }
