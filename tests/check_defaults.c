@@ -2,7 +2,6 @@
  * give continuous latency percentiles, and README's figures about their
  * tail hold. */
 #include <glob.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,27 +11,6 @@
 
 #define GLOBAL "topologies/global.yaml"
 #define ZIPF "workloads/zipf.yaml"
-
-/* Runs cdnsim with args (NULL-terminated) plus "--json -": the JSON. */
-static char *
-run_json(const char *a1, ...)
-{
-    const char *args[24];
-    int n = 0;
-    va_list ap;
-    va_start(ap, a1);
-    for (const char *a = a1; a != NULL && n < 21; a = va_arg(ap, const char *))
-        args[n++] = a;
-    va_end(ap);
-    args[n++] = "--json";
-    args[n++] = "-";
-    args[n] = NULL;
-    char *out = NULL, *err = NULL;
-    int rc = test_cdnsim_argv(&out, &err, args);
-    ck_assert_msg(rc == 0, "cdnsim exited %d: %s", rc, err);
-    free(err);
-    return out;
-}
 
 /* The number after "key": at or after p. */
 static double
@@ -104,8 +82,8 @@ START_TEST(test_defaults_percentiles_are_continuous)
     for (size_t i = 0; i < g.gl_pathc + 2; i++) {
         const char *file =
             i < g.gl_pathc ? g.gl_pathv[i] : others[i - g.gl_pathc];
-        char *json = run_json("run", file, ZIPF, "--requests", requests,
-                              "--set", "warmup=20000", NULL);
+        char *json = test_cdnsim_json("run", file, ZIPF, "--requests", requests,
+                                      "--set", "warmup=20000", NULL);
         assert_continuous(json, file, NULL);
         char names[16][32];
         int n = region_names(file, names, 16);
@@ -121,10 +99,10 @@ END_TEST
 /* README: what eu's tail is made of in the demo run. */
 START_TEST(test_defaults_readme_tail)
 {
-    char *a = run_json("run", GLOBAL, ZIPF, NULL);
-    char *b =
-        run_json("run", GLOBAL, ZIPF, "--set", "latency_ms.eu.edge-fra.reuse=1",
-                 "--set", "bandwidth_mbps.eu.edge-fra=1000000", NULL);
+    char *a = test_cdnsim_json("run", GLOBAL, ZIPF, NULL);
+    char *b = test_cdnsim_json("run", GLOBAL, ZIPF, "--set",
+                               "latency_ms.eu.edge-fra.reuse=1", "--set",
+                               "bandwidth_mbps.eu.edge-fra=1000000", NULL);
     const char *eu_a = strstr(a, "\"eu\": {\n      \"requests\"");
     const char *eu_b = strstr(b, "\"eu\": {\n      \"requests\"");
     ck_assert(eu_a != NULL && eu_b != NULL);
@@ -159,9 +137,9 @@ START_TEST(test_defaults_bandwidth_with_latency_mapping)
         "latency_ms:\n  r: {edge: {rtt: 10, setup: tls13, reuse: 1}}\n"
         "  edge: {origin: 0}\n"
         "bandwidth_mbps:\n  r: {edge: 8}\n");
-    char *json = run_json("run", topo, "tests/scenarios/poisson-unique.yaml",
-                          "--requests", "2000", "--set", "warmup=0", "--set",
-                          "catalog.size.bytes=10000", NULL);
+    char *json = test_cdnsim_json(
+        "run", topo, "tests/scenarios/poisson-unique.yaml", "--requests",
+        "2000", "--set", "warmup=0", "--set", "catalog.size.bytes=10000", NULL);
     const char *lat = strstr(json, "\"latency_ms\": {");
     ck_assert_ptr_nonnull(lat);
     ck_assert_double_eq_tol(num_after(lat, "mean"), 20.0, 1e-9);

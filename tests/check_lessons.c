@@ -15,28 +15,6 @@
 #define EDGE_ONLY "topologies/teaching/edge-only.yaml"
 #define SHIELDED "topologies/teaching/shielded.yaml"
 
-/* Runs cdnsim with the lesson's arguments (NULL-terminated) plus
- * "--json -" and returns the JSON (caller frees). */
-static char *
-lesson_json(const char *a1, ...)
-{
-    const char *args[24];
-    int n = 0;
-    va_list ap;
-    va_start(ap, a1);
-    for (const char *a = a1; a != NULL && n < 21; a = va_arg(ap, const char *))
-        args[n++] = a;
-    va_end(ap);
-    args[n++] = "--json";
-    args[n++] = "-";
-    args[n] = NULL;
-    char *out = NULL, *err = NULL;
-    int rc = test_cdnsim_argv(&out, &err, args);
-    ck_assert_msg(rc == 0, "cdnsim exited %d: %s", rc, err);
-    free(err);
-    return out;
-}
-
 /*
  * A number from the JSON text: the keys are found one after the other, so
  * ("nodes", "edge-fra", "hit_ratio") reads that node's hit ratio.
@@ -76,8 +54,8 @@ END_TEST
 
 START_TEST(test_lesson_shield_saves_origin_load)
 {
-    char *a = lesson_json("run", EDGE_ONLY, ZIPF, SHORT, NULL);
-    char *b = lesson_json("run", SHIELDED, ZIPF, SHORT, NULL);
+    char *a = test_cdnsim_json("run", EDGE_ONLY, ZIPF, SHORT, NULL);
+    char *b = test_cdnsim_json("run", SHIELDED, ZIPF, SHORT, NULL);
     ck_assert_int_eq(num(a, 2, "origin", "requests"), 140916);
     ck_assert_int_eq(num(b, 2, "origin", "requests"), 47846);
     ck_assert_double_eq_tol(num(a, 1, "offload"), 0.434, 0.0005);
@@ -93,10 +71,10 @@ END_TEST
 
 START_TEST(test_lesson_short_ttl_costs_origin_load)
 {
-    char *a = lesson_json("run", SHIELDED, ZIPF, SHORT, "--set",
-                          "catalog.ttl=10s", NULL);
-    char *b = lesson_json("run", SHIELDED, ZIPF, SHORT, "--set",
-                          "catalog.ttl=10m", NULL);
+    char *a = test_cdnsim_json("run", SHIELDED, ZIPF, SHORT, "--set",
+                               "catalog.ttl=10s", NULL);
+    char *b = test_cdnsim_json("run", SHIELDED, ZIPF, SHORT, "--set",
+                               "catalog.ttl=10m", NULL);
     ck_assert_int_eq(num(a, 2, "origin", "requests"), 108750);
     ck_assert_int_eq(num(a, 3, "tiers", "edge", "expired"), 14399);
     ck_assert_int_eq(num(b, 2, "origin", "requests"), 47846);
@@ -108,8 +86,8 @@ END_TEST
 
 START_TEST(test_lesson_coalescing)
 {
-    char *a = lesson_json("run", "topologies/teaching/burst.yaml",
-                          "workloads/burst.yaml", NULL);
+    char *a = test_cdnsim_json("run", "topologies/teaching/burst.yaml",
+                               "workloads/burst.yaml", NULL);
     ck_assert_int_eq(num(a, 2, "origin", "requests"), 1);
     ck_assert_int_eq(num(a, 3, "nodes", "edge", "coalesced"), 199);
     free(a);
@@ -124,7 +102,7 @@ START_TEST(test_lesson_capacity_buys_hits)
         char set[64];
         snprintf(set, sizeof set, "nodes.edge-fra.cache.capacity=%s", caps[i]);
         char *a =
-            lesson_json("run", EDGE_ONLY, ZIPF, SHORT, "--set", set, NULL);
+            test_cdnsim_json("run", EDGE_ONLY, ZIPF, SHORT, "--set", set, NULL);
         double h = num(a, 3, "nodes", "edge-fra", "hit_ratio");
         ck_assert_msg(h > want[i] - 0.0006 && h < want[i] + 0.0006,
                       "%s: hit ratio %.4f", caps[i], h);
@@ -135,8 +113,8 @@ END_TEST
 
 START_TEST(test_lesson_failover)
 {
-    char *a = lesson_json("run", "topologies/teaching/failover.yaml", ZIPF,
-                          SHORT, NULL);
+    char *a = test_cdnsim_json("run", "topologies/teaching/failover.yaml", ZIPF,
+                               SHORT, NULL);
     /* 5 s of detection at 5,000 requests/s, and the 110 requests whose
      * fetches the failure cut off. */
     ck_assert_int_eq(num(a, 1, "errors"), 25502);
@@ -153,7 +131,7 @@ END_TEST
 
 START_TEST(test_lesson_eviction_policies)
 {
-    char *a = lesson_json(
+    char *a = test_cdnsim_json(
         "replay", "tests/data/cloudphysics.oracleGeneral.bin.zst", "--format",
         "oracle_general", "--policy", "fifo,lru,s3fifo,belady", "--capacity",
         "0.1", "--unit-size", NULL);
@@ -182,7 +160,7 @@ END_TEST
 
 START_TEST(test_lesson_latency_by_distance)
 {
-    char *a = lesson_json("run", EDGE_ONLY, ZIPF, SHORT, NULL);
+    char *a = test_cdnsim_json("run", EDGE_ONLY, ZIPF, SHORT, NULL);
     double eu = num(a, 4, "regions", "eu", "latency_ms", "p50");
     double us = num(a, 4, "regions", "us", "latency_ms", "p50");
     double asia_max = num(a, 4, "regions", "asia", "latency_ms", "max");
@@ -198,9 +176,10 @@ END_TEST
 /* The README's examples of CDN behaviour, with the figures it quotes. */
 START_TEST(test_examples_of_cdn_behaviour)
 {
-    char *a = lesson_json("run", "topologies/origin-outage.yaml", ZIPF, NULL);
-    char *b = lesson_json("run", "topologies/origin-outage.yaml", ZIPF, "--set",
-                          "catalog.stale_if_error=10m", NULL);
+    char *a =
+        test_cdnsim_json("run", "topologies/origin-outage.yaml", ZIPF, NULL);
+    char *b = test_cdnsim_json("run", "topologies/origin-outage.yaml", ZIPF,
+                               "--set", "catalog.stale_if_error=10m", NULL);
     /* Failed requests are not offloaded: cache + origin + failed. */
     ck_assert_int_eq(num(a, 1, "errors"), 247050);
     ck_assert_int_eq(num(a, 1, "served_from_cache"), 440286);
@@ -214,9 +193,9 @@ START_TEST(test_examples_of_cdn_behaviour)
     ck_assert_double_eq_tol(num(b, 1, "offload"), 0.6371, 0.00005);
     free(a);
     free(b);
-    a = lesson_json("run", "topologies/global.yaml",
-                    "workloads/purge-storm.yaml", NULL);
-    b = lesson_json(
+    a = test_cdnsim_json("run", "topologies/global.yaml",
+                         "workloads/purge-storm.yaml", NULL);
+    b = test_cdnsim_json(
         "run", "topologies/global.yaml", "workloads/purge-storm.yaml", "--set",
         "events.0.mode=soft", "--set", "events.1.mode=soft", "--set",
         "events.2.mode=soft", "--set", "events.3.mode=soft", "--set",
@@ -235,19 +214,19 @@ START_TEST(test_examples_of_cdn_behaviour)
     free(a);
     free(b);
     /* No purges at all: every event after the run's end. */
-    a = lesson_json("run", "topologies/global.yaml",
-                    "workloads/purge-storm.yaml", "--set", "events.0.at=2h",
-                    "--set", "events.1.at=2h", "--set", "events.2.at=2h",
-                    "--set", "events.3.at=2h", "--set", "events.4.at=2h",
-                    "--set", "events.5.at=2h", NULL);
+    a = test_cdnsim_json("run", "topologies/global.yaml",
+                         "workloads/purge-storm.yaml", "--set",
+                         "events.0.at=2h", "--set", "events.1.at=2h", "--set",
+                         "events.2.at=2h", "--set", "events.3.at=2h", "--set",
+                         "events.4.at=2h", "--set", "events.5.at=2h", NULL);
     ck_assert_double_eq_tol(num(a, 1, "offload"), 0.6894, 0.00005);
     ck_assert_double_eq_tol(num(a, 1, "byte_offload"), 0.6831, 0.00005);
     free(a);
-    a = lesson_json("run", "topologies/global.yaml",
-                    "workloads/offpeak-push.yaml", NULL);
-    b = lesson_json("run", "topologies/global.yaml",
-                    "workloads/offpeak-push.yaml", "--set", "events.0.push=1",
-                    NULL);
+    a = test_cdnsim_json("run", "topologies/global.yaml",
+                         "workloads/offpeak-push.yaml", NULL);
+    b = test_cdnsim_json("run", "topologies/global.yaml",
+                         "workloads/offpeak-push.yaml", "--set",
+                         "events.0.push=1", NULL);
     ck_assert(num(a, 3, "tiers", "edge", "hit_ratio") >
               num(b, 3, "tiers", "edge", "hit_ratio") + 0.02);
     ck_assert_double_eq_tol(num(a, 3, "tiers", "edge", "hit_ratio"), 0.426,
@@ -270,12 +249,12 @@ END_TEST
 START_TEST(test_lesson_purge_on_change)
 {
     static const char *const wl = "workloads/news-site.yaml";
-    char *a = lesson_json("run", "topologies/global.yaml", wl, NULL);
-    char *b = lesson_json("run", "topologies/global.yaml", wl, "--set",
-                          "catalog.classes.articles.ttl=10s", NULL);
+    char *a = test_cdnsim_json("run", "topologies/global.yaml", wl, NULL);
+    char *b = test_cdnsim_json("run", "topologies/global.yaml", wl, "--set",
+                               "catalog.classes.articles.ttl=10s", NULL);
     char *c =
-        lesson_json("run", "topologies/global.yaml", wl, "--set",
-                    "catalog.classes.articles.purge_on_change=true", NULL);
+        test_cdnsim_json("run", "topologies/global.yaml", wl, "--set",
+                         "catalog.classes.articles.purge_on_change=true", NULL);
     ck_assert_int_eq(num(a, 1, "outdated"), 217533);
     ck_assert_int_eq(num(b, 1, "outdated"), 10415);
     ck_assert_int_eq(num(c, 1, "outdated"), 377);
@@ -318,8 +297,8 @@ START_TEST(test_examples_realistic_workloads)
 {
     char *dir = test_tmpdir();
     char *db = xasprintf("%s/day.db", dir);
-    char *a = lesson_json("run", "topologies/global.yaml",
-                          "workloads/daily-mix.yaml", "--db", db, NULL);
+    char *a = test_cdnsim_json("run", "topologies/global.yaml",
+                               "workloads/daily-mix.yaml", "--db", db, NULL);
     /* Per hour at the edges (hour 0 is 01:00, after the warm-up). */
 #define EDGE_HOURS                                                             \
     " FROM (SELECT CAST(t_start_s / 3600 AS INT) h, SUM(requests) n,"          \
@@ -342,8 +321,8 @@ START_TEST(test_examples_realistic_workloads)
     ck_assert_int_eq(num(a, 3, "regions", "origin", "peak_rps"), 133);
     free(a);
     db = xasprintf("%s/flash.db", dir);
-    a = lesson_json("run", "topologies/global.yaml",
-                    "workloads/flash-crowd.yaml", "--db", db, NULL);
+    a = test_cdnsim_json("run", "topologies/global.yaml",
+                         "workloads/flash-crowd.yaml", "--db", db, NULL);
     ck_assert_double_eq_tol(num(a, 1, "offload"), 0.8041, 0.00005);
     ck_assert_int_eq(num(a, 3, "regions", "origin", "peak_rps"), 803);
     ck_assert_int_eq(num(a, 3, "tiers", "edge", "coalesced"), 3429);
@@ -381,8 +360,8 @@ START_TEST(test_examples_realistic_workloads)
     test_assert_readme_says("3,429 requests coalesce at the edges");
     test_assert_readme_says("Offload 80.41%, origin peak 803 requests/s.");
     free(db);
-    a = lesson_json("run", "topologies/global.yaml", "workloads/trace-web.yaml",
-                    NULL);
+    a = test_cdnsim_json("run", "topologies/global.yaml",
+                         "workloads/trace-web.yaml", NULL);
     ck_assert_int_eq(num(a, 1, "requests"), 56987);
     ck_assert_double_eq_tol(num(a, 1, "offload"), 0.3588, 0.00005);
     ck_assert_double_eq_tol(num(a, 1, "byte_offload"), 0.3321, 0.00005);
@@ -413,8 +392,8 @@ START_TEST(test_reference_architectures_run)
     ck_assert_int_eq(glob("topologies/reference/*.yaml", 0, NULL, &g), 0);
     ck_assert_uint_ge(g.gl_pathc, 6);
     for (size_t i = 0; i < g.gl_pathc; i++) {
-        char *a = lesson_json("run", g.gl_pathv[i], ZIPF, "--requests", "30000",
-                              "--set", "warmup=5000", NULL);
+        char *a = test_cdnsim_json("run", g.gl_pathv[i], ZIPF, "--requests",
+                                   "30000", "--set", "warmup=5000", NULL);
         ck_assert_msg(num(a, 1, "requests") == 25000, "%s", g.gl_pathv[i]);
         /* Per tier: requests = hits + misses + expired + coalesced. */
         const char *p = strstr(a, "\"tiers\"");
@@ -484,9 +463,10 @@ START_TEST(test_lesson_handshakes)
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
         const char *a = runs[i].set[0], *b = runs[i].set[1];
         char *json =
-            b ? lesson_json("run", h, ZIPF, SHORT, "--set", a, "--set", b, NULL)
-            : a ? lesson_json("run", h, ZIPF, SHORT, "--set", a, NULL)
-                : lesson_json("run", h, ZIPF, SHORT, NULL);
+            b ? test_cdnsim_json("run", h, ZIPF, SHORT, "--set", a, "--set", b,
+                                 NULL)
+            : a ? test_cdnsim_json("run", h, ZIPF, SHORT, "--set", a, NULL)
+                : test_cdnsim_json("run", h, ZIPF, SHORT, NULL);
         assert_eu_p50_p99(json, runs[i].p50, runs[i].p99);
         test_assert_doc_says("docs/tutorial.md", runs[i].row);
         if (a == NULL)

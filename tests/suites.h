@@ -76,6 +76,11 @@ char *test_str(const char *s);
 int test_cdnsim(char **out, char **err, const char *a1, ...);
 int test_cdnsim_argv(char **out, char **err, const char *const *args);
 
+/* Runs cdnsim with the arguments (NULL-terminated, at most 21) plus
+ * "--json -", asserts that it exits 0 and returns the JSON (caller
+ * frees). */
+char *test_cdnsim_json(const char *a1, ...);
+
 /* A new empty directory under $TMPDIR (mkdtemp); caller removes it. */
 char *test_tmpdir(void);
 

@@ -215,6 +215,26 @@ test_cdnsim_argv(char **out, char **err, const char *const *args)
     return test_run(argv, out, err);
 }
 
+char *
+test_cdnsim_json(const char *a1, ...)
+{
+    const char *args[24];
+    int n = 0;
+    va_list ap;
+    va_start(ap, a1);
+    for (const char *a = a1; a != NULL && n < 21; a = va_arg(ap, const char *))
+        args[n++] = a;
+    va_end(ap);
+    args[n++] = "--json";
+    args[n++] = "-";
+    args[n] = NULL;
+    char *out = NULL, *err = NULL;
+    int rc = test_cdnsim_argv(&out, &err, args);
+    ck_assert_msg(rc == 0, "cdnsim exited %d: %s", rc, err);
+    free(err);
+    return out;
+}
+
 int
 test_cdnsim(char **out, char **err, const char *a1, ...)
 {
