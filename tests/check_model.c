@@ -24,18 +24,6 @@ run_model(const char *topo, const char *wl, const char *const *sets,
 
 /* --- theory: one LRU or FIFO cache under the independent reference model */
 
-/* Zipf probabilities p_i, i = 1..n. */
-static double *
-zipf_pmf(size_t n, double alpha)
-{
-    double *p = xmalloc(n * sizeof *p), sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += p[i] = pow((double)(i + 1), -alpha);
-    for (size_t i = 0; i < n; i++)
-        p[i] /= sum;
-    return p;
-}
-
 /*
  * Characteristic-time approximations. LRU (Che, Tung, Wang, IEEE JSAC 2002;
  * justified by Fricker, Robert, Roberts, ITC 2012): find T with
@@ -99,7 +87,7 @@ START_TEST(test_model_matches_che_approximation)
     const struct met_node *edge = test_node_named(&m, "edge");
     ck_assert_uint_eq(edge->c.coalesced, 0); /* zero latency: none */
     double sim = (double)edge->c.hits / (double)edge->c.requests;
-    double *p = zipf_pmf(100000, theory_cases[_i].alpha);
+    double *p = test_zipf_pmf(100000, theory_cases[_i].alpha);
     double want = che_hit_ratio(p, 100000, theory_cases[_i].capacity,
                                 strcmp(theory_cases[_i].policy, "fifo") == 0);
     free(p);

@@ -171,17 +171,6 @@ END_TEST
 
 /* --- theory: IRM Zipf traffic, unit sizes, no latency */
 
-static double *
-zipf_pmf(size_t n, double alpha)
-{
-    double *p = xmalloc(n * sizeof *p), sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += p[i] = pow((double)(i + 1), -alpha);
-    for (size_t i = 0; i < n; i++)
-        p[i] /= sum;
-    return p;
-}
-
 /* Smallest T in [0, inf) with f(T) >= target, f increasing. */
 static double
 solve_increasing(double (*f)(double T, const void *arg), const void *arg,
@@ -403,7 +392,7 @@ START_TEST(test_placement_lcd_matches_theory)
     ck_assert_uint_eq(edge->c.placement_skipped, shield->c.misses);
     double sim_edge = (double)edge->c.hits / (double)edge->c.requests;
     double sim_shield = (double)shield->c.hits / (double)shield->c.requests;
-    double *p = zipf_pmf(10000, 0.8);
+    double *p = test_zipf_pmf(10000, 0.8);
     double want_edge, want_shield;
     lcd_hit_ratios(p, 10000, lcd_cases[_i].c1, lcd_cases[_i].c2, &want_edge,
                    &want_shield);
@@ -454,7 +443,7 @@ START_TEST(test_placement_qlru_matches_theory)
     ck_assert_msg(fabs(declined - (1 - qlru_cases[_i])) < 0.01,
                   "q %.2f: %.4f of the bodies declined", qlru_cases[_i],
                   declined);
-    double *p = zipf_pmf(10000, 0.8);
+    double *p = test_zipf_pmf(10000, 0.8);
     double want = qlru_hit_ratio(p, 10000, qlru_cases[_i], 100);
     free(p);
     double tol = test_sanitized() ? 0.015 : 0.005;

@@ -81,6 +81,10 @@ int test_cdnsim_argv(char **out, char **err, const char *const *args);
  * frees). */
 char *test_cdnsim_json(const char *a1, ...);
 
+/* Zipf(alpha) probabilities p_i of ranks i = 1..n, for the theory checks
+ * (caller frees). */
+double *test_zipf_pmf(size_t n, double alpha);
+
 /* A new empty directory under $TMPDIR (mkdtemp); caller removes it. */
 char *test_tmpdir(void);
 

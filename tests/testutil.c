@@ -1,6 +1,7 @@
 /* testutil.c: helpers shared by the suites (exec, temp dirs, tiers). */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -233,6 +234,17 @@ test_cdnsim_json(const char *a1, ...)
     ck_assert_msg(rc == 0, "cdnsim exited %d: %s", rc, err);
     free(err);
     return out;
+}
+
+double *
+test_zipf_pmf(size_t n, double alpha)
+{
+    double *p = xmalloc(n * sizeof *p), sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += p[i] = pow((double)(i + 1), -alpha);
+    for (size_t i = 0; i < n; i++)
+        p[i] /= sum;
+    return p;
 }
 
 int
