@@ -461,7 +461,7 @@ node_failed_since(const struct cdn *c, uint32_t i, int64_t since, int64_t now)
     return c->has_outages && outage_failed_since(c, i, since, now);
 }
 
-/* brownout.c: brownouts and DNS TTLs. */
+/* brownout.c: brownouts; steering.c: DNS TTLs and anycast. */
 struct node_brownout;
 void brownout_init(struct cdn *c);
 void brownout_fini(struct cdn *c);
@@ -474,7 +474,7 @@ void brownout_done(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
 int region_sees_down_dns(const struct cdn *c, uint32_t r, uint32_t e,
                          int64_t now);
 /* Client request r failed at its edge, which was down. */
-void brownout_count_refused(struct cdn *c, const struct req *r, int64_t now);
+void steering_count_refused(struct cdn *c, const struct req *r, int64_t now);
 
 /* Do region r's clients see edge e as down at `now`? As routing does
  * (node_seems_down), or dns_ttl later when the region has one, or at

@@ -159,7 +159,7 @@ observe_refused(struct cdn *c, const struct req *r, int64_t now)
     if (r->child == REQ_NIL && r->measured) {
         count_failed(c, r, now);
         if (c->t->has_dns_ttl)
-            brownout_count_refused(c, r, now);
+            steering_count_refused(c, r, now);
     }
 }
 
