@@ -2,7 +2,8 @@
  * (tracking_params:, cache_key: {ignore_query: ..}): exact counts on one
  * object, the number of distinct keys against its expectation, per-node
  * normalisation, purges of every variant, input errors, files without
- * the keys unchanged, and lesson 13's figures. */
+ * the keys unchanged, class figures and attacks with keys (regressions),
+ * and lesson 13's figures. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,65 @@ START_TEST(test_cache_key_input_errors)
 }
 END_TEST
 
+/* Regression: with vary: on the second class, every request was counted
+ * in the first class (its cache key, not its object, was looked up).
+ * The variant draws have their own stream, so each class has exactly the
+ * requests it has without vary:. */
+START_TEST(test_regress_vary_class_attribution)
+{
+    static const char *const base =
+        "name: two\nseed: 3\nrequests: 4000\narrival: {rate: 1000}\n"
+        "catalog:\n  classes:\n"
+        "    - {name: a, share: 1, objects: 50, size: {dist: fixed, bytes: "
+        "10}}\n"
+        "    - {name: b, share: 1, objects: 50, size: {dist: fixed, bytes: "
+        "10}%s}\n";
+    char *dir = test_tmpdir();
+    char *plain_text = xasprintf(base, "");
+    char *vary_text = xasprintf(base, ", vary: {device: {m: 1, d: 1}}");
+    char *plain = test_write_file(dir, "plain.yaml", plain_text);
+    char *vary = test_write_file(dir, "vary.yaml", vary_text);
+    struct met_run a, b;
+    run(ONE_EDGE, plain, NULL, 0, &a);
+    struct cfg_topology *ta = last_t;
+    struct cfg_workload *wa = last_w;
+    run(ONE_EDGE, vary, NULL, 0, &b);
+    ck_assert_uint_eq(b.n_classes, 2);
+    ck_assert_uint_gt(a.classes[1].requests, 1500);
+    for (size_t k = 0; k < 2; k++) {
+        ck_assert_uint_eq(b.classes[k].requests, a.classes[k].requests);
+        ck_assert_uint_eq(b.classes[k].bytes, a.classes[k].bytes);
+    }
+    done(&b);
+    met_run_fini(&a);
+    cfg_workload_free(wa);
+    cfg_topology_free(ta);
+    free(plain);
+    free(vary);
+    free(plain_text);
+    free(vary_text);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* Regression: an attack with cache keys (here tracking_params:) aborted
+ * on an assertion (an attack's ids do not fit a key); now an input
+ * error at the attack. */
+START_TEST(test_regress_attack_with_cache_keys)
+{
+    char *err = NULL;
+    int rc = test_cdnsim(NULL, &err, "run", "topologies/rate-limit.yaml",
+                         "workloads/attack.yaml", "--set",
+                         "catalog.tracking_params=0.3", NULL);
+    ck_assert_int_eq(rc, 3);
+    ck_assert_ptr_nonnull(strstr(err, "workloads/attack.yaml:13:52: "
+                                      "arrival.attacks[0]: arrival.attacks "
+                                      "cannot be combined with vary:"));
+    free(err);
+}
+END_TEST
+
 /* Lesson 13 (docs/tutorial.md): its figures. */
 START_TEST(test_lesson_query_strings)
 {
@@ -339,6 +399,8 @@ cache_key_suite(void)
     tcase_add_test(tc, test_cache_key_purge_removes_every_variant);
     tcase_add_test(tc, test_cache_key_unused_changes_nothing);
     tcase_add_test(tc, test_cache_key_input_errors);
+    tcase_add_test(tc, test_regress_vary_class_attribution);
+    tcase_add_test(tc, test_regress_attack_with_cache_keys);
     tcase_add_test(tc, test_lesson_query_strings);
     suite_add_tcase(s, tc);
     return s;

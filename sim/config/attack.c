@@ -51,6 +51,9 @@ attack_build(const struct cfg_map *m, struct cfg_workload *w,
         char field[CFG_FIELD_MAX];
         cfg_map_field(m, "region", field, sizeof field);
         a->field = xstrdup(field);
+    } else if (rc == 0) { /* the attack itself, for errors found later */
+        a->mark = cfg_doc_mark(m->d, m->id);
+        a->field = xstrdup(m->field);
     }
     return rc;
 }

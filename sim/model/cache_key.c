@@ -109,6 +109,15 @@ cache_key_init(struct cdn *c, struct sim_err *err)
                            "vary: and tracking_params: need object ids "
                            "below 2^42; this catalog's go up to %llu",
                            (unsigned long long)id_space(w));
+    /* An attack's cache-busting ids lie above 2^62 (CFG_ATTACK_FIRST_ID):
+     * they cannot be packed into a key. */
+    if (w->n_attacks > 0)
+        return sim_err_set(err, -SIM_EBADVAL, w->attacks[0].mark.file,
+                           w->attacks[0].mark.line, w->attacks[0].mark.col,
+                           "arrival.attacks[0]",
+                           "arrival.attacks cannot be combined with "
+                           "vary: or tracking_params: (an attack's "
+                           "cache-busting ids do not fit a cache key)");
     struct key_rules *kr = xcalloc(1, sizeof *kr);
     c->keys = kr;
     kr->rng = sim_rng_new(w->seed, SIM_RNG_ID(SIM_RNG_VARIANT, 0));

@@ -5,11 +5,13 @@
  * that the observers they are called from stay small. */
 #include "model/model_int.h"
 
-/* The record of client request r's class. */
+/* The record of client request r's class: of its object, not of its
+ * cache key, whose variant and query bits would make another id. */
 static struct met_region *
 class_record(const struct cdn *c, const struct req *r)
 {
-    const struct cfg_class *k = wl_gen_class_of(c->gen, r->object);
+    const struct cfg_class *k =
+        wl_gen_class_of(c->gen, key_object(c, r->object));
     return &c->m->classes[k - c->w->classes];
 }
 
