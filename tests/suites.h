@@ -40,7 +40,8 @@
     X(alerts)                                                                  \
     X(metric_paths)                                                            \
     X(steering)                                                                \
-    X(placement)
+    X(placement)                                                               \
+    X(compute)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
@@ -160,7 +161,15 @@ void test_assert_doc_says(const char *path, const char *phrase);
  * one of version 4. */
 #define DROP_SINCE_5                                                           \
     DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10               \
-        DROP_VERSION_14 DROP_VERSION_15
+        DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_18
+
+/* SQL that removes what schema version 18 added (edge compute). */
+#define DROP_VERSION_18                                                        \
+    "ALTER TABLE node_metrics DROP COLUMN compute_cpu_ns;"                     \
+    "ALTER TABLE node_metrics DROP COLUMN compressions;"                       \
+    "ALTER TABLE node_metrics DROP COLUMN transforms;"                         \
+    "ALTER TABLE node_metrics DROP COLUMN compress_saved;"                     \
+    "ALTER TABLE node_metrics DROP COLUMN function_runs;"
 
 /* SQL that removes what schema version 6 added (overload counters). */
 #define DROP_VERSION_6                                                         \

@@ -128,6 +128,28 @@ enum cfg_placement {
 /* "everywhere", "lcd", "exclusive" or "probabilistic". */
 const char *cfg_placement_name(enum cfg_placement p);
 
+/* What an edge computes for one content class (compute.c): compression,
+ * image transformation, an edge function. CPU times are delays added to
+ * the requests that wait for them; nothing queues for a CPU. */
+struct cfg_compute {
+    char *class_name;     /* a class of the workload: resolved when the run
+                             is built (model/compute.c) */
+    struct cfg_mark mark; /* of the class key, for that error */
+    char *field;          /* "nodes[i].compute.NAME" */
+    int has_compress;
+    double compress_ratio;       /* (0, 1]: compressed / identity bytes */
+    cfg_time_ns compress_cpu_ns; /* >= 0, per compressed copy produced */
+    double accept;               /* [0, 1]: share of clients sending
+                                    Accept-Encoding (default 1) */
+    int has_transform;
+    double transform_ratio;       /* (0, 1]: a variant's bytes / the
+                                     origin object's */
+    cfg_time_ns transform_cpu_ns; /* >= 0, per variant produced */
+    int has_function;
+    cfg_time_ns hit_ns;  /* >= 0: the function's time on a hit */
+    cfg_time_ns miss_ns; /* >= 0: on anything else answered */
+};
+
 struct cfg_node {
     char *name;
     enum cfg_tier tier;
@@ -159,6 +181,9 @@ struct cfg_node {
     uint32_t backup_rtt_model;      /* the same for backup_parent */
     enum cfg_placement placement;   /* CFG_PLACE_EVERYWHERE unless set */
     double placement_probability;   /* probabilistic: in (0, 1]; else 1 */
+    struct cfg_compute *compute;    /* edges: compute: per class
+                                       (compute.c), in file order */
+    size_t n_compute;
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */

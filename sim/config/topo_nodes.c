@@ -45,6 +45,7 @@ static const char *const node_keys[] = {"name",
                                         "rate_limit",
                                         "cache_key",
                                         "placement",
+                                        "compute",
                                         NULL};
 static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
 static const char *const service_required[] = {"dist", "mean", NULL};
@@ -451,6 +452,8 @@ tb_node(struct topo_build *b, size_t i, int item, struct sim_err *err)
         rc = tb_service(b, &m, &node->service, err);
     if (rc == 0)
         rc = cfg_overload_build(&m, &node->service, &node->overload, err);
+    if (rc == 0)
+        rc = topo_read_compute(b, &m, node, err);
     return rc;
 }
 

@@ -105,6 +105,15 @@ int topo_read_providers(struct topo_build *b, const struct cfg_map *root,
 int topo_read_nodes(struct topo_build *b, const struct cfg_map *root,
                     struct sim_err *err);
 
+/* --- compute.c --- */
+
+/* An edge's compute: (m is the node's mapping, whose tier is read) into
+ * node->compute; other tiers may not have one. */
+int topo_read_compute(struct topo_build *b, const struct cfg_map *m,
+                      struct cfg_node *node, struct sim_err *err);
+/* Frees node->compute (also after an error). */
+void cfg_compute_free(struct cfg_node *node);
+
 /* --- topo_links.c --- */
 
 /* The key of the link between region r and a node, or between two nodes

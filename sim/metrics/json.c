@@ -252,12 +252,13 @@ jw_tier_latency(struct jw *w, const struct met_run *r, const char *tier)
 /* The members nodes and tiers share: node_counters.def's figures in
  * their JSON order, then the outcomes. */
 static void
-jw_counters(struct jw *w, const struct met_counters *c)
+jw_counters(struct jw *w, const struct met_run *r, const struct met_counters *c)
 {
     int last = last_json_position();
     for (int pos = 1; pos <= last; pos++) {
         const struct met_node_field *f = field_at_json(pos);
-        if (f == NULL)
+        if (f == NULL || (!r->has_compute && pos >= MET_JSON_COMPUTE_FIRST &&
+                          pos <= MET_JSON_COMPUTE_LAST))
             continue;
         if (f->kind == MET_FIELD_COUNTER)
             jw_u64(w, f->name, met_counter_get(c, f));
@@ -381,7 +382,7 @@ jw_tiers(struct jw *w, const struct met_run *r)
         struct met_counters sum;
         met_tier_sum(r, tiers[k], &sum);
         jw_open(w, tiers[k]);
-        jw_counters(w, &sum);
+        jw_counters(w, r, &sum);
         jw_tier_latency(w, r, tiers[k]);
         jw_close(w);
     }
@@ -398,7 +399,7 @@ jw_nodes(struct jw *w, const struct met_run *r)
         const struct met_node *n = &r->nodes[i];
         jw_open(w, met_str(n->name));
         jw_str(w, "tier", n->tier);
-        jw_counters(w, &n->c);
+        jw_counters(w, r, &n->c);
         jw_node_latency(w, n);
         for (size_t k = 0; k < met_n_node_fields; k++)
             if (met_node_fields[k].kind == MET_FIELD_COST)

@@ -116,6 +116,11 @@ struct met_node_field {
     size_t num, den; /* RATIO: the two counters' offsets */
 };
 
+/* The JSON positions of the edge compute counters, written only when
+ * met_run.has_compute. */
+#define MET_JSON_COMPUTE_FIRST 46
+#define MET_JSON_COMPUTE_LAST 50
+
 /* Every row, in node_counters.def (column) order. */
 extern const struct met_node_field met_node_fields[];
 extern const size_t met_n_node_fields;
@@ -486,6 +491,8 @@ struct met_run {
     struct met_hist latency;  /* all regions */
     struct met_region *regions;
     size_t n_regions;
+    int has_compute; /* some edge has a compute: block: the JSON writes
+                        the compute counters (MET_JSON_COMPUTE_*) */
     /* The same figures per content class (catalog.classes given
      * explicitly), names borrowed from the workload; NULL otherwise
      * (met_run_classes, classes.c). */
@@ -664,8 +671,10 @@ int met_check_db(const char *path, struct sim_err *err);
  * added node_metrics.brownout_errors, brownout_slowed and
  * dns_stale_failed (brownouts, dns_ttl), node counters that
  * db_upgrade_nodes adds: nothing else changed. 12 added
- * node_metrics.placement_skipped and moved_down, the same way. */
-#define MET_DB_VERSION 15
+ * node_metrics.placement_skipped and moved_down, the same way. 18 added
+ * the edge compute counters (compute_cpu_ns, compressions, transforms,
+ * compress_saved, function_runs), the same way. */
+#define MET_DB_VERSION 18
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

@@ -102,12 +102,14 @@ cache_key_init(struct cdn *c, struct sim_err *err)
     int used = 0;
     for (size_t k = 0; k < w->n_classes; k++)
         used |= cfg_variants_used(&w->classes[k].variants);
+    used |= compute_needs_keys(c); /* compressed copies are keys too */
     if (!used)
         return 0;
     if (id_space(w) > KEY_OBJECT_MASK)
         return sim_err_set(err, -SIM_EBADVAL, w->path, 0, 0, "catalog",
-                           "vary: and tracking_params: need object ids "
-                           "below 2^42; this catalog's go up to %llu",
+                           "vary:, tracking_params: and edge compress: or "
+                           "transform: need object ids below 2^41; this "
+                           "catalog's go up to %llu",
                            (unsigned long long)id_space(w));
     /* An attack's cache-busting ids lie above 2^62 (CFG_ATTACK_FIRST_ID):
      * they cannot be packed into a key. */
@@ -116,7 +118,8 @@ cache_key_init(struct cdn *c, struct sim_err *err)
                            w->attacks[0].mark.line, w->attacks[0].mark.col,
                            "arrival.attacks[0]",
                            "arrival.attacks cannot be combined with "
-                           "vary: or tracking_params: (an attack's "
+                           "vary:, tracking_params: or an edge's "
+                           "compress: or transform: (an attack's "
                            "cache-busting ids do not fit a cache key)");
     struct key_rules *kr = xcalloc(1, sizeof *kr);
     c->keys = kr;

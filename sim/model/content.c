@@ -14,6 +14,9 @@ content_init(struct cdn *c, struct sim_err *err)
     const struct cfg_workload *w = c->w;
     c->push_nodes =
         xcalloc(w->n_events ? w->n_events : 1, sizeof *c->push_nodes);
+    int rc = compute_init(c, err);
+    if (rc != 0)
+        return rc;
     if (c->is_no_cdn) /* its events are never scheduled (run.c) */
         return cache_key_init(c, err);
     for (size_t k = 0; k < w->n_events; k++) {
@@ -36,7 +39,7 @@ content_init(struct cdn *c, struct sim_err *err)
             c->push_nodes[k][j] = i;
         }
     }
-    int rc = purge_order_init(c, err);
+    rc = purge_order_init(c, err);
     return rc != 0 ? rc : cache_key_init(c, err);
 }
 
@@ -48,6 +51,7 @@ content_fini(struct cdn *c)
     free(c->push_nodes);
     purge_order_fini(c);
     cache_key_fini(c);
+    compute_fini(c);
 }
 
 /*

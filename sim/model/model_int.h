@@ -18,7 +18,8 @@
  *   service.c  node queues and servers;
  *   overload.c queue_limit, timeout and rate_limit: requests a node
  *              refuses (503), times out (504) or limits (429);
- *   content.c  purges, pushes and purge_on_change.
+ *   content.c  purges, pushes and purge_on_change;
+ *   compute.c  edge compression, image transformation, edge functions.
  * Functions on the path of every request are static inline here.
  */
 #ifndef SIM_MODEL_MODEL_INT_H
@@ -53,8 +54,13 @@ enum ev_kind {
                          request's deadline (overload.c) */
     EV_TIMED_OUT,     /* target: node, ref: the slot of the 504 answer of a
                          request whose service outlasts its timeout */
-    EV_BROWNOUT_DONE  /* target: node, ref: request slot: a brownout's
+    EV_BROWNOUT_DONE, /* target: node, ref: request slot: a brownout's
                          add_latency has passed (brownout.c) */
+    EV_PRODUCED,      /* target: node, ref: the slot of a leading request
+                         whose copy the edge has compressed or
+                         transformed (compute.c) */
+    EV_FUNCTION_DONE  /* target: node, ref: request slot: its edge
+                         function has run (compute.c) */
 };
 
 /* The HTTP code of an error a node's overload protection sent
@@ -118,14 +124,24 @@ struct req {
                                      error. At a node, before its lookup:
                                      CODE_504 marks a request in service whose
                                      504 already went (overload.c) */
+    uint8_t compute_pending : 1;  /* a client request at an edge with a
+                                     compute: rule for its class: its
+                                     function and compression savings are
+                                     still to count (compute.c) */
+    uint8_t produce : 1;          /* and the edge produces its copy
+                                     (compresses or transforms) from the
+                                     body that comes */
 };
 
-/* A cache key (cache_key.c): bits 0-41 the object, 42-55 the tracking
- * parameter's value (0: none), 56-63 the combination of variants. */
-#define KEY_OBJECT_MASK ((UINT64_C(1) << 42) - 1)
+/* A cache key (cache_key.c): bits 0-40 the object, 41 a compressed
+ * copy (compute.c), 42-55 the tracking parameter's value (0: none),
+ * 56-63 the combination of variants. */
+#define KEY_OBJECT_MASK ((UINT64_C(1) << 41) - 1)
+#define KEY_ENCODED (UINT64_C(1) << 41)
 #define KEY_TRACKING_SHIFT 42
 #define KEY_TRACKING_MASK (((UINT64_C(1) << 14) - 1) << KEY_TRACKING_SHIFT)
 #define KEY_COMBO_SHIFT 56
+#define KEY_COMBO_MASK (~UINT64_C(0) << KEY_COMBO_SHIFT)
 
 /* The cache key rules of a run whose classes vary (cache_key.c). */
 struct key_rules {
@@ -279,6 +295,8 @@ struct cdn {
     struct key_rules *keys;      /* cache keys with variants and query
                                     strings (cache_key.c), or NULL:
                                     keys are object ids */
+    struct compute *compute;     /* edges' compute: rules (compute.c), or
+                                    NULL when no edge has one */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending; /* the next client request */
@@ -613,6 +631,27 @@ void cache_key_at_node(struct cdn *c, uint32_t s, int64_t now);
 void cache_key_end(struct cdn *c);
 /* Does purge event k select object (purge_order.c)? */
 int purge_event_selects(const struct cdn *c, size_t k, uint64_t object);
+
+/* compute.c: edge compression, transformation and functions. */
+int compute_init(struct cdn *c, struct sim_err *err);
+void compute_fini(struct cdn *c);
+/* Do the rules need cache keys (compressed copies, variants)? */
+int compute_needs_keys(const struct cdn *c);
+/* Client request s is about to be looked up at its edge: its
+ * Accept-Encoding, the copy it asks for and that copy's size. */
+void compute_at_node(struct cdn *c, uint32_t s, int64_t now);
+/* up, fetched for s (compute_pending), asks upstream for the origin's
+ * object, not the copy s's edge produces from it. */
+void compute_upstream(struct cdn *c, struct req *up, uint32_t s);
+/* Background request b, a copy of s, goes upstream in its place. */
+void compute_copy(struct cdn *c, uint32_t b, uint32_t s);
+/* A body has come for s (produce): counts the production; returns 1 when
+ * its CPU time delays the answer (EV_PRODUCED resumes node_response). */
+int compute_produce(struct cdn *c, uint32_t s, int64_t now);
+/* s (compute_pending) is answered: counts the compression savings and
+ * runs its function; returns 1 when the function delays the answer
+ * (EV_FUNCTION_DONE resumes node_respond). */
+int compute_respond(struct cdn *c, uint32_t s, int64_t now);
 
 /* purge_order.c: staged and targeted purges. */
 int purge_order_init(struct cdn *c, struct sim_err *err);

@@ -94,6 +94,8 @@ respond(struct cdn *c, uint32_t s, int64_t now)
         req_release(c, s);
         return;
     }
+    if (r->compute_pending && compute_respond(c, s, now))
+        return; /* its edge function is running (EV_FUNCTION_DONE) */
     observe_response(c, r, now);
     if (r->child == REQ_NIL) {
         if (answer_client(c, s, now))
@@ -131,6 +133,8 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
     up->next = REQ_NIL;
     up->cond = cond;
     up->background = 0;
+    if (up->compute_pending) /* the origin's object, not s's copy */
+        compute_upstream(c, up, s);
     up->t_arrive =
         now + (lk->hop < 0 ? lk->up_ns : hop_up_ns(c, lk->hop, u, now));
     if (up->explain)
@@ -248,6 +252,8 @@ serve_stale(struct cdn *c, uint32_t s, struct cache_obj *o, enum lookup k,
     bg->next = REQ_NIL;
     bg->background = 1;
     bg->explain = 0;
+    if (bg->compute_pending)
+        compute_copy(c, b, s);
     respond(c, s, now);
     idmap_put(&n->inflight, c->reqs[b].object, b);
     fetch_upstream(c, b, now, held, "refresh");
@@ -290,6 +296,8 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
 {
     struct cache_obj *o = NULL;
     uint32_t leader = IDMAP_EMPTY, slot = 0;
+    if (c->compute != NULL) /* edge compute (compute.c) */
+        compute_at_node(c, s, now);
     if (c->keys != NULL) /* variants or query strings (cache_key.c) */
         cache_key_at_node(c, s, now);
     enum lookup k = lookup(c, &c->reqs[s], now, &o, &leader, &slot);
@@ -434,6 +442,11 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         answer_lost(c, s, now);
         return;
     }
+    /* An edge makes its copy (compresses, transforms) from the body
+     * first: its CPU time delays everything that follows. */
+    if (r->produce && !r->failed && !r->not_modified &&
+        compute_produce(c, s, now))
+        return;
     if (r->bypass) {
         /* Passed through: nothing was in flight, nothing is stored. */
         observe_answer(c, r, ANSWER_PASSED, NULL, 0, now);

@@ -101,6 +101,8 @@ client_arrival(struct cdn *c, int64_t now)
     r->current_rises = p->version == WL_NO_VERSION;
     r->outcome = 0;
     r->code = CODE_NONE;
+    r->compute_pending = 0;
+    r->produce = 0;
     if (wl_is_missing(c->w, p->object))
         r->size = NEGATIVE_SIZE; /* what a 404 weighs, not the object */
     observe_arrival(c, r, p->size, now);
@@ -200,6 +202,12 @@ dispatch(struct cdn *c, const struct sim_event *ev)
     case EV_BROWNOUT_DONE:
         brownout_done(c, ev->target, (uint32_t)ev->ref, ev->at);
         break;
+    case EV_PRODUCED:
+        node_response(c, (uint32_t)ev->ref, ev->at);
+        break;
+    case EV_FUNCTION_DONE:
+        node_respond(c, (uint32_t)ev->ref, ev->at);
+        break;
     default:
         SIM_ASSERT(!"unknown event kind");
     }
@@ -248,6 +256,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
             m->classes[k].name = c->w->classes[k].name;
     }
     c->m = m;
+    m->has_compute = c->compute != NULL;
     top_init(c, opts ? opts->top_n : 0);
     if (opts && opts->explain && opts->explain_n > 0) {
         c->explain = opts->explain;
