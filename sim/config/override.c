@@ -28,6 +28,7 @@ static const char *const topo_roots[] = {"regions",
                                          "brownouts",
                                          "dns_ttl",
                                          "placement",
+                                         "origin_routes",
                                          NULL};
 static const char *const wl_roots[] = {"seed",    "requests", "warmup",
                                        "arrival", "catalog",  "metrics",
