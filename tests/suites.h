@@ -40,7 +40,8 @@
     X(alerts)                                                                  \
     X(metric_paths)                                                            \
     X(steering)                                                                \
-    X(placement)
+    X(placement)                                                               \
+    X(origin_routes)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
