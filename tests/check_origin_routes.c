@@ -377,6 +377,12 @@ START_TEST(test_origin_routes_outputs)
         strstr(md, "| bucket | 4118 | 0.134 | 3519 | 9.78 | 225.9 | 305 |"));
     free(md);
     free(md_path);
+    test_assert_readme_says("origin-us 25,499 origin requests (60.55%), "
+                            "origin-eu 12,494 (29.67%) and the bucket 4,118 "
+                            "(9.78%)");
+    test_assert_readme_says("`cdnsim: bad.yaml:8:25: origin_routes[0].class: "
+                            "the workload has no class \"video\" (pages, "
+                            "media)`");
     free(out_dir);
     free(db_path);
     test_rmtree(dir);
