@@ -375,10 +375,9 @@ START_TEST(test_mrc_cli)
     free(err);
     /* Usage errors exit 2, a bad trace 3. */
     const char *bad[][8] = {
-        {"--sample", "0", NULL},      {"--sample", "1.5", NULL},
-        {"--policy", "fifo", NULL},   {"--capacity", "0.5", NULL},
-        {"--policy", "lru,fifo", NULL},
-        {"--max-objects", "0", NULL},
+        {"--sample", "0", NULL},        {"--sample", "1.5", NULL},
+        {"--policy", "fifo", NULL},     {"--capacity", "0.5", NULL},
+        {"--policy", "lru,fifo", NULL}, {"--max-objects", "0", NULL},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *args[16] = {"replay", WCS_TRACE, "--format", "webcachesim",
@@ -404,8 +403,7 @@ START_TEST(test_mrc_cli)
                      "--mrc", "--policy", "lhd", NULL);
     ck_assert_int_eq(st, 2);
     ck_assert_msg(strstr(err, "--mrc computes the LRU curve only (Mattson's "
-                              "stack distances), not --policy \"lhd\"") !=
-                      NULL,
+                              "stack distances), not --policy \"lhd\"") != NULL,
                   "%s", err);
     free(err);
     st = test_cdnsim(NULL, &err, "replay", "tests/data/traces/bad-size.csv",
