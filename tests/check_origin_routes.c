@@ -390,6 +390,42 @@ START_TEST(test_origin_routes_outputs)
 }
 END_TEST
 
+/* README: the split should follow the origins' capacity; an even split
+ * overloads origin-eu's 16 servers. Whole default runs. */
+START_TEST(test_origin_routes_readme_capacity)
+{
+    char *a = test_cdnsim_json("run", SPLIT, "workloads/zipf.yaml", NULL);
+    char *b = test_cdnsim_json("run", SPLIT, "workloads/zipf.yaml", "--set",
+                               "origin_routes.1.split.origin-us=1", NULL);
+    static const char *const want_a[] = {
+        "\"name\": \"origin-eu\",\n        \"requests\": 90141,",
+        "\"mean_rps\": 499.501828,\n        \"peak_rps\": 592",
+        "\"p99\": 292.552703,",
+    };
+    static const char *const want_b[] = {
+        "\"name\": \"origin-eu\",\n        \"requests\": 132921,",
+        "\"mean_rps\": 736.498383,\n        \"peak_rps\": 829",
+        "\"p99\": 6895.435775,",
+        "\"p99\": 7700.742143,",
+        "\"mean\": 280.799236,",
+    };
+    for (size_t k = 0; k < 3; k++)
+        ck_assert_msg(strstr(a, want_a[k]) != NULL, "2:1 lacks %s", want_a[k]);
+    for (size_t k = 0; k < 5; k++)
+        ck_assert_msg(strstr(b, want_b[k]) != NULL, "1:1 lacks %s", want_b[k]);
+    ck_assert_ptr_nonnull(strstr(a, "\"mean\": 68.96677"));
+    free(a);
+    free(b);
+    test_assert_readme_says("the 2:1 split gives origin-eu 499.5 requests/s on "
+                            "average (peak 592) and the clients a p99 of "
+                            "292.553 ms");
+    test_assert_readme_says("sends origin-eu 736.5 requests/s, with seconds "
+                            "of 829, past what it serves: its queue builds, "
+                            "its p99 becomes 7,700.742 ms and the clients' "
+                            "6,895.436 ms (mean 280.799 ms instead of 68.967)");
+}
+END_TEST
+
 Suite *
 origin_routes_suite(void)
 {
@@ -403,6 +439,8 @@ origin_routes_suite(void)
     tcase_add_test(tc, test_origin_routes_backup);
     tcase_add_test(tc, test_origin_routes_input_errors);
     tcase_add_test(tc, test_origin_routes_outputs);
+    if (!test_sanitized()) /* two whole default runs */
+        tcase_add_test(tc, test_origin_routes_readme_capacity);
     suite_add_tcase(s, tc);
     return s;
 }
