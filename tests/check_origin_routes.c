@@ -333,6 +333,11 @@ START_TEST(test_origin_routes_outputs)
     for (size_t k = 0; k < 3; k++)
         ck_assert_msg(strstr(by, want[k]) != NULL, "want %s in %s", want[k],
                       by);
+    /* README's 60.55%, 29.67% and 9.78%. */
+    static const char *const shares[] = {
+        "\"share\": 0.605519,", "\"share\": 0.296692,", "\"share\": 0.097789,"};
+    for (size_t k = 0; k < 3; k++)
+        ck_assert_msg(strstr(by, shares[k]) != NULL, "want %s", shares[k]);
     free(json);
     json =
         test_cdnsim_json("run", "topologies/global.yaml", "workloads/zipf.yaml",
