@@ -375,9 +375,9 @@ START_TEST(test_mrc_cli)
     free(err);
     /* Usage errors exit 2, a bad trace 3. */
     const char *bad[][8] = {
-        {"--sample", "0", NULL},      {"--sample", "1.5", NULL},
-        {"--policy", "lru", NULL},    {"--capacity", "0.5", NULL},
-        {"--max-objects", "0", NULL},
+        {"--sample", "0", NULL},        {"--sample", "1.5", NULL},
+        {"--policy", "fifo", NULL},     {"--capacity", "0.5", NULL},
+        {"--policy", "lru,fifo", NULL}, {"--max-objects", "0", NULL},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *args[16] = {"replay", WCS_TRACE, "--format", "webcachesim",
@@ -390,6 +390,22 @@ START_TEST(test_mrc_cli)
         ck_assert_msg(st == 2, "%s %s: exit %d", bad[i][0], bad[i][1], st);
         free(err);
     }
+    /* --policy lru is what --mrc computes anyway: the same curve. */
+    char *same = NULL;
+    st = test_cdnsim(&same, &err, "replay", CLOUDPHYSICS, "--format",
+                     "oracle_general", "--mrc", "--policy", "lru",
+                     "--unit-size", "--capacity", "490,4897", NULL);
+    ck_assert_msg(st == 0, "%s", err);
+    ck_assert_ptr_nonnull(strstr(same, "4897          91657     0.804913"));
+    free(same);
+    free(err);
+    st = test_cdnsim(NULL, &err, "replay", WCS_TRACE, "--format", "webcachesim",
+                     "--mrc", "--policy", "lhd", NULL);
+    ck_assert_int_eq(st, 2);
+    ck_assert_msg(strstr(err, "--mrc computes the LRU curve only (Mattson's "
+                              "stack distances), not --policy \"lhd\"") != NULL,
+                  "%s", err);
+    free(err);
     st = test_cdnsim(NULL, &err, "replay", "tests/data/traces/bad-size.csv",
                      "--format", "csv", "--mrc", NULL);
     ck_assert_int_eq(st, 3);

@@ -408,6 +408,56 @@ db_text(const char *db, const char *sql)
     return out;
 }
 
+/* A --vary of a policy with its parameters, as replay's --policy takes
+ * them (lhd:samples=4): each point runs what --set of the policy and of
+ * its parameter runs; a malformed entry or a key given twice is an
+ * error at --set. */
+START_TEST(test_sweep_vary_policy_params)
+{
+    char *dir = test_tmpdir();
+    char *db = xasprintf("%s/s.db", dir);
+    ck_assert_int_eq(test_cdnsim(NULL, NULL, "sweep", TOPO, WL, "--requests",
+                                 "30000", "--set", "warmup=1000", "--vary",
+                                 "nodes.edge-fra.cache.policy=lhd:samples=4,"
+                                 "lhd",
+                                 "--db", db, "--quiet", NULL),
+                     0);
+    static const char sql[] =
+        "SELECT n.hits FROM sweep_points p JOIN node_metrics n ON n.run_id ="
+        " p.run_id AND n.node = 'edge-fra' WHERE p.point = %d";
+    char *q0 = xasprintf(sql, 0), *q1 = xasprintf(sql, 1);
+    char *h0 = db_text(db, q0), *h1 = db_text(db, q1);
+    ck_assert_ptr_nonnull(h0);
+    ck_assert_ptr_nonnull(h1);
+    char *json = test_cdnsim_json("run", TOPO, WL, "--requests", "30000",
+                                  "--set", "warmup=1000", "--set",
+                                  "nodes.edge-fra.cache.policy=lhd", "--set",
+                                  "nodes.edge-fra.cache.samples=4", NULL);
+    char *want = xasprintf("\"edge-fra\": {\n      \"tier\": \"edge\",\n"
+                           "      \"requests\": 13187,\n      \"hits\": %s,",
+                           h0);
+    ck_assert_msg(strstr(json, want) != NULL, "want %s", want);
+    ck_assert_str_ne(h0, h1); /* 4 samples are not the default 64 */
+    free(want), free(json), free(h0), free(h1), free(q0), free(q1);
+    static const char *const bad[][2] = {
+        {"lhd:samples", "expected KEY=VALUE after the policy's name"},
+        {"lhd:samples=4:samples=8", "a parameter given twice: \"samples=8\""},
+        {"lhd:sample=4", "policy \"lhd\" has no parameter \"sample\""},
+    };
+    for (size_t k = 0; k < 3; k++) {
+        char *arg = xasprintf("nodes.edge-fra.cache.policy=%s", bad[k][0]);
+        char *errout = NULL;
+        ck_assert_int_eq(
+            test_cdnsim(NULL, &errout, "run", TOPO, WL, "--set", arg, NULL), 3);
+        ck_assert_msg(strstr(errout, bad[k][1]) != NULL, "%s: %s", bad[k][0],
+                      errout);
+        free(errout), free(arg);
+    }
+    test_rmtree(dir);
+    free(db), free(dir);
+}
+END_TEST
+
 /* Known answers: FIPS 180-2's "abc" and the empty string. */
 START_TEST(test_sweep_sha256_vectors)
 {
@@ -892,6 +942,7 @@ sweep_suite(void)
     tcase_add_test(tc, test_sweep_run_point_warnings);
     tcase_add_test(tc, test_regress_12_sweep_table_escapes);
     tcase_add_test(tc, test_sweep_cli_wildcards_and_links);
+    tcase_add_test(tc, test_sweep_vary_policy_params);
     tcase_add_test(tc, test_sweep_sha256_vectors);
     tcase_add_test(tc, test_sweep_provenance);
     tcase_add_test(tc, test_sweep_trace_provenance);

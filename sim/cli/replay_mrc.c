@@ -26,6 +26,9 @@ static const char mrc_usage[] =
     "options:\n"
     "  --format FORMAT     as for replay (oracle_general, csv, webcachesim)\n"
     "  --columns SPEC      csv only: as for replay\n"
+    "  --policy lru        the only policy the curve is for (accepted so\n"
+    "                      that replay's --policy lru may stay; any other\n"
+    "                      is a usage error)\n"
     "  --unit-size         every size counts as 1: cache sizes in objects\n"
     "  --capacity LIST     the cache sizes to report (bytes such as 64MiB,\n"
     "                      or objects with --unit-size); default: a grid\n"
@@ -119,6 +122,15 @@ parse_args(int argc, char **argv, struct mrc_args *a)
             continue;
         } else if (strcmp(arg, "--unit-size") == 0) {
             a->unit_size = 1;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--policy", &missing))) {
+            /* Stack distances give one curve for every size only for a
+             * stack policy (Mattson et al. 1970): LRU is the one here. */
+            if (strcmp(v, "lru") != 0)
+                return cli_usage_error(
+                    "--mrc computes the LRU curve only (Mattson's stack "
+                    "distances), not --policy \"%s\": run `cdnsim replay "
+                    "--policy %s --capacity SIZES` for it",
+                    v, v);
         } else if ((v = cli_opt_value(argc, argv, &i, "--format", &missing))) {
             a->format = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--columns", &missing))) {

@@ -394,6 +394,45 @@ struct cfg_topology {
     size_t n_rtt_models;
     int is_no_cdn; /* made by cfg_topology_no_cdn, never
                       loaded: every request passes uncached */
+    /* origin_routes (origin_routes.c): NULL and 0 without the key. */
+    struct cfg_origin_route *origin_routes;
+    size_t n_origin_routes;
+    struct cfg_origin_link *origin_links; /* sorted by node, then origin */
+    size_t n_origin_links;
+};
+
+/* One origin a route sends misses to, with its weight in a split. */
+struct cfg_origin_pick {
+    int node;      /* index into nodes[]: an origin */
+    double weight; /* > 0; a plain origin: 1 */
+};
+
+/*
+ * One entry of origin_routes: which requests it takes (a class, a range
+ * of object ids, both, or neither: every request) and the origins their
+ * misses go to. The first route that matches a request decides; a
+ * request no route matches goes to the node's parent.
+ */
+struct cfg_origin_route {
+    char *class_name; /* class: a workload class, resolved when the run
+                         is built (model/origin_route.c); NULL: any */
+    struct cfg_mark class_mark;
+    char *class_field;          /* "origin_routes[i].class" */
+    int has_objects;            /* objects: [lo, hi] given */
+    uint64_t objects_lo;        /* inclusive */
+    uint64_t objects_hi;        /* inclusive */
+    struct cfg_origin_pick *to; /* [n_to]: one for origin:, the split's */
+    size_t n_to;
+};
+
+/* A link that origin_routes adds: from a node whose parent is an origin
+ * to another origin a route names (not its parent or backup). */
+struct cfg_origin_link {
+    int node;
+    int origin;
+    cfg_time_ns rtt_ns;
+    int64_t bps;        /* -1: unlimited */
+    uint32_t rtt_model; /* as cfg_region_link.rtt_model */
 };
 
 /*

@@ -95,6 +95,12 @@ cfg_topology_no_cdn(const struct cfg_topology *t)
     struct cfg_topology *d = xmalloc(sizeof *d);
     *d = *t; /* everything else borrowed */
     d->is_no_cdn = 1;
+    /* Each region goes straight to the origin its default route ends at:
+     * the pass-through edges have no links to the other origins. */
+    d->origin_routes = NULL;
+    d->n_origin_routes = 0;
+    d->origin_links = NULL;
+    d->n_origin_links = 0;
     /* t's models at their indexes (its node links keep theirs), then one
      * slot per region for its last mile (last_mile). */
     d->n_rtt_models = t->n_rtt_models + t->n_regions;

@@ -28,6 +28,7 @@ static const char *const topo_roots[] = {"regions",
                                          "brownouts",
                                          "dns_ttl",
                                          "placement",
+                                         "origin_routes",
                                          NULL};
 static const char *const wl_roots[] = {"seed",    "requests", "warmup",
                                        "arrival", "catalog",  "metrics",
@@ -400,6 +401,72 @@ set_fini(struct set_ctx *s)
     free(s->path);
 }
 
+/* Applies one "PATH=VALUE", override number set_no. */
+static int
+set_one(struct cfg_doc *topo, struct cfg_doc *wl, const char *text, int set_no,
+        struct sim_err *err)
+{
+    struct set_ctx s = {.text = text, .set_no = set_no};
+    struct cfg_doc *d = NULL;
+    size_t first = 0;
+    int rc = set_split(&s, err);
+    if (rc == 0)
+        rc = set_pick_doc(&s, topo, wl, &d, &first, err);
+    if (rc == 0)
+        rc = set_walk(&s, d, first, err);
+    set_fini(&s);
+    return rc;
+}
+
+/*
+ * "...cache.policy=NAME:KEY=VALUE:..." (replay's --policy entries, so
+ * that a sweep can --vary a policy with its parameters): the policy, then
+ * each parameter as "...cache.KEY=VALUE", which the cache's own table
+ * checks when the node is built. Returns 1 when text is not such an
+ * override (set_one applies it), else 0 or an error code.
+ */
+static int
+set_policy_params(struct cfg_doc *topo, struct cfg_doc *wl, const char *text,
+                  int set_no, struct sim_err *err)
+{
+    static const char tail[] = ".cache.policy=";
+    const char *at = strstr(text, tail);
+    const char *colon = at ? strchr(at + sizeof tail - 1, ':') : NULL;
+    if (colon == NULL || strchr(text, '=') != at + sizeof tail - 2)
+        return 1;
+    size_t prefix = (size_t)(at - text) + strlen(".cache.");
+    char *first = xasprintf("%.*s", (int)(colon - text), text);
+    int rc = set_one(topo, wl, first, set_no, err);
+    free(first);
+    for (const char *p = colon + 1; rc == 0;) {
+        size_t len = strcspn(p, ":");
+        const char *eq = memchr(p, '=', len);
+        const char *why = NULL;
+        if (eq == NULL || eq == p || eq + 1 == p + len)
+            why = "expected KEY=VALUE after the policy's name (such as "
+                  "lhd:samples=16), got";
+        /* A key given twice, as replay's --policy refuses it. */
+        for (const char *q = colon + 1; why == NULL && q < p;
+             q += strcspn(q, ":") + 1)
+            if (strncmp(q, p, (size_t)(eq - p) + 1) == 0)
+                why = "a parameter given twice:";
+        if (why != NULL) {
+            char *path = xasprintf("%.*spolicy", (int)prefix, text);
+            rc = sim_err_set(err, -SIM_EBADVAL, CFG_SET_FILE, 0, 0, path,
+                             "%s \"%.*s\"", why, (int)len, p);
+            free(path);
+            break;
+        }
+        char *one = xasprintf("%.*s%.*s", (int)prefix, text, (int)len, p);
+        rc = set_one(topo, wl, one, set_no, err);
+        free(one);
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    return rc;
+}
+
 int
 cfg_apply_overrides(struct cfg_doc *topo, struct cfg_doc *wl,
                     const struct cfg_override *ov, size_t n,
@@ -407,15 +474,9 @@ cfg_apply_overrides(struct cfg_doc *topo, struct cfg_doc *wl,
 {
     for (size_t i = 0; i < n; i++) {
         SIM_ASSERT(ov[i].text != NULL);
-        struct set_ctx s = {.text = ov[i].text, .set_no = (int)i + 1};
-        struct cfg_doc *d = NULL;
-        size_t first = 0;
-        int rc = set_split(&s, err);
-        if (rc == 0)
-            rc = set_pick_doc(&s, topo, wl, &d, &first, err);
-        if (rc == 0)
-            rc = set_walk(&s, d, first, err);
-        set_fini(&s);
+        int rc = set_policy_params(topo, wl, ov[i].text, (int)i + 1, err);
+        if (rc == 1)
+            rc = set_one(topo, wl, ov[i].text, (int)i + 1, err);
         if (rc != 0)
             return rc;
     }

@@ -214,6 +214,12 @@ topo_check_chain_rtts(const struct topo_build *b, struct sim_err *err)
             const struct cfg_node *v = &t->nodes[stack[top - 1]];
             int up[2] = {v->parent, v->backup_parent};
             cfg_time_ns rtt[2] = {v->parent_rtt_ns, v->backup_rtt_ns};
+            /* origin_routes may send its misses to a farther origin. */
+            if (t->n_origin_links > 0) {
+                cfg_time_ns routed =
+                    cfg_origin_routed_rtt(t, (size_t)stack[top - 1]);
+                rtt[0] = routed > rtt[0] ? routed : rtt[0];
+            }
             cfg_time_ns best = 0;
             int is_ready = 1;
             for (int k = 0; k < 2; k++) {

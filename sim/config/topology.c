@@ -29,6 +29,7 @@ static const char *const root_keys[] = {"name",
                                         "brownouts",
                                         "dns_ttl",
                                         "placement",
+                                        "origin_routes",
                                         NULL};
 static const char *const root_required[] = {"name", "regions", "nodes",
                                             "latency_ms", NULL};
@@ -173,6 +174,8 @@ cfg_topology_build(const struct cfg_doc *d, struct cfg_topology **out,
     if (rc == 0)
         rc = topo_resolve_backups(&b, err);
     if (rc == 0)
+        rc = topo_read_origin_routes(&b, &root, err);
+    if (rc == 0)
         rc = topo_check_chain_rtts(&b, err);
     if (rc == 0)
         rc = topo_read_outages(&b, &root, err);
@@ -233,6 +236,7 @@ cfg_topology_free(struct cfg_topology *t)
     free(t->rtt_models);
     free(t->outages);
     cfg_steering_free(t);
+    cfg_origin_routes_free(t);
     free(t->nodes);
     free(t->regions);
     free(t->name);

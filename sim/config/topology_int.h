@@ -155,6 +155,15 @@ int topo_check_chain_rtts(const struct topo_build *b, struct sim_err *err);
 /* Each region's routing details (edges, edge, max_latency_ms). */
 int topo_read_routing(const struct topo_build *b, struct sim_err *err);
 
+/* --- origin_routes.c --- */
+
+/* origin_routes: the routes, and the links they add. */
+int topo_read_origin_routes(struct topo_build *b, const struct cfg_map *root,
+                            struct sim_err *err);
+void cfg_origin_routes_free(struct cfg_topology *t);
+/* The longest round trip from node to an origin a route adds, or -1. */
+cfg_time_ns cfg_origin_routed_rtt(const struct cfg_topology *t, size_t node);
+
 /* --- topo_outages.c --- */
 
 /* outages and failure_detection. */

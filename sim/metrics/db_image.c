@@ -113,7 +113,8 @@ image_copy(struct db *d, int64_t *id)
         "node_metrics",        "node_outcomes",   "region_metrics",
         "latency_histogram",   "timeseries",      "origin_load",
         "link_metrics",        "link_timeseries", "overload_metrics",
-        "overload_timeseries", "class_metrics",   "top_objects"};
+        "overload_timeseries", "class_metrics",   "top_objects",
+        "origin_nodes"};
     char *cols = NULL;
     int code = image_columns(d, "runs", "id", &cols);
     if (code != 0)

@@ -434,6 +434,27 @@ jw_origin(struct jw *w, const struct met_run *r)
     jw_real(w, "settle_s", ol.settle_s);
     jw_real(w, "steady_mean_rps", ol.steady_mean_rps);
     jw_real(w, "steady_peak_rps", ol.steady_peak_rps);
+    /* Each origin, with origin_routes only (files without it write what
+     * they always did). */
+    if (r->n_origins > 0) {
+        double span_s =
+            (double)(r->measured_end_ns - r->measured_start_ns) / 1e9;
+        jw_open_array(w, "by_origin");
+        for (size_t k = 0; k < r->n_origins; k++) {
+            const struct met_origin *o = &r->origins[k];
+            jw_element(w);
+            jw_str(w, "name", o->name);
+            jw_u64(w, "requests", o->requests);
+            jw_u64(w, "bytes", o->bytes);
+            jw_u64(w, "objects", o->objects);
+            jw_real(w, "share", met_ratio(o->requests, r->origin_requests));
+            jw_real(w, "mean_rps",
+                    span_s > 0 ? (double)o->requests / span_s : 0.0);
+            jw_u64(w, "peak_rps", o->peak_rps);
+            jw_close(w);
+        }
+        jw_close_array(w);
+    }
     jw_close(w);
 }
 

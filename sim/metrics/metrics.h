@@ -451,6 +451,8 @@ void met_alerts_json(const struct met_run *r, FILE *out, int depth);
 void met_alerts_print(const struct met_run *r, FILE *out);
 /* The schema of table alerts. */
 extern const char met_alerts_schema[];
+/* The schema of table origin_nodes (db_origin.c). */
+extern const char met_origin_nodes_schema[];
 
 /* Everything a finished (or interrupted) run reports. */
 /* One brownout of the topology and what it did (model/brownout.c):
@@ -466,6 +468,18 @@ struct met_brownout {
 /* Writes r's brownouts (n_brownouts > 0) as the JSON array value of
  * "brownouts", its members indented depth levels (json.c's layout). */
 void met_brownouts_json(const struct met_run *r, FILE *out, int depth);
+
+/* One origin of a run whose topology has origin_routes
+ * (model/origin_route.c): what it served to measured requests. The
+ * requests add up to met_run.origin_requests, the bytes to origin_bytes
+ * less origin_pushed_bytes. */
+struct met_origin {
+    const char *name;  /* borrowed from the topology */
+    uint64_t requests; /* requests it answered (304s included) */
+    uint64_t bytes;    /* bodies it sent for them */
+    uint64_t objects;  /* distinct objects among them */
+    uint64_t peak_rps; /* most of its requests in one 1 s window */
+};
 
 struct met_run {
     /* Identity, borrowed. */
@@ -512,6 +526,9 @@ struct met_run {
     struct met_brownout *brownouts; /* [n_brownouts], owned; NULL when the
                                        topology has none */
     size_t n_brownouts;
+    struct met_origin *origins; /* [n_origins], owned; NULL without
+                                   origin_routes */
+    size_t n_origins;
     /* Origin load, summed over origin nodes. */
     uint64_t origin_requests;
     uint64_t origin_bytes;        /* bytes the origins sent: answers and
@@ -673,8 +690,9 @@ int met_check_db(const char *path, struct sim_err *err);
  * db_upgrade_nodes adds: nothing else changed. 12 added
  * node_metrics.placement_skipped and moved_down, the same way. 18 added
  * the edge compute counters (compute_cpu_ns, compressions, transforms,
- * compress_saved, function_runs), the same way. */
-#define MET_DB_VERSION 18
+ * compress_saved, function_runs), the same way. 20 added the table
+ * origin_nodes (origin_routes; created in place). */
+#define MET_DB_VERSION 20
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

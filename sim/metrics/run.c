@@ -39,6 +39,9 @@ met_run_fini(struct met_run *r)
     r->n_links = 0;
     free(r->regions);
     free(r->classes);
+    free(r->origins);
+    r->origins = NULL;
+    r->n_origins = 0;
     r->classes = NULL;
     r->n_classes = 0;
     free(r->top_by_requests);

@@ -79,28 +79,34 @@ workload_init(struct cdn *c, struct sim_err *err)
  * pop order is the same: every pop takes the least (time, seq).
  */
 static void
+link_channels(struct cdn *c, struct idmap *by_delay, struct link *l)
+{
+    int64_t delays[2] = {l->up_ns, l->down_ns};
+    uint32_t *channels[2] = {&l->up_channel, &l->down_channel};
+    for (int d = 0; d < 2; d++) {
+        uint64_t key = (uint64_t)delays[d];
+        uint32_t ch = idmap_get(by_delay, key);
+        if (ch == IDMAP_EMPTY) {
+            ch = sim_queue_channel(&c->q);
+            idmap_put(by_delay, key, ch);
+        }
+        *channels[d] = ch;
+    }
+}
+
+static void
 link_channels_init(struct cdn *c)
 {
     struct idmap by_delay; /* delay in ns -> channel */
     idmap_init(&by_delay);
     for (uint32_t i = 0; i < c->n_nodes; i++) {
-        struct link *links[2] = {&c->nodes[i].to_parent,
-                                 &c->nodes[i].to_backup};
-        for (int k = 0; k < 2; k++) {
-            int64_t delays[2] = {links[k]->up_ns, links[k]->down_ns};
-            uint32_t *channels[2] = {&links[k]->up_channel,
-                                     &links[k]->down_channel};
-            for (int d = 0; d < 2; d++) {
-                uint64_t key = (uint64_t)delays[d];
-                uint32_t ch = idmap_get(&by_delay, key);
-                if (ch == IDMAP_EMPTY) {
-                    ch = sim_queue_channel(&c->q);
-                    idmap_put(&by_delay, key, ch);
-                }
-                *channels[d] = ch;
-            }
-        }
+        link_channels(c, &by_delay, &c->nodes[i].to_parent);
+        link_channels(c, &by_delay, &c->nodes[i].to_backup);
     }
+    size_t n_routed; /* after the nodes' own: their channels stay put */
+    struct link *routed = origin_route_links(c, &n_routed);
+    for (size_t k = 0; k < n_routed; k++)
+        link_channels(c, &by_delay, &routed[k]);
     idmap_fini(&by_delay);
 }
 
@@ -119,6 +125,10 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
             cdn_free(c);
             return NULL;
         }
+    if (origin_route_init(c, err) != 0) {
+        cdn_free(c);
+        return NULL;
+    }
     route_init(c);
     overload_init(c);
     placement_init(c);
@@ -167,6 +177,7 @@ cdn_free(struct cdn *c)
     top_fini(c);
     shared_fini(c);
     route_fini(c);
+    origin_route_fini(c);
     content_fini(c);
     sim_queue_fini(&c->q);
     wl_gen_free(c->gen);

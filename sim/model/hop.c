@@ -207,6 +207,16 @@ hop_init(struct cdn *c)
             n->to_backup.hop =
                 hop_add(c, m, link_stream(SIM_RNG_NODE_LINK, i, n->backup));
     }
+    size_t n_routed; /* links origin_routes adds */
+    struct link *routed = origin_route_links(c, &n_routed);
+    for (size_t k = 0; k < n_routed; k++) {
+        const struct cfg_origin_link *l = &t->origin_links[k];
+        if (l->rtt_model != 0)
+            routed[k].hop =
+                hop_add(c, cfg_rtt_model_at(t, l->rtt_model),
+                        link_stream(SIM_RNG_NODE_LINK, (size_t)l->node,
+                                    (size_t)l->origin));
+    }
     for (size_t r = 0; r < t->n_regions; r++) {
         size_t at = c->region_links_at[r];
         for (size_t k = 0; k < t->regions[r].n_links; k++) {

@@ -277,26 +277,28 @@ struct cdn {
     struct node_brownout *brownouts; /* [node] (brownout.c), or NULL when
                                       the topology has no brownouts */
     int has_outages;
-    struct top_counter *top;     /* --top's counts (top.c), or NULL */
-    uint64_t seen_dense;         /* object ids below it are the synthetic
-                                    catalog's: node.seen_pages hold them */
-    int **push_nodes;            /* [event]: node indices of a push */
-    int64_t **purge_reach;       /* [event][node]: when a purge reaches
-                                    the node, or -1 (purge_order.c) */
-    int has_staged_purges;       /* some purge has order: */
-    struct placement *placement; /* nodes' placements (placement.c), or
-                                    NULL when every node stores
-                                    everywhere */
-    struct alerts *alerts;       /* metrics.alerts (alerts.c), or NULL */
-    int is_no_cdn;               /* the --baseline no-cdn topology
-                                    (cfg_topology.is_no_cdn): every
-                                    request passes its edge uncached and
-                                    the workload's events do nothing */
-    struct key_rules *keys;      /* cache keys with variants and query
-                                    strings (cache_key.c), or NULL:
-                                    keys are object ids */
-    struct compute *compute;     /* edges' compute: rules (compute.c), or
-                                    NULL when no edge has one */
+    struct top_counter *top;       /* --top's counts (top.c), or NULL */
+    uint64_t seen_dense;           /* object ids below it are the synthetic
+                                      catalog's: node.seen_pages hold them */
+    int **push_nodes;              /* [event]: node indices of a push */
+    int64_t **purge_reach;         /* [event][node]: when a purge reaches
+                                      the node, or -1 (purge_order.c) */
+    int has_staged_purges;         /* some purge has order: */
+    struct placement *placement;   /* nodes' placements (placement.c), or
+                                      NULL when every node stores
+                                      everywhere */
+    struct alerts *alerts;         /* metrics.alerts (alerts.c), or NULL */
+    int is_no_cdn;                 /* the --baseline no-cdn topology
+                                      (cfg_topology.is_no_cdn): every
+                                      request passes its edge uncached and
+                                      the workload's events do nothing */
+    struct key_rules *keys;        /* cache keys with variants and query
+                                      strings (cache_key.c), or NULL:
+                                      keys are object ids */
+    struct compute *compute;       /* edges' compute: rules (compute.c), or
+                                      NULL when no edge has one */
+    struct origin_routes *oroutes; /* origin_routes (origin_route.c), or
+                                      NULL: misses go to the parent */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending; /* the next client request */
@@ -440,12 +442,22 @@ region_link_to(const struct cdn *c, uint32_t r, uint32_t e)
     return list;
 }
 
-/* The link from node i up to node up (its parent or its backup). */
+/* origin_route.c: the link from node i to origin up that a route
+ * added (neither its parent nor its backup). */
+const struct link *origin_route_link(const struct cdn *c, uint32_t i,
+                                     uint32_t up);
+
+/* The link from node i up to node up (its parent or its backup, or an
+ * origin a route sent it to). */
 static inline const struct link *
 link_to(const struct cdn *c, uint32_t i, uint32_t up)
 {
     const struct node *n = &c->nodes[i];
-    return up == n->parent ? &n->to_parent : &n->to_backup;
+    if (up == n->parent)
+        return &n->to_parent;
+    if (up == n->backup || c->oroutes == NULL)
+        return &n->to_backup;
+    return origin_route_link(c, i, up);
 }
 
 /* outage.c: the out-of-line parts of the three questions below. */
@@ -526,6 +538,24 @@ route_upstream(const struct cdn *c, uint32_t i, int64_t now)
         return n->backup;
     return n->parent;
 }
+
+/* origin_route.c: origin_routes (c->oroutes). init resolves the
+ * routes' classes (an unknown one is an input error) and makes the links
+ * the routes add, before route_init; upstream is route_upstream for a
+ * fetch of object, with the routes deciding which origin a node whose
+ * parent is an origin asks; pick is the origin the routes give object
+ * (dflt when none matches); count records what an origin served a
+ * measured request (c->m->origins). */
+int origin_route_init(struct cdn *c, struct sim_err *err);
+void origin_route_fini(struct cdn *c);
+struct link *origin_route_links(struct cdn *c, size_t *n);
+uint32_t origin_route_pick(const struct cdn *c, uint32_t dflt, uint64_t object);
+uint32_t origin_route_upstream(const struct cdn *c, uint32_t i, uint64_t object,
+                               int64_t now);
+void origin_route_start_run(struct cdn *c, struct met_run *m);
+void origin_route_count(struct cdn *c, const struct req *r, uint64_t size,
+                        int64_t now);
+void origin_route_end(struct cdn *c);
 
 /* shared.c: links with a capacity. */
 /* hop.c: links whose latency is a mapping. */
@@ -803,6 +833,8 @@ count_lookup(struct cdn *c, const struct req *r, enum lookup k, int64_t now)
     /* A 304 sends no body: origin bytes count what left it. */
     if (k == LOOKUP_ORIGIN) {
         count_origin_load(c, now, r->not_modified ? 0 : r->size);
+        if (c->oroutes != NULL)
+            origin_route_count(c, r, r->not_modified ? 0 : r->size, now);
         if (c->top != NULL)
             top_count_origin(c, r->object, r->not_modified ? 0 : r->size);
     }

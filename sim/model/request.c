@@ -123,7 +123,10 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
                const char *why)
 {
     uint32_t ni = c->reqs[s].node;
-    uint32_t target = route_upstream(c, ni, now);
+    uint32_t target =
+        c->oroutes == NULL
+            ? route_upstream(c, ni, now)
+            : origin_route_upstream(c, ni, c->reqs[s].object, now);
     const struct link *lk = link_to(c, ni, target);
     uint32_t u = req_alloc(c); /* may move c->reqs */
     struct req *up = &c->reqs[u];

@@ -161,6 +161,7 @@ record_start(struct cdn *c, struct met_run *m)
     }
     m->billing = cdn_billing_new(t);
     brownout_start_run(c, m);
+    origin_route_start_run(c, m);
     utc_now(m->started);
 }
 
@@ -275,6 +276,7 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     int rc = run_events(c, opts, &events);
 
     observe_end(c);
+    origin_route_end(c);
     alerts_finish(c);
     top_finish(c, m);
     if (rc == 0 && c->gen_error != 0)

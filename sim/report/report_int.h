@@ -62,6 +62,10 @@ int rep_links_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id,
  * provider_bills rows (billing.c). Returns 0 or -SIM_EDB. */
 int rep_billing_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
 
+/* Writes run run_id's "Origins" section into doc when it has
+ * origin_nodes rows (origins.c). Returns 0 or -SIM_EDB. */
+int rep_origins_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
 /* The provider bill's metrics (metric_billing.c): fills m's scope, sql,
  * name and field_at and returns 1 when path is one, else 0. */
 struct rep_metric;

@@ -628,6 +628,8 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
             if (code == 0)
                 code = rep_overload_section(d, doc, r.id);
             if (code == 0)
+                code = rep_origins_section(d, doc, r.id);
+            if (code == 0)
                 code = rep_billing_section(d, doc, r.id);
             if (code == 0)
                 code = rep_alerts_section(d, doc, r.id);
