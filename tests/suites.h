@@ -160,7 +160,7 @@ void test_assert_doc_says(const char *path, const char *phrase);
  * one of version 4. */
 #define DROP_SINCE_5                                                           \
     DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10               \
-        DROP_VERSION_14 DROP_VERSION_15
+        DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_16
 
 /* SQL that removes what schema version 6 added (overload counters). */
 #define DROP_VERSION_6                                                         \
@@ -187,6 +187,14 @@ void test_assert_doc_says(const char *path, const char *phrase);
 #define DROP_VERSION_15                                                        \
     "ALTER TABLE node_metrics DROP COLUMN placement_skipped;"                  \
     "ALTER TABLE node_metrics DROP COLUMN moved_down;"
+
+/* SQL that removes what schema version 16 added (keep-alive pool waits,
+ * upstream timeouts). */
+#define DROP_VERSION_16                                                        \
+    "ALTER TABLE node_metrics DROP COLUMN pool_waits;"                         \
+    "ALTER TABLE node_metrics DROP COLUMN pool_wait_ns;"                       \
+    "ALTER TABLE node_metrics DROP COLUMN pool_wait_mean_ns;"                  \
+    "ALTER TABLE node_metrics DROP COLUMN timed_out_upstream;"
 
 /* SQL that removes what schema version 14 added (brownouts, dns_ttl). */
 #define DROP_VERSION_14                                                        \

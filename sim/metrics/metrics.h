@@ -665,7 +665,7 @@ int met_check_db(const char *path, struct sim_err *err);
  * dns_stale_failed (brownouts, dns_ttl), node counters that
  * db_upgrade_nodes adds: nothing else changed. 12 added
  * node_metrics.placement_skipped and moved_down, the same way. */
-#define MET_DB_VERSION 15
+#define MET_DB_VERSION 16
 
 /* ---- Sweeps ---------------------------------------------------------------
  *

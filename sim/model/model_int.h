@@ -164,6 +164,11 @@ struct hop {
     uint32_t idle_head;
     uint32_t n_idle;
     uint32_t n_busy; /* pool connections carrying a request */
+    /* pool_full: wait: the fetches waiting for a connection, a FIFO
+     * ring (each waiting fetch's t_arrive holds when it began to wait) */
+    uint32_t *waiting;
+    uint32_t wait_head, wait_n, wait_cap; /* wait_cap: 0 or a power of 2 */
+    uint32_t node; /* the node whose link to a parent this is */
 };
 
 /* A link with a capacity (link_capacity_mbps), shared by the bodies it
@@ -513,7 +518,13 @@ route_upstream(const struct cdn *c, uint32_t i, int64_t now)
 /* hop.c: links whose latency is a mapping. */
 void hop_init(struct cdn *c);
 void hop_fini(struct cdn *c);
+/* Fetch u leaves over hop h at now: its delay to the parent, or
+ * HOP_WAITS when it waits for a pooled connection (pool_full: wait);
+ * hop.c then sends it itself (EV_REQ_AT) when a connection frees up. */
+#define HOP_WAITS (-1)
 int64_t hop_up_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
+/* The answer to fetch u leaves its parent over h at now: its delay down,
+ * and the fetch's connection is released. */
 int64_t hop_down_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
 int64_t hop_last_mile(struct cdn *c, const struct cfg_region_link *l);
 

@@ -131,8 +131,16 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
     up->next = REQ_NIL;
     up->cond = cond;
     up->background = 0;
-    up->t_arrive =
-        now + (lk->hop < 0 ? lk->up_ns : hop_up_ns(c, lk->hop, u, now));
+    int64_t up_ns = lk->hop < 0 ? lk->up_ns : hop_up_ns(c, lk->hop, u, now);
+    if (up_ns == HOP_WAITS) { /* hop.c sends it when a connection frees */
+        if (up->explain)
+            narrate(c, now,
+                    "  %s: %s: every pooled connection to %s is busy: "
+                    "the fetch waits",
+                    node_name(c, ni), why, node_name(c, target));
+        return;
+    }
+    up->t_arrive = now + up_ns;
     if (up->explain)
         explain_fetch(c, up, ni, why, now);
     if (c->nodes[target].cache != NULL)
