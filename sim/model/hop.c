@@ -156,14 +156,29 @@ pool_wait_push(struct hop *h, uint32_t u)
 }
 
 /* The connection released at now goes to the first waiting fetch, which
- * began to wait at its t_arrive and leaves now, without a handshake. */
-static void
+ * began to wait at its t_arrive and leaves now, without a handshake;
+ * returns 1. A fetch whose requests have timed out meanwhile
+ * (upstream_timeout.c) is dropped instead, with its leader, which no
+ * answer will reach: returns 0. */
+static int
 pool_hand_over(struct cdn *c, struct hop *h, int64_t now)
 {
     uint32_t w = h->waiting[h->wait_head];
     h->wait_head = (h->wait_head + 1) & (h->wait_cap - 1);
     h->wait_n--;
     struct req *r = &c->reqs[w];
+    if (r->child != REQ_NIL && c->reqs[r->child].up_timed_out) {
+        uint32_t s = r->child;
+        if (r->explain)
+            narrate(c, now,
+                    "  %s: a timed-out fetch gives up its place for "
+                    "a pooled connection",
+                    node_name(c, h->node));
+        c->reqs[s].up_timed_out = 0;
+        req_release(c, s);
+        req_release(c, w);
+        return 0;
+    }
     if (r->measured) {
         struct met_counters *mc = &c->m->nodes[h->node].c;
         mc->pool_waits++;
@@ -179,6 +194,7 @@ pool_hand_over(struct cdn *c, struct hop *h, int64_t now)
     if (c->nodes[r->node].cache != NULL)
         cache_prefetch_hashed(c->nodes[r->node].cache, r->hash);
     sim_queue_push(&c->q, r->t_arrive, EV_REQ_AT, r->node, w);
+    return 1;
 }
 
 /* A connection of h's pool is free again at now. */
@@ -189,10 +205,9 @@ pool_release(struct cdn *c, struct hop *h, int64_t now)
     if (m->pool == 0 || m->setup == CFG_SETUP_NONE)
         return;
     SIM_ASSERT(h->n_busy > 0);
-    if (h->wait_n > 0) { /* wait: it stays busy, for the next fetch */
-        pool_hand_over(c, h, now);
-        return;
-    }
+    while (h->wait_n > 0) /* wait: it stays busy, for the next fetch */
+        if (pool_hand_over(c, h, now))
+            return;
     h->n_busy--;
     pool_expire(h, now);
     if (h->n_busy + h->n_idle >= m->pool)
@@ -225,6 +240,16 @@ hop_down_ns(struct cdn *c, int32_t k, uint32_t u, int64_t now)
     int64_t down = c->hop_down_ns[u]; /* before a hand-over grows it */
     pool_release(c, &c->hops[k], now);
     return down;
+}
+
+void
+hop_copy_down(struct cdn *c, uint32_t from, uint32_t to)
+{
+    if (from >= c->hop_down_cap)
+        return; /* from came over no hop */
+    c->hop_down_ns = xgrow(c->hop_down_ns, &c->hop_down_cap, (size_t)to + 1,
+                           sizeof *c->hop_down_ns, 1024);
+    c->hop_down_ns[to] = c->hop_down_ns[from];
 }
 
 int64_t

@@ -53,8 +53,11 @@ enum ev_kind {
                          request's deadline (overload.c) */
     EV_TIMED_OUT,     /* target: node, ref: the slot of the 504 answer of a
                          request whose service outlasts its timeout */
-    EV_BROWNOUT_DONE  /* target: node, ref: request slot: a brownout's
+    EV_BROWNOUT_DONE, /* target: node, ref: request slot: a brownout's
                          add_latency has passed (brownout.c) */
+    EV_UP_DEADLINE    /* target: node, ref: the slot of a fetch's leader:
+                         the node's timeout, if its parent has not answered
+                         (upstream_timeout.c) */
 };
 
 /* The HTTP code of an error a node's overload protection sent
@@ -118,6 +121,10 @@ struct req {
                                      error. At a node, before its lookup:
                                      CODE_504 marks a request in service whose
                                      504 already went (overload.c) */
+    uint8_t up_timed_out : 1;     /* a fetch's leader whose requests had
+                                     their 504 at the deadline: its late
+                                     answer only fills the cache
+                                     (upstream_timeout.c); 0 on a free slot */
 };
 
 /* A cache key (cache_key.c): bits 0-41 the object, 42-55 the tracking
@@ -258,6 +265,9 @@ struct cdn {
                              region link has one */
     int64_t *hop_down_ns; /* [request slot]: a fetch's drawn way
                              down, set by hop_up_ns */
+    int64_t *up_deadline; /* [request slot]: a fetch leader's pending
+                             EV_UP_DEADLINE, or 0 (upstream_timeout.c) */
+    size_t up_deadline_cap;
     size_t hop_down_cap;
     struct shared_link *shared; /* links with a capacity, or NULL */
     uint32_t n_shared;
@@ -526,6 +536,9 @@ int64_t hop_up_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
 /* The answer to fetch u leaves its parent over h at now: its delay down,
  * and the fetch's connection is released. */
 int64_t hop_down_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
+/* Request to, a copy of from, answers in its stead: it takes from's
+ * drawn way down (if from came over a hop). */
+void hop_copy_down(struct cdn *c, uint32_t from, uint32_t to);
 int64_t hop_last_mile(struct cdn *c, const struct cfg_region_link *l);
 
 void shared_init(struct cdn *c);
@@ -575,6 +588,27 @@ void overload_queued(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
 int overload_expired(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
 void overload_queue_timeout(struct cdn *c, uint32_t ni, int64_t now);
 void overload_timed_out(struct cdn *c, uint32_t ni, uint32_t t, int64_t now);
+/* upstream_timeout.c: a node's timeout bounds the wait for its parent.
+ * Fetch leader s leaves its node now: arms its deadline if the node has
+ * a timeout. */
+void up_deadline_arm(struct cdn *c, uint32_t s, int64_t now);
+/* EV_UP_DEADLINE of leader s at node ni. */
+void up_deadline_fire(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+/* The parent's answer for leader s arrives: clears its deadline; returns
+ * 1 when s's requests had their 504 already (then it is a late answer). */
+static inline int
+up_deadline_passed(struct cdn *c, uint32_t s)
+{
+    if (s < c->up_deadline_cap)
+        c->up_deadline[s] = 0;
+    return c->reqs[s].up_timed_out;
+}
+/* request.c: answers the copy t of a timed-out fetch's leader, with its
+ * waiters, with a 504 (or a stale copy, stale-if-error). */
+void node_fetch_timed_out(struct cdn *c, uint32_t t, int64_t now);
+/* request.c: the late answer to timed-out leader s: stored, not sent. */
+void node_late_answer(struct cdn *c, uint32_t s, int64_t now);
+
 /* Measured client request r failed with an overload's code (observe.c). */
 void overload_count_client(struct cdn *c, const struct req *r);
 
