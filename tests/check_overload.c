@@ -302,6 +302,46 @@ START_TEST(test_overload_stale_if_error_covers_a_503)
 }
 END_TEST
 
+START_TEST(test_overload_upstream_timeout_stale_if_error)
+{
+    /* The edge times out at 15 ms. At 2000 ms x takes the origin's one
+     * server (10 ms); a, expired at 2001 ms, is revalidated behind it
+     * (answered at 2020 ms, past its deadline of 2016 ms): the edge serves
+     * its stale copy at 2016 ms. y, at 2002 ms, has no copy: a 504 at
+     * 2017 ms. The late answers still count: the 304 renews a's copy and
+     * y's body is stored, so both hit at 2100 ms. */
+    char *topo = xasprintf(
+        "name: q\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: e, tier: edge, cache: {capacity: 1MiB}, parent: o,"
+        " timeout: 15ms}\n"
+        "  - {name: o, tier: origin, servers: 1,"
+        " service_time: {dist: fixed, mean: 10ms}}\n"
+        "latency_ms: {r: {e: 0}, e: {o: 0}}\n");
+    const char csv[] = "time,id,size,region,ttl,stale_if_error\n"
+                       "0,a,1000,r,1,60\n"
+                       "2000,x,1000,r,1,60\n"
+                       "2001,a,1000,r,1,60\n"
+                       "2002,y,1000,r,1,60\n"
+                       "2100,y,1000,r,1,60\n"
+                       "2101,a,1000,r,1,60\n";
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_text(topo, csv, NULL, 0, &t, &w, &m);
+    const struct met_node *e = test_node_named(&m, "e");
+    ck_assert_uint_eq(e->c.stale_if_error, 1);
+    ck_assert_uint_eq(e->c.outcome[MET_OUT_STALE], 1);
+    ck_assert_uint_eq(e->c.timed_out_upstream, 1);
+    ck_assert_uint_eq(m.errors, 1);
+    ck_assert_uint_eq(m.overload.timed_out, 1);
+    ck_assert_uint_eq(e->c.hits, 3);
+    ck_assert_uint_eq(e->c.outcome[MET_OUT_HIT], 2);
+    assert_node_invariant(&m);
+    test_free_run(t, w, &m);
+    free(topo);
+}
+END_TEST
+
 /* Bad values: exit 3, file:line:col and the field. */
 START_TEST(test_overload_rejects_bad_values)
 {
@@ -844,6 +884,7 @@ overload_suite(void)
     tcase_add_test(tc, test_overload_rate_limit_token_bucket);
     tcase_add_test(tc, test_overload_rate_limit_per_region);
     tcase_add_test(tc, test_overload_stale_if_error_covers_a_503);
+    tcase_add_test(tc, test_overload_upstream_timeout_stale_if_error);
     tcase_add_test(tc, test_overload_rejects_bad_values);
     tcase_add_test(tc, test_overload_needs_servers);
     tcase_add_test(tc, test_overload_rate_limit_holds_an_attack);
