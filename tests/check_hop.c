@@ -208,12 +208,14 @@ END_TEST
 START_TEST(test_hop_pool_size_limits_warm_share)
 {
     /* 700 requests/s each holding a connection 10 ms: about 7 busy at a
-     * time, Poisson. A pool of 1 leaves most to pay; 64 covers nearly all.
-     * The mean falls as the pool grows. */
-    char *small =
-        run_hop("0", "{rtt: 10, setup: tls13, pool: 1}", "700", 20000);
+     * time, Poisson. With pool_full: open a pool of 1 leaves most to open
+     * their own connection and pay; 64 covers nearly all. The mean falls
+     * as the pool grows. */
+    char *small = run_hop(
+        "0", "{rtt: 10, setup: tls13, pool: 1, pool_full: open}", "700", 20000);
     char *large =
-        run_hop("0", "{rtt: 10, setup: tls13, pool: 64}", "700", 20000);
+        run_hop("0", "{rtt: 10, setup: tls13, pool: 64, pool_full: open}",
+                "700", 20000);
     double m_small = num(small, 2, "latency_ms", "mean");
     double m_large = num(large, 2, "latency_ms", "mean");
     ck_assert_msg(m_small > 20 && m_large < 10.1,
@@ -421,6 +423,10 @@ START_TEST(test_hop_rejects_bad_values)
     assert_bad("{jitter: empirical, table: [[0.5, 20]]}",
                "latency_ms.r.edge.table", "last row");
     assert_bad("{rtt: 40, colour: red}", "latency_ms.r.edge.colour", "unknown");
+    assert_bad("{rtt: 40, setup: tls13, pool_full: wait}",
+               "latency_ms.r.edge.pool_full", "belongs to pool");
+    assert_bad("{rtt: 40, setup: tls13, pool_full: later}",
+               "latency_ms.r.edge.pool_full", "one of wait, open");
 }
 END_TEST
 
