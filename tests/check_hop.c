@@ -208,18 +208,123 @@ END_TEST
 START_TEST(test_hop_pool_size_limits_warm_share)
 {
     /* 700 requests/s each holding a connection 10 ms: about 7 busy at a
-     * time, Poisson. A pool of 1 leaves most to pay; 64 covers nearly all.
-     * The mean falls as the pool grows. */
-    char *small =
-        run_hop("0", "{rtt: 10, setup: tls13, pool: 1}", "700", 20000);
+     * time, Poisson. With pool_full: open a pool of 1 leaves most to open
+     * their own connection and pay; 64 covers nearly all. The mean falls
+     * as the pool grows. */
+    char *small = run_hop(
+        "0", "{rtt: 10, setup: tls13, pool: 1, pool_full: open}", "700", 20000);
     char *large =
-        run_hop("0", "{rtt: 10, setup: tls13, pool: 64}", "700", 20000);
+        run_hop("0", "{rtt: 10, setup: tls13, pool: 64, pool_full: open}",
+                "700", 20000);
     double m_small = num(small, 2, "latency_ms", "mean");
     double m_large = num(large, 2, "latency_ms", "mean");
     ck_assert_msg(m_small > 20 && m_large < 10.1,
                   "pool 1 mean %.3f, pool 64 mean %.3f", m_small, m_large);
     free(small);
     free(large);
+}
+END_TEST
+
+/*
+ * Erlang's C formula: the probability that an arrival waits in an M/M/c
+ * queue with offered load a = lambda/mu < c (Erlang 1917; Kleinrock,
+ * Queueing Systems vol. 1, 1975, section 3.5).
+ */
+static double
+erlang_c(unsigned c, double a)
+{
+    double term = 1, sum = 1; /* a^k/k! for k = 0 .. c-1 */
+    for (unsigned k = 1; k < c; k++) {
+        term *= a / k;
+        sum += term;
+    }
+    double last = term * a / c / (1 - a / c); /* a^c/c! * c/(c-a) */
+    return last / (sum + last);
+}
+
+/*
+ * Runs n unique requests (every one a fetch) at rate per second through
+ * an edge whose link to the origin is up (a flow mapping) to an origin
+ * with unlimited servers and exponential service of mean_ms, plus sets.
+ * Returns the JSON (caller frees).
+ */
+static char *
+run_pool(const char *up, double mean_ms, double rate, int n,
+         const char *const *sets, int n_sets)
+{
+    char *dir = test_tmpdir();
+    char *text = xasprintf(
+        "name: pool\n"
+        "regions:\n  - {name: r, weight: 1}\n"
+        "nodes:\n"
+        "  - {name: edge, tier: edge, cache: {capacity: 1, policy: lru},"
+        " parent: origin}\n"
+        "  - {name: origin, tier: origin,"
+        " service_time: {dist: exponential, mean: %gms}}\n"
+        "latency_ms:\n  r: {edge: 0}\n  edge: {origin: %s}\n",
+        mean_ms, up);
+    char *topo = test_write_file(dir, "pool.yaml", text);
+    char requests[32], set_rate[64];
+    snprintf(requests, sizeof requests, "%d", n);
+    snprintf(set_rate, sizeof set_rate, "arrival.rate=%g", rate);
+    const char *argv[32] = {"run",    topo,     UNIQUE,   "--requests",
+                            requests, "--set",  set_rate, "--json",
+                            "-",      "--quiet"};
+    int argc = 10;
+    for (int i = 0; i < n_sets && argc < 30; i++) {
+        argv[argc++] = "--set";
+        argv[argc++] = sets[i];
+    }
+    argv[argc] = NULL;
+    char *out = NULL, *err = NULL;
+    int rc = test_cdnsim_argv(&out, &err, argv);
+    ck_assert_msg(rc == 0, "cdnsim exited %d: %s", rc, err);
+    free(err);
+    free(topo);
+    free(text);
+    test_rmtree(dir);
+    free(dir);
+    return out;
+}
+
+/* The edge node's counter key in the JSON. */
+static double
+edge_num(const char *json, const char *key)
+{
+    return num(json, 3, "nodes", "edge", key);
+}
+
+START_TEST(test_hop_pool_waits_as_mmc)
+{
+    /* Poisson fetches (800/s), each holding its pooled connection for the
+     * origin's exponential service (mean 4 ms; the link adds nothing): a
+     * pool of 4 is an M/M/4 queue at rho 0.8. The share of fetches that
+     * wait is Erlang's C and their mean wait over all fetches C / (c mu -
+     * lambda) (Kleinrock, section 3.5). */
+    unsigned c = 4;
+    double mu = 250, lambda = 800;
+    char *j =
+        run_pool("{rtt: 0, setup: tcp, pool: 4}", 4, lambda, 4000000, NULL, 0);
+    double fetches = edge_num(j, "misses");
+    double waits = edge_num(j, "pool_waits");
+    double wait_s = edge_num(j, "pool_wait_ns") / 1e9 / fetches;
+    double C = erlang_c(c, lambda / mu), want = C / (c * mu - lambda);
+    ck_assert_msg(fabs(waits / fetches / C - 1) < 0.03,
+                  "P(wait) %.4f, Erlang C %.4f", waits / fetches, C);
+    ck_assert_msg(fabs(wait_s / want - 1) < 0.03,
+                  "mean wait %.4f ms, theory %.4f ms", wait_s * 1e3,
+                  want * 1e3);
+    /* The mean over the fetches that waited: 1 / (c mu - lambda). */
+    ck_assert_msg(fabs(edge_num(j, "pool_wait_mean_ns") / 1e6 / 5.0 - 1) < 0.03,
+                  "mean of the waits %.4f ms, theory 5 ms",
+                  edge_num(j, "pool_wait_mean_ns") / 1e6);
+    char *says =
+        xasprintf("(%.2f%% of fetches wait, Erlang C %.2f%%; mean "
+                  "wait %.3f ms, theory %.3f ms)",
+                  100 * waits / fetches, 100 * C, wait_s * 1e3, want * 1e3);
+    test_assert_readme_says(says);
+    free(says);
+    free(j);
 }
 END_TEST
 
@@ -318,6 +423,10 @@ START_TEST(test_hop_rejects_bad_values)
     assert_bad("{jitter: empirical, table: [[0.5, 20]]}",
                "latency_ms.r.edge.table", "last row");
     assert_bad("{rtt: 40, colour: red}", "latency_ms.r.edge.colour", "unknown");
+    assert_bad("{rtt: 40, setup: tls13, pool_full: wait}",
+               "latency_ms.r.edge.pool_full", "belongs to pool");
+    assert_bad("{rtt: 40, setup: tls13, pool_full: later}",
+               "latency_ms.r.edge.pool_full", "one of wait, open");
 }
 END_TEST
 
@@ -351,6 +460,7 @@ hop_suite(void)
     tcase_add_test(tc, test_hop_normal_percentiles);
     tcase_add_test(tc, test_hop_empirical_percentiles);
     tcase_add_test(tc, test_hop_loss_adds_timeouts);
+    tcase_add_test(tc, test_hop_pool_waits_as_mmc);
     suite_add_tcase(s, tc);
     tc = tcase_create("setup");
     tcase_set_timeout(tc, 60);

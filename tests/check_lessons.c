@@ -424,7 +424,7 @@ START_TEST(test_lesson_handshakes)
 {
     static const char *const h = "topologies/teaching/handshakes.yaml";
     static const struct {
-        const char *set[2];
+        const char *set[3];
         double p50, p99;
         const char *row;
     } runs[] = {
@@ -450,37 +450,64 @@ START_TEST(test_lesson_handshakes)
          321.913,
          "| TLS 1.3, 80% of requests on an open connection | 251.134 | "
          "321.913 |"},
-        {{"latency_ms.edge.origin.pool=256"},
+        {{"latency_ms.edge.origin.pool=256",
+          "latency_ms.edge.origin.pool_full=open"},
          286.261,
          332.399,
-         "| TLS 1.3, pool of 256 to the origin | 286.261 | 332.399 |"},
-        {{"latency_ms.edge.origin.pool=1024"},
+         "| TLS 1.3, pool of 256 that opens more when full (`pool_full: "
+         "open`) | 286.261 | 332.399 |"},
+        {{"latency_ms.edge.origin.pool=256"},
          129.237,
          170.394,
-         "| TLS 1.3, pool of 1024 to the origin | 129.237 | 170.394 |"},
+         "| TLS 1.3, pool of 256 to the origin | 129.237 | 170.394 |"},
+        {{"latency_ms.edge.origin.pool=128"},
+         129.237,
+         170.394,
+         "| TLS 1.3, pool of 128 | 129.237 | 170.394 |"},
+        {{"latency_ms.edge.origin.pool=64"},
+         5217.714,
+         14864.613,
+         "| TLS 1.3, pool of 64 | 5217.714 | 14864.613 |"},
+        {{"latency_ms.edge.origin.pool=64", "nodes.edge.timeout=1s"},
+         61.735,
+         93.061,
+         "| TLS 1.3, pool of 64, edge `timeout: 1s` | 61.735 | 93.061 |"},
     };
-    char *file = NULL, *pool256 = NULL;
+    char *file = NULL, *json[10] = {NULL};
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
         const char *a = runs[i].set[0], *b = runs[i].set[1];
-        char *json =
+        json[i] =
             b ? test_cdnsim_json("run", h, ZIPF, SHORT, "--set", a, "--set", b,
                                  NULL)
             : a ? test_cdnsim_json("run", h, ZIPF, SHORT, "--set", a, NULL)
                 : test_cdnsim_json("run", h, ZIPF, SHORT, NULL);
-        assert_eu_p50_p99(json, runs[i].p50, runs[i].p99);
+        assert_eu_p50_p99(json[i], runs[i].p50, runs[i].p99);
         test_assert_doc_says("docs/tutorial.md", runs[i].row);
-        if (a == NULL)
-            file = json;
-        else if (strcmp(a, "latency_ms.edge.origin.pool=256") == 0)
-            pool256 = json;
-        else
-            free(json);
     }
-    /* The pool of 256 never reuses a connection: the same run exactly. */
+    file = json[1];
+    /* The pool that opens when full never reuses a connection: the same
+     * run as the file's exactly. */
     const char *l1 = strstr(file, "\"latency_ms\": {");
-    const char *l2 = strstr(pool256, "\"latency_ms\": {");
+    const char *l2 = strstr(json[5], "\"latency_ms\": {");
     ck_assert(l1 && l2);
     ck_assert_int_eq(strncmp(l1, l2, 200), 0);
+    /* Waits: none with 256, a few while 128 warm up, every fetch with 64;
+     * with the timeout, the 504s. */
+    ck_assert_uint_eq(num(json[6], 3, "nodes", "edge", "pool_waits"), 0);
+    ck_assert_uint_eq(num(json[7], 3, "nodes", "edge", "pool_waits"), 13042);
+    ck_assert_double_eq_tol(
+        num(json[7], 3, "nodes", "edge", "pool_wait_mean_ns") / 1e6, 1.6, 0.05);
+    ck_assert_uint_eq(num(json[8], 3, "nodes", "edge", "pool_waits"),
+                      num(json[8], 3, "nodes", "edge", "misses") +
+                          num(json[8], 3, "nodes", "edge", "expired"));
+    ck_assert_uint_eq(num(json[9], 3, "nodes", "edge", "timed_out_upstream"),
+                      140530);
+    ck_assert_double_eq_tol(num(json[9], 1, "errors") / 250000, 0.562, 0.0005);
+    test_assert_doc_says("docs/tutorial.md",
+                         "(13,042 fetches waited, 1.6 ms on average)");
+    test_assert_doc_says("docs/tutorial.md",
+                         "(`timed_out_upstream` 140,530 at the edge, 56.2% "
+                         "of the requests failed)");
     /* More than half miss; about 2,800 fetches a second to the origin. */
     ck_assert_double_eq_tol(num(file, 3, "tiers", "edge", "hit_ratio"), 0.4321,
                             0.00005);
@@ -488,11 +515,11 @@ START_TEST(test_lesson_handshakes)
     ck_assert_msg(rps > 2700 && rps < 2850, "%.1f fetches/s", rps);
     test_assert_doc_says("docs/tutorial.md",
                          "the median falls from 286.3 to 129.2 ms and p99 "
-                         "from 332.4 to 170.4 ms. A pool of 256 changes "
-                         "nothing at all. The edge sends about 2,800 "
-                         "fetches a second");
-    free(file);
-    free(pool256);
+                         "from 332.4 to 170.4 ms.");
+    test_assert_doc_says("docs/tutorial.md", "answer has left: the edge sends "
+                                             "about 2,800 fetches a second");
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
+        free(json[i]);
 }
 END_TEST
 

@@ -302,6 +302,46 @@ START_TEST(test_overload_stale_if_error_covers_a_503)
 }
 END_TEST
 
+START_TEST(test_overload_upstream_timeout_stale_if_error)
+{
+    /* The edge times out at 15 ms. At 2000 ms x takes the origin's one
+     * server (10 ms); a, expired at 2001 ms, is revalidated behind it
+     * (answered at 2020 ms, past its deadline of 2016 ms): the edge serves
+     * its stale copy at 2016 ms. y, at 2002 ms, has no copy: a 504 at
+     * 2017 ms. The late answers still count: the 304 renews a's copy and
+     * y's body is stored, so both hit at 2100 ms. */
+    char *topo = xasprintf(
+        "name: q\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: e, tier: edge, cache: {capacity: 1MiB}, parent: o,"
+        " timeout: 15ms}\n"
+        "  - {name: o, tier: origin, servers: 1,"
+        " service_time: {dist: fixed, mean: 10ms}}\n"
+        "latency_ms: {r: {e: 0}, e: {o: 0}}\n");
+    const char csv[] = "time,id,size,region,ttl,stale_if_error\n"
+                       "0,a,1000,r,1,60\n"
+                       "2000,x,1000,r,1,60\n"
+                       "2001,a,1000,r,1,60\n"
+                       "2002,y,1000,r,1,60\n"
+                       "2100,y,1000,r,1,60\n"
+                       "2101,a,1000,r,1,60\n";
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_text(topo, csv, NULL, 0, &t, &w, &m);
+    const struct met_node *e = test_node_named(&m, "e");
+    ck_assert_uint_eq(e->c.stale_if_error, 1);
+    ck_assert_uint_eq(e->c.outcome[MET_OUT_STALE], 1);
+    ck_assert_uint_eq(e->c.timed_out_upstream, 1);
+    ck_assert_uint_eq(m.errors, 1);
+    ck_assert_uint_eq(m.overload.timed_out, 1);
+    ck_assert_uint_eq(e->c.hits, 3);
+    ck_assert_uint_eq(e->c.outcome[MET_OUT_HIT], 2);
+    assert_node_invariant(&m);
+    test_free_run(t, w, &m);
+    free(topo);
+}
+END_TEST
+
 /* Bad values: exit 3, file:line:col and the field. */
 START_TEST(test_overload_rejects_bad_values)
 {
@@ -760,6 +800,78 @@ START_TEST(test_overload_readme_attack_figures)
 }
 END_TEST
 
+/* An edge with a 35 ms timeout in front of an origin taking 10 ms a
+ * request (one server, or unlimited servers behind a pool of one
+ * connection): e_link is the edge's link to it. 100 requests at 0 ms, the
+ * same 100 objects again at 2 s. */
+static void
+run_upstream_timeout(const char *origin, const char *e_link,
+                     struct cfg_topology **t, struct cfg_workload **w,
+                     struct met_run *m)
+{
+    char *topo = xasprintf(
+        "name: q\nregions: [{name: r, weight: 1}]\nnodes:\n"
+        "  - {name: e, tier: edge, cache: {capacity: 1MiB}, parent: o,"
+        " timeout: 35ms}\n"
+        "  - {name: o, tier: origin, %s service_time: {dist: fixed,"
+        " mean: 10ms}}\n"
+        "latency_ms: {r: {e: 0}, e: {o: %s}}\n",
+        origin, e_link);
+    char *first = trace_csv(100, 0, "r");
+    char *csv = xstrdup(first);
+    for (int k = 0; k < 100; k++) {
+        char *more = xasprintf("%s2000,r%d,1000,r\n", csv, k);
+        free(csv);
+        csv = more;
+    }
+    run_text(topo, csv, NULL, 0, t, w, m);
+    assert_node_invariant(m);
+    free(csv);
+    free(first);
+    free(topo);
+}
+
+START_TEST(test_overload_timeout_bounds_upstream_wait)
+{
+    /* The origin answers the fetches at 10, 20, 30 ms, ...: the edge's
+     * requests still waiting at 35 ms get a 504 then (97). The origin
+     * serves the rest all the same and their late answers fill the edge's
+     * cache, so the second 100 all hit. */
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    run_upstream_timeout("servers: 1,", "0", &t, &w, &m);
+    const struct met_node *e = test_node_named(&m, "e");
+    const struct met_node *o = test_node_named(&m, "o");
+    ck_assert_uint_eq(e->c.timed_out_upstream, 97);
+    ck_assert_uint_eq(e->c.outcome[MET_OUT_ERROR], 97);
+    ck_assert_uint_eq(e->c.timed_out, 0); /* its own service: none */
+    ck_assert_uint_eq(m.errors, 97);
+    ck_assert_uint_eq(m.overload.timed_out, 97);
+    ck_assert_uint_eq(m.latency.count, 103); /* one answer each */
+    ck_assert_uint_eq(m.latency.max, 30000000ULL);
+    ck_assert_uint_eq(e->c.hits, 100);
+    ck_assert_uint_eq(o->c.requests, 100);
+    test_free_run(t, w, &m);
+    /* Behind a pool of one connection (pool_full: wait) the fetches go
+     * one at a time: 3 answered, the 4th (sent at 30 ms) answered late at
+     * 40 ms and stored, and the 96 still waiting for the connection then
+     * are dropped without reaching the origin. At 2 s: 4 hits, and of the
+     * 96 fetches again 3 answered and 93 timed out. Each answered or late
+     * fetch but the first waited 10, 20 and 30 ms. */
+    run_upstream_timeout("", "{rtt: 0, setup: tcp, pool: 1}", &t, &w, &m);
+    e = test_node_named(&m, "e");
+    o = test_node_named(&m, "o");
+    ck_assert_uint_eq(e->c.timed_out_upstream, 97 + 93);
+    ck_assert_uint_eq(m.errors, 97 + 93);
+    ck_assert_uint_eq(e->c.hits, 4);
+    ck_assert_uint_eq(o->c.requests, 4 + 4);
+    ck_assert_uint_eq(e->c.pool_waits, 6);
+    ck_assert_uint_eq(e->c.pool_wait_ns, 2 * 60000000ULL);
+    test_free_run(t, w, &m);
+}
+END_TEST
+
 Suite *
 overload_suite(void)
 {
@@ -768,9 +880,11 @@ overload_suite(void)
     tcase_add_test(tc, test_overload_queue_limit_refuses);
     tcase_add_test(tc, test_overload_timeout_answers_504);
     tcase_add_test(tc, test_overload_timed_out_service_then_failure);
+    tcase_add_test(tc, test_overload_timeout_bounds_upstream_wait);
     tcase_add_test(tc, test_overload_rate_limit_token_bucket);
     tcase_add_test(tc, test_overload_rate_limit_per_region);
     tcase_add_test(tc, test_overload_stale_if_error_covers_a_503);
+    tcase_add_test(tc, test_overload_upstream_timeout_stale_if_error);
     tcase_add_test(tc, test_overload_rejects_bad_values);
     tcase_add_test(tc, test_overload_needs_servers);
     tcase_add_test(tc, test_overload_rate_limit_holds_an_attack);

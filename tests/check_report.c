@@ -1172,6 +1172,15 @@ START_TEST(test_report_compare_runs)
     ck_assert_ptr_null(strstr(dat, "\t0\n"));
     free(dat);
     free(dat_path);
+    /* Each run's p50, p95 and p99 marked, in its curve's line type. */
+    dat_path = xasprintf("%s/data/compare-latency-ccdf.gp", out_dir);
+    dat = slurp(dat_path, NULL);
+    ck_assert_ptr_nonnull(strstr(dat, "n_marks = 6"));
+    ck_assert_ptr_nonnull(strstr(dat, "'run 1 p50 "));
+    ck_assert_ptr_nonnull(strstr(dat, "'run 2 p99 "));
+    ck_assert_ptr_nonnull(strstr(dat, "mark_lt[4] = '2'"));
+    free(dat);
+    free(dat_path);
     /* A run that is not there, and ids that are not ids. */
     char *err = NULL;
     ck_assert_int_eq(test_cdnsim(NULL, &err, "report", db, "--run", "1,9",

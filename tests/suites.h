@@ -162,7 +162,8 @@ void test_assert_doc_says(const char *path, const char *phrase);
  * one of version 4. */
 #define DROP_SINCE_5                                                           \
     DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10               \
-        DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_18 DROP_VERSION_20
+        DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_16 DROP_VERSION_18        \
+            DROP_VERSION_20
 
 /* SQL that removes what schema version 18 added (edge compute). */
 #define DROP_VERSION_18                                                        \
@@ -200,6 +201,14 @@ void test_assert_doc_says(const char *path, const char *phrase);
 
 /* SQL that removes what schema version 20 added (origin_routes). */
 #define DROP_VERSION_20 "DROP TABLE origin_nodes;"
+
+/* SQL that removes what schema version 16 added (keep-alive pool waits,
+ * upstream timeouts). */
+#define DROP_VERSION_16                                                        \
+    "ALTER TABLE node_metrics DROP COLUMN pool_waits;"                         \
+    "ALTER TABLE node_metrics DROP COLUMN pool_wait_ns;"                       \
+    "ALTER TABLE node_metrics DROP COLUMN pool_wait_mean_ns;"                  \
+    "ALTER TABLE node_metrics DROP COLUMN timed_out_upstream;"
 
 /* SQL that removes what schema version 14 added (brownouts, dns_ttl). */
 #define DROP_VERSION_14                                                        \

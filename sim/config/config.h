@@ -293,6 +293,14 @@ enum cfg_setup {
     CFG_SETUP_QUIC   /* 1 RTT; 0 when resumed (0-RTT) */
 };
 
+/* What a fetch does when every connection of its pool is busy. */
+enum cfg_pool_full {
+    CFG_POOL_WAIT, /* waits, first come first served, for one to free up
+                      (the default: the pool bounds concurrency) */
+    CFG_POOL_OPEN  /* opens an extra connection (with its handshake),
+                      closed when its answer has left */
+};
+
 /*
  * A link whose latency_ms entry is a mapping: its round-trip
  * distribution, losses and connection setup. A link given a plain
@@ -313,15 +321,16 @@ struct cfg_rtt_model {
     double loss;        /* probability a round trip is lost, [0, 1) */
     cfg_time_ns rto_ns; /* what each loss adds (retransmit timeout) */
     enum cfg_setup setup;
-    double reuse;                /* share of requests on an open connection */
-    double resume;               /* quic: share of new connections resumed
-                                    with 0-RTT */
-    uint32_t pool;               /* node -> parent: keep-alive connections
-                                    kept open, or 0 (reuse decides) */
-    cfg_time_ns idle_timeout_ns; /* pool: an idle connection closes after */
-    cfg_time_ns offset_ns;       /* added to every drawn round trip: 0, except
-                                    on a no-CDN baseline's last mile, where it
-                                    is the rest of the route (no_cdn.c) */
+    double reuse;                 /* share of requests on an open connection */
+    double resume;                /* quic: share of new connections resumed
+                                     with 0-RTT */
+    uint32_t pool;                /* node -> parent: keep-alive connections
+                                     kept open, or 0 (reuse decides) */
+    cfg_time_ns idle_timeout_ns;  /* pool: an idle connection closes after */
+    enum cfg_pool_full pool_full; /* pool: when all N are busy */
+    cfg_time_ns offset_ns;        /* added to every drawn round trip: 0, except
+                                     on a no-CDN baseline's last mile, where it
+                                     is the rest of the route (no_cdn.c) */
 };
 
 /* "tcp", "tls13", ... */

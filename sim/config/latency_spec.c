@@ -20,13 +20,17 @@
 #define SPEC_MAX_NS 1e15 /* 1e9 ms, the bound of a plain latency */
 
 static const char *const spec_keys[] = {
-    "rtt", "jitter", "sigma", "alpha",  "sd",   "table",        "loss",
-    "rto", "setup",  "reuse", "resume", "pool", "idle_timeout", NULL};
+    "rtt",    "jitter", "sigma",        "alpha",     "sd",
+    "table",  "loss",   "rto",          "setup",     "reuse",
+    "resume", "pool",   "idle_timeout", "pool_full", NULL};
 
 static const char *const jitter_names[] = {
     [CFG_JITTER_NONE] = "none",           [CFG_JITTER_LOGNORMAL] = "lognormal",
     [CFG_JITTER_PARETO] = "pareto",       [CFG_JITTER_NORMAL] = "normal",
     [CFG_JITTER_EMPIRICAL] = "empirical", NULL};
+
+static const char *const pool_full_names[] = {
+    [CFG_POOL_WAIT] = "wait", [CFG_POOL_OPEN] = "open", NULL};
 
 static const char *const setup_names[] = {
     [CFG_SETUP_NONE] = "none",   [CFG_SETUP_TCP] = "tcp",
@@ -215,7 +219,7 @@ spec_rtt(const struct cfg_map *m, struct cfg_rtt_model *o, struct sim_err *err)
     return spec_time(m, "rtt", 0, &o->rtt_ns, err);
 }
 
-/* setup, reuse, resume, pool and idle_timeout. */
+/* setup, reuse, resume, pool, idle_timeout and pool_full. */
 static int
 spec_setup(const struct cfg_map *m, int is_region_link, struct cfg_rtt_model *o,
            struct sim_err *err)
@@ -235,13 +239,17 @@ spec_setup(const struct cfg_map *m, int is_region_link, struct cfg_rtt_model *o,
     o->pool = (uint32_t)pool;
     o->idle_timeout_ns = 60000000000LL; /* nginx's upstream keepalive */
     rc = spec_time(m, "idle_timeout", 1, &o->idle_timeout_ns, err);
+    v = CFG_POOL_WAIT;
+    if (rc == 0)
+        rc = cfg_map_choice(m, "pool_full", pool_full_names, NULL, &v, err);
     if (rc != 0)
         return rc;
+    o->pool_full = (enum cfg_pool_full)v;
     const char *bad = NULL, *why = NULL;
     if (o->setup == CFG_SETUP_NONE) {
         static const char *const needs_setup[] = {"reuse", "resume", "pool",
-                                                  "idle_timeout"};
-        for (int k = 0; k < 4 && bad == NULL; k++)
+                                                  "idle_timeout", "pool_full"};
+        for (int k = 0; k < 5 && bad == NULL; k++)
             if (cfg_map_find(m, needs_setup[k]))
                 bad = needs_setup[k];
         why = "it needs a setup (tcp, tls13, tls12 or quic)";
@@ -257,6 +265,9 @@ spec_setup(const struct cfg_map *m, int is_region_link, struct cfg_rtt_model *o,
         why = "with a pool, the pool decides reuse";
     } else if (!cfg_map_find(m, "pool") && cfg_map_find(m, "idle_timeout")) {
         bad = "idle_timeout";
+        why = "it belongs to pool";
+    } else if (!cfg_map_find(m, "pool") && cfg_map_find(m, "pool_full")) {
+        bad = "pool_full";
         why = "it belongs to pool";
     }
     if (bad == NULL)

@@ -7,7 +7,8 @@
  *      rate_limit: {rate: 500, burst: 100, per: total}}   # else 429
  *
  * queue_limit needs servers (only then do requests wait), timeout needs
- * service_time (it bounds the wait plus the service); rate_limit applies
+ * service_time (it bounds the wait plus the service) or a parent (it
+ * bounds the wait for the parent's answer too); rate_limit applies
  * to any node. per: total (one bucket, the default) or region (one per
  * client region).
  */
@@ -59,7 +60,9 @@ ov_queue_limit(const struct cfg_map *m, const struct cfg_service *sv,
     return 0;
 }
 
-/* timeout: a duration > 0, for a node with service_time. */
+/* timeout: a duration > 0, for a node with service_time (it bounds the
+ * wait for a server and the service) or a parent (it bounds the wait for
+ * the parent's answer too: model/upstream_timeout.c). */
 static int
 ov_timeout(const struct cfg_map *m, const struct cfg_service *sv,
            struct cfg_overload *ov, struct sim_err *err)
@@ -73,10 +76,11 @@ ov_timeout(const struct cfg_map *m, const struct cfg_service *sv,
     if (ov->timeout_ns > CFG_TIME_MAX_NS)
         return cfg_map_bad(m, "timeout", cfg_map_find(m, "timeout"),
                            "a duration up to " CFG_TIME_MAX_TEXT, err);
-    if (!sv->is_set)
+    if (!sv->is_set && cfg_map_find(m, "parent") == 0)
         return ov_needs(m, "timeout",
-                        "needs service_time: it bounds the wait for a "
-                        "server and the service",
+                        "needs service_time or a parent: it bounds the wait "
+                        "for a server and the service, and for the parent's "
+                        "answer",
                         err);
     return 0;
 }

@@ -571,7 +571,8 @@ db_schema_ensure(struct db *d)
     /* Version 10 added node_metrics.refilled_stale, a node counter of
      * since 10, which db_upgrade_nodes adds below: nothing else changed.
      * Version 15 added node_metrics.placement_skipped and moved_down, the
-     * same way; version 18 the edge compute counters. */
+     * same way, version 16 pool_waits, pool_wait_ns, pool_wait_mean_ns
+     * and timed_out_upstream, and version 18 the edge compute counters. */
     if (code == 0 && version >= 1 && version < 5)
         code = db_exec(d,
                        "ALTER TABLE runs ADD COLUMN latency_p95_ms REAL;\n"

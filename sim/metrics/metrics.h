@@ -688,7 +688,9 @@ int met_check_db(const char *path, struct sim_err *err);
  * added node_metrics.brownout_errors, brownout_slowed and
  * dns_stale_failed (brownouts, dns_ttl), node counters that
  * db_upgrade_nodes adds: nothing else changed. 12 added
- * node_metrics.placement_skipped and moved_down, the same way. 18 added
+ * node_metrics.placement_skipped and moved_down, the same way. 16 added
+ * pool_waits, pool_wait_ns, pool_wait_mean_ns and timed_out_upstream,
+ * the same way. 18 added
  * the edge compute counters (compute_cpu_ns, compressions, transforms,
  * compress_saved, function_runs), the same way. 20 added the table
  * origin_nodes (origin_routes; created in place). */

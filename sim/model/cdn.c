@@ -182,5 +182,6 @@ cdn_free(struct cdn *c)
     sim_queue_fini(&c->q);
     wl_gen_free(c->gen);
     free(c->reqs);
+    free(c->up_deadline);
     free(c);
 }

@@ -17,14 +17,22 @@
  * Connections: without a pool, a request uses an open connection with
  * probability reuse, else it opens one. With a pool of N (node to
  * parent), a fetch takes the idle connection released last if it has
- * been idle at most idle_timeout, else opens one; a connection goes back
- * idle when its answer leaves the parent, unless N are open already
- * (then it closes). Idle connections time out oldest first.
+ * been idle at most idle_timeout, else opens one while fewer than N are
+ * open. When all N carry a fetch, pool_full decides: wait (the default)
+ * queues the fetch, first come first served, and the next connection
+ * released goes straight to the first in line, which sends at once, with
+ * no handshake; the pool is then c servers of an M/M/c-like queue whose
+ * service is a connection's hold time. open (the model before) opens an
+ * extra connection, handshake included, which closes when its answer has
+ * left. A connection is released when its answer leaves the parent; it
+ * goes back idle if no fetch waits (and, with open, if fewer than N are
+ * open). Idle connections time out oldest first.
  */
 #include "model/model_int.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -111,22 +119,6 @@ hop_setup(struct hop *h, int64_t now)
     return hop_handshake(h);
 }
 
-/* A connection of h's pool is free again at now. */
-static void
-pool_release(struct hop *h, int64_t now)
-{
-    const struct cfg_rtt_model *m = h->cfg;
-    if (m->pool == 0 || m->setup == CFG_SETUP_NONE)
-        return;
-    SIM_ASSERT(h->n_busy > 0);
-    h->n_busy--;
-    pool_expire(h, now);
-    if (h->n_busy + h->n_idle >= m->pool)
-        return; /* an extra connection: closed */
-    h->idle_since[(h->idle_head + h->n_idle) % m->pool] = now;
-    h->n_idle++;
-}
-
 /* x (>= 0: every draw is) rounded to the nearest ns; adding a half and
  * truncating is llround for such x and cheaper on every client request. */
 static int64_t
@@ -136,11 +128,11 @@ clamp_ns(double x)
     return x < (double)CFG_TIME_MAX_NS ? (int64_t)(x + 0.5) : CFG_TIME_MAX_NS;
 }
 
-int64_t
-hop_up_ns(struct cdn *c, int32_t k, uint32_t u, int64_t now)
+/* Fetch u goes up h now after setup: draws its round trip, keeps the way
+ * down for hop_down_ns and returns the way up. */
+static int64_t
+hop_send(struct cdn *c, struct hop *h, uint32_t u, double setup)
 {
-    struct hop *h = &c->hops[k];
-    double setup = hop_setup(h, now);
     int64_t rtt = clamp_ns(hop_rtt(h));
     c->hop_down_ns = xgrow(c->hop_down_ns, &c->hop_down_cap, (size_t)u + 1,
                            sizeof *c->hop_down_ns, 1024);
@@ -148,12 +140,116 @@ hop_up_ns(struct cdn *c, int32_t k, uint32_t u, int64_t now)
     return clamp_ns(setup + (double)(rtt / 2));
 }
 
+/* Fetch u waits for a connection of h's pool, at the back of the line
+ * (a ring like service.c's queue of a node's requests). */
+static void
+pool_wait_push(struct hop *h, uint32_t u)
+{
+    if (h->wait_n == h->wait_cap) {
+        size_t cap = h->wait_cap;
+        h->waiting = xgrow(h->waiting, &cap, cap + 1, sizeof *h->waiting, 64);
+        memcpy(h->waiting + h->wait_cap, h->waiting,
+               h->wait_head * sizeof *h->waiting);
+        h->wait_cap = (uint32_t)cap;
+    }
+    h->waiting[(h->wait_head + h->wait_n++) & (h->wait_cap - 1)] = u;
+}
+
+/* The connection released at now goes to the first waiting fetch, which
+ * began to wait at its t_arrive and leaves now, without a handshake;
+ * returns 1. A fetch whose requests have timed out meanwhile
+ * (upstream_timeout.c) is dropped instead, with its leader, which no
+ * answer will reach: returns 0. */
+static int
+pool_hand_over(struct cdn *c, struct hop *h, int64_t now)
+{
+    uint32_t w = h->waiting[h->wait_head];
+    h->wait_head = (h->wait_head + 1) & (h->wait_cap - 1);
+    h->wait_n--;
+    struct req *r = &c->reqs[w];
+    if (r->child != REQ_NIL && c->reqs[r->child].up_timed_out) {
+        uint32_t s = r->child;
+        if (r->explain)
+            narrate(c, now,
+                    "  %s: a timed-out fetch gives up its place for "
+                    "a pooled connection",
+                    node_name(c, h->node));
+        c->reqs[s].up_timed_out = 0;
+        req_release(c, s);
+        req_release(c, w);
+        return 0;
+    }
+    if (r->measured) {
+        struct met_counters *mc = &c->m->nodes[h->node].c;
+        mc->pool_waits++;
+        mc->pool_wait_ns += (uint64_t)(now - r->t_arrive);
+    }
+    r->t_arrive = now + hop_send(c, h, w, 0);
+    if (r->explain)
+        narrate(c, now,
+                "  %s: a pooled connection frees up: the fetch goes "
+                "to %s, arriving at %.6f s",
+                node_name(c, h->node), node_name(c, r->node),
+                (double)r->t_arrive / 1e9);
+    if (c->nodes[r->node].cache != NULL)
+        cache_prefetch_hashed(c->nodes[r->node].cache, r->hash);
+    sim_queue_push(&c->q, r->t_arrive, EV_REQ_AT, r->node, w);
+    return 1;
+}
+
+/* A connection of h's pool is free again at now. */
+static void
+pool_release(struct cdn *c, struct hop *h, int64_t now)
+{
+    const struct cfg_rtt_model *m = h->cfg;
+    if (m->pool == 0 || m->setup == CFG_SETUP_NONE)
+        return;
+    SIM_ASSERT(h->n_busy > 0);
+    while (h->wait_n > 0) /* wait: it stays busy, for the next fetch */
+        if (pool_hand_over(c, h, now))
+            return;
+    h->n_busy--;
+    pool_expire(h, now);
+    if (h->n_busy + h->n_idle >= m->pool)
+        return; /* an extra connection: closed */
+    h->idle_since[(h->idle_head + h->n_idle) % m->pool] = now;
+    h->n_idle++;
+}
+
+int64_t
+hop_up_ns(struct cdn *c, int32_t k, uint32_t u, int64_t now)
+{
+    struct hop *h = &c->hops[k];
+    const struct cfg_rtt_model *m = h->cfg;
+    if (m->pool > 0 && m->setup != CFG_SETUP_NONE &&
+        m->pool_full == CFG_POOL_WAIT) {
+        pool_expire(h, now);
+        if (h->n_idle == 0 && h->n_busy >= m->pool) {
+            c->reqs[u].t_arrive = now; /* until pool_hand_over */
+            pool_wait_push(h, u);
+            return HOP_WAITS;
+        }
+    }
+    return hop_send(c, h, u, hop_setup(h, now));
+}
+
 int64_t
 hop_down_ns(struct cdn *c, int32_t k, uint32_t u, int64_t now)
 {
-    pool_release(&c->hops[k], now);
     SIM_ASSERT(u < c->hop_down_cap);
-    return c->hop_down_ns[u];
+    int64_t down = c->hop_down_ns[u]; /* before a hand-over grows it */
+    pool_release(c, &c->hops[k], now);
+    return down;
+}
+
+void
+hop_copy_down(struct cdn *c, uint32_t from, uint32_t to)
+{
+    if (from >= c->hop_down_cap)
+        return; /* from came over no hop */
+    c->hop_down_ns = xgrow(c->hop_down_ns, &c->hop_down_cap, (size_t)to + 1,
+                           sizeof *c->hop_down_ns, 1024);
+    c->hop_down_ns[to] = c->hop_down_ns[from];
 }
 
 int64_t
@@ -177,6 +273,9 @@ hop_add(struct cdn *c, const struct cfg_rtt_model *m, uint64_t id)
                        : 0;
     h->idle_since = m->pool ? xcalloc(m->pool, sizeof *h->idle_since) : NULL;
     h->idle_head = h->n_idle = h->n_busy = 0;
+    h->waiting = NULL;
+    h->wait_head = h->wait_n = h->wait_cap = 0;
+    h->node = UINT32_MAX; /* a region's link */
     return (int32_t)c->n_hops++;
 }
 
@@ -199,13 +298,17 @@ hop_init(struct cdn *c)
         struct node *n = &c->nodes[i];
         const struct cfg_rtt_model *m;
         if (n->parent != REQ_NIL &&
-            (m = cfg_link_rtt_model(t, i, n->parent)) != NULL)
+            (m = cfg_link_rtt_model(t, i, n->parent)) != NULL) {
             n->to_parent.hop =
                 hop_add(c, m, link_stream(SIM_RNG_NODE_LINK, i, n->parent));
+            c->hops[n->to_parent.hop].node = i;
+        }
         if (n->backup != REQ_NIL &&
-            (m = cfg_link_rtt_model(t, i, n->backup)) != NULL)
+            (m = cfg_link_rtt_model(t, i, n->backup)) != NULL) {
             n->to_backup.hop =
                 hop_add(c, m, link_stream(SIM_RNG_NODE_LINK, i, n->backup));
+            c->hops[n->to_backup.hop].node = i;
+        }
     }
     size_t n_routed; /* links origin_routes adds */
     struct link *routed = origin_route_links(c, &n_routed);
@@ -243,6 +346,7 @@ hop_fini(struct cdn *c)
     for (uint32_t k = 0; k < c->n_hops; k++) {
         gsl_rng_free(c->hops[k].rng);
         free(c->hops[k].idle_since);
+        free(c->hops[k].waiting);
     }
     free(c->hops);
     free(c->region_hop);

@@ -59,8 +59,11 @@ enum ev_kind {
     EV_PRODUCED,      /* target: node, ref: the slot of a leading request
                          whose copy the edge has compressed or
                          transformed (compute.c) */
-    EV_FUNCTION_DONE  /* target: node, ref: request slot: its edge
+    EV_FUNCTION_DONE, /* target: node, ref: request slot: its edge
                          function has run (compute.c) */
+    EV_UP_DEADLINE    /* target: node, ref: the slot of a fetch's leader:
+                         the node's timeout, if its parent has not answered
+                         (upstream_timeout.c) */
 };
 
 /* The HTTP code of an error a node's overload protection sent
@@ -131,6 +134,10 @@ struct req {
     uint8_t produce : 1;          /* and the edge produces its copy
                                      (compresses or transforms) from the
                                      body that comes */
+    uint8_t up_timed_out : 1;     /* a fetch's leader whose requests had
+                                     their 504 at the deadline: its late
+                                     answer only fills the cache
+                                     (upstream_timeout.c); 0 on a free slot */
 };
 
 /* A cache key (cache_key.c): bits 0-40 the object, 41 a compressed
@@ -180,6 +187,11 @@ struct hop {
     uint32_t idle_head;
     uint32_t n_idle;
     uint32_t n_busy; /* pool connections carrying a request */
+    /* pool_full: wait: the fetches waiting for a connection, a FIFO
+     * ring (each waiting fetch's t_arrive holds when it began to wait) */
+    uint32_t *waiting;
+    uint32_t wait_head, wait_n, wait_cap; /* wait_cap: 0 or a power of 2 */
+    uint32_t node; /* the node whose link to a parent this is */
 };
 
 /* A link with a capacity (link_capacity_mbps), shared by the bodies it
@@ -269,6 +281,9 @@ struct cdn {
                              region link has one */
     int64_t *hop_down_ns; /* [request slot]: a fetch's drawn way
                              down, set by hop_up_ns */
+    int64_t *up_deadline; /* [request slot]: a fetch leader's pending
+                             EV_UP_DEADLINE, or 0 (upstream_timeout.c) */
+    size_t up_deadline_cap;
     size_t hop_down_cap;
     struct shared_link *shared; /* links with a capacity, or NULL */
     uint32_t n_shared;
@@ -561,8 +576,17 @@ void origin_route_end(struct cdn *c);
 /* hop.c: links whose latency is a mapping. */
 void hop_init(struct cdn *c);
 void hop_fini(struct cdn *c);
+/* Fetch u leaves over hop h at now: its delay to the parent, or
+ * HOP_WAITS when it waits for a pooled connection (pool_full: wait);
+ * hop.c then sends it itself (EV_REQ_AT) when a connection frees up. */
+#define HOP_WAITS (-1)
 int64_t hop_up_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
+/* The answer to fetch u leaves its parent over h at now: its delay down,
+ * and the fetch's connection is released. */
 int64_t hop_down_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
+/* Request to, a copy of from, answers in its stead: it takes from's
+ * drawn way down (if from came over a hop). */
+void hop_copy_down(struct cdn *c, uint32_t from, uint32_t to);
 int64_t hop_last_mile(struct cdn *c, const struct cfg_region_link *l);
 
 void shared_init(struct cdn *c);
@@ -612,6 +636,27 @@ void overload_queued(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
 int overload_expired(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
 void overload_queue_timeout(struct cdn *c, uint32_t ni, int64_t now);
 void overload_timed_out(struct cdn *c, uint32_t ni, uint32_t t, int64_t now);
+/* upstream_timeout.c: a node's timeout bounds the wait for its parent.
+ * Fetch leader s leaves its node now: arms its deadline if the node has
+ * a timeout. */
+void up_deadline_arm(struct cdn *c, uint32_t s, int64_t now);
+/* EV_UP_DEADLINE of leader s at node ni. */
+void up_deadline_fire(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+/* The parent's answer for leader s arrives: clears its deadline; returns
+ * 1 when s's requests had their 504 already (then it is a late answer). */
+static inline int
+up_deadline_passed(struct cdn *c, uint32_t s)
+{
+    if (s < c->up_deadline_cap)
+        c->up_deadline[s] = 0;
+    return c->reqs[s].up_timed_out;
+}
+/* request.c: answers the copy t of a timed-out fetch's leader, with its
+ * waiters, with a 504 (or a stale copy, stale-if-error). */
+void node_fetch_timed_out(struct cdn *c, uint32_t t, int64_t now);
+/* request.c: the late answer to timed-out leader s: stored, not sent. */
+void node_late_answer(struct cdn *c, uint32_t s, int64_t now);
+
 /* Measured client request r failed with an overload's code (observe.c). */
 void overload_count_client(struct cdn *c, const struct req *r);
 

@@ -197,6 +197,7 @@ overload_serve(struct cdn *c, uint32_t ni, uint32_t s, int64_t done,
     uint32_t t = req_alloc(c); /* may move c->reqs */
     c->reqs[t] = c->reqs[s];
     c->reqs[s].code = CODE_504;
+    hop_copy_down(c, s, t); /* t answers down s's link */
     sim_queue_push(&c->q, deadline, EV_TIMED_OUT, ni, t);
 }
 

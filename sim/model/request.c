@@ -138,8 +138,18 @@ fetch_upstream(struct cdn *c, uint32_t s, int64_t now, uint32_t cond,
     up->background = 0;
     if (up->compute_pending) /* the origin's object, not s's copy */
         compute_upstream(c, up, s);
-    up->t_arrive =
-        now + (lk->hop < 0 ? lk->up_ns : hop_up_ns(c, lk->hop, u, now));
+    if (c->overload != NULL && !c->reqs[s].background)
+        up_deadline_arm(c, s, now); /* may grow c->up_deadline only */
+    int64_t up_ns = lk->hop < 0 ? lk->up_ns : hop_up_ns(c, lk->hop, u, now);
+    if (up_ns == HOP_WAITS) { /* hop.c sends it when a connection frees */
+        if (up->explain)
+            narrate(c, now,
+                    "  %s: %s: every pooled connection to %s is busy: "
+                    "the fetch waits",
+                    node_name(c, ni), why, node_name(c, target));
+        return;
+    }
+    up->t_arrive = now + up_ns;
     if (up->explain)
         explain_fetch(c, up, ni, why, now);
     if (c->nodes[target].cache != NULL)
@@ -439,6 +449,10 @@ answer_waiters(struct cdn *c, uint32_t s, enum answer k,
 void
 node_response(struct cdn *c, uint32_t s, int64_t now)
 {
+    if (c->up_deadline != NULL && up_deadline_passed(c, s)) {
+        node_late_answer(c, s, now);
+        return;
+    }
     struct req *r = &c->reqs[s];
     struct node *n = &c->nodes[r->node];
     if (node_failed_since(c, r->node, r->t_arrive, now)) {
@@ -492,6 +506,53 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         break;
     }
     answer_waiters(c, s, k, o, now);
+}
+
+void
+node_fetch_timed_out(struct cdn *c, uint32_t t, int64_t now)
+{
+    struct req *r = &c->reqs[t];
+    r->failed = 1;
+    r->not_modified = 0;
+    r->code = CODE_504;
+    const struct cache_obj *o =
+        r->bypass
+            ? NULL
+            : cache_find_hashed(c->nodes[r->node].cache, r->object, r->hash);
+    enum answer k = classify_answer(r, o, now);
+    if (k == ANSWER_ERROR)
+        for (uint32_t w = t; w != REQ_NIL; w = c->reqs[w].next)
+            if (c->reqs[w].measured)
+                c->m->nodes[r->node].c.timed_out_upstream++;
+    observe_answer(c, r, k, o, 0, now);
+    answer_waiters(c, t, k, o, now);
+}
+
+/* The fetch was not cancelled when its requests timed out, and what it
+ * brings is what any answer would leave: a body is stored (the next
+ * request hits), a 304 renews the copy it validates; an error leaves
+ * nothing. Nobody is answered: they had their 504. */
+void
+node_late_answer(struct cdn *c, uint32_t s, int64_t now)
+{
+    struct req *r = &c->reqs[s];
+    struct cache_store *cs = c->nodes[r->node].cache;
+    if (r->explain)
+        narrate(c, now, "  %s: the late answer for object %llu arrives",
+                node_name(c, r->node), (unsigned long long)r->object);
+    if (!node_failed_since(c, r->node, r->t_arrive, now) && !r->bypass &&
+        !r->failed) {
+        if (!r->not_modified) {
+            if (c->placement == NULL || placement_keeps(c, s, now))
+                store_answer(c, r, now);
+        } else {
+            struct cache_obj *o = cache_find_hashed(cs, r->object, r->hash);
+            if (o != NULL && o->version == r->version)
+                o->expires_at = r->expires_at;
+        }
+    }
+    c->reqs[s].up_timed_out = 0;
+    req_release(c, s);
 }
 
 /*

@@ -98,6 +98,7 @@ client_arrival(struct cdn *c, int64_t now)
     r->negative = 0;
     r->purged_on_change = (uint8_t)purged_on_change;
     r->via_origin = 0;
+    r->up_timed_out = 0;
     r->current_rises = p->version == WL_NO_VERSION;
     r->outcome = 0;
     r->code = CODE_NONE;
@@ -208,6 +209,9 @@ dispatch(struct cdn *c, const struct sim_event *ev)
         break;
     case EV_FUNCTION_DONE:
         node_respond(c, (uint32_t)ev->ref, ev->at);
+        break;
+    case EV_UP_DEADLINE:
+        up_deadline_fire(c, ev->target, (uint32_t)ev->ref, ev->at);
         break;
     default:
         SIM_ASSERT(!"unknown event kind");

@@ -342,8 +342,8 @@ plot_latency(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
     return draw_lines(pl, &p, titles, n, code);
 }
 
-/* The tail over all regions, one CCDF per run (latency-ccdf.gp, no
- * marks: each run has its own percentiles, in the table above it). */
+/* The tail over all regions, one CCDF per run (latency-ccdf.gp), each
+ * run's p50, p95 and p99 marked in its line's colour. */
 static int
 plot_latency_tail(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
 {
@@ -353,14 +353,18 @@ plot_latency_tail(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
     if (code != 0)
         return code;
     char **titles = xcalloc(c->n_runs + 1, sizeof *titles);
+    const struct run_info **drawn = xcalloc(c->n_runs + 1, sizeof *drawn);
     size_t n = 0;
     for (size_t i = 0; code == 0 && i < c->n_runs; i++) {
         int has_rows = 0;
         code = rep_latency_block(d, p.data, c->runs[i].id, "*", REP_CURVE_CCDF,
                                  &has_rows);
-        if (has_rows)
+        if (has_rows) {
+            drawn[n] = &c->runs[i];
             titles[n++] = run_title(&c->runs[i]);
+        }
     }
+    size_t n_marked = n;
     if (code == 0 && n == 0) {
         fputs("0.001\t100\n1\t100\n\n\n", p.data);
         titles[n++] = xstrdup("no requests measured");
@@ -369,8 +373,9 @@ plot_latency_tail(struct rep_db *d, struct rep_plotter *pl, const struct cmp *c)
         rep_plot_str(&p, "plot_title",
                      "Client latency tail, all regions, per run (share "
                      "slower than x)");
-        rep_plot_num(&p, "n_marks", 0);
+        code = rep_latency_compare_marks(d, &p, drawn, n_marked);
     }
+    free(drawn);
     return draw_lines(pl, &p, titles, n, code);
 }
 

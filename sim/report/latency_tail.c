@@ -62,28 +62,80 @@ run_p95(struct rep_db *d, int64_t run_id, double *p95)
     return code;
 }
 
+/* Marks being gathered for a plot: positions, titles, line types. */
+struct marks {
+    char **xs, **labels, **lts;
+    size_t n;
+};
+
+/* Adds run r's p50, p95 (when known) and p99 to mk; prefix (or NULL)
+ * starts each title, lt (0: the default grey) is their line type. */
+static void
+add_marks(struct marks *mk, const struct run_info *r, double p95,
+          const char *prefix, int lt)
+{
+    const char *names[3] = {"p50", "p95", "p99"};
+    double at[3] = {r->lat_p50, p95, r->lat_p99};
+    for (int i = 0; i < 3; i++) {
+        if (!(at[i] > 0)) /* unknown, or 0 (a log axis has no 0) */
+            continue;
+        mk->xs = xrealloc(mk->xs, (mk->n + 1) * sizeof *mk->xs);
+        mk->labels = xrealloc(mk->labels, (mk->n + 1) * sizeof *mk->labels);
+        mk->lts = xrealloc(mk->lts, (mk->n + 1) * sizeof *mk->lts);
+        mk->xs[mk->n] = xasprintf("%.9g", at[i]);
+        mk->labels[mk->n] =
+            xasprintf("%s%s %.1f ms", prefix ? prefix : "", names[i], at[i]);
+        mk->lts[mk->n] = xasprintf("%d", lt);
+        mk->n++;
+    }
+}
+
+/* Hands mk's marks to p (mark_lt only when some mark has a line type)
+ * and frees them. */
+static void
+put_marks(struct rep_plot *p, struct marks *mk, int has_lt)
+{
+    rep_plot_num(p, "n_marks", (double)mk->n);
+    rep_plot_strs(p, "mark_ms", (const char *const *)mk->xs, mk->n);
+    rep_plot_strs(p, "mark_titles", (const char *const *)mk->labels, mk->n);
+    if (has_lt)
+        rep_plot_strs(p, "mark_lt", (const char *const *)mk->lts, mk->n);
+    for (size_t i = 0; i < mk->n; i++) {
+        free(mk->xs[i]);
+        free(mk->labels[i]);
+        free(mk->lts[i]);
+    }
+    free(mk->xs);
+    free(mk->labels);
+    free(mk->lts);
+    memset(mk, 0, sizeof *mk);
+}
+
 /* The marks of the plot: the run's p50, p95 (when known) and p99. */
 static void
 ccdf_marks(struct rep_plot *p, const struct run_info *r, double p95)
 {
-    const char *names[3] = {"p50", "p95", "p99"};
-    double at[3] = {r->lat_p50, p95, r->lat_p99};
-    char *xs[3], *labels[3];
-    size_t n = 0;
-    for (int i = 0; i < 3; i++) {
-        if (!(at[i] > 0)) /* unknown, or 0 (a log axis has no 0) */
-            continue;
-        xs[n] = xasprintf("%.9g", at[i]);
-        labels[n] = xasprintf("%s %.1f ms", names[i], at[i]);
-        n++;
+    struct marks mk = {0};
+    add_marks(&mk, r, p95, NULL, 0);
+    put_marks(p, &mk, 0);
+}
+
+int
+rep_latency_compare_marks(struct rep_db *d, struct rep_plot *p,
+                          const struct run_info *const *runs, size_t n)
+{
+    struct marks mk = {0};
+    int code = 0;
+    for (size_t i = 0; code == 0 && i < n; i++) {
+        double p95;
+        code = run_p95(d, runs[i]->id, &p95);
+        char *prefix = xasprintf("run %lld ", (long long)runs[i]->id);
+        if (code == 0)
+            add_marks(&mk, runs[i], p95, prefix, (int)i + 1);
+        free(prefix);
     }
-    rep_plot_num(p, "n_marks", (double)n);
-    rep_plot_strs(p, "mark_ms", (const char *const *)xs, n);
-    rep_plot_strs(p, "mark_titles", (const char *const *)labels, n);
-    for (size_t i = 0; i < n; i++) {
-        free(xs[i]);
-        free(labels[i]);
-    }
+    put_marks(p, &mk, 1);
+    return code;
 }
 
 int

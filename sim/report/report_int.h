@@ -319,6 +319,12 @@ int rep_latency_block(struct rep_db *d, FILE *f, int64_t run_id,
 int rep_latency_ccdf_plot(struct rep_db *d, struct rep_plotter *pl,
                           const struct run_info *r, int *drawn);
 
+/* Marks on p each of the n runs' p50, p95 (when the file has it) and p99,
+ * titled with the run's id, in the line type of its curve (the i-th run
+ * is line i + 1: mark_lt). Returns 0 or -SIM_EDB. */
+int rep_latency_compare_marks(struct rep_db *d, struct rep_plot *p,
+                              const struct run_info *const *runs, size_t n);
+
 /* Writes the "Latency tail" section: each region's and the run's p50,
  * p90, p95, p99, p99.9 and max, the plot when has_plot, and each node's
  * and tier's time to answer when the file has them. Returns 0 or
