@@ -41,7 +41,8 @@
     X(metric_paths)                                                            \
     X(steering)                                                                \
     X(placement)                                                               \
-    X(compute)
+    X(compute)                                                                 \
+    X(pop)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
@@ -161,7 +162,7 @@ void test_assert_doc_says(const char *path, const char *phrase);
  * one of version 4. */
 #define DROP_SINCE_5                                                           \
     DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10               \
-        DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_18
+        DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_17 DROP_VERSION_18
 
 /* SQL that removes what schema version 18 added (edge compute). */
 #define DROP_VERSION_18                                                        \
@@ -196,6 +197,16 @@ void test_assert_doc_says(const char *path, const char *phrase);
 #define DROP_VERSION_15                                                        \
     "ALTER TABLE node_metrics DROP COLUMN placement_skipped;"                  \
     "ALTER TABLE node_metrics DROP COLUMN moved_down;"
+
+/* SQL that removes what schema version 17 added (cache_servers). */
+#define DROP_VERSION_17                                                        \
+    "ALTER TABLE node_metrics DROP COLUMN ram_hits;"                           \
+    "ALTER TABLE node_metrics DROP COLUMN ssd_hits;"                           \
+    "ALTER TABLE node_metrics DROP COLUMN promoted;"                           \
+    "ALTER TABLE node_metrics DROP COLUMN rehashed;"                           \
+    "ALTER TABLE node_metrics DROP COLUMN rehashed_cold;"                      \
+    "ALTER TABLE node_metrics DROP COLUMN server_failures;"                    \
+    "DROP TABLE cache_servers;"
 
 /* SQL that removes what schema version 14 added (brownouts, dns_ttl). */
 #define DROP_VERSION_14                                                        \

@@ -119,6 +119,10 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
             cdn_free(c);
             return NULL;
         }
+    if (pop_init(c, err) != 0) { /* cache_servers */
+        cdn_free(c);
+        return NULL;
+    }
     route_init(c);
     overload_init(c);
     placement_init(c);
@@ -151,6 +155,7 @@ cdn_free(struct cdn *c)
 {
     if (c == NULL)
         return;
+    pop_fini(c); /* frees the stores of PoP nodes' servers */
     for (uint32_t i = 0; i < c->n_nodes; i++) {
         cache_free(c->nodes[i].cache);
         idmap_fini(&c->nodes[i].inflight);

@@ -161,6 +161,7 @@ record_start(struct cdn *c, struct met_run *m)
     }
     m->billing = cdn_billing_new(t);
     brownout_start_run(c, m);
+    pop_start_run(c, m);
     utc_now(m->started);
 }
 
@@ -206,6 +207,9 @@ dispatch(struct cdn *c, const struct sim_event *ev)
         node_response(c, (uint32_t)ev->ref, ev->at);
         break;
     case EV_FUNCTION_DONE:
+        node_respond(c, (uint32_t)ev->ref, ev->at);
+        break;
+    case EV_TIER_READ: /* a PoP server's hit (pop.c) */
         node_respond(c, (uint32_t)ev->ref, ev->at);
         break;
     default:
