@@ -553,11 +553,11 @@ START_TEST(test_brownout_db_columns_and_upgrade)
     sqlite3 *db = NULL;
     ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
     ck_assert_int_eq(
-        sqlite3_exec(
-            db,
-            DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_16 DROP_VERSION_18
-            "PRAGMA user_version = 10",
-            NULL, NULL, NULL),
+        sqlite3_exec(db,
+                     DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_16
+                         DROP_VERSION_17 DROP_VERSION_18
+                     "PRAGMA user_version = 10",
+                     NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
     ck_assert_int_eq(

@@ -42,7 +42,8 @@
     X(steering)                                                                \
     X(placement)                                                               \
     X(compute)                                                                 \
-    X(origin_routes)
+    X(origin_routes)                                                           \
+    X(pop)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
@@ -162,8 +163,8 @@ void test_assert_doc_says(const char *path, const char *phrase);
  * one of version 4. */
 #define DROP_SINCE_5                                                           \
     DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10               \
-        DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_16 DROP_VERSION_18        \
-            DROP_VERSION_20
+        DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_16 DROP_VERSION_17        \
+            DROP_VERSION_18 DROP_VERSION_20
 
 /* SQL that removes what schema version 18 added (edge compute). */
 #define DROP_VERSION_18                                                        \
@@ -209,6 +210,16 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE node_metrics DROP COLUMN pool_wait_ns;"                       \
     "ALTER TABLE node_metrics DROP COLUMN pool_wait_mean_ns;"                  \
     "ALTER TABLE node_metrics DROP COLUMN timed_out_upstream;"
+
+/* SQL that removes what schema version 17 added (cache_servers). */
+#define DROP_VERSION_17                                                        \
+    "ALTER TABLE node_metrics DROP COLUMN ram_hits;"                           \
+    "ALTER TABLE node_metrics DROP COLUMN ssd_hits;"                           \
+    "ALTER TABLE node_metrics DROP COLUMN promoted;"                           \
+    "ALTER TABLE node_metrics DROP COLUMN rehashed;"                           \
+    "ALTER TABLE node_metrics DROP COLUMN rehashed_cold;"                      \
+    "ALTER TABLE node_metrics DROP COLUMN server_failures;"                    \
+    "DROP TABLE cache_servers;"
 
 /* SQL that removes what schema version 14 added (brownouts, dns_ttl). */
 #define DROP_VERSION_14                                                        \

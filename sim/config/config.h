@@ -184,6 +184,40 @@ struct cfg_node {
     struct cfg_compute *compute;    /* edges: compute: per class
                                        (compute.c), in file order */
     size_t n_compute;
+    struct cfg_pop *pop; /* cache_servers (pop.c), or NULL: one
+                            cache */
+};
+
+/* How a PoP maps keys to its cache servers (cfg_pop.hashing). */
+enum cfg_pop_hashing {
+    CFG_POP_CONSISTENT, /* a ring with vnodes points per server */
+    CFG_POP_MODULO      /* key hash modulo the live servers */
+};
+
+/* One failure of one cache server: down in [at, until). */
+struct cfg_pop_failure {
+    uint32_t server;   /* < cfg_pop.count */
+    cfg_time_ns at;    /* >= 0, from the start */
+    cfg_time_ns until; /* > at; CFG_FOREVER: never back */
+};
+
+/* A PoP's cache servers (a caching node's cache_servers, sim/config/pop.c;
+ * the model is sim/model/pop.c): count servers behind a hash of the key,
+ * each with a RAM tier in front of its share of the node's cache (the
+ * SSD tier: capacity / count, the node's policy and admission). */
+struct cfg_pop {
+    uint32_t count;  /* >= 1 */
+    uint32_t vnodes; /* points per server on the ring, >= 1 */
+    enum cfg_pop_hashing hashing;
+    struct cfg_cache ram;             /* capacity and policy per server;
+                                         admission "always", no params */
+    cfg_time_ns ram_latency_ns;       /* added to a hit from RAM, >= 0 */
+    cfg_time_ns ssd_latency_ns;       /* added to a hit from SSD, >= 0 */
+    struct cfg_pop_failure *failures; /* sorted by at, then server */
+    size_t n_failures;
+    struct cfg_mark mark; /* of the cache_servers key, for the
+                             combinations the model refuses */
+    char *field;          /* "nodes[i].cache_servers" */
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */

@@ -349,6 +349,16 @@ void cfg_workload_assign_ids(struct cfg_workload *w);
 /* Frees what the two builders allocated. */
 void cfg_catalog_free(struct cfg_workload *w);
 
+/* --- pop.c --- */
+
+struct topo_build;
+/* Reads a caching node's cache_servers (m is the node's mapping; its
+ * cache and placement are read already) into n->pop, or leaves it NULL
+ * when absent. */
+int cfg_pop_build(const struct topo_build *b, const struct cfg_map *m,
+                  struct cfg_node *n, struct sim_err *err);
+void cfg_pop_free(struct cfg_pop *p); /* NULL is a no-op */
+
 /* --- vary.c --- */
 
 /* A class's vary: and tracking_params: from the mapping m (a class, or

@@ -46,6 +46,7 @@ static const char *const node_keys[] = {"name",
                                         "cache_key",
                                         "placement",
                                         "compute",
+                                        "cache_servers",
                                         NULL};
 static const char *const service_keys[] = {"dist", "mean", "sigma", NULL};
 static const char *const service_required[] = {"dist", "mean", NULL};
@@ -369,6 +370,8 @@ tb_node_tree(struct topo_build *b, size_t i, const struct cfg_map *m,
             rc = tb_origin_key(b, m, "cache_key", "it caches nothing", err);
         if (rc == 0)
             rc = tb_origin_key(b, m, "placement", "it caches nothing", err);
+        if (rc == 0)
+            rc = tb_origin_key(b, m, "cache_servers", "it caches nothing", err);
         return rc;
     }
     node->has_cache = 1;
@@ -387,6 +390,8 @@ tb_node_tree(struct topo_build *b, size_t i, const struct cfg_map *m,
         rc = cfg_cache_key_build(m, &node->cache_key, err);
     if (rc == 0)
         rc = cfg_placement_build(b->d, b->root, m, node, err);
+    if (rc == 0)
+        rc = cfg_pop_build(b, m, node, err); /* after cache and placement */
     return rc;
 }
 

@@ -219,6 +219,7 @@ cfg_topology_free(struct cfg_topology *t)
         free(t->nodes[i].name);
         cfg_cache_key_free(&t->nodes[i].cache_key);
         cfg_compute_free(&t->nodes[i]);
+        cfg_pop_free(t->nodes[i].pop);
     }
     cfg_cache_key_free(&t->cache_key);
     for (size_t r = 0; r < t->n_regions; r++) {

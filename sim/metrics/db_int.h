@@ -75,6 +75,9 @@ int db_insert_top(struct db *d, const struct met_run *r, int64_t id);
 int db_insert_latency(struct db *d, const struct met_run *r, int64_t id);
 /* Inserts r's provider_bills rows, if it has a bill (db_billing.c). */
 int db_insert_billing(struct db *d, const struct met_run *r, int64_t id);
+/* Inserts r's cache_servers rows, one per server of each PoP node
+ * (db_pop.c). */
+int db_insert_pop(struct db *d, const struct met_run *r, int64_t id);
 /* Inserts r's baselines and baseline_regions rows, if it has a baseline
  * (baseline.c). */
 int db_insert_baseline(struct db *d, const struct met_run *r, int64_t id);

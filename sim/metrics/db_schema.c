@@ -408,6 +408,7 @@ met_db_schema(void)
         strbuf_put(&b, met_baseline_schema);
         strbuf_put(&b, met_alerts_schema);
         strbuf_put(&b, met_origin_nodes_schema);
+        strbuf_put(&b, met_pop_schema);
         schema = strbuf_take(&b);
     }
     return schema;

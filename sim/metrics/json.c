@@ -260,6 +260,9 @@ jw_counters(struct jw *w, const struct met_run *r, const struct met_counters *c)
         if (f == NULL || (!r->has_compute && pos >= MET_JSON_COMPUTE_FIRST &&
                           pos <= MET_JSON_COMPUTE_LAST))
             continue;
+        if (!r->has_pop && pos >= MET_JSON_POP_FIRST &&
+            pos <= MET_JSON_POP_LAST) /* no cache_servers: as before */
+            continue;
         if (f->kind == MET_FIELD_COUNTER)
             jw_u64(w, f->name, met_counter_get(c, f));
         else if (f->kind == MET_FIELD_RATIO)
@@ -404,6 +407,10 @@ jw_nodes(struct jw *w, const struct met_run *r)
         for (size_t k = 0; k < met_n_node_fields; k++)
             if (met_node_fields[k].kind == MET_FIELD_COST)
                 jw_real(w, met_node_fields[k].name, met_node_cost(n));
+        if (n->servers != NULL) { /* a PoP's servers (pop_json.c) */
+            jw_key(w, "cache_servers");
+            met_pop_json(n, w->out, w->depth);
+        }
         jw_close(w);
     }
     jw_close(w);

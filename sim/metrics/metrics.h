@@ -120,6 +120,10 @@ struct met_node_field {
  * met_run.has_compute. */
 #define MET_JSON_COMPUTE_FIRST 46
 #define MET_JSON_COMPUTE_LAST 50
+/* The JSON positions of the cache server counters, written only when
+ * met_run.has_pop. */
+#define MET_JSON_POP_FIRST 37
+#define MET_JSON_POP_LAST 42
 
 /* Every row, in node_counters.def (column) order. */
 extern const struct met_node_field met_node_fields[];
@@ -172,7 +176,26 @@ struct met_node {
                                  until it turns a request away; entries
                                  past overload_cap are 0) */
     uint64_t overload_cap;
+    struct met_pop_server *servers; /* [n_servers]: a PoP's cache servers
+                                       (cache_servers), owned; NULL for a
+                                       node with one cache */
+    size_t n_servers;
 };
+
+/* One cache server of a PoP (model/pop.c), measured requests only: the
+ * lookups the hashing sent it, its fresh hits (from RAM or SSD) and
+ * their bytes, the lookups it took for a server that was down (not the
+ * key's home), and its failures. */
+struct met_pop_server {
+    uint64_t requests, hits, ram_hits, ssd_hits, bytes_hit, rehashed_in,
+        failures;
+};
+
+/* Writes node n's servers as the JSON array value of "cache_servers",
+ * its members indented depth levels (json.c's layout; pop_json.c). */
+void met_pop_json(const struct met_node *n, FILE *out, int depth);
+/* The schema of table cache_servers (db_pop.c). */
+extern const char met_pop_schema[];
 
 struct met_run;
 
@@ -507,6 +530,8 @@ struct met_run {
     size_t n_regions;
     int has_compute; /* some edge has a compute: block: the JSON writes
                         the compute counters (MET_JSON_COMPUTE_*) */
+    int has_pop;     /* some node has cache_servers: the JSON writes the
+                        cache server counters (MET_JSON_POP_*) */
     /* The same figures per content class (catalog.classes given
      * explicitly), names borrowed from the workload; NULL otherwise
      * (met_run_classes, classes.c). */
@@ -692,8 +717,11 @@ int met_check_db(const char *path, struct sim_err *err);
  * pool_waits, pool_wait_ns, pool_wait_mean_ns and timed_out_upstream,
  * the same way. 18 added
  * the edge compute counters (compute_cpu_ns, compressions, transforms,
- * compress_saved, function_runs), the same way. 20 added the table
- * origin_nodes (origin_routes; created in place). */
+ * compress_saved, function_runs), the same way. 17 added
+ * node_metrics.ram_hits, ssd_hits, promoted, rehashed, rehashed_cold and
+ * server_failures (cache_servers), the same way, and the table
+ * cache_servers (created in place). 20 added the table origin_nodes
+ * (origin_routes; created in place). */
 #define MET_DB_VERSION 20
 
 /* ---- Sweeps ---------------------------------------------------------------

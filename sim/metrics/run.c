@@ -30,6 +30,7 @@ met_run_fini(struct met_run *r)
         free(r->nodes[i].windows);
         free(r->nodes[i].overload_windows);
         free(r->nodes[i].latency);
+        free(r->nodes[i].servers);
     }
     free(r->nodes);
     for (size_t k = 0; k < r->n_links; k++)

@@ -125,7 +125,8 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
             cdn_free(c);
             return NULL;
         }
-    if (origin_route_init(c, err) != 0) {
+    if (origin_route_init(c, err) != 0 ||
+        pop_init(c, err) != 0) { /* origin_routes, cache_servers */
         cdn_free(c);
         return NULL;
     }
@@ -161,6 +162,7 @@ cdn_free(struct cdn *c)
 {
     if (c == NULL)
         return;
+    pop_fini(c); /* frees the stores of PoP nodes' servers */
     for (uint32_t i = 0; i < c->n_nodes; i++) {
         cache_free(c->nodes[i].cache);
         idmap_fini(&c->nodes[i].inflight);

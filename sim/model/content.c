@@ -132,14 +132,16 @@ purge_each_selected(struct cdn *c, uint32_t ni, struct purge_ctx *p)
 }
 
 /*
- * Purge event k reaches node ni: a hard purge deletes, a soft one marks
+ * Purge event k reaches node ni's store (c->nodes[ni].cache; a PoP's
+ * servers have several, which pop_purge points it at in turn), and
+ * returns the copies it purged: a hard purge deletes, a soft one marks
  * the copies stale so that the next request revalidates them (and gets a
  * 304 if the object did not change). A fetch already in flight still
  * stores what it brings. A purge by tag, class or prefix looks at every
  * object the node holds (as a CDN's surrogate-key index would find them).
  */
-void
-node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
+uint64_t
+purge_store(struct cdn *c, uint32_t ni, size_t k, int64_t now)
 {
     const struct cfg_event *e = &c->w->events[k];
     struct cache_store *cs = c->nodes[ni].cache;
@@ -173,7 +175,17 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
         purge_each_selected(c, ni, &p);
         break;
     }
-    observe_purge(c, ni, k, p.n, now);
+    return p.n;
+}
+
+void
+node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
+{
+    /* A PoP's servers each have two stores (pop.c). */
+    uint64_t n = c->pops != NULL && c->pops[ni] != NULL
+                     ? pop_purge(c, ni, k, now)
+                     : purge_store(c, ni, k, now);
+    observe_purge(c, ni, k, n, now);
 }
 
 /* One object a push sends. */

@@ -61,9 +61,12 @@ enum ev_kind {
                          transformed (compute.c) */
     EV_FUNCTION_DONE, /* target: node, ref: request slot: its edge
                          function has run (compute.c) */
-    EV_UP_DEADLINE    /* target: node, ref: the slot of a fetch's leader:
+    EV_UP_DEADLINE,   /* target: node, ref: the slot of a fetch's leader:
                          the node's timeout, if its parent has not answered
                          (upstream_timeout.c) */
+    EV_TIER_READ      /* target: node, ref: request slot: a hit's read
+                         from a PoP server's RAM or SSD is done: it is
+                         answered (pop.c) */
 };
 
 /* The HTTP code of an error a node's overload protection sent
@@ -314,6 +317,9 @@ struct cdn {
                                       NULL when no edge has one */
     struct origin_routes *oroutes; /* origin_routes (origin_route.c), or
                                       NULL: misses go to the parent */
+    struct pop **pops;             /* [node]: its cache servers (pop.c), or
+                                      NULL for a node with one cache; NULL
+                                      when no node has cache_servers */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending; /* the next client request */
@@ -685,6 +691,9 @@ struct met_billing *cdn_billing_new(const struct cfg_topology *t);
 int purged_since_stored(const struct cdn *c, const struct cache_obj *o,
                         int64_t now);
 void node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);
+/* Purge event k in the store c->nodes[ni].cache points at; returns the
+ * copies purged (content.c). */
+uint64_t purge_store(struct cdn *c, uint32_t ni, size_t k, int64_t now);
 void node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now);
 
 /* The object a cache key is of (cache_key.c); keys are object ids when
@@ -928,5 +937,24 @@ observe_response(struct cdn *c, const struct req *r, int64_t now)
         window_at(c, r->node, now)->bytes_out += r->size;
     }
 }
+
+/* pop.c: a PoP's cache servers (cache_servers). c->nodes[ni].cache of
+ * such a node is the store of the server and tier the current event is
+ * about: pop_select points it there before the lookup, pop_fill before
+ * the answer of a fetch is stored, pop_purge at each store in turn. */
+struct pop;
+int pop_init(struct cdn *c, struct sim_err *err);
+void pop_fini(struct cdn *c);
+void pop_start_run(struct cdn *c, struct met_run *m);
+/* Before request s's lookup at a PoP: the key's server (counted), and
+ * its RAM tier when that holds a fresh copy, else its SSD tier. */
+void pop_select(struct cdn *c, uint32_t s, int64_t now);
+/* Before the answer of r's fetch is stored: the key's server's SSD. */
+void pop_fill(struct cdn *c, const struct req *r, int64_t now);
+/* A fresh hit o for s at a PoP: counted, promoted from SSD to RAM, and
+ * answered after its tier's latency. Returns 1 when s's answer is then
+ * scheduled (EV_TIER_READ), 0 when the caller answers now. */
+int pop_hit(struct cdn *c, uint32_t s, const struct cache_obj *o, int64_t now);
+uint64_t pop_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);
 
 #endif

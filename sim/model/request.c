@@ -231,6 +231,8 @@ serve_hit(struct cdn *c, uint32_t s, struct cache_obj *o, int64_t now)
     observe_lookup(c, r, LOOKUP_HIT, now);
     if (c->has_staged_purges && r->child != REQ_NIL)
         purge_order_check_refill(c, r, now);
+    if (c->pops != NULL && pop_hit(c, s, o, now))
+        return; /* answered after its tier's latency (pop.c) */
     respond(c, s, now);
 }
 
@@ -313,6 +315,8 @@ node_request(struct cdn *c, uint32_t s, int64_t now)
         compute_at_node(c, s, now);
     if (c->keys != NULL) /* variants or query strings (cache_key.c) */
         cache_key_at_node(c, s, now);
+    if (c->pops != NULL) /* the key's cache server and tier (pop.c) */
+        pop_select(c, s, now);
     enum lookup k = lookup(c, &c->reqs[s], now, &o, &leader, &slot);
     switch (k) {
     case LOOKUP_ORIGIN:
@@ -471,6 +475,8 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
         return;
     }
     idmap_del_hashed(&n->inflight, r->object, r->hash);
+    if (c->pops != NULL) /* the key's server's SSD (pop.c) */
+        pop_fill(c, r, now);
     /* The held copy matters only for a 304 or an error; a full answer
      * replaces it in cache_insert, which finds it itself. */
     struct cache_obj *o = r->failed || r->not_modified

@@ -163,6 +163,7 @@ record_start(struct cdn *c, struct met_run *m)
     m->billing = cdn_billing_new(t);
     brownout_start_run(c, m);
     origin_route_start_run(c, m);
+    pop_start_run(c, m);
     utc_now(m->started);
 }
 
@@ -212,6 +213,9 @@ dispatch(struct cdn *c, const struct sim_event *ev)
         break;
     case EV_UP_DEADLINE:
         up_deadline_fire(c, ev->target, (uint32_t)ev->ref, ev->at);
+        break;
+    case EV_TIER_READ: /* a PoP server's hit (pop.c) */
+        node_respond(c, (uint32_t)ev->ref, ev->at);
         break;
     default:
         SIM_ASSERT(!"unknown event kind");
