@@ -144,20 +144,21 @@ gsl_rng *sim_rng_new(uint64_t run_seed, uint64_t component_id);
 /* Component ids for sim_rng_new: a class tag plus an index. */
 #define SIM_RNG_ID(tag, index) (((uint64_t)(tag) << 32) | (uint64_t)(index))
 enum sim_rng_tag {
-    SIM_RNG_ARRIVAL = 1,   /* one per arrival source (region) */
-    SIM_RNG_POPULARITY,    /* one per arrival source */
-    SIM_RNG_POLICY,        /* one per cache node (random eviction etc.) */
-    SIM_RNG_CATALOG,       /* object sizes and other per-object draws */
-    SIM_RNG_SERVICE,       /* one per node with a service time */
-    SIM_RNG_ROUTING,       /* one per region with weighted routing */
-    SIM_RNG_VARIANT,       /* the variants and query strings of requests
-                              (sim/model/cache_key.c) */
-    SIM_RNG_NODE_LINK,     /* one per node link whose latency is a mapping */
-    SIM_RNG_REGION_LINK,   /* one per region link whose latency is one */
-    SIM_RNG_BROWNOUT = 43, /* one per node with brownouts (a value of its
-                              own, apart from tags added meanwhile) */
-    SIM_RNG_PLACEMENT = 52 /* one per node with probabilistic placement
+    SIM_RNG_ARRIVAL = 1,    /* one per arrival source (region) */
+    SIM_RNG_POPULARITY,     /* one per arrival source */
+    SIM_RNG_POLICY,         /* one per cache node (random eviction etc.) */
+    SIM_RNG_CATALOG,        /* object sizes and other per-object draws */
+    SIM_RNG_SERVICE,        /* one per node with a service time */
+    SIM_RNG_ROUTING,        /* one per region with weighted routing */
+    SIM_RNG_VARIANT,        /* the variants and query strings of requests
+                               (sim/model/cache_key.c) */
+    SIM_RNG_NODE_LINK,      /* one per node link whose latency is a mapping */
+    SIM_RNG_REGION_LINK,    /* one per region link whose latency is one */
+    SIM_RNG_BROWNOUT = 43,  /* one per node with brownouts (a value of its
+                               own, apart from tags added meanwhile) */
+    SIM_RNG_PLACEMENT = 52, /* one per node with probabilistic placement
                               (sim/model/placement.c) */
+    SIM_RNG_VIDEO = 61      /* the video sessions (sim/model/video.c) */
 };
 
 #endif

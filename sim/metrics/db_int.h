@@ -80,6 +80,7 @@ int db_insert_billing(struct db *d, const struct met_run *r, int64_t id);
 int db_insert_baseline(struct db *d, const struct met_run *r, int64_t id);
 /* Inserts r's alerts rows, if its workload has rules (alerts.c). */
 int db_insert_alerts(struct db *d, const struct met_run *r, int64_t id);
+int db_insert_video(struct db *d, const struct met_run *r, int64_t id);
 
 /* Records the trace a run or sweep replays: table "run_files" or
  * "sweep_files", owner_id the run's or sweep's id (db_write.c). Nothing

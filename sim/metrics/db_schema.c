@@ -407,6 +407,7 @@ met_db_schema(void)
         strbuf_put(&b, met_billing_schema);
         strbuf_put(&b, met_baseline_schema);
         strbuf_put(&b, met_alerts_schema);
+        strbuf_put(&b, met_video_schema);
         schema = strbuf_take(&b);
     }
     return schema;
@@ -584,6 +585,8 @@ db_schema_ensure(struct db *d)
         code = db_exec(d, met_baseline_schema, "upgrading to version 11");
     if (code == 0 && version >= 1 && version < 11)
         code = db_exec(d, met_alerts_schema, "upgrading to version 11");
+    /* Version 19 added the table video_metrics, created in place by
+     * met_db_schema() below (IF NOT EXISTS): nothing older changed. */
     if (code == 0 && version >= 1)
         code = db_upgrade_nodes(d, version);
     if (code == 0)

@@ -53,8 +53,10 @@ enum ev_kind {
                          request's deadline (overload.c) */
     EV_TIMED_OUT,     /* target: node, ref: the slot of the 504 answer of a
                          request whose service outlasts its timeout */
-    EV_BROWNOUT_DONE  /* target: node, ref: request slot: a brownout's
+    EV_BROWNOUT_DONE, /* target: node, ref: request slot: a brownout's
                          add_latency has passed (brownout.c) */
+    EV_VIDEO          /* target: a video session, ref: enum video_step
+                         (video.c) */
 };
 
 /* The HTTP code of an error a node's overload protection sent
@@ -279,6 +281,8 @@ struct cdn {
     struct key_rules *keys;      /* cache keys with variants and query
                                     strings (cache_key.c), or NULL:
                                     keys are object ids */
+    struct video *video;         /* the workload's video sessions
+                                    (video.c), or NULL */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending; /* the next client request */
@@ -812,5 +816,20 @@ observe_response(struct cdn *c, const struct req *r, int64_t now)
         window_at(c, r->node, now)->bytes_out += r->size;
     }
 }
+
+/* video.c: the workload's video: sessions. init makes c->video (NULL
+ * without a video: block); start schedules the first session and gives
+ * the run its met_video; answered is told of every client answer of a
+ * run with sessions (is_failed: an error, at: when the client has it);
+ * move_slot follows a client request copied to another slot (a 504's
+ * copy, overload.c); finish sorts the figures. */
+void video_init(struct cdn *c);
+void video_fini(struct cdn *c);
+void video_start(struct cdn *c, struct met_run *m);
+void video_step(struct cdn *c, uint32_t session, uint64_t step, int64_t now);
+void video_answered(struct cdn *c, const struct req *r, int is_failed,
+                    int64_t at);
+void video_move_slot(struct cdn *c, uint32_t from, uint32_t to);
+void video_finish(struct cdn *c);
 
 #endif
