@@ -40,7 +40,8 @@
     X(alerts)                                                                  \
     X(metric_paths)                                                            \
     X(steering)                                                                \
-    X(placement)
+    X(placement)                                                               \
+    X(video)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
@@ -160,7 +161,7 @@ void test_assert_doc_says(const char *path, const char *phrase);
  * one of version 4. */
 #define DROP_SINCE_5                                                           \
     DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10               \
-        DROP_VERSION_14 DROP_VERSION_15
+        DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_19
 
 /* SQL that removes what schema version 6 added (overload counters). */
 #define DROP_VERSION_6                                                         \
@@ -187,6 +188,9 @@ void test_assert_doc_says(const char *path, const char *phrase);
 #define DROP_VERSION_15                                                        \
     "ALTER TABLE node_metrics DROP COLUMN placement_skipped;"                  \
     "ALTER TABLE node_metrics DROP COLUMN moved_down;"
+
+/* SQL that removes what schema version 19 added (video sessions). */
+#define DROP_VERSION_19 "DROP TABLE video_metrics;"
 
 /* SQL that removes what schema version 14 added (brownouts, dns_ttl). */
 #define DROP_VERSION_14                                                        \

@@ -1,0 +1,235 @@
+/* check_video.c: video sessions (the workload's video: block): the
+ * playback clock against hand arithmetic on a line of constant links
+ * (startup and stalls), the throughput rule's exact picks, exact counts,
+ * the outputs and input errors. */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "model/model.h"
+#include "suites.h"
+#include "util/xalloc.h"
+
+#define LINE "tests/scenarios/video-line.yaml"
+#define LINE_WL "tests/scenarios/video-line-workload.yaml"
+
+/* The scenario's constants: round trips 10 ms (client) and 20 ms (edge to
+ * origin), the client's link 8 Mbit/s = 1e6 bytes/s. */
+#define RTT_S 0.030
+#define BYTES_PER_S 1e6
+
+static struct met_video
+run_line(const char *wl, const char *const *sets, size_t n_sets,
+         uint64_t *requests)
+{
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    test_run_model(LINE, wl, sets, n_sets, &t, &w, &m);
+    ck_assert_ptr_nonnull(m.video);
+    struct met_video v = *m.video;
+    v.startup_ns = NULL; /* freed with the run */
+    v.n_startup = 0;
+    if (requests != NULL)
+        *requests = m.requests;
+    test_free_run(t, w, &m);
+    return v;
+}
+
+/* With every segment a miss over constant links, each takes the two
+ * round trips plus its bytes over the client's link, so startup is
+ * startup_segments x that, and one second of media per 155 ms never
+ * stalls. */
+START_TEST(test_video_startup_theory)
+{
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    test_run_model(LINE, LINE_WL, NULL, 0, &t, &w, &m);
+    const struct met_video *v = m.video;
+    double seg_bytes = 1000 * 125.0 * 1.0; /* 1000 kbps x 1 s */
+    double per_segment = RTT_S + seg_bytes / BYTES_PER_S;
+    ck_assert_uint_eq(v->n_startup, 1);
+    ck_assert_int_eq(v->startup_ns[0], llround(3 * per_segment * 1e9));
+    ck_assert_int_eq(v->startup_ns[0], 465000000); /* 3 x 155 ms */
+    ck_assert_uint_eq(v->sessions, 1);
+    ck_assert_uint_eq(v->finished, 1);
+    ck_assert_uint_eq(v->segments, 10);
+    ck_assert_uint_eq(v->bytes, 10 * 125000);
+    ck_assert_uint_eq(v->stalls, 0);
+    ck_assert_int_eq(v->played_ns, 10 * 1000000000LL);
+    ck_assert_double_eq(met_video_rebuffer_ratio(v), 0);
+    ck_assert_uint_eq(m.requests, 11); /* and the workload's own one */
+    test_free_run(t, w, &m);
+}
+END_TEST
+
+/* A bitrate twice the link: each 1 s segment takes d = 30 ms + 2 s, so
+ * after a one-segment startup of d every later segment ends a stall of
+ * d - 1 s: 9 stalls, 9.27 s, in a session of 10 segments. */
+START_TEST(test_video_stall_theory)
+{
+    const char *sets[] = {"video.ladder.0=16000", "video.startup_segments=1"};
+    struct met_video v = run_line(LINE_WL, sets, 2, NULL);
+    double d = RTT_S + 16000 * 125.0 / BYTES_PER_S;
+    ck_assert_uint_eq(v.stalls, 9);
+    ck_assert_uint_eq(v.stalled_sessions, 1);
+    ck_assert_int_eq(v.stall_ns, llround(9 * (d - 1) * 1e9));
+    ck_assert_int_eq(v.played_ns, 10000000000LL);
+    ck_assert_double_eq_tol(met_video_rebuffer_ratio(&v),
+                            9 * (d - 1) / (10 + 9 * (d - 1)), 1e-12);
+    ck_assert_double_eq(met_video_mean_kbps(&v), 16000);
+}
+END_TEST
+
+/* The throughput rule on a ladder of 1000, 4000 and 16000 kbps over the
+ * 8 Mbit/s link: the first segment (lowest rung, 125 kB in at most 155
+ * ms, at least 6.4 Mbit/s) moves the session to 4000; 500 kB segments
+ * then measure 7.5 to 7.9 Mbit/s (miss or hit), below 16000, so every
+ * session stays at 4000. Four sessions, exact counts. */
+START_TEST(test_video_abr_exact)
+{
+    char *dir = test_tmpdir();
+    char *wl = test_write_file(
+        dir, "w.yaml",
+        "name: abr\nseed: 3\nrequests: 1\narrival: {rate: 0.001}\n"
+        "catalog: {objects: 1, zipf_alpha: 0, size: {dist: fixed, bytes: "
+        "100}}\n"
+        "video: {sessions: 4, rate: 1, titles: 2, ladder: [1000, 4000, "
+        "16000], segment: 1s, length: 10s, length_dist: fixed}\n");
+    uint64_t requests = 0;
+    struct met_video v = run_line(wl, NULL, 0, &requests);
+    ck_assert_uint_eq(v.sessions, 4);
+    ck_assert_uint_eq(v.finished, 4);
+    ck_assert_uint_eq(v.failed, 0);
+    ck_assert_uint_eq(v.segments, 40);
+    ck_assert_uint_eq(v.switches, 4);
+    ck_assert_uint_eq(v.bytes, 4 * (125000 + 9 * 500000));
+    ck_assert_double_eq_tol(met_video_mean_kbps(&v), 3700, 1e-9);
+    ck_assert_uint_eq(v.stalls, 0);
+    ck_assert_uint_eq(requests, 41);
+    free(wl);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* The table, the JSON and the database say the same. */
+START_TEST(test_video_outputs)
+{
+    char *dir = test_tmpdir();
+    char db[512];
+    snprintf(db, sizeof db, "%s/v.db", dir);
+    char *out = NULL, *json = NULL;
+    ck_assert_int_eq(
+        test_cdnsim(&out, NULL, "run", LINE, LINE_WL, "--db", db, NULL), 0);
+    ck_assert_ptr_nonnull(
+        strstr(out, "video: 1 sessions (1 finished, 0 failed), 10 segments, "
+                    "mean bitrate 1000 kbps, 0 switches\n"
+                    "video: startup p50 465.0 ms, p95 465.0 ms; 0 stalls in "
+                    "0 sessions, 0.000 s stalled, rebuffer ratio 0.0000\n"));
+    ck_assert_int_eq(
+        test_cdnsim(&json, NULL, "run", LINE, LINE_WL, "--json", "-", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(json,
+                                 "  \"video\": {\n"
+                                 "    \"sessions\": 1,\n"
+                                 "    \"finished\": 1,\n"
+                                 "    \"failed\": 0,\n"
+                                 "    \"segments\": 10,\n"
+                                 "    \"bytes\": 1250000,\n"
+                                 "    \"startup_p50_ms\": 465.000000,\n"));
+    sqlite3 *h = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(h,
+                           "SELECT sessions, segments, startup_p95_ms, "
+                           "rebuffer_ratio, mean_bitrate_kbps FROM "
+                           "video_metrics",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+    ck_assert_int_eq(sqlite3_column_int(st, 1), 10);
+    ck_assert_double_eq(sqlite3_column_double(st, 2), 465.0);
+    ck_assert_double_eq(sqlite3_column_double(st, 3), 0);
+    ck_assert_double_eq(sqlite3_column_double(st, 4), 1000);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    free(out);
+    free(json);
+    /* A workload without video: has no video object and no row. */
+    ck_assert_int_eq(test_cdnsim(&json, NULL, "run", LINE,
+                                 "tests/data/minimal-workload.yaml", "--json",
+                                 "-", NULL),
+                     0);
+    ck_assert_ptr_null(strstr(json, "\"video\""));
+    free(json);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+static const struct {
+    const char *video;
+    const char *message;
+} bad_video[] = {
+    {"{sessions: 1, rate: 1, ladder: [500, 300]}",
+     "7:45: video.ladder[1]: expected a bitrate in kbps above the one "
+     "before it"},
+    {"{sessions: 0, rate: 1, ladder: [500]}", "7:19: video.sessions"},
+    {"{sessions: 1, rate: 1}", "7:8: video.ladder: missing key \"ladder\""},
+    {"{sessions: 1, rate: 1, ladder: [500], bitrate: 3}",
+     "video.bitrate: unknown key"},
+    {"{sessions: 1, rate: 1, ladder: [500], max_buffer: 1s, segment: 4s}",
+     "video.max_buffer: expected a duration at least one segment"},
+    {"{sessions: 1, rate: 1, ladder: [500], length: 2h, max_length: 1h}",
+     "video.max_length: expected a duration at least length"},
+    {"{sessions: 1, rate: 1, ladder: [500], length_dist: normal}",
+     "video.length_dist: expected exponential or fixed"},
+};
+
+START_TEST(test_video_bad_input)
+{
+    char *dir = test_tmpdir();
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: w\nseed: 1\nrequests: 10\n"
+             "arrival: {rate: 10}\n"
+             "catalog: {objects: 10, zipf_alpha: 0.8}\n"
+             "# video\n"
+             "video: %s\n",
+             bad_video[_i].video);
+    char *wl = test_write_file(dir, "w.yaml", text);
+    char *err = NULL;
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", LINE, wl, "-q", NULL), 3);
+    ck_assert_msg(strstr(err, bad_video[_i].message) != NULL,
+                  "got: %s\nwant: %s", err, bad_video[_i].message);
+    free(err);
+    free(wl);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+Suite *
+video_suite(void)
+{
+    Suite *s = suite_create("video");
+    TCase *tc = tcase_create("sessions");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_video_startup_theory);
+    tcase_add_test(tc, test_video_stall_theory);
+    tcase_add_test(tc, test_video_abr_exact);
+    tcase_add_test(tc, test_video_outputs);
+    tcase_add_loop_test(tc, test_video_bad_input, 0,
+                        (int)(sizeof bad_video / sizeof bad_video[0]));
+    suite_add_tcase(s, tc);
+    return s;
+}
