@@ -218,6 +218,86 @@ START_TEST(test_video_bad_input)
 }
 END_TEST
 
+#define OC "topologies/reference/open-connect.yaml"
+#define OC_WL "workloads/video.yaml"
+
+/* The tutorial's figure, as printed. */
+static void
+tutorial_says(const char *fmt, double x)
+{
+    char phrase[160];
+    snprintf(phrase, sizeof phrase, fmt, x);
+    test_assert_doc_says("docs/tutorial.md", phrase);
+}
+
+/* The edges' hit ratio: their hits over their requests. */
+static double
+edge_hit_ratio(const struct met_run *m)
+{
+    uint64_t hits = 0, requests = 0;
+    for (size_t i = 0; i < m->n_nodes; i++)
+        if (strcmp(m->nodes[i].tier, "edge") == 0) {
+            hits += m->nodes[i].c.hits;
+            requests += m->nodes[i].c.requests;
+        }
+    return (double)hits / (double)requests;
+}
+
+/* Tutorial lesson 17: edge capacity barely moves startup; a thin fill
+ * link stalls sessions, whatever the edges hold. */
+START_TEST(test_lesson_video)
+{
+    static const char *const small[] = {
+        "nodes.oca-isp-a.cache.capacity=512MiB",
+        "nodes.oca-isp-b.cache.capacity=512MiB",
+        "nodes.oca-isp-c.cache.capacity=512MiB"};
+    static const char *const thin[] = {
+        "link_capacity_mbps.oca-ixp-east.origin=300",
+        "link_capacity_mbps.oca-ixp-west.origin=300",
+        "nodes.oca-isp-a.cache.capacity=32GiB",
+        "nodes.oca-isp-b.cache.capacity=32GiB",
+        "nodes.oca-isp-c.cache.capacity=32GiB"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    test_run_model(OC, OC_WL, NULL, 0, &t, &w, &m);
+    ck_assert_uint_eq(m.video->sessions, 1200);
+    ck_assert_uint_eq(m.video->stalls, 0);
+    ck_assert_double_eq_tol(edge_hit_ratio(&m), 0.4122, 0.00005);
+    tutorial_says("start in %.1f ms (p50)",
+                  (double)met_video_startup_q(m.video, 0.5) / 1e6);
+    tutorial_says("at %.0f kbps on", met_video_mean_kbps(m.video));
+    tutorial_says("hit ratio from %.2f%%", 100 * edge_hit_ratio(&m));
+    int64_t p50_big = met_video_startup_q(m.video, 0.5);
+    test_free_run(t, w, &m);
+
+    test_run_model(OC, OC_WL, small, 3, &t, &w, &m);
+    ck_assert_uint_eq(m.video->stalls, 0);
+    ck_assert_int_gt(met_video_startup_q(m.video, 0.5), p50_big);
+    tutorial_says("to %.2f%%, yet", 100 * edge_hit_ratio(&m));
+    tutorial_says("only rises to %.1f ms",
+                  (double)met_video_startup_q(m.video, 0.5) / 1e6);
+    test_free_run(t, w, &m);
+
+    /* The thin fill link, with the file's 8 GiB edges and with 32. */
+    for (size_t n = 2; n <= 5; n += 3) {
+        test_run_model(OC, OC_WL, thin, n, &t, &w, &m);
+        const struct met_video *v = m.video;
+        ck_assert_uint_eq(v->stalls, 1275);
+        ck_assert_uint_eq(v->stalled_sessions, 151);
+        ck_assert_double_eq_tol(met_video_rebuffer_ratio(v), 0.0133, 0.00005);
+        tutorial_says("%.0f stalls hit", (double)v->stalls);
+        tutorial_says("stalls hit %.0f sessions", (double)v->stalled_sessions);
+        if (n == 2) {
+            tutorial_says("startup p95 grows to %.1f ms",
+                          (double)met_video_startup_q(v, 0.95) / 1e6);
+            tutorial_says("bitrate falls to %.0f kbps", met_video_mean_kbps(v));
+        }
+        test_free_run(t, w, &m);
+    }
+}
+END_TEST
+
 Suite *
 video_suite(void)
 {
@@ -228,6 +308,7 @@ video_suite(void)
     tcase_add_test(tc, test_video_stall_theory);
     tcase_add_test(tc, test_video_abr_exact);
     tcase_add_test(tc, test_video_outputs);
+    tcase_add_test(tc, test_lesson_video);
     tcase_add_loop_test(tc, test_video_bad_input, 0,
                         (int)(sizeof bad_video / sizeof bad_video[0]));
     suite_add_tcase(s, tc);
