@@ -298,6 +298,126 @@ START_TEST(test_lesson_video)
 }
 END_TEST
 
+/* A workload of one 2.5 MiB object (a class with chunk_size 1 MiB) and
+ * one 3 MiB object of a class without: each request for the first is
+ * three range requests (1 MiB, 1 MiB, 0.5 MiB), each its own cache entry;
+ * the second is asked for whole. */
+static char *
+chunk_workload(const char *dir, const char *extra)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: chunks\nseed: 1\nrequests: 40\narrival: {rate: 10}\n"
+             "catalog:\n  classes:\n"
+             "    - {name: big, share: 1, objects: 1, zipf_alpha: 0, "
+             "size: {dist: fixed, bytes: 2621440}, chunk_size: 1MiB}\n"
+             "    - {name: whole, share: 1, objects: 1, zipf_alpha: 0, "
+             "size: {dist: fixed, bytes: 3MiB}}\n%s",
+             extra);
+    return test_write_file(dir, "w.yaml", text);
+}
+
+START_TEST(test_chunk_arithmetic)
+{
+    char *dir = test_tmpdir();
+    char *wl = chunk_workload(dir, "");
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    test_run_model(LINE, wl, NULL, 0, &t, &w, &m);
+    ck_assert_uint_eq(w->classes[0].chunk_bytes, 1048576);
+    ck_assert_uint_eq(w->classes[1].chunk_bytes, 0);
+    ck_assert_uint_eq(w->chunk_bits, 2); /* 3 chunks fit 2 bits */
+    ck_assert_uint_eq(m.requests, 40);
+    /* Chunks are requests of their class; a whole request of big makes
+     * three, so big's requests are a multiple of 3 and weigh 2.5 MiB per
+     * three; whole's weigh 3 MiB each. */
+    const struct met_region *big = &m.classes[0], *whole = &m.classes[1];
+    ck_assert_uint_eq(big->requests + whole->requests, 40);
+    ck_assert_uint_eq(big->requests % 3, 0);
+    ck_assert_uint_eq(big->bytes, big->requests / 3 * 2621440);
+    ck_assert_uint_eq(whole->bytes, whole->requests * 3145728);
+    /* The origin sends each chunk once and the whole object once. */
+    ck_assert_uint_eq(m.origin_requests, 4);
+    ck_assert_uint_eq(test_node_named(&m, "origin")->c.bytes_requested,
+                      2621440 + 3145728);
+    ck_assert_uint_eq(test_node_named(&m, "edge")->c.misses, 4);
+    test_free_run(t, w, &m);
+    free(wl);
+
+    /* A purge of object 0 by id takes its three chunks: the next
+     * requests for them miss again. */
+    wl = chunk_workload(dir, "events:\n  - {at: 1s, purge: [0]}\n");
+    test_run_model(LINE, wl, NULL, 0, &t, &w, &m);
+    ck_assert_uint_eq(test_node_named(&m, "edge")->c.misses, 7);
+    test_free_run(t, w, &m);
+    free(wl);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* Partial caching: an edge of 2 MiB cannot hold the 2.5 MiB object whole
+ * but holds two of its chunks; asked for whole, the object is never
+ * stored (every request misses). */
+START_TEST(test_chunk_partial_caching)
+{
+    char *dir = test_tmpdir();
+    char *wl = test_write_file(
+        dir, "w.yaml",
+        "name: chunks\nseed: 1\nrequests: 30\narrival: {rate: 10}\n"
+        "catalog: {objects: 1, zipf_alpha: 0, size: {dist: fixed, bytes: "
+        "2621440}, chunk_size: 1MiB}\n");
+    const char *sets[] = {"nodes.edge.cache.capacity=2MiB"};
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    test_run_model(LINE, wl, sets, 1, &t, &w, &m);
+    const struct met_node *edge = test_node_named(&m, "edge");
+    ck_assert_uint_eq(m.requests, 30);
+    ck_assert_uint_gt(edge->c.hits, 0);
+    ck_assert_uint_eq(edge->c.hits + edge->c.misses + edge->c.coalesced, 30);
+    test_free_run(t, w, &m);
+    const char *whole[] = {"nodes.edge.cache.capacity=2MiB",
+                           "catalog.chunk_size=3MiB"};
+    test_run_model(LINE, wl, whole, 2, &t, &w, &m);
+    ck_assert_uint_eq(test_node_named(&m, "edge")->c.hits, 0);
+    ck_assert_uint_eq(m.requests, 30);
+    test_free_run(t, w, &m);
+    free(wl);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_chunk_bad_input)
+{
+    char *dir = test_tmpdir();
+    char *err = NULL;
+    char *wl = test_write_file(
+        dir, "w.yaml",
+        "name: w\nrequests: 10\narrival: {rate: 10}\n"
+        "catalog: {objects: 1000000000, zipf_alpha: 0, chunk_size: 1KiB,\n"
+        "  size: {dist: lognormal, median: 1MiB, sigma: 1}}\n");
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", LINE, wl, "-q", NULL), 3);
+    ck_assert_msg(strstr(err, "w.yaml:4:59: catalog.chunk_size: expected a "
+                              "chunk size large enough") != NULL,
+                  "got: %s", err);
+    free(err);
+    free(wl);
+    wl = test_write_file(dir, "w.yaml",
+                         "name: w\nrequests: 10\narrival: {rate: 10}\n"
+                         "catalog: {objects: 10, zipf_alpha: 0, chunk_size: "
+                         "0}\n");
+    ck_assert_int_eq(test_cdnsim(NULL, &err, "run", LINE, wl, "-q", NULL), 3);
+    ck_assert_msg(strstr(err, "catalog.chunk_size") != NULL, "got: %s", err);
+    free(err);
+    free(wl);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *
 video_suite(void)
 {
@@ -309,6 +429,9 @@ video_suite(void)
     tcase_add_test(tc, test_video_abr_exact);
     tcase_add_test(tc, test_video_outputs);
     tcase_add_test(tc, test_lesson_video);
+    tcase_add_test(tc, test_chunk_arithmetic);
+    tcase_add_test(tc, test_chunk_partial_caching);
+    tcase_add_test(tc, test_chunk_bad_input);
     tcase_add_loop_test(tc, test_video_bad_input, 0,
                         (int)(sizeof bad_video / sizeof bad_video[0]));
     suite_add_tcase(s, tc);

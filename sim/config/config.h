@@ -499,6 +499,9 @@ struct cfg_class {
                                    carries, for purges by tag */
     size_t n_tags;
     struct cfg_variants variants; /* vary:, tracking_params: */
+    uint64_t chunk_bytes; /* chunk_size: objects larger are asked for and
+                             cached in chunks of this size (chunk.c); 0 =
+                             whole */
 };
 
 /* The lifetime caches give an object of class c: s-maxage when given,
@@ -699,7 +702,15 @@ struct cfg_workload {
     struct cfg_event *events; /* in file order */
     size_t n_events;
     struct cfg_video *video; /* the video: block (video.c), or NULL */
+    unsigned chunk_bits;     /* some class has chunk_size: bits of a chunk
+                                index in chunk ids (CFG_CHUNK_FIRST_ID); 0 =
+                                no chunks */
 };
+
+/* Chunk ids (chunk_size, sim/config/chunk.c): chunk i of catalog object
+ * o is CFG_CHUNK_FIRST_ID + (o << chunk_bits) + i, in [2^40, 2^41): after
+ * every catalog id (at most 2^40 of them) and below the video segments'. */
+#define CFG_CHUNK_FIRST_ID ((uint64_t)1 << 40)
 
 /*
  * Open-loop adaptive-bitrate video sessions (the workload's video:

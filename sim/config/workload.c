@@ -250,6 +250,8 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
     if (rc == 0)
         cfg_workload_assign_ids(w);
     if (rc == 0)
+        rc = cfg_chunks_build(&root, w, err);
+    if (rc == 0)
         rc = wb_metrics(&root, w, err);
     if (rc == 0)
         rc = cfg_events_build(d, &root, w, err);

@@ -149,7 +149,8 @@ node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now)
                 purge_remove(c, ni, o);
         break;
     case CFG_PURGE_OBJECTS:
-        if (c->keys != NULL) { /* every key of each object */
+        if (c->keys != NULL || c->w->chunk_bits != 0) {
+            /* every key (or chunk) of each object */
             purge_each_selected(c, ni, &p);
             break;
         }

@@ -234,14 +234,27 @@ wl_catalog_version(const struct cfg_workload *w, uint64_t object, int64_t at)
     return wl_change_version(w, object, w->change_interval_ns, at);
 }
 
+/* The catalog object a chunk id is part of (chunk_size; the chunk
+ * splitting is chunk.c's); any other id is its own object. */
+static inline uint64_t
+wl_chunk_parent(const struct cfg_workload *w, uint64_t id)
+{
+    if (w->chunk_bits == 0 || id < CFG_CHUNK_FIRST_ID ||
+        id >= 2 * CFG_CHUNK_FIRST_ID)
+        return id;
+    return (id - CFG_CHUNK_FIRST_ID) >> w->chunk_bits;
+}
+
 /* Is object among the share of the catalog that salt picks? Fixed per
- * object (a hash of its id and the seed), so every request agrees. */
+ * object (a hash of its id and the seed), so every request agrees; the
+ * chunks of an object agree with it. */
 static inline int
 wl_in_share(const struct cfg_workload *w, uint64_t object, uint64_t salt,
             double share)
 {
     if (share <= 0)
         return 0;
+    object = wl_chunk_parent(w, object);
     uint64_t h = hash_combine(w->seed ^ salt, object);
     return (double)(h >> 11) * (1.0 / 9007199254740992.0) < share;
 }
