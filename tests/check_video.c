@@ -164,6 +164,19 @@ START_TEST(test_video_outputs)
     sqlite3_close(h);
     free(out);
     free(json);
+    /* The report's section reads the row. */
+    char rep[600], md[700];
+    snprintf(rep, sizeof rep, "%s/rep", dir);
+    snprintf(md, sizeof md, "%s/report.md", rep);
+    ck_assert_int_eq(
+        test_cdnsim(NULL, NULL, "report", db, "--out", rep, "--quiet", NULL),
+        0);
+    char *text = test_read_file(md);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "## Video sessions"));
+    ck_assert_ptr_nonnull(strstr(text, "| 1 | 1 | 0 | 10 | 465.0 | 465.0 | 0 "
+                                       "| 0 | 0.000 | 0.0000 | 1000 | 0 |"));
+    free(text);
     /* A workload without video: has no video object and no row. */
     ck_assert_int_eq(test_cdnsim(&json, NULL, "run", LINE,
                                  "tests/data/minimal-workload.yaml", "--json",
