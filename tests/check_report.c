@@ -951,12 +951,12 @@ START_TEST(test_report_export_csv)
     }
     sqlite3_finalize(st);
     sqlite3_close(h);
-    /* The 26 of the schema (origin_load, sweep_summary, sweep_metrics,
+    /* The 27 of the schema (origin_load, sweep_summary, sweep_metrics,
      * link_metrics, link_timeseries, overload_metrics,
      * overload_timeseries, class_metrics, top_objects, node_latency,
-     * provider_bills, baselines, baseline_regions and alerts among them) and
-     * notes. */
-    ck_assert_int_eq(n_tables, 27);
+     * provider_bills, baselines, baseline_regions, alerts and
+     * video_metrics among them) and notes. */
+    ck_assert_int_eq(n_tables, 28);
     free(out);
     char *notes_path = xasprintf("%s/notes.csv", csv);
     char *notes = slurp(notes_path, NULL);
