@@ -403,6 +403,32 @@ START_TEST(test_chunk_partial_caching)
 }
 END_TEST
 
+/* A push of a split object sends its chunks: every later request hits. */
+START_TEST(test_chunk_push)
+{
+    char *dir = test_tmpdir();
+    char *wl = test_write_file(
+        dir, "w.yaml",
+        "name: chunks\nseed: 1\nrequests: 30\narrival: {rate: 10}\n"
+        "catalog: {objects: 1, zipf_alpha: 0, size: {dist: fixed, bytes: "
+        "2621440}, chunk_size: 1MiB}\n"
+        "events:\n  - {at: 0s, push: 1, to: [edge]}\n");
+    struct cfg_topology *t;
+    struct cfg_workload *w;
+    struct met_run m;
+    test_run_model(LINE, wl, NULL, 0, &t, &w, &m);
+    const struct met_node *edge = test_node_named(&m, "edge");
+    ck_assert_uint_eq(edge->c.misses, 0);
+    ck_assert_uint_eq(edge->c.hits, 30);
+    ck_assert_uint_eq(edge->c.pushed_bytes, 2621440);
+    ck_assert_uint_eq(m.origin_requests, 0);
+    test_free_run(t, w, &m);
+    free(wl);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_chunk_bad_input)
 {
     char *dir = test_tmpdir();
@@ -444,6 +470,7 @@ video_suite(void)
     tcase_add_test(tc, test_lesson_video);
     tcase_add_test(tc, test_chunk_arithmetic);
     tcase_add_test(tc, test_chunk_partial_caching);
+    tcase_add_test(tc, test_chunk_push);
     tcase_add_test(tc, test_chunk_bad_input);
     tcase_add_loop_test(tc, test_video_bad_input, 0,
                         (int)(sizeof bad_video / sizeof bad_video[0]));

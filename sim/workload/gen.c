@@ -353,6 +353,9 @@ wl_gen_object_size(const struct wl_gen *g, uint64_t object)
 {
     if (g->w->n_classes == 0)
         return 1;
+    uint64_t parent = wl_chunk_parent(g->w, object);
+    if (parent != object) /* a chunk: its part of the object */
+        return wl_chunk_bytes(g, parent, object);
     return wl_object_size(&wl_class_of(g, object)->size, object, g->w->seed);
 }
 

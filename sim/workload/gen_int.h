@@ -199,6 +199,8 @@ struct wl_gen {
  * gives the next of them (while g->chunks_left > 0). */
 void wl_chunk_split(struct wl_gen *g, struct wl_request *out);
 int wl_chunk_next(struct wl_gen *g, struct wl_request *out);
+/* The size of chunk id of object parent. */
+uint64_t wl_chunk_bytes(const struct wl_gen *g, uint64_t parent, uint64_t id);
 
 /* The class of object id (classes, then flash crowds, then churn). */
 const struct cfg_class *wl_class_of(const struct wl_gen *g, uint64_t id);

@@ -211,6 +211,11 @@ uint64_t wl_gen_n_reordered(const struct wl_gen *g);
 uint64_t wl_gen_object_at_rank(const struct wl_gen *g, uint64_t rank);
 uint64_t wl_gen_object_size(const struct wl_gen *g, uint64_t object);
 int64_t wl_gen_object_ttl(const struct wl_gen *g, uint64_t object);
+/* chunk_size (chunk.c): how many chunks object is asked for in (0 when
+ * it is asked for whole), and the id of its chunk i. wl_gen_object_size
+ * of a chunk id is that chunk's size. */
+uint64_t wl_gen_n_chunks(const struct wl_gen *g, uint64_t object);
+uint64_t wl_gen_chunk_id(const struct wl_gen *g, uint64_t object, uint64_t i);
 /* The workload's version of object at time at (as a request made then
  * would carry), or WL_NO_VERSION when the model's own rule applies. */
 uint32_t wl_gen_object_version(const struct wl_gen *g, uint64_t object,
