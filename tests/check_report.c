@@ -951,12 +951,12 @@ START_TEST(test_report_export_csv)
     }
     sqlite3_finalize(st);
     sqlite3_close(h);
-    /* The 28 of the schema (origin_load, sweep_summary, sweep_metrics,
+    /* The 29 of the schema (origin_load, sweep_summary, sweep_metrics,
      * link_metrics, link_timeseries, overload_metrics,
      * overload_timeseries, class_metrics, top_objects, node_latency,
      * provider_bills, baselines, baseline_regions, alerts and
-     * origin_nodes, cache_servers among them) and notes. */
-    ck_assert_int_eq(n_tables, 29);
+     * origin_nodes, cache_servers, video_metrics among them) and notes. */
+    ck_assert_int_eq(n_tables, 30);
     free(out);
     char *notes_path = xasprintf("%s/notes.csv", csv);
     char *notes = slurp(notes_path, NULL);

@@ -43,7 +43,8 @@
     X(placement)                                                               \
     X(compute)                                                                 \
     X(origin_routes)                                                           \
-    X(pop)
+    X(pop)                                                                     \
+    X(video)
 
 #define X(name) Suite *name##_suite(void);
 CDNSIM_SUITES(X)
@@ -164,7 +165,7 @@ void test_assert_doc_says(const char *path, const char *phrase);
 #define DROP_SINCE_5                                                           \
     DROP_VERSION_5 DROP_VERSION_6 DROP_VERSION_7 DROP_VERSION_10               \
         DROP_VERSION_14 DROP_VERSION_15 DROP_VERSION_16 DROP_VERSION_17        \
-            DROP_VERSION_18 DROP_VERSION_20
+            DROP_VERSION_18 DROP_VERSION_19 DROP_VERSION_20
 
 /* SQL that removes what schema version 18 added (edge compute). */
 #define DROP_VERSION_18                                                        \
@@ -220,6 +221,9 @@ void test_assert_doc_says(const char *path, const char *phrase);
     "ALTER TABLE node_metrics DROP COLUMN rehashed_cold;"                      \
     "ALTER TABLE node_metrics DROP COLUMN server_failures;"                    \
     "DROP TABLE cache_servers;"
+
+/* SQL that removes what schema version 19 added (video sessions). */
+#define DROP_VERSION_19 "DROP TABLE video_metrics;"
 
 /* SQL that removes what schema version 14 added (brownouts, dns_ttl). */
 #define DROP_VERSION_14                                                        \

@@ -48,6 +48,7 @@ static const char *const catalog_keys[] = {"objects",
                                            "locality",
                                            "vary",
                                            "tracking_params",
+                                           "chunk_size",
                                            NULL};
 static const char *const catalog_required[] = {"objects", "zipf_alpha", NULL};
 static const char *const size_keys[] = {
@@ -78,6 +79,7 @@ static const char *const class_keys[] = {"name",
                                          "purge_delay",
                                          "vary",
                                          "tracking_params",
+                                         "chunk_size",
                                          NULL};
 static const char *const class_required[] = {"name", "share", "objects", NULL};
 static const char *const churn_keys[] = {"publish_rate", "lifetime",
@@ -91,8 +93,8 @@ static const char *const locality_keys[] = {"overlap", "regions", NULL};
 
 /* Keys a trace workload's catalog may not have: the trace gives them. */
 static const char *const trace_forbidden[] = {
-    "objects", "zipf_alpha",      "size", "classes", "churn", "locality",
-    "vary",    "tracking_params", NULL};
+    "objects", "zipf_alpha",      "size",       "classes", "churn", "locality",
+    "vary",    "tracking_params", "chunk_size", NULL};
 
 void
 cfg_size_copy(struct cfg_size *dst, const struct cfg_size *src)

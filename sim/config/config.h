@@ -606,6 +606,9 @@ struct cfg_class {
                                    carries, for purges by tag */
     size_t n_tags;
     struct cfg_variants variants; /* vary:, tracking_params: */
+    uint64_t chunk_bytes; /* chunk_size: objects larger are asked for and
+                             cached in chunks of this size (chunk.c); 0 =
+                             whole */
 };
 
 /* The lifetime caches give an object of class c: s-maxage when given,
@@ -805,6 +808,48 @@ struct cfg_workload {
     size_t n_alerts;
     struct cfg_event *events; /* in file order */
     size_t n_events;
+    struct cfg_video *video; /* the video: block (video.c), or NULL */
+    unsigned chunk_bits;     /* some class has chunk_size: bits of a chunk
+                                index in chunk ids (CFG_CHUNK_FIRST_ID); 0 =
+                                no chunks */
+};
+
+/* Chunk ids (chunk_size, sim/config/chunk.c): chunk i of catalog object
+ * o is CFG_CHUNK_FIRST_ID + (o << chunk_bits) + i, in [2^40, 2^41): after
+ * every catalog id (at most 2^40 of them) and below the video segments'. */
+#define CFG_CHUNK_FIRST_ID ((uint64_t)1 << 40)
+
+/*
+ * Open-loop adaptive-bitrate video sessions (the workload's video:
+ * block, sim/config/video.c; played by sim/model/video.c). Sessions
+ * arrive as a Poisson process until n_sessions have started; each
+ * watches one title (Zipf over titles) for a length drawn from
+ * length_dist, one segment after another, at the rung the throughput
+ * rule picks.
+ */
+enum cfg_video_length { CFG_VIDEO_EXPONENTIAL, CFG_VIDEO_FIXED };
+
+#define CFG_VIDEO_RUNGS_MAX 16
+#define CFG_VIDEO_TITLES_MAX 65536
+#define CFG_VIDEO_SEGMENTS_MAX 1048576 /* per session (2^20) */
+/* Segment ids: FIRST_ID + ((title x rungs + rung) << 20) + segment, below
+ * 2^42 so that cache keys (bits 0-41 the object) still hold them. */
+#define CFG_VIDEO_FIRST_ID ((uint64_t)1 << 41)
+
+struct cfg_video {
+    uint64_t n_sessions;    /* sessions started in the run, > 0 */
+    double rate;            /* session arrivals per second */
+    uint64_t n_titles;      /* titles, [1, CFG_VIDEO_TITLES_MAX] */
+    double alpha;           /* Zipf exponent of title popularity */
+    double *ladder_kbps;    /* [n_rungs], strictly ascending */
+    size_t n_rungs;         /* [1, CFG_VIDEO_RUNGS_MAX] */
+    cfg_time_ns segment_ns; /* media time per segment */
+    enum cfg_video_length length_dist;
+    cfg_time_ns length_ns;     /* mean (exponential) or the length */
+    cfg_time_ns max_length_ns; /* a session never watches longer */
+    uint64_t startup_segments; /* buffered before playback starts */
+    cfg_time_ns max_buffer_ns; /* the player waits above this buffer */
+    cfg_time_ns ttl_ns;        /* caches keep segments; 0 = forever */
 };
 
 /*

@@ -239,6 +239,21 @@ int cfg_alerts_build(const struct cfg_map *metrics, struct cfg_workload *w,
                      struct sim_err *err);
 void cfg_alerts_free(struct cfg_workload *w);
 
+/* --- video.c --- */
+
+/* Reads the workload's video: block (root is the workload's mapping)
+ * into w->video, which stays NULL without one. */
+int cfg_video_build(const struct cfg_map *root, struct cfg_workload *w,
+                    struct sim_err *err);
+void cfg_video_free(struct cfg_workload *w);
+
+/* --- chunk.c --- */
+
+/* Reads catalog.chunk_size and each class's (after the catalog is
+ * built) and sets w->chunk_bits. */
+int cfg_chunks_build(const struct cfg_map *root, struct cfg_workload *w,
+                     struct sim_err *err);
+
 /* --- attack.c --- */
 
 /* Reads arrival.attacks (m is the arrival mapping; the classes are read

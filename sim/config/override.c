@@ -30,9 +30,9 @@ static const char *const topo_roots[] = {"regions",
                                          "placement",
                                          "origin_routes",
                                          NULL};
-static const char *const wl_roots[] = {"seed",    "requests", "warmup",
-                                       "arrival", "catalog",  "metrics",
-                                       "events",  "trace",    NULL};
+static const char *const wl_roots[] = {
+    "seed",    "requests", "warmup", "arrival", "catalog",
+    "metrics", "events",   "trace",  "video",   NULL};
 
 /* Longest list of known names quoted in a message. */
 #define KNOWN_MAX 320

@@ -15,8 +15,8 @@
 #define NS_PER_S 1000000000LL
 
 static const char *const root_keys[] = {
-    "name",    "seed",    "requests", "warmup", "arrival",
-    "catalog", "metrics", "events",   "trace",  NULL};
+    "name",    "seed",   "requests", "warmup", "arrival", "catalog",
+    "metrics", "events", "trace",    "video",  NULL};
 static const char *const metrics_keys[] = {"window", "alerts", NULL};
 static const char *const trace_keys[] = {"path",    "format", "time_unit",
                                          "speedup", "rebase", "out_of_order",
@@ -250,9 +250,13 @@ cfg_workload_build(const struct cfg_doc *d, struct cfg_workload **out,
     if (rc == 0)
         cfg_workload_assign_ids(w);
     if (rc == 0)
+        rc = cfg_chunks_build(&root, w, err);
+    if (rc == 0)
         rc = wb_metrics(&root, w, err);
     if (rc == 0)
         rc = cfg_events_build(d, &root, w, err);
+    if (rc == 0)
+        rc = cfg_video_build(&root, w, err);
     if (rc != 0) {
         cfg_workload_free(w);
         return rc;
@@ -281,6 +285,7 @@ cfg_workload_free(struct cfg_workload *w)
         return;
     free(w->source.text);
     cfg_events_free(w);
+    cfg_video_free(w);
     cfg_alerts_free(w);
     cfg_catalog_free(w);
     cfg_arrival_free(w);

@@ -158,8 +158,9 @@ enum sim_rng_tag {
                                own, apart from tags added meanwhile) */
     SIM_RNG_PLACEMENT = 52, /* one per node with probabilistic placement
                               (sim/model/placement.c) */
-    SIM_RNG_COMPUTE = 61    /* Accept-Encoding draws at edges that compress
+    SIM_RNG_COMPUTE = 61,   /* Accept-Encoding draws at edges that compress
                                (sim/model/compute.c) */
+    SIM_RNG_VIDEO = 62      /* the video sessions (sim/model/video.c) */
 };
 
 #endif

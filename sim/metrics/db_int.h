@@ -86,6 +86,8 @@ int db_insert_alerts(struct db *d, const struct met_run *r, int64_t id);
 /* origin_nodes: what each origin served (db_origin.c); nothing without
  * origin_routes. */
 int db_insert_origins(struct db *d, const struct met_run *r, int64_t id);
+/* video_metrics: the run's video sessions (db_video.c). */
+int db_insert_video(struct db *d, const struct met_run *r, int64_t id);
 
 /* Records the trace a run or sweep replays: table "run_files" or
  * "sweep_files", owner_id the run's or sweep's id (db_write.c). Nothing

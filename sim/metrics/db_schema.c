@@ -409,6 +409,7 @@ met_db_schema(void)
         strbuf_put(&b, met_alerts_schema);
         strbuf_put(&b, met_origin_nodes_schema);
         strbuf_put(&b, met_pop_schema);
+        strbuf_put(&b, met_video_schema);
         schema = strbuf_take(&b);
     }
     return schema;
@@ -587,8 +588,9 @@ db_schema_ensure(struct db *d)
         code = db_exec(d, met_baseline_schema, "upgrading to version 11");
     if (code == 0 && version >= 1 && version < 11)
         code = db_exec(d, met_alerts_schema, "upgrading to version 11");
-    /* Version 20 added the table origin_nodes, which met_db_schema()
-     * below creates in place; no older table changed. */
+    /* Version 19 added the table video_metrics and version 20 the table
+     * origin_nodes, both created in place by met_db_schema() below (IF NOT
+     * EXISTS): no older table changed. */
     if (code == 0 && version >= 1)
         code = db_upgrade_nodes(d, version);
     if (code == 0)

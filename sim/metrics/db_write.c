@@ -461,6 +461,7 @@ db_insert_all(struct db *d, const struct met_run *r, int64_t *id)
         (code = db_insert_baseline(d, r, *id)) != 0 ||
         (code = db_insert_alerts(d, r, *id)) != 0 ||
         (code = db_insert_origins(d, r, *id)) != 0 ||
+        (code = db_insert_video(d, r, *id)) != 0 ||
         (code = db_insert_trace_file(d, "run_files", *id, r->trace_path,
                                      r->trace_sha256)) != 0 ||
         (code = db_insert_overload(d, r, *id)) != 0 ||

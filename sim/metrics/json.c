@@ -521,6 +521,10 @@ met_write_json(const struct met_run *r, FILE *out)
         jw_key(&w, "brownouts");
         met_brownouts_json(r, out, w.depth);
     }
+    if (r->video != NULL) { /* sim/metrics/video.c */
+        jw_key(&w, "video");
+        met_video_json(r, out, w.depth);
+    }
     jw_engine(&w, r);
     jw_close(&w);
     fputc('\n', out);

@@ -56,6 +56,8 @@ met_run_fini(struct met_run *r)
     r->baseline = NULL;
     met_alerts_free(r->alerts);
     r->alerts = NULL;
+    met_video_free(r->video);
+    r->video = NULL;
     free(r->brownouts);
     r->brownouts = NULL;
     r->n_brownouts = 0;

@@ -586,4 +586,5 @@ met_print_table(const struct met_run *r, FILE *out)
     met_billing_print(r, out);
     met_alerts_print(r, out);
     met_baseline_print(r, out);
+    met_video_print(r, out);
 }

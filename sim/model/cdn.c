@@ -133,6 +133,8 @@ cdn_new(const struct cfg_topology *t, const struct cfg_workload *w,
     route_init(c);
     overload_init(c);
     placement_init(c);
+    if (w != NULL)
+        video_init(c);
     if (w != NULL && (content_init(c, err) != 0 || alerts_init(c, err) != 0 ||
                       workload_init(c, err) != 0)) {
         cdn_free(c);
@@ -175,6 +177,7 @@ cdn_free(struct cdn *c)
     overload_fini(c);
     placement_fini(c);
     alerts_fini(c);
+    video_fini(c);
     brownout_fini(c);
     top_fini(c);
     shared_fini(c);

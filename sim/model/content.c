@@ -155,7 +155,8 @@ purge_store(struct cdn *c, uint32_t ni, size_t k, int64_t now)
                 purge_remove(c, ni, o);
         break;
     case CFG_PURGE_OBJECTS:
-        if (c->keys != NULL) { /* every key of each object */
+        if (c->keys != NULL || c->w->chunk_bits != 0) {
+            /* every key (or chunk) of each object */
             purge_each_selected(c, ni, &p);
             break;
         }
@@ -233,6 +234,23 @@ push_select(struct cdn *c, struct cache_store *cs, uint64_t id, int64_t now,
     (*items)[(*n_items)++] = (struct push_item){.id = id, .size = size};
 }
 
+/* push_select for object id, or for each of its chunks when the
+ * workload asks for it in chunks (chunk_size): clients find those. */
+static void
+push_select_object(struct cdn *c, struct cache_store *cs, uint64_t id,
+                   int64_t now, uint64_t *room, struct push_item **items,
+                   size_t *cap_items, size_t *n_items)
+{
+    uint64_t n = c->w->chunk_bits != 0 ? wl_gen_n_chunks(c->gen, id) : 0;
+    if (n == 0) {
+        push_select(c, cs, id, now, room, items, cap_items, n_items);
+        return;
+    }
+    for (uint64_t i = 0; i<n && * room> 0; i++)
+        push_select(c, cs, wl_gen_chunk_id(c->gen, id, i), now, room, items,
+                    cap_items, n_items);
+}
+
 /*
  * Push event k fills node ni with the `top` most popular objects (or the
  * objects it names), as an off-peak fill does: each is stored fresh (a
@@ -260,12 +278,12 @@ node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now)
     for (uint64_t rank = 1; rank <= top && room > 0; rank++) {
         if ((rank & 0xffff) == 0 && c->stop != NULL && *c->stop)
             break;
-        push_select(c, cs, wl_gen_object_at_rank(c->gen, rank), now, &room,
-                    &items, &cap_items, &n_items);
+        push_select_object(c, cs, wl_gen_object_at_rank(c->gen, rank), now,
+                           &room, &items, &cap_items, &n_items);
     }
     for (size_t j = 0; e->top == 0 && j < e->n_objects; j++)
-        push_select(c, cs, e->objects[j], now, &room, &items, &cap_items,
-                    &n_items);
+        push_select_object(c, cs, e->objects[j], now, &room, &items, &cap_items,
+                           &n_items);
     /* Least popular (or last named) first, so that the most popular (the
      * first named) end up most recent. */
     uint64_t sent = 0, stored = 0;

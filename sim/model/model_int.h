@@ -64,9 +64,11 @@ enum ev_kind {
     EV_UP_DEADLINE,   /* target: node, ref: the slot of a fetch's leader:
                          the node's timeout, if its parent has not answered
                          (upstream_timeout.c) */
-    EV_TIER_READ      /* target: node, ref: request slot: a hit's read
+    EV_TIER_READ,     /* target: node, ref: request slot: a hit's read
                          from a PoP server's RAM or SSD is done: it is
                          answered (pop.c) */
+    EV_VIDEO          /* target: a video session, ref: enum video_step
+                         (video.c) */
 };
 
 /* The HTTP code of an error a node's overload protection sent
@@ -320,6 +322,8 @@ struct cdn {
     struct pop **pops;             /* [node]: its cache servers (pop.c), or
                                       NULL for a node with one cache; NULL
                                       when no node has cache_servers */
+    struct video *video;           /* the workload's video sessions
+                                      (video.c), or NULL */
     struct sim_queue q;
     struct wl_gen *gen;
     struct wl_request pending; /* the next client request */
@@ -956,5 +960,20 @@ void pop_fill(struct cdn *c, const struct req *r, int64_t now);
  * scheduled (EV_TIER_READ), 0 when the caller answers now. */
 int pop_hit(struct cdn *c, uint32_t s, const struct cache_obj *o, int64_t now);
 uint64_t pop_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);
+
+/* video.c: the workload's video: sessions. init makes c->video (NULL
+ * without a video: block); start schedules the first session and gives
+ * the run its met_video; answered is told of every client answer of a
+ * run with sessions (is_failed: an error, at: when the client has it);
+ * move_slot follows a client request copied to another slot (a 504's
+ * copy, overload.c); finish sorts the figures. */
+void video_init(struct cdn *c);
+void video_fini(struct cdn *c);
+void video_start(struct cdn *c, struct met_run *m);
+void video_step(struct cdn *c, uint32_t session, uint64_t step, int64_t now);
+void video_answered(struct cdn *c, const struct req *r, int is_failed,
+                    int64_t at);
+void video_move_slot(struct cdn *c, uint32_t from, uint32_t to);
+void video_finish(struct cdn *c);
 
 #endif

@@ -114,6 +114,8 @@ observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
 {
     if (r->explain)
         explain_client(c, r, last_mile, now);
+    if (c->video != NULL) /* video.c: a segment's session goes on */
+        video_answered(c, r, r->failed, now + last_mile);
     if (!r->measured)
         return;
     if (r->failed) {
@@ -156,6 +158,8 @@ observe_refused(struct cdn *c, const struct req *r, int64_t now)
     if (r->explain)
         narrate(c, now, "  %s is down: the request fails",
                 node_name(c, r->node));
+    if (r->child == REQ_NIL && c->video != NULL)
+        video_answered(c, r, 1, now);
     if (r->child == REQ_NIL && r->measured) {
         count_failed(c, r, now);
         if (c->t->has_dns_ttl)

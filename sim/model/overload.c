@@ -196,6 +196,8 @@ overload_serve(struct cdn *c, uint32_t ni, uint32_t s, int64_t done,
      * only frees it (node_served). */
     uint32_t t = req_alloc(c); /* may move c->reqs */
     c->reqs[t] = c->reqs[s];
+    if (c->video != NULL) /* a segment's session waits for the copy */
+        video_move_slot(c, s, t);
     c->reqs[s].code = CODE_504;
     hop_copy_down(c, s, t); /* t answers down s's link */
     sim_queue_push(&c->q, deadline, EV_TIMED_OUT, ni, t);

@@ -138,6 +138,7 @@ purge_event_selects(const struct cdn *c, size_t k, uint64_t object)
     case CFG_PURGE_ALL:
         return 1;
     case CFG_PURGE_OBJECTS:
+        object = wl_chunk_parent(c->w, object); /* its chunks go too */
         for (size_t j = 0; j < e->n_objects; j++)
             if (e->objects[j] == object)
                 return 1;

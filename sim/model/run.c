@@ -217,6 +217,9 @@ dispatch(struct cdn *c, const struct sim_event *ev)
     case EV_TIER_READ: /* a PoP server's hit (pop.c) */
         node_respond(c, (uint32_t)ev->ref, ev->at);
         break;
+    case EV_VIDEO:
+        video_step(c, ev->target, ev->ref, ev->at);
+        break;
     default:
         SIM_ASSERT(!"unknown event kind");
     }
@@ -280,12 +283,16 @@ cdn_run(struct cdn *c, const struct cdn_run_opts *opts, struct met_run *m)
     wl_gen_set_stop(c->gen, c->stop);
     schedule_events(c);
     schedule_next_arrival(c);
+    if (c->video != NULL)
+        video_start(c, m);
     uint64_t events = 0;
     int rc = run_events(c, opts, &events);
 
     observe_end(c);
     origin_route_end(c);
     alerts_finish(c);
+    if (c->video != NULL)
+        video_finish(c);
     top_finish(c, m);
     if (rc == 0 && c->gen_error != 0)
         rc = c->gen_error;

@@ -79,6 +79,10 @@ int rep_alerts_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
  * --baseline no-cdn (baseline.c). Returns 0 or -SIM_EDB. */
 int rep_baseline_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
 
+/* Writes run run_id's "Video sessions" section into doc when its
+ * workload had a video: block (video.c). Returns 0 or -SIM_EDB. */
+int rep_video_section(struct rep_db *d, struct rep_doc *doc, int64_t run_id);
+
 /* Prints a warning line to out for each link overloaded at a complete
  * point of sweep sweep_id (after `cdnsim sweep`'s table). Returns 0 or
  * -SIM_EDB. */

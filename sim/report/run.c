@@ -635,6 +635,8 @@ rep_run_report(struct rep_db *d, const struct rep_opts *o,
                 code = rep_alerts_section(d, doc, r.id);
             if (code == 0)
                 code = rep_baseline_section(d, doc, r.id);
+            if (code == 0)
+                code = rep_video_section(d, doc, r.id);
             int close_code = rep_doc_close(doc, d->err);
             if (code == 0)
                 code = close_code;

@@ -91,6 +91,8 @@ wl_class_of(const struct wl_gen *g, uint64_t id)
         }
         return &w->classes[lo];
     }
+    if (wl_chunk_parent(w, id) != id) /* a chunk: its object's class */
+        return wl_class_of(g, wl_chunk_parent(w, id));
     if (id >= CFG_ATTACK_FIRST_ID)
         return &w->classes[w->attacks[(id - CFG_ATTACK_FIRST_ID) >>
                                       CFG_ATTACK_ID_BITS]
@@ -107,6 +109,7 @@ wl_change_version(const struct cfg_workload *w, uint64_t object,
 {
     if (interval_ns <= 0)
         return 0;
+    object = wl_chunk_parent(w, object); /* a chunk changes with its object */
     uint64_t iv = (uint64_t)interval_ns;
     uint64_t phase = hash_combine(w->seed ^ WL_SALT_VERSION, object) % iv;
     return (uint32_t)((((uint64_t)at + phase) / iv) & 0x7fffffffu);
@@ -296,6 +299,8 @@ wl_gen_next(struct wl_gen *g, struct wl_request *out)
         if (g->trace == NULL)
             synth_prime(g);
     }
+    if (g->chunks_left > 0)
+        return wl_chunk_next(g, out);
     if (g->state != 0)
         return g->state < 0 ? g->state : 0;
     /* A linear scan: a handful of regions, crowds and one churn source. */
@@ -308,6 +313,8 @@ wl_gen_next(struct wl_gen *g, struct wl_request *out)
         return 0;
     }
     *out = g->next[best];
+    if (g->w->chunk_bits != 0)
+        wl_chunk_split(g, out);
     if (g->trace != NULL) {
         int rc = wl_trace_advance(g);
         if (rc < 0)
@@ -346,6 +353,9 @@ wl_gen_object_size(const struct wl_gen *g, uint64_t object)
 {
     if (g->w->n_classes == 0)
         return 1;
+    uint64_t parent = wl_chunk_parent(g->w, object);
+    if (parent != object) /* a chunk: its part of the object */
+        return wl_chunk_bytes(g, parent, object);
     return wl_object_size(&wl_class_of(g, object)->size, object, g->w->seed);
 }
 

@@ -179,6 +179,11 @@ struct wl_gen {
     struct wl_trace_src *trace;         /* NULL for a synthetic workload */
     struct wl_purge_index *purge_index; /* a trace's tags and keys that
                                            purges name; else NULL */
+    /* chunk_size (chunk.c): the request being split, and its chunks still
+     * to come after the one given. */
+    struct wl_request chunk_req;
+    uint64_t chunks_left;
+    uint64_t chunk_next; /* index of the next chunk */
 };
 
 /* Index of the first churn source in next[] (after regions and crowds). */
@@ -188,6 +193,14 @@ struct wl_gen {
  * theirs and another go to the other, which then comes as without them. */
 #define WL_SRC_ATTACK(g, k)                                                    \
     (WL_SRC_CHURN(g) + ((g)->w->churn.is_set ? 1u : 0u) + (uint32_t)(k))
+
+/* chunk.c: a request for an object of a class with chunk_size larger
+ * than a chunk becomes its chunk 0, the rest waiting in g; chunk_next
+ * gives the next of them (while g->chunks_left > 0). */
+void wl_chunk_split(struct wl_gen *g, struct wl_request *out);
+int wl_chunk_next(struct wl_gen *g, struct wl_request *out);
+/* The size of chunk id of object parent. */
+uint64_t wl_chunk_bytes(const struct wl_gen *g, uint64_t parent, uint64_t id);
 
 /* The class of object id (classes, then flash crowds, then churn). */
 const struct cfg_class *wl_class_of(const struct wl_gen *g, uint64_t id);

@@ -196,6 +196,7 @@ wl_gen_purge_selects(const struct wl_gen *g, size_t k, uint64_t object)
                 return 1;
         return 0;
     }
+    object = wl_chunk_parent(g->w, object); /* a chunk goes with it */
     const struct cfg_class *c = wl_class_of(g, object);
     size_t ci = (size_t)(c - g->w->classes);
     for (size_t j = 0; j < e->n_names; j++) {

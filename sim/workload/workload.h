@@ -211,6 +211,11 @@ uint64_t wl_gen_n_reordered(const struct wl_gen *g);
 uint64_t wl_gen_object_at_rank(const struct wl_gen *g, uint64_t rank);
 uint64_t wl_gen_object_size(const struct wl_gen *g, uint64_t object);
 int64_t wl_gen_object_ttl(const struct wl_gen *g, uint64_t object);
+/* chunk_size (chunk.c): how many chunks object is asked for in (0 when
+ * it is asked for whole), and the id of its chunk i. wl_gen_object_size
+ * of a chunk id is that chunk's size. */
+uint64_t wl_gen_n_chunks(const struct wl_gen *g, uint64_t object);
+uint64_t wl_gen_chunk_id(const struct wl_gen *g, uint64_t object, uint64_t i);
 /* The workload's version of object at time at (as a request made then
  * would carry), or WL_NO_VERSION when the model's own rule applies. */
 uint32_t wl_gen_object_version(const struct wl_gen *g, uint64_t object,
@@ -234,14 +239,27 @@ wl_catalog_version(const struct cfg_workload *w, uint64_t object, int64_t at)
     return wl_change_version(w, object, w->change_interval_ns, at);
 }
 
+/* The catalog object a chunk id is part of (chunk_size; the chunk
+ * splitting is chunk.c's); any other id is its own object. */
+static inline uint64_t
+wl_chunk_parent(const struct cfg_workload *w, uint64_t id)
+{
+    if (w->chunk_bits == 0 || id < CFG_CHUNK_FIRST_ID ||
+        id >= 2 * CFG_CHUNK_FIRST_ID)
+        return id;
+    return (id - CFG_CHUNK_FIRST_ID) >> w->chunk_bits;
+}
+
 /* Is object among the share of the catalog that salt picks? Fixed per
- * object (a hash of its id and the seed), so every request agrees. */
+ * object (a hash of its id and the seed), so every request agrees; the
+ * chunks of an object agree with it. */
 static inline int
 wl_in_share(const struct cfg_workload *w, uint64_t object, uint64_t salt,
             double share)
 {
     if (share <= 0)
         return 0;
+    object = wl_chunk_parent(w, object);
     uint64_t h = hash_combine(w->seed ^ salt, object);
     return (double)(h >> 11) * (1.0 / 9007199254740992.0) < share;
 }
