@@ -3,6 +3,7 @@
 
 #include "engine/engine.h"
 #include "suites.h"
+#include "util/hash.h"
 
 START_TEST(test_engine_orders_by_time)
 {
@@ -157,6 +158,59 @@ START_TEST(test_engine_rng_streams)
 }
 END_TEST
 
+/*
+ * cdnsim's own MT19937 gives GSL's gsl_rng_mt19937's numbers for the same
+ * seed (seeds 0 and above 2^32 too), through GSL's interface and through
+ * the inline draws, across several refills of the block; uniform_int
+ * takes the same draws as GSL's for small and large n.
+ */
+START_TEST(test_engine_rng_is_gsl_mt19937)
+{
+    static const unsigned long seeds[] = {0, 1, 4357, 0xdeadbeefUL,
+                                          0x123456789abcdefUL};
+    static const uint32_t ns[] = {1, 2, 3, 1000, 0x80000001u, 0xfffffffeu};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        gsl_rng *want = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng *got = sim_rng_new(1, 1);
+        gsl_rng_set(want, seeds[i]);
+        gsl_rng_set(got, seeds[i]);
+        for (int d = 0; d < 3000; d++) {
+            switch (d % 5) {
+            case 0:
+                ck_assert_uint_eq(gsl_rng_get(want), gsl_rng_get(got));
+                break;
+            case 1:
+                ck_assert_uint_eq(gsl_rng_get(want), sim_rng_get(got));
+                break;
+            case 2:
+                ck_assert(gsl_rng_uniform(want) == sim_rng_uniform(got));
+                break;
+            case 3:
+                ck_assert(gsl_rng_uniform_pos(want) ==
+                          gsl_rng_uniform_pos(got));
+                break;
+            default: {
+                uint32_t n = ns[(size_t)d / 5 % (sizeof ns / sizeof ns[0])];
+                ck_assert_uint_eq(gsl_rng_uniform_int(want, n),
+                                  sim_rng_uniform_int(got, n));
+            }
+            }
+        }
+        gsl_rng_free(want);
+        gsl_rng_free(got);
+    }
+    /* sim_rng_new's seeding is GSL's with the mixed seed. */
+    gsl_rng *want = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *got = sim_rng_new(7, SIM_RNG_ID(SIM_RNG_POPULARITY, 2));
+    gsl_rng_set(want, (unsigned long)hash_combine(
+                          7, SIM_RNG_ID(SIM_RNG_POPULARITY, 2)));
+    for (int d = 0; d < 1000; d++)
+        ck_assert_uint_eq(gsl_rng_get(want), sim_rng_get(got));
+    gsl_rng_free(want);
+    gsl_rng_free(got);
+}
+END_TEST
+
 Suite *
 engine_suite(void)
 {
@@ -169,6 +223,7 @@ engine_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("rng");
     tcase_add_test(tc, test_engine_rng_streams);
+    tcase_add_test(tc, test_engine_rng_is_gsl_mt19937);
     suite_add_tcase(s, tc);
     return s;
 }

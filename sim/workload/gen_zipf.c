@@ -94,14 +94,14 @@ zipf_sample_from(const struct wl_zipf *z, gsl_rng *rng, double U)
         uint64_t k = zipf_trial(z, U, &accepted, &x);
         if (accepted)
             return k;
-        U = gsl_rng_uniform(rng);
+        U = sim_rng_uniform(rng);
     }
 }
 
 uint64_t
 wl_zipf_sample(const struct wl_zipf *z, gsl_rng *rng)
 {
-    return zipf_sample_from(z, rng, gsl_rng_uniform(rng));
+    return zipf_sample_from(z, rng, sim_rng_uniform(rng));
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "config/config.h"
+#include "engine/engine.h"
 #include "util/hash.h"
 
 /*
@@ -36,7 +37,7 @@ wl_floor(double x)
 static inline double
 wl_exponential(gsl_rng *rng, double mu)
 {
-    double u = gsl_rng_uniform(rng);
+    double u = sim_rng_uniform(rng);
     return -mu * log1p(-u);
 }
 
