@@ -1,4 +1,5 @@
 /* check_engine.c: event ordering, ties and random streams. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "engine/engine.h"
@@ -211,6 +212,42 @@ START_TEST(test_engine_rng_is_gsl_mt19937)
 }
 END_TEST
 
+/* sim_round_ns is llround: halves, the neighbours of halves, around 2^52
+ * and 2^53, up to 2^63, negatives, and random durations. */
+START_TEST(test_engine_round_ns_is_llround)
+{
+    static const double special[] = {0.0,
+                                     -0.0,
+                                     0.5,
+                                     1.5,
+                                     2.5,
+                                     0.49999999999999994,
+                                     4503599627370495.5,
+                                     4503599627370496.0,
+                                     9007199254740993.0,
+                                     9.2233720368547748e18,
+                                     -0.5,
+                                     -2.5,
+                                     -1e6};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+        double x = special[i];
+        ck_assert_int_eq(sim_round_ns(x), llround(x));
+        ck_assert_int_eq(sim_round_ns(nextafter(x, 0)),
+                         llround(nextafter(x, 0)));
+        ck_assert_int_eq(sim_round_ns(nextafter(x, 1e300)),
+                         llround(nextafter(x, 1e300)));
+    }
+    gsl_rng *r = sim_rng_new(3, 3);
+    for (int i = 0; i < 200000; i++) {
+        double x = ldexp(sim_rng_uniform(r), (int)sim_rng_uniform_int(r, 63));
+        ck_assert_int_eq(sim_round_ns(x), llround(x));
+        double h = floor(x) + 0.5;
+        ck_assert_int_eq(sim_round_ns(h), llround(h));
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
 Suite *
 engine_suite(void)
 {
@@ -224,6 +261,7 @@ engine_suite(void)
     tc = tcase_create("rng");
     tcase_add_test(tc, test_engine_rng_streams);
     tcase_add_test(tc, test_engine_rng_is_gsl_mt19937);
+    tcase_add_test(tc, test_engine_round_ns_is_llround);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,6 +2,7 @@
 #ifndef SIM_ENGINE_ENGINE_H
 #define SIM_ENGINE_ENGINE_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,22 @@ typedef int64_t sim_time;
 #define SIM_MS ((sim_time)1000000)
 #define SIM_S ((sim_time)1000000000)
 #define SIM_TIME_MAX INT64_MAX
+
+/*
+ * llround(x) for a duration in ns, bit for bit, without the library call
+ * (one or two per request): for 0 <= x < 2^63, truncation then a step up
+ * when the part cut off is a half or more, which is exact (below 2^52 the
+ * fraction x - trunc(x) is a double; above, x is whole). Other x go to
+ * llround. Checked against llround in the engine suite.
+ */
+static inline int64_t
+sim_round_ns(double x)
+{
+    if (!(x >= 0 && x < 9223372036854775808.0))
+        return (int64_t)llround(x);
+    int64_t t = (int64_t)x;
+    return x - (double)t >= 0.5 ? t + 1 : t;
+}
 
 /* A heap entry of this kind stands for the head of channel `target`; no
  * event has it. */
