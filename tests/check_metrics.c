@@ -190,6 +190,9 @@ START_TEST(test_metrics_hist_sum_as_long_double)
     ck_assert(!g->is_big && g->sum_ns == UINT64_MAX);
     met_hist_record(g, 1);
     ck_assert(g->is_big && met_hist_sum(g) == (long double)UINT64_MAX + 1);
+    met_hist_record(g, 0); /* no overflow, nothing added */
+    met_hist_record(g, 3);
+    ck_assert(met_hist_sum(g) == (long double)UINT64_MAX + 1 + 3);
     free(h);
     free(g);
 }

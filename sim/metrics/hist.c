@@ -52,13 +52,16 @@ met_hist_sum(const struct met_hist *h)
     return h->is_big ? h->sum_big : (long double)h->sum_ns;
 }
 
-/* Adds x to the sum in long double. */
+/* Adds x to the sum in long double. Once there, sum_ns stays at
+ * UINT64_MAX, so that every record but one of 0 (which adds nothing)
+ * overflows and comes here, with no test of is_big on the common path. */
 static void
 sum_add(struct met_hist *h, long double x)
 {
     if (!h->is_big) {
         h->sum_big = (long double)h->sum_ns;
         h->is_big = 1;
+        h->sum_ns = UINT64_MAX;
     }
     h->sum_big += x;
 }
@@ -69,7 +72,7 @@ met_hist_record(struct met_hist *h, uint64_t v)
     h->bucket[met_hist_bucket_of(v)]++;
     h->count++;
     uint64_t sum;
-    if (!h->is_big && !__builtin_add_overflow(h->sum_ns, v, &sum))
+    if (!__builtin_add_overflow(h->sum_ns, v, &sum)) /* is_big: v is 0 */
         h->sum_ns = sum;
     else
         sum_add(h, (long double)v);

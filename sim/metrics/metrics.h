@@ -23,12 +23,10 @@
 
 struct met_hist {
     uint64_t count;
-    uint64_t max; /* largest value recorded, exact */
-    uint64_t min; /* smallest value recorded, exact */
-    /* The sum, for the mean (met_hist_sum): in sum_ns while it fits in 64
-     * bits, else in sum_big (is_big), so that most records add integers. */
-    uint64_t sum_ns;
-    int is_big;
+    uint64_t max;    /* largest value recorded, exact */
+    uint64_t min;    /* smallest value recorded, exact */
+    uint64_t sum_ns; /* the sum (met_hist_sum) while under 2^64, */
+    int is_big;      /* else sum_big has it, and sum_ns = UINT64_MAX */
     long double sum_big;
     uint64_t bucket[MET_N_BUCKETS];
 };
