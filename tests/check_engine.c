@@ -1,8 +1,10 @@
 /* check_engine.c: event ordering, ties and random streams. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "engine/engine.h"
 #include "suites.h"
+#include "util/hash.h"
 
 START_TEST(test_engine_orders_by_time)
 {
@@ -157,6 +159,95 @@ START_TEST(test_engine_rng_streams)
 }
 END_TEST
 
+/*
+ * cdnsim's own MT19937 gives GSL's gsl_rng_mt19937's numbers for the same
+ * seed (seeds 0 and above 2^32 too), through GSL's interface and through
+ * the inline draws, across several refills of the block; uniform_int
+ * takes the same draws as GSL's for small and large n.
+ */
+START_TEST(test_engine_rng_is_gsl_mt19937)
+{
+    static const unsigned long seeds[] = {0, 1, 4357, 0xdeadbeefUL,
+                                          0x123456789abcdefUL};
+    static const uint32_t ns[] = {1, 2, 3, 1000, 0x80000001u, 0xfffffffeu};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        gsl_rng *want = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng *got = sim_rng_new(1, 1);
+        gsl_rng_set(want, seeds[i]);
+        gsl_rng_set(got, seeds[i]);
+        for (int d = 0; d < 3000; d++) {
+            switch (d % 5) {
+            case 0:
+                ck_assert_uint_eq(gsl_rng_get(want), gsl_rng_get(got));
+                break;
+            case 1:
+                ck_assert_uint_eq(gsl_rng_get(want), sim_rng_get(got));
+                break;
+            case 2:
+                ck_assert(gsl_rng_uniform(want) == sim_rng_uniform(got));
+                break;
+            case 3:
+                ck_assert(gsl_rng_uniform_pos(want) ==
+                          gsl_rng_uniform_pos(got));
+                break;
+            default: {
+                uint32_t n = ns[(size_t)d / 5 % (sizeof ns / sizeof ns[0])];
+                ck_assert_uint_eq(gsl_rng_uniform_int(want, n),
+                                  sim_rng_uniform_int(got, n));
+            }
+            }
+        }
+        gsl_rng_free(want);
+        gsl_rng_free(got);
+    }
+    /* sim_rng_new's seeding is GSL's with the mixed seed. */
+    gsl_rng *want = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *got = sim_rng_new(7, SIM_RNG_ID(SIM_RNG_POPULARITY, 2));
+    gsl_rng_set(want, (unsigned long)hash_combine(
+                          7, SIM_RNG_ID(SIM_RNG_POPULARITY, 2)));
+    for (int d = 0; d < 1000; d++)
+        ck_assert_uint_eq(gsl_rng_get(want), sim_rng_get(got));
+    gsl_rng_free(want);
+    gsl_rng_free(got);
+}
+END_TEST
+
+/* sim_round_ns is llround: halves, the neighbours of halves, around 2^52
+ * and 2^53, up to 2^63, negatives, and random durations. */
+START_TEST(test_engine_round_ns_is_llround)
+{
+    static const double special[] = {0.0,
+                                     -0.0,
+                                     0.5,
+                                     1.5,
+                                     2.5,
+                                     0.49999999999999994,
+                                     4503599627370495.5,
+                                     4503599627370496.0,
+                                     9007199254740993.0,
+                                     9.2233720368547748e18,
+                                     -0.5,
+                                     -2.5,
+                                     -1e6};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+        double x = special[i];
+        ck_assert_int_eq(sim_round_ns(x), llround(x));
+        ck_assert_int_eq(sim_round_ns(nextafter(x, 0)),
+                         llround(nextafter(x, 0)));
+        ck_assert_int_eq(sim_round_ns(nextafter(x, 1e300)),
+                         llround(nextafter(x, 1e300)));
+    }
+    gsl_rng *r = sim_rng_new(3, 3);
+    for (int i = 0; i < 200000; i++) {
+        double x = ldexp(sim_rng_uniform(r), (int)sim_rng_uniform_int(r, 63));
+        ck_assert_int_eq(sim_round_ns(x), llround(x));
+        double h = floor(x) + 0.5;
+        ck_assert_int_eq(sim_round_ns(h), llround(h));
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
 Suite *
 engine_suite(void)
 {
@@ -169,6 +260,8 @@ engine_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("rng");
     tcase_add_test(tc, test_engine_rng_streams);
+    tcase_add_test(tc, test_engine_rng_is_gsl_mt19937);
+    tcase_add_test(tc, test_engine_round_ns_is_llround);
     suite_add_tcase(s, tc);
     return s;
 }

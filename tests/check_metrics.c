@@ -127,7 +127,7 @@ START_TEST(test_metrics_hist_empty_and_merge)
     ck_assert_uint_eq(a->count, all->count);
     ck_assert_uint_eq(a->min, all->min);
     ck_assert_uint_eq(a->max, all->max);
-    ck_assert(a->sum == all->sum);
+    ck_assert(met_hist_sum(a) == met_hist_sum(all));
     ck_assert(memcmp(a->bucket, all->bucket, sizeof a->bucket) == 0);
     /* Merging an empty histogram changes nothing, min included. */
     met_hist_init(b);
@@ -153,6 +153,50 @@ check_in_bucket(uint64_t v)
     else
         ck_assert_uint_eq(i, MET_N_BUCKETS - 1);
 }
+
+/* The sum is the long double sum from 0 that it used to be, bit for bit,
+ * also once it passes 2^64 (where that one rounds), recorded or merged. */
+START_TEST(test_metrics_hist_sum_as_long_double)
+{
+    struct met_hist *h = xcalloc(1, sizeof *h), *g = xcalloc(1, sizeof *g);
+    met_hist_init(h);
+    met_hist_init(g);
+    long double want = 0, want_g = 0;
+    uint64_t s = 7;
+    for (int i = 0; i < 2000; i++) {
+        /* Mostly large values, some odd small ones: rounding shows. */
+        uint64_t v =
+            i % 3 ? (UINT64_MAX >> (i % 7)) - (uint64_t)i : 1 + 2 * (uint64_t)i;
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        if (s >> 63) {
+            met_hist_record(h, v);
+            want += (long double)v;
+        } else {
+            met_hist_record(g, v);
+            want_g += (long double)v;
+        }
+        if (i == 1000) {
+            ck_assert(met_hist_sum(h) == want);
+            ck_assert(met_hist_sum(g) == want_g);
+        }
+    }
+    ck_assert(met_hist_sum(h) == want);
+    met_hist_merge(h, g);
+    ck_assert(met_hist_sum(h) == want + want_g);
+    /* Below 2^64 it stays an integer sum, exact. */
+    met_hist_init(g);
+    met_hist_record(g, UINT64_MAX - 5);
+    met_hist_record(g, 5);
+    ck_assert(!g->is_big && g->sum_ns == UINT64_MAX);
+    met_hist_record(g, 1);
+    ck_assert(g->is_big && met_hist_sum(g) == (long double)UINT64_MAX + 1);
+    met_hist_record(g, 0); /* no overflow, nothing added */
+    met_hist_record(g, 3);
+    ck_assert(met_hist_sum(g) == (long double)UINT64_MAX + 1 + 3);
+    free(h);
+    free(g);
+}
+END_TEST
 
 START_TEST(test_metrics_hist_buckets_consistent)
 {
@@ -1130,6 +1174,7 @@ metrics_suite(void)
                         N_DISTS);
     tcase_add_test(tc, test_metrics_hist_empty_and_merge);
     tcase_add_test(tc, test_metrics_hist_buckets_consistent);
+    tcase_add_test(tc, test_metrics_hist_sum_as_long_double);
     suite_add_tcase(s, tc);
     tc = tcase_create("run");
     tcase_add_test(tc, test_metrics_windows_grow_and_zero);

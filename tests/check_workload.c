@@ -113,6 +113,78 @@ START_TEST(test_workload_zipf_table_same_draws)
 }
 END_TEST
 
+/* One first uniform g / 2^32 through the table and through the exact
+ * sampler, from two streams in the same state: the same rank, and the
+ * streams still in step. */
+static void
+check_zipf_chord_at(struct wl_zipf_table *t, const struct wl_zipf *z,
+                    gsl_rng *a, gsl_rng *b, double g)
+{
+    if (g < 0 || g > 4294967295.0)
+        return;
+    double U = g / 4294967296.0;
+    uint64_t ka = wl_zipf_sample_from(z, a, U);
+    uint64_t kb = wl_zipf_table_sample(t, z, b, U);
+    ck_assert_msg(ka == kb, "n %llu alpha %.2f g %.0f: %llu vs %llu",
+                  (unsigned long long)z->n, z->alpha, g, (unsigned long long)ka,
+                  (unsigned long long)kb);
+    ck_assert_uint_eq(gsl_rng_get(a), gsl_rng_get(b));
+}
+
+/*
+ * The table's second level (the chord) gives the sampler's rank at both
+ * ends of every rank's run of uniforms and just outside them, where an
+ * error in its margins would show first; and it covers most of the
+ * uniforms the buckets leave to the exact path in the default catalog.
+ */
+START_TEST(test_workload_zipf_chord_same_ranks)
+{
+    static const struct {
+        uint64_t n;
+        double alpha;
+    } cases[] = {{1, 0.8},      {10, 0.0},      {1000, 0.6},
+                 {100000, 0.8}, {100000, 1.0},  {100000, 1.2},
+                 {70000, 2.5},  {1000000, 0.0}, {1000000000ULL, 0.9}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct wl_zipf z;
+        wl_zipf_init(&z, cases[c].n, cases[c].alpha);
+        struct wl_zipf_table t;
+        wl_zipf_table_init(&t);
+        gsl_rng *a = sim_rng_new(5, c), *b = sim_rng_new(5, c);
+        gsl_rng *build = sim_rng_new(6, c);
+        for (uint64_t i = 0; i < 3000000 && t.lo == NULL; i++)
+            wl_zipf_table_sample(&t, &z, build, gsl_rng_uniform(build));
+        gsl_rng_free(build);
+        /* Tiny catalogs rarely leave the buckets: no chord needed. */
+        ck_assert_msg(t.lo != NULL || cases[c].n <= 10, "case %zu", c);
+        double covered = 0;
+        for (uint32_t k = 1; t.lo != NULL && k <= t.n_chord; k++) {
+            double lo = t.lo[k], span = t.span[k];
+            covered += span;
+            if (span == 0)
+                continue;
+            check_zipf_chord_at(&t, &z, a, b, lo - 1);
+            check_zipf_chord_at(&t, &z, a, b, lo);
+            check_zipf_chord_at(&t, &z, a, b, lo + floor(span / 2));
+            check_zipf_chord_at(&t, &z, a, b, lo + span - 1);
+            check_zipf_chord_at(&t, &z, a, b, lo + span);
+        }
+        if (cases[c].n == 100000 && cases[c].alpha == 0.8) {
+            /* Buckets of rank 0 take about 42% of the uniforms here. */
+            size_t zero = 0, nb = (size_t)1 << WL_ZIPF_TABLE_BITS;
+            for (size_t i = 0; i < nb; i++)
+                zero += t.rank[i] == 0;
+            ck_assert_msg(zero > nb / 3, "%zu of %zu buckets", zero, nb);
+            ck_assert_msg(covered > 0.95 * (double)zero * 65536.0,
+                          "%.0f of %zu", covered, zero * 65536);
+        }
+        wl_zipf_table_fini(&t);
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+}
+END_TEST
+
 /* wl_floor is floor() bit for bit, and wl_exponential draws what
  * gsl_ran_exponential draws from the same stream. */
 START_TEST(test_workload_inline_floor_and_exponential)
@@ -577,6 +649,7 @@ workload_suite(void)
     tcase_add_loop_test(tc, test_workload_zipf_matches_pmf, 0, 5);
     tcase_add_test(tc, test_workload_zipf_huge_catalog);
     tcase_add_test(tc, test_workload_zipf_table_same_draws);
+    tcase_add_test(tc, test_workload_zipf_chord_same_ranks);
     suite_add_tcase(s, tc);
     tc = tcase_create("objects");
     tcase_add_test(tc, test_workload_scramble_is_a_bijection);

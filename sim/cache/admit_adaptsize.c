@@ -12,6 +12,7 @@
  * random stream, so runs are reproducible).
  */
 #include "cache/cache.h"
+#include "engine/engine.h"
 
 #include <math.h>
 #include <string.h>
@@ -28,7 +29,7 @@ adaptsize_admit(struct admit_filter *f, uint64_t key, uint64_t size)
     (void)key;
     const struct adaptsize_state *s = f->state;
     double p = exp(-(double)size / (double)s->c_bytes);
-    return gsl_rng_uniform(f->rng) < p;
+    return sim_rng_uniform(f->rng) < p;
 }
 
 static const struct cache_param adaptsize_params[] = {

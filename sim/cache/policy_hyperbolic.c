@@ -32,6 +32,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "cache/cache.h"
+#include "engine/engine.h"
 #include "util/xalloc.h"
 
 #define HYP_MAX_SAMPLES 4096
@@ -131,7 +132,7 @@ hyp_victim(struct policy *p)
     struct cache_obj *best = NULL;
     for (uint32_t i = 0; i < k; i++) {
         uint32_t slot =
-            all ? i : (uint32_t)gsl_rng_uniform_int(policy_rng(p), s->n);
+            all ? i : (uint32_t)sim_rng_uniform_int(policy_rng(p), s->n);
         struct cache_obj *o = cache_obj_at(p->store, s->dense[slot]);
         if (best == NULL || hyp_lower(s, o, best))
             best = o;

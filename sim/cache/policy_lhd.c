@@ -61,6 +61,7 @@
 #include <string.h>
 
 #include "cache/cache.h"
+#include "engine/engine.h"
 #include "util/xalloc.h"
 
 #define LHD_CLASSES 16
@@ -248,7 +249,7 @@ maybe_explore(struct policy *p, struct cache_obj *o)
     struct lhd_obj *w = lhd_obj(o);
     if (w->explorer || s->explorer_budget < (int64_t)o->size)
         return;
-    if (gsl_rng_uniform_int(policy_rng(p), LHD_EXPLORE_ONE_IN) == 0) {
+    if (sim_rng_uniform_int(policy_rng(p), LHD_EXPLORE_ONE_IN) == 0) {
         w->explorer = 1;
         s->explorer_budget -= (int64_t)o->size;
     }
@@ -360,7 +361,7 @@ lhd_victim(struct policy *p)
         gsl_rng *rng = policy_rng(p);
         double best = DBL_MAX;
         for (unsigned i = 0; i < s->samples; i++) {
-            uint32_t idx = s->slots[gsl_rng_uniform_int(rng, s->n)];
+            uint32_t idx = s->slots[sim_rng_uniform_int(rng, s->n)];
             double r = rank_of(s, cache_obj_at(p->store, idx));
             /* The first draw is taken even at DBL_MAX (an explorer). */
             if (r < best || s->chosen == CACHE_NIL) {

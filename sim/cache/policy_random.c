@@ -7,8 +7,9 @@
  *
  * The cached objects' indices sit in one dense array and each object
  * remembers its slot, so removal is a swap with the last slot and a choice
- * is one draw of gsl_rng_uniform_int on the cache's own stream (policy_rng):
- * the same seed and the same requests give the same evictions.
+ * is one draw of sim_rng_uniform_int on the cache's own stream
+ * (policy_rng): the same seed and the same requests give the same
+ * evictions.
  *
  * Cost: O(1) per hook (insert amortised: the array doubles when full).
  * Memory: 4 bytes per cached object in the array plus 4 in the object; the
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 
 #include "cache/cache.h"
+#include "engine/engine.h"
 #include "util/xalloc.h"
 
 struct random_state {
@@ -95,7 +97,7 @@ random_victim(struct policy *p)
     if (s->n == 0)
         return NULL;
     if (s->chosen == CACHE_NIL)
-        s->chosen = s->slots[gsl_rng_uniform_int(policy_rng(p), s->n)];
+        s->chosen = s->slots[sim_rng_uniform_int(policy_rng(p), s->n)];
     return cache_obj_at(p->store, s->chosen);
 }
 

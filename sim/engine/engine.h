@@ -2,6 +2,7 @@
 #ifndef SIM_ENGINE_ENGINE_H
 #define SIM_ENGINE_ENGINE_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,22 @@ typedef int64_t sim_time;
 #define SIM_MS ((sim_time)1000000)
 #define SIM_S ((sim_time)1000000000)
 #define SIM_TIME_MAX INT64_MAX
+
+/*
+ * llround(x) for a duration in ns, bit for bit, without the library call
+ * (one or two per request): for 0 <= x < 2^63, truncation then a step up
+ * when the part cut off is a half or more, which is exact (below 2^52 the
+ * fraction x - trunc(x) is a double; above, x is whole). Other x go to
+ * llround. Checked against llround in the engine suite.
+ */
+static inline int64_t
+sim_round_ns(double x)
+{
+    if (!(x >= 0 && x < 9223372036854775808.0))
+        return (int64_t)llround(x);
+    int64_t t = (int64_t)x;
+    return x - (double)t >= 0.5 ? t + 1 : t;
+}
 
 /* A heap entry of this kind stands for the head of channel `target`; no
  * event has it. */
@@ -137,9 +154,68 @@ sim_queue_size(const struct sim_queue *q)
 /*
  * A random stream for one component, seeded by mixing the run's seed with
  * the component's id (splitmix64), so that adding a component never shifts
- * another one's numbers. Caller frees with gsl_rng_free().
+ * another one's numbers. Caller frees with gsl_rng_free(). The generator
+ * is cdnsim's own MT19937 (rng.c) behind GSL's interface: GSL's
+ * distributions take it like any GSL generator, and the hot draws below
+ * read its state inline instead of through GSL's function pointers.
  */
 gsl_rng *sim_rng_new(uint64_t run_seed, uint64_t component_id);
+
+/* The state behind a stream of sim_rng_new: MT19937's 624 words and the
+ * index of the next one to hand out (624: the block is used up). */
+#define SIM_MT_N 624
+struct sim_mt {
+    uint32_t mt[SIM_MT_N];
+    uint32_t next;
+};
+
+/* Regenerates the block of 624 words (once every 624 draws). */
+void sim_mt_refill(struct sim_mt *s);
+
+/* The next 32-bit output: the next word of the block, tempered
+ * (Matsumoto and Nishimura 1998, the tempering of their section 2). */
+static inline uint32_t
+sim_mt_next(struct sim_mt *s)
+{
+    if (s->next >= SIM_MT_N)
+        sim_mt_refill(s);
+    uint32_t y = s->mt[s->next++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    return y ^ (y >> 18);
+}
+
+/* gsl_rng_get(r) for a stream of sim_rng_new, inline. */
+static inline uint32_t
+sim_rng_get(gsl_rng *r)
+{
+    return sim_mt_next((struct sim_mt *)r->state);
+}
+
+/* gsl_rng_uniform(r), [0, 1), for a stream of sim_rng_new, inline: the
+ * 32-bit output over 2^32, as GSL's mt19937 divides it. */
+static inline double
+sim_rng_uniform(gsl_rng *r)
+{
+    return sim_rng_get(r) / 4294967296.0;
+}
+
+/* gsl_rng_uniform_int(r, n), [0, n), for a stream of sim_rng_new and
+ * 0 < n <= 2^32 - 1: GSL's method for a generator of range 2^32 - 1, an
+ * output divided by (2^32 - 1) / n, drawn again when the quotient is n or
+ * more, so that the same draws give the same integers. */
+static inline uint32_t
+sim_rng_uniform_int(gsl_rng *r, uint32_t n)
+{
+    SIM_ASSERT(n > 0);
+    uint32_t scale = 0xffffffffu / n;
+    uint32_t k;
+    do
+        k = sim_rng_get(r) / scale;
+    while (k >= n);
+    return k;
+}
 
 /* Component ids for sim_rng_new: a class tag plus an index. */
 #define SIM_RNG_ID(tag, index) (((uint64_t)(tag) << 32) | (uint64_t)(index))

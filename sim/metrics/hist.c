@@ -40,12 +40,42 @@ met_hist_bucket_range(unsigned i, uint64_t *lo, uint64_t *hi)
     *hi = base + ((uint64_t)1 << k) - 1;
 }
 
+/*
+ * The sum was a long double, summed from 0. Below 2^64 such a sum of
+ * integers is exact, as is sum_ns; so the first sum that does not fit in
+ * 64 bits continues in long double from the exact value, and every later
+ * sum rounds as the long double one did: the same mean, bit for bit.
+ */
+long double
+met_hist_sum(const struct met_hist *h)
+{
+    return h->is_big ? h->sum_big : (long double)h->sum_ns;
+}
+
+/* Adds x to the sum in long double. Once there, sum_ns stays at
+ * UINT64_MAX, so that every record but one of 0 (which adds nothing)
+ * overflows and comes here, with no test of is_big on the common path. */
+static void
+sum_add(struct met_hist *h, long double x)
+{
+    if (!h->is_big) {
+        h->sum_big = (long double)h->sum_ns;
+        h->is_big = 1;
+        h->sum_ns = UINT64_MAX;
+    }
+    h->sum_big += x;
+}
+
 void
 met_hist_record(struct met_hist *h, uint64_t v)
 {
     h->bucket[met_hist_bucket_of(v)]++;
     h->count++;
-    h->sum += (long double)v;
+    uint64_t sum;
+    if (!__builtin_add_overflow(h->sum_ns, v, &sum)) /* is_big: v is 0 */
+        h->sum_ns = sum;
+    else
+        sum_add(h, (long double)v);
     if (v > h->max)
         h->max = v;
     if (v < h->min)
@@ -58,7 +88,12 @@ met_hist_merge(struct met_hist *dst, const struct met_hist *src)
     for (unsigned i = 0; i < MET_N_BUCKETS; i++)
         dst->bucket[i] += src->bucket[i];
     dst->count += src->count;
-    dst->sum += src->sum;
+    uint64_t sum;
+    if (!dst->is_big && !src->is_big &&
+        !__builtin_add_overflow(dst->sum_ns, src->sum_ns, &sum))
+        dst->sum_ns = sum;
+    else
+        sum_add(dst, met_hist_sum(src));
     if (src->max > dst->max)
         dst->max = src->max;
     if (src->min < dst->min)
@@ -100,5 +135,5 @@ met_hist_quantile(const struct met_hist *h, double q)
 double
 met_hist_mean(const struct met_hist *h)
 {
-    return h->count ? (double)(h->sum / (long double)h->count) : 0.0;
+    return h->count ? (double)(met_hist_sum(h) / (long double)h->count) : 0.0;
 }

@@ -25,8 +25,9 @@ struct met_hist {
     uint64_t count;
     uint64_t max;    /* largest value recorded, exact */
     uint64_t min;    /* smallest value recorded, exact */
-    long double sum; /* for the mean; long double keeps it exact far
-                        past 2^53 ns of total latency */
+    uint64_t sum_ns; /* the sum (met_hist_sum) while under 2^64, */
+    int is_big;      /* else sum_big has it, and sum_ns = UINT64_MAX */
+    long double sum_big;
     uint64_t bucket[MET_N_BUCKETS];
 };
 
@@ -38,6 +39,7 @@ void met_hist_merge(struct met_hist *dst, const struct met_hist *src);
  * 0 when empty. */
 uint64_t met_hist_quantile(const struct met_hist *h, double q);
 double met_hist_mean(const struct met_hist *h);
+long double met_hist_sum(const struct met_hist *h);
 /* Bucket i's bounds: values v with lo <= v <= hi land in bucket i. */
 void met_hist_bucket_range(unsigned i, uint64_t *lo, uint64_t *hi);
 unsigned met_hist_bucket_of(uint64_t value_ns);

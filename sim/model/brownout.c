@@ -122,7 +122,7 @@ brownout_takes(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
     if (r->measured)
         mb->requests++;
     if (b->error_share > 0 &&
-        gsl_rng_uniform(c->brownouts[ni].rng) < b->error_share) {
+        sim_rng_uniform(c->brownouts[ni].rng) < b->error_share) {
         brownout_error(c, ni, s, mb, now);
         return 1;
     }

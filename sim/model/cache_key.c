@@ -164,10 +164,10 @@ cache_key_draw(struct cdn *c, const struct wl_request *p)
     uint64_t combo = 0;
     for (size_t d = 0; d < v->n_dims; d++)
         combo = combo * v->dims[d].n_values +
-                draw_value(&v->dims[d], gsl_rng_uniform(rng));
+                draw_value(&v->dims[d], sim_rng_uniform(rng));
     uint64_t tracking = 0;
-    if (v->tracking_share > 0 && gsl_rng_uniform(rng) < v->tracking_share)
-        tracking = 1 + gsl_rng_uniform_int(rng, v->tracking_values);
+    if (v->tracking_share > 0 && sim_rng_uniform(rng) < v->tracking_share)
+        tracking = 1 + sim_rng_uniform_int(rng, v->tracking_values);
     return p->object | tracking << KEY_TRACKING_SHIFT |
            combo << KEY_COMBO_SHIFT;
 }

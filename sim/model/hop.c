@@ -65,11 +65,11 @@ hop_rtt(const struct hop *h)
         x = x < 0 ? 0 : x;
         break;
     case CFG_JITTER_EMPIRICAL:
-        x = cfg_rtt_quantile(m, gsl_rng_uniform(h->rng));
+        x = cfg_rtt_quantile(m, sim_rng_uniform(h->rng));
         break;
     }
     x += (double)m->offset_ns; /* exact: 0 but on a baseline's last mile */
-    while (m->loss > 0 && gsl_rng_uniform(h->rng) < m->loss)
+    while (m->loss > 0 && sim_rng_uniform(h->rng) < m->loss)
         x += (double)m->rto_ns;
     return x;
 }
@@ -79,7 +79,7 @@ static double
 hop_handshake(const struct hop *h)
 {
     const struct cfg_rtt_model *m = h->cfg;
-    int is_resumed = m->resume > 0 && gsl_rng_uniform(h->rng) < m->resume;
+    int is_resumed = m->resume > 0 && sim_rng_uniform(h->rng) < m->resume;
     double x = 0;
     for (int k = cfg_setup_rtts(m->setup, is_resumed); k > 0; k--)
         x += hop_rtt(h);
@@ -106,7 +106,7 @@ hop_setup(struct hop *h, int64_t now)
     if (m->setup == CFG_SETUP_NONE)
         return 0;
     if (m->pool == 0) {
-        if (m->reuse > 0 && gsl_rng_uniform(h->rng) < m->reuse)
+        if (m->reuse > 0 && sim_rng_uniform(h->rng) < m->reuse)
             return 0;
         return hop_handshake(h);
     }

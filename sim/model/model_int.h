@@ -392,8 +392,7 @@ transfer_ns(uint64_t size, int64_t bps)
     /* Clamped like every delay (see cdn_run), for a huge object on a
      * slow link. */
     double ns = (double)size * 8e9 / (double)bps;
-    return ns < (double)CFG_TIME_MAX_NS ? (int64_t)llround(ns)
-                                        : CFG_TIME_MAX_NS;
+    return ns < (double)CFG_TIME_MAX_NS ? sim_round_ns(ns) : CFG_TIME_MAX_NS;
 }
 
 /* A request slot from the pool; may move c->reqs. */

@@ -123,7 +123,7 @@ node_takes(struct placement *p, uint32_t ni, int direct)
     case CFG_PLACE_LCD:
         return direct;
     case CFG_PLACE_PROBABILISTIC:
-        return gsl_rng_uniform(pn->rng) < pn->probability;
+        return sim_rng_uniform(pn->rng) < pn->probability;
     default:
         return 1;
     }

@@ -109,7 +109,7 @@ route_weighted(const struct cdn *c, uint32_t r, int64_t now)
             total += list[k].share;
     if (total <= 0)
         return REQ_NIL;
-    double u = gsl_rng_uniform(c->routing_rng[r]) * total;
+    double u = sim_rng_uniform(c->routing_rng[r]) * total;
     uint32_t last = (uint32_t)list[0].node;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t e = (uint32_t)list[k].node;

@@ -30,7 +30,7 @@ service_draw(const struct node *n)
     }
     if (!(v < (double)CFG_TIME_MAX_NS)) /* a far tail: see cdn_run */
         return CFG_TIME_MAX_NS;
-    int64_t ns = (int64_t)llround(v);
+    int64_t ns = sim_round_ns(v);
     return ns > 0 ? ns : 1;
 }
 

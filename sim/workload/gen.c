@@ -70,7 +70,7 @@ wl_clock_step(struct wl_clock *c, const struct cfg_workload *w,
         c->last_at += (int64_t)whole;
         if (w->rate_shape == CFG_RATE_CONSTANT)
             return 1;
-        if (gsl_rng_uniform(c->rng) * factor_max <
+        if (sim_rng_uniform(c->rng) * factor_max <
             wl_rate_factor(w, c->last_at))
             return 1;
     }

@@ -164,10 +164,10 @@ static uint64_t
 draw_rank(struct wl_gen *g, struct wl_region_src *s, size_t k)
 {
     if (s->next_u < 0)
-        s->next_u = gsl_rng_uniform(s->popularity);
+        s->next_u = sim_rng_uniform(s->popularity);
     uint64_t rank = wl_zipf_table_sample(&g->zipf_table[k], &g->zipf[k],
                                          s->popularity, s->next_u);
-    s->next_u = gsl_rng_uniform(s->popularity);
+    s->next_u = sim_rng_uniform(s->popularity);
     wl_zipf_table_prefetch(&g->zipf_table[k], s->next_u);
     return rank;
 }
@@ -198,7 +198,7 @@ region_advance(struct wl_gen *g, uint32_t r)
             __builtin_prefetch(&g->rank_memo[0][s->rank_ahead - 1]);
     }
     const struct wl_scrambler *sc = &g->scrambler[k];
-    if (s->own != NULL && gsl_rng_uniform(s->locality_rng) >= s->overlap)
+    if (s->own != NULL && sim_rng_uniform(s->locality_rng) >= s->overlap)
         sc = &s->own[k];
     out->at = s->clock.last_at;
     if (sc == &g->scrambler[k] && rank <= g->n_memo_ranks[k])

@@ -84,9 +84,9 @@ zipf_trial(const struct wl_zipf *z, double U, int *accepted, double *x_out)
     return k;
 }
 
-/* The sampler's loop, its first uniform U already drawn. */
-static uint64_t
-zipf_sample_from(const struct wl_zipf *z, gsl_rng *rng, double U)
+/* The sampler's loop, its first uniform U already drawn (workload.h). */
+uint64_t
+wl_zipf_sample_from(const struct wl_zipf *z, gsl_rng *rng, double U)
 {
     for (;;) {
         int accepted;
@@ -94,14 +94,14 @@ zipf_sample_from(const struct wl_zipf *z, gsl_rng *rng, double U)
         uint64_t k = zipf_trial(z, U, &accepted, &x);
         if (accepted)
             return k;
-        U = gsl_rng_uniform(rng);
+        U = sim_rng_uniform(rng);
     }
 }
 
 uint64_t
 wl_zipf_sample(const struct wl_zipf *z, gsl_rng *rng)
 {
-    return zipf_sample_from(z, rng, gsl_rng_uniform(rng));
+    return wl_zipf_sample_from(z, rng, sim_rng_uniform(rng));
 }
 
 /*
@@ -144,18 +144,119 @@ zipf_table_build(struct wl_zipf_table *t, const struct wl_zipf *z)
     }
 }
 
+/* U where the trial's continuous rank x is y: x falls as U grows
+ * (u = h_n + U (h_x1 - h_n), H increasing), and x = y where u = H(y). */
+static double
+zipf_u_at(const struct wl_zipf *z, double y)
+{
+    return (zipf_H(z, y) - z->h_n) / (z->h_x1 - z->h_n);
+}
+
+/*
+ * One margin in U for every rank up to nc: zipf_error_bound (in x) times
+ * |dU/dx| = h(y) / (h_n - h_x1), at its largest over y in [1/2, nc + 1],
+ * four times over, which also covers the few ulps of computing U through
+ * H and of the bounds below. The bound is 1024 (y eps + y^alpha ulp_u),
+ * so the product is 1024 (y^(1 - alpha) eps + ulp_u): largest at an end.
+ */
+static double
+zipf_u_margin(const struct wl_zipf *z, uint32_t nc)
+{
+    double ulp_u = (fabs(z->h_n) + fabs(z->h_x1)) * DBL_EPSILON;
+    double a = 1.0 - z->alpha;
+    double y_pow = fmax(pow(0.5, a), pow((double)nc + 1.0, a));
+    return 4.0 * 1024.0 * (y_pow * DBL_EPSILON + ulp_u) / (z->h_n - z->h_x1);
+}
+
+/*
+ * The chord level (see struct wl_zipf_table). Rank k comes out of the
+ * trial for x in [k - 1/2, k + 1/2), and is accepted at once when
+ * k - x <= squeeze. Let c_j = U(j + 1/2), one H a rank. g/2^32 in
+ * (c_k, c_(k-1)) gives k, less a margin at both ends. Where the squeeze
+ * is under 1/2, U(k - squeeze) is bounded below without another H: H is
+ * concave (h falls), so H(k - s) <= H(k - 1/2) + h(k - 1/2) (1/2 - s), and
+ * h(k - 1/2) <= H(k - 1/2) - H(k - 3/2), the mean of h over the rank
+ * before; in U that is c_(k-1) - (1/2 - s) (c_(k-2) - c_(k-1)). Ranks
+ * whose run is empty (or not below the previous rank's) keep span 0.
+ */
+static void
+zipf_chord_build(struct wl_zipf_table *t, const struct wl_zipf *z)
+{
+    uint32_t nc =
+        z->n < WL_ZIPF_CHORD_RANKS ? (uint32_t)z->n : WL_ZIPF_CHORD_RANKS;
+    const double two32 = 4294967296.0;
+    double m = zipf_u_margin(z, nc);
+    double squeeze_gap = z->squeeze < 0.5 ? 0.5 - z->squeeze : 0.0;
+    t->n_chord = nc;
+    t->lo = xcalloc((size_t)nc + 2, sizeof *t->lo);
+    t->span = xcalloc((size_t)nc + 1, sizeof *t->span);
+    t->first = xcalloc((size_t)1 << WL_ZIPF_TABLE_BITS, sizeof *t->first);
+    t->lo[1] = UINT32_MAX; /* rank 1 (x clamped up) has no run */
+    double c_k2 = zipf_u_at(z, 0.5), c_k1 = zipf_u_at(z, 1.5);
+    for (uint32_t k = 2; k <= nc; k++) {
+        double c_k = zipf_u_at(z, k + 0.5);
+        double start = c_k + m;
+        double end = c_k1 - squeeze_gap * (c_k2 - c_k1) - 2.0 * m;
+        c_k2 = c_k1;
+        c_k1 = c_k;
+        /* g/2^32 > start and g/2^32 < end; both in [0, 1]. */
+        double g_lo = floor(fmax(start, 0.0) * two32) + 1.0;
+        double g_hi = ceil(fmin(end, 1.0) * two32) - 1.0;
+        uint32_t lo = g_lo <= (double)UINT32_MAX ? (uint32_t)g_lo : UINT32_MAX;
+        if (lo > t->lo[k - 1])
+            lo = t->lo[k - 1]; /* keeps lo sorted; this rank's span is 0 */
+        else if (g_hi >= g_lo)
+            t->span[k] = (uint16_t)fmin(g_hi - g_lo + 1.0, UINT16_MAX);
+        t->lo[k] = lo;
+    }
+    t->lo[nc + 1] = 0;
+    uint32_t k = nc + 1;
+    for (size_t b = 0; b < (size_t)1 << WL_ZIPF_TABLE_BITS; b++) {
+        uint32_t last_g = (uint32_t)(((b + 1) << 16) - 1);
+        while (k > 1 && t->lo[k - 1] <= last_g)
+            k--;
+        t->first[b] = k;
+    }
+}
+
+/* The rank that g certainly gives at the first trial by the chord level,
+ * or 0 when that is not certain. */
+static inline uint32_t
+zipf_chord_rank(const struct wl_zipf_table *t, uint32_t g)
+{
+    size_t b = g >> 16;
+    uint32_t lo = t->first[b], hi = b > 0 ? t->first[b - 1] : t->n_chord + 1;
+    while (lo < hi) { /* the least k in [lo, hi] with t->lo[k] <= g */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (t->lo[mid] <= g)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (lo <= t->n_chord && g - t->lo[lo] < t->span[lo])
+        return lo;
+    return 0;
+}
+
 void
 wl_zipf_table_init(struct wl_zipf_table *t)
 {
     t->rank = NULL;
     t->draws = 0;
+    t->n_chord = 0;
+    t->first = NULL;
+    t->lo = NULL;
+    t->span = NULL;
 }
 
 void
 wl_zipf_table_fini(struct wl_zipf_table *t)
 {
     free(t->rank);
-    t->rank = NULL;
+    free(t->first);
+    free(t->lo);
+    free(t->span);
+    wl_zipf_table_init(t);
 }
 
 static inline size_t
@@ -171,11 +272,22 @@ wl_zipf_table_sample(struct wl_zipf_table *t, const struct wl_zipf *z,
     if (t->rank == NULL) {
         /* Built once the draws would repay it (2^16 + 1 trials). */
         if (++t->draws < WL_ZIPF_TABLE_AFTER)
-            return zipf_sample_from(z, rng, U);
+            return wl_zipf_sample_from(z, rng, U);
         zipf_table_build(t, z);
     }
     uint16_t k = t->rank[zipf_bucket(U)];
-    return k != 0 ? k : zipf_sample_from(z, rng, U);
+    if (k != 0)
+        return k;
+    if (t->lo == NULL) {
+        /* Built once the exact path has taken about a quarter of the
+         * chord's own cost (one H a rank), so that it is repaid soon. */
+        if (++t->draws - WL_ZIPF_TABLE_AFTER < WL_ZIPF_CHORD_RANKS / 4)
+            return wl_zipf_sample_from(z, rng, U);
+        zipf_chord_build(t, z);
+    }
+    /* U is a 32-bit draw over 2^32 (sim_rng_uniform): g is exact. */
+    uint32_t chord = zipf_chord_rank(t, (uint32_t)(U * 4294967296.0));
+    return chord != 0 ? chord : wl_zipf_sample_from(z, rng, U);
 }
 
 void

@@ -9,6 +9,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "config/config.h"
+#include "engine/engine.h"
 #include "util/hash.h"
 
 /*
@@ -36,7 +37,7 @@ wl_floor(double x)
 static inline double
 wl_exponential(gsl_rng *rng, double mu)
 {
-    double u = gsl_rng_uniform(rng);
+    double u = sim_rng_uniform(rng);
     return -mu * log1p(-u);
 }
 
@@ -57,6 +58,8 @@ struct wl_zipf {
 void wl_zipf_init(struct wl_zipf *z, uint64_t n, double alpha);
 /* A rank in [1, n]; rank 1 is the most popular. */
 uint64_t wl_zipf_sample(const struct wl_zipf *z, gsl_rng *rng);
+/* The same, its first uniform U already drawn from rng. */
+uint64_t wl_zipf_sample_from(const struct wl_zipf *z, gsl_rng *rng, double U);
 
 /*
  * A shortcut for the sampler: for each of 2^WL_ZIPF_TABLE_BITS equal
@@ -70,9 +73,30 @@ uint64_t wl_zipf_sample(const struct wl_zipf *z, gsl_rng *rng);
 #define WL_ZIPF_TABLE_BITS 16
 #define WL_ZIPF_TABLE_AFTER 65536u
 
+/*
+ * Its second level, for the uniforms whose bucket holds 0: the first
+ * uniform is a 32-bit integer g over 2^32, and each of the ranks 2 to
+ * n_chord gets the run of g, [lo, lo + span), that certainly gives it at
+ * the first trial (worked out from the sampler's H, with a safety margin
+ * like the buckets'). It is built after WL_ZIPF_CHORD_RANKS / 4 draws
+ * have taken the exact path past the buckets. A bucket's candidate ranks are
+ * first[b] to first[b - 1], searched by bisection on lo; a g outside
+ * its rank's run takes the sampler's exact path. At most
+ * WL_ZIPF_CHORD_RANKS ranks, 6 bytes each, plus 4 bytes a bucket: 1 MiB
+ * (the default catalog's 100,000 ranks are all covered).
+ */
+#define WL_ZIPF_CHORD_RANKS 131072u
+
 struct wl_zipf_table {
     uint16_t *rank; /* [2^WL_ZIPF_TABLE_BITS], or NULL until built */
-    uint32_t draws; /* before it is built */
+    uint32_t draws; /* before it is built; then also those that took the
+                       exact path before the chord level is */
+    uint32_t n_chord;
+    uint32_t *first; /* [2^WL_ZIPF_TABLE_BITS]: the least k with lo[k] <= the
+                        bucket's last g, in [1, n_chord + 1] */
+    uint32_t *lo;    /* [n_chord + 2], by rank, non-increasing; lo[n_chord
+                        + 1] = 0 */
+    uint16_t *span;  /* [n_chord + 1], by rank; 0: no run */
 };
 
 void wl_zipf_table_init(struct wl_zipf_table *t);
