@@ -12,6 +12,7 @@
  * no request (no answered request, for p95) is not evaluated.
  */
 #include "model/model_int.h"
+#include "model/observers.h"
 
 #include <stdio.h>
 #include <stdlib.h>

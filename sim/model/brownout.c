@@ -12,6 +12,7 @@
  * that fails while it holds such a request loses it, as in an outage.
  * Routing does not avoid a node in a brownout: it is up.
  */
+#include "model/faults.h"
 #include "model/model_int.h"
 
 #include <stdlib.h>

@@ -29,6 +29,8 @@
  * of every insertion and removal), which also gives the variants per
  * object it holds at the end of the run.
  */
+#include "model/content.h"
+#include "model/edge.h"
 #include "model/model_int.h"
 
 #include <stdlib.h>

@@ -8,6 +8,12 @@
 
 #include <stdlib.h>
 
+#include "model/content.h"
+#include "model/edge.h"
+#include "model/faults.h"
+#include "model/observers.h"
+#include "model/origin_route.h"
+#include "model/transfer.h"
 #include "util/hash.h"
 
 /* Node i of the topology: its links are route_init's, its outages

@@ -4,6 +4,7 @@
  * without them pay one test per request; functions of their own file so
  * that the observers they are called from stay small. */
 #include "model/model_int.h"
+#include "model/observers.h"
 
 /* The record of client request r's class: of its object, not of its
  * cache key, whose variant and query bits would make another id. */

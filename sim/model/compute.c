@@ -35,6 +35,7 @@
  * compressed nor transformed. Workloads without any compute: never build
  * this (c->compute is NULL) and pay one bit test per answer.
  */
+#include "model/edge.h"
 #include "model/model_int.h"
 
 #include <math.h>

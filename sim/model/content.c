@@ -3,7 +3,10 @@
  * or prefix), pushes (an off-peak fill), and purge_on_change, which is
  * evaluated lazily at lookup instead of one event per change.
  */
+#include "model/content.h"
+#include "model/edge.h"
 #include "model/model_int.h"
+#include "model/observers.h"
 
 #include <stdlib.h>
 

@@ -29,6 +29,8 @@
  * open). Idle connections time out oldest first.
  */
 #include "model/model_int.h"
+#include "model/origin_route.h"
+#include "model/transfer.h"
 
 #include <math.h>
 #include <stdlib.h>

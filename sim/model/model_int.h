@@ -20,7 +20,9 @@
  *              refuses (503), times out (504) or limits (429);
  *   content.c  purges, pushes and purge_on_change;
  *   compute.c  edge compression, image transformation, edge functions.
- * Functions on the path of every request are static inline here.
+ * Functions on the path of every request are static inline here; the
+ * prototypes of the feature modules are in faults.h, transfer.h,
+ * origin_route.h, content.h, edge.h and observers.h next to it.
  */
 #ifndef SIM_MODEL_MODEL_INT_H
 #define SIM_MODEL_MODEL_INT_H
@@ -515,20 +517,10 @@ node_failed_since(const struct cdn *c, uint32_t i, int64_t since, int64_t now)
     return c->has_outages && outage_failed_since(c, i, since, now);
 }
 
-/* brownout.c: brownouts; steering.c: DNS TTLs and anycast. */
-struct node_brownout;
-void brownout_init(struct cdn *c);
-void brownout_fini(struct cdn *c);
-void brownout_start_run(struct cdn *c, struct met_run *m);
-/* Does node ni's brownout take request s at `now` (an error sent, or the
- * request held for add_latency)? Then node_arrive is done with it. */
-int brownout_takes(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
-/* EV_BROWNOUT_DONE: s, held by ni's brownout, goes on to node_admit. */
-void brownout_done(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+/* steering.c (brownout.c, steering.c, overload.c and upstream_timeout.c:
+ * faults.h). */
 int region_sees_down_dns(const struct cdn *c, uint32_t r, uint32_t e,
                          int64_t now);
-/* Client request r failed at its edge, which was down. */
-void steering_count_refused(struct cdn *c, const struct req *r, int64_t now);
 
 /* Do region r's clients see edge e as down at `now`? As routing does
  * (node_seems_down), or dns_ttl later when the region has one, or at
@@ -563,51 +555,14 @@ route_upstream(const struct cdn *c, uint32_t i, int64_t now)
     return n->parent;
 }
 
-/* origin_route.c: origin_routes (c->oroutes). init resolves the
- * routes' classes (an unknown one is an input error) and makes the links
- * the routes add, before route_init; upstream is route_upstream for a
- * fetch of object, with the routes deciding which origin a node whose
- * parent is an origin asks; pick is the origin the routes give object
- * (dflt when none matches); count records what an origin served a
+/* origin_route.c (the rest: origin_route.h): what an origin served a
  * measured request (c->m->origins). */
-int origin_route_init(struct cdn *c, struct sim_err *err);
-void origin_route_fini(struct cdn *c);
-struct link *origin_route_links(struct cdn *c, size_t *n);
-uint32_t origin_route_pick(const struct cdn *c, uint32_t dflt, uint64_t object);
-uint32_t origin_route_upstream(const struct cdn *c, uint32_t i, uint64_t object,
-                               int64_t now);
-void origin_route_start_run(struct cdn *c, struct met_run *m);
 void origin_route_count(struct cdn *c, const struct req *r, uint64_t size,
                         int64_t now);
-void origin_route_end(struct cdn *c);
 
-/* shared.c: links with a capacity. */
-/* hop.c: links whose latency is a mapping. */
-void hop_init(struct cdn *c);
-void hop_fini(struct cdn *c);
-/* Fetch u leaves over hop h at now: its delay to the parent, or
- * HOP_WAITS when it waits for a pooled connection (pool_full: wait);
- * hop.c then sends it itself (EV_REQ_AT) when a connection frees up. */
-#define HOP_WAITS (-1)
-int64_t hop_up_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
-/* The answer to fetch u leaves its parent over h at now: its delay down,
- * and the fetch's connection is released. */
-int64_t hop_down_ns(struct cdn *c, int32_t h, uint32_t u, int64_t now);
-/* Request to, a copy of from, answers in its stead: it takes from's
- * drawn way down (if from came over a hop). */
-void hop_copy_down(struct cdn *c, uint32_t from, uint32_t to);
-int64_t hop_last_mile(struct cdn *c, const struct cfg_region_link *l);
-
-void shared_init(struct cdn *c);
-void shared_fini(struct cdn *c);
-void shared_start_run(struct cdn *c, struct met_run *m);
-void shared_measure_from(struct cdn *c, int64_t now);
-/* Starts request s's body on shared link k at now; payload is what
- * shared_done hands on when it has crossed (see XFER_CLIENT). */
-void shared_send(struct cdn *c, int32_t k, int64_t now, uint32_t s,
-                 uint64_t payload);
-/* Link k's completion event of generation gen fires at now. */
-void shared_done(struct cdn *c, uint32_t k, uint32_t gen, int64_t now);
+/* hop.c and shared.c: transfer.h. content.c, cache_key.c, purge_order.c,
+ * placement.c: content.h. compute.c, pop.c, video.c: edge.h. observe.c,
+ * classes.c, alerts.c: observers.h. */
 
 /* The request at the front of node n's line for a server, which leaves
  * it (service.c). */
@@ -620,10 +575,7 @@ queue_pop(struct node *n)
     return s;
 }
 
-/* overload.c */
-void overload_init(struct cdn *c);
-void overload_fini(struct cdn *c);
-
+/* overload.c (the rest: faults.h) */
 /* Node ni's overload protection, or NULL. */
 static inline struct node_overload *
 node_overload(const struct cdn *c, uint32_t ni)
@@ -632,25 +584,7 @@ node_overload(const struct cdn *c, uint32_t ni)
                                                               : NULL;
 }
 
-/* Does node ni turn request s away on arrival (rate_limit, or
- * queue_limit when it would wait)? Then s is answered and gone. */
-int overload_refuses(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
-/* s starts its service at ni now, to end at done: arms its timeout. */
-void overload_serve(struct cdn *c, uint32_t ni, uint32_t s, int64_t done,
-                    int64_t now);
-/* s has just joined ni's queue: arms the queue's timeout. */
-void overload_queued(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
-/* Has s, just taken from ni's queue, waited past its timeout? Then its
- * 504 is sent and s is gone. */
-int overload_expired(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
-void overload_queue_timeout(struct cdn *c, uint32_t ni, int64_t now);
-void overload_timed_out(struct cdn *c, uint32_t ni, uint32_t t, int64_t now);
-/* upstream_timeout.c: a node's timeout bounds the wait for its parent.
- * Fetch leader s leaves its node now: arms its deadline if the node has
- * a timeout. */
-void up_deadline_arm(struct cdn *c, uint32_t s, int64_t now);
-/* EV_UP_DEADLINE of leader s at node ni. */
-void up_deadline_fire(struct cdn *c, uint32_t ni, uint32_t s, int64_t now);
+/* upstream_timeout.c (the rest: faults.h) */
 /* The parent's answer for leader s arrives: clears its deadline; returns
  * 1 when s's requests had their 504 already (then it is a late answer). */
 static inline int
@@ -660,14 +594,6 @@ up_deadline_passed(struct cdn *c, uint32_t s)
         c->up_deadline[s] = 0;
     return c->reqs[s].up_timed_out;
 }
-/* request.c: answers the copy t of a timed-out fetch's leader, with its
- * waiters, with a 504 (or a stale copy, stale-if-error). */
-void node_fetch_timed_out(struct cdn *c, uint32_t t, int64_t now);
-/* request.c: the late answer to timed-out leader s: stored, not sent. */
-void node_late_answer(struct cdn *c, uint32_t s, int64_t now);
-
-/* Measured client request r failed with an overload's code (observe.c). */
-void overload_count_client(struct cdn *c, const struct req *r);
 
 /* service.c */
 void node_arrive(struct cdn *c, uint32_t s, int64_t now);
@@ -685,19 +611,9 @@ void node_refuse(struct cdn *c, uint32_t s, int64_t now);
  * error with its code). */
 void node_respond(struct cdn *c, uint32_t s, int64_t now);
 
-/* content.c */
-int content_init(struct cdn *c, struct sim_err *err);
-void content_fini(struct cdn *c);
-/* The providers' price lists for the run's record (billing.c), or NULL
+/* billing.c: the providers' price lists for the run's record, or NULL
  * when no provider has a billing mapping; met_run_fini frees it. */
 struct met_billing *cdn_billing_new(const struct cfg_topology *t);
-int purged_since_stored(const struct cdn *c, const struct cache_obj *o,
-                        int64_t now);
-void node_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);
-/* Purge event k in the store c->nodes[ni].cache points at; returns the
- * copies purged (content.c). */
-uint64_t purge_store(struct cdn *c, uint32_t ni, size_t k, int64_t now);
-void node_push(struct cdn *c, uint32_t ni, size_t k, int64_t now);
 
 /* The object a cache key is of (cache_key.c); keys are object ids when
  * no class varies. */
@@ -706,93 +622,6 @@ key_object(const struct cdn *c, uint64_t key)
 {
     return c->keys != NULL ? key & KEY_OBJECT_MASK : key;
 }
-
-/* cache_key.c: variants and query strings in cache keys. */
-int cache_key_init(struct cdn *c, struct sim_err *err);
-void cache_key_fini(struct cdn *c);
-/* The key of client request p: its object, variant and query string. */
-uint64_t cache_key_draw(struct cdn *c, const struct wl_request *p);
-/* Request s is about to be looked up at its node: its key there. */
-void cache_key_at_node(struct cdn *c, uint32_t s, int64_t now);
-/* The keys and objects each node holds at the end of the run. */
-void cache_key_end(struct cdn *c);
-/* Does purge event k select object (purge_order.c)? */
-int purge_event_selects(const struct cdn *c, size_t k, uint64_t object);
-
-/* compute.c: edge compression, transformation and functions. */
-int compute_init(struct cdn *c, struct sim_err *err);
-void compute_fini(struct cdn *c);
-/* Do the rules need cache keys (compressed copies, variants)? */
-int compute_needs_keys(const struct cdn *c);
-/* Client request s is about to be looked up at its edge: its
- * Accept-Encoding, the copy it asks for and that copy's size. */
-void compute_at_node(struct cdn *c, uint32_t s, int64_t now);
-/* up, fetched for s (compute_pending), asks upstream for the origin's
- * object, not the copy s's edge produces from it. */
-void compute_upstream(struct cdn *c, struct req *up, uint32_t s);
-/* Background request b, a copy of s, goes upstream in its place. */
-void compute_copy(struct cdn *c, uint32_t b, uint32_t s);
-/* A body has come for s (produce): counts the production; returns 1 when
- * its CPU time delays the answer (EV_PRODUCED resumes node_response). */
-int compute_produce(struct cdn *c, uint32_t s, int64_t now);
-/* s (compute_pending) is answered: counts the compression savings and
- * runs its function; returns 1 when the function delays the answer
- * (EV_FUNCTION_DONE resumes node_respond). */
-int compute_respond(struct cdn *c, uint32_t s, int64_t now);
-
-/* purge_order.c: staged and targeted purges. */
-int purge_order_init(struct cdn *c, struct sim_err *err);
-void purge_order_fini(struct cdn *c);
-/* Schedules purge event k's arrival at every node it targets. */
-void purge_order_schedule(struct cdn *c, size_t k);
-void purge_order_check_refill(struct cdn *c, const struct req *r, int64_t now);
-
-/* placement.c: where copies are kept (a node's placement:). */
-void placement_init(struct cdn *c);
-void placement_fini(struct cdn *c);
-/* The body of s's answer goes down to its child request: decides
- * whether the child's node stores it, and moves an exclusive node's copy
- * down. Called only when c->placement is set. */
-void placement_hand_down(struct cdn *c, uint32_t s, int64_t now);
-/* ANSWER_BODY at s's node when c->placement is set: does the node's
- * placement keep the body (then it is offered to the store)? A declined
- * body is counted and narrated here. */
-int placement_keeps(struct cdn *c, uint32_t s, int64_t now);
-
-/* observe.c: the one place each outcome is counted and narrated. */
-void observe_purged_copy(struct cdn *c, const struct req *r, int64_t now);
-void observe_answer(struct cdn *c, const struct req *r, enum answer k,
-                    const struct cache_obj *o, uint64_t evicted, int64_t now);
-void observe_stale_if_error(struct cdn *c, const struct req *q, int64_t now);
-void observe_client(struct cdn *c, const struct req *r, int64_t last_mile,
-                    int64_t now);
-void observe_refused(struct cdn *c, const struct req *r, int64_t now);
-void observe_arrival(struct cdn *c, struct req *r, uint64_t asked_size,
-                     int64_t now);
-void observe_purge(struct cdn *c, uint32_t ni, size_t k, uint64_t n,
-                   int64_t now);
-void observe_push(struct cdn *c, uint32_t ni, size_t k, uint64_t sent,
-                  uint64_t stored, int64_t now);
-void observe_end(struct cdn *c);
-
-/* classes.c: the client requests of each content class (met_run.classes,
- * when not NULL). */
-void class_count_arrival(struct cdn *c, const struct req *r);
-void class_count_answer(struct cdn *c, const struct req *r, int outdated,
-                        uint64_t latency_ns);
-void class_count_failed(struct cdn *c, const struct req *r);
-
-/* alerts.c: the workload's metrics.alerts, window by window. init
- * resolves the rules' names (an unknown one is an input error); start
- * gives the run its met_alerts; count_client counts a measured client
- * answer (only when c->alerts); finish evaluates what is left and the
- * time series, and sorts. */
-int alerts_init(struct cdn *c, struct sim_err *err);
-void alerts_fini(struct cdn *c);
-void alerts_start(struct cdn *c, struct met_run *m);
-void alerts_count_client(struct cdn *c, const struct req *r,
-                         uint64_t latency_ns, int64_t now);
-void alerts_finish(struct cdn *c);
 
 /* top.c: --top N's counts per object. */
 void top_init(struct cdn *c, uint64_t n_top);
@@ -940,39 +769,5 @@ observe_response(struct cdn *c, const struct req *r, int64_t now)
         window_at(c, r->node, now)->bytes_out += r->size;
     }
 }
-
-/* pop.c: a PoP's cache servers (cache_servers). c->nodes[ni].cache of
- * such a node is the store of the server and tier the current event is
- * about: pop_select points it there before the lookup, pop_fill before
- * the answer of a fetch is stored, pop_purge at each store in turn. */
-struct pop;
-int pop_init(struct cdn *c, struct sim_err *err);
-void pop_fini(struct cdn *c);
-void pop_start_run(struct cdn *c, struct met_run *m);
-/* Before request s's lookup at a PoP: the key's server (counted), and
- * its RAM tier when that holds a fresh copy, else its SSD tier. */
-void pop_select(struct cdn *c, uint32_t s, int64_t now);
-/* Before the answer of r's fetch is stored: the key's server's SSD. */
-void pop_fill(struct cdn *c, const struct req *r, int64_t now);
-/* A fresh hit o for s at a PoP: counted, promoted from SSD to RAM, and
- * answered after its tier's latency. Returns 1 when s's answer is then
- * scheduled (EV_TIER_READ), 0 when the caller answers now. */
-int pop_hit(struct cdn *c, uint32_t s, const struct cache_obj *o, int64_t now);
-uint64_t pop_purge(struct cdn *c, uint32_t ni, size_t k, int64_t now);
-
-/* video.c: the workload's video: sessions. init makes c->video (NULL
- * without a video: block); start schedules the first session and gives
- * the run its met_video; answered is told of every client answer of a
- * run with sessions (is_failed: an error, at: when the client has it);
- * move_slot follows a client request copied to another slot (a 504's
- * copy, overload.c); finish sorts the figures. */
-void video_init(struct cdn *c);
-void video_fini(struct cdn *c);
-void video_start(struct cdn *c, struct met_run *m);
-void video_step(struct cdn *c, uint32_t session, uint64_t step, int64_t now);
-void video_answered(struct cdn *c, const struct req *r, int is_failed,
-                    int64_t at);
-void video_move_slot(struct cdn *c, uint32_t from, uint32_t to);
-void video_finish(struct cdn *c);
 
 #endif

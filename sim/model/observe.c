@@ -14,6 +14,10 @@
  */
 #include "model/model_int.h"
 
+#include "model/content.h"
+#include "model/edge.h"
+#include "model/faults.h"
+#include "model/observers.h"
 #include "util/parse.h"
 
 /* The origin sent size bytes at `now` (its peak requests/s). */

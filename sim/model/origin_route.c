@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/origin_route.h"
 #include "util/hash.h"
 
 /* Salt of the split's hash, so that it is independent of the other

@@ -21,7 +21,10 @@
  * (node_overload), and node_arrive sends a request at a node with
  * neither servers nor protection straight to its lookup (node.is_gated).
  */
+#include "model/edge.h"
+#include "model/faults.h"
 #include "model/model_int.h"
+#include "model/transfer.h"
 
 #include <stdlib.h>
 

@@ -42,6 +42,7 @@
  * filter: a child whose filter then rejects the body holds no copy
  * either. Pushes store whatever the placement.
  */
+#include "model/content.h"
 #include "model/model_int.h"
 
 #include <stdlib.h>

@@ -37,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/content.h"
+#include "model/edge.h"
 #include "util/hash.h"
 
 /* A change of a server's state: a failure starts (+1) or ends (-1). */

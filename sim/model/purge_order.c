@@ -15,6 +15,7 @@
  * order: get at + propagation for every caching node, as before, and the
  * refill check is never called (c->has_staged_purges is 0).
  */
+#include "model/content.h"
 #include "model/model_int.h"
 
 #include <stdlib.h>

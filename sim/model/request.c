@@ -17,7 +17,13 @@
  * ttl), and every cache that stores it keeps that expiry, so a copy
  * fetched from a shield is no fresher than the shield's.
  */
+#include "model/content.h"
+#include "model/edge.h"
+#include "model/faults.h"
 #include "model/model_int.h"
+#include "model/observers.h"
+#include "model/origin_route.h"
+#include "model/transfer.h"
 
 /* Client request s is answered at its edge: its own round trip and the
  * body's time on its link come on top. Returns 1 when the body went onto

@@ -6,6 +6,7 @@
  * RTT, so that the nearest edge, the common answer, is the first one.
  */
 #include "model/model_int.h"
+#include "model/transfer.h"
 
 #include <stdlib.h>
 #include <string.h>

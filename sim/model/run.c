@@ -22,6 +22,12 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "model/content.h"
+#include "model/edge.h"
+#include "model/faults.h"
+#include "model/observers.h"
+#include "model/origin_route.h"
+#include "model/transfer.h"
 #include "util/utc.h"
 
 /* Takes the next request from the workload and schedules its arrival. */

@@ -2,6 +2,7 @@
  * lookup (cfg_service; M/M/c with exponential times), and what an outage
  * does to them.
  */
+#include "model/faults.h"
 #include "model/model_int.h"
 
 #include <math.h>

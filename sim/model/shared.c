@@ -7,6 +7,8 @@
  * every request are those without links (request.c tests one field).
  */
 #include "model/model_int.h"
+#include "model/observers.h"
+#include "model/transfer.h"
 
 #include <stdlib.h>
 #include <string.h>

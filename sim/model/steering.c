@@ -16,6 +16,7 @@
  * clients see it down exactly while it is (no failure_detection, no
  * DNS TTL); only the requests it held when it failed are lost.
  */
+#include "model/faults.h"
 #include "model/model_int.h"
 
 /* The first of node i's outages, in order, that region r's clients still

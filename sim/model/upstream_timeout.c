@@ -26,7 +26,9 @@
  * by another leader with the same node and deadline would time out at
  * that same instant anyway.
  */
+#include "model/faults.h"
 #include "model/model_int.h"
+#include "model/transfer.h"
 
 #include <string.h>
 

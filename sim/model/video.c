@@ -40,6 +40,9 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "model/edge.h"
+#include "model/observers.h"
+#include "model/transfer.h"
 
 enum video_step { VIDEO_ARRIVE, VIDEO_FETCH };
 
