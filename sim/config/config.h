@@ -89,66 +89,7 @@ struct cfg_service {
                                   workload */
 };
 
-/* Who shares a rate_limit token bucket. */
-enum cfg_rate_per {
-    CFG_RATE_PER_TOTAL, /* one bucket for every request at the node */
-    CFG_RATE_PER_REGION /* one bucket per client region */
-};
-
-/*
- * A node's protection against overload (overload.c). A request refused by
- * one is answered with an error that carries the HTTP code: 503 when
- * queue_limit requests already wait for a server, 504 when it is not
- * served within timeout of its arrival, 429 when rate_limit has no token
- * for it.
- */
-struct cfg_overload {
-    int has_queue_limit;    /* else requests wait without a limit */
-    uint32_t queue_limit;   /* most requests waiting for a server (needs
-                               servers) */
-    cfg_time_ns timeout_ns; /* longest wait plus service; 0: none (needs
-                               service_time) */
-    int has_rate_limit;
-    uint64_t rate_milli; /* tokens per 1000 s (rate x 1000), >= 1 */
-    uint64_t burst;      /* the bucket's size in tokens, >= 1 */
-    enum cfg_rate_per per;
-};
-
-/* Where a caching node keeps copies of the bodies that come down to it
- * (cfg_node.placement; sim/model/placement.c). */
-enum cfg_placement {
-    CFG_PLACE_EVERYWHERE,    /* every body (leave copy everywhere) */
-    CFG_PLACE_LCD,           /* leave copy down: only a body its parent
-                                answered from its own copy */
-    CFG_PLACE_EXCLUSIVE,     /* no copy of what a child below stores */
-    CFG_PLACE_PROBABILISTIC, /* a body with placement_probability */
-    CFG_N_PLACEMENTS
-};
-
-/* "everywhere", "lcd", "exclusive" or "probabilistic". */
-const char *cfg_placement_name(enum cfg_placement p);
-
-/* What an edge computes for one content class (compute.c): compression,
- * image transformation, an edge function. CPU times are delays added to
- * the requests that wait for them; nothing queues for a CPU. */
-struct cfg_compute {
-    char *class_name;     /* a class of the workload: resolved when the run
-                             is built (model/compute.c) */
-    struct cfg_mark mark; /* of the class key, for that error */
-    char *field;          /* "nodes[i].compute.NAME" */
-    int has_compress;
-    double compress_ratio;       /* (0, 1]: compressed / identity bytes */
-    cfg_time_ns compress_cpu_ns; /* >= 0, per compressed copy produced */
-    double accept;               /* [0, 1]: share of clients sending
-                                    Accept-Encoding (default 1) */
-    int has_transform;
-    double transform_ratio;       /* (0, 1]: a variant's bytes / the
-                                     origin object's */
-    cfg_time_ns transform_cpu_ns; /* >= 0, per variant produced */
-    int has_function;
-    cfg_time_ns hit_ns;  /* >= 0: the function's time on a hit */
-    cfg_time_ns miss_ns; /* >= 0: on anything else answered */
-};
+#include "config/node_features.h"
 
 struct cfg_node {
     char *name;
@@ -186,38 +127,6 @@ struct cfg_node {
     size_t n_compute;
     struct cfg_pop *pop; /* cache_servers (pop.c), or NULL: one
                             cache */
-};
-
-/* How a PoP maps keys to its cache servers (cfg_pop.hashing). */
-enum cfg_pop_hashing {
-    CFG_POP_CONSISTENT, /* a ring with vnodes points per server */
-    CFG_POP_MODULO      /* key hash modulo the live servers */
-};
-
-/* One failure of one cache server: down in [at, until). */
-struct cfg_pop_failure {
-    uint32_t server;   /* < cfg_pop.count */
-    cfg_time_ns at;    /* >= 0, from the start */
-    cfg_time_ns until; /* > at; CFG_FOREVER: never back */
-};
-
-/* A PoP's cache servers (a caching node's cache_servers, sim/config/pop.c;
- * the model is sim/model/pop.c): count servers behind a hash of the key,
- * each with a RAM tier in front of its share of the node's cache (the
- * SSD tier: capacity / count, the node's policy and admission). */
-struct cfg_pop {
-    uint32_t count;  /* >= 1 */
-    uint32_t vnodes; /* points per server on the ring, >= 1 */
-    enum cfg_pop_hashing hashing;
-    struct cfg_cache ram;             /* capacity and policy per server;
-                                         admission "always", no params */
-    cfg_time_ns ram_latency_ns;       /* added to a hit from RAM, >= 0 */
-    cfg_time_ns ssd_latency_ns;       /* added to a hit from SSD, >= 0 */
-    struct cfg_pop_failure *failures; /* sorted by at, then server */
-    size_t n_failures;
-    struct cfg_mark mark; /* of the cache_servers key, for the
-                             combinations the model refuses */
-    char *field;          /* "nodes[i].cache_servers" */
 };
 
 /* A scheduled outage of one node: it answers nothing in [at, at + for). */
@@ -309,69 +218,7 @@ struct cfg_provider {
                                     NULL when absent; owned */
 };
 
-/* How a link's round trips vary around their median (latency_spec.c). */
-enum cfg_jitter {
-    CFG_JITTER_NONE,      /* every round trip takes rtt */
-    CFG_JITTER_LOGNORMAL, /* rtt * exp(sigma Z) */
-    CFG_JITTER_PARETO,    /* Pareto of shape alpha whose median is rtt */
-    CFG_JITTER_NORMAL,    /* rtt + sd Z, never below 0 */
-    CFG_JITTER_EMPIRICAL  /* a table of quantiles, linear between them */
-};
-
-/* The handshake a new connection on a link pays before its request. */
-enum cfg_setup {
-    CFG_SETUP_NONE,  /* no setup cost (the default) */
-    CFG_SETUP_TCP,   /* 1 RTT */
-    CFG_SETUP_TLS13, /* TCP + TLS 1.3: 2 RTT */
-    CFG_SETUP_TLS12, /* TCP + TLS 1.2: 3 RTT */
-    CFG_SETUP_QUIC   /* 1 RTT; 0 when resumed (0-RTT) */
-};
-
-/* What a fetch does when every connection of its pool is busy. */
-enum cfg_pool_full {
-    CFG_POOL_WAIT, /* waits, first come first served, for one to free up
-                      (the default: the pool bounds concurrency) */
-    CFG_POOL_OPEN  /* opens an extra connection (with its handshake),
-                      closed when its answer has left */
-};
-
-/*
- * A link whose latency_ms entry is a mapping: its round-trip
- * distribution, losses and connection setup. A link given a plain
- * number has none and takes the constant path.
- */
-struct cfg_rtt_model {
-    enum cfg_jitter jitter;
-    cfg_time_ns rtt_ns;    /* the median round trip (empirical: the
-                              table's) */
-    double sigma;          /* lognormal: sd of ln(rtt), > 0 */
-    double alpha;          /* pareto: the shape, > 0 */
-    cfg_time_ns sd_ns;     /* normal: the standard deviation, > 0 */
-    double *table_p;       /* empirical: cumulative probabilities,
-                              rising, the last exactly 1 */
-    cfg_time_ns *table_ns; /* empirical: the round trip at each p,
-                              non-decreasing */
-    size_t n_table;
-    double loss;        /* probability a round trip is lost, [0, 1) */
-    cfg_time_ns rto_ns; /* what each loss adds (retransmit timeout) */
-    enum cfg_setup setup;
-    double reuse;                 /* share of requests on an open connection */
-    double resume;                /* quic: share of new connections resumed
-                                     with 0-RTT */
-    uint32_t pool;                /* node -> parent: keep-alive connections
-                                     kept open, or 0 (reuse decides) */
-    cfg_time_ns idle_timeout_ns;  /* pool: an idle connection closes after */
-    enum cfg_pool_full pool_full; /* pool: when all N are busy */
-    cfg_time_ns offset_ns;        /* added to every drawn round trip: 0, except
-                                     on a no-CDN baseline's last mile, where it
-                                     is the rest of the route (no_cdn.c) */
-};
-
-/* "tcp", "tls13", ... */
-const char *cfg_setup_name(enum cfg_setup s);
-
-/* Round trips a new connection's handshake takes (resumed: QUIC 0-RTT). */
-int cfg_setup_rtts(enum cfg_setup s, int is_resumed);
+#include "config/rtt_model.h"
 
 /* What an alert rule watches (metrics.alerts, alerts_spec.c). */
 enum cfg_alert_metric {
@@ -444,39 +291,7 @@ struct cfg_topology {
     size_t n_origin_links;
 };
 
-/* One origin a route sends misses to, with its weight in a split. */
-struct cfg_origin_pick {
-    int node;      /* index into nodes[]: an origin */
-    double weight; /* > 0; a plain origin: 1 */
-};
-
-/*
- * One entry of origin_routes: which requests it takes (a class, a range
- * of object ids, both, or neither: every request) and the origins their
- * misses go to. The first route that matches a request decides; a
- * request no route matches goes to the node's parent.
- */
-struct cfg_origin_route {
-    char *class_name; /* class: a workload class, resolved when the run
-                         is built (model/origin_route.c); NULL: any */
-    struct cfg_mark class_mark;
-    char *class_field;          /* "origin_routes[i].class" */
-    int has_objects;            /* objects: [lo, hi] given */
-    uint64_t objects_lo;        /* inclusive */
-    uint64_t objects_hi;        /* inclusive */
-    struct cfg_origin_pick *to; /* [n_to]: one for origin:, the split's */
-    size_t n_to;
-};
-
-/* A link that origin_routes adds: from a node whose parent is an origin
- * to another origin a route names (not its parent or backup). */
-struct cfg_origin_link {
-    int node;
-    int origin;
-    cfg_time_ns rtt_ns;
-    int64_t bps;        /* -1: unlimited */
-    uint32_t rtt_model; /* as cfg_region_link.rtt_model */
-};
+#include "config/origin_routes.h"
 
 /*
  * The round trip from region r to the origin its default route ends at:
@@ -819,38 +634,7 @@ struct cfg_workload {
  * every catalog id (at most 2^40 of them) and below the video segments'. */
 #define CFG_CHUNK_FIRST_ID ((uint64_t)1 << 40)
 
-/*
- * Open-loop adaptive-bitrate video sessions (the workload's video:
- * block, sim/config/video.c; played by sim/model/video.c). Sessions
- * arrive as a Poisson process until n_sessions have started; each
- * watches one title (Zipf over titles) for a length drawn from
- * length_dist, one segment after another, at the rung the throughput
- * rule picks.
- */
-enum cfg_video_length { CFG_VIDEO_EXPONENTIAL, CFG_VIDEO_FIXED };
-
-#define CFG_VIDEO_RUNGS_MAX 16
-#define CFG_VIDEO_TITLES_MAX 65536
-#define CFG_VIDEO_SEGMENTS_MAX 1048576 /* per session (2^20) */
-/* Segment ids: FIRST_ID + ((title x rungs + rung) << 20) + segment, below
- * 2^42 so that cache keys (bits 0-41 the object) still hold them. */
-#define CFG_VIDEO_FIRST_ID ((uint64_t)1 << 41)
-
-struct cfg_video {
-    uint64_t n_sessions;    /* sessions started in the run, > 0 */
-    double rate;            /* session arrivals per second */
-    uint64_t n_titles;      /* titles, [1, CFG_VIDEO_TITLES_MAX] */
-    double alpha;           /* Zipf exponent of title popularity */
-    double *ladder_kbps;    /* [n_rungs], strictly ascending */
-    size_t n_rungs;         /* [1, CFG_VIDEO_RUNGS_MAX] */
-    cfg_time_ns segment_ns; /* media time per segment */
-    enum cfg_video_length length_dist;
-    cfg_time_ns length_ns;     /* mean (exponential) or the length */
-    cfg_time_ns max_length_ns; /* a session never watches longer */
-    uint64_t startup_segments; /* buffered before playback starts */
-    cfg_time_ns max_buffer_ns; /* the player waits above this buffer */
-    cfg_time_ns ttl_ns;        /* caches keep segments; 0 = forever */
-};
+#include "config/video.h"
 
 /*
  * A --set override: "PATH=VALUE". The path's first key decides the file
