@@ -184,87 +184,14 @@ struct met_node {
     size_t n_servers;
 };
 
-/* One cache server of a PoP (model/pop.c), measured requests only: the
- * lookups the hashing sent it, its fresh hits (from RAM or SSD) and
- * their bytes, the lookups it took for a server that was down (not the
- * key's home), and its failures. */
-struct met_pop_server {
-    uint64_t requests, hits, ram_hits, ssd_hits, bytes_hit, rehashed_in,
-        failures;
-};
-
-/* Writes node n's servers as the JSON array value of "cache_servers",
- * its members indented depth levels (json.c's layout; pop_json.c). */
-void met_pop_json(const struct met_node *n, FILE *out, int depth);
-/* The schema of table cache_servers (db_pop.c). */
-extern const char met_pop_schema[];
+#include "metrics/pop.h"
 
 struct met_run;
 
 /* n's latency histogram, made empty on first use. */
 struct met_hist *met_node_latency(struct met_node *n);
-/*
- * The bill beyond flat egress (sim/metrics/cost.c), for the providers of
- * a topology whose price lists go further (providers[].billing): request
- * fees, tiered egress, 95th-percentile link billing and storage of pushed
- * content, for the run and extrapolated to a 30-day month.
- */
-#define MET_MONTH_S (30.0 * 86400.0)
 
-struct met_price_tier {
-    double up_to_gb; /* 0 in the last tier: no bound */
-    double usd_per_gb;
-};
-
-/* One provider's prices, copied from the topology. */
-struct met_provider_prices {
-    const char *name;             /* borrowed */
-    double egress_usd_per_gb;     /* its flat price */
-    struct met_price_tier *tiers; /* [n_tiers], owned; NULL: flat */
-    size_t n_tiers;
-    double request_usd_per_10k;
-    double link_usd_per_mbps_month;
-    double storage_usd_per_gb_month;
-};
-
-/* What a run's providers are billed on: set only when some provider has
- * a billing mapping, so runs without one write what they always did. */
-struct met_billing {
-    struct met_provider_prices *providers; /* [n_providers], owned */
-    size_t n_providers;
-    int *node_provider; /* [n_nodes] of the run: index into
-                           providers, or -1; owned */
-};
-
-/* One provider's bill. The run's amounts are the month's scaled by the
- * measured span over 30 days, except flat egress and request fees, which
- * are the run's volume times the price. */
-struct met_provider_bill {
-    const char *name;
-    uint64_t requests;     /* measured client requests at its edges */
-    uint64_t egress_bytes; /* bytes_out of all its nodes */
-    uint64_t pushed_bytes; /* pushed_bytes of all its nodes */
-    double link_p95_mbps;  /* sum of its links' 95th percentiles */
-    double month_factor;   /* 30 days / measured span; 0: no span */
-    double egress_usd, request_usd, link_usd, storage_usd, total_usd;
-    double month_egress_usd, month_request_usd, month_link_usd,
-        month_storage_usd, month_total_usd;
-};
-
-/* Fills *out (OUT) for provider p of r->billing (which must be set). */
-void met_provider_bill(const struct met_run *r, size_t p,
-                       struct met_provider_bill *out);
-/* The price of gb GB in a month under tiers (n >= 1). */
-double met_tiered_usd(const struct met_price_tier *tiers, size_t n, double gb);
-/* Frees b (owned arrays included); NULL is a no-op. */
-void met_billing_free(struct met_billing *b);
-/* Writes r's bill (r->billing set) as the JSON object value of
- * "billing", its members indented depth levels (json.c's layout). */
-void met_billing_json(const struct met_run *r, FILE *out, int depth);
-/* Prints r's bill under the run table; nothing when r->billing is NULL. */
-void met_billing_print(const struct met_run *r, FILE *out);
-/* The schema of table provider_bills. */
-extern const char met_billing_schema[];
+#include "metrics/billing.h"
 
 /* One time-series window of a link with capacity. */
 struct met_link_window {
@@ -433,92 +360,12 @@ extern const char met_baseline_schema[];
 /* Does some node of r have an egress price (a cost model)? */
 int met_has_cost_model(const struct met_run *r);
 
-/*
- * Alerts (the workload's metrics.alerts, evaluated by sim/model/alerts.c):
- * every window in which a rule's metric was beyond its threshold.
- */
-struct met_alert_rule {
-    const char *metric; /* "hit_ratio", ... (static) */
-    int is_below;       /* breached below the threshold, else above */
-    double threshold;
-    char text[64]; /* "error_rate > 0.5" */
-};
+#include "metrics/alerts.h"
 
-struct met_alert {
-    int64_t start_ns, end_ns; /* the window, from the measured start */
-    uint32_t rule;            /* index into rules */
-    const char *scope_kind;   /* "all", "region", "node" or "link" */
-    const char *scope_name;   /* borrowed; NULL for "all" */
-    const char *scope_to;     /* a link's receiving end, else NULL */
-    uint32_t scope_order;     /* region, node or link index: the order
-                                 within a window and rule */
-    double value;             /* the metric in that window */
-};
-
-struct met_alerts {
-    struct met_alert_rule *rules; /* [n_rules], owned */
-    size_t n_rules;
-    struct met_alert *v; /* [n], by window, rule, scope; owned */
-    size_t n, cap;
-};
-
-/* Appends an alert (copied) to a. */
-void met_alerts_add(struct met_alerts *a, const struct met_alert *x);
-/* Orders a's alerts by window start, rule, then scope. */
-void met_alerts_sort(struct met_alerts *a);
-/* "region eu", "link shield-ams->edge-fra", "all" into buf. */
-void met_alert_scope(const struct met_alert *x, char *buf, size_t len);
-void met_alerts_free(struct met_alerts *a); /* NULL is a no-op */
-/* The "alerts" array's value (json.c's layout, depth levels). */
-void met_alerts_json(const struct met_run *r, FILE *out, int depth);
-/* Prints the breaching windows under the run table; nothing without
- * rules. */
-void met_alerts_print(const struct met_run *r, FILE *out);
-/* The schema of table alerts. */
-extern const char met_alerts_schema[];
 /* The schema of table origin_nodes (db_origin.c). */
 extern const char met_origin_nodes_schema[];
 
-/*
- * Video sessions (the workload's video: block, played by
- * sim/model/video.c): what the viewers saw. Sessions count from the end
- * of the warm-up (a session is measured when it starts after it).
- */
-struct met_video {
-    uint64_t sessions;         /* measured sessions started */
-    uint64_t finished;         /* watched to the end of their length */
-    uint64_t failed;           /* ended by a segment answered with an error */
-    uint64_t segments;         /* segments received */
-    uint64_t bytes;            /* their bytes */
-    uint64_t stalls;           /* playback stopped for an empty buffer */
-    uint64_t stalled_sessions; /* sessions with at least one stall */
-    uint64_t switches;         /* a segment at another rung than the last */
-    int64_t stall_ns;          /* time spent stalled, after startup */
-    int64_t played_ns;         /* media time played */
-    double kbps_sum;           /* the segments' bitrates, summed */
-    int64_t *startup_ns;       /* [n_startup]: each started playback's wait from
-                                  the session's arrival, sorted at the end */
-    size_t n_startup, cap_startup;
-};
-
-/* Appends one session's startup time. */
-void met_video_startup(struct met_video *v, int64_t ns);
-/* Sorts the startup times (once the run is over). */
-void met_video_finish(struct met_video *v);
-/* The q-quantile of the startup times (nearest rank), in ns; 0 when no
- * session started playback. */
-int64_t met_video_startup_q(const struct met_video *v, double q);
-/* stall / (played + stall), 0 when nothing was played. */
-double met_video_rebuffer_ratio(const struct met_video *v);
-double met_video_mean_kbps(const struct met_video *v);
-void met_video_free(struct met_video *v); /* NULL is a no-op */
-/* The "video" object's value (json.c's layout, depth levels). */
-void met_video_json(const struct met_run *r, FILE *out, int depth);
-/* Prints the sessions' figures under the run table; nothing without a
- * video: block. */
-void met_video_print(const struct met_run *r, FILE *out);
-/* The schema of table video_metrics (version 19). */
-extern const char met_video_schema[];
+#include "metrics/video.h"
 
 /* Everything a finished (or interrupted) run reports. */
 /* One brownout of the topology and what it did (model/brownout.c):
