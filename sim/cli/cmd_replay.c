@@ -384,6 +384,37 @@ print_table(const struct replay_args *a, const struct replay_summary *s)
                s->computed_next_access ? "; next accesses computed" : "");
 }
 
+/* The replay's options from the command line's (a, which o borrows from,
+ * with *topts): -1, or the exit status of a usage error. */
+static int
+opts_from_args(const struct replay_args *a, struct replay_opts *o,
+               struct trace_opts *topts)
+{
+    memset(o, 0, sizeof *o);
+    if (trace_format_parse(a->format, &o->format) != 0)
+        return cli_usage_error("unknown --format \"%s\" (known: %s)", a->format,
+                               TRACE_FORMAT_NAMES);
+    if (a->columns != NULL && o->format != TRACE_CSV)
+        return cli_usage_error("--columns applies to --format csv only");
+    memset(topts, 0, sizeof *topts);
+    topts->columns = a->columns;
+    o->trace_path = a->trace;
+    o->trace_opts = topts;
+    o->policies = (const char *const *)a->policies;
+    o->n_policies = a->n_policies;
+    o->policy_params = a->specs.by_policy;
+    o->capacities = a->caps;
+    o->n_capacities = a->n_caps;
+    o->admission = a->admission;
+    o->admission_params = a->adm_params;
+    o->n_admission_params = a->n_adm_params;
+    o->unit_size = a->unit_size;
+    o->warmup = a->warmup;
+    o->seed = 1;
+    o->stop = &cli_stop_requested;
+    return -1;
+}
+
 int
 cmd_replay(int argc, char **argv)
 {
@@ -398,33 +429,12 @@ cmd_replay(int argc, char **argv)
         return status;
     }
     struct replay_opts o;
-    memset(&o, 0, sizeof o);
-    if (trace_format_parse(a.format, &o.format) != 0) {
-        status = cli_usage_error("unknown --format \"%s\" (known: %s)",
-                                 a.format, TRACE_FORMAT_NAMES);
+    struct trace_opts topts;
+    status = opts_from_args(&a, &o, &topts);
+    if (status >= 0) {
         replay_args_fini(&a);
         return status;
     }
-    if (a.columns != NULL && o.format != TRACE_CSV) {
-        status = cli_usage_error("--columns applies to --format csv only");
-        replay_args_fini(&a);
-        return status;
-    }
-    struct trace_opts topts = {.columns = a.columns};
-    o.trace_path = a.trace;
-    o.trace_opts = &topts;
-    o.policies = (const char *const *)a.policies;
-    o.n_policies = a.n_policies;
-    o.policy_params = a.specs.by_policy;
-    o.capacities = a.caps;
-    o.n_capacities = a.n_caps;
-    o.admission = a.admission;
-    o.admission_params = a.adm_params;
-    o.n_admission_params = a.n_adm_params;
-    o.unit_size = a.unit_size;
-    o.warmup = a.warmup;
-    o.seed = 1;
-    o.stop = &cli_stop_requested;
 
     cli_catch_stop_signals();
 
