@@ -435,6 +435,22 @@ START_TEST(test_origin_routes_readme_capacity)
 }
 END_TEST
 
+/* A routed link's pool fills: its waits count at the node that routes
+ * (its hop names the node; it once named none and the count crashed). */
+START_TEST(test_origin_routes_routed_pool_waits)
+{
+    char *out = test_cdnsim_json("run", SPLIT, "workloads/zipf.yaml", "--seed",
+                                 "1", "--requests", "30000", "--set",
+                                 "warmup=3000", "--quiet", NULL);
+    const char *fra = strstr(out, "\"edge-fra\": {");
+    ck_assert_ptr_nonnull(fra);
+    const char *waits = strstr(fra, "\"pool_waits\": ");
+    ck_assert_ptr_nonnull(waits);
+    ck_assert_int_gt(atol(waits + strlen("\"pool_waits\": ")), 0);
+    free(out);
+}
+END_TEST
+
 Suite *
 origin_routes_suite(void)
 {
@@ -448,6 +464,7 @@ origin_routes_suite(void)
     tcase_add_test(tc, test_origin_routes_backup);
     tcase_add_test(tc, test_origin_routes_input_errors);
     tcase_add_test(tc, test_origin_routes_outputs);
+    tcase_add_test(tc, test_origin_routes_routed_pool_waits);
     if (!test_sanitized()) /* two whole default runs */
         tcase_add_test(tc, test_origin_routes_readme_capacity);
     suite_add_tcase(s, tc);

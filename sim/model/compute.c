@@ -157,7 +157,8 @@ count_smaller(struct cdn *c, const struct req *r, uint64_t less)
     }
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 compute_at_node(struct cdn *c, uint32_t s, int64_t now)
 {
     struct req *r = &c->reqs[s];
@@ -196,7 +197,8 @@ compute_at_node(struct cdn *c, uint32_t s, int64_t now)
                 (unsigned long long)size);
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 compute_upstream(struct cdn *c, struct req *up, uint32_t s)
 {
     uint8_t produce = up->produce;
@@ -211,7 +213,8 @@ compute_upstream(struct cdn *c, struct req *up, uint32_t s)
     up->hash = hash_key32(up->object);
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 compute_copy(struct cdn *c, uint32_t b, uint32_t s)
 {
     struct compute *cp = c->compute;
@@ -220,7 +223,8 @@ compute_copy(struct cdn *c, uint32_t b, uint32_t s)
     cp->base_size[b] = cp->base_size[s];
 }
 
-int
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) int
 compute_produce(struct cdn *c, uint32_t s, int64_t now)
 {
     struct req *r = &c->reqs[s];

@@ -316,11 +316,14 @@ hop_init(struct cdn *c)
     struct link *routed = origin_route_links(c, &n_routed);
     for (size_t k = 0; k < n_routed; k++) {
         const struct cfg_origin_link *l = &t->origin_links[k];
-        if (l->rtt_model != 0)
+        if (l->rtt_model != 0) {
             routed[k].hop =
                 hop_add(c, cfg_rtt_model_at(t, l->rtt_model),
                         link_stream(SIM_RNG_NODE_LINK, (size_t)l->node,
                                     (size_t)l->origin));
+            /* its pool's waits count at the node (pool_hand_over) */
+            c->hops[routed[k].hop].node = (uint32_t)l->node;
+        }
     }
     for (size_t r = 0; r < t->n_regions; r++) {
         size_t at = c->region_links_at[r];

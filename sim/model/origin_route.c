@@ -220,7 +220,8 @@ origin_route_pick(const struct cdn *c, uint32_t dflt, uint64_t object)
     return dflt;
 }
 
-uint32_t
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) uint32_t
 origin_route_upstream(const struct cdn *c, uint32_t i, uint64_t object,
                       int64_t now)
 {
@@ -234,7 +235,8 @@ origin_route_upstream(const struct cdn *c, uint32_t i, uint64_t object,
     return o;
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 origin_route_start_run(struct cdn *c, struct met_run *m)
 {
     struct origin_routes *o = c->oroutes;
@@ -271,7 +273,8 @@ origin_route_count(struct cdn *c, const struct req *r, uint64_t size,
     }
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 origin_route_end(struct cdn *c)
 {
     struct origin_routes *o = c->oroutes;

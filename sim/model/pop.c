@@ -238,7 +238,8 @@ pop_fini(struct cdn *c)
     c->pops = NULL;
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 pop_start_run(struct cdn *c, struct met_run *m)
 {
     m->has_pop = c->pops != NULL;
@@ -293,7 +294,8 @@ pop_server_of(const struct pop *p, uint64_t object, uint32_t *home)
     return p->n_down ? p->live[h % p->n_live] : *home;
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 pop_select(struct cdn *c, uint32_t s, int64_t now)
 {
     struct req *r = &c->reqs[s];
@@ -324,7 +326,8 @@ pop_select(struct cdn *c, uint32_t s, int64_t now)
     }
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 pop_fill(struct cdn *c, const struct req *r, int64_t now)
 {
     struct pop *p = c->pops[r->node];
@@ -335,7 +338,8 @@ pop_fill(struct cdn *c, const struct req *r, int64_t now)
     c->nodes[r->node].cache = p->ssd[pop_server_of(p, r->object, &home)];
 }
 
-int
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) int
 pop_hit(struct cdn *c, uint32_t s, const struct cache_obj *o, int64_t now)
 {
     const struct req *r = &c->reqs[s];

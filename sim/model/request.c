@@ -384,7 +384,9 @@ classify_answer(const struct req *r, const struct cache_obj *o, int64_t now)
 
 /* ANSWER_BODY: the node stores what came if its policy admits it;
  * returns the stored copy or NULL. */
-static struct cache_obj *
+/* Inline by force: node_late_answer calls it too, and with two callers
+ * the compiler kept it out of line, a call on every stored answer. */
+static inline __attribute__((always_inline)) struct cache_obj *
 store_answer(struct cdn *c, const struct req *r, int64_t now)
 {
     struct cache_store *cs = c->nodes[r->node].cache;
@@ -417,7 +419,8 @@ pass_code(struct cdn *c, uint32_t s, uint8_t code)
  * expiry and version; a 304 for those that asked to revalidate the
  * version they hold.
  */
-static void
+/* Inline by force, like store_answer (node_fetch_timed_out calls it). */
+static inline __attribute__((always_inline)) void
 answer_waiters(struct cdn *c, uint32_t s, enum answer k,
                const struct cache_obj *o, int64_t now)
 {
@@ -520,7 +523,9 @@ node_response(struct cdn *c, uint32_t s, int64_t now)
     answer_waiters(c, s, k, o, now);
 }
 
-void
+/* Cold and out of line: an upstream timeout's, rare, so that the hot
+ * paths around it are not laid out for it. */
+__attribute__((cold, noinline)) void
 node_fetch_timed_out(struct cdn *c, uint32_t t, int64_t now)
 {
     struct req *r = &c->reqs[t];
@@ -543,8 +548,9 @@ node_fetch_timed_out(struct cdn *c, uint32_t t, int64_t now)
 /* The fetch was not cancelled when its requests timed out, and what it
  * brings is what any answer would leave: a body is stored (the next
  * request hits), a 304 renews the copy it validates; an error leaves
- * nothing. Nobody is answered: they had their 504. */
-void
+ * nothing. Nobody is answered: they had their 504. Cold and out of
+ * line, like node_fetch_timed_out. */
+__attribute__((cold, noinline)) void
 node_late_answer(struct cdn *c, uint32_t s, int64_t now)
 {
     struct req *r = &c->reqs[s];

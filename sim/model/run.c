@@ -194,6 +194,7 @@ dispatch(struct cdn *c, const struct sim_event *ev)
         node_push(c, ev->target, (size_t)ev->ref, ev->at);
         break;
     case EV_RESP_AT:
+    case EV_PRODUCED: /* an edge's copy is made (compute.c) */
         node_response(c, (uint32_t)ev->ref, ev->at);
         break;
     case EV_FAIL:
@@ -210,9 +211,6 @@ dispatch(struct cdn *c, const struct sim_event *ev)
         break;
     case EV_BROWNOUT_DONE:
         brownout_done(c, ev->target, (uint32_t)ev->ref, ev->at);
-        break;
-    case EV_PRODUCED:
-        node_response(c, (uint32_t)ev->ref, ev->at);
         break;
     case EV_FUNCTION_DONE:
         node_respond(c, (uint32_t)ev->ref, ev->at);

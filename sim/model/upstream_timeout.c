@@ -32,7 +32,8 @@
 
 #include <string.h>
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 up_deadline_arm(struct cdn *c, uint32_t s, int64_t now)
 {
     const struct req *r = &c->reqs[s];
@@ -52,7 +53,8 @@ up_deadline_arm(struct cdn *c, uint32_t s, int64_t now)
     sim_queue_push(&c->q, at, EV_UP_DEADLINE, r->node, s);
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 up_deadline_fire(struct cdn *c, uint32_t ni, uint32_t s, int64_t now)
 {
     if (c->up_deadline[s] != now || c->reqs[s].node != ni)

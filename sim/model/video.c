@@ -230,7 +230,8 @@ session_arrive(struct cdn *c, int64_t now)
     fetch_segment(c, k, now);
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 video_start(struct cdn *c, struct met_run *m)
 {
     struct video *v = c->video;
@@ -241,7 +242,8 @@ video_start(struct cdn *c, struct met_run *m)
     sim_queue_push(&c->q, at, EV_VIDEO, 0, VIDEO_ARRIVE);
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 video_step(struct cdn *c, uint32_t session, uint64_t step, int64_t now)
 {
     if (step == VIDEO_ARRIVE)
@@ -345,7 +347,8 @@ video_move_slot(struct cdn *c, uint32_t from, uint32_t to)
     v->slot_session[from] = 0;
 }
 
-void
+/* Out of line, as every feature's hook (docs/architecture.md). */
+__attribute__((noinline)) void
 video_finish(struct cdn *c)
 {
     met_video_finish(c->video->m);

@@ -274,8 +274,10 @@ wl_gen_set_stop(struct wl_gen *g, volatile sig_atomic_t *stop)
     g->stop = stop;
 }
 
-/* Draws every synthetic source's first request, in source order. */
-static void
+/* Draws every synthetic source's first request, in source order. Once a
+ * run, so out of line: inlined, it made wl_gen_next save registers on
+ * every call. */
+static __attribute__((noinline)) void
 synth_prime(struct wl_gen *g)
 {
     for (uint32_t i = 0; i < g->n_regions + g->w->n_flash; i++)
