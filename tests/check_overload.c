@@ -848,6 +848,11 @@ START_TEST(test_overload_timeout_bounds_upstream_wait)
     ck_assert_uint_eq(e->c.timed_out, 0); /* its own service: none */
     ck_assert_uint_eq(m.errors, 97);
     ck_assert_uint_eq(m.overload.timed_out, 97);
+    /* The node's 504 windows hold the upstream ones too. */
+    uint64_t in_windows = 0;
+    for (uint64_t k = 0; k < e->n_windows && k < e->overload_cap; k++)
+        in_windows += e->overload_windows[k].timed_out;
+    ck_assert_uint_eq(in_windows, 97);
     ck_assert_uint_eq(m.latency.count, 103); /* one answer each */
     ck_assert_uint_eq(m.latency.max, 30000000ULL);
     ck_assert_uint_eq(e->c.hits, 100);

@@ -26,7 +26,8 @@ const char db_schema_overload[] =
     "    t_start_s        REAL NOT NULL,\n"
     "    rate_limited     INTEGER NOT NULL,  -- the node's 429s,\n"
     "    refused          INTEGER NOT NULL,  -- 503s and\n"
-    "    timed_out        INTEGER NOT NULL,  -- 504s in the window\n"
+    "    timed_out        INTEGER NOT NULL,  -- 504s in the window (own\n"
+    "                                        -- timeout or upstream)\n"
     "    PRIMARY KEY (run_id, node, window)\n"
     ");\n";
 
@@ -92,7 +93,9 @@ db_insert_overload(struct db *d, const struct met_run *r, int64_t id)
                           &st);
     for (size_t i = 0; code == 0 && i < r->n_nodes; i++) {
         const struct met_counters *c = &r->nodes[i].c;
-        if (c->rate_limited + c->refused + c->timed_out > 0)
+        if (c->rate_limited + c->refused + c->timed_out +
+                c->timed_out_upstream >
+            0)
             code = insert_overload_windows(d, st, id, r, &r->nodes[i]);
     }
     sqlite3_finalize(st);

@@ -537,10 +537,13 @@ node_fetch_timed_out(struct cdn *c, uint32_t t, int64_t now)
             ? NULL
             : cache_find_hashed(c->nodes[r->node].cache, r->object, r->hash);
     enum answer k = classify_answer(r, o, now);
-    if (k == ANSWER_ERROR)
+    if (k == ANSWER_ERROR) /* counted per node and per window */
         for (uint32_t w = t; w != REQ_NIL; w = c->reqs[w].next)
-            if (c->reqs[w].measured)
+            if (c->reqs[w].measured) {
                 c->m->nodes[r->node].c.timed_out_upstream++;
+                met_run_overload_window(c->m, r->node, now - c->measured_start)
+                    ->timed_out++;
+            }
     observe_answer(c, r, k, o, 0, now);
     answer_waiters(c, t, k, o, now);
 }
