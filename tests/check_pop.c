@@ -85,6 +85,26 @@ run_line(const uint64_t (*rec)[2], size_t n, const char *const *sets,
     return r;
 }
 
+/* A late answer is stored at its key's server, not at the one the last
+ * request selected: x (homed at server 2) and y (at 0) both time out at
+ * the edge (5 ms against a 40 ms round trip), their late answers fill
+ * the SSDs, and x a second later is an SSD hit at server 2. */
+START_TEST(test_pop_late_answer_at_home)
+{
+    uint64_t x = object_homed_at(2), y = object_homed_at(0);
+    const uint64_t rec[][2] = {{0, x}, {1, y}, {1000, x}};
+    static const char *const sets[] = {"nodes.edge.timeout=5ms",
+                                       "latency_ms.edge.origin=20"};
+    struct line_run r = run_line(rec, 3, sets, 2);
+    ck_assert_uint_eq(r.edge.timed_out_upstream, 2);
+    ck_assert_uint_eq(r.origin_requests, 2);
+    ck_assert_uint_eq(r.edge.hits, 1);
+    ck_assert_uint_eq(r.edge.ssd_hits, 1);
+    ck_assert_uint_eq(r.servers[2].hits, 1);
+    ck_assert_uint_eq(r.servers[0].hits, 0);
+}
+END_TEST
+
 /* One object four times, 1 s apart, no failure: a miss fills the SSD,
  * the next request hits the SSD and promotes, the last two hit RAM. The
  * latency is each hit's tier's: (0 + 0.5 + 0.05 + 0.05) / 4 ms. */
@@ -546,6 +566,7 @@ pop_suite(void)
     TCase *tc = tcase_create("pop");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_pop_tiers_exact);
+    tcase_add_test(tc, test_pop_late_answer_at_home);
     tcase_add_test(tc, test_pop_failure_exact);
     tcase_add_test(tc, test_pop_rehash_counts);
     tcase_add_test(tc, test_pop_ring_balance);

@@ -532,6 +532,8 @@ node_fetch_timed_out(struct cdn *c, uint32_t t, int64_t now)
     r->failed = 1;
     r->not_modified = 0;
     r->code = CODE_504;
+    if (c->pops != NULL) /* its stale copy is at the key's server */
+        pop_fill(c, r, now);
     const struct cache_obj *o =
         r->bypass
             ? NULL
@@ -557,6 +559,8 @@ __attribute__((cold, noinline)) void
 node_late_answer(struct cdn *c, uint32_t s, int64_t now)
 {
     struct req *r = &c->reqs[s];
+    if (c->pops != NULL) /* stored at the key's server, as node_response */
+        pop_fill(c, r, now);
     struct cache_store *cs = c->nodes[r->node].cache;
     if (r->explain)
         narrate(c, now, "  %s: the late answer for object %llu arrives",
