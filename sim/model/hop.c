@@ -31,6 +31,7 @@
 #include "model/model_int.h"
 #include "model/origin_route.h"
 #include "model/transfer.h"
+#include "util/ring.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -147,13 +148,9 @@ hop_send(struct cdn *c, struct hop *h, uint32_t u, double setup)
 static void
 pool_wait_push(struct hop *h, uint32_t u)
 {
-    if (h->wait_n == h->wait_cap) {
-        size_t cap = h->wait_cap;
-        h->waiting = xgrow(h->waiting, &cap, cap + 1, sizeof *h->waiting, 64);
-        memcpy(h->waiting + h->wait_cap, h->waiting,
-               h->wait_head * sizeof *h->waiting);
-        h->wait_cap = (uint32_t)cap;
-    }
+    if (h->wait_n == h->wait_cap)
+        h->wait_cap =
+            (uint32_t)u32_ring_grow(&h->waiting, h->wait_cap, h->wait_head);
     h->waiting[(h->wait_head + h->wait_n++) & (h->wait_cap - 1)] = u;
 }
 

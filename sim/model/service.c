@@ -4,6 +4,7 @@
  */
 #include "model/faults.h"
 #include "model/model_int.h"
+#include "util/ring.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -39,15 +40,9 @@ service_draw(const struct node *n)
 static void
 queue_push(struct node *n, uint32_t s)
 {
-    if (n->waiting_n == n->waiting_cap) {
-        /* Full, so it wraps at head: the part before head moves past the
-         * old end, where the doubled ring continues it. */
-        size_t cap = n->waiting_cap;
-        n->waiting = xgrow(n->waiting, &cap, cap + 1, sizeof *n->waiting, 64);
-        memcpy(n->waiting + n->waiting_cap, n->waiting,
-               n->waiting_head * sizeof *n->waiting);
-        n->waiting_cap = cap;
-    }
+    if (n->waiting_n == n->waiting_cap)
+        n->waiting_cap =
+            u32_ring_grow(&n->waiting, n->waiting_cap, n->waiting_head);
     n->waiting[(n->waiting_head + n->waiting_n++) & (n->waiting_cap - 1)] = s;
 }
 
